@@ -1,0 +1,49 @@
+"""Shared plumbing for the benchmark scripts: timing, tables, and RESULTS.md sections."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import platform
+import re
+from pathlib import Path
+
+import pandas as pd
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def machine_line() -> str:
+    """One line saying where and when a table was measured."""
+    import sklearn
+    import torch
+
+    return (
+        f"{_dt.date.today().isoformat()}, {platform.python_version()}, torch {torch.__version__} "
+        f"({torch.get_num_threads()} threads), scikit-learn {sklearn.__version__}, "
+        f"{os.cpu_count()} CPUs"
+    )
+
+
+def to_markdown(frame: pd.DataFrame, floatfmt: str = ".3f") -> str:
+    """A GitHub markdown table without the optional tabulate dependency."""
+    cols = [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for row in frame.itertuples(index=False):
+        cells = [format(v, floatfmt) if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace (or append) the section ``name`` of benchmarks/RESULTS.md with ``body``."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    header = "# Benchmark results\n\nWritten by the scripts in this folder; do not edit by hand.\n"
+    text = RESULTS.read_text() if RESULTS.exists() else header
+    block = f"{begin}\n{body.rstrip()}\n{end}"
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(text)

@@ -1,0 +1,43 @@
+"""Packaging for skcama (metadata lives here; pyproject.toml only names the build backend)."""
+
+import re
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+VERSION = re.search(
+    r'^__version__ = "([^"]+)"', (HERE / "skcama" / "__init__.py").read_text(), re.M
+).group(1)
+
+setup(
+    name="skcama",
+    version=VERSION,
+    description="Causal generative classification (deep CAMA) for tabular data, "
+    "with a scikit-learn API",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="MIT",
+    python_requires=">=3.10",
+    packages=find_packages(include=["skcama", "skcama.*"]),
+    install_requires=[
+        "torch>=2.2",
+        "scikit-learn>=1.6",
+        "networkx>=3.0",
+        "pandas>=2.0",
+        "numpy>=1.24",
+        "causal-learn>=0.1.3.8",
+        "tqdm>=4.60",
+        "matplotlib>=3.6",
+    ],
+    extras_require={
+        "test": ["pytest>=7", "pytest-xdist>=3"],
+        "dev": ["pytest>=7", "pytest-xdist>=3", "ruff>=0.5"],
+    },
+    entry_points={"console_scripts": ["skcama=skcama.cli:main"]},
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "Intended Audience :: Science/Research",
+        "Topic :: Scientific/Engineering :: Artificial Intelligence",
+    ],
+)

@@ -1,0 +1,310 @@
+"""Behaviour of CAMAClassifier: roles, prediction, determinism, sklearn integration."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import warnings
+
+import joblib
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import FAST, simple_sem
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from skcama import CAMAClassifier, GraphError
+
+
+@pytest.fixture(scope="module")
+def fitted(sem_data):
+    X, y, graph = sem_data
+    return CAMAClassifier(graph=graph, target="y", **FAST).fit(X, y)
+
+
+def test_fit_learns_the_sem_well_above_chance(fitted):
+    X_test, y_test, _ = simple_sem(1)
+    assert fitted.score(X_test, y_test) > 0.8
+
+
+def test_roles_follow_the_graph_and_report_ignored_columns(fitted):
+    roles = fitted.roles_
+    assert roles.parents == ("a",)
+    assert roles.coparents == ("c",)
+    assert roles.children == ("x1", "x2", "x3")
+    assert set(roles.outside) == {"o", "w"}
+    assert roles.child_parents["x3"] == ("x1",)
+
+
+def test_predict_proba_rows_sum_to_one_and_match_predict(fitted, sem_data):
+    X, _, _ = sem_data
+    proba = fitted.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-9)
+    np.testing.assert_array_equal(fitted.classes_[proba.argmax(1)], fitted.predict(X))
+    assert proba.shape == (len(X), 3)
+
+
+def test_predictions_do_not_depend_on_the_other_rows_of_the_batch(fitted, sem_data):
+    X, _, _ = sem_data
+    full = fitted.predict_proba(X)
+    order = np.random.default_rng(0).permutation(len(X))
+    shuffled = fitted.predict_proba(X.iloc[order])
+    np.testing.assert_allclose(shuffled, full[order], atol=1e-6)
+    np.testing.assert_allclose(fitted.predict_proba(X.iloc[:7]), full[:7], atol=1e-6)
+
+
+def test_columns_are_matched_by_name_in_any_order_with_extras_ignored(fitted, sem_data):
+    X, _, _ = sem_data
+    reordered = X[X.columns[::-1]].assign(patient_id=np.arange(len(X)).astype(str))
+    np.testing.assert_allclose(fitted.predict_proba(reordered), fitted.predict_proba(X))
+    # columns outside the blanket are not needed at prediction time
+    np.testing.assert_allclose(
+        fitted.predict_proba(X.drop(columns=["o", "w"])), fitted.predict_proba(X)
+    )
+
+
+def test_same_random_state_gives_identical_predictions(sem_data):
+    X, y, graph = sem_data
+    p1 = CAMAClassifier(graph=graph, **FAST).fit(X, y).predict_proba(X)
+    p2 = CAMAClassifier(graph=graph, **FAST).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(p1, p2)
+
+
+def test_fit_leaves_global_torch_random_state_alone(sem_data):
+    import torch
+
+    X, y, graph = sem_data
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    CAMAClassifier(graph=graph, target="y", max_epochs=2, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(torch.rand(3), expected)
+
+
+def test_history_records_every_epoch(fitted):
+    history = pd.DataFrame(fitted.history_)
+    assert list(history.epoch) == list(range(1, fitted.n_iter_ + 1))
+    assert {"train_elbo", "valid_elbo", "seconds"} <= set(history.columns)
+    assert history.valid_elbo.iloc[-1] > history.valid_elbo.iloc[0]
+
+
+def test_running_out_of_epochs_warns(sem_data):
+    X, y, graph = sem_data
+    with pytest.warns(ConvergenceWarning, match="max_epochs"):
+        CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X, y)
+
+
+def test_verbose_shows_a_progress_bar(sem_data, capsys):
+    X, y, graph = sem_data
+    CAMAClassifier(graph=graph, max_epochs=2, verbose=1, random_state=0).fit(X, y)
+    assert "CAMA fit" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------- graphs and blankets
+def test_dict_graph_and_inferred_target_from_y_name(sem_data):
+    X, y, graph = sem_data
+    parents = {node: list(graph.predecessors(node)) for node in graph.nodes}
+    clf = CAMAClassifier(graph=parents, **FAST).fit(X, y)
+    assert clf.target_ == "y"
+    assert clf.roles_.children == ("x1", "x2", "x3")
+
+
+def test_target_inferred_as_the_only_graph_node_missing_from_x(sem_data):
+    X, y, graph = sem_data
+    clf = CAMAClassifier(graph=graph, **FAST).fit(X, y.to_numpy())
+    assert clf.target_ == "y"
+
+
+def test_parent_that_also_causes_a_child_holds_both_roles(sem_data):
+    X, y, graph = sem_data
+    g = graph.copy()
+    g.add_edge("a", "x2")
+    clf = CAMAClassifier(graph=g, **FAST).fit(X, y)
+    assert "a" in clf.roles_.parents and "a" in clf.roles_.coparents
+    assert clf.score(X, y) > 0.7
+
+
+def test_graph_none_treats_every_feature_as_a_child(sem_data):
+    X, y, _ = sem_data
+    clf = CAMAClassifier(**FAST).fit(X, y)
+    assert clf.roles_.children == tuple(X.columns)
+    assert clf.roles_.parents == () and clf.roles_.coparents == ()
+    assert clf.score(X, y) > 0.6
+
+
+@pytest.mark.parametrize(
+    "edges, expected",
+    [
+        ([("a", "y"), ("y", "x1"), ("y", "x2")], "no co-parents"),
+        ([("y", "x1"), ("c", "x1"), ("y", "x2")], "no parents"),
+        ([("a", "y")], "no children"),
+    ],
+)
+def test_degenerate_blankets_fit_and_predict(sem_data, edges, expected):
+    X, y, _ = sem_data
+    clf = CAMAClassifier(graph=nx.DiGraph(edges), target="y", **FAST).fit(X, y)
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-9)
+    assert clf.score(X, y) > 0.45, expected
+
+
+def test_numpy_input_with_integer_nodes():
+    X, y, _ = simple_sem(0)
+    array = X[["a", "c", "x1", "x2"]].to_numpy()
+    graph = nx.DiGraph([(0, "t"), ("t", 2), ("t", 3), (1, 2), (1, 3)])
+    clf = CAMAClassifier(graph=graph, target="t", **FAST).fit(array, y)
+    assert clf.roles_.parents == (0,) and clf.roles_.coparents == (1,)
+    assert clf.predict(array).shape == (len(array),)
+
+
+def test_string_class_labels(sem_data):
+    X, y, graph = sem_data
+    labels = np.array(["mild", "moderate", "severe"])[y]
+    clf = CAMAClassifier(graph=graph, target="y", **FAST).fit(X, labels)
+    assert set(clf.predict(X)) <= {"mild", "moderate", "severe"}
+    assert list(clf.classes_) == ["mild", "moderate", "severe"]
+
+
+# ---------------------------------------------------------------------- bad input
+def test_cyclic_graph_is_rejected_naming_the_cycle(sem_data):
+    X, y, graph = sem_data
+    g = graph.copy()
+    g.add_edge("x3", "c")
+    with pytest.raises(GraphError, match=r"cycle .*x3.*c|cycle .*c.*x3"):
+        CAMAClassifier(graph=g, target="y").fit(X, y)
+
+
+def test_target_not_in_graph_is_rejected_with_a_suggestion(sem_data):
+    X, y, graph = sem_data
+    with pytest.raises(GraphError, match="target 'Y' is not a node.*Did you mean 'y'"):
+        CAMAClassifier(graph=graph, target="Y").fit(X, y)
+
+
+def test_graph_nodes_missing_from_the_data_are_named(sem_data):
+    X, y, graph = sem_data
+    with pytest.raises(ValueError, match=r"\['x2'\].*did you mean 'X2'"):
+        CAMAClassifier(graph=graph, target="y").fit(X.rename(columns={"x2": "X2"}), y)
+
+
+def test_prediction_frame_missing_a_used_column_is_named(fitted, sem_data):
+    X, _, _ = sem_data
+    with pytest.raises(ValueError, match=r"lacks the columns \['c'\].*co-parent"):
+        fitted.predict(X.drop(columns=["c"]))
+
+
+@pytest.mark.parametrize("bad, word", [(np.nan, "NaN"), (np.inf, "infinity")])
+def test_non_finite_values_are_rejected_naming_the_column(fitted, sem_data, bad, word):
+    X, y, graph = sem_data
+    X_bad = X.copy()
+    X_bad.loc[3, "x2"] = bad
+    with pytest.raises(ValueError, match=rf"{word} in columns \['x2'\]"):
+        CAMAClassifier(graph=graph).fit(X_bad, y)
+    with pytest.raises(ValueError, match=rf"{word} in columns \['x2'\]"):
+        fitted.predict(X_bad)
+
+
+def test_non_finite_values_outside_the_blanket_do_not_matter(fitted, sem_data):
+    X, _, _ = sem_data
+    X_out = X.assign(o=np.nan)
+    np.testing.assert_allclose(fitted.predict_proba(X_out), fitted.predict_proba(X))
+
+
+def test_single_class_is_rejected(sem_data):
+    X, _, graph = sem_data
+    with pytest.raises(ValueError, match="at least 2 classes.*got 1 class"):
+        CAMAClassifier(graph=graph).fit(X, np.zeros(len(X), dtype=int))
+
+
+def test_empty_frame_is_rejected(sem_data):
+    X, y, graph = sem_data
+    with pytest.raises(ValueError, match="empty|0 sample"):
+        CAMAClassifier(graph=graph).fit(X.iloc[:0], y.iloc[:0])
+
+
+def test_empty_markov_blanket_is_rejected(sem_data):
+    X, y, _ = sem_data
+    graph = nx.DiGraph([("a", "c")])
+    graph.add_node("y")
+    with pytest.raises(GraphError, match="'y' has no parents, co-parents or children"):
+        CAMAClassifier(graph=graph, target="y").fit(X, y)
+
+
+def test_undirected_graph_is_rejected(sem_data):
+    X, y, _ = sem_data
+    with pytest.raises(GraphError, match="undirected"):
+        CAMAClassifier(graph=nx.Graph([("y", "x1")]), target="y").fit(X, y)
+
+
+def test_constant_column_warns_and_still_fits(sem_data):
+    X, y, graph = sem_data
+    with pytest.warns(UserWarning, match=r"\['x2'\] are constant"):
+        clf = CAMAClassifier(graph=graph, **FAST).fit(X.assign(x2=1.0), y)
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+def test_columns_not_in_the_graph_are_listed_once_in_a_warning(sem_data):
+    X, y, graph = sem_data
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X.assign(extra=1.0), y)
+    messages = [str(w.message) for w in caught if "not nodes of the graph" in str(w.message)]
+    assert messages == ["columns ['extra'] are not nodes of the graph and are ignored."]
+
+
+def test_failed_refit_leaves_the_fitted_model_unchanged(fitted, sem_data):
+    X, y, graph = sem_data
+    clf = pickle.loads(pickle.dumps(fitted))
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError):
+        clf.fit(X.assign(x1=np.nan), y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    assert clf.n_features_in_ == X.shape[1]
+
+
+def test_invalid_hyperparameter_names_the_parameter(sem_data):
+    X, y, graph = sem_data
+    with pytest.raises(ValueError, match="'n_samples' parameter"):
+        CAMAClassifier(graph=graph, n_samples=0).fit(X, y)
+
+
+# ------------------------------------------------------------ scikit-learn integration
+def test_clone_and_params_round_trip(fitted):
+    copy = clone(fitted)
+    params, original = copy.get_params(), fitted.get_params()
+    assert sorted(params.pop("graph").edges()) == sorted(original.pop("graph").edges())
+    assert params == original
+    assert not hasattr(copy, "model_")
+    copy.set_params(latent_dim=2)
+    assert copy.latent_dim == 2
+
+
+def test_pickle_and_joblib_round_trips_give_identical_predictions(fitted, sem_data):
+    X, _, _ = sem_data
+    expected = fitted.predict_proba(X)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(fitted)).predict_proba(X), expected)
+    buffer = io.BytesIO()
+    joblib.dump(fitted, buffer)
+    buffer.seek(0)
+    np.testing.assert_array_equal(joblib.load(buffer).predict_proba(X), expected)
+
+
+def test_works_inside_a_pipeline_and_grid_search(sem_data):
+    X, y, graph = sem_data
+    pipe = Pipeline(
+        [("identity", FunctionTransformer(validate=False)),
+         ("cama", CAMAClassifier(graph=graph, target="y", **FAST))]
+    )
+    search = GridSearchCV(pipe, {"cama__latent_dim": [1, 3]}, cv=2).fit(X, y)
+    assert search.best_params_["cama__latent_dim"] in (1, 3)
+    assert search.score(X, y) > 0.7
+
+
+def test_cross_val_score(sem_data):
+    X, y, graph = sem_data
+    scores = cross_val_score(CAMAClassifier(graph=graph, target="y", **FAST), X, y, cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.7
