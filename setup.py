@@ -29,6 +29,8 @@ setup(
         "causal-learn>=0.1.3.8",
         "tqdm>=4.60",
         "matplotlib>=3.6",
+        "pydot>=1.4",
+        "safetensors>=0.4",
     ],
     extras_require={
         "test": ["pytest>=7", "pytest-xdist>=3"],

@@ -8,7 +8,17 @@ causal graph. See :mod:`skcama.datasets` for synthetic structural equation model
 import logging
 
 from ._classifier import CAMAClassifier
-from .graph import GraphError, MarkovBlanketRoles, markov_blanket_roles
+from .discovery import discover_graph
+from .graph import (
+    GraphError,
+    MarkovBlanketRoles,
+    load_graph,
+    markov_blanket_roles,
+    node_roles,
+    read_graph,
+    write_graph,
+)
+from .persistence import load_model, save_model
 
 __version__ = "0.1.0"
 
@@ -19,5 +29,12 @@ __all__ = [
     "GraphError",
     "MarkovBlanketRoles",
     "__version__",
+    "discover_graph",
+    "load_graph",
+    "load_model",
     "markov_blanket_roles",
+    "node_roles",
+    "read_graph",
+    "save_model",
+    "write_graph",
 ]

@@ -7,6 +7,7 @@ maths live in :mod:`skcama._model` and the loops in :mod:`skcama._training`.
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from collections.abc import Hashable, Mapping
 from contextlib import contextmanager
@@ -26,13 +27,22 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet
-from ._training import Tensors, TrainSettings, predict_log_proba, train
+from ._training import (
+    AdaptSettings,
+    Tensors,
+    TrainSettings,
+    augmented_loss,
+    clean_elbo,
+    predict_log_proba,
+    train,
+)
+from ._training import adapt as adapt_model
 from .graph import (
     GraphError,
     MarkovBlanketRoles,
     all_children_graph,
-    as_digraph,
     did_you_mean,
+    load_graph,
     markov_blanket_roles,
 )
 
@@ -86,11 +96,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    graph : networkx.DiGraph, dict or None, default=None
-        The causal DAG over the feature columns and the target, or a mapping
-        ``{node: [parents...]}``. Node names are the DataFrame's column names (or column
-        positions ``0..d-1`` for a numpy ``X``). ``None`` treats every feature as a child
-        of the target — the single-modality model ``y -> x``.
+    graph : networkx.DiGraph, dict, str, path or None, default=None
+        The causal DAG over the feature columns and the target: a graph, a mapping
+        ``{node: [parents...]}``, a graph file (GML, GraphML, DOT, node-link JSON or a
+        ``source,target`` CSV edge list), or a discovery method name (``"pc"``, ``"fci"``,
+        ``"ges"``) to learn the graph from the training data with
+        :func:`skcama.discovery.discover_graph`. Node names are the DataFrame's column
+        names (or column positions ``0..d-1`` for a numpy ``X``). ``None`` treats every
+        feature as a child of the target — the single-modality model ``y -> x``.
     target : hashable, default=None
         The graph node that ``y`` holds. When ``None`` it is inferred: ``y.name`` if that
         is a graph node, else the one graph node that is not a column of ``X``.
@@ -108,8 +121,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Importance samples of ``z`` per class used by :meth:`predict_proba`.
     max_epochs : int, default=200
         Maximum number of passes over the training data.
-    batch_size : int, default=256
-        Mini-batch size for training.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size for training. ``"auto"`` uses ``n_rows // 16`` clipped to
+        [32, 256]: about 16 optimiser steps per epoch on large data sets, and enough steps
+        on small ones (a few hundred rows) for the likelihood's variance to be learned.
     learning_rate : float, default=3e-3
         Adam step size.
     weight_decay : float, default=0.0
@@ -121,6 +136,23 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Epochs without improvement of the monitored ELBO before training stops.
     tol : float, default=1e-4
         Relative improvement of the monitored ELBO that counts as progress.
+    clean_weight : float, default=0.5
+        ``lambda`` of the augmented objective (paper eq. 5) when :meth:`fit` is given
+        ``manipulated`` rows: clean rows contribute ``lambda * ELBO(x, y, do(m=0))`` and
+        manipulated rows ``(1 - lambda) * ELBO(x, y)`` with the manipulation inferred.
+    adapt_alpha : float, default=0.2
+        ``alpha`` of the adaptation objective (paper eq. 8): weight of the clean reference
+        rows against the new unlabelled rows in :meth:`adapt`.
+    adapt_steps : int, default=300
+        Gradient steps per call of :meth:`adapt`.
+    adapt_learning_rate : float, default=1e-2
+        Adam step size in :meth:`adapt`.
+    clean_prior : float or None, default=0.5
+        Once a manipulation has been learned, each row is predicted as clean (do(m=0))
+        with this prior probability or as manipulated (m inferred by ``q(m | x)``)
+        otherwise, the two weighed by the row's evidence under each; this keeps clean
+        rows as accurate as before adaptation and gives :meth:`manipulation_score`.
+        ``None`` always infers m, as in the paper.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, mini-batches, the validation split and the Monte
         Carlo noise of prediction. The same value gives the same predictions.
@@ -136,7 +168,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Column names seen in :meth:`fit` (only when ``X`` had string column names).
     graph_ : networkx.DiGraph
-        The causal graph used.
+        The causal graph used (the discovered one when ``graph`` names a method).
     target_ : hashable
         The target node.
     roles_ : MarkovBlanketRoles
@@ -149,6 +181,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         ``seconds``); ``pandas.DataFrame(clf.history_)`` makes a table.
     n_iter_ : int
         Number of epochs run.
+    manipulation_learned_ : bool
+        Whether the model has learned a manipulation (from ``manipulated`` rows in
+        :meth:`fit` or from :meth:`adapt`). Until then prediction uses do(m=0); after, m
+        is inferred by ``q(m | x)``.
+    replay_summary_ : dict
+        Mean and covariance of the standardised parents and co-parents: a summary, not
+        rows, from which :meth:`adapt` replays clean reference data.
+    adapt_history_ : list of dict
+        Figures of the last :meth:`adapt` call (present once it has been called).
 
     See Also
     --------
@@ -172,7 +213,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "graph": [None, nx.Graph, dict],
+        "graph": [None, nx.Graph, dict, str, os.PathLike],
         "target": [Hashable, None],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "manipulation_dim": [Interval(Integral, 1, None, closed="left")],
@@ -181,12 +222,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         "activation": [StrOptions(set(ACTIVATIONS))],
         "n_samples": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "clean_weight": [Interval(Real, 0, 1, closed="both")],
+        "adapt_alpha": [Interval(Real, 0, 1, closed="right")],
+        "adapt_steps": [Interval(Integral, 1, None, closed="left")],
+        "adapt_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "clean_prior": [Interval(Real, 0, 1, closed="neither"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -203,12 +249,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         activation: str = "silu",
         n_samples: int = 16,
         max_epochs: int = 200,
-        batch_size: int = 256,
+        batch_size: int | str = "auto",
         learning_rate: float = 3e-3,
         weight_decay: float = 0.0,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float = 1e-4,
+        clean_weight: float = 0.5,
+        adapt_alpha: float = 0.2,
+        adapt_steps: int = 300,
+        adapt_learning_rate: float = 1e-2,
+        clean_prior: float | None = 0.5,
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
     ):
@@ -227,6 +278,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.clean_weight = clean_weight
+        self.adapt_alpha = adapt_alpha
+        self.adapt_steps = adapt_steps
+        self.adapt_learning_rate = adapt_learning_rate
+        self.clean_prior = clean_prior
         self.random_state = random_state
         self.verbose = verbose
 
@@ -238,7 +294,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: Any, y: Any) -> CAMAClassifier:
+    def fit(self, X: Any, y: Any, manipulated: Any = None) -> CAMAClassifier:
         """Fit the model on labelled rows.
 
         Parameters
@@ -248,6 +304,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             columns outside the graph are ignored.
         y : array-like of shape (n_samples,)
             Class labels (any hashable values).
+        manipulated : array-like of bool of shape (n_samples,), default=None
+            Rows known to be manipulated, by an unknown manipulation (augmented training,
+            paper eq. 5): they are fitted with the manipulation inferred, clean rows with
+            do(m=0), weighted by ``clean_weight``. Inside a ``Pipeline`` or
+            ``GridSearchCV`` route it with scikit-learn's metadata routing:
+            ``sklearn.set_config(enable_metadata_routing=True)`` and
+            ``clf.set_fit_request(manipulated=True)``.
 
         Returns
         -------
@@ -265,9 +328,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         array([0, 1])
         """
         with _restore_on_error(self):
-            return self._fit(X, y)
+            return self._fit(X, y, manipulated)
 
-    def _fit(self, X: Any, y: Any) -> CAMAClassifier:
+    def _fit(self, X: Any, y: Any, manipulated: Any) -> CAMAClassifier:
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
@@ -279,7 +342,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         y_name = getattr(y, "name", None)
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        graph, target = self._resolve_graph(columns, y_name)
+        graph, target = self._resolve_graph(X, columns, y_name, y)
         roles = markov_blanket_roles(graph, target)
         roles = self._check_roles_against_data(roles, columns)
         values = self._blanket_values(X, roles, columns)
@@ -297,10 +360,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"{type(self).__name__} needs at least 2 classes in y, got 1 class "
                 f"({classes[0]!r}); a classifier cannot be fitted on a single class."
             )
+        flags = _manipulated_mask(manipulated, len(y))
         scaler = _Scaler(values, [str(n) for n in roles.blanket])
         rng = check_random_state(self.random_state)
         seeds = rng.randint(0, 2**31 - 1, size=4)
-        data = self._tensors(scaler.transform(values), roles, y_index)
+        standardised = scaler.transform(values)
+        data = self._tensors(standardised, roles, y_index)
+        data.manipulated = torch.as_tensor(flags)
         cfg = self._config(roles, len(classes))
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(int(seeds[0]))
@@ -311,7 +377,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 model.prior.logits.copy_(torch.as_tensor(np.log(freq), dtype=torch.float32))
         generator = torch.Generator().manual_seed(int(seeds[1]))
         train_data, valid_data = self._split(data, generator)
-        history, converged = self._train(model, train_data, valid_data, generator)
+        loss_fn = clean_elbo
+        if flags.any():
+            share = flags.mean()
+            clean_part = self.clean_weight / (1 - share) if share < 1 else 0.0
+            loss_fn = augmented_loss(clean_part, (1 - self.clean_weight) / share)
+        history, converged = self._train(model, train_data, valid_data, generator, loss_fn)
 
         self.classes_ = classes
         self.graph_ = graph
@@ -321,8 +392,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.model_ = model
         self.history_ = history
         self.n_iter_ = len(history)
+        self.manipulation_learned_ = self._augmented = bool(flags.any())
+        self.replay_summary_ = _replay_summary(standardised, roles)
+        self.replay_summary_["latent"] = _latent_summary(model, data)
         self._predict_seed = int(seeds[2])
-        self._adapted = False
+        self._adapt_seed = int(seeds[3])
+        self._n_adapt_calls = 0
+        self._clean_m_state = None
         if not converged:
             warnings.warn(
                 f"CAMAClassifier stopped after max_epochs={self.max_epochs} epochs before the "
@@ -338,10 +414,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         train_data: Tensors,
         valid_data: Tensors | None,
         generator: torch.Generator,
+        loss_fn,
     ) -> tuple[list[dict], bool]:
         settings = TrainSettings(
             max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
+            batch_size=self._batch_size(len(train_data)),
             learning_rate=self.learning_rate,
             weight_decay=self.weight_decay,
             n_iter_no_change=self.n_iter_no_change,
@@ -362,10 +439,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 )
 
         try:
-            return train(model, train_data, valid_data, settings, generator, progress=progress)
+            return train(
+                model, train_data, valid_data, settings, generator, loss_fn, progress=progress
+            )
         finally:
             if bar is not None:
                 bar.close()
+
+    def _batch_size(self, n_rows: int) -> int:
+        if self.batch_size == "auto":
+            return int(np.clip(n_rows // 16, 32, 256))
+        return self.batch_size
 
     def _split(
         self, data: Tensors, generator: torch.Generator
@@ -421,11 +505,64 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         >>> clf.predict_log_proba(X[:3]).shape
         (3, 2)
         """
+        return self._predict(X)[0]
+
+    def manipulation_score(self, X: Any) -> np.ndarray:
+        """Probability that each row is manipulated, given what the model has learned.
+
+        Compares each row's evidence under do(m=0) with its evidence under an inferred
+        manipulation, with prior ``1 - clean_prior``: a per-row flag such as "this
+        measurement looks recalibrated".
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Rows to score; columns matched by name as in :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Posterior probability of "manipulated" per row.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skcama import CAMAClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> y = rng.integers(0, 2, 400)
+        >>> X = rng.normal(size=(400, 2)) + 3 * y[:, None]
+        >>> clf = CAMAClassifier(max_epochs=30, adapt_steps=100, random_state=0).fit(X, y)
+        >>> X_new = X + np.array([6.0, 0.0])
+        >>> scores = clf.adapt(X_new).manipulation_score(np.vstack([X[:50], X_new[:50]]))
+        >>> bool(scores[:50].mean() < scores[50:].mean())
+        True
+        """
+        if self.clean_prior is None:
+            raise ValueError(
+                "manipulation_score needs clean_prior set (a probability, e.g. 0.5); with "
+                "clean_prior=None every row is treated as manipulated."
+            )
+        log_odds = self._predict(X)[1]
+        if log_odds is None:
+            raise ValueError(
+                "no manipulation has been learned yet, so every row is clean to this model; "
+                "call adapt(X_new) or fit with manipulated rows first."
+            )
+        prior_odds = np.log1p(-self.clean_prior) - np.log(self.clean_prior)
+        return 1.0 / (1.0 + np.exp(-(log_odds + prior_odds)))
+
+    def _predict(self, X: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        """Log class probabilities and, once a manipulation is learned, the per-row
+        log-likelihood ratio manipulated / clean (without the prior)."""
         check_is_fitted(self)
         data = self._prediction_tensors(X)
         eps_z, eps_m = self._prediction_noise()
-        out = predict_log_proba(self.model_, data, eps_z, eps_m, batch_size=_predict_batch(self))
-        return out.double().numpy()
+        log_proba, log_odds = predict_log_proba(
+            self.model_, data, eps_z, eps_m, batch_size=_predict_batch(self),
+            clean_prior=self.clean_prior,
+        )
+        odds = None if log_odds is None else log_odds.double().numpy()
+        return log_proba.double().numpy(), odds
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of each class for each row, by Bayes' rule (paper eq. 6).
@@ -487,10 +624,254 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         generator = torch.Generator().manual_seed(self._predict_seed)
         cfg = self.model_.cfg
         eps_z = torch.randn((self.n_samples, cfg.latent_dim), generator=generator)
-        if not self._adapted:
+        if not self.manipulation_learned_:
             return eps_z, None
         eps_m = torch.randn((self.n_samples, cfg.manipulation_dim), generator=generator)
         return eps_z, eps_m
+
+    # ---------------------------------------------------------------------- adaptation
+    def adapt(self, X: Any, *, reference: tuple[Any, Any] | None = None) -> CAMAClassifier:
+        """Adapt to a new setting from unlabelled rows (test-time fine-tuning, paper eq. 8).
+
+        Maximises ``adapt_alpha * ELBO(x, y)`` on clean reference rows plus
+        ``(1 - adapt_alpha) * ELBO(x)`` on the new rows, updating only the manipulation
+        branch of the decoder and ``q(m | x)``; the mechanisms ``y -> x``, ``c -> x``,
+        ``z -> x`` and ``p(y | a)`` stay exactly as fitted. Afterwards prediction infers
+        the manipulation of each row with ``q(m | x)``.
+
+        The reference rows are replayed from the model itself by default (parents and
+        co-parents drawn from :attr:`replay_summary_`, the label from ``p(y | a)``, the
+        children from the decoder under do(m=0)), so a fitted model never needs to carry
+        training rows. Calls accumulate: a stream of batches keeps refining the same
+        manipulation model. :meth:`reset_adaptation` undoes every call; to keep the
+        original untouched, adapt a copy: ``copy.deepcopy(clf).adapt(X_new)``.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Unlabelled rows from the new setting, columns as in :meth:`fit`. A single row
+            is accepted (the fit is then only as good as one row allows).
+        reference : tuple (X_ref, y_ref), default=None
+            Real clean labelled rows to use as the reference instead of replay.
+
+        Returns
+        -------
+        self : CAMAClassifier
+            The adapted estimator.
+
+        Examples
+        --------
+        >>> from skcama import CAMAClassifier
+        >>> from skcama.datasets import SyntheticSEM
+        >>> sem = SyntheticSEM(random_state=0)
+        >>> X, y = sem.sample(1000, random_state=1)
+        >>> clf = CAMAClassifier(graph=sem.graph, target="y", max_epochs=30,
+        ...                      adapt_steps=20, random_state=0).fit(X, y)
+        >>> X_new, _ = sem.sample(200, shift={"x1": 3.0}, random_state=2)
+        >>> clf.adapt(X_new).manipulation_learned_
+        True
+        """
+        check_is_fitted(self)
+        if not self.model_.has_children:
+            raise ValueError(
+                "this model has no children of the target, so there is no measurement "
+                "mechanism to adapt; adapt needs a graph where the target has children."
+            )
+        new_data = self._prediction_tensors(X)
+        if len(new_data) == 0:
+            raise ValueError("adapt needs at least one row of X; got an empty frame.")
+        seed = self._adapt_seed + self._n_adapt_calls
+        generator = torch.Generator().manual_seed(seed)
+        if reference is None:
+            ref_data = self._replay(_REPLAY_ROWS, generator)
+        else:
+            ref_data = self._labelled_tensors(*reference)
+        settings = AdaptSettings(
+            alpha=self.adapt_alpha,
+            steps=self.adapt_steps,
+            batch_size=256 if self.batch_size == "auto" else self.batch_size,
+            learning_rate=self.adapt_learning_rate,
+        )
+        saved = _manipulation_state(self.model_)
+        try:
+            history = adapt_model(
+                self.model_, new_data, _resampler(ref_data), settings, generator
+            )
+        except BaseException:
+            _load_manipulation_state(self.model_, saved)
+            raise
+        if self._clean_m_state is None:
+            self._clean_m_state = saved
+        self._n_adapt_calls += 1
+        self.adapt_history_ = history
+        self.manipulation_learned_ = True
+        return self
+
+    def reset_adaptation(self) -> CAMAClassifier:
+        """Undo every :meth:`adapt` call, restoring the model as :meth:`fit` left it.
+
+        Returns
+        -------
+        self : CAMAClassifier
+            The estimator, as fitted.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skcama import CAMAClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> y = rng.integers(0, 2, 300)
+        >>> X = rng.normal(size=(300, 2)) + y[:, None]
+        >>> clf = CAMAClassifier(max_epochs=10, adapt_steps=5, random_state=0).fit(X, y)
+        >>> before = clf.predict_proba(X)
+        >>> np.allclose(clf.adapt(X + 1.0).reset_adaptation().predict_proba(X), before)
+        True
+        """
+        check_is_fitted(self)
+        if self._clean_m_state is not None:
+            _load_manipulation_state(self.model_, self._clean_m_state)
+            self._clean_m_state = None
+            self.manipulation_learned_ = self._augmented
+        self._n_adapt_calls = 0
+        return self
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the fitted model to a file that loads without executing code.
+
+        Weights go through safetensors, everything else through JSON; see
+        :func:`skcama.persistence.save_model` for the format.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write (``.skcama`` by convention).
+
+        Examples
+        --------
+        >>> import numpy as np, tempfile, pathlib
+        >>> from skcama import CAMAClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> X, y = rng.normal(size=(100, 2)), rng.integers(0, 2, 100)
+        >>> clf = CAMAClassifier(max_epochs=2, random_state=0).fit(X, y)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.skcama"
+        >>> clf.save(path)
+        >>> np.array_equal(CAMAClassifier.load(path).predict_proba(X), clf.predict_proba(X))
+        True
+        """
+        from .persistence import save_model  # persistence imports this module
+
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> CAMAClassifier:
+        """Read a model written by :meth:`save` (no pickle involved).
+
+        Parameters
+        ----------
+        path : str or path-like
+            A file written by :meth:`save`.
+
+        Returns
+        -------
+        CAMAClassifier
+            The fitted estimator, predicting exactly as the saved one.
+
+        Examples
+        --------
+        >>> from skcama import CAMAClassifier
+        >>> CAMAClassifier.load("no-such-file.skcama")
+        Traceback (most recent call last):
+        ...
+        FileNotFoundError: model file 'no-such-file.skcama' does not exist.
+        """
+        from .persistence import load_model
+
+        return load_model(path)
+
+    def reconstruct_clean(self, X: Any, y: Any = None) -> pd.DataFrame:
+        """Rows with their children reconstructed as if unmanipulated, under do(m=0).
+
+        The latent causes of each row are inferred (with its manipulation, once one has
+        been learned), and the children are regenerated from their parents, the label and
+        those latent causes with the manipulation switched off: the disentangled "clean"
+        measurement (paper fig. 9).
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Rows, columns as in :meth:`fit`.
+        y : array-like of shape (n_samples,), default=None
+            Known labels; when omitted the predicted labels are used.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The blanket columns of ``X`` in original units, children replaced by their
+            clean reconstruction.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skcama import CAMAClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> y = rng.integers(0, 2, 300)
+        >>> X = rng.normal(size=(300, 2)) + y[:, None]
+        >>> clf = CAMAClassifier(max_epochs=10, random_state=0).fit(X, y)
+        >>> clf.reconstruct_clean(X[:2]).shape
+        (2, 2)
+        """
+        check_is_fitted(self)
+        data = self._prediction_tensors(X)
+        if y is None:
+            y_index = np.argmax(self.predict_log_proba(X), axis=1)
+        else:
+            y_index = self._encode_labels(y, len(data))
+        roles = self.roles_
+        frame = pd.DataFrame(self._prediction_standardised(X), columns=list(roles.blanket))
+        if self.model_.has_children:
+            with torch.no_grad():
+                x_clean = self.model_.reconstruct_clean(
+                    data.a, data.c, data.x, torch.as_tensor(y_index),
+                    infer_m=self.manipulation_learned_,
+                )
+            frame[list(roles.children)] = x_clean.double().numpy()
+        values = frame.to_numpy() * self.scaler_.scale + self.scaler_.mean
+        index = X.index if isinstance(X, pd.DataFrame) else None
+        return pd.DataFrame(values, columns=list(roles.blanket), index=index)
+
+    def _replay(self, n: int, generator: torch.Generator) -> Tensors:
+        """n clean labelled rows generated by the model itself (standardised)."""
+        summary = self.replay_summary_
+        nodes = summary["nodes"]
+        if nodes:
+            normal = torch.randn((n, len(nodes)), generator=generator).double()
+            cholesky = torch.as_tensor(summary["cholesky"])
+            values = (normal @ cholesky.T + torch.as_tensor(summary["mean"])).float()
+        else:
+            values = torch.zeros(n, 0)
+        position = {node: i for i, node in enumerate(nodes)}
+        a = values[:, [position[v] for v in self.roles_.parents]]
+        c = values[:, [position[v] for v in self.roles_.coparents]]
+        latent = summary.get("latent")
+        x, y_index = self.model_.sample_clean(a, c, generator, latent=latent)
+        return Tensors(a, c, x, y_index)
+
+    def _encode_labels(self, y: Any, n_rows: int) -> np.ndarray:
+        y = column_or_1d(y)
+        if len(y) != n_rows:
+            raise ValueError(f"X has {n_rows} rows but y has {len(y)}; pass one label per row.")
+        unknown = sorted(set(y.tolist()) - set(self.classes_.tolist()), key=str)
+        if unknown:
+            raise ValueError(
+                f"y holds labels {unknown[:5]} that were not seen in fit "
+                f"(known: {self.classes_.tolist()})."
+            )
+        return np.searchsorted(self.classes_, y)
+
+    def _labelled_tensors(self, X: Any, y: Any) -> Tensors:
+        data = self._prediction_tensors(X)
+        data.y = torch.as_tensor(self._encode_labels(y, len(data)))
+        return data
 
     # --------------------------------------------------------------- data and graph I/O
     @staticmethod
@@ -499,7 +880,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             return list(X.columns)
         return list(range(X.shape[1]))
 
-    def _resolve_graph(self, columns: list, y_name: Hashable | None) -> tuple[nx.DiGraph, Hashable]:
+    def _resolve_graph(
+        self, X: Any, columns: list, y_name: Hashable | None, y: np.ndarray
+    ) -> tuple[nx.DiGraph, Hashable]:
         if self.graph is None:
             target = self.target
             if target is None:
@@ -511,20 +894,22 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     "target= to another name."
                 )
             return all_children_graph(columns, target), target
-        graph = as_digraph(self.graph)
-        target = self.target
-        if target is None:
-            if y_name is not None and y_name in graph:
+        from .discovery import METHODS, resolve_graph_spec
+
+        spec, target = self.graph, self.target
+        is_method = (
+            isinstance(spec, str) and spec.lower() in METHODS and not os.path.exists(spec)
+        )
+        if not is_method:
+            spec = load_graph(spec)
+        if target is None and y_name is not None:
+            if is_method and y_name not in columns or not is_method and y_name in spec:
                 target = y_name
-            else:
-                candidates = [n for n in graph.nodes if n not in set(columns)]
-                if len(candidates) != 1:
-                    raise GraphError(
-                        "cannot tell which graph node is the target: pass target=<node name> "
-                        f"(graph nodes not among the columns of X: {candidates[:10]})."
-                    )
-                target = candidates[0]
-        return graph, target
+        frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(X, columns=columns)
+        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+        return resolve_graph_spec(
+            spec, frame, y, target, random_state=seed, verbose=self.verbose
+        )
 
     def _check_roles_against_data(
         self, roles: MarkovBlanketRoles, columns: list
@@ -617,6 +1002,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return Tensors(block(roles.parents), block(roles.coparents), block(roles.children), y)
 
     def _prediction_tensors(self, X: Any) -> Tensors:
+        return self._tensors(self._prediction_standardised(X), self.roles_, None)
+
+    def _prediction_standardised(self, X: Any) -> np.ndarray:
+        """The blanket columns of X, checked and standardised as in fit."""
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
             # Matched by name: any column order, extra columns ignored.
             columns = list(X.columns)
@@ -633,18 +1022,91 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 if hasattr(self, "feature_names_in_")
                 else list(range(X.shape[1]))
             )
-        values = self._blanket_values(X, self.roles_, columns)
-        return self._tensors(self.scaler_.transform(values), self.roles_, None)
+        return self.scaler_.transform(self._blanket_values(X, self.roles_, columns))
+
+
+_REPLAY_ROWS = 4096  # clean rows replayed once per adapt call, then resampled
 
 
 def _predict_batch(clf: CAMAClassifier) -> int:
-    """Rows per prediction batch, keeping the (rows x classes x samples x children x hidden)
-    working set near 64 MB."""
+    """Rows per prediction chunk: large enough to be fast, with the (rows x classes x
+    samples x children x hidden) working set near 16 MB. It depends on the model only,
+    so rows always meet the same kernel shapes."""
     cfg = clf.model_.cfg
     per_row = (
-        len(clf.classes_) * clf.n_samples * max(cfg.n_children * cfg.child_hidden_size, 1) * 3
+        len(clf.classes_) * clf.n_samples * max(cfg.n_children * cfg.child_hidden_size, 1)
     )
-    return int(np.clip(16_000_000 // per_row, 64, 65536))
+    return int(np.clip(4_000_000 // per_row, 64, 65536))
+
+
+def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
+    """The ``manipulated`` argument of fit as a bool array (all False when None)."""
+    if manipulated is None:
+        return np.zeros(n_rows, dtype=bool)
+    mask = column_or_1d(manipulated)
+    if len(mask) != n_rows:
+        raise ValueError(
+            f"manipulated has {len(mask)} entries but X has {n_rows} rows; pass one flag per row."
+        )
+    if mask.dtype != bool:
+        if not np.isin(mask, [0, 1]).all():
+            raise ValueError(
+                "manipulated must hold booleans (or 0/1), one per row; got values "
+                f"{sorted(set(mask.tolist()) - {0, 1}, key=str)[:5]}."
+            )
+        mask = mask.astype(bool)
+    return mask
+
+
+def _replay_summary(standardised: np.ndarray, roles: MarkovBlanketRoles) -> dict:
+    """Mean and Cholesky factor of the covariance of the standardised parents and
+    co-parents: what replay needs to draw plausible conditioning values."""
+    nodes = list(dict.fromkeys([*roles.parents, *roles.coparents]))
+    position = {node: i for i, node in enumerate(roles.blanket)}
+    values = standardised[:, [position[n] for n in nodes]]
+    if not nodes:
+        return {"nodes": [], "mean": np.zeros(0), "cholesky": np.zeros((0, 0))}
+    mean = values.mean(axis=0)
+    cov = np.atleast_2d(np.cov(values, rowvar=False)) if len(values) > 1 else np.eye(len(nodes))
+    cov = cov + 1e-6 * np.eye(len(nodes))
+    return {"nodes": nodes, "mean": mean, "cholesky": np.linalg.cholesky(cov)}
+
+
+def _latent_summary(model: CAMANet, data: Tensors) -> dict | None:
+    """Mean and Cholesky factor of the aggregate posterior of z over the training rows
+    (a summary, not rows), so replayed rows look like real clean rows rather than like
+    draws from the prior."""
+    if not model.has_children:
+        return None
+    with torch.no_grad():
+        rows = torch.cat([data.x, data.a, data.c], dim=1)
+        mean, logvar = model.z_encoder(rows, data.y, None)
+        mean, var = mean[:, 0, 0, :].double(), logvar[:, 0, 0, :].exp().double()
+    centre = mean.mean(0)
+    spread = torch.diag(var.mean(0))
+    if len(mean) > 1:
+        spread = spread + torch.cov(mean.T).reshape(len(centre), len(centre))
+    spread = spread + 1e-6 * torch.eye(len(centre), dtype=torch.float64)
+    return {"mean": centre.numpy(), "cholesky": torch.linalg.cholesky(spread).numpy()}
+
+
+def _resampler(data: Tensors):
+    """Draws reference rows uniformly with replacement from real labelled rows."""
+
+    def draw(n: int, generator: torch.Generator) -> Tensors:
+        return data.rows(torch.randint(0, len(data), (n,), generator=generator))
+
+    return draw
+
+
+def _manipulation_state(model: CAMANet) -> dict[int, torch.Tensor]:
+    return {i: p.detach().clone() for i, p in enumerate(model.manipulation_parameters())}
+
+
+def _load_manipulation_state(model: CAMANet, state: dict[int, torch.Tensor]) -> None:
+    with torch.no_grad():
+        for i, p in enumerate(model.manipulation_parameters()):
+            p.copy_(state[i])
 
 
 def _check_finite(values: np.ndarray, nodes: list) -> None:

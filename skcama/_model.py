@@ -152,8 +152,12 @@ class ChildDecoder(nn.Module):
         return u @ (self.input_weight * self.input_mask), u @ (self.skip_weight * self.skip_mask)
 
     def m_features(self, m: torch.Tensor) -> torch.Tensor:
-        """Hidden features of the manipulation branch."""
-        return self.m_net(m)
+        """Hidden features of the manipulation branch, zero at m = 0.
+
+        Subtracting the features of m = 0 makes do(m=0) the clean model exactly, whatever
+        adaptation does to the branch: clean predictions survive any fine-tuning.
+        """
+        return self.m_net(m) - self.m_net(m.new_zeros(m.shape[-1]))
 
     def conditioning(
         self,
@@ -164,15 +168,18 @@ class ChildDecoder(nn.Module):
         """Everything in the decoder that does not depend on z.
 
         ``u = [c, x]`` (B, U); ``y_index`` (B,) for the observed class or None for every
-        class; ``m_hidden`` (1, 1, 1, H_m) under do(m=0) or (B, 1, S, H_m). Returns the
+        class; ``m_hidden`` None under do(m=0) (the branch contributes exactly zero there)
+        or (B, 1, S, H_m). Returns the
         merge's pre-activation without the z term, (B, K, S_m, D*H), and the linear part
         of the mean, (B, 1, S_m, D).
         """
         parent_hidden, parent_skip = self.parent_terms(u)
         y_term = self.y_embedding[None] if y_index is None else self.y_embedding[y_index][:, None]
         pre = (parent_hidden + self.merge_bias)[:, None, None, :] + y_term[:, :, None, :]
-        pre = pre + self.m_proj(m_hidden)
-        linear = (parent_skip + self.out_bias)[:, None, None, :] + self.m_shift(m_hidden)
+        linear = (parent_skip + self.out_bias)[:, None, None, :]
+        if m_hidden is not None:
+            pre = pre + self.m_proj(m_hidden)
+            linear = linear + self.m_shift(m_hidden)
         return pre, linear
 
     def mean_given(self, pre: torch.Tensor, linear: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
@@ -212,10 +219,13 @@ class LatentEncoder(nn.Module):
         """Mean and log-variance of q(z).
 
         ``rows`` = [x, a, c] (B, n_in). ``y_index`` (B,) for the observed class or None for
-        every class. ``m`` broadcastable to (B, K, S, M). Returns two (B, K, S', Z) tensors.
+        every class. ``m`` broadcastable to (B, K, S, M), or None for m = 0. Returns two
+        (B, K, S', Z) tensors.
         """
         y_term = self.y_in[None] if y_index is None else self.y_in[y_index][:, None]
-        pre = self.row_in(rows)[:, None, None, :] + y_term[:, :, None, :] + self.m_in(m)
+        pre = self.row_in(rows)[:, None, None, :] + y_term[:, :, None, :]
+        if m is not None:
+            pre = pre + self.m_in(m)
         mean, logvar = self.body(self.act(pre)).chunk(2, dim=-1)
         return mean, logvar.clamp(_LOGVAR_MIN, _LOGVAR_MAX)
 
@@ -256,7 +266,8 @@ class CAMANet(nn.Module):
 
     # -- parameter groups -----------------------------------------------------------
     def manipulation_parameters(self) -> list[nn.Parameter]:
-        """Parameters that depend on m only: the decoder's m branch and q(m | x)."""
+        """Parameters that act through m only: the decoder's m branch, q(m | x) and the
+        m input of q(z | x, y, m, a, c). All of them contribute exactly zero at m = 0."""
         if not self.has_children:
             return []
         dec = self.decoder
@@ -265,19 +276,20 @@ class CAMANet(nn.Module):
             *dec.m_proj.parameters(),
             *dec.m_shift.parameters(),
             *self.m_encoder.parameters(),
+            *self.z_encoder.m_in.parameters(),
         ]
 
     # -- the pieces of the bound -----------------------------------------------------
     def _m_sample(
         self, x: torch.Tensor, eps_m: torch.Tensor | None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """m (B, 1, S, M) and log p(m) - log q(m | x) (B, 1, S); do(m=0) when eps_m is None.
+        """m (B, 1, S, M) and log p(m) - log q(m | x) (B, 1, S).
 
-        ``eps_m`` is (S, M) noise shared by every row, or (B, 1, S, M).
+        ``eps_m`` is (S, M) noise shared by every row, or (B, 1, S, M); when it is None the
+        result is do(m=0), returned as m = None (the m branch then contributes nothing).
         """
         if eps_m is None:
-            m = x.new_zeros(1, 1, 1, self.cfg.manipulation_dim)
-            return m, x.new_zeros(1, 1, 1)
+            return None, x.new_zeros(1, 1, 1)
         mean, logvar = self.m_encoder(x)
         std = torch.exp(0.5 * logvar)
         m = mean[:, None, None, :] + std[:, None, None, :] * eps_m
@@ -309,7 +321,8 @@ class CAMANet(nn.Module):
     ) -> torch.Tensor:
         """log p(x | y, c, z, m), (B, K, S)."""
         dec = self.decoder
-        pre, linear = dec.conditioning(torch.cat([c, x], dim=1), y_index, dec.m_features(m))
+        m_hidden = None if m is None else dec.m_features(m)
+        pre, linear = dec.conditioning(torch.cat([c, x], dim=1), y_index, m_hidden)
         return dec.log_prob(x, dec.mean_given(pre, linear, z))
 
     def log_weights(
@@ -372,9 +385,101 @@ class CAMANet(nn.Module):
         eps_z: torch.Tensor,
         eps_m: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Importance-sampled log p(x, y=k | a, c) for every class (paper eq. 6), (B, K)."""
+        """Importance-sampled log p(x, y=k | a, c) for every class (paper eq. 6), (B, K).
+
+        Under do(m=0) when ``eps_m`` is None, else with m sampled from q(m | x).
+        """
         log_prior = self.prior(a)
         if not self.has_children:
             return log_prior
         log_w = self.log_weights(a, c, x, eps_z, eps_m)
         return log_prior + torch.logsumexp(log_w, dim=-1) - math.log(log_w.shape[-1])
+
+    def log_joint_mixture(
+        self,
+        a: torch.Tensor,
+        c: torch.Tensor,
+        x: torch.Tensor,
+        eps_z: torch.Tensor,
+        eps_m: torch.Tensor,
+        clean_prior: float,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """log p(x, y=k | a, c) when each row is clean (do(m=0)) with prior probability
+        ``clean_prior`` or manipulated (m ~ p(m)) otherwise, and the per-row log-odds
+        log p(x | manipulated) - log p(x | clean). Returns ((B, K), (B,)).
+        """
+        clean = self.log_joint(a, c, x, eps_z, None)
+        manipulated = self.log_joint(a, c, x, eps_z, eps_m)
+        joint = torch.logaddexp(
+            clean + math.log(clean_prior), manipulated + math.log1p(-clean_prior)
+        )
+        log_odds = torch.logsumexp(manipulated, -1) - torch.logsumexp(clean, -1)
+        return joint, log_odds
+
+    # -- generation ---------------------------------------------------------------------
+    def _children_in_order(
+        self,
+        a: torch.Tensor,
+        c: torch.Tensor,
+        y_index: torch.Tensor,
+        z: torch.Tensor,
+        m: torch.Tensor,
+        noise: torch.Tensor | None,
+    ) -> torch.Tensor:
+        """Children generated one by one in the graph's order, each from its parents.
+
+        ``z`` (B, Z), ``m`` None for do(m=0) or (B, M); ``noise`` (B, D) standard normal
+        for a sample from p(x | y, c, z, m), or None for the mean. Returns x (B, D).
+        """
+        dec = self.decoder
+        n = a.shape[0]
+        x = a.new_zeros(n, self.cfg.n_children)
+        m_hidden = None if m is None else dec.m_features(m)[:, None, None, :]
+        z = z[:, None, None, :]
+        sd = torch.exp(0.5 * dec.logvar.clamp(_LOGVAR_MIN, _LOGVAR_MAX))
+        for j in range(self.cfg.n_children):  # children are in topological order
+            pre, linear = dec.conditioning(torch.cat([c, x], dim=1), y_index, m_hidden)
+            mean = dec.mean_given(pre, linear, z)[:, 0, 0, :]
+            value = mean[:, j] if noise is None else mean[:, j] + sd[j] * noise[:, j]
+            x = x.clone()
+            x[:, j] = value
+        return x
+
+    @torch.no_grad()
+    def sample_clean(
+        self,
+        a: torch.Tensor,
+        c: torch.Tensor,
+        generator: torch.Generator,
+        latent: dict | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Replay clean rows: y ~ p(y | a), z, then x ~ p(x | y, c, z, do(m=0)).
+
+        z is drawn from the prior, or from a Gaussian ``latent`` = {"mean", "cholesky"}
+        summarising the aggregate posterior. Returns (x, y_index).
+        """
+        probs = self.prior(a).exp()
+        y_index = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+        if not self.has_children:
+            return a.new_zeros(a.shape[0], 0), y_index
+        z = torch.randn((a.shape[0], self.cfg.latent_dim), generator=generator)
+        if latent is not None:
+            z = (z.double() @ torch.as_tensor(latent["cholesky"]).T
+                 + torch.as_tensor(latent["mean"])).float()
+        noise = torch.randn((a.shape[0], self.cfg.n_children), generator=generator)
+        return self._children_in_order(a, c, y_index, z, None, noise), y_index
+
+    @torch.no_grad()
+    def reconstruct_clean(
+        self, a: torch.Tensor, c: torch.Tensor, x: torch.Tensor, y_index: torch.Tensor,
+        infer_m: bool,
+    ) -> torch.Tensor:
+        """The children of each row as they would be measured under do(m=0).
+
+        z is the posterior mean of q(z | x, y, m, a, c) with m the mean of q(m | x) (or 0
+        when no manipulation has been learned); the children are then regenerated with the
+        decoder's mean under do(m=0), each from its regenerated parents.
+        """
+        m = self.m_encoder(x)[0][:, None, None, :] if infer_m else None
+        z_mean, _ = self.z_encoder(torch.cat([x, a, c], dim=1), y_index, m)
+        return self._children_in_order(a, c, y_index, z_mean[:, 0, 0, :], None, None)

@@ -11,6 +11,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -28,13 +29,17 @@ class Tensors:
     c: torch.Tensor
     x: torch.Tensor
     y: torch.Tensor | None = None
+    manipulated: torch.Tensor | None = None  # bool per row, for augmented training
 
     def __len__(self) -> int:
         return self.a.shape[0]
 
     def rows(self, index: torch.Tensor | slice) -> Tensors:
+        def pick(t: torch.Tensor | None) -> torch.Tensor | None:
+            return None if t is None else t[index]
+
         return Tensors(
-            self.a[index], self.c[index], self.x[index], None if self.y is None else self.y[index]
+            self.a[index], self.c[index], self.x[index], pick(self.y), pick(self.manipulated)
         )
 
 
@@ -59,20 +64,58 @@ def _noise(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
     return torch.randn(shape, generator=generator)
 
 
+LossFn = Callable[[CAMANet, Tensors, torch.Generator], torch.Tensor]
+
+
 def clean_elbo(model: CAMANet, batch: Tensors, generator: torch.Generator) -> torch.Tensor:
     """ELBO(x, y, do(m=0)) per row with fresh reparameterisation noise (paper eq. 3)."""
     eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
     return model.elbo(batch.a, batch.c, batch.x, batch.y, eps_z)
 
 
+def inferred_m_elbo(model: CAMANet, batch: Tensors, generator: torch.Generator) -> torch.Tensor:
+    """ELBO(x, y) per row with m inferred by q(m | x) (paper eq. 4)."""
+    eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
+    eps_m = _noise((len(batch), 1, 1, model.cfg.manipulation_dim), generator)
+    return model.elbo(batch.a, batch.c, batch.x, batch.y, eps_z, eps_m)
+
+
+def unlabelled_elbo(model: CAMANet, batch: Tensors, generator: torch.Generator) -> torch.Tensor:
+    """ELBO(x) = logsumexp over classes of ELBO(x, y=k) with m inferred (paper eq. 7)."""
+    eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
+    eps_m = _noise((len(batch), 1, 1, model.cfg.manipulation_dim), generator)
+    per_class = model.elbo(batch.a, batch.c, batch.x, None, eps_z, eps_m)
+    return torch.logsumexp(per_class, dim=-1)
+
+
+def augmented_loss(clean_weight: float, manipulated_weight: float) -> LossFn:
+    """Per-row terms of eq. 5: clean rows ELBO(x, y, do(m=0)), manipulated rows ELBO(x, y)
+    with inferred m, weighted so that the batch mean estimates
+    lambda * E_clean + (1 - lambda) * E_manipulated."""
+
+    def loss(model: CAMANet, batch: Tensors, generator: torch.Generator) -> torch.Tensor:
+        flag = batch.manipulated
+        out = batch.a.new_empty(len(batch))
+        if (~flag).any():
+            out[~flag] = clean_weight * clean_elbo(model, batch.rows(~flag), generator)
+        if flag.any():
+            out[flag] = manipulated_weight * inferred_m_elbo(model, batch.rows(flag), generator)
+        return out
+
+    return loss
+
+
 @torch.no_grad()
-def evaluate_elbo(model: CAMANet, data: Tensors, seed: int, batch_size: int = 4096) -> float:
-    """Mean do(m=0) ELBO of ``data`` with fixed noise, for early stopping."""
+def evaluate_elbo(
+    model: CAMANet, data: Tensors, seed: int, loss_fn: LossFn = clean_elbo,
+    batch_size: int = 4096,
+) -> float:
+    """Mean of ``loss_fn`` over ``data`` with fixed noise, for early stopping."""
     generator = torch.Generator().manual_seed(seed)
     total = 0.0
     for start in range(0, len(data), batch_size):
         batch = data.rows(slice(start, start + batch_size))
-        total += float(clean_elbo(model, batch, generator).sum())
+        total += float(loss_fn(model, batch, generator).sum())
     return total / max(len(data), 1)
 
 
@@ -82,7 +125,7 @@ def train(
     valid_data: Tensors | None,
     settings: TrainSettings,
     generator: torch.Generator,
-    loss_fn: Callable[[CAMANet, Tensors, torch.Generator], torch.Tensor] = clean_elbo,
+    loss_fn: LossFn = clean_elbo,
     parameters: list[torch.nn.Parameter] | None = None,
     progress: Callable[[dict], None] | None = None,
 ) -> tuple[list[dict], bool]:
@@ -117,7 +160,7 @@ def train(
         model.eval()
         record = {"epoch": epoch, "train_elbo": total / max(count, 1)}
         if valid_data is not None and len(valid_data) > 0:
-            record["valid_elbo"] = evaluate_elbo(model, valid_data, valid_seed)
+            record["valid_elbo"] = evaluate_elbo(model, valid_data, valid_seed, loss_fn)
             score = record["valid_elbo"]
         else:
             score = record["train_elbo"]
@@ -143,6 +186,73 @@ def train(
     return history, converged
 
 
+@dataclass(frozen=True)
+class AdaptSettings:
+    alpha: float
+    steps: int
+    batch_size: int
+    learning_rate: float
+
+
+@contextmanager
+def only_these_trainable(model: torch.nn.Module, params: list[torch.nn.Parameter]):
+    """Switch off gradients for every parameter of ``model`` not in ``params``."""
+    keep = {id(p) for p in params}
+    frozen = [p for p in model.parameters() if id(p) not in keep and p.requires_grad]
+    for p in frozen:
+        p.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for p in frozen:
+            p.requires_grad_(True)
+
+
+def adapt(
+    model: CAMANet,
+    new_data: Tensors,
+    reference: Callable[[int, torch.Generator], Tensors],
+    settings: AdaptSettings,
+    generator: torch.Generator,
+) -> list[dict]:
+    """Test-time adaptation (paper eq. 8).
+
+    Maximises alpha * ELBO(x, y) on clean reference rows + (1 - alpha) * ELBO(x) on the
+    unlabelled new rows, updating only the manipulation branch of the decoder and q(m | x).
+    ``reference(n, generator)`` returns n labelled clean rows (replayed or real). Returns
+    one record per 10 steps.
+    """
+    params = model.manipulation_parameters()
+    optimizer = torch.optim.Adam(params, lr=settings.learning_rate)
+    batch_size = min(settings.batch_size, len(new_data))
+    history: list[dict] = []
+    order = torch.empty(0, dtype=torch.long)
+    with only_these_trainable(model, params):
+        for step in range(1, settings.steps + 1):
+            if len(order) < batch_size:  # walk through the new rows in reshuffled passes
+                order = torch.cat([order, torch.randperm(len(new_data), generator=generator)])
+            index, order = order[:batch_size], order[batch_size:]
+            new_bound = unlabelled_elbo(model, new_data.rows(index), generator).mean()
+            # the reference batch keeps its full size even when few new rows exist: it is
+            # what holds the clean model in place while the m branch learns
+            ref_rows = reference(settings.batch_size, generator)
+            ref_bound = inferred_m_elbo(model, ref_rows, generator).mean()
+            objective = settings.alpha * ref_bound + (1.0 - settings.alpha) * new_bound
+            if not torch.isfinite(objective):
+                raise FloatingPointError(
+                    f"adaptation diverged at step {step}; lower adapt_learning_rate."
+                )
+            optimizer.zero_grad(set_to_none=True)
+            (-objective).backward()
+            optimizer.step()
+            if step % 10 == 0 or step == settings.steps:
+                history.append(
+                    {"step": step, "new_elbo": float(new_bound.detach()),
+                     "reference_elbo": float(ref_bound.detach())}
+                )
+    return history
+
+
 @torch.no_grad()
 def predict_log_proba(
     model: CAMANet,
@@ -150,18 +260,42 @@ def predict_log_proba(
     eps_z: torch.Tensor,
     eps_m: torch.Tensor | None,
     batch_size: int,
-) -> torch.Tensor:
+    clean_prior: float | None = None,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
     """log p(y | a, c, x) for every row and class by Bayes' rule on eq. 6, (B, K).
 
+    ``eps_m`` None predicts under do(m=0); otherwise m is inferred by q(m | x), and with
+    ``clean_prior`` each row is also allowed to be clean (a two-component mixture whose
+    per-row log-odds of being manipulated are returned as the second value).
     The Monte Carlo noise ``eps_z`` / ``eps_m`` is shared by all rows (common random
-    numbers), so a row's prediction does not depend on the rows batched with it.
+    numbers), and every chunk has exactly ``batch_size`` rows (the last one padded), so
+    every row meets the same kernels: a row's prediction does not depend, not even in
+    the last bit, on the rows predicted with it.
     """
     model.eval()
-    out = []
+    out, odds = [], []
     for start in range(0, len(data), batch_size):
-        batch = data.rows(slice(start, start + batch_size))
-        log_joint = model.log_joint(batch.a, batch.c, batch.x, eps_z, eps_m)
-        out.append(torch.log_softmax(log_joint, dim=-1))
+        batch = _padded(data.rows(slice(start, start + batch_size)), batch_size)
+        if eps_m is not None and clean_prior is not None and model.has_children:
+            log_joint, log_odds = model.log_joint_mixture(
+                batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior
+            )
+            odds.append(log_odds[: len(data) - start])
+        else:
+            log_joint = model.log_joint(batch.a, batch.c, batch.x, eps_z, eps_m)
+        out.append(torch.log_softmax(log_joint, dim=-1)[: len(data) - start])
     if not out:
-        return torch.empty(0, model.cfg.n_classes)
-    return torch.cat(out)
+        return torch.empty(0, model.cfg.n_classes), None
+    return torch.cat(out), (torch.cat(odds) if odds else None)
+
+
+def _padded(batch: Tensors, size: int) -> Tensors:
+    """``batch`` with zero rows appended up to ``size`` rows."""
+    missing = size - len(batch)
+    if missing <= 0:
+        return batch
+
+    def pad(t: torch.Tensor) -> torch.Tensor:
+        return torch.cat([t, t.new_zeros(missing, *t.shape[1:])])
+
+    return Tensors(pad(batch.a), pad(batch.c), pad(batch.x))

@@ -1,6 +1,11 @@
-"""Command line interface: ``skcama demo`` (and more subcommands as they land).
+"""Command line interface of skcama.
 
-Exit codes: 0 success, 1 a runtime failure, 2 bad usage or bad input.
+Subcommands: ``demo`` (built-in robustness demo), ``fit``, ``predict``, ``adapt``,
+``evaluate``, ``discover`` and ``roles``; ``skcama <command> --help`` describes each.
+
+Exit codes a shell script can rely on: 0 success, 2 bad usage or bad input (missing
+file, unreadable table, absent column, unknown graph format, not a skcama model file),
+1 any other failure. Errors are one line on stderr; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger("skcama")
 
@@ -100,6 +106,409 @@ def _plot_demo(table, path: Path) -> None:
     plt.close(fig)
 
 
+# ------------------------------------------------------------------ shared helpers
+class UsageError(Exception):
+    """Bad input the user can fix (exit code 2); the message is shown as one line."""
+
+
+TABLE_FORMATS = {".csv": ",", ".tsv": "\t", ".txt": None, ".parquet": None, ".pq": None}
+_OTHER_DELIMITERS = (";", "\t", "|")
+
+
+def read_table(path: str | Path, sep: str | None = None) -> Any:
+    """Read a data table (CSV / TSV / Parquet) as a DataFrame, with clear errors.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A ``.csv``, ``.tsv``, ``.txt`` or ``.parquet`` / ``.pq`` file.
+    sep : str, optional
+        Column delimiter of a text file; default ``,`` (``\\t`` for ``.tsv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table.
+
+    Raises
+    ------
+    UsageError
+        If the file is missing, its extension unknown, it is empty, or it reads as one
+        column whose header holds another delimiter (``;`` read with ``,``, say).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+    >>> _ = path.write_text("a;b\\n1;2\\n")
+    >>> read_table(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    skcama.cli.UsageError: data file ... looks ';'-separated; pass --sep ';'
+    >>> read_table(path, sep=";").columns.tolist()
+    ['a', 'b']
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"data file {str(path)!r} does not exist.")
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_FORMATS:
+        raise UsageError(
+            f"cannot tell the format of data file {str(path)!r} from its extension "
+            f"{suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}."
+        )
+    if suffix in (".parquet", ".pq"):
+        try:
+            return pd.read_parquet(path)
+        except ImportError as error:
+            raise UsageError(
+                f"reading Parquet file {str(path)!r} needs pyarrow: pip install pyarrow "
+                "(or save the data as CSV)."
+            ) from error
+        except Exception as error:  # pyarrow raises its own types on a bad file
+            raise UsageError(f"could not read {str(path)!r} as Parquet: {error}") from error
+    delimiter = sep or TABLE_FORMATS[suffix] or ","
+    try:
+        frame = pd.read_csv(path, sep=delimiter)
+    except pd.errors.EmptyDataError as error:
+        raise UsageError(f"data file {str(path)!r} is empty.") from error
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        first = str(error).strip().splitlines()[-1] if str(error).strip() else ""
+        raise UsageError(
+            f"could not parse {str(path)!r} with --sep {delimiter!r}: {first}"
+        ) from error
+    if frame.shape[1] == 1 and sep is None:
+        header = str(frame.columns[0])
+        for other in _OTHER_DELIMITERS:
+            if other != delimiter and other in header:
+                flag = "--sep $'\\t'" if other == "\t" else f"--sep {other!r}"
+                raise UsageError(
+                    f"data file {str(path)!r} reads as a single column with delimiter "
+                    f"{delimiter!r} but its header looks {other!r}-separated; pass {flag}"
+                )
+    return frame
+
+
+def _split_target(frame: Any, target: str, path: str) -> tuple[Any, Any]:
+    """Features and labels of a table; the target column must be present."""
+    from .graph import did_you_mean
+
+    if target not in frame.columns:
+        close = did_you_mean(target, list(frame.columns))
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        shown = ", ".join(map(str, list(frame.columns)[:12]))
+        raise UsageError(
+            f"target column {target!r} is not in {path!r} (columns: {shown}).{hint}"
+        )
+    return frame.drop(columns=[target]), frame[target]
+
+
+def _load_model(path: str) -> Any:
+    from .persistence import load_model
+
+    return load_model(path)
+
+
+def _save_model(clf: Any, path: str) -> None:
+    from .persistence import save_model
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    save_model(clf, path)
+
+
+def _parse_value(text: str) -> Any:
+    """A ``--set`` value: int, float, bool, None or the string itself."""
+    lowered = text.strip().lower()
+    if lowered in ("none", "null"):
+        return None
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _estimator_params(args: argparse.Namespace) -> dict:
+    from . import CAMAClassifier
+
+    params: dict = {"random_state": args.random_state, "verbose": 0 if args.quiet else 1}
+    if args.max_epochs is not None:
+        params["max_epochs"] = args.max_epochs
+    known = set(CAMAClassifier().get_params())
+    for item in args.set or []:
+        name, eq, value = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not eq or not name:
+            raise UsageError(f"--set takes NAME=VALUE, got {item!r}.")
+        if name not in known or name in ("graph", "target"):
+            from .graph import did_you_mean
+
+            close = did_you_mean(name, sorted(known - {"graph", "target"}))
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise UsageError(f"--set: CAMAClassifier has no option {name!r}.{hint}")
+        params[name] = _parse_value(value)
+    return params
+
+
+def _print_roles(roles: Any) -> None:
+    for role in ("parents", "coparents", "children", "outside"):
+        nodes = getattr(roles, role)
+        print(f"  {role:<10} {', '.join(map(str, nodes)) or '-'}")
+
+
+# ---------------------------------------------------------------------- subcommands
+def _fit(args: argparse.Namespace) -> int:
+    """Fit a CAMAClassifier on a labelled table and save it."""
+    from . import CAMAClassifier
+    from .graph import load_graph
+
+    frame = read_table(args.data, args.sep)
+    X, y = _split_target(frame, args.target, args.data)
+    graph = load_graph(args.graph) if args.graph else None
+    clf = CAMAClassifier(graph=graph, target=args.target, **_estimator_params(args))
+    start = time.perf_counter()
+    clf.fit(X, y)
+    seconds = time.perf_counter() - start
+    _save_model(clf, args.output)
+    print(f"fitted CAMA on {len(X)} rows in {seconds:.1f} s ({clf.n_iter_} epochs); "
+          f"classes: {', '.join(map(str, clf.classes_))}")
+    print(f"roles for target {args.target!r}:")
+    _print_roles(clf.roles_)
+    print(f"model written to {args.output}")
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    """Predict labels and class probabilities for every row of a table."""
+    import pandas as pd
+
+    clf = _load_model(args.model)
+    frame = read_table(args.data, args.sep)
+    proba = clf.predict_proba(frame)
+    labels = clf.classes_[proba.argmax(axis=1)]
+    out = pd.DataFrame({"predicted": labels}, index=frame.index)
+    for i, label in enumerate(clf.classes_):
+        out[f"proba_{label}"] = proba[:, i]
+    if args.manipulation_score:
+        if not clf.manipulation_learned_:
+            raise UsageError(
+                "--manipulation-score needs a model that has learned a manipulation; adapt "
+                "it first (skcama adapt MODEL NEW_DATA -o ADAPTED)."
+            )
+        out["manipulation_score"] = clf.manipulation_score(frame)
+    if args.output in (None, "-"):
+        out.to_csv(sys.stdout, index=False)
+    else:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        out.to_csv(args.output, index=False)
+        print(f"{len(out)} predictions written to {args.output}")
+    return 0
+
+
+def _adapt(args: argparse.Namespace) -> int:
+    """Adapt a saved model to unlabelled rows from a new setting; save the result."""
+    clf = _load_model(args.model)
+    frame = read_table(args.data, args.sep)
+    if args.steps is not None:
+        clf.set_params(adapt_steps=args.steps)
+    start = time.perf_counter()
+    clf.adapt(frame)
+    print(f"adapted to {len(frame)} unlabelled rows in {time.perf_counter() - start:.1f} s "
+          f"({clf.adapt_steps} steps, adapt call {clf._n_adapt_calls})")
+    _save_model(clf, args.output)
+    print(f"adapted model written to {args.output}")
+    return 0
+
+
+_ROLE_GROUPS = {"parents": "parents", "coparents": "coparents", "co-parents": "coparents",
+                "children": "children"}
+
+
+def parse_shift(items: Sequence[str], clf: Any) -> dict:
+    """``COLUMN=AMOUNT`` strings as ``{column: amount in original units}``.
+
+    The amount is in standard deviations of the clean training data; ``parents``,
+    ``coparents`` and ``children`` stand for every column of that role.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> import numpy as np
+    >>> from skcama.graph import markov_blanket_roles
+    >>> clf = SimpleNamespace(roles_=markov_blanket_roles({"x": ["y", "c"]}, "y"),
+    ...                       scaler_=SimpleNamespace(scale=np.array([2.0, 10.0])))
+    >>> parse_shift(["x=+1.5"], clf)
+    {'x': 15.0}
+    >>> parse_shift(["coparents=-1"], clf)
+    {'c': -2.0}
+    """
+    blanket = list(clf.roles_.blanket)
+    shifts: dict = {}
+    for item in items:
+        column, eq, amount = item.partition("=")
+        column = column.strip()
+        try:
+            value = float(amount)
+        except ValueError:
+            value = None
+        if not eq or not column or value is None:
+            raise UsageError(f"--shift takes COLUMN=AMOUNT (e.g. x1=+2), got {item!r}.")
+        if column in _ROLE_GROUPS:
+            columns = list(getattr(clf.roles_, _ROLE_GROUPS[column]))
+            if not columns:
+                raise UsageError(f"--shift {item!r}: the model has no {column}.")
+        elif column in blanket:
+            columns = [column]
+        else:
+            from .graph import did_you_mean
+
+            close = did_you_mean(column, blanket)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise UsageError(
+                f"--shift: {column!r} is not a column the model uses (uses: "
+                f"{', '.join(map(str, blanket))}).{hint}"
+            )
+        for col in columns:
+            scale = float(clf.scaler_.scale[blanket.index(col)])
+            shifts[col] = shifts.get(col, 0.0) + value * scale
+    return shifts
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    """Accuracy on labelled rows, clean and (optionally) manipulated, and adapted."""
+    import copy
+
+    import pandas as pd
+    from sklearn.metrics import log_loss
+
+    clf = _load_model(args.model)
+    frame = read_table(args.data, args.sep)
+    X, y = _split_target(frame, args.target, args.data)
+    settings = [("as given", X)]
+    if args.shift:
+        shifts = parse_shift(args.shift, clf)
+        shifted = X.copy()
+        for column, amount in shifts.items():
+            shifted[column] = shifted[column] + amount
+        settings.append((f"shifted ({', '.join(args.shift)})", shifted))
+    rows = []
+    for name, data in settings:
+        rows.append(_scores(name, clf, data, y, log_loss))
+    if args.adapt:
+        adapted = copy.deepcopy(clf).set_params(verbose=0)
+        target = settings[-1][1]
+        adapted.adapt(target)
+        rows.append(_scores(f"{settings[-1][0]}, after adapt", adapted, target, y, log_loss))
+        if len(settings) > 1:
+            rows.append(_scores("as given, after adapt", adapted, X, y, log_loss))
+    table = pd.DataFrame(rows).set_index("test data")
+    print(f"{len(X)} labelled rows from {args.data}:\n")
+    print(table.to_string(float_format=lambda v: f"{v:.3f}"))
+    if args.output:
+        table.to_csv(args.output)
+        print(f"\ntable written to {args.output}")
+    if args.figure:
+        _plot_evaluation(table, Path(args.figure))
+        print(f"figure written to {args.figure}")
+    return 0
+
+
+def _scores(name: str, clf: Any, X: Any, y: Any, log_loss) -> dict:
+    import numpy as np
+
+    proba = clf.predict_proba(X)
+    labels = clf.classes_[proba.argmax(axis=1)]
+    y = np.asarray(y)
+    unknown = sorted(set(y.tolist()) - set(clf.classes_.tolist()), key=str)
+    if unknown:
+        raise UsageError(
+            f"the target column holds labels {unknown[:5]} the model never saw (it knows "
+            f"{clf.classes_.tolist()})."
+        )
+    return {
+        "test data": name,
+        "accuracy": float(np.mean(labels == y)),
+        "log loss": float(log_loss(y, proba, labels=clf.classes_)),
+        "rows": len(y),
+    }
+
+
+def _plot_evaluation(table: Any, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 0.6 * len(table) + 1.5))
+    ax.barh(list(table.index)[::-1], table["accuracy"].to_numpy()[::-1], color="tab:blue")
+    for i, value in enumerate(table["accuracy"].to_numpy()[::-1]):
+        ax.text(min(value + 0.01, 0.9), i, f"{value:.3f}", va="center")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("accuracy")
+    ax.set_title("CAMA accuracy")
+    ax.grid(axis="x", alpha=0.3)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _discover(args: argparse.Namespace) -> int:
+    """Learn a causal graph from a labelled table and write it to a graph file."""
+    from .discovery import discover_graph
+    from .graph import _format_of, node_roles, write_graph
+
+    _format_of(Path(args.output))  # fail on an unknown extension before the slow part
+    frame = read_table(args.data, args.sep)
+    X, y = _split_target(frame, args.target, args.data)
+    graph = discover_graph(
+        X, y, target=args.target, method=args.method, test=args.test, alpha=args.alpha,
+        random_state=args.random_state, verbose=0 if args.quiet else 1,
+    )
+    write_graph(graph, args.output)
+    print(f"discovered {graph.number_of_edges()} edges over {graph.number_of_nodes()} nodes "
+          f"({args.method}) in {graph.graph.get('seconds', 0.0):.1f} s")
+    roles = node_roles(graph, args.target)
+    for node, role in roles.items():
+        print(f"  {str(node):<16} {role}")
+    print(f"graph written to {args.output}")
+    return 0
+
+
+def _roles(args: argparse.Namespace) -> int:
+    """Print the role of every node of a graph file for a target."""
+    import json
+
+    from .graph import load_graph, node_roles
+
+    graph = load_graph(args.graph)
+    target = args.target
+    if target not in graph and target.lstrip("-").isdigit() and int(target) in graph:
+        target = int(target)
+    roles = node_roles(graph, target)
+    if args.json:
+        print(json.dumps({str(k): v for k, v in roles.items()}, indent=1))
+    else:
+        width = max(len(str(n)) for n in roles)
+        for node, role in roles.items():
+            print(f"{str(node):<{width}}  {role}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- parser
+def _common(sub: argparse.ArgumentParser, sep: bool = True) -> None:
+    sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                     help="show the traceback on errors")
+    if sep:
+        sub.add_argument("--sep", default=None,
+                         help="column delimiter of text data files (default ',', tab for .tsv)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``skcama`` command.
 
@@ -107,43 +516,181 @@ def build_parser() -> argparse.ArgumentParser:
     --------
     >>> build_parser().parse_args(["demo", "--n-train", "500"]).n_train
     500
+    >>> build_parser().parse_args(["fit", "d.csv", "-t", "y", "-o", "m.skcama"]).max_epochs
     """
     parser = argparse.ArgumentParser(
-        prog="skcama", description="Causal generative classification of tabular data."
+        prog="skcama",
+        description="Causal generative classification of tabular data (deep CAMA). "
+        "Exit codes: 0 ok, 2 bad input or usage, 1 other failure.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
     demo = sub.add_parser(
         "demo",
         help="train CAMA and baselines on built-in synthetic data; print a robustness table",
+        description="Train CAMA and two discriminative baselines on a synthetic SEM, print "
+        "accuracy under co-parent shifts and save a figure. Needs no input.",
     )
     demo.add_argument("--n-train", type=int, default=4000, help="training rows (default 4000)")
     demo.add_argument("--n-test", type=int, default=4000, help="rows per test set")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--figure", default="skcama-demo.png", help="where to save the figure")
     demo.add_argument("--verbose", type=int, default=0, help="1 shows progress bars")
+    _common(demo, sep=False)
     demo.set_defaults(func=_demo)
+
+    fit = sub.add_parser(
+        "fit", help="fit a model on a labelled CSV/Parquet table and save it",
+        description="Fit CAMA on a labelled table (CSV, TSV or Parquet) with a causal graph "
+        "file (GML, GraphML, DOT, JSON or CSV edge list) and write a model file.",
+        epilog="example: skcama fit train.csv --graph graph.gml --target y -o model.skcama",
+    )
+    fit.add_argument("data", help="training table; one column is the target")
+    fit.add_argument("-g", "--graph", help="causal graph file (default: every column is a "
+                     "child of the target)")
+    fit.add_argument("-t", "--target", required=True, help="name of the label column")
+    fit.add_argument("-o", "--output", required=True, help="model file to write (.skcama)")
+    fit.add_argument("--max-epochs", type=int, default=None, help="cap on training epochs")
+    fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    fit.add_argument("--set", action="append", metavar="NAME=VALUE",
+                     help="any other CAMAClassifier option, e.g. --set hidden_size=32 "
+                     "(repeatable)")
+    fit.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _common(fit)
+    fit.set_defaults(func=_fit)
+
+    predict = sub.add_parser(
+        "predict", help="predict labels and class probabilities for a table",
+        description="Write one CSV row per input row: the predicted label and the "
+        "probability of each class (columns proba_<class>).",
+        epilog="example: skcama predict model.skcama new.csv -o predictions.csv",
+    )
+    predict.add_argument("model", help="model file written by skcama fit / adapt")
+    predict.add_argument("data", help="table with the model's columns")
+    predict.add_argument("-o", "--output", help="CSV to write (default: standard output)")
+    predict.add_argument("--manipulation-score", action="store_true",
+                         help="add each row's probability of being manipulated (adapted "
+                         "models only)")
+    _common(predict)
+    predict.set_defaults(func=_predict)
+
+    adapt = sub.add_parser(
+        "adapt", help="adapt a model to unlabelled rows from a new setting",
+        description="Test-time adaptation: learn the manipulation of a new setting (another "
+        "site, a recalibrated assay) from unlabelled rows; the mechanisms y -> x stay fixed.",
+        epilog="example: skcama adapt model.skcama site_b.csv -o model_site_b.skcama",
+    )
+    adapt.add_argument("model", help="model file")
+    adapt.add_argument("data", help="unlabelled table from the new setting")
+    adapt.add_argument("-o", "--output", required=True, help="adapted model file to write")
+    adapt.add_argument("--steps", type=int, default=None, help="gradient steps (default: the "
+                       "model's adapt_steps)")
+    _common(adapt)
+    adapt.set_defaults(func=_adapt)
+
+    evaluate = sub.add_parser(
+        "evaluate", help="accuracy on labelled rows, optionally under a shift",
+        description="Print accuracy and log loss on a labelled table, as given and after a "
+        "shift of columns in clean standard deviations (COLUMN=AMOUNT, or parents / "
+        "coparents / children=AMOUNT for a whole role); --adapt also adapts a copy of the "
+        "model to the shifted rows (labels unused) and scores it.",
+        epilog="example: skcama evaluate model.skcama test.csv -t y --shift coparents=+2 "
+        "--adapt --figure eval.png",
+    )
+    evaluate.add_argument("model", help="model file")
+    evaluate.add_argument("data", help="labelled table")
+    evaluate.add_argument("-t", "--target", required=True, help="name of the label column")
+    evaluate.add_argument("--shift", action="append", metavar="COLUMN=AMOUNT",
+                          help="add AMOUNT clean standard deviations to COLUMN (repeatable)")
+    evaluate.add_argument("--adapt", action="store_true",
+                          help="also score a copy adapted to the (shifted) rows")
+    evaluate.add_argument("-o", "--output", help="CSV file for the table")
+    evaluate.add_argument("--figure", help="PNG file for a bar chart of the accuracies")
+    _common(evaluate)
+    evaluate.set_defaults(func=_evaluate)
+
+    from .discovery import METHODS, TESTS
+
+    discover = sub.add_parser(
+        "discover", help="learn a causal graph from a labelled table",
+        description="Causal discovery (causal-learn) over the columns and the target; "
+        "writes a DAG in the format of the output's extension.",
+        epilog="example: skcama discover train.csv -t y -o graph.gml",
+    )
+    discover.add_argument("data", help="labelled table")
+    discover.add_argument("-t", "--target", required=True, help="name of the label column")
+    discover.add_argument("-o", "--output", required=True,
+                          help="graph file to write (.gml, .graphml, .dot, .json, .csv)")
+    discover.add_argument("--method", choices=METHODS, default="pc", help="default pc")
+    discover.add_argument("--test", choices=TESTS, default="block-lrt-basis",
+                          help="independence test of pc / fci (default block-lrt-basis)")
+    discover.add_argument("--alpha", type=float, default=0.01, help="significance level")
+    discover.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    discover.add_argument("-q", "--quiet", action="store_true", help="less logging")
+    _common(discover)
+    discover.set_defaults(func=_discover)
+
+    roles = sub.add_parser(
+        "roles", help="the Markov-blanket role of every node of a graph",
+        description="Print parent / co-parent / child / outside for every node of a graph "
+        "file, for a target node.",
+        epilog="example: skcama roles graph.gml --target y",
+    )
+    roles.add_argument("graph", help="graph file (.gml, .graphml, .dot, .json, .csv)")
+    roles.add_argument("-t", "--target", required=True, help="the target node")
+    roles.add_argument("--json", action="store_true", help="print JSON {node: role}")
+    _common(roles, sep=False)
+    roles.set_defaults(func=_roles)
     return parser
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return " ".join(text.split())
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"skcama: warning: {_one_line(Exception(str(message)))}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``skcama`` command; returns the exit code.
 
+    Exit codes: 0 success, 2 bad usage or input, 1 any other failure.
+
     Examples
     --------
-    >>> main(["demo", "--help"])  # doctest: +SKIP
+    >>> main(["roles", "no-such-graph.gml", "--target", "y"])
+    2
     """
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", 0) else logging.WARNING,
+    verbose = getattr(args, "verbose", 0) or not getattr(args, "quiet", True)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
-    try:
-        return args.func(args)
-    except (ValueError, OSError) as error:
-        if args.debug:
-            raise
-        print(f"skcama {args.command}: error: {error}", file=sys.stderr)
-        return 2
+    from .graph import GraphError
+
+    debug = getattr(args, "debug", False)
+    with warnings.catch_warnings():
+        if not debug:
+            warnings.showwarning = _show_warning
+        try:
+            return args.func(args)
+        except (UsageError, GraphError, ValueError, OSError) as error:
+            if debug:
+                raise
+            print(f"skcama {args.command}: error: {_one_line(error)}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print(f"skcama {args.command}: interrupted", file=sys.stderr)
+            return 130
+        except Exception as error:  # anything else is our failure, not the user's input
+            if debug:
+                raise
+            print(f"skcama {args.command}: failed: {type(error).__name__}: {_one_line(error)} "
+                  "(run with --debug for the traceback)", file=sys.stderr)
+            return 1
 
 
 if __name__ == "__main__":

@@ -6,20 +6,45 @@ the data's column names. No tensors, no scikit-learn.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import json
+import os
+import warnings
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import networkx as nx
 
 __all__ = [
+    "GRAPH_FORMATS",
+    "ROLE_NAMES",
     "GraphError",
     "MarkovBlanketRoles",
+    "all_children_graph",
     "as_digraph",
     "did_you_mean",
+    "load_graph",
     "markov_blanket_roles",
+    "node_roles",
+    "read_graph",
     "validate_dag",
+    "write_graph",
 ]
+
+GRAPH_FORMATS = {
+    ".gml": "gml",
+    ".graphml": "graphml",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".json": "json",
+    ".csv": "csv",
+}
+"""File extensions :func:`read_graph` and :func:`write_graph` understand, and their format."""
+
+ROLE_NAMES = ("target", "parent", "co-parent", "child", "outside")
+"""The role names :func:`node_roles` uses; a double role joins two with ``"+"``."""
 
 
 class GraphError(ValueError):
@@ -153,17 +178,22 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
     Raises
     ------
     GraphError
-        On a self-loop, a cycle (the cycle is printed) or a missing target (with the
-        closest node names as suggestions).
+        On a self-loop, an undirected or bidirected edge (both ``a -> b`` and ``b -> a``, or
+        an edge whose attributes mark it so, as a CPDAG or PAG leaves them), a cycle (the
+        cycle is printed) or a missing target (with the closest node names as suggestions).
 
     Examples
     --------
     >>> import networkx as nx
     >>> validate_dag(nx.DiGraph([("a", "y")]), "y")
+    >>> validate_dag(nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a")]))
+    Traceback (most recent call last):
+    ...
+    skcama.graph.GraphError: the graph has a cycle a -> b -> c -> a; ...
     >>> validate_dag(nx.DiGraph([("a", "b"), ("b", "a")]))
     Traceback (most recent call last):
     ...
-    skcama.graph.GraphError: the graph has a cycle a -> b -> a; ...
+    skcama.graph.GraphError: the edge 'a' - 'b' is undirected ...
     """
     loops = list(nx.selfloop_edges(graph))
     if loops:
@@ -172,6 +202,7 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
             f"the graph has a self-loop on node {node!r}; a variable cannot cause itself. "
             f"Remove the edge ({node!r}, {node!r})."
         )
+    _check_orientations(graph)
     try:
         cycle = nx.find_cycle(graph, orientation="original")
     except nx.NetworkXNoCycle:
@@ -189,6 +220,53 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
             f"the target {target!r} is not a node of the graph (nodes: "
             f"{_preview(graph.nodes)}).{hint} Pass target=<name of the label node>."
         )
+
+
+# Edge attributes that mark an edge as not (fully) oriented, as graph files from discovery
+# tools write them: DOT's dir=none / dir=both, or a type-like attribute naming the edge kind.
+_MARK_KEYS = ("dir", "type", "edge_type", "kind", "mark", "marks", "orientation", "arrow")
+_UNDIRECTED_VALUES = {"none", "undirected", "---", "--", "-", "o-o", "o--", "--o", "circle"}
+_BIDIRECTED_VALUES = {"both", "bidirected", "<->", "<-->", "o->", "<-o", "confounded"}
+
+
+def _edge_mark(attributes: Mapping) -> tuple[str, str] | None:
+    """The (key, value) of an attribute that marks an edge undirected or bidirected."""
+    for key in _MARK_KEYS:
+        if key in attributes:
+            value = str(attributes[key]).strip().strip('"').lower()
+            if value in _UNDIRECTED_VALUES or value in _BIDIRECTED_VALUES:
+                return key, value
+    if str(attributes.get("undirected", "")).lower() in {"true", "1"}:
+        return "undirected", "true"
+    if str(attributes.get("bidirected", "")).lower() in {"true", "1"}:
+        return "bidirected", "true"
+    return None
+
+
+def _check_orientations(graph: nx.DiGraph) -> None:
+    """Reject edges a CPDAG or PAG leaves unoriented, naming the edge and the fix."""
+    for u, v, attributes in graph.edges(data=True):
+        if u != v and graph.has_edge(v, u):
+            raise GraphError(
+                f"the edge {u!r} - {v!r} is undirected or bidirected: the graph holds both "
+                f"{u!r} -> {v!r} and {v!r} -> {u!r}, as a CPDAG or PAG from a discovery tool "
+                "leaves edges it cannot orient. CAMA needs a DAG: keep the direction you "
+                f"believe (remove ({v!r}, {u!r}) or ({u!r}, {v!r})), or pass graph='pc' to "
+                "let skcama discover and orient the graph."
+            )
+        mark = _edge_mark(attributes)
+        if mark is not None:
+            kind = (
+                "bidirected"
+                if mark[1] in _BIDIRECTED_VALUES or mark[0] == "bidirected"
+                else "undirected"
+            )
+            raise GraphError(
+                f"the edge {u!r} -> {v!r} is marked {kind} ({mark[0]}={mark[1]!r}), as a CPDAG "
+                "or PAG leaves edges it cannot orient. CAMA needs a DAG: orient it and drop "
+                f"the {mark[0]!r} attribute (e.g. keep {u!r} -> {v!r}), or pass graph='pc' to "
+                "let skcama discover and orient the graph."
+            )
 
 
 def did_you_mean(name: Hashable, candidates: Iterable) -> list:
@@ -291,3 +369,282 @@ def all_children_graph(features: Iterable, target: Hashable) -> nx.DiGraph:
     g.add_node(target)
     g.add_edges_from((target, f) for f in features)
     return g
+
+
+def node_roles(graph: nx.DiGraph | Mapping, target: Hashable) -> dict:
+    """The role every node of ``graph`` plays for ``target``.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph or dict
+        The causal DAG (or a mapping ``{node: [parents...]}``).
+    target : hashable
+        The node to predict.
+
+    Returns
+    -------
+    dict
+        ``{node: role}`` for every node, in the graph's insertion order, with roles from
+        :data:`ROLE_NAMES`: ``"target"``, ``"parent"``, ``"co-parent"``, ``"child"`` or
+        ``"outside"``. A node with two roles shows both, joined by ``"+"`` (a parent of
+        the target that also causes a child is ``"parent+co-parent"``).
+        ``pandas.Series(node_roles(g, t))`` makes a table.
+
+    Raises
+    ------
+    GraphError
+        If the graph is not a DAG or the target is not one of its nodes.
+
+    See Also
+    --------
+    markov_blanket_roles : The same roles grouped by role, with each child's parents.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.DiGraph([("a", "y"), ("a", "x"), ("y", "x"), ("c", "x"), ("x", "w")])
+    >>> node_roles(g, "y")
+    {'a': 'parent+co-parent', 'y': 'target', 'x': 'child', 'c': 'co-parent', 'w': 'outside'}
+    """
+    g = as_digraph(graph)
+    roles = markov_blanket_roles(g, target)
+    held: dict = {node: [] for node in g.nodes}
+    held[target].append("target")
+    for name, members in (
+        ("parent", roles.parents),
+        ("co-parent", roles.coparents),
+        ("child", roles.children),
+    ):
+        for node in members:
+            held[node].append(name)
+    return {node: "+".join(names) if names else "outside" for node, names in held.items()}
+
+
+def load_graph(spec: nx.DiGraph | Mapping | str | os.PathLike) -> nx.DiGraph:
+    """Turn any accepted ``graph=`` value into a :class:`networkx.DiGraph`.
+
+    Parameters
+    ----------
+    spec : networkx.DiGraph, dict, str or pathlib.Path
+        A directed graph, a mapping ``{node: [parents...]}``, or the path of a graph file
+        in one of the formats of :data:`GRAPH_FORMATS` (chosen by extension).
+
+    Returns
+    -------
+    networkx.DiGraph
+        A new graph; the caller's object is never modified. It is not validated: call
+        :func:`validate_dag` (or :func:`markov_blanket_roles`) for that.
+
+    Raises
+    ------
+    GraphError
+        On an undirected graph, an unknown type, a missing file or an unknown extension.
+
+    Examples
+    --------
+    >>> sorted(load_graph({"x": ["y"]}).edges())
+    [('y', 'x')]
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.csv"
+    >>> write_graph({"x": ["y", "c"]}, path)
+    >>> sorted(load_graph(str(path)).edges())
+    [('c', 'x'), ('y', 'x')]
+    """
+    if isinstance(spec, (str, os.PathLike)):
+        return read_graph(spec)
+    return as_digraph(spec)
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in GRAPH_FORMATS:
+        known = ", ".join(sorted(GRAPH_FORMATS))
+        close = did_you_mean(suffix, GRAPH_FORMATS) if suffix else []
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise GraphError(
+            f"cannot tell the format of graph file {str(path)!r} from its extension "
+            f"{suffix or '(none)'!r}; use one of {known}.{hint}"
+        )
+    return GRAPH_FORMATS[suffix]
+
+
+def read_graph(path: str | os.PathLike) -> nx.DiGraph:
+    """Read a causal graph from a file; the format follows the extension.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A ``.gml``, ``.graphml``, ``.dot`` / ``.gv`` (Graphviz, read with pydot), ``.json``
+        (networkx node-link data, or an object ``{node: [parents...]}``) or ``.csv`` file
+        (an edge list with a header holding ``source`` and ``target`` columns; other
+        columns become edge attributes).
+
+    Returns
+    -------
+    networkx.DiGraph
+        Node names are strings, except in JSON files, which keep numbers as numbers.
+        Edge attributes are kept, so an edge a file marks as undirected or bidirected is
+        rejected by :func:`validate_dag` with a message naming it.
+
+    Raises
+    ------
+    GraphError
+        If the file is missing, the extension unknown, the graph undirected or the file
+        malformed (the message names the file and what to fix).
+
+    See Also
+    --------
+    write_graph : The inverse.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "g.csv").write_text("source,target\\na,y\\ny,x\\n")
+    >>> sorted(read_graph(folder / "g.csv").edges())
+    [('a', 'y'), ('y', 'x')]
+    """
+    path = Path(path)
+    fmt = _format_of(path)
+    if not path.is_file():
+        close = did_you_mean(path.name, [p.name for p in path.parent.glob("*")]) if (
+            path.parent.is_dir()
+        ) else []
+        hint = f" Did you mean {str(path.parent / close[0])!r}?" if close else ""
+        raise GraphError(f"graph file {str(path)!r} does not exist.{hint}")
+    try:
+        graph = _READERS[fmt](path)
+    except GraphError:
+        raise
+    except Exception as exc:  # the parsers raise many types; name the file and the format
+        raise GraphError(
+            f"could not read {str(path)!r} as a {fmt.upper()} graph: {exc}. Check the file, or "
+            "write it with skcama.graph.write_graph."
+        ) from exc
+    if not graph.is_directed():
+        raise GraphError(
+            f"the graph in {str(path)!r} is undirected; CAMA needs a directed acyclic graph. "
+            "Write it as a directed graph (digraph in DOT, edgedefault='directed' in GraphML, "
+            "directed 1 in GML, \"directed\": true in JSON)."
+        )
+    return nx.DiGraph(graph)
+
+
+def _read_gml(path: Path) -> nx.Graph:
+    return nx.read_gml(path, label="label")
+
+
+def _read_graphml(path: Path) -> nx.Graph:
+    return nx.read_graphml(path)
+
+
+def _read_dot(path: Path) -> nx.Graph:
+    with warnings.catch_warnings():
+        # pydot's parser calls deprecated pyparsing names on first use; not our concern.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return nx.nx_pydot.read_dot(path)
+
+
+def _read_json(path: Path) -> nx.Graph:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, Mapping) and "nodes" in data:
+        key = "edges" if "edges" in data else "links"
+        return nx.node_link_graph(data, directed=data.get("directed", True), edges=key)
+    if isinstance(data, Mapping):
+        return as_digraph(data)
+    raise GraphError(
+        f"{str(path)!r} holds neither networkx node-link data (an object with 'nodes' and "
+        "'edges') nor an object mapping each node to its list of parents."
+    )
+
+
+def _read_csv(path: Path) -> nx.Graph:
+    graph = nx.DiGraph()
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+        if "source" not in fields or "target" not in fields:
+            raise GraphError(
+                f"the edge list {str(path)!r} needs a header with 'source' and 'target' "
+                f"columns (found {reader.fieldnames}); write its first line as source,target."
+            )
+        for line, row in enumerate(reader, start=2):
+            row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            source, sink = row.pop("source"), row.pop("target")
+            if not source or not sink:
+                raise GraphError(
+                    f"line {line} of {str(path)!r} lacks a source or a target node: {row!r}."
+                )
+            if source.lower() == "node" and sink == "":
+                continue
+            graph.add_edge(source, sink, **{k: v for k, v in row.items() if v})
+    return graph
+
+
+_READERS = {
+    "gml": _read_gml,
+    "graphml": _read_graphml,
+    "dot": _read_dot,
+    "json": _read_json,
+    "csv": _read_csv,
+}
+
+
+def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
+    """Write a causal graph to a file; the format follows the extension.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph or dict
+        The graph (or a mapping ``{node: [parents...]}``).
+    path : str or pathlib.Path
+        Destination with one of the extensions of :data:`GRAPH_FORMATS`. Nodes without
+        edges are kept in every format but CSV, which holds edges only.
+
+    Raises
+    ------
+    GraphError
+        On an unknown extension.
+
+    See Also
+    --------
+    read_graph : The inverse.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> g = {"y": ["a"], "x": ["y", "c"]}
+    >>> for name in ("g.gml", "g.graphml", "g.dot", "g.json", "g.csv"):
+    ...     write_graph(g, folder / name)
+    ...     assert sorted(read_graph(folder / name).edges()) == sorted(as_digraph(g).edges())
+    """
+    path = Path(path)
+    fmt = _format_of(path)
+    g = as_digraph(graph)
+    if fmt == "gml":
+        nx.write_gml(g, path, stringizer=str)
+    elif fmt == "graphml":
+        nx.write_graphml(_stringified(g), path)
+    elif fmt == "dot":
+        nx.nx_pydot.write_dot(_stringified(g), path)
+    elif fmt == "json":
+        data = nx.node_link_data(g, edges="edges")
+        path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    else:
+        keys = sorted({k for _, _, d in g.edges(data=True) for k in d})
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["source", "target", *keys])
+            for u, v, d in g.edges(data=True):
+                writer.writerow([u, v, *(d.get(k, "") for k in keys)])
+
+
+def _stringified(g: nx.DiGraph) -> nx.DiGraph:
+    """A copy with string node names and attribute values (DOT and GraphML store text)."""
+    out = nx.DiGraph()
+    out.add_nodes_from((str(n), {k: str(v) for k, v in d.items()}) for n, d in g.nodes(data=True))
+    out.add_edges_from(
+        (str(u), str(v), {k: str(w) for k, w in d.items()}) for u, v, d in g.edges(data=True)
+    )
+    return out

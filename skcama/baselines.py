@@ -1,0 +1,514 @@
+"""Discriminative reference models, trained in torch so that they can be attacked.
+
+Three classifiers with the scikit-learn API, for comparison with CAMA:
+
+- :class:`TorchMLPClassifier`: a plain multilayer perceptron (cross-entropy).
+- :class:`PGDTrainedMLPClassifier`: the same network trained on PGD adversarial examples
+  (Madry et al. 2018), the budget in clean-sd units on chosen columns.
+- :class:`CausalAdvClassifier`: adversarial training with a style head on a projection
+  orthogonal to the classifier and an alignment term between its natural and adversarial
+  predictions (Zhang et al. 2022, CausalAdv).
+
+Each standardises its inputs inside and exposes ``_torch_log_proba(values)``: raw-unit
+rows (a tensor ordered as ``feature_names_in_`` or a DataFrame) -> differentiable
+log-probabilities, which :mod:`skcama.attacks` uses for white-box attacks.
+"""
+
+from __future__ import annotations
+
+import logging
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from .graph import did_you_mean
+
+logger = logging.getLogger("skcama")
+
+__all__ = ["CausalAdvClassifier", "PGDTrainedMLPClassifier", "TorchMLPClassifier"]
+
+
+class _Net(torch.nn.Module):
+    """An MLP split into a feature body and a linear class head."""
+
+    def __init__(self, n_in: int, hidden: tuple[int, ...], n_classes: int):
+        super().__init__()
+        layers: list[torch.nn.Module] = []
+        width = n_in
+        for size in hidden:
+            layers += [torch.nn.Linear(width, size), torch.nn.ReLU()]
+            width = size
+        self.body = torch.nn.Sequential(*layers)
+        self.head = torch.nn.Linear(width, n_classes)
+        self.feature_dim = width
+
+    def forward(self, u: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(u))
+
+
+def perturb_linf(
+    loss_fn,
+    u: torch.Tensor,
+    mask: torch.Tensor,
+    epsilon: float,
+    steps: int,
+    step_size: float,
+    generator: torch.Generator | None,
+) -> torch.Tensor:
+    """Projected gradient ascent of ``loss_fn`` within an L-inf ball of radius ``epsilon``
+    around ``u`` (standardised units), moving only the columns where ``mask`` is 1.
+
+    A random start inside the ball when ``generator`` is given. Returns the perturbed
+    input, detached.
+    """
+    delta = torch.zeros_like(u)
+    if generator is not None:
+        delta = (torch.rand(u.shape, generator=generator) * 2 - 1) * epsilon * mask
+    for _ in range(steps):
+        delta.requires_grad_(True)
+        loss = loss_fn(u + delta)
+        (grad,) = torch.autograd.grad(loss, delta)
+        with torch.no_grad():
+            delta = (delta + step_size * grad.sign() * mask).clamp(-epsilon, epsilon)
+    return (u + delta).detach()
+
+
+class _TorchClassifier(ClassifierMixin, BaseEstimator):
+    """Shared plumbing: validation, standardisation, the training loop, prediction."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [tuple, list],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    # -------------------------------------------------------------------------- fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any, y: Any):
+        """Fit the network on labelled rows.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Numeric features.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self
+            The fitted estimator.
+        """
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        y = column_or_1d(y)
+        self.classes_, y_index = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 classes in y; got only "
+                f"{self.classes_[0]!r}."
+            )
+        self._check_params_extra()
+        self.mean_ = X.mean(axis=0)
+        std = X.std(axis=0)
+        self.scale_ = np.where(std < 1e-12, 1.0, std)
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(0, 2**31 - 1))
+        generator = torch.Generator().manual_seed(seed)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.model_ = _Net(
+                X.shape[1], tuple(self.hidden_layer_sizes), len(self.classes_)
+            )
+            self._init_extra(generator)
+        u = torch.as_tensor((X - self.mean_) / self.scale_, dtype=torch.float32)
+        target = torch.as_tensor(y_index, dtype=torch.long)
+        optimiser = torch.optim.Adam(
+            self._trainable(), lr=self.learning_rate, weight_decay=self.weight_decay
+        )
+        self.loss_curve_ = []
+        self.model_.train()
+        for epoch in range(self.max_epochs):
+            order = torch.randperm(len(u), generator=generator)
+            total = 0.0
+            for start in range(0, len(u), self.batch_size):
+                idx = order[start : start + self.batch_size]
+                loss = self._batch_loss(u[idx], target[idx], generator)
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                total += float(loss.detach()) * len(idx)
+            self.loss_curve_.append(total / len(u))
+            logger.debug("%s epoch %d: loss %.4f", type(self).__name__, epoch, total / len(u))
+        self.model_.eval()
+        self.n_iter_ = self.max_epochs
+        return self
+
+    def _check_params_extra(self) -> None:
+        """Checks of subclass parameters that need the data (column names)."""
+
+    def _init_extra(self, generator: torch.Generator) -> None:
+        """Subclass modules created after the network."""
+
+    def _trainable(self) -> list[torch.nn.Parameter]:
+        return list(self.model_.parameters())
+
+    def _batch_loss(
+        self, u: torch.Tensor, target: torch.Tensor, generator: torch.Generator
+    ) -> torch.Tensor:
+        return F.cross_entropy(self.model_(u), target)
+
+    def _column_mask(self, columns: Any, name: str) -> torch.Tensor:
+        """1 for the columns an adversary may move during training, 0 elsewhere."""
+        n = self.n_features_in_
+        if columns is None:
+            return torch.ones(n)
+        names = (
+            list(self.feature_names_in_)
+            if hasattr(self, "feature_names_in_")
+            else list(range(n))
+        )
+        columns = [columns] if isinstance(columns, (str, int)) else list(columns)
+        mask = torch.zeros(n)
+        for column in columns:
+            if column not in names:
+                close = did_you_mean(column, names)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise ValueError(
+                    f"{name} names the column {column!r}, which is not a column of X.{hint}"
+                )
+            mask[names.index(column)] = 1.0
+        return mask
+
+    # ------------------------------------------------------------------- prediction
+    def _torch_log_proba(self, values: Any) -> torch.Tensor:
+        """Differentiable log-probabilities from raw-unit rows.
+
+        ``values`` is a (B, n_features_in_) tensor in the column order of
+        ``feature_names_in_`` (gradients flow to it) or a DataFrame / array.
+        """
+        check_is_fitted(self)
+        if not isinstance(values, torch.Tensor):
+            values = torch.as_tensor(self._raw_array(values), dtype=torch.float32)
+        mean = torch.as_tensor(self.mean_, dtype=values.dtype)
+        scale = torch.as_tensor(self.scale_, dtype=values.dtype)
+        return torch.log_softmax(self.model_((values - mean) / scale), dim=-1)
+
+    def _raw_array(self, X: Any) -> np.ndarray:
+        if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
+            missing = [c for c in self.feature_names_in_ if c not in X.columns]
+            if missing:
+                raise ValueError(
+                    f"X lacks the columns {missing} seen in fit by {type(self).__name__}; "
+                    "pass a frame with them."
+                )
+            X = X[list(self.feature_names_in_)]
+        return validate_data(self, X, reset=False, dtype=np.float64)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, columns ordered as ``classes_``.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        values = torch.as_tensor(self._raw_array(X), dtype=torch.float32)
+        with torch.no_grad():
+            proba = self._torch_log_proba(values).exp().double().numpy()
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Most probable class of each row.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class TorchMLPClassifier(_TorchClassifier):
+    """A plain multilayer perceptron trained with cross-entropy (Adam), in torch.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(64, 64)
+        Widths of the ReLU hidden layers.
+    max_epochs : int, default=100
+        Passes over the training data.
+    batch_size : int, default=128
+        Mini-batch size.
+    learning_rate : float, default=1e-3
+        Adam step size.
+    weight_decay : float, default=0.0
+        L2 penalty passed to Adam.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights and the mini-batches.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    mean_, scale_ : ndarray of shape (n_features_in_,)
+        Clean mean and sd of the training columns; inputs are standardised with them.
+    model_ : torch.nn.Module
+    loss_curve_ : list of float
+        Mean training loss per epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcama.baselines import TorchMLPClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 300)
+    >>> X = rng.normal(size=(300, 2)) + 2 * y[:, None]
+    >>> clf = TorchMLPClassifier(max_epochs=20, random_state=0).fit(X, y)
+    >>> bool(clf.score(X, y) > 0.85)
+    True
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes: tuple[int, ...] = (64, 64),
+        *,
+        max_epochs: int = 100,
+        batch_size: int = 128,
+        learning_rate: float = 1e-3,
+        weight_decay: float = 0.0,
+        random_state: Any = None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.random_state = random_state
+
+
+class PGDTrainedMLPClassifier(_TorchClassifier):
+    """An MLP trained on PGD adversarial examples (Madry et al., 2018).
+
+    Every mini-batch is replaced by its worst case found by ``pgd_steps`` steps of
+    projected gradient ascent on the cross-entropy inside an L-inf ball of radius
+    ``epsilon`` clean standard deviations, on ``attack_columns`` only.
+
+    Parameters
+    ----------
+    hidden_layer_sizes, max_epochs, batch_size, learning_rate, weight_decay, random_state
+        As in :class:`TorchMLPClassifier`.
+    epsilon : float, default=0.25
+        Training budget in clean-sd units per column.
+    attack_columns : list or None, default=None
+        Columns the adversary may move (e.g. the co-parents and children); None = all.
+    pgd_steps : int, default=5
+        Ascent steps per batch.
+    clean_weight : float, default=0.0
+        Share of the loss from clean rows (0 = pure adversarial training).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcama.baselines import PGDTrainedMLPClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 300)
+    >>> X = rng.normal(size=(300, 2)) + 2 * y[:, None]
+    >>> clf = PGDTrainedMLPClassifier(epsilon=0.1, max_epochs=10, random_state=0).fit(X, y)
+    >>> bool(clf.score(X, y) > 0.8)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **_TorchClassifier._parameter_constraints,
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "attack_columns": [list, tuple, str, None],
+        "pgd_steps": [Interval(Integral, 1, None, closed="left")],
+        "clean_weight": [Interval(Real, 0, 1, closed="both")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes: tuple[int, ...] = (64, 64),
+        *,
+        epsilon: float = 0.25,
+        attack_columns: Any = None,
+        pgd_steps: int = 5,
+        clean_weight: float = 0.0,
+        max_epochs: int = 100,
+        batch_size: int = 128,
+        learning_rate: float = 1e-3,
+        weight_decay: float = 0.0,
+        random_state: Any = None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.epsilon = epsilon
+        self.attack_columns = attack_columns
+        self.pgd_steps = pgd_steps
+        self.clean_weight = clean_weight
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.random_state = random_state
+
+    def _check_params_extra(self) -> None:
+        self._mask = self._column_mask(self.attack_columns, "attack_columns")
+
+    def _adversarial(self, u, target, generator, loss_fn) -> torch.Tensor:
+        step = 2.5 * self.epsilon / self.pgd_steps
+        self.model_.eval()
+        adv = perturb_linf(loss_fn, u, self._mask, self.epsilon, self.pgd_steps, step, generator)
+        self.model_.train()
+        return adv
+
+    def _batch_loss(self, u, target, generator):
+        def attack_loss(v):
+            return F.cross_entropy(self.model_(v), target)
+
+        adv = self._adversarial(u, target, generator, attack_loss)
+        loss = F.cross_entropy(self.model_(adv), target)
+        if self.clean_weight > 0:
+            clean = F.cross_entropy(self.model_(u), target)
+            loss = (1 - self.clean_weight) * loss + self.clean_weight * clean
+        return loss
+
+
+class CausalAdvClassifier(PGDTrainedMLPClassifier):
+    """Adversarial training aligned on spurious "style" information (CausalAdv).
+
+    Beside the classifier ``h`` (an MLP: feature body, linear head ``W``) an auxiliary
+    head ``g`` predicts the class from a *style* projection ``s = normalise(f(u)) B`` of
+    the body's features ``f(u)``. The basis ``B`` is made from fixed random anchor
+    directions, Gram–Schmidt orthogonalised after the rows of ``W`` (recomputed every
+    step), so ``s`` carries what the classifier does not use: the spurious correlations.
+    ``g`` is fitted to the labels on natural rows. Adversarial rows are found by PGD
+    against ``CE(h) + alpha * CE(g)``, and ``h`` minimises::
+
+        beta * CE(h(u_adv), y) + alpha * SoftCE(g(s_adv), softmax(g(s_nat)))
+
+    so the style head reads the same thing in adversarial and natural rows.
+
+    Parameters
+    ----------
+    hidden_layer_sizes, max_epochs, batch_size, learning_rate, weight_decay, random_state
+        As in :class:`TorchMLPClassifier`.
+    epsilon, attack_columns, pgd_steps
+        As in :class:`PGDTrainedMLPClassifier`.
+    alpha : float, default=1.0
+        Weight of the style terms (in the attack and in the alignment loss).
+    beta : float, default=1.0
+        Weight of the adversarial cross-entropy.
+    n_anchors : int, default=16
+        Random anchor directions spanning the style space (at most the feature width
+        minus the number of classes are kept).
+
+    References
+    ----------
+    Y. Zhang, M. Gong, T. Liu, G. Niu, X. Tian, B. Han, B. Schölkopf, K. Zhang.
+    "CausalAdv: Adversarial Robustness through the Lens of Causality." ICLR 2022.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcama.baselines import CausalAdvClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 300)
+    >>> X = rng.normal(size=(300, 2)) + 2 * y[:, None]
+    >>> clf = CausalAdvClassifier(epsilon=0.1, max_epochs=10, random_state=0).fit(X, y)
+    >>> bool(clf.score(X, y) > 0.8)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **{k: v for k, v in PGDTrainedMLPClassifier._parameter_constraints.items()
+           if k != "clean_weight"},
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "beta": [Interval(Real, 0, None, closed="left")],
+        "n_anchors": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes: tuple[int, ...] = (64, 64),
+        *,
+        epsilon: float = 0.25,
+        attack_columns: Any = None,
+        pgd_steps: int = 5,
+        alpha: float = 1.0,
+        beta: float = 1.0,
+        n_anchors: int = 16,
+        max_epochs: int = 100,
+        batch_size: int = 128,
+        learning_rate: float = 1e-3,
+        weight_decay: float = 0.0,
+        random_state: Any = None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.epsilon = epsilon
+        self.attack_columns = attack_columns
+        self.pgd_steps = pgd_steps
+        self.alpha = alpha
+        self.beta = beta
+        self.n_anchors = n_anchors
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.random_state = random_state
+
+    def _init_extra(self, generator: torch.Generator) -> None:
+        width = self.model_.feature_dim
+        n_style = max(1, min(self.n_anchors, width - len(self.classes_)))
+        self.anchors_ = torch.randn((width, n_style), generator=generator)
+        self.style_head_ = torch.nn.Linear(n_style, len(self.classes_))
+
+    def _trainable(self) -> list[torch.nn.Parameter]:
+        return [*self.model_.parameters(), *self.style_head_.parameters()]
+
+    def _style_basis(self) -> torch.Tensor:
+        """Anchors orthogonalised against the classifier's weight rows, then each other
+        (Gram–Schmidt by QR), so the style space is orthogonal to the class directions."""
+        weights = self.model_.head.weight.detach().T  # (width, K)
+        q, _ = torch.linalg.qr(torch.cat([weights, self.anchors_], dim=1))
+        return q[:, weights.shape[1] :]
+
+    def _style(self, u: torch.Tensor, basis: torch.Tensor) -> torch.Tensor:
+        return F.normalize(self.model_.body(u), dim=1) @ basis
+
+    def _batch_loss(self, u, target, generator):
+        basis = self._style_basis()
+
+        def attack_loss(v):
+            logits = self.model_(v)
+            style = self.style_head_(self._style(v, basis))
+            return F.cross_entropy(logits, target) + self.alpha * F.cross_entropy(style, target)
+
+        adv = self._adversarial(u, target, generator, attack_loss)
+        s_nat = self._style(u, basis)
+        s_adv = self._style(adv, basis)
+        # the style head learns the label from natural style (features held fixed) ...
+        style_fit = F.cross_entropy(self.style_head_(s_nat.detach()), target)
+        # ... and the classifier aligns adversarial style predictions with natural ones
+        soft_target = torch.softmax(self.style_head_(s_nat), dim=1).detach()
+        align = -(soft_target * torch.log_softmax(self.style_head_(s_adv), dim=1)).sum(1).mean()
+        adversarial_ce = F.cross_entropy(self.model_(adv), target)
+        return self.beta * adversarial_ce + self.alpha * align + style_fit

@@ -1,0 +1,425 @@
+"""Manipulations of measurement data: shift, scale, noise and replacement of columns.
+
+Every amount is in *clean standard-deviation units*: the sd of each column is taken from
+a clean reference frame or from a fitted :class:`~skcama.CAMAClassifier` (its scaler).
+Columns are chosen by name or by role: ``"coparents"`` and ``"children"`` of the target.
+
+Only co-parents and children are *valid* manipulations in the causal sense: they change
+how the measurements are produced but leave the label's mechanism ``y -> x`` (and
+``p(y | a)``) intact. Manipulating a parent of the target changes the label distribution
+itself (a warning says so), and manipulating the target is refused.
+
+Changes of causes that propagate through the true mechanism (a co-parent moved, its
+children following) need the true SEM; use
+``SyntheticSEM.sample(n, shift={"coparents": 2.0})`` for those. The functions here act
+on the measured values only (no propagation).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .graph import MarkovBlanketRoles, did_you_mean
+
+logger = logging.getLogger("skcama")
+
+__all__ = [
+    "MANIPULATIONS",
+    "InvalidManipulationWarning",
+    "clean_std",
+    "VALID_ROLES",
+    "add_noise",
+    "replace",
+    "resolve_columns",
+    "scale",
+    "shift",
+]
+
+VALID_ROLES = ("coparents", "children")
+_ALL_ROLES = ("parents", "coparents", "children")
+
+
+class InvalidManipulationWarning(UserWarning):
+    """A manipulation touches a parent of the target: not a valid manipulation."""
+
+
+def _roles_of(reference: Any, roles: Any) -> dict[str, list] | None:
+    """The roles as ``{"target": ..., "parents": [...], ...}``, or None when unknown."""
+    if roles is None and reference is not None and hasattr(reference, "roles_"):
+        roles = reference.roles_
+    if roles is None:
+        return None
+    if isinstance(roles, MarkovBlanketRoles):
+        return {
+            "target": roles.target,
+            "parents": list(roles.parents),
+            "coparents": list(roles.coparents),
+            "children": list(roles.children),
+        }
+    if isinstance(roles, Mapping):
+        out = {key: list(roles.get(key, [])) for key in _ALL_ROLES}
+        out["target"] = roles.get("target", "y")
+        return out
+    raise TypeError(
+        "roles must be a MarkovBlanketRoles (clf.roles_) or a dict such as "
+        f"SyntheticSEM.roles; got {type(roles).__name__}."
+    )
+
+
+def resolve_columns(
+    X: pd.DataFrame,
+    columns: Hashable | Iterable | None = None,
+    *,
+    reference: Any = None,
+    roles: Any = None,
+    allow_parents: bool = False,
+) -> list:
+    """The columns of ``X`` a manipulation acts on, checked for validity.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        The data to manipulate.
+    columns : str, list or None, default=None
+        Column names and/or role names (``"coparents"``, ``"children"``, ``"parents"``).
+        ``None`` means the valid roles, co-parents and children.
+    reference : pandas.DataFrame or fitted CAMAClassifier, default=None
+        A fitted CAMAClassifier also supplies the roles.
+    roles : MarkovBlanketRoles or dict, default=None
+        The roles of the target (``clf.roles_`` or ``SyntheticSEM.roles``); needed for role
+        names and for the validity check.
+    allow_parents : bool, default=False
+        Manipulate parents of the target without a warning.
+
+    Returns
+    -------
+    list
+        Column names, each once, in the order given.
+
+    Raises
+    ------
+    ValueError
+        For unknown columns (with a did-you-mean), role names without known roles, or the
+        target itself.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"a": [0.0], "c": [1.0], "x": [2.0]})
+    >>> roles = {"target": "y", "parents": ["a"], "coparents": ["c"], "children": ["x"]}
+    >>> resolve_columns(X, roles=roles)
+    ['c', 'x']
+    >>> resolve_columns(X, ["x"], roles=roles)
+    ['x']
+    """
+    known = _roles_of(reference, roles)
+    if columns is None:
+        columns = list(VALID_ROLES)
+    elif isinstance(columns, (str, int)) or not isinstance(columns, Iterable):
+        columns = [columns]
+    else:
+        columns = list(columns)
+    if not columns:
+        raise ValueError("columns is empty; name at least one column or role to manipulate.")
+    out: list = []
+    for name in columns:
+        if name in X.columns:
+            out.append(name)
+        elif isinstance(name, str) and name in _ALL_ROLES:
+            if known is None:
+                raise ValueError(
+                    f"the role {name!r} needs the graph roles: pass reference=<fitted "
+                    "CAMAClassifier> or roles=clf.roles_ (or SyntheticSEM.roles), or name "
+                    "the columns instead."
+                )
+            members = known[name]
+            if name == "coparents":  # pure co-parents: a parent with a double role stays out
+                members = [m for m in members if m not in set(known["parents"])]
+            out.extend(m for m in members if m in X.columns)
+        elif known is not None and name == known["target"]:
+            raise ValueError(
+                f"cannot manipulate the target {name!r}: changing the label is not a "
+                "manipulation of the measurements; choose co-parents or children."
+            )
+        else:
+            close = did_you_mean(name, [*X.columns, *VALID_ROLES])
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ValueError(
+                f"column {name!r} is not in X and is not a role name.{hint} Known columns: "
+                f"{list(X.columns)[:10]}; roles: {list(VALID_ROLES)}."
+            )
+    out = list(dict.fromkeys(out))
+    if not out:
+        raise ValueError(
+            f"no column of X holds the roles {columns}; check that X has the graph's columns."
+        )
+    if known is not None:
+        if known["target"] in out:
+            raise ValueError(
+                f"cannot manipulate the target {known['target']!r}: changing the label is not "
+                "a manipulation of the measurements; choose co-parents or children."
+            )
+        parents = [c for c in out if c in set(known["parents"])]
+        if parents and not allow_parents:
+            warnings.warn(
+                f"columns {parents} are parents of the target {known['target']!r}: changing "
+                "them changes p(y | a), the label's own distribution, so it is not a valid "
+                "manipulation of the measurements. Only co-parents and children are; pass "
+                "allow_parents=True to silence this.",
+                InvalidManipulationWarning,
+                stacklevel=3,
+            )
+    return out
+
+
+def clean_std(
+    X: pd.DataFrame, columns: list, reference: Any = None
+) -> tuple[pd.Series, pd.Series]:
+    """Clean mean and sd of ``columns``: from ``reference`` (a frame or a fitted
+    CAMAClassifier) or, without one, from ``X`` itself.
+
+    Returns
+    -------
+    mean, std : pandas.Series
+        Indexed by column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"x": [0.0, 2.0]})
+    >>> clean_std(X, ["x"])[1].tolist()
+    [1.0]
+    """
+    if reference is None:
+        reference = X
+    if isinstance(reference, pd.DataFrame):
+        missing = [c for c in columns if c not in reference.columns]
+        if missing:
+            raise ValueError(
+                f"the reference frame lacks columns {missing}; pass a clean frame with them."
+            )
+        frame = reference[columns].astype(float)
+        std = frame.std(ddof=0).where(lambda s: s > 1e-12, 1.0)
+        return frame.mean(), std
+    scaler = getattr(reference, "scaler_", None)
+    if scaler is None:
+        raise ValueError(
+            "reference must be a clean DataFrame or a fitted CAMAClassifier (with scaler_); "
+            f"got {type(reference).__name__}. Fit it first or pass a frame."
+        )
+    blanket = list(reference.roles_.blanket)
+    missing = [c for c in columns if c not in blanket]
+    if missing:
+        raise ValueError(
+            f"columns {missing} are outside the model's Markov blanket, so it has no clean sd "
+            "for them; pass reference=<clean DataFrame> instead."
+        )
+    position = [blanket.index(c) for c in columns]
+    return (
+        pd.Series(scaler.mean[position], index=columns),
+        pd.Series(scaler.scale[position], index=columns),
+    )
+
+
+def _prepare(X, columns, reference, roles, allow_parents):
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(
+            f"X must be a pandas DataFrame (columns are chosen by name); got {type(X).__name__}."
+        )
+    cols = resolve_columns(
+        X, columns, reference=reference, roles=roles, allow_parents=allow_parents
+    )
+    mean, std = clean_std(X, cols, reference)
+    return X.copy(), cols, mean, std
+
+
+def _check_amount(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(float(value)):
+        raise ValueError(f"{name} must be a finite number; got {value!r}.")
+    return float(value)
+
+
+def shift(
+    X: pd.DataFrame,
+    amount: float,
+    *,
+    columns: Hashable | Iterable | None = None,
+    reference: Any = None,
+    roles: Any = None,
+    allow_parents: bool = False,
+    random_state: Any = None,
+) -> pd.DataFrame:
+    """Move columns by ``amount`` clean standard deviations.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Data to manipulate (not modified; a copy is returned).
+    amount : float
+        The shift in units of each column's clean sd; positive moves up.
+    columns : str, list or None, default=None
+        Columns and/or roles; ``None`` = co-parents and children (the valid manipulations).
+    reference : pandas.DataFrame or fitted CAMAClassifier, default=None
+        Where the clean sd comes from (``X`` itself when None); a CAMAClassifier also gives
+        the roles.
+    roles : MarkovBlanketRoles or dict, default=None
+        Roles of the target, when ``reference`` is not a fitted CAMAClassifier.
+    allow_parents : bool, default=False
+        Manipulate parents of the target without a warning.
+    random_state : None
+        Unused; accepted so every manipulation has the same signature.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"a": [0.0, 2.0], "x": [0.0, 2.0]})
+    >>> shift(X, 1.5, columns=["x"])["x"].tolist()
+    [1.5, 3.5]
+    """
+    amount = _check_amount("amount", amount)
+    out, cols, _, std = _prepare(X, columns, reference, roles, allow_parents)
+    out[cols] = out[cols].astype(float) + amount * std.to_numpy()
+    return out
+
+
+def scale(
+    X: pd.DataFrame,
+    factor: float,
+    *,
+    columns: Hashable | Iterable | None = None,
+    reference: Any = None,
+    roles: Any = None,
+    allow_parents: bool = False,
+    random_state: Any = None,
+) -> pd.DataFrame:
+    """Multiply each column's deviation from its clean mean by ``factor``.
+
+    Parameters are as in :func:`shift`; ``factor`` 1 leaves the data unchanged.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"x": [0.0, 2.0]})
+    >>> scale(X, 2.0, columns="x")["x"].tolist()
+    [-1.0, 3.0]
+    """
+    factor = _check_amount("factor", factor)
+    out, cols, mean, _ = _prepare(X, columns, reference, roles, allow_parents)
+    m = mean.to_numpy()
+    out[cols] = (out[cols].astype(float) - m) * factor + m
+    return out
+
+
+def add_noise(
+    X: pd.DataFrame,
+    amount: float,
+    *,
+    columns: Hashable | Iterable | None = None,
+    reference: Any = None,
+    roles: Any = None,
+    allow_parents: bool = False,
+    random_state: Any = None,
+) -> pd.DataFrame:
+    """Add Gaussian noise with sd ``amount`` clean standard deviations.
+
+    Parameters are as in :func:`shift`; ``random_state`` seeds the noise.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> X = pd.DataFrame({"x": np.arange(1000.0)})
+    >>> noisy = add_noise(X, 0.5, columns="x", random_state=0)
+    >>> bool(abs((noisy["x"] - X["x"]).std() / X["x"].std() - 0.5) < 0.05)
+    True
+    """
+    amount = _check_amount("amount", amount)
+    if amount < 0:
+        raise ValueError(f"amount is a noise sd and must be >= 0; got {amount}.")
+    out, cols, _, std = _prepare(X, columns, reference, roles, allow_parents)
+    rng = np.random.default_rng(random_state)
+    noise = rng.normal(size=(len(out), len(cols))) * amount * std.to_numpy()
+    out[cols] = out[cols].astype(float) + noise
+    return out
+
+
+def replace(
+    X: pd.DataFrame,
+    fraction: float,
+    *,
+    columns: Hashable | Iterable | None = None,
+    value: float | None = None,
+    reference: Any = None,
+    roles: Any = None,
+    allow_parents: bool = False,
+    random_state: Any = None,
+) -> pd.DataFrame:
+    """Replace a ``fraction`` of the values of each column (a broken measurement).
+
+    Each selected value is replaced, independently per column, by a draw from the clean
+    marginal (resampled from a reference frame, or Gaussian with the clean mean and sd of a
+    fitted CAMAClassifier) or, with ``value``, by the constant ``mean + value * sd``.
+
+    Parameters
+    ----------
+    fraction : float
+        Share of values replaced, in [0, 1].
+    value : float or None, default=None
+        The replacement in clean-sd units from the clean mean; None draws from the marginal.
+    Other parameters
+        As in :func:`shift`; ``random_state`` seeds which values and the draws.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"x": [0.0, 2.0, 4.0]})
+    >>> replace(X, 1.0, columns="x", value=0.0)["x"].tolist()
+    [2.0, 2.0, 2.0]
+    """
+    fraction = _check_amount("fraction", fraction)
+    if not 0.0 <= fraction <= 1.0:
+        raise ValueError(f"fraction is a share of values and must be in [0, 1]; got {fraction}.")
+    out, cols, mean, std = _prepare(X, columns, reference, roles, allow_parents)
+    rng = np.random.default_rng(random_state)
+    n = len(out)
+    mask = rng.random((n, len(cols))) < fraction
+    if value is not None:
+        draws = np.broadcast_to(mean.to_numpy() + float(value) * std.to_numpy(), (n, len(cols)))
+    elif isinstance(reference, pd.DataFrame) or reference is None:
+        pool = (X if reference is None else reference)[cols].to_numpy(dtype=float)
+        draws = pool[rng.integers(0, len(pool), size=(n, len(cols))), np.arange(len(cols))]
+    else:
+        draws = mean.to_numpy() + std.to_numpy() * rng.normal(size=(n, len(cols)))
+    values = out[cols].to_numpy(dtype=float)
+    out[cols] = np.where(mask, draws, values)
+    return out
+
+
+MANIPULATIONS: dict[str, Callable[..., pd.DataFrame]] = {
+    "shift": shift,
+    "scale": scale,
+    "noise": add_noise,
+    "replace": replace,
+}
+"""Manipulations by name, each ``f(X, strength, *, columns, reference, roles, ...)``."""

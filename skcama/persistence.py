@@ -1,0 +1,499 @@
+"""Safe model files: :func:`save_model` and :func:`load_model`.
+
+A fitted :class:`~skcama.CAMAClassifier` is written as one zip file (extension
+``.skcama`` by convention) holding two members:
+
+``skcama.json``
+    Metadata, plain JSON: ``format`` (always ``"skcama-model"``), ``format_version``,
+    the skcama / torch / scikit-learn / numpy versions that wrote it, the estimator's
+    parameters (``params``), its fitted attributes (``attributes``: classes with their
+    dtype, feature names, ``graph_`` as networkx node-link data, ``roles_``, the scaler's
+    mean and scale, ``replay_summary_``, ``history_``, the manipulation state and
+    prediction seeds, ...) and the network's :class:`~skcama._model.CAMAConfig`
+    (``model_config``).
+``tensors.safetensors``
+    Every tensor and numeric array, in the `safetensors <https://huggingface.co/docs/safetensors>`_
+    format: the network's ``state_dict`` under ``model.<name>`` and numeric arrays of
+    the metadata under ``array.<n>``, referenced from the JSON as ``{"$tensor": key}``.
+
+Nothing in the file is ever unpickled and no class named by the file is imported:
+the JSON is decoded with a fixed set of tags (tuple, dict, array, tensor, graph, roles,
+scaler, random state), so a tampered file cannot run code when loaded. Numbers are
+stored bit for bit, so a loaded model predicts exactly as the saved one did.
+
+Plain ``pickle`` / ``joblib`` of the estimator keep working as in scikit-learn; use
+them only for files you trust.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import warnings
+import zipfile
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import torch
+from safetensors.torch import load as _safetensors_load
+from safetensors.torch import save as _safetensors_save
+
+from ._classifier import CAMAClassifier, _Scaler
+from ._model import CAMAConfig, CAMANet
+from .graph import MarkovBlanketRoles
+
+logger = logging.getLogger("skcama")
+
+__all__ = ["FORMAT_VERSION", "ModelFileError", "load_model", "read_metadata", "save_model"]
+
+FORMAT_NAME = "skcama-model"
+FORMAT_VERSION = 1
+"""Version of the file layout; :func:`load_model` reads only files of this version."""
+
+_METADATA = "skcama.json"
+_TENSORS = "tensors.safetensors"
+_MAX_METADATA_BYTES = 256 * 2**20  # a sane bound before json.loads
+
+
+class ModelFileError(ValueError):
+    """Raised when a file is not a loadable skcama model (wrong program, version, damage)."""
+
+
+# ----------------------------------------------------------------------------- encoding
+class _Encoder:
+    """Turns plain data (and the few skcama types a fitted model holds) into JSON, moving
+    tensors and numeric arrays aside into a flat ``{key: tensor}`` dict."""
+
+    def __init__(self) -> None:
+        self.tensors: dict[str, torch.Tensor] = {}
+
+    def _store(self, tensor: torch.Tensor) -> str:
+        key = f"array.{len(self.tensors)}"
+        self.tensors[key] = tensor.detach().cpu().clone().contiguous()
+        return key
+
+    def encode(self, value: Any, where: str) -> Any:  # noqa: C901 - one branch per type
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, (int, np.integer)) and not isinstance(value, np.bool_):
+            return int(value)
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, (float, np.floating)):
+            value = float(value)
+            return value if math.isfinite(value) else {"$float": repr(value)}
+        if isinstance(value, list):
+            return [self.encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        if isinstance(value, tuple):
+            return {"$tuple": [self.encode(v, f"{where}[{i}]") for i, v in enumerate(value)]}
+        if isinstance(value, dict):
+            return {
+                "$dict": [
+                    [self.encode(k, f"{where} key"), self.encode(v, f"{where}[{k!r}]")]
+                    for k, v in value.items()
+                ]
+            }
+        if isinstance(value, torch.Tensor):
+            return {"$tensor": self._store(value)}
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind in "biuf":
+                return {"$ndarray": self._store(torch.from_numpy(np.ascontiguousarray(value)))}
+            if value.dtype.kind in "OUS":
+                return {
+                    "$array": {
+                        "dtype": value.dtype.str if value.dtype.kind != "O" else "object",
+                        "shape": list(value.shape),
+                        "values": [self.encode(v, f"{where} item") for v in value.ravel()],
+                    }
+                }
+        if isinstance(value, nx.Graph):
+            data = nx.node_link_data(value, edges="edges")
+            return {"$graph": self.encode(data, where)}
+        if isinstance(value, MarkovBlanketRoles):
+            return {"$roles": {f.name: self.encode(getattr(value, f.name), where)
+                               for f in fields(value)}}
+        if isinstance(value, _Scaler):
+            return {"$scaler": {"mean": self.encode(value.mean, where),
+                                "scale": self.encode(value.scale, where)}}
+        if isinstance(value, CAMAConfig):
+            return {"$config": self.encode(asdict(value), where)}
+        if isinstance(value, np.random.RandomState):
+            return {"$random_state": self.encode(list(value.get_state()), where)}
+        raise ModelFileError(
+            f"cannot store {where} safely: values of type {type(value).__name__} have no safe "
+            "encoding. Use pickle/joblib for this model, or keep such values out of it."
+        )
+
+
+class _Decoder:
+    """The inverse of :class:`_Encoder`; builds only the types it knows by tag."""
+
+    def __init__(self, tensors: dict[str, torch.Tensor]) -> None:
+        self.tensors = tensors
+
+    def _tensor(self, key: Any) -> torch.Tensor:
+        if not isinstance(key, str) or key not in self.tensors:
+            raise ModelFileError(f"the model file refers to a tensor {key!r} it does not hold")
+        return self.tensors[key]
+
+    def decode(self, value: Any) -> Any:  # noqa: C901 - one branch per tag
+        if isinstance(value, list):
+            return [self.decode(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if len(value) != 1:
+            raise ModelFileError(f"unexpected object in the model metadata: {str(value)[:80]}")
+        (tag, body), = value.items()
+        if tag == "$float":
+            return float(body)
+        if tag == "$tuple":
+            return tuple(self.decode(v) for v in body)
+        if tag == "$dict":
+            return {_hashable(self.decode(k)): self.decode(v) for k, v in body}
+        if tag == "$tensor":
+            return self._tensor(body).clone()
+        if tag == "$ndarray":
+            return self._tensor(body).numpy().copy()
+        if tag == "$array":
+            dtype = object if body["dtype"] == "object" else np.dtype(body["dtype"])
+            if dtype is not object and dtype.kind not in "US":
+                raise ModelFileError(f"unexpected array dtype {body['dtype']!r} in the model file")
+            values = [self.decode(v) for v in body["values"]]
+            out = np.empty(len(values), dtype=dtype)
+            out[:] = values if dtype is not object else _object_items(values)
+            return out.reshape(body["shape"])
+        if tag == "$graph":
+            data = self.decode(body)
+            return nx.node_link_graph(data, directed=data.get("directed", True), edges="edges")
+        if tag == "$roles":
+            return MarkovBlanketRoles(**{k: self.decode(v) for k, v in body.items()})
+        if tag == "$scaler":
+            scaler = object.__new__(_Scaler)
+            scaler.mean = self.decode(body["mean"])
+            scaler.scale = self.decode(body["scale"])
+            return scaler
+        if tag == "$config":
+            return CAMAConfig(**self.decode(body))
+        if tag == "$random_state":
+            state = np.random.RandomState()
+            state.set_state(tuple(self.decode(body)))
+            return state
+        raise ModelFileError(f"unknown tag {tag!r} in the model metadata")
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(_hashable(k) for k in key) if isinstance(key, list) else key
+
+
+def _object_items(values: list) -> np.ndarray:
+    """An object array whose items are exactly ``values`` (tuples stay items)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = v
+    return out
+
+
+# --------------------------------------------------------------------------------- save
+def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
+    """Write a fitted :class:`~skcama.CAMAClassifier` to a safe model file.
+
+    The file is a zip holding the metadata as JSON and the tensors as safetensors (see
+    the module notes for the layout); :func:`load_model` reads it back without
+    unpickling anything, and the loaded model predicts exactly as ``clf`` does.
+
+    Parameters
+    ----------
+    clf : CAMAClassifier
+        A fitted (and possibly adapted) estimator.
+    path : str or pathlib.Path
+        Destination file; ``.skcama`` is the conventional extension. An existing file is
+        replaced (atomically: a failed save leaves the old file intact).
+
+    Raises
+    ------
+    TypeError
+        If ``clf`` is not a CAMAClassifier.
+    sklearn.exceptions.NotFittedError
+        If ``clf`` has not been fitted.
+    ModelFileError
+        If a parameter or attribute holds a value with no safe encoding (e.g. an object
+        of an unknown class).
+
+    See Also
+    --------
+    load_model : The inverse.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, pathlib
+    >>> from skcama import CAMAClassifier
+    >>> from skcama.persistence import load_model, save_model
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 200)
+    >>> X = rng.normal(size=(200, 2)) + y[:, None]
+    >>> clf = CAMAClassifier(max_epochs=5, random_state=0).fit(X, y)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.skcama"
+    >>> save_model(clf, path)
+    >>> np.array_equal(load_model(path).predict_proba(X), clf.predict_proba(X))
+    True
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    if not isinstance(clf, CAMAClassifier):
+        raise TypeError(
+            f"save_model saves a CAMAClassifier, got {type(clf).__name__}; use pickle or "
+            "joblib for other objects."
+        )
+    check_is_fitted(clf)
+    encoder = _Encoder()
+    params = {
+        name: encoder.encode(value, f"parameter {name!r}")
+        for name, value in clf.get_params(deep=False).items()
+    }
+    attributes = {}
+    for name, value in vars(clf).items():
+        if name in params or name == "model_":
+            continue
+        attributes[name] = encoder.encode(value, f"attribute {name!r}")
+    metadata = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "versions": _versions(),
+        "estimator": type(clf).__name__,
+        "params": params,
+        "attributes": attributes,
+        "model_config": encoder.encode(clf.model_.cfg, "model_.cfg"),
+    }
+    tensors = dict(encoder.tensors)
+    for key, tensor in clf.model_.state_dict().items():
+        tensors[f"model.{key}"] = tensor.detach().cpu().clone().contiguous()
+    blob = _safetensors_save(tensors, metadata={"format": FORMAT_NAME})
+    text = json.dumps(metadata, indent=1, allow_nan=False)
+
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(_METADATA, text)
+            archive.writestr(_TENSORS, blob)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    logger.info("saved %s to %s", type(clf).__name__, path)
+
+
+def _versions() -> dict[str, str]:
+    import sklearn
+
+    from . import __version__
+
+    return {
+        "skcama": __version__,
+        "torch": torch.__version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+    }
+
+
+# --------------------------------------------------------------------------------- load
+def read_metadata(path: str | os.PathLike) -> dict:
+    """The JSON metadata of a model file, checked to be a skcama model of this format.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A file written by :func:`save_model`.
+
+    Returns
+    -------
+    dict
+        The decoded ``skcama.json`` member (tags such as ``{"$tuple": ...}`` are left as
+        they are).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ModelFileError
+        If the file is not a skcama model file, is damaged, or has another format version.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, pathlib
+    >>> from skcama import CAMAClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.normal(size=(100, 2)), rng.integers(0, 2, 100)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.skcama"
+    >>> save_model(CAMAClassifier(max_epochs=2, random_state=0).fit(X, y), path)
+    >>> read_metadata(path)["format_version"]
+    1
+    """
+    return _read(Path(path))[0]
+
+
+def _read(path: Path) -> tuple[dict, bytes]:
+    if not path.is_file():
+        raise FileNotFoundError(f"model file {str(path)!r} does not exist.")
+    not_ours = (
+        f"{str(path)!r} is not a skcama model file (expected a zip written by "
+        "skcama.persistence.save_model / `skcama fit`)"
+    )
+    if not zipfile.is_zipfile(path):
+        raise ModelFileError(
+            f"{not_ours}; it is not a zip archive (another program's file, or a damaged one)."
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if _METADATA not in names:
+                raise ModelFileError(f"{not_ours}; it holds no {_METADATA}.")
+            info = archive.getinfo(_METADATA)
+            if info.file_size > _MAX_METADATA_BYTES:
+                raise ModelFileError(f"{not_ours}; its {_METADATA} is implausibly large.")
+            raw = archive.read(_METADATA)
+            metadata = _parse_metadata(raw, not_ours)
+            _check_format(metadata, path)
+            if _TENSORS not in names:
+                raise ModelFileError(
+                    f"model file {str(path)!r} is damaged: it holds no {_TENSORS}."
+                )
+            blob = archive.read(_TENSORS)
+    except ModelFileError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as error:
+        raise ModelFileError(
+            f"model file {str(path)!r} is damaged or truncated ({error}); save it again."
+        ) from error
+    return metadata, blob
+
+
+def _parse_metadata(raw: bytes, not_ours: str) -> dict:
+    try:
+        metadata = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelFileError(f"{not_ours}; its metadata is not valid JSON ({error}).") from error
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT_NAME:
+        raise ModelFileError(f"{not_ours}; its metadata does not name the skcama format.")
+    return metadata
+
+
+def _check_format(metadata: dict, path: Path) -> None:
+    version = metadata.get("format_version")
+    written_by = metadata.get("versions", {}).get("skcama", "an unknown version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(
+            f"model file {str(path)!r} has skcama file format version {version!r} (written by "
+            f"skcama {written_by}), but this skcama reads version {FORMAT_VERSION}; load it "
+            "with a matching skcama version, or refit the model."
+        )
+    from . import __version__
+
+    if written_by != __version__:
+        warnings.warn(
+            f"model file {str(path)!r} was written by skcama {written_by}; this is skcama "
+            f"{__version__}. The file format is the same, but check its predictions.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def load_model(path: str | os.PathLike) -> CAMAClassifier:
+    """Read a :class:`~skcama.CAMAClassifier` written by :func:`save_model`.
+
+    Nothing is unpickled and no code named by the file is run: tensors are read with
+    safetensors and everything else is plain JSON decoded into a fixed set of types.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A model file.
+
+    Returns
+    -------
+    CAMAClassifier
+        The fitted (and, if it was, adapted) estimator; its predictions equal the saved
+        model's bit for bit. It can be adapted further, refitted or cloned.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ModelFileError
+        If the file is not a skcama model file (another program's file, a pickle, a
+        ``torch.save`` archive), is damaged or truncated, has another format version, or
+        its tensors do not fit this skcama's network.
+
+    Warns
+    -----
+    UserWarning
+        If the file was written by another skcama version with the same file format.
+
+    See Also
+    --------
+    save_model : The inverse.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, pathlib
+    >>> from skcama import CAMAClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.array(["no", "yes"])[rng.integers(0, 2, 200)]
+    >>> X = rng.normal(size=(200, 2)) + (y == "yes")[:, None]
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.skcama"
+    >>> save_model(CAMAClassifier(max_epochs=5, random_state=0).fit(X, y), path)
+    >>> load_model(path).classes_.tolist()
+    ['no', 'yes']
+    """
+    path = Path(path)
+    metadata, blob = _read(path)
+    try:
+        tensors = _safetensors_load(blob)
+    except Exception as error:  # safetensors raises its own error types on bad bytes
+        raise ModelFileError(
+            f"model file {str(path)!r} is damaged: its tensors cannot be read ({error})."
+        ) from error
+    try:
+        return _build(metadata, tensors, path)
+    except ModelFileError:
+        raise
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as error:
+        raise ModelFileError(
+            f"model file {str(path)!r} does not fit this skcama "
+            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); "
+            "it may come from another skcama version: refit the model or load it there."
+        ) from error
+
+
+def _build(metadata: dict, tensors: dict[str, torch.Tensor], path: Path) -> CAMAClassifier:
+    if metadata.get("estimator") != CAMAClassifier.__name__:
+        raise ModelFileError(
+            f"model file {str(path)!r} holds a {metadata.get('estimator')!r}, not a CAMAClassifier."
+        )
+    decoder = _Decoder(tensors)
+    params = {name: decoder.decode(v) for name, v in metadata["params"].items()}
+    known = set(CAMAClassifier().get_params(deep=False))
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise ModelFileError(
+            f"model file {str(path)!r} sets parameters {unknown} this skcama does not know; "
+            "load it with the skcama version that wrote it."
+        )
+    clf = CAMAClassifier(**params)
+    for name, value in metadata["attributes"].items():
+        if not isinstance(name, str) or not name.isidentifier() or hasattr(CAMAClassifier, name):
+            raise ModelFileError(f"model file {str(path)!r} sets a forbidden attribute {name!r}")
+        setattr(clf, name, decoder.decode(value))
+    cfg = decoder.decode(metadata["model_config"])
+    if not isinstance(cfg, CAMAConfig):
+        raise ModelFileError(f"model file {str(path)!r} has no valid model configuration")
+    model = CAMANet(cfg)
+    state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    clf.model_ = model
+    return clf

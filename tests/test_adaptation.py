@@ -1,0 +1,233 @@
+"""Test-time adaptation, augmented training and clean reconstruction."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+import torch
+from conftest import FAST, simple_sem
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from skcama import CAMAClassifier
+
+SHIFT = {"x1": 3.0, "x2": 3.0}  # in raw units; the children have std of about 1.5
+
+
+def shifted(X: pd.DataFrame, amounts: dict = SHIFT) -> pd.DataFrame:
+    out = X.copy()
+    for column, amount in amounts.items():
+        out[column] = out[column] + amount
+    return out
+
+
+# Adaptation replays clean rows from the fitted model, so it needs a converged model:
+# small batches give the 400 training rows enough optimisation steps.
+TRAINED = dict(batch_size=64, max_epochs=80, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted(sem_data):
+    X, y, graph = sem_data
+    return CAMAClassifier(graph=graph, target="y", adapt_steps=150, **TRAINED).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def adapted(fitted):
+    X_new, _, _ = simple_sem(5)
+    return copy.deepcopy(fitted).adapt(shifted(X_new))
+
+
+def _frozen_state(clf: CAMAClassifier) -> dict[str, torch.Tensor]:
+    trainable = {id(p) for p in clf.model_.manipulation_parameters()}
+    return {
+        name: p.detach().clone()
+        for name, p in clf.model_.named_parameters()
+        if id(p) not in trainable
+    }
+
+
+def test_adapt_recovers_accuracy_on_shifted_rows_and_keeps_clean_rows(fitted, adapted):
+    X_test, y_test, _ = simple_sem(7, n=1500)
+    before_shifted = fitted.score(shifted(X_test), y_test)
+    after_shifted = adapted.score(shifted(X_test), y_test)
+    assert after_shifted > before_shifted + 0.1
+    assert adapted.score(X_test, y_test) >= fitted.score(X_test, y_test) - 0.02
+
+
+def test_adapt_changes_only_the_manipulation_branch(fitted, adapted):
+    before, after = _frozen_state(fitted), _frozen_state(adapted)
+    assert before.keys() == after.keys()
+    for name in before:
+        assert torch.equal(before[name], after[name]), name
+    changed = [
+        not torch.equal(p, q)
+        for p, q in zip(fitted.model_.manipulation_parameters(),
+                        adapted.model_.manipulation_parameters(), strict=True)
+    ]
+    assert any(changed)
+
+
+def test_do_m0_prediction_is_bit_for_bit_unchanged_by_adapt(fitted, adapted, sem_data):
+    X, _, _ = sem_data
+    as_clean = copy.deepcopy(adapted)
+    as_clean.manipulation_learned_ = False
+    np.testing.assert_array_equal(as_clean.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_manipulation_score_flags_shifted_rows(adapted):
+    X_test, _, _ = simple_sem(8, n=300)
+    clean_scores = adapted.manipulation_score(X_test)
+    shifted_scores = adapted.manipulation_score(shifted(X_test))
+    assert shifted_scores.mean() > 0.8 > 0.3 > clean_scores.mean()
+
+
+def test_manipulation_score_before_any_manipulation_is_an_error(fitted, sem_data):
+    X, _, _ = sem_data
+    with pytest.raises(ValueError, match="no manipulation has been learned"):
+        fitted.manipulation_score(X)
+
+
+def test_reset_adaptation_restores_the_fitted_model(fitted, sem_data):
+    X, _, _ = sem_data
+    clf = copy.deepcopy(fitted).adapt(shifted(X))
+    clf.reset_adaptation()
+    assert not clf.manipulation_learned_
+    np.testing.assert_array_equal(clf.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_adapt_is_deterministic(fitted, sem_data):
+    X, _, _ = sem_data
+    p1 = copy.deepcopy(fitted).adapt(shifted(X)).predict_proba(shifted(X))
+    p2 = copy.deepcopy(fitted).adapt(shifted(X)).predict_proba(shifted(X))
+    np.testing.assert_array_equal(p1, p2)
+
+
+def test_repeated_adapt_calls_on_a_stream_keep_improving(fitted):
+    X_test, y_test, _ = simple_sem(9, n=1500)
+    clf = copy.deepcopy(fitted).set_params(adapt_steps=40)
+    scores = [clf.score(shifted(X_test), y_test)]
+    for seed in (11, 12, 13, 14):
+        batch, _, _ = simple_sem(seed, n=100)
+        scores.append(clf.adapt(shifted(batch)).score(shifted(X_test), y_test))
+    assert scores[-1] > scores[0] + 0.1
+    assert min(scores[1:]) > scores[0]  # no call makes it worse than not adapting
+
+
+def test_adapt_with_real_reference_rows(fitted, sem_data):
+    X, y, _ = sem_data
+    X_test, y_test, _ = simple_sem(7, n=1000)
+    clf = copy.deepcopy(fitted).adapt(shifted(X_test.iloc[:300]), reference=(X, y))
+    assert clf.score(shifted(X_test), y_test) > fitted.score(shifted(X_test), y_test) + 0.1
+
+
+def test_adapt_on_a_single_row_works(fitted, sem_data):
+    X, _, _ = sem_data
+    clf = copy.deepcopy(fitted).set_params(adapt_steps=5).adapt(shifted(X.iloc[:1]))
+    assert clf.manipulation_learned_
+
+
+def test_adapt_before_fit_raises():
+    X, _, graph = simple_sem(0, n=20)
+    with pytest.raises(NotFittedError):
+        CAMAClassifier(graph=graph).adapt(X)
+
+
+@pytest.mark.parametrize(
+    "make_bad, match",
+    [
+        (lambda X: X.drop(columns=["x2"]), r"lacks the columns \['x2'\]"),
+        (lambda X: X.assign(x1=np.nan), r"NaN in columns \['x1'\]"),
+        (lambda X: X.iloc[:0], "at least one row"),
+    ],
+)
+def test_failed_adapt_leaves_the_model_unchanged(fitted, sem_data, make_bad, match):
+    X, _, _ = sem_data
+    clf = copy.deepcopy(fitted)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match=match):
+        clf.adapt(make_bad(X))
+    assert not clf.manipulation_learned_
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_adapt_ignores_extra_columns(fitted, sem_data):
+    X, _, _ = sem_data
+    clf = copy.deepcopy(fitted).set_params(adapt_steps=5)
+    clf.adapt(shifted(X).assign(site="B"))
+    assert clf.manipulation_learned_
+
+
+def test_model_without_children_cannot_adapt(sem_data):
+    import networkx as nx
+
+    X, y, _ = sem_data
+    clf = CAMAClassifier(graph=nx.DiGraph([("a", "y")]), target="y", **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="no children"):
+        clf.adapt(X)
+
+
+# ---------------------------------------------------------------- augmented training
+def _augmented_data(n_extra: int = 300):
+    X, y, graph = simple_sem(0)
+    X_m, y_m, _ = simple_sem(3, n=n_extra)
+    X_all = pd.concat([X, shifted(X_m)], ignore_index=True)
+    y_all = pd.concat([y, y_m], ignore_index=True)
+    mask = np.r_[np.zeros(len(X), bool), np.ones(n_extra, bool)]
+    return X_all, y_all, mask, graph
+
+
+def test_augmented_training_learns_the_seen_manipulation():
+    X_all, y_all, mask, graph = _augmented_data()
+    X_test, y_test, _ = simple_sem(7, n=1000)
+    clean_only = CAMAClassifier(graph=graph, **TRAINED).fit(X_all[~mask], y_all[~mask])
+    augmented = CAMAClassifier(graph=graph, **TRAINED).fit(X_all, y_all, manipulated=mask)
+    assert augmented.manipulation_learned_
+    assert (augmented.score(shifted(X_test), y_test)
+            > clean_only.score(shifted(X_test), y_test) + 0.1)
+    assert augmented.score(X_test, y_test) > clean_only.score(X_test, y_test) - 0.03
+
+
+def test_manipulated_mask_must_match_the_rows(sem_data):
+    X, y, graph = sem_data
+    with pytest.raises(ValueError, match="manipulated has 3 entries but X has"):
+        CAMAClassifier(graph=graph).fit(X, y, manipulated=[True, False, True])
+    with pytest.raises(ValueError, match="booleans"):
+        CAMAClassifier(graph=graph).fit(X, y, manipulated=np.full(len(X), 2))
+
+
+def test_manipulated_mask_routes_through_pipeline_and_grid_search():
+    X_all, y_all, mask, graph = _augmented_data(200)
+    with sklearn.config_context(enable_metadata_routing=True):
+        cama = CAMAClassifier(graph=graph, **FAST).set_fit_request(manipulated=True)
+        pipe = Pipeline([("identity", FunctionTransformer()), ("cama", cama)])
+        pipe.fit(X_all, y_all, manipulated=mask)
+        assert pipe[-1].manipulation_learned_
+        search = GridSearchCV(pipe, {"cama__clean_weight": [0.5]}, cv=2)
+        search.fit(X_all, y_all, manipulated=mask)
+        assert search.best_estimator_[-1].manipulation_learned_
+
+
+# ---------------------------------------------------------------- clean reconstruction
+def test_reconstruct_clean_undoes_a_learned_shift(adapted):
+    X_test, y_test, _ = simple_sem(10, n=500)
+    manipulated = shifted(X_test)
+    clean = adapted.reconstruct_clean(manipulated, y_test)
+    for column in SHIFT:
+        error_before = np.abs(manipulated[column] - X_test[column]).mean()
+        error_after = np.abs(clean[column] - X_test[column]).mean()
+        assert error_after < 0.5 * error_before, column
+    # the causes are not touched
+    np.testing.assert_allclose(clean["c"], X_test["c"])
+
+
+def test_reconstruct_clean_checks_labels(adapted, sem_data):
+    X, _, _ = sem_data
+    with pytest.raises(ValueError, match="not seen in fit"):
+        adapted.reconstruct_clean(X.iloc[:3], ["mild", "x", "y"])

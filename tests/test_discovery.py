@@ -1,0 +1,175 @@
+"""discover_graph and resolve_graph_spec: options, background knowledge, orientation rules."""
+
+from __future__ import annotations
+
+import logging
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from skcama import GraphError
+from skcama.datasets import SyntheticSEM
+from skcama.discovery import _to_dag, discover_graph, resolve_graph_spec
+from skcama.graph import markov_blanket_roles, write_graph
+
+NO_BACKGROUND = {"required": [], "forbidden": [], "tiers": []}
+
+
+@pytest.fixture(scope="module")
+def small_sem():
+    sem = SyntheticSEM(
+        n_parents=2, n_coparents=2, n_children=4, n_outside=1, n_classes=4, random_state=0
+    )
+    X, y = sem.sample(2000, random_state=1)
+    return sem, X, y
+
+
+def test_default_discovery_recovers_the_blanket_of_a_small_sem(small_sem):
+    sem, X, y = small_sem
+    graph = discover_graph(X, y, target="y")
+    assert nx.is_directed_acyclic_graph(graph)
+    assert set(graph.nodes) == {*X.columns, "y"}
+    assert set(markov_blanket_roles(graph, "y").blanket) == set(
+        markov_blanket_roles(sem.graph, "y").blanket
+    )
+    assert graph.graph["method"] == "pc" and graph.graph["test"] == "block-lrt-basis"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(method="ges"),
+        dict(method="fci"),
+        dict(test="indicator-fisherz"),
+        dict(test="block-lrt"),
+        dict(test="fisherz"),
+    ],
+)
+def test_every_method_and_fast_test_returns_a_dag(small_sem, kwargs):
+    _, X, y = small_sem
+    graph = discover_graph(X.iloc[:800], y.iloc[:800], target="y", **kwargs)
+    assert nx.is_directed_acyclic_graph(graph)
+    assert set(graph.nodes) == {*X.columns, "y"}
+
+
+def test_target_taken_from_x_when_y_is_none(small_sem):
+    _, X, y = small_sem
+    frame = X.assign(label=y.to_numpy())
+    graph = discover_graph(frame.iloc[:500], target="label")
+    assert "label" in graph and "y" not in graph
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(method="pcc"), r"method must be one of .*Did you mean 'pc'"),
+        (dict(test="fisher"), r"test must be one of .*Did you mean 'fisherz'"),
+        (dict(alpha=1.5), "alpha must be"),
+        (dict(background={"forbiden": []}), r"unknown background key 'forbiden'.*'forbidden'"),
+        (dict(background={"required": [("a1", "X1")]}), r"names node 'X1'.*Did you mean 'x1'"),
+        (
+            dict(background={"required": [("a1", "y")], "forbidden": [("a1", "y")]}),
+            r"'a1' -> 'y' is both required and forbidden",
+        ),
+    ],
+)
+def test_bad_options_are_rejected_with_a_suggestion(small_sem, kwargs, match):
+    _, X, y = small_sem
+    with pytest.raises((ValueError, GraphError), match=match):
+        discover_graph(X.iloc[:200], y.iloc[:200], target="y", **kwargs)
+
+
+def test_background_knowledge_is_respected(small_sem):
+    _, X, y = small_sem
+    background = {
+        "required": [("o1", "x4")],
+        "forbidden": [("y", "x1")],
+        "tiers": [["a1", "a2"], ["y"]],
+    }
+    graph = discover_graph(X, y, target="y", background=background)
+    assert graph.has_edge("o1", "x4")
+    assert not graph.has_edge("y", "x1")
+    assert not graph.has_edge("y", "a1") and not graph.has_edge("y", "a2")
+
+
+def test_verbose_logs_progress_and_timing(small_sem, caplog):
+    _, X, y = small_sem
+    with caplog.at_level(logging.INFO, logger="skcama"):
+        discover_graph(X.iloc[:300], y.iloc[:300], target="y", verbose=1)
+    text = caplog.text
+    assert "discovering a graph over 10 nodes from 300 rows" in text
+    assert "discovered" in text and " s (" in text
+
+
+# ------------------------------------------------------------- orientation rules
+def _marks(n: int, undirected=(), directed=(), bidirected=()) -> np.ndarray:
+    m = np.zeros((n, n), dtype=int)
+    for i, j in undirected:
+        m[i, j] = m[j, i] = -1
+    for i, j in directed:
+        m[i, j], m[j, i] = -1, 1
+    for i, j in bidirected:
+        m[i, j] = m[j, i] = 1
+    return m
+
+
+def test_undirected_edges_at_the_target_point_away_from_it():
+    # names: a, b, c, y (target last); y - a, y - b undirected, a - b undirected (a clique)
+    names = ["a", "b", "c", "y"]
+    marks = _marks(4, undirected=[(3, 0), (3, 1), (0, 1)], directed=[(2, 0)])
+    graph, n_rule = _to_dag(marks, names, "y", NO_BACKGROUND)
+    assert graph.has_edge("y", "a") and graph.has_edge("y", "b")
+    assert n_rule == 3
+    assert nx.is_directed_acyclic_graph(graph)
+
+
+def test_orienting_away_from_the_target_creates_no_new_v_structure():
+    # chain component y - a - b: the rule gives y -> a -> b, never y -> a <- b.
+    names = ["a", "b", "y"]
+    graph, _ = _to_dag(_marks(3, undirected=[(2, 0), (0, 1)]), names, "y", NO_BACKGROUND)
+    assert set(graph.edges()) == {("y", "a"), ("a", "b")}
+
+
+def test_bidirected_edges_at_the_target_become_children_others_are_dropped():
+    names = ["a", "b", "y"]
+    marks = _marks(3, bidirected=[(0, 2), (0, 1)])
+    graph, _ = _to_dag(marks, names, "y", NO_BACKGROUND)
+    assert set(graph.edges()) == {("y", "a")}
+
+
+def test_pag_circle_marks_are_read_like_a_cpdag():
+    names = ["a", "b", "y"]
+    marks = np.zeros((3, 3), dtype=int)
+    marks[0, 2], marks[2, 0] = 2, 1  # a o-> y
+    marks[1, 2] = marks[2, 1] = 2  # b o-o y
+    graph, _ = _to_dag(marks, names, "y", NO_BACKGROUND)
+    assert set(graph.edges()) == {("a", "y"), ("y", "b")}
+
+
+# ------------------------------------------------------------------ estimator glue
+def test_resolve_graph_spec_handles_every_kind(small_sem, tmp_path):
+    sem, X, y = small_sem
+    X, y = X.iloc[:600], y.to_numpy()[:600]
+    graph, target = resolve_graph_spec(None, X, y, None)
+    assert target == "y" and set(graph.successors("y")) == set(X.columns)
+    graph, target = resolve_graph_spec("pc", X, y, None, random_state=0)
+    assert target == "y" and graph.graph["method"] == "pc"
+    path = tmp_path / "g.dot"
+    write_graph(sem.graph, path)
+    for spec in (str(path), path, sem.graph, nx.to_dict_of_lists(sem.graph.reverse())):
+        graph, target = resolve_graph_spec(spec, X, y, None)
+        assert target == "y" and set(graph.edges()) == set(sem.graph.edges())
+
+
+def test_resolve_graph_spec_rejects_a_misspelled_method(small_sem):
+    _, X, y = small_sem
+    with pytest.raises(GraphError, match=r"graph='pcc' is neither a discovery method.*'pc'"):
+        resolve_graph_spec("pcc", X, y.to_numpy(), None)
+
+
+def test_resolve_graph_spec_validates_a_given_graph(small_sem):
+    _, X, y = small_sem
+    bad = nx.DiGraph([("y", "x1"), ("x1", "x2"), ("x2", "x1")])
+    with pytest.raises(GraphError, match=r"edge 'x1' - 'x2' is undirected"):
+        resolve_graph_spec(bad, X, y.to_numpy(), "y")

@@ -1,0 +1,121 @@
+"""Tests of skcama.manipulations: amounts in clean-sd units, roles, validity checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import simple_sem
+
+from skcama import CAMAClassifier
+from skcama.manipulations import (
+    InvalidManipulationWarning,
+    add_noise,
+    replace,
+    resolve_columns,
+    scale,
+    shift,
+)
+
+ROLES = {"target": "y", "parents": ["a"], "coparents": ["c"], "children": ["x1", "x2", "x3"]}
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y, _ = simple_sem(0, n=300)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted_cama(data):
+    X, y = data
+    _, _, graph = simple_sem(0, n=10)
+    return CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+
+
+def test_shift_moves_by_amount_times_reference_std(data):
+    X, _ = data
+    reference = X * 2.0  # twice the spread
+    out = shift(X, 1.5, columns=["x1"], reference=reference)
+    np.testing.assert_allclose(out["x1"] - X["x1"], 1.5 * reference["x1"].std(ddof=0))
+    assert out.drop(columns="x1").equals(X.drop(columns="x1"))
+
+
+def test_default_columns_are_coparents_and_children(data):
+    X, _ = data
+    out = shift(X, 1.0, roles=ROLES)
+    changed = [c for c in X.columns if not np.allclose(out[c], X[c])]
+    assert changed == ["c", "x1", "x2", "x3"]
+
+
+def test_std_taken_from_fitted_cama_scaler(data, fitted_cama):
+    X, _ = data
+    out = shift(X, 2.0, columns="children", reference=fitted_cama)
+    blanket = list(fitted_cama.roles_.blanket)
+    for child in fitted_cama.roles_.children:
+        expected = 2.0 * fitted_cama.scaler_.scale[blanket.index(child)]
+        np.testing.assert_allclose(out[child] - X[child], expected)
+
+
+def test_manipulating_a_parent_warns_that_it_is_not_valid(data):
+    X, _ = data
+    with pytest.warns(InvalidManipulationWarning, match="not a valid manipulation"):
+        shift(X, 1.0, columns=["a"], roles=ROLES)
+
+
+def test_manipulating_the_target_raises(data):
+    X, y = data
+    frame = X.assign(y=y)
+    with pytest.raises(ValueError, match="cannot manipulate the target 'y'"):
+        shift(frame, 1.0, columns=["y"], roles=ROLES)
+
+
+def test_unknown_column_suggests_the_close_name(data):
+    X, _ = data
+    with pytest.raises(ValueError, match="Did you mean 'x1'"):
+        shift(X, 1.0, columns=["X1"])
+
+
+def test_role_name_without_roles_explains_how_to_pass_them(data):
+    X, _ = data
+    with pytest.raises(ValueError, match="needs the graph roles"):
+        resolve_columns(X, "children")
+
+
+def test_scale_multiplies_deviation_from_clean_mean(data):
+    X, _ = data
+    out = scale(X, 3.0, columns=["x2"])
+    np.testing.assert_allclose(out["x2"] - X["x2"].mean(), 3.0 * (X["x2"] - X["x2"].mean()))
+
+
+def test_noise_has_requested_sd_and_is_seeded(data):
+    X, _ = data
+    a = add_noise(X, 0.5, columns=["x3"], random_state=1)
+    b = add_noise(X, 0.5, columns=["x3"], random_state=1)
+    assert a.equals(b)
+    ratio = (a["x3"] - X["x3"]).std() / X["x3"].std()
+    assert 0.4 < ratio < 0.6
+
+
+def test_replace_fraction_of_values(data):
+    X, _ = data
+    out = replace(X, 0.5, columns=["x1"], value=3.0, random_state=0)
+    replaced = ~np.isclose(out["x1"], X["x1"])
+    assert 0.4 < replaced.mean() < 0.6
+    np.testing.assert_allclose(
+        out.loc[replaced, "x1"], X["x1"].mean() + 3.0 * X["x1"].std(ddof=0)
+    )
+    with pytest.raises(ValueError, match=r"must be in \[0, 1\]"):
+        replace(X, 1.5, columns=["x1"])
+
+
+def test_non_frame_input_raises():
+    with pytest.raises(TypeError, match="DataFrame"):
+        shift(np.zeros((3, 2)), 1.0, columns=[0])
+
+
+def test_input_frame_is_not_modified(data):
+    X, _ = data
+    before = X.copy()
+    shift(X, 1.0, roles=ROLES)
+    pd.testing.assert_frame_equal(X, before)

@@ -1,0 +1,263 @@
+"""Safe model files: skcama.persistence.save_model / load_model."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+import pickle
+import warnings
+import zipfile
+
+import numpy as np
+import pytest
+import torch
+from conftest import simple_sem
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+
+from skcama import CAMAClassifier
+from skcama.persistence import (
+    FORMAT_VERSION,
+    ModelFileError,
+    load_model,
+    read_metadata,
+    save_model,
+)
+
+TINY = dict(max_epochs=3, hidden_size=16, child_hidden_size=4, n_samples=4, adapt_steps=3,
+            random_state=0)
+
+
+def _fit(estimator, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y, graph = simple_sem(1, n=200)
+    labels = np.array(["low", "mid", "high"], dtype=object)[y.to_numpy()]
+    return X, labels, graph
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y, graph = data
+    return _fit(CAMAClassifier(graph=graph, target="y", **TINY), X, y)
+
+
+@pytest.fixture
+def saved(fitted, tmp_path):
+    path = tmp_path / "model.skcama"
+    save_model(fitted, path)
+    return path
+
+
+def _rewrite(path, member, transform):
+    """Rewrite one member of a model zip with ``transform(bytes) -> bytes``."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members[member] = transform(members[member])
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, blob in members.items():
+            archive.writestr(name, blob)
+
+
+def _edit_metadata(path, edit):
+    def transform(blob):
+        metadata = json.loads(blob)
+        edit(metadata)
+        return json.dumps(metadata).encode()
+
+    _rewrite(path, "skcama.json", transform)
+
+
+class _Payload:
+    """Pickles to a call that creates a marker file: proof of code execution."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+# ------------------------------------------------------------------------ round trips
+def test_loaded_model_predicts_bit_for_bit(fitted, saved, data):
+    X, _, _ = data
+    loaded = load_model(saved)
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+    np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+    assert loaded.classes_.dtype == fitted.classes_.dtype
+    assert loaded.roles_ == fitted.roles_
+    assert sorted(loaded.graph_.edges()) == sorted(fitted.graph_.edges())
+    assert loaded.history_ == fitted.history_
+    assert loaded.get_params()["max_epochs"] == TINY["max_epochs"]
+
+
+def test_round_trip_after_adapt_and_adapting_after_load_match(fitted, data, tmp_path):
+    X, _, _ = data
+    shifted = X.assign(x1=X["x1"] + 2.0)
+    adapted = copy.deepcopy(fitted).adapt(shifted)
+    path = tmp_path / "adapted.skcama"
+    save_model(adapted, path)
+    loaded = load_model(path)
+    assert loaded.manipulation_learned_ and loaded._n_adapt_calls == 1
+    np.testing.assert_array_equal(loaded.predict_proba(shifted), adapted.predict_proba(shifted))
+    # a second adapt call continues the same seeded stream in both
+    np.testing.assert_array_equal(
+        loaded.adapt(shifted).predict_proba(X), adapted.adapt(shifted).predict_proba(X)
+    )
+    np.testing.assert_array_equal(
+        loaded.reset_adaptation().predict_proba(X), fitted.predict_proba(X)
+    )
+
+
+def test_numpy_model_with_dict_graph_and_random_state_object_round_trips(tmp_path):
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 120)
+    X = rng.normal(size=(120, 3)) + y[:, None]
+    params = {**TINY, "random_state": np.random.RandomState(3)}
+    clf = _fit(CAMAClassifier(graph={0: ["y"], 1: ["y", 2]}, target="y", **params), X, y)
+    save_model(clf, tmp_path / "m.skcama")
+    loaded = load_model(tmp_path / "m.skcama")
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    assert loaded.graph == {0: ["y"], 1: ["y", 2]}
+    assert isinstance(clone(loaded).random_state, np.random.RandomState)
+
+
+def test_metadata_is_plain_json_with_versions_graph_and_classes(saved):
+    metadata = read_metadata(saved)
+    assert metadata["format"] == "skcama-model"
+    assert metadata["format_version"] == FORMAT_VERSION
+    assert set(metadata["versions"]) >= {"skcama", "torch", "scikit-learn"}
+    attributes = metadata["attributes"]
+    assert attributes["classes_"]["$array"]["dtype"] == "object"
+    assert {"scaler_", "graph_", "roles_", "replay_summary_", "_predict_seed"} <= set(attributes)
+
+
+# --------------------------------------------------------------------------- bad input
+def test_predict_after_load_with_missing_column_names_it(saved, data):
+    X, _, _ = data
+    with pytest.raises(ValueError, match=r"lacks the columns \['x2'\]"):
+        load_model(saved).predict(X.drop(columns="x2"))
+
+
+def test_save_refuses_unfitted_and_foreign_estimators(tmp_path):
+    with pytest.raises(NotFittedError):
+        save_model(CAMAClassifier(), tmp_path / "m.skcama")
+    with pytest.raises(TypeError, match="saves a CAMAClassifier"):
+        save_model(object(), tmp_path / "m.skcama")
+
+
+def test_load_refuses_other_format_version(saved):
+    _edit_metadata(saved, lambda m: m.update(format_version=FORMAT_VERSION + 1))
+    with pytest.raises(ModelFileError, match="file format version 2.*reads version 1"):
+        load_model(saved)
+
+
+def test_load_warns_on_other_skcama_version_with_same_format(saved, fitted, data):
+    _edit_metadata(saved, lambda m: m["versions"].update(skcama="0.0.1"))
+    with pytest.warns(UserWarning, match="written by skcama 0.0.1"):
+        loaded = load_model(saved)
+    np.testing.assert_array_equal(loaded.predict_proba(data[0]), fitted.predict_proba(data[0]))
+
+
+def test_load_refuses_truncated_file(saved):
+    blob = saved.read_bytes()
+    saved.write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(ModelFileError, match="damaged|truncated"):
+        load_model(saved)
+
+
+def test_load_refuses_corrupted_tensors(saved):
+    _rewrite(saved, "tensors.safetensors", lambda b: b[:100] + b"\xff" * 64 + b[164:])
+    with pytest.raises(ModelFileError, match="damaged|does not fit"):
+        load_model(saved)
+
+
+def test_load_refuses_tensors_of_another_network(saved):
+    def drop_one(blob):
+        from safetensors.torch import load, save
+
+        tensors = load(blob)
+        tensors.pop(next(k for k in tensors if k.startswith("model.")))
+        return save(tensors)
+
+    _rewrite(saved, "tensors.safetensors", drop_one)
+    with pytest.raises(ModelFileError, match="does not fit this skcama"):
+        load_model(saved)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"a,b\n1,2\n", b"", json.dumps({"format": "other"}).encode()],
+    ids=["csv", "empty", "json"],
+)
+def test_load_refuses_files_of_other_programs(tmp_path, content):
+    path = tmp_path / "not-a-model.skcama"
+    path.write_bytes(content)
+    with pytest.raises(ModelFileError, match="not a skcama model file"):
+        load_model(path)
+
+
+def test_load_refuses_zip_without_skcama_metadata(tmp_path):
+    path = tmp_path / "other.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(ModelFileError, match="holds no skcama.json"):
+        load_model(path)
+
+
+def test_load_of_missing_file_says_so(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        load_model(tmp_path / "nope.skcama")
+
+
+def test_load_refuses_metadata_that_overrides_methods(saved):
+    _edit_metadata(saved, lambda m: m["attributes"].update(predict="boom"))
+    with pytest.raises(ModelFileError, match="forbidden attribute 'predict'"):
+        load_model(saved)
+
+
+# ------------------------------------------------------------------- tampered files
+def test_payload_really_executes_under_pickle(tmp_path):
+    marker = tmp_path / "pwned"
+    pickle.loads(pickle.dumps(_Payload(marker)))
+    assert marker.exists()
+
+
+def test_load_refuses_pickle_payload_without_running_it(tmp_path, fitted):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.skcama"
+    path.write_bytes(pickle.dumps(_Payload(marker)))
+    with pytest.raises(ModelFileError, match="not a skcama model file"):
+        load_model(path)
+    # the torch.save form: a zip whose data.pkl holds the payload
+    torch.save({"model": _Payload(marker)}, path)
+    with pytest.raises(ModelFileError, match="not a skcama model file"):
+        load_model(path)
+    assert not marker.exists()
+
+
+def test_load_refuses_pickle_payload_hidden_inside_a_model_file(saved, tmp_path):
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_Payload(marker))
+    _rewrite(saved, "tensors.safetensors", lambda _: payload)
+    with pytest.raises(ModelFileError, match="damaged"):
+        load_model(saved)
+    # and a torch.save archive in place of the safetensors member
+    buffer = io.BytesIO()
+    torch.save({"model.x": _Payload(marker)}, buffer)
+    _rewrite(saved, "tensors.safetensors", lambda _: buffer.getvalue())
+    with pytest.raises(ModelFileError, match="damaged"):
+        load_model(saved)
+    assert not marker.exists()
+
+
+def test_plain_pickle_of_a_loaded_model_still_works(saved, fitted, data):
+    loaded = pickle.loads(pickle.dumps(load_model(saved)))
+    np.testing.assert_array_equal(loaded.predict_proba(data[0]), fitted.predict_proba(data[0]))

@@ -1,0 +1,40 @@
+"""plot_graph colours nodes by role and returns the Axes."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from skcama import GraphError  # noqa: E402
+from skcama.plotting import ROLE_COLOURS, plot_graph  # noqa: E402
+
+
+def test_plot_graph_colours_every_node_by_role(sem_data):
+    _, _, graph = sem_data
+    graph = graph.copy()
+    graph.add_edge("a", "x2")  # a double role
+    fig, ax = plt.subplots()
+    out = plot_graph(graph, "y", ax=ax)
+    assert out is ax
+    colours = {to_hex(c) for c in ax.collections[0].get_facecolors()}
+    assert colours == {
+        ROLE_COLOURS[r] for r in ("target", "parent+co-parent", "co-parent", "child", "outside")
+    }
+    labels = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert labels == {"target", "parent+co-parent", "co-parent", "child", "outside"}
+    plt.close(fig)
+
+
+def test_plot_graph_spring_layout_and_errors():
+    ax = plot_graph({"x": ["y"]}, "y", layout="spring")
+    assert ax.get_legend() is not None
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="layout must be"):
+        plot_graph({"x": ["y"]}, "y", layout="circle")
+    with pytest.raises(GraphError, match="target 'z' is not a node"):
+        plot_graph({"x": ["y"]}, "z")

@@ -1,0 +1,73 @@
+"""Tests of skcama.robustness: the tidy table, adaptation rows, attacks, the figure."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import simple_sem
+from sklearn.linear_model import LogisticRegression
+
+from skcama import CAMAClassifier
+from skcama.robustness import plot_robustness, robustness_curve
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y, graph = simple_sem(0, n=250)
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=5, n_samples=4,
+                         adapt_steps=5, random_state=0).fit(X, y)
+    logreg = LogisticRegression(max_iter=500).fit(X, y)
+    return X, y, {"CAMA": clf, "logreg": logreg}
+
+
+def test_curve_is_tidy_with_one_row_per_model_and_strength(fitted):
+    X, y, models = fitted
+    curve = robustness_curve(models, X, y, "shift", [0.0, 1.0, 2.0],
+                             reference=models["CAMA"])
+    assert list(curve.columns) == ["model", "manipulation", "strength", "accuracy", "adapted"]
+    assert len(curve) == 6
+    assert curve["accuracy"].between(0, 1).all()
+    assert not curve["adapted"].any()
+
+
+def test_adapt_scores_an_adapted_copy_and_leaves_the_original(fitted):
+    X, y, models = fitted
+    before = models["CAMA"].predict_proba(X)
+    curve = robustness_curve(models, X, y, "shift", [2.0], adapt=True,
+                             clean_after_adapt=True, reference=models["CAMA"])
+    cama = curve[curve.model == "CAMA"]
+    assert sorted(cama.adapted.tolist()) == [False, True, True]
+    assert "shift (clean rows)" in set(cama.manipulation)
+    assert not curve[curve.model == "logreg"].adapted.any()
+    np.testing.assert_allclose(models["CAMA"].predict_proba(X), before)
+
+
+def test_callable_manipulation_and_attack_by_name(fitted):
+    X, y, models = fitted
+    curve = robustness_curve({"CAMA": models["CAMA"]}, X, y, lambda X, s: X + s, [0.0])
+    assert curve.manipulation.iloc[0] == "<lambda>"
+    attacked = robustness_curve({"CAMA": models["CAMA"]}, X, y, "fgsm", [0.0, 0.5])
+    assert attacked["mode"].tolist() == ["none", "white-box"]
+    assert attacked.accuracy.iloc[1] < attacked.accuracy.iloc[0]
+
+
+def test_unknown_manipulation_suggests_a_name(fitted):
+    X, y, models = fitted
+    with pytest.raises(ValueError, match="Did you mean 'shift'"):
+        robustness_curve(models, X, y, "shfit", [1.0])
+
+
+def test_plot_draws_one_line_per_model_and_adaptation(fitted):
+    X, y, models = fitted
+    curve = robustness_curve(models, X, y, "noise", [0.0, 1.0],
+                             reference=models["CAMA"], random_state=0)
+    adapted = curve[curve.model == "CAMA"].assign(adapted=True)
+    ax = plot_robustness(pd.concat([curve, adapted]))
+    assert len(ax.get_lines()) == 3
+    with pytest.raises(ValueError, match="robustness_curve"):
+        plot_robustness(curve.drop(columns="adapted"))
