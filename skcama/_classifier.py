@@ -555,7 +555,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """Log class probabilities and, once a manipulation is learned, the per-row
         log-likelihood ratio manipulated / clean (without the prior)."""
         check_is_fitted(self)
-        data = self._prediction_tensors(X)
+        return self._predict_tensors(self._prediction_tensors(X))
+
+    def _predict_tensors(self, data: Tensors) -> tuple[np.ndarray, np.ndarray | None]:
         eps_z, eps_m = self._prediction_noise()
         log_proba, log_odds = predict_log_proba(
             self.model_, data, eps_z, eps_m, batch_size=_predict_batch(self),
@@ -821,13 +823,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         (2, 2)
         """
         check_is_fitted(self)
-        data = self._prediction_tensors(X)
+        roles = self.roles_
+        standardised = self._prediction_standardised(X)
+        data = self._tensors(standardised, roles, None)
         if y is None:
-            y_index = np.argmax(self.predict_log_proba(X), axis=1)
+            y_index = np.argmax(self._predict_tensors(data)[0], axis=1)
         else:
             y_index = self._encode_labels(y, len(data))
-        roles = self.roles_
-        frame = pd.DataFrame(self._prediction_standardised(X), columns=list(roles.blanket))
+        frame = pd.DataFrame(standardised, columns=list(roles.blanket))
         if self.model_.has_children:
             with torch.no_grad():
                 x_clean = self.model_.reconstruct_clean(
