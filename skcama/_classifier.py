@@ -26,6 +26,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
+from ._columns import ColumnCodec, normalise_kind
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet
 from ._training import (
     AdaptSettings,
@@ -61,27 +62,6 @@ def _restore_on_error(obj: object):
         obj.__dict__.clear()
         obj.__dict__.update(saved)
         raise
-
-
-class _Scaler:
-    """Column means and scales of the training data (numpy only, pickles small)."""
-
-    def __init__(self, values: np.ndarray, names: list):
-        self.mean = values.mean(axis=0) if len(values) else np.zeros(values.shape[1])
-        scale = values.std(axis=0) if len(values) else np.ones(values.shape[1])
-        constant = scale < 1e-12
-        if constant.any() and len(values) > 1:
-            cols = [names[i] for i in np.flatnonzero(constant)]
-            warnings.warn(
-                f"columns {cols} are constant in the training data; they carry no "
-                "information and are kept with unit scale.",
-                UserWarning,
-                stacklevel=4,
-            )
-        self.scale = np.where(constant, 1.0, scale)
-
-    def transform(self, values: np.ndarray) -> np.ndarray:
-        return (values - self.mean) / self.scale
 
 
 class CAMAClassifier(ClassifierMixin, BaseEstimator):
@@ -156,8 +136,29 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, mini-batches, the validation split and the Monte
         Carlo noise of prediction. The same value gives the same predictions.
+    column_types : dict, default=None
+        Likelihood of a column, overriding the type read from its dtype:
+        ``{"column": "gaussian" | "bernoulli" | "categorical"}`` (aliases
+        ``"continuous"``, ``"binary"``, ``"ordinal"``). Without an entry, float columns
+        are Gaussian; bool columns, two-level categories and 0/1 integers Bernoulli;
+        pandas ``category``, string and object columns, and integer columns with at most
+        10 distinct values, categorical. Children get the matching likelihood; parents
+        and co-parents enter the networks one-hot or standardised.
+    handle_unknown : {"error", "missing"}, default="error"
+        What a categorical value never seen in :meth:`fit` does at prediction: raise a
+        ``ValueError`` naming the column and the value, or count as a missing value.
     verbose : int, default=0
         ``0`` silent, ``1`` a progress bar over epochs.
+
+    Notes
+    -----
+    Missing values (NaN, None, ``pd.NA``) are accepted in fit and prediction. A missing
+    child is *marginalised*: the row's likelihood uses only its observed children, which
+    a generative classifier can do exactly. Wherever a missing column is an input — a
+    parent or co-parent for ``p(y | a)``, the parent of another child, an input of the
+    inference networks — it enters as zero with a missing-indicator set, so the networks
+    learn what its absence means. Bernoulli and categorical children are modelled with
+    their own likelihoods, so a binary finding or a graded scale needs no preprocessing.
 
     Attributes
     ----------
@@ -174,6 +175,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     roles_ : MarkovBlanketRoles
         Parents, co-parents and children of the target; ``roles_.outside`` lists graph
         nodes and data columns the model ignores.
+    column_types_ : dict
+        The likelihood used for each blanket column: ``"gaussian"``, ``"bernoulli"`` or
+        ``"categorical"``.
+    scaler_ : object
+        How columns are coded: ``scaler_.mean`` and ``scaler_.scale`` per blanket column
+        (continuous columns enter the model as ``(value - mean) / scale``; 0 and 1 for
+        discrete ones) and ``scaler_.categories`` (the values of discrete columns).
     model_ : torch.nn.Module
         The fitted network.
     history_ : list of dict
@@ -233,6 +241,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         "adapt_steps": [Interval(Integral, 1, None, closed="left")],
         "adapt_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "clean_prior": [Interval(Real, 0, 1, closed="neither"), None],
+        "column_types": [dict, None],
+        "handle_unknown": [StrOptions({"error", "missing"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -260,6 +270,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         adapt_steps: int = 300,
         adapt_learning_rate: float = 1e-2,
         clean_prior: float | None = 0.5,
+        column_types: Mapping | None = None,
+        handle_unknown: str = "error",
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
     ):
@@ -283,13 +295,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.adapt_steps = adapt_steps
         self.adapt_learning_rate = adapt_learning_rate
         self.clean_prior = clean_prior
+        self.column_types = column_types
+        self.handle_unknown = handle_unknown
         self.random_state = random_state
         self.verbose = verbose
 
     # ------------------------------------------------------------------ sklearn plumbing
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
+        tags.input_tags.allow_nan = True
         return tags
 
     # ------------------------------------------------------------------------- fitting
@@ -345,12 +359,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         graph, target = self._resolve_graph(X, columns, y_name, y)
         roles = markov_blanket_roles(graph, target)
         roles = self._check_roles_against_data(roles, columns)
-        values = self._blanket_values(X, roles, columns)
-        if values.shape[0] != y.shape[0]:
+        frame = self._blanket_frame(X, roles, columns)
+        if frame.shape[0] != y.shape[0]:
             raise ValueError(
-                f"X has {values.shape[0]} rows but y has {y.shape[0]}; pass one label per row."
+                f"X has {frame.shape[0]} rows but y has {y.shape[0]}; pass one label per row."
             )
-        if values.shape[0] == 0:
+        if frame.shape[0] == 0:
             raise ValueError(
                 "X is empty (0 rows); CAMAClassifier needs at least 2 rows with 2 classes."
             )
@@ -361,13 +375,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"({classes[0]!r}); a classifier cannot be fitted on a single class."
             )
         flags = _manipulated_mask(manipulated, len(y))
-        scaler = _Scaler(values, [str(n) for n in roles.blanket])
+        for name in self.column_types or {}:
+            normalise_kind(self.column_types[name], name)
+        codec = ColumnCodec(frame, list(roles.blanket), self.column_types)
         rng = check_random_state(self.random_state)
         seeds = rng.randint(0, 2**31 - 1, size=4)
-        standardised = scaler.transform(values)
+        standardised = codec.transform(frame)
         data = self._tensors(standardised, roles, y_index)
         data.manipulated = torch.as_tensor(flags)
-        cfg = self._config(roles, len(classes))
+        cfg = self._config(roles, len(classes), codec)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(int(seeds[0]))
             model = CAMANet(cfg)
@@ -388,12 +404,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.graph_ = graph
         self.target_ = target
         self.roles_ = roles
-        self.scaler_ = scaler
+        self.scaler_ = codec
+        self.column_types_ = dict(zip(codec.names, codec.kinds, strict=True))
         self.model_ = model
         self.history_ = history
         self.n_iter_ = len(history)
         self.manipulation_learned_ = self._augmented = bool(flags.any())
-        self.replay_summary_ = _replay_summary(standardised, roles)
+        self.replay_summary_ = _replay_summary(standardised, roles, codec)
         self.replay_summary_["latent"] = _latent_summary(model, data)
         self._predict_seed = int(seeds[2])
         self._adapt_seed = int(seeds[3])
@@ -461,8 +478,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         order = torch.randperm(n, generator=generator)
         return data.rows(order[n_valid:]), data.rows(order[:n_valid])
 
-    def _config(self, roles: MarkovBlanketRoles, n_classes: int) -> CAMAConfig:
+    def _config(
+        self, roles: MarkovBlanketRoles, n_classes: int, codec: ColumnCodec
+    ) -> CAMAConfig:
         inputs = (*roles.coparents, *roles.children)
+        order = [*roles.parents, *roles.coparents, *roles.children]
+        all_gaussian = codec.all_gaussian
         mask = tuple(
             tuple(float(node in roles.child_parents[child]) for child in roles.children)
             for node in inputs
@@ -478,6 +499,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             hidden_size=self.hidden_size,
             child_hidden_size=self.child_hidden_size,
             activation=self.activation,
+            kinds=None if all_gaussian else codec.kinds_of(order),
+            levels=None if all_gaussian else codec.levels_of(order),
         )
 
     # ---------------------------------------------------------------------- prediction
@@ -808,8 +831,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         pandas.DataFrame
-            The blanket columns of ``X`` in original units, children replaced by their
-            clean reconstruction.
+            The blanket columns of ``X`` in original units and labels, children replaced
+            by their clean reconstruction (the most probable value for a discrete child).
+            Missing children are filled by the reconstruction too; missing parents and
+            co-parents stay missing.
 
         Examples
         --------
@@ -830,17 +855,19 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             y_index = np.argmax(self._predict_tensors(data)[0], axis=1)
         else:
             y_index = self._encode_labels(y, len(data))
-        frame = pd.DataFrame(standardised, columns=list(roles.blanket))
+        codes = standardised.copy()
         if self.model_.has_children:
             with torch.no_grad():
                 x_clean = self.model_.reconstruct_clean(
                     data.a, data.c, data.x, torch.as_tensor(y_index),
                     infer_m=self.manipulation_learned_,
                 )
-            frame[list(roles.children)] = x_clean.double().numpy()
-        values = frame.to_numpy() * self.scaler_.scale + self.scaler_.mean
-        index = X.index if isinstance(X, pd.DataFrame) else None
-        return pd.DataFrame(values, columns=list(roles.blanket), index=index)
+            position = {node: i for i, node in enumerate(roles.blanket)}
+            codes[:, [position[n] for n in roles.children]] = x_clean.double().numpy()
+        frame = self.scaler_.inverse(codes)
+        if isinstance(X, pd.DataFrame):
+            frame.index = X.index
+        return frame
 
     def _replay(self, n: int, generator: torch.Generator) -> Tensors:
         """n clean labelled rows generated by the model itself (standardised)."""
@@ -852,6 +879,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             values = (normal @ cholesky.T + torch.as_tensor(summary["mean"])).float()
         else:
             values = torch.zeros(n, 0)
+        levels = torch.as_tensor(summary.get("levels", [1] * len(nodes)), dtype=torch.float32)
+        discrete = levels > 1
+        if discrete.any():  # a Gaussian draw rounded to the nearest valid code
+            values[:, discrete] = torch.minimum(
+                values[:, discrete].round().clamp(min=0.0), levels[discrete] - 1
+            )
         position = {node: i for i, node in enumerate(nodes)}
         a = values[:, [position[v] for v in self.roles_.parents]]
         c = values[:, [position[v] for v in self.roles_.coparents]]
@@ -950,8 +983,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         outside = tuple(dict.fromkeys([*roles.outside, *extra]))
         return replace(roles, outside=outside)
 
-    def _blanket_values(self, X: Any, roles: MarkovBlanketRoles, columns: list) -> np.ndarray:
-        """The blanket columns of X as a float array, checked for NaN / inf."""
+    def _blanket_frame(self, X: Any, roles: MarkovBlanketRoles, columns: list) -> pd.DataFrame:
+        """The blanket columns of X as a DataFrame (values as given, coded later)."""
         nodes = list(roles.blanket)
         if isinstance(X, pd.DataFrame):
             missing = [n for n in nodes if n not in set(X.columns)]
@@ -960,21 +993,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     f"X lacks the columns {missing} that the model uses (roles: "
                     f"{self._role_summary(roles, missing)}); pass a frame with those columns."
                 )
-            frame = X.loc[:, nodes]
-            values = check_array(
-                frame,
-                dtype=[np.float64, np.float32],
-                ensure_all_finite=False,
-                ensure_min_samples=0,
-                input_name="X",
-            )
-        else:
-            array = check_array(
-                X, dtype=[np.float64, np.float32], ensure_all_finite=False, input_name="X"
-            )
-            values = array[:, [columns.index(n) for n in nodes]] if nodes else array[:, :0]
-        _check_finite(values, nodes)
-        return values
+            return X.loc[:, nodes]
+        array = check_array(
+            X, dtype=[np.float64, np.float32], ensure_all_finite=False, input_name="X"
+        )
+        values = array[:, [columns.index(n) for n in nodes]] if nodes else array[:, :0]
+        return pd.DataFrame(values, columns=pd.Index(nodes, dtype=object))
 
     @staticmethod
     def _role_summary(roles: MarkovBlanketRoles, nodes: list) -> str:
@@ -1025,7 +1049,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 if hasattr(self, "feature_names_in_")
                 else list(range(X.shape[1]))
             )
-        return self.scaler_.transform(self._blanket_values(X, self.roles_, columns))
+        frame = self._blanket_frame(X, self.roles_, columns)
+        return self.scaler_.transform(frame, self.handle_unknown)
 
 
 _REPLAY_ROWS = 4096  # clean rows replayed once per adapt call, then resampled
@@ -1061,18 +1086,25 @@ def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
     return mask
 
 
-def _replay_summary(standardised: np.ndarray, roles: MarkovBlanketRoles) -> dict:
-    """Mean and Cholesky factor of the covariance of the standardised parents and
-    co-parents: what replay needs to draw plausible conditioning values."""
+def _replay_summary(codes: np.ndarray, roles: MarkovBlanketRoles, codec: ColumnCodec) -> dict:
+    """Mean and Cholesky factor of the covariance of the coded parents and co-parents
+    (missing values count as the column mean): what replay needs to draw plausible
+    conditioning values. ``levels`` marks discrete columns, whose draws are rounded."""
     nodes = list(dict.fromkeys([*roles.parents, *roles.coparents]))
     position = {node: i for i, node in enumerate(roles.blanket)}
-    values = standardised[:, [position[n] for n in nodes]]
+    values = codes[:, [position[n] for n in nodes]]
     if not nodes:
-        return {"nodes": [], "mean": np.zeros(0), "cholesky": np.zeros((0, 0))}
-    mean = values.mean(axis=0)
+        return {"nodes": [], "mean": np.zeros(0), "cholesky": np.zeros((0, 0)), "levels": []}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nan_to_num(np.nanmean(values, axis=0))
+    values = np.where(np.isnan(values), mean, values)
     cov = np.atleast_2d(np.cov(values, rowvar=False)) if len(values) > 1 else np.eye(len(nodes))
     cov = cov + 1e-6 * np.eye(len(nodes))
-    return {"nodes": nodes, "mean": mean, "cholesky": np.linalg.cholesky(cov)}
+    levels = [lv if kind != "gaussian" else 1
+              for lv, kind in zip(codec.levels_of(nodes), codec.kinds_of(nodes), strict=True)]
+    return {"nodes": nodes, "mean": mean, "cholesky": np.linalg.cholesky(cov),
+            "levels": levels}
 
 
 def _latent_summary(model: CAMANet, data: Tensors) -> dict | None:
@@ -1082,9 +1114,8 @@ def _latent_summary(model: CAMANet, data: Tensors) -> dict | None:
     if not model.has_children:
         return None
     with torch.no_grad():
-        rows = torch.cat([data.x, data.a, data.c], dim=1)
-        mean, logvar = model.z_encoder(rows, data.y, None)
-        mean, var = mean[:, 0, 0, :].double(), logvar[:, 0, 0, :].exp().double()
+        mean, logvar = model.latent_posterior(data.a, data.c, data.x, data.y)
+        mean, var = mean.double(), logvar.exp().double()
     centre = mean.mean(0)
     spread = torch.diag(var.mean(0))
     if len(mean) > 1:
@@ -1110,15 +1141,3 @@ def _load_manipulation_state(model: CAMANet, state: dict[int, torch.Tensor]) -> 
     with torch.no_grad():
         for i, p in enumerate(model.manipulation_parameters()):
             p.copy_(state[i])
-
-
-def _check_finite(values: np.ndarray, nodes: list) -> None:
-    bad = ~np.isfinite(values)
-    if bad.any():
-        columns = [nodes[i] for i in np.flatnonzero(bad.any(axis=0))]
-        kind = "NaN" if np.isnan(values).any() else "infinity"
-        raise ValueError(
-            f"Input X contains {kind} in columns {columns} "
-            f"({int(bad.any(axis=1).sum())} rows); CAMAClassifier needs finite values. "
-            "Impute or drop those rows before calling it."
-        )

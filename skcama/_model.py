@@ -3,7 +3,12 @@
     p(x, y, z, m | a, c) = p(y | a) p(z) p(m) p(x | y, c, z, m)
     q(z, m | x, y, a, c) = q(z | x, y, m, a, c) q(m | x)
 
-All tensors are standardised already; this module knows nothing of pandas or sklearn.
+Inputs are column *codes* (see :mod:`skcama._columns`): a standardised value for a
+Gaussian column, 0 / 1 for a Bernoulli one, the category index for a categorical one,
+and NaN for a missing value. :class:`InputCoder` turns codes into network features
+(value, one-hot, missing indicator); :class:`ChildHeads` holds the likelihood of every
+child from the decoder's outputs, skipping missing children (exact marginalisation).
+This module knows nothing of pandas or sklearn.
 Shapes use B = rows, K = classes (or 1 for the observed class), S = Monte Carlo samples,
 D = children, H = hidden units.
 """
@@ -52,6 +57,25 @@ class CAMAConfig:
     hidden_size: int = 64
     child_hidden_size: int = 16
     activation: str = "silu"
+    kinds: tuple[str, ...] | None = None
+    levels: tuple[int, ...] | None = None
+
+    def column_kinds(self) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """Kind and number of values of every column, parents then co-parents then
+        children (all Gaussian when the config gives none)."""
+        n = self.n_parents + self.n_coparents + self.n_children
+        kinds = self.kinds if self.kinds is not None else ("gaussian",) * n
+        levels = self.levels if self.levels is not None else (1,) * n
+        return tuple(kinds), tuple(levels)
+
+    def block(self, name: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """Kinds and levels of the ``"parents"``, ``"coparents"`` or ``"children"``."""
+        kinds, levels = self.column_kinds()
+        start = {"parents": 0, "coparents": self.n_parents,
+                 "children": self.n_parents + self.n_coparents}[name]
+        size = {"parents": self.n_parents, "coparents": self.n_coparents,
+                "children": self.n_children}[name]
+        return kinds[start : start + size], levels[start : start + size]
 
 
 def _mlp(sizes: list[int], activation: str, final_activation: bool = False) -> nn.Sequential:
@@ -78,53 +102,202 @@ def kl_to_standard_normal(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Ten
     return 0.5 * (mean.square() + logvar.exp() - 1.0 - logvar).sum(-1)
 
 
-class ClassPrior(nn.Module):
-    """p(y | a): a small network of the parents, or learned class log-frequencies."""
+class InputCoder(nn.Module):
+    """Column codes (B, n) -> network features (B, n_features), without parameters.
 
-    def __init__(self, cfg: CAMAConfig):
+    Gaussian columns give their value, Bernoulli columns +-1, categorical columns a
+    one-hot vector; every column also gives a missing indicator. A missing value gives
+    zeros and indicator 1, so "missing" never looks like "average". ``feature_column``
+    maps each feature back to its column (for the graph's masks).
+    """
+
+    def __init__(self, kinds: tuple[str, ...], levels: tuple[int, ...]):
+        super().__init__()
+        self.n_columns = len(kinds)
+        g = [i for i, k in enumerate(kinds) if k == "gaussian"]
+        b = [i for i, k in enumerate(kinds) if k == "bernoulli"]
+        cat = [i for i, k in enumerate(kinds) if k == "categorical"]
+        lmax = max([levels[i] for i in cat], default=1)
+        valid = torch.tensor([[lv < levels[i] for lv in range(lmax)] for i in cat],
+                             dtype=torch.bool).reshape(len(cat), lmax)
+        self.register_buffer("gauss_idx", torch.tensor(g, dtype=torch.long))
+        self.register_buffer("bern_idx", torch.tensor(b, dtype=torch.long))
+        self.register_buffer("cat_idx", torch.tensor(cat, dtype=torch.long))
+        self.register_buffer("cat_levels", torch.arange(lmax, dtype=torch.float32))
+        self.register_buffer("cat_valid", valid)
+        self.only_gaussian = not b and not cat
+        column = [*g, *b, *[i for i in cat for lv in range(levels[i])], *range(len(kinds))]
+        self.feature_column = tuple(column)
+        self.n_features = len(column)
+
+    def forward(self, codes: torch.Tensor) -> torch.Tensor:
+        missing = torch.isnan(codes)
+        filled = torch.where(missing, torch.zeros((), dtype=codes.dtype), codes)
+        parts = [filled if self.only_gaussian else filled[:, self.gauss_idx]]
+        if not self.only_gaussian:
+            observed = (~missing).to(codes.dtype)
+            if len(self.bern_idx):
+                bern = 2.0 * filled[:, self.bern_idx] - 1.0
+                parts.append(bern * observed[:, self.bern_idx])
+            if len(self.cat_idx):
+                index = torch.where(missing[:, self.cat_idx], -1.0, filled[:, self.cat_idx])
+                one_hot = (index[:, :, None] == self.cat_levels).to(codes.dtype)
+                parts.append(one_hot[:, self.cat_valid])
+        parts.append(missing.to(codes.dtype))
+        return torch.cat(parts, dim=1)
+
+
+class ChildHeads(nn.Module):
+    """The likelihood of each child given the decoder's outputs.
+
+    A Gaussian child has one output (its mean) and a learned log-variance, a Bernoulli
+    child one output (a logit), a categorical child one logit per value. Missing
+    children (NaN codes) are left out of the sum: their likelihood is marginalised
+    exactly.
+    """
+
+    def __init__(self, kinds: tuple[str, ...], levels: tuple[int, ...]):
+        super().__init__()
+        self.kinds = tuple(kinds)
+        n_out = [levels[j] if k == "categorical" else 1 for j, k in enumerate(kinds)]
+        offsets = [sum(n_out[:j]) for j in range(len(kinds))]
+        self.n_outputs = sum(n_out)
+        self.output_child = tuple(j for j, n in enumerate(n_out) for _ in range(n))
+        g = [j for j, k in enumerate(kinds) if k == "gaussian"]
+        b = [j for j, k in enumerate(kinds) if k == "bernoulli"]
+        cat = [j for j, k in enumerate(kinds) if k == "categorical"]
+        lmax = max([levels[j] for j in cat], default=1)
+        gather = [[offsets[j] + min(lv, levels[j] - 1) for lv in range(lmax)] for j in cat]
+        invalid = [[lv >= levels[j] for lv in range(lmax)] for j in cat]
+        self.register_buffer("gauss_idx", torch.tensor(g, dtype=torch.long))
+        self.register_buffer("gauss_out", torch.tensor([offsets[j] for j in g], dtype=torch.long))
+        self.register_buffer("bern_idx", torch.tensor(b, dtype=torch.long))
+        self.register_buffer("bern_out", torch.tensor([offsets[j] for j in b], dtype=torch.long))
+        self.register_buffer("cat_idx", torch.tensor(cat, dtype=torch.long))
+        self.register_buffer(
+            "cat_gather", torch.tensor(gather, dtype=torch.long).reshape(len(cat), lmax)
+        )
+        self.register_buffer(
+            "cat_pad", torch.tensor(invalid, dtype=torch.bool).reshape(len(cat), lmax)
+        )
+        self.only_gaussian = not b and not cat
+        self.offsets = tuple(offsets)
+        self.n_out = tuple(n_out)
+
+    def log_prob(
+        self, x: torch.Tensor, out: torch.Tensor, logvar: torch.Tensor
+    ) -> torch.Tensor:
+        """log p(x | outputs) summed over observed children.
+
+        ``x`` (B, D) codes with NaN for missing, ``out`` (B, K, S, O), ``logvar`` (D,).
+        Returns (B, K, S).
+        """
+        missing = torch.isnan(x)
+        any_missing = bool(missing.any())
+        filled = torch.where(missing, torch.zeros((), dtype=x.dtype), x) if any_missing else x
+        observed = (~missing).to(x.dtype)
+        if self.only_gaussian:
+            terms = gaussian_log_prob(filled[:, None, None, :], out, logvar)
+            if any_missing:
+                terms = terms * observed[:, None, None, :]
+            return terms.sum(-1)
+        total = out.new_zeros(out.shape[:-1])
+        if len(self.gauss_idx):
+            xg = filled[:, self.gauss_idx][:, None, None, :]
+            terms = gaussian_log_prob(xg, out[..., self.gauss_out], logvar[self.gauss_idx])
+            total = total + (terms * observed[:, None, None, self.gauss_idx]).sum(-1)
+        if len(self.bern_idx):
+            logit = out[..., self.bern_out]
+            xb = filled[:, self.bern_idx][:, None, None, :]
+            terms = xb * logit - F.softplus(logit)
+            total = total + (terms * observed[:, None, None, self.bern_idx]).sum(-1)
+        if len(self.cat_idx):
+            logits = out[..., self.cat_gather].masked_fill(self.cat_pad, -math.inf)
+            log_p = torch.log_softmax(logits, dim=-1)  # (B, K, S, Ncat, L)
+            index = filled[:, self.cat_idx].long()[:, None, None, :, None]
+            terms = log_p.gather(-1, index.expand(*log_p.shape[:-1], 1)).squeeze(-1)
+            total = total + (terms * observed[:, None, None, self.cat_idx]).sum(-1)
+        return total
+
+    def draw(
+        self, j: int, out: torch.Tensor, logvar: torch.Tensor, noise: torch.Tensor | None
+    ) -> torch.Tensor:
+        """A value (code) of child ``j`` from its outputs ``out`` (B, O): a sample when
+        ``noise`` (B,) standard normal is given, else the mean (Gaussian) or the most
+        probable value."""
+        kind, first, n = self.kinds[j], self.offsets[j], self.n_out[j]
+        if kind == "gaussian":
+            mean = out[:, first]
+            if noise is None:
+                return mean
+            return mean + torch.exp(0.5 * logvar[j].clamp(_LOGVAR_MIN, _LOGVAR_MAX)) * noise
+        if kind == "bernoulli":
+            if noise is None:
+                return (out[:, first] > 0).to(out.dtype)
+            uniform = torch.special.ndtr(noise)
+            return (uniform < torch.sigmoid(out[:, first])).to(out.dtype)
+        logits = out[:, first : first + n]
+        if noise is None:
+            return logits.argmax(-1).to(out.dtype)
+        cdf = torch.softmax(logits, -1).cumsum(-1)
+        uniform = torch.special.ndtr(noise)[:, None]
+        return (uniform > cdf).sum(-1).clamp(max=n - 1).to(out.dtype)
+
+
+class ClassPrior(nn.Module):
+    """p(y | a): a small network of the parents' features, or learned class
+    log-frequencies when there are no parents."""
+
+    def __init__(self, cfg: CAMAConfig, n_features: int):
         super().__init__()
         self.n_classes = cfg.n_classes
         if cfg.n_parents > 0:
-            self.net = _mlp([cfg.n_parents, cfg.hidden_size, cfg.n_classes], cfg.activation)
+            self.net = _mlp([n_features, cfg.hidden_size, cfg.n_classes], cfg.activation)
         else:
             self.net = None
             self.logits = nn.Parameter(torch.zeros(cfg.n_classes))
 
-    def forward(self, a: torch.Tensor) -> torch.Tensor:
+    def forward(self, a_features: torch.Tensor) -> torch.Tensor:
         """Log-probabilities of every class, shape (B, K)."""
         if self.net is None:
-            logits = self.logits.expand(a.shape[0], -1)
+            logits = self.logits.expand(a_features.shape[0], -1)
         else:
-            logits = self.net(a)
+            logits = self.net(a_features)
         return torch.log_softmax(logits, dim=-1)
 
 
 class ChildDecoder(nn.Module):
-    """p(x | y, c, z, m): one Gaussian per child with learned variance.
+    """p(x | y, c, z, m): the mechanism of every child.
 
     Feature branches for y (a class embedding), for the observed parents of each child
     (co-parents and parent children, masked to the graph's parent sets), for z and a deep
-    branch for m. A *shallow* merge — one hidden layer per child — turns their sum into the
-    mean of each child; a masked linear path from the child's parents adds a term that
-    extrapolates linearly beyond the training range.
+    branch for m. A *shallow* merge — one hidden layer per child — turns their sum into
+    the outputs of each child (see :class:`ChildHeads`); a masked linear path from the
+    child's parents adds a term that extrapolates linearly beyond the training range.
     """
 
-    def __init__(self, cfg: CAMAConfig):
+    def __init__(self, cfg: CAMAConfig, input_column: tuple[int, ...], heads: ChildHeads):
         super().__init__()
         d, h = cfg.n_children, cfg.child_hidden_size
         self.d, self.h = d, h
-        mask = torch.as_tensor(cfg.child_inputs, dtype=torch.float32).reshape(-1, d)
+        column_mask = torch.as_tensor(cfg.child_inputs, dtype=torch.float32).reshape(-1, d)
+        # one row per input feature: the feature's column decides which children see it
+        mask = column_mask[list(input_column)] if input_column else torch.zeros(0, d)
         self.n_inputs = mask.shape[0]
+        out_child = torch.as_tensor(heads.output_child, dtype=torch.long)
+        n_out = heads.n_outputs
         self.register_buffer("input_mask", mask.repeat_interleave(h, dim=1))  # (U, D*H)
-        self.register_buffer("skip_mask", mask.clone())  # (U, D)
-        fan_in = mask.sum(0).clamp(min=1.0)  # parents per child
+        self.register_buffer("skip_mask", mask[:, out_child])  # (U, O)
+        block = (torch.arange(d).repeat_interleave(h)[:, None] == out_child[None]).float()
+        self.register_buffer("out_mask", block)  # (D*H, O)
+        fan_in = mask.sum(0).clamp(min=1.0)  # parent features per child
         # y branch: one embedding vector per class and child.
         self.y_embedding = nn.Parameter(torch.randn(cfg.n_classes, d * h))
         # parents branch (c and parent children), masked per child.
         self.input_weight = nn.Parameter(
             torch.randn(self.n_inputs, d * h) / fan_in.sqrt().repeat_interleave(h)
         )
-        self.skip_weight = nn.Parameter(torch.zeros(self.n_inputs, d))
+        self.skip_weight = nn.Parameter(torch.zeros(self.n_inputs, n_out))
         # z branch and (deep) m branch.
         # z enters the merge linearly: the merge's hidden layer is its nonlinearity, and
         # this term is the only one evaluated for every (row, class, sample).
@@ -135,17 +308,17 @@ class ChildDecoder(nn.Module):
             final_activation=True,
         )
         self.m_proj = nn.Linear(cfg.hidden_size, d * h, bias=False)
-        self.m_shift = nn.Linear(cfg.hidden_size, d, bias=False)
-        # shallow merge: one hidden layer per child.
+        self.m_shift = nn.Linear(cfg.hidden_size, n_out, bias=False)
+        # shallow merge: one hidden layer per child, then its outputs.
         self.merge_bias = nn.Parameter(torch.zeros(d * h))
         self.merge_act = ACTIVATIONS[cfg.activation]()
         self.activation = cfg.activation
-        self.out_weight = nn.Parameter(torch.randn(d, h) / math.sqrt(h))
-        self.out_bias = nn.Parameter(torch.zeros(d))
+        self.out_weight = nn.Parameter(torch.randn(d * h, n_out) / math.sqrt(h) * block)
+        self.out_bias = nn.Parameter(torch.zeros(n_out))
         self.logvar = nn.Parameter(torch.zeros(d))
 
     def parent_terms(self, u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Per-row terms from the observed parents ``u = [c, x]``: (B, D*H) and (B, D)."""
+        """Per-row terms from the parents' features ``u``: (B, D*H) and (B, O)."""
         if self.n_inputs == 0:
             zeros = u.new_zeros(u.shape[0], 1)
             return zeros, zeros
@@ -163,15 +336,14 @@ class ChildDecoder(nn.Module):
         self,
         u: torch.Tensor,
         y_index: torch.Tensor | None,
-        m_hidden: torch.Tensor,
+        m_hidden: torch.Tensor | None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Everything in the decoder that does not depend on z.
 
-        ``u = [c, x]`` (B, U); ``y_index`` (B,) for the observed class or None for every
-        class; ``m_hidden`` None under do(m=0) (the branch contributes exactly zero there)
-        or (B, 1, S, H_m). Returns the
-        merge's pre-activation without the z term, (B, K, S_m, D*H), and the linear part
-        of the mean, (B, 1, S_m, D).
+        ``u`` the parents' features (B, U); ``y_index`` (B,) for the observed class or
+        None for every class; ``m_hidden`` None under do(m=0) (the branch contributes
+        exactly zero there) or (B, 1, S, H_m). Returns the merge's pre-activation without
+        the z term, (B, K, S_m, D*H), and the linear part of the outputs, (B, 1, S_m, O).
         """
         parent_hidden, parent_skip = self.parent_terms(u)
         y_term = self.y_embedding[None] if y_index is None else self.y_embedding[y_index][:, None]
@@ -182,45 +354,42 @@ class ChildDecoder(nn.Module):
             linear = linear + self.m_shift(m_hidden)
         return pre, linear
 
-    def mean_given(self, pre: torch.Tensor, linear: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        """Mean of every child, broadcasting ``pre`` / ``linear`` from :meth:`conditioning`
-        over the samples of ``z`` (B, K, S, Z); returns (B, K, S, D)."""
+    def outputs_given(
+        self, pre: torch.Tensor, linear: torch.Tensor, z: torch.Tensor
+    ) -> torch.Tensor:
+        """Outputs of every child (means, logits), broadcasting ``pre`` / ``linear`` from
+        :meth:`conditioning` over the samples of ``z`` (B, K, S, Z); returns (B, K, S, O)."""
         hidden = self.z_proj(z)
         if torch.is_grad_enabled():
             hidden = self.merge_act(hidden + pre)
         else:  # inference: reuse the one large buffer
             hidden = _INPLACE_ACTIVATIONS[self.activation](hidden.add_(pre))
-        hidden = hidden.unflatten(-1, (self.d, self.h))
-        return torch.einsum("...dh,dh->...d", hidden, self.out_weight) + linear
+        return hidden @ (self.out_weight * self.out_mask) + linear
 
-    def log_prob(self, x: torch.Tensor, mean: torch.Tensor) -> torch.Tensor:
-        """log p(x | y, c, z, m) summed over children; ``x`` (B, D), ``mean`` (B, K, S, D)."""
-        logvar = self.logvar.clamp(_LOGVAR_MIN, _LOGVAR_MAX)
-        return gaussian_log_prob(x[:, None, None, :], mean, logvar).sum(-1)
+    def clamped_logvar(self) -> torch.Tensor:
+        return self.logvar.clamp(_LOGVAR_MIN, _LOGVAR_MAX)
 
 
 class LatentEncoder(nn.Module):
     """q(z | x, y, m, a, c): a diagonal Gaussian from an MLP."""
 
-    def __init__(self, cfg: CAMAConfig):
+    def __init__(self, cfg: CAMAConfig, n_features: int):
         super().__init__()
-        n_in = cfg.n_children + cfg.n_parents + cfg.n_coparents
         hs = cfg.hidden_size
-        self.row_in = nn.Linear(n_in, hs)
+        self.row_in = nn.Linear(n_features, hs)
         self.y_in = nn.Parameter(torch.randn(cfg.n_classes, hs) * 0.5)
         self.m_in = nn.Linear(cfg.manipulation_dim, hs, bias=False)
         self.act = ACTIVATIONS[cfg.activation]()
         self.body = _mlp([hs, hs, 2 * cfg.latent_dim], cfg.activation)
-        self.act_out = ACTIVATIONS[cfg.activation]()
 
     def forward(
-        self, rows: torch.Tensor, y_index: torch.Tensor | None, m: torch.Tensor
+        self, rows: torch.Tensor, y_index: torch.Tensor | None, m: torch.Tensor | None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean and log-variance of q(z).
 
-        ``rows`` = [x, a, c] (B, n_in). ``y_index`` (B,) for the observed class or None for
-        every class. ``m`` broadcastable to (B, K, S, M), or None for m = 0. Returns two
-        (B, K, S', Z) tensors.
+        ``rows`` the features of [x, a, c] (B, n_in). ``y_index`` (B,) for the observed
+        class or None for every class. ``m`` broadcastable to (B, K, S, M), or None for
+        m = 0. Returns two (B, K, S', Z) tensors.
         """
         y_term = self.y_in[None] if y_index is None else self.y_in[y_index][:, None]
         pre = self.row_in(rows)[:, None, None, :] + y_term[:, :, None, :]
@@ -231,38 +400,68 @@ class LatentEncoder(nn.Module):
 
 
 class ManipulationEncoder(nn.Module):
-    """q(m | x): a diagonal Gaussian from an MLP of the children."""
+    """q(m | x): a diagonal Gaussian from an MLP of the children's features."""
 
-    def __init__(self, cfg: CAMAConfig):
+    def __init__(self, cfg: CAMAConfig, n_features: int):
         super().__init__()
-        self.net = _mlp(
-            [max(cfg.n_children, 1), cfg.hidden_size, 2 * cfg.manipulation_dim], cfg.activation
-        )
+        self.net = _mlp([max(n_features, 1), cfg.hidden_size, 2 * cfg.manipulation_dim],
+                        cfg.activation)
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, x_features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean and log-variance of q(m | x), each (B, M)."""
-        if x.shape[1] == 0:
-            x = x.new_zeros(x.shape[0], 1)
-        mean, logvar = self.net(x).chunk(2, dim=-1)
+        if x_features.shape[1] == 0:
+            x_features = x_features.new_zeros(x_features.shape[0], 1)
+        mean, logvar = self.net(x_features).chunk(2, dim=-1)
         return mean, logvar.clamp(_LOGVAR_MIN, _LOGVAR_MAX)
+
+
+@dataclass
+class _Features:
+    """Network features of one batch, computed once per call."""
+
+    a: torch.Tensor
+    c: torch.Tensor
+    x: torch.Tensor
+
+    @property
+    def rows(self) -> torch.Tensor:
+        return torch.cat([self.x, self.a, self.c], dim=1)
+
+    @property
+    def parents_of_children(self) -> torch.Tensor:
+        return torch.cat([self.c, self.x], dim=1)
 
 
 class CAMANet(nn.Module):
     """The deep CAMA model for one Markov blanket.
 
-    Inputs are standardised tensors ``a`` (parents), ``c`` (co-parents) and ``x``
-    (children), each (B, n) with n possibly 0.
+    Inputs are column codes ``a`` (parents), ``c`` (co-parents) and ``x`` (children),
+    each (B, n) with n possibly 0 and NaN for missing values.
     """
 
     def __init__(self, cfg: CAMAConfig):
         super().__init__()
         self.cfg = cfg
-        self.prior = ClassPrior(cfg)
+        self.code_a = InputCoder(*cfg.block("parents"))
+        self.code_c = InputCoder(*cfg.block("coparents"))
+        self.code_x = InputCoder(*cfg.block("children"))
+        self.prior = ClassPrior(cfg, self.code_a.n_features)
         self.has_children = cfg.n_children > 0
         if self.has_children:
-            self.decoder = ChildDecoder(cfg)
-            self.z_encoder = LatentEncoder(cfg)
-            self.m_encoder = ManipulationEncoder(cfg)
+            self.heads = ChildHeads(*cfg.block("children"))
+            n_c = cfg.n_coparents
+            input_column = (
+                *self.code_c.feature_column,
+                *(n_c + j for j in self.code_x.feature_column),
+            )
+            self.decoder = ChildDecoder(cfg, input_column, self.heads)
+            n_rows = self.code_a.n_features + self.code_c.n_features + self.code_x.n_features
+            self.z_encoder = LatentEncoder(cfg, n_rows)
+            self.m_encoder = ManipulationEncoder(cfg, self.code_x.n_features)
+
+    def features(self, a: torch.Tensor, c: torch.Tensor, x: torch.Tensor) -> _Features:
+        """Network features of column codes (see :class:`InputCoder`)."""
+        return _Features(self.code_a(a), self.code_c(c), self.code_x(x))
 
     # -- parameter groups -----------------------------------------------------------
     def manipulation_parameters(self) -> list[nn.Parameter]:
@@ -281,16 +480,16 @@ class CAMANet(nn.Module):
 
     # -- the pieces of the bound -----------------------------------------------------
     def _m_sample(
-        self, x: torch.Tensor, eps_m: torch.Tensor | None
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+        self, f: _Features, eps_m: torch.Tensor | None
+    ) -> tuple[torch.Tensor | None, torch.Tensor]:
         """m (B, 1, S, M) and log p(m) - log q(m | x) (B, 1, S).
 
         ``eps_m`` is (S, M) noise shared by every row, or (B, 1, S, M); when it is None the
         result is do(m=0), returned as m = None (the m branch then contributes nothing).
         """
         if eps_m is None:
-            return None, x.new_zeros(1, 1, 1)
-        mean, logvar = self.m_encoder(x)
+            return None, f.x.new_zeros(1, 1, 1)
+        mean, logvar = self.m_encoder(f.x)
         std = torch.exp(0.5 * logvar)
         m = mean[:, None, None, :] + std[:, None, None, :] * eps_m
         log_q = (-0.5 * (eps_m.square() + _LOG_2PI)).sum(-1) - 0.5 * logvar.sum(-1)[:, None, None]
@@ -298,32 +497,31 @@ class CAMANet(nn.Module):
 
     def _latent(
         self,
-        a: torch.Tensor,
-        c: torch.Tensor,
-        x: torch.Tensor,
+        f: _Features,
         y_index: torch.Tensor | None,
-        m: torch.Tensor,
+        m: torch.Tensor | None,
         eps_z: torch.Tensor,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         """z ~ q(z | x, y, m, a, c) by reparameterisation; also its log q and moments."""
-        z_mean, z_logvar = self.z_encoder(torch.cat([x, a, c], dim=1), y_index, m)
+        z_mean, z_logvar = self.z_encoder(f.rows, y_index, m)
         z = z_mean + torch.exp(0.5 * z_logvar) * eps_z
         log_q = (-0.5 * (eps_z.square() + _LOG_2PI)).sum(-1) - 0.5 * z_logvar.sum(-1)
         return z, log_q, z_mean, z_logvar
 
     def _child_log_lik(
         self,
-        c: torch.Tensor,
+        f: _Features,
         x: torch.Tensor,
         y_index: torch.Tensor | None,
-        m: torch.Tensor,
+        m: torch.Tensor | None,
         z: torch.Tensor,
     ) -> torch.Tensor:
-        """log p(x | y, c, z, m), (B, K, S)."""
+        """log p(x | y, c, z, m) over the observed children, (B, K, S)."""
         dec = self.decoder
         m_hidden = None if m is None else dec.m_features(m)
-        pre, linear = dec.conditioning(torch.cat([c, x], dim=1), y_index, m_hidden)
-        return dec.log_prob(x, dec.mean_given(pre, linear, z))
+        pre, linear = dec.conditioning(f.parents_of_children, y_index, m_hidden)
+        out = dec.outputs_given(pre, linear, z)
+        return self.heads.log_prob(x, out, dec.clamped_logvar())
 
     def log_weights(
         self,
@@ -333,6 +531,7 @@ class CAMANet(nn.Module):
         eps_z: torch.Tensor,
         eps_m: torch.Tensor | None = None,
         y_index: torch.Tensor | None = None,
+        features: _Features | None = None,
     ) -> torch.Tensor:
         """Importance log-weights log p(x, z, m | y, c) - log q(z, m | x, y, a, c).
 
@@ -341,9 +540,10 @@ class CAMANet(nn.Module):
         Returns (B, K, S) with K = n_classes, or 1 for the observed class. The class prior
         is not included.
         """
-        m, log_m_ratio = self._m_sample(x, eps_m)
-        z, log_q_z, _, _ = self._latent(a, c, x, y_index, m, eps_z)
-        log_px = self._child_log_lik(c, x, y_index, m, z)
+        f = self.features(a, c, x) if features is None else features
+        m, log_m_ratio = self._m_sample(f, eps_m)
+        z, log_q_z, _, _ = self._latent(f, y_index, m, eps_z)
+        log_px = self._child_log_lik(f, x, y_index, m, z)
         return log_px + standard_normal_log_prob(z) - log_q_z + log_m_ratio
 
     def elbo(
@@ -362,17 +562,18 @@ class CAMANet(nn.Module):
         (``y_index`` (B,)) returns (B,); with ``y_index`` None returns (B, K) for every
         class, whose ``logsumexp`` over classes is ELBO(x) (paper eq. 7).
         """
-        log_prior = self.prior(a)
+        f = self.features(a, c, x)
+        log_prior = self.prior(f.a)
         if y_index is not None:
             log_prior = log_prior.gather(1, y_index[:, None]).squeeze(1)
         if not self.has_children:
             return log_prior
-        m, _ = self._m_sample(x, eps_m)
-        z, _, z_mean, z_logvar = self._latent(a, c, x, y_index, m, eps_z)
-        log_px = self._child_log_lik(c, x, y_index, m, z)
+        m, _ = self._m_sample(f, eps_m)
+        z, _, z_mean, z_logvar = self._latent(f, y_index, m, eps_z)
+        log_px = self._child_log_lik(f, x, y_index, m, z)
         bound = (log_px - kl_to_standard_normal(z_mean, z_logvar)).mean(-1)  # (B, K)
         if eps_m is not None:
-            bound = bound - kl_to_standard_normal(*self.m_encoder(x))[:, None]
+            bound = bound - kl_to_standard_normal(*self.m_encoder(f.x))[:, None]
         if y_index is not None:
             bound = bound.squeeze(1)
         return log_prior + bound
@@ -384,15 +585,17 @@ class CAMANet(nn.Module):
         x: torch.Tensor,
         eps_z: torch.Tensor,
         eps_m: torch.Tensor | None = None,
+        features: _Features | None = None,
     ) -> torch.Tensor:
         """Importance-sampled log p(x, y=k | a, c) for every class (paper eq. 6), (B, K).
 
         Under do(m=0) when ``eps_m`` is None, else with m sampled from q(m | x).
         """
-        log_prior = self.prior(a)
+        f = self.features(a, c, x) if features is None else features
+        log_prior = self.prior(f.a)
         if not self.has_children:
             return log_prior
-        log_w = self.log_weights(a, c, x, eps_z, eps_m)
+        log_w = self.log_weights(a, c, x, eps_z, eps_m, features=f)
         return log_prior + torch.logsumexp(log_w, dim=-1) - math.log(log_w.shape[-1])
 
     def log_joint_mixture(
@@ -408,8 +611,9 @@ class CAMANet(nn.Module):
         ``clean_prior`` or manipulated (m ~ p(m)) otherwise, and the per-row log-odds
         log p(x | manipulated) - log p(x | clean). Returns ((B, K), (B,)).
         """
-        clean = self.log_joint(a, c, x, eps_z, None)
-        manipulated = self.log_joint(a, c, x, eps_z, eps_m)
+        f = self.features(a, c, x)
+        clean = self.log_joint(a, c, x, eps_z, None, features=f)
+        manipulated = self.log_joint(a, c, x, eps_z, eps_m, features=f)
         joint = torch.logaddexp(
             clean + math.log(clean_prior), manipulated + math.log1p(-clean_prior)
         )
@@ -417,30 +621,48 @@ class CAMANet(nn.Module):
         return joint, log_odds
 
     # -- generation ---------------------------------------------------------------------
+    def latent_posterior(
+        self,
+        a: torch.Tensor,
+        c: torch.Tensor,
+        x: torch.Tensor,
+        y_index: torch.Tensor,
+        infer_m: bool = False,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Mean and log-variance of q(z | x, y, m, a, c) for the observed class, (B, Z)
+        each, with m the mean of q(m | x) when ``infer_m``, else m = 0."""
+        f = self.features(a, c, x)
+        m = self.m_encoder(f.x)[0][:, None, None, :] if infer_m else None
+        mean, logvar = self.z_encoder(f.rows, y_index, m)
+        return mean[:, 0, 0, :], logvar[:, 0, 0, :]
+
     def _children_in_order(
         self,
         a: torch.Tensor,
         c: torch.Tensor,
         y_index: torch.Tensor,
         z: torch.Tensor,
-        m: torch.Tensor,
+        m: torch.Tensor | None,
         noise: torch.Tensor | None,
     ) -> torch.Tensor:
         """Children generated one by one in the graph's order, each from its parents.
 
         ``z`` (B, Z), ``m`` None for do(m=0) or (B, M); ``noise`` (B, D) standard normal
-        for a sample from p(x | y, c, z, m), or None for the mean. Returns x (B, D).
+        for a sample from p(x | y, c, z, m), or None for the mean (Gaussian children) and
+        the most probable value (discrete children). Returns the codes x (B, D).
         """
         dec = self.decoder
         n = a.shape[0]
         x = a.new_zeros(n, self.cfg.n_children)
         m_hidden = None if m is None else dec.m_features(m)[:, None, None, :]
         z = z[:, None, None, :]
-        sd = torch.exp(0.5 * dec.logvar.clamp(_LOGVAR_MIN, _LOGVAR_MAX))
+        c_features = self.code_c(c)
+        logvar = dec.clamped_logvar()
         for j in range(self.cfg.n_children):  # children are in topological order
-            pre, linear = dec.conditioning(torch.cat([c, x], dim=1), y_index, m_hidden)
-            mean = dec.mean_given(pre, linear, z)[:, 0, 0, :]
-            value = mean[:, j] if noise is None else mean[:, j] + sd[j] * noise[:, j]
+            u = torch.cat([c_features, self.code_x(x)], dim=1)
+            pre, linear = dec.conditioning(u, y_index, m_hidden)
+            out = dec.outputs_given(pre, linear, z)[:, 0, 0, :]
+            value = self.heads.draw(j, out, logvar, None if noise is None else noise[:, j])
             x = x.clone()
             x[:, j] = value
         return x
@@ -458,7 +680,7 @@ class CAMANet(nn.Module):
         z is drawn from the prior, or from a Gaussian ``latent`` = {"mean", "cholesky"}
         summarising the aggregate posterior. Returns (x, y_index).
         """
-        probs = self.prior(a).exp()
+        probs = self.prior(self.code_a(a)).exp()
         y_index = torch.multinomial(probs, 1, generator=generator).squeeze(1)
         if not self.has_children:
             return a.new_zeros(a.shape[0], 0), y_index
@@ -478,8 +700,8 @@ class CAMANet(nn.Module):
 
         z is the posterior mean of q(z | x, y, m, a, c) with m the mean of q(m | x) (or 0
         when no manipulation has been learned); the children are then regenerated with the
-        decoder's mean under do(m=0), each from its regenerated parents.
+        decoder's mean (most probable value for discrete children) under do(m=0), each
+        from its regenerated parents.
         """
-        m = self.m_encoder(x)[0][:, None, None, :] if infer_m else None
-        z_mean, _ = self.z_encoder(torch.cat([x, a, c], dim=1), y_index, m)
-        return self._children_in_order(a, c, y_index, z_mean[:, 0, 0, :], None, None)
+        z_mean, _ = self.latent_posterior(a, c, x, y_index, infer_m)
+        return self._children_in_order(a, c, y_index, z_mean, None, None)

@@ -7,10 +7,10 @@ A fitted :class:`~skcama.CAMAClassifier` is written as one zip file (extension
     Metadata, plain JSON: ``format`` (always ``"skcama-model"``), ``format_version``,
     the skcama / torch / scikit-learn / numpy versions that wrote it, the estimator's
     parameters (``params``), its fitted attributes (``attributes``: classes with their
-    dtype, feature names, ``graph_`` as networkx node-link data, ``roles_``, the scaler's
-    mean and scale, ``replay_summary_``, ``history_``, the manipulation state and
-    prediction seeds, ...) and the network's :class:`~skcama._model.CAMAConfig`
-    (``model_config``).
+    dtype, feature names, ``graph_`` as networkx node-link data, ``roles_``, the column
+    codes (kinds, categories, means and scales), ``replay_summary_``, ``history_``, the
+    manipulation state and prediction seeds, ...) and the network's
+    :class:`~skcama._model.CAMAConfig` (``model_config``).
 ``tensors.safetensors``
     Every tensor and numeric array, in the `safetensors <https://huggingface.co/docs/safetensors>`_
     format: the network's ``state_dict`` under ``model.<name>`` and numeric arrays of
@@ -18,7 +18,7 @@ A fitted :class:`~skcama.CAMAClassifier` is written as one zip file (extension
 
 Nothing in the file is ever unpickled and no class named by the file is imported:
 the JSON is decoded with a fixed set of tags (tuple, dict, array, tensor, graph, roles,
-scaler, random state), so a tampered file cannot run code when loaded. Numbers are
+column codes, random state), so a tampered file cannot run code when loaded. Numbers are
 stored bit for bit, so a loaded model predicts exactly as the saved one did.
 
 Plain ``pickle`` / ``joblib`` of the estimator keep working as in scikit-learn; use
@@ -39,11 +39,13 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import torch
 from safetensors.torch import load as _safetensors_load
 from safetensors.torch import save as _safetensors_save
 
-from ._classifier import CAMAClassifier, _Scaler
+from ._classifier import CAMAClassifier
+from ._columns import ColumnCodec
 from ._model import CAMAConfig, CAMANet
 from .graph import MarkovBlanketRoles
 
@@ -52,7 +54,7 @@ logger = logging.getLogger("skcama")
 __all__ = ["FORMAT_VERSION", "ModelFileError", "load_model", "read_metadata", "save_model"]
 
 FORMAT_NAME = "skcama-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Version of the file layout; :func:`load_model` reads only files of this version."""
 
 _METADATA = "skcama.json"
@@ -117,9 +119,13 @@ class _Encoder:
         if isinstance(value, MarkovBlanketRoles):
             return {"$roles": {f.name: self.encode(getattr(value, f.name), where)
                                for f in fields(value)}}
-        if isinstance(value, _Scaler):
-            return {"$scaler": {"mean": self.encode(value.mean, where),
-                                "scale": self.encode(value.scale, where)}}
+        if isinstance(value, ColumnCodec):
+            categories = [None if c is None else np.asarray(c) for c in value.categories]
+            return {"$columns": {"names": self.encode(list(value.names), where),
+                                 "kinds": self.encode(list(value.kinds), where),
+                                 "categories": self.encode(categories, where),
+                                 "mean": self.encode(value.mean, where),
+                                 "scale": self.encode(value.scale, where)}}
         if isinstance(value, CAMAConfig):
             return {"$config": self.encode(asdict(value), where)}
         if isinstance(value, np.random.RandomState):
@@ -172,11 +178,18 @@ class _Decoder:
             return nx.node_link_graph(data, directed=data.get("directed", True), edges="edges")
         if tag == "$roles":
             return MarkovBlanketRoles(**{k: self.decode(v) for k, v in body.items()})
-        if tag == "$scaler":
-            scaler = object.__new__(_Scaler)
-            scaler.mean = self.decode(body["mean"])
-            scaler.scale = self.decode(body["scale"])
-            return scaler
+        if tag == "$columns":
+            codec = object.__new__(ColumnCodec)
+            codec.names = self.decode(body["names"])
+            codec.kinds = tuple(self.decode(body["kinds"]))
+            if any(kind not in ("gaussian", "bernoulli", "categorical") for kind in codec.kinds):
+                raise ModelFileError(f"unknown column kinds {codec.kinds} in the model file")
+            codec.categories = [
+                None if c is None else pd.Index(c) for c in self.decode(body["categories"])
+            ]
+            codec.mean = self.decode(body["mean"])
+            codec.scale = self.decode(body["scale"])
+            return codec
         if tag == "$config":
             return CAMAConfig(**self.decode(body))
         if tag == "$random_state":
@@ -331,7 +344,7 @@ def read_metadata(path: str | os.PathLike) -> dict:
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.skcama"
     >>> save_model(CAMAClassifier(max_epochs=2, random_state=0).fit(X, y), path)
     >>> read_metadata(path)["format_version"]
-    1
+    2
     """
     return _read(Path(path))[0]
 

@@ -143,7 +143,7 @@ def test_adapt_before_fit_raises():
     "make_bad, match",
     [
         (lambda X: X.drop(columns=["x2"]), r"lacks the columns \['x2'\]"),
-        (lambda X: X.assign(x1=np.nan), r"NaN in columns \['x1'\]"),
+        (lambda X: X.assign(x1=np.inf), r"infinity in columns \['x1'\]"),
         (lambda X: X.iloc[:0], "at least one row"),
     ],
 )

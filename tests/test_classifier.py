@@ -197,14 +197,14 @@ def test_prediction_frame_missing_a_used_column_is_named(fitted, sem_data):
         fitted.predict(X.drop(columns=["c"]))
 
 
-@pytest.mark.parametrize("bad, word", [(np.nan, "NaN"), (np.inf, "infinity")])
-def test_non_finite_values_are_rejected_naming_the_column(fitted, sem_data, bad, word):
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+def test_infinite_values_are_rejected_naming_the_column(fitted, sem_data, bad):
     X, y, graph = sem_data
     X_bad = X.copy()
     X_bad.loc[3, "x2"] = bad
-    with pytest.raises(ValueError, match=rf"{word} in columns \['x2'\]"):
+    with pytest.raises(ValueError, match=r"infinity in columns \['x2'\]"):
         CAMAClassifier(graph=graph).fit(X_bad, y)
-    with pytest.raises(ValueError, match=rf"{word} in columns \['x2'\]"):
+    with pytest.raises(ValueError, match=r"infinity in columns \['x2'\]"):
         fitted.predict(X_bad)
 
 

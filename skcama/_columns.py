@@ -1,0 +1,269 @@
+"""Column types and codes: how each measurement enters the model (numpy / pandas only).
+
+Every blanket column gets a *kind*:
+
+``"gaussian"``
+    continuous; coded as its standardised value.
+``"bernoulli"``
+    two values (bool, a two-level category, a 0/1 integer); coded 0 / 1.
+``"categorical"``
+    a few unordered or graded values (pandas ``category``, strings, few-valued
+    integers, and float columns holding at most 10 distinct whole numbers — an integer
+    column read with missing values); coded as the index of the value in
+    :attr:`ColumnCodec.categories`.
+
+Missing values (NaN, None, ``pd.NA``) are coded NaN whatever the kind; the model
+marginalises them out of the children's likelihood and sees a missing-indicator for
+every input. The codes are floats, so one ``(n_rows, n_columns)`` array carries a row.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+KINDS = ("gaussian", "bernoulli", "categorical")
+_ALIASES = {
+    "gaussian": "gaussian",
+    "continuous": "gaussian",
+    "numeric": "gaussian",
+    "bernoulli": "bernoulli",
+    "binary": "bernoulli",
+    "bool": "bernoulli",
+    "categorical": "categorical",
+    "category": "categorical",
+    "ordinal": "categorical",
+}
+MAX_INTEGER_LEVELS = 10
+"""Integer columns with at most this many distinct values are categorical (2: Bernoulli)."""
+
+
+def normalise_kind(kind: Any, column: Any) -> str:
+    """The canonical kind for a user's spelling, or a ValueError naming the column."""
+    key = str(kind).lower()
+    if key not in _ALIASES:
+        raise ValueError(
+            f"column_types[{column!r}] = {kind!r} is not a column type; use one of "
+            f"'gaussian' (or 'continuous'), 'bernoulli' (or 'binary'), 'categorical' "
+            "(or 'ordinal')."
+        )
+    return _ALIASES[key]
+
+
+def infer_kind(values: pd.Series) -> str:
+    """The kind of a column from its dtype and values (see the module notes)."""
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bernoulli"
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "bernoulli" if len(dtype.categories) == 2 else "categorical"
+    if pd.api.types.is_integer_dtype(dtype):
+        n_levels = values.nunique(dropna=True)
+        if n_levels <= 2 and set(values.dropna().unique().tolist()) <= {0, 1}:
+            return "bernoulli"
+        return "categorical" if n_levels <= MAX_INTEGER_LEVELS else "gaussian"
+    if pd.api.types.is_numeric_dtype(dtype):
+        # an integer column read with holes (pandas makes it float): whole numbers only
+        observed = values.dropna().to_numpy(dtype=np.float64)
+        if len(observed) and np.isfinite(observed).all() and (observed == np.rint(observed)).all():
+            n_levels = len(np.unique(observed))
+            if 2 <= n_levels < len(observed) and n_levels <= MAX_INTEGER_LEVELS:
+                if n_levels <= 2 and set(np.unique(observed).tolist()) <= {0.0, 1.0}:
+                    return "bernoulli"
+                return "categorical"
+        return "gaussian"
+    # object, string: labels
+    n_levels = values.nunique(dropna=True)
+    return "bernoulli" if n_levels == 2 else "categorical"
+
+
+def _is_missing(values: pd.Series) -> np.ndarray:
+    return values.isna().to_numpy()
+
+
+class ColumnCodec:
+    """Kinds, categories, means and scales of the blanket columns, learned in ``fit``.
+
+    ``mean`` / ``scale`` are per column (0 / 1 for discrete columns), so continuous
+    columns convert between original units and model units as ``(v - mean) / scale``.
+    """
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        names: list,
+        overrides: Mapping | None = None,
+    ) -> None:
+        overrides = dict(overrides or {})
+        self.names = list(names)
+        kinds, categories = [], []
+        mean = np.zeros(len(names))
+        scale = np.ones(len(names))
+        constant = []
+        for j, name in enumerate(names):
+            column = frame.iloc[:, j]
+            if name in overrides:
+                kind = normalise_kind(overrides[name], name)
+            else:
+                kind = infer_kind(column)
+            observed = column.dropna()
+            if len(column) and len(observed) == 0:
+                raise ValueError(
+                    f"column {name!r} holds only missing values; the model cannot learn "
+                    "anything about it. Drop it from X (and the graph) or fill it."
+                )
+            if kind == "gaussian":
+                numeric = _as_float(column, name)
+                finite = numeric[~np.isnan(numeric)]
+                if np.isinf(finite).any():
+                    raise _infinite_error([name], int(np.isinf(numeric).sum()))
+                if len(finite):
+                    mean[j] = finite.mean()
+                    sd = finite.std()
+                    if sd < 1e-12:
+                        constant.append(name)
+                    else:
+                        scale[j] = sd
+                categories.append(None)
+            else:
+                levels = _levels(column)
+                if kind == "bernoulli" and len(levels) > 2:
+                    raise ValueError(
+                        f"column {name!r} is declared 'bernoulli' but holds {len(levels)} "
+                        f"values ({_show(levels)}); declare it 'categorical' instead."
+                    )
+                if len(levels) == 1:
+                    constant.append(name)
+                categories.append(levels)
+            kinds.append(kind)
+        if constant and len(frame) > 1:
+            warnings.warn(
+                f"columns {constant} are constant in the training data; they carry no "
+                "information and are kept with unit scale.",
+                UserWarning,
+                stacklevel=5,
+            )
+        unknown = sorted(set(overrides) - set(names), key=str)
+        if unknown:
+            warnings.warn(
+                f"column_types names {unknown}, which are not columns the model uses; "
+                "those entries are ignored.",
+                UserWarning,
+                stacklevel=5,
+            )
+        self.kinds = tuple(kinds)
+        self.categories = categories
+        self.mean = mean
+        self.scale = scale
+
+    # -- queries ----------------------------------------------------------------------
+    @property
+    def levels(self) -> tuple[int, ...]:
+        """Number of values per column: 1 for Gaussian, 2 for Bernoulli, L for categorical."""
+        return tuple(
+            1 if kind == "gaussian" else max(len(cats), 2 if kind == "bernoulli" else 1)
+            for kind, cats in zip(self.kinds, self.categories, strict=True)
+        )
+
+    def kinds_of(self, nodes: list) -> tuple[str, ...]:
+        position = {n: i for i, n in enumerate(self.names)}
+        return tuple(self.kinds[position[n]] for n in nodes)
+
+    def levels_of(self, nodes: list) -> tuple[int, ...]:
+        position = {n: i for i, n in enumerate(self.names)}
+        levels = self.levels
+        return tuple(levels[position[n]] for n in nodes)
+
+    @property
+    def all_gaussian(self) -> bool:
+        return all(kind == "gaussian" for kind in self.kinds)
+
+    # -- coding -------------------------------------------------------------------------
+    def transform(self, frame: pd.DataFrame, handle_unknown: str = "error") -> np.ndarray:
+        """Codes of ``frame`` (columns in :attr:`names` order), NaN where missing."""
+        out = np.empty((len(frame), len(self.names)), dtype=np.float64)
+        for j, name in enumerate(self.names):
+            column = frame.iloc[:, j]
+            if self.kinds[j] == "gaussian":
+                numeric = _as_float(column, name)
+                bad = np.isinf(numeric)
+                if bad.any():
+                    raise _infinite_error([name], int(bad.sum()))
+                out[:, j] = (numeric - self.mean[j]) / self.scale[j]
+            else:
+                out[:, j] = self._codes(column, j, handle_unknown)
+        return out
+
+    def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
+        categories = self.categories[j]
+        missing = _is_missing(column)
+        codes = pd.Index(categories).get_indexer(column.to_numpy()).astype(np.float64)
+        unseen = (codes < 0) & ~missing
+        if unseen.any():
+            values = pd.unique(column[unseen])
+            if handle_unknown == "error":
+                raise ValueError(
+                    f"column {self.names[j]!r} holds values {_show(values)} that were not "
+                    f"seen in fit (known: {_show(categories)}); map them to known values, or "
+                    "set handle_unknown='missing' to treat them as missing."
+                )
+        codes[codes < 0] = np.nan
+        return codes
+
+    def inverse(self, codes: np.ndarray) -> pd.DataFrame:
+        """Original units and labels from codes (the inverse of :meth:`transform`)."""
+        data = {}
+        for j, name in enumerate(self.names):
+            column = codes[:, j]
+            if self.kinds[j] == "gaussian":
+                data[name] = column * self.scale[j] + self.mean[j]
+            else:
+                cats = self.categories[j]
+                index = np.where(np.isnan(column), -1, np.rint(column)).astype(int)
+                index = np.clip(index, -1, len(cats) - 1)
+                data[name] = pd.Categorical.from_codes(index, categories=cats)
+                if cats.dtype.kind == "b" or (len(cats) and isinstance(cats[0], (bool, np.bool_))):
+                    data[name] = data[name].astype(object)
+        return pd.DataFrame(data, columns=self.names)
+
+
+def _levels(column: pd.Series) -> pd.Index:
+    """The values of a discrete column, in a stable order."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.dtype.categories
+    values = pd.unique(column.dropna())
+    try:
+        values = np.sort(values)
+    except TypeError:  # mixed types: order by their text
+        values = np.array(sorted(values, key=str), dtype=object)
+    return pd.Index(values)
+
+
+def _as_float(column: pd.Series, name: Any) -> np.ndarray:
+    try:
+        return pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        sample = column.dropna()
+        raise ValueError(
+            f"column {name!r} is declared or inferred continuous but holds non-numeric "
+            f"values (e.g. {sample.iloc[0]!r}); declare it with column_types="
+            f"{{{name!r}: 'categorical'}} or convert it to numbers."
+        ) from None
+
+
+def _infinite_error(columns: list, n_values: int) -> ValueError:
+    return ValueError(
+        f"Input X contains infinity in columns {columns} ({n_values} values); "
+        "CAMAClassifier needs finite values (NaN marks a missing value). Replace the "
+        "infinite values with NaN or with finite numbers."
+    )
+
+
+def _show(values: Any, limit: int = 5) -> str:
+    values = list(values)
+    text = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:limit])
+    return f"[{text}{', ...' if len(values) > limit else ''}]"

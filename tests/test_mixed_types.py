@@ -1,0 +1,218 @@
+"""Mixed column types, missing values and unseen categories in CAMAClassifier."""
+
+import pathlib
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from skcama import CAMAClassifier
+from skcama._model import ChildHeads, InputCoder
+
+FAST = dict(max_epochs=60, n_iter_no_change=60, random_state=0)
+
+
+def mixed_frame(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.Series, nx.DiGraph]:
+    """A small clinical-style table: one of each column type around a 3-class target."""
+    rng = np.random.default_rng(seed)
+    age = rng.normal(60, 10, n)
+    smoker = rng.random(n) < 0.3
+    risk = 0.04 * (age - 60) + 1.2 * smoker
+    y_index = np.digitize(risk + rng.normal(0, 0.8, n), [-0.4, 0.6])
+    labels = np.array(["healthy", "mild", "severe"])
+    site = rng.choice(["north", "south"], n)
+    lab = 1.5 * y_index + 0.5 * (site == "south") + rng.normal(0, 0.7, n)
+    finding = rng.random(n) < 0.15 + 0.3 * y_index
+    grade = np.clip(y_index + rng.integers(-1, 2, n), 0, 3)
+    imaging = np.array(["normal", "patchy", "diffuse"])[
+        np.clip(y_index + (rng.random(n) < 0.3), 0, 2)
+    ]
+    X = pd.DataFrame(
+        {
+            "age": age,
+            "smoker": smoker,
+            "site": pd.Categorical(site),
+            "lab": lab,
+            "finding": finding,
+            "grade": grade.astype(int),
+            "imaging": imaging.astype(object),
+        }
+    )
+    y = pd.Series(labels[y_index], name="dx")
+    graph = nx.DiGraph(
+        [("age", "dx"), ("smoker", "dx"), ("dx", "lab"), ("site", "lab"), ("dx", "finding"),
+         ("dx", "grade"), ("dx", "imaging"), ("lab", "grade")]
+    )
+    return X, y, graph
+
+
+@pytest.fixture(scope="module")
+def data():
+    return mixed_frame(1500)
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y, graph = data
+    return CAMAClassifier(graph=graph, **FAST).fit(X, y)
+
+
+def test_a_raw_mixed_frame_fits_and_predicts_without_preprocessing(fitted, data):
+    X, y, _ = data
+    assert fitted.column_types_ == {
+        "age": "gaussian", "smoker": "bernoulli", "site": "bernoulli", "lab": "gaussian",
+        "finding": "bernoulli", "grade": "categorical", "imaging": "categorical",
+    }
+    proba = fitted.predict_proba(X)
+    assert np.isfinite(proba).all()
+    assert set(fitted.predict(X)) <= set(y)
+    assert (fitted.predict(X) == y).mean() > 0.6
+
+
+def test_discrete_children_carry_the_signal(data):
+    """Only discrete children (and no parents): accuracy well above the majority class."""
+    X, y, _ = data
+    graph = nx.DiGraph([("dx", "finding"), ("dx", "grade"), ("dx", "imaging")])
+    clf = CAMAClassifier(graph=graph, **FAST).fit(X, y)
+    majority = y.value_counts(normalize=True).max()
+    assert (clf.predict(X) == y).mean() > majority + 0.1
+
+
+def test_column_types_override_the_dtype(data):
+    X, y, graph = data
+    clf = CAMAClassifier(graph=graph, column_types={"grade": "gaussian"}, max_epochs=2)
+    with pytest.warns(Warning):
+        clf.fit(X, y)
+    assert clf.column_types_["grade"] == "gaussian"
+
+
+@pytest.mark.parametrize(
+    "types, match",
+    [
+        ({"grade": "poisson"}, r"column_types\['grade'\] = 'poisson'"),
+        ({"imaging": "bernoulli"}, r"'imaging' is declared 'bernoulli' but holds 3 values"),
+        ({"imaging": "gaussian"}, r"'imaging' is declared or inferred continuous"),
+    ],
+)
+def test_bad_column_types_name_the_column(data, types, match):
+    X, y, graph = data
+    with pytest.raises(ValueError, match=match):
+        CAMAClassifier(graph=graph, column_types=types, max_epochs=2).fit(X, y)
+
+
+def test_missing_values_are_accepted_in_fit_and_predict(data):
+    X, y, graph = data
+    rng = np.random.default_rng(1)
+    X_nan = X.mask(rng.random(X.shape) < 0.3)
+    clf = CAMAClassifier(graph=graph, **FAST).fit(X_nan, y)
+    proba = clf.predict_proba(X_nan)
+    assert np.isfinite(proba).all()
+    assert (clf.predict(X_nan) == y).mean() > 0.55
+    # a row with every column missing is predicted from what the model knows a priori
+    empty = pd.DataFrame({column: [np.nan] for column in X.columns})
+    assert np.isfinite(clf.predict_proba(empty)).all()
+
+
+def test_a_column_that_is_entirely_missing_is_named(data):
+    X, y, graph = data
+    with pytest.raises(ValueError, match="column 'lab' holds only missing values"):
+        CAMAClassifier(graph=graph, max_epochs=2).fit(X.assign(lab=np.nan), y)
+
+
+def test_missing_children_are_marginalised_exactly():
+    """log p(x) of a row with child j missing equals the sum over the other children."""
+    torch.manual_seed(0)
+    kinds = ("gaussian", "bernoulli", "categorical", "gaussian")
+    levels = (1, 2, 3, 1)
+    heads = ChildHeads(kinds, levels)
+    out = torch.randn(4, 2, 3, heads.n_outputs)
+    logvar = torch.randn(4) * 0.1
+    x = torch.tensor([[0.3, 1.0, 2.0, -1.0]] * 4)
+    full = heads.log_prob(x, out, logvar)
+    for j in range(4):
+        x_missing = x.clone()
+        x_missing[:, j] = float("nan")
+        only_j = x.clone()
+        only_j[:, [i for i in range(4) if i != j]] = float("nan")
+        left = heads.log_prob(x_missing, out, logvar)
+        torch.testing.assert_close(left + heads.log_prob(only_j, out, logvar), full)
+
+
+def test_input_coder_gives_one_hot_and_missing_indicators():
+    coder = InputCoder(("gaussian", "bernoulli", "categorical"), (1, 2, 3))
+    codes = torch.tensor([[0.5, 1.0, 2.0], [float("nan"), 0.0, float("nan")]])
+    features = coder(codes)
+    # gaussian value, +-1 bernoulli, 3-level one-hot, then one missing flag per column
+    expected = torch.tensor(
+        [[0.5, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0], [0.0, -1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0]]
+    )
+    torch.testing.assert_close(features, expected)
+    assert coder.feature_column == (0, 1, 2, 2, 2, 0, 1, 2)
+
+
+def test_unseen_categories_raise_by_default_and_can_count_as_missing(fitted, data):
+    X, _, _ = data
+    X_new = X.head(5).copy()
+    X_new["imaging"] = X_new["imaging"].astype(object)
+    X_new.loc[X_new.index[0], "imaging"] = "cavitating"
+    with pytest.raises(ValueError, match=r"column 'imaging' holds values \['cavitating'\]"):
+        fitted.predict(X_new)
+    lenient = CAMAClassifier(**{**fitted.get_params(), "handle_unknown": "missing"})
+    lenient.set_params(graph=fitted.graph)
+    X_fit, y_fit, _ = data
+    lenient.fit(X_fit, y_fit)
+    as_missing = X_new.copy()
+    as_missing.loc[as_missing.index[0], "imaging"] = np.nan
+    np.testing.assert_array_equal(lenient.predict_proba(X_new), lenient.predict_proba(as_missing))
+
+
+def test_integer_column_read_with_holes_matches_its_categories(fitted, data):
+    """An integer column that arrives as float (pandas' way with NaN) is still coded."""
+    X, _, _ = data
+    X_float = X.head(20).assign(grade=X["grade"].head(20).astype(float))
+    np.testing.assert_array_equal(fitted.predict_proba(X_float), fitted.predict_proba(X.head(20)))
+
+
+def test_same_random_state_same_predictions_on_mixed_data(data):
+    X, y, graph = data
+    a = CAMAClassifier(graph=graph, max_epochs=5, random_state=3).fit(X, y)
+    b = CAMAClassifier(graph=graph, max_epochs=5, random_state=3).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_model_file_round_trip_keeps_categories(fitted, data, tmp_path: pathlib.Path):
+    X, _, _ = data
+    path = tmp_path / "mixed.skcama"
+    fitted.save(path)
+    loaded = CAMAClassifier.load(path)
+    assert loaded.column_types_ == fitted.column_types_
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_clean_reconstruction_returns_original_labels(fitted, data):
+    X, y, _ = data
+    rebuilt = fitted.reconstruct_clean(X.head(30), y.head(30))
+    assert set(rebuilt["imaging"].dropna()) <= {"normal", "patchy", "diffuse"}
+    assert set(rebuilt["grade"].dropna()) <= {0, 1, 2, 3}
+    assert rebuilt["lab"].dtype.kind == "f"
+    # missing children are filled by the reconstruction, parents stay missing
+    holes = X.head(30).assign(lab=np.nan, age=np.nan)
+    rebuilt = fitted.reconstruct_clean(holes, y.head(30))
+    assert rebuilt["lab"].notna().all() and rebuilt["age"].isna().all()
+
+
+def test_adapt_on_a_recorded_more_often_finding(fitted, data):
+    """A binary finding recorded far more often at a new site: adapt runs and clean
+    predictions under do(m=0) stay available through reset_adaptation."""
+    X, y, _ = data
+    rng = np.random.default_rng(5)
+    X_new = X.copy()
+    X_new["finding"] = X_new["finding"] | (rng.random(len(X)) < 0.5)
+    X_new["grade"] = np.clip(X_new["grade"] + 1, 0, 3)
+    clf = CAMAClassifier(**fitted.get_params()).fit(X, y)
+    before = clf.predict_proba(X)
+    clf.adapt(X_new.head(500))
+    assert np.isfinite(clf.predict_proba(X_new)).all()
+    np.testing.assert_array_equal(clf.reset_adaptation().predict_proba(X), before)
