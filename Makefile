@@ -1,8 +1,10 @@
 # The targets CI and the README use. `make demo` and `make test` install first.
 PYTHON ?= python3
 STAMP := .install.stamp
+DOCS_STAMP := .docs-install.stamp
+SPHINXBUILD ?= $(PYTHON) -m sphinx
 
-.PHONY: install demo test lint benchmarks
+.PHONY: install demo test docs lint benchmarks
 
 $(STAMP): setup.py pyproject.toml scripts/install.sh
 	PYTHON=$(PYTHON) bash scripts/install.sh
@@ -16,8 +18,26 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PYTHON) -m pytest -n 2
 
+$(DOCS_STAMP): $(STAMP) setup.py
+	$(PYTHON) -m pip install -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+# The HTML site in docs/_build/html; warnings are errors. The examples run in reduced size
+# when CI=true or SKCAMA_DOCS_FAST is set.
+docs: $(DOCS_STAMP)
+	$(SPHINXBUILD) -W --keep-going -b html docs docs/_build/html
+
 lint:
-	ruff check skcama tests benchmarks
+	ruff check skcama tests benchmarks examples docs/conf.py
 
 benchmarks: $(STAMP)
 	$(PYTHON) benchmarks/robustness_sem.py
+
+# The paper's measurement-data figures (fig. 12a, 12b, 13) as docs/figures/*.png and *.md,
+# and the adversarial benchmark table in benchmarks/RESULTS.md.
+.PHONY: figures adversarial
+figures: $(STAMP)
+	$(PYTHON) benchmarks/paper_figures.py
+
+adversarial: $(STAMP)
+	$(PYTHON) benchmarks/adversarial_sem.py

@@ -20,6 +20,7 @@ setup(
     license="MIT",
     python_requires=">=3.10",
     packages=find_packages(include=["skcama", "skcama.*"]),
+    package_data={"skcama.datasets": ["data/*.csv", "data/*.gml"]},
     install_requires=[
         "torch>=2.2",
         "scikit-learn>=1.6",
@@ -33,8 +34,17 @@ setup(
         "safetensors>=0.4",
     ],
     extras_require={
-        "test": ["pytest>=7", "pytest-xdist>=3"],
+        "test": ["pytest>=7", "pytest-xdist>=3", "dask[distributed]>=2024.1"],
+        # model search on a Dask cluster through joblib's Dask backend
+        "dask": ["dask[distributed]>=2024.1"],
         "dev": ["pytest>=7", "pytest-xdist>=3", "ruff>=0.5"],
+        "docs": [
+            "sphinx>=7",
+            "sphinx-gallery>=0.15",
+            "numpydoc>=1.6",
+            "sphinx-argparse>=0.4",
+            "furo>=2024.1",
+        ],
     },
     entry_points={"console_scripts": ["skcama=skcama.cli:main"]},
     classifiers=[

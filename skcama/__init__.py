@@ -8,7 +8,6 @@ causal graph. See :mod:`skcama.datasets` for synthetic structural equation model
 import logging
 
 from ._classifier import CAMAClassifier
-from .discovery import discover_graph
 from .graph import (
     GraphError,
     MarkovBlanketRoles,
@@ -23,6 +22,17 @@ from .persistence import load_model, save_model
 __version__ = "0.1.0"
 
 logging.getLogger("skcama").addHandler(logging.NullHandler())
+
+
+def __getattr__(name: str):
+    # causal-learn is imported only when discovery is used: it is slow to import and
+    # prediction never needs it.
+    if name == "discover_graph":
+        from .discovery import discover_graph
+
+        return discover_graph
+    raise AttributeError(f"module 'skcama' has no attribute {name!r}")
+
 
 __all__ = [
     "CAMAClassifier",

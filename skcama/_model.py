@@ -684,11 +684,12 @@ class CAMANet(nn.Module):
         y_index = torch.multinomial(probs, 1, generator=generator).squeeze(1)
         if not self.has_children:
             return a.new_zeros(a.shape[0], 0), y_index
-        z = torch.randn((a.shape[0], self.cfg.latent_dim), generator=generator)
+        device = generator.device
+        z = torch.randn((a.shape[0], self.cfg.latent_dim), generator=generator, device=device)
         if latent is not None:
-            z = (z.double() @ torch.as_tensor(latent["cholesky"]).T
-                 + torch.as_tensor(latent["mean"])).float()
-        noise = torch.randn((a.shape[0], self.cfg.n_children), generator=generator)
+            cholesky = torch.as_tensor(latent["cholesky"], device=device)
+            z = (z.double() @ cholesky.T + torch.as_tensor(latent["mean"], device=device)).float()
+        noise = torch.randn((a.shape[0], self.cfg.n_children), generator=generator, device=device)
         return self._children_in_order(a, c, y_index, z, None, noise), y_index
 
     @torch.no_grad()

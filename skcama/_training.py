@@ -55,13 +55,13 @@ class TrainSettings:
 
 def iterate_batches(n: int, batch_size: int, generator: torch.Generator) -> Iterator[torch.Tensor]:
     """Shuffled mini-batch indices covering ``range(n)`` once."""
-    order = torch.randperm(n, generator=generator)
+    order = torch.randperm(n, generator=generator, device=generator.device)
     for start in range(0, n, batch_size):
         yield order[start : start + batch_size]
 
 
 def _noise(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
-    return torch.randn(shape, generator=generator)
+    return torch.randn(shape, generator=generator, device=generator.device)
 
 
 LossFn = Callable[[CAMANet, Tensors, torch.Generator], torch.Tensor]
@@ -111,7 +111,7 @@ def evaluate_elbo(
     batch_size: int = 4096,
 ) -> float:
     """Mean of ``loss_fn`` over ``data`` with fixed noise, for early stopping."""
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator(device=data.x.device).manual_seed(seed)
     total = 0.0
     for start in range(0, len(data), batch_size):
         batch = data.rows(slice(start, start + batch_size))
@@ -142,7 +142,9 @@ def train(
     )
     history: list[dict] = []
     best_score, best_state, stale = -math.inf, None, 0
-    valid_seed = int(torch.randint(0, 2**31 - 1, (1,), generator=generator))
+    valid_seed = int(
+        torch.randint(0, 2**31 - 1, (1,), generator=generator, device=generator.device)
+    )
     converged = False
     for epoch in range(1, settings.max_epochs + 1):
         start = time.perf_counter()
@@ -226,11 +228,14 @@ def adapt(
     optimizer = torch.optim.Adam(params, lr=settings.learning_rate)
     batch_size = min(settings.batch_size, len(new_data))
     history: list[dict] = []
-    order = torch.empty(0, dtype=torch.long)
+    order = torch.empty(0, dtype=torch.long, device=generator.device)
     with only_these_trainable(model, params):
         for step in range(1, settings.steps + 1):
             if len(order) < batch_size:  # walk through the new rows in reshuffled passes
-                order = torch.cat([order, torch.randperm(len(new_data), generator=generator)])
+                shuffled = torch.randperm(
+                    len(new_data), generator=generator, device=generator.device
+                )
+                order = torch.cat([order, shuffled])
             index, order = order[:batch_size], order[batch_size:]
             new_bound = unlabelled_elbo(model, new_data.rows(index), generator).mean()
             # the reference batch keeps its full size even when few new rows exist: it is
@@ -286,7 +291,7 @@ def predict_log_proba(
         out.append(torch.log_softmax(log_joint, dim=-1)[: len(data) - start])
     if not out:
         return torch.empty(0, model.cfg.n_classes), None
-    return torch.cat(out), (torch.cat(odds) if odds else None)
+    return torch.cat(out).cpu(), (torch.cat(odds).cpu() if odds else None)
 
 
 def _padded(batch: Tensors, size: int) -> Tensors:

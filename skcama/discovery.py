@@ -70,19 +70,18 @@ from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge
 from scipy.stats import chi2
 
 from .graph import (
-    GRAPH_FORMATS,
+    DISCOVERY_METHODS,
     GraphError,
     all_children_graph,
     did_you_mean,
-    load_graph,
-    validate_dag,
+    resolve_given_graph,
 )
 
 __all__ = ["METHODS", "TESTS", "discover_graph", "resolve_graph_spec"]
 
 logger = logging.getLogger(__name__)
 
-METHODS = ("pc", "fci", "ges")
+METHODS = DISCOVERY_METHODS
 """Discovery algorithms :func:`discover_graph` accepts (``method=``)."""
 
 TESTS = (
@@ -788,25 +787,4 @@ def resolve_graph_spec(
             X, y, target=target, method=spec.lower(), random_state=random_state, verbose=verbose
         )
         return graph, target
-    if (
-        isinstance(spec, str)
-        and Path(spec).suffix.lower() not in GRAPH_FORMATS
-        and not Path(spec).exists()
-    ):
-        close = did_you_mean(spec, METHODS)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise GraphError(
-            f"graph={spec!r} is neither a discovery method ({', '.join(METHODS)}) nor the path "
-            f"of a graph file (extensions {', '.join(sorted(GRAPH_FORMATS))}).{hint}"
-        )
-    graph = load_graph(spec)
-    if target is None:
-        candidates = [n for n in graph.nodes if n not in set(columns)]
-        if len(candidates) != 1:
-            raise GraphError(
-                "cannot tell which graph node is the target: pass target=<node name> "
-                f"(graph nodes not among the columns of X: {candidates[:10]})."
-            )
-        target = candidates[0]
-    validate_dag(graph, target)
-    return graph, target
+    return resolve_given_graph(spec, columns, target)

@@ -357,6 +357,60 @@ def _key(g: nx.DiGraph):
     return lambda node: position[node]
 
 
+DISCOVERY_METHODS = ("pc", "fci", "ges")
+"""Names that ``graph=`` of :class:`~skcama.CAMAClassifier` reads as a discovery method."""
+
+
+def resolve_given_graph(
+    spec: nx.DiGraph | Mapping | str | os.PathLike, columns: list, target: Hashable | None
+) -> tuple[nx.DiGraph, Hashable]:
+    """Load a user's graph, infer its target when not given, and validate it.
+
+    Parameters
+    ----------
+    spec : networkx.DiGraph, dict, str or path
+        A graph, a dict of parent lists or a graph file (see :func:`load_graph`).
+    columns : list
+        The columns of the training data.
+    target : hashable or None
+        The target node; ``None`` picks the one graph node that is not a column.
+
+    Returns
+    -------
+    graph : networkx.DiGraph
+    target : hashable
+
+    Examples
+    --------
+    >>> graph, target = resolve_given_graph({"v": ["label"], "label": ["u"]}, ["u", "v"], None)
+    >>> target, sorted(graph.edges())
+    ('label', [('label', 'v'), ('u', 'label')])
+    """
+    if (
+        isinstance(spec, str)
+        and Path(spec).suffix.lower() not in GRAPH_FORMATS
+        and not Path(spec).exists()
+    ):
+        close = did_you_mean(spec, DISCOVERY_METHODS)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise GraphError(
+            f"graph={spec!r} is neither a discovery method ({', '.join(DISCOVERY_METHODS)}) "
+            f"nor the path of a graph file (extensions {', '.join(sorted(GRAPH_FORMATS))})."
+            f"{hint}"
+        )
+    graph = load_graph(spec)
+    if target is None:
+        candidates = [n for n in graph.nodes if n not in set(columns)]
+        if len(candidates) != 1:
+            raise GraphError(
+                "cannot tell which graph node is the target: pass target=<node name> "
+                f"(graph nodes not among the columns of X: {candidates[:10]})."
+            )
+        target = candidates[0]
+    validate_dag(graph, target)
+    return graph, target
+
+
 def all_children_graph(features: Iterable, target: Hashable) -> nx.DiGraph:
     """The single-modality graph: every feature is a child of ``target``.
 

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 import sklearn
 import torch
-from conftest import FAST, simple_sem
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from conftest import FAST, simple_sem
 from skcama import CAMAClassifier
 
 SHIFT = {"x1": 3.0, "x2": 3.0}  # in raw units; the children have std of about 1.5

@@ -11,13 +11,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import FAST, simple_sem
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from conftest import FAST, simple_sem
 from skcama import CAMAClassifier, GraphError
 
 

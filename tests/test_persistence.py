@@ -13,10 +13,10 @@ import zipfile
 import numpy as np
 import pytest
 import torch
-from conftest import simple_sem
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
+from conftest import simple_sem
 from skcama import CAMAClassifier
 from skcama.persistence import (
     FORMAT_VERSION,

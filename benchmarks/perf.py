@@ -1,0 +1,229 @@
+"""Speed and memory of CAMAClassifier against scikit-learn's MLPClassifier(64, 64).
+
+    python benchmarks/perf.py                      # 10k / 100k / 1M rows x 20 / 100 features
+    python benchmarks/perf.py --quick              # 10k and 100k rows x 20 features
+    python benchmarks/perf.py --device cuda        # the same on a GPU
+    python benchmarks/perf.py --threads 2          # pin torch and BLAS to 2 threads
+
+Each (rows, features) case runs in a fresh process, so its peak resident memory is its
+own. In that process, on SEM data with 1/5 parents, 1/5 co-parents and 3/5 children:
+
+* fit: CAMA and ``MLPClassifier(64, 64)`` (with a StandardScaler, as in a pipeline) for
+  the same number of epochs over the same rows — no validation split, no early stopping —
+  reported as rows x epochs per second and as the ratio CAMA / MLP;
+* predict: rows per second of ``predict_proba`` at the default sample count (16) and at
+  64 samples, and of the MLP;
+* adapt: seconds for ``adapt`` on 1,000 shifted rows (default 300 steps);
+* memory: the process's peak resident set after generating the data, after CAMA's fit
+  and predict (before the MLP runs), and for the whole case; the GPU's peak allocation
+  on CUDA.
+
+Accuracies are on the training rows after the fixed epochs: a check that the speed was
+not bought with a worse fit, not a measure of generalisation.
+
+Tables go to stdout and, unless ``--no-write``, to benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+EPOCHS = {10_000: 3, 100_000: 2, 1_000_000: 1}
+
+
+def _sem(n_features: int):
+    from skcama.datasets import SyntheticSEM
+
+    n_parents = max(1, n_features // 5)
+    n_coparents = max(1, n_features // 5)
+    n_children = n_features - n_parents - n_coparents
+    return SyntheticSEM(
+        n_parents=n_parents, n_coparents=n_coparents, n_children=n_children, n_outside=0,
+        random_state=0,
+    )
+
+
+def run_case(rows: int, n_features: int, device: str, threads: int | None) -> dict:
+    """Measure one case in this process; returns the figures as a dict."""
+    import torch
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+
+    from skcama import CAMAClassifier
+
+    if threads:
+        torch.set_num_threads(threads)
+    warnings.simplefilter("ignore")
+    sem = _sem(n_features)
+    # Warm-up in this process: the first fit of a process pays one-time imports (about
+    # 4 s for the optimiser's torch._dynamo on 2 cores), which are not per-fit costs.
+    X_warm, y_warm = sem.sample(300, random_state=3)
+    CAMAClassifier(graph=sem.graph, target="y", max_epochs=1, device=device).fit(
+        X_warm, y_warm
+    ).predict_proba(X_warm)
+    MLPClassifier((64, 64), max_iter=1).fit(X_warm, y_warm)
+    start = time.perf_counter()
+    X, y = sem.sample(rows, random_state=1)
+    X = X.astype(np.float32)
+    generate_s = time.perf_counter() - start
+    epochs = EPOCHS.get(rows, 2)
+    out = {"rows": rows, "features": X.shape[1], "epochs": epochs, "device": device,
+           "threads": torch.get_num_threads(), "generate_s": generate_s,
+           "rss_before_mb": _peak_rss_mb()}
+
+    clf = CAMAClassifier(
+        graph=sem.graph, target="y", max_epochs=epochs, n_iter_no_change=epochs + 1,
+        validation_fraction=0.0, random_state=0, device=device,
+    )
+    start = time.perf_counter()
+    clf.fit(X, y)
+    _sync(device)
+    out["cama_fit_s"] = time.perf_counter() - start
+    out["cama_batch"] = clf._batch_size(rows)
+
+    clf.predict_proba(X.iloc[:2048])  # warm-up
+    start = time.perf_counter()
+    proba = clf.predict_proba(X)
+    _sync(device)
+    out["cama_predict_rows_s"] = rows / (time.perf_counter() - start)
+    out["cama_accuracy"] = float((clf.classes_[proba.argmax(1)] == np.asarray(y)).mean())
+    out["cama_peak_rss_mb"] = _peak_rss_mb()  # data + CAMA fit + predict, before the MLP
+
+    with threadpool_limits(limits=threads):
+        mlp = make_pipeline(
+            StandardScaler(),
+            MLPClassifier((64, 64), max_iter=epochs, n_iter_no_change=epochs + 1,
+                          random_state=0),
+        )
+        start = time.perf_counter()
+        mlp.fit(X, y)
+        out["mlp_fit_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        mlp_proba = mlp.predict_proba(X)
+        out["mlp_predict_rows_s"] = rows / (time.perf_counter() - start)
+        out["mlp_accuracy"] = float((mlp.classes_[mlp_proba.argmax(1)] == np.asarray(y)).mean())
+
+    n_high = min(rows, 100_000)
+    clf.set_params(n_samples=64)
+    start = time.perf_counter()
+    clf.predict_proba(X.iloc[:n_high])
+    _sync(device)
+    out["cama_predict64_rows_s"] = n_high / (time.perf_counter() - start)
+    clf.set_params(n_samples=16)
+
+    shift = {child: 2.0 for child in sem.roles["children"][::2]}
+    X_new, _ = sem.sample(1000, shift=shift, random_state=2)
+    start = time.perf_counter()
+    clf.adapt(X_new)
+    _sync(device)
+    out["cama_adapt_s"] = time.perf_counter() - start
+
+    out["peak_rss_mb"] = _peak_rss_mb()
+    out["data_mb"] = X.memory_usage(deep=True).sum() / 2**20
+    if device.startswith("cuda"):
+        out["gpu_peak_mb"] = torch.cuda.max_memory_allocated() / 2**20
+    return out
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _sync(device: str) -> None:
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.synchronize()
+
+
+def tables(results: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = pd.DataFrame(results)
+    speed = pd.DataFrame({
+        "rows": frame["rows"],
+        "features": frame["features"],
+        "epochs": frame["epochs"],
+        "CAMA fit rows*epochs/s": frame["rows"] * frame["epochs"] / frame["cama_fit_s"],
+        "MLP fit rows*epochs/s": frame["rows"] * frame["epochs"] / frame["mlp_fit_s"],
+        "fit time CAMA/MLP": frame["cama_fit_s"] / frame["mlp_fit_s"],
+        "CAMA predict rows/s (16 samples)": frame["cama_predict_rows_s"],
+        "CAMA predict rows/s (64 samples)": frame["cama_predict64_rows_s"],
+        "MLP predict rows/s": frame["mlp_predict_rows_s"],
+        "adapt 1000 rows (s)": frame["cama_adapt_s"],
+        "CAMA accuracy": frame["cama_accuracy"],
+        "MLP accuracy": frame["mlp_accuracy"],
+    })
+    memory = pd.DataFrame({
+        "rows": frame["rows"],
+        "features": frame["features"],
+        "data (MB)": frame["data_mb"],
+        "RSS after generating the data (MB)": frame["rss_before_mb"],
+        "peak RSS with CAMA fit + predict (MB)": frame["cama_peak_rss_mb"],
+        "peak RSS of the whole case (MB)": frame["peak_rss_mb"],
+    })
+    if "gpu_peak_mb" in frame:
+        memory["GPU peak (MB)"] = frame["gpu_peak_mb"]
+    return speed, memory
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k and 100k rows, 20 features")
+    parser.add_argument("--rows", type=int, nargs="*", help="row counts to run")
+    parser.add_argument("--features", type=int, nargs="*", help="feature counts to run")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default cpu)")
+    parser.add_argument("--threads", type=int, default=None, help="torch / BLAS threads")
+    parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
+    parser.add_argument("--one", nargs=2, type=int, metavar=("ROWS", "FEATURES"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_case(*args.one, args.device, args.threads)))
+        return
+    rows = args.rows or ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000])
+    features = args.features or ([20] if args.quick else [20, 100])
+    results = []
+    for n_features in features:
+        for n_rows in rows:
+            command = [sys.executable, __file__, "--one", str(n_rows), str(n_features),
+                       "--device", args.device]
+            if args.threads:
+                command += ["--threads", str(args.threads)]
+            start = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, env=os.environ)
+            if done.returncode != 0:
+                sys.stderr.write(done.stderr)
+                raise SystemExit(f"case {n_rows} x {n_features} failed")
+            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(f"# {n_rows} rows x {n_features} features: "
+                  f"{time.perf_counter() - start:.0f} s", flush=True)
+    speed, memory = tables(results)
+    from _report import machine_line, to_markdown, write_section
+
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(speed.round(2).to_string(index=False))
+        print(memory.round(1).to_string(index=False))
+    if not args.no_write:
+        device = results[0]["device"]
+        body = (
+            f"## Speed and memory ({device}, {results[0]['threads']} threads)\n\n"
+            f"`python benchmarks/perf.py {' '.join(sys.argv[1:])}`; {machine_line()}.\n\n"
+            f"{to_markdown(speed, '.3g')}\n\n{to_markdown(memory, '.0f')}\n"
+        )
+        kind = device.split(":")[0]
+        write_section(f"perf-{kind}-{'-'.join(str(f) for f in features)}", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""Missing values for synthetic tables: completely at random (MCAR) or at random (MAR)."""
+
+from __future__ import annotations
+
+import logging
+import numbers
+from collections.abc import Hashable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+__all__ = ["add_missing"]
+
+logger = logging.getLogger(__name__)
+
+MECHANISMS = ("mcar", "mar")
+
+
+def add_missing(
+    X: pd.DataFrame,
+    rate: float | Mapping[Hashable, float],
+    *,
+    columns: Sequence[Hashable] | None = None,
+    mechanism: str = "mcar",
+    depends_on: Hashable | None = None,
+    strength: float = 2.0,
+    nullable: bool = True,
+    random_state: int | np.random.Generator | None = None,
+    return_mask: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """Blank cells of chosen columns, completely at random or depending on an observed column.
+
+    MCAR: every cell of a chosen column is missing with probability ``rate``, independently of
+    everything. MAR: the probability that row ``i`` of a chosen column is missing is
+    ``sigmoid(b + strength * d_i)``, where ``d`` is the column ``depends_on`` standardised
+    (bool as 0 / 1, a categorical column by its category codes) and ``b`` is set, per column,
+    so that the mean probability over the rows of ``X`` is ``rate``. The driver column must be
+    fully observed and is never blanked. Each cell has one fixed uniform draw, so with the same
+    ``random_state`` a larger rate blanks a superset of the cells.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        The table; it is not modified.
+    rate : float or dict
+        Expected fraction of missing cells per chosen column, in [0, 1); a dict
+        ``{column: rate}`` gives each column its own rate (and, without ``columns``, chooses
+        the columns).
+    columns : sequence of column names, optional
+        The columns to blank; default every column (MCAR) or every column but ``depends_on``
+        (MAR), or the keys of ``rate``.
+    mechanism : {"mcar", "mar"}, default="mcar"
+        Missing completely at random, or at random given ``depends_on``.
+    depends_on : column name, optional
+        MAR only (and required there): the observed column the missingness depends on.
+    strength : float, default=2.0
+        MAR only: log-odds change of being missing per sd of ``depends_on``; positive makes
+        rows with a high value more often missing, 0 gives MCAR.
+    nullable : bool, default=True
+        Chosen ``bool`` and integer columns become pandas nullable ``boolean`` and ``Int64``
+        (missing as ``pd.NA``), so their type stays visible whether or not a cell was blanked;
+        with False they become ``object`` (True / False / NaN) and ``float64``. Float and
+        ``category`` columns hold NaN as they are.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seeds the uniform draws.
+    return_mask : bool, default=False
+        Also return the boolean frame of the cells that were blanked.
+
+    Returns
+    -------
+    X_missing : pandas.DataFrame
+        A copy of ``X`` with the chosen cells missing.
+    mask : pandas.DataFrame of bool
+        Only with ``return_mask=True``: True where a cell was blanked (same shape as ``X``).
+
+    Raises
+    ------
+    ValueError
+        On an unknown column or mechanism, a rate outside [0, 1), a MAR driver that is missing,
+        has missing values or is among the chosen columns.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"age": rng.normal(60, 10, 5000), "smoker": rng.random(5000) < 0.3,
+    ...                   "grade": rng.integers(0, 5, 5000)})
+    >>> X_mcar = add_missing(X, 0.3, columns=["smoker", "grade"], random_state=0)
+    >>> X_mcar.dtypes.astype(str).tolist()
+    ['float64', 'boolean', 'Int64']
+    >>> X_mcar[["smoker", "grade"]].isna().mean().round(1).tolist()
+    [0.3, 0.3]
+    >>> X_mar = add_missing(X, 0.3, columns=["grade"], mechanism="mar", depends_on="age",
+    ...                     random_state=0)
+    >>> old = X["age"] > 60
+    >>> bool(X_mar["grade"][old].isna().mean() > X_mar["grade"][~old].isna().mean())
+    True
+    """
+    if not isinstance(X, pd.DataFrame):
+        raise ValueError(f"X must be a pandas DataFrame, got {type(X).__name__}.")
+    if mechanism not in MECHANISMS:
+        raise ValueError(
+            f"mechanism must be one of {', '.join(map(repr, MECHANISMS))}, got {mechanism!r}."
+        )
+    if mechanism == "mar":
+        if depends_on is None:
+            raise ValueError(
+                "mechanism='mar' needs depends_on, the observed column the missingness depends "
+                "on, e.g. depends_on='age'."
+            )
+        _check_columns(X, [depends_on], "depends_on")
+        if X[depends_on].isna().any():
+            raise ValueError(
+                f"depends_on={depends_on!r} has missing values; MAR missingness must depend on a "
+                "fully observed column."
+            )
+    elif depends_on is not None:
+        raise ValueError(
+            f"depends_on={depends_on!r} is only used with mechanism='mar'; with 'mcar' the "
+            "missingness depends on nothing."
+        )
+    if (
+        isinstance(strength, bool)
+        or not isinstance(strength, numbers.Real)
+        or not np.isfinite(strength)
+    ):
+        raise ValueError(f"strength must be a finite number, got {strength!r}.")
+
+    if columns is None:
+        if isinstance(rate, Mapping):
+            columns = list(rate)
+        else:
+            columns = [c for c in X.columns if c != depends_on]
+    elif isinstance(columns, str) or not isinstance(columns, Sequence):
+        raise ValueError(f"columns must be a list of column names, got {columns!r}.")
+    columns = list(columns)
+    _check_columns(X, columns, "columns")
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"columns lists a column twice: {columns}.")
+    if depends_on is not None and depends_on in columns:
+        raise ValueError(
+            f"depends_on={depends_on!r} is among the columns to blank; MAR missingness depends "
+            "on an observed column, so leave it out of columns."
+        )
+    rates = _rates(rate, columns)
+
+    rng = np.random.default_rng(random_state)
+    uniform = rng.random((len(X), len(columns)))
+    if mechanism == "mar":
+        driver = _standardised(X[depends_on])
+    out = X.copy()
+    mask = pd.DataFrame(False, index=X.index, columns=X.columns)
+    for j, column in enumerate(columns):
+        if mechanism == "mar":
+            probability = _calibrated_probability(driver, rates[column], float(strength))
+        else:
+            probability = np.full(len(X), rates[column])
+        blank = uniform[:, j] < probability
+        out[column] = _missing_capable(X[column], nullable).mask(blank)
+        mask[column] = blank
+    logger.debug("blanked %s cells (%s)", int(mask.to_numpy().sum()), mechanism)
+    return (out, mask) if return_mask else out
+
+
+def _check_columns(X: pd.DataFrame, columns: list, argument: str) -> None:
+    unknown = [c for c in columns if c not in X.columns]
+    if unknown:
+        raise ValueError(
+            f"{argument} names {unknown}, which {'is' if len(unknown) == 1 else 'are'} not a "
+            f"column of X; columns: {list(X.columns)}."
+        )
+
+
+def _rates(rate: float | Mapping, columns: list) -> dict:
+    if isinstance(rate, Mapping):
+        missing = [c for c in columns if c not in rate]
+        if missing:
+            raise ValueError(f"rate has no entry for the columns {missing}.")
+        rates = {c: rate[c] for c in columns}
+    else:
+        rates = dict.fromkeys(columns, rate)
+    for column, value in rates.items():
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if not (ok and 0.0 <= value < 1.0):
+            raise ValueError(
+                f"rate for column {column!r} must be a number in [0, 1), got {value!r}."
+            )
+    return {c: float(v) for c, v in rates.items()}
+
+
+def _standardised(column: pd.Series) -> np.ndarray:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        values = column.cat.codes.to_numpy(dtype=float)
+    else:
+        values = column.to_numpy(dtype=float)
+    sd = values.std()
+    return (values - values.mean()) / (sd if sd > 0 else 1.0)
+
+
+def _calibrated_probability(driver: np.ndarray, rate: float, strength: float) -> np.ndarray:
+    """``sigmoid(b + strength * driver)`` with ``b`` found by bisection so the mean is ``rate``."""
+    if rate == 0.0:
+        return np.zeros(len(driver))
+    low, high = -50.0, 50.0
+    for _ in range(100):
+        middle = 0.5 * (low + high)
+        if expit(middle + strength * driver).mean() < rate:
+            low = middle
+        else:
+            high = middle
+    return expit(0.5 * (low + high) + strength * driver)
+
+
+def _missing_capable(column: pd.Series, nullable: bool) -> pd.Series:
+    """The column in a dtype that holds missing values and keeps its kind visible."""
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
+        return column.astype("boolean") if nullable else column.astype(object)
+    if pd.api.types.is_integer_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
+        return column.astype("Int64") if nullable else column.astype(np.float64)
+    return column

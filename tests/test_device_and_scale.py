@@ -1,0 +1,88 @@
+"""Devices (CPU / CUDA), small pickles, and model search on a local Dask cluster."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV
+
+from conftest import FAST, simple_sem
+from skcama import CAMAClassifier
+
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU here")
+
+
+def test_cpu_device_fits_and_predicts():
+    X, y, graph = simple_sem(0, n=300)
+    clf = CAMAClassifier(graph=graph, device="cpu", **FAST).fit(X, y)
+    assert next(clf.model_.parameters()).device.type == "cpu"
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
+def test_asking_for_cuda_without_a_gpu_is_a_clear_error():
+    X, y, graph = simple_sem(0, n=100)
+    with pytest.raises(ValueError, match="device='cuda' but PyTorch sees no CUDA GPU"):
+        CAMAClassifier(graph=graph, device="cuda", **FAST).fit(X, y)
+
+
+def test_a_bad_device_name_is_a_clear_error():
+    X, y, graph = simple_sem(0, n=100)
+    with pytest.raises(ValueError, match="device='gpu0' is not a device name"):
+        CAMAClassifier(graph=graph, device="gpu0", **FAST).fit(X, y)
+
+
+def test_the_estimator_pickles_small_without_training_rows():
+    """The fitted estimator carries summaries and weights, never the data."""
+    small = simple_sem(0, n=300)
+    large = simple_sem(0, n=6000)
+    sizes = []
+    for X, y, graph in (small, large):
+        clf = CAMAClassifier(graph=graph, max_epochs=3, n_iter_no_change=5, random_state=0)
+        sizes.append(len(pickle.dumps(clf.fit(X, y))))
+    assert sizes[1] < 1.05 * sizes[0]
+    assert sizes[1] < 200_000
+
+
+@needs_cuda
+def test_a_model_fitted_on_the_gpu_pickles_and_predicts_on_the_cpu():
+    X, y, graph = simple_sem(0, n=400)
+    clf = CAMAClassifier(graph=graph, device="cuda", **FAST).fit(X, y)
+    on_gpu = clf.predict_proba(X)
+    restored = pickle.loads(pickle.dumps(clf))
+    assert next(restored.model_.parameters()).device.type == "cpu"
+    restored.set_params(device="cpu")
+    np.testing.assert_allclose(restored.predict_proba(X), on_gpu, atol=1e-4)
+
+
+def test_grid_search_runs_on_a_local_dask_cluster():
+    """GridSearchCV over CAMA hyperparameters through joblib's Dask backend, 2 workers."""
+    distributed = pytest.importorskip("distributed")
+    import joblib
+
+    X, y, graph = simple_sem(0, n=300)
+    search = GridSearchCV(
+        CAMAClassifier(graph=graph, max_epochs=5, random_state=0),
+        {"latent_dim": [2, 4], "hidden_size": [16, 32]},
+        cv=2,
+        n_jobs=-1,
+    )
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster, distributed.Client(cluster) as client:
+        assert len(client.scheduler_info()["workers"]) == 2
+        with joblib.parallel_backend("dask"):
+            search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    serial = GridSearchCV(
+        CAMAClassifier(graph=graph, max_epochs=5, random_state=0),
+        {"latent_dim": [2, 4], "hidden_size": [16, 32]},
+        cv=2,
+    ).fit(X, y)
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"]
+    )
