@@ -498,6 +498,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     ) -> CAMAConfig:
         inputs = (*roles.coparents, *roles.children)
         order = [*roles.parents, *roles.coparents, *roles.children]
+        flags = codec.missing_of(order)
         all_gaussian = codec.all_gaussian
         mask = tuple(
             tuple(float(node in roles.child_parents[child]) for child in roles.children)
@@ -516,6 +517,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             activation=self.activation,
             kinds=None if all_gaussian else codec.kinds_of(order),
             levels=None if all_gaussian else codec.levels_of(order),
+            indicators=flags if any(flags) else None,
         )
 
     # ---------------------------------------------------------------------- prediction

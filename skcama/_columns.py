@@ -156,6 +156,7 @@ class ColumnCodec:
                 stacklevel=5,
             )
         self.kinds = tuple(kinds)
+        self.has_missing = tuple(bool(frame.iloc[:, j].isna().any()) for j in range(len(names)))
         self.categories = categories
         self.mean = mean
         self.scale = scale
@@ -172,6 +173,12 @@ class ColumnCodec:
     def kinds_of(self, nodes: list) -> tuple[str, ...]:
         position = {n: i for i, n in enumerate(self.names)}
         return tuple(self.kinds[position[n]] for n in nodes)
+
+    def missing_of(self, nodes: list) -> tuple[bool, ...]:
+        """Whether each of ``nodes`` had missing values in the training data."""
+        position = {n: i for i, n in enumerate(self.names)}
+        flags = getattr(self, "has_missing", (False,) * len(self.names))
+        return tuple(flags[position[n]] for n in nodes)
 
     def levels_of(self, nodes: list) -> tuple[int, ...]:
         position = {n: i for i, n in enumerate(self.names)}

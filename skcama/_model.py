@@ -59,23 +59,26 @@ class CAMAConfig:
     activation: str = "silu"
     kinds: tuple[str, ...] | None = None
     levels: tuple[int, ...] | None = None
+    indicators: tuple[bool, ...] | None = None
 
-    def column_kinds(self) -> tuple[tuple[str, ...], tuple[int, ...]]:
-        """Kind and number of values of every column, parents then co-parents then
-        children (all Gaussian when the config gives none)."""
+    def column_kinds(self) -> tuple[tuple[str, ...], tuple[int, ...], tuple[bool, ...]]:
+        """Kind, number of values and missing-indicator flag of every column, parents then
+        co-parents then children (Gaussian without indicators when the config gives
+        none)."""
         n = self.n_parents + self.n_coparents + self.n_children
         kinds = self.kinds if self.kinds is not None else ("gaussian",) * n
         levels = self.levels if self.levels is not None else (1,) * n
-        return tuple(kinds), tuple(levels)
+        flags = self.indicators if self.indicators is not None else (False,) * n
+        return tuple(kinds), tuple(levels), tuple(flags)
 
-    def block(self, name: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
-        """Kinds and levels of the ``"parents"``, ``"coparents"`` or ``"children"``."""
-        kinds, levels = self.column_kinds()
+    def block(self, name: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[bool, ...]]:
+        """Kinds, levels and indicator flags of the ``"parents"``, ``"coparents"`` or
+        ``"children"``."""
         start = {"parents": 0, "coparents": self.n_parents,
                  "children": self.n_parents + self.n_coparents}[name]
         size = {"parents": self.n_parents, "coparents": self.n_coparents,
                 "children": self.n_children}[name]
-        return kinds[start : start + size], levels[start : start + size]
+        return tuple(part[start : start + size] for part in self.column_kinds())
 
 
 def _mlp(sizes: list[int], activation: str, final_activation: bool = False) -> nn.Sequential:
@@ -106,12 +109,19 @@ class InputCoder(nn.Module):
     """Column codes (B, n) -> network features (B, n_features), without parameters.
 
     Gaussian columns give their value, Bernoulli columns +-1, categorical columns a
-    one-hot vector; every column also gives a missing indicator. A missing value gives
-    zeros and indicator 1, so "missing" never looks like "average". ``feature_column``
-    maps each feature back to its column (for the graph's masks).
+    one-hot vector; a missing value gives zeros. Columns flagged in ``indicators`` (those
+    with missing values in the training data) also give a missing indicator, so there
+    "missing" never looks like "average"; elsewhere a missing input counts as the
+    training mean. ``feature_column`` maps each feature back to its column (for the
+    graph's masks).
     """
 
-    def __init__(self, kinds: tuple[str, ...], levels: tuple[int, ...]):
+    def __init__(
+        self,
+        kinds: tuple[str, ...],
+        levels: tuple[int, ...],
+        indicators: tuple[bool, ...] | None = None,
+    ):
         super().__init__()
         self.n_columns = len(kinds)
         g = [i for i, k in enumerate(kinds) if k == "gaussian"]
@@ -126,7 +136,9 @@ class InputCoder(nn.Module):
         self.register_buffer("cat_levels", torch.arange(lmax, dtype=torch.float32))
         self.register_buffer("cat_valid", valid)
         self.only_gaussian = not b and not cat
-        column = [*g, *b, *[i for i in cat for lv in range(levels[i])], *range(len(kinds))]
+        flagged = [i for i, on in enumerate(indicators or ()) if on]
+        self.register_buffer("flag_idx", torch.tensor(flagged, dtype=torch.long))
+        column = [*g, *b, *[i for i in cat for lv in range(levels[i])], *flagged]
         self.feature_column = tuple(column)
         self.n_features = len(column)
 
@@ -143,8 +155,9 @@ class InputCoder(nn.Module):
                 index = torch.where(missing[:, self.cat_idx], -1.0, filled[:, self.cat_idx])
                 one_hot = (index[:, :, None] == self.cat_levels).to(codes.dtype)
                 parts.append(one_hot[:, self.cat_valid])
-        parts.append(missing.to(codes.dtype))
-        return torch.cat(parts, dim=1)
+        if len(self.flag_idx):
+            parts.append(missing[:, self.flag_idx].to(codes.dtype))
+        return parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)
 
 
 class ChildHeads(nn.Module):
@@ -244,6 +257,20 @@ class ChildHeads(nn.Module):
         return (uniform > cdf).sum(-1).clamp(max=n - 1).to(out.dtype)
 
 
+def _block_init(out_child: torch.Tensor, d: int, h: int) -> torch.Tensor:
+    """Initial (D*H, O) output weights: each output reads only its child's hidden units,
+    with N(0, 1/h) weights; the first output of every child draws them in one (D, H)
+    block, so a model of single-output children starts exactly as a per-child layer."""
+    first = torch.randn(d, h) / math.sqrt(h)
+    weight = torch.zeros(d * h, len(out_child))
+    seen: set[int] = set()
+    for o, child in enumerate(out_child.tolist()):
+        rows = slice(child * h, (child + 1) * h)
+        weight[rows, o] = first[child] if child not in seen else torch.randn(h) / math.sqrt(h)
+        seen.add(child)
+    return weight
+
+
 class ClassPrior(nn.Module):
     """p(y | a): a small network of the parents' features, or learned class
     log-frequencies when there are no parents."""
@@ -313,7 +340,7 @@ class ChildDecoder(nn.Module):
         self.merge_bias = nn.Parameter(torch.zeros(d * h))
         self.merge_act = ACTIVATIONS[cfg.activation]()
         self.activation = cfg.activation
-        self.out_weight = nn.Parameter(torch.randn(d * h, n_out) / math.sqrt(h) * block)
+        self.out_weight = nn.Parameter(_block_init(out_child, d, h))
         self.out_bias = nn.Parameter(torch.zeros(n_out))
         self.logvar = nn.Parameter(torch.zeros(d))
 
@@ -448,7 +475,7 @@ class CAMANet(nn.Module):
         self.prior = ClassPrior(cfg, self.code_a.n_features)
         self.has_children = cfg.n_children > 0
         if self.has_children:
-            self.heads = ChildHeads(*cfg.block("children"))
+            self.heads = ChildHeads(*cfg.block("children")[:2])
             n_c = cfg.n_coparents
             input_column = (
                 *self.code_c.feature_column,

@@ -16,6 +16,9 @@ Three ways to get gradients, said in the returned frame's ``attrs["mode"]``:
   differentiable log-probabilities) with ``classes_`` and ``scale_``.
 - **transfer** for anything else (gradient boosting): adversarial rows are crafted on a
   differentiable ``surrogate`` fitted to the same task and then given to the model.
+
+:func:`strongest_attack` runs every applicable variant (:func:`attack_variants`) and
+keeps the one that hurts most: the honest measure for a model that may mask gradients.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from .manipulations import clean_std, resolve_columns
 
 logger = logging.getLogger("skcama")
 
-__all__ = ["differentiable_log_proba", "fgsm", "pgd"]
+__all__ = ["attack_variants", "differentiable_log_proba", "fgsm", "pgd", "strongest_attack"]
 
 _CHUNK = 512  # rows per attack pass, bounding CAMA's (rows x classes x samples) memory
 
@@ -217,7 +220,8 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles):
     budget[[function.columns.index(c) for c in cols]] = torch.as_tensor(
         epsilon * std, dtype=torch.float32
     )
-    values = torch.as_tensor(X[function.columns].to_numpy(dtype=np.float64), dtype=torch.float32)
+    # a writable float32 copy: frames may hand out read-only views, which torch warns about
+    values = torch.from_numpy(np.array(X[function.columns], dtype=np.float32))
     return function, cols, target, budget, values, mode, epsilon
 
 
@@ -425,5 +429,228 @@ def pgd(
     )
 
 
-ATTACKS: dict[str, Callable[..., pd.DataFrame]] = {"fgsm": fgsm, "pgd": pgd}
+def _differentiable(estimator: Any) -> bool:
+    return _is_cama(estimator) or hasattr(estimator, "_torch_log_proba")
+
+
+def attack_variants(
+    estimator: Any,
+    X: pd.DataFrame,
+    y: Any,
+    epsilon: float,
+    *,
+    attack: str = "pgd",
+    eot: int = 4,
+    surrogate: Any = None,
+    random_state: Any = None,
+    **options: Any,
+) -> dict[str, pd.DataFrame]:
+    """Every applicable way of attacking ``estimator``, by label.
+
+    - ``"white-box"`` for a torch baseline; for a CAMAClassifier ``"white-box (fixed
+      noise)"`` (the exact predictor) and, with ``eot`` > 0, ``"white-box (EOT, n draws)"``;
+    - ``"transfer from <surrogate>"`` when a ``surrogate`` other than the estimator itself
+      is given (the only way for a model without gradients).
+
+    Parameters
+    ----------
+    estimator : fitted classifier
+        The model under attack.
+    X, y, epsilon
+        As in :func:`fgsm`.
+    attack : {"fgsm", "pgd"}, default="pgd"
+        The attack each variant runs.
+    eot : int, default=4
+        Noise draws per gradient of the EOT variant (CAMA only); 0 leaves it out.
+    surrogate : fitted differentiable classifier, default=None
+        Crafts the rows of the transfer variant.
+    random_state : int or None, default=None
+        Seeds every variant (random start, EOT noise).
+    **options
+        Passed to the attack (``columns``, ``reference``, ``roles``, ``steps``, ...).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The attacked rows of each variant, in the order above.
+
+    Raises
+    ------
+    TypeError
+        When no variant applies (a model without gradients and no surrogate).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from skcama.baselines import TorchMLPClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 200)
+    >>> X = pd.DataFrame(rng.normal(size=(200, 2)) + y[:, None], columns=["a", "x"])
+    >>> mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    >>> other = TorchMLPClassifier(max_epochs=5, random_state=1).fit(X, y)
+    >>> list(attack_variants(mlp, X, y, 0.3, surrogate=other, columns=["x"]))
+    ['white-box', 'transfer from TorchMLPClassifier']
+    """
+    if attack not in ("fgsm", "pgd"):
+        raise ValueError(f"attack must be 'fgsm' or 'pgd'; got {attack!r}.")
+    if isinstance(eot, bool) or not isinstance(eot, (int, np.integer)) or eot < 0:
+        raise ValueError(f"eot is a number of noise draws per step (0 = none); got {eot!r}.")
+    check_is_fitted(estimator)
+    function = ATTACKS[attack]
+    out: dict[str, pd.DataFrame] = {}
+    if _is_cama(estimator):
+        out["white-box (fixed noise)"] = function(
+            estimator, X, y, epsilon, eot=0, random_state=random_state, **options
+        )
+        if eot:
+            out[f"white-box (EOT, {int(eot)} draws)"] = function(
+                estimator, X, y, epsilon, eot=int(eot), random_state=random_state, **options
+            )
+    elif _differentiable(estimator):
+        out["white-box"] = function(estimator, X, y, epsilon, random_state=random_state,
+                                    **options)
+    if surrogate is not None and surrogate is not estimator:
+        frame = function(estimator, X, y, epsilon, surrogate=surrogate,
+                         random_state=random_state, **options)
+        out[frame.attrs["mode"]] = frame
+    if not out:
+        raise TypeError(
+            f"{type(estimator).__name__} is not differentiable in its inputs; pass "
+            "surrogate=<a fitted TorchMLPClassifier or CAMAClassifier trained on the same "
+            "task> to attack it by transfer."
+        )
+    return out
+
+
+def strongest_attack(
+    estimator: Any,
+    X: pd.DataFrame,
+    y: Any,
+    epsilon: float,
+    *,
+    attack: str = "pgd",
+    eot: int = 4,
+    surrogate: Any = None,
+    per_row: bool = False,
+    random_state: Any = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """The strongest of every applicable attack on ``estimator``: what robustness means.
+
+    Generative classifiers such as CAMA are known to mask gradients (a Monte Carlo
+    predictor, saturated likelihoods), so no single attack can be trusted to find their
+    weak spots. This runs every variant of :func:`attack_variants` (white-box with fixed
+    noise, white-box with gradients averaged over fresh noise draws, transfer from a
+    differentiable surrogate) and keeps the one that leaves ``estimator`` least accurate;
+    ``per_row=True`` goes further and takes, row by row, a variant that fools it.
+
+    Parameters
+    ----------
+    estimator : fitted classifier
+        The model under attack.
+    X, y, epsilon
+        As in :func:`fgsm`.
+    attack : {"fgsm", "pgd"}, default="pgd"
+        The attack every variant runs.
+    eot : int, default=4
+        Noise draws per gradient of CAMA's EOT variant; 0 leaves it out.
+    surrogate : fitted differentiable classifier, default=None
+        For the transfer variant (required for models without gradients).
+    per_row : bool, default=False
+        Combine variants row by row: each row comes from the first variant that the
+        estimator misclassifies, else from the one giving the true class the lowest
+        probability. At least as strong as the best single variant.
+    random_state : int or None, default=None
+        Seeds every variant.
+    **options
+        Passed to the attack (``columns``, ``reference``, ``roles``, ``steps``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The attacked rows. ``attrs`` holds ``attack``, ``mode`` (the label of the strongest
+        variant, or ``"per-row worst of n variants"``), ``epsilon``, ``columns``,
+        ``accuracies`` (accuracy of ``estimator`` under each variant, and under the per-row
+        combination as ``"per-row worst"``), ``strongest`` (the label of the variant with
+        the lowest accuracy) and ``rows_from`` (rows taken from each variant when
+        ``per_row``).
+
+    See Also
+    --------
+    attack_variants : The variants, each on its own.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sklearn.ensemble import HistGradientBoostingClassifier
+    >>> from skcama.baselines import TorchMLPClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 200)
+    >>> X = pd.DataFrame(rng.normal(size=(200, 2)) + y[:, None], columns=["a", "x"])
+    >>> mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    >>> gb = HistGradientBoostingClassifier(max_iter=10).fit(X, y)
+    >>> X_adv = strongest_attack(gb, X, y, 0.5, surrogate=mlp, columns=["x"])
+    >>> X_adv.attrs["mode"]
+    'transfer from TorchMLPClassifier'
+    >>> bool(gb.score(X_adv, y) < gb.score(X, y))
+    True
+    """
+    variants = attack_variants(
+        estimator, X, y, epsilon, attack=attack, eot=eot, surrogate=surrogate,
+        random_state=random_state, **options,
+    )
+    y = np.asarray(y)
+    labels = list(variants)
+    predictions = {label: np.asarray(estimator.predict(frame)) for label, frame in variants.items()}
+    accuracies = {label: float(np.mean(pred == y)) for label, pred in predictions.items()}
+    strongest = min(labels, key=lambda label: accuracies[label])  # first of ties
+    # per row: fooled by any variant? else the lowest probability of the true class
+    wrong = np.stack([predictions[label] != y for label in labels], axis=1)
+    choice = np.argmax(wrong, axis=1)
+    unfooled = ~wrong.any(axis=1)
+    if unfooled.any() and len(labels) > 1 and hasattr(estimator, "predict_proba"):
+        classes = list(np.asarray(estimator.classes_))
+        true_col = np.array([classes.index(v) for v in y[unfooled]])
+        rows = np.flatnonzero(unfooled)
+        true_proba = np.stack(
+            [np.asarray(estimator.predict_proba(variants[label].iloc[rows]))[
+                np.arange(len(rows)), true_col] for label in labels],
+            axis=1,
+        )
+        choice[rows] = np.argmin(true_proba, axis=1)
+    accuracies["per-row worst"] = float(np.mean(~wrong.any(axis=1)))
+    if per_row:
+        out = variants[labels[0]].copy()
+        cols = list(out.attrs["columns"])
+        values = out[cols].to_numpy(dtype=np.float64, copy=True)
+        for i, label in enumerate(labels[1:], start=1):
+            take = choice == i
+            values[take] = variants[label][cols].to_numpy(dtype=np.float64)[take]
+        out[cols] = values
+        mode = f"per-row worst of {len(labels)} variants"
+        rows_from = {label: int(np.sum(choice == i)) for i, label in enumerate(labels)}
+    else:
+        out = variants[strongest].copy()
+        mode = strongest
+        rows_from = {}
+    out.attrs = {
+        **variants[strongest].attrs,
+        "attack": attack,
+        "mode": mode,
+        "accuracies": accuracies,
+        "strongest": strongest,
+        "rows_from": rows_from,
+    }
+    logger.info(
+        "strongest %s on %s at epsilon %.3g sd: %s (accuracies %s)", attack,
+        type(estimator).__name__, float(epsilon), strongest, accuracies,
+    )
+    return out
+
+
+ATTACKS: dict[str, Callable[..., pd.DataFrame]] = {
+    "fgsm": fgsm,
+    "pgd": pgd,
+    "strongest": strongest_attack,
+}
 """Attacks by name, each ``f(estimator, X, y, epsilon, **options)``."""

@@ -201,7 +201,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if not isinstance(values, torch.Tensor):
-            values = torch.as_tensor(self._raw_array(values), dtype=torch.float32)
+            values = torch.from_numpy(np.array(self._raw_array(values), dtype=np.float32))
         mean = torch.as_tensor(self.mean_, dtype=values.dtype)
         scale = torch.as_tensor(self.scale_, dtype=values.dtype)
         return torch.log_softmax(self.model_((values - mean) / scale), dim=-1)
@@ -229,7 +229,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self)
-        values = torch.as_tensor(self._raw_array(X), dtype=torch.float32)
+        values = torch.from_numpy(np.array(self._raw_array(X), dtype=np.float32))
         with torch.no_grad():
             proba = self._torch_log_proba(values).exp().double().numpy()
         return proba / proba.sum(axis=1, keepdims=True)
@@ -269,7 +269,7 @@ class TorchMLPClassifier(_TorchClassifier):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-    mean_, scale_ : ndarray of shape (n_features_in_,)
+    mean_, scale_ : ndarray of shape (`n_features_in_`,)
         Clean mean and sd of the training columns; inputs are standardised with them.
     model_ : torch.nn.Module
     loss_curve_ : list of float

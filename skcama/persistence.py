@@ -125,7 +125,8 @@ class _Encoder:
                                  "kinds": self.encode(list(value.kinds), where),
                                  "categories": self.encode(categories, where),
                                  "mean": self.encode(value.mean, where),
-                                 "scale": self.encode(value.scale, where)}}
+                                 "scale": self.encode(value.scale, where),
+                                 "has_missing": self.encode(list(value.has_missing), where)}}
         if isinstance(value, CAMAConfig):
             return {"$config": self.encode(asdict(value), where)}
         if isinstance(value, np.random.RandomState):
@@ -189,6 +190,7 @@ class _Decoder:
             ]
             codec.mean = self.decode(body["mean"])
             codec.scale = self.decode(body["scale"])
+            codec.has_missing = tuple(bool(v) for v in self.decode(body.get("has_missing", [])))
             return codec
         if tag == "$config":
             return CAMAConfig(**self.decode(body))

@@ -74,8 +74,8 @@ def robustness_curve(
         ``f(X, strength) -> X``; or the name of a manipulation of
         :mod:`skcama.manipulations` (``"shift"``, ``"scale"``, ``"noise"``, ``"replace"``),
         applied once for every model; or of an attack of :mod:`skcama.attacks`
-        (``"fgsm"``, ``"pgd"``), run against each model in turn. A strength of 0 (or the
-        identity: scale 1) skips an attack and scores the clean rows.
+        (``"fgsm"``, ``"pgd"``, ``"strongest"``), run against each model in turn. A
+        strength of 0 skips an attack and scores the clean rows.
     strengths : iterable of float
         Strengths (shift in sds, scale factor, noise sd, replaced share, attack budget).
     adapt : bool, default=False
@@ -93,7 +93,9 @@ def robustness_curve(
     -------
     pandas.DataFrame
         Columns ``model``, ``manipulation``, ``strength``, ``accuracy``, ``adapted``; for
-        attacks also ``mode`` (white-box or transfer).
+        attacks also ``mode`` (white-box or transfer), and for ``"strongest"``
+        (:func:`~skcama.attacks.strongest_attack`, the strongest of every applicable
+        variant) ``variants``: a dict of the accuracy under each variant.
 
     Examples
     --------
@@ -137,6 +139,8 @@ def robustness_curve(
                     X_new = ATTACKS[manipulation](estimator, X, y, strength, **opts)
                     mode = X_new.attrs.get("mode", "")
                 extra = {"mode": mode}
+                if manipulation == "strongest":
+                    extra["variants"] = dict(X_new.attrs.get("accuracies", {}))
             else:
                 if strength not in shared:
                     shared[strength] = _manipulator(manipulation, options)[1](
@@ -163,7 +167,8 @@ def robustness_curve(
 
 
 def plot_robustness(frame: pd.DataFrame, ax: Any = None, *, title: str | None = None):
-    """Accuracy against strength, one line per model (dashed when adapted).
+    """Accuracy against strength, one line per model (dashed when adapted, dotted for an
+    adapted model's accuracy on the clean rows).
 
     Parameters
     ----------
@@ -199,15 +204,20 @@ def plot_robustness(frame: pd.DataFrame, ax: Any = None, *, title: str | None = 
 
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
+    first = str(frame["manipulation"].iloc[0])
     for (model, adapted, manip), group in frame.groupby(
         ["model", "adapted", "manipulation"], sort=False
     ):
         group = group.sort_values("strength")
         label = model + (" + adapt" if adapted else "")
-        if manip != frame["manipulation"].iloc[0]:
+        linestyle = "--" if adapted else "-"
+        if manip == f"{first} (clean rows)":  # robustness_curve(clean_after_adapt=True)
+            label += ", on clean rows"
+            linestyle = ":"
+        elif manip != first:
             label += f" [{manip}]"
-        ax.plot(group["strength"], group["accuracy"], marker="o",
-                linestyle="--" if adapted else "-", label=label)
+        ax.plot(group["strength"], group["accuracy"], marker="o", linestyle=linestyle,
+                label=label)
     ax.set_xlabel("strength")
     ax.set_ylabel("accuracy")
     ax.set_ylim(0, 1.02)

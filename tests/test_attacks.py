@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import simple_sem
+import torch
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 
+from conftest import simple_sem
 from skcama import CAMAClassifier
-from skcama.attacks import fgsm, pgd
+from skcama.attacks import (
+    attack_variants,
+    differentiable_log_proba,
+    fgsm,
+    pgd,
+    strongest_attack,
+)
 from skcama.baselines import TorchMLPClassifier
 
 
@@ -36,6 +45,13 @@ def test_pgd_substantially_lowers_an_undefended_mlp(blobs):
     attacked = mlp.score(pgd(mlp, X, y, 1.0, columns=["c", "x"], random_state=0), y)
     assert clean > 0.85
     assert attacked < clean - 0.25, (clean, attacked)
+
+
+def test_fgsm_substantially_lowers_an_undefended_mlp(blobs):
+    X, y, mlp = blobs
+    clean = mlp.score(X, y)
+    attacked = mlp.score(fgsm(mlp, X, y, 1.0, columns=["c", "x"]), y)
+    assert attacked < clean - 0.2, (clean, attacked)
 
 
 def test_pgd_is_at_least_as_strong_as_random_noise_and_fgsm(blobs):
@@ -111,3 +127,77 @@ def test_attacking_the_target_of_cama_raises(sem):
     X, y, clf = sem
     with pytest.raises(ValueError, match="cannot manipulate the target"):
         pgd(clf, X.assign(y=y), y, 0.1, columns=["y"])
+
+
+def test_attacking_the_target_by_roles_raises_without_cama(blobs):
+    X, y, mlp = blobs
+    roles = {"target": "a", "parents": [], "coparents": ["c"], "children": ["x"]}
+    with pytest.raises(ValueError, match="cannot manipulate the target 'a'"):
+        pgd(mlp, X, y, 0.1, columns=["a"], roles=roles)
+
+
+def test_unfitted_cama_and_unfitted_surrogate_raise(sem, blobs):
+    X, y, _ = sem
+    graph = simple_sem(0, n=10)[2]
+    with pytest.raises(NotFittedError):
+        pgd(CAMAClassifier(graph=graph, target="y"), X, y, 0.1)
+    Xb, yb, mlp = blobs
+    gb = HistGradientBoostingClassifier(max_iter=5).fit(Xb, yb)
+    with pytest.raises(NotFittedError):
+        pgd(gb, Xb, yb, 0.1, columns=["x"], surrogate=TorchMLPClassifier())
+
+
+@pytest.mark.parametrize("epsilon", [0.0, -1.0])
+def test_strongest_attack_refuses_a_non_positive_budget(blobs, epsilon):
+    X, y, mlp = blobs
+    with pytest.raises(ValueError, match="epsilon"):
+        strongest_attack(mlp, X, y, epsilon, columns=["x"])
+
+
+def test_white_box_function_is_the_predictor_before_and_after_adaptation(sem):
+    X, y, clf = sem
+    for model in (clf, copy.deepcopy(clf).set_params(adapt_steps=5).adapt(X)):
+        f = differentiable_log_proba(model)
+        values = torch.from_numpy(np.array(X[f.columns], dtype=np.float32))
+        np.testing.assert_allclose(
+            f.log_proba(values, None).detach().numpy(), model.predict_log_proba(X), atol=1e-4
+        )
+
+
+def test_strongest_attack_on_cama_tries_every_variant_and_keeps_the_worst(sem, blobs):
+    X, y, clf = sem
+    surrogate = TorchMLPClassifier(max_epochs=20, random_state=0).fit(X, y)
+    variants = attack_variants(clf, X, y, 0.5, eot=2, surrogate=surrogate, steps=3,
+                               random_state=0)
+    assert list(variants) == [
+        "white-box (fixed noise)", "white-box (EOT, 2 draws)",
+        "transfer from TorchMLPClassifier",
+    ]
+    X_adv = strongest_attack(clf, X, y, 0.5, eot=2, surrogate=surrogate, steps=3,
+                             random_state=0)
+    accuracies = X_adv.attrs["accuracies"]
+    single = {k: v for k, v in accuracies.items() if k != "per-row worst"}
+    assert single == {k: clf.score(v, y) for k, v in variants.items()}
+    assert clf.score(X_adv, y) == min(single.values())
+    assert X_adv.attrs["mode"] == X_adv.attrs["strongest"]
+    assert accuracies["per-row worst"] <= min(single.values())
+    per_row = strongest_attack(clf, X, y, 0.5, eot=2, surrogate=surrogate, steps=3,
+                               per_row=True, random_state=0)
+    assert clf.score(per_row, y) == pytest.approx(accuracies["per-row worst"])
+    assert sum(per_row.attrs["rows_from"].values()) == len(X)
+    budget = 0.5 * clf.scaler_.scale[list(clf.roles_.blanket).index("x1")]
+    assert np.all(np.abs(per_row["x1"] - X["x1"]) <= budget + 1e-5)
+    assert per_row[["a", "o", "w"]].equals(X[["a", "o", "w"]])
+
+
+def test_strongest_attack_needs_a_surrogate_for_a_model_without_gradients(blobs):
+    X, y, mlp = blobs
+    gb = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
+    with pytest.raises(TypeError, match="surrogate="):
+        strongest_attack(gb, X, y, 0.5, columns=["x"])
+    X_adv = strongest_attack(gb, X, y, 0.5, columns=["c", "x"], surrogate=mlp, random_state=0)
+    assert list(X_adv.attrs["accuracies"]) == ["transfer from TorchMLPClassifier",
+                                              "per-row worst"]
+    assert gb.score(X_adv, y) < gb.score(X, y)
+    with pytest.raises(ValueError, match="'fgsm' or 'pgd'"):
+        strongest_attack(mlp, X, y, 0.5, columns=["x"], attack="cw")

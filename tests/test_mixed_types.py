@@ -141,15 +141,29 @@ def test_missing_children_are_marginalised_exactly():
 
 
 def test_input_coder_gives_one_hot_and_missing_indicators():
-    coder = InputCoder(("gaussian", "bernoulli", "categorical"), (1, 2, 3))
+    coder = InputCoder(("gaussian", "bernoulli", "categorical"), (1, 2, 3), (True, False, True))
     codes = torch.tensor([[0.5, 1.0, 2.0], [float("nan"), 0.0, float("nan")]])
     features = coder(codes)
-    # gaussian value, +-1 bernoulli, 3-level one-hot, then one missing flag per column
+    # gaussian value, +-1 bernoulli, 3-level one-hot, then a missing flag for the flagged
     expected = torch.tensor(
-        [[0.5, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0], [0.0, -1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0]]
+        [[0.5, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [0.0, -1.0, 0.0, 0.0, 0.0, 1.0, 1.0]]
     )
     torch.testing.assert_close(features, expected)
-    assert coder.feature_column == (0, 1, 2, 2, 2, 0, 1, 2)
+    assert coder.feature_column == (0, 1, 2, 2, 2, 0, 2)
+
+
+def test_missing_indicators_only_for_columns_with_holes_in_training(data):
+    """Complete training data gives the plain network; holes add one indicator each."""
+    X, y, graph = data
+    complete = CAMAClassifier(graph=graph, max_epochs=1).fit(X, y)
+    assert complete.model_.cfg.indicators is None
+    holed = X.assign(lab=X["lab"].mask(np.arange(len(X)) % 7 == 0))
+    clf = CAMAClassifier(graph=graph, max_epochs=1).fit(holed, y)
+    order = clf.roles_.parents + clf.roles_.coparents + clf.roles_.children
+    flagged = [n for n, on in zip(order, clf.model_.cfg.indicators, strict=True) if on]
+    assert flagged == ["lab"]
+    # a hole at prediction in a column complete in training counts as its training mean
+    assert np.isfinite(complete.predict_proba(holed)).all()
 
 
 def test_unseen_categories_raise_by_default_and_can_count_as_missing(fitted, data):

@@ -9,10 +9,11 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import simple_sem
 from sklearn.linear_model import LogisticRegression
 
+from conftest import simple_sem
 from skcama import CAMAClassifier
+from skcama.baselines import TorchMLPClassifier
 from skcama.robustness import plot_robustness, robustness_curve
 
 
@@ -71,3 +72,30 @@ def test_plot_draws_one_line_per_model_and_adaptation(fitted):
     assert len(ax.get_lines()) == 3
     with pytest.raises(ValueError, match="robustness_curve"):
         plot_robustness(curve.drop(columns="adapted"))
+
+
+def test_strongest_attack_records_every_variant_and_the_one_that_counted(fitted):
+    X, y, models = fitted
+    surrogate = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    curve = robustness_curve(models, X, y, "strongest", [0.0, 0.5], surrogate=surrogate,
+                             columns=["c", "x1", "x2", "x3"], eot=2, steps=2, random_state=0)
+    cama = curve[(curve.model == "CAMA") & (curve.strength > 0)].iloc[0]
+    assert set(cama["variants"]) == {
+        "white-box (fixed noise)", "white-box (EOT, 2 draws)",
+        "transfer from TorchMLPClassifier", "per-row worst",
+    }
+    single = {k: v for k, v in cama["variants"].items() if k != "per-row worst"}
+    assert cama["accuracy"] == min(single.values())
+    assert cama["mode"] == min(single, key=single.get)
+    logreg = curve[(curve.model == "logreg") & (curve.strength > 0)].iloc[0]
+    assert logreg["mode"] == "transfer from TorchMLPClassifier"
+    assert curve[curve.strength == 0]["mode"].eq("none").all()
+
+
+def test_plot_marks_clean_rows_after_adaptation_as_dotted(fitted):
+    X, y, models = fitted
+    curve = robustness_curve({"CAMA": models["CAMA"]}, X, y, "shift", [0.0, 1.0],
+                             adapt=True, clean_after_adapt=True, reference=models["CAMA"])
+    ax = plot_robustness(curve)
+    styles = {line.get_label(): line.get_linestyle() for line in ax.get_lines()}
+    assert styles == {"CAMA": "-", "CAMA + adapt": "--", "CAMA + adapt, on clean rows": ":"}
