@@ -167,7 +167,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     a generative classifier can do exactly. Wherever a missing column is an input — a
     parent or co-parent for ``p(y | a)``, the parent of another child, an input of the
     inference networks — it enters as zero with a missing-indicator set, so the networks
-    learn what its absence means. Bernoulli and categorical children are modelled with
+    learn what its absence means; indicators exist for the columns with missing values
+    in the training data, and a hole in a column that was complete in :meth:`fit`
+    counts as its training mean. Bernoulli and categorical children are modelled with
     their own likelihoods, so a binary finding or a graded scale needs no preprocessing.
 
     Attributes
