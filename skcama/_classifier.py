@@ -27,7 +27,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
-from ._columns import ColumnCodec, normalise_kind
+from ._columns import ColumnCodec
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet
 from ._training import (
     AdaptSettings,
@@ -390,8 +390,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"({classes[0]!r}); a classifier cannot be fitted on a single class."
             )
         flags = _manipulated_mask(manipulated, len(y))
-        for name in self.column_types or {}:
-            normalise_kind(self.column_types[name], name)
         device = _resolve_device(self.device)
         codec = ColumnCodec(frame, list(roles.blanket), self.column_types)
         rng = check_random_state(self.random_state)
@@ -902,7 +900,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         else:
             values = torch.zeros(n, 0, device=device)
         levels = torch.as_tensor(
-            summary.get("levels", [1] * len(nodes)), dtype=torch.float32, device=device
+            summary["levels"], dtype=torch.float32, device=device
         )
         discrete = levels > 1
         if discrete.any():  # a Gaussian draw rounded to the nearest valid code
@@ -1187,8 +1185,7 @@ def _replay_summary(codes: np.ndarray, roles: MarkovBlanketRoles, codec: ColumnC
     values = np.where(np.isnan(values), mean, values)
     cov = np.atleast_2d(np.cov(values, rowvar=False)) if len(values) > 1 else np.eye(len(nodes))
     cov = cov + 1e-6 * np.eye(len(nodes))
-    levels = [lv if kind != "gaussian" else 1
-              for lv, kind in zip(codec.levels_of(nodes), codec.kinds_of(nodes), strict=True)]
+    levels = list(codec.levels_of(nodes))  # 1 for a Gaussian column: not rounded
     return {"nodes": nodes, "mean": mean, "cholesky": np.linalg.cholesky(cov),
             "levels": levels}
 

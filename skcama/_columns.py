@@ -98,19 +98,17 @@ class ColumnCodec:
         names: list,
         overrides: Mapping | None = None,
     ) -> None:
-        overrides = dict(overrides or {})
+        overrides = {k: normalise_kind(v, k) for k, v in (overrides or {}).items()}
         self.names = list(names)
-        kinds, categories = [], []
+        kinds, categories, has_missing = [], [], []
         mean = np.zeros(len(names))
         scale = np.ones(len(names))
         constant = []
         for j, name in enumerate(names):
             column = frame.iloc[:, j]
-            if name in overrides:
-                kind = normalise_kind(overrides[name], name)
-            else:
-                kind = infer_kind(column)
+            kind = overrides[name] if name in overrides else infer_kind(column)
             observed = column.dropna()
+            has_missing.append(len(observed) < len(column))
             if len(column) and len(observed) == 0:
                 raise ValueError(
                     f"column {name!r} holds only missing values; the model cannot learn "
@@ -156,7 +154,7 @@ class ColumnCodec:
                 stacklevel=5,
             )
         self.kinds = tuple(kinds)
-        self.has_missing = tuple(bool(frame.iloc[:, j].isna().any()) for j in range(len(names)))
+        self.has_missing = tuple(has_missing)
         self.categories = categories
         self.mean = mean
         self.scale = scale
@@ -170,20 +168,21 @@ class ColumnCodec:
             for kind, cats in zip(self.kinds, self.categories, strict=True)
         )
 
-    def kinds_of(self, nodes: list) -> tuple[str, ...]:
+    def _of(self, values: tuple, nodes: list) -> tuple:
         position = {n: i for i, n in enumerate(self.names)}
-        return tuple(self.kinds[position[n]] for n in nodes)
+        return tuple(values[position[n]] for n in nodes)
+
+    def kinds_of(self, nodes: list) -> tuple[str, ...]:
+        """The kind of each of ``nodes``."""
+        return self._of(self.kinds, nodes)
 
     def missing_of(self, nodes: list) -> tuple[bool, ...]:
         """Whether each of ``nodes`` had missing values in the training data."""
-        position = {n: i for i, n in enumerate(self.names)}
-        flags = getattr(self, "has_missing", (False,) * len(self.names))
-        return tuple(flags[position[n]] for n in nodes)
+        return self._of(self.has_missing, nodes)
 
     def levels_of(self, nodes: list) -> tuple[int, ...]:
-        position = {n: i for i, n in enumerate(self.names)}
-        levels = self.levels
-        return tuple(levels[position[n]] for n in nodes)
+        """The number of values of each of ``nodes`` (1 for a Gaussian column)."""
+        return self._of(self.levels, nodes)
 
     @property
     def all_gaussian(self) -> bool:

@@ -190,7 +190,7 @@ class _Decoder:
             ]
             codec.mean = self.decode(body["mean"])
             codec.scale = self.decode(body["scale"])
-            codec.has_missing = tuple(bool(v) for v in self.decode(body.get("has_missing", [])))
+            codec.has_missing = tuple(bool(v) for v in self.decode(body["has_missing"]))
             return codec
         if tag == "$config":
             return CAMAConfig(**self.decode(body))
