@@ -105,6 +105,17 @@ def kl_to_standard_normal(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Ten
     return 0.5 * (mean.square() + logvar.exp() - 1.0 - logvar).sum(-1)
 
 
+def _split_by_kind(
+    kinds: tuple[str, ...], levels: tuple[int, ...]
+) -> tuple[list[int], list[int], list[int], int]:
+    """Positions of the Gaussian, Bernoulli and categorical columns, and the largest
+    number of values of a categorical one (1 when there is none)."""
+    g = [i for i, k in enumerate(kinds) if k == "gaussian"]
+    b = [i for i, k in enumerate(kinds) if k == "bernoulli"]
+    cat = [i for i, k in enumerate(kinds) if k == "categorical"]
+    return g, b, cat, max([levels[i] for i in cat], default=1)
+
+
 class InputCoder(nn.Module):
     """Column codes (B, n) -> network features (B, n_features), without parameters.
 
@@ -124,10 +135,7 @@ class InputCoder(nn.Module):
     ):
         super().__init__()
         self.n_columns = len(kinds)
-        g = [i for i, k in enumerate(kinds) if k == "gaussian"]
-        b = [i for i, k in enumerate(kinds) if k == "bernoulli"]
-        cat = [i for i, k in enumerate(kinds) if k == "categorical"]
-        lmax = max([levels[i] for i in cat], default=1)
+        g, b, cat, lmax = _split_by_kind(kinds, levels)
         valid = torch.tensor([[lv < levels[i] for lv in range(lmax)] for i in cat],
                              dtype=torch.bool).reshape(len(cat), lmax)
         self.register_buffer("gauss_idx", torch.tensor(g, dtype=torch.long))
@@ -176,10 +184,7 @@ class ChildHeads(nn.Module):
         offsets = [sum(n_out[:j]) for j in range(len(kinds))]
         self.n_outputs = sum(n_out)
         self.output_child = tuple(j for j, n in enumerate(n_out) for _ in range(n))
-        g = [j for j, k in enumerate(kinds) if k == "gaussian"]
-        b = [j for j, k in enumerate(kinds) if k == "bernoulli"]
-        cat = [j for j, k in enumerate(kinds) if k == "categorical"]
-        lmax = max([levels[j] for j in cat], default=1)
+        g, b, cat, lmax = _split_by_kind(kinds, levels)
         gather = [[offsets[j] + min(lv, levels[j] - 1) for lv in range(lmax)] for j in cat]
         invalid = [[lv >= levels[j] for lv in range(lmax)] for j in cat]
         self.register_buffer("gauss_idx", torch.tensor(g, dtype=torch.long))
