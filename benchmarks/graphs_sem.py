@@ -3,6 +3,7 @@
     python benchmarks/graphs_sem.py                 # full run, writes benchmarks/RESULTS.md
     python benchmarks/graphs_sem.py --quick         # smaller, for a smoke test
     python benchmarks/graphs_sem.py --part acceptance   # only the 20-node, 5,000-row figures
+    python benchmarks/graphs_sem.py --jobs 16 --threads 1   # cases in parallel processes
 
 Part 1 (recovery): for SEMs of 10, 20 and 40 nodes (4-class target, latent causes of the
 children) at 2,000 and 10,000 rows, every discovery setting is run and compared with the
@@ -17,6 +18,7 @@ the SEM seeds.
 from __future__ import annotations
 
 import argparse
+import signal
 import time
 
 import networkx as nx
@@ -70,35 +72,69 @@ def recovery_row(true_graph: nx.DiGraph, found_graph: nx.DiGraph) -> dict:
     return row
 
 
+def _limit_threads(threads: int | None) -> None:
+    """Pin torch and the BLAS of this (worker) process to ``threads`` threads."""
+    if threads:
+        import torch
+        from threadpoolctl import threadpool_limits
+
+        torch.set_num_threads(threads)
+        threadpool_limits(limits=threads)
+
+
+class _CaseTimeout(Exception):
+    pass
+
+
+def _raise_timeout(signum, frame):
+    raise _CaseTimeout
+
+
+def recovery_case(
+    nodes: int, n_rows: int, seed: int, name: str, threads: int | None, limit_s: int | None
+) -> dict:
+    """Discover one SEM's graph with one setting; compare it with the true graph.
+
+    A case still running after ``limit_s`` seconds is stopped and counted as unfinished
+    (its scores are left out of the means)."""
+    _limit_threads(threads)
+    sem = SyntheticSEM(**SIZES[nodes], n_classes=4, random_state=seed)
+    X, y = sem.sample(n_rows, random_state=1000 + seed)
+    row = dict(nodes=nodes, rows=n_rows, seed=seed, setting=name)
+    if limit_s:
+        signal.signal(signal.SIGALRM, _raise_timeout)
+        signal.alarm(limit_s)
+    start = time.perf_counter()
+    try:
+        graph = discover_graph(X, y, target="y", **SETTINGS[name])
+    except _CaseTimeout:
+        print(f"  {nodes} nodes {n_rows} rows seed {seed} {name}: stopped after {limit_s} s",
+              flush=True)
+        return dict(row, seconds=np.nan, finished=0)
+    finally:
+        signal.alarm(0)
+    seconds = time.perf_counter() - start
+    row.update(seconds=seconds, finished=1, **recovery_row(sem.graph, graph))
+    print(f"  {nodes} nodes {n_rows} rows seed {seed} {name}: "
+          f"{row['blanket_P']:.2f}/{row['blanket_R']:.2f} {seconds:.1f}s", flush=True)
+    return row
+
+
 def run_recovery(args) -> pd.DataFrame:
-    rows = []
-    for nodes in args.nodes:
-        for n_rows in args.rows:
-            for seed in args.seeds:
-                sem = SyntheticSEM(**SIZES[nodes], n_classes=4, random_state=seed)
-                X, y = sem.sample(n_rows, random_state=1000 + seed)
-                for name, kwargs in SETTINGS.items():
-                    if name not in args.settings:
-                        continue
-                    start = time.perf_counter()
-                    graph = discover_graph(X, y, target="y", **kwargs)
-                    seconds = time.perf_counter() - start
-                    rows.append(
-                        dict(
-                            nodes=nodes,
-                            rows=n_rows,
-                            seed=seed,
-                            setting=name,
-                            seconds=seconds,
-                            **recovery_row(sem.graph, graph),
-                        )
-                    )
-                    print(
-                        f"  {nodes} nodes {n_rows} rows seed {seed} {name}: "
-                        f"{rows[-1]['blanket_P']:.2f}/{rows[-1]['blanket_R']:.2f} "
-                        f"{seconds:.1f}s",
-                        flush=True,
-                    )
+    """Every (nodes, rows, seed, setting) case, in ``args.jobs`` processes."""
+    from joblib import Parallel, delayed
+
+    cases = [
+        (nodes, n_rows, seed, name)
+        for nodes in args.nodes
+        for n_rows in args.rows
+        for seed in args.seeds
+        for name in SETTINGS
+        if name in args.settings
+    ]
+    # Slow cases (many nodes) first, so the processes finish together.
+    cases.sort(key=lambda case: -case[0])
+    rows = Parallel(n_jobs=args.jobs)(delayed(recovery_case)(*case, args.threads, args.case_limit) for case in cases)
     return pd.DataFrame(rows)
 
 
@@ -119,72 +155,82 @@ def misspecified(graph: nx.DiGraph, children: list, k: int) -> nx.DiGraph:
     return g
 
 
-def run_accuracy(args) -> pd.DataFrame:
-    rows = []
-    for seed in args.seeds:
-        sem = SyntheticSEM(**SIZES[20], n_classes=4, random_state=seed)
-        X, y = sem.sample(args.acc_rows, random_state=1000 + seed)
-        tests = {
-            "clean": sem.sample(args.n_test, random_state=2000 + seed),
-            "co-parents +2": sem.sample(
-                args.n_test, shift={"coparents": 2.0}, random_state=2000 + seed
-            ),
-        }
-        start = time.perf_counter()
-        discovered = discover_graph(X, y, target="y", random_state=seed)
-        disc_s = time.perf_counter() - start
-        graphs = {"CAMA, true graph": sem.graph, "CAMA, discovered graph": discovered}
-        for k in (1, 2, 3):
-            graphs[f"CAMA, {k} children as co-parents"] = misspecified(
-                sem.graph, sem.roles["children"], k
-            )
-        models = {
-            name: CAMAClassifier(graph=g, target="y", random_state=seed)
-            for name, g in graphs.items()
-        }
-        models["MLP(64,64)"] = make_pipeline(
-            StandardScaler(),
-            MLPClassifier(hidden_layer_sizes=(64, 64), random_state=seed, max_iter=300),
+def accuracy_case(seed: int, args) -> list[dict]:
+    """CAMA with the true, discovered and mis-specified graphs (and the MLP) on one SEM."""
+    _limit_threads(args.threads)
+    rows: list[dict] = []
+    sem = SyntheticSEM(**SIZES[20], n_classes=4, random_state=seed)
+    X, y = sem.sample(args.acc_rows, random_state=1000 + seed)
+    tests = {
+        "clean": sem.sample(args.n_test, random_state=2000 + seed),
+        "co-parents +2": sem.sample(
+            args.n_test, shift={"coparents": 2.0}, random_state=2000 + seed
+        ),
+    }
+    start = time.perf_counter()
+    discovered = discover_graph(X, y, target="y", random_state=seed)
+    disc_s = time.perf_counter() - start
+    graphs = {"CAMA, true graph": sem.graph, "CAMA, discovered graph": discovered}
+    for k in (1, 2, 3):
+        graphs[f"CAMA, {k} children as co-parents"] = misspecified(
+            sem.graph, sem.roles["children"], k
         )
-        for name, model in models.items():
-            start = time.perf_counter()
-            model.fit(X, y)
-            fit_s = time.perf_counter() - start
-            for setting, (X_test, y_test) in tests.items():
-                rows.append(
-                    dict(
-                        seed=seed,
-                        model=name,
-                        setting=setting,
-                        accuracy=float(np.mean(model.predict(X_test) == y_test)),
-                        fit_s=fit_s,
-                    )
-                )
-            print(
-                f"  seed {seed} {name}: fit {fit_s:.1f}s "
-                f"{[round(r['accuracy'], 3) for r in rows[-2:]]}",
-                flush=True,
-            )
+    models = {
+        name: CAMAClassifier(graph=g, target="y", random_state=seed)
+        for name, g in graphs.items()
+    }
+    models["MLP(64,64)"] = make_pipeline(
+        StandardScaler(),
+        MLPClassifier(hidden_layer_sizes=(64, 64), random_state=seed, max_iter=300),
+    )
+    for name, model in models.items():
+        start = time.perf_counter()
+        model.fit(X, y)
+        fit_s = time.perf_counter() - start
         for setting, (X_test, y_test) in tests.items():
             rows.append(
                 dict(
                     seed=seed,
-                    model="oracle",
+                    model=name,
                     setting=setting,
-                    accuracy=sem.oracle().score(X_test, y_test),
-                    fit_s=np.nan,
+                    accuracy=float(np.mean(model.predict(X_test) == y_test)),
+                    fit_s=fit_s,
                 )
             )
+        print(
+            f"  seed {seed} {name}: fit {fit_s:.1f}s "
+            f"{[round(r['accuracy'], 3) for r in rows[-2:]]}",
+            flush=True,
+        )
+    for setting, (X_test, y_test) in tests.items():
         rows.append(
             dict(
                 seed=seed,
-                model="(discovery seconds)",
-                setting="clean",
-                accuracy=np.nan,
-                fit_s=disc_s,
+                model="oracle",
+                setting=setting,
+                accuracy=sem.oracle().score(X_test, y_test),
+                fit_s=np.nan,
             )
         )
-    return pd.DataFrame(rows)
+    rows.append(
+        dict(
+            seed=seed,
+            model="(discovery seconds)",
+            setting="clean",
+            accuracy=np.nan,
+            fit_s=disc_s,
+        )
+    )
+    return rows
+
+
+def run_accuracy(args) -> pd.DataFrame:
+    from joblib import Parallel, delayed
+
+    parts = Parallel(n_jobs=min(args.jobs, len(args.seeds)))(
+        delayed(accuracy_case)(seed, args) for seed in args.seeds
+    )
+    return pd.DataFrame([row for part in parts for row in part])
 
 
 def main() -> None:
@@ -199,6 +245,12 @@ def main() -> None:
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS))
     parser.add_argument("--acc-rows", type=int, default=5000)
     parser.add_argument("--n-test", type=int, default=4000)
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="cases run in parallel processes (timings are then per process)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads per process (default: torch's own)")
+    parser.add_argument("--case-limit", type=int, default=None, metavar="SECONDS",
+                        help="stop a discovery case after this long and count it unfinished")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args()
     if args.quick:
@@ -208,15 +260,18 @@ def main() -> None:
     parts = []
     if args.part in ("all", "recovery", "acceptance"):
         rec = run_recovery(args)
-        table = (
-            rec.groupby(["nodes", "rows", "setting"], sort=False)
-            .mean(numeric_only=True)
-            .drop(columns="seed")
-            .reset_index()
-        )
+        if "finished" not in rec:
+            rec["finished"] = 1
+        grouped = rec.groupby(["nodes", "rows", "setting"], sort=False)
+        table = grouped.mean(numeric_only=True).drop(columns=["seed", "finished"])
+        table.insert(0, "finished", grouped["finished"].sum().astype(int).astype(str)
+                     + "/" + grouped["finished"].size().astype(str))
+        table = table.reset_index()
+        limit = f" within {args.case_limit} s" if args.case_limit else ""
         parts.append(
-            "Markov-blanket recovery against the true SEM graph (mean over seeds; P precision, "
-            "R recall; `roles` scores (node, role) pairs):\n\n" + to_markdown(table, ".2f")
+            "Markov-blanket recovery against the true SEM graph (mean over the seeds that "
+            f"finished{limit}; P precision, R recall; `roles` scores (node, role) pairs; "
+            "seconds per case in one process):\n\n" + to_markdown(table, ".2f")
         )
     if args.part in ("all", "accuracy", "acceptance"):
         acc = run_accuracy(args)
@@ -250,7 +305,8 @@ def main() -> None:
             + to_markdown(per_seed)
         )
     text = (
-        f"## graphs_sem.py\n\n{machine_line()}; seeds {args.seeds}; SEMs with a 4-class "
+        f"## graphs_sem.py\n\n{machine_line()}; {args.jobs} process(es) of "
+        f"{args.threads or 'default'} thread(s); seeds {args.seeds}; SEMs with a 4-class "
         "target, 2 latent causes of the children, mixed nonlinear mechanisms.\n\n"
         + "\n\n".join(parts)
         + "\n"
