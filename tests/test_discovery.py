@@ -173,3 +173,37 @@ def test_resolve_graph_spec_validates_a_given_graph(small_sem):
     bad = nx.DiGraph([("y", "x1"), ("x1", "x2"), ("x2", "x1")])
     with pytest.raises(GraphError, match=r"edge 'x1' - 'x2' is undirected"):
         resolve_graph_spec(bad, X, y.to_numpy(), "y")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_collider_step_matches_causal_learn_and_its_limit_changes_nothing_here(seed):
+    """Our PC is causal-learn's skeleton + definiteMaxP + Meek; with no limit on the
+    conditioning sets it returns exactly causal-learn's pc(uc_rule=2), and the default
+    limit returns the same graph on these SEMs (the skeleton needed small sets only)."""
+    from causallearn.search.ConstraintBased.PC import pc
+
+    from skcama.discovery import _LRT_NAME, _encode, _pc
+
+    sem = SyntheticSEM(n_parents=2, n_coparents=3, n_children=5, n_outside=2, n_classes=3,
+                       random_state=seed)
+    X, y = sem.sample(1500, random_state=seed + 10)
+    enc = _encode(X, np.asarray(y), "y", basis=True)
+    kwargs = dict(expanded=enc.expanded, blocks=enc.blocks, conditioning=enc.conditioning)
+    stock = pc(enc.data, 0.01, _LRT_NAME, stable=True, uc_rule=2, show_progress=False,
+               **kwargs)
+    ours = _pc(enc.data, 0.01, _LRT_NAME, None, None, **kwargs)
+    np.testing.assert_array_equal(ours.G.graph, stock.G.graph)
+    limited = _pc(enc.data, 0.01, _LRT_NAME, None, 4, **kwargs)
+    np.testing.assert_array_equal(limited.G.graph, stock.G.graph)
+
+
+def test_conditioning_sets_are_limited_in_size():
+    from causallearn.graph.GraphClass import CausalGraph
+
+    from skcama.discovery import _condition_sets
+
+    cg = CausalGraph(8)  # complete graph: every node has 7 neighbours
+    sets = _condition_sets(cg, 0, 1, 2)
+    assert max(len(s) for s in sets) == 2
+    assert () in sets and (1, 2) in sets and (0, 2) in sets and (0, 1) not in sets
+    assert len(_condition_sets(cg, 0, 1, None)) == 2**7 + 2**7 - 2**6  # two powersets
