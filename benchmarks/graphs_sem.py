@@ -134,7 +134,9 @@ def run_recovery(args) -> pd.DataFrame:
     ]
     # Slow cases (many nodes) first, so the processes finish together.
     cases.sort(key=lambda case: -case[0])
-    rows = Parallel(n_jobs=args.jobs)(delayed(recovery_case)(*case, args.threads, args.case_limit) for case in cases)
+    rows = Parallel(n_jobs=args.jobs)(
+        delayed(recovery_case)(*case, args.threads, args.case_limit) for case in cases
+    )
     return pd.DataFrame(rows)
 
 
@@ -312,8 +314,10 @@ def main() -> None:
         + "\n"
     )
     print(text)
-    if not (args.quick or args.no_write) and args.part == "all":
-        write_section("graphs_sem", text)
+    if not (args.quick or args.no_write) and args.part in ("all", "acceptance"):
+        name = "graphs_sem" if args.part == "all" else "graphs_sem-acceptance"
+        title = f"## graphs_sem.py --part {args.part}"
+        write_section(name, text.replace("## graphs_sem.py", title))
 
 
 if __name__ == "__main__":
