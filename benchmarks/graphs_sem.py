@@ -3,7 +3,8 @@
     python benchmarks/graphs_sem.py                 # full run, writes benchmarks/RESULTS.md
     python benchmarks/graphs_sem.py --quick         # smaller, for a smoke test
     python benchmarks/graphs_sem.py --part acceptance   # only the 20-node, 5,000-row figures
-    python benchmarks/graphs_sem.py --jobs 16 --threads 1   # cases in parallel processes
+    python benchmarks/graphs_sem.py --jobs 2 --threads 1 --case-limit 200
+                                    # cases in parallel processes, each stopped after 200 s
 
 Part 1 (recovery): for SEMs of 10, 20 and 40 nodes (4-class target, latent causes of the
 children) at 2,000 and 10,000 rows, every discovery setting is run and compared with the
