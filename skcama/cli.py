@@ -468,6 +468,7 @@ def _discover(args: argparse.Namespace) -> int:
     X, y = _split_target(frame, args.target, args.data)
     graph = discover_graph(
         X, y, target=args.target, method=args.method, test=args.test, alpha=args.alpha,
+        max_condition_size=None if args.max_condition_size < 0 else args.max_condition_size,
         random_state=args.random_state, verbose=0 if args.quiet else 1,
     )
     write_graph(graph, args.output)
@@ -626,6 +627,8 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("--test", choices=TESTS, default="block-lrt-basis",
                           help="independence test of pc / fci (default block-lrt-basis)")
     discover.add_argument("--alpha", type=float, default=0.01, help="significance level")
+    discover.add_argument("--max-condition-size", type=int, default=4, metavar="K",
+                          help="largest conditioning set of pc / fci (default 4; -1: no limit)")
     discover.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     discover.add_argument("-q", "--quiet", action="store_true", help="less logging")
     _common(discover)

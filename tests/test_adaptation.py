@@ -14,8 +14,9 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from conftest import FAST, simple_sem
 from skcama import CAMAClassifier
+
+from conftest import FAST, simple_sem
 
 SHIFT = {"x1": 3.0, "x2": 3.0}  # in raw units; the children have std of about 1.5
 

@@ -11,7 +11,6 @@ import torch
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 
-from conftest import simple_sem
 from skcama import CAMAClassifier
 from skcama.attacks import (
     attack_variants,
@@ -21,6 +20,8 @@ from skcama.attacks import (
     strongest_attack,
 )
 from skcama.baselines import TorchMLPClassifier
+
+from conftest import simple_sem
 
 
 @pytest.fixture(scope="module")

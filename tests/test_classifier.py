@@ -17,8 +17,9 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from conftest import FAST, simple_sem
 from skcama import CAMAClassifier, GraphError
+
+from conftest import FAST, simple_sem
 
 
 @pytest.fixture(scope="module")

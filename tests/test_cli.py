@@ -12,13 +12,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import simple_sem
 from sklearn.exceptions import ConvergenceWarning
 
 from skcama import CAMAClassifier
 from skcama.cli import build_parser, main
 from skcama.graph import read_graph, write_graph
 from skcama.persistence import load_model
+
+from conftest import simple_sem
 
 FIT_OPTIONS = ["--max-epochs", "3", "--set", "hidden_size=16", "--set", "n_samples=4",
                "--set", "adapt_steps=3", "-q"]
@@ -106,6 +107,25 @@ def test_discover_then_roles_reads_the_written_graph(workdir):
     result = run_cli("discover", workdir / "train.csv", "-t", "y", "-o", out, "-q")
     assert result.returncode == 0, result.stderr
     assert "y" in read_graph(out)
+
+
+@pytest.mark.parametrize("given, expected", [([], 4), (["--max-condition-size", "2"], 2),
+                                             (["--max-condition-size", "-1"], None)])
+def test_discover_passes_the_conditioning_limit(workdir, monkeypatch, given, expected):
+    import skcama.discovery
+
+    seen = {}
+    real = skcama.discovery.discover_graph
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(skcama.discovery, "discover_graph", spy)
+    out = workdir / f"limit{expected}.gml"
+    assert main(["discover", str(workdir / "train.csv"), "-t", "y", "-o", str(out), "-q",
+                 *given]) == 0
+    assert seen["max_condition_size"] == expected and out.exists()
 
 
 def test_roles_prints_json(workdir, capsys):

@@ -9,8 +9,9 @@ import pytest
 import torch
 from sklearn.model_selection import GridSearchCV
 
-from conftest import FAST, simple_sem
 from skcama import CAMAClassifier
+
+from conftest import FAST, simple_sem
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU here")
 

@@ -9,7 +9,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import FAST, simple_sem
 
 from skcama import CAMAClassifier, GraphError
 from skcama.graph import (
@@ -22,6 +21,8 @@ from skcama.graph import (
     validate_dag,
     write_graph,
 )
+
+from conftest import FAST, simple_sem
 
 GRAPHS = Path(__file__).resolve().parents[1] / "graphs"
 

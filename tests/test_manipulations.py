@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import simple_sem
 
 from skcama import CAMAClassifier
 from skcama.manipulations import (
@@ -16,6 +15,8 @@ from skcama.manipulations import (
     scale,
     shift,
 )
+
+from conftest import simple_sem
 
 ROLES = {"target": "y", "parents": ["a"], "coparents": ["c"], "children": ["x1", "x2", "x3"]}
 

@@ -16,7 +16,6 @@ import torch
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-from conftest import simple_sem
 from skcama import CAMAClassifier
 from skcama.persistence import (
     FORMAT_VERSION,
@@ -25,6 +24,8 @@ from skcama.persistence import (
     read_metadata,
     save_model,
 )
+
+from conftest import simple_sem
 
 TINY = dict(max_epochs=3, hidden_size=16, child_hidden_size=4, n_samples=4, adapt_steps=3,
             random_state=0)

@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from conftest import simple_sem
 from skcama import CAMAClassifier
 from skcama.baselines import TorchMLPClassifier
 from skcama.robustness import plot_robustness, robustness_curve
+
+from conftest import simple_sem
 
 
 @pytest.fixture(scope="module")
