@@ -32,6 +32,16 @@ def simple_sem(seed: int, n: int = 400) -> tuple[pd.DataFrame, pd.Series, nx.DiG
     return X, pd.Series(y, name="y"), graph
 
 
+def blanket_from_graph(graph: nx.DiGraph, target: str) -> dict[str, set]:
+    """The Markov-blanket roles of ``target``, straight from the graph (a test oracle,
+    independent of :func:`skcama.graph.markov_blanket_roles`)."""
+    parents = set(graph.predecessors(target))
+    children = set(graph.successors(target))
+    coparents = {p for x in children for p in graph.predecessors(x)} - {target} - children
+    outside = set(graph.nodes) - parents - children - coparents - {target}
+    return {"parents": parents, "children": children, "coparents": coparents, "outside": outside}
+
+
 @pytest.fixture(scope="session")
 def sem_data():
     return simple_sem(0)

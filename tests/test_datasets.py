@@ -11,6 +11,8 @@ import pytest
 
 from skcama.datasets import SEMOracle, SyntheticSEM, make_sem
 
+from conftest import blanket_from_graph
+
 N_ROWS = 4000
 
 
@@ -22,15 +24,6 @@ def sem() -> SyntheticSEM:
 @pytest.fixture(scope="module")
 def clean(sem):
     return sem.sample(N_ROWS, random_state=1)
-
-
-def _blanket(graph: nx.DiGraph, target: str) -> dict[str, set]:
-    """The Markov-blanket roles of ``target``, straight from the graph."""
-    parents = set(graph.predecessors(target))
-    children = set(graph.successors(target))
-    coparents = {p for x in children for p in graph.predecessors(x)} - {target} - children
-    outside = set(graph.nodes) - parents - children - coparents - {target}
-    return {"parents": parents, "children": children, "coparents": coparents, "outside": outside}
 
 
 def _descendants(sem: SyntheticSEM, node: str) -> set[str]:
@@ -52,7 +45,7 @@ def test_graph_is_dag_and_roles_match_markov_blanket(params, seed):
     sem = SyntheticSEM(**params, random_state=seed)
     assert nx.is_directed_acyclic_graph(sem.full_graph)
     assert sem.target == "y" and "y" in sem.graph
-    blanket = _blanket(sem.graph, "y")
+    blanket = blanket_from_graph(sem.graph, "y")
     for role, nodes in blanket.items():
         assert set(sem.roles[role]) == nodes, role
     assert set(sem.graph.nodes) == set(sem.feature_names) | {"y"}

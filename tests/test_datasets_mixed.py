@@ -21,6 +21,8 @@ from skcama.datasets import (
     make_mixed_sem,
 )
 
+from conftest import blanket_from_graph
+
 N_ROWS = 4000
 DTYPE_OF_KIND = {
     "continuous": "float64",
@@ -38,14 +40,6 @@ def sem() -> MixedSEM:
 @pytest.fixture(scope="module")
 def clean(sem):
     return sem.sample(N_ROWS, random_state=1)
-
-
-def _blanket(graph: nx.DiGraph, target: str) -> dict[str, set]:
-    parents = set(graph.predecessors(target))
-    children = set(graph.successors(target))
-    coparents = {p for x in children for p in graph.predecessors(x)} - {target} - children
-    outside = set(graph.nodes) - parents - children - coparents - {target}
-    return {"parents": parents, "children": children, "coparents": coparents, "outside": outside}
 
 
 def _changed_columns(before: pd.DataFrame, after: pd.DataFrame) -> set[str]:
@@ -70,7 +64,7 @@ def test_random_graph_is_dag_and_roles_match_markov_blanket(params):
     sem = MixedSEM.random(**params, random_state=1)
     assert nx.is_directed_acyclic_graph(sem.full_graph)
     assert set(sem.graph.nodes) == set(sem.feature_names) | {"y"}
-    for role, nodes in _blanket(sem.graph, "y").items():
+    for role, nodes in blanket_from_graph(sem.graph, "y").items():
         assert set(sem.roles[role]) == nodes, role
     for z in sem.roles["latent"]:
         assert z not in sem.graph
