@@ -100,8 +100,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Hidden units per child in the shallow merge network of the decoder.
     activation : {"silu", "relu", "leaky_relu", "elu", "tanh"}, default="silu"
         Activation of every network.
-    n_samples : int, default=16
-        Importance samples of ``z`` per class used by :meth:`predict_proba`.
+    n_samples : int, default=4
+        Importance samples of ``z`` (and of ``m`` once a manipulation is learned) per
+        class used by :meth:`predict_proba`, drawn in antithetic pairs. Prediction cost
+        grows linearly with it. On the robustness benchmark's SEMs, accuracy at 4, 16 and
+        64 samples agreed within a few tenths of a point under every shift; raise it for
+        smoother probabilities (the estimate's noise shrinks like ``1 / sqrt(n_samples)``).
     max_epochs : int, default=200
         Maximum number of passes over the training data.
     batch_size : int or "auto", default="auto"
@@ -270,7 +274,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         hidden_size: int = 64,
         child_hidden_size: int = 16,
         activation: str = "silu",
-        n_samples: int = 16,
+        n_samples: int = 4,
         max_epochs: int = 200,
         batch_size: int | str = "auto",
         learning_rate: float = 3e-3,
@@ -662,14 +666,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(log_proba, axis=1)]
 
     def _prediction_noise(self) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Common random numbers for the Monte Carlo estimate, fixed by ``random_state``."""
+        """Common random numbers for the Monte Carlo estimate, fixed by ``random_state``:
+        antithetic pairs (each draw and its negation, see :func:`_antithetic_normal`)."""
         generator = torch.Generator().manual_seed(self._predict_seed)
         cfg = self.model_.cfg
         device = self._model_device()
-        eps_z = torch.randn((self.n_samples, cfg.latent_dim), generator=generator)
+        eps_z = _antithetic_normal(self.n_samples, cfg.latent_dim, generator)
         if not self.manipulation_learned_:
             return eps_z.to(device), None
-        eps_m = torch.randn((self.n_samples, cfg.manipulation_dim), generator=generator)
+        eps_m = _antithetic_normal(self.n_samples, cfg.manipulation_dim, generator)
         return eps_z.to(device), eps_m.to(device)
 
     # ---------------------------------------------------------------------- adaptation
@@ -1131,6 +1136,19 @@ def _resolve_device(spec: str, fallback: bool = False) -> torch.device:
     if device.type == "cuda" and device.index is None:
         device = torch.device("cuda", torch.cuda.current_device())
     return device
+
+
+def _antithetic_normal(n: int, dim: int, generator: torch.Generator) -> torch.Tensor:
+    """``n`` standard normal draws of size ``dim`` in antithetic pairs: ``ceil(n / 2)``
+    draws followed by their negations (the last one dropped when ``n`` is odd).
+
+    The pairs balance the Monte Carlo estimate of ``p(x | y)`` around the posterior mean.
+    Measured on the robustness benchmark's SEMs (3 seeds, 6 settings, against 256
+    samples), 4 antithetic samples gave probabilities closer to the reference than 4 or 8
+    independent ones in every setting.
+    """
+    half = torch.randn(((n + 1) // 2, dim), generator=generator)
+    return torch.cat([half, -half])[:n]
 
 
 _REPLAY_ROWS = 4096  # clean rows replayed once per adapt call, then resampled

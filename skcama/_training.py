@@ -53,11 +53,24 @@ class TrainSettings:
     tol: float
 
 
-def iterate_batches(n: int, batch_size: int, generator: torch.Generator) -> Iterator[torch.Tensor]:
-    """Shuffled mini-batch indices covering ``range(n)`` once."""
-    order = torch.randperm(n, generator=generator, device=generator.device)
-    for start in range(0, n, batch_size):
-        yield order[start : start + batch_size]
+_GATHER_ROWS = 65_536  # rows gathered at once when shuffling: one copy of this size
+
+
+def shuffled_batches(
+    data: Tensors, batch_size: int, generator: torch.Generator
+) -> Iterator[Tensors]:
+    """The mini-batches of one epoch: a fresh permutation of the rows, cut in order.
+
+    Rows are gathered a block of many batches at a time, and batches are then slices of
+    the block: one indexing call per block instead of one per batch (which took a tenth of
+    a small training step), with extra memory bounded by the block, not the data.
+    """
+    order = torch.randperm(len(data), generator=generator, device=generator.device)
+    block_rows = max(batch_size, _GATHER_ROWS // batch_size * batch_size)
+    for block_start in range(0, len(data), block_rows):
+        block = data.rows(order[block_start : block_start + block_rows])
+        for start in range(0, len(block), batch_size):
+            yield block.rows(slice(start, start + batch_size))
 
 
 def _noise(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
@@ -150,8 +163,7 @@ def train(
         start = time.perf_counter()
         model.train()
         total, count = 0.0, 0
-        for index in iterate_batches(len(train_data), settings.batch_size, generator):
-            batch = train_data.rows(index)
+        for batch in shuffled_batches(train_data, settings.batch_size, generator):
             bound = loss_fn(model, batch, generator)
             loss = -bound.mean()
             optimizer.zero_grad(set_to_none=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import pickle
 import warnings
@@ -74,6 +75,14 @@ def test_same_random_state_gives_identical_predictions(sem_data):
     p1 = CAMAClassifier(graph=graph, **FAST).fit(X, y).predict_proba(X)
     p2 = CAMAClassifier(graph=graph, **FAST).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(p1, p2)
+
+
+@pytest.mark.parametrize("n_samples", [1, 4, 5])
+def test_prediction_noise_comes_in_antithetic_pairs(fitted, n_samples):
+    eps_z, _ = copy.deepcopy(fitted).set_params(n_samples=n_samples)._prediction_noise()
+    half = (n_samples + 1) // 2
+    assert eps_z.shape == (n_samples, fitted.model_.cfg.latent_dim)
+    np.testing.assert_array_equal(eps_z[half:], -eps_z[: n_samples - half])
 
 
 def test_fit_leaves_global_torch_random_state_alone(sem_data):
