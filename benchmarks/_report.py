@@ -21,8 +21,16 @@ def machine_line() -> str:
     return (
         f"{_dt.date.today().isoformat()}, {platform.python_version()}, torch {torch.__version__} "
         f"({torch.get_num_threads()} threads), scikit-learn {sklearn.__version__}, "
-        f"{os.cpu_count()} CPUs"
+        f"{_cpus()}"
     )
+
+
+def _cpus() -> str:
+    """The machine's CPU count, and how many of them this process may run on when it is
+    pinned to fewer (``taskset``)."""
+    total = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else total
+    return f"{total} CPUs" if usable == total else f"{usable} of {total} CPUs (pinned)"
 
 
 def to_markdown(frame: pd.DataFrame, floatfmt: str = ".3f") -> str:

@@ -190,8 +190,12 @@ class ColumnCodec:
 
     # -- coding -------------------------------------------------------------------------
     def transform(self, frame: pd.DataFrame, handle_unknown: str = "error") -> np.ndarray:
-        """Codes of ``frame`` (columns in :attr:`names` order), NaN where missing."""
-        out = np.empty((len(frame), len(self.names)), dtype=np.float64)
+        """Codes of ``frame`` (columns in :attr:`names` order), NaN where missing.
+
+        The array is column-major: it is filled and later split into roles column by
+        column, which on a million rows is several times faster than row-major.
+        """
+        out = np.empty((len(frame), len(self.names)), dtype=np.float64, order="F")
         for j, name in enumerate(self.names):
             column = frame.iloc[:, j]
             if self.kinds[j] == "gaussian":
