@@ -335,6 +335,11 @@ class ChildDecoder(nn.Module):
         self.register_buffer("skip_mask", mask[:, out_child])  # (U, O)
         block = (torch.arange(d).repeat_interleave(h)[:, None] == out_child[None]).float()
         self.register_buffer("out_mask", block)  # (D*H, O)
+        # output o reads the hidden units of child out_child[o]: the product with the
+        # block-diagonal out_weight * out_mask is computed block by block (see _contract)
+        self.single_output = bool(torch.equal(out_child, torch.arange(d)))
+        self.register_buffer("out_child", out_child, persistent=False)
+        self.register_buffer("out_index", torch.arange(n_out), persistent=False)
         fan_in = mask.sum(0).clamp(min=1.0)  # parent features per child
         # y branch: one embedding vector per class and child.
         self.y_embedding = nn.Parameter(torch.randn(cfg.n_classes, d * h))
@@ -409,7 +414,23 @@ class ChildDecoder(nn.Module):
             hidden = self.merge_act(hidden + pre)
         else:  # inference: reuse the one large buffer
             hidden = _INPLACE_ACTIVATIONS[self.activation](hidden.add_(pre))
-        return hidden @ (self.out_weight * self.out_mask) + linear
+        return self._contract(hidden) + linear
+
+    def _contract(self, hidden: torch.Tensor) -> torch.Tensor:
+        """``hidden @ (out_weight * out_mask)`` for hidden (..., D*H), block by block.
+
+        Each output reads only its child's H hidden units, so the dense product spent
+        all but 1/D of its work on zeros; an elementwise product and a sum over H does the
+        same in a fraction of the time (3-4x less for 60 children, in training and in
+        prediction).
+        """
+        blocks = self.out_weight.view(self.d, self.h, -1)[self.out_child, :, self.out_index]
+        hidden = hidden.view(*hidden.shape[:-1], self.d, self.h)
+        if not self.single_output:  # categorical children have several outputs
+            hidden = hidden[..., self.out_child, :]
+        elif not torch.is_grad_enabled():  # inference: reuse the hidden buffer
+            return hidden.mul_(blocks).sum(-1)
+        return (hidden * blocks).sum(-1)
 
     def outputs_per_row(
         self,
@@ -421,26 +442,27 @@ class ChildDecoder(nn.Module):
         """Outputs for one class and one sample per row (training's case), (B, O).
 
         The same function as :meth:`conditioning` then :meth:`outputs_given`, with the
-        terms of the merge's pre-activation — class, z, parents, m — accumulated by
-        chained ``addmm`` calls instead of broadcast additions: fewer passes over the
-        (B, D*H) hidden layer per training step. (Concatenating the inputs into a single
+        terms of the merge's pre-activation — class, z, parents, m — accumulated in place
+        by ``addmm_`` instead of broadcast additions: fewer passes over the (B, D*H)
+        hidden layer per training step. (Concatenating the inputs into a single
         product was no faster and made the gradients depend on the thread count.)
         ``z`` (B, Z), ``m_hidden`` None for do(m=0) or (B, H_m).
         """
         n = u.shape[0]
         one_hot = F.one_hot(y_index, self.y_embedding.shape[0]).to(u.dtype)
         pre = torch.addmm(self.merge_bias, one_hot, self.y_embedding)
-        pre = torch.addmm(pre, z, self.z_proj.weight.T)
+        # in place: addmm's backward needs its factors, not the sum it adds to
+        pre.addmm_(z, self.z_proj.weight.T)
         if self.n_inputs:
-            pre = torch.addmm(pre, u, self.input_weight * self.input_mask)
+            pre.addmm_(u, self.input_weight * self.input_mask)
         if m_hidden is not None:
-            pre = torch.addmm(pre, m_hidden, self.m_proj.weight.T)
+            pre.addmm_(m_hidden, self.m_proj.weight.T)
         linear = self.out_bias.expand(n, -1)
         if self.n_inputs:
             linear = torch.addmm(linear, u, self.skip_weight * self.skip_mask)
         if m_hidden is not None:
             linear = linear + self.m_shift(m_hidden)
-        return torch.addmm(linear, self.merge_act(pre), self.out_weight * self.out_mask)
+        return self._contract(self.merge_act(pre)) + linear
 
     def clamped_logvar(self) -> torch.Tensor:
         return self.logvar.clamp(_LOGVAR_MIN, _LOGVAR_MAX)

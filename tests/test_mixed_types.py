@@ -140,6 +140,43 @@ def test_missing_children_are_marginalised_exactly():
         torch.testing.assert_close(left + heads.log_prob(only_j, out, logvar), full)
 
 
+@pytest.mark.parametrize("children", ["mixed kinds", "gaussian only"])
+def test_decoder_shortcuts_compute_the_same_outputs_and_gradients(fitted, data, children):
+    """The block-by-block output product equals the masked dense one, and training's
+    one-sample path equals the broadcasting path, values and gradients."""
+    model = fitted.model_
+    if children == "gaussian only":
+        X, y, graph = data
+        X = X[["age", "lab"]].assign(other=X["lab"] * 0.5 + 1.0)
+        graph = nx.DiGraph([("age", "dx"), ("dx", "lab"), ("dx", "other"), ("lab", "other")])
+        model = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X, y).model_
+    dec = model.decoder
+    assert dec.single_output == (children == "gaussian only")
+    torch.manual_seed(0)
+    hidden = torch.randn(5, 2, 3, dec.d * dec.h)
+    dense = hidden @ (dec.out_weight * dec.out_mask)
+    torch.testing.assert_close(dec._contract(hidden), dense)
+    with torch.no_grad():
+        torch.testing.assert_close(dec._contract(hidden.clone()), dense)
+
+    u = torch.randn(6, dec.n_inputs)
+    y_index = torch.tensor([0, 1, 2, 0, 1, 2])
+    z, m_hidden = torch.randn(6, model.cfg.latent_dim), torch.randn(6, model.cfg.hidden_size)
+    results = []
+    for path in ("per row", "broadcast"):
+        dec.zero_grad()
+        if path == "per row":
+            out = dec.outputs_per_row(u, y_index, m_hidden, z)
+        else:
+            pre, linear = dec.conditioning(u, y_index, m_hidden[:, None, None])
+            out = dec.outputs_given(pre, linear, z[:, None, None])[:, 0, 0]
+        out.sin().sum().backward()
+        results.append((out.detach(), {n: p.grad for n, p in dec.named_parameters()}))
+    torch.testing.assert_close(results[0][0], results[1][0])
+    for name, grad in results[1][1].items():
+        torch.testing.assert_close(results[0][1][name], grad, atol=1e-4, rtol=1e-4)
+
+
 def test_input_coder_gives_one_hot_and_missing_indicators():
     coder = InputCoder(("gaussian", "bernoulli", "categorical"), (1, 2, 3), (True, False, True))
     codes = torch.tensor([[0.5, 1.0, 2.0], [float("nan"), 0.0, float("nan")]])
