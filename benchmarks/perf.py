@@ -35,6 +35,7 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -145,7 +146,7 @@ def _repeats(rows: int) -> int:
     return 5 if rows <= 10_000 else 1
 
 
-def _median_seconds(run, repeats: int) -> float:
+def _median_seconds(run: Callable[[], object], repeats: int) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

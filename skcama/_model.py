@@ -422,7 +422,7 @@ class ChildDecoder(nn.Module):
         Each output reads only its child's H hidden units, so the dense product spent
         all but 1/D of its work on zeros; an elementwise product and a sum over H does the
         same in a fraction of the time (3-4x less for 60 children, in training and in
-        prediction).
+        prediction). Without autograd, ``hidden`` is overwritten (it is a scratch buffer).
         """
         blocks = self.out_weight.view(self.d, self.h, -1)[self.out_child, :, self.out_index]
         hidden = hidden.view(*hidden.shape[:-1], self.d, self.h)
