@@ -200,7 +200,9 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def tables(results: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def tables(
+    results: list[dict],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     frame = pd.DataFrame(results)
     samples = frame["default_samples"].iloc[0]
     speed = pd.DataFrame({
