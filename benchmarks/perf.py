@@ -59,12 +59,20 @@ def _sem(n_features: int):
     )
 
 
+def _mlp(**params):
+    """The reference model: ``MLPClassifier(64, 64)`` behind a StandardScaler, as in a
+    pipeline; ``params`` go to the MLP."""
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), MLPClassifier((64, 64), random_state=0, **params))
+
+
 def run_case(rows: int, n_features: int, device: str, threads: int | None) -> dict:
     """Measure one case in this process; returns the figures as a dict."""
     import torch
     from sklearn.neural_network import MLPClassifier
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
     from skcama import CAMAClassifier
@@ -111,11 +119,7 @@ def run_case(rows: int, n_features: int, device: str, threads: int | None) -> di
     out["cama_peak_rss_mb"] = _peak_rss_mb()  # data + CAMA fit + predict, before the MLP
 
     with threadpool_limits(limits=threads):
-        mlp = make_pipeline(
-            StandardScaler(),
-            MLPClassifier((64, 64), max_iter=epochs, n_iter_no_change=epochs + 1,
-                          random_state=0),
-        )
+        mlp = _mlp(max_iter=epochs, n_iter_no_change=epochs + 1)
         out["mlp_fit_s"] = _median_seconds(lambda: mlp.fit(X, y), _repeats(rows))
         start = time.perf_counter()
         mlp_proba = mlp.predict_proba(X)
@@ -152,9 +156,6 @@ def converged_fits(sem, X: pd.DataFrame, y: pd.Series, device: str,
     stopping on a validation split; the MLP: up to 200 epochs, stopping when the training
     loss stalls), timed and scored on 20,000 fresh rows: the fixed-epoch figures above
     compare the cost of an epoch, these the cost of a finished fit."""
-    from sklearn.neural_network import MLPClassifier
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
     from skcama import CAMAClassifier
@@ -167,7 +168,7 @@ def converged_fits(sem, X: pd.DataFrame, y: pd.Series, device: str,
            "conv_cama_acc": cama.score(X_test, y_test)}
     with threadpool_limits(limits=threads):
         start = time.perf_counter()
-        mlp = make_pipeline(StandardScaler(), MLPClassifier((64, 64), random_state=0)).fit(X, y)
+        mlp = _mlp().fit(X, y)
         out["conv_mlp_s"] = time.perf_counter() - start
     out["conv_mlp_epochs"] = mlp[-1].n_iter_
     out["conv_mlp_acc"] = mlp.score(X_test, y_test)
@@ -229,7 +230,9 @@ def tables(
     })
     if "gpu_peak_mb" in frame:
         memory["GPU peak (MB)"] = frame["gpu_peak_mb"]
-    done = frame[frame["conv_cama_s"].notna()] if "conv_cama_s" in frame else frame.iloc[:0]
+    if "conv_cama_s" not in frame:  # no case small enough for fits to convergence
+        return speed, memory, None
+    done = frame.dropna(subset=["conv_cama_s"])
     converged = pd.DataFrame({
         "rows": done["rows"],
         "features": done["features"],
@@ -240,7 +243,7 @@ def tables(
         "fit time CAMA/MLP": done["conv_cama_s"] / done["conv_mlp_s"],
         "CAMA held-out accuracy": done["conv_cama_acc"],
         "MLP held-out accuracy": done["conv_mlp_acc"],
-    }) if len(done) else None
+    })
     return speed, memory, converged
 
 
