@@ -10,7 +10,8 @@ Part 1 (recovery): for SEMs of 10, 20 and 40 nodes (4-class target, latent cause
 children) at 2,000 and 10,000 rows, every discovery setting is run and compared with the
 true graph: precision / recall of Markov-blanket membership and of each role (parent,
 co-parent, child), edges, and seconds. Part 2 (accuracy, 20 nodes, 5,000 rows): CAMA with the
-true graph, the discovered graph (skcama's defaults) and mis-specified graphs in which 1, 2
+true graph, the discovered graph (skcama's defaults, and PC with the previous default test
+``block-lrt-basis`` for comparison) and mis-specified graphs in which 1, 2
 or 3 true children are declared co-parents (paper fig. 14), against MLPClassifier(64, 64),
 on clean test rows and with the co-parents shifted by +2 clean sd. Numbers are means over
 the SEM seeds.
@@ -41,11 +42,12 @@ SIZES = {  # nodes -> SyntheticSEM counts (target included in the node count)
     40: dict(n_parents=6, n_coparents=8, n_children=16, n_outside=9),
 }
 SETTINGS = {  # name -> discover_graph keyword arguments
-    "pc + block-lrt-basis (default)": dict(method="pc", test="block-lrt-basis"),
+    "pc + block-lrt-nonlinear (default)": dict(method="pc", test="block-lrt-nonlinear"),
+    "pc + block-lrt-basis": dict(method="pc", test="block-lrt-basis"),
     "pc + block-lrt": dict(method="pc", test="block-lrt"),
     "pc + indicator-fisherz": dict(method="pc", test="indicator-fisherz"),
     "pc + fisherz (integer y)": dict(method="pc", test="fisherz"),
-    "fci + block-lrt-basis": dict(method="fci", test="block-lrt-basis"),
+    "fci + block-lrt-nonlinear": dict(method="fci", test="block-lrt-nonlinear"),
     "ges (BIC, indicators)": dict(method="ges"),
 }
 
@@ -173,7 +175,14 @@ def accuracy_case(seed: int, args) -> list[dict]:
     start = time.perf_counter()
     discovered = discover_graph(X, y, target="y", random_state=seed)
     disc_s = time.perf_counter() - start
-    graphs = {"CAMA, true graph": sem.graph, "CAMA, discovered graph": discovered}
+    graphs = {
+        "CAMA, true graph": sem.graph,
+        "CAMA, discovered graph": discovered,
+        # the previous default test, for comparison in the same run
+        "CAMA, discovered graph (pc + block-lrt-basis)": discover_graph(
+            X, y, target="y", test="block-lrt-basis"
+        ),
+    }
     for k in (1, 2, 3):
         graphs[f"CAMA, {k} children as co-parents"] = misspecified(
             sem.graph, sem.roles["children"], k
@@ -284,6 +293,7 @@ def main() -> None:
         order = [
             "CAMA, true graph",
             "CAMA, discovered graph",
+            "CAMA, discovered graph (pc + block-lrt-basis)",
             "CAMA, 1 children as co-parents",
             "CAMA, 2 children as co-parents",
             "CAMA, 3 children as co-parents",

@@ -624,8 +624,8 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("-o", "--output", required=True,
                           help="graph file to write (.gml, .graphml, .dot, .json, .csv)")
     discover.add_argument("--method", choices=METHODS, default="pc", help="default pc")
-    discover.add_argument("--test", choices=TESTS, default="block-lrt-basis",
-                          help="independence test of pc / fci (default block-lrt-basis)")
+    discover.add_argument("--test", choices=TESTS, default="block-lrt-nonlinear",
+                          help="independence test of pc / fci (default block-lrt-nonlinear)")
     discover.add_argument("--alpha", type=float, default=0.01, help="significance level")
     discover.add_argument("--max-condition-size", type=int, default=4, metavar="K",
                           help="largest conditioning set of pc / fci (default 4; -1: no limit)")

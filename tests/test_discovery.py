@@ -6,6 +6,7 @@ import logging
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from skcama import GraphError
@@ -33,7 +34,7 @@ def test_default_discovery_recovers_the_blanket_of_a_small_sem(small_sem):
     assert set(markov_blanket_roles(graph, "y").blanket) == set(
         markov_blanket_roles(sem.graph, "y").blanket
     )
-    assert graph.graph["method"] == "pc" and graph.graph["test"] == "block-lrt-basis"
+    assert graph.graph["method"] == "pc" and graph.graph["test"] == "block-lrt-nonlinear"
 
 
 @pytest.mark.parametrize(
@@ -51,6 +52,20 @@ def test_every_method_and_fast_test_returns_a_dag(small_sem, kwargs):
     graph = discover_graph(X.iloc[:800], y.iloc[:800], target="y", **kwargs)
     assert nx.is_directed_acyclic_graph(graph)
     assert set(graph.nodes) == {*X.columns, "y"}
+
+
+def test_nonlinear_test_finds_a_mechanism_without_a_linear_trend():
+    # x depends on c only through c**2 (no linear trend): the linear block test drops the
+    # edge c - x, the default test, which also tests c and x in a nonlinear basis, keeps it
+    rng = np.random.default_rng(0)
+    n = 3000
+    y = rng.integers(0, 3, n)
+    c = rng.normal(size=n)
+    X = pd.DataFrame({"c": c, "x": c**2 + y + 0.3 * rng.normal(size=n)})
+    linear = discover_graph(X, y, target="y", test="block-lrt")
+    default = discover_graph(X, y, target="y")
+    assert not linear.to_undirected().has_edge("c", "x")
+    assert default.to_undirected().has_edge("c", "x") and default.has_edge("y", "x")
 
 
 def test_target_taken_from_x_when_y_is_none(small_sem):
