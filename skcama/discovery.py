@@ -388,14 +388,13 @@ def discover_graph(
         Conditional-independence test of ``"pc"`` and ``"fci"``. ``"block-lrt"`` tests the
         target as one block of class indicators; ``"block-lrt-basis"`` also conditions on a
         cubic/tanh basis of the conditioning columns; ``"block-lrt-nonlinear"`` (default,
-        chosen by measurement, see ``benchmarks/graphs_sem.py``) also tests two numeric
-        columns against each other in that basis as well as linearly (Bonferroni-combined;
-        on 40 columns and 10,000 rows it takes about 4 times as long and recovers far
-        more of the roles);
-        ``"indicator-fisherz"``
-        splits the target into indicator nodes merged after discovery; ``"fisherz"``,
-        ``"kci"`` and ``"rcit"`` are causal-learn's tests on the integer-coded target (KCI is
-        very slow beyond a few hundred rows).
+        chosen by measurement, see ``benchmarks/graphs_sem.py``) tests the two columns
+        both as they are and with their numeric columns expanded in that basis, and
+        combines the two (Bonferroni); on 40 columns and 10,000 rows it took about 4 times
+        as long as ``"block-lrt-basis"`` and recovered far more of the roles;
+        ``"indicator-fisherz"`` splits the target into indicator nodes merged after
+        discovery; ``"fisherz"``, ``"kci"`` and ``"rcit"`` are causal-learn's tests on the
+        integer-coded target (KCI is very slow beyond a few hundred rows).
     alpha : float, default=0.01
         Significance level of the tests. For ``"ges"`` it is unused.
     background : dict, optional
