@@ -15,6 +15,9 @@ Part 2 (seen / unseen, paper fig. 10): CAMA trained on clean rows only against C
 trained with extra rows carrying one manipulation (flagged ``manipulated``), both scored
 on that manipulation (seen) and on another one (unseen); the MLP trained on the same rows
 (clean-only / augmented) for comparison.
+
+The acceptance figures close the section with their spread: mean ± standard error over the
+seeds of each paired difference (same SEM, same test rows).
 """
 
 from __future__ import annotations
@@ -137,6 +140,37 @@ def summarise_adaptation(results: pd.DataFrame, pool: int) -> pd.DataFrame:
     return table
 
 
+def _mean_se(values: pd.Series) -> str:
+    """Mean and standard error over seeds, in accuracy points."""
+    points = 100 * values.to_numpy(dtype=float)
+    se = points.std(ddof=1) / np.sqrt(len(points)) if len(points) > 1 else float("nan")
+    return f"{points.mean():+.1f} ± {se:.1f}"
+
+
+def acceptance_lines(adaptation: pd.DataFrame, seen: pd.DataFrame, pool: int) -> str:
+    """The issue's figures with their spread over seeds (paired differences)."""
+    child3 = adaptation[adaptation.manipulation == "children +3"]
+    small = max(1, int(round(FRACTIONS[0] * pool)))
+    gain_full = child3[f"shifted_after@{pool}"] - child3["shifted_before"]
+    gain_small = child3[f"shifted_after@{small}"] - child3["shifted_before"]
+    by_seed = seen.pivot_table(index="seed", columns=["model", "test"], values="accuracy")
+    gap = child3[f"shifted_after@{pool}"] - child3["clean_before"]
+    lines = [
+        f"- children +3, adapted on {pool} rows, shifted after - clean before: "
+        f"{_mean_se(gap)} (target: within 3 points)",
+        f"- clean after - clean before, adapted on {pool} rows: "
+        f"{_mean_se(child3[f'clean_after@{pool}'] - child3['clean_before'])} (target: within 1)",
+        f"- gain with {small} rows {_mean_se(gain_small)} vs with {pool} rows "
+        f"{_mean_se(gain_full)} (target: at least half)",
+        f"- adapt on {pool} rows: {child3[f'adapt_s@{pool}'].mean():.2f} s (target: under 5 s)",
+    ]
+    for family in ("CAMA", "MLP"):
+        for test in ("seen (half children +2)", "unseen (other half -2)"):
+            diff = by_seed[(f"{family} augmented", test)] - by_seed[(f"{family} clean-only", test)]
+            lines.append(f"- {family}, augmented - clean-only, {test}: {_mean_se(diff)}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small run for a smoke test")
@@ -168,7 +202,9 @@ def main() -> None:
         f"{to_markdown(child3)}"
         "\n\nPart 2 — augmented training with one manipulation, tested on it (seen) and on "
         f"another (unseen); mean over seeds:\n\n{to_markdown(seen_table)}\n\n"
-        f"Per seed:\n\n{to_markdown(per_seed)}\n"
+        f"Per seed:\n\n{to_markdown(per_seed)}\n\n"
+        "Acceptance figures (mean ± standard error over the seeds of the paired "
+        f"differences, in accuracy points):\n\n{acceptance_lines(adaptation, seen, args.pool)}\n"
     )
     print(text)
     if not (args.quick or args.no_write):
