@@ -1019,7 +1019,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """The blanket columns of X as a DataFrame (values as given, coded later)."""
         nodes = list(roles.blanket)
         if isinstance(X, pd.DataFrame):
-            missing = [n for n in nodes if n not in set(X.columns)]
+            present = set(X.columns)
+            missing = [n for n in nodes if n not in present]
             if missing:
                 raise ValueError(
                     f"X lacks the columns {missing} that the model uses (roles: "

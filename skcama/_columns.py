@@ -40,6 +40,7 @@ _ALIASES = {
 }
 MAX_INTEGER_LEVELS = 10
 """Integer columns with at most this many distinct values are categorical (2: Bernoulli)."""
+_BLOCK_VALUES = 1 << 20  # frames up to this many values code their numeric columns at once
 
 
 def normalise_kind(kind: Any, column: Any) -> str:
@@ -196,7 +197,10 @@ class ColumnCodec:
         column, which on a million rows is several times faster than row-major.
         """
         out = np.empty((len(frame), len(self.names)), dtype=np.float64, order="F")
+        done = self._numeric_block(frame, out)
         for j, name in enumerate(self.names):
+            if done[j]:
+                continue
             column = frame.iloc[:, j]
             if self.kinds[j] == "gaussian":
                 numeric = _as_float(column, name)
@@ -207,6 +211,36 @@ class ColumnCodec:
             else:
                 out[:, j] = self._codes(column, j, handle_unknown)
         return out
+
+    def _numeric_block(self, frame: pd.DataFrame, out: np.ndarray) -> np.ndarray:
+        """Code the continuous columns of a small frame with a numeric dtype in one step.
+
+        Column by column, coding costs about 0.1 ms per column whatever the rows, which
+        dominates predicting a few rows of a wide frame; on large frames it stays column
+        by column, so no temporary copy of the whole frame is made. Returns which
+        columns were coded.
+        """
+        done = np.zeros(len(self.names), dtype=bool)
+        if len(frame) * len(self.names) > _BLOCK_VALUES:
+            return done
+        dtypes = frame.dtypes.to_numpy()
+        for j, kind in enumerate(self.kinds):
+            dtype = dtypes[j]
+            done[j] = (
+                kind == "gaussian"
+                and isinstance(dtype, np.dtype)
+                and dtype.kind in "fiu"
+            )
+        index = np.flatnonzero(done)
+        if len(index) == 0:
+            return done
+        block = frame.iloc[:, index].to_numpy(dtype=np.float64)
+        bad = np.isinf(block)
+        if bad.any():
+            columns = [self.names[j] for j in index[bad.any(axis=0)]]
+            raise _infinite_error(columns, int(bad.sum()))
+        out[:, index] = (block - self.mean[index]) / self.scale[index]
+        return done
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
         categories = self.categories[j]

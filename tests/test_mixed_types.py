@@ -268,3 +268,24 @@ def test_adapt_on_a_recorded_more_often_finding(fitted, data):
     clf.adapt(X_new.head(500))
     assert np.isfinite(clf.predict_proba(X_new)).all()
     np.testing.assert_array_equal(clf.reset_adaptation().predict_proba(X), before)
+
+
+def test_small_and_large_frames_are_coded_alike(monkeypatch):
+    # small frames code their numeric columns in one block, large ones column by column
+    import skcama._columns as columns
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "f": rng.normal(size=50),
+        "i": rng.integers(0, 1000, 50),
+        "k": rng.choice(["a", "b", "c"], 50),
+        "n": pd.array(rng.integers(0, 1000, 50), dtype="Int64"),
+    })
+    frame.loc[[3, 7], "f"] = np.nan
+    frame.loc[5, "n"] = pd.NA
+    codec = columns.ColumnCodec(frame, list(frame.columns))
+    block = codec.transform(frame)
+    monkeypatch.setattr(columns, "_BLOCK_VALUES", 0)
+    one_by_one = codec.transform(frame)
+    np.testing.assert_array_equal(block, one_by_one)
+    assert np.isnan(block[[3, 7], 0]).all() and np.isnan(block[5, 3])
