@@ -223,14 +223,9 @@ class ColumnCodec:
         done = np.zeros(len(self.names), dtype=bool)
         if len(frame) * len(self.names) > _BLOCK_VALUES:
             return done
-        dtypes = frame.dtypes.to_numpy()
-        for j, kind in enumerate(self.kinds):
-            dtype = dtypes[j]
-            done[j] = (
-                kind == "gaussian"
-                and isinstance(dtype, np.dtype)
-                and dtype.kind in "fiu"
-            )
+        for j, (kind, dtype) in enumerate(zip(self.kinds, frame.dtypes, strict=True)):
+            # numpy int / float dtypes only: nullable and object columns go one by one
+            done[j] = kind == "gaussian" and isinstance(dtype, np.dtype) and dtype.kind in "fiu"
         index = np.flatnonzero(done)
         if len(index) == 0:
             return done
