@@ -203,11 +203,7 @@ class ColumnCodec:
                 continue
             column = frame.iloc[:, j]
             if self.kinds[j] == "gaussian":
-                numeric = _as_float(column, name)
-                bad = np.isinf(numeric)
-                if bad.any():
-                    raise _infinite_error([name], int(bad.sum()))
-                out[:, j] = (numeric - self.mean[j]) / self.scale[j]
+                out[:, j] = self._standardised(_as_float(column, name)[:, None], [j])[:, 0]
             else:
                 out[:, j] = self._codes(column, j, handle_unknown)
         return out
@@ -229,13 +225,17 @@ class ColumnCodec:
         index = np.flatnonzero(done)
         if len(index) == 0:
             return done
-        block = frame.iloc[:, index].to_numpy(dtype=np.float64)
-        bad = np.isinf(block)
-        if bad.any():
-            columns = [self.names[j] for j in index[bad.any(axis=0)]]
-            raise _infinite_error(columns, int(bad.sum()))
-        out[:, index] = (block - self.mean[index]) / self.scale[index]
+        out[:, index] = self._standardised(frame.iloc[:, index].to_numpy(np.float64), index)
         return done
+
+    def _standardised(self, values: np.ndarray, index: Any) -> np.ndarray:
+        """Continuous ``values`` (rows x the columns ``index``) in model units; infinite
+        values are an error naming their columns."""
+        bad = np.isinf(values)
+        if bad.any():
+            columns = [self.names[j] for j in np.asarray(index)[bad.any(axis=0)]]
+            raise _infinite_error(columns, int(bad.sum()))
+        return (values - self.mean[index]) / self.scale[index]
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
         categories = self.categories[j]

@@ -170,8 +170,6 @@ register_ci_test(_LRT_NAME, _BlockLRT)
 
 
 def _block_lrt_pvalue(corr: np.ndarray, a: np.ndarray, b: np.ndarray, s: np.ndarray, n: int):
-    # Called hundreds of thousands of times on large graphs: scalar special functions and
-    # closed forms for 1 x 1 blocks instead of scipy.stats' vectorised machinery.
     return _lrt_from_cov(_residual_cov(corr, np.concatenate([a, b]), s), len(a), len(s), n)
 
 
@@ -189,6 +187,8 @@ def _residual_cov(corr: np.ndarray, columns: np.ndarray, s: np.ndarray) -> np.nd
 
 def _lrt_from_cov(cov: np.ndarray, p: int, n_s: int, n: int) -> float:
     """p-value of independence of the first ``p`` columns of ``cov`` and the others."""
+    # Called hundreds of thousands of times on large graphs: scalar special functions and
+    # closed forms for 1 x 1 blocks instead of scipy.stats' vectorised machinery.
     q = cov.shape[0] - p
     if p == 1 and q == 1:  # a partial correlation
         log_lambda = np.log1p(-min(cov[0, 1] ** 2 / (cov[0, 0] * cov[1, 1]), 1.0 - 1e-16))
