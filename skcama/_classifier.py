@@ -149,9 +149,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Likelihood of a column, overriding the type read from its dtype:
         ``{"column": "gaussian" | "bernoulli" | "categorical"}`` (aliases
         ``"continuous"``, ``"binary"``, ``"ordinal"``). Without an entry, float columns
-        are Gaussian; bool columns, two-level categories and 0/1 integers Bernoulli;
-        pandas ``category``, string and object columns, and integer columns with at most
-        10 distinct values, categorical. Children get the matching likelihood; parents
+        are Gaussian (unless they hold at most 10 distinct whole numbers: categorical,
+        or Bernoulli for 0/1); bool columns, two-valued text or categories and 0/1
+        integers Bernoulli; pandas ``category``, other string and object columns, and
+        integer columns with at most 10 distinct values, categorical. Children get the
+        matching likelihood; parents
         and co-parents enter the networks one-hot or standardised.
     handle_unknown : {"error", "missing"}, default="error"
         What a categorical value never seen in :meth:`fit` does at prediction: raise a
@@ -160,8 +162,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Where the network runs: ``"cpu"``, ``"cuda"`` (or ``"cuda:N"``), or ``"auto"`` —
         the GPU when PyTorch sees one, else the CPU. A model fitted on a GPU pickles and
         saves with its weights on the CPU, and predicts on whatever ``device`` resolves
-        to where it is loaded. Results depend on the device only through floating-point
-        rounding; the same ``random_state`` on the same device gives the same predictions.
+        to where it is loaded. The same ``random_state`` on the same device gives the
+        same predictions; a fit on a GPU draws from the GPU's random stream, so it is
+        another fit (as another ``random_state`` would be), not a copy of the CPU fit.
     verbose : int, default=0
         ``0`` silent, ``1`` a progress bar over epochs.
 
@@ -371,10 +374,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
         if not isinstance(X, pd.DataFrame):
             X = check_array(X, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        else:
+            _check_unique_columns(X)
         validate_data(self, X, reset=True, skip_check_array=True)
         columns = self._column_names(X)
         y_name = getattr(y, "name", None)
         y = column_or_1d(y, warn=True)
+        _check_labels(y)
         check_classification_targets(y)
         graph, target = self._resolve_graph(X, columns, y_name, y)
         roles = markov_blanket_roles(graph, target)
@@ -599,8 +605,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     def _predict(self, X: Any) -> tuple[np.ndarray, np.ndarray | None]:
         """Log class probabilities and, once a manipulation is learned, the per-row
         log-likelihood ratio manipulated / clean (without the prior)."""
-        check_is_fitted(self)
+        self._check_ready()
         return self._predict_tensors(self._prediction_tensors(X))
+
+    def _check_ready(self) -> None:
+        """Fitted, and the hyperparameters valid: ``set_params`` after ``fit`` may have
+        changed those that prediction and adaptation read (``n_samples``,
+        ``clean_prior``, ``adapt_*``, ...)."""
+        check_is_fitted(self)
+        self._validate_params()
 
     def _predict_tensors(self, data: Tensors) -> tuple[np.ndarray, np.ndarray | None]:
         eps_z, eps_m = self._prediction_noise()
@@ -671,7 +684,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         antithetic pairs (each draw and its negation, see :func:`_antithetic_normal`)."""
         generator = torch.Generator().manual_seed(self._predict_seed)
         cfg = self.model_.cfg
-        device = self._model_device()
+        device = next(self.model_.parameters()).device  # placed by _model_device already
         eps_z = _antithetic_normal(self.n_samples, cfg.latent_dim, generator)
         if not self.manipulation_learned_:
             return eps_z.to(device), None
@@ -720,7 +733,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         >>> clf.adapt(X_new).manipulation_learned_
         True
         """
-        check_is_fitted(self)
+        self._check_ready()
         if not self.model_.has_children:
             raise ValueError(
                 "this model has no children of the target, so there is no measurement "
@@ -730,11 +743,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if len(new_data) == 0:
             raise ValueError("adapt needs at least one row of X; got an empty frame.")
         seed = self._adapt_seed + self._n_adapt_calls
-        generator = torch.Generator(device=self._model_device()).manual_seed(seed)
+        generator = torch.Generator(device=new_data.x.device).manual_seed(seed)
         if reference is None:
             ref_data = self._replay(_REPLAY_ROWS, generator)
         else:
-            ref_data = self._labelled_tensors(*reference)
+            ref_data = self._reference_tensors(reference)
         settings = AdaptSettings(
             alpha=self.adapt_alpha,
             steps=self.adapt_steps,
@@ -871,7 +884,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         >>> clf.reconstruct_clean(X[:2]).shape
         (2, 2)
         """
-        check_is_fitted(self)
+        self._check_ready()
         roles = self.roles_
         standardised = self._prediction_standardised(X)
         data = self._tensors(standardised, roles, None, self._model_device())
@@ -932,6 +945,22 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
         return np.searchsorted(self.classes_, y)
 
+    def _reference_tensors(self, reference: Any) -> Tensors:
+        """The ``reference=(X_ref, y_ref)`` argument of :meth:`adapt`, checked."""
+        if not isinstance(reference, (tuple, list)) or len(reference) != 2:
+            raise ValueError(
+                "reference must be a pair (X_ref, y_ref) of clean labelled rows, got "
+                f"{type(reference).__name__}; pass reference=(X_ref, y_ref), or leave it "
+                "out to replay clean rows from the model."
+            )
+        data = self._labelled_tensors(*reference)
+        if len(data) == 0:
+            raise ValueError(
+                "reference holds no rows; pass at least one clean labelled row, or leave "
+                "reference out to replay clean rows from the model."
+            )
+        return data
+
     def _labelled_tensors(self, X: Any, y: Any) -> Tensors:
         data = self._prediction_tensors(X)
         data.y = torch.as_tensor(self._encode_labels(y, len(data)), device=data.x.device)
@@ -970,7 +999,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             if is_method and y_name not in columns or not is_method and y_name in spec:
                 target = y_name
         if not is_method:
-            return resolve_given_graph(spec, columns, target)
+            graph, target = resolve_given_graph(spec, columns, target)
+            if target in columns:
+                raise GraphError(
+                    f"the target {target!r} is also a column of X, and the labels come from "
+                    "y; drop that column from X (the model reads the labels from y)."
+                )
+            return graph, target
         from .discovery import resolve_graph_spec  # causal-learn is imported only here
 
         frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(X, columns=columns)
@@ -982,6 +1017,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     def _check_roles_against_data(
         self, roles: MarkovBlanketRoles, columns: list
     ) -> MarkovBlanketRoles:
+        if not columns:
+            raise ValueError(
+                "X has no columns; pass the measurements the graph names as columns of X."
+            )
         if not roles.blanket:
             raise GraphError(
                 f"the target {roles.target!r} has no parents, co-parents or children in the "
@@ -992,10 +1031,16 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         missing = [node for node in roles.blanket if node not in column_set]
         if missing:
             hints = []
-            for node in missing:
+            positional = all(isinstance(c, (int, np.integer)) for c in columns)
+            for node in missing if not positional else []:
                 close = did_you_mean(node, columns)
                 if close:
                     hints.append(f"{node!r} -> did you mean {close[0]!r}?")
+            if positional:  # an array: its columns are positions, graph files hold text
+                hints.append(
+                    f"X is an array, so its columns are the positions 0..{len(columns) - 1}; "
+                    "pass X as a DataFrame whose column names are the graph's nodes."
+                )
             hint = (" " + "; ".join(hints)) if hints else ""
             raise ValueError(
                 f"graph nodes {missing} are in the Markov blanket of {roles.target!r} but not "
@@ -1085,12 +1130,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if model is not None and next(model.parameters()).device.type != "cpu":
             state = dict(state)
             state["model_"] = copy.deepcopy(model).cpu()
+            if state.get("_clean_m_state") is not None:  # the weights adapt can restore
+                state["_clean_m_state"] = {
+                    k: v.cpu() for k, v in state["_clean_m_state"].items()
+                }
         return state
 
     def _prediction_standardised(self, X: Any) -> np.ndarray:
         """The blanket columns of X, checked and standardised as in fit."""
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
             # Matched by name: any column order, extra columns ignored.
+            _check_unique_columns(X)
             columns = list(X.columns)
         else:
             X = check_array(X, dtype=[np.float64, np.float32], ensure_all_finite=False)
@@ -1169,6 +1219,37 @@ def _predict_batch(clf: CAMAClassifier) -> int:
     if next(clf.model_.parameters()).device.type == "cuda":
         return int(np.clip(300_000_000 // per_row, 64, 262_144))
     return int(np.clip(2_500_000 // per_row, 64, 65_536))
+
+
+def _check_unique_columns(X: pd.DataFrame) -> None:
+    """A frame whose column names repeat cannot be matched to graph nodes by name."""
+    repeated = X.columns[X.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise ValueError(
+            f"X has several columns named {repeated}; column names must be unique to be "
+            "matched to the graph's nodes. Rename or drop the duplicates."
+        )
+
+
+def _check_labels(y: np.ndarray) -> None:
+    """Missing labels and labels mixing numbers and text, named before scikit-learn's
+    generic checks see them."""
+    if y.dtype.kind == "f" or y.dtype.kind == "O":
+        missing = np.flatnonzero(pd.isna(y))
+        if len(missing):
+            rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
+            raise ValueError(
+                f"y has {len(missing)} missing labels (rows {rows}); every training row "
+                "needs a class. Drop those rows or label them."
+            )
+    if y.dtype.kind == "O":
+        text = np.array([isinstance(v, str) for v in y])
+        if text.any() and not text.all():
+            kinds = sorted({type(v).__name__ for v in y[~text]})
+            raise ValueError(
+                f"y mixes text labels with labels of type {kinds}; use one type for "
+                "every label, e.g. y.astype(str)."
+            )
 
 
 def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:

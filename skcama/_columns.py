@@ -107,6 +107,7 @@ class ColumnCodec:
         constant = []
         for j, name in enumerate(names):
             column = frame.iloc[:, j]
+            _check_dtype(column, name)
             kind = overrides[name] if name in overrides else infer_kind(column)
             observed = column.dropna()
             has_missing.append(len(observed) < len(column))
@@ -282,11 +283,30 @@ def _levels(column: pd.Series) -> pd.Index:
     return pd.Index(values)
 
 
+def _check_dtype(column: pd.Series, name: Any) -> None:
+    """Dates, durations and complex numbers are not measurements the model can code."""
+    kind = getattr(column.dtype, "kind", "O")
+    if kind in "mMc" or isinstance(column.dtype, pd.DatetimeTZDtype):
+        what, fix = {
+            "m": ("durations", "a number of hours or days"),
+            "c": ("complex numbers", "real numbers (e.g. the modulus or the real part)"),
+        }.get(kind, ("dates", "a number with a meaning, e.g. days since a reference date"))
+        raise ValueError(
+            f"column {name!r} holds {what} (dtype {column.dtype}); convert it to {fix}, "
+            "or drop it."
+        )
+
+
 def _as_float(column: pd.Series, name: Any) -> np.ndarray:
+    _check_dtype(column, name)
     try:
         return pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError):
-        sample = column.dropna()
+        try:
+            failed = pd.to_numeric(column, errors="coerce").isna() & column.notna()
+            sample = column[failed]
+        except TypeError:  # values pandas cannot even coerce (lists, dicts)
+            sample = column.dropna()
         raise ValueError(
             f"column {name!r} is declared or inferred continuous but holds non-numeric "
             f"values (e.g. {sample.iloc[0]!r}); declare it with column_types="

@@ -53,6 +53,17 @@ class _Differentiable:
     std: np.ndarray  # clean sd of each input column
     name: str
     is_cama: bool
+    continuous: list | None = None  # the columns gradients may move; None: all of them
+    encode: Callable[[pd.DataFrame], np.ndarray] | None = None  # frame -> inputs
+
+    def inputs(self, X: pd.DataFrame) -> torch.Tensor:
+        """The rows of ``X`` as the (B, d) float32 input of :attr:`log_proba`."""
+        if self.encode is not None:
+            values = self.encode(X)
+        else:
+            values = X[self.columns].to_numpy(dtype=np.float32)
+        # a writable copy: frames may hand out read-only views, which torch warns about
+        return torch.from_numpy(np.array(values, dtype=np.float32))
 
 
 def _is_cama(estimator: Any) -> bool:
@@ -121,15 +132,20 @@ def _cama_function(clf: Any) -> _Differentiable:
     idx_a = [position[n] for n in roles.parents]
     idx_c = [position[n] for n in roles.coparents]
     idx_x = [position[n] for n in roles.children]
-    mean = torch.as_tensor(clf.scaler_.mean, dtype=torch.float32)
-    scale = torch.as_tensor(clf.scaler_.scale, dtype=torch.float32)
     model = clf.model_
+    device = clf._model_device()  # the attack runs where the model lives
+    mean = torch.as_tensor(clf.scaler_.mean, dtype=torch.float32, device=device)
+    scale = torch.as_tensor(clf.scaler_.scale, dtype=torch.float32, device=device)
     model.eval()
     cfg = model.cfg
     fixed_z, fixed_m = clf._prediction_noise()
     learned = bool(clf.manipulation_learned_)
 
     def log_proba(values: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
+        log_p = _cama_log_proba(values.to(device), generator)
+        return log_p.to(values.device)  # gradients flow back to the caller's device
+
+    def _cama_log_proba(values: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
         u = (values - mean) / scale
         a, c, x = u[:, idx_a], u[:, idx_c], u[:, idx_x]
         if generator is None:
@@ -141,14 +157,26 @@ def _cama_function(clf: Any) -> _Differentiable:
                 if learned
                 else None
             )
+            eps_z = eps_z.to(device)
+            eps_m = None if eps_m is None else eps_m.to(device)
         if eps_m is not None and clf.clean_prior is not None and model.has_children:
             joint = model.log_joint_mixture(a, c, x, eps_z, eps_m, clf.clean_prior)[0]
         else:
             joint = model.log_joint(a, c, x, eps_z, eps_m)
         return torch.log_softmax(joint, dim=-1)
 
+    codec = clf.scaler_
+
+    def encode(X: pd.DataFrame) -> np.ndarray:
+        # continuous columns in their units, discrete ones as the model's codes (their
+        # mean is 0 and scale 1, so the standardisation in log_proba leaves them alone)
+        codes = codec.transform(X[blanket], clf.handle_unknown)
+        return codes * codec.scale + codec.mean
+
+    continuous = [n for n, kind in zip(blanket, codec.kinds, strict=True) if kind == "gaussian"]
     return _Differentiable(
-        blanket, clf.classes_, log_proba, np.asarray(clf.scaler_.scale), "CAMAClassifier", True
+        blanket, clf.classes_, log_proba, np.asarray(codec.scale), "CAMAClassifier", True,
+        continuous=continuous, encode=encode,
     )
 
 
@@ -184,7 +212,9 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles):
             "task> to attack it by transfer."
         )
     function = differentiable_log_proba(source)
-    cama = next((m for m in (estimator, surrogate) if m is not None and _is_cama(m)), None)
+    cama = next(
+        (m for m in (estimator, surrogate, reference) if m is not None and _is_cama(m)), None
+    )
     if columns is None and cama is None and roles is None:
         raise ValueError(
             "columns=None means the co-parents and children of a CAMAClassifier, but none is "
@@ -197,6 +227,22 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles):
             f"columns {outside} are not inputs of {function.name}, so gradients cannot move "
             f"them; choose among {function.columns[:10]}."
         )
+    if function.continuous is not None:
+        discrete = [c for c in cols if c not in set(function.continuous)]
+        if discrete and columns is None:  # the default: the valid continuous columns
+            logger.info("discrete columns %s are left out of the attack", discrete)
+            cols = [c for c in cols if c not in set(discrete)]
+            if not cols:
+                raise ValueError(
+                    f"every co-parent and child of {function.name} is discrete "
+                    f"({discrete}); a gradient attack moves continuous values only."
+                )
+        elif discrete:
+            raise ValueError(
+                f"columns {discrete} are discrete (categorical or binary) for "
+                f"{function.name}; a gradient attack moves continuous values only. Leave "
+                "them out of columns=."
+            )
     missing = [c for c in function.columns if c not in X.columns]
     if missing:
         raise ValueError(f"X lacks the columns {missing} that {function.name} uses.")
@@ -220,8 +266,7 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles):
     budget[[function.columns.index(c) for c in cols]] = torch.as_tensor(
         epsilon * std, dtype=torch.float32
     )
-    # a writable float32 copy: frames may hand out read-only views, which torch warns about
-    values = torch.from_numpy(np.array(X[function.columns], dtype=np.float32))
+    values = function.inputs(X)
     return function, cols, target, budget, values, mode, epsilon
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
+import os
 import sys
 import time
 import warnings
@@ -151,6 +153,8 @@ def read_table(path: str | Path, sep: str | None = None) -> Any:
     import pandas as pd
 
     path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{str(path)!r} is a folder, not a data file; pass the file.")
     if not path.is_file():
         raise UsageError(f"data file {str(path)!r} does not exist.")
     suffix = path.suffix.lower()
@@ -333,7 +337,9 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
     """``COLUMN=AMOUNT`` strings as ``{column: amount in original units}``.
 
     The amount is in standard deviations of the clean training data; ``parents``,
-    ``coparents`` and ``children`` stand for every column of that role.
+    ``coparents`` and ``children`` stand for every continuous column of that role (a
+    co-parent that is also a parent of the target counts as a parent). The shift moves
+    the measured values only: children are not regenerated from shifted co-parents.
 
     Examples
     --------
@@ -341,13 +347,16 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
     >>> import numpy as np
     >>> from skcama.graph import markov_blanket_roles
     >>> clf = SimpleNamespace(roles_=markov_blanket_roles({"x": ["y", "c"]}, "y"),
-    ...                       scaler_=SimpleNamespace(scale=np.array([2.0, 10.0])))
+    ...                       scaler_=SimpleNamespace(scale=np.array([2.0, 10.0]),
+    ...                                               kinds=("gaussian", "gaussian")))
     >>> parse_shift(["x=+1.5"], clf)
     {'x': 15.0}
     >>> parse_shift(["coparents=-1"], clf)
     {'c': -2.0}
     """
-    blanket = list(clf.roles_.blanket)
+    roles = clf.roles_
+    blanket = list(roles.blanket)
+    kinds = dict(zip(blanket, clf.scaler_.kinds, strict=True))
     shifts: dict = {}
     for item in items:
         column, eq, amount = item.partition("=")
@@ -356,13 +365,30 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
             value = float(amount)
         except ValueError:
             value = None
-        if not eq or not column or value is None:
-            raise UsageError(f"--shift takes COLUMN=AMOUNT (e.g. x1=+2), got {item!r}.")
+        if not eq or not column or value is None or not math.isfinite(value):
+            raise UsageError(
+                f"--shift takes COLUMN=AMOUNT with a finite AMOUNT (e.g. x1=+2), got {item!r}."
+            )
         if column in _ROLE_GROUPS:
-            columns = list(getattr(clf.roles_, _ROLE_GROUPS[column]))
+            group = _ROLE_GROUPS[column]
+            members = list(getattr(roles, group))
+            if group == "coparents":  # a parent with a double role is shifted as a parent
+                members = [m for m in members if m not in set(roles.parents)]
+            columns = [m for m in members if kinds[m] == "gaussian"]
+            skipped = [m for m in members if kinds[m] != "gaussian"]
+            if skipped:
+                warnings.warn(
+                    f"--shift {item!r}: discrete columns {skipped} are left as they are.",
+                    UserWarning, stacklevel=2,
+                )
             if not columns:
-                raise UsageError(f"--shift {item!r}: the model has no {column}.")
+                raise UsageError(f"--shift {item!r}: the model has no continuous {column}.")
         elif column in blanket:
+            if kinds[column] != "gaussian":
+                raise UsageError(
+                    f"--shift: {column!r} is {kinds[column]}; a shift in standard deviations "
+                    "applies to continuous columns only."
+                )
             columns = [column]
         else:
             from .graph import did_you_mean
@@ -372,6 +398,14 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
             raise UsageError(
                 f"--shift: {column!r} is not a column the model uses (uses: "
                 f"{', '.join(map(str, blanket))}).{hint}"
+            )
+        parents = [c for c in columns if c in set(roles.parents)]
+        if parents:
+            warnings.warn(
+                f"--shift {item!r} moves parents of the target {parents}: that changes "
+                "p(y | parents), which no classifier can be robust to. Valid manipulations "
+                "are of co-parents and children.",
+                UserWarning, stacklevel=2,
             )
         for col in columns:
             scale = float(clf.scaler_.scale[blanket.index(col)])
@@ -392,9 +426,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     settings = [("as given", X)]
     if args.shift:
         shifts = parse_shift(args.shift, clf)
+        absent = [column for column in shifts if column not in X.columns]
+        if absent:
+            raise UsageError(f"--shift: {args.data} has no columns {absent}.")
         shifted = X.copy()
         for column, amount in shifts.items():
-            shifted[column] = shifted[column] + amount
+            shifted[column] = pd.to_numeric(shifted[column], errors="raise") + amount
         settings.append((f"shifted ({', '.join(args.shift)})", shifted))
     rows = []
     for name, data in settings:
@@ -594,9 +631,11 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate", help="accuracy on labelled rows, optionally under a shift",
         description="Print accuracy and log loss on a labelled table, as given and after a "
         "shift of columns in clean standard deviations (COLUMN=AMOUNT, or parents / "
-        "coparents / children=AMOUNT for a whole role); --adapt also adapts a copy of the "
-        "model to the shifted rows (labels unused) and scores it.",
-        epilog="example: skcama evaluate model.skcama test.csv -t y --shift coparents=+2 "
+        "coparents / children=AMOUNT for the continuous columns of a role); --adapt also "
+        "adapts a copy of the model to the shifted rows (labels unused) and scores it. The "
+        "shift moves measured values only (a measurement shift): children are not "
+        "regenerated from shifted co-parents, as they would be in a shifted population.",
+        epilog="example: skcama evaluate model.skcama test.csv -t y --shift children=+2 "
         "--adapt --figure eval.png",
     )
     evaluate.add_argument("model", help="model file")
@@ -680,6 +719,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _show_warning
         try:
             return args.func(args)
+        except BrokenPipeError:  # the reader stopped early (e.g. `| head`): not an error
+            # point stdout at /dev/null so that the final flush at exit cannot fail again
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):  # stdout without a file descriptor
+                pass
+            return 0
         except (UsageError, GraphError, ValueError, OSError) as error:
             if debug:
                 raise

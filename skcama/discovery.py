@@ -64,6 +64,7 @@ import contextlib
 import io
 import itertools
 import logging
+import numbers
 import time
 import warnings
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -372,6 +373,7 @@ def discover_graph(
     X : pandas.DataFrame or array-like of shape (n_samples, n_features)
         The features. Column names become node names (positions ``0..d-1`` for an array).
         Columns of dtype object, string, category or bool are treated as categorical.
+        Rows must be complete: impute or drop missing values first.
     y : array-like of shape (n_samples,), optional
         Class labels. When ``None``, the target is the column ``target`` of ``X``.
     target : hashable, optional
@@ -445,8 +447,18 @@ def discover_graph(
     start = time.perf_counter()
     method = _check_option("method", method, METHODS)
     test = _check_option("test", test, TESTS)
-    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+    if isinstance(alpha, bool) or not (isinstance(alpha, numbers.Real) and 0 < alpha < 1):
         raise ValueError(f"alpha must be a number strictly between 0 and 1, got {alpha!r}.")
+    if max_condition_size is not None and (
+        isinstance(max_condition_size, bool)
+        or not isinstance(max_condition_size, numbers.Integral)
+        or max_condition_size < 0
+    ):
+        raise ValueError(
+            "max_condition_size must be a whole number >= 0, or None for no limit; got "
+            f"{max_condition_size!r}."
+        )
+    alpha = float(alpha)
     frame, labels, target = _frame_and_target(X, y, target)
     names = [*frame.columns, target]
     knowledge = _check_background(background, names)
@@ -529,14 +541,30 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
         raise ValueError(
             f"X has {len(frame)} rows but y has {len(labels)}; pass one label per row."
         )
+    repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise ValueError(
+            f"X has several columns named {repeated}; node names must be unique. Rename or "
+            "drop the duplicates."
+        )
     if len(frame) < 10:
         raise ValueError(f"discovery needs at least 10 rows, got {len(frame)}.")
+    unlabelled = np.flatnonzero(pd.isna(labels))
+    if len(unlabelled):
+        raise ValueError(
+            f"y has {len(unlabelled)} missing labels (rows {unlabelled[:5].tolist()}); "
+            "discovery needs a class for every row. Drop those rows or label them."
+        )
     if len(np.unique(labels.astype(str))) < 2:
         raise ValueError("y holds a single class; discovery needs at least 2 classes.")
     numeric = [c for c in frame.columns if not _is_categorical(frame[c])]
     bad = [c for c in numeric if not np.all(np.isfinite(frame[c].to_numpy(dtype=float)))]
+    bad += [c for c in frame.columns if c not in set(numeric) and frame[c].isna().any()]
     if bad:
-        raise ValueError(f"X contains NaN or infinity in columns {bad}; impute or drop them first.")
+        raise ValueError(
+            f"X contains missing or infinite values in columns {bad}; discovery needs "
+            "complete rows: impute or drop them first."
+        )
     return frame, labels, target
 
 

@@ -208,7 +208,7 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
         cycle = nx.find_cycle(graph, orientation="original")
         path = " -> ".join(str(edge[0]) for edge in cycle) + f" -> {cycle[0][0]}"
         raise GraphError(
-            f"the graph has a cycle {path}; ... CAMA needs a directed acyclic graph. "
+            f"the graph has a cycle {path}; CAMA needs a directed acyclic graph. "
             f"Remove or reverse one of these edges, e.g. ({cycle[-1][0]!r}, {cycle[-1][1]!r})."
         )
     if target is not None and target not in graph:
@@ -556,7 +556,14 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
     >>> sorted(read_graph(folder / "g.csv").edges())
     [('a', 'y'), ('y', 'x')]
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise GraphError(
+            f"read_graph takes the path of a graph file, got {type(path).__name__}; pass a "
+            "str or pathlib.Path (or give the graph itself to CAMAClassifier(graph=...))."
+        )
     path = Path(path)
+    if path.is_dir():
+        raise GraphError(f"{str(path)!r} is a folder, not a graph file; pass the file.")
     fmt = _format_of(path)
     if not path.is_file():
         close = did_you_mean(path.name, [p.name for p in path.parent.glob("*")]) if (

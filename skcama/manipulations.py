@@ -204,7 +204,14 @@ def clean_std(
             raise ValueError(
                 f"the reference frame lacks columns {missing}; pass a clean frame with them."
             )
-        frame = reference[columns].astype(float)
+        frame = reference[columns]
+        text = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+        if text:
+            raise ValueError(
+                f"columns {text} are not numeric; shifts, scaling, noise and replacement in "
+                "standard deviations apply to numeric columns only. Leave them out of columns=."
+            )
+        frame = frame.astype(float)
         std = frame.std(ddof=0).where(lambda s: s > 1e-12, 1.0)
         return frame.mean(), std
     scaler = getattr(reference, "scaler_", None)
@@ -219,6 +226,13 @@ def clean_std(
         raise ValueError(
             f"columns {missing} are outside the model's Markov blanket, so it has no clean sd "
             "for them; pass reference=<clean DataFrame> instead."
+        )
+    discrete = [c for c in columns if scaler.kinds[blanket.index(c)] != "gaussian"]
+    if discrete:
+        raise ValueError(
+            f"columns {discrete} are discrete (categorical or binary) for the model, so they "
+            "have no clean sd; manipulate continuous columns only, or pass reference=<clean "
+            "DataFrame> to treat their codes as numbers."
         )
     position = [blanket.index(c) for c in columns]
     return (

@@ -352,6 +352,8 @@ def read_metadata(path: str | os.PathLike) -> dict:
 
 
 def _read(path: Path) -> tuple[dict, bytes]:
+    if path.is_dir():
+        raise IsADirectoryError(f"{str(path)!r} is a folder, not a model file; pass the file.")
     if not path.is_file():
         raise FileNotFoundError(f"model file {str(path)!r} does not exist.")
     not_ours = (

@@ -32,7 +32,17 @@ def _manipulator(
     """(label, f(estimator, X, y, strength)) for a callable, manipulation or attack name."""
     if callable(manipulation):
         label = getattr(manipulation, "__name__", "custom")
-        return label, lambda est, X, y, s: manipulation(X, s)
+
+        def custom(est: Any, X: pd.DataFrame, y: Any, s: float) -> pd.DataFrame:
+            out = manipulation(X, s)
+            if not hasattr(out, "shape") or len(out) != len(X):
+                raise ValueError(
+                    f"the manipulation {label!r} must return the manipulated rows (a frame "
+                    f"with the {len(X)} rows of X); got {type(out).__name__}."
+                )
+            return out
+
+        return label, custom
     if manipulation in MANIPULATIONS:
         func = MANIPULATIONS[manipulation]
         return manipulation, lambda est, X, y, s: func(X, s, **options)
@@ -116,11 +126,19 @@ def robustness_curve(
             "estimators must be a non-empty dict {name: fitted classifier}; got "
             f"{type(estimators).__name__}."
         )
-    strengths = [float(s) for s in strengths]
-    if not strengths:
-        raise ValueError("strengths is empty; pass at least one strength, e.g. [0, 1, 2].")
+    strengths = _check_strengths(strengths)
+    if y is None or np.ndim(y) != 1 or len(y) != len(X):
+        raise ValueError(
+            f"y must hold one label per row of X ({len(X)} rows); got "
+            f"{'None' if y is None else f'shape {np.shape(y)}'}."
+        )
     y = np.asarray(y)
     is_attack = isinstance(manipulation, str) and manipulation in ATTACKS
+    if is_attack and min(strengths) < 0:
+        raise ValueError(
+            f"an attack budget cannot be negative; got strengths {strengths}. Use 0 for the "
+            "clean rows."
+        )
     surrogates = options.pop("surrogate", None) if is_attack else None
     label, _ = _manipulator(manipulation, options)
     rows = []
@@ -166,6 +184,26 @@ def robustness_curve(
     return frame[ordered]
 
 
+def _check_strengths(strengths: Any) -> list[float]:
+    """``strengths`` as a list of finite floats, or a ValueError saying what was wrong."""
+    if isinstance(strengths, (str, bytes)) or not isinstance(strengths, Iterable):
+        raise ValueError(
+            f"strengths must be a list of numbers, e.g. [0, 1, 2]; got {strengths!r}."
+        )
+    values = []
+    for s in strengths:
+        try:
+            value = float(s)
+        except (TypeError, ValueError):
+            raise ValueError(f"strengths must be numbers; got {s!r}.") from None
+        if not np.isfinite(value):
+            raise ValueError(f"strengths must be finite numbers; got {s!r}.")
+        values.append(value)
+    if not values:
+        raise ValueError("strengths is empty; pass at least one strength, e.g. [0, 1, 2].")
+    return values
+
+
 def plot_robustness(frame: pd.DataFrame, ax: Any = None, *, title: str | None = None):
     """Accuracy against strength, one line per model (dashed when adapted, dotted for an
     adapted model's accuracy on the clean rows).
@@ -200,6 +238,8 @@ def plot_robustness(frame: pd.DataFrame, ax: Any = None, *, title: str | None = 
         raise ValueError(
             f"frame lacks the columns {missing}; pass the output of robustness_curve."
         )
+    if frame.empty:
+        raise ValueError("frame has no rows; there is nothing to plot.")
     import matplotlib.pyplot as plt
 
     if ax is None:

@@ -128,6 +128,24 @@ def test_adapt_with_real_reference_rows(fitted, sem_data):
     assert clf.score(shifted(X_test), y_test) > fitted.score(shifted(X_test), y_test) + 0.1
 
 
+@pytest.mark.parametrize(
+    "make_reference, match",
+    [
+        (lambda X, y: X, "reference must be a pair"),
+        (lambda X, y: (X.iloc[:0], y.iloc[:0]), "reference holds no rows"),
+    ],
+)
+def test_bad_reference_rows_are_named_and_change_nothing(fitted, sem_data, make_reference,
+                                                         match):
+    X, y, _ = sem_data
+    clf = copy.deepcopy(fitted)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match=match):
+        clf.adapt(shifted(X.iloc[:50]), reference=make_reference(X, y))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    assert not clf.manipulation_learned_
+
+
 def test_adapt_on_a_single_row_works(fitted, sem_data):
     X, _, _ = sem_data
     clf = copy.deepcopy(fitted).set_params(adapt_steps=5).adapt(shifted(X.iloc[:1]))

@@ -202,3 +202,34 @@ def test_strongest_attack_needs_a_surrogate_for_a_model_without_gradients(blobs)
     assert gb.score(X_adv, y) < gb.score(X, y)
     with pytest.raises(ValueError, match="'fgsm' or 'pgd'"):
         strongest_attack(mlp, X, y, 0.5, columns=["x"], attack="cw")
+
+
+@pytest.fixture(scope="module")
+def mixed_cama():
+    """CAMA whose children include a graded integer column (levels 5..7) and a text one."""
+    rng = np.random.default_rng(0)
+    y = pd.Series(rng.integers(0, 2, 300), name="y")
+    X = pd.DataFrame(rng.normal(size=(300, 3)), columns=["a1", "c1", "x1"]) + y.to_numpy()[:, None]
+    X["x2"] = 5 + y + rng.integers(0, 2, 300)
+    X["x3"] = np.where(rng.random(300) < 0.3 + 0.4 * y, "hi", "lo")
+    graph = {"y": ["a1"], "x1": ["y", "c1"], "x2": ["y"], "x3": ["y"]}
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=30, random_state=0).fit(X, y)
+    return X, y, clf
+
+
+def test_attack_on_cama_with_discrete_columns_moves_only_continuous_ones(mixed_cama):
+    X, y, clf = mixed_cama
+    assert clf.column_types_["x2"] == "categorical"
+    attacked = pgd(clf, X, y, 1.0, random_state=0)
+    assert attacked.attrs["columns"] == ["c1", "x1"]  # the discrete children are left out
+    pd.testing.assert_frame_equal(attacked[["a1", "x2", "x3"]], X[["a1", "x2", "x3"]])
+    assert clf.score(attacked, y) < clf.score(X, y) - 0.05
+    with pytest.raises(ValueError, match=r"columns \['x2'\] are discrete"):
+        fgsm(clf, X, y, 0.5, columns=["x2"])
+
+
+def test_cama_as_reference_supplies_the_roles_for_another_model(sem):
+    X, y, clf = sem
+    mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    attacked = fgsm(mlp, X, y, 0.5, reference=clf)
+    assert attacked.attrs["columns"] == ["c", "x1", "x2", "x3"]

@@ -282,6 +282,89 @@ def test_invalid_hyperparameter_names_the_parameter(sem_data):
         CAMAClassifier(graph=graph, n_samples=0).fit(X, y)
 
 
+@pytest.mark.parametrize(
+    "params, call",
+    [
+        (dict(n_samples=0), "predict"),
+        (dict(clean_prior=2.0), "predict"),
+        (dict(handle_unknown="bogus"), "predict"),
+        (dict(adapt_steps=0), "adapt"),
+        (dict(adapt_learning_rate=-1.0), "adapt"),
+    ],
+)
+def test_hyperparameters_set_after_fit_are_checked_before_use(fitted, sem_data, params, call):
+    X, _, _ = sem_data
+    clf = copy.deepcopy(fitted).set_params(**params)
+    name = next(iter(params))
+    with pytest.raises(ValueError, match=f"'{name}' parameter"):
+        getattr(clf, call)(X.iloc[:20])
+    clf.set_params(**{name: fitted.get_params()[name]})
+    np.testing.assert_array_equal(clf.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_repeated_column_names_are_rejected(fitted, sem_data):
+    X, y, graph = sem_data
+    doubled = pd.concat([X, X[["x1"]]], axis=1)
+    with pytest.raises(ValueError, match=r"several columns named \['x1'\]"):
+        CAMAClassifier(graph=graph, **FAST).fit(doubled, y)
+    with pytest.raises(ValueError, match=r"several columns named \['x1'\]"):
+        fitted.predict(doubled)
+
+
+@pytest.mark.parametrize(
+    "value, what",
+    [(pd.Timestamp("2020-01-01"), "dates"), (pd.Timedelta("1h"), "durations"),
+     (1 + 2j, "complex numbers")],
+)
+def test_dates_durations_and_complex_columns_are_rejected(fitted, sem_data, value, what):
+    X, y, graph = sem_data
+    bad = X.assign(x2=value)
+    with pytest.raises(ValueError, match=f"column 'x2' holds {what}"):
+        CAMAClassifier(graph=graph, **FAST).fit(bad, y)
+    with pytest.raises(ValueError, match=f"column 'x2' holds {what}"):
+        fitted.predict(bad)
+
+
+def test_non_numeric_value_in_a_continuous_column_is_quoted(fitted, sem_data):
+    X, _, _ = sem_data
+    text = X["x2"].astype(object)
+    text.iloc[5] = "n/a"
+    with pytest.raises(ValueError, match=r"column 'x2' .*non-numeric values \(e.g. 'n/a'\)"):
+        fitted.predict(X.assign(x2=text))
+
+
+def test_missing_and_mixed_labels_are_named(sem_data):
+    X, y, graph = sem_data
+    holes = y.astype(float)
+    holes.iloc[[3, 8]] = np.nan
+    with pytest.raises(ValueError, match=r"y has 2 missing labels \(rows 3, 8\)"):
+        CAMAClassifier(graph=graph, **FAST).fit(X, holes)
+    mixed = y.astype(object)
+    mixed.iloc[0] = "zero"
+    with pytest.raises(ValueError, match="y mixes text labels with labels of type"):
+        CAMAClassifier(graph=graph, **FAST).fit(X, mixed)
+
+
+def test_target_that_is_also_a_column_of_x_is_rejected(sem_data):
+    X, y, graph = sem_data
+    with pytest.raises(GraphError, match="target 'x3' is also a column of X"):
+        CAMAClassifier(graph=graph, target="x3").fit(X, y)
+
+
+def test_array_input_with_text_graph_nodes_explains_positions():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 60)
+    X = rng.normal(size=(60, 2)) + y[:, None]
+    with pytest.raises(ValueError, match=r"X is an array, so its columns are the positions 0..1"):
+        CAMAClassifier(graph={"0": ["y"], "1": ["y"]}, target="y").fit(X, y)
+
+
+def test_frame_without_columns_is_rejected(sem_data):
+    X, y, graph = sem_data
+    with pytest.raises(ValueError, match="X has no columns"):
+        CAMAClassifier(graph=graph, target="y").fit(X.iloc[:, :0], y)
+
+
 # ------------------------------------------------------------ scikit-learn integration
 def test_clone_and_params_round_trip(fitted):
     copy = clone(fitted)

@@ -221,3 +221,60 @@ def test_shift_in_unknown_column_is_refused(model, workdir, capsys):
                  "--shift", "x9=+1"])
     assert code == 2
     assert "'x9' is not a column the model uses" in capsys.readouterr().err
+
+
+def test_a_reader_closing_the_pipe_is_not_an_error(monkeypatch, capsys):
+    import skcama.cli as cli
+
+    def closed(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    parser = build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    parser._subparsers._group_actions[0].choices["roles"].set_defaults(func=closed)
+    assert main(["roles", "g.gml", "-t", "y"]) == 0
+    assert "error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "shift, message",
+    [("x1=nan", "finite AMOUNT"), ("x1=inf", "finite AMOUNT")],
+)
+def test_shift_amount_must_be_finite(model, workdir, capsys, shift, message):
+    code = main(["evaluate", str(model), str(workdir / "train.csv"), "-t", "y",
+                 "--shift", shift])
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_shift_of_parents_warns_and_a_column_absent_from_the_table_is_refused(
+    model, workdir, capsys
+):
+    code = main(["evaluate", str(model), str(workdir / "train.csv"), "-t", "y",
+                 "--shift", "parents=+1"])
+    assert code == 0
+    assert "moves parents of the target ['a']" in capsys.readouterr().err
+    frame = pd.read_csv(workdir / "train.csv").drop(columns="x1")
+    frame.to_csv(workdir / "no_x1.csv", index=False)
+    code = main(["evaluate", str(model), str(workdir / "no_x1.csv"), "-t", "y",
+                 "--shift", "x2=+1"])
+    assert code == 2
+
+
+def test_shift_of_a_role_skips_discrete_columns_and_a_named_one_is_refused():
+    from types import SimpleNamespace
+
+    from skcama.cli import UsageError, parse_shift
+    from skcama.graph import markov_blanket_roles
+
+    roles = markov_blanket_roles({"x": ["y", "c"], "k": ["y"], "c": ["a"]}, "y")
+    kinds = {"c": "gaussian", "x": "gaussian", "k": "categorical"}
+    clf = SimpleNamespace(
+        roles_=roles,
+        scaler_=SimpleNamespace(scale=np.ones(len(roles.blanket)),
+                                kinds=tuple(kinds[n] for n in roles.blanket)),
+    )
+    with pytest.warns(UserWarning, match=r"discrete columns \['k'\] are left as they are"):
+        assert parse_shift(["children=+1"], clf) == {"x": 1.0}
+    with pytest.raises(UsageError, match="'k' is categorical"):
+        parse_shift(["k=+1"], clf)

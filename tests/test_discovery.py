@@ -81,6 +81,9 @@ def test_target_taken_from_x_when_y_is_none(small_sem):
         (dict(method="pcc"), r"method must be one of .*Did you mean 'pc'"),
         (dict(test="fisher"), r"test must be one of .*Did you mean 'fisherz'"),
         (dict(alpha=1.5), "alpha must be"),
+        (dict(alpha=True), "alpha must be"),
+        (dict(max_condition_size=-1), "max_condition_size must be a whole number >= 0"),
+        (dict(max_condition_size=1.5), "max_condition_size must be a whole number >= 0"),
         (dict(background={"forbiden": []}), r"unknown background key 'forbiden'.*'forbidden'"),
         (dict(background={"required": [("a1", "X1")]}), r"names node 'X1'.*Did you mean 'x1'"),
         (
@@ -93,6 +96,27 @@ def test_bad_options_are_rejected_with_a_suggestion(small_sem, kwargs, match):
     _, X, y = small_sem
     with pytest.raises((ValueError, GraphError), match=match):
         discover_graph(X.iloc[:200], y.iloc[:200], target="y", **kwargs)
+
+
+def test_numpy_float_alpha_is_accepted(small_sem):
+    _, X, y = small_sem
+    graph = discover_graph(X.iloc[:300], y.iloc[:300], target="y", alpha=np.float32(0.05))
+    assert graph.graph["alpha"] == pytest.approx(0.05)
+
+
+def test_missing_labels_and_missing_categories_are_named(small_sem):
+    _, X, y = small_sem
+    X, y = X.iloc[:200], y.iloc[:200]
+    labels = y.astype(object)
+    labels.iloc[[2, 7]] = None
+    with pytest.raises(ValueError, match=r"y has 2 missing labels \(rows \[2, 7\]\)"):
+        discover_graph(X, labels, target="y")
+    text = X.assign(kind=np.where(np.arange(len(X)) % 2, "u", "v"))
+    text.loc[text.index[3], "kind"] = None
+    with pytest.raises(ValueError, match=r"missing or infinite values in columns \['kind'\]"):
+        discover_graph(text, y, target="y")
+    with pytest.raises(ValueError, match="several columns named"):
+        discover_graph(pd.concat([X, X.iloc[:, :1]], axis=1), y, target="y")
 
 
 def test_background_knowledge_is_respected(small_sem):

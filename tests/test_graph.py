@@ -89,7 +89,7 @@ def test_node_roles_shows_double_roles_and_outside(graph):
 # ------------------------------------------------------------------ validation errors
 def test_cycle_is_rejected_and_printed():
     g = nx.DiGraph([("y", "x1"), ("x1", "x2"), ("x2", "y")])
-    with pytest.raises(GraphError, match=r"cycle y -> x1 -> x2 -> y"):
+    with pytest.raises(GraphError, match=r"cycle y -> x1 -> x2 -> y; CAMA needs"):
         validate_dag(g, "y")
 
 
@@ -186,3 +186,10 @@ def test_empty_blanket_is_rejected_naming_the_target(sem_data):
     g.add_node("y")
     with pytest.raises(GraphError, match=r"target 'y' has no parents, co-parents or children"):
         CAMAClassifier(graph=g, target="y", **FAST).fit(X, y)
+
+
+def test_read_graph_refuses_a_folder_and_a_non_path(tmp_path):
+    with pytest.raises(GraphError, match="is a folder, not a graph file"):
+        read_graph(tmp_path)
+    with pytest.raises(GraphError, match="takes the path of a graph file, got int"):
+        read_graph(5)

@@ -120,3 +120,19 @@ def test_input_frame_is_not_modified(data):
     before = X.copy()
     shift(X, 1.0, roles=ROLES)
     pd.testing.assert_frame_equal(X, before)
+
+
+def test_non_numeric_columns_are_refused_by_name(data):
+    X, _ = data
+    with pytest.raises(ValueError, match=r"columns \['x1'\] are not numeric"):
+        shift(X.assign(x1="high"), 1.0, columns=["x1"])
+
+
+def test_discrete_column_of_a_cama_reference_has_no_clean_sd(data):
+    X, y = data
+    graded = X.assign(x2=np.round(X["x2"]).clip(-2, 2).astype(int))
+    _, _, graph = simple_sem(0, n=10)
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(graded, y)
+    assert clf.column_types_["x2"] == "categorical"
+    with pytest.raises(ValueError, match=r"columns \['x2'\] are discrete"):
+        shift(graded, 1.0, columns=["x2"], reference=clf)

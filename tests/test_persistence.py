@@ -217,6 +217,8 @@ def test_load_refuses_zip_without_skcama_metadata(tmp_path):
 def test_load_of_missing_file_says_so(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_model(tmp_path / "nope.skcama")
+    with pytest.raises(IsADirectoryError, match="is a folder, not a model file"):
+        load_model(tmp_path)
 
 
 def test_load_refuses_metadata_that_overrides_methods(saved):

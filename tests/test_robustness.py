@@ -100,3 +100,42 @@ def test_plot_marks_clean_rows_after_adaptation_as_dotted(fitted):
     ax = plot_robustness(curve)
     styles = {line.get_label(): line.get_linestyle() for line in ax.get_lines()}
     assert styles == {"CAMA": "-", "CAMA + adapt": "--", "CAMA + adapt, on clean rows": ":"}
+
+
+@pytest.mark.parametrize(
+    "strengths, match",
+    [
+        (None, "strengths must be a list of numbers"),
+        (1.0, "strengths must be a list of numbers"),
+        ("12", "strengths must be a list of numbers"),
+        (["a"], "strengths must be numbers; got 'a'"),
+        ([float("nan")], "strengths must be finite"),
+        ([], "strengths is empty"),
+    ],
+)
+def test_bad_strengths_are_named(fitted, strengths, match):
+    X, y, models = fitted
+    with pytest.raises(ValueError, match=match):
+        robustness_curve(models, X, y, "shift", strengths, reference=models["CAMA"])
+
+
+def test_labels_must_match_the_rows(fitted):
+    X, y, models = fitted
+    for labels in (None, y[:5]):
+        with pytest.raises(ValueError, match="y must hold one label per row of X"):
+            robustness_curve(models, X, labels, "shift", [1.0], reference=models["CAMA"])
+
+
+def test_negative_attack_budget_and_a_manipulation_returning_nothing_are_errors(fitted):
+    X, y, models = fitted
+    with pytest.raises(ValueError, match="attack budget cannot be negative"):
+        robustness_curve({"CAMA": models["CAMA"]}, X, y, "fgsm", [0.0, -0.5])
+    with pytest.raises(ValueError, match="must return the manipulated rows"):
+        robustness_curve(models, X, y, lambda X, s: None, [1.0])
+
+
+def test_plotting_an_empty_frame_is_an_error(fitted):
+    X, y, models = fitted
+    curve = robustness_curve(models, X, y, "shift", [1.0], reference=models["CAMA"])
+    with pytest.raises(ValueError, match="no rows"):
+        plot_robustness(curve.iloc[:0])
