@@ -570,8 +570,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train CAMA and two discriminative baselines on a synthetic SEM, print "
         "accuracy under co-parent shifts and save a figure. Needs no input.",
     )
-    demo.add_argument("--n-train", type=int, default=4000, help="training rows (default 4000)")
-    demo.add_argument("--n-test", type=int, default=4000, help="rows per test set")
+    demo.add_argument("--n-train", type=_positive_int, default=4000,
+                      help="training rows (default 4000)")
+    demo.add_argument("--n-test", type=_positive_int, default=4000, help="rows per test set")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--figure", default="skcama-demo.png", help="where to save the figure")
     demo.add_argument("--verbose", type=int, default=0, help="1 shows progress bars")
@@ -685,6 +686,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(roles, sep=False)
     roles.set_defaults(func=_roles)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
 
 
 def _one_line(error: BaseException) -> str:

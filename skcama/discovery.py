@@ -304,13 +304,25 @@ def _check_background(background: Mapping | None, names: list) -> dict:
     out: dict = {"required": [], "forbidden": [], "tiers": []}
     for kind in ("required", "forbidden"):
         for edge in background.get(kind, ()):
-            if isinstance(edge, (str, bytes)) or len(edge) != 2:
+            if isinstance(edge, (str, bytes)) or not isinstance(edge, Sequence) or len(edge) != 2:
                 raise ValueError(
                     f"background[{kind!r}] must hold (source, target) pairs, got {edge!r}."
                 )
             check_node(edge[0], f"{kind} edge {tuple(edge)!r}")
             check_node(edge[1], f"{kind} edge {tuple(edge)!r}")
+            if edge[0] == edge[1]:
+                raise GraphError(
+                    f"background[{kind!r}] holds the self-loop {edge[0]!r} -> {edge[1]!r}; "
+                    "an edge joins two different nodes."
+                )
             out[kind].append((edge[0], edge[1]))
+    both_ways = {(a, b) for a, b in out["required"] if (b, a) in set(out["required"])}
+    if both_ways:
+        a, b = sorted(both_ways, key=str)[0]
+        raise GraphError(
+            f"background requires both {a!r} -> {b!r} and {b!r} -> {a!r}, a cycle; keep the "
+            "direction you know."
+        )
     clash = set(out["required"]) & set(out["forbidden"])
     if clash:
         edge = sorted(clash, key=str)[0]
@@ -326,6 +338,14 @@ def _check_background(background: Mapping | None, names: list) -> dict:
         for node in members:
             check_node(node, "tiers")
         out["tiers"].append(members)
+    rank = {node: i for i, tier in enumerate(out["tiers"]) for node in tier}
+    against = [(a, b) for a, b in out["required"] if rank.get(a, -1) > rank.get(b, 10**9)]
+    if against:
+        a, b = against[0]
+        raise GraphError(
+            f"background requires {a!r} -> {b!r}, but the tiers put {a!r} after {b!r} "
+            "(a later tier cannot cause an earlier one); fix the edge or the tiers."
+        )
     return out
 
 

@@ -6,8 +6,10 @@ the data's column names. No tensors, no scikit-learn.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
+import io
 import json
 import os
 import warnings
@@ -598,16 +600,30 @@ def _read_graphml(path: Path) -> nx.Graph:
 
 
 def _read_dot(path: Path) -> nx.Graph:
-    with warnings.catch_warnings():
+    import pydot
+
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) as printed:
         # pydot's parser calls deprecated pyparsing names on first use; not our concern.
         warnings.simplefilter("ignore", DeprecationWarning)
-        return nx.nx_pydot.read_dot(path)
+        graphs = pydot.graph_from_dot_file(str(path), encoding="utf-8")
+    if not graphs:  # pydot prints the parse error and returns None
+        detail = " ".join(printed.getvalue().split())[:200]
+        raise GraphError(
+            f"could not parse {str(path)!r} as a DOT graph{': ' + detail if detail else ''}. "
+            "Check the file, or write it with skcama.graph.write_graph."
+        )
+    if len(graphs) > 1:
+        raise GraphError(
+            f"{str(path)!r} holds {len(graphs)} DOT graphs; keep the one to use in the file."
+        )
+    return nx.nx_pydot.from_pydot(graphs[0])
 
 
 def _read_json(path: Path) -> nx.Graph:
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, Mapping) and "nodes" in data:
         key = "edges" if "edges" in data else "links"
+        _check_node_link(path, data, key)
         return nx.node_link_graph(data, directed=data.get("directed", True), edges=key)
     if isinstance(data, Mapping):
         return as_digraph(data)
@@ -615,6 +631,24 @@ def _read_json(path: Path) -> nx.Graph:
         f"{str(path)!r} holds neither networkx node-link data (an object with 'nodes' and "
         "'edges') nor an object mapping each node to its list of parents."
     )
+
+
+def _check_node_link(path: Path, data: Mapping, key: str) -> None:
+    """Node-link data with a list of ``{"id": ...}`` nodes and of ``{"source": ...,
+    "target": ...}`` edges, or a GraphError saying which entry is wrong."""
+    nodes, edges = data["nodes"], data.get(key, [])
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        raise GraphError(
+            f"{str(path)!r}: 'nodes' and '{key}' must be lists (networkx node-link data)."
+        )
+    for node in nodes:
+        if not isinstance(node, Mapping) or "id" not in node:
+            raise GraphError(f"{str(path)!r}: every node needs an 'id'; got {node!r}.")
+    for edge in edges:
+        if not isinstance(edge, Mapping) or "source" not in edge or "target" not in edge:
+            raise GraphError(
+                f"{str(path)!r}: every edge needs a 'source' and a 'target'; got {edge!r}."
+            )
 
 
 def _read_csv(path: Path) -> nx.Graph:

@@ -18,6 +18,7 @@ on the measured values only (no propagation).
 from __future__ import annotations
 
 import logging
+import numbers
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
@@ -199,6 +200,11 @@ def clean_std(
     if reference is None:
         reference = X
     if isinstance(reference, pd.DataFrame):
+        if len(reference) == 0:
+            raise ValueError(
+                "the reference frame has no rows, so it has no clean mean or sd; pass clean "
+                "rows, or a fitted CAMAClassifier."
+            )
         missing = [c for c in columns if c not in reference.columns]
         if missing:
             raise ValueError(
@@ -254,9 +260,14 @@ def _prepare(X, columns, reference, roles, allow_parents):
 
 
 def _check_amount(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(float(value)):
+    if not is_number(value) or not np.isfinite(float(value)):
         raise ValueError(f"{name} must be a finite number; got {value!r}.")
     return float(value)
+
+
+def is_number(value: Any) -> bool:
+    """A real number (Python or numpy), not a bool or a string."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def shift(
@@ -419,7 +430,8 @@ def replace(
     n = len(out)
     mask = rng.random((n, len(cols))) < fraction
     if value is not None:
-        draws = np.broadcast_to(mean.to_numpy() + float(value) * std.to_numpy(), (n, len(cols)))
+        value = _check_amount("value", value)
+        draws = np.broadcast_to(mean.to_numpy() + value * std.to_numpy(), (n, len(cols)))
     elif isinstance(reference, pd.DataFrame) or reference is None:
         pool = (X if reference is None else reference)[cols].to_numpy(dtype=float)
         draws = pool[rng.integers(0, len(pool), size=(n, len(cols))), np.arange(len(cols))]

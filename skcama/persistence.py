@@ -291,6 +291,12 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
     text = json.dumps(metadata, indent=1, allow_nan=False)
 
     path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist."
+        )
+    if path.is_dir():
+        raise IsADirectoryError(f"cannot write {str(path)!r}: it is a folder; name a file.")
     partial = path.with_name(path.name + ".partial")
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:

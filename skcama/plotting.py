@@ -6,6 +6,7 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from .graph import as_digraph, node_roles
 
@@ -38,6 +39,33 @@ def _layered_layout(graph: nx.DiGraph, roles: Mapping) -> dict:
         for i, node in enumerate(nodes):
             positions[node] = (float(col), (len(nodes) - 1) / 2.0 - i)
     return positions
+
+
+def _edges_behind_nodes(graph: nx.DiGraph, positions: Mapping, clearance: float = 0.3) -> dict:
+    """Edges whose straight segment passes within ``clearance`` (layout units) of a node
+    other than its two ends, each with the side to bend it to: +1 or -1, the sign of
+    matplotlib's ``arc3`` radius that bends the edge away from the nearest such node."""
+    points = {n: np.asarray(p, dtype=float) for n, p in positions.items()}
+    hidden = {}
+    for source, sink in graph.edges:
+        start, end = points[source], points[sink]
+        direction = end - start
+        length = float(direction @ direction)
+        if length == 0.0:
+            continue
+        nearest, side = clearance, 0
+        for node, point in points.items():
+            if node in (source, sink):
+                continue
+            t = float((point - start) @ direction) / length
+            offset = point - (start + t * direction)
+            if 0.0 < t < 1.0 and np.linalg.norm(offset) < nearest:
+                # arc3 moves the curve's middle along rad * (dy, -dx): bend the other way
+                toward = float(offset @ np.array([direction[1], -direction[0]]))
+                nearest, side = float(np.linalg.norm(offset)), -1 if toward > 0 else 1
+        if side:
+            hidden[(source, sink)] = side
+    return hidden
 
 
 def plot_graph(
@@ -102,17 +130,22 @@ def plot_graph(
     else:
         positions = nx.spring_layout(g, seed=0)
     colours = [ROLE_COLOURS[roles[n]] for n in g.nodes]
-    nx.draw_networkx(
-        g,
-        pos=positions,
-        ax=ax,
-        node_color=colours,
-        node_size=node_size,
-        font_size=font_size,
-        edgecolors="black",
-        arrows=True,
-        arrowsize=14,
+    nx.draw_networkx_nodes(
+        g, pos=positions, ax=ax, node_color=colours, node_size=node_size, edgecolors="black"
     )
+    nx.draw_networkx_labels(g, pos=positions, ax=ax, font_size=font_size)
+    # an edge drawn straight through another node would read as two edges: bend those
+    hidden = _edges_behind_nodes(g, positions)
+    for edges, style in (
+        ([e for e in g.edges if e not in hidden], "arc3"),
+        (sorted((e for e, side in hidden.items() if side > 0), key=str), "arc3,rad=0.3"),
+        (sorted((e for e, side in hidden.items() if side < 0), key=str), "arc3,rad=-0.3"),
+    ):
+        if edges:
+            nx.draw_networkx_edges(
+                g, pos=positions, ax=ax, edgelist=edges, node_size=node_size, arrows=True,
+                arrowsize=14, connectionstyle=style,
+            )
     present = [r for r in ROLE_COLOURS if r in set(roles.values())]
     handles = [
         Line2D(

@@ -99,7 +99,7 @@ def test_gradient_boosting_needs_a_surrogate_and_is_labelled_transfer(blobs):
     assert gb.score(X_adv, y) < gb.score(X, y)
 
 
-@pytest.mark.parametrize("epsilon", [0.0, -0.1, np.nan])
+@pytest.mark.parametrize("epsilon", [0.0, -0.1, np.nan, "a", True])
 def test_non_positive_budget_raises(blobs, epsilon):
     X, y, mlp = blobs
     with pytest.raises(ValueError, match="epsilon"):
@@ -233,3 +233,9 @@ def test_cama_as_reference_supplies_the_roles_for_another_model(sem):
     mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
     attacked = fgsm(mlp, X, y, 0.5, reference=clf)
     assert attacked.attrs["columns"] == ["c", "x1", "x2", "x3"]
+
+
+def test_step_size_must_be_a_positive_number(blobs):
+    X, y, mlp = blobs
+    with pytest.raises(ValueError, match="step_size is a fraction of epsilon"):
+        pgd(mlp, X, y, 0.1, columns=["x"], step_size="a")

@@ -194,6 +194,10 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["no-such-command"])
     assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--n-train", "0"])
+    assert exit_info.value.code == 2
+    assert "--n-train: expected a whole number >= 1" in capsys.readouterr().err
 
 
 def test_unknown_set_option_suggests_the_right_name(workdir, capsys):

@@ -82,6 +82,16 @@ def test_target_taken_from_x_when_y_is_none(small_sem):
         (dict(test="fisher"), r"test must be one of .*Did you mean 'fisherz'"),
         (dict(alpha=1.5), "alpha must be"),
         (dict(alpha=True), "alpha must be"),
+        (dict(background={"required": [5]}), r"must hold \(source, target\) pairs, got 5"),
+        (dict(background={"required": [("x1", "x1")]}), "self-loop 'x1' -> 'x1'"),
+        (
+            dict(background={"required": [("a1", "x1"), ("x1", "a1")]}),
+            "requires both 'a1' -> 'x1' and 'x1' -> 'a1'",
+        ),
+        (
+            dict(background={"required": [("x1", "a1")], "tiers": [["a1"], ["x1"]]}),
+            "tiers put 'x1' after 'a1'",
+        ),
         (dict(max_condition_size=-1), "max_condition_size must be a whole number >= 0"),
         (dict(max_condition_size=1.5), "max_condition_size must be a whole number >= 0"),
         (dict(background={"forbiden": []}), r"unknown background key 'forbiden'.*'forbidden'"),

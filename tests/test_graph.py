@@ -193,3 +193,21 @@ def test_read_graph_refuses_a_folder_and_a_non_path(tmp_path):
         read_graph(tmp_path)
     with pytest.raises(GraphError, match="takes the path of a graph file, got int"):
         read_graph(5)
+
+
+@pytest.mark.parametrize(
+    "name, text, match",
+    [
+        ("bad.dot", "digraph { a -> ; }", "could not parse .* as a DOT graph"),
+        ("empty.dot", "", "could not parse .* as a DOT graph"),
+        ("two.dot", "digraph g1 { a -> b }\ndigraph g2 { c -> d }", "holds 2 DOT graphs"),
+        ("edge.json", '{"nodes": [{"id": "a"}], "edges": [{"source": "a"}]}',
+         "every edge needs a 'source' and a 'target'"),
+        ("nodes.json", '{"nodes": 5}', "must be lists"),
+    ],
+)
+def test_malformed_graph_files_are_named(tmp_path, name, text, match):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(GraphError, match=match):
+        read_graph(path)

@@ -136,3 +136,14 @@ def test_discrete_column_of_a_cama_reference_has_no_clean_sd(data):
     assert clf.column_types_["x2"] == "categorical"
     with pytest.raises(ValueError, match=r"columns \['x2'\] are discrete"):
         shift(graded, 1.0, columns=["x2"], reference=clf)
+
+
+def test_replacement_value_and_amounts_must_be_finite_numbers(data):
+    X, _ = data
+    for bad in (np.inf, np.nan, "a"):
+        with pytest.raises(ValueError, match="value must be a finite number"):
+            replace(X, 0.5, columns=["x1"], value=bad)
+    with pytest.raises(ValueError, match="amount must be a finite number"):
+        shift(X, "a", columns=["x1"])
+    with pytest.raises(ValueError, match="reference frame has no rows"):
+        shift(X, 1.0, columns=["x1"], reference=X.iloc[:0])

@@ -265,3 +265,11 @@ def test_load_refuses_pickle_payload_hidden_inside_a_model_file(saved, tmp_path)
 def test_plain_pickle_of_a_loaded_model_still_works(saved, fitted, data):
     loaded = pickle.loads(pickle.dumps(load_model(saved)))
     np.testing.assert_array_equal(loaded.predict_proba(data[0]), fitted.predict_proba(data[0]))
+
+
+def test_save_names_a_missing_folder_and_a_folder_in_place_of_a_file(fitted, tmp_path):
+    with pytest.raises(FileNotFoundError, match="the folder .* does not exist"):
+        fitted.save(tmp_path / "no" / "m.skcama")
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        fitted.save(tmp_path)
+    assert not list(tmp_path.iterdir())  # nothing half-written left behind

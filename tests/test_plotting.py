@@ -38,3 +38,17 @@ def test_plot_graph_spring_layout_and_errors():
         plot_graph({"x": ["y"]}, "y", layout="circle")
     with pytest.raises(GraphError, match="target 'z' is not a node"):
         plot_graph({"x": ["y"]}, "z")
+
+
+def test_an_edge_that_would_pass_behind_a_node_is_bent_away_from_it():
+    from matplotlib.patches import FancyArrowPatch
+
+    # o1 -> c1 runs straight past a2, and x1 -> x3 straight through x2
+    graph = {"y": ["a1", "a2"], "c1": ["o1"], "a1": ["o1"], "x1": ["y", "c1"],
+             "x2": ["y", "x1"], "x3": ["y", "x1"]}
+    ax = plot_graph(graph, "y")
+    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    bent = [p for p in arrows if p.get_connectionstyle().rad != 0.0]
+    assert len(arrows) == 10
+    assert len(bent) == 2
+    plt.close(ax.figure)
