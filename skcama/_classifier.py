@@ -151,8 +151,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         ``"continuous"``, ``"binary"``, ``"ordinal"``). Without an entry, float columns
         are Gaussian (unless they hold at most 10 distinct whole numbers: categorical,
         or Bernoulli for 0/1); bool columns, two-valued text or categories and 0/1
-        integers Bernoulli; pandas ``category``, other string and object columns, and
-        integer columns with at most 10 distinct values, categorical. Children get the
+        integers Bernoulli; pandas ``category``, other string and object columns (an
+        object column of numbers only is read as numbers), and integer columns with at
+        most 10 distinct values, categorical. Children get the
         matching likelihood; parents
         and co-parents enter the networks one-hot or standardised.
     handle_unknown : {"error", "missing"}, default="error"
@@ -1170,9 +1171,12 @@ def _resolve_device(spec: str, fallback: bool = False) -> torch.device:
     try:
         device = torch.device(spec)
     except RuntimeError:
+        device = None
+    if device is None or device.type not in ("cpu", "cuda"):
         raise ValueError(
-            f"device={spec!r} is not a device name; use 'auto', 'cpu' or 'cuda'."
-        ) from None
+            f"device={spec!r} is not a device skcama runs on; use 'auto', 'cpu' or 'cuda' "
+            "(or 'cuda:N')."
+        )
     if device.type == "cuda" and not torch.cuda.is_available():
         if fallback:
             warnings.warn(

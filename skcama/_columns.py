@@ -12,13 +12,15 @@ Every blanket column gets a *kind*:
     column read with missing values); coded as the index of the value in
     :attr:`ColumnCodec.categories`.
 
-Missing values (NaN, None, ``pd.NA``) are coded NaN whatever the kind; the model
+An object column whose values are all numbers is read as the numeric column it would
+have been. Missing values (NaN, None, ``pd.NA``) are coded NaN whatever the kind; the model
 marginalises them out of the children's likelihood and sees a missing-indicator for
 every input. The codes are floats, so one ``(n_rows, n_columns)`` array carries a row.
 """
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -77,8 +79,19 @@ def infer_kind(values: pd.Series) -> str:
                     return "bernoulli"
                 return "categorical"
         return "gaussian"
+    observed = values.dropna()
+    if len(observed) and all(
+        isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in observed
+    ):  # an object column holding only numbers: read as numbers
+        return infer_kind(pd.to_numeric(values))
     # object, string: labels
-    n_levels = values.nunique(dropna=True)
+    try:
+        n_levels = values.nunique(dropna=True)
+    except TypeError:  # unhashable values (lists, dicts)
+        raise ValueError(
+            f"column {values.name!r} holds values that are neither numbers nor labels (e.g. "
+            f"{observed.iloc[0]!r}); give it one number or one label per row."
+        ) from None
     return "bernoulli" if n_levels == 2 else "categorical"
 
 

@@ -325,6 +325,8 @@ def markov_blanket_roles(graph: nx.DiGraph | Mapping, target: Hashable) -> Marko
     >>> roles.outside
     ('o1',)
     """
+    if target is None:
+        raise GraphError("target is None; name the node to predict, e.g. target='y'.")
     g = as_digraph(graph)
     validate_dag(g, target)
     order = {node: i for i, node in enumerate(nx.lexicographical_topological_sort(g, key=_key(g)))}

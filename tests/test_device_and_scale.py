@@ -32,8 +32,10 @@ def test_asking_for_cuda_without_a_gpu_is_a_clear_error():
 
 def test_a_bad_device_name_is_a_clear_error():
     X, y, graph = simple_sem(0, n=100)
-    with pytest.raises(ValueError, match="device='gpu0' is not a device name"):
+    with pytest.raises(ValueError, match="device=.gpu0. is not a device skcama runs on"):
         CAMAClassifier(graph=graph, device="gpu0", **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="device='meta' is not a device skcama runs on"):
+        CAMAClassifier(graph=graph, device="meta", **FAST).fit(X, y)
 
 
 def test_the_estimator_pickles_small_without_training_rows():

@@ -211,3 +211,10 @@ def test_malformed_graph_files_are_named(tmp_path, name, text, match):
     path.write_text(text)
     with pytest.raises(GraphError, match=match):
         read_graph(path)
+
+
+def test_roles_need_a_target():
+    with pytest.raises(GraphError, match="target is None"):
+        markov_blanket_roles({"x": ["y"]}, None)
+    with pytest.raises(GraphError, match="target is None"):
+        node_roles({"x": ["y"]}, None)

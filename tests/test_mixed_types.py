@@ -289,3 +289,14 @@ def test_small_and_large_frames_are_coded_alike(monkeypatch):
     one_by_one = codec.transform(frame)
     np.testing.assert_array_equal(block, one_by_one)
     assert np.isnan(block[[3, 7], 0]).all() and np.isnan(block[5, 3])
+
+
+def test_object_column_of_numbers_is_read_as_numbers_and_lists_are_refused(data):
+    from skcama._columns import infer_kind
+
+    assert infer_kind(pd.Series([1.5, 2.25, None, 3.1], dtype=object)) == "gaussian"
+    assert infer_kind(pd.Series([0, 1, 1, 0], dtype=object)) == "bernoulli"
+    assert infer_kind(pd.Series(["a", 1.0, "b"], dtype=object)) == "categorical"
+    X, y, graph = data
+    with pytest.raises(ValueError, match="column 'lab' holds values that are neither numbers"):
+        CAMAClassifier(graph=graph, **FAST).fit(X.assign(lab=[[1.0]] * len(X)), y)
