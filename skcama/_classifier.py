@@ -153,9 +153,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         or Bernoulli for 0/1); bool columns, two-valued text or categories and 0/1
         integers Bernoulli; pandas ``category``, other string and object columns (an
         object column of numbers only is read as numbers), and integer columns with at
-        most 10 distinct values, categorical. Children get the
-        matching likelihood; parents
-        and co-parents enter the networks one-hot or standardised.
+        most 10 distinct values, categorical. Children get the matching likelihood;
+        parents and co-parents enter the networks one-hot or standardised.
     handle_unknown : {"error", "missing"}, default="error"
         What a categorical value never seen in :meth:`fit` does at prediction: raise a
         ``ValueError`` naming the column and the value, or count as a missing value.
@@ -1039,8 +1038,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     hints.append(f"{node!r} -> did you mean {close[0]!r}?")
             if positional:  # an array: its columns are positions, graph files hold text
                 hints.append(
-                    f"X is an array, so its columns are the positions 0..{len(columns) - 1}; "
-                    "pass X as a DataFrame whose column names are the graph's nodes."
+                    f"The columns of X are numbered 0..{len(columns) - 1} (as an array's "
+                    "are); pass X as a DataFrame whose column names are the graph's nodes."
                 )
             hint = (" " + "; ".join(hints)) if hints else ""
             raise ValueError(

@@ -13,9 +13,9 @@ Every blanket column gets a *kind*:
     :attr:`ColumnCodec.categories`.
 
 An object column whose values are all numbers is read as the numeric column it would
-have been. Missing values (NaN, None, ``pd.NA``) are coded NaN whatever the kind; the model
-marginalises them out of the children's likelihood and sees a missing-indicator for
-every input. The codes are floats, so one ``(n_rows, n_columns)`` array carries a row.
+have been. Missing values (NaN, None, ``pd.NA``) are coded NaN whatever the kind; the
+model marginalises them out of the children's likelihood and sees a missing-indicator
+for every input. The codes are floats, so one ``(n_rows, n_columns)`` array carries a row.
 """
 
 from __future__ import annotations
@@ -317,7 +317,7 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
     except (TypeError, ValueError):
         try:
             failed = pd.to_numeric(column, errors="coerce").isna() & column.notna()
-            sample = column[failed]
+            sample = column[failed] if failed.any() else column.dropna()
         except TypeError:  # values pandas cannot even coerce (lists, dicts)
             sample = column.dropna()
         raise ValueError(

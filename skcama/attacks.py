@@ -34,7 +34,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted
 
-from .manipulations import clean_std, is_number, resolve_columns
+from .manipulations import clean_std, _is_number, resolve_columns
 
 logger = logging.getLogger("skcama")
 
@@ -181,7 +181,7 @@ def _cama_function(clf: Any) -> _Differentiable:
 
 
 def _check_epsilon(epsilon: Any) -> float:
-    if not is_number(epsilon):
+    if not _is_number(epsilon):
         raise ValueError(f"epsilon must be a positive number of clean sds; got {epsilon!r}.")
     epsilon = float(epsilon)
     if not np.isfinite(epsilon) or epsilon <= 0:
@@ -465,7 +465,7 @@ def pgd(
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be a positive integer; got {steps!r}.")
-    if not is_number(step_size) or not float(step_size) > 0:
+    if not _is_number(step_size) or not float(step_size) > 0:
         raise ValueError(f"step_size is a fraction of epsilon and must be > 0; got {step_size!r}.")
     return _attack(
         "pgd", estimator, X, y, epsilon, columns=columns, steps=int(steps),

@@ -260,12 +260,12 @@ def _prepare(X, columns, reference, roles, allow_parents):
 
 
 def _check_amount(name: str, value: Any) -> float:
-    if not is_number(value) or not np.isfinite(float(value)):
+    if not _is_number(value) or not np.isfinite(float(value)):
         raise ValueError(f"{name} must be a finite number; got {value!r}.")
     return float(value)
 
 
-def is_number(value: Any) -> bool:
+def _is_number(value: Any) -> bool:
     """A real number (Python or numpy), not a bool or a string."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 

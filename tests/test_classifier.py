@@ -355,7 +355,7 @@ def test_array_input_with_text_graph_nodes_explains_positions():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 60)
     X = rng.normal(size=(60, 2)) + y[:, None]
-    with pytest.raises(ValueError, match=r"X is an array, so its columns are the positions 0..1"):
+    with pytest.raises(ValueError, match=r"columns of X are numbered 0..1 \(as an array.s are\)"):
         CAMAClassifier(graph={"0": ["y"], "1": ["y"]}, target="y").fit(X, y)
 
 
