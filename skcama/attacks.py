@@ -34,7 +34,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted
 
-from .manipulations import clean_std, _is_number, resolve_columns
+from .manipulations import _is_number, clean_std, resolve_columns
 
 logger = logging.getLogger("skcama")
 
