@@ -138,7 +138,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Adam step size in :meth:`adapt`.
     clean_prior : float or None, default=0.5
         Once a manipulation has been learned, each row is predicted as clean (do(m=0))
-        with this prior probability or as manipulated (m inferred by ``q(m | x)``)
+        with this prior probability or as manipulated (m inferred by ``q(m | x, c)``)
         otherwise, the two weighed by the row's evidence under each; this keeps clean
         rows as accurate as before adaptation and gives :meth:`manipulation_score`.
         ``None`` always infers m, as in the paper.
@@ -212,7 +212,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     manipulation_learned_ : bool
         Whether the model has learned a manipulation (from ``manipulated`` rows in
         :meth:`fit` or from :meth:`adapt`). Until then prediction uses do(m=0); after, m
-        is inferred by ``q(m | x)``.
+        is inferred by ``q(m | x, c)``.
     replay_summary_ : dict
         Mean and covariance of the standardised parents and co-parents: a summary, not
         rows, from which :meth:`adapt` replays clean reference data.
@@ -697,9 +697,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
         Maximises ``adapt_alpha * ELBO(x, y)`` on clean reference rows plus
         ``(1 - adapt_alpha) * ELBO(x)`` on the new rows, updating only the manipulation
-        branch of the decoder and ``q(m | x)``; the mechanisms ``y -> x``, ``c -> x``,
+        branch of the decoder and ``q(m | x, c)``; the mechanisms ``y -> x``, ``c -> x``,
         ``z -> x`` and ``p(y | a)`` stay exactly as fitted. Afterwards prediction infers
-        the manipulation of each row with ``q(m | x)``.
+        the manipulation of each row with ``q(m | x, c)``.
 
         The reference rows are replayed from the model itself by default (parents and
         co-parents drawn from :attr:`replay_summary_`, the label from ``p(y | a)``, the

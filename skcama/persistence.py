@@ -54,7 +54,7 @@ logger = logging.getLogger("skcama")
 __all__ = ["FORMAT_VERSION", "ModelFileError", "load_model", "read_metadata", "save_model"]
 
 FORMAT_NAME = "skcama-model"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Version of the file layout; :func:`load_model` reads only files of this version."""
 
 _METADATA = "skcama.json"
@@ -352,7 +352,7 @@ def read_metadata(path: str | os.PathLike) -> dict:
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.skcama"
     >>> save_model(CAMAClassifier(max_epochs=2, random_state=0).fit(X, y), path)
     >>> read_metadata(path)["format_version"]
-    2
+    3
     """
     return _read(Path(path))[0]
 
