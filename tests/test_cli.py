@@ -258,11 +258,12 @@ def test_shift_of_parents_warns_and_a_column_absent_from_the_table_is_refused(
                  "--shift", "parents=+1"])
     assert code == 0
     assert "moves parents of the target ['a']" in capsys.readouterr().err
-    frame = pd.read_csv(workdir / "train.csv").drop(columns="x1")
-    frame.to_csv(workdir / "no_x1.csv", index=False)
-    code = main(["evaluate", str(model), str(workdir / "no_x1.csv"), "-t", "y",
+    frame = pd.read_csv(workdir / "train.csv").drop(columns="x2")
+    frame.to_csv(workdir / "without_x2.csv", index=False)
+    code = main(["evaluate", str(model), str(workdir / "without_x2.csv"), "-t", "y",
                  "--shift", "x2=+1"])
     assert code == 2
+    assert "has no columns ['x2']" in capsys.readouterr().err
 
 
 def test_shift_of_a_role_skips_discrete_columns_and_a_named_one_is_refused():
