@@ -664,6 +664,11 @@ def _read_csv(path: Path) -> nx.Graph:
                 f"columns (found {reader.fieldnames}); write its first line as source,target."
             )
         for line, row in enumerate(reader, start=2):
+            if row.get(None):  # more fields than the header names
+                raise GraphError(
+                    f"line {line} of {str(path)!r} has more fields than the header "
+                    f"{reader.fieldnames}: {row[None]!r}; quote values that contain commas."
+                )
             row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
             source, sink = row.pop("source"), row.pop("target")
             if not source or not sink:

@@ -303,6 +303,10 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
             archive.writestr(_METADATA, text)
             archive.writestr(_TENSORS, blob)
         os.replace(partial, path)
+    except OSError as error:  # name the file the user asked for, not the temporary one
+        raise type(error)(
+            f"cannot write {str(path)!r}: {error.strerror or error}"
+        ) from error
     finally:
         partial.unlink(missing_ok=True)
     logger.info("saved %s to %s", type(clf).__name__, path)

@@ -204,6 +204,7 @@ def test_read_graph_refuses_a_folder_and_a_non_path(tmp_path):
         ("edge.json", '{"nodes": [{"id": "a"}], "edges": [{"source": "a"}]}',
          "every edge needs a 'source' and a 'target'"),
         ("nodes.json", '{"nodes": 5}', "must be lists"),
+        ("extra.csv", "source,target\na,y,x\n", "line 2 .* has more fields than the header"),
     ],
 )
 def test_malformed_graph_files_are_named(tmp_path, name, text, match):

@@ -273,3 +273,18 @@ def test_save_names_a_missing_folder_and_a_folder_in_place_of_a_file(fitted, tmp
     with pytest.raises(IsADirectoryError, match="it is a folder"):
         fitted.save(tmp_path)
     assert not list(tmp_path.iterdir())  # nothing half-written left behind
+
+
+def test_a_failed_write_names_the_requested_file_not_the_temporary_one(
+    fitted, tmp_path, monkeypatch
+):
+    import skcama.persistence as persistence
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(persistence.zipfile, "ZipFile", refuse)
+    target = tmp_path / "m.skcama"
+    with pytest.raises(PermissionError, match=r"cannot write .*m\.skcama': Permission denied"):
+        fitted.save(target)
+    assert not list(tmp_path.iterdir())
