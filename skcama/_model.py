@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import torch
 from torch import nn
@@ -531,11 +532,11 @@ class _Features:
     c: torch.Tensor
     x: torch.Tensor
 
-    @property
+    @cached_property
     def rows(self) -> torch.Tensor:
         return torch.cat([self.x, self.a, self.c], dim=1)
 
-    @property
+    @cached_property
     def parents_of_children(self) -> torch.Tensor:
         return torch.cat([self.c, self.x], dim=1)
 
@@ -591,19 +592,21 @@ class CAMANet(nn.Module):
     # -- the pieces of the bound -----------------------------------------------------
     def _m_sample(
         self, f: _Features, eps_m: torch.Tensor | None
-    ) -> tuple[torch.Tensor | None, torch.Tensor]:
-        """m (B, 1, S, M) and log p(m) - log q(m | x, c) (B, 1, S).
+    ) -> tuple[torch.Tensor | None, torch.Tensor, tuple[torch.Tensor, torch.Tensor] | None]:
+        """m (B, 1, S, M), log p(m) - log q(m | x, c) (B, 1, S) and the moments of
+        q(m | x, c) (mean and log-variance, (B, M) each).
 
         ``eps_m`` is (S, M) noise shared by every row, or (B, 1, S, M); when it is None the
-        result is do(m=0), returned as m = None (the m branch then contributes nothing).
+        result is do(m=0), returned as m = None and no moments (the m branch then
+        contributes nothing).
         """
         if eps_m is None:
-            return None, f.x.new_zeros(1, 1, 1)
+            return None, f.x.new_zeros(1, 1, 1), None
         mean, logvar = self.m_encoder(f.parents_of_children)
         std = torch.exp(0.5 * logvar)
         m = mean[:, None, None, :] + std[:, None, None, :] * eps_m
         log_q = (-0.5 * (eps_m.square() + _LOG_2PI)).sum(-1) - 0.5 * logvar.sum(-1)[:, None, None]
-        return m, standard_normal_log_prob(m) - log_q
+        return m, standard_normal_log_prob(m) - log_q, (mean, logvar)
 
     def _latent(
         self,
@@ -660,7 +663,7 @@ class CAMANet(nn.Module):
         is not included.
         """
         f = self.features(a, c, x) if features is None else features
-        m, log_m_ratio = self._m_sample(f, eps_m)
+        m, log_m_ratio, _ = self._m_sample(f, eps_m)
         z, log_q_z, _, _ = self._latent(f, y_index, m, eps_z)
         log_px = self._child_log_lik(f, x, y_index, m, z)
         return log_px + standard_normal_log_prob(z) - log_q_z + log_m_ratio
@@ -687,12 +690,11 @@ class CAMANet(nn.Module):
             log_prior = log_prior.gather(1, y_index[:, None]).squeeze(1)
         if not self.has_children:
             return log_prior
-        m, _ = self._m_sample(f, eps_m)
+        m, _, m_moments = self._m_sample(f, eps_m)
         z, _, z_mean, z_logvar = self._latent(f, y_index, m, eps_z)
         log_px = self._child_log_lik(f, x, y_index, m, z)
         bound = (log_px - kl_to_standard_normal(z_mean, z_logvar)).mean(-1)  # (B, K)
-        if eps_m is not None:
-            m_moments = self.m_encoder(f.parents_of_children)
+        if m_moments is not None:
             bound = bound - kl_to_standard_normal(*m_moments)[:, None]
         if y_index is not None:
             bound = bound.squeeze(1)
