@@ -27,7 +27,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
-from ._columns import ColumnCodec
+from ._columns import ColumnCodec, check_labels_present, check_unique_columns
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet
 from ._training import (
     AdaptSettings,
@@ -375,7 +375,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(X, pd.DataFrame):
             X = check_array(X, dtype=[np.float64, np.float32], ensure_all_finite=False)
         else:
-            _check_unique_columns(X)
+            check_unique_columns(X)
         validate_data(self, X, reset=True, skip_check_array=True)
         columns = self._column_names(X)
         y_name = getattr(y, "name", None)
@@ -1140,7 +1140,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """The blanket columns of X, checked and standardised as in fit."""
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
             # Matched by name: any column order, extra columns ignored.
-            _check_unique_columns(X)
+            check_unique_columns(X)
             columns = list(X.columns)
         else:
             X = check_array(X, dtype=[np.float64, np.float32], ensure_all_finite=False)
@@ -1224,27 +1224,10 @@ def _predict_batch(clf: CAMAClassifier) -> int:
     return int(np.clip(2_500_000 // per_row, 64, 65_536))
 
 
-def _check_unique_columns(X: pd.DataFrame) -> None:
-    """A frame whose column names repeat cannot be matched to graph nodes by name."""
-    repeated = X.columns[X.columns.duplicated()].unique().tolist()
-    if repeated:
-        raise ValueError(
-            f"X has several columns named {repeated}; column names must be unique to be "
-            "matched to the graph's nodes. Rename or drop the duplicates."
-        )
-
-
 def _check_labels(y: np.ndarray) -> None:
     """Missing labels and labels mixing numbers and text, named before scikit-learn's
     generic checks see them."""
-    if y.dtype.kind == "f" or y.dtype.kind == "O":
-        missing = np.flatnonzero(pd.isna(y))
-        if len(missing):
-            rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
-            raise ValueError(
-                f"y has {len(missing)} missing labels (rows {rows}); every training row "
-                "needs a class. Drop those rows or label them."
-            )
+    check_labels_present(y)
     if y.dtype.kind == "O":
         text = np.array([isinstance(v, str) for v in y])
         if text.any() and not text.all():

@@ -284,6 +284,27 @@ class ColumnCodec:
         return pd.DataFrame(data, columns=self.names)
 
 
+def check_unique_columns(X: pd.DataFrame) -> None:
+    """A frame whose column names repeat cannot be matched to graph nodes by name."""
+    repeated = X.columns[X.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise ValueError(
+            f"X has several columns named {repeated}; column names must be unique to be "
+            "matched to the graph's nodes. Rename or drop the duplicates."
+        )
+
+
+def check_labels_present(y: np.ndarray) -> None:
+    """Missing labels (NaN, None, ``pd.NA``), named by row."""
+    missing = np.flatnonzero(pd.isna(y))
+    if len(missing):
+        rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
+        raise ValueError(
+            f"y has {len(missing)} missing labels (rows {rows}); every row needs a class. "
+            "Drop those rows or label them."
+        )
+
+
 def _levels(column: pd.Series) -> pd.Index:
     """The values of a discrete column, in a stable order."""
     if isinstance(column.dtype, pd.CategoricalDtype):

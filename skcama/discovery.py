@@ -80,6 +80,7 @@ from causallearn.utils.cit import CIT_Base, register_ci_test
 from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge
 from scipy.special import chdtrc
 
+from ._columns import check_labels_present, check_unique_columns
 from .graph import (
     DISCOVERY_METHODS,
     GraphError,
@@ -561,20 +562,10 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
         raise ValueError(
             f"X has {len(frame)} rows but y has {len(labels)}; pass one label per row."
         )
-    repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
-    if repeated:
-        raise ValueError(
-            f"X has several columns named {repeated}; node names must be unique. Rename or "
-            "drop the duplicates."
-        )
+    check_unique_columns(frame)
     if len(frame) < 10:
         raise ValueError(f"discovery needs at least 10 rows, got {len(frame)}.")
-    unlabelled = np.flatnonzero(pd.isna(labels))
-    if len(unlabelled):
-        raise ValueError(
-            f"y has {len(unlabelled)} missing labels (rows {unlabelled[:5].tolist()}); "
-            "discovery needs a class for every row. Drop those rows or label them."
-        )
+    check_labels_present(labels)
     if len(np.unique(labels.astype(str))) < 2:
         raise ValueError("y holds a single class; discovery needs at least 2 classes.")
     numeric = [c for c in frame.columns if not _is_categorical(frame[c])]

@@ -119,7 +119,7 @@ def test_missing_labels_and_missing_categories_are_named(small_sem):
     X, y = X.iloc[:200], y.iloc[:200]
     labels = y.astype(object)
     labels.iloc[[2, 7]] = None
-    with pytest.raises(ValueError, match=r"y has 2 missing labels \(rows \[2, 7\]\)"):
+    with pytest.raises(ValueError, match=r"y has 2 missing labels \(rows 2, 7\)"):
         discover_graph(X, labels, target="y")
     text = X.assign(kind=np.where(np.arange(len(X)) % 2, "u", "v"))
     text.loc[text.index[3], "kind"] = None
