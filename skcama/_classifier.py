@@ -132,8 +132,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     adapt_alpha : float, default=0.2
         ``alpha`` of the adaptation objective (paper eq. 8): weight of the clean reference
         rows against the new unlabelled rows in :meth:`adapt`.
-    adapt_steps : int, default=300
-        Gradient steps per call of :meth:`adapt`.
+    adapt_steps : int or "auto", default="auto"
+        Gradient steps per call of :meth:`adapt`. ``"auto"`` takes 600 steps when the
+        new rows fill more than one batch and 300 when they fit in one, where every step
+        sees all of them and more steps fit their noise (measurements in the
+        adaptation guide).
     adapt_learning_rate : float, default=1e-2
         Adam step size in :meth:`adapt`.
     clean_prior : float or None, default=0.5
@@ -258,7 +261,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         "tol": [Interval(Real, 0, None, closed="left")],
         "clean_weight": [Interval(Real, 0, 1, closed="both")],
         "adapt_alpha": [Interval(Real, 0, 1, closed="right")],
-        "adapt_steps": [Interval(Integral, 1, None, closed="left")],
+        "adapt_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "adapt_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "clean_prior": [Interval(Real, 0, 1, closed="neither"), None],
         "column_types": [dict, None],
@@ -288,7 +291,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         tol: float = 1e-4,
         clean_weight: float = 0.5,
         adapt_alpha: float = 0.2,
-        adapt_steps: int = 300,
+        adapt_steps: int | str = "auto",
         adapt_learning_rate: float = 1e-2,
         clean_prior: float | None = 0.5,
         column_types: Mapping | None = None,
@@ -748,10 +751,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             ref_data = self._replay(_REPLAY_ROWS, generator)
         else:
             ref_data = self._reference_tensors(reference)
+        batch_size = 256 if self.batch_size == "auto" else self.batch_size
         settings = AdaptSettings(
             alpha=self.adapt_alpha,
-            steps=self.adapt_steps,
-            batch_size=256 if self.batch_size == "auto" else self.batch_size,
+            steps=_adapt_steps(self.adapt_steps, len(new_data), batch_size),
+            batch_size=batch_size,
             learning_rate=self.adapt_learning_rate,
         )
         saved = _manipulation_state(self.model_)
@@ -1302,6 +1306,15 @@ def _latent_summary(model: CAMANet, data: Tensors, chunk: int = 65_536) -> dict 
         spread = spread + (outer - n * torch.outer(centre, centre)) / (n - 1)
     spread = spread + 1e-6 * torch.eye(dim, dtype=torch.float64)
     return {"mean": centre.numpy(), "cholesky": torch.linalg.cholesky(spread).numpy()}
+
+
+def _adapt_steps(steps: int | str, n_rows: int, batch_size: int) -> int:
+    """Gradient steps of one adapt call: ``steps`` itself, or for ``"auto"`` 600 when the
+    new rows fill more than one batch and 300 when every step sees all of them (more
+    steps then fit the noise of the few rows; see the ``adapt_steps`` parameter)."""
+    if steps != "auto":
+        return int(steps)
+    return 600 if n_rows > batch_size else 300
 
 
 def _resampler(data: Tensors):

@@ -237,7 +237,7 @@ def adapt(
     one record per 10 steps.
     """
     params = model.manipulation_parameters()
-    optimizer = torch.optim.Adam(params, lr=settings.learning_rate)
+    optimizer = torch.optim.Adam(params, lr=settings.learning_rate, fused=True)
     batch_size = min(settings.batch_size, len(new_data))
     history: list[dict] = []
     order = torch.empty(0, dtype=torch.long, device=generator.device)

@@ -323,7 +323,7 @@ def _adapt(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     clf.adapt(frame)
     print(f"adapted to {len(frame)} unlabelled rows in {time.perf_counter() - start:.1f} s "
-          f"({clf.adapt_steps} steps, adapt call {clf._n_adapt_calls})")
+          f"({clf.adapt_history_[-1]['step']} steps, adapt call {clf._n_adapt_calls})")
     _save_model(clf, args.output)
     print(f"adapted model written to {args.output}")
     return 0

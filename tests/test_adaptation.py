@@ -149,6 +149,16 @@ def test_bad_reference_rows_are_named_and_change_nothing(fitted, sem_data, make_
     assert not clf.manipulation_learned_
 
 
+def test_auto_adapt_steps_take_longer_only_when_the_rows_fill_more_than_a_batch(fitted,
+                                                                             sem_data):
+    X, _, _ = sem_data
+    clf = copy.deepcopy(fitted).set_params(adapt_steps="auto")  # batch_size=64
+    assert clf.adapt(shifted(X.iloc[:64])).adapt_history_[-1]["step"] == 300
+    assert clf.adapt(shifted(X.iloc[:65])).adapt_history_[-1]["step"] == 600
+    clf.set_params(adapt_steps=7).adapt(shifted(X.iloc[:65]))
+    assert clf.adapt_history_[-1]["step"] == 7
+
+
 def test_adapt_on_a_single_row_works(fitted, sem_data):
     X, _, _ = sem_data
     clf = copy.deepcopy(fitted).set_params(adapt_steps=5).adapt(shifted(X.iloc[:1]))
