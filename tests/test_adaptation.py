@@ -189,6 +189,16 @@ def test_failed_adapt_leaves_the_model_unchanged(fitted, sem_data, make_bad, mat
     np.testing.assert_array_equal(clf.predict_proba(X), before)
 
 
+def test_diverging_adapt_is_an_error_and_leaves_the_model_unchanged(fitted, sem_data):
+    X, _, _ = sem_data
+    clf = copy.deepcopy(fitted).set_params(adapt_learning_rate=1e12, adapt_steps=30)
+    before = clf.predict_proba(X)
+    with pytest.raises(FloatingPointError, match="lower adapt_learning_rate"):
+        clf.adapt(shifted(X))
+    assert not clf.manipulation_learned_
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
 def test_adapt_ignores_extra_columns(fitted, sem_data):
     X, _, _ = sem_data
     clf = copy.deepcopy(fitted).set_params(adapt_steps=5)
