@@ -80,9 +80,8 @@ def infer_kind(values: pd.Series) -> str:
                 return "categorical"
         return "gaussian"
     observed = values.dropna()
-    if len(observed) and all(
-        isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in observed
-    ):  # an object column holding only numbers: read as numbers
+    if len(observed) and all(map(is_real_number, observed)):
+        # an object column holding only numbers: read as numbers
         return infer_kind(pd.to_numeric(values))
     # object, string: labels
     try:
@@ -282,6 +281,11 @@ class ColumnCodec:
                 if cats.dtype.kind == "b" or (len(cats) and isinstance(cats[0], (bool, np.bool_))):
                     data[name] = data[name].astype(object)
         return pd.DataFrame(data, columns=self.names)
+
+
+def is_real_number(value: Any) -> bool:
+    """A real number (Python or numpy), not a bool or a string."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def check_unique_columns(X: pd.DataFrame) -> None:

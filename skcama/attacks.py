@@ -34,7 +34,8 @@ import torch
 import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted
 
-from .manipulations import _is_number, clean_std, resolve_columns
+from ._columns import is_real_number
+from .manipulations import clean_std, resolve_columns
 
 logger = logging.getLogger("skcama")
 
@@ -181,7 +182,7 @@ def _cama_function(clf: Any) -> _Differentiable:
 
 
 def _check_epsilon(epsilon: Any) -> float:
-    if not _is_number(epsilon):
+    if not is_real_number(epsilon):
         raise ValueError(f"epsilon must be a positive number of clean sds; got {epsilon!r}.")
     epsilon = float(epsilon)
     if not np.isfinite(epsilon) or epsilon <= 0:
@@ -228,10 +229,11 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles):
             f"them; choose among {function.columns[:10]}."
         )
     if function.continuous is not None:
-        discrete = [c for c in cols if c not in set(function.continuous)]
+        continuous = set(function.continuous)
+        discrete = [c for c in cols if c not in continuous]
         if discrete and columns is None:  # the default: the valid continuous columns
             logger.info("discrete columns %s are left out of the attack", discrete)
-            cols = [c for c in cols if c not in set(discrete)]
+            cols = [c for c in cols if c in continuous]
             if not cols:
                 raise ValueError(
                     f"every co-parent and child of {function.name} is discrete "
@@ -465,7 +467,7 @@ def pgd(
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be a positive integer; got {steps!r}.")
-    if not _is_number(step_size) or not float(step_size) > 0:
+    if not is_real_number(step_size) or not float(step_size) > 0:
         raise ValueError(f"step_size is a fraction of epsilon and must be > 0; got {step_size!r}.")
     return _attack(
         "pgd", estimator, X, y, epsilon, columns=columns, steps=int(steps),

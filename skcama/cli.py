@@ -357,6 +357,7 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
     roles = clf.roles_
     blanket = list(roles.blanket)
     kinds = dict(zip(blanket, clf.scaler_.kinds, strict=True))
+    parent_set = set(roles.parents)
     shifts: dict = {}
     for item in items:
         column, eq, amount = item.partition("=")
@@ -373,7 +374,7 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
             group = _ROLE_GROUPS[column]
             members = list(getattr(roles, group))
             if group == "coparents":  # a parent with a double role is shifted as a parent
-                members = [m for m in members if m not in set(roles.parents)]
+                members = [m for m in members if m not in parent_set]
             columns = [m for m in members if kinds[m] == "gaussian"]
             skipped = [m for m in members if kinds[m] != "gaussian"]
             if skipped:
@@ -399,7 +400,7 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
                 f"--shift: {column!r} is not a column the model uses (uses: "
                 f"{', '.join(map(str, blanket))}).{hint}"
             )
-        parents = [c for c in columns if c in set(roles.parents)]
+        parents = [c for c in columns if c in parent_set]
         if parents:
             warnings.warn(
                 f"--shift {item!r} moves parents of the target {parents}: that changes "

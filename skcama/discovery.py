@@ -80,7 +80,7 @@ from causallearn.utils.cit import CIT_Base, register_ci_test
 from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge
 from scipy.special import chdtrc
 
-from ._columns import check_labels_present, check_unique_columns
+from ._columns import check_labels_present, check_unique_columns, is_real_number
 from .graph import (
     DISCOVERY_METHODS,
     GraphError,
@@ -317,14 +317,15 @@ def _check_background(background: Mapping | None, names: list) -> dict:
                     "an edge joins two different nodes."
                 )
             out[kind].append((edge[0], edge[1]))
-    both_ways = {(a, b) for a, b in out["required"] if (b, a) in set(out["required"])}
+    required = set(out["required"])
+    both_ways = {(a, b) for a, b in required if (b, a) in required}
     if both_ways:
         a, b = sorted(both_ways, key=str)[0]
         raise GraphError(
             f"background requires both {a!r} -> {b!r} and {b!r} -> {a!r}, a cycle; keep the "
             "direction you know."
         )
-    clash = set(out["required"]) & set(out["forbidden"])
+    clash = required & set(out["forbidden"])
     if clash:
         edge = sorted(clash, key=str)[0]
         raise GraphError(
@@ -468,7 +469,7 @@ def discover_graph(
     start = time.perf_counter()
     method = _check_option("method", method, METHODS)
     test = _check_option("test", test, TESTS)
-    if isinstance(alpha, bool) or not (isinstance(alpha, numbers.Real) and 0 < alpha < 1):
+    if not (is_real_number(alpha) and 0 < alpha < 1):
         raise ValueError(f"alpha must be a number strictly between 0 and 1, got {alpha!r}.")
     if max_condition_size is not None and (
         isinstance(max_condition_size, bool)
@@ -569,8 +570,9 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     if len(np.unique(labels.astype(str))) < 2:
         raise ValueError("y holds a single class; discovery needs at least 2 classes.")
     numeric = [c for c in frame.columns if not _is_categorical(frame[c])]
+    numeric_set = set(numeric)
     bad = [c for c in numeric if not np.all(np.isfinite(frame[c].to_numpy(dtype=float)))]
-    bad += [c for c in frame.columns if c not in set(numeric) and frame[c].isna().any()]
+    bad += [c for c in frame.columns if c not in numeric_set and frame[c].isna().any()]
     if bad:
         raise ValueError(
             f"X contains missing or infinite values in columns {bad}; discovery needs "

@@ -18,7 +18,6 @@ on the measured values only (no propagation).
 from __future__ import annotations
 
 import logging
-import numbers
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._columns import is_real_number
 from .graph import MarkovBlanketRoles, did_you_mean
 
 logger = logging.getLogger("skcama")
@@ -120,6 +120,7 @@ def resolve_columns(
     ['x']
     """
     known = _roles_of(reference, roles)
+    parent_set = set(known["parents"]) if known is not None else set()
     if columns is None:
         columns = list(VALID_ROLES)
     elif isinstance(columns, (str, int)) or not isinstance(columns, Iterable):
@@ -141,7 +142,7 @@ def resolve_columns(
                 )
             members = known[name]
             if name == "coparents":  # pure co-parents: a parent with a double role stays out
-                members = [m for m in members if m not in set(known["parents"])]
+                members = [m for m in members if m not in parent_set]
             out.extend(m for m in members if m in X.columns)
         elif known is not None and name == known["target"]:
             raise ValueError(
@@ -166,7 +167,7 @@ def resolve_columns(
                 f"cannot manipulate the target {known['target']!r}: changing the label is not "
                 "a manipulation of the measurements; choose co-parents or children."
             )
-        parents = [c for c in out if c in set(known["parents"])]
+        parents = [c for c in out if c in parent_set]
         if parents and not allow_parents:
             warnings.warn(
                 f"columns {parents} are parents of the target {known['target']!r}: changing "
@@ -260,14 +261,9 @@ def _prepare(X, columns, reference, roles, allow_parents):
 
 
 def _check_amount(name: str, value: Any) -> float:
-    if not _is_number(value) or not np.isfinite(float(value)):
+    if not is_real_number(value) or not np.isfinite(float(value)):
         raise ValueError(f"{name} must be a finite number; got {value!r}.")
     return float(value)
-
-
-def _is_number(value: Any) -> bool:
-    """A real number (Python or numpy), not a bool or a string."""
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def shift(
