@@ -93,12 +93,27 @@ def inferred_m_elbo(model: CAMANet, batch: Tensors, generator: torch.Generator) 
     return model.elbo(batch.a, batch.c, batch.x, batch.y, eps_z, eps_m)
 
 
-def unlabelled_elbo(model: CAMANet, batch: Tensors, generator: torch.Generator) -> torch.Tensor:
-    """ELBO(x) = logsumexp over classes of ELBO(x, y=k) with m inferred (paper eq. 7)."""
-    eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
-    eps_m = _noise((len(batch), 1, 1, model.cfg.manipulation_dim), generator)
-    per_class = model.elbo(batch.a, batch.c, batch.x, None, eps_z, eps_m)
-    return torch.logsumexp(per_class, dim=-1)
+def adaptation_bounds(
+    model: CAMANet, new: Tensors, reference: Tensors, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-row ELBO(x) of the unlabelled ``new`` rows (the logsumexp over classes of
+    ELBO(x, y=k), paper eq. 7) and ELBO(x, y) of the labelled ``reference`` rows, both with
+    m inferred by q(m | x, c).
+
+    Both come from one pass over the rows stacked together, evaluated for every class: an
+    adaptation step is a few hundred small operations, so one pass instead of two took
+    about a fifth less time with 20 features, even though the reference rows are
+    evaluated for classes other than their label.
+    """
+    n_new = len(new)
+    a, c, x = (torch.cat(pair) for pair in
+               ((new.a, reference.a), (new.c, reference.c), (new.x, reference.x)))
+    eps_z = _noise((len(a), 1, 1, model.cfg.latent_dim), generator)
+    eps_m = _noise((len(a), 1, 1, model.cfg.manipulation_dim), generator)
+    per_class = model.elbo(a, c, x, None, eps_z, eps_m)  # (rows, classes)
+    new_bound = torch.logsumexp(per_class[:n_new], dim=-1)
+    reference_bound = per_class[n_new:].gather(1, reference.y[:, None]).squeeze(1)
+    return new_bound, reference_bound
 
 
 def augmented_loss(clean_weight: float, manipulated_weight: float) -> LossFn:
@@ -249,11 +264,13 @@ def adapt(
                 )
                 order = torch.cat([order, shuffled])
             index, order = order[:batch_size], order[batch_size:]
-            new_bound = unlabelled_elbo(model, new_data.rows(index), generator).mean()
             # the reference batch keeps its full size even when few new rows exist: it is
             # what holds the clean model in place while the m branch learns
-            ref_rows = reference(settings.batch_size, generator)
-            ref_bound = inferred_m_elbo(model, ref_rows, generator).mean()
+            bounds = adaptation_bounds(
+                model, new_data.rows(index), reference(settings.batch_size, generator),
+                generator,
+            )
+            new_bound, ref_bound = (bound.mean() for bound in bounds)
             objective = settings.alpha * ref_bound + (1.0 - settings.alpha) * new_bound
             if not torch.isfinite(objective):
                 raise FloatingPointError(
