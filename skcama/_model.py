@@ -322,7 +322,13 @@ class ChildDecoder(nn.Module):
     child's parents adds a term that extrapolates linearly beyond the training range.
     """
 
-    def __init__(self, cfg: CAMAConfig, input_column: tuple[int, ...], heads: ChildHeads):
+    def __init__(
+        self,
+        cfg: CAMAConfig,
+        input_column: tuple[int, ...],
+        heads: ChildHeads,
+        gaussian_children: tuple[tuple[int, int, int], ...] = (),
+    ):
         super().__init__()
         d, h = cfg.n_children, cfg.child_hidden_size
         self.d, self.h = d, h
@@ -341,6 +347,14 @@ class ChildDecoder(nn.Module):
         self.single_output = bool(torch.equal(out_child, torch.arange(d)))
         self.register_buffer("out_child", out_child, persistent=False)
         self.register_buffer("out_index", torch.arange(n_out), persistent=False)
+        # Gaussian children that are inputs of other children, as (input feature, output,
+        # child column). A manipulation of a measurement does not reach the child's
+        # descendants, which were generated from its clean value: under an inferred m the
+        # mechanisms downstream read the observed value minus the shift m gives it.
+        feeding = [t for t in gaussian_children if mask.shape[0] and bool(mask[t[0]].any())]
+        for part, name in enumerate(("shift_feature", "shift_output", "shift_column")):
+            values = [t[part] for t in feeding]
+            self.register_buffer(name, torch.tensor(values, dtype=torch.long), persistent=False)
         fan_in = mask.sum(0).clamp(min=1.0)  # parent features per child
         # y branch: one embedding vector per class and child.
         self.y_embedding = nn.Parameter(torch.randn(cfg.n_classes, d * h))
@@ -383,26 +397,55 @@ class ChildDecoder(nn.Module):
         """
         return self.m_net(m) - self.m_net(m.new_zeros(m.shape[-1]))
 
+    def m_terms(
+        self, m_hidden: torch.Tensor, observed: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The manipulation's terms in the merge's pre-activation (..., D*H) and in the
+        outputs (..., O), from the m branch's features ``m_hidden`` (..., H_m).
+
+        Besides its own terms, m shifts the mean of each Gaussian child; where such a child
+        is a parent of others, their mechanisms read its value minus that shift (its clean
+        value), which subtracts ``shift @ W`` from their parent terms. ``observed``
+        (broadcastable to (..., G), 1 / 0) marks which of those children were measured
+        (a missing one reads as the training mean, which no shift moved), or None when all
+        were.
+        """
+        proj, shift = self.m_proj.weight.T, self.m_shift.weight.T  # (H_m, D*H), (H_m, O)
+        if len(self.shift_feature) == 0:
+            return m_hidden @ proj, m_hidden @ shift
+        own = shift[:, self.shift_output]  # (H_m, G): each feeding child's shift
+        w_hidden = (self.input_weight * self.input_mask)[self.shift_feature]  # (G, D*H)
+        w_skip = (self.skip_weight * self.skip_mask)[self.shift_feature]  # (G, O)
+        if observed is None:  # folded into the two products
+            return m_hidden @ (proj - own @ w_hidden), m_hidden @ (shift - own @ w_skip)
+        clean_shift = (m_hidden @ own) * observed
+        return m_hidden @ proj - clean_shift @ w_hidden, m_hidden @ shift - clean_shift @ w_skip
+
     def conditioning(
         self,
         u: torch.Tensor,
         y_index: torch.Tensor | None,
         m_hidden: torch.Tensor | None,
+        observed: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Everything in the decoder that does not depend on z.
 
         ``u`` the parents' features (B, U); ``y_index`` (B,) for the observed class or
         None for every class; ``m_hidden`` None under do(m=0) (the branch contributes
-        exactly zero there) or (B, 1, S, H_m). Returns the merge's pre-activation without
-        the z term, (B, K, S_m, D*H), and the linear part of the outputs, (B, 1, S_m, O).
+        exactly zero there) or (B, 1, S, H_m); ``observed`` as in :meth:`m_terms`, (B, G).
+        Returns the merge's pre-activation without the z term, (B, K, S_m, D*H), and the
+        linear part of the outputs, (B, 1, S_m, O).
         """
         parent_hidden, parent_skip = self.parent_terms(u)
         y_term = _class_rows(self.y_embedding, y_index)
         pre = (parent_hidden + self.merge_bias)[:, None, None, :] + y_term[:, :, None, :]
         linear = (parent_skip + self.out_bias)[:, None, None, :]
         if m_hidden is not None:
-            pre = pre + self.m_proj(m_hidden)
-            linear = linear + self.m_shift(m_hidden)
+            m_pre, m_linear = self.m_terms(
+                m_hidden, None if observed is None else observed[:, None, None, :]
+            )
+            pre = pre + m_pre
+            linear = linear + m_linear
         return pre, linear
 
     def outputs_given(
@@ -439,6 +482,7 @@ class ChildDecoder(nn.Module):
         y_index: torch.Tensor,
         m_hidden: torch.Tensor | None,
         z: torch.Tensor,
+        observed: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Outputs for one class and one sample per row (training's case), (B, O).
 
@@ -447,7 +491,8 @@ class ChildDecoder(nn.Module):
         by ``addmm_`` instead of broadcast additions: fewer passes over the (B, D*H)
         hidden layer per training step. (Concatenating the inputs into a single
         product was no faster and made the gradients depend on the thread count.)
-        ``z`` (B, Z), ``m_hidden`` None for do(m=0) or (B, H_m).
+        ``z`` (B, Z), ``m_hidden`` None for do(m=0) or (B, H_m), ``observed`` (B, G) or None
+        (see :meth:`m_terms`).
         """
         n = u.shape[0]
         one_hot = F.one_hot(y_index, self.y_embedding.shape[0]).to(u.dtype)
@@ -456,13 +501,15 @@ class ChildDecoder(nn.Module):
         pre.addmm_(z, self.z_proj.weight.T)
         if self.n_inputs:
             pre.addmm_(u, self.input_weight * self.input_mask)
+        m_linear = None
         if m_hidden is not None:
-            pre.addmm_(m_hidden, self.m_proj.weight.T)
+            m_pre, m_linear = self.m_terms(m_hidden, observed)
+            pre.add_(m_pre)
         linear = self.out_bias.expand(n, -1)
         if self.n_inputs:
             linear = torch.addmm(linear, u, self.skip_weight * self.skip_mask)
-        if m_hidden is not None:
-            linear = linear + self.m_shift(m_hidden)
+        if m_linear is not None:
+            linear = linear + m_linear
         return self._contract(self.merge_act(pre)) + linear
 
     def clamped_logvar(self) -> torch.Tensor:
@@ -563,7 +610,12 @@ class CAMANet(nn.Module):
                 *self.code_c.feature_column,
                 *(n_c + j for j in self.code_x.feature_column),
             )
-            self.decoder = ChildDecoder(cfg, input_column, self.heads)
+            n_cf = self.code_c.n_features
+            gaussian_children = tuple(  # Gaussian features of code_x come first
+                (n_cf + k, int(self.heads.gauss_out[k]), j)
+                for k, j in enumerate(self.code_x.gauss_idx.tolist())
+            )
+            self.decoder = ChildDecoder(cfg, input_column, self.heads, gaussian_children)
             n_rows = self.code_a.n_features + self.code_c.n_features + self.code_x.n_features
             self.z_encoder = LatentEncoder(cfg, n_rows)
             self.m_encoder = ManipulationEncoder(
@@ -632,16 +684,20 @@ class CAMANet(nn.Module):
         """log p(x | y, c, z, m) over the observed children, (B, K, S)."""
         dec = self.decoder
         m_hidden = None if m is None else dec.m_features(m)
+        observed = None
+        if m_hidden is not None and len(dec.shift_column):
+            missing = torch.isnan(x[:, dec.shift_column])
+            observed = (~missing).to(x.dtype) if bool(missing.any()) else None
         n = x.shape[0]
         if y_index is not None and z.shape[:3] == (n, 1, 1) and (
             m_hidden is None or m_hidden.shape[:3] == (n, 1, 1)
         ):  # one class and one sample per row: training's case
             out = dec.outputs_per_row(
                 f.parents_of_children, y_index,
-                None if m_hidden is None else m_hidden[:, 0, 0], z[:, 0, 0],
+                None if m_hidden is None else m_hidden[:, 0, 0], z[:, 0, 0], observed,
             )[:, None, None, :]
         else:
-            pre, linear = dec.conditioning(f.parents_of_children, y_index, m_hidden)
+            pre, linear = dec.conditioning(f.parents_of_children, y_index, m_hidden, observed)
             out = dec.outputs_given(pre, linear, z)
         return self.heads.log_prob(x, out, dec.clamped_logvar())
 

@@ -273,3 +273,56 @@ def test_reconstruct_clean_checks_labels(adapted, sem_data):
     X, _, _ = sem_data
     with pytest.raises(ValueError, match="not seen in fit"):
         adapted.reconstruct_clean(X.iloc[:3], ["mild", "x", "y"])
+
+
+def _child_chain_model():
+    """A fitted CAMA whose Gaussian child ``x1`` is a parent of ``x2``."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    c1 = rng.normal(size=300)
+    x1 = y + 0.5 * c1 + rng.normal(size=300)
+    x2 = np.tanh(x1) + y + rng.normal(size=300)
+    X = pd.DataFrame({"c1": c1, "x1": x1, "x2": x2})
+    graph = {"x1": ["y", "c1"], "x2": ["y", "x1"]}
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    return clf, X
+
+
+def test_children_downstream_of_a_manipulated_child_read_its_clean_value():
+    # A manipulated measurement does not reach the child's descendants: under an inferred m,
+    # x2's mechanism reads x1 minus the shift m gives x1.
+    clf, X = _child_chain_model()
+    model = clf.model_
+    dec = model.decoder
+    torch.manual_seed(0)
+    for p in model.manipulation_parameters():
+        torch.nn.init.normal_(p)  # a manipulation branch that does shift x1
+    assert dec.shift_column.tolist() == [0]  # x1 feeds x2; x2 feeds nobody
+    data = clf._prediction_tensors(X.iloc[:16])
+    with torch.no_grad():
+        f = model.features(data.a, data.c, data.x)
+        u = f.parents_of_children
+        m_hidden = dec.m_features(torch.randn(16, 1, 3, model.cfg.manipulation_dim))
+        pre, linear = dec.conditioning(u, None, m_hidden)
+        shift_x1 = dec.m_shift(m_hidden)[..., int(dec.shift_output[0])]  # (16, 1, 3)
+        # the same terms computed by hand from the clean value of x1
+        u_clean = u[:, None, None, :].repeat(1, 1, 3, 1)
+        u_clean[..., int(dec.shift_feature[0])] -= shift_x1
+        hidden, skip = dec.parent_terms(u_clean.reshape(-1, u.shape[1]))
+        y_term = dec.y_embedding[None, :, None, :]
+        expected_pre = (hidden.reshape(16, 1, 3, -1) + dec.merge_bias) + y_term + dec.m_proj(
+            m_hidden
+        )
+        expected_linear = skip.reshape(16, 1, 3, -1) + dec.out_bias + dec.m_shift(m_hidden)
+        torch.testing.assert_close(pre, expected_pre, rtol=1e-4, atol=1e-4)
+        torch.testing.assert_close(linear, expected_linear, rtol=1e-4, atol=1e-4)
+        # a missing x1 reads as the training mean, which no shift moved
+        observed = torch.zeros(16, 1)
+        pre_missing, _ = dec.conditioning(u, None, m_hidden, observed)
+        plain = (dec.parent_terms(u)[0] + dec.merge_bias)[:, None, None, :] + y_term
+        torch.testing.assert_close(pre_missing, plain + dec.m_proj(m_hidden), rtol=1e-4, atol=1e-4)
+        # the folded form (nothing missing) equals the explicit one
+        pre_all, linear_all = dec.conditioning(u, None, m_hidden, torch.ones(16, 1))
+        torch.testing.assert_close(pre_all, pre, rtol=1e-4, atol=1e-4)
+        torch.testing.assert_close(linear_all, linear, rtol=1e-4, atol=1e-4)
+
