@@ -325,4 +325,3 @@ def test_children_downstream_of_a_manipulated_child_read_its_clean_value():
         pre_all, linear_all = dec.conditioning(u, None, m_hidden, torch.ones(16, 1))
         torch.testing.assert_close(pre_all, pre, rtol=1e-4, atol=1e-4)
         torch.testing.assert_close(linear_all, linear, rtol=1e-4, atol=1e-4)
-
