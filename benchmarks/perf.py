@@ -13,7 +13,7 @@ own. In that process, on SEM data with 1/5 parents, 1/5 co-parents and 3/5 child
   reported as rows x epochs per second and as the ratio CAMA / MLP (at 10,000 rows the
   median of 5 fits of each, as one fit takes a fraction of a second);
 * predict: rows per second of ``predict_proba`` at the default sample count and at
-  64 samples, and of the MLP;
+  64 samples, and of the MLP (at 10,000 rows the median of 5 calls);
 * adapt: seconds for ``adapt`` on 1,000 shifted rows (default 300 steps);
 * memory: the process's peak resident set after generating the data, after CAMA's fit
   and predict (before the MLP runs), and for the whole case; the GPU's peak allocation
@@ -111,19 +111,22 @@ def run_case(rows: int, n_features: int, device: str, threads: int | None) -> di
 
     out["default_samples"] = clf.n_samples
     clf.predict_proba(X.iloc[:2048])  # warm-up
-    start = time.perf_counter()
-    proba = clf.predict_proba(X)
-    _sync(device)
-    out["cama_predict_rows_s"] = rows / (time.perf_counter() - start)
+
+    def predict_cama() -> np.ndarray:
+        proba = clf.predict_proba(X)
+        _sync(device)
+        return proba
+
+    seconds, proba = _timed(predict_cama, _repeats(rows))
+    out["cama_predict_rows_s"] = rows / seconds
     out["cama_accuracy"] = float((clf.classes_[proba.argmax(1)] == np.asarray(y)).mean())
     out["cama_peak_rss_mb"] = _peak_rss_mb()  # data + CAMA fit + predict, before the MLP
 
     with threadpool_limits(limits=threads):
         mlp = _mlp(max_iter=epochs, n_iter_no_change=epochs + 1)
         out["mlp_fit_s"] = _median_seconds(lambda: mlp.fit(X, y), _repeats(rows))
-        start = time.perf_counter()
-        mlp_proba = mlp.predict_proba(X)
-        out["mlp_predict_rows_s"] = rows / (time.perf_counter() - start)
+        seconds, mlp_proba = _timed(lambda: mlp.predict_proba(X), _repeats(rows))
+        out["mlp_predict_rows_s"] = rows / seconds
         out["mlp_accuracy"] = float((mlp.classes_[mlp_proba.argmax(1)] == np.asarray(y)).mean())
 
     n_high = min(rows, 100_000)
@@ -176,18 +179,24 @@ def converged_fits(sem, X: pd.DataFrame, y: pd.Series, device: str,
 
 
 def _repeats(rows: int) -> int:
-    """Fits timed per model: a fit of 10,000 rows takes a fraction of a second, where a
-    shared machine's noise is large, so small cases take the median of 5."""
+    """Fits and predictions timed per model: a fit or a prediction of 10,000 rows takes a
+    fraction of a second, where a shared machine's noise is large, so small cases take
+    the median of 5."""
     return 5 if rows <= 10_000 else 1
 
 
-def _median_seconds(run: Callable[[], object], repeats: int) -> float:
-    times = []
+def _timed(run: Callable[[], object], repeats: int) -> tuple[float, object]:
+    """Median seconds of ``repeats`` calls of ``run`` and what the last call returned."""
+    times, result = [], None
     for _ in range(repeats):
         start = time.perf_counter()
-        run()
+        result = run()
         times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    return float(np.median(times)), result
+
+
+def _median_seconds(run: Callable[[], object], repeats: int) -> float:
+    return _timed(run, repeats)[0]
 
 
 def _peak_rss_mb() -> float:
