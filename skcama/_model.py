@@ -466,9 +466,11 @@ class ChildDecoder(nn.Module):
         Each output reads only its child's H hidden units, so the dense product spent
         all but 1/D of its work on zeros; an elementwise product and a sum over H does the
         same in a fraction of the time (3-4x less for 60 children, in training and in
-        prediction). The sum over H is a product with a vector of ones: BLAS reduces
-        contiguous rows of 16 in about 60% of the time of ``sum(-1)`` (a prediction
-        chunk of 5M hidden units: 1.4-1.8 ms against 2.3 ms, 12 and 60 children).
+        prediction). In inference the sum over H is a product with a vector of ones:
+        BLAS reduces contiguous rows of 16 in about 60% of the time of ``sum(-1)`` (a
+        prediction chunk of 5M hidden units: 1.4-1.8 ms against 2.3 ms, 12 and 60
+        children). Training keeps ``sum(-1)``, whose backward is a broadcast, where the
+        product's backward is an outer product that cost more than the forward saved.
         Without autograd, ``hidden`` is overwritten (it is a scratch buffer).
         """
         blocks = self.out_weight.view(self.d, self.h, -1)[self.out_child, :, self.out_index]
@@ -478,7 +480,7 @@ class ChildDecoder(nn.Module):
         elif not torch.is_grad_enabled():  # inference: reuse the hidden buffer
             hidden = hidden.mul_(blocks)
             return (hidden @ hidden.new_ones(self.h, 1)).squeeze(-1)
-        return ((hidden * blocks) @ hidden.new_ones(self.h, 1)).squeeze(-1)
+        return (hidden * blocks).sum(-1)
 
     def outputs_per_row(
         self,
