@@ -770,17 +770,29 @@ class CAMANet(nn.Module):
         eps_z: torch.Tensor,
         eps_m: torch.Tensor | None = None,
         features: _Features | None = None,
+        sample_group: int | None = None,
     ) -> torch.Tensor:
         """Importance-sampled log p(x, y=k | a, c) for every class (paper eq. 6), (B, K).
 
         Under do(m=0) when ``eps_m`` is None, else with m sampled from q(m | x, c).
+        ``sample_group`` evaluates the samples that many at a time (the same result; the
+        decoder's buffer then holds that many samples instead of all of them).
         """
         f = self.features(a, c, x) if features is None else features
         log_prior = self.prior(f.a)
         if not self.has_children:
             return log_prior
-        log_w = self.log_weights(a, c, x, eps_z, eps_m, features=f)
-        return log_prior + torch.logsumexp(log_w, dim=-1) - math.log(log_w.shape[-1])
+        n_samples = eps_z.shape[-2]
+        step = n_samples if sample_group is None else max(1, sample_group)
+        parts = [
+            self.log_weights(
+                a, c, x, eps_z[..., s : s + step, :],
+                None if eps_m is None else eps_m[..., s : s + step, :], features=f,
+            )
+            for s in range(0, n_samples, step)
+        ]
+        log_w = parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
+        return log_prior + torch.logsumexp(log_w, dim=-1) - math.log(n_samples)
 
     def log_joint_mixture(
         self,
@@ -790,14 +802,18 @@ class CAMANet(nn.Module):
         eps_z: torch.Tensor,
         eps_m: torch.Tensor,
         clean_prior: float,
+        sample_group: int | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """log p(x, y=k | a, c) when each row is clean (do(m=0)) with prior probability
         ``clean_prior`` or manipulated (m ~ p(m)) otherwise, and the per-row log-odds
         log p(x | manipulated) - log p(x | clean). Returns ((B, K), (B,)).
+        ``sample_group`` as in :meth:`log_joint`.
         """
         f = self.features(a, c, x)
-        clean = self.log_joint(a, c, x, eps_z, None, features=f)
-        manipulated = self.log_joint(a, c, x, eps_z, eps_m, features=f)
+        clean = self.log_joint(a, c, x, eps_z, None, features=f, sample_group=sample_group)
+        manipulated = self.log_joint(
+            a, c, x, eps_z, eps_m, features=f, sample_group=sample_group
+        )
         joint = torch.logaddexp(
             clean + math.log(clean_prior), manipulated + math.log1p(-clean_prior)
         )

@@ -38,6 +38,26 @@ def test_a_bad_device_name_is_a_clear_error():
         CAMAClassifier(graph=graph, device="meta", **FAST).fit(X, y)
 
 
+def test_many_samples_are_evaluated_in_groups_with_the_same_result(monkeypatch):
+    """Where 64 rows with every Monte Carlo sample would overflow the prediction buffer,
+    the samples are evaluated a group at a time, and the probabilities do not change."""
+    import skcama._classifier as classifier
+
+    X, y, graph = simple_sem(0, n=300)
+    clf = CAMAClassifier(graph=graph, n_samples=16, **FAST).fit(X, y)
+    whole = clf.predict_proba(X)
+    assert classifier._predict_batch(clf)[1] == 16
+    per_sample = len(clf.classes_) * clf.model_.cfg.n_children * clf.model_.cfg.child_hidden_size
+    monkeypatch.setattr(classifier, "_CPU_PREDICT_BUFFER", (64 * per_sample * 5, 65_536))
+    rows, group = classifier._predict_batch(clf)
+    assert (rows, group) == (64, 5)  # groups of 5, 5, 5 and 1 samples
+    np.testing.assert_allclose(clf.predict_proba(X), whole, atol=1e-6)
+    adapted = clf.set_params(adapt_steps=5).adapt(X.iloc[:50])  # inferred m: a mixture
+    grouped = adapted.predict_proba(X)
+    monkeypatch.undo()
+    np.testing.assert_allclose(grouped, adapted.predict_proba(X), atol=1e-6)
+
+
 def test_the_estimator_pickles_small_without_training_rows():
     """The fitted estimator carries summaries and weights, never the data."""
     small = simple_sem(0, n=300)
