@@ -106,7 +106,7 @@ def run_case(rows: int, n_features: int, device: str, threads: int | None) -> di
         clf.fit(X, y)
         _sync(device)
 
-    out["cama_fit_s"] = _median_seconds(fit_cama, _repeats(rows))
+    out["cama_fit_s"] = _timed(fit_cama, _repeats(rows))[0]
     out["cama_batch"] = clf._batch_size(rows)
 
     out["default_samples"] = clf.n_samples
@@ -124,7 +124,7 @@ def run_case(rows: int, n_features: int, device: str, threads: int | None) -> di
 
     with threadpool_limits(limits=threads):
         mlp = _mlp(max_iter=epochs, n_iter_no_change=epochs + 1)
-        out["mlp_fit_s"] = _median_seconds(lambda: mlp.fit(X, y), _repeats(rows))
+        out["mlp_fit_s"] = _timed(lambda: mlp.fit(X, y), _repeats(rows))[0]
         seconds, mlp_proba = _timed(lambda: mlp.predict_proba(X), _repeats(rows))
         out["mlp_predict_rows_s"] = rows / seconds
         out["mlp_accuracy"] = float((mlp.classes_[mlp_proba.argmax(1)] == np.asarray(y)).mean())
@@ -194,9 +194,6 @@ def _timed(run: Callable[[], object], repeats: int) -> tuple[float, object]:
         times.append(time.perf_counter() - start)
     return float(np.median(times)), result
 
-
-def _median_seconds(run: Callable[[], object], repeats: int) -> float:
-    return _timed(run, repeats)[0]
 
 
 def _peak_rss_mb() -> float:
