@@ -6,7 +6,6 @@ Python figures, so the scikit-learn wrapper stays free of tensor maths.
 
 from __future__ import annotations
 
-import copy
 import logging
 import math
 import time
@@ -204,7 +203,7 @@ def train(
             )
         if best_state is None or score > best_score + settings.tol * max(abs(best_score), 1.0):
             best_score, stale = score, 0
-            best_state = copy.deepcopy(model.state_dict())
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         else:
             stale += 1
             if stale >= settings.n_iter_no_change:
