@@ -14,7 +14,9 @@ own. In that process, on SEM data with 1/5 parents, 1/5 co-parents and 3/5 child
   median of 5 fits of each, as one fit takes a fraction of a second);
 * predict: rows per second of ``predict_proba`` at the default sample count and at
   64 samples, and of the MLP (at 10,000 rows the median of 5 calls);
-* adapt: seconds for ``adapt`` on 1,000 shifted rows (default 300 steps);
+* adapt: seconds for ``adapt`` on 1,000 shifted rows (600 steps, the default when the
+  rows fill more than one batch); on CUDA also with the step launched kernel by kernel
+  instead of replayed as a CUDA graph, the baseline of that graph;
 * memory: the process's peak resident set after generating the data, after CAMA's fit
   and predict (before the MLP runs), and for the whole case; the GPU's peak allocation
   on CUDA.
@@ -31,6 +33,7 @@ Tables go to stdout and, unless ``--no-write``, to benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import resource
@@ -84,9 +87,9 @@ def run_case(rows: int, n_features: int, device: str, threads: int | None) -> di
     # Warm-up in this process: the first fit of a process pays one-time imports (about
     # 4 s for the optimiser's torch._dynamo on 2 cores), which are not per-fit costs.
     X_warm, y_warm = sem.sample(300, random_state=3)
-    CAMAClassifier(graph=sem.graph, target="y", max_epochs=1, device=device).fit(
-        X_warm, y_warm
-    ).predict_proba(X_warm)
+    warm = CAMAClassifier(graph=sem.graph, target="y", max_epochs=1, device=device)
+    warm.fit(X_warm, y_warm).predict_proba(X_warm)
+    warm.set_params(adapt_steps=20).adapt(X_warm)
     MLPClassifier((64, 64), max_iter=1).fit(X_warm, y_warm)
     start = time.perf_counter()
     X, y = sem.sample(rows, random_state=1)
@@ -139,6 +142,16 @@ def run_case(rows: int, n_features: int, device: str, threads: int | None) -> di
 
     shift = {child: 2.0 for child in sem.roles["children"][::2]}
     X_new, _ = sem.sample(1000, shift=shift, random_state=2)
+    if device.startswith("cuda"):  # baseline: the step launched kernel by kernel
+        import skcama._training as training
+
+        stepwise = copy.deepcopy(clf)
+        training._CUDA_GRAPHS = False
+        start = time.perf_counter()
+        stepwise.adapt(X_new)
+        _sync(device)
+        out["cama_adapt_stepwise_s"] = time.perf_counter() - start
+        training._CUDA_GRAPHS = True
     start = time.perf_counter()
     clf.adapt(X_new)
     _sync(device)
@@ -234,6 +247,11 @@ def tables(
         "peak RSS with CAMA fit + predict (MB)": frame["cama_peak_rss_mb"],
         "peak RSS of the whole case (MB)": frame["peak_rss_mb"],
     })
+    if "cama_adapt_stepwise_s" in frame:
+        speed.insert(
+            speed.columns.get_loc("adapt 1000 rows (s)") + 1,
+            "adapt without the CUDA graph (s)", frame["cama_adapt_stepwise_s"],
+        )
     if "gpu_peak_mb" in frame:
         memory["GPU peak (MB)"] = frame["gpu_peak_mb"]
     if "conv_cama_s" not in frame:  # no case small enough for fits to convergence

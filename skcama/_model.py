@@ -91,6 +91,15 @@ def _mlp(sizes: list[int], activation: str, final_activation: bool = False) -> n
     return nn.Sequential(*layers)
 
 
+def host_reads_allowed(t: torch.Tensor) -> bool:
+    """Whether to read a value of ``t`` back to the host to skip work (``bool(t.any())``
+    on the missing values). On the CPU it lets the common case, nothing missing, skip
+    the masking. On a GPU the read would wait for the device, and while a CUDA graph is
+    recorded (adaptation's step, see :mod:`skcama._training`) it is an error, so the
+    masked form, which gives the same result, is always taken there."""
+    return not t.is_cuda
+
+
 def gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     """Elementwise log N(x; mean, exp(logvar))."""
     return -0.5 * (_LOG_2PI + logvar + (x - mean).square() * torch.exp(-logvar))
@@ -153,7 +162,7 @@ class InputCoder(nn.Module):
 
     def forward(self, codes: torch.Tensor) -> torch.Tensor:
         missing = torch.isnan(codes)
-        filled = torch.where(missing, torch.zeros((), dtype=codes.dtype), codes)
+        filled = torch.where(missing, 0.0, codes)
         parts = [filled if self.only_gaussian else filled[:, self.gauss_idx]]
         if not self.only_gaussian:
             observed = (~missing).to(codes.dtype)
@@ -212,8 +221,8 @@ class ChildHeads(nn.Module):
         Returns (B, K, S).
         """
         missing = torch.isnan(x)
-        any_missing = bool(missing.any())
-        filled = torch.where(missing, torch.zeros((), dtype=x.dtype), x) if any_missing else x
+        any_missing = bool(missing.any()) if host_reads_allowed(x) else True
+        filled = torch.where(missing, 0.0, x) if any_missing else x
         observed = (~missing).to(x.dtype)
         if self.only_gaussian:
             terms = gaussian_log_prob(filled[:, None, None, :], out, logvar)
@@ -702,7 +711,8 @@ class CAMANet(nn.Module):
         observed = None
         if m_hidden is not None and len(dec.shift_column):
             missing = torch.isnan(x[:, dec.shift_column])
-            observed = (~missing).to(x.dtype) if bool(missing.any()) else None
+            if not host_reads_allowed(x) or bool(missing.any()):
+                observed = (~missing).to(x.dtype)
         n = x.shape[0]
         if y_index is not None and z.shape[:3] == (n, 1, 1) and (
             m_hidden is None or m_hidden.shape[:3] == (n, 1, 1)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NoReturn
 
 import torch
 
@@ -93,11 +94,16 @@ def inferred_m_elbo(model: CAMANet, batch: Tensors, generator: torch.Generator) 
 
 
 def adaptation_bounds(
-    model: CAMANet, new: Tensors, reference: Tensors, generator: torch.Generator
+    model: CAMANet,
+    new: Tensors,
+    reference: Tensors,
+    eps_z: torch.Tensor,
+    eps_m: torch.Tensor,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-row ELBO(x) of the unlabelled ``new`` rows (the logsumexp over classes of
     ELBO(x, y=k), paper eq. 7) and ELBO(x, y) of the labelled ``reference`` rows, both with
-    m inferred by q(m | x, c).
+    m inferred by q(m | x, c); ``eps_z`` / ``eps_m`` (rows, 1, 1, dim) is the noise of the
+    new rows followed by that of the reference rows (see :func:`adaptation_noise`).
 
     Both come from one pass over the rows stacked together, evaluated for every class: an
     adaptation step is a few hundred small operations, so one pass instead of two took
@@ -107,12 +113,19 @@ def adaptation_bounds(
     n_new = len(new)
     a, c, x = (torch.cat(pair) for pair in
                ((new.a, reference.a), (new.c, reference.c), (new.x, reference.x)))
-    eps_z = _noise((len(a), 1, 1, model.cfg.latent_dim), generator)
-    eps_m = _noise((len(a), 1, 1, model.cfg.manipulation_dim), generator)
     per_class = model.elbo(a, c, x, None, eps_z, eps_m)  # (rows, classes)
     new_bound = torch.logsumexp(per_class[:n_new], dim=-1)
     reference_bound = per_class[n_new:].gather(1, reference.y[:, None]).squeeze(1)
     return new_bound, reference_bound
+
+
+def adaptation_noise(
+    model: CAMANet, n_rows: int, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reparameterisation noise of one adaptation step for ``n_rows`` stacked rows."""
+    eps_z = _noise((n_rows, 1, 1, model.cfg.latent_dim), generator)
+    eps_m = _noise((n_rows, 1, 1, model.cfg.manipulation_dim), generator)
+    return eps_z, eps_m
 
 
 def augmented_loss(clean_weight: float, manipulated_weight: float) -> LossFn:
@@ -236,6 +249,10 @@ def only_these_trainable(model: torch.nn.Module, params: list[torch.nn.Parameter
             p.requires_grad_(True)
 
 
+_GRAPH_WARMUP_STEPS = 3  # eager steps before capture: they create Adam's state
+_CUDA_GRAPHS = True  # tests switch it off to compare with the step-by-step loop
+
+
 def adapt(
     model: CAMANet,
     new_data: Tensors,
@@ -249,41 +266,129 @@ def adapt(
     unlabelled new rows, updating only the manipulation branch of the decoder and q(m | x, c).
     ``reference(n, generator)`` returns n labelled clean rows (replayed or real). Returns
     one record per 10 steps.
+
+    On a CUDA device the step is recorded once as a CUDA graph and replayed (see
+    :class:`_GraphStep`): a step is a few hundred small kernels, and launching them one by
+    one from Python made adaptation on a GPU slower than on two CPU cores. The random
+    draws are made outside the graph in the same order, so the result is that of the
+    step-by-step loop.
     """
     params = model.manipulation_parameters()
-    optimizer = torch.optim.Adam(params, lr=settings.learning_rate, fused=True)
+    graphed = use_cuda_graph(generator.device) and settings.steps > _GRAPH_WARMUP_STEPS
+    optimizer = torch.optim.Adam(
+        params, lr=settings.learning_rate, fused=True, capturable=graphed
+    )
     batch_size = min(settings.batch_size, len(new_data))
     history: list[dict] = []
     order = torch.empty(0, dtype=torch.long, device=generator.device)
+
+    def draw() -> tuple[torch.Tensor, ...]:
+        """The random inputs of one step: new rows, reference rows and their noise."""
+        nonlocal order
+        if len(order) < batch_size:  # walk through the new rows in reshuffled passes
+            shuffled = torch.randperm(len(new_data), generator=generator, device=generator.device)
+            order = torch.cat([order, shuffled])
+        index, order = order[:batch_size], order[batch_size:]
+        new = new_data.rows(index)
+        # the reference batch keeps its full size even when few new rows exist: it is
+        # what holds the clean model in place while the m branch learns
+        ref = reference(settings.batch_size, generator)
+        eps = adaptation_noise(model, batch_size + len(ref), generator)
+        return new.a, new.c, new.x, ref.a, ref.c, ref.x, ref.y, *eps
+
+    def objective(inputs: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
+        new, ref = Tensors(*inputs[:3]), Tensors(*inputs[3:7])
+        new_bound, ref_bound = (b.mean() for b in adaptation_bounds(model, new, ref, *inputs[7:]))
+        total = settings.alpha * ref_bound + (1.0 - settings.alpha) * new_bound
+        return total, new_bound, ref_bound
+
+    def update(total: torch.Tensor) -> None:
+        (-total).backward()
+        optimizer.step()
+
+    step_graph: _GraphStep | None = None
+    side = torch.cuda.Stream(generator.device) if graphed else None
     with only_these_trainable(model, params):
         for step in range(1, settings.steps + 1):
-            if len(order) < batch_size:  # walk through the new rows in reshuffled passes
-                shuffled = torch.randperm(
-                    len(new_data), generator=generator, device=generator.device
-                )
-                order = torch.cat([order, shuffled])
-            index, order = order[:batch_size], order[batch_size:]
-            # the reference batch keeps its full size even when few new rows exist: it is
-            # what holds the clean model in place while the m branch learns
-            bounds = adaptation_bounds(
-                model, new_data.rows(index), reference(settings.batch_size, generator),
-                generator,
-            )
-            new_bound, ref_bound = (bound.mean() for bound in bounds)
-            objective = settings.alpha * ref_bound + (1.0 - settings.alpha) * new_bound
-            if not torch.isfinite(objective):
-                raise FloatingPointError(
-                    f"adaptation diverged at step {step}; lower adapt_learning_rate."
-                )
-            optimizer.zero_grad(set_to_none=True)
-            (-objective).backward()
-            optimizer.step()
+            inputs = draw()
+            if graphed and step > _GRAPH_WARMUP_STEPS and step_graph is None:
+                optimizer.zero_grad(set_to_none=True)
+                try:
+                    step_graph = _GraphStep(objective, update, inputs)
+                except RuntimeError as error:  # an operation that cannot be recorded
+                    logger.warning(
+                        "recording the adaptation step as a CUDA graph failed (%s); "
+                        "adapting step by step instead.", error,
+                    )
+                    optimizer.zero_grad(set_to_none=True)
+                    graphed, side = False, None
+            if step_graph is not None:
+                outputs = step_graph(inputs)
+            else:
+                with _on_stream(side):  # a graph's warm-up runs on a side stream
+                    outputs = objective(inputs)
+                    if not torch.isfinite(outputs[0]):
+                        _diverged(step)
+                    optimizer.zero_grad(set_to_none=True)
+                    update(outputs[0])
             if step % 10 == 0 or step == settings.steps:
+                total, new_bound, ref_bound = (float(v.detach()) for v in outputs)
+                if not math.isfinite(total):  # replayed steps are checked here
+                    _diverged(step)
                 history.append(
-                    {"step": step, "new_elbo": float(new_bound.detach()),
-                     "reference_elbo": float(ref_bound.detach())}
+                    {"step": step, "new_elbo": new_bound, "reference_elbo": ref_bound}
                 )
+    optimizer.zero_grad(set_to_none=True)  # frees the gradients (and the graph's memory)
     return history
+
+
+def use_cuda_graph(device: torch.device) -> bool:
+    """Whether :func:`adapt` records its step as a CUDA graph on ``device``."""
+    return device.type == "cuda" and _CUDA_GRAPHS
+
+
+def _diverged(step: int) -> NoReturn:
+    raise FloatingPointError(
+        f"adaptation diverged by step {step}; lower adapt_learning_rate."
+    )
+
+
+@contextmanager
+def _on_stream(stream: torch.cuda.Stream | None):
+    if stream is None:
+        yield
+        return
+    current = torch.cuda.current_stream(stream.device)
+    stream.wait_stream(current)
+    with torch.cuda.stream(stream):
+        yield
+    current.wait_stream(stream)  # before the step's inputs are freed and reused
+
+
+class _GraphStep:
+    """One adaptation step recorded as a CUDA graph: ``objective`` then ``update`` on
+    static copies of the step's inputs. Calling it copies a step's inputs in and replays
+    the graph; it returns the (static) outputs of ``objective``.
+
+    Recording runs nothing, so the optimiser must already hold its state (the warm-up
+    steps). Gradients must be None before recording: the backward pass then writes
+    them afresh on every replay.
+    """
+
+    def __init__(self, objective, update, inputs: tuple[torch.Tensor, ...]):
+        self.inputs = tuple(t.clone() for t in inputs)
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            outputs = objective(self.inputs)
+            update(outputs[0])
+            self.outputs = tuple(v.detach() for v in outputs)
+        logger.debug("adaptation step recorded as a CUDA graph")
+
+    def __call__(self, inputs: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
+        for static, value in zip(self.inputs, inputs, strict=True):
+            static.copy_(value)
+        self.graph.replay()
+        return self.outputs
 
 
 @torch.no_grad()

@@ -81,6 +81,53 @@ def test_a_model_fitted_on_the_gpu_pickles_and_predicts_on_the_cpu():
     np.testing.assert_allclose(restored.predict_proba(X), on_gpu, atol=1e-4)
 
 
+def _adapted_on_cuda(graphs: bool, monkeypatch, **params) -> tuple[np.ndarray, list]:
+    """Probabilities on shifted rows after adapting on the GPU, with the adaptation step
+    recorded as a CUDA graph or run step by step, and the replays counted."""
+    import skcama._training as training
+
+    X, y, graph = simple_sem(0, n=600)
+    X_new = X.iloc[:300] + 1.5
+    clf = CAMAClassifier(graph=graph, device="cuda", adapt_steps=40, **FAST, **params)
+    clf.fit(X, y)
+    replays = []
+    call = training._GraphStep.__call__
+    monkeypatch.setattr(training, "_CUDA_GRAPHS", graphs)
+    monkeypatch.setattr(
+        training._GraphStep, "__call__",
+        lambda self, inputs: replays.append(1) or call(self, inputs),
+    )
+    return clf.adapt(X_new).predict_proba(X_new), replays
+
+
+@needs_cuda
+def test_adaptation_on_the_gpu_replays_a_cuda_graph_with_the_steps_result(monkeypatch):
+    """The step recorded once and replayed gives what the step-by-step loop gives: the
+    random draws happen outside the graph, in the same order."""
+    graphed, replays = _adapted_on_cuda(True, monkeypatch)
+    assert len(replays) == 40 - 3  # every step after the three warm-up steps
+    monkeypatch.undo()
+    stepwise, replays = _adapted_on_cuda(False, monkeypatch)
+    assert replays == []
+    np.testing.assert_allclose(graphed, stepwise, atol=1e-4)
+
+
+@needs_cuda
+def test_a_step_that_cannot_be_recorded_falls_back_to_the_loop(monkeypatch, caplog):
+    """An operation that reads a device value during recording makes the graph fail;
+    adaptation then goes on step by step, with the same result, and says so."""
+    import skcama._model as model
+
+    stepwise, _ = _adapted_on_cuda(False, monkeypatch)
+    monkeypatch.undo()
+    monkeypatch.setattr(model, "host_reads_allowed", lambda t: True)  # reads while recording
+    with caplog.at_level("WARNING", logger="skcama"):
+        fallen_back, replays = _adapted_on_cuda(True, monkeypatch)
+    assert replays == []
+    assert "adapting step by step instead" in caplog.text
+    np.testing.assert_allclose(fallen_back, stepwise, atol=1e-4)
+
+
 def test_grid_search_runs_on_a_local_dask_cluster():
     """GridSearchCV over CAMA hyperparameters through joblib's Dask backend, 2 workers."""
     distributed = pytest.importorskip("distributed")
