@@ -44,6 +44,7 @@ from .graph import (
     GraphError,
     MarkovBlanketRoles,
     all_children_graph,
+    check_graph_name,
     did_you_mean,
     load_graph,
     markov_blanket_roles,
@@ -430,6 +431,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         history, converged = self._train(model, train_data, valid_data, generator, loss_fn)
 
         self.classes_ = classes
+        # a frame's column labels, whatever their type (feature_names_in_ holds only text
+        # names): prediction matches a frame's columns to them by label
+        self._frame_columns = columns if isinstance(X, pd.DataFrame) else None
         self.graph_ = graph
         self.target_ = target
         self.roles_ = roles
@@ -596,12 +600,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "manipulation_score needs clean_prior set (a probability, e.g. 0.5); with "
                 "clean_prior=None every row is treated as manipulated."
             )
-        log_odds = self._predict(X)[1]
-        if log_odds is None:
+        self._check_ready()
+        if not (self.manipulation_learned_ and self.model_.has_children):
             raise ValueError(
                 "no manipulation has been learned yet, so every row is clean to this model; "
                 "call adapt(X_new) or fit with manipulated rows first."
             )
+        log_odds = self._predict(X)[1]
+        if log_odds is None:  # no rows
+            log_odds = np.zeros(0)
         prior_odds = np.log1p(-self.clean_prior) - np.log(self.clean_prior)
         return 1.0 / (1.0 + np.exp(-(log_odds + prior_odds)))
 
@@ -710,7 +717,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         children from the decoder under do(m=0)), so a fitted model never needs to carry
         training rows. Calls accumulate: a stream of batches keeps refining the same
         manipulation model. :meth:`reset_adaptation` undoes every call; to keep the
-        original untouched, adapt a copy: ``copy.deepcopy(clf).adapt(X_new)``.
+        original untouched, adapt a copy: ``copy.deepcopy(clf).adapt(X_new)``. On a CUDA
+        device the gradient step is recorded once as a CUDA graph and replayed: the same
+        result as launching its kernels one by one, several times faster (see the
+        scaling guide).
 
         Parameters
         ----------
@@ -938,14 +948,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         x, y_index = self.model_.sample_clean(a, c, generator, latent=latent)
         return Tensors(a, c, x, y_index)
 
-    def _encode_labels(self, y: Any, n_rows: int) -> np.ndarray:
-        y = column_or_1d(y)
+    def _encode_labels(self, y: Any, n_rows: int, name: str = "y") -> np.ndarray:
+        y = column_or_1d(y, input_name=name)
         if len(y) != n_rows:
-            raise ValueError(f"X has {n_rows} rows but y has {len(y)}; pass one label per row.")
+            raise ValueError(
+                f"the rows have {n_rows} rows but {name} has {len(y)}; pass one label per row."
+            )
+        check_labels_present(y, name)
         unknown = sorted(set(y.tolist()) - set(self.classes_.tolist()), key=str)
         if unknown:
             raise ValueError(
-                f"y holds labels {unknown[:5]} that were not seen in fit "
+                f"{name} holds labels {unknown[:5]} that were not seen in fit "
                 f"(known: {self.classes_.tolist()})."
             )
         return np.searchsorted(self.classes_, y)
@@ -958,7 +971,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"{type(reference).__name__}; pass reference=(X_ref, y_ref), or leave it "
                 "out to replay clean rows from the model."
             )
-        data = self._labelled_tensors(*reference)
+        data = self._labelled_tensors(*reference, name="y_ref")
         if len(data) == 0:
             raise ValueError(
                 "reference holds no rows; pass at least one clean labelled row, or leave "
@@ -966,9 +979,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
         return data
 
-    def _labelled_tensors(self, X: Any, y: Any) -> Tensors:
+    def _labelled_tensors(self, X: Any, y: Any, name: str = "y") -> Tensors:
         data = self._prediction_tensors(X)
-        data.y = torch.as_tensor(self._encode_labels(y, len(data)), device=data.x.device)
+        data.y = torch.as_tensor(self._encode_labels(y, len(data), name), device=data.x.device)
         return data
 
     # --------------------------------------------------------------- data and graph I/O
@@ -995,10 +1008,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         spec, target = self.graph, self.target
         is_method = (
             isinstance(spec, str)
-            and spec.lower() in DISCOVERY_METHODS
+            and spec.strip().lower() in DISCOVERY_METHODS
             and not os.path.exists(spec)
         )
-        if not is_method:
+        if is_method:
+            spec = spec.strip().lower()
+        else:
+            check_graph_name(spec)
             spec = load_graph(spec)
         if target is None and y_name is not None:
             if is_method and y_name not in columns or not is_method and y_name in spec:
@@ -1078,7 +1094,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 )
             return X.loc[:, nodes]
         array = check_array(
-            X, dtype=[np.float64, np.float32], ensure_all_finite=False, input_name="X"
+            X, dtype=[np.float64, np.float32], ensure_all_finite=False, input_name="X",
+            ensure_min_samples=0,
         )
         values = array[:, [columns.index(n) for n in nodes]] if nodes else array[:, :0]
         return pd.DataFrame(values, columns=pd.Index(nodes, dtype=object))
@@ -1141,25 +1158,42 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 }
         return state
 
+    def _fitted_on_frame(self) -> bool:
+        return (
+            getattr(self, "_frame_columns", None) is not None
+            or hasattr(self, "feature_names_in_")  # model files written before _frame_columns
+        )
+
+    def _fit_columns(self) -> list:
+        """The column labels of X in fit, in order (positions for an array)."""
+        if getattr(self, "_frame_columns", None) is not None:
+            return list(self._frame_columns)
+        if hasattr(self, "feature_names_in_"):
+            return list(self.feature_names_in_)
+        return list(range(self.n_features_in_))
+
     def _prediction_standardised(self, X: Any) -> np.ndarray:
         """The blanket columns of X, checked and standardised as in fit."""
-        if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
-            # Matched by name: any column order, extra columns ignored.
+        fit_columns = self._fit_columns()
+        if isinstance(X, pd.DataFrame) and self._fitted_on_frame():
+            # Matched by label: any column order, extra columns ignored.
             check_unique_columns(X)
             columns = list(X.columns)
-        else:
-            X = check_array(X, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        else:  # matched by position
+            if isinstance(X, pd.DataFrame):  # before check_array drops the names:
+                # scikit-learn's warning that a model fitted without names gets some
+                validate_data(self, X, reset=False, skip_check_array=True)
+            X = check_array(
+                X, dtype=[np.float64, np.float32], ensure_all_finite=False,
+                ensure_min_samples=0,
+            )
             validate_data(self, X, reset=False, skip_check_array=True)
             if X.shape[1] != self.n_features_in_:
                 raise ValueError(
                     f"X has {X.shape[1]} features, but CAMAClassifier is expecting "
                     f"{self.n_features_in_} features as input."
                 )
-            columns = (
-                list(self.feature_names_in_)
-                if hasattr(self, "feature_names_in_")
-                else list(range(X.shape[1]))
-            )
+            columns = fit_columns
         frame = self._blanket_frame(X, self.roles_, columns)
         return self.scaler_.transform(frame, self.handle_unknown)
 
@@ -1259,7 +1293,12 @@ def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
     """The ``manipulated`` argument of fit as a bool array (all False when None)."""
     if manipulated is None:
         return np.zeros(n_rows, dtype=bool)
-    mask = column_or_1d(manipulated)
+    if np.ndim(manipulated) != 1:
+        raise ValueError(
+            f"manipulated must be a 1-d array of one flag per row, got shape "
+            f"{np.shape(manipulated)}; pass e.g. a boolean Series aligned with X."
+        )
+    mask = column_or_1d(manipulated, input_name="manipulated")
     if len(mask) != n_rows:
         raise ValueError(
             f"manipulated has {len(mask)} entries but X has {n_rows} rows; pass one flag per row."

@@ -20,6 +20,7 @@ for every input. The codes are floats, so one ``(n_rows, n_columns)`` array carr
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from collections.abc import Mapping
@@ -80,9 +81,20 @@ def infer_kind(values: pd.Series) -> str:
                 return "categorical"
         return "gaussian"
     observed = values.dropna()
-    if len(observed) and all(map(is_real_number, observed)):
+    numeric = np.fromiter(map(is_real_number, observed), dtype=bool, count=len(observed))
+    if len(observed) and numeric.all():
         # an object column holding only numbers: read as numbers
         return infer_kind(pd.to_numeric(values))
+    if len(observed) and numeric.mean() >= 0.5:
+        text = _show(pd.unique(observed[~numeric]))
+        warnings.warn(
+            f"column {values.name!r} holds numbers and some text ({text}), so it is read "
+            "as categorical labels, one level per distinct number. If it is a measurement, "
+            f"convert it with pd.to_numeric(X[{values.name!r}], errors='coerce') (the text "
+            "becomes missing) or declare it with column_types.",
+            UserWarning,
+            stacklevel=2,
+        )
     # object, string: labels
     try:
         n_levels = values.nunique(dropna=True)
@@ -255,6 +267,9 @@ class ColumnCodec:
         missing = _is_missing(column)
         codes = pd.Index(categories).get_indexer(column.to_numpy()).astype(np.float64)
         unseen = (codes < 0) & ~missing
+        if unseen.any():  # 0/1 for False/True, 2.0 for 2: the same values in another type
+            codes[unseen] = _codes_by_number(categories, column[unseen].to_numpy())
+            unseen = (codes < 0) & ~missing
         if unseen.any():
             values = pd.unique(column[unseen])
             if handle_unknown == "error":
@@ -283,6 +298,26 @@ class ColumnCodec:
         return pd.DataFrame(data, columns=self.names)
 
 
+def _as_number(value: Any) -> Any:
+    """True / False as 1 / 0 and whole floats as ints; anything else unchanged."""
+    if isinstance(value, (bool, np.bool_, numbers.Integral)):
+        return int(value)
+    if is_real_number(value) and math.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return value
+
+
+def _codes_by_number(categories: pd.Index, values: np.ndarray) -> np.ndarray:
+    """Codes of ``values`` matched to ``categories`` by number, -1 where none matches:
+    a binary column fitted as bools and given as 0/1 (or the reverse), or graded values
+    fitted as integers and given as floats (an integer column read with holes)."""
+    keys = [_as_number(c) for c in categories]
+    if len(set(keys)) < len(keys):  # ambiguous (e.g. both 1 and True): no match
+        return np.full(len(values), -1.0)
+    index = {key: i for i, key in enumerate(keys)}
+    return np.array([index.get(_as_number(v), -1) for v in values], dtype=np.float64)
+
+
 def is_real_number(value: Any) -> bool:
     """A real number (Python or numpy), not a bool or a string."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
@@ -298,13 +333,13 @@ def check_unique_columns(X: pd.DataFrame) -> None:
         )
 
 
-def check_labels_present(y: np.ndarray) -> None:
+def check_labels_present(y: np.ndarray, name: str = "y") -> None:
     """Missing labels (NaN, None, ``pd.NA``), named by row."""
     missing = np.flatnonzero(pd.isna(y))
     if len(missing):
         rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
         raise ValueError(
-            f"y has {len(missing)} missing labels (rows {rows}); every row needs a class. "
+            f"{name} has {len(missing)} missing labels (rows {rows}); every row needs a class. "
             "Drop those rows or label them."
         )
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._columns import is_real_number
 from .manipulations import clean_std, resolve_columns
@@ -193,7 +193,84 @@ def _check_epsilon(epsilon: Any) -> float:
     return epsilon
 
 
-def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles):
+def _check_labels(
+    y: Any, n_rows: int | None = None, classes: Any = None, model: str | None = None
+) -> np.ndarray:
+    """``y`` as a 1-D array of labels, checked against the rows and a model's classes.
+
+    A single column of shape ``(n, 1)`` is accepted with scikit-learn's
+    ``DataConversionWarning``, as :meth:`~skcama.CAMAClassifier.fit` accepts it.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,) or (n_samples, 1)
+        The labels.
+    n_rows : int or None, default=None
+        The number of rows of ``X``; None skips the length check.
+    classes : array-like or None, default=None
+        The model's ``classes_``; None skips the check of the label values.
+    model : str or None, default=None
+        How the model is named in the messages.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_samples,)
+
+    Raises
+    ------
+    ValueError
+        When ``y`` is None, not one label per row, or holds labels the model does not know
+        (the message says when they differ from its classes only in type, e.g. ``"1"`` and
+        ``1``).
+
+    Examples
+    --------
+    >>> _check_labels([0, 1, 1], 3, classes=[0, 1]).tolist()
+    [0, 1, 1]
+    >>> _check_labels(["0", "1"], 2, classes=[0, 1], model="mlp")
+    Traceback (most recent call last):
+    ...
+    ValueError: y holds labels ['0', '1'] unknown to mlp (classes: [0, 1]); ...
+    """
+    rows = f" of X ({n_rows} rows)" if n_rows is not None else ""
+    if y is None:
+        raise ValueError(f"y must hold one label per row{rows}; got None.")
+    labels = np.asarray(y)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = column_or_1d(labels, warn=True)  # the warning fit gives for a column
+    if labels.ndim != 1:
+        raise ValueError(
+            f"y must hold one label per row{rows}: a 1-D array of shape (n_samples,) or a "
+            f"single column; got an array of shape {labels.shape}. Pass the labels as one "
+            "column, e.g. y.ravel() for a column vector."
+        )
+    if n_rows is not None and len(labels) != n_rows:
+        raise ValueError(
+            f"y must hold one label per row{rows}; got {len(labels)} labels. Pass the "
+            "labels of exactly these rows."
+        )
+    if classes is None:
+        return labels
+    known = np.asarray(classes).tolist()
+    unknown = sorted(set(labels.tolist()) - set(known), key=str)
+    if unknown:
+        name = model if model is not None else "the model"
+        as_text = {str(c) for c in known}
+        if all(str(u) in as_text for u in unknown):
+            fix = (
+                f"they match its classes in text but not in type ({type(unknown[0]).__name__} "
+                f"labels, {type(known[0]).__name__} classes); convert y to the type the model "
+                "was fitted with."
+            )
+        else:
+            fix = "pass the labels the model was fitted with."
+        raise ValueError(
+            f"y holds labels {unknown[:5]} unknown to {name} (classes: {known}); {fix}"
+        )
+    return labels
+
+
+def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow_parents):
     epsilon = _check_epsilon(epsilon)
     if not isinstance(X, pd.DataFrame):
         raise TypeError(
@@ -221,7 +298,7 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles):
             "columns=None means the co-parents and children of a CAMAClassifier, but none is "
             "involved; pass columns=[...] (the co-parents and children) or roles=."
         )
-    cols = resolve_columns(X, columns, reference=cama, roles=roles)
+    cols = resolve_columns(X, columns, reference=cama, roles=roles, allow_parents=allow_parents)
     outside = [c for c in cols if c not in function.columns]
     if outside:
         raise ValueError(
@@ -248,15 +325,7 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles):
     missing = [c for c in function.columns if c not in X.columns]
     if missing:
         raise ValueError(f"X lacks the columns {missing} that {function.name} uses.")
-    y = np.asarray(y)
-    if len(y) != len(X):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)}; pass one label per row.")
-    unknown = sorted(set(y.tolist()) - set(function.classes.tolist()), key=str)
-    if unknown:
-        raise ValueError(
-            f"y holds labels {unknown[:5]} unknown to {function.name} "
-            f"(classes: {function.classes.tolist()})."
-        )
+    y = _check_labels(y, len(X), function.classes, function.name)
     target = torch.as_tensor(np.searchsorted(function.classes, y), dtype=torch.long)
     if reference is not None:
         std = clean_std(X, cols, reference)[1].to_numpy()
@@ -308,12 +377,12 @@ def _run(function, values, target, budget, steps, step_size, eot, random_start, 
 
 def _attack(
     name, estimator, X, y, epsilon, *, columns, steps, step_size_fraction, eot, random_start,
-    surrogate, reference, roles, random_state,
+    surrogate, reference, roles, allow_parents, random_state,
 ) -> pd.DataFrame:
     if isinstance(eot, bool) or not isinstance(eot, (int, np.integer)) or eot < 0:
         raise ValueError(f"eot is a number of noise draws per step (0 = fixed noise); got {eot!r}.")
     function, cols, target, budget, values, mode, epsilon = _setup(
-        estimator, X, y, epsilon, columns, surrogate, reference, roles
+        estimator, X, y, epsilon, columns, surrogate, reference, roles, allow_parents
     )
     if eot and not function.is_cama:
         logger.info(
@@ -361,6 +430,7 @@ def fgsm(
     surrogate: Any = None,
     reference: Any = None,
     roles: Any = None,
+    allow_parents: bool = False,
     random_state: Any = None,
 ) -> pd.DataFrame:
     """Fast gradient sign method: one step of size ``epsilon`` clean sds on ``columns``.
@@ -373,7 +443,8 @@ def fgsm(
     X : pandas.DataFrame
         Clean rows.
     y : array-like of shape (n_samples,)
-        Their true labels.
+        Their true labels, values of the model's ``classes_``. A single column of shape
+        ``(n_samples, 1)`` is accepted with a ``DataConversionWarning``, as in ``fit``.
     epsilon : float
         L-inf budget in clean-sd units per column, > 0.
     columns : str, list or None, default=None
@@ -388,6 +459,11 @@ def fgsm(
         Where the clean sd comes from; by default the differentiable model's own scaler.
     roles : MarkovBlanketRoles or dict, default=None
         Roles, for role names when no CAMAClassifier is involved.
+    allow_parents : bool, default=False
+        Attack parents of the target without an
+        :class:`~skcama.manipulations.InvalidManipulationWarning`. Moving a parent changes
+        ``p(y | a)``, the label's own distribution, so it is not a valid manipulation of
+        the measurements; the attack runs either way, as in :func:`~skcama.manipulations.shift`.
     random_state : int or None, default=None
         Seeds the EOT noise.
 
@@ -414,7 +490,7 @@ def fgsm(
     return _attack(
         "fgsm", estimator, X, y, epsilon, columns=columns, steps=1, step_size_fraction=1.0,
         eot=eot, random_start=False, surrogate=surrogate, reference=reference, roles=roles,
-        random_state=random_state,
+        allow_parents=allow_parents, random_state=random_state,
     )
 
 
@@ -432,13 +508,15 @@ def pgd(
     surrogate: Any = None,
     reference: Any = None,
     roles: Any = None,
+    allow_parents: bool = False,
     random_state: Any = None,
 ) -> pd.DataFrame:
     """Projected gradient descent under an L-inf budget of ``epsilon`` clean sds.
 
     ``steps`` signed-gradient steps of ``step_size * epsilon`` each, projected back into
     the budget, from a random start; each row keeps the iterate with the highest loss.
-    Other parameters are as in :func:`fgsm`.
+    Other parameters (``columns``, ``eot``, ``surrogate``, ``reference``, ``roles``,
+    ``allow_parents``, ``random_state``) are as in :func:`fgsm`.
 
     Parameters
     ----------
@@ -472,7 +550,8 @@ def pgd(
     return _attack(
         "pgd", estimator, X, y, epsilon, columns=columns, steps=int(steps),
         step_size_fraction=float(step_size), eot=eot, random_start=random_start,
-        surrogate=surrogate, reference=reference, roles=roles, random_state=random_state,
+        surrogate=surrogate, reference=reference, roles=roles, allow_parents=allow_parents,
+        random_state=random_state,
     )
 
 
@@ -514,7 +593,8 @@ def attack_variants(
     random_state : int or None, default=None
         Seeds every variant (random start, EOT noise).
     **options
-        Passed to the attack (``columns``, ``reference``, ``roles``, ``steps``, ...).
+        Passed to the attack (``columns``, ``reference``, ``roles``, ``allow_parents``,
+        ``steps``, ...).
 
     Returns
     -------
@@ -543,6 +623,7 @@ def attack_variants(
     if isinstance(eot, bool) or not isinstance(eot, (int, np.integer)) or eot < 0:
         raise ValueError(f"eot is a number of noise draws per step (0 = none); got {eot!r}.")
     check_is_fitted(estimator)
+    y = _check_labels(y)  # once, so a column vector warns once and not in every variant
     function = ATTACKS[attack]
     out: dict[str, pd.DataFrame] = {}
     if _is_cama(estimator):
@@ -610,7 +691,8 @@ def strongest_attack(
     random_state : int or None, default=None
         Seeds every variant.
     **options
-        Passed to the attack (``columns``, ``reference``, ``roles``, ``steps``, ...).
+        Passed to the attack (``columns``, ``reference``, ``roles``, ``allow_parents``,
+        ``steps``, ...).
 
     Returns
     -------
@@ -642,11 +724,11 @@ def strongest_attack(
     >>> bool(gb.score(X_adv, y) < gb.score(X, y))
     True
     """
+    y = _check_labels(y)
     variants = attack_variants(
         estimator, X, y, epsilon, attack=attack, eot=eot, surrogate=surrogate,
         random_state=random_state, **options,
     )
-    y = np.asarray(y)
     labels = list(variants)
     predictions = {label: np.asarray(estimator.predict(frame)) for label, frame in variants.items()}
     accuracies = {label: float(np.mean(pred == y)) for label, pred in predictions.items()}

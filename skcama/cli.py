@@ -46,6 +46,7 @@ def _demo(args: argparse.Namespace) -> int:
     from . import CAMAClassifier
     from .datasets import SyntheticSEM
 
+    _check_output(args.figure, "--figure", figure=True)
     sem = SyntheticSEM(random_state=args.seed)
     X, y = sem.sample(args.n_train, random_state=args.seed + 1)
     roles = {k: v for k, v in sem.roles.items() if k != "latent"}
@@ -135,8 +136,9 @@ def read_table(path: str | Path, sep: str | None = None) -> Any:
     Raises
     ------
     UsageError
-        If the file is missing, its extension unknown, it is empty, or it reads as one
-        column whose header holds another delimiter (``;`` read with ``,``, say).
+        If the file is missing, its extension unknown, it is empty or has a header but no
+        data rows, or it reads as one column whose header holds another delimiter (``;``
+        read with ``,``, say).
 
     Examples
     --------
@@ -165,7 +167,7 @@ def read_table(path: str | Path, sep: str | None = None) -> Any:
         )
     if suffix in (".parquet", ".pq"):
         try:
-            return pd.read_parquet(path)
+            frame = pd.read_parquet(path)
         except ImportError as error:
             raise UsageError(
                 f"reading Parquet file {str(path)!r} needs pyarrow: pip install pyarrow "
@@ -173,6 +175,7 @@ def read_table(path: str | Path, sep: str | None = None) -> Any:
             ) from error
         except Exception as error:  # pyarrow raises its own types on a bad file
             raise UsageError(f"could not read {str(path)!r} as Parquet: {error}") from error
+        return _require_rows(frame, path)
     delimiter = sep or TABLE_FORMATS[suffix] or ","
     try:
         frame = pd.read_csv(path, sep=delimiter)
@@ -192,6 +195,16 @@ def read_table(path: str | Path, sep: str | None = None) -> Any:
                     f"data file {str(path)!r} reads as a single column with delimiter "
                     f"{delimiter!r} but its header looks {other!r}-separated; pass {flag}"
                 )
+    return _require_rows(frame, path)
+
+
+def _require_rows(frame: Any, path: Path) -> Any:
+    """The table itself, or a :class:`UsageError` when it has a header but no rows."""
+    if len(frame) == 0:
+        raise UsageError(
+            f"data file {str(path)!r} has no data rows (only a header); pass a table with "
+            "at least one row."
+        )
     return frame
 
 
@@ -222,8 +235,47 @@ def _save_model(clf: Any, path: str) -> None:
     save_model(clf, path)
 
 
+def _check_output(path: str | Path, option: str, *, figure: bool = False) -> None:
+    """Fail fast, before any slow work, on an output path that cannot be written.
+
+    Refused: an existing folder, a path below a file, and for ``figure`` a name whose
+    extension matplotlib cannot write. A missing parent folder is fine: the writers
+    create it.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{option} {str(path)!r} is a folder; name a file to write instead.")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(
+            f"cannot write {option} {str(path)!r}: {str(folder)!r} is a file, not a folder; "
+            "choose a path in a folder."
+        )
+    if figure:
+        from matplotlib.backend_bases import FigureCanvasBase
+
+        formats = sorted(FigureCanvasBase.get_supported_filetypes())
+        suffix = path.suffix.lower().lstrip(".")
+        if suffix not in formats:
+            given = f"'.{suffix}' files" if suffix else "a name without an extension"
+            raise UsageError(
+                f"{option} {str(path)!r}: matplotlib cannot write {given}; end the name "
+                f"with one of {', '.join('.' + f for f in formats)} (e.g. "
+                f"{str(path.with_suffix('.png'))!r})."
+            )
+
+
 def _parse_value(text: str) -> Any:
-    """A ``--set`` value: int, float, bool, None or the string itself."""
+    """A ``--set`` value: JSON when it parses (number, true / false / null, list, dict,
+    quoted string), else int, float, bool or None spelt the Python way, else the string."""
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
     lowered = text.strip().lower()
     if lowered in ("none", "null"):
         return None
@@ -235,6 +287,11 @@ def _parse_value(text: str) -> Any:
         except ValueError:
             pass
     return text
+
+
+# CAMAClassifier options that ``skcama fit`` sets through its own flags, not --set
+_FLAG_OPTIONS = {"graph": "-g/--graph", "target": "-t/--target", "max_epochs": "--max-epochs",
+                 "random_state": "--random-state", "verbose": "-q/--quiet"}
 
 
 def _estimator_params(args: argparse.Namespace) -> dict:
@@ -249,10 +306,15 @@ def _estimator_params(args: argparse.Namespace) -> dict:
         name = name.strip().replace("-", "_")
         if not eq or not name:
             raise UsageError(f"--set takes NAME=VALUE, got {item!r}.")
-        if name not in known or name in ("graph", "target"):
+        if name in _FLAG_OPTIONS:
+            raise UsageError(
+                f"--set {item!r}: the {name!r} option is given with {_FLAG_OPTIONS[name]}, "
+                "not with --set."
+            )
+        if name not in known:
             from .graph import did_you_mean
 
-            close = did_you_mean(name, sorted(known - {"graph", "target"}))
+            close = did_you_mean(name, sorted(known - set(_FLAG_OPTIONS)))
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise UsageError(f"--set: CAMAClassifier has no option {name!r}.{hint}")
         params[name] = _parse_value(value)
@@ -271,10 +333,12 @@ def _fit(args: argparse.Namespace) -> int:
     from . import CAMAClassifier
     from .graph import load_graph
 
+    _check_output(args.output, "--output")
+    params = _estimator_params(args)
     frame = read_table(args.data, args.sep)
     X, y = _split_target(frame, args.target, args.data)
     graph = load_graph(args.graph) if args.graph else None
-    clf = CAMAClassifier(graph=graph, target=args.target, **_estimator_params(args))
+    clf = CAMAClassifier(graph=graph, target=args.target, **params)
     start = time.perf_counter()
     clf.fit(X, y)
     seconds = time.perf_counter() - start
@@ -291,6 +355,8 @@ def _predict(args: argparse.Namespace) -> int:
     """Predict labels and class probabilities for every row of a table."""
     import pandas as pd
 
+    if args.output not in (None, "-"):
+        _check_output(args.output, "--output")
     clf = _load_model(args.model)
     frame = read_table(args.data, args.sep)
     proba = clf.predict_proba(frame)
@@ -316,6 +382,7 @@ def _predict(args: argparse.Namespace) -> int:
 
 def _adapt(args: argparse.Namespace) -> int:
     """Adapt a saved model to unlabelled rows from a new setting; save the result."""
+    _check_output(args.output, "--output")
     clf = _load_model(args.model)
     frame = read_table(args.data, args.sep)
     if args.steps is not None:
@@ -421,6 +488,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     import pandas as pd
     from sklearn.metrics import log_loss
 
+    if args.output:
+        _check_output(args.output, "--output")
+    if args.figure:
+        _check_output(args.figure, "--figure", figure=True)
     clf = _load_model(args.model)
     frame = read_table(args.data, args.sep)
     X, y = _split_target(frame, args.target, args.data)
@@ -448,6 +519,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"{len(X)} labelled rows from {args.data}:\n")
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.output)
         print(f"\ntable written to {args.output}")
     if args.figure:
@@ -501,7 +573,8 @@ def _discover(args: argparse.Namespace) -> int:
     from .discovery import discover_graph
     from .graph import _format_of, node_roles, write_graph
 
-    _format_of(Path(args.output))  # fail on an unknown extension before the slow part
+    _format_of(Path(args.output))  # fail on a bad output before the slow part
+    _check_output(args.output, "--output")
     frame = read_table(args.data, args.sep)
     X, y = _split_target(frame, args.target, args.data)
     graph = discover_graph(
@@ -509,6 +582,7 @@ def _discover(args: argparse.Namespace) -> int:
         max_condition_size=None if args.max_condition_size < 0 else args.max_condition_size,
         random_state=args.random_state, verbose=0 if args.quiet else 1,
     )
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     write_graph(graph, args.output)
     print(f"discovered {graph.number_of_edges()} edges over {graph.number_of_nodes()} nodes "
           f"({args.method}) in {graph.graph.get('seconds', 0.0):.1f} s")
@@ -594,8 +668,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--max-epochs", type=int, default=None, help="cap on training epochs")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     fit.add_argument("--set", action="append", metavar="NAME=VALUE",
-                     help="any other CAMAClassifier option, e.g. --set hidden_size=32 "
-                     "(repeatable)")
+                     help="any other CAMAClassifier option, e.g. --set hidden_size=32 or "
+                     "--set 'column_types={\"x2\": \"categorical\"}'; VALUE is read as "
+                     "JSON when it parses, else as text (repeatable)")
     fit.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _common(fit)
     fit.set_defaults(func=_fit)

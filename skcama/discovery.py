@@ -333,9 +333,18 @@ def _check_background(background: Mapping | None, names: list) -> dict:
             "keep it in one list only."
         )
     tiers = background.get("tiers", ())
+    if isinstance(tiers, (str, bytes, Mapping)) or not isinstance(tiers, Iterable):
+        raise ValueError(
+            "background['tiers'] must be a list of lists of node names, causes first, e.g. "
+            f"[['a1', 'a2'], ['x1']]; got the {type(tiers).__name__} {tiers!r}. Put each tier's "
+            "nodes in a list of their own, even a tier of one node."
+        )
     for tier in tiers:
         if isinstance(tier, (str, bytes)) or not isinstance(tier, Iterable):
-            raise ValueError(f"background['tiers'] must be a list of lists of nodes, got {tier!r}.")
+            raise ValueError(
+                f"background['tiers'] must be a list of lists of node names; the tier {tier!r} "
+                f"is not a list. Write [{tier!r}] for a tier of one node."
+            )
         members = list(tier)
         for node in members:
             check_node(node, "tiers")

@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -127,7 +128,8 @@ def as_digraph(graph: nx.DiGraph | Mapping) -> nx.DiGraph:
     Parameters
     ----------
     graph : networkx.DiGraph or dict
-        A directed graph, or a mapping ``{node: [parents...]}``.
+        A directed graph, or a mapping ``{node: [parents...]}``. A node whose parents are
+        ``None`` has none, as with ``[]`` (JSON's ``null`` reads the same way).
 
     Returns
     -------
@@ -139,6 +141,8 @@ def as_digraph(graph: nx.DiGraph | Mapping) -> nx.DiGraph:
     >>> g = as_digraph({"y": ["a"], "x": ["y", "c"]})
     >>> sorted(g.edges())
     [('a', 'y'), ('c', 'x'), ('y', 'x')]
+    >>> sorted(as_digraph({"y": None, "x": ["y"]}).edges())
+    [('y', 'x')]
     """
     if isinstance(graph, nx.DiGraph):
         if graph.is_multigraph():
@@ -153,6 +157,8 @@ def as_digraph(graph: nx.DiGraph | Mapping) -> nx.DiGraph:
         g = nx.DiGraph()
         for child, parents in graph.items():
             g.add_node(child)
+            if parents is None:  # no parents, as with []
+                continue
             if isinstance(parents, (str, bytes)) or not isinstance(parents, Iterable):
                 raise GraphError(
                     f"the parents of node {child!r} must be a list of node names, got "
@@ -180,9 +186,11 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
     Raises
     ------
     GraphError
-        On a self-loop, an undirected or bidirected edge (both ``a -> b`` and ``b -> a``, or
-        an edge whose attributes mark it so, as a CPDAG or PAG leaves them), a cycle (the
-        cycle is printed) or a missing target (with the closest node names as suggestions).
+        On a self-loop, an edge whose attributes mark it undirected or bidirected (as a
+        CPDAG or PAG leaves them), a cycle (the cycle is printed; a pair of opposite edges
+        ``a -> b`` and ``b -> a`` is a cycle of two edges, which a discovery tool's output
+        may also hold for an edge it could not orient) or a missing target (with the
+        closest node names as suggestions).
 
     Examples
     --------
@@ -195,7 +203,7 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
     >>> validate_dag(nx.DiGraph([("a", "b"), ("b", "a")]))
     Traceback (most recent call last):
     ...
-    skcama.graph.GraphError: the edge 'a' - 'b' is undirected ...
+    skcama.graph.GraphError: the graph has a cycle a -> b -> a: ...
     """
     loops = list(nx.selfloop_edges(graph))
     if loops:
@@ -244,16 +252,13 @@ def _edge_mark(attributes: Mapping) -> tuple[str, str] | None:
 
 
 def _check_orientations(graph: nx.DiGraph) -> None:
-    """Reject edges a CPDAG or PAG leaves unoriented, naming the edge and the fix."""
+    """Reject edges marked unoriented and pairs of opposite edges, naming the edge and the fix.
+
+    Marks first: an edge that carries one comes from a CPDAG or PAG whatever its reverse.
+    A pair of opposite edges without marks is a cycle of two edges, or, in a discovery
+    tool's output, an edge it could not orient; the message names both readings.
+    """
     for u, v, attributes in graph.edges(data=True):
-        if u != v and graph.has_edge(v, u):
-            raise GraphError(
-                f"the edge {u!r} - {v!r} is undirected or bidirected: the graph holds both "
-                f"{u!r} -> {v!r} and {v!r} -> {u!r}, as a CPDAG or PAG from a discovery tool "
-                "leaves edges it cannot orient. CAMA needs a DAG: keep the direction you "
-                f"believe (remove ({v!r}, {u!r}) or ({u!r}, {v!r})), or pass graph='pc' to "
-                "let skcama discover and orient the graph."
-            )
         mark = _edge_mark(attributes)
         if mark is not None:
             kind = (
@@ -267,6 +272,16 @@ def _check_orientations(graph: nx.DiGraph) -> None:
                 f"the {mark[0]!r} attribute (e.g. keep {u!r} -> {v!r}), or pass graph='pc' to "
                 "let skcama discover and orient the graph."
             )
+    for u, v in graph.edges():
+        if u == v or not graph.has_edge(v, u):
+            continue
+        raise GraphError(
+            f"the graph has a cycle {u} -> {v} -> {u}: {u!r} -> {v!r} and {v!r} -> {u!r} form "
+            "a cycle of two edges (in a CPDAG or PAG from a discovery tool, an edge it could "
+            "not orient). CAMA needs a directed acyclic graph: keep the direction you "
+            f"believe (remove ({v!r}, {u!r}) or ({u!r}, {v!r})), or pass graph='pc' to let "
+            "skcama discover and orient the graph."
+        )
 
 
 def did_you_mean(name: Hashable, candidates: Iterable) -> list:
@@ -363,6 +378,43 @@ DISCOVERY_METHODS = ("pc", "fci", "ges")
 """Names that ``graph=`` of :class:`~skcama.CAMAClassifier` reads as a discovery method."""
 
 
+def check_graph_name(spec: Any) -> None:
+    """Reject a text ``graph=`` that is neither a graph file's path nor a method name.
+
+    A name without a graph file's extension that is no existing file is most likely a
+    mistyped discovery method: the error says so, with the closest method name, instead
+    of complaining about the missing extension.
+
+    Parameters
+    ----------
+    spec : object
+        The ``graph=`` argument; anything but text passes.
+
+    Raises
+    ------
+    GraphError
+        If ``spec`` is text that names no method and no file with a graph extension.
+
+    Examples
+    --------
+    >>> check_graph_name("clinic.gml")
+    >>> check_graph_name("pcc")
+    Traceback (most recent call last):
+    ...
+    skcama.graph.GraphError: graph='pcc' is neither a discovery method (pc, fci, ges) ...
+    """
+    if not isinstance(spec, str) or spec.strip().lower() in DISCOVERY_METHODS:
+        return
+    if Path(spec).suffix.lower() not in GRAPH_FORMATS and not Path(spec).exists():
+        close = did_you_mean(spec.strip().lower(), DISCOVERY_METHODS)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise GraphError(
+            f"graph={spec!r} is neither a discovery method ({', '.join(DISCOVERY_METHODS)}) "
+            f"nor the path of a graph file (extensions {', '.join(sorted(GRAPH_FORMATS))})."
+            f"{hint}"
+        )
+
+
 def resolve_given_graph(
     spec: nx.DiGraph | Mapping | str | os.PathLike, columns: list, target: Hashable | None
 ) -> tuple[nx.DiGraph, Hashable]:
@@ -388,18 +440,7 @@ def resolve_given_graph(
     >>> target, sorted(graph.edges())
     ('label', [('label', 'v'), ('u', 'label')])
     """
-    if (
-        isinstance(spec, str)
-        and Path(spec).suffix.lower() not in GRAPH_FORMATS
-        and not Path(spec).exists()
-    ):
-        close = did_you_mean(spec, DISCOVERY_METHODS)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise GraphError(
-            f"graph={spec!r} is neither a discovery method ({', '.join(DISCOVERY_METHODS)}) "
-            f"nor the path of a graph file (extensions {', '.join(sorted(GRAPH_FORMATS))})."
-            f"{hint}"
-        )
+    check_graph_name(spec)
     graph = load_graph(spec)
     if target is None:
         candidates = [n for n in graph.nodes if n not in set(columns)]
@@ -533,7 +574,9 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
         A ``.gml``, ``.graphml``, ``.dot`` / ``.gv`` (Graphviz, read with pydot), ``.json``
         (networkx node-link data, or an object ``{node: [parents...]}``) or ``.csv`` file
         (an edge list with a header holding ``source`` and ``target`` columns; other
-        columns become edge attributes).
+        columns become edge attributes). Text is read as UTF-8; a leading byte-order mark
+        (as Excel's "CSV UTF-8" and some editors write) is ignored. In a JSON object of
+        parent lists, ``null`` means no parents.
 
     Returns
     -------
@@ -594,7 +637,8 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
 
 
 def _read_gml(path: Path) -> nx.Graph:
-    return nx.read_gml(path, label="label")
+    # read as text: nx.read_gml rejects a UTF-8 byte-order mark as "not ASCII-encoded"
+    return nx.parse_gml(path.read_text(encoding="utf-8-sig"), label="label")
 
 
 def _read_graphml(path: Path) -> nx.Graph:
@@ -607,7 +651,7 @@ def _read_dot(path: Path) -> nx.Graph:
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) as printed:
         # pydot's parser calls deprecated pyparsing names on first use; not our concern.
         warnings.simplefilter("ignore", DeprecationWarning)
-        graphs = pydot.graph_from_dot_file(str(path), encoding="utf-8")
+        graphs = pydot.graph_from_dot_file(str(path), encoding="utf-8-sig")
     if not graphs:  # pydot prints the parse error and returns None
         detail = " ".join(printed.getvalue().split())[:200]
         raise GraphError(
@@ -622,7 +666,7 @@ def _read_dot(path: Path) -> nx.Graph:
 
 
 def _read_json(path: Path) -> nx.Graph:
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8-sig"))
     if isinstance(data, Mapping) and "nodes" in data:
         key = "edges" if "edges" in data else "links"
         _check_node_link(path, data, key)
@@ -655,7 +699,8 @@ def _check_node_link(path: Path, data: Mapping, key: str) -> None:
 
 def _read_csv(path: Path) -> nx.Graph:
     graph = nx.DiGraph()
-    with path.open(newline="", encoding="utf-8") as handle:
+    # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         fields = [f.strip().lower() for f in (reader.fieldnames or [])]
         if "source" not in fields or "target" not in fields:

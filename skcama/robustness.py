@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .attacks import ATTACKS
+from .attacks import ATTACKS, _check_labels
 from .manipulations import MANIPULATIONS
 
 logger = logging.getLogger("skcama")
@@ -79,7 +79,9 @@ def robustness_curve(
     X : pandas.DataFrame
         Clean test rows.
     y : array-like of shape (n_samples,)
-        Their labels.
+        Their labels, values of every model's ``classes_`` (checked before anything runs).
+        A single column of shape ``(n_samples, 1)`` is accepted with a
+        ``DataConversionWarning``, as in ``fit``.
     manipulation : callable or str
         ``f(X, strength) -> X``; or the name of a manipulation of
         :mod:`skcama.manipulations` (``"shift"``, ``"scale"``, ``"noise"``, ``"replace"``),
@@ -96,8 +98,8 @@ def robustness_curve(
         manipulation ``"<name> (clean rows)"``.
     **options
         Passed to the manipulation or attack (``columns``, ``reference``, ``roles``,
-        ``random_state``, ``eot``, ``surrogate``, ...). For attacks, ``surrogate`` may be a
-        dict by model name (transfer for those models only).
+        ``allow_parents``, ``random_state``, ``eot``, ``surrogate``, ...). For attacks,
+        ``surrogate`` may be a dict by model name (transfer for those models only).
 
     Returns
     -------
@@ -127,12 +129,13 @@ def robustness_curve(
             f"{type(estimators).__name__}."
         )
     strengths = _check_strengths(strengths)
-    if y is None or np.ndim(y) != 1 or len(y) != len(X):
-        raise ValueError(
-            f"y must hold one label per row of X ({len(X)} rows); got "
-            f"{'None' if y is None else f'shape {np.shape(y)}'}."
-        )
-    y = np.asarray(y)
+    y = _check_labels(y, len(X))
+    for name, estimator in estimators.items():
+        # the check the attacks make, for every model and every manipulation: labels of
+        # another type than classes_ ("1" against 1) would otherwise score 0 silently
+        classes = getattr(estimator, "classes_", None)
+        if classes is not None:
+            _check_labels(y, len(X), classes, f"model {name!r} ({type(estimator).__name__})")
     is_attack = isinstance(manipulation, str) and manipulation in ATTACKS
     if is_attack and min(strengths) < 0:
         raise ValueError(

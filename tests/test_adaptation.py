@@ -98,6 +98,12 @@ def test_manipulation_score_before_any_manipulation_is_an_error(fitted, sem_data
         fitted.manipulation_score(X)
 
 
+def test_manipulation_score_of_no_rows_is_empty_once_a_manipulation_is_learned(adapted,
+                                                                               sem_data):
+    X, _, _ = sem_data
+    assert adapted.manipulation_score(X.iloc[:0]).shape == (0,)
+
+
 def test_reset_adaptation_restores_the_fitted_model(fitted, sem_data):
     X, _, _ = sem_data
     clf = copy.deepcopy(fitted).adapt(shifted(X))
@@ -136,6 +142,8 @@ def test_adapt_with_real_reference_rows(fitted, sem_data):
     [
         (lambda X, y: X, "reference must be a pair"),
         (lambda X, y: (X.iloc[:0], y.iloc[:0]), "reference holds no rows"),
+        (lambda X, y: (X, y.where(y.index != y.index[2])), r"y_ref has 1 missing labels"),
+        (lambda X, y: (X, y.iloc[:-1]), r"400 rows but y_ref has 399"),
     ],
 )
 def test_bad_reference_rows_are_named_and_change_nothing(fitted, sem_data, make_reference,

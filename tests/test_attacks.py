@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import DataConversionWarning, NotFittedError
 
 from skcama import CAMAClassifier
 from skcama.attacks import (
@@ -20,6 +21,7 @@ from skcama.attacks import (
     strongest_attack,
 )
 from skcama.baselines import TorchMLPClassifier
+from skcama.manipulations import InvalidManipulationWarning
 
 from conftest import simple_sem
 
@@ -239,3 +241,69 @@ def test_step_size_must_be_a_positive_number(blobs):
     X, y, mlp = blobs
     with pytest.raises(ValueError, match="step_size is a fraction of epsilon"):
         pgd(mlp, X, y, 0.1, columns=["x"], step_size="a")
+
+
+# ----------------------------------------------------- parents of the target, labels
+ROLES = {"target": "y", "parents": ["a"], "coparents": ["c"], "children": ["x"]}
+
+
+@pytest.mark.parametrize("attack", [fgsm, pgd, strongest_attack])
+def test_attacking_a_parent_warns_unless_allow_parents(blobs, attack):
+    X, y, mlp = blobs
+    options = dict(columns=["a", "x"], roles=ROLES, random_state=0)
+    with pytest.warns(InvalidManipulationWarning, match=r"columns \['a'\] are parents.*"
+                      "pass allow_parents=True to silence this"):
+        warned = attack(mlp, X, y, 0.3, **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InvalidManipulationWarning)
+        allowed = attack(mlp, X, y, 0.3, allow_parents=True, **options)
+    pd.testing.assert_frame_equal(allowed, warned)  # the same attack, only without the warning
+    assert allowed.attrs["columns"] == ["a", "x"]
+    assert not np.allclose(allowed["a"], X["a"])
+
+
+def test_attacking_a_parent_of_cama_warns_unless_allow_parents(sem):
+    X, y, clf = sem
+    with pytest.warns(InvalidManipulationWarning, match=r"parents of the target 'y'"):
+        fgsm(clf, X, y, 0.3, columns=["a"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InvalidManipulationWarning)
+        attacked = pgd(clf, X, y, 0.3, columns=["a"], steps=1, allow_parents=True)
+    assert attacked.attrs["columns"] == ["a"]
+
+
+def test_labels_as_a_column_vector_are_accepted_with_the_warning_fit_gives(blobs):
+    X, y, mlp = blobs
+    with pytest.warns(DataConversionWarning, match="A column-vector y was passed"):
+        column = fgsm(mlp, X, y[:, None], 0.5, columns=["x"])
+    pd.testing.assert_frame_equal(column, fgsm(mlp, X, y, 0.5, columns=["x"]))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        strongest = strongest_attack(mlp, X, y[:, None], 0.5, columns=["x"], random_state=0)
+    assert [w.category for w in caught] == [DataConversionWarning]  # once, not per variant
+    flat = strongest_attack(mlp, X, y, 0.5, columns=["x"], random_state=0)
+    assert strongest.attrs["accuracies"] == flat.attrs["accuracies"]
+
+
+@pytest.mark.parametrize("attack", [fgsm, strongest_attack])
+def test_labels_of_two_columns_are_rejected_naming_the_shape(blobs, attack):
+    X, y, mlp = blobs
+    with pytest.raises(ValueError, match=r"y must hold one label per row.*got an array of "
+                       r"shape \(400, 2\)\. Pass the labels as one column"):
+        attack(mlp, X, np.stack([y, y], axis=1), 0.5, columns=["x"])
+
+
+def test_labels_are_checked_against_the_rows_and_the_classes(blobs):
+    X, y, mlp = blobs
+    with pytest.raises(ValueError, match=r"y must hold one label per row of X \(400 rows\); "
+                       "got None"):
+        fgsm(mlp, X, None, 0.5, columns=["x"])
+    with pytest.raises(ValueError, match=r"of X \(400 rows\); got 10 labels"):
+        fgsm(mlp, X, y[:10], 0.5, columns=["x"])
+    with pytest.raises(ValueError, match=r"y holds labels \['0', '1'\] unknown to "
+                       r"TorchMLPClassifier \(classes: \[0, 1\]\); they match its classes in "
+                       r"text but not in type \(str labels, int classes\)"):
+        pgd(mlp, X, y.astype(str), 0.5, columns=["x"])
+    with pytest.raises(ValueError, match=r"y holds labels \[7\] unknown to TorchMLPClassifier.*"
+                       "pass the labels the model was fitted with"):
+        pgd(mlp, X, np.where(y == 1, 7, y), 0.5, columns=["x"])

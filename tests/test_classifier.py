@@ -365,6 +365,82 @@ def test_frame_without_columns_is_rejected(sem_data):
         CAMAClassifier(graph=graph, target="y").fit(X.iloc[:, :0], y)
 
 
+def _labelled_rows(n: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, n)
+    return rng.normal(size=(n, 3)) + y[:, None] * np.array([1.0, 0.0, 3.0]), y
+
+
+@pytest.mark.parametrize("labels", [[10, 20, 30], [0, 1, 2], [0.5, 1.5, 2.5]])
+def test_a_frame_is_matched_by_column_label_whatever_the_labels(labels, tmp_path):
+    """Labels that are not text (no feature_names_in_) are matched by label too: in any
+    order, and an array gives the fit's columns by position; a saved model keeps it."""
+    values, y = _labelled_rows()
+    X = pd.DataFrame(values, columns=labels)
+    clf = CAMAClassifier(max_epochs=5, random_state=0).fit(X, y)
+    proba = clf.predict_proba(X)
+    np.testing.assert_array_equal(clf.predict_proba(X[labels[::-1]]), proba)
+    np.testing.assert_array_equal(clf.predict_proba(values), proba)
+    clf.save(tmp_path / "m.skcama")
+    loaded = CAMAClassifier.load(tmp_path / "m.skcama")
+    np.testing.assert_array_equal(loaded.predict_proba(X[labels[::-1]]), proba)
+
+
+def test_a_model_fitted_on_an_array_warns_when_given_named_columns():
+    values, y = _labelled_rows()
+    clf = CAMAClassifier(max_epochs=5, random_state=0).fit(values, y)
+    with pytest.warns(UserWarning, match="X has feature names, but CAMAClassifier was fitted"):
+        clf.predict_proba(pd.DataFrame(values, columns=list("abc")))
+
+
+def test_zero_rows_predict_to_zero_rows_as_array_or_frame(fitted, sem_data):
+    X, _, _ = sem_data
+    assert fitted.predict(X.iloc[:0]).shape == (0,)
+    fitted_on_array = CAMAClassifier(max_epochs=5, random_state=0).fit(*_labelled_rows())
+    assert fitted_on_array.predict_proba(np.zeros((0, 3))).shape == (0, 2)
+
+
+@pytest.mark.parametrize(
+    "fit_values, predict_values",
+    [("bool", "int"), ("int", "bool"), ("bool", "float"), ("int", "float")],
+)
+def test_a_binary_column_reads_the_same_as_bool_or_as_zero_one(fit_values, predict_values):
+    """True / False, 1 / 0 and 1.0 / 0.0 are one binary column's values, whichever the
+    fit saw (a bool column with a hole is read as floats by pandas)."""
+    values, y = _labelled_rows()
+    flag = values[:, 2] > 1.5
+    as_type = {"bool": flag, "int": flag.astype(int), "float": flag.astype(float)}
+    X = pd.DataFrame({"a": values[:, 0], "b": as_type[fit_values]})
+    clf = CAMAClassifier(max_epochs=5, random_state=0).fit(X, y)
+    assert clf.column_types_["b"] == "bernoulli"
+    np.testing.assert_array_equal(
+        clf.predict_proba(X.assign(b=as_type[predict_values])), clf.predict_proba(X)
+    )
+
+
+def test_a_numeric_column_with_some_text_warns_that_it_is_read_as_labels():
+    values, y = _labelled_rows()
+    X = pd.DataFrame(values, columns=["a", "b", "c"]).astype(object)
+    X.loc[3, "c"] = "n/a"
+    with pytest.warns(UserWarning, match=r"column 'c' holds numbers and some text \(\['n/a'\]\)"):
+        CAMAClassifier(max_epochs=2, random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("graph, close", [("pcc", "pc"), ("gse", "ges"), ("fcii", "fci")])
+def test_a_mistyped_discovery_method_is_named_with_a_suggestion(sem_data, graph, close):
+    X, y, _ = sem_data
+    with pytest.raises(GraphError, match=rf"graph='{graph}' is neither a discovery method.*"
+                                         rf"Did you mean '{close}'\?"):
+        CAMAClassifier(graph=graph, target="y").fit(X, y)
+
+
+@pytest.mark.parametrize("mask", [np.zeros((4, 2)), True])
+def test_a_manipulated_mask_of_the_wrong_shape_is_named(sem_data, mask):
+    X, y, graph = sem_data
+    with pytest.raises(ValueError, match=r"manipulated must be a 1-d array of one flag per row"):
+        CAMAClassifier(graph=graph, **FAST).fit(X, y, manipulated=mask)
+
+
 # ------------------------------------------------------------ scikit-learn integration
 def test_clone_and_params_round_trip(fitted):
     copy = clone(fitted)

@@ -283,3 +283,160 @@ def test_shift_of_a_role_skips_discrete_columns_and_a_named_one_is_refused():
         assert parse_shift(["children=+1"], clf) == {"x": 1.0}
     with pytest.raises(UsageError, match="'k' is categorical"):
         parse_shift(["k=+1"], clf)
+
+
+# ------------------------------------------------------------------- python -m skcama
+def test_python_dash_m_skcama_runs_the_console_entry_point(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "skcama", "--help"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: skcama")
+    result = subprocess.run([sys.executable, "-m", "skcama", "roles", "missing.gml", "-t", "y"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert result.returncode == 2  # the exit code of main, not just 0 / 1
+    assert "skcama roles: error:" in result.stderr
+
+
+# ------------------------------------------------------------- outputs checked first
+BAD_OUTPUTS = [
+    (["fit", "train.csv", "-t", "y", "-o", "out"], "--output 'out' is a folder"),
+    (["fit", "train.csv", "-t", "y", "-o", "afile/m.skcama"], "'afile' is a file, not a folder"),
+    (["adapt", "m.skcama", "train.csv", "-o", "out"], "--output 'out' is a folder"),
+    (["predict", "m.skcama", "train.csv", "-o", "out"], "--output 'out' is a folder"),
+    (["evaluate", "m.skcama", "train.csv", "-t", "y", "-o", "out"], "--output 'out' is a folder"),
+    (["evaluate", "m.skcama", "train.csv", "-t", "y", "--figure", "fig.txt"],
+     "matplotlib cannot write '.txt' files; end the name with one of"),
+    (["evaluate", "m.skcama", "train.csv", "-t", "y", "--figure", "fig"],
+     "matplotlib cannot write a name without an extension"),
+    (["demo", "--figure", "demo.txt"], "matplotlib cannot write '.txt' files"),
+    (["discover", "train.csv", "-t", "y", "-o", "out.gml"], "--output 'out.gml' is a folder"),
+]
+BAD_OUTPUT_IDS = ["fit-folder", "fit-below-a-file", "adapt-folder", "predict-folder",
+                  "evaluate-table-folder", "evaluate-figure-txt", "evaluate-figure-no-suffix",
+                  "demo-figure-txt", "discover-folder"]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_OUTPUTS, ids=BAD_OUTPUT_IDS)
+def test_a_bad_output_path_fails_before_reading_data_or_a_model(
+    tmp_path, monkeypatch, capsys, args, message
+):
+    import skcama.cli as cli
+    import skcama.datasets
+
+    started = []
+
+    def work(*args, **kwargs):
+        started.append(args)
+        raise RuntimeError("the command started working before checking its outputs")
+
+    monkeypatch.setattr(cli, "read_table", work)
+    monkeypatch.setattr(cli, "_load_model", work)
+    monkeypatch.setattr(skcama.datasets, "SyntheticSEM", work)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out.gml").mkdir()
+    (tmp_path / "afile").write_text("not a folder")
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert started == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "out", "out.gml"]
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_fit_to_a_folder_fails_without_training(workdir):
+    (workdir / "model_folder").mkdir(exist_ok=True)
+    result = run_cli("fit", workdir / "train.csv", "-g", workdir / "graph.gml", "-t", "y",
+                     "-o", workdir / "model_folder", "--max-epochs", "1")
+    assert result.returncode == 2
+    assert "is a folder; name a file to write instead" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1  # no max_epochs warning: no training
+    assert "fitted" not in result.stdout and list((workdir / "model_folder").iterdir()) == []
+
+
+def test_evaluate_creates_the_folders_of_its_outputs(model, workdir):
+    table = workdir / "new" / "tables" / "scores.csv"
+    figure = workdir / "new" / "figures" / "eval.svg"
+    assert main(["evaluate", str(model), str(workdir / "train.csv"), "-t", "y",
+                 "-o", str(table), "--figure", str(figure)]) == 0
+    assert pd.read_csv(table)["test data"].tolist() == ["as given"]
+    assert figure.read_text().lstrip().startswith("<?xml")
+
+
+# ----------------------------------------------------------------------- --set values
+@pytest.mark.parametrize(
+    "item, name, value",
+    [('column_types={"x2": "categorical"}', "column_types", {"x2": "categorical"}),
+     ("device=cpu", "device", "cpu"),
+     ('device="cuda:0"', "device", "cuda:0"),
+     ("batch_size=auto", "batch_size", "auto"),
+     ("hidden_size=16", "hidden_size", 16),
+     ("learning_rate=1e-3", "learning_rate", 1e-3),
+     ("tol=.5", "tol", 0.5),
+     ("clean_prior=null", "clean_prior", None),
+     ("clean_prior=None", "clean_prior", None)],
+)
+def test_set_values_are_read_as_json_else_as_text(item, name, value):
+    from skcama.cli import _estimator_params
+
+    args = build_parser().parse_args(["fit", "d.csv", "-t", "y", "-o", "m.skcama",
+                                      "--set", item])
+    params = _estimator_params(args)
+    assert params[name] == value and type(params[name]) is type(value)
+
+
+def test_set_column_types_reaches_the_fitted_model(workdir):
+    frame = pd.read_csv(workdir / "train.csv").assign(x2=lambda f: f["x2"].round())
+    assert frame["x2"].nunique() <= 10  # whole numbers: categorical without column_types
+    frame.to_csv(workdir / "rounded.csv", index=False)
+    out = workdir / "rounded.skcama"
+    assert main(["fit", str(workdir / "rounded.csv"), "-g", str(workdir / "graph.gml"),
+                 "-t", "y", "-o", str(out), *FIT_OPTIONS,
+                 "--set", 'column_types={"x2": "gaussian"}', "--set", "device=cpu"]) == 0
+    fitted = load_model(out)
+    assert fitted.column_types_["x2"] == "gaussian" and fitted.device == "cpu"
+
+
+@pytest.mark.parametrize("item, flag", [("graph=g.gml", "-g/--graph"), ("target=y", "-t/--target"),
+                                        ("max_epochs=5", "--max-epochs"),
+                                        ("random_state=1", "--random-state"),
+                                        ("verbose=0", "-q/--quiet")])
+def test_set_of_an_option_with_its_own_flag_names_the_flag(workdir, capsys, item, flag):
+    code = main(["fit", str(workdir / "train.csv"), "-t", "y", "-o", "m.skcama",
+                 "--set", item])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"is given with {flag}, not with --set" in err
+    assert "has no option" not in err
+
+
+# ---------------------------------------------------------------- header, no rows
+@pytest.mark.parametrize("command", ["fit", "predict", "adapt", "evaluate", "discover"])
+def test_a_table_without_rows_exits_2_whatever_the_command(model, workdir, capsys, command):
+    empty = workdir / "header_only.csv"
+    pd.read_csv(workdir / "train.csv").head(0).to_csv(empty, index=False)
+    args = {
+        "fit": ["fit", str(empty), "-t", "y", "-o", str(workdir / "empty.skcama")],
+        "predict": ["predict", str(model), str(empty)],
+        "adapt": ["adapt", str(model), str(empty), "-o", str(workdir / "empty.skcama")],
+        "evaluate": ["evaluate", str(model), str(empty), "-t", "y"],
+        "discover": ["discover", str(empty), "-t", "y", "-o", str(workdir / "empty.gml")],
+    }[command]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip() == (
+        f"skcama {command}: error: data file {str(empty)!r} has no data rows (only a header); "
+        "pass a table with at least one row."
+    )
+    assert captured.out == ""
+    assert not (workdir / "empty.skcama").exists() and not (workdir / "empty.gml").exists()
+
+
+def test_evaluate_on_a_table_without_rows_prints_no_numpy_warnings(model, workdir):
+    empty = workdir / "header_only.csv"
+    pd.read_csv(workdir / "train.csv").head(0).to_csv(empty, index=False)
+    result = run_cli("evaluate", model, empty, "-t", "y")
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("has no data rows (only a header); pass a table "
+                                          "with at least one row.")
+    assert len(result.stderr.strip().splitlines()) == 1 and "warning" not in result.stderr

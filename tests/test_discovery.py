@@ -92,6 +92,15 @@ def test_target_taken_from_x_when_y_is_none(small_sem):
             dict(background={"required": [("x1", "a1")], "tiers": [["a1"], ["x1"]]}),
             "tiers put 'x1' after 'a1'",
         ),
+        (
+            dict(background={"tiers": "abc"}),
+            r"background\['tiers'\] must be a list of lists of node names, causes first, "
+            r"e\.g\. \[\['a1', 'a2'\], \['x1'\]\]; got the str 'abc'",
+        ),
+        (
+            dict(background={"tiers": ["a1", ["x1"]]}),
+            r"the tier 'a1' is not a list\. Write \['a1'\] for a tier of one node",
+        ),
         (dict(max_condition_size=-1), "max_condition_size must be a whole number >= 0"),
         (dict(max_condition_size=1.5), "max_condition_size must be a whole number >= 0"),
         (dict(background={"forbiden": []}), r"unknown background key 'forbiden'.*'forbidden'"),
@@ -220,7 +229,7 @@ def test_resolve_graph_spec_rejects_a_misspelled_method(small_sem):
 def test_resolve_graph_spec_validates_a_given_graph(small_sem):
     _, X, y = small_sem
     bad = nx.DiGraph([("y", "x1"), ("x1", "x2"), ("x2", "x1")])
-    with pytest.raises(GraphError, match=r"edge 'x1' - 'x2' is undirected"):
+    with pytest.raises(GraphError, match=r"cycle x1 -> x2 -> x1: .*could not orient"):
         resolve_graph_spec(bad, X, y.to_numpy(), "y")
 
 

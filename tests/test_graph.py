@@ -98,10 +98,41 @@ def test_self_loop_is_rejected_naming_the_node():
         validate_dag(nx.DiGraph([("y", "x1"), ("x1", "x1")]), "y")
 
 
-def test_reciprocal_edges_are_rejected_as_undirected_naming_the_edge():
-    g = nx.DiGraph([("y", "x1"), ("x1", "c"), ("c", "x1")])
-    with pytest.raises(GraphError, match=r"edge 'x1' - 'c' is undirected or bidirected.*CPDAG"):
-        markov_blanket_roles(g, "y")
+def _two_cycle(u: str, v: str) -> str:
+    return (
+        rf"the graph has a cycle {u} -> {v} -> {u}: '{u}' -> '{v}' and '{v}' -> '{u}' form a "
+        r"cycle of two edges \(in a CPDAG or PAG from a discovery tool, an edge it could not "
+        r"orient\)\. CAMA needs a directed acyclic graph"
+    )
+
+
+@pytest.mark.parametrize(
+    "spec", [{"y": ["x"], "x": ["y"]}, nx.DiGraph([("y", "x"), ("x", "y")]), "g.json"]
+)
+def test_opposite_edges_are_a_cycle_of_two_edges(tmp_path, spec):
+    if spec == "g.json":
+        spec = tmp_path / "g.json"
+        spec.write_text(json.dumps({"y": ["x"], "x": ["y"]}))
+    with pytest.raises(GraphError, match=_two_cycle("y", "x")) as error:
+        markov_blanket_roles(load_graph(spec), "y")
+    assert "remove ('x', 'y') or ('y', 'x')" in str(error.value)
+
+
+def test_opposite_edges_are_a_cycle_in_a_file_and_through_the_estimator(tmp_path):
+    path = tmp_path / "cpdag.csv"
+    path.write_text("source,target\ny,x1\nx1,c\nc,x1\n")
+    with pytest.raises(GraphError, match=_two_cycle("x1", "c")):
+        validate_dag(read_graph(path), "y")
+    X = pd.DataFrame({"x1": [0.0, 1.0, 2.0, 3.0], "c": [1.0, 0.0, 1.0, 0.0]})
+    with pytest.raises(GraphError, match=_two_cycle("x1", "c")):
+        CAMAClassifier(graph=str(path), target="y").fit(X, [0, 1, 0, 1])
+
+
+def test_opposite_edges_with_a_mark_are_reported_by_the_mark():
+    g = nx.DiGraph([("y", "x1"), ("x1", "c")])
+    g.add_edge("c", "x1", dir="none")
+    with pytest.raises(GraphError, match=r"edge 'c' -> 'x1' is marked undirected \(dir='none'\)"):
+        validate_dag(g, "y")
 
 
 @pytest.mark.parametrize(
@@ -162,6 +193,36 @@ def test_csv_without_header_says_how_to_fix(tmp_path):
 def test_dict_with_a_string_parent_list_names_the_node():
     with pytest.raises(GraphError, match=r"parents of node 'x'"):
         as_digraph({"x": "y"})
+
+
+def test_none_as_parents_means_no_parents(tmp_path):
+    g = as_digraph({"y": None, "x": ["y"]})
+    assert list(g.nodes) == ["y", "x"] and list(g.edges) == [("y", "x")]
+    assert markov_blanket_roles({"y": None, "x": ["y"]}, "y").children == ("x",)
+    (tmp_path / "g.json").write_text('{"y": null, "x": ["y"]}')
+    assert set(read_graph(tmp_path / "g.json").edges) == {("y", "x")}
+
+
+def test_csv_saved_by_excel_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "bom.csv"
+    with open(path, "w", encoding="utf-8-sig") as handle:  # Excel's "CSV UTF-8"
+        handle.write("source,target\na,y\ny,x\n")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert sorted(read_graph(path).edges) == [("a", "y"), ("y", "x")]
+
+
+@pytest.mark.parametrize("suffix", sorted(GRAPH_FORMATS))
+def test_every_format_reads_a_file_with_a_byte_order_mark(graph, tmp_path, suffix):
+    path = tmp_path / f"g{suffix}"
+    write_graph(graph, path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert set(read_graph(path).edges()) == set(graph.edges())
+
+
+def test_json_of_parent_lists_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps({"y": ["a"], "x": ["y"]}), encoding="utf-8-sig")
+    assert set(read_graph(path).edges()) == {("a", "y"), ("y", "x")}
 
 
 # ------------------------------------ validation against data (through the estimator)

@@ -6,13 +6,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import DataConversionWarning
 from sklearn.linear_model import LogisticRegression
 
 from skcama import CAMAClassifier
 from skcama.baselines import TorchMLPClassifier
+from skcama.manipulations import InvalidManipulationWarning
 from skcama.robustness import plot_robustness, robustness_curve
 
 from conftest import simple_sem
@@ -139,3 +143,44 @@ def test_plotting_an_empty_frame_is_an_error(fitted):
     curve = robustness_curve(models, X, y, "shift", [1.0], reference=models["CAMA"])
     with pytest.raises(ValueError, match="no rows"):
         plot_robustness(curve.iloc[:0])
+
+
+@pytest.mark.parametrize("manipulation", ["shift", "fgsm", lambda X, s: X])
+def test_labels_of_another_type_than_the_classes_are_an_error_not_accuracy_0(fitted,
+                                                                             manipulation):
+    X, y, models = fitted
+    with pytest.raises(ValueError, match=r"y holds labels \['0', '1', '2'\] unknown to model "
+                       r"'CAMA' \(CAMAClassifier\) \(classes: \[0, 1, 2\]\); they match its "
+                       "classes in text but not in type"):
+        robustness_curve(models, X, y.astype(str), manipulation, [0.0], columns=["x1"])
+
+
+def test_labels_unknown_to_one_model_name_that_model(fitted):
+    X, y, models = fitted
+    two_classes = LogisticRegression().fit(X, (y > 0).astype(int))
+    with pytest.raises(ValueError, match=r"y holds labels \[2\] unknown to model 'binary' "
+                       r"\(LogisticRegression\).*pass the labels the model was fitted with"):
+        robustness_curve({**models, "binary": two_classes}, X, y, "shift", [1.0],
+                         columns=["x1"])
+
+
+def test_labels_as_a_column_vector_are_accepted_with_the_warning_fit_gives(fitted):
+    X, y, models = fitted
+    flat = robustness_curve(models, X, y, "shift", [1.0], reference=models["CAMA"])
+    with pytest.warns(DataConversionWarning, match="A column-vector y was passed"):
+        column = robustness_curve(models, X, y.to_frame(), "shift", [1.0],
+                                  reference=models["CAMA"])
+    pd.testing.assert_frame_equal(column, flat)
+    with pytest.raises(ValueError, match=r"got an array of shape \(250, 2\)"):
+        robustness_curve(models, X, np.stack([y, y], axis=1), "shift", [1.0])
+
+
+def test_allow_parents_reaches_the_attack(fitted):
+    X, y, models = fitted
+    cama = {"CAMA": models["CAMA"]}
+    with pytest.warns(InvalidManipulationWarning, match="pass allow_parents=True"):
+        robustness_curve(cama, X, y, "fgsm", [0.3], columns=["a"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InvalidManipulationWarning)
+        curve = robustness_curve(cama, X, y, "fgsm", [0.3], columns=["a"], allow_parents=True)
+    assert curve["mode"].tolist() == ["white-box"]
