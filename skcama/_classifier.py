@@ -377,7 +377,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
         if not isinstance(X, pd.DataFrame):
-            X = check_array(X, dtype=[np.float64, np.float32], ensure_all_finite=False)
+            X = _numeric_array(X)
         else:
             check_unique_columns(X)
         validate_data(self, X, reset=True, skip_check_array=True)
@@ -1093,10 +1093,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     f"{self._role_summary(roles, missing)}); pass a frame with those columns."
                 )
             return X.loc[:, nodes]
-        array = check_array(
-            X, dtype=[np.float64, np.float32], ensure_all_finite=False, input_name="X",
-            ensure_min_samples=0,
-        )
+        array = _numeric_array(X, ensure_min_samples=0)
         values = array[:, [columns.index(n) for n in nodes]] if nodes else array[:, :0]
         return pd.DataFrame(values, columns=pd.Index(nodes, dtype=object))
 
@@ -1183,10 +1180,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             if isinstance(X, pd.DataFrame):  # before check_array drops the names:
                 # scikit-learn's warning that a model fitted without names gets some
                 validate_data(self, X, reset=False, skip_check_array=True)
-            X = check_array(
-                X, dtype=[np.float64, np.float32], ensure_all_finite=False,
-                ensure_min_samples=0,
-            )
+            X = _numeric_array(X, ensure_min_samples=0)
             validate_data(self, X, reset=False, skip_check_array=True)
             if X.shape[1] != self.n_features_in_:
                 raise ValueError(
@@ -1196,6 +1190,31 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             columns = fit_columns
         frame = self._blanket_frame(X, self.roles_, columns)
         return self.scaler_.transform(frame, self.handle_unknown)
+
+
+def _numeric_array(X: Any, **options: Any) -> np.ndarray:
+    """``X`` (not a frame) as a float array, missing values kept; text in it is an error
+    naming the column: an array has no types per column, so it is read as numbers."""
+    try:
+        return check_array(
+            X, dtype=[np.float64, np.float32], ensure_all_finite=False, input_name="X",
+            **options,
+        )
+    except ValueError as error:
+        if "could not convert" not in str(error):
+            raise
+        values = np.asarray(X, dtype=object)
+        for j in range(values.shape[1] if values.ndim == 2 else 0):
+            for value in values[:, j]:
+                try:
+                    float(value)
+                except (TypeError, ValueError):
+                    raise ValueError(
+                        f"column {j} of X holds text (e.g. {value!r}); an array is read as "
+                        "numbers only. Pass X as a DataFrame to have text columns read as "
+                        "categories, or convert the column to numbers."
+                    ) from None
+        raise
 
 
 def _resolve_device(spec: str, fallback: bool = False) -> torch.device:

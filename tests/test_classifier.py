@@ -477,3 +477,10 @@ def test_cross_val_score(sem_data):
     X, y, graph = sem_data
     scores = cross_val_score(CAMAClassifier(graph=graph, target="y", **FAST), X, y, cv=3)
     assert scores.shape == (3,) and scores.min() > 0.7
+
+
+def test_text_in_an_array_is_named_by_column():
+    _, y = _labelled_rows(60)
+    X = np.array([["1.0", "abc", "2"]] * 60)
+    with pytest.raises(ValueError, match=r"column 1 of X holds text \(e.g. 'abc'\); an array"):
+        CAMAClassifier(max_epochs=2).fit(X, y)
