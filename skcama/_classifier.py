@@ -952,7 +952,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         y = column_or_1d(y, input_name=name)
         if len(y) != n_rows:
             raise ValueError(
-                f"the rows have {n_rows} rows but {name} has {len(y)}; pass one label per row."
+                f"{n_rows} rows were given but {name} has {len(y)} labels; pass one label "
+                "per row."
             )
         check_labels_present(y, name)
         unknown = sorted(set(y.tolist()) - set(self.classes_.tolist()), key=str)

@@ -143,7 +143,7 @@ def test_adapt_with_real_reference_rows(fitted, sem_data):
         (lambda X, y: X, "reference must be a pair"),
         (lambda X, y: (X.iloc[:0], y.iloc[:0]), "reference holds no rows"),
         (lambda X, y: (X, y.where(y.index != y.index[2])), r"y_ref has 1 missing labels"),
-        (lambda X, y: (X, y.iloc[:-1]), r"400 rows but y_ref has 399"),
+        (lambda X, y: (X, y.iloc[:-1]), r"400 rows were given but y_ref has 399 labels"),
     ],
 )
 def test_bad_reference_rows_are_named_and_change_nothing(fitted, sem_data, make_reference,
