@@ -304,7 +304,19 @@ def _check_background(background: Mapping | None, names: list) -> dict:
 
     out: dict = {"required": [], "forbidden": [], "tiers": []}
     for kind in ("required", "forbidden"):
-        for edge in background.get(kind, ()):
+        edges = background.get(kind, ())
+        if isinstance(edges, (str, bytes, Mapping)) or not isinstance(edges, Iterable):
+            raise ValueError(
+                f"background[{kind!r}] must be a list of (source, target) pairs, e.g. "
+                f"[('a1', 'x1')]; got the {type(edges).__name__} {edges!r}."
+            )
+        edges = list(edges)
+        if len(edges) == 2 and all(isinstance(node, (str, bytes)) for node in edges):
+            raise ValueError(
+                f"background[{kind!r}] must be a list of (source, target) pairs; {edges!r} "
+                f"looks like one pair: write [{tuple(edges)!r}]."
+            )
+        for edge in edges:
             if isinstance(edge, (str, bytes)) or not isinstance(edge, Sequence) or len(edge) != 2:
                 raise ValueError(
                     f"background[{kind!r}] must hold (source, target) pairs, got {edge!r}."

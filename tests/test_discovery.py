@@ -101,6 +101,15 @@ def test_target_taken_from_x_when_y_is_none(small_sem):
             dict(background={"tiers": ["a1", ["x1"]]}),
             r"the tier 'a1' is not a list\. Write \['a1'\] for a tier of one node",
         ),
+        (
+            dict(background={"required": "a1"}),
+            r"background\['required'\] must be a list of \(source, target\) pairs, e\.g\. "
+            r"\[\('a1', 'x1'\)\]; got the str 'a1'",
+        ),
+        (
+            dict(background={"forbidden": ("a1", "x1")}),
+            r"\['a1', 'x1'\] looks like one pair: write \[\('a1', 'x1'\)\]",
+        ),
         (dict(max_condition_size=-1), "max_condition_size must be a whole number >= 0"),
         (dict(max_condition_size=1.5), "max_condition_size must be a whole number >= 0"),
         (dict(background={"forbiden": []}), r"unknown background key 'forbiden'.*'forbidden'"),
