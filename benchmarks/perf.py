@@ -11,7 +11,8 @@ own. In that process, on SEM data with 1/5 parents, 1/5 co-parents and 3/5 child
 * fit: CAMA and ``MLPClassifier(64, 64)`` (with a StandardScaler, as in a pipeline) for
   the same number of epochs over the same rows — no validation split, no early stopping —
   reported as rows x epochs per second and as the ratio CAMA / MLP (at 10,000 rows the
-  median of 5 fits of each, as one fit takes a fraction of a second);
+  median of 5 fits of each, as one fit takes a fraction of a second); on CUDA also with
+  the training steps launched kernel by kernel instead of replayed as a CUDA graph;
 * predict: rows per second of ``predict_proba`` at the default sample count and at
   64 samples, and of the MLP (at 10,000 rows the median of 5 calls);
 * adapt: seconds for ``adapt`` on 1,000 shifted rows (600 steps, the default when the
@@ -33,6 +34,7 @@ Tables go to stdout and, unless ``--no-write``, to benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
 import os
@@ -109,6 +111,9 @@ def run_case(rows: int, n_features: int, device: str, threads: int | None) -> di
         clf.fit(X, y)
         _sync(device)
 
+    if device.startswith("cuda"):  # baseline: the steps launched kernel by kernel
+        with _stepwise():
+            out["cama_fit_stepwise_s"] = _timed(fit_cama, _repeats(rows))[0]
     out["cama_fit_s"] = _timed(fit_cama, _repeats(rows))[0]
     out["cama_batch"] = clf._batch_size(rows)
 
@@ -143,15 +148,12 @@ def run_case(rows: int, n_features: int, device: str, threads: int | None) -> di
     shift = {child: 2.0 for child in sem.roles["children"][::2]}
     X_new, _ = sem.sample(1000, shift=shift, random_state=2)
     if device.startswith("cuda"):  # baseline: the step launched kernel by kernel
-        import skcama._training as training
-
         stepwise = copy.deepcopy(clf)
-        training._CUDA_GRAPHS = False
-        start = time.perf_counter()
-        stepwise.adapt(X_new)
-        _sync(device)
+        with _stepwise():
+            start = time.perf_counter()
+            stepwise.adapt(X_new)
+            _sync(device)
         out["cama_adapt_stepwise_s"] = time.perf_counter() - start
-        training._CUDA_GRAPHS = True
     start = time.perf_counter()
     clf.adapt(X_new)
     _sync(device)
@@ -209,6 +211,19 @@ def _timed(run: Callable[[], object], repeats: int) -> tuple[float, object]:
 
 
 
+@contextlib.contextmanager
+def _stepwise():
+    """CAMA's training and adaptation steps launched kernel by kernel on a GPU, instead
+    of replayed as a CUDA graph: the baseline of the graphs."""
+    import skcama._training as training
+
+    training._CUDA_GRAPHS = False
+    try:
+        yield
+    finally:
+        training._CUDA_GRAPHS = True
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -247,6 +262,12 @@ def tables(
         "peak RSS with CAMA fit + predict (MB)": frame["cama_peak_rss_mb"],
         "peak RSS of the whole case (MB)": frame["peak_rss_mb"],
     })
+    if "cama_fit_stepwise_s" in frame:
+        speed.insert(
+            speed.columns.get_loc("CAMA fit rows*epochs/s") + 1,
+            "CAMA fit rows*epochs/s without the CUDA graph",
+            frame["rows"] * frame["epochs"] / frame["cama_fit_stepwise_s"],
+        )
     if "cama_adapt_stepwise_s" in frame:
         speed.insert(
             speed.columns.get_loc("adapt 1000 rows (s)") + 1,

@@ -174,12 +174,28 @@ def train(
     Early stopping watches the held-out ELBO when ``valid_data`` is given, the training
     ELBO otherwise; the best weights are restored at the end. Returns the per-epoch
     history and whether training stopped early (converged).
+
+    On a CUDA device, with the clean bound, every full-size batch's step is replayed as
+    a CUDA graph (see :class:`_Stepper`); the noise is drawn outside it, in the order
+    :func:`clean_elbo` draws it, so the result is that of the step-by-step loop.
     """
     params = list(model.parameters()) if parameters is None else parameters
+    graphed = use_cuda_graph(generator.device) and loss_fn is clean_elbo
     # One fused kernel for all parameters: the per-parameter loop dominated small models.
     optimizer = torch.optim.Adam(
-        params, lr=settings.learning_rate, weight_decay=settings.weight_decay, fused=True
+        params, lr=settings.learning_rate, weight_decay=settings.weight_decay, fused=True,
+        capturable=graphed,
     )
+
+    def objective(inputs: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
+        bound = model.elbo(*inputs)
+        return bound.mean(), bound.detach().sum()
+
+    def update(mean_bound: torch.Tensor) -> None:
+        (-mean_bound).backward()
+        optimizer.step()
+
+    stepper = _Stepper(objective, update, optimizer, "training", graphed, generator.device)
     history: list[dict] = []
     best_score, best_state, stale = -math.inf, None, 0
     valid_seed = int(
@@ -191,13 +207,18 @@ def train(
         model.train()
         total, count = 0.0, 0
         for batch in shuffled_batches(train_data, settings.batch_size, generator):
-            bound = loss_fn(model, batch, generator)
-            loss = -bound.mean()
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total += float(bound.detach().sum())
+            if graphed:  # the step's inputs, drawn as clean_elbo draws them
+                eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
+                total = total + stepper((batch.a, batch.c, batch.x, batch.y, eps_z))[1]
+            else:
+                bound = loss_fn(model, batch, generator)
+                loss = -bound.mean()
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                total += float(bound.detach().sum())
             count += len(batch)
+        total = float(total)
         model.eval()
         record = {"epoch": epoch, "train_elbo": total / max(count, 1)}
         if valid_data is not None and len(valid_data) > 0:
@@ -268,13 +289,13 @@ def adapt(
     one record per 10 steps.
 
     On a CUDA device the step is recorded once as a CUDA graph and replayed (see
-    :class:`_GraphStep`): a step is a few hundred small kernels, and launching them one by
+    :class:`_Stepper`): a step is a few hundred small kernels, and launching them one by
     one from Python made adaptation on a GPU slower than on two CPU cores. The random
     draws are made outside the graph in the same order, so the result is that of the
     step-by-step loop.
     """
     params = model.manipulation_parameters()
-    graphed = use_cuda_graph(generator.device) and settings.steps > _GRAPH_WARMUP_STEPS
+    graphed = use_cuda_graph(generator.device)
     optimizer = torch.optim.Adam(
         params, lr=settings.learning_rate, fused=True, capturable=graphed
     )
@@ -306,31 +327,14 @@ def adapt(
         (-total).backward()
         optimizer.step()
 
-    step_graph: _GraphStep | None = None
-    side = torch.cuda.Stream(generator.device) if graphed else None
+    def check(outputs: tuple[torch.Tensor, ...]) -> None:  # before an eager update
+        if not torch.isfinite(outputs[0]):
+            _diverged(step)
+
+    stepper = _Stepper(objective, update, optimizer, "adaptation", graphed, generator.device)
     with only_these_trainable(model, params):
         for step in range(1, settings.steps + 1):
-            inputs = draw()
-            if graphed and step > _GRAPH_WARMUP_STEPS and step_graph is None:
-                optimizer.zero_grad(set_to_none=True)
-                try:
-                    step_graph = _GraphStep(objective, update, inputs)
-                except RuntimeError as error:  # an operation that cannot be recorded
-                    logger.warning(
-                        "recording the adaptation step as a CUDA graph failed (%s); "
-                        "adapting step by step instead.", error,
-                    )
-                    optimizer.zero_grad(set_to_none=True)
-                    graphed, side = False, None
-            if step_graph is not None:
-                outputs = step_graph(inputs)
-            else:
-                with _on_stream(side):  # a graph's warm-up runs on a side stream
-                    outputs = objective(inputs)
-                    if not torch.isfinite(outputs[0]):
-                        _diverged(step)
-                    optimizer.zero_grad(set_to_none=True)
-                    update(outputs[0])
+            outputs = stepper(draw(), check)
             if step % 10 == 0 or step == settings.steps:
                 total, new_bound, ref_bound = (float(v.detach()) for v in outputs)
                 if not math.isfinite(total):  # replayed steps are checked here
@@ -365,6 +369,56 @@ def _on_stream(stream: torch.cuda.Stream | None):
     current.wait_stream(stream)  # before the step's inputs are freed and reused
 
 
+class _Stepper:
+    """Runs gradient steps ``objective`` then ``update`` on each step's inputs: eagerly,
+    or, where ``graphed`` (a CUDA device), as a CUDA graph recorded after
+    ``_GRAPH_WARMUP_STEPS`` eager steps and replayed for every later step whose inputs
+    have the shapes of the first step's (others, such as an epoch's last short batch,
+    run eagerly; the graph is recorded on a step of those shapes).
+
+    ``objective(inputs)`` returns a tuple whose first element is the scalar to maximise;
+    calling the stepper returns that tuple (a graph's static outputs when replayed).
+    ``check(outputs)``, when given, runs after the objective of an eager step, before
+    its update. If recording fails, the steps go on eagerly and a warning says so.
+    """
+
+    def __init__(self, objective, update, optimizer, what: str, graphed: bool, device):
+        self.objective, self.update, self.optimizer = objective, update, optimizer
+        self.what, self.graphed = what, graphed
+        self.side = torch.cuda.Stream(device) if graphed else None
+        self.graph: _GraphStep | None = None
+        self.eager_steps = 0
+        self.shapes: list | None = None  # of the first step's inputs
+
+    def __call__(self, inputs: tuple[torch.Tensor, ...], check=None) -> tuple[torch.Tensor, ...]:
+        shapes = [t.shape for t in inputs]
+        self.shapes = shapes if self.shapes is None else self.shapes
+        if (
+            self.graphed and self.graph is None and self.eager_steps >= _GRAPH_WARMUP_STEPS
+            and shapes == self.shapes
+        ):
+            self.optimizer.zero_grad(set_to_none=True)
+            try:
+                self.graph = _GraphStep(self.objective, self.update, inputs)
+            except RuntimeError as error:  # an operation that cannot be recorded
+                logger.warning(
+                    "recording the %s step as a CUDA graph failed (%s); going on step by "
+                    "step instead.", self.what, error,
+                )
+                self.optimizer.zero_grad(set_to_none=True)
+                self.graphed, self.side = False, None
+        if self.graph is not None and self.graph.fits(inputs):
+            return self.graph(inputs)
+        with _on_stream(self.side if self.graph is None else None):  # warm-up: a side stream
+            outputs = self.objective(inputs)
+            if check is not None:
+                check(outputs)
+            self.optimizer.zero_grad(set_to_none=True)
+            self.update(outputs[0])
+        self.eager_steps += 1
+        return outputs
+
+
 class _GraphStep:
     """One adaptation step recorded as a CUDA graph: ``objective`` then ``update`` on
     static copies of the step's inputs. Calling it copies a step's inputs in and replays
@@ -383,6 +437,10 @@ class _GraphStep:
             update(outputs[0])
             self.outputs = tuple(v.detach() for v in outputs)
         logger.debug("adaptation step recorded as a CUDA graph")
+
+    def fits(self, inputs: tuple[torch.Tensor, ...]) -> bool:
+        """Whether ``inputs`` have the shapes the graph was recorded with."""
+        return all(s.shape == t.shape for s, t in zip(self.inputs, inputs, strict=True))
 
     def __call__(self, inputs: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
         for static, value in zip(self.inputs, inputs, strict=True):

@@ -124,8 +124,32 @@ def test_a_step_that_cannot_be_recorded_falls_back_to_the_loop(monkeypatch, capl
     with caplog.at_level("WARNING", logger="skcama"):
         fallen_back, replays = _adapted_on_cuda(True, monkeypatch)
     assert replays == []
-    assert "adapting step by step instead" in caplog.text
+    assert "going on step by step instead" in caplog.text
     np.testing.assert_allclose(fallen_back, stepwise, atol=1e-4)
+
+
+@needs_cuda
+def test_training_on_the_gpu_replays_a_cuda_graph_with_the_steps_result(monkeypatch):
+    """Full-size batches replay the recorded step; the short last batch of each epoch
+    runs step by step; the fitted model is the one the step-by-step loop fits."""
+    import skcama._training as training
+
+    X, y, graph = simple_sem(0, n=650)  # batches of 40 rows: 16 full ones and 10 rows
+    replays = []
+    call = training._GraphStep.__call__
+    monkeypatch.setattr(
+        training._GraphStep, "__call__",
+        lambda self, inputs: replays.append(1) or call(self, inputs),
+    )
+    probabilities = []
+    for graphs in (True, False):
+        monkeypatch.setattr(training, "_CUDA_GRAPHS", graphs)
+        clf = CAMAClassifier(graph=graph, device="cuda", max_epochs=5, n_iter_no_change=6,
+                             validation_fraction=0.0, random_state=0).fit(X, y)
+        probabilities.append(clf.predict_proba(X))
+        if graphs:
+            assert len(replays) == 5 * 16 - 3  # every full batch after three warm-up steps
+    np.testing.assert_allclose(*probabilities, atol=1e-5)
 
 
 def test_grid_search_runs_on_a_local_dask_cluster():
