@@ -1323,6 +1323,13 @@ def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
         raise ValueError(
             f"manipulated has {len(mask)} entries but X has {n_rows} rows; pass one flag per row."
         )
+    missing = np.flatnonzero(pd.isna(mask))
+    if len(missing):
+        rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
+        raise ValueError(
+            f"manipulated has {len(missing)} missing flags (rows {rows}); every row needs "
+            "True or False."
+        )
     if mask.dtype != bool:
         if not np.isin(mask, [0, 1]).all():
             raise ValueError(

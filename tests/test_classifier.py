@@ -434,6 +434,14 @@ def test_a_mistyped_discovery_method_is_named_with_a_suggestion(sem_data, graph,
         CAMAClassifier(graph=graph, target="y").fit(X, y)
 
 
+def test_missing_flags_in_the_manipulated_mask_are_named_by_row(sem_data):
+    X, y, graph = sem_data
+    mask = pd.Series([False] * len(X), dtype="boolean")
+    mask.iloc[[1, 4]] = pd.NA
+    with pytest.raises(ValueError, match=r"manipulated has 2 missing flags \(rows 1, 4\)"):
+        CAMAClassifier(graph=graph, **FAST).fit(X, y, manipulated=mask)
+
+
 @pytest.mark.parametrize("mask", [np.zeros((4, 2)), True])
 def test_a_manipulated_mask_of_the_wrong_shape_is_named(sem_data, mask):
     X, y, graph = sem_data
