@@ -245,6 +245,7 @@ def train(
                 break
     if best_state is not None:
         model.load_state_dict(best_state)
+    optimizer.zero_grad(set_to_none=True)  # frees the gradients (and a graph's memory)
     return history, converged
 
 
