@@ -153,6 +153,11 @@ class InputCoder(nn.Module):
         self.register_buffer("cat_idx", torch.tensor(cat, dtype=torch.long))
         self.register_buffer("cat_levels", torch.arange(lmax, dtype=torch.float32))
         self.register_buffer("cat_valid", valid)
+        # the valid (column, level) cells as positions in the flattened one-hot block: a
+        # gather, where a boolean mask would read its count back from a GPU
+        self.register_buffer(
+            "cat_valid_index", torch.nonzero(valid.flatten()).flatten(), persistent=False
+        )
         self.only_gaussian = not b and not cat
         flagged = [i for i, on in enumerate(indicators or ()) if on]
         self.register_buffer("flag_idx", torch.tensor(flagged, dtype=torch.long))
@@ -172,7 +177,7 @@ class InputCoder(nn.Module):
             if len(self.cat_idx):
                 index = torch.where(missing[:, self.cat_idx], -1.0, filled[:, self.cat_idx])
                 one_hot = (index[:, :, None] == self.cat_levels).to(codes.dtype)
-                parts.append(one_hot[:, self.cat_valid])
+                parts.append(one_hot.flatten(1)[:, self.cat_valid_index])
         if len(self.flag_idx):
             parts.append(missing[:, self.flag_idx].to(codes.dtype))
         return parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)

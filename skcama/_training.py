@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -189,7 +190,7 @@ def train(
 
     def objective(inputs: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
         bound = model.elbo(*inputs)
-        return bound.mean(), bound.detach().sum()
+        return bound.mean(), bound.detach().sum(dtype=torch.float64)  # as the loop's floats
 
     def update(mean_bound: torch.Tensor) -> None:
         (-mean_bound).backward()
@@ -202,50 +203,50 @@ def train(
         torch.randint(0, 2**31 - 1, (1,), generator=generator, device=generator.device)
     )
     converged = False
-    for epoch in range(1, settings.max_epochs + 1):
-        start = time.perf_counter()
-        model.train()
-        total, count = 0.0, 0
-        for batch in shuffled_batches(train_data, settings.batch_size, generator):
-            if graphed:  # the step's inputs, drawn as clean_elbo draws them
-                eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
-                total = total + stepper((batch.a, batch.c, batch.x, batch.y, eps_z))[1]
+    with _freeing_gradients(optimizer):
+        for epoch in range(1, settings.max_epochs + 1):
+            start = time.perf_counter()
+            model.train()
+            total, count = 0.0, 0
+            for batch in shuffled_batches(train_data, settings.batch_size, generator):
+                if graphed:  # the step's inputs, drawn as clean_elbo draws them
+                    eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
+                    total = total + stepper((batch.a, batch.c, batch.x, batch.y, eps_z))[1]
+                else:
+                    bound = loss_fn(model, batch, generator)
+                    loss = -bound.mean()
+                    optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    optimizer.step()
+                    total += float(bound.detach().sum())
+                count += len(batch)
+            total = float(total)
+            model.eval()
+            record = {"epoch": epoch, "train_elbo": total / max(count, 1)}
+            if valid_data is not None and len(valid_data) > 0:
+                record["valid_elbo"] = evaluate_elbo(model, valid_data, valid_seed, loss_fn)
+                score = record["valid_elbo"]
             else:
-                bound = loss_fn(model, batch, generator)
-                loss = -bound.mean()
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
-                total += float(bound.detach().sum())
-            count += len(batch)
-        total = float(total)
-        model.eval()
-        record = {"epoch": epoch, "train_elbo": total / max(count, 1)}
-        if valid_data is not None and len(valid_data) > 0:
-            record["valid_elbo"] = evaluate_elbo(model, valid_data, valid_seed, loss_fn)
-            score = record["valid_elbo"]
-        else:
-            score = record["train_elbo"]
-        record["seconds"] = time.perf_counter() - start
-        history.append(record)
-        if progress is not None:
-            progress(record)
-        if not math.isfinite(score):
-            raise FloatingPointError(
-                f"the ELBO became {score} at epoch {epoch}; lower learning_rate or check the "
-                "inputs for extreme values."
-            )
-        if best_state is None or score > best_score + settings.tol * max(abs(best_score), 1.0):
-            best_score, stale = score, 0
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        else:
-            stale += 1
-            if stale >= settings.n_iter_no_change:
-                converged = True
-                break
-    if best_state is not None:
-        model.load_state_dict(best_state)
-    optimizer.zero_grad(set_to_none=True)  # frees the gradients (and a graph's memory)
+                score = record["train_elbo"]
+            record["seconds"] = time.perf_counter() - start
+            history.append(record)
+            if progress is not None:
+                progress(record)
+            if not math.isfinite(score):
+                raise FloatingPointError(
+                    f"the ELBO became {score} at epoch {epoch}; lower learning_rate or check the "
+                    "inputs for extreme values."
+                )
+            if best_state is None or score > best_score + settings.tol * max(abs(best_score), 1.0):
+                best_score, stale = score, 0
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            else:
+                stale += 1
+                if stale >= settings.n_iter_no_change:
+                    converged = True
+                    break
+        if best_state is not None:
+            model.load_state_dict(best_state)
     return history, converged
 
 
@@ -333,7 +334,7 @@ def adapt(
             _diverged(step)
 
     stepper = _Stepper(objective, update, optimizer, "adaptation", graphed, generator.device)
-    with only_these_trainable(model, params):
+    with only_these_trainable(model, params), _freeing_gradients(optimizer):
         for step in range(1, settings.steps + 1):
             outputs = stepper(draw(), check)
             if step % 10 == 0 or step == settings.steps:
@@ -343,7 +344,6 @@ def adapt(
                 history.append(
                     {"step": step, "new_elbo": new_bound, "reference_elbo": ref_bound}
                 )
-    optimizer.zero_grad(set_to_none=True)  # frees the gradients (and the graph's memory)
     return history
 
 
@@ -359,15 +359,56 @@ def _diverged(step: int) -> NoReturn:
 
 
 @contextmanager
+def _freeing_gradients(optimizer: torch.optim.Optimizer):
+    """Set the gradients to None when the block ends, also on an error: those a CUDA
+    graph wrote live in its memory pool and would keep it allocated."""
+    try:
+        yield
+    finally:
+        optimizer.zero_grad(set_to_none=True)
+
+
+@contextmanager
 def _on_stream(stream: torch.cuda.Stream | None):
+    """Run the block on ``stream`` (None: the current one), ordered both ways with the
+    current stream, also when the block raises."""
     if stream is None:
         yield
         return
     current = torch.cuda.current_stream(stream.device)
     stream.wait_stream(current)
-    with torch.cuda.stream(stream):
+    try:
+        with torch.cuda.stream(stream):
+            yield
+    finally:
+        current.wait_stream(stream)  # before the step's inputs are freed and reused
+
+
+@contextmanager
+def _no_host_reads(active: bool):
+    """While ``active``, an operation that waits for the GPU (reads a value back, as a
+    CUDA graph cannot record) raises instead of running."""
+    if not active:
         yield
-    current.wait_stream(stream)  # before the step's inputs are freed and reused
+        return
+    before = torch.cuda.get_sync_debug_mode()
+    torch.cuda.set_sync_debug_mode("error")
+    try:
+        yield
+    finally:
+        torch.cuda.set_sync_debug_mode(before)
+
+
+@contextmanager
+def _quiet_capturable(active: bool):
+    """Adam built ``capturable`` warns when it steps outside a graph, as the warm-up
+    steps must: that is expected here."""
+    if not active:
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*capturable=True.*")
+        yield
 
 
 class _Stepper:
@@ -378,14 +419,17 @@ class _Stepper:
     run eagerly; the graph is recorded on a step of those shapes).
 
     ``objective(inputs)`` returns a tuple whose first element is the scalar to maximise;
-    calling the stepper returns that tuple (a graph's static outputs when replayed).
-    ``check(outputs)``, when given, runs after the objective of an eager step, before
-    its update. If recording fails, the steps go on eagerly and a warning says so.
+    calling the stepper returns that tuple, detached (a graph's static outputs when
+    replayed). ``check(outputs)``, when given, runs after the objective of an eager step,
+    before its update. The last warm-up step runs with host reads forbidden: a step that
+    reads a value back cannot be recorded, and it is then not tried (a failed recording
+    can leave the device's stream and memory state behind); the steps go on eagerly and
+    a warning says so.
     """
 
     def __init__(self, objective, update, optimizer, what: str, graphed: bool, device):
         self.objective, self.update, self.optimizer = objective, update, optimizer
-        self.what, self.graphed = what, graphed
+        self.what, self.graphed, self.device = what, graphed, device
         self.side = torch.cuda.Stream(device) if graphed else None
         self.graph: _GraphStep | None = None
         self.eager_steps = 0
@@ -394,50 +438,69 @@ class _Stepper:
     def __call__(self, inputs: tuple[torch.Tensor, ...], check=None) -> tuple[torch.Tensor, ...]:
         shapes = [t.shape for t in inputs]
         self.shapes = shapes if self.shapes is None else self.shapes
-        if (
-            self.graphed and self.graph is None and self.eager_steps >= _GRAPH_WARMUP_STEPS
-            and shapes == self.shapes
-        ):
+        waiting = self.graphed and self.graph is None and shapes == self.shapes
+        if waiting and self.eager_steps >= _GRAPH_WARMUP_STEPS:
             self.optimizer.zero_grad(set_to_none=True)
+            previous = torch.cuda.current_stream(self.device)
             try:
-                self.graph = _GraphStep(self.objective, self.update, inputs)
+                self.graph = _GraphStep(self.objective, self.update, inputs, self.side)
             except RuntimeError as error:  # an operation that cannot be recorded
-                logger.warning(
-                    "recording the %s step as a CUDA graph failed (%s); going on step by "
-                    "step instead.", self.what, error,
-                )
-                self.optimizer.zero_grad(set_to_none=True)
-                self.graphed, self.side = False, None
+                torch.cuda.set_stream(previous)
+                self._give_up(error)
         if self.graph is not None and self.graph.fits(inputs):
             return self.graph(inputs)
-        with _on_stream(self.side if self.graph is None else None):  # warm-up: a side stream
-            outputs = self.objective(inputs)
-            if check is not None:
-                check(outputs)
-            self.optimizer.zero_grad(set_to_none=True)
-            self.update(outputs[0])
+        probe = waiting and self.eager_steps == _GRAPH_WARMUP_STEPS - 1
+        try:
+            outputs = self._eager(inputs, check, probe)
+        except RuntimeError as error:
+            if not probe:
+                raise
+            self._give_up(error)  # the step reads from the device: run it plainly
+            outputs = self._eager(inputs, check, False)
         self.eager_steps += 1
         return outputs
 
+    def _eager(self, inputs, check, probe: bool) -> tuple[torch.Tensor, ...]:
+        with _on_stream(self.side if self.graph is None else None):  # warm-up: side stream
+            with _no_host_reads(probe):
+                outputs = self.objective(inputs)
+            if check is not None:
+                check(outputs)
+            self.optimizer.zero_grad(set_to_none=True)
+            with _no_host_reads(probe), _quiet_capturable(self.graphed):
+                self.update(outputs[0])
+        return tuple(v.detach() for v in outputs)
+
+    def _give_up(self, error: Exception) -> None:
+        logger.warning(
+            "recording the %s step as a CUDA graph failed (%s); going on step by step "
+            "instead.", self.what, error,
+        )
+        self.optimizer.zero_grad(set_to_none=True)
+        self.graphed, self.side = False, None
+
 
 class _GraphStep:
-    """One adaptation step recorded as a CUDA graph: ``objective`` then ``update`` on
-    static copies of the step's inputs. Calling it copies a step's inputs in and replays
-    the graph; it returns the (static) outputs of ``objective``.
+    """One gradient step recorded as a CUDA graph on ``stream``: ``objective`` then
+    ``update`` on static copies of the step's inputs. Calling it copies a step's inputs
+    in and replays the graph; it returns the (static) outputs of ``objective``.
 
     Recording runs nothing, so the optimiser must already hold its state (the warm-up
     steps). Gradients must be None before recording: the backward pass then writes
-    them afresh on every replay.
+    them afresh on every replay. Recording happens on the inputs' device (which need
+    not be the current one) and fails only for this thread's operations.
     """
 
-    def __init__(self, objective, update, inputs: tuple[torch.Tensor, ...]):
+    def __init__(self, objective, update, inputs: tuple[torch.Tensor, ...], stream):
         self.inputs = tuple(t.clone() for t in inputs)
         self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph):
+        with torch.cuda.device(stream.device), torch.cuda.graph(
+            self.graph, stream=stream, capture_error_mode="thread_local"
+        ):
             outputs = objective(self.inputs)
             update(outputs[0])
             self.outputs = tuple(v.detach() for v in outputs)
-        logger.debug("adaptation step recorded as a CUDA graph")
+        logger.debug("gradient step recorded as a CUDA graph")
 
     def fits(self, inputs: tuple[torch.Tensor, ...]) -> bool:
         """Whether ``inputs`` have the shapes the graph was recorded with."""
