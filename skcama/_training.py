@@ -160,6 +160,16 @@ def evaluate_elbo(
     return total / max(len(data), 1)
 
 
+def _adam(params: list[torch.nn.Parameter], **options) -> torch.optim.Adam:
+    """Adam with one fused kernel for all parameters (the per-parameter loop dominated
+    small models). PyTorch before 2.4 fuses on GPUs only; there the CPU gets its default
+    implementation."""
+    try:
+        return torch.optim.Adam(params, fused=True, **options)
+    except RuntimeError:  # "fused=True requires ... tensors of supported devices"
+        return torch.optim.Adam(params, **options)
+
+
 def train(
     model: CAMANet,
     train_data: Tensors,
@@ -182,9 +192,8 @@ def train(
     """
     params = list(model.parameters()) if parameters is None else parameters
     graphed = use_cuda_graph(generator.device) and loss_fn is clean_elbo
-    # One fused kernel for all parameters: the per-parameter loop dominated small models.
-    optimizer = torch.optim.Adam(
-        params, lr=settings.learning_rate, weight_decay=settings.weight_decay, fused=True,
+    optimizer = _adam(
+        params, lr=settings.learning_rate, weight_decay=settings.weight_decay,
         capturable=graphed,
     )
 
@@ -298,9 +307,7 @@ def adapt(
     """
     params = model.manipulation_parameters()
     graphed = use_cuda_graph(generator.device)
-    optimizer = torch.optim.Adam(
-        params, lr=settings.learning_rate, fused=True, capturable=graphed
-    )
+    optimizer = _adam(params, lr=settings.learning_rate, capturable=graphed)
     batch_size = min(settings.batch_size, len(new_data))
     history: list[dict] = []
     order = torch.empty(0, dtype=torch.long, device=generator.device)
