@@ -152,6 +152,40 @@ def test_training_on_the_gpu_replays_a_cuda_graph_with_the_steps_result(monkeypa
     np.testing.assert_allclose(*probabilities, atol=1e-5)
 
 
+@needs_cuda
+def test_mixed_type_columns_are_recorded_too_without_warnings(monkeypatch, caplog):
+    """Binary, graded and categorical columns on a GPU: fit and adapt replay their
+    recorded steps (no fallback), warn about nothing of theirs, and match the
+    step-by-step loop."""
+    import warnings
+
+    import skcama._training as training
+    from skcama.datasets import MixedSEM
+
+    sem = MixedSEM.random(random_state=0)
+    X, y = sem.sample(1000, random_state=1)
+    X_new, _ = sem.sample(300, random_state=2)
+    replays = []
+    call = training._GraphStep.__call__
+    monkeypatch.setattr(
+        training._GraphStep, "__call__",
+        lambda self, inputs: replays.append(1) or call(self, inputs),
+    )
+    probabilities = []
+    for graphs in (True, False):
+        monkeypatch.setattr(training, "_CUDA_GRAPHS", graphs)
+        with warnings.catch_warnings(record=True) as caught, caplog.at_level("WARNING"):
+            warnings.simplefilter("always")
+            clf = CAMAClassifier(graph=sem.graph, target="y", device="cuda", max_epochs=3,
+                                 n_iter_no_change=4, adapt_steps=20, random_state=0)
+            clf.fit(X, y).adapt(X_new)
+        probabilities.append(clf.predict_proba(X_new))
+        assert not [w for w in caught if "capturable" in str(w.message)]
+    assert len(replays) > 20  # 3 epochs of 16 full batches and 20 adaptation steps
+    assert "step by step instead" not in caplog.text
+    np.testing.assert_allclose(*probabilities, atol=1e-5)
+
+
 def test_grid_search_runs_on_a_local_dask_cluster():
     """GridSearchCV over CAMA hyperparameters through joblib's Dask backend, 2 workers."""
     distributed = pytest.importorskip("distributed")
