@@ -27,7 +27,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
-from ._columns import ColumnCodec, check_labels_present, check_unique_columns
+from ._columns import ColumnCodec, check_labels_present, check_unique_columns, missing_rows
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet
 from ._training import (
     AdaptSettings,
@@ -1172,7 +1172,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     def _prediction_standardised(self, X: Any) -> np.ndarray:
         """The blanket columns of X, checked and standardised as in fit."""
-        fit_columns = self._fit_columns()
         if isinstance(X, pd.DataFrame) and self._fitted_on_frame():
             # Matched by label: any column order, extra columns ignored.
             check_unique_columns(X)
@@ -1188,7 +1187,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     f"X has {X.shape[1]} features, but CAMAClassifier is expecting "
                     f"{self.n_features_in_} features as input."
                 )
-            columns = fit_columns
+            columns = self._fit_columns()
         frame = self._blanket_frame(X, self.roles_, columns)
         return self.scaler_.transform(frame, self.handle_unknown)
 
@@ -1323,11 +1322,10 @@ def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
         raise ValueError(
             f"manipulated has {len(mask)} entries but X has {n_rows} rows; pass one flag per row."
         )
-    missing = np.flatnonzero(pd.isna(mask))
-    if len(missing):
-        rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
+    n_missing, rows = missing_rows(mask)
+    if n_missing:
         raise ValueError(
-            f"manipulated has {len(missing)} missing flags (rows {rows}); every row needs "
+            f"manipulated has {n_missing} missing flags (rows {rows}); every row needs "
             "True or False."
         )
     if mask.dtype != bool:

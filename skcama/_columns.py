@@ -333,13 +333,20 @@ def check_unique_columns(X: pd.DataFrame) -> None:
         )
 
 
+def missing_rows(values: Any) -> tuple[int, str]:
+    """How many of ``values`` are missing (NaN, None, ``pd.NA``) and the first few of
+    their row numbers as text, e.g. ``(2, "3, 8")``."""
+    missing = np.flatnonzero(pd.isna(values))
+    rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
+    return len(missing), rows
+
+
 def check_labels_present(y: np.ndarray, name: str = "y") -> None:
     """Missing labels (NaN, None, ``pd.NA``), named by row."""
-    missing = np.flatnonzero(pd.isna(y))
-    if len(missing):
-        rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
+    n_missing, rows = missing_rows(y)
+    if n_missing:
         raise ValueError(
-            f"{name} has {len(missing)} missing labels (rows {rows}); every row needs a class. "
+            f"{name} has {n_missing} missing labels (rows {rows}); every row needs a class. "
             "Drop those rows or label them."
         )
 

@@ -95,7 +95,7 @@ def host_reads_allowed(t: torch.Tensor) -> bool:
     """Whether to read a value of ``t`` back to the host to skip work (``bool(t.any())``
     on the missing values). On the CPU it lets the common case, nothing missing, skip
     the masking. On a GPU the read would wait for the device, and while a CUDA graph is
-    recorded (adaptation's step, see :mod:`skcama._training`) it is an error, so the
+    recorded (training and adaptation steps, see :mod:`skcama._training`) it is an error, so the
     masked form, which gives the same result, is always taken there."""
     return not t.is_cuda
 

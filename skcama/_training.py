@@ -81,10 +81,18 @@ def _noise(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
 LossFn = Callable[[CAMANet, Tensors, torch.Generator], torch.Tensor]
 
 
+def clean_inputs(
+    model: CAMANet, batch: Tensors, generator: torch.Generator
+) -> tuple[torch.Tensor, ...]:
+    """The arguments of ``model.elbo`` for ELBO(x, y, do(m=0)): the batch and fresh
+    reparameterisation noise for z."""
+    eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
+    return batch.a, batch.c, batch.x, batch.y, eps_z
+
+
 def clean_elbo(model: CAMANet, batch: Tensors, generator: torch.Generator) -> torch.Tensor:
     """ELBO(x, y, do(m=0)) per row with fresh reparameterisation noise (paper eq. 3)."""
-    eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
-    return model.elbo(batch.a, batch.c, batch.x, batch.y, eps_z)
+    return model.elbo(*clean_inputs(model, batch, generator))
 
 
 def inferred_m_elbo(model: CAMANet, batch: Tensors, generator: torch.Generator) -> torch.Tensor:
@@ -187,8 +195,9 @@ def train(
     history and whether training stopped early (converged).
 
     On a CUDA device, with the clean bound, every full-size batch's step is replayed as
-    a CUDA graph (see :class:`_Stepper`); the noise is drawn outside it, in the order
-    :func:`clean_elbo` draws it, so the result is that of the step-by-step loop.
+    a CUDA graph (see :class:`_Stepper`); the noise is drawn outside it by
+    :func:`clean_inputs`, as :func:`clean_elbo` draws it, so the result is that of the
+    step-by-step loop.
     """
     params = list(model.parameters()) if parameters is None else parameters
     graphed = use_cuda_graph(generator.device) and loss_fn is clean_elbo
@@ -219,8 +228,7 @@ def train(
             total, count = 0.0, 0
             for batch in shuffled_batches(train_data, settings.batch_size, generator):
                 if graphed:  # the step's inputs, drawn as clean_elbo draws them
-                    eps_z = _noise((len(batch), 1, 1, model.cfg.latent_dim), generator)
-                    total = total + stepper((batch.a, batch.c, batch.x, batch.y, eps_z))[1]
+                    total = total + stepper(clean_inputs(model, batch, generator))[1]
                 else:
                     bound = loss_fn(model, batch, generator)
                     loss = -bound.mean()

@@ -81,6 +81,19 @@ def test_a_model_fitted_on_the_gpu_pickles_and_predicts_on_the_cpu():
     np.testing.assert_allclose(restored.predict_proba(X), on_gpu, atol=1e-4)
 
 
+def _count_replays(monkeypatch) -> list:
+    """A list that grows by one on every replay of a recorded CUDA graph step."""
+    import skcama._training as training
+
+    replays = []
+    call = training._GraphStep.__call__
+    monkeypatch.setattr(
+        training._GraphStep, "__call__",
+        lambda self, inputs: replays.append(1) or call(self, inputs),
+    )
+    return replays
+
+
 def _adapted_on_cuda(graphs: bool, monkeypatch, **params) -> tuple[np.ndarray, list]:
     """Probabilities on shifted rows after adapting on the GPU, with the adaptation step
     recorded as a CUDA graph or run step by step, and the replays counted."""
@@ -90,13 +103,8 @@ def _adapted_on_cuda(graphs: bool, monkeypatch, **params) -> tuple[np.ndarray, l
     X_new = X.iloc[:300] + 1.5
     clf = CAMAClassifier(graph=graph, device="cuda", adapt_steps=40, **FAST, **params)
     clf.fit(X, y)
-    replays = []
-    call = training._GraphStep.__call__
+    replays = _count_replays(monkeypatch)
     monkeypatch.setattr(training, "_CUDA_GRAPHS", graphs)
-    monkeypatch.setattr(
-        training._GraphStep, "__call__",
-        lambda self, inputs: replays.append(1) or call(self, inputs),
-    )
     return clf.adapt(X_new).predict_proba(X_new), replays
 
 
@@ -135,12 +143,7 @@ def test_training_on_the_gpu_replays_a_cuda_graph_with_the_steps_result(monkeypa
     import skcama._training as training
 
     X, y, graph = simple_sem(0, n=650)  # batches of 40 rows: 16 full ones and 10 rows
-    replays = []
-    call = training._GraphStep.__call__
-    monkeypatch.setattr(
-        training._GraphStep, "__call__",
-        lambda self, inputs: replays.append(1) or call(self, inputs),
-    )
+    replays = _count_replays(monkeypatch)
     probabilities = []
     for graphs in (True, False):
         monkeypatch.setattr(training, "_CUDA_GRAPHS", graphs)
@@ -165,12 +168,7 @@ def test_mixed_type_columns_are_recorded_too_without_warnings(monkeypatch, caplo
     sem = MixedSEM.random(random_state=0)
     X, y = sem.sample(1000, random_state=1)
     X_new, _ = sem.sample(300, random_state=2)
-    replays = []
-    call = training._GraphStep.__call__
-    monkeypatch.setattr(
-        training._GraphStep, "__call__",
-        lambda self, inputs: replays.append(1) or call(self, inputs),
-    )
+    replays = _count_replays(monkeypatch)
     probabilities = []
     for graphs in (True, False):
         monkeypatch.setattr(training, "_CUDA_GRAPHS", graphs)
