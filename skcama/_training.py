@@ -407,11 +407,13 @@ def _no_host_reads(active: bool):
         yield
         return
     before = torch.cuda.get_sync_debug_mode()
-    torch.cuda.set_sync_debug_mode("error")
-    try:
-        yield
-    finally:
-        torch.cuda.set_sync_debug_mode(before)
+    with warnings.catch_warnings():  # PyTorch calls the mode a prototype, on every call
+        warnings.filterwarnings("ignore", message=".*debug mode is a prototype.*")
+        torch.cuda.set_sync_debug_mode("error")
+        try:
+            yield
+        finally:
+            torch.cuda.set_sync_debug_mode(before)
 
 
 @contextmanager

@@ -44,7 +44,7 @@ def test_many_samples_are_evaluated_in_groups_with_the_same_result(monkeypatch):
     import skcama._classifier as classifier
 
     X, y, graph = simple_sem(0, n=300)
-    clf = CAMAClassifier(graph=graph, n_samples=16, **FAST).fit(X, y)
+    clf = CAMAClassifier(graph=graph, n_samples=16, device="cpu", **FAST).fit(X, y)
     whole = clf.predict_proba(X)
     assert classifier._predict_batch(clf)[1] == 16
     per_sample = len(clf.classes_) * clf.model_.cfg.n_children * clf.model_.cfg.child_hidden_size
