@@ -71,15 +71,7 @@ def infer_kind(values: pd.Series) -> str:
             return "bernoulli"
         return "categorical" if n_levels <= MAX_INTEGER_LEVELS else "gaussian"
     if pd.api.types.is_numeric_dtype(dtype):
-        # an integer column read with holes (pandas makes it float): whole numbers only
-        observed = values.dropna().to_numpy(dtype=np.float64)
-        if len(observed) and np.isfinite(observed).all() and (observed == np.rint(observed)).all():
-            n_levels = len(np.unique(observed))
-            if 2 <= n_levels < len(observed) and n_levels <= MAX_INTEGER_LEVELS:
-                if n_levels <= 2 and set(np.unique(observed).tolist()) <= {0.0, 1.0}:
-                    return "bernoulli"
-                return "categorical"
-        return "gaussian"
+        return _float_kind(values.dropna().to_numpy(dtype=np.float64))
     observed = values.dropna()
     numeric = np.fromiter(map(is_real_number, observed), dtype=bool, count=len(observed))
     if len(observed) and numeric.all():
@@ -104,6 +96,29 @@ def infer_kind(values: pd.Series) -> str:
             f"{observed.iloc[0]!r}); give it one number or one label per row."
         ) from None
     return "bernoulli" if n_levels == 2 else "categorical"
+
+
+def _float_kind(observed: np.ndarray) -> str:
+    """The kind of a numeric column from its observed (non-missing) values: Gaussian,
+    unless it holds whole numbers only (an integer column read with holes, which pandas
+    makes float) with few levels."""
+    if len(observed) and np.isfinite(observed).all() and (observed == np.rint(observed)).all():
+        n_levels = len(np.unique(observed))
+        if 2 <= n_levels < len(observed) and n_levels <= MAX_INTEGER_LEVELS:
+            if n_levels <= 2 and set(np.unique(observed).tolist()) <= {0.0, 1.0}:
+                return "bernoulli"
+            return "categorical"
+    return "gaussian"
+
+
+def _plain_floats(column: pd.Series) -> np.ndarray | None:
+    """The values of a column with a numpy float dtype (a view, no copy), else None: such
+    a column is summarised with numpy alone, which on wide frames is several times faster
+    than pandas' per-column work."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return column.to_numpy()
+    return None
 
 
 def _is_missing(values: pd.Series) -> np.ndarray:
@@ -132,19 +147,26 @@ class ColumnCodec:
         for j, name in enumerate(names):
             column = frame.iloc[:, j]
             _check_dtype(column, name)
-            kind = overrides[name] if name in overrides else infer_kind(column)
-            observed = column.dropna()
-            has_missing.append(len(observed) < len(column))
-            if len(column) and len(observed) == 0:
+            floats = _plain_floats(column)
+            if floats is not None:
+                finite = floats[~np.isnan(floats)].astype(np.float64, copy=False)
+                kind = overrides[name] if name in overrides else _float_kind(finite)
+                n_observed = len(finite)
+            else:
+                kind = overrides[name] if name in overrides else infer_kind(column)
+                n_observed = int(column.notna().sum())
+            has_missing.append(n_observed < len(column))
+            if len(column) and n_observed == 0:
                 raise ValueError(
                     f"column {name!r} holds only missing values; the model cannot learn "
                     "anything about it. Drop it from X (and the graph) or fill it."
                 )
             if kind == "gaussian":
-                numeric = _as_float(column, name)
-                finite = numeric[~np.isnan(numeric)]
+                if floats is None:
+                    numeric = _as_float(column, name)
+                    finite = numeric[~np.isnan(numeric)]
                 if np.isinf(finite).any():
-                    raise _infinite_error([name], int(np.isinf(numeric).sum()))
+                    raise _infinite_error([name], int(np.isinf(finite).sum()))
                 if len(finite):
                     mean[j] = finite.mean()
                     sd = finite.std()
