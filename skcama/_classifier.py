@@ -39,6 +39,7 @@ from ._training import (
     train,
 )
 from ._training import adapt as adapt_model
+from ._warn import warn_user
 from .graph import (
     DISCOVERY_METHODS,
     GraphError,
@@ -450,11 +451,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self._n_adapt_calls = 0
         self._clean_m_state = None
         if not converged:
-            warnings.warn(
+            warn_user(
                 f"CAMAClassifier stopped after max_epochs={self.max_epochs} epochs before the "
                 "ELBO converged; raise max_epochs.",
                 ConvergenceWarning,
-                stacklevel=3,
             )
         return self
 
@@ -1072,10 +1072,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         extra = [c for c in columns if c not in graph_nodes]
         ignored = [c for c in columns if c in set(roles.outside)] + extra
         if extra and self.graph is not None:
-            warnings.warn(
+            warn_user(
                 f"columns {extra} are not nodes of the graph and are ignored.",
                 UserWarning,
-                stacklevel=4,
             )
         if ignored:
             logger.info("columns outside the Markov blanket, ignored: %s", ignored)
@@ -1236,10 +1235,9 @@ def _resolve_device(spec: str, fallback: bool = False) -> torch.device:
         )
     if device.type == "cuda" and not torch.cuda.is_available():
         if fallback:
-            warnings.warn(
+            warn_user(
                 f"device={spec!r} but PyTorch sees no CUDA GPU here; predicting on the CPU.",
                 UserWarning,
-                stacklevel=4,
             )
             return torch.device("cpu")
         raise ValueError(

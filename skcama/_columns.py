@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ._warn import warn_user
 
 KINDS = ("gaussian", "bernoulli", "categorical")
 _ALIASES = {
@@ -79,13 +80,12 @@ def infer_kind(values: pd.Series) -> str:
         return infer_kind(pd.to_numeric(values))
     if len(observed) and numeric.mean() >= 0.5:
         text = _show(pd.unique(observed[~numeric]))
-        warnings.warn(
+        warn_user(
             f"column {values.name!r} holds numbers and some text ({text}), so it is read "
             "as categorical labels, one level per distinct number. If it is a measurement, "
             f"convert it with pd.to_numeric(X[{values.name!r}], errors='coerce') (the text "
             "becomes missing) or declare it with column_types.",
             UserWarning,
-            stacklevel=2,
         )
     # object, string: labels
     try:
@@ -187,19 +187,17 @@ class ColumnCodec:
                 categories.append(levels)
             kinds.append(kind)
         if constant and len(frame) > 1:
-            warnings.warn(
+            warn_user(
                 f"columns {constant} are constant in the training data; they carry no "
                 "information and are kept with unit scale.",
                 UserWarning,
-                stacklevel=5,
             )
         unknown = sorted(set(overrides) - set(names), key=str)
         if unknown:
-            warnings.warn(
+            warn_user(
                 f"column_types names {unknown}, which are not columns the model uses; "
                 "those entries are ignored.",
                 UserWarning,
-                stacklevel=5,
             )
         self.kinds = tuple(kinds)
         self.has_missing = tuple(has_missing)

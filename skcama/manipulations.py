@@ -18,7 +18,6 @@ on the measured values only (no propagation).
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ._columns import is_real_number
+from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
 
 logger = logging.getLogger("skcama")
@@ -94,7 +94,9 @@ def resolve_columns(
         A fitted CAMAClassifier also supplies the roles.
     roles : MarkovBlanketRoles or dict, default=None
         The roles of the target (``clf.roles_`` or ``SyntheticSEM.roles``); needed for role
-        names and for the validity check.
+        names and for the validity check. A dict lists ``"parents"``, ``"coparents"`` and
+        ``"children"`` and may name the ``"target"`` (default ``"y"``, the target of
+        :class:`~skcama.datasets.SyntheticSEM`).
     allow_parents : bool, default=False
         Manipulate parents of the target without a warning.
 
@@ -169,13 +171,12 @@ def resolve_columns(
             )
         parents = [c for c in out if c in parent_set]
         if parents and not allow_parents:
-            warnings.warn(
+            warn_user(
                 f"columns {parents} are parents of the target {known['target']!r}: changing "
                 "them changes p(y | a), the label's own distribution, so it is not a valid "
                 "manipulation of the measurements. Only co-parents and children are; pass "
                 "allow_parents=True to silence this.",
                 InvalidManipulationWarning,
-                stacklevel=3,
             )
     return out
 
@@ -290,7 +291,8 @@ def shift(
         Where the clean sd comes from (``X`` itself when None); a CAMAClassifier also gives
         the roles.
     roles : MarkovBlanketRoles or dict, default=None
-        Roles of the target, when ``reference`` is not a fitted CAMAClassifier.
+        Roles of the target, when ``reference`` is not a fitted CAMAClassifier (a dict
+        as in :func:`resolve_columns`).
     allow_parents : bool, default=False
         Manipulate parents of the target without a warning.
     random_state : None

@@ -31,7 +31,6 @@ import json
 import logging
 import math
 import os
-import warnings
 import zipfile
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -47,6 +46,7 @@ from safetensors.torch import save as _safetensors_save
 from ._classifier import CAMAClassifier
 from ._columns import ColumnCodec
 from ._model import CAMAConfig, CAMANet
+from ._warn import warn_user
 from .graph import MarkovBlanketRoles
 
 logger = logging.getLogger("skcama")
@@ -421,11 +421,10 @@ def _check_format(metadata: dict, path: Path) -> None:
     from . import __version__
 
     if written_by != __version__:
-        warnings.warn(
+        warn_user(
             f"model file {str(path)!r} was written by skcama {written_by}; this is skcama "
             f"{__version__}. The file format is the same, but check its predictions.",
             UserWarning,
-            stacklevel=4,
         )
 
 

@@ -252,8 +252,9 @@ def test_attacking_a_parent_warns_unless_allow_parents(blobs, attack):
     X, y, mlp = blobs
     options = dict(columns=["a", "x"], roles=ROLES, random_state=0)
     with pytest.warns(InvalidManipulationWarning, match=r"columns \['a'\] are parents.*"
-                      "pass allow_parents=True to silence this"):
+                      "pass allow_parents=True to silence this") as record:
         warned = attack(mlp, X, y, 0.3, **options)
+    assert record[0].filename == __file__  # the warning names the caller's line
     with warnings.catch_warnings():
         warnings.simplefilter("error", InvalidManipulationWarning)
         allowed = attack(mlp, X, y, 0.3, allow_parents=True, **options)

@@ -252,9 +252,24 @@ def test_undirected_graph_is_rejected(sem_data):
 
 def test_constant_column_warns_and_still_fits(sem_data):
     X, y, graph = sem_data
-    with pytest.warns(UserWarning, match=r"\['x2'\] are constant"):
+    with pytest.warns(UserWarning, match=r"\['x2'\] are constant") as record:
         clf = CAMAClassifier(graph=graph, **FAST).fit(X.assign(x2=1.0), y)
     assert np.isfinite(clf.predict_proba(X)).all()
+    assert {w.filename for w in record} == {__file__}  # the user's line, not skcama's
+
+
+def test_warnings_inside_a_pipeline_name_the_users_line(sem_data):
+    X, y, graph = sem_data
+    pipe = Pipeline([("cama", CAMAClassifier(graph=graph, max_epochs=2, random_state=0))])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pipe.fit(X.assign(extra=1.0), y)
+    assert {w.filename for w in caught if "not nodes of the graph" in str(w.message)} == {
+        __file__
+    }
+    assert {w.filename for w in caught if issubclass(w.category, ConvergenceWarning)} == {
+        __file__
+    }
 
 
 def test_columns_not_in_the_graph_are_listed_once_in_a_warning(sem_data):

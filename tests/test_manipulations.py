@@ -60,8 +60,9 @@ def test_std_taken_from_fitted_cama_scaler(data, fitted_cama):
 
 def test_manipulating_a_parent_warns_that_it_is_not_valid(data):
     X, _ = data
-    with pytest.warns(InvalidManipulationWarning, match="not a valid manipulation"):
+    with pytest.warns(InvalidManipulationWarning, match="not a valid manipulation") as record:
         shift(X, 1.0, columns=["a"], roles=ROLES)
+    assert record[0].filename == __file__  # the warning names the caller's line
 
 
 def test_manipulating_the_target_raises(data):

@@ -1,0 +1,30 @@
+"""Warnings that point at the user's line.
+
+A warning raised deep inside skcama (a fit called through a scikit-learn ``Pipeline``, an
+attack calling a manipulation) would otherwise name a line of skcama or scikit-learn as
+its source, wherever the user's call was.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+import sklearn
+
+_LIBRARY_DIRS = tuple(
+    os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+    for module in (sys.modules[__package__], sklearn)
+)
+
+
+def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
+    """``warnings.warn(message, category)`` attributed to the first calling frame outside
+    skcama and scikit-learn (the user's code, or the test that called)."""
+    frame = sys._getframe(1)
+    level = 2  # 1 would be this function; 2 its caller
+    while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_DIRS):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)
