@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+__all__ = ["build_parser", "main"]
+
 logger = logging.getLogger("skcama")
 
 DEMO_SHIFTS = [

@@ -51,7 +51,21 @@ ROLE_NAMES = ("target", "parent", "co-parent", "child", "outside")
 
 
 class GraphError(ValueError):
-    """Raised when a causal graph cannot be used as given (cycle, missing target, ...)."""
+    """Raised when a causal graph cannot be used as given (cycle, missing target, ...).
+
+    A ``ValueError``, so code that catches those keeps working; the message names the
+    offending node or edge and the fix.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from skcama import GraphError, node_roles
+    >>> try:
+    ...     node_roles(nx.DiGraph([("x", "y"), ("y", "x")]), "y")
+    ... except GraphError as error:
+    ...     print("cycle" in str(error))
+    True
+    """
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,24 @@ _ALL_ROLES = ("parents", "coparents", "children")
 
 
 class InvalidManipulationWarning(UserWarning):
-    """A manipulation touches a parent of the target: not a valid manipulation."""
+    """A manipulation touches a parent of the target: not a valid manipulation.
+
+    Moving a parent changes the distribution of the label itself, so accuracy on such
+    rows says nothing about robustness. Pass ``allow_parents=True`` to do it on purpose.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pandas as pd
+    >>> from skcama.manipulations import InvalidManipulationWarning, shift
+    >>> X = pd.DataFrame({"a": [0.0, 1.0], "x": [1.0, 2.0]})
+    >>> roles = {"parents": ["a"], "coparents": [], "children": ["x"]}
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = shift(X, 1.0, columns=["a"], roles=roles)
+    >>> caught[0].category is InvalidManipulationWarning
+    True
+    """
 
 
 def _roles_of(reference: Any, roles: Any) -> dict[str, list] | None:

@@ -63,7 +63,24 @@ _MAX_METADATA_BYTES = 256 * 2**20  # a sane bound before json.loads
 
 
 class ModelFileError(ValueError):
-    """Raised when a file is not a loadable skcama model (wrong program, version, damage)."""
+    """Raised when a file is not a loadable skcama model (wrong program, version, damage).
+
+    A ``ValueError``; the message says what the file is and what to do.
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from skcama.persistence import ModelFileError, load_model
+    >>> path = os.path.join(tempfile.mkdtemp(), "notes.skcama")
+    >>> with open(path, "w") as handle:
+    ...     _ = handle.write("not a model")
+    >>> try:
+    ...     load_model(path)
+    ... except ModelFileError:
+    ...     print("rejected")
+    rejected
+    """
 
 
 # ----------------------------------------------------------------------------- encoding

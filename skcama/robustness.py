@@ -207,7 +207,9 @@ def _check_strengths(strengths: Any) -> list[float]:
     return values
 
 
-def plot_robustness(frame: pd.DataFrame, ax: Any = None, *, title: str | None = None):
+def plot_robustness(
+    frame: pd.DataFrame, ax: Any = None, *, title: str | None = None
+) -> Any:
     """Accuracy against strength, one line per model (dashed when adapted, dotted for an
     adapted model's accuracy on the clean rows).
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy.linalg import cho_factor, cho_solve
 from scipy.special import log_softmax, logsumexp, ndtr
 
@@ -888,7 +889,7 @@ class SEMOracle:
         """
         return self.classes_[np.argmax(self.predict_log_proba(X), axis=1)]
 
-    def score(self, X: pd.DataFrame, y) -> float:
+    def score(self, X: pd.DataFrame, y: ArrayLike) -> float:
         """Accuracy of :meth:`predict` on ``(X, y)``.
 
         Examples
