@@ -467,12 +467,16 @@ class _Stepper:
         if self.graph is not None and self.graph.fits(inputs):
             return self.graph(inputs)
         probe = waiting and self.eager_steps == _GRAPH_WARMUP_STEPS - 1
+        outputs = None
         try:
             outputs = self._eager(inputs, check, probe)
         except RuntimeError as error:
             if not probe:
                 raise
             self._give_up(error)  # the step reads from the device: run it plainly
+        if outputs is None:
+            # outside the except clause: the traceback, and with it the failed step's
+            # autograd graph (recorded on the side stream), is gone before the retry
             outputs = self._eager(inputs, check, False)
         self.eager_steps += 1
         return outputs
@@ -489,9 +493,11 @@ class _Stepper:
         return tuple(v.detach() for v in outputs)
 
     def _give_up(self, error: Exception) -> None:
+        # the error as text: a log record holding the exception would keep its
+        # traceback, and with it the failed step's autograd graph, alive
         logger.warning(
             "recording the %s step as a CUDA graph failed (%s); going on step by step "
-            "instead.", self.what, error,
+            "instead.", self.what, str(error),
         )
         self.optimizer.zero_grad(set_to_none=True)
         self.graphed, self.side = False, None
