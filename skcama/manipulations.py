@@ -18,13 +18,14 @@ on the measured values only (no propagation).
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._columns import is_real_number
+from ._columns import infer_kind, is_real_number
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
 
@@ -140,12 +141,7 @@ def resolve_columns(
     """
     known = _roles_of(reference, roles)
     parent_set = set(known["parents"]) if known is not None else set()
-    if columns is None:
-        columns = list(VALID_ROLES)
-    elif isinstance(columns, (str, int)) or not isinstance(columns, Iterable):
-        columns = [columns]
-    else:
-        columns = list(columns)
+    columns = _as_list(list(VALID_ROLES) if columns is None else columns)
     if not columns:
         raise ValueError("columns is empty; name at least one column or role to manipulate.")
     out: list = []
@@ -256,8 +252,8 @@ def clean_std(
     if discrete:
         raise ValueError(
             f"columns {discrete} are discrete (categorical or binary) for the model, so they "
-            "have no clean sd; manipulate continuous columns only, or pass reference=<clean "
-            "DataFrame> to treat their codes as numbers."
+            "have no clean sd (and shifted codes would be values the model never saw); "
+            "manipulate continuous columns only."
         )
     position = [blanket.index(c) for c in columns]
     return (
@@ -274,8 +270,46 @@ def _prepare(X, columns, reference, roles, allow_parents):
     cols = resolve_columns(
         X, columns, reference=reference, roles=roles, allow_parents=allow_parents
     )
+    named = _as_list(list(VALID_ROLES) if columns is None else columns)
+    skipped = _discrete([c for c in cols if c not in named], reference, X)  # via a role
+    if skipped:
+        cols = [c for c in cols if c not in skipped]
+        if not cols:
+            raise ValueError(
+                f"every column of {named} is discrete (categorical or binary): {skipped}; "
+                "shifts, scaling, noise and replacement in standard deviations apply to "
+                "continuous columns only."
+            )
+        warn_user(
+            f"columns {skipped} are discrete (categorical or binary), so they are left as "
+            "they are: shifts, scaling, noise and replacement in standard deviations apply "
+            "to continuous columns only. Name the continuous columns in columns= to "
+            "silence this."
+        )
     mean, std = clean_std(X, cols, reference)
     return X.copy(), cols, mean, std
+
+
+def _as_list(columns: Any) -> list:
+    if isinstance(columns, (str, int)) or not isinstance(columns, Iterable):
+        return [columns]
+    return list(columns)
+
+
+def _discrete(columns: list, reference: Any, X: pd.DataFrame) -> list:
+    """Those of ``columns`` coded as discrete: by a fitted model's column kinds, or
+    inferred from the reference frame (``X`` when None) as ``fit`` would infer them."""
+    scaler = getattr(reference, "scaler_", None)
+    if scaler is not None and hasattr(reference, "roles_"):
+        blanket = list(reference.roles_.blanket)
+        return [c for c in columns
+                if c in blanket and scaler.kinds[blanket.index(c)] != "gaussian"]
+    frame = X if reference is None else reference
+    if not isinstance(frame, pd.DataFrame):
+        return []
+    with warnings.catch_warnings():  # inference's advice on mixed columns is for fit
+        warnings.simplefilter("ignore")
+        return [c for c in columns if c in frame.columns and infer_kind(frame[c]) != "gaussian"]
 
 
 def _check_amount(name: str, value: Any) -> float:

@@ -135,8 +135,26 @@ def test_discrete_column_of_a_cama_reference_has_no_clean_sd(data):
     _, _, graph = simple_sem(0, n=10)
     clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(graded, y)
     assert clf.column_types_["x2"] == "categorical"
-    with pytest.raises(ValueError, match=r"columns \['x2'\] are discrete"):
+    with pytest.raises(ValueError, match=r"columns \['x2'\] are discrete") as error:
         shift(graded, 1.0, columns=["x2"], reference=clf)
+    assert "reference=" not in str(error.value)  # codes shifted as numbers are unseen values
+    # named through a role, the discrete child is left alone, with a warning
+    with pytest.warns(UserWarning, match=r"columns \['x2'\] are discrete .* left as they are"):
+        out = shift(graded, 1.0, columns="children", reference=clf)
+    pd.testing.assert_series_equal(out["x2"], graded["x2"])
+    assert not np.allclose(out["x1"], graded["x1"])
+    assert clf.predict(out).shape == (len(out),)  # every value is one the model knows
+
+
+def test_a_role_of_discrete_columns_only_is_a_clear_error(data):
+    X, _ = data
+    coded = X.assign(x1=(X["x1"] > 0), x2=(X["x2"] > 0).astype(int), x3=pd.Categorical(
+        np.where(X["x3"] > 0, "high", "low")))
+    with pytest.raises(ValueError, match=r"every column of \['children'\] is discrete"):
+        shift(coded, 1.0, columns="children", roles=ROLES)
+    with pytest.warns(UserWarning, match=r"columns \['x1', 'x2', 'x3'\] are discrete"):
+        out = add_noise(coded, 0.5, roles=ROLES, random_state=0)  # default: co-parents too
+    pd.testing.assert_frame_equal(out.drop(columns="c"), coded.drop(columns="c"))
 
 
 def test_replacement_value_and_amounts_must_be_finite_numbers(data):
