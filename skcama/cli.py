@@ -217,6 +217,12 @@ def _split_target(frame: Any, target: str, path: str) -> tuple[Any, Any]:
     if target not in frame.columns:
         close = did_you_mean(target, list(frame.columns))
         hint = f" Did you mean {close[0]!r}?" if close else ""
+        header = str(frame.columns[0]) if len(frame.columns) == 1 else ""
+        if str(target) in header:
+            found = [s for s in (",", ";", "\t", "|") if s in header]
+            sep = {"\t": "$'\\t'"}.get(found[0], repr(found[0])) if found else "<delimiter>"
+            hint = (" The table was read as a single column, so its delimiter is another "
+                    f"one: pass --sep {sep}.")
         shown = ", ".join(map(str, list(frame.columns)[:12]))
         raise UsageError(
             f"target column {target!r} is not in {path!r} (columns: {shown}).{hint}"
@@ -296,10 +302,16 @@ _FLAG_OPTIONS = {"graph": "-g/--graph", "target": "-t/--target", "max_epochs": "
                  "random_state": "--random-state", "verbose": "-q/--quiet"}
 
 
+def _progress(args: argparse.Namespace) -> int:
+    """1 (progress bars) unless ``-q`` or standard error is not a terminal: a bar
+    redrawn in a log file or a CI log is only noise."""
+    return 0 if args.quiet or not sys.stderr.isatty() else 1
+
+
 def _estimator_params(args: argparse.Namespace) -> dict:
     from . import CAMAClassifier
 
-    params: dict = {"random_state": args.random_state, "verbose": 0 if args.quiet else 1}
+    params: dict = {"random_state": args.random_state, "verbose": _progress(args)}
     if args.max_epochs is not None:
         params["max_epochs"] = args.max_epochs
     known = set(CAMAClassifier().get_params())
@@ -673,7 +685,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="any other CAMAClassifier option, e.g. --set hidden_size=32 or "
                      "--set 'column_types={\"x2\": \"categorical\"}'; VALUE is read as "
                      "JSON when it parses, else as text (repeatable)")
-    fit.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    fit.add_argument("-q", "--quiet", action="store_true",
+                     help="no progress bar (there is none when stderr is not a terminal)")
     _common(fit)
     fit.set_defaults(func=_fit)
 

@@ -145,6 +145,18 @@ BAD_INPUT = [
 BAD_INPUT_IDS = ["missing-file", "wrong-delimiter", "no-target", "graph-format", "foreign-model"]
 
 
+@pytest.mark.parametrize(("sep", "suggested"), [(",", "--sep ','"), ("\t", "--sep $'\\t'")])
+def test_a_table_read_as_one_column_names_its_delimiter(workdir, capsys, sep, suggested):
+    X, y, _ = simple_sem(0, n=20)
+    X.assign(y=y).to_csv(workdir / "table.txt", sep=sep, index=False)
+    code = main(["fit", str(workdir / "table.txt"), "-t", "y", "-o", str(workdir / "m.skcama"),
+                 "--sep", ";"])
+    assert code == 2
+    assert f"read as a single column, so its delimiter is another one: pass {suggested}." in (
+        capsys.readouterr().err
+    )
+
+
 @pytest.mark.parametrize(("args", "message"), [BAD_INPUT[1], BAD_INPUT[4]],
                          ids=[BAD_INPUT_IDS[1], BAD_INPUT_IDS[4]])
 def test_bad_input_exits_2_with_one_line_and_no_traceback(workdir, args, message):
@@ -440,3 +452,15 @@ def test_evaluate_on_a_table_without_rows_prints_no_numpy_warnings(model, workdi
     assert result.stderr.strip().endswith("has no data rows (only a header); pass a table "
                                           "with at least one row.")
     assert len(result.stderr.strip().splitlines()) == 1 and "warning" not in result.stderr
+
+
+def test_progress_bars_only_on_a_terminal(monkeypatch):
+    from skcama import cli
+
+    args = build_parser().parse_args(["fit", "d.csv", "-t", "y", "-o", "m.skcama"])
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: False, raising=False)
+    assert cli._estimator_params(args)["verbose"] == 0  # a log file gets no redrawn bar
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True, raising=False)
+    assert cli._estimator_params(args)["verbose"] == 1
+    quiet = build_parser().parse_args(["fit", "d.csv", "-t", "y", "-o", "m.skcama", "-q"])
+    assert cli._estimator_params(quiet)["verbose"] == 0
