@@ -210,6 +210,22 @@ def _require_rows(frame: Any, path: Path) -> Any:
     return frame
 
 
+def _read(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The table ``args.data`` without its ``--id`` columns, and those columns (a
+    DataFrame with the same rows, or None without ``--id``)."""
+    frame = read_table(args.data, args.sep)
+    ids = list(dict.fromkeys(getattr(args, "id", None) or []))
+    absent = [c for c in ids if c not in frame.columns]
+    if absent:
+        shown = ", ".join(map(str, list(frame.columns)[:12]))
+        raise UsageError(
+            f"--id {absent[0]!r} is not a column of {args.data!r} (columns: {shown})."
+        )
+    if not ids:
+        return frame, None
+    return frame.drop(columns=ids), frame[ids]
+
+
 def _split_target(frame: Any, target: str, path: str) -> tuple[Any, Any]:
     """Features and labels of a table; the target column must be present."""
     from .graph import did_you_mean
@@ -349,7 +365,7 @@ def _fit(args: argparse.Namespace) -> int:
 
     _check_output(args.output, "--output")
     params = _estimator_params(args)
-    frame = read_table(args.data, args.sep)
+    frame, _ = _read(args)
     X, y = _split_target(frame, args.target, args.data)
     graph = load_graph(args.graph) if args.graph else None
     clf = CAMAClassifier(graph=graph, target=args.target, **params)
@@ -372,10 +388,10 @@ def _predict(args: argparse.Namespace) -> int:
     if args.output not in (None, "-"):
         _check_output(args.output, "--output")
     clf = _load_model(args.model)
-    frame = read_table(args.data, args.sep)
+    frame, ids = _read(args)
     proba = clf.predict_proba(frame)
     labels = clf.classes_[proba.argmax(axis=1)]
-    out = pd.DataFrame({"predicted": labels}, index=frame.index)
+    out = pd.DataFrame({"predicted": labels}, index=frame.index)  # the input's row order
     for i, label in enumerate(clf.classes_):
         out[f"proba_{label}"] = proba[:, i]
     if args.manipulation_score:
@@ -385,6 +401,8 @@ def _predict(args: argparse.Namespace) -> int:
                 "it first (skcama adapt MODEL NEW_DATA -o ADAPTED)."
             )
         out["manipulation_score"] = clf.manipulation_score(frame)
+    if ids is not None:
+        out = pd.concat([ids, out], axis=1)
     if args.output in (None, "-"):
         out.to_csv(sys.stdout, index=False)
     else:
@@ -398,7 +416,7 @@ def _adapt(args: argparse.Namespace) -> int:
     """Adapt a saved model to unlabelled rows from a new setting; save the result."""
     _check_output(args.output, "--output")
     clf = _load_model(args.model)
-    frame = read_table(args.data, args.sep)
+    frame, _ = _read(args)
     if args.steps is not None:
         clf.set_params(adapt_steps=args.steps)
     start = time.perf_counter()
@@ -507,7 +525,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.figure:
         _check_output(args.figure, "--figure", figure=True)
     clf = _load_model(args.model)
-    frame = read_table(args.data, args.sep)
+    frame, _ = _read(args)
     X, y = _split_target(frame, args.target, args.data)
     settings = [("as given", X)]
     if args.shift:
@@ -589,7 +607,7 @@ def _discover(args: argparse.Namespace) -> int:
 
     _format_of(Path(args.output))  # fail on a bad output before the slow part
     _check_output(args.output, "--output")
-    frame = read_table(args.data, args.sep)
+    frame, _ = _read(args)
     X, y = _split_target(frame, args.target, args.data)
     graph = discover_graph(
         X, y, target=args.target, method=args.method, test=args.test, alpha=args.alpha,
@@ -634,6 +652,9 @@ def _common(sub: argparse.ArgumentParser, sep: bool = True) -> None:
     if sep:
         sub.add_argument("--sep", default=None,
                          help="column delimiter of text data files (default ',', tab for .tsv)")
+        sub.add_argument("--id", action="append", metavar="COLUMN", default=[],
+                         help="a row identifier (e.g. patient_id): kept out of the model; "
+                         "predict writes it next to each row's prediction (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -692,9 +713,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict = sub.add_parser(
         "predict", help="predict labels and class probabilities for a table",
-        description="Write one CSV row per input row: the predicted label and the "
-        "probability of each class (columns proba_<class>).",
-        epilog="example: skcama predict model.skcama new.csv -o predictions.csv",
+        description="Write one CSV row per input row, in the input's order: the --id "
+        "columns if given, the predicted label and the probability of each class (columns "
+        "proba_<class>).",
+        epilog="example: skcama predict model.skcama new.csv --id patient_id -o predictions.csv",
     )
     predict.add_argument("model", help="model file written by skcama fit / adapt")
     predict.add_argument("data", help="table with the model's columns")

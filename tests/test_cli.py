@@ -464,3 +464,23 @@ def test_progress_bars_only_on_a_terminal(monkeypatch):
     assert cli._estimator_params(args)["verbose"] == 1
     quiet = build_parser().parse_args(["fit", "d.csv", "-t", "y", "-o", "m.skcama", "-q"])
     assert cli._estimator_params(quiet)["verbose"] == 0
+
+
+def test_id_columns_stay_out_of_the_model_and_come_back_with_the_predictions(workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.insert(0, "patient_id", [f"P{i:03d}" for i in range(len(frame))])
+    frame.to_csv(workdir / "with_ids.csv", index=False)
+    model_file = workdir / "ids.skcama"
+    assert main(["fit", str(workdir / "with_ids.csv"), "-t", "y", "-o", str(model_file),
+                 "--id", "patient_id", *FIT_OPTIONS]) == 0
+    assert "patient_id" not in load_model(model_file).roles_.blanket  # not a child
+    out = workdir / "predictions.csv"
+    assert main(["predict", str(model_file), str(workdir / "with_ids.csv"),
+                 "--id", "patient_id", "-o", str(out)]) == 0
+    written = pd.read_csv(out)
+    assert list(written.columns[:2]) == ["patient_id", "predicted"]
+    assert written["patient_id"].tolist() == frame["patient_id"].tolist()  # input order
+    capsys.readouterr()
+    assert main(["predict", str(model_file), str(workdir / "with_ids.csv"),
+                 "--id", "pid"]) == 2
+    assert "--id 'pid' is not a column of" in capsys.readouterr().err
