@@ -608,9 +608,32 @@ def _discover(args: argparse.Namespace) -> int:
     _format_of(Path(args.output))  # fail on a bad output before the slow part
     _check_output(args.output, "--output")
     frame, _ = _read(args)
+    if args.complete_rows:
+        complete = frame.dropna()
+        if len(complete) < len(frame):
+            warnings.warn(
+                f"discovering on the {len(complete)} complete rows of {len(frame)}: where "
+                "values are missing depending on other columns, the complete rows are not a "
+                "random sample and the graph can be biased.",
+                UserWarning, stacklevel=2,
+            )
+        frame = complete
+    elif frame.isna().any().any():
+        holes = [str(c) for c in frame.columns[frame.isna().any()]]
+        raise UsageError(
+            f"{args.data!r} has missing values (columns {', '.join(holes[:8])}); discovery "
+            "needs complete rows: impute them, or pass --complete-rows to use the rows "
+            "without holes."
+        )
     X, y = _split_target(frame, args.target, args.data)
+    background = {
+        "required": [tuple(edge) for edge in args.require],
+        "forbidden": [tuple(edge) for edge in args.forbid],
+        "tiers": [[n.strip() for n in tier.split(",") if n.strip()] for tier in args.tier],
+    }
     graph = discover_graph(
         X, y, target=args.target, method=args.method, test=args.test, alpha=args.alpha,
+        background=background,
         max_condition_size=None if args.max_condition_size < 0 else args.max_condition_size,
         random_state=args.random_state, verbose=0 if args.quiet else 1,
     )
@@ -782,6 +805,18 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("--alpha", type=float, default=0.01, help="significance level")
     discover.add_argument("--max-condition-size", type=int, default=4, metavar="K",
                           help="largest conditioning set of pc / fci (default 4; -1: no limit)")
+    discover.add_argument("--require", nargs=2, action="append", default=[],
+                          metavar=("SOURCE", "TARGET"), help="an edge known to exist (repeatable)")
+    discover.add_argument("--forbid", nargs=2, action="append", default=[],
+                          metavar=("SOURCE", "TARGET"), help="an edge known not to exist "
+                          "(repeatable)")
+    discover.add_argument("--tier", action="append", default=[], metavar="COLUMNS",
+                          help="comma-separated columns of one tier, earliest tier first: a "
+                          "column cannot cause one of an earlier tier (repeatable), e.g. "
+                          "--tier age,sex --tier smoking --tier diagnosis")
+    discover.add_argument("--complete-rows", action="store_true",
+                          help="discover on the rows without missing values (discovery needs "
+                          "complete rows; warns how many were dropped)")
     discover.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     discover.add_argument("-q", "--quiet", action="store_true", help="less logging")
     _common(discover)

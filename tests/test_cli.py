@@ -484,3 +484,20 @@ def test_id_columns_stay_out_of_the_model_and_come_back_with_the_predictions(wor
     assert main(["predict", str(model_file), str(workdir / "with_ids.csv"),
                  "--id", "pid"]) == 2
     assert "--id 'pid' is not a column of" in capsys.readouterr().err
+
+
+def test_discover_takes_background_knowledge_and_complete_rows(workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.loc[::10, "x1"] = np.nan
+    frame.to_csv(workdir / "holes.csv", index=False)
+    out = workdir / "discovered.gml"
+    assert main(["discover", str(workdir / "holes.csv"), "-t", "y", "-o", str(out)]) == 2
+    assert "pass --complete-rows" in capsys.readouterr().err
+    code = main(["discover", str(workdir / "holes.csv"), "-t", "y", "-o", str(out),
+                 "--complete-rows", "--require", "c", "x1", "--forbid", "y", "x2",
+                 "--tier", "a,c", "--tier", "y", "--tier", "x1,x2,x3"])
+    assert code == 0
+    assert "warning: discovering on the 180 complete rows of 200" in capsys.readouterr().err
+    graph = read_graph(out)
+    assert graph.has_edge("c", "x1") and not graph.has_edge("y", "x2")
+    assert not graph.has_edge("x1", "y") and not graph.has_edge("y", "a")  # the tiers
