@@ -20,6 +20,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import torch
+from scipy.special import log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -221,6 +222,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     replay_summary_ : dict
         Mean and covariance of the standardised parents and co-parents: a summary, not
         rows, from which :meth:`adapt` replays clean reference data.
+    class_prior_ : ndarray of shape (n_classes,)
+        How common each class was in the training rows.
+    prior_shift_ : ndarray of shape (n_classes,)
+        Log weights added to the class log-probabilities at prediction: zero until
+        :meth:`adapt_prior` estimates a new setting's prevalence.
+    adapted_class_prior_ : ndarray of shape (n_classes,)
+        The prevalence :meth:`adapt_prior` estimated (present once it has been called).
     adapt_history_ : list of dict
         Figures of the last :meth:`adapt` call (present once it has been called).
 
@@ -444,6 +452,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.history_ = history
         self.n_iter_ = len(history)
         self.manipulation_learned_ = self._augmented = bool(flags.any())
+        self.class_prior_ = np.bincount(y_index, minlength=len(classes)) / len(y_index)
+        self.prior_shift_ = np.zeros(len(classes))
         self.replay_summary_ = _replay_summary(standardised, roles, codec)
         self.replay_summary_["latent"] = _latent_summary(model, data)
         self._predict_seed = int(seeds[2])
@@ -633,7 +643,16 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             clean_prior=self.clean_prior, sample_group=sample_group,
         )
         odds = None if log_odds is None else log_odds.double().numpy()
-        return log_proba.double().numpy(), odds
+        log_proba = log_proba.double().numpy()
+        shift = self._prior_shift()
+        if np.any(shift != 0):
+            log_proba = log_softmax(log_proba + shift, axis=1)
+        return log_proba, odds
+
+    def _prior_shift(self) -> np.ndarray:
+        """The class-prior log weights of :meth:`adapt_prior` (zero in a model saved
+        before they existed)."""
+        return getattr(self, "prior_shift_", np.zeros(len(self.classes_)))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of each class for each row, by Bayes' rule (paper eq. 6).
@@ -810,6 +829,80 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             self._clean_m_state = None
             self.manipulation_learned_ = self._augmented
         self._n_adapt_calls = 0
+        if hasattr(self, "prior_shift_"):
+            self.prior_shift_ = np.zeros(len(self.classes_))
+        return self
+
+    def adapt_prior(
+        self, X: Any, *, max_iter: int = 200, tol: float = 1e-8
+    ) -> CAMAClassifier:
+        """Re-estimate how common each class is in a new setting, from unlabelled rows.
+
+        For a *prevalence* (label) shift: a new site sees the same diseases produce the
+        same measurements, but in other proportions. Bayes' rule then needs the new
+        class prior. The EM algorithm of Saerens, Latinne and Decaestecker (2002)
+        estimates it from the model's own posteriors on ``X``: the new prior is the mean
+        posterior, and each posterior is reweighted by new prior / training prior until
+        the two agree. Prediction then multiplies ``p(y | a)`` by those weights. The
+        network is not changed; :meth:`reset_adaptation` removes the weights, and
+        :meth:`adapt` (a manipulation of the measurements) is independent of them: for a
+        setting with both, call :meth:`adapt` first.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Unlabelled rows of the new setting; columns matched by name as in
+            :meth:`fit`. A few hundred rows give a prior to a few points.
+        max_iter : int, default=200
+            Most EM iterations.
+        tol : float, default=1e-8
+            Stop when no class weight moves by more than this (in log units).
+
+        Returns
+        -------
+        self : CAMAClassifier
+            The estimator; ``adapted_class_prior_`` holds the estimated prevalence and
+            ``prior_shift_`` the log weights added to the class log-probabilities.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skcama import CAMAClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> y = rng.integers(0, 2, 600)
+        >>> X = rng.normal(size=(600, 2)) + 2 * y[:, None]
+        >>> clf = CAMAClassifier(max_epochs=30, random_state=0).fit(X, y)
+        >>> y_new = (rng.random(600) < 0.2).astype(int)  # class 1 is rarer at the new site
+        >>> X_new = rng.normal(size=(600, 2)) + 2 * y_new[:, None]
+        >>> prior = clf.adapt_prior(X_new).adapted_class_prior_
+        >>> bool(abs(prior[1] - 0.2) < 0.06)
+        True
+        """
+        self._check_ready()
+        if not (isinstance(max_iter, Integral) and max_iter >= 1):
+            raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
+        if not (isinstance(tol, Real) and tol >= 0):
+            raise ValueError(f"tol must be a number >= 0; got {tol!r}.")
+        # the model's own posteriors: without the weights of an earlier call
+        log_proba = log_softmax(self._predict(X)[0] - self._prior_shift(), axis=1)
+        if len(log_proba) == 0:
+            raise ValueError(
+                "adapt_prior needs at least one row of the new setting to estimate its "
+                "class prior; got 0 rows."
+            )
+        log_train = np.log(np.clip(self.class_prior_, 1e-12, None))
+        shift, iterations = np.zeros(len(self.classes_)), 0
+        while iterations < max_iter:
+            iterations += 1
+            prior = np.exp(log_softmax(log_proba + shift, axis=1)).mean(axis=0)
+            new_shift = np.log(np.clip(prior, 1e-12, None)) - log_train
+            moved = np.max(np.abs(new_shift - shift))
+            shift = new_shift
+            if moved <= tol:
+                break
+        logger.info("adapt_prior: %d EM iterations, prior %s", iterations, np.round(prior, 4))
+        self.prior_shift_ = shift
+        self.adapted_class_prior_ = prior
         return self
 
     def save(self, path: str | os.PathLike) -> None:

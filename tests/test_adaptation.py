@@ -333,3 +333,68 @@ def test_children_downstream_of_a_manipulated_child_read_its_clean_value():
         pre_all, linear_all = dec.conditioning(u, None, m_hidden, torch.ones(16, 1))
         torch.testing.assert_close(pre_all, pre, rtol=1e-4, atol=1e-4)
         torch.testing.assert_close(linear_all, linear, rtol=1e-4, atol=1e-4)
+
+
+# ------------------------------------------------------------- prevalence (label) shift
+def _label_shifted(seed: int, prevalence: list[float], n: int = 900):
+    """Rows of the test SEM resampled by class to ``prevalence`` (a new site where the
+    classes are differently common; given a class, rows are as before)."""
+    X, y, _ = simple_sem(seed, n=6000)
+    rng = np.random.default_rng(seed)
+    counts = np.round(np.asarray(prevalence) * n).astype(int)
+    rows = np.concatenate([rng.choice(np.flatnonzero(y == k), size=m, replace=False)
+                           for k, m in enumerate(counts)])
+    return X.iloc[rows].reset_index(drop=True), y.iloc[rows].reset_index(drop=True)
+
+
+def test_adapt_prior_estimates_a_new_prevalence_and_improves_the_posteriors(fitted):
+    from sklearn.metrics import log_loss
+
+    prevalence = [0.7, 0.2, 0.1]
+    X_new, y_new = _label_shifted(11, prevalence)
+    X_test, y_test = _label_shifted(12, prevalence)
+    clf = copy.deepcopy(fitted)
+    before = clf.predict_proba(X_test)
+    clf.adapt_prior(X_new)  # labels never seen
+    np.testing.assert_allclose(clf.adapted_class_prior_, prevalence, atol=0.06)
+    after = clf.predict_proba(X_test)
+    assert log_loss(y_test, after) < log_loss(y_test, before) - 0.02
+    assert clf.score(X_test, y_test) >= fitted.score(X_test, y_test)
+    assert clf.predict_proba(X_test).shape == before.shape  # rows still sum to one
+    np.testing.assert_allclose(after.sum(1), 1.0)
+    # the network is untouched; reset removes the weights
+    for name, value in fitted.model_.state_dict().items():
+        torch.testing.assert_close(clf.model_.state_dict()[name], value, rtol=0, atol=0)
+    np.testing.assert_array_equal(clf.reset_adaptation().predict_proba(X_test), before)
+
+
+def test_adapt_prior_on_the_training_prevalence_changes_little(fitted, sem_data):
+    X, _, _ = sem_data
+    clf = copy.deepcopy(fitted).adapt_prior(X)
+    np.testing.assert_allclose(clf.adapted_class_prior_, fitted.class_prior_, atol=0.05)
+
+
+def test_adapt_prior_survives_saving(fitted, tmp_path):
+    X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1])
+    clf = copy.deepcopy(fitted).adapt_prior(X_new)
+    clf.save(tmp_path / "m.skcama")
+    loaded = CAMAClassifier.load(tmp_path / "m.skcama")
+    np.testing.assert_array_equal(loaded.predict_proba(X_new), clf.predict_proba(X_new))
+
+
+def test_adapt_prior_bad_input(fitted, sem_data):
+    X, _, _ = sem_data
+    with pytest.raises(NotFittedError):
+        CAMAClassifier().adapt_prior(X)
+    with pytest.raises(ValueError, match="needs at least one row"):
+        copy.deepcopy(fitted).adapt_prior(X.iloc[:0])
+    with pytest.raises(ValueError, match="max_iter must be a positive integer"):
+        copy.deepcopy(fitted).adapt_prior(X, max_iter=0)
+    clf = copy.deepcopy(fitted).adapt_prior(_label_shifted(11, [0.7, 0.2, 0.1])[0])
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match="x1"):  # a missing column is named
+        clf.adapt_prior(X.drop(columns="x1"))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)  # nothing lost
+    # a second call starts from the model's own posteriors, not from the first call's
+    again = copy.deepcopy(clf).adapt_prior(_label_shifted(11, [0.7, 0.2, 0.1])[0])
+    np.testing.assert_allclose(again.prior_shift_, clf.prior_shift_, atol=1e-6)
