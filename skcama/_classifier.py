@@ -454,6 +454,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.manipulation_learned_ = self._augmented = bool(flags.any())
         self.class_prior_ = np.bincount(y_index, minlength=len(classes)) / len(y_index)
         self.prior_shift_ = np.zeros(len(classes))
+        self.__dict__.pop("adapted_class_prior_", None)  # from an adapt_prior before a refit
         self.replay_summary_ = _replay_summary(standardised, roles, codec)
         self.replay_summary_["latent"] = _latent_summary(model, data)
         self._predict_seed = int(seeds[2])
@@ -635,24 +636,29 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         self._validate_params()
 
-    def _predict_tensors(self, data: Tensors) -> tuple[np.ndarray, np.ndarray | None]:
+    def _predict_tensors(
+        self, data: Tensors, new_prior: bool = True
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Log class probabilities and log-odds of being manipulated; with
+        ``new_prior``, under the class prior of :meth:`adapt_prior` (if any)."""
         eps_z, eps_m = self._prediction_noise()
         rows, sample_group = _predict_batch(self)
         log_proba, log_odds = predict_log_proba(
             self.model_, data, eps_z, eps_m, batch_size=rows,
             clean_prior=self.clean_prior, sample_group=sample_group,
+            class_shift=self._class_shift() if new_prior else None,
         )
         odds = None if log_odds is None else log_odds.double().numpy()
-        log_proba = log_proba.double().numpy()
-        shift = self._prior_shift()
-        if np.any(shift != 0):
-            log_proba = log_softmax(log_proba + shift, axis=1)
-        return log_proba, odds
+        return log_proba.double().numpy(), odds
 
-    def _prior_shift(self) -> np.ndarray:
-        """The class-prior log weights of :meth:`adapt_prior` (zero in a model saved
-        before they existed)."""
-        return getattr(self, "prior_shift_", np.zeros(len(self.classes_)))
+    def _class_shift(self) -> torch.Tensor | None:
+        """The class-prior log weights of :meth:`adapt_prior` on the model's device, or
+        None when there are none (also in a model saved before they existed)."""
+        shift = getattr(self, "prior_shift_", None)
+        if shift is None or not np.any(shift != 0):
+            return None
+        device = next(self.model_.parameters()).device
+        return torch.as_tensor(shift, dtype=torch.float32, device=device)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of each class for each row, by Bayes' rule (paper eq. 6).
@@ -804,7 +810,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def reset_adaptation(self) -> CAMAClassifier:
-        """Undo every :meth:`adapt` call, restoring the model as :meth:`fit` left it.
+        """Undo every :meth:`adapt` and :meth:`adapt_prior` call, restoring the model
+        as :meth:`fit` left it.
 
         Returns
         -------
@@ -831,6 +838,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self._n_adapt_calls = 0
         if hasattr(self, "prior_shift_"):
             self.prior_shift_ = np.zeros(len(self.classes_))
+        self.__dict__.pop("adapted_class_prior_", None)
         return self
 
     def adapt_prior(
@@ -879,12 +887,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         True
         """
         self._check_ready()
-        if not (isinstance(max_iter, Integral) and max_iter >= 1):
+        if isinstance(max_iter, bool) or not (isinstance(max_iter, Integral) and max_iter >= 1):
             raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
-        if not (isinstance(tol, Real) and tol >= 0):
+        if isinstance(tol, bool) or not (isinstance(tol, Real) and tol >= 0):
             raise ValueError(f"tol must be a number >= 0; got {tol!r}.")
-        # the model's own posteriors: without the weights of an earlier call
-        log_proba = log_softmax(self._predict(X)[0] - self._prior_shift(), axis=1)
+        if not hasattr(self, "class_prior_"):
+            raise ValueError(
+                "this model was saved by an older skcama, which did not record the training "
+                "prevalence adapt_prior needs; fit it again to use adapt_prior."
+            )
+        # the model's own posteriors, without the weights of an earlier call
+        log_proba = self._predict_tensors(self._prediction_tensors(X), new_prior=False)[0]
         if len(log_proba) == 0:
             raise ValueError(
                 "adapt_prior needs at least one row of the new setting to estimate its "
@@ -900,9 +913,16 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             shift = new_shift
             if moved <= tol:
                 break
+        else:
+            warn_user(
+                f"adapt_prior stopped after max_iter={max_iter} EM iterations before the "
+                f"class prior converged (last change {moved:.2g} > tol={tol:g}); raise "
+                "max_iter.",
+                ConvergenceWarning,
+            )
         logger.info("adapt_prior: %d EM iterations, prior %s", iterations, np.round(prior, 4))
         self.prior_shift_ = shift
-        self.adapted_class_prior_ = prior
+        self.adapted_class_prior_ = np.exp(log_train + shift)  # the prior the weights give
         return self
 
     def save(self, path: str | os.PathLike) -> None:

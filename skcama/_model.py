@@ -827,17 +827,21 @@ class CAMANet(nn.Module):
         eps_m: torch.Tensor,
         clean_prior: float,
         sample_group: int | None = None,
+        class_shift: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """log p(x, y=k | a, c) when each row is clean (do(m=0)) with prior probability
         ``clean_prior`` or manipulated (m ~ p(m)) otherwise, and the per-row log-odds
         log p(x | manipulated) - log p(x | clean). Returns ((B, K), (B,)).
-        ``sample_group`` as in :meth:`log_joint`.
+        ``sample_group`` as in :meth:`log_joint`; ``class_shift`` (K,), when given, is
+        added to log p(y | a) (a new setting's class prior) in both components.
         """
         f = self.features(a, c, x)
         clean = self.log_joint(a, c, x, eps_z, None, features=f, sample_group=sample_group)
         manipulated = self.log_joint(
             a, c, x, eps_z, eps_m, features=f, sample_group=sample_group
         )
+        if class_shift is not None:
+            clean, manipulated = clean + class_shift, manipulated + class_shift
         joint = torch.logaddexp(
             clean + math.log(clean_prior), manipulated + math.log1p(-clean_prior)
         )

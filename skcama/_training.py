@@ -545,6 +545,7 @@ def predict_log_proba(
     batch_size: int,
     clean_prior: float | None = None,
     sample_group: int | None = None,
+    class_shift: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """log p(y | a, c, x) for every row and class by Bayes' rule on eq. 6, (B, K).
 
@@ -552,7 +553,8 @@ def predict_log_proba(
     ``clean_prior`` each row is also allowed to be clean (a two-component mixture whose
     per-row log-odds of being manipulated are returned as the second value).
     ``sample_group`` evaluates the Monte Carlo samples that many at a time (see
-    :meth:`CAMANet.log_joint`).
+    :meth:`CAMANet.log_joint`). ``class_shift`` (K,) is added to log p(y | a): the class
+    prior of a new setting (see :meth:`CAMAClassifier.adapt_prior`).
     The Monte Carlo noise ``eps_z`` / ``eps_m`` is shared by all rows (common random
     numbers), and every chunk has exactly ``batch_size`` rows (the last one padded), so
     every row meets the same kernels: a row's prediction does not depend, not even in
@@ -564,13 +566,16 @@ def predict_log_proba(
         batch = _padded(data.rows(slice(start, start + batch_size)), batch_size)
         if eps_m is not None and clean_prior is not None and model.has_children:
             log_joint, log_odds = model.log_joint_mixture(
-                batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior, sample_group
+                batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior, sample_group,
+                class_shift,
             )
             odds.append(log_odds[: len(data) - start])
         else:
             log_joint = model.log_joint(
                 batch.a, batch.c, batch.x, eps_z, eps_m, sample_group=sample_group
             )
+            if class_shift is not None:
+                log_joint = log_joint + class_shift
         out.append(torch.log_softmax(log_joint, dim=-1)[: len(data) - start])
     if not out:
         return torch.empty(0, model.cfg.n_classes), None

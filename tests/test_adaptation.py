@@ -398,3 +398,46 @@ def test_adapt_prior_bad_input(fitted, sem_data):
     # a second call starts from the model's own posteriors, not from the first call's
     again = copy.deepcopy(clf).adapt_prior(_label_shifted(11, [0.7, 0.2, 0.1])[0])
     np.testing.assert_allclose(again.prior_shift_, clf.prior_shift_, atol=1e-6)
+
+
+def test_adapt_prior_reaches_attacks_and_manipulation_scores(fitted):
+    from skcama.attacks import differentiable_log_proba
+
+    X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1])
+    adapted = copy.deepcopy(fitted).adapt(shifted(X_new))
+    clf = copy.deepcopy(adapted).adapt_prior(X_new)
+    function = differentiable_log_proba(clf)  # what gradient attacks differentiate
+    rows = X_new.iloc[:20]
+    attacked_view = function.log_proba(function.inputs(rows), None).detach().numpy()
+    np.testing.assert_allclose(attacked_view, clf.predict_log_proba(rows), atol=1e-4)
+    # the manipulation score sums over classes under the new prior too
+    assert not np.allclose(clf.manipulation_score(rows), adapted.manipulation_score(rows))
+
+
+def test_adapt_prior_leaves_nothing_behind_after_reset_or_refit(fitted, sem_data):
+    X, y, graph = sem_data
+    clf = copy.deepcopy(fitted).adapt_prior(_label_shifted(11, [0.7, 0.2, 0.1])[0])
+    clf.reset_adaptation()
+    assert not hasattr(clf, "adapted_class_prior_")
+    clf.adapt_prior(X)
+    two = y.isin([0, 1]).to_numpy()
+    clf.set_params(max_epochs=2).fit(X[two], y[two])  # a refit forgets the old prior
+    assert not hasattr(clf, "adapted_class_prior_")
+    assert clf.prior_shift_.shape == (2,)
+
+
+def test_adapt_prior_of_a_model_saved_before_it_existed_is_a_clear_error(fitted, sem_data):
+    X, _, _ = sem_data
+    old = copy.deepcopy(fitted)
+    del old.class_prior_, old.prior_shift_
+    assert old.predict(X).shape == (len(X),)  # predicts as it did
+    with pytest.raises(ValueError, match="fit it again to use adapt_prior"):
+        old.adapt_prior(X)
+
+
+def test_adapt_prior_warns_when_it_stops_before_converging(fitted):
+    X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1])
+    with pytest.warns(sklearn.exceptions.ConvergenceWarning, match="max_iter=1 EM"):
+        copy.deepcopy(fitted).adapt_prior(X_new, max_iter=1)
+    with pytest.raises(ValueError, match="max_iter must be a positive integer"):
+        copy.deepcopy(fitted).adapt_prior(X_new, max_iter=True)
