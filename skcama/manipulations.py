@@ -3,6 +3,8 @@
 Every amount is in *clean standard-deviation units*: the sd of each column is taken from
 a clean reference frame or from a fitted :class:`~skcama.CAMAClassifier` (its scaler).
 Columns are chosen by name or by role: ``"coparents"`` and ``"children"`` of the target.
+Amounts in standard deviations apply to continuous columns: a role takes its continuous
+members, and discrete ones are left as they are (see :func:`shift`).
 
 Only co-parents and children are *valid* manipulations in the causal sense: they change
 how the measurements are produced but leave the label's mechanism ``y -> x`` (and
@@ -18,14 +20,13 @@ on the measured values only (no propagation).
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._columns import infer_kind, is_real_number
+from ._columns import is_real_number
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
 
@@ -226,11 +227,12 @@ def clean_std(
                 f"the reference frame lacks columns {missing}; pass a clean frame with them."
             )
         frame = reference[columns]
-        text = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+        text = _discrete(columns, frame, frame)
         if text:
             raise ValueError(
-                f"columns {text} are not numeric; shifts, scaling, noise and replacement in "
-                "standard deviations apply to numeric columns only. Leave them out of columns=."
+                f"columns {text} are not numeric measurements (text, category or bool); "
+                "shifts, scaling, noise and replacement in standard deviations apply to "
+                "numeric columns only. Leave them out of columns=."
             )
         frame = frame.astype(float)
         std = frame.std(ddof=0).where(lambda s: s > 1e-12, 1.0)
@@ -267,10 +269,10 @@ def _prepare(X, columns, reference, roles, allow_parents):
         raise TypeError(
             f"X must be a pandas DataFrame (columns are chosen by name); got {type(X).__name__}."
         )
+    named = _as_list(list(VALID_ROLES) if columns is None else columns)  # read once
     cols = resolve_columns(
-        X, columns, reference=reference, roles=roles, allow_parents=allow_parents
+        X, named, reference=reference, roles=roles, allow_parents=allow_parents
     )
-    named = _as_list(list(VALID_ROLES) if columns is None else columns)
     skipped = _discrete([c for c in cols if c not in named], reference, X)  # via a role
     if skipped:
         cols = [c for c in cols if c not in skipped]
@@ -297,8 +299,10 @@ def _as_list(columns: Any) -> list:
 
 
 def _discrete(columns: list, reference: Any, X: pd.DataFrame) -> list:
-    """Those of ``columns`` coded as discrete: by a fitted model's column kinds, or
-    inferred from the reference frame (``X`` when None) as ``fit`` would infer them."""
+    """Those of ``columns`` that are discrete: by a fitted model's column kinds, else by
+    dtype in the reference frame (``X`` when None): text, category and bool columns. A
+    numeric column of a frame counts as a number (its distinct values in a batch say
+    little about whether it is a count or a code)."""
     scaler = getattr(reference, "scaler_", None)
     if scaler is not None and hasattr(reference, "roles_"):
         blanket = list(reference.roles_.blanket)
@@ -307,9 +311,10 @@ def _discrete(columns: list, reference: Any, X: pd.DataFrame) -> list:
     frame = X if reference is None else reference
     if not isinstance(frame, pd.DataFrame):
         return []
-    with warnings.catch_warnings():  # inference's advice on mixed columns is for fit
-        warnings.simplefilter("ignore")
-        return [c for c in columns if c in frame.columns and infer_kind(frame[c]) != "gaussian"]
+    return [c for c in columns if c in frame.columns and (
+        pd.api.types.is_bool_dtype(frame[c].dtype)
+        or not pd.api.types.is_numeric_dtype(frame[c].dtype)
+    )]
 
 
 def _check_amount(name: str, value: Any) -> float:
@@ -338,6 +343,10 @@ def shift(
         The shift in units of each column's clean sd; positive moves up.
     columns : str, list or None, default=None
         Columns and/or roles; ``None`` = co-parents and children (the valid manipulations).
+        A role takes its continuous members: discrete ones (for a fitted model, its
+        binary and categorical columns; for a frame, text, category and bool columns)
+        are left as they are, with a warning. A discrete column named on its own is an
+        error.
     reference : pandas.DataFrame or fitted CAMAClassifier, default=None
         Where the clean sd comes from (``X`` itself when None); a CAMAClassifier also gives
         the roles.

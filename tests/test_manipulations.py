@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -148,13 +150,36 @@ def test_discrete_column_of_a_cama_reference_has_no_clean_sd(data):
 
 def test_a_role_of_discrete_columns_only_is_a_clear_error(data):
     X, _ = data
-    coded = X.assign(x1=(X["x1"] > 0), x2=(X["x2"] > 0).astype(int), x3=pd.Categorical(
-        np.where(X["x3"] > 0, "high", "low")))
+    coded = X.assign(x1=(X["x1"] > 0), x2=np.where(X["x2"] > 0, "yes", "no"),
+                     x3=pd.Categorical(np.where(X["x3"] > 0, "high", "low")))
     with pytest.raises(ValueError, match=r"every column of \['children'\] is discrete"):
         shift(coded, 1.0, columns="children", roles=ROLES)
     with pytest.warns(UserWarning, match=r"columns \['x1', 'x2', 'x3'\] are discrete"):
         out = add_noise(coded, 0.5, roles=ROLES, random_state=0)  # default: co-parents too
     pd.testing.assert_frame_equal(out.drop(columns="c"), coded.drop(columns="c"))
+
+
+def test_without_a_model_numeric_columns_count_as_numbers_however_few_their_values(data):
+    """A frame says nothing reliable about codes: a numeric column is shifted whether it
+    is named or reached through a role, even a batch of 12 rows with 10 heart rates."""
+    X, _ = data
+    rates = [60, 60, 60, 62, 64, 66, 68, 70, 72, 74, 76, 78]
+    batch = X.iloc[:12].assign(x1=rates)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        by_role = shift(batch, 1.0, columns="children", roles=ROLES)
+        by_name = shift(batch, 1.0, columns=["x1"], roles=ROLES)
+    pd.testing.assert_series_equal(by_role["x1"], by_name["x1"])
+    assert not np.allclose(by_role["x1"], batch["x1"])
+
+
+def test_columns_given_as_a_one_shot_iterator_are_read_once(data):
+    X, _ = data
+    out = shift(X, 1.0, columns=(c for c in ["x1"]), roles=ROLES)
+    assert not np.allclose(out["x1"], X["x1"])
+    # named, not reached through a role: the text column is refused by name
+    with pytest.raises(ValueError, match=r"columns \['x2'\] are not numeric"):
+        shift(X.assign(x2="high"), 1.0, columns=iter(["x2"]), roles=ROLES)
 
 
 def test_replacement_value_and_amounts_must_be_finite_numbers(data):
@@ -166,3 +191,9 @@ def test_replacement_value_and_amounts_must_be_finite_numbers(data):
         shift(X, "a", columns=["x1"])
     with pytest.raises(ValueError, match="reference frame has no rows"):
         shift(X, 1.0, columns=["x1"], reference=X.iloc[:0])
+
+
+def test_a_bool_column_named_on_its_own_is_refused(data):
+    X, _ = data
+    with pytest.raises(ValueError, match=r"columns \['x1'\] are not numeric measurements"):
+        shift(X.assign(x1=X["x1"] > 0), 1.0, columns=["x1"])
