@@ -117,10 +117,12 @@ class UsageError(Exception):
 
 
 TABLE_FORMATS = {".csv": ",", ".tsv": "\t", ".txt": None, ".parquet": None, ".pq": None}
-_OTHER_DELIMITERS = (";", "\t", "|")
+_OTHER_DELIMITERS = (",", ";", "\t", "|")
 
 
-def read_table(path: str | Path, sep: str | None = None) -> Any:
+def read_table(
+    path: str | Path, sep: str | None = None, text_columns: Sequence = ()
+) -> Any:
     """Read a data table (CSV / TSV / Parquet) as a DataFrame, with clear errors.
 
     Parameters
@@ -129,6 +131,9 @@ def read_table(path: str | Path, sep: str | None = None) -> Any:
         A ``.csv``, ``.tsv``, ``.txt`` or ``.parquet`` / ``.pq`` file.
     sep : str, optional
         Column delimiter of a text file; default ``,`` (``\\t`` for ``.tsv``).
+    text_columns : sequence of str, optional
+        Columns of a text file read as text, as written (identifiers such as
+        ``00042`` keep their leading zeros).
 
     Returns
     -------
@@ -180,7 +185,7 @@ def read_table(path: str | Path, sep: str | None = None) -> Any:
         return _require_rows(frame, path)
     delimiter = sep or TABLE_FORMATS[suffix] or ","
     try:
-        frame = pd.read_csv(path, sep=delimiter)
+        frame = pd.read_csv(path, sep=delimiter, dtype={c: str for c in text_columns} or None)
     except pd.errors.EmptyDataError as error:
         raise UsageError(f"data file {str(path)!r} is empty.") from error
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
@@ -188,7 +193,7 @@ def read_table(path: str | Path, sep: str | None = None) -> Any:
         raise UsageError(
             f"could not parse {str(path)!r} with --sep {delimiter!r}: {first}"
         ) from error
-    if frame.shape[1] == 1 and sep is None:
+    if frame.shape[1] == 1:  # with the default or a given --sep
         header = str(frame.columns[0])
         for other in _OTHER_DELIMITERS:
             if other != delimiter and other in header:
@@ -213,8 +218,8 @@ def _require_rows(frame: Any, path: Path) -> Any:
 def _read(args: argparse.Namespace) -> tuple[Any, Any]:
     """The table ``args.data`` without its ``--id`` columns, and those columns (a
     DataFrame with the same rows, or None without ``--id``)."""
-    frame = read_table(args.data, args.sep)
     ids = list(dict.fromkeys(getattr(args, "id", None) or []))
+    frame = read_table(args.data, args.sep, text_columns=ids)
     absent = [c for c in ids if c not in frame.columns]
     if absent:
         shown = ", ".join(map(str, list(frame.columns)[:12]))
@@ -233,12 +238,6 @@ def _split_target(frame: Any, target: str, path: str) -> tuple[Any, Any]:
     if target not in frame.columns:
         close = did_you_mean(target, list(frame.columns))
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        header = str(frame.columns[0]) if len(frame.columns) == 1 else ""
-        if str(target) in header:
-            found = [s for s in (",", ";", "\t", "|") if s in header]
-            sep = {"\t": "$'\\t'"}.get(found[0], repr(found[0])) if found else "<delimiter>"
-            hint = (" The table was read as a single column, so its delimiter is another "
-                    f"one: pass --sep {sep}.")
         shown = ", ".join(map(str, list(frame.columns)[:12]))
         raise UsageError(
             f"target column {target!r} is not in {path!r} (columns: {shown}).{hint}"

@@ -152,9 +152,10 @@ def test_a_table_read_as_one_column_names_its_delimiter(workdir, capsys, sep, su
     code = main(["fit", str(workdir / "table.txt"), "-t", "y", "-o", str(workdir / "m.skcama"),
                  "--sep", ";"])
     assert code == 2
-    assert f"read as a single column, so its delimiter is another one: pass {suggested}." in (
-        capsys.readouterr().err
+    assert "reads as a single column with delimiter ';' but its header looks" in (
+        error := capsys.readouterr().err
     )
+    assert f"pass {suggested}" in error
 
 
 @pytest.mark.parametrize(("args", "message"), [BAD_INPUT[1], BAD_INPUT[4]],
@@ -468,7 +469,8 @@ def test_progress_bars_only_on_a_terminal(monkeypatch):
 
 def test_id_columns_stay_out_of_the_model_and_come_back_with_the_predictions(workdir, capsys):
     frame = pd.read_csv(workdir / "train.csv")
-    frame.insert(0, "patient_id", [f"P{i:03d}" for i in range(len(frame))])
+    frame.insert(0, "patient_id", [f"{i:05d}" for i in range(len(frame))])  # 00000, 00001
+    frame.loc[3, "patient_id"] = ""  # one id missing
     frame.to_csv(workdir / "with_ids.csv", index=False)
     model_file = workdir / "ids.skcama"
     assert main(["fit", str(workdir / "with_ids.csv"), "-t", "y", "-o", str(model_file),
@@ -477,9 +479,13 @@ def test_id_columns_stay_out_of_the_model_and_come_back_with_the_predictions(wor
     out = workdir / "predictions.csv"
     assert main(["predict", str(model_file), str(workdir / "with_ids.csv"),
                  "--id", "patient_id", "-o", str(out)]) == 0
-    written = pd.read_csv(out)
+    written = pd.read_csv(out, dtype={"patient_id": str}, keep_default_na=False)
     assert list(written.columns[:2]) == ["patient_id", "predicted"]
-    assert written["patient_id"].tolist() == frame["patient_id"].tolist()  # input order
+    assert written["patient_id"].tolist() == frame["patient_id"].tolist()  # as written
+    # the same predictions as without --id, row for row
+    without = workdir / "predictions_without_id.csv"
+    assert main(["predict", str(model_file), str(workdir / "train.csv"), "-o", str(without)]) == 0
+    pd.testing.assert_frame_equal(written.drop(columns="patient_id"), pd.read_csv(without))
     capsys.readouterr()
     assert main(["predict", str(model_file), str(workdir / "with_ids.csv"),
                  "--id", "pid"]) == 2
@@ -493,11 +499,18 @@ def test_discover_takes_background_knowledge_and_complete_rows(workdir, capsys):
     out = workdir / "discovered.gml"
     assert main(["discover", str(workdir / "holes.csv"), "-t", "y", "-o", str(out)]) == 2
     assert "pass --complete-rows" in capsys.readouterr().err
+    assert main(["discover", str(workdir / "holes.csv"), "-t", "y", "-o", str(out),
+                 "--complete-rows"]) == 0
+    plain = read_graph(out)
+    # what the data say on their own (x1 -> y: the wrong way round)
+    assert plain.has_edge("y", "x2") and plain.has_edge("x1", "y")
+    assert not plain.has_edge("a", "x3")
     code = main(["discover", str(workdir / "holes.csv"), "-t", "y", "-o", str(out),
-                 "--complete-rows", "--require", "c", "x1", "--forbid", "y", "x2",
-                 "--tier", "a,c", "--tier", "y", "--tier", "x1,x2,x3"])
+                 "--complete-rows", "--require", "a", "x3", "--forbid", "y", "x2",
+                 "--tier", "a,y", "--tier", "x1"])
     assert code == 0
     assert "warning: discovering on the 180 complete rows of 200" in capsys.readouterr().err
     graph = read_graph(out)
-    assert graph.has_edge("c", "x1") and not graph.has_edge("y", "x2")
-    assert not graph.has_edge("x1", "y") and not graph.has_edge("y", "a")  # the tiers
+    assert graph.has_edge("a", "x3")  # required
+    assert not graph.has_edge("y", "x2")  # forbidden
+    assert not graph.has_edge("x1", "y")  # x1 in a later tier cannot cause y

@@ -300,3 +300,30 @@ def test_object_column_of_numbers_is_read_as_numbers_and_lists_are_refused(data)
     X, y, graph = data
     with pytest.raises(ValueError, match="column 'lab' holds values that are neither numbers"):
         CAMAClassifier(graph=graph, **FAST).fit(X.assign(lab=[[1.0]] * len(X)), y)
+
+
+def test_plain_float_columns_are_summarised_as_the_general_path_does():
+    """numpy float columns take a numpy-only path in ColumnCodec: kinds, means, scales and
+    missing flags equal those of the same values as nullable Float64 (the pandas path)."""
+    from skcama._columns import ColumnCodec
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "gauss": rng.normal(size=200),
+        "holes": np.where(rng.random(200) < 0.2, np.nan, rng.normal(size=200)),
+        "graded": rng.integers(0, 4, 200).astype(float),  # whole numbers: categorical
+        "binary": np.where(rng.random(200) < 0.1, np.nan, rng.integers(0, 2, 200)),
+        "narrow": rng.normal(size=200).astype(np.float32),
+    })
+    fast = ColumnCodec(frame, list(frame.columns))
+    general = ColumnCodec(frame.astype("Float64"), list(frame.columns))
+    assert fast.kinds == general.kinds == (
+        "gaussian", "gaussian", "categorical", "bernoulli", "gaussian")
+    assert fast.has_missing == general.has_missing
+    np.testing.assert_array_equal(fast.mean, general.mean)
+    np.testing.assert_array_equal(fast.scale, general.scale)
+    for column in ("holes", "gauss"):  # infinite values are named either way
+        bad = frame.assign(**{column: np.r_[np.inf, frame[column].to_numpy()[1:]]})
+        for version in (bad, bad.astype("Float64")):
+            with pytest.raises(ValueError, match=rf"infinity in columns \['{column}'\]"):
+                ColumnCodec(version, list(frame.columns))
