@@ -860,7 +860,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         ----------
         X : pandas.DataFrame or array-like of shape (n_samples, n_features)
             Unlabelled rows of the new setting; columns matched by name as in
-            :meth:`fit`. A few hundred rows give a prior to a few points.
+            :meth:`fit`. On the test SEM of the adaptation guide, 900 rows gave the
+            prevalence to within 0.1 point.
         max_iter : int, default=200
             Most EM iterations.
         tol : float, default=1e-8
