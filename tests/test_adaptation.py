@@ -292,7 +292,8 @@ def _child_chain_model():
     x2 = np.tanh(x1) + y + rng.normal(size=300)
     X = pd.DataFrame({"c1": c1, "x1": x1, "x2": x2})
     graph = {"x1": ["y", "c1"], "x2": ["y", "x1"]}
-    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0,
+                         device="cpu").fit(X, y)  # the test builds CPU tensors
     return clf, X
 
 

@@ -145,12 +145,14 @@ def test_missing_children_are_marginalised_exactly():
 def test_decoder_shortcuts_compute_the_same_outputs_and_gradients(fitted, data, children):
     """The block-by-block output product equals the masked dense one, and training's
     one-sample path equals the broadcasting path, values and gradients."""
-    model = copy.deepcopy(fitted.model_)  # the gradients below stay off the shared fixture
+    # a copy, so the gradients below stay off the shared fixture; on the CPU, where the
+    # test's tensors are (the default device is a GPU where there is one)
+    model = copy.deepcopy(fitted.model_).cpu()
     if children == "gaussian only":
         X, y, graph = data
         X = X[["age", "lab"]].assign(other=X["lab"] * 0.5 + 1.0)
         graph = nx.DiGraph([("age", "dx"), ("dx", "lab"), ("dx", "other"), ("lab", "other")])
-        model = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X, y).model_
+        model = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X, y).model_.cpu()
     dec = model.decoder
     assert dec.single_output == (children == "gaussian only")
     torch.manual_seed(0)
