@@ -818,6 +818,31 @@ class CAMANet(nn.Module):
         log_w = parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
         return log_prior + torch.logsumexp(log_w, dim=-1) - math.log(n_samples)
 
+    def predictive_log_joint(
+        self,
+        a: torch.Tensor,
+        c: torch.Tensor,
+        x: torch.Tensor,
+        eps_z: torch.Tensor,
+        eps_m: torch.Tensor | None,
+        clean_prior: float | None,
+        sample_group: int | None = None,
+        class_shift: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """log p(x, y=k | a, c) as prediction scores it, (B, K), and the per-row log-odds
+        of being manipulated (None unless a manipulation is inferred): under do(m=0) when
+        ``eps_m`` is None, as the clean / manipulated mixture of
+        :meth:`log_joint_mixture` when a ``clean_prior`` is given (and there are
+        children), else with m inferred for every row. ``class_shift`` (K,) is added to
+        log p(y | a): the class prior of a new setting.
+        """
+        if eps_m is not None and clean_prior is not None and self.has_children:
+            return self.log_joint_mixture(
+                a, c, x, eps_z, eps_m, clean_prior, sample_group, class_shift
+            )
+        joint = self.log_joint(a, c, x, eps_z, eps_m, sample_group=sample_group)
+        return (joint if class_shift is None else joint + class_shift), None
+
     def log_joint_mixture(
         self,
         a: torch.Tensor,

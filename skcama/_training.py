@@ -564,18 +564,11 @@ def predict_log_proba(
     out, odds = [], []
     for start in range(0, len(data), batch_size):
         batch = _padded(data.rows(slice(start, start + batch_size)), batch_size)
-        if eps_m is not None and clean_prior is not None and model.has_children:
-            log_joint, log_odds = model.log_joint_mixture(
-                batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior, sample_group,
-                class_shift,
-            )
+        log_joint, log_odds = model.predictive_log_joint(
+            batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior, sample_group, class_shift
+        )
+        if log_odds is not None:
             odds.append(log_odds[: len(data) - start])
-        else:
-            log_joint = model.log_joint(
-                batch.a, batch.c, batch.x, eps_z, eps_m, sample_group=sample_group
-            )
-            if class_shift is not None:
-                log_joint = log_joint + class_shift
         out.append(torch.log_softmax(log_joint, dim=-1)[: len(data) - start])
     if not out:
         return torch.empty(0, model.cfg.n_classes), None

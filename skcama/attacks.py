@@ -160,15 +160,9 @@ def _cama_function(clf: Any) -> _Differentiable:
             )
             eps_z = eps_z.to(device)
             eps_m = None if eps_m is None else eps_m.to(device)
-        shift = clf._class_shift()  # the class prior of adapt_prior, as predict uses it
-        if eps_m is not None and clf.clean_prior is not None and model.has_children:
-            joint = model.log_joint_mixture(
-                a, c, x, eps_z, eps_m, clf.clean_prior, class_shift=shift
-            )[0]
-        else:
-            joint = model.log_joint(a, c, x, eps_z, eps_m)
-            if shift is not None:
-                joint = joint + shift
+        joint = model.predictive_log_joint(  # scored as predict scores it
+            a, c, x, eps_z, eps_m, clf.clean_prior, class_shift=clf._class_shift()
+        )[0]
         return torch.log_softmax(joint, dim=-1)
 
     codec = clf.scaler_
