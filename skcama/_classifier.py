@@ -344,7 +344,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: Any, y: Any, manipulated: Any = None) -> CAMAClassifier:
+    def fit(
+        self, X: Any, y: Any, manipulated: Any = None, sample_weight: Any = None
+    ) -> CAMAClassifier:
         """Fit the model on labelled rows.
 
         Parameters
@@ -361,6 +363,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             ``GridSearchCV`` route it with scikit-learn's metadata routing:
             ``sklearn.set_config(enable_metadata_routing=True)`` and
             ``clf.set_fit_request(manipulated=True)``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each row (survey or inverse-probability weights,
+            class re-weighting): a row counts in the training bound, the early-stopping
+            bound, the class prior ``class_prior_`` and the replay summary in proportion
+            to its weight; only ratios between weights matter. Rows of weight 0 are left
+            out entirely (also from graph discovery); ``None`` or equal weights give the
+            unweighted fit exactly. The standardisation of the columns and graph
+            discovery are not weighted. Routed like ``manipulated`` (``Pipeline`` also
+            takes ``clf__sample_weight=...`` without routing).
 
         Returns
         -------
@@ -378,9 +389,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         array([0, 1])
         """
         with _restore_on_error(self):
-            return self._fit(X, y, manipulated)
+            return self._fit(X, y, manipulated, sample_weight)
 
-    def _fit(self, X: Any, y: Any, manipulated: Any) -> CAMAClassifier:
+    def _fit(
+        self, X: Any, y: Any, manipulated: Any, sample_weight: Any = None
+    ) -> CAMAClassifier:
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
@@ -395,6 +408,21 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         y = column_or_1d(y, warn=True)
         _check_labels(y)
         check_classification_targets(y)
+        weights = None
+        if sample_weight is not None:
+            if len(y) != len(X):
+                raise ValueError(
+                    f"X has {len(X)} rows but y has {len(y)}; pass one label per row."
+                )
+            weights = _sample_weights(sample_weight, len(y))
+            manipulated = _manipulated_mask(manipulated, len(y))
+            if not (weights > 0).all():  # a row of weight 0 is a row left out
+                keep = np.flatnonzero(weights > 0)
+                X = X.iloc[keep] if isinstance(X, pd.DataFrame) else X[keep]
+                y, manipulated, weights = y[keep], manipulated[keep], weights[keep]
+            weights = weights / weights.mean()
+            if np.all(weights == weights[0]):  # equal weights: the unweighted fit
+                weights = None
         graph, target = self._resolve_graph(X, columns, y_name, y)
         roles = markov_blanket_roles(graph, target)
         roles = self._check_roles_against_data(roles, columns)
@@ -421,20 +449,24 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         standardised = codec.transform(frame)
         data = self._tensors(standardised, roles, y_index, device)
         data.manipulated = torch.as_tensor(flags, device=device)
+        if weights is not None:
+            data.weight = torch.as_tensor(weights, dtype=torch.float32, device=device)
+        class_freq = np.bincount(y_index, weights=weights, minlength=len(classes))
+        class_freq = class_freq / class_freq.sum()
         cfg = self._config(roles, len(classes), codec)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(int(seeds[0]))
             model = CAMANet(cfg)
         if cfg.n_parents == 0:
             with torch.no_grad():
-                freq = np.bincount(y_index, minlength=len(classes)) / len(y_index)
-                model.prior.logits.copy_(torch.as_tensor(np.log(freq), dtype=torch.float32))
+                logits = torch.as_tensor(np.log(class_freq), dtype=torch.float32)
+                model.prior.logits.copy_(logits)
         model.to(device)
         generator = torch.Generator(device=device).manual_seed(int(seeds[1]))
         train_data, valid_data = self._split(data, generator)
         loss_fn = clean_elbo
         if flags.any():
-            share = flags.mean()
+            share = np.average(flags, weights=weights)
             clean_part = self.clean_weight / (1 - share) if share < 1 else 0.0
             loss_fn = augmented_loss(clean_part, (1 - self.clean_weight) / share)
         history, converged = self._train(model, train_data, valid_data, generator, loss_fn)
@@ -452,10 +484,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.history_ = history
         self.n_iter_ = len(history)
         self.manipulation_learned_ = self._augmented = bool(flags.any())
-        self.class_prior_ = np.bincount(y_index, minlength=len(classes)) / len(y_index)
+        self.class_prior_ = class_freq
         self.prior_shift_ = np.zeros(len(classes))
         self.__dict__.pop("adapted_class_prior_", None)  # from an adapt_prior before a refit
-        self.replay_summary_ = _replay_summary(standardised, roles, codec)
+        self.replay_summary_ = _replay_summary(standardised, roles, codec, weights)
         self.replay_summary_["latent"] = _latent_summary(model, data)
         self._predict_seed = int(seeds[2])
         self._adapt_seed = int(seeds[3])
@@ -1420,6 +1452,43 @@ def _check_labels(y: np.ndarray) -> None:
             )
 
 
+def _sample_weights(sample_weight: Any, n_rows: int) -> np.ndarray:
+    """``sample_weight`` of fit as a float array, checked: one finite, non-negative
+    weight per row, not all zero."""
+    values = np.asarray(sample_weight)
+    if values.ndim != 1:
+        raise ValueError(
+            f"sample_weight must be a 1-d array of one weight per row, got shape "
+            f"{values.shape}; pass e.g. a numeric Series aligned with X."
+        )
+    try:
+        weights = values.astype(np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"sample_weight must hold numbers, one per row; could not read it as numbers "
+            f"({error})."
+        ) from None
+    if len(weights) != n_rows:
+        raise ValueError(
+            f"sample_weight has {len(weights)} entries but X has {n_rows} rows; pass one "
+            "weight per row."
+        )
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
+    if len(bad):
+        shown = ", ".join(f"row {i}: {float(weights[i])}" for i in bad[:5])
+        shown += ", ..." if len(bad) > 5 else ""
+        raise ValueError(
+            f"sample_weight must be finite and non-negative; {len(bad)} of {n_rows} are not "
+            f"({shown}). Give those rows a weight of 0 to leave them out, or fix them."
+        )
+    if not weights.any():
+        raise ValueError(
+            "sample_weight is zero for every row, which leaves nothing to fit; give the rows "
+            "to train on a positive weight."
+        )
+    return weights
+
+
 def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
     """The ``manipulated`` argument of fit as a bool array (all False when None)."""
     if manipulated is None:
@@ -1450,20 +1519,32 @@ def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
     return mask
 
 
-def _replay_summary(codes: np.ndarray, roles: MarkovBlanketRoles, codec: ColumnCodec) -> dict:
+def _replay_summary(
+    codes: np.ndarray, roles: MarkovBlanketRoles, codec: ColumnCodec,
+    weights: np.ndarray | None = None,
+) -> dict:
     """Mean and Cholesky factor of the covariance of the coded parents and co-parents
-    (missing values count as the column mean): what replay needs to draw plausible
-    conditioning values. ``levels`` marks discrete columns, whose draws are rounded."""
+    (missing values count as the column mean), weighted by the rows' ``weights`` when
+    given: what replay needs to draw plausible conditioning values. ``levels`` marks
+    discrete columns, whose draws are rounded."""
     nodes = list(dict.fromkeys([*roles.parents, *roles.coparents]))
     position = {node: i for i, node in enumerate(roles.blanket)}
     values = codes[:, [position[n] for n in nodes]]
     if not nodes:
         return {"nodes": [], "mean": np.zeros(0), "cholesky": np.zeros((0, 0)), "levels": []}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nan_to_num(np.nanmean(values, axis=0))
+    if weights is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nan_to_num(np.nanmean(values, axis=0))
+    else:
+        seen = ~np.isnan(values) * weights[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.nan_to_num(np.nansum(values * weights[:, None], axis=0) / seen.sum(0))
     values = np.where(np.isnan(values), mean, values)
-    cov = np.atleast_2d(np.cov(values, rowvar=False)) if len(values) > 1 else np.eye(len(nodes))
+    cov = (
+        np.atleast_2d(np.cov(values, rowvar=False, aweights=weights))
+        if len(values) > 1 else np.eye(len(nodes))
+    )
     cov = cov + 1e-6 * np.eye(len(nodes))
     levels = list(codec.levels_of(nodes))  # 1 for a Gaussian column: not rounded
     return {"nodes": nodes, "mean": mean, "cholesky": np.linalg.cholesky(cov),
@@ -1484,10 +1565,16 @@ def _latent_summary(model: CAMANet, data: Tensors, chunk: int = 65_536) -> dict 
         for start in range(0, len(data), chunk):
             part = data.rows(slice(start, start + chunk))
             mean, logvar = model.latent_posterior(part.a, part.c, part.x, part.y)
-            mean = mean.double().cpu()
-            total += mean.sum(0)
-            outer += mean.T @ mean
-            variance += logvar.double().exp().cpu().sum(0)
+            mean, var = mean.double().cpu(), logvar.double().exp().cpu()
+            if part.weight is None:
+                total += mean.sum(0)
+                outer += mean.T @ mean
+                variance += var.sum(0)
+            else:  # weights have mean 1 over the fit: n stays the count of rows
+                w = part.weight.double().cpu()[:, None]
+                total += (w * mean).sum(0)
+                outer += (w * mean).T @ mean
+                variance += (w * var).sum(0)
     n = len(data)
     centre = total / n
     spread = torch.diag(variance / n)

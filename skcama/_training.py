@@ -31,6 +31,7 @@ class Tensors:
     x: torch.Tensor
     y: torch.Tensor | None = None
     manipulated: torch.Tensor | None = None  # bool per row, for augmented training
+    weight: torch.Tensor | None = None  # per-row weight (mean 1 over the fit), or None
 
     def __len__(self) -> int:
         return self.a.shape[0]
@@ -40,8 +41,17 @@ class Tensors:
             return None if t is None else t[index]
 
         return Tensors(
-            self.a[index], self.c[index], self.x[index], pick(self.y), pick(self.manipulated)
+            self.a[index], self.c[index], self.x[index], pick(self.y), pick(self.manipulated),
+            pick(self.weight),
         )
+
+    def weighted(self, bound: torch.Tensor) -> torch.Tensor:
+        """``bound`` (one value per row) times the rows' weights, when they have any."""
+        return bound if self.weight is None else bound * self.weight
+
+    def total_weight(self) -> float:
+        """The rows' summed weight: their count when they carry no weights."""
+        return float(len(self) if self.weight is None else self.weight.sum(dtype=torch.float64))
 
 
 @dataclass(frozen=True)
@@ -159,13 +169,14 @@ def evaluate_elbo(
     model: CAMANet, data: Tensors, seed: int, loss_fn: LossFn = clean_elbo,
     batch_size: int = 4096,
 ) -> float:
-    """Mean of ``loss_fn`` over ``data`` with fixed noise, for early stopping."""
+    """Mean of ``loss_fn`` over ``data`` with fixed noise, for early stopping (weighted
+    by the rows' weights when they carry any)."""
     generator = torch.Generator(device=data.x.device).manual_seed(seed)
     total = 0.0
     for start in range(0, len(data), batch_size):
         batch = data.rows(slice(start, start + batch_size))
-        total += float(loss_fn(model, batch, generator).sum())
-    return total / max(len(data), 1)
+        total += float(batch.weighted(loss_fn(model, batch, generator)).sum())
+    return total / max(data.total_weight(), 1e-12) if len(data) else 0.0
 
 
 def _adam(params: list[torch.nn.Parameter], **options) -> torch.optim.Adam:
@@ -192,7 +203,8 @@ def train(
 
     Early stopping watches the held-out ELBO when ``valid_data`` is given, the training
     ELBO otherwise; the best weights are restored at the end. Returns the per-epoch
-    history and whether training stopped early (converged).
+    history and whether training stopped early (converged). Rows that carry weights
+    (``Tensors.weight``) count in proportion to them, in the steps and in both ELBOs.
 
     On a CUDA device, with the clean bound, every full-size batch's step is replayed as
     a CUDA graph (see :class:`_Stepper`); the noise is drawn outside it by
@@ -206,8 +218,13 @@ def train(
         capturable=graphed,
     )
 
+    weighted = train_data.weight is not None
+
     def objective(inputs: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
-        bound = model.elbo(*inputs)
+        if weighted:  # the batch's weights come last
+            bound = model.elbo(*inputs[:-1]) * inputs[-1]
+        else:
+            bound = model.elbo(*inputs)
         return bound.mean(), bound.detach().sum(dtype=torch.float64)  # as the loop's floats
 
     def update(mean_bound: torch.Tensor) -> None:
@@ -228,9 +245,12 @@ def train(
             total, count = 0.0, 0
             for batch in shuffled_batches(train_data, settings.batch_size, generator):
                 if graphed:  # the step's inputs, drawn as clean_elbo draws them
-                    total = total + stepper(clean_inputs(model, batch, generator))[1]
+                    inputs = clean_inputs(model, batch, generator)
+                    if weighted:
+                        inputs = (*inputs, batch.weight)
+                    total = total + stepper(inputs)[1]
                 else:
-                    bound = loss_fn(model, batch, generator)
+                    bound = batch.weighted(loss_fn(model, batch, generator))
                     loss = -bound.mean()
                     optimizer.zero_grad(set_to_none=True)
                     loss.backward()
@@ -238,8 +258,10 @@ def train(
                     total += float(bound.detach().sum())
                 count += len(batch)
             total = float(total)
+            if weighted:  # every row is seen once per epoch
+                count = train_data.total_weight()
             model.eval()
-            record = {"epoch": epoch, "train_elbo": total / max(count, 1)}
+            record = {"epoch": epoch, "train_elbo": total / count if count else 0.0}
             if valid_data is not None and len(valid_data) > 0:
                 record["valid_elbo"] = evaluate_elbo(model, valid_data, valid_seed, loss_fn)
                 score = record["valid_elbo"]

@@ -231,8 +231,11 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any]:
     return frame.drop(columns=ids), frame[ids]
 
 
-def _split_target(frame: Any, target: str, path: str) -> tuple[Any, Any]:
-    """Features and labels of a table; the target column must be present."""
+def _split_target(
+    frame: Any, target: str, path: str, option: str = "target column"
+) -> tuple[Any, Any]:
+    """The table without the column ``target``, and that column (labels, or the weights
+    of ``--weight``), which must be present."""
     from .graph import did_you_mean
 
     if target not in frame.columns:
@@ -240,7 +243,7 @@ def _split_target(frame: Any, target: str, path: str) -> tuple[Any, Any]:
         hint = f" Did you mean {close[0]!r}?" if close else ""
         shown = ", ".join(map(str, list(frame.columns)[:12]))
         raise UsageError(
-            f"target column {target!r} is not in {path!r} (columns: {shown}).{hint}"
+            f"{option} {target!r} is not in {path!r} (columns: {shown}).{hint}"
         )
     return frame.drop(columns=[target]), frame[target]
 
@@ -366,14 +369,20 @@ def _fit(args: argparse.Namespace) -> int:
     params = _estimator_params(args)
     frame, _ = _read(args)
     X, y = _split_target(frame, args.target, args.data)
+    weights = None
+    if args.weight is not None:
+        if args.weight == args.target:
+            raise UsageError(f"--weight {args.weight!r} is the target; name a weight column.")
+        X, weights = _split_target(X, args.weight, args.data, option="--weight")
     graph = load_graph(args.graph) if args.graph else None
     clf = CAMAClassifier(graph=graph, target=args.target, **params)
     start = time.perf_counter()
-    clf.fit(X, y)
+    clf.fit(X, y, sample_weight=weights)
     seconds = time.perf_counter() - start
     _save_model(clf, args.output)
-    print(f"fitted CAMA on {len(X)} rows in {seconds:.1f} s ({clf.n_iter_} epochs); "
-          f"classes: {', '.join(map(str, clf.classes_))}")
+    weighted = f", weighted by {args.weight!r}" if weights is not None else ""
+    print(f"fitted CAMA on {len(X)} rows{weighted} in {seconds:.1f} s ({clf.n_iter_} "
+          f"epochs); classes: {', '.join(map(str, clf.classes_))}")
     print(f"roles for target {args.target!r}:")
     _print_roles(clf.roles_)
     print(f"model written to {args.output}")
@@ -724,6 +733,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("-o", "--output", required=True, help="model file to write (.skcama)")
     fit.add_argument("--max-epochs", type=int, default=None, help="cap on training epochs")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    fit.add_argument("--weight", metavar="COLUMN",
+                     help="a column of non-negative row weights (e.g. survey or "
+                     "inverse-probability weights): kept out of the model, passed to fit as "
+                     "sample_weight; rows of weight 0 are left out")
     fit.add_argument("--set", action="append", metavar="NAME=VALUE",
                      help="any other CAMAClassifier option, e.g. --set hidden_size=32 or "
                      "--set 'column_types={\"x2\": \"categorical\"}'; VALUE is read as "

@@ -464,6 +464,104 @@ def test_a_manipulated_mask_of_the_wrong_shape_is_named(sem_data, mask):
         CAMAClassifier(graph=graph, **FAST).fit(X, y, manipulated=mask)
 
 
+# ------------------------------------------------------------------ sample weights
+def test_equal_sample_weights_give_the_unweighted_fit_exactly(fitted, sem_data):
+    X, y, graph = sem_data
+    weighted = CAMAClassifier(graph=graph, target="y", **FAST).fit(
+        X, y, sample_weight=np.full(len(y), 2.5)
+    )
+    np.testing.assert_array_equal(weighted.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_a_zero_weight_row_is_a_row_left_out(sem_data):
+    X, y, graph = sem_data
+    weights = np.ones(len(y))
+    weights[::3] = 0.0
+    keep = weights > 0
+    weighted = CAMAClassifier(graph=graph, target="y", **FAST).fit(X, y, sample_weight=weights)
+    reduced = CAMAClassifier(graph=graph, target="y", **FAST).fit(X[keep], y[keep])
+    np.testing.assert_array_equal(weighted.predict_proba(X), reduced.predict_proba(X))
+    np.testing.assert_array_equal(weighted.class_prior_, reduced.class_prior_)
+    # also for arrays, and when every row of a class weighs 0 (the class is absent)
+    absent = np.where(y == 2, 0.0, 1.0)
+    two = CAMAClassifier(max_epochs=3, random_state=0).fit(X.to_numpy(), y, sample_weight=absent)
+    np.testing.assert_array_equal(two.classes_, [0, 1])
+
+
+def _weak_two_class_data(seed: int, n: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Two overlapping classes (the children carry little evidence), so the class prior
+    moves the predictions."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    X = pd.DataFrame({"x1": rng.normal(size=n) + 0.5 * y, "x2": rng.normal(size=n) - 0.5 * y})
+    return X, pd.Series(y, name="y")
+
+
+def test_an_integer_weight_acts_like_repeating_the_row():
+    X, y = _weak_two_class_data(0, 600)
+    X_test, _ = _weak_two_class_data(1, 2000)
+    weights = np.where(y == 0, 3.0, 1.0)
+    repeated = np.repeat(np.arange(len(y)), weights.astype(int))
+    plain = CAMAClassifier(**FAST).fit(X, y)
+    weighted = CAMAClassifier(**FAST).fit(X, y, sample_weight=weights)
+    copies = CAMAClassifier(**FAST).fit(X.iloc[repeated], y.iloc[repeated])
+    np.testing.assert_allclose(weighted.class_prior_, copies.class_prior_)
+    share = {name: model.predict_proba(X_test)[:, 0].mean()
+             for name, model in [("plain", plain), ("weighted", weighted), ("copies", copies)]}
+    assert share["weighted"] > share["plain"] + 0.15, share
+    assert abs(share["weighted"] - share["copies"]) < 0.05, share
+
+
+@pytest.mark.parametrize(
+    ("make_weights", "match"),
+    [
+        (lambda n: np.r_[np.ones(n - 2), -1.0, 1.0], r"finite and non-negative; 1 of \d+ are "
+                                                      r"not \(row \d+: -1\.0\)"),
+        (lambda n: np.r_[np.nan, np.ones(n - 1)], r"row 0: nan"),
+        (lambda n: np.r_[np.inf, np.ones(n - 1)], r"row 0: inf"),
+        (lambda n: np.zeros(n), "zero for every row"),
+        (lambda n: np.ones(n - 1), r"sample_weight has \d+ entries but X has \d+ rows"),
+        (lambda n: np.ones((n, 2)), "1-d array of one weight per row"),
+        (lambda n: ["heavy"] * n, "must hold numbers"),
+    ],
+)
+def test_bad_sample_weights_are_named_and_lose_nothing(fitted, sem_data, make_weights, match):
+    X, y, _ = sem_data
+    clf = pickle.loads(pickle.dumps(fitted))
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y, sample_weight=make_weights(len(y)))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_sample_weights_and_the_manipulated_mask_work_together(sem_data):
+    X, y, graph = sem_data
+    flags = np.arange(len(y)) % 4 == 0
+    weights = np.where(flags, 0.0, 1.0)  # the flagged rows weigh nothing: a clean fit
+    clf = CAMAClassifier(graph=graph, target="y", **FAST)
+    clf.fit(X, y, manipulated=flags, sample_weight=weights)
+    assert not clf.manipulation_learned_
+    clf.fit(X, y, manipulated=flags, sample_weight=np.where(flags, 2.0, 1.0))
+    assert clf.manipulation_learned_
+
+
+def test_sample_weights_reach_the_model_through_pipeline_and_grid_search(sem_data):
+    import sklearn
+
+    X, y, graph = sem_data
+    weights = np.where(y == 2, 0.0, 1.0)  # class 2 left out: visible in classes_
+    pipe = Pipeline([("identity", FunctionTransformer()),
+                     ("cama", CAMAClassifier(graph=graph, target="y", max_epochs=3))])
+    pipe.fit(X, y, cama__sample_weight=weights)
+    np.testing.assert_array_equal(pipe.classes_, [0, 1])
+    with sklearn.config_context(enable_metadata_routing=True):
+        cama = CAMAClassifier(graph=graph, target="y", max_epochs=3).set_fit_request(
+            sample_weight=True
+        ).set_score_request(sample_weight=False)
+        search = GridSearchCV(cama, {"latent_dim": [2]}, cv=2).fit(X, y, sample_weight=weights)
+    np.testing.assert_array_equal(search.best_estimator_.classes_, [0, 1])
+
+
 # ------------------------------------------------------------ scikit-learn integration
 def test_clone_and_params_round_trip(fitted):
     copy = clone(fitted)

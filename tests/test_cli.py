@@ -412,6 +412,37 @@ def test_set_column_types_reaches_the_fitted_model(workdir):
     assert fitted.column_types_["x2"] == "gaussian" and fitted.device == "cpu"
 
 
+def test_fit_weight_column_is_kept_out_of_the_model_and_weights_the_rows(workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    weights = np.where(frame["y"] == "high", 0.0, 1.0)  # zero weight: the rows are left out
+    frame.assign(w=weights).to_csv(workdir / "weighted.csv", index=False)
+    out = workdir / "weighted.skcama"
+    assert main(["fit", str(workdir / "weighted.csv"), "-g", str(workdir / "graph.gml"),
+                 "-t", "y", "-o", str(out), *FIT_OPTIONS, "--weight", "w"]) == 0
+    assert "weighted by 'w'" in capsys.readouterr().out
+    fitted = load_model(out)
+    assert "w" not in fitted.feature_names_in_
+    assert fitted.classes_.tolist() == ["low", "mid"]
+    clf = CAMAClassifier(graph=read_graph(workdir / "graph.gml"), target="y", max_epochs=3,
+                         hidden_size=16, n_samples=4, adapt_steps=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(frame.drop(columns="y"), frame["y"], sample_weight=weights)
+    np.testing.assert_allclose(fitted.predict_proba(frame), clf.predict_proba(frame),
+                               rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("weight, message", [
+    ("wt", "--weight 'wt' is not in"), ("y", "--weight 'y' is the target")])
+def test_fit_weight_column_errors_name_the_column(workdir, capsys, weight, message):
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.assign(w=1.0).to_csv(workdir / "weighted_bad.csv", index=False)
+    code = main(["fit", str(workdir / "weighted_bad.csv"), "-t", "y", "-o",
+                 str(workdir / "never.skcama"), *FIT_OPTIONS, "--weight", weight])
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("item, flag", [("graph=g.gml", "-g/--graph"), ("target=y", "-t/--target"),
                                         ("max_epochs=5", "--max-epochs"),
                                         ("random_state=1", "--random-state"),

@@ -142,18 +142,22 @@ def test_a_step_that_cannot_be_recorded_falls_back_to_the_loop(monkeypatch, capl
 
 
 @needs_cuda
-def test_training_on_the_gpu_replays_a_cuda_graph_with_the_steps_result(monkeypatch):
+@pytest.mark.parametrize("weighted", [False, True])
+def test_training_on_the_gpu_replays_a_cuda_graph_with_the_steps_result(monkeypatch, weighted):
     """Full-size batches replay the recorded step; the short last batch of each epoch
-    runs step by step; the fitted model is the one the step-by-step loop fits."""
+    runs step by step; the fitted model is the one the step-by-step loop fits (also with
+    sample weights, which enter the recorded step as an input)."""
     import skcama._training as training
 
     X, y, graph = simple_sem(0, n=650)  # batches of 40 rows: 16 full ones and 10 rows
+    weights = 1.0 + np.arange(len(y)) % 3 if weighted else None
     replays = _count_replays(monkeypatch)
     probabilities = []
     for graphs in (True, False):
         monkeypatch.setattr(training, "_CUDA_GRAPHS", graphs)
         clf = CAMAClassifier(graph=graph, device="cuda", max_epochs=5, n_iter_no_change=6,
-                             validation_fraction=0.0, random_state=0).fit(X, y)
+                             validation_fraction=0.0, random_state=0)
+        clf.fit(X, y, sample_weight=weights)
         probabilities.append(clf.predict_proba(X))
         if graphs:
             assert len(replays) == 5 * 16 - 3  # every full batch after three warm-up steps
