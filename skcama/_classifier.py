@@ -20,7 +20,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import torch
-from scipy.special import log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -874,7 +873,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def adapt_prior(
-        self, X: Any, *, max_iter: int = 200, tol: float = 1e-8
+        self, X: Any, *, max_iter: int = 1000, tol: float = 1e-6
     ) -> CAMAClassifier:
         """Re-estimate how common each class is in a new setting, from unlabelled rows.
 
@@ -894,10 +893,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             Unlabelled rows of the new setting; columns matched by name as in
             :meth:`fit`. On the test SEM of the adaptation guide, 900 rows gave the
             prevalence to within 0.1 point.
-        max_iter : int, default=200
-            Most EM iterations.
-        tol : float, default=1e-8
-            Stop when no class weight moves by more than this (in log units).
+        max_iter : int, default=1000
+            Most EM iterations. EM is slow only when a class is (nearly) absent from the
+            new setting: its prevalence then shrinks towards 0 ever more slowly.
+        tol : float, default=1e-6
+            Stop when no class's estimated prevalence moves by more than this between
+            two iterations (a probability).
 
         Returns
         -------
@@ -937,13 +938,18 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "class prior; got 0 rows."
             )
         log_train = np.log(np.clip(self.class_prior_, 1e-12, None))
-        shift, iterations = np.zeros(len(self.classes_)), 0
+        # p(x | y=k) up to a per-row factor: the posterior divided by the training prior
+        evidence = log_proba - log_train
+        evidence = np.exp(evidence - evidence.max(axis=1, keepdims=True))
+        prior, iterations = np.exp(log_train), 0
         while iterations < max_iter:
             iterations += 1
-            prior = np.exp(log_softmax(log_proba + shift, axis=1)).mean(axis=0)
-            new_shift = np.log(np.clip(prior, 1e-12, None)) - log_train
-            moved = np.max(np.abs(new_shift - shift))
-            shift = new_shift
+            joint = evidence * prior
+            new_prior = (joint / joint.sum(axis=1, keepdims=True)).mean(axis=0)
+            # moves are measured in probability: the prevalence of a class absent from
+            # the new setting shrinks towards 0 for ever, which never settles in log units
+            moved = np.max(np.abs(new_prior - prior))
+            prior = new_prior
             if moved <= tol:
                 break
         else:
@@ -954,6 +960,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 ConvergenceWarning,
             )
         logger.info("adapt_prior: %d EM iterations, prior %s", iterations, np.round(prior, 4))
+        shift = np.log(np.clip(prior, 1e-12, None)) - log_train
         self.prior_shift_ = shift
         self.adapted_class_prior_ = np.exp(log_train + shift)  # the prior the weights give
         return self

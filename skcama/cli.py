@@ -423,14 +423,25 @@ def _predict(args: argparse.Namespace) -> int:
 def _adapt(args: argparse.Namespace) -> int:
     """Adapt a saved model to unlabelled rows from a new setting; save the result."""
     _check_output(args.output, "--output")
+    if args.prior_only and args.steps is not None:
+        raise UsageError("--prior-only adapts the class prevalence only; drop --steps.")
     clf = _load_model(args.model)
     frame, _ = _read(args)
     if args.steps is not None:
         clf.set_params(adapt_steps=args.steps)
     start = time.perf_counter()
-    clf.adapt(frame)
-    print(f"adapted to {len(frame)} unlabelled rows in {time.perf_counter() - start:.1f} s "
-          f"({clf.adapt_history_[-1]['step']} steps, adapt call {clf._n_adapt_calls})")
+    if not args.prior_only:
+        clf.adapt(frame)
+        print(f"adapted to {len(frame)} unlabelled rows in {time.perf_counter() - start:.1f} "
+              f"s ({clf.adapt_history_[-1]['step']} steps, adapt call {clf._n_adapt_calls})")
+    if args.prior or args.prior_only:
+        clf.adapt_prior(frame)
+        shares = ", ".join(
+            f"{label} {before:.1%} -> {after:.1%}" for label, before, after
+            in zip(clf.classes_, clf.class_prior_, clf.adapted_class_prior_, strict=True)
+        )
+        print(f"class prevalence estimated from {len(frame)} unlabelled rows (training -> "
+              f"new setting): {shares}")
     _save_model(clf, args.output)
     print(f"adapted model written to {args.output}")
     return 0
@@ -765,14 +776,23 @@ def build_parser() -> argparse.ArgumentParser:
     adapt = sub.add_parser(
         "adapt", help="adapt a model to unlabelled rows from a new setting",
         description="Test-time adaptation: learn the manipulation of a new setting (another "
-        "site, a recalibrated assay) from unlabelled rows; the mechanisms y -> x stay fixed.",
-        epilog="example: skcama adapt model.skcama site_b.csv -o model_site_b.skcama",
+        "site, a recalibrated assay) from unlabelled rows; the mechanisms y -> x stay fixed. "
+        "--prior also re-estimates how common each class is there (a prevalence shift).",
+        epilog="example: skcama adapt model.skcama site_b.csv -o model_site_b.skcama "
+        "--prior",
     )
     adapt.add_argument("model", help="model file")
     adapt.add_argument("data", help="unlabelled table from the new setting")
     adapt.add_argument("-o", "--output", required=True, help="adapted model file to write")
     adapt.add_argument("--steps", type=int, default=None, help="gradient steps (default: the "
                        "model's adapt_steps)")
+    prior = adapt.add_mutually_exclusive_group()
+    prior.add_argument("--prior", action="store_true",
+                       help="after adapting, also re-estimate how common each class is in the "
+                       "new setting (a prevalence shift; CAMAClassifier.adapt_prior)")
+    prior.add_argument("--prior-only", action="store_true",
+                       help="only re-estimate the class prevalence; the measurements are "
+                       "taken to be unchanged")
     _common(adapt)
     adapt.set_defaults(func=_adapt)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -373,6 +374,23 @@ def test_adapt_prior_on_the_training_prevalence_changes_little(fitted, sem_data)
     X, _, _ = sem_data
     clf = copy.deepcopy(fitted).adapt_prior(X)
     np.testing.assert_allclose(clf.adapted_class_prior_, fitted.class_prior_, atol=0.05)
+
+
+def test_adapt_prior_converges_when_a_class_is_absent_from_the_new_setting():
+    """Two overlapping classes, and a new setting without class 1: its prevalence shrinks
+    towards 0 ever more slowly, which never settles in log units, so EM judges
+    convergence in probability (it used to stop at max_iter with a warning)."""
+    def rows(seed: int, n: int, share_of_1: float) -> tuple[pd.DataFrame, np.ndarray]:
+        rng = np.random.default_rng(seed)
+        y = (rng.random(n) < share_of_1).astype(int)
+        return pd.DataFrame({"x1": rng.normal(size=n) + y, "x2": rng.normal(size=n) - y}), y
+
+    clf = CAMAClassifier(**FAST).fit(*rows(0, 600, 0.5))
+    X_new, _ = rows(1, 800, 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sklearn.exceptions.ConvergenceWarning)
+        clf.adapt_prior(X_new)
+    np.testing.assert_allclose(clf.adapted_class_prior_, [1.0, 0.0], atol=0.01)
 
 
 def test_adapt_prior_survives_saving(fitted, tmp_path):

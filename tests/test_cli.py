@@ -95,6 +95,35 @@ def test_adapt_writes_a_model_that_matches_adapting_in_python(model, workdir):
     assert pd.read_csv(scores)["manipulation_score"].between(0, 1).all()
 
 
+@pytest.mark.parametrize("flag", ["--prior", "--prior-only"])
+def test_adapt_prior_flags_match_adapt_prior_in_python(model, workdir, capsys, flag):
+    frame = pd.read_csv(workdir / "train.csv")
+    rare_high = pd.concat([frame[frame["y"] != "high"], frame[frame["y"] == "high"].head(5)])
+    rare_high.drop(columns="y").to_csv(workdir / "site_c.csv", index=False)
+    out = workdir / f"prior{flag}.skcama"
+    assert main(["adapt", str(model), str(workdir / "site_c.csv"), "-o", str(out), flag]) == 0
+    printed = capsys.readouterr().out
+    assert "class prevalence estimated from" in printed
+    assert ("adapted to" in printed) == (flag == "--prior")
+    expected = load_model(model)
+    if flag == "--prior":
+        expected.adapt(rare_high.drop(columns="y"))
+    expected.adapt_prior(rare_high.drop(columns="y"))
+    written = load_model(out)
+    np.testing.assert_allclose(written.adapted_class_prior_, expected.adapted_class_prior_,
+                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(written.predict_proba(frame), expected.predict_proba(frame),
+                               rtol=0, atol=1e-12)
+    assert written.manipulation_learned_ == (flag == "--prior")
+
+
+def test_adapt_prior_only_refuses_steps(model, workdir, capsys):
+    code = main(["adapt", str(model), str(workdir / "train.csv"), "-o",
+                 str(workdir / "never.skcama"), "--prior-only", "--steps", "5"])
+    assert code == 2
+    assert "drop --steps" in capsys.readouterr().err
+
+
 def test_evaluate_prints_table_and_writes_figure(model, workdir):
     figure = workdir / "eval.png"
     result = run_cli("evaluate", model, workdir / "train.csv", "--target", "y",
