@@ -367,10 +367,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             class re-weighting): a row counts in the training bound, the early-stopping
             bound, the class prior ``class_prior_`` and the replay summary in proportion
             to its weight; only ratios between weights matter. Rows of weight 0 are left
-            out entirely (also from graph discovery); ``None`` or equal weights give the
-            unweighted fit exactly. The standardisation of the columns and graph
-            discovery are not weighted. Routed like ``manipulated`` (``Pipeline`` also
-            takes ``clf__sample_weight=...`` without routing).
+            out entirely (also from graph discovery; their label may be missing);
+            ``None``, a single number or equal weights give the unweighted fit exactly.
+            The standardisation of the columns and graph discovery are not weighted.
+            Routed like ``manipulated`` (``Pipeline`` also takes
+            ``clf__sample_weight=...`` without routing).
 
         Returns
         -------
@@ -405,23 +406,25 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         columns = self._column_names(X)
         y_name = getattr(y, "name", None)
         y = column_or_1d(y, warn=True)
-        _check_labels(y)
-        check_classification_targets(y)
-        weights = None
-        if sample_weight is not None:
+        weights, kept_rows = None, None
+        if sample_weight is not None and len(y) > 0:
             if len(y) != len(X):
                 raise ValueError(
                     f"X has {len(X)} rows but y has {len(y)}; pass one label per row."
                 )
             weights = _sample_weights(sample_weight, len(y))
             manipulated = _manipulated_mask(manipulated, len(y))
-            if not (weights > 0).all():  # a row of weight 0 is a row left out
-                keep = np.flatnonzero(weights > 0)
-                X = X.iloc[keep] if isinstance(X, pd.DataFrame) else X[keep]
-                y, manipulated, weights = y[keep], manipulated[keep], weights[keep]
+            if not (weights > 0).all():  # a row of weight 0 is a row left out, label and all
+                kept_rows = np.flatnonzero(weights > 0)
+                X = X.iloc[kept_rows] if isinstance(X, pd.DataFrame) else X[kept_rows]
+                y, manipulated = y[kept_rows], manipulated[kept_rows]
+                weights = weights[kept_rows]
+            weights = weights / weights.max()  # first: the mean of huge weights overflows
             weights = weights / weights.mean()
             if np.all(weights == weights[0]):  # equal weights: the unweighted fit
                 weights = None
+        _check_labels(y, kept_rows)
+        check_classification_targets(y)
         graph, target = self._resolve_graph(X, columns, y_name, y)
         roles = markov_blanket_roles(graph, target)
         roles = self._check_roles_against_data(roles, columns)
@@ -1445,10 +1448,11 @@ def _predict_batch(clf: CAMAClassifier) -> tuple[int, int]:
     return rows, group
 
 
-def _check_labels(y: np.ndarray) -> None:
+def _check_labels(y: np.ndarray, positions: np.ndarray | None = None) -> None:
     """Missing labels and labels mixing numbers and text, named before scikit-learn's
-    generic checks see them."""
-    check_labels_present(y)
+    generic checks see them; ``positions``: the row number of each label when rows of
+    weight 0 were left out."""
+    check_labels_present(y, positions=positions)
     if y.dtype.kind == "O":
         text = np.array([isinstance(v, str) for v in y])
         if text.any() and not text.all():
@@ -1461,23 +1465,28 @@ def _check_labels(y: np.ndarray) -> None:
 
 def _sample_weights(sample_weight: Any, n_rows: int) -> np.ndarray:
     """``sample_weight`` of fit as a float array, checked: one finite, non-negative
-    weight per row, not all zero."""
+    weight per row (a single number stands for every row), not all zero. Errors name a
+    Series by its name."""
+    name = getattr(sample_weight, "name", None)
+    what = "sample_weight" if name is None else f"sample_weight (column {name!r})"
     values = np.asarray(sample_weight)
-    if values.ndim != 1:
+    if values.ndim > 1:
         raise ValueError(
-            f"sample_weight must be a 1-d array of one weight per row, got shape "
+            f"{what} must be a 1-d array of one weight per row, got shape "
             f"{values.shape}; pass e.g. a numeric Series aligned with X."
         )
     try:
         weights = values.astype(np.float64)
     except (TypeError, ValueError) as error:
         raise ValueError(
-            f"sample_weight must hold numbers, one per row; could not read it as numbers "
+            f"{what} must hold numbers, one per row; could not read it as numbers "
             f"({error})."
         ) from None
+    if weights.ndim == 0:
+        weights = np.full(n_rows, float(weights))
     if len(weights) != n_rows:
         raise ValueError(
-            f"sample_weight has {len(weights)} entries but X has {n_rows} rows; pass one "
+            f"{what} has {len(weights)} entries but X has {n_rows} rows; pass one "
             "weight per row."
         )
     bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
@@ -1485,12 +1494,12 @@ def _sample_weights(sample_weight: Any, n_rows: int) -> np.ndarray:
         shown = ", ".join(f"row {i}: {float(weights[i])}" for i in bad[:5])
         shown += ", ..." if len(bad) > 5 else ""
         raise ValueError(
-            f"sample_weight must be finite and non-negative; {len(bad)} of {n_rows} are not "
+            f"{what} must be finite and non-negative; {len(bad)} of {n_rows} are not "
             f"({shown}). Give those rows a weight of 0 to leave them out, or fix them."
         )
     if not weights.any():
         raise ValueError(
-            "sample_weight is zero for every row, which leaves nothing to fit; give the rows "
+            f"{what} is zero for every row, which leaves nothing to fit; give the rows "
             "to train on a positive weight."
         )
     return weights
@@ -1548,10 +1557,13 @@ def _replay_summary(
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.nan_to_num(np.nansum(values * weights[:, None], axis=0) / seen.sum(0))
     values = np.where(np.isnan(values), mean, values)
-    cov = (
-        np.atleast_2d(np.cov(values, rowvar=False, aweights=weights))
-        if len(values) > 1 else np.eye(len(nodes))
-    )
+    if len(values) < 2:
+        cov = np.eye(len(nodes))
+    elif weights is None:
+        cov = np.atleast_2d(np.cov(values, rowvar=False))
+    else:  # weights of mean 1 and the count's n - 1, as _latent_summary (and np.cov alike)
+        centred = values - mean
+        cov = (centred * weights[:, None]).T @ centred / (len(values) - 1)
     cov = cov + 1e-6 * np.eye(len(nodes))
     levels = list(codec.levels_of(nodes))  # 1 for a Gaussian column: not rounded
     return {"nodes": nodes, "mean": mean, "cholesky": np.linalg.cholesky(cov),

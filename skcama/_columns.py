@@ -353,17 +353,23 @@ def check_unique_columns(X: pd.DataFrame) -> None:
         )
 
 
-def missing_rows(values: Any) -> tuple[int, str]:
+def missing_rows(values: Any, positions: np.ndarray | None = None) -> tuple[int, str]:
     """How many of ``values`` are missing (NaN, None, ``pd.NA``) and the first few of
-    their row numbers as text, e.g. ``(2, "3, 8")``."""
+    their row numbers as text, e.g. ``(2, "3, 8")``; ``positions`` gives each value's row
+    number when the values are a subset of the rows."""
     missing = np.flatnonzero(pd.isna(values))
+    if positions is not None:
+        missing = np.asarray(positions)[missing]
     rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
     return len(missing), rows
 
 
-def check_labels_present(y: np.ndarray, name: str = "y") -> None:
-    """Missing labels (NaN, None, ``pd.NA``), named by row."""
-    n_missing, rows = missing_rows(y)
+def check_labels_present(
+    y: np.ndarray, name: str = "y", positions: np.ndarray | None = None
+) -> None:
+    """Missing labels (NaN, None, ``pd.NA``), named by row (``positions`` as in
+    :func:`missing_rows`)."""
+    n_missing, rows = missing_rows(y, positions)
     if n_missing:
         raise ValueError(
             f"{name} has {n_missing} missing labels (rows {rows}); every row needs a class. "

@@ -373,6 +373,11 @@ def _fit(args: argparse.Namespace) -> int:
     if args.weight is not None:
         if args.weight == args.target:
             raise UsageError(f"--weight {args.weight!r} is the target; name a weight column.")
+        if args.weight in (args.id or []):
+            raise UsageError(
+                f"--weight {args.weight!r} is also given as --id; a column is either a row "
+                "identifier or a row weight."
+            )
         X, weights = _split_target(X, args.weight, args.data, option="--weight")
     graph = load_graph(args.graph) if args.graph else None
     clf = CAMAClassifier(graph=graph, target=args.target, **params)
@@ -380,8 +385,9 @@ def _fit(args: argparse.Namespace) -> int:
     clf.fit(X, y, sample_weight=weights)
     seconds = time.perf_counter() - start
     _save_model(clf, args.output)
-    weighted = f", weighted by {args.weight!r}" if weights is not None else ""
-    print(f"fitted CAMA on {len(X)} rows{weighted} in {seconds:.1f} s ({clf.n_iter_} "
+    n_rows = len(X) if weights is None else int((weights > 0).sum())
+    weighted = f" (weight > 0), weighted by {args.weight!r}," if weights is not None else ""
+    print(f"fitted CAMA on {n_rows} rows{weighted} in {seconds:.1f} s ({clf.n_iter_} "
           f"epochs); classes: {', '.join(map(str, clf.classes_))}")
     print(f"roles for target {args.target!r}:")
     _print_roles(clf.roles_)

@@ -534,6 +534,50 @@ def test_bad_sample_weights_are_named_and_lose_nothing(fitted, sem_data, make_we
     np.testing.assert_array_equal(clf.predict_proba(X), before)
 
 
+def test_a_zero_weight_row_may_lack_its_label_and_other_rows_are_named_by_position(sem_data):
+    X, y, graph = sem_data
+    labels = y.map({0: "mild", 1: "moderate", 2: "severe"}).astype(object)
+    labels.iloc[[2, 9]] = None
+    weights = np.ones(len(y))
+    weights[:5] = 0.0  # row 2 is left out; row 9 is not, and is named as row 9
+    with pytest.raises(ValueError, match=r"y has 1 missing labels \(rows 9\)"):
+        CAMAClassifier(graph=graph, target="y", **FAST).fit(X, labels, sample_weight=weights)
+    weights[9] = 0.0
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=2).fit(
+        X, labels, sample_weight=weights
+    )
+    assert len(clf.classes_) == 3
+
+
+def test_extreme_weights_still_weight_and_still_adapt(sem_data):
+    X, y, graph = sem_data
+    huge = np.where(y == 0, 1e308, 1.0)  # their mean overflows
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=2).fit(X, y, sample_weight=huge)
+    np.testing.assert_allclose(clf.class_prior_, [1.0, 0.0, 0.0], atol=1e-12)
+    one_row = np.ones(len(y))
+    one_row[0] = 1e20  # one row holds nearly all the weight
+    clf.fit(X, y, sample_weight=one_row)
+    assert np.isfinite(clf.replay_summary_["cholesky"]).all()
+    clf.set_params(adapt_steps=5).adapt(X.assign(x1=X["x1"] + 1.0))
+
+
+def test_a_single_number_weighs_every_row_alike(fitted, sem_data):
+    X, y, graph = sem_data
+    clf = CAMAClassifier(graph=graph, target="y", **FAST).fit(X, y, sample_weight=2.0)
+    np.testing.assert_array_equal(clf.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_weight_errors_name_a_series_and_empty_data_is_named_first(sem_data):
+    X, y, graph = sem_data
+    weights = pd.Series(np.ones(len(y)), name="selection_weight")
+    weights.iloc[3] = -2.0
+    with pytest.raises(ValueError, match=r"sample_weight \(column 'selection_weight'\) must "
+                                         r"be finite and non-negative.*row 3: -2\.0"):
+        CAMAClassifier(graph=graph, target="y").fit(X, y, sample_weight=weights)
+    with pytest.raises(ValueError, match=r"X is empty \(0 rows\)"):
+        CAMAClassifier(graph=graph, target="y").fit(X.iloc[:0], y.iloc[:0], sample_weight=[])
+
+
 def test_sample_weights_and_the_manipulated_mask_work_together(sem_data):
     X, y, graph = sem_data
     flags = np.arange(len(y)) % 4 == 0
@@ -598,6 +642,18 @@ def test_cross_val_score(sem_data):
     X, y, graph = sem_data
     scores = cross_val_score(CAMAClassifier(graph=graph, target="y", **FAST), X, y, cv=3)
     assert scores.shape == (3,) and scores.min() > 0.7
+
+
+def test_calibrated_classifier_cv_wraps_it(sem_data):
+    from sklearn.calibration import CalibratedClassifierCV
+
+    X, y, graph = sem_data
+    calibrated = CalibratedClassifierCV(
+        CAMAClassifier(graph=graph, target="y", max_epochs=5), method="sigmoid", cv=2
+    ).fit(X, y)
+    proba = calibrated.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert calibrated.score(X, y) > 0.7
 
 
 def test_text_in_an_array_is_named_by_column():

@@ -448,7 +448,8 @@ def test_fit_weight_column_is_kept_out_of_the_model_and_weights_the_rows(workdir
     out = workdir / "weighted.skcama"
     assert main(["fit", str(workdir / "weighted.csv"), "-g", str(workdir / "graph.gml"),
                  "-t", "y", "-o", str(out), *FIT_OPTIONS, "--weight", "w"]) == 0
-    assert "weighted by 'w'" in capsys.readouterr().out
+    assert f"on {int((weights > 0).sum())} rows (weight > 0), weighted by 'w'" in (
+        capsys.readouterr().out)
     fitted = load_model(out)
     assert "w" not in fitted.feature_names_in_
     assert fitted.classes_.tolist() == ["low", "mid"]
@@ -461,13 +462,17 @@ def test_fit_weight_column_is_kept_out_of_the_model_and_weights_the_rows(workdir
                                rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("weight, message", [
-    ("wt", "--weight 'wt' is not in"), ("y", "--weight 'y' is the target")])
-def test_fit_weight_column_errors_name_the_column(workdir, capsys, weight, message):
+@pytest.mark.parametrize("weight, extra, message", [
+    ("wt", [], "--weight 'wt' is not in"), ("y", [], "--weight 'y' is the target"),
+    ("w", ["--id", "w"], "--weight 'w' is also given as --id"),
+    ("v", [], r"sample_weight (column 'v') must be finite and non-negative; 1 of 200 are "
+              "not (row 4: -1.0)")])
+def test_fit_weight_column_errors_name_the_column(workdir, capsys, weight, extra, message):
     frame = pd.read_csv(workdir / "train.csv")
-    frame.assign(w=1.0).to_csv(workdir / "weighted_bad.csv", index=False)
+    frame.assign(w=1.0, v=np.where(np.arange(len(frame)) == 4, -1.0, 1.0)).to_csv(
+        workdir / "weighted_bad.csv", index=False)
     code = main(["fit", str(workdir / "weighted_bad.csv"), "-t", "y", "-o",
-                 str(workdir / "never.skcama"), *FIT_OPTIONS, "--weight", weight])
+                 str(workdir / "never.skcama"), *FIT_OPTIONS, "--weight", weight, *extra])
     assert code == 2
     assert message in capsys.readouterr().err
 
