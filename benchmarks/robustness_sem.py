@@ -9,6 +9,10 @@ the children through the true mechanism) and half of the children shifted up by 
 measurement shift, no propagation). The Bayes-optimal oracle built from the true
 mechanisms is the ceiling row; under child shifts it is shown both not told and told
 the shift. Accuracies are averaged over the SEM seeds; times are medians.
+
+The probabilities are scored too, against the same oracle: log loss, and the expected
+calibration error (ECE: rows binned by their top-class probability in 15 equal bins, the
+row-weighted mean gap between that probability and the accuracy in the bin).
 """
 
 from __future__ import annotations
@@ -89,6 +93,8 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
                 rows.append(
                     dict(seed=seed, model=model_name, setting=name,
                          accuracy=float(np.mean(model.predict(X_test) == y_test)),
+                         **probability_scores(model.predict_proba(X_test), y_test,
+                                              model.classes_),
                          fit_s=fit_s, predict_rows_per_s=rows_per_s)
                 )
         for told in (False, True):
@@ -99,18 +105,41 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
                 oracle = sem.oracle(shift=shift_for(sem, shift) if told else None)
                 rows.append(
                     dict(seed=seed, model="oracle (told)" if told else "oracle", setting=name,
-                         accuracy=oracle.score(X_test, y_test), fit_s=np.nan,
-                         predict_rows_per_s=np.nan)
+                         accuracy=oracle.score(X_test, y_test),
+                         **probability_scores(oracle.predict_proba(X_test), y_test,
+                                              oracle.classes_),
+                         fit_s=np.nan, predict_rows_per_s=np.nan)
                 )
     return pd.DataFrame(rows)
 
 
-def summarise(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def probability_scores(proba: np.ndarray, y: pd.Series, classes: np.ndarray,
+                       bins: int = 15) -> dict:
+    """Log loss and top-label expected calibration error of class probabilities."""
+    truth = np.asarray(y)[:, None] == np.asarray(classes)[None, :]
+    log_loss = -np.mean(np.log(np.clip(proba[truth], 1e-15, None)))
+    confidence = proba.max(axis=1)
+    correct = truth[np.arange(len(proba)), proba.argmax(axis=1)]
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    gap = sum(abs(correct[which == b].mean() - confidence[which == b].mean()) * np.sum(which == b)
+              for b in np.unique(which))
+    return {"log_loss": float(log_loss), "ece": float(gap / len(proba))}
+
+
+MODEL_ORDER = ["CAMA", "MLP(64,64)", "HistGradientBoosting", "oracle", "oracle (told)"]
+
+
+def by_setting(results: pd.DataFrame, value: str) -> pd.DataFrame:
+    """Mean of ``value`` over seeds, models by settings."""
     order = {name: i for i, (name, _) in enumerate(SETTINGS)}
-    acc = results.pivot_table(index="model", columns="setting", values="accuracy", aggfunc="mean")
-    acc = acc[sorted(acc.columns, key=order.get)]
-    model_order = ["CAMA", "MLP(64,64)", "HistGradientBoosting", "oracle", "oracle (told)"]
-    acc = acc.reindex([m for m in model_order if m in acc.index]).reset_index()
+    table = results.pivot_table(index="model", columns="setting", values=value, aggfunc="mean")
+    table = table[sorted(table.columns, key=order.get)]
+    return table.reindex([m for m in MODEL_ORDER if m in table.index]).reset_index()
+
+
+def summarise(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    acc = by_setting(results, "accuracy")
+    model_order = MODEL_ORDER
     timing = (
         results.dropna(subset=["fit_s"])
         .groupby("model")[["fit_s", "predict_rows_per_s"]]
@@ -143,7 +172,11 @@ def main() -> None:
         f"## robustness_sem.py\n\n{machine_line()}; seeds {args.seeds}, {args.n_train} training "
         f"rows, {args.n_test} test rows per setting, 3 parents, {args.coparents} co-parents, "
         f"{args.children} children, {args.classes} classes.\n\nAccuracy (mean over seeds):\n\n"
-        f"{to_markdown(acc)}\n\nTimes (median over seeds; predict on {args.predict_rows} rows):\n\n"
+        f"{to_markdown(acc)}\n\nLog loss (mean over seeds; lower is better):\n\n"
+        f"{to_markdown(by_setting(results, 'log_loss'))}\n\nExpected calibration error "
+        "(top-class probability, 15 bins; mean over seeds; 0 is perfectly calibrated):\n\n"
+        f"{to_markdown(by_setting(results, 'ece'))}\n\n"
+        f"Times (median over seeds; predict on {args.predict_rows} rows):\n\n"
         f"{to_markdown(timing, '.2f')}\n"
     )
     print(text)
