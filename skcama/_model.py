@@ -166,6 +166,8 @@ class InputCoder(nn.Module):
         self.n_features = len(column)
 
     def forward(self, codes: torch.Tensor) -> torch.Tensor:
+        if self.only_gaussian and not len(self.flag_idx):  # one kernel instead of two
+            return torch.nan_to_num(codes, nan=0.0, posinf=math.inf, neginf=-math.inf)
         missing = torch.isnan(codes)
         filled = torch.where(missing, 0.0, codes)
         parts = [filled if self.only_gaussian else filled[:, self.gauss_idx]]
@@ -228,12 +230,12 @@ class ChildHeads(nn.Module):
         missing = torch.isnan(x)
         any_missing = bool(missing.any()) if host_reads_allowed(x) else True
         filled = torch.where(missing, 0.0, x) if any_missing else x
-        observed = (~missing).to(x.dtype)
         if self.only_gaussian:
             terms = gaussian_log_prob(filled[:, None, None, :], out, logvar)
             if any_missing:
-                terms = terms * observed[:, None, None, :]
+                terms = terms * (~missing).to(x.dtype)[:, None, None, :]
             return terms.sum(-1)
+        observed = (~missing).to(x.dtype)
         total = out.new_zeros(out.shape[:-1])
         if len(self.gauss_idx):
             xg = filled[:, self.gauss_idx][:, None, None, :]
