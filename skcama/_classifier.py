@@ -403,6 +403,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         else:
             check_unique_columns(X)
         validate_data(self, X, reset=True, skip_check_array=True)
+        for name, values in (("y", y), ("manipulated", manipulated),
+                             ("sample_weight", sample_weight)):
+            _warn_if_misaligned(X, name, values)
         columns = self._column_names(X)
         y_name = getattr(y, "name", None)
         y = column_or_1d(y, warn=True)
@@ -450,7 +453,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         seeds = rng.randint(0, 2**31 - 1, size=4)
         standardised = codec.transform(frame)
         data = self._tensors(standardised, roles, y_index, device)
-        data.manipulated = torch.as_tensor(flags, device=device)
+        # a copy: the user's array may be read-only (a pandas Series with copy-on-write)
+        data.manipulated = torch.as_tensor(np.array(flags, dtype=bool), device=device)
         if weights is not None:
             data.weight = torch.as_tensor(weights, dtype=torch.float32, device=device)
         class_freq = np.bincount(y_index, weights=weights, minlength=len(classes))
@@ -1461,6 +1465,24 @@ def _check_labels(y: np.ndarray, positions: np.ndarray | None = None) -> None:
                 f"y mixes text labels with labels of type {kinds}; use one type for "
                 "every label, e.g. y.astype(str)."
             )
+
+
+def _warn_if_misaligned(X: Any, name: str, values: Any) -> None:
+    """Warn when ``X`` is a DataFrame and ``values`` a Series whose index holds the same
+    labels in another order or other labels altogether: rows are paired by position, as
+    everywhere in scikit-learn, so such a pair is most likely a mistake."""
+    if not (isinstance(X, pd.DataFrame) and isinstance(values, pd.Series)):
+        return
+    if len(values) != len(X) or values.index.equals(X.index):
+        return
+    how = ("in another order" if values.index.sort_values().equals(X.index.sort_values())
+           else "with other labels")
+    warn_user(
+        f"{name}'s index holds the rows {how} than X's index; rows are paired by position, "
+        f"not by index label. If they belong together by label, align them first: "
+        f"{name} = {name}.loc[X.index] (or reset both indexes if positions are right).",
+        UserWarning,
+    )
 
 
 def _sample_weights(sample_weight: Any, n_rows: int) -> np.ndarray:

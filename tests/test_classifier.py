@@ -281,6 +281,23 @@ def test_columns_not_in_the_graph_are_listed_once_in_a_warning(sem_data):
     assert messages == ["columns ['extra'] are not nodes of the graph and are ignored."]
 
 
+def test_labels_indexed_unlike_x_are_paired_by_position_with_a_warning(sem_data):
+    X, y, graph = sem_data
+    shuffled = y.sample(frac=1, random_state=0)
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=2)
+    with pytest.warns(UserWarning, match=r"y's index holds the rows in another order than "
+                                         r"X's index; rows are paired by position") as caught:
+        clf.fit(X, shuffled)
+    assert caught[0].filename == __file__
+    with pytest.warns(UserWarning, match=r"sample_weight's index holds the rows with other "
+                                         r"labels.*sample_weight = sample_weight\.loc"):
+        clf.fit(X, y, sample_weight=pd.Series(1.0, index=X.index + 1000))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        clf.fit(X, y, manipulated=pd.Series(False, index=X.index))  # aligned: no warning
+
+
 def test_failed_refit_leaves_the_fitted_model_unchanged(fitted, sem_data):
     X, y, graph = sem_data
     clf = pickle.loads(pickle.dumps(fitted))
