@@ -1475,8 +1475,8 @@ def _warn_if_misaligned(X: Any, name: str, values: Any) -> None:
         return
     if len(values) != len(X) or values.index.equals(X.index):
         return
-    how = ("in another order" if values.index.sort_values().equals(X.index.sort_values())
-           else "with other labels")
+    same_labels = values.index.isin(X.index).all() and X.index.isin(values.index).all()
+    how = "in another order" if same_labels else "with other labels"
     warn_user(
         f"{name}'s index holds the rows {how} than X's index; rows are paired by position, "
         f"not by index label. If they belong together by label, align them first: "
