@@ -441,6 +441,15 @@ def test_set_column_types_reaches_the_fitted_model(workdir):
     assert fitted.column_types_["x2"] == "gaussian" and fitted.device == "cpu"
 
 
+def test_a_model_file_does_not_depend_on_whether_fit_ran_in_a_terminal(workdir, monkeypatch):
+    out = workdir / "terminal.skcama"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # progress bars during fit
+    options = [o for o in FIT_OPTIONS if o != "-q"]
+    assert main(["fit", str(workdir / "train.csv"), "-g", str(workdir / "graph.gml"),
+                 "-t", "y", "-o", str(out), *options]) == 0
+    assert load_model(out).verbose == 0
+
+
 def test_fit_weight_column_is_kept_out_of_the_model_and_weights_the_rows(workdir, capsys):
     frame = pd.read_csv(workdir / "train.csv")
     weights = np.where(frame["y"] == "high", 0.0, 1.0)  # zero weight: the rows are left out
