@@ -1475,7 +1475,16 @@ def _warn_if_misaligned(X: Any, name: str, values: Any) -> None:
         return
     if len(values) != len(X) or values.index.equals(X.index):
         return
-    same_labels = values.index.isin(X.index).all() and X.index.isin(values.index).all()
+    if not (values.index.is_unique and X.index.is_unique):
+        warn_user(
+            f"{name}'s index differs from X's index and labels repeat in it, so rows are "
+            "paired by position, not by index label; check that they belong together "
+            "(reset both indexes once they do).",
+            UserWarning,
+        )
+        return
+    ours, theirs = values.index.to_flat_index(), X.index.to_flat_index()  # any MultiIndex
+    same_labels = ours.isin(theirs).all() and theirs.isin(ours).all()
     how = "in another order" if same_labels else "with other labels"
     warn_user(
         f"{name}'s index holds the rows {how} than X's index; rows are paired by position, "

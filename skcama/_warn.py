@@ -11,17 +11,19 @@ import os
 import sys
 import warnings
 
+import joblib
 import sklearn
 
+# joblib too: scikit-learn's cross-validation calls fit through joblib.Parallel
 _LIBRARY_DIRS = tuple(
     os.path.dirname(os.path.abspath(module.__file__)) + os.sep
-    for module in (sys.modules[__package__], sklearn)
+    for module in (sys.modules[__package__], sklearn, joblib)
 )
 
 
 def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
     """``warnings.warn(message, category)`` attributed to the first calling frame outside
-    skcama and scikit-learn (the user's code, or the test that called)."""
+    skcama, scikit-learn and joblib (the user's code, or the test that called)."""
     frame = sys._getframe(1)
     level = 2  # 1 would be this function; 2 its caller
     while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_DIRS):

@@ -384,8 +384,8 @@ def _fit(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     clf.fit(X, y, sample_weight=weights)
     seconds = time.perf_counter() - start
-    # progress bars belong to this run, not to the model: the file is the same whether
-    # or not the fit ran in a terminal
+    # progress bars belong to this run, not to the model: the saved verbose does not
+    # depend on whether the fit ran in a terminal
     _save_model(clf.set_params(verbose=0), args.output)
     n_rows = len(X) if weights is None else int((weights > 0).sum())
     weighted = f" (weight > 0), weighted by {args.weight!r}," if weights is not None else ""

@@ -296,6 +296,18 @@ def test_labels_indexed_unlike_x_are_paired_by_position_with_a_warning(sem_data)
         warnings.simplefilter("error", UserWarning)
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
         clf.fit(X, y, manipulated=pd.Series(False, index=X.index))  # aligned: no warning
+    # a MultiIndex on one side only, and repeated labels (no .loc advice then)
+    nested = pd.MultiIndex.from_arrays([np.arange(len(y)) % 2, np.arange(len(y))])
+    with pytest.warns(UserWarning, match="with other labels"):
+        clf.fit(X, pd.Series(y.to_numpy(), index=nested))
+    repeated = X.set_axis(np.repeat(np.arange(len(y) // 2 + 1), 2)[: len(y)])
+    with pytest.warns(UserWarning, match="labels repeat in it") as caught:
+        clf.fit(repeated, y.iloc[::-1].set_axis(repeated.index[::-1]))
+    assert ".loc" not in str(caught[0].message)
+    # inside cross-validation the warning names the user's line, not joblib's
+    with pytest.warns(UserWarning, match="y's index holds the rows") as caught:
+        cross_val_score(clf, X, shuffled, cv=2)
+    assert {w.filename for w in caught if "index" in str(w.message)} == {__file__}
 
 
 def test_failed_refit_leaves_the_fitted_model_unchanged(fitted, sem_data):
