@@ -8,6 +8,7 @@ import platform
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -55,3 +56,18 @@ def write_section(name: str, body: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(text)
+
+
+def probability_scores(proba: np.ndarray, y: pd.Series, classes: np.ndarray,
+                       bins: int = 15) -> dict:
+    """Log loss and top-label expected calibration error of class probabilities."""
+    truth = np.asarray(y)[:, None] == np.asarray(classes)[None, :]
+    if not truth.any(axis=1).all():
+        raise ValueError("a test label is not among the model's classes")
+    log_loss = -np.mean(np.log(np.clip(proba[truth], 1e-15, None)))
+    confidence = proba.max(axis=1)
+    correct = truth[np.arange(len(proba)), proba.argmax(axis=1)]
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    gap = sum(abs(correct[which == b].mean() - confidence[which == b].mean()) * np.sum(which == b)
+              for b in np.unique(which))
+    return {"log_loss": float(log_loss), "ece": float(gap / len(proba))}

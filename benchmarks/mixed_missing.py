@@ -40,7 +40,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from _report import machine_line, to_markdown, write_section
+from _report import machine_line, probability_scores, to_markdown, write_section
 from sklearn.compose import make_column_selector, make_column_transformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import ConvergenceWarning
@@ -124,15 +124,20 @@ def run_one(seed: int, rate: float, args: argparse.Namespace) -> list[dict]:
             X_test = X_all.iloc[args.pool:]
             rows.append(dict(seed=seed, rate=rate, model=model_name, setting=setting,
                              accuracy=float(np.mean(model.predict(X_test) == y_test)),
+                             **probability_scores(model.predict_proba(X_test), y_test,
+                                                  model.classes_),
                              fit_s=fit_s))
             if model_name != "CAMA" or setting == "clean":
                 continue
             adapted = copy.deepcopy(model)
             start = time.perf_counter()
             adapted.adapt(X_all.iloc[: args.pool])
+            adapt_s = time.perf_counter() - start
             rows.append(dict(seed=seed, rate=rate, model="CAMA + adapt", setting=setting,
                              accuracy=float(np.mean(adapted.predict(X_test) == y_test)),
-                             fit_s=time.perf_counter() - start))
+                             **probability_scores(adapted.predict_proba(X_test), y_test,
+                                                  adapted.classes_),
+                             fit_s=adapt_s))
     clean = [r for r in rows if r["setting"] == "clean"]
     print(f"seed {seed}, {rate:.0%} missing: "
           + ", ".join(f"{r['model']} {r['accuracy']:.3f}" for r in clean), flush=True)
@@ -151,21 +156,37 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
     return pd.DataFrame([row for part in parts for row in part])
 
 
+def by_rate(part: pd.DataFrame, order: list[str], value: str) -> pd.DataFrame:
+    """Mean of ``value`` over seeds, models by missingness rate."""
+    table = part.pivot_table(index="model", columns="rate", values=value, aggfunc="mean")
+    table = table.reindex([m for m in order if m in table.index])
+    table.columns = [f"{r:.0%} missing" for r in table.columns]
+    return table
+
+
 def summarise(results: pd.DataFrame, models: list[str]) -> dict[str, pd.DataFrame]:
     order = [name for key in MODELS if key in models for name in MODEL_NAMES[key]]
     tables = {}
     for setting in SETTINGS:
-        part = results[results.setting == setting]
-        table = part.pivot_table(index="model", columns="rate", values="accuracy",
-                                 aggfunc="mean")
-        table = table.reindex([m for m in order if m in table.index])
-        rates = list(table.columns)
-        table.columns = [f"{r:.0%} missing" for r in rates]
+        table = by_rate(results[results.setting == setting], order, "accuracy")
+        rates = [float(c.split("%")[0]) / 100 for c in table.columns]
         for rate in rates[1:]:
             if rates[0] == 0.0 and rate in (0.3, 0.5):
                 table[f"loss 0->{rate:.0%}"] = table.iloc[:, 0] - table[f"{rate:.0%} missing"]
         tables[setting] = table.reset_index()
     return tables
+
+
+def calibration(results: pd.DataFrame, models: list[str]) -> str:
+    """Log loss and ECE tables, by setting and missingness rate, as markdown."""
+    order = [name for key in MODELS if key in models for name in MODEL_NAMES[key]]
+    parts = []
+    for setting in SETTINGS:
+        part = results[results.setting == setting]
+        for value, label in (("log_loss", "log loss"), ("ece", "ECE")):
+            parts.append(f"{setting}, {label}:\n\n"
+                         f"{to_markdown(by_rate(part, order, value).reset_index())}")
+    return "\n\n".join(parts)
 
 
 def main() -> None:
@@ -210,6 +231,9 @@ def main() -> None:
         "string classes; MCAR missingness in the children of training and test rows.\n\n"
         + (f"Not run: {', '.join(left_out)}.\n\n" if left_out else "")
         + f"Accuracy (mean over seeds) by setting of the test rows:\n\n{sections}\n\n"
+        "Probabilities (mean over seeds): log loss, and the expected calibration error "
+        "(top-class probability, 15 bins; 0 is perfectly calibrated):\n\n"
+        f"{calibration(results, args.models)}\n\n"
         f"Fit times (median, seconds):\n\n{to_markdown(timing, '.2f')}\n"
     )
     print(text)

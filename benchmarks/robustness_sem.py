@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from _report import machine_line, to_markdown, write_section
+from _report import machine_line, probability_scores, to_markdown, write_section
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
@@ -123,21 +123,6 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
                          fit_s=np.nan, predict_rows_per_s=np.nan)
                 )
     return pd.DataFrame(rows)
-
-
-def probability_scores(proba: np.ndarray, y: pd.Series, classes: np.ndarray,
-                       bins: int = 15) -> dict:
-    """Log loss and top-label expected calibration error of class probabilities."""
-    truth = np.asarray(y)[:, None] == np.asarray(classes)[None, :]
-    if not truth.any(axis=1).all():
-        raise ValueError("a test label is not among the model's classes")
-    log_loss = -np.mean(np.log(np.clip(proba[truth], 1e-15, None)))
-    confidence = proba.max(axis=1)
-    correct = truth[np.arange(len(proba)), proba.argmax(axis=1)]
-    which = np.minimum((confidence * bins).astype(int), bins - 1)
-    gap = sum(abs(correct[which == b].mean() - confidence[which == b].mean()) * np.sum(which == b)
-              for b in np.unique(which))
-    return {"log_loss": float(log_loss), "ece": float(gap / len(proba))}
 
 
 MODEL_ORDER = ["CAMA", "CAMA + adapt", "MLP(64,64)", "HistGradientBoosting", "oracle",
