@@ -169,10 +169,10 @@ def summarise(results: pd.DataFrame, models: list[str]) -> dict[str, pd.DataFram
     tables = {}
     for setting in SETTINGS:
         table = by_rate(results[results.setting == setting], order, "accuracy")
-        rates = [float(c.split("%")[0]) / 100 for c in table.columns]
-        for rate in rates[1:]:
-            if rates[0] == 0.0 and rate in (0.3, 0.5):
-                table[f"loss 0->{rate:.0%}"] = table.iloc[:, 0] - table[f"{rate:.0%} missing"]
+        if table.columns[0] == "0% missing":
+            for rate in ("30%", "50%"):
+                if f"{rate} missing" in table.columns:
+                    table[f"loss 0->{rate}"] = table.iloc[:, 0] - table[f"{rate} missing"]
         tables[setting] = table.reset_index()
     return tables
 

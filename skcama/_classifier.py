@@ -27,7 +27,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
-from ._columns import ColumnCodec, check_labels_present, check_unique_columns, missing_rows
+from ._columns import (
+    ColumnCodec,
+    check_labels_present,
+    check_one_label_per_row,
+    check_unique_columns,
+    missing_rows,
+)
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet
 from ._training import (
     AdaptSettings,
@@ -411,10 +417,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         y = column_or_1d(y, warn=True)
         weights, kept_rows = None, None
         if sample_weight is not None and len(y) > 0:
-            if len(y) != len(X):
-                raise ValueError(
-                    f"X has {len(X)} rows but y has {len(y)}; pass one label per row."
-                )
+            check_one_label_per_row(len(X), len(y))
             weights = _sample_weights(sample_weight, len(y))
             manipulated = _manipulated_mask(manipulated, len(y))
             if not (weights > 0).all():  # a row of weight 0 is a row left out, label and all
@@ -432,10 +435,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         roles = markov_blanket_roles(graph, target)
         roles = self._check_roles_against_data(roles, columns)
         frame = self._blanket_frame(X, roles, columns)
-        if frame.shape[0] != y.shape[0]:
-            raise ValueError(
-                f"X has {frame.shape[0]} rows but y has {y.shape[0]}; pass one label per row."
-            )
+        check_one_label_per_row(frame.shape[0], y.shape[0])
         if frame.shape[0] == 0:
             raise ValueError(
                 "X is empty (0 rows); CAMAClassifier needs at least 2 rows with 2 classes."

@@ -364,6 +364,12 @@ def missing_rows(values: Any, positions: np.ndarray | None = None) -> tuple[int,
     return len(missing), rows
 
 
+def check_one_label_per_row(n_rows: int, n_labels: int) -> None:
+    """X and y of different lengths, named by both counts."""
+    if n_rows != n_labels:
+        raise ValueError(f"X has {n_rows} rows but y has {n_labels}; pass one label per row.")
+
+
 def check_labels_present(
     y: np.ndarray, name: str = "y", positions: np.ndarray | None = None
 ) -> None:

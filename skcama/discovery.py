@@ -80,7 +80,12 @@ from causallearn.utils.cit import CIT_Base, register_ci_test
 from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge
 from scipy.special import chdtrc
 
-from ._columns import check_labels_present, check_unique_columns, is_real_number
+from ._columns import (
+    check_labels_present,
+    check_one_label_per_row,
+    check_unique_columns,
+    is_real_number,
+)
 from .graph import (
     DISCOVERY_METHODS,
     GraphError,
@@ -580,10 +585,7 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
                 f"the target {target!r} is also a column of X; drop that column or pass "
                 "another target name."
             )
-    if len(labels) != len(frame):
-        raise ValueError(
-            f"X has {len(frame)} rows but y has {len(labels)}; pass one label per row."
-        )
+    check_one_label_per_row(len(frame), len(labels))
     check_unique_columns(frame)
     if len(frame) < 10:
         raise ValueError(f"discovery needs at least 10 rows, got {len(frame)}.")
