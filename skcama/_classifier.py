@@ -153,6 +153,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         otherwise, the two weighed by the row's evidence under each; this keeps clean
         rows as accurate as before adaptation and gives :meth:`manipulation_score`.
         ``None`` always infers m, as in the paper.
+    class_weight : dict, "balanced" or None, default=None
+        Weight of each class's rows in :meth:`fit`, multiplied into ``sample_weight``:
+        ``{label: weight}`` (classes left out weigh 1), or ``"balanced"``, which gives
+        every class the same total weight (``n_rows / (n_classes * count)`` per row
+        without ``sample_weight``). Like any row weight it moves the class prior
+        ``class_prior_``, so predictions are then those of a population where the classes
+        are that common: with ``"balanced"``, of equally common classes, which trades
+        overall accuracy for balanced accuracy. :meth:`adapt_prior` estimates the
+        prevalence of a real population afterwards.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, mini-batches, the validation split and the Monte
         Carlo noise of prediction. The same value gives the same predictions.
@@ -279,6 +288,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         "adapt_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "adapt_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "clean_prior": [Interval(Real, 0, 1, closed="neither"), None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
         "column_types": [dict, None],
         "handle_unknown": [StrOptions({"error", "missing"})],
         "random_state": ["random_state"],
@@ -309,6 +319,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         adapt_steps: int | str = "auto",
         adapt_learning_rate: float = 1e-2,
         clean_prior: float | None = 0.5,
+        class_weight: Mapping | str | None = None,
         column_types: Mapping | None = None,
         handle_unknown: str = "error",
         random_state: int | np.random.RandomState | None = None,
@@ -335,6 +346,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.adapt_steps = adapt_steps
         self.adapt_learning_rate = adapt_learning_rate
         self.clean_prior = clean_prior
+        self.class_weight = class_weight
         self.column_types = column_types
         self.handle_unknown = handle_unknown
         self.random_state = random_state
@@ -369,12 +381,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             ``sklearn.set_config(enable_metadata_routing=True)`` and
             ``clf.set_fit_request(manipulated=True)``.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each row (survey or inverse-probability weights,
-            class re-weighting): a row counts in the training bound, the early-stopping
-            bound, the class prior ``class_prior_`` and the replay summary in proportion
-            to its weight; only ratios between weights matter. Rows of weight 0 are left
-            out entirely (also from graph discovery; their label may be missing);
-            ``None``, a single number or equal weights give the unweighted fit exactly.
+            Non-negative weight of each row (survey or inverse-probability weights;
+            for classes see ``class_weight``): a row counts in the training bound, the
+            early-stopping bound, the class prior ``class_prior_`` and the replay summary
+            in proportion to its weight; only ratios between weights matter. Rows of
+            weight 0 are left out entirely (also from graph discovery; their label may be
+            missing); ``None``, a single number or equal weights give the unweighted fit
+            exactly.
             The standardisation of the columns and graph discovery are not weighted.
             Routed like ``manipulated`` (``Pipeline`` also takes
             ``clf__sample_weight=...`` without routing).
@@ -425,10 +438,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 X = X.iloc[kept_rows] if isinstance(X, pd.DataFrame) else X[kept_rows]
                 y, manipulated = y[kept_rows], manipulated[kept_rows]
                 weights = weights[kept_rows]
-            weights = weights / weights.max()  # first: the mean of huge weights overflows
-            weights = weights / weights.mean()
-            if np.all(weights == weights[0]):  # equal weights: the unweighted fit
-                weights = None
         _check_labels(y, kept_rows)
         check_classification_targets(y)
         graph, target = self._resolve_graph(X, columns, y_name, y)
@@ -446,6 +455,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"{type(self).__name__} needs at least 2 classes in y, got 1 class "
                 f"({classes[0]!r}); a classifier cannot be fitted on a single class."
             )
+        weights = _scaled_weights(self._class_weighted(weights, classes, y_index))
         flags = _manipulated_mask(manipulated, len(y))
         device = _resolve_device(self.device)
         codec = ColumnCodec(frame, list(roles.blanket), self.column_types)
@@ -544,6 +554,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         finally:
             if bar is not None:
                 bar.close()
+
+    def _class_weighted(
+        self, weights: np.ndarray | None, classes: np.ndarray, y_index: np.ndarray
+    ) -> np.ndarray | None:
+        """Row weights times ``class_weight`` (unchanged when it is None)."""
+        if self.class_weight is None:
+            return weights
+        per_class = _class_weight_values(self.class_weight, classes, y_index, weights)
+        return per_class[y_index] if weights is None else weights * per_class[y_index]
 
     def _batch_size(self, n_rows: int) -> int:
         if self.batch_size == "auto":
@@ -1534,6 +1553,49 @@ def _sample_weights(sample_weight: Any, n_rows: int) -> np.ndarray:
             "to train on a positive weight."
         )
     return weights
+
+
+def _scaled_weights(weights: np.ndarray | None) -> np.ndarray | None:
+    """Row weights scaled to mean 1, or None when there are none or all are equal (the
+    unweighted fit, exactly)."""
+    if weights is None:
+        return None
+    weights = weights / weights.max()  # first: the mean of huge weights overflows
+    weights = weights / weights.mean()
+    return None if np.all(weights == weights[0]) else weights
+
+
+def _class_weight_values(
+    class_weight: Mapping | str, classes: np.ndarray, y_index: np.ndarray,
+    weights: np.ndarray | None,
+) -> np.ndarray:
+    """The weight of each class, in the order of ``classes``: ``"balanced"`` gives every
+    class the same total weight (of ``weights``, or of rows when None); a mapping names
+    classes by label, checked: known classes, finite positive numbers."""
+    n_classes = len(classes)
+    if isinstance(class_weight, str):  # "balanced" (the only string the constraints let in)
+        mass = np.bincount(y_index, weights=weights, minlength=n_classes)
+        return mass.sum() / (n_classes * mass)
+    position = {label: i for i, label in enumerate(classes.tolist())}
+    values = np.ones(n_classes)
+    for label, value in class_weight.items():
+        if label not in position:
+            raise ValueError(
+                f"class_weight names the class {label!r}, which is not a class of y; the "
+                f"classes are {classes.tolist()!r}. Use those labels as keys (a label "
+                "written as text does not match the number, nor the number the text)."
+            )
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = np.nan
+        if not (np.isfinite(number) and number > 0):
+            raise ValueError(
+                f"class_weight of class {label!r} is {value!r}; class weights must be "
+                "finite positive numbers (to leave a class out, drop its rows)."
+            )
+        values[position[label]] = number
+    return values
 
 
 def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:

@@ -635,6 +635,84 @@ def test_sample_weights_reach_the_model_through_pipeline_and_grid_search(sem_dat
     np.testing.assert_array_equal(search.best_estimator_.classes_, [0, 1])
 
 
+# ------------------------------------------------------------------ class weights
+def test_class_weights_are_the_matching_sample_weights(sem_data):
+    X, y, graph = sem_data
+    counts = np.bincount(y)
+    balanced = len(y) / (3 * counts)
+    by_class = CAMAClassifier(graph=graph, target="y", class_weight="balanced", **FAST)
+    by_row = CAMAClassifier(graph=graph, target="y", **FAST)
+    by_class.fit(X, y)
+    by_row.fit(X, y, sample_weight=balanced[y])
+    np.testing.assert_array_equal(by_class.predict_proba(X), by_row.predict_proba(X))
+    np.testing.assert_allclose(by_class.class_prior_, [1 / 3] * 3)
+    # a mapping (classes left out weigh 1), multiplied into sample_weight
+    rows = np.linspace(0.5, 2.0, len(y))
+    by_class.set_params(class_weight={2: 4.0, 0: 0.5}).fit(X, y, sample_weight=rows)
+    by_row.fit(X, y, sample_weight=rows * np.array([0.5, 1.0, 4.0])[y])
+    np.testing.assert_array_equal(by_class.predict_proba(X), by_row.predict_proba(X))
+
+
+def test_balanced_class_weights_count_sample_weights_and_even_out_the_prior(sem_data):
+    X, y, graph = sem_data
+    rows = np.where(y == 0, 3.0, 1.0)
+    clf = CAMAClassifier(graph=graph, target="y", class_weight="balanced", max_epochs=2)
+    clf.fit(X, y, sample_weight=rows)
+    np.testing.assert_allclose(clf.class_prior_, [1 / 3] * 3)
+    # with equal counts, balanced weights are equal weights: the unweighted fit exactly
+    even = np.arange(len(y)) % 4
+    assert len(set(np.bincount(even))) == 1
+    plain = CAMAClassifier(graph=graph, target="y", **FAST).fit(X, even)
+    both = CAMAClassifier(graph=graph, target="y", class_weight="balanced", **FAST)
+    np.testing.assert_array_equal(both.fit(X, even).predict_proba(X), plain.predict_proba(X))
+
+
+def test_balanced_class_weights_raise_the_recall_of_a_rare_class():
+    from sklearn.metrics import balanced_accuracy_score, recall_score
+
+    rng = np.random.default_rng(0)
+    n = 3000
+    y = (rng.random(n) < 0.1).astype(int)  # 10% of the rows in class 1
+    X = pd.DataFrame({"x1": rng.normal(size=n) + 1.0 * y, "x2": rng.normal(size=n) + 1.0 * y})
+    test = slice(2000, None)
+    plain = CAMAClassifier(random_state=0).fit(X[:2000], y[:2000])
+    balanced = CAMAClassifier(class_weight="balanced", random_state=0).fit(X[:2000], y[:2000])
+    recall = {name: recall_score(y[test], model.predict(X[test]))
+              for name, model in [("plain", plain), ("balanced", balanced)]}
+    assert recall["balanced"] > recall["plain"] + 0.3, recall
+    assert (balanced_accuracy_score(y[test], balanced.predict(X[test]))
+            > balanced_accuracy_score(y[test], plain.predict(X[test])))
+
+
+@pytest.mark.parametrize(
+    ("class_weight", "match"),
+    [
+        ({3: 2.0}, r"class_weight names the class 3, which is not a class of y; the "
+                   r"classes are \[0, 1, 2\]"),
+        ({"1": 2.0}, r"names the class '1'.*written as text does not match the number"),
+        ({1: 0.0}, r"class_weight of class 1 is 0\.0; class weights must be finite positive"),
+        ({1: -1}, r"class_weight of class 1 is -1"),
+        ({1: float("nan")}, r"class_weight of class 1 is nan"),
+        ({1: "heavy"}, r"class_weight of class 1 is 'heavy'"),
+    ],
+)
+def test_bad_class_weights_are_named_and_lose_nothing(fitted, sem_data, class_weight, match):
+    X, y, _ = sem_data
+    clf = pickle.loads(pickle.dumps(fitted))
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match=match):
+        clf.set_params(class_weight=class_weight).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_a_class_weight_that_is_not_a_mapping_or_balanced_is_refused(sem_data):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y, graph = sem_data
+    with pytest.raises(InvalidParameterError, match="class_weight"):
+        CAMAClassifier(graph=graph, target="y", class_weight="balance").fit(X, y)
+
+
 # ------------------------------------------------------------ scikit-learn integration
 def test_clone_and_params_round_trip(fitted):
     copy = clone(fitted)

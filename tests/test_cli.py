@@ -471,6 +471,19 @@ def test_fit_weight_column_is_kept_out_of_the_model_and_weights_the_rows(workdir
                                rtol=0, atol=1e-12)
 
 
+def test_fit_takes_class_weights_through_set(workdir, capsys):
+    out = workdir / "balanced.skcama"
+    assert main(["fit", str(workdir / "train.csv"), "-g", str(workdir / "graph.gml"),
+                 "-t", "y", "-o", str(out), *FIT_OPTIONS,
+                 "--set", 'class_weight={"high": 2.0}']) == 0
+    assert load_model(out).class_weight == {"high": 2.0}
+    code = main(["fit", str(workdir / "train.csv"), "-t", "y", "-o", str(out), *FIT_OPTIONS,
+                 "--set", 'class_weight={"severe": 2.0}'])
+    assert code == 2
+    assert "class_weight names the class 'severe', which is not a class of y; the classes " \
+           "are ['high', 'low', 'mid']" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("weight, extra, message", [
     ("wt", [], "--weight 'wt' is not in"), ("y", [], "--weight 'y' is the target"),
     ("w", ["--id", "w"], "--weight 'w' is also given as --id"),

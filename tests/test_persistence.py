@@ -117,16 +117,17 @@ def test_round_trip_after_adapt_and_adapting_after_load_match(fitted, data, tmp_
     )
 
 
-def test_numpy_model_with_dict_graph_and_random_state_object_round_trips(tmp_path):
+def test_numpy_model_with_dict_graph_class_weights_and_random_state_object_round_trip(tmp_path):
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 120)
     X = rng.normal(size=(120, 3)) + y[:, None]
-    params = {**TINY, "random_state": np.random.RandomState(3)}
+    params = {**TINY, "random_state": np.random.RandomState(3), "class_weight": {1: 2.5}}
     clf = _fit(CAMAClassifier(graph={0: ["y"], 1: ["y", 2]}, target="y", **params), X, y)
     save_model(clf, tmp_path / "m.skcama")
     loaded = load_model(tmp_path / "m.skcama")
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
     assert loaded.graph == {0: ["y"], 1: ["y", 2]}
+    assert loaded.class_weight == {1: 2.5}  # the label stays a number
     assert isinstance(clone(loaded).random_state, np.random.RandomState)
 
 
