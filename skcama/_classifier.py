@@ -41,6 +41,7 @@ from ._training import (
     TrainSettings,
     augmented_loss,
     clean_elbo,
+    log_joint_terms,
     predict_log_proba,
     train,
 )
@@ -679,6 +680,90 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             log_odds = np.zeros(0)
         prior_odds = np.log1p(-self.clean_prior) - np.log(self.clean_prior)
         return 1.0 / (1.0 + np.exp(-(log_odds + prior_odds)))
+
+    def explain(self, X: Any, *, manipulation: str = "auto") -> pd.DataFrame:
+        """The evidence behind each class's score, measurement by measurement.
+
+        A generative classifier scores class ``k`` by ``log p(x, y=k | a, c)``, which
+        splits into ``log p(y=k | a)`` (the class prior given the parents) and one term
+        per child: how well the child's value fits what its mechanism predicts under
+        class ``k``, given its parents (co-parents and parent children) and the inferred
+        latent causes. The difference of a child's term between two classes is the
+        log-likelihood ratio that measurement contributes to choosing one over the
+        other. Co-parents have no term of their own: they act through the children they
+        cause.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Rows to explain; columns matched by name as in :meth:`fit`.
+        manipulation : {"auto", "clean", "inferred"}, default="auto"
+            ``"clean"`` explains the model under do(m=0), ``"inferred"`` with each row's
+            manipulation inferred by ``q(m | x, c)`` (needs a learned manipulation).
+            ``"auto"`` is ``"clean"`` until a manipulation is learned and ``"inferred"``
+            after. Before adaptation the terms of each class add up to the score
+            :meth:`predict_proba` normalises; after it, prediction weighs the clean and
+            the inferred explanation by each row's evidence (see
+            :meth:`manipulation_score`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per row of ``X`` (its index when ``X`` is a DataFrame) and columns
+            ``(class, term)``: for each class of :attr:`classes_` the terms ``"prior"``
+            (``log p(y | a)``, including :meth:`adapt_prior`'s re-estimated prevalence),
+            one per child in the order of ``roles_.children`` (0 for a missing value)
+            and ``"latent"`` (the latent causes' share, so that a class's terms add up
+            to its score exactly; a term named like a child is written in parentheses).
+            ``frame[k] - frame[j]`` gives the evidence for class ``k`` over ``j``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skcama import CAMAClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> y = rng.integers(0, 2, 300)
+        >>> X = np.c_[rng.normal(size=300) + 2 * y, rng.normal(size=300)]
+        >>> clf = CAMAClassifier(max_epochs=30, random_state=0).fit(X, y)
+        >>> terms = clf.explain(X)
+        >>> list(terms[1].columns)
+        ['prior', 0, 1, 'latent']
+        >>> for_1 = terms[1] - terms[0]   # evidence for class 1 over class 0
+        >>> bool(for_1[0].abs().mean() > 5 * for_1[1].abs().mean())   # column 0 decides
+        True
+        """
+        self._check_ready()
+        if manipulation not in ("auto", "clean", "inferred"):
+            raise ValueError(
+                f"manipulation={manipulation!r} is not one of 'auto', 'clean', 'inferred'."
+            )
+        if manipulation == "inferred" and not self.manipulation_learned_:
+            raise ValueError(
+                "manipulation='inferred' needs a learned manipulation; call adapt(X_new) "
+                "or fit with manipulated rows first, or explain with 'clean'."
+            )
+        data = self._prediction_tensors(X)
+        eps_z, eps_m = self._prediction_noise()  # eps_m is None until a manipulation
+        if manipulation == "clean":
+            eps_m = None
+        rows, group = _predict_batch(self)
+        prior, children, rest = log_joint_terms(
+            self.model_, data, eps_z, eps_m, max(1, rows * group // self.n_samples)
+        )
+        shift = self._class_shift()
+        if shift is not None:
+            prior = prior + shift.cpu()
+        children_names = list(self.roles_.children)
+        names = [f"({name})" if name in children_names else name
+                 for name in ("prior", "latent")]
+        values = torch.cat([prior[..., None], children, rest[..., None]], dim=-1)
+        columns = pd.MultiIndex.from_product(
+            [self.classes_, [names[0], *children_names, names[1]]], names=["class", "term"]
+        )
+        return pd.DataFrame(
+            values.double().numpy().reshape(len(values), len(columns)), columns=columns,
+            index=X.index if isinstance(X, pd.DataFrame) else None,
+        )
 
     def _predict(self, X: Any) -> tuple[np.ndarray, np.ndarray | None]:
         """Log class probabilities and, once a manipulation is learned, the per-row

@@ -16,6 +16,7 @@ D = children, H = hidden units.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -235,24 +236,50 @@ class ChildHeads(nn.Module):
             if any_missing:
                 terms = terms * (~missing).to(x.dtype)[:, None, None, :]
             return terms.sum(-1)
-        observed = (~missing).to(x.dtype)
         total = out.new_zeros(out.shape[:-1])
+        for _, terms in self._terms_by_kind(x, filled, missing, out, logvar):
+            total = total + terms.sum(-1)
+        return total
+
+    def child_log_probs(
+        self, x: torch.Tensor, out: torch.Tensor, logvar: torch.Tensor
+    ) -> torch.Tensor:
+        """log p(x_j | outputs) of each child ``j``, 0 where it is missing: (B, K, S, D)
+        for ``x`` (B, D), ``out`` (B, K, S, O) and ``logvar`` (D,) as in :meth:`log_prob`."""
+        missing = torch.isnan(x)
+        filled = torch.where(missing, 0.0, x)
+        per_child = out.new_zeros(*out.shape[:-1], len(self.kinds))
+        for children, terms in self._terms_by_kind(x, filled, missing, out, logvar):
+            per_child[..., children] = terms
+        return per_child
+
+    def _terms_by_kind(
+        self,
+        x: torch.Tensor,
+        filled: torch.Tensor,
+        missing: torch.Tensor,
+        out: torch.Tensor,
+        logvar: torch.Tensor,
+    ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """For each likelihood kind present: its children's positions and their
+        log-likelihoods (B, K, S, n), zero where a child is missing. ``filled`` is ``x``
+        with 0 in place of NaN, ``missing`` its NaN mask."""
+        observed = (~missing).to(x.dtype)
         if len(self.gauss_idx):
             xg = filled[:, self.gauss_idx][:, None, None, :]
             terms = gaussian_log_prob(xg, out[..., self.gauss_out], logvar[self.gauss_idx])
-            total = total + (terms * observed[:, None, None, self.gauss_idx]).sum(-1)
+            yield self.gauss_idx, terms * observed[:, None, None, self.gauss_idx]
         if len(self.bern_idx):
             logit = out[..., self.bern_out]
             xb = filled[:, self.bern_idx][:, None, None, :]
             terms = xb * logit - F.softplus(logit)
-            total = total + (terms * observed[:, None, None, self.bern_idx]).sum(-1)
+            yield self.bern_idx, terms * observed[:, None, None, self.bern_idx]
         if len(self.cat_idx):
             logits = out[..., self.cat_gather].masked_fill(self.cat_pad, -math.inf)
             log_p = torch.log_softmax(logits, dim=-1)  # (B, K, S, Ncat, L)
             index = filled[:, self.cat_idx].long()[:, None, None, :, None]
             terms = log_p.gather(-1, index.expand(*log_p.shape[:-1], 1)).squeeze(-1)
-            total = total + (terms * observed[:, None, None, self.cat_idx]).sum(-1)
-        return total
+            yield self.cat_idx, terms * observed[:, None, None, self.cat_idx]
 
     def draw(
         self, j: int, out: torch.Tensor, logvar: torch.Tensor, noise: torch.Tensor | None
@@ -713,6 +740,18 @@ class CAMANet(nn.Module):
         z: torch.Tensor,
     ) -> torch.Tensor:
         """log p(x | y, c, z, m) over the observed children, (B, K, S)."""
+        out = self._child_outputs(f, x, y_index, m, z)
+        return self.heads.log_prob(x, out, self.decoder.clamped_logvar())
+
+    def _child_outputs(
+        self,
+        f: _Features,
+        x: torch.Tensor,
+        y_index: torch.Tensor | None,
+        m: torch.Tensor | None,
+        z: torch.Tensor,
+    ) -> torch.Tensor:
+        """The decoder's outputs of every child (means, logits), (B, K, S, O)."""
         dec = self.decoder
         m_hidden = None if m is None else dec.m_features(m)
         observed = None
@@ -731,7 +770,7 @@ class CAMANet(nn.Module):
         else:
             pre, linear = dec.conditioning(f.parents_of_children, y_index, m_hidden, observed)
             out = dec.outputs_given(pre, linear, z)
-        return self.heads.log_prob(x, out, dec.clamped_logvar())
+        return out
 
     def log_weights(
         self,
@@ -874,6 +913,39 @@ class CAMANet(nn.Module):
         )
         log_odds = torch.logsumexp(manipulated, -1) - torch.logsumexp(clean, -1)
         return joint, log_odds
+
+    def log_joint_terms(
+        self,
+        a: torch.Tensor,
+        c: torch.Tensor,
+        x: torch.Tensor,
+        eps_z: torch.Tensor,
+        eps_m: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """:meth:`log_joint` split into terms that add up to it, for every class:
+        log p(y | a) (B, K), each child's log-likelihood (B, K, D) and the rest (B, K).
+
+        A child's term is its log-likelihood averaged over the importance samples with
+        their normalised weights; the rest holds the latent variables' prior-to-posterior
+        ratio under the same weights plus the entropy of the weights, which makes the
+        three add up to the importance-sampled log p(x, y=k | a, c) exactly (up to
+        rounding). Missing children contribute 0. ``eps_m`` None for do(m=0).
+        """
+        f = self.features(a, c, x)
+        log_prior = self.prior(f.a)
+        n, k = log_prior.shape
+        if not self.has_children:
+            return log_prior, log_prior.new_zeros(n, k, 0), log_prior.new_zeros(n, k)
+        m, log_m_ratio, _ = self._m_sample(f, eps_m)
+        z, log_q_z, _, _ = self._latent(f, None, m, eps_z)
+        out = self._child_outputs(f, x, None, m, z)
+        per_child = self.heads.child_log_probs(x, out, self.decoder.clamped_logvar())
+        latent = standard_normal_log_prob(z) - log_q_z + log_m_ratio  # (B, K, S)
+        log_w = per_child.sum(-1) + latent
+        weights = torch.softmax(log_w, dim=-1)
+        children = (weights[..., None] * per_child).sum(-2)
+        rest = (weights * latent).sum(-1) - torch.special.xlogy(weights, weights).sum(-1)
+        return log_prior, children, rest - math.log(log_w.shape[-1])
 
     # -- generation ---------------------------------------------------------------------
     def latent_posterior(

@@ -597,6 +597,30 @@ def predict_log_proba(
     return torch.cat(out).cpu(), (torch.cat(odds).cpu() if odds else None)
 
 
+@torch.no_grad()
+def log_joint_terms(
+    model: CAMANet,
+    data: Tensors,
+    eps_z: torch.Tensor,
+    eps_m: torch.Tensor | None,
+    batch_size: int,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:meth:`CAMANet.log_joint_terms` over every row in chunks of ``batch_size`` rows
+    (the last one padded, as in :func:`predict_log_proba`): log p(y | a) (N, K), the
+    children's terms (N, K, D) and the rest (N, K), on the CPU."""
+    model.eval()
+    parts = []
+    for start in range(0, len(data), batch_size):
+        batch = _padded(data.rows(slice(start, start + batch_size)), batch_size)
+        terms = model.log_joint_terms(batch.a, batch.c, batch.x, eps_z, eps_m)
+        parts.append([t[: len(data) - start].cpu() for t in terms])
+    if not parts:
+        k, d = model.cfg.n_classes, model.cfg.n_children
+        return torch.empty(0, k), torch.empty(0, k, d), torch.empty(0, k)
+    prior, children, rest = (torch.cat(list(column)) for column in zip(*parts, strict=True))
+    return prior, children, rest
+
+
 def _padded(batch: Tensors, size: int) -> Tensors:
     """``batch`` with zero rows appended up to ``size`` rows."""
     missing = size - len(batch)

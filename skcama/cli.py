@@ -397,6 +397,24 @@ def _fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evidence_over_runner_up(clf, frame, proba):
+    """The runner-up class of each row and, per term of ``clf.explain``, the evidence
+    for the predicted class over it (columns ``evidence_<term>``)."""
+    import numpy as np
+    import pandas as pd
+
+    terms = clf.explain(frame)
+    names = list(terms.columns.get_level_values("term")[: terms.shape[1] // len(clf.classes_)])
+    values = terms.to_numpy().reshape(len(frame), len(clf.classes_), len(names))
+    order = np.argsort(-proba, axis=1, kind="stable")
+    rows = np.arange(len(frame))
+    gap = values[rows, order[:, 0]] - values[rows, order[:, 1]]
+    out = pd.DataFrame({"runner_up": clf.classes_[order[:, 1]]}, index=frame.index)
+    for j, name in enumerate(names):
+        out[f"evidence_{name}"] = gap[:, j]
+    return out
+
+
 def _predict(args: argparse.Namespace) -> int:
     """Predict labels and class probabilities for every row of a table."""
     import pandas as pd
@@ -417,6 +435,8 @@ def _predict(args: argparse.Namespace) -> int:
                 "it first (skcama adapt MODEL NEW_DATA -o ADAPTED)."
             )
         out["manipulation_score"] = clf.manipulation_score(frame)
+    if args.explain:
+        out = pd.concat([out, _evidence_over_runner_up(clf, frame, proba)], axis=1)
     if ids is not None:
         out = pd.concat([ids, out], axis=1)
     if args.output in (None, "-"):
@@ -778,6 +798,10 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--manipulation-score", action="store_true",
                          help="add each row's probability of being manipulated (adapted "
                          "models only)")
+    predict.add_argument("--explain", action="store_true",
+                         help="add the runner-up class and, per measurement, the evidence "
+                         "(log-likelihood ratio) for the predicted class over it: columns "
+                         "evidence_<child>, evidence_prior, evidence_latent")
     _common(predict)
     predict.set_defaults(func=_predict)
 

@@ -95,6 +95,22 @@ def test_adapt_writes_a_model_that_matches_adapting_in_python(model, workdir):
     assert pd.read_csv(scores)["manipulation_score"].between(0, 1).all()
 
 
+def test_predict_explain_gives_the_evidence_over_the_runner_up(model, workdir):
+    out = workdir / "explained.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(out),
+                 "--explain"]) == 0
+    table = pd.read_csv(out)
+    clf = load_model(model)
+    evidence = [f"evidence_{t}" for t in ["prior", *clf.roles_.children, "latent"]]
+    assert list(table.columns[-len(evidence) - 1:]) == ["runner_up", *evidence]
+    assert (table["runner_up"] != table["predicted"]).all()
+    # the terms add up to the log-odds of the predicted class over the runner-up
+    p_best = np.array([row[f"proba_{row['predicted']}"] for _, row in table.iterrows()])
+    p_next = np.array([row[f"proba_{row['runner_up']}"] for _, row in table.iterrows()])
+    np.testing.assert_allclose(table[evidence].sum(axis=1), np.log(p_best / p_next),
+                               rtol=1e-4, atol=1e-4)
+
+
 @pytest.mark.parametrize("flag", ["--prior", "--prior-only"])
 def test_adapt_prior_flags_match_adapt_prior_in_python(model, workdir, capsys, flag):
     frame = pd.read_csv(workdir / "train.csv")
