@@ -1,4 +1,5 @@
-"""Pictures of causal graphs: nodes coloured by the role they play for the target."""
+"""Pictures: causal graphs with nodes coloured by the role they play for the target, and
+the evidence behind one prediction."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from .graph import as_digraph, node_roles
 
-__all__ = ["ROLE_COLOURS", "plot_graph"]
+__all__ = ["ROLE_COLOURS", "plot_evidence", "plot_graph"]
 
 ROLE_COLOURS = {
     "target": "#d62728",
@@ -162,4 +163,81 @@ def plot_graph(
     ]
     ax.legend(handles=handles, loc="best", fontsize=font_size, frameon=False)
     ax.set_axis_off()
+    return ax
+
+
+def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: Any = None) -> Any:
+    """Bar chart of the evidence each measurement gives for one row's predicted class.
+
+    The bars are the differences of :meth:`~skcama.CAMAClassifier.explain`'s terms
+    between the predicted class and ``against`` (the runner-up by default):
+    log-likelihood ratios in nats, positive for the predicted class; together they add
+    up to the log-odds of the two classes.
+
+    Parameters
+    ----------
+    clf : CAMAClassifier
+        A fitted estimator.
+    row : pandas.DataFrame of one row, or array-like of shape (n_features,) or (1, n_features)
+        The row to explain, columns as in ``clf.fit``.
+    against : hashable, optional
+        The class to compare with; the second most probable class when ``None``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure is made when ``None``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on, titled with the two classes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from skcama import CAMAClassifier
+    >>> from skcama.plotting import plot_evidence
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 300)
+    >>> X = np.c_[rng.normal(size=300) + 2 * y, rng.normal(size=300)]
+    >>> clf = CAMAClassifier(max_epochs=20, random_state=0).fit(X, y)
+    >>> ax = plot_evidence(clf, X[0])
+    >>> len(ax.patches)   # prior, two children, latent
+    4
+    """
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    if isinstance(row, pd.DataFrame):
+        one = row
+    else:
+        one = np.asarray(row)
+        one = one.reshape(1, -1) if one.ndim == 1 else one
+    if one.shape[0] != 1:
+        raise ValueError(
+            f"plot_evidence explains one row, got {one.shape[0]}; pass one, e.g. X.iloc[[i]]."
+        )
+    proba = clf.predict_proba(one)[0]
+    order = np.argsort(-proba, kind="stable")
+    best = clf.classes_[order[0]]
+    if against is None:
+        against = clf.classes_[order[1]]
+    elif against not in list(clf.classes_):
+        raise ValueError(
+            f"against={against!r} is not a class of the model; its classes are "
+            f"{list(clf.classes_)!r}."
+        )
+    if against == best:
+        raise ValueError(
+            f"against={against!r} is the predicted class itself; name another class."
+        )
+    terms = clf.explain(one).iloc[0]
+    evidence = (terms[best] - terms[against])[::-1]  # first term on top
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 0.35 * len(evidence) + 1.2))
+    colours = ["#1f77b4" if value >= 0 else "#d62728" for value in evidence]
+    ax.barh([str(name) for name in evidence.index], evidence.to_numpy(), color=colours)
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel(f"evidence for {best!s} over {against!s} (log-likelihood ratio, nats)")
+    ax.set_title(f"predicted {best!s} (p = {proba[order[0]]:.2f}) over {against!s}")
     return ax

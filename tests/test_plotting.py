@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from skcama import GraphError  # noqa: E402
-from skcama.plotting import ROLE_COLOURS, plot_graph  # noqa: E402
+from skcama.plotting import ROLE_COLOURS, plot_evidence, plot_graph  # noqa: E402
 
 
 def test_plot_graph_colours_every_node_by_role(sem_data):
@@ -52,3 +52,34 @@ def test_an_edge_that_would_pass_behind_a_node_is_bent_away_from_it():
     assert len(arrows) == 10
     assert len(bent) == 2
     plt.close(ax.figure)
+
+
+def test_plot_evidence_draws_one_bar_per_term_adding_up_to_the_log_odds():
+    import numpy as np
+    import pandas as pd
+
+    from skcama import CAMAClassifier
+
+    rng = np.random.default_rng(0)
+    y = np.array(["a", "b", "c"])[rng.integers(0, 3, 300)]
+    X = pd.DataFrame({"u": rng.normal(size=300) + (y == "b") * 2.0,
+                      "v": rng.normal(size=300) + (y == "c") * 2.0})
+    clf = CAMAClassifier(max_epochs=20, random_state=0).fit(X, y)
+    row = X.iloc[[3]]
+    proba = pd.Series(clf.predict_proba(row)[0], index=clf.classes_).sort_values()
+    ax = plot_evidence(clf, row)
+    widths = [bar.get_width() for bar in ax.patches]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["latent", "v", "u", "prior"]
+    np.testing.assert_allclose(sum(widths), np.log(proba.iloc[-1] / proba.iloc[-2]), atol=1e-4)
+    assert f"predicted {proba.index[-1]}" in ax.get_title()
+    plt.close(ax.figure)
+    other = proba.index[0]
+    ax = plot_evidence(clf, row.to_numpy()[0], against=other)
+    assert f"over {other}" in ax.get_title()
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="explains one row, got 2"):
+        plot_evidence(clf, X.iloc[:2])
+    with pytest.raises(ValueError, match=r"against='d' is not a class of the model"):
+        plot_evidence(clf, row, against="d")
+    with pytest.raises(ValueError, match="is the predicted class itself"):
+        plot_evidence(clf, row, against=proba.index[-1])
