@@ -320,7 +320,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         adapt_steps: int | str = "auto",
         adapt_learning_rate: float = 1e-2,
         clean_prior: float | None = 0.5,
-        class_weight: Mapping | str | None = None,
+        class_weight: dict | str | None = None,
         column_types: Mapping | None = None,
         handle_unknown: str = "error",
         random_state: int | np.random.RandomState | None = None,
@@ -429,18 +429,24 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         columns = self._column_names(X)
         y_name = getattr(y, "name", None)
         y = column_or_1d(y, warn=True)
-        weights, kept_rows = None, None
+        weights, kept_rows, left_out = None, None, ()
         if sample_weight is not None and len(y) > 0:
             check_one_label_per_row(len(X), len(y))
             weights = _sample_weights(sample_weight, len(y))
             manipulated = _manipulated_mask(manipulated, len(y))
             if not (weights > 0).all():  # a row of weight 0 is a row left out, label and all
                 kept_rows = np.flatnonzero(weights > 0)
+                left_out = y[weights == 0]
                 X = X.iloc[kept_rows] if isinstance(X, pd.DataFrame) else X[kept_rows]
                 y, manipulated = y[kept_rows], manipulated[kept_rows]
                 weights = weights[kept_rows]
         _check_labels(y, kept_rows)
         check_classification_targets(y)
+        classes, y_index = np.unique(y, return_inverse=True)
+        if len(y):  # before discovery, which may take a while: a wrong class fails at once
+            weights = _scaled_weights(
+                self._class_weighted(weights, classes, y_index, left_out)
+            )
         graph, target = self._resolve_graph(X, columns, y_name, y)
         roles = markov_blanket_roles(graph, target)
         roles = self._check_roles_against_data(roles, columns)
@@ -450,13 +456,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "X is empty (0 rows); CAMAClassifier needs at least 2 rows with 2 classes."
             )
-        classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes in y, got 1 class "
                 f"({classes[0]!r}); a classifier cannot be fitted on a single class."
             )
-        weights = _scaled_weights(self._class_weighted(weights, classes, y_index))
         flags = _manipulated_mask(manipulated, len(y))
         device = _resolve_device(self.device)
         codec = ColumnCodec(frame, list(roles.blanket), self.column_types)
@@ -557,12 +561,18 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 bar.close()
 
     def _class_weighted(
-        self, weights: np.ndarray | None, classes: np.ndarray, y_index: np.ndarray
+        self, weights: np.ndarray | None, classes: np.ndarray, y_index: np.ndarray,
+        left_out: Any = (),
     ) -> np.ndarray | None:
-        """Row weights times ``class_weight`` (unchanged when it is None)."""
+        """Row weights times ``class_weight`` (unchanged when it is None); ``left_out``
+        the labels of the rows that ``sample_weight`` left out."""
         if self.class_weight is None:
             return weights
-        per_class = _class_weight_values(self.class_weight, classes, y_index, weights)
+        if weights is not None:
+            weights = weights / weights.max()  # huge weights times class weights overflow
+        per_class = _class_weight_values(
+            self.class_weight, classes, y_index, weights, left_out
+        )
         return per_class[y_index] if weights is None else weights * per_class[y_index]
 
     def _batch_size(self, n_rows: int) -> int:
@@ -698,13 +708,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         X : pandas.DataFrame or array-like of shape (n_samples, n_features)
             Rows to explain; columns matched by name as in :meth:`fit`.
         manipulation : {"auto", "clean", "inferred"}, default="auto"
+            ``"auto"`` explains what prediction computes, so that the terms of each
+            class add up to the score :meth:`predict_proba` normalises: do(m=0) until a
+            manipulation is learned (by :meth:`adapt` or a fit with ``manipulated``
+            rows); after, with ``clean_prior`` set, each term is the clean and the
+            manipulated one weighed by how clean the row looks under that class, and
+            with ``clean_prior=None`` the manipulation is inferred for every row.
             ``"clean"`` explains the model under do(m=0), ``"inferred"`` with each row's
             manipulation inferred by ``q(m | x, c)`` (needs a learned manipulation).
-            ``"auto"`` is ``"clean"`` until a manipulation is learned and ``"inferred"``
-            after. Before adaptation the terms of each class add up to the score
-            :meth:`predict_proba` normalises; after it, prediction weighs the clean and
-            the inferred explanation by each row's evidence (see
-            :meth:`manipulation_score`).
 
         Returns
         -------
@@ -713,9 +724,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             ``(class, term)``: for each class of :attr:`classes_` the terms ``"prior"``
             (``log p(y | a)``, including :meth:`adapt_prior`'s re-estimated prevalence),
             one per child in the order of ``roles_.children`` (0 for a missing value)
-            and ``"latent"`` (the latent causes' share, so that a class's terms add up
-            to its score exactly; a term named like a child is written in parentheses).
-            ``frame[k] - frame[j]`` gives the evidence for class ``k`` over ``j``.
+            and ``"latent"`` (what the latent causes, and a learned manipulation, add:
+            their log prior-to-posterior ratio and the Monte Carlo estimate's own terms,
+            so that a class's terms add up to its score exactly; a term named like a
+            child is written in parentheses). ``frame[k] - frame[j]`` gives the
+            evidence for class ``k`` over ``j``.
 
         Examples
         --------
@@ -748,7 +761,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             eps_m = None
         rows, group = _predict_batch(self)
         prior, children, rest = log_joint_terms(
-            self.model_, data, eps_z, eps_m, max(1, rows * group // self.n_samples)
+            self.model_, data, eps_z, eps_m, max(1, rows * group // self.n_samples),
+            clean_prior=self.clean_prior if manipulation == "auto" else None,
         )
         shift = self._class_shift()
         if shift is not None:
@@ -1651,12 +1665,13 @@ def _scaled_weights(weights: np.ndarray | None) -> np.ndarray | None:
 
 
 def _class_weight_values(
-    class_weight: Mapping | str, classes: np.ndarray, y_index: np.ndarray,
-    weights: np.ndarray | None,
+    class_weight: dict | str, classes: np.ndarray, y_index: np.ndarray,
+    weights: np.ndarray | None, left_out: Any = (),
 ) -> np.ndarray:
     """The weight of each class, in the order of ``classes``: ``"balanced"`` gives every
     class the same total weight (of ``weights``, or of rows when None); a mapping names
-    classes by label, checked: known classes, finite positive numbers."""
+    classes by label, checked: known classes, finite positive numbers. ``left_out``:
+    labels of rows that a weight of 0 left out, named in the error for such a class."""
     n_classes = len(classes)
     if isinstance(class_weight, str):  # "balanced" (the only string the constraints let in)
         mass = np.bincount(y_index, weights=weights, minlength=n_classes)
@@ -1664,6 +1679,14 @@ def _class_weight_values(
     position = {label: i for i, label in enumerate(classes.tolist())}
     values = np.ones(n_classes)
     for label, value in class_weight.items():
+        if label not in position and any(
+            label == other for other in pd.unique(np.asarray(left_out, dtype=object))
+        ):
+            raise ValueError(
+                f"class_weight names the class {label!r}, but every row of that class has "
+                "sample_weight 0, so it is not a class of this fit; leave it out of "
+                "class_weight or give its rows a positive weight."
+            )
         if label not in position:
             raise ValueError(
                 f"class_weight names the class {label!r}, which is not a class of y; the "

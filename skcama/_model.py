@@ -921,21 +921,47 @@ class CAMANet(nn.Module):
         x: torch.Tensor,
         eps_z: torch.Tensor,
         eps_m: torch.Tensor | None = None,
+        clean_prior: float | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """:meth:`log_joint` split into terms that add up to it, for every class:
+        """The score prediction gives each class, split into terms that add up to it:
         log p(y | a) (B, K), each child's log-likelihood (B, K, D) and the rest (B, K).
 
         A child's term is its log-likelihood averaged over the importance samples with
-        their normalised weights; the rest holds the latent variables' prior-to-posterior
-        ratio under the same weights plus the entropy of the weights, which makes the
-        three add up to the importance-sampled log p(x, y=k | a, c) exactly (up to
-        rounding). Missing children contribute 0. ``eps_m`` None for do(m=0).
+        their normalised weights; the rest is the latent variables' log prior-to-posterior
+        ratio under the same weights, plus the entropy of the weights, minus log S (S
+        samples), which makes the three add up to the importance-sampled
+        log p(x, y=k | a, c) of :meth:`log_joint` exactly (up to rounding). Missing
+        children contribute 0. ``eps_m`` None for do(m=0); with ``eps_m`` and a
+        ``clean_prior`` the score is that of :meth:`log_joint_mixture`, and each term is
+        the clean and the manipulated one weighed by the responsibility r of the clean
+        component (per row and class), the rest also holding r log(clean_prior) +
+        (1 - r) log(1 - clean_prior) and the entropy of r.
         """
         f = self.features(a, c, x)
         log_prior = self.prior(f.a)
         n, k = log_prior.shape
         if not self.has_children:
             return log_prior, log_prior.new_zeros(n, k, 0), log_prior.new_zeros(n, k)
+        if eps_m is None or clean_prior is None:
+            return log_prior, *self._importance_terms(f, x, eps_z, eps_m)
+        clean, clean_rest = self._importance_terms(f, x, eps_z, None)
+        manipulated, manipulated_rest = self._importance_terms(f, x, eps_z, eps_m)
+        log_clean = clean.sum(-1) + clean_rest + math.log(clean_prior)
+        log_manipulated = manipulated.sum(-1) + manipulated_rest + math.log1p(-clean_prior)
+        r = torch.sigmoid(log_clean - log_manipulated)  # (B, K)
+        children = r[..., None] * clean + (1 - r)[..., None] * manipulated
+        rest = (
+            r * (clean_rest + math.log(clean_prior))
+            + (1 - r) * (manipulated_rest + math.log1p(-clean_prior))
+            - torch.special.xlogy(r, r) - torch.special.xlogy(1 - r, 1 - r)
+        )
+        return log_prior, children, rest
+
+    def _importance_terms(
+        self, f: _Features, x: torch.Tensor, eps_z: torch.Tensor, eps_m: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The children's terms (B, K, D) and the rest (B, K) of :meth:`log_joint_terms`
+        for one choice of m (do(m=0) when ``eps_m`` is None)."""
         m, log_m_ratio, _ = self._m_sample(f, eps_m)
         z, log_q_z, _, _ = self._latent(f, None, m, eps_z)
         out = self._child_outputs(f, x, None, m, z)
@@ -945,7 +971,7 @@ class CAMANet(nn.Module):
         weights = torch.softmax(log_w, dim=-1)
         children = (weights[..., None] * per_child).sum(-2)
         rest = (weights * latent).sum(-1) - torch.special.xlogy(weights, weights).sum(-1)
-        return log_prior, children, rest - math.log(log_w.shape[-1])
+        return children, rest - math.log(log_w.shape[-1])
 
     # -- generation ---------------------------------------------------------------------
     def latent_posterior(

@@ -604,6 +604,7 @@ def log_joint_terms(
     eps_z: torch.Tensor,
     eps_m: torch.Tensor | None,
     batch_size: int,
+    clean_prior: float | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """:meth:`CAMANet.log_joint_terms` over every row in chunks of ``batch_size`` rows
     (the last one padded, as in :func:`predict_log_proba`): log p(y | a) (N, K), the
@@ -612,7 +613,7 @@ def log_joint_terms(
     parts = []
     for start in range(0, len(data), batch_size):
         batch = _padded(data.rows(slice(start, start + batch_size)), batch_size)
-        terms = model.log_joint_terms(batch.a, batch.c, batch.x, eps_z, eps_m)
+        terms = model.log_joint_terms(batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior)
         parts.append([t[: len(data) - start].cpu() for t in terms])
     if not parts:
         k, d = model.cfg.n_classes, model.cfg.n_children

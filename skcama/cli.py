@@ -380,6 +380,8 @@ def _fit(args: argparse.Namespace) -> int:
             )
         X, weights = _split_target(X, args.weight, args.data, option="--weight")
     graph = load_graph(args.graph) if args.graph else None
+    if isinstance(params.get("class_weight"), dict):
+        params["class_weight"] = _labels_of_keys(params["class_weight"], y)
     clf = CAMAClassifier(graph=graph, target=args.target, **params)
     start = time.perf_counter()
     clf.fit(X, y, sample_weight=weights)
@@ -397,7 +399,18 @@ def _fit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _evidence_over_runner_up(clf, frame, proba):
+def _labels_of_keys(class_weight: dict, y: Any) -> dict:
+    """``class_weight`` read from JSON, whose keys are always text, with each key that is
+    not a label of ``y`` but spells one (``"1"`` for the number 1) replaced by it."""
+    import pandas as pd
+
+    labels = {str(label): label for label in pd.unique(pd.Series(y).dropna())}
+    present = set(labels.values())
+    return {key if key in present else labels.get(str(key), key): value
+            for key, value in class_weight.items()}
+
+
+def _evidence_over_runner_up(clf: Any, frame: Any, proba: Any) -> Any:
     """The runner-up class of each row and, per term of ``clf.explain``, the evidence
     for the predicted class over it (columns ``evidence_<term>``)."""
     import numpy as np

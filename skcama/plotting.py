@@ -178,8 +178,8 @@ def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: An
     ----------
     clf : CAMAClassifier
         A fitted estimator.
-    row : pandas.DataFrame of one row, or array-like of shape (n_features,) or (1, n_features)
-        The row to explain, columns as in ``clf.fit``.
+    row : pandas.DataFrame of one row, pandas.Series, or array-like of shape (n_features,)
+        The row to explain (``X.iloc[[i]]`` or ``X.iloc[i]``), columns as in ``clf.fit``.
     against : hashable, optional
         The class to compare with; the second most probable class when ``None``.
     ax : matplotlib.axes.Axes, optional
@@ -210,6 +210,8 @@ def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: An
 
     if isinstance(row, pd.DataFrame):
         one = row
+    elif isinstance(row, pd.Series):  # X.iloc[i]: one row, columns by name
+        one = row.to_frame().T.infer_objects()
     else:
         one = np.asarray(row)
         one = one.reshape(1, -1) if one.ndim == 1 else one

@@ -705,6 +705,18 @@ def test_bad_class_weights_are_named_and_lose_nothing(fitted, sem_data, class_we
     np.testing.assert_array_equal(clf.predict_proba(X), before)
 
 
+def test_a_class_left_out_by_zero_weights_is_named_as_such_and_huge_weights_balance(sem_data):
+    X, y, graph = sem_data
+    weights = np.where(y == 2, 0.0, 1.0)
+    clf = CAMAClassifier(graph=graph, target="y", class_weight={2: 5.0}, max_epochs=2)
+    with pytest.raises(ValueError, match=r"class 2, but every row of that class has "
+                                         r"sample_weight 0"):
+        clf.fit(X, y, sample_weight=weights)
+    huge = CAMAClassifier(graph=graph, target="y", class_weight="balanced", max_epochs=2)
+    huge.fit(X, y, sample_weight=np.full(len(y), 1e307))  # their products overflow
+    np.testing.assert_allclose(huge.class_prior_, [1 / 3] * 3)
+
+
 def test_a_class_weight_that_is_not_a_mapping_or_balanced_is_refused(sem_data):
     from sklearn.utils._param_validation import InvalidParameterError
 

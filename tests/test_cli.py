@@ -109,6 +109,20 @@ def test_predict_explain_gives_the_evidence_over_the_runner_up(model, workdir):
     p_next = np.array([row[f"proba_{row['runner_up']}"] for _, row in table.iterrows()])
     np.testing.assert_allclose(table[evidence].sum(axis=1), np.log(p_best / p_next),
                                rtol=1e-4, atol=1e-4)
+    # also for an adapted model, whose predictions mix the clean and manipulated views
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.drop(columns="y").assign(x1=frame["x1"] + 2.0).to_csv(workdir / "moved.csv",
+                                                                 index=False)
+    adapted = workdir / "moved.skcama"
+    assert main(["adapt", str(model), str(workdir / "moved.csv"), "-o", str(adapted),
+                 "--steps", "20"]) == 0
+    assert main(["predict", str(adapted), str(workdir / "moved.csv"), "-o", str(out),
+                 "--explain"]) == 0
+    table = pd.read_csv(out)
+    p_best = np.array([row[f"proba_{row['predicted']}"] for _, row in table.iterrows()])
+    p_next = np.array([row[f"proba_{row['runner_up']}"] for _, row in table.iterrows()])
+    np.testing.assert_allclose(table[evidence].sum(axis=1), np.log(p_best / p_next),
+                               rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("flag", ["--prior", "--prior-only"])
@@ -498,6 +512,16 @@ def test_fit_takes_class_weights_through_set(workdir, capsys):
     assert code == 2
     assert "class_weight names the class 'severe', which is not a class of y; the classes " \
            "are ['high', 'low', 'mid']" in capsys.readouterr().err
+
+
+def test_class_weight_keys_from_json_name_numeric_labels(workdir):
+    frame = pd.read_csv(workdir / "train.csv")
+    codes = frame.assign(y=frame["y"].map({"low": 0, "mid": 1, "high": 2}))
+    codes.to_csv(workdir / "coded.csv", index=False)
+    out = workdir / "coded.skcama"
+    assert main(["fit", str(workdir / "coded.csv"), "-t", "y", "-o", str(out), *FIT_OPTIONS,
+                 "--set", 'class_weight={"2": 3.0}']) == 0
+    assert load_model(out).class_weight == {2: 3.0}
 
 
 @pytest.mark.parametrize("weight, extra, message", [

@@ -81,6 +81,27 @@ def test_after_adapting_the_terms_follow_the_inferred_manipulation(fitted, sem_d
     assert not np.allclose(clean.to_numpy(), inferred.to_numpy())
 
 
+def test_with_clean_prior_the_terms_add_up_to_the_clean_and_manipulated_mixture(
+    fitted, sem_data
+):
+    X, y, graph = sem_data
+    shifted = X.assign(x2=X["x2"] + 2.0)
+    adapted = copy.deepcopy(fitted).set_params(adapt_steps=30).adapt(shifted)  # 0.5
+    both = pd.concat([X.iloc[:100], shifted.iloc[:100]], ignore_index=True)
+    terms = adapted.explain(both)
+    np.testing.assert_allclose(_scores(adapted, terms), adapted.predict_proba(both), atol=1e-5)
+    clean = adapted.explain(both, manipulation="clean").to_numpy()
+    inferred = adapted.explain(both, manipulation="inferred").to_numpy()
+    assert not np.allclose(terms.to_numpy(), clean) and not np.allclose(terms, inferred)
+    # a fit with manipulated rows has learned a manipulation as well
+    flags = np.arange(len(X)) % 2 == 0
+    augmented = CAMAClassifier(graph=graph, target="y", **FAST).fit(
+        X.where(~pd.Series(flags, index=X.index), shifted, axis=0), y, manipulated=flags
+    )
+    np.testing.assert_allclose(_scores(augmented, augmented.explain(both)),
+                               augmented.predict_proba(both), atol=1e-5)
+
+
 def test_rows_are_explained_alike_whatever_rows_come_with_them(fitted, sem_data):
     X, _, _ = sem_data
     full = fitted.explain(X)

@@ -77,6 +77,11 @@ def test_plot_evidence_draws_one_bar_per_term_adding_up_to_the_log_odds():
     ax = plot_evidence(clf, row.to_numpy()[0], against=other)
     assert f"over {other}" in ax.get_title()
     plt.close(ax.figure)
+    # a Series row is matched by column name, whatever the order of its entries
+    ax = plot_evidence(clf, X[["v", "u"]].iloc[3])
+    assert f"predicted {proba.index[-1]}" in ax.get_title()
+    np.testing.assert_allclose(sum(b.get_width() for b in ax.patches), sum(widths))
+    plt.close(ax.figure)
     with pytest.raises(ValueError, match="explains one row, got 2"):
         plot_evidence(clf, X.iloc[:2])
     with pytest.raises(ValueError, match=r"against='d' is not a class of the model"):
