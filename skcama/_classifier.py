@@ -1679,15 +1679,13 @@ def _class_weight_values(
     position = {label: i for i, label in enumerate(classes.tolist())}
     values = np.ones(n_classes)
     for label, value in class_weight.items():
-        if label not in position and any(
-            label == other for other in pd.unique(np.asarray(left_out, dtype=object))
-        ):
-            raise ValueError(
-                f"class_weight names the class {label!r}, but every row of that class has "
-                "sample_weight 0, so it is not a class of this fit; leave it out of "
-                "class_weight or give its rows a positive weight."
-            )
         if label not in position:
+            if any(label == other for other in pd.unique(np.asarray(left_out, dtype=object))):
+                raise ValueError(
+                    f"class_weight names the class {label!r}, but every row of that class "
+                    "has sample_weight 0, so it is not a class of this fit; leave it out of "
+                    "class_weight or give its rows a positive weight."
+                )
             raise ValueError(
                 f"class_weight names the class {label!r}, which is not a class of y; the "
                 f"classes are {classes.tolist()!r}. Use those labels as keys (a label "

@@ -584,14 +584,13 @@ def predict_log_proba(
     """
     model.eval()
     out, odds = [], []
-    for start in range(0, len(data), batch_size):
-        batch = _padded(data.rows(slice(start, start + batch_size)), batch_size)
+    for batch, n in _padded_chunks(data, batch_size):
         log_joint, log_odds = model.predictive_log_joint(
             batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior, sample_group, class_shift
         )
         if log_odds is not None:
-            odds.append(log_odds[: len(data) - start])
-        out.append(torch.log_softmax(log_joint, dim=-1)[: len(data) - start])
+            odds.append(log_odds[:n])
+        out.append(torch.log_softmax(log_joint, dim=-1)[:n])
     if not out:
         return torch.empty(0, model.cfg.n_classes), None
     return torch.cat(out).cpu(), (torch.cat(odds).cpu() if odds else None)
@@ -611,10 +610,9 @@ def log_joint_terms(
     children's terms (N, K, D) and the rest (N, K), on the CPU."""
     model.eval()
     parts = []
-    for start in range(0, len(data), batch_size):
-        batch = _padded(data.rows(slice(start, start + batch_size)), batch_size)
+    for batch, n in _padded_chunks(data, batch_size):
         terms = model.log_joint_terms(batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior)
-        parts.append([t[: len(data) - start].cpu() for t in terms])
+        parts.append([t[:n].cpu() for t in terms])
     if not parts:
         k, d = model.cfg.n_classes, model.cfg.n_children
         return torch.empty(0, k), torch.empty(0, k, d), torch.empty(0, k)
@@ -622,13 +620,16 @@ def log_joint_terms(
     return prior, children, rest
 
 
-def _padded(batch: Tensors, size: int) -> Tensors:
-    """``batch`` with zero rows appended up to ``size`` rows."""
-    missing = size - len(batch)
-    if missing <= 0:
-        return batch
-
-    def pad(t: torch.Tensor) -> torch.Tensor:
-        return torch.cat([t, t.new_zeros(missing, *t.shape[1:])])
-
-    return Tensors(pad(batch.a), pad(batch.c), pad(batch.x))
+def _padded_chunks(data: Tensors, size: int) -> Iterator[tuple[Tensors, int]]:
+    """Consecutive chunks of ``data``, each of exactly ``size`` rows (the last one
+    padded with zero rows), with the number of real rows in each: every row meets the
+    same kernel shapes whatever rows come with it."""
+    for start in range(0, len(data), size):
+        batch = data.rows(slice(start, start + size))
+        n = len(batch)
+        if n < size:
+            batch = Tensors(*(
+                torch.cat([t, t.new_zeros(size - n, *t.shape[1:])])
+                for t in (batch.a, batch.c, batch.x)
+            ))
+        yield batch, n
