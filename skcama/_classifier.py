@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 
 from ._columns import (
     ColumnCodec,
+    check_known_labels,
     check_labels_present,
     check_one_label_per_row,
     check_unique_columns,
@@ -440,7 +441,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 X = X.iloc[kept_rows] if isinstance(X, pd.DataFrame) else X[kept_rows]
                 y, manipulated = y[kept_rows], manipulated[kept_rows]
                 weights = weights[kept_rows]
-        _check_labels(y, kept_rows)
+        _check_fit_labels(y, kept_rows)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(y):  # before discovery, which may take a while: a wrong class fails at once
@@ -1234,12 +1235,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "per row."
             )
         check_labels_present(y, name)
-        unknown = sorted(set(y.tolist()) - set(self.classes_.tolist()), key=str)
-        if unknown:
-            raise ValueError(
-                f"{name} holds labels {unknown[:5]} that were not seen in fit "
-                f"(known: {self.classes_.tolist()})."
-            )
+        check_known_labels(y, self.classes_, name, "this CAMAClassifier")
         return np.searchsorted(self.classes_, y)
 
     def _reference_tensors(self, reference: Any) -> Tensors:
@@ -1570,7 +1566,7 @@ def _predict_batch(clf: CAMAClassifier) -> tuple[int, int]:
     return rows, group
 
 
-def _check_labels(y: np.ndarray, positions: np.ndarray | None = None) -> None:
+def _check_fit_labels(y: np.ndarray, positions: np.ndarray | None = None) -> None:
     """Missing labels and labels mixing numbers and text, named before scikit-learn's
     generic checks see them; ``positions``: the row number of each label when rows of
     weight 0 were left out."""

@@ -383,6 +383,27 @@ def check_labels_present(
         )
 
 
+def check_known_labels(labels: np.ndarray, classes: Any, name: str, unknown_to: str) -> None:
+    """Labels outside a model's ``classes``, named, with the fix: when they only differ
+    in type (``"1"`` for ``1``) the message says so. ``unknown_to`` names the model."""
+    known = np.asarray(classes).tolist()
+    unknown = sorted(set(labels.tolist()) - set(known), key=str)
+    if not unknown:
+        return
+    as_text = {str(c) for c in known}
+    if all(str(u) in as_text for u in unknown):
+        fix = (
+            f"they match its classes in text but not in type ({type(unknown[0]).__name__} "
+            f"labels, {type(known[0]).__name__} classes); convert {name} to the type the model "
+            "was fitted with."
+        )
+    else:
+        fix = "pass the labels the model was fitted with."
+    raise ValueError(
+        f"{name} holds labels {unknown[:5]} unknown to {unknown_to} (classes: {known}); {fix}"
+    )
+
+
 def _levels(column: pd.Series) -> pd.Index:
     """The values of a discrete column, in a stable order."""
     if isinstance(column.dtype, pd.CategoricalDtype):

@@ -34,7 +34,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._columns import is_real_number
+from ._columns import check_known_labels, is_real_number
 from .manipulations import clean_std, resolve_columns
 
 logger = logging.getLogger("skcama")
@@ -250,22 +250,7 @@ def _check_labels(
         )
     if classes is None:
         return labels
-    known = np.asarray(classes).tolist()
-    unknown = sorted(set(labels.tolist()) - set(known), key=str)
-    if unknown:
-        name = model if model is not None else "the model"
-        as_text = {str(c) for c in known}
-        if all(str(u) in as_text for u in unknown):
-            fix = (
-                f"they match its classes in text but not in type ({type(unknown[0]).__name__} "
-                f"labels, {type(known[0]).__name__} classes); convert y to the type the model "
-                "was fitted with."
-            )
-        else:
-            fix = "pass the labels the model was fitted with."
-        raise ValueError(
-            f"y holds labels {unknown[:5]} unknown to {name} (classes: {known}); {fix}"
-        )
+    check_known_labels(labels, classes, "y", model if model is not None else "the model")
     return labels
 
 

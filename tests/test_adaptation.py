@@ -280,8 +280,15 @@ def test_reconstruct_clean_undoes_a_learned_shift(adapted):
 
 def test_reconstruct_clean_checks_labels(adapted, sem_data):
     X, _, _ = sem_data
-    with pytest.raises(ValueError, match="not seen in fit"):
+    with pytest.raises(ValueError, match=r"\['mild', 'x', 'y'\] unknown to this CAMAClassifier"):
         adapted.reconstruct_clean(X.iloc[:3], ["mild", "x", "y"])
+
+
+def test_reconstruct_clean_names_labels_of_another_type(adapted, sem_data):
+    X, _, _ = sem_data
+    as_text = [str(c) for c in adapted.classes_[:3]]
+    with pytest.raises(ValueError, match="match its classes in text but not in type"):
+        adapted.reconstruct_clean(X.iloc[:3], as_text)
 
 
 def _child_chain_model():
