@@ -1327,16 +1327,35 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         missing = [node for node in roles.blanket if node not in column_set]
         if missing:
             hints = []
-            positional = all(isinstance(c, (int, np.integer)) for c in columns)
-            for node in missing if not positional else []:
-                close = did_you_mean(node, columns)
-                if close:
-                    hints.append(f"{node!r} -> did you mean {close[0]!r}?")
-            if positional:  # an array: its columns are positions, graph files hold text
+            by_text = {str(c): c for c in columns}
+            # '1' in a graph file against a column 1 (or the reverse): same text, other type
+            retyped = [n for n in missing if str(n) in by_text and by_text[str(n)] != n]
+            positional = list(columns) == list(range(len(columns)))
+            if retyped and positional:
+                hints.append(
+                    f"The columns of X are numbered 0..{len(columns) - 1} (as an array's are) "
+                    f"while the graph names them as text {retyped[:5]}; pass X as a DataFrame "
+                    "whose column names are the graph's nodes (for a DataFrame: "
+                    "X.columns = X.columns.astype(str))."
+                )
+            elif retyped:
+                found = [by_text[str(n)] for n in retyped]
+                hints.append(
+                    f"The graph names {retyped[:5]} ({type(retyped[0]).__name__}) where X has "
+                    f"the columns {found[:5]} ({type(found[0]).__name__}); graph files store "
+                    "node names as text, so give X's columns the same type, e.g. "
+                    "X.columns = X.columns.astype(str)."
+                )
+            elif positional:  # an array: its columns are positions, graph files hold text
                 hints.append(
                     f"The columns of X are numbered 0..{len(columns) - 1} (as an array's "
                     "are); pass X as a DataFrame whose column names are the graph's nodes."
                 )
+            else:
+                for node in missing:
+                    close = did_you_mean(node, columns)
+                    if close:
+                        hints.append(f"{node!r} -> did you mean {close[0]!r}?")
             hint = (" " + "; ".join(hints)) if hints else ""
             raise ValueError(
                 f"graph nodes {missing} are in the Markov blanket of {roles.target!r} but not "

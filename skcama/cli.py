@@ -268,6 +268,11 @@ def _check_output(path: str | Path, option: str, *, figure: bool = False) -> Non
     extension matplotlib cannot write. A missing parent folder is fine: the writers
     create it.
     """
+    if str(path).endswith(("/", os.sep)):  # Path() would drop the slash and write a file
+        raise UsageError(
+            f"{option} {str(path)!r} names a folder (it ends with a slash); name a file to "
+            "write instead."
+        )
     path = Path(path)
     if path.is_dir():
         raise UsageError(f"{option} {str(path)!r} is a folder; name a file to write instead.")

@@ -148,6 +148,8 @@ class _Encoder:
             return {"$config": self.encode(asdict(value), where)}
         if isinstance(value, np.random.RandomState):
             return {"$random_state": self.encode(list(value.get_state()), where)}
+        if isinstance(value, os.PathLike):  # graph=Path("clinic.gml")
+            return {"$path": os.fspath(value)}
         raise ModelFileError(
             f"cannot store {where} safely: values of type {type(value).__name__} have no safe "
             "encoding. Use pickle/joblib for this model, or keep such values out of it."
@@ -215,6 +217,10 @@ class _Decoder:
             state = np.random.RandomState()
             state.set_state(tuple(self.decode(body)))
             return state
+        if tag == "$path":
+            if not isinstance(body, str):
+                raise ModelFileError(f"unexpected path {str(body)[:80]} in the model metadata")
+            return Path(body)
         raise ModelFileError(f"unknown tag {tag!r} in the model metadata")
 
 
@@ -282,6 +288,11 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
             "joblib for other objects."
         )
     check_is_fitted(clf)
+    if isinstance(path, str) and path.endswith(("/", os.sep)):  # Path() would drop it
+        raise IsADirectoryError(
+            f"cannot write {path!r}: it names a folder (it ends with a slash); name a file."
+        )
+    path = _as_path(path, "save_model")
     encoder = _Encoder()
     params = {
         name: encoder.encode(value, f"parameter {name!r}")
@@ -307,7 +318,6 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
     blob = _safetensors_save(tensors, metadata={"format": FORMAT_NAME})
     text = json.dumps(metadata, indent=1, allow_nan=False)
 
-    path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(
             f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist."
@@ -375,7 +385,17 @@ def read_metadata(path: str | os.PathLike) -> dict:
     >>> read_metadata(path)["format_version"]
     3
     """
-    return _read(Path(path))[0]
+    return _read(_as_path(path, "read_metadata"))[0]
+
+
+def _as_path(path: Any, action: str) -> Path:
+    """``path`` as a Path, or a TypeError saying what ``action`` needs."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"{action} needs a file path (a str or pathlib.Path), got {type(path).__name__}; "
+            "pass the model file's name, e.g. 'model.skcama'."
+        )
+    return Path(path)
 
 
 def _read(path: Path) -> tuple[dict, bytes]:
@@ -421,6 +441,8 @@ def _parse_metadata(raw: bytes, not_ours: str) -> dict:
         metadata = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelFileError(f"{not_ours}; its metadata is not valid JSON ({error}).") from error
+    except RecursionError as error:  # nesting deeper than any file save_model writes
+        raise ModelFileError(f"{not_ours}; its metadata is nested implausibly deep.") from error
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT_NAME:
         raise ModelFileError(f"{not_ours}; its metadata does not name the skcama format.")
     return metadata
@@ -428,7 +450,16 @@ def _parse_metadata(raw: bytes, not_ours: str) -> dict:
 
 def _check_format(metadata: dict, path: Path) -> None:
     version = metadata.get("format_version")
-    written_by = metadata.get("versions", {}).get("skcama", "an unknown version")
+    versions = metadata.get("versions")
+    written_by = versions.get("skcama") if isinstance(versions, dict) else None
+    if not isinstance(written_by, str):
+        written_by = "an unknown version"
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ModelFileError(
+            f"model file {str(path)!r} is damaged: its format version {version!r} is not a "
+            f"version number (this skcama reads version {FORMAT_VERSION}); save the model "
+            "again from the fitted estimator, or refit it."
+        )
     if version != FORMAT_VERSION:
         raise ModelFileError(
             f"model file {str(path)!r} has skcama file format version {version!r} (written by "
@@ -492,7 +523,7 @@ def load_model(path: str | os.PathLike) -> CAMAClassifier:
     >>> load_model(path).classes_.tolist()
     ['no', 'yes']
     """
-    path = Path(path)
+    path = _as_path(path, "load_model")
     metadata, blob = _read(path)
     try:
         tensors = _safetensors_load(blob)
@@ -504,7 +535,7 @@ def load_model(path: str | os.PathLike) -> CAMAClassifier:
         return _build(metadata, tensors, path)
     except ModelFileError:
         raise
-    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, RecursionError) as error:
         raise ModelFileError(
             f"model file {str(path)!r} does not fit this skcama "
             f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); "

@@ -403,6 +403,15 @@ def test_array_input_with_text_graph_nodes_explains_positions():
         CAMAClassifier(graph={"0": ["y"], "1": ["y"]}, target="y").fit(X, y)
 
 
+
+def test_frame_with_number_columns_and_text_graph_nodes_names_the_types():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 60)
+    X = pd.DataFrame(rng.normal(size=(60, 2)) + y[:, None], columns=[1, 2])
+    with pytest.raises(ValueError, match=r"graph names \['1', '2'\] \(str\) where X has the "
+                                         r"columns \[1, 2\] \(int\)"):
+        CAMAClassifier(graph={"1": ["y"], "2": ["y"]}, target="y").fit(X, y)
+
 def test_frame_without_columns_is_rejected(sem_data):
     X, y, graph = sem_data
     with pytest.raises(ValueError, match="X has no columns"):

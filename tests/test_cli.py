@@ -384,10 +384,12 @@ BAD_OUTPUTS = [
      "matplotlib cannot write a name without an extension"),
     (["demo", "--figure", "demo.txt"], "matplotlib cannot write '.txt' files"),
     (["discover", "train.csv", "-t", "y", "-o", "out.gml"], "--output 'out.gml' is a folder"),
+    (["fit", "train.csv", "-t", "y", "-o", "newdir/"],
+     "--output 'newdir/' names a folder (it ends with a slash)"),
 ]
 BAD_OUTPUT_IDS = ["fit-folder", "fit-below-a-file", "adapt-folder", "predict-folder",
                   "evaluate-table-folder", "evaluate-figure-txt", "evaluate-figure-no-suffix",
-                  "demo-figure-txt", "discover-folder"]
+                  "demo-figure-txt", "discover-folder", "fit-trailing-slash"]
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_OUTPUTS, ids=BAD_OUTPUT_IDS)

@@ -401,3 +401,26 @@ def test_oracle_handles_degenerate_blankets(params):
     if not sem.roles["latent"]:  # nothing to integrate: Monte Carlo is exact
         np.testing.assert_allclose(mc.predict_proba(X), exact.predict_proba(X), atol=1e-10)
     assert mc.score(X, y) > 1.0 / sem.n_classes
+
+
+def test_oracle_score_refuses_labels_of_another_type_or_count(oracle, clean):
+    X, y = clean
+    with pytest.raises(ValueError, match="match its classes in text but not in type"):
+        oracle.score(X, y.astype(str))
+    with pytest.raises(ValueError, match=rf"one label per row of X \({len(X)} rows\)"):
+        oracle.score(X, y[:10])
+    assert oracle.score(X, y.to_numpy()[:, None]) == oracle.score(X, y)  # a column is fine
+
+
+
+@pytest.mark.parametrize("seed", ["a", 1.5, -1, True])
+def test_a_random_state_numpy_cannot_use_is_named(seed):
+    with pytest.raises((TypeError, ValueError), match="random_state must be an int"):
+        SyntheticSEM(random_state=seed)
+    with pytest.raises((TypeError, ValueError), match="random_state must be an int"):
+        SyntheticSEM(random_state=0).sample(5, random_state=seed)
+
+
+def test_make_sem_return_sem_must_be_a_bool():
+    with pytest.raises(TypeError, match="return_sem must be True or False, got 'no'"):
+        make_sem(50, random_state=0, return_sem="no")

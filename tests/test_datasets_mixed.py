@@ -476,6 +476,34 @@ def test_mar_driver_must_be_observed(table):
         add_missing(table.to_numpy(), 0.1)
 
 
+
+def test_mar_driver_must_hold_finite_numbers(table):
+    infinite = table.assign(d=np.r_[np.inf, np.zeros(len(table) - 1)])
+    with pytest.raises(ValueError, match="depends_on='d' holds 1 infinite values"):
+        add_missing(infinite, 0.3, columns=["x1"], mechanism="mar", depends_on="d")
+    text = table.assign(d="p")
+    with pytest.raises(ValueError, match="depends_on='d' holds values that are not numbers"):
+        add_missing(text, 0.3, columns=["x1"], mechanism="mar", depends_on="d")
+
+
+def test_columns_may_be_any_list_like_of_names(table):
+    as_list = add_missing(table, 0.3, columns=["x1", "c1"], random_state=0)
+    for names in (pd.Index(["x1", "c1"]), np.array(["x1", "c1"]), ("x1", "c1")):
+        pd.testing.assert_frame_equal(add_missing(table, 0.3, columns=names, random_state=0),
+                                      as_list)
+
+
+def test_duplicated_column_labels_are_named(table):
+    doubled = pd.concat([table, table[["x1"]]], axis=1)
+    with pytest.raises(ValueError, match=r"several columns labelled \['x1'\]"):
+        add_missing(doubled, 0.3, columns=["x1"])
+
+
+@pytest.mark.parametrize("seed", ["a", 1.5, -1])
+def test_a_random_state_numpy_cannot_use_is_named(table, seed):
+    with pytest.raises((TypeError, ValueError), match="random_state must be an int"):
+        add_missing(table, 0.3, columns=["x1"], random_state=seed)
+
 # --------------------------------------------------------------------------- dyspnea example
 @pytest.fixture(scope="module")
 def dyspnea():

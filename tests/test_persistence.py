@@ -6,6 +6,7 @@ import copy
 import io
 import json
 import os
+import pathlib
 import pickle
 import warnings
 import zipfile
@@ -16,7 +17,7 @@ import torch
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-from skcama import CAMAClassifier
+from skcama import CAMAClassifier, write_graph
 from skcama.persistence import (
     FORMAT_VERSION,
     ModelFileError,
@@ -131,6 +132,17 @@ def test_numpy_model_with_dict_graph_class_weights_and_random_state_object_round
     assert isinstance(clone(loaded).random_state, np.random.RandomState)
 
 
+
+def test_graph_given_as_a_path_round_trips(data, tmp_path):
+    X, y, graph = data
+    graph_file = tmp_path / "g.csv"
+    write_graph(graph, graph_file)
+    clf = _fit(CAMAClassifier(graph=graph_file, target="y", **TINY), X, y)
+    save_model(clf, tmp_path / "m.skcama")
+    loaded = load_model(tmp_path / "m.skcama")
+    assert loaded.graph == graph_file and isinstance(loaded.graph, pathlib.Path)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
 def test_metadata_is_plain_json_with_versions_graph_and_classes(saved):
     metadata = read_metadata(saved)
     assert metadata["format"] == "skcama-model"
@@ -161,6 +173,38 @@ def test_load_refuses_other_format_version(saved):
     with pytest.raises(ModelFileError, match=expected):
         load_model(saved)
 
+
+
+def test_load_refuses_a_format_version_that_is_not_a_number(saved):
+    _edit_metadata(saved, lambda m: m.update(format_version=str(FORMAT_VERSION)))
+    expected = rf"format version '{FORMAT_VERSION}' is not a version number"
+    with pytest.raises(ModelFileError, match=expected):
+        load_model(saved)
+
+
+def test_load_reads_versions_of_the_wrong_shape_as_unknown(saved, fitted, data):
+    _edit_metadata(saved, lambda m: m.update(versions="x"))
+    with pytest.warns(UserWarning, match="written by skcama an unknown version"):
+        loaded = load_model(saved)
+    np.testing.assert_array_equal(loaded.predict_proba(data[0]), fitted.predict_proba(data[0]))
+
+
+def test_load_refuses_metadata_nested_implausibly_deep(saved):
+    deep = "[" * 100_000 + "]" * 100_000
+    _rewrite(saved, "skcama.json", lambda blob: blob[:-1] + b', "x": ' + deep.encode() + b"}")
+    with pytest.raises(ModelFileError, match="nested implausibly deep"):
+        load_model(saved)
+
+
+@pytest.mark.parametrize("call", ["load", "save", "read"])
+def test_a_path_that_is_not_a_path_is_named(call, fitted):
+    with pytest.raises(TypeError, match="needs a file path .* got NoneType"):
+        if call == "load":
+            load_model(None)
+        elif call == "save":
+            save_model(fitted, None)
+        else:
+            read_metadata(None)
 
 def test_load_warns_on_other_skcama_version_with_same_format(saved, fitted, data):
     _edit_metadata(saved, lambda m: m["versions"].update(skcama="0.0.1"))
@@ -273,6 +317,8 @@ def test_save_names_a_missing_folder_and_a_folder_in_place_of_a_file(fitted, tmp
         fitted.save(tmp_path / "no" / "m.skcama")
     with pytest.raises(IsADirectoryError, match="it is a folder"):
         fitted.save(tmp_path)
+    with pytest.raises(IsADirectoryError, match="it names a folder .it ends with a slash"):
+        fitted.save(f"{tmp_path}/new/")
     assert not list(tmp_path.iterdir())  # nothing half-written left behind
 
 

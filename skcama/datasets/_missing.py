@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from ._sem import _rng
+
 __all__ = ["add_missing"]
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ def add_missing(
         Expected fraction of missing cells per chosen column, in [0, 1); a dict
         ``{column: rate}`` gives each column its own rate (and, without ``columns``, chooses
         the columns).
-    columns : sequence of column names, optional
+    columns : list-like of column names, optional
         The columns to blank; default every column (MCAR) or every column but ``depends_on``
         (MAR), or the keys of ``rate``.
     mechanism : {"mcar", "mar"}, default="mcar"
@@ -114,6 +116,7 @@ def add_missing(
                 f"depends_on={depends_on!r} has missing values; MAR missingness must depend on a "
                 "fully observed column."
             )
+        driver = _standardised(X[depends_on], depends_on)
     elif depends_on is not None:
         raise ValueError(
             f"depends_on={depends_on!r} is only used with mechanism='mar'; with 'mcar' the "
@@ -131,8 +134,11 @@ def add_missing(
             columns = list(rate)
         else:
             columns = [c for c in X.columns if c != depends_on]
-    elif isinstance(columns, str) or not isinstance(columns, Sequence):
-        raise ValueError(f"columns must be a list of column names, got {columns!r}.")
+    elif isinstance(columns, (str, bytes)) or not _is_list_like(columns):
+        raise ValueError(
+            f"columns must be a list of column names, got {columns!r}; for one column pass "
+            f"[{columns!r}]."
+        )
     columns = list(columns)
     _check_columns(X, columns, "columns")
     if len(set(columns)) != len(columns):
@@ -144,10 +150,8 @@ def add_missing(
         )
     rates = _rates(rate, columns)
 
-    rng = np.random.default_rng(random_state)
+    rng = _rng(random_state)
     uniform = rng.random((len(X), len(columns)))
-    if mechanism == "mar":
-        driver = _standardised(X[depends_on])
     out = X.copy()
     mask = pd.DataFrame(False, index=X.index, columns=X.columns)
     for j, column in enumerate(columns):
@@ -162,12 +166,25 @@ def add_missing(
     return (out, mask) if return_mask else out
 
 
+def _is_list_like(value: object) -> bool:
+    """A list, tuple, pandas Index / Series or 1-D array of names."""
+    return isinstance(value, (Sequence, pd.Index, pd.Series)) or (
+        isinstance(value, np.ndarray) and value.ndim == 1
+    )
+
+
 def _check_columns(X: pd.DataFrame, columns: list, argument: str) -> None:
     unknown = [c for c in columns if c not in X.columns]
     if unknown:
         raise ValueError(
             f"{argument} names {unknown}, which {'is' if len(unknown) == 1 else 'are'} not a "
             f"column of X; columns: {list(X.columns)}."
+        )
+    repeated = [c for c in dict.fromkeys(columns) if (X.columns == c).sum() > 1]
+    if repeated:
+        raise ValueError(
+            f"X has several columns labelled {repeated}; {argument} cannot tell them apart. "
+            "Give every column of X its own name."
         )
 
 
@@ -188,11 +205,24 @@ def _rates(rate: float | Mapping, columns: list) -> dict:
     return {c: float(v) for c, v in rates.items()}
 
 
-def _standardised(column: pd.Series) -> np.ndarray:
+def _standardised(column: pd.Series, name: Hashable) -> np.ndarray:
     if isinstance(column.dtype, pd.CategoricalDtype):
         values = column.cat.codes.to_numpy(dtype=float)
     else:
-        values = column.to_numpy(dtype=float)
+        try:
+            values = column.to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"depends_on={name!r} holds values that are not numbers (e.g. "
+                f"{column.iloc[0]!r}); MAR missingness depends on a numeric, bool or "
+                "categorical column: convert it, e.g. "
+                f"X[{name!r}].astype('category')."
+            ) from None
+        if not np.isfinite(values).all():
+            raise ValueError(
+                f"depends_on={name!r} holds {int((~np.isfinite(values)).sum())} infinite "
+                "values; MAR missingness depends on a column of finite values: replace them."
+            )
     sd = values.std()
     return (values - values.mean()) / (sd if sd > 0 else 1.0)
 

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, log_softmax, ndtr, ndtri, softmax
 
-from ._sem import _ACTIVATIONS, NONLINEARITIES, _check_count, _check_real
+from ._sem import _ACTIVATIONS, NONLINEARITIES, _check_count, _check_real, _rng
 
 __all__ = ["NODE_KINDS", "MixedNode", "MixedSEM", "make_mixed_sem"]
 
@@ -409,7 +409,7 @@ class MixedSEM:
         roles["outside"] = [n for n in self.feature_names if n not in blanket]
         self.roles = roles
 
-        rng = np.random.default_rng(random_state)
+        rng = _rng(random_state)
         reference_rng, sample_seed = rng.spawn(2)
         self._sample_rng = sample_seed
         reference = self._generate(_N_REFERENCE, reference_rng, _Plan())
@@ -545,7 +545,7 @@ class MixedSEM:
                     f"got {class_names!r}."
                 )
 
-        rng = np.random.default_rng(random_state)
+        rng = _rng(random_state)
         parents_of, roles = _draw_structure(
             rng,
             **sizes,
@@ -825,7 +825,7 @@ class MixedSEM:
             level_shift=self._resolve(level_shift, "level_shift"),
             recode=self._resolve(recode, "recode"),
         )
-        rng = self._sample_rng if random_state is None else np.random.default_rng(random_state)
+        rng = self._sample_rng if random_state is None else _rng(random_state)
         logger.debug("sampling %d rows with %s", n_samples, plan)
         values = self._generate(n_samples, rng, plan)
         codes = values[self.target]

@@ -24,6 +24,8 @@ from numpy.typing import ArrayLike
 from scipy.linalg import cho_factor, cho_solve
 from scipy.special import log_softmax, logsumexp, ndtr
 
+from .._columns import check_known_labels
+
 __all__ = ["SEMOracle", "SyntheticSEM", "make_sem"]
 
 logger = logging.getLogger(__name__)
@@ -287,7 +289,7 @@ class SyntheticSEM:
             )
         self.random_state = random_state
 
-        rng = np.random.default_rng(random_state)
+        rng = _rng(random_state)
         self.target = TARGET
         self.classes_ = np.arange(self.n_classes)
         self._draw_graph(rng)
@@ -655,7 +657,7 @@ class SyntheticSEM:
             scale=self._resolve(scale, "scale"),
             do=self._resolve(do, "do"),
         )
-        rng = self._sample_rng if random_state is None else np.random.default_rng(random_state)
+        rng = self._sample_rng if random_state is None else _rng(random_state)
         logger.debug("sampling %d rows with %s", n_samples, plan)
         values = self._generate(n_samples, rng, plan)
         X = pd.DataFrame({v: values[v] for v in self.feature_names})
@@ -763,7 +765,7 @@ class SEMOracle:
                 )
         self.n_mc = None if n_mc is None else _check_count("n_mc", n_mc, minimum=1)
         n_latent = len(sem.roles["latent"])
-        draws = np.random.default_rng(random_state).standard_normal((n_latent, self.n_mc or 0))
+        draws = _rng(random_state).standard_normal((n_latent, self.n_mc or 0))
         self._latent_draws = dict(zip(sem.roles["latent"], draws, strict=True))
         needed = set(sem.roles["parents"]) | set(children)
         for child in children:
@@ -899,7 +901,31 @@ class SEMOracle:
         >>> 0.34 < sem.oracle().score(X, y) <= 1.0
         True
         """
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        labels = np.asarray(y)
+        if labels.ndim == 2 and labels.shape[1] == 1:
+            labels = labels.ravel()
+        if labels.ndim != 1 or len(labels) != len(X):
+            raise ValueError(
+                f"y must hold one label per row of X ({len(X)} rows); got an array of shape "
+                f"{labels.shape}. Pass the labels of exactly these rows."
+            )
+        check_known_labels(labels, self.classes_, "y", "the SEM oracle")
+        return float(np.mean(self.predict(X) == labels))
+
+
+def _rng(random_state: int | np.random.Generator | None) -> np.random.Generator:
+    """``numpy.random.default_rng(random_state)``, with an error that names the argument."""
+    if isinstance(random_state, (bool, np.bool_)):
+        raise TypeError(
+            f"random_state must be an int, a numpy.random.Generator or None, got {random_state!r}."
+        )
+    try:
+        return np.random.default_rng(random_state)
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            "random_state must be an int >= 0, a numpy.random.Generator or None, got "
+            f"{random_state!r}."
+        ) from None
 
 
 def _normal_logpdf(x: np.ndarray, loc: np.ndarray, sd: float) -> np.ndarray:
@@ -973,6 +999,8 @@ def make_sem(
         parent_child_edge_prob=parent_child_edge_prob,
         random_state=random_state,
     )
+    if not isinstance(return_sem, (bool, np.bool_)):
+        raise TypeError(f"return_sem must be True or False, got {return_sem!r}.")
     X, y = sem.sample(n_samples)
     graph = sem.graph.copy()
     return (X, y, graph, sem) if return_sem else (X, y, graph)
