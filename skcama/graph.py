@@ -12,6 +12,7 @@ import difflib
 import io
 import json
 import os
+import re
 import warnings
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -143,7 +144,10 @@ def as_digraph(graph: nx.DiGraph | Mapping) -> nx.DiGraph:
     ----------
     graph : networkx.DiGraph or dict
         A directed graph, or a mapping ``{node: [parents...]}``. A node whose parents are
-        ``None`` has none, as with ``[]`` (JSON's ``null`` reads the same way).
+        ``None`` has none, as with ``[]`` (JSON's ``null`` reads the same way). Each
+        parent is one node name (text or a number); a list or ``None`` among the parents,
+        or two names that read the same as text (``1`` and ``"1"``), raise
+        :class:`GraphError` naming them.
 
     Returns
     -------
@@ -170,6 +174,10 @@ def as_digraph(graph: nx.DiGraph | Mapping) -> nx.DiGraph:
     if isinstance(graph, Mapping):
         g = nx.DiGraph()
         for child, parents in graph.items():
+            if child is None:
+                raise GraphError(
+                    "a node of the dict is named None; name every node with text or a number."
+                )
             g.add_node(child)
             if parents is None:  # no parents, as with []
                 continue
@@ -179,12 +187,51 @@ def as_digraph(graph: nx.DiGraph | Mapping) -> nx.DiGraph:
                     f"{parents!r}; write {{{child!r}: [{parents!r}]}} for a single parent."
                 )
             for parent in parents:
+                if not _is_node_name(parent):
+                    raise GraphError(
+                        f"the parents of node {child!r} hold {parent!r}, which is not a node "
+                        "name: each entry of a parent list must be one node name (text or a "
+                        f"number), e.g. {{{child!r}: ['a', 'b']}}; a node without parents takes "
+                        "[] (null in JSON)."
+                    )
                 g.add_edge(parent, child)
+        _check_name_spellings(
+            g,
+            "Write each name the same way everywhere (JSON object keys are always text, so "
+            'write numbers in the parent lists as text too, e.g. ["1"]).',
+        )
         return g
     raise GraphError(
         f"cannot use a graph of type {type(graph).__name__}; pass a networkx.DiGraph or a "
         "dict mapping each node to the list of its parents."
     )
+
+
+def _is_node_name(name: Any) -> bool:
+    """Whether ``name`` can name a node: anything hashable but None."""
+    if name is None:
+        return False
+    try:
+        hash(name)
+    except TypeError:
+        return False
+    return True
+
+
+def _check_name_spellings(graph: nx.Graph, fix: str) -> None:
+    """Reject two nodes that read the same as text, such as ``1`` and ``"1"``, naming both.
+
+    Networkx keeps them apart, but data columns, graph files and users take them for one.
+    """
+    seen: dict[str, Hashable] = {}
+    for node in graph.nodes:
+        other = seen.setdefault(str(node), node)
+        if other is not node:
+            raise GraphError(
+                f"the graph has two nodes that read {str(node)!r}: {other!r} "
+                f"({type(other).__name__}) and {node!r} ({type(node).__name__}), one written "
+                f"as a number and one as text. {fix}"
+            )
 
 
 def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
@@ -240,8 +287,24 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise GraphError(
             f"the target {target!r} is not a node of the graph (nodes: "
-            f"{_preview(graph.nodes)}).{hint} Pass target=<name of the label node>."
+            f"{_preview(graph.nodes)}).{hint}{_label_hint(graph, target)} Pass "
+            "target=<name of the label node>."
         )
+
+
+def _label_hint(graph: nx.DiGraph, target: Hashable) -> str:
+    """For a missing target: the nodes' ``label`` attributes, if they carry some."""
+    labels = {node: data["label"] for node, data in graph.nodes(data=True) if "label" in data}
+    if not labels:
+        return ""
+    pairs = [f"{node!r} (label {label!r})" for node, label in labels.items()]
+    shown = ", ".join(pairs[:10]) + (f", ... ({len(pairs)} in all)" if len(pairs) > 10 else "")
+    named = [node for node, label in labels.items() if str(label) == str(target)]
+    found = f" Node {named[0]!r} is labelled {target!r}: pass target={named[0]!r}." if named else ""
+    return (
+        f" The nodes carry labels: {shown}; read_graph names the nodes by their labels only "
+        f"when every node has one and no two are the same.{found}"
+    )
 
 
 # Edge attributes that mark an edge as not (fully) oriented, as graph files from discovery
@@ -249,19 +312,86 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
 _MARK_KEYS = ("dir", "type", "edge_type", "kind", "mark", "marks", "orientation", "arrow")
 _UNDIRECTED_VALUES = {"none", "undirected", "---", "--", "-", "o-o", "o--", "--o", "circle"}
 _BIDIRECTED_VALUES = {"both", "bidirected", "<->", "<-->", "o->", "<-o", "confounded"}
+_BACKWARD_VALUES = {"back", "backward", "<-", "<--"}
+# DOT draws an edge u -> v with an arrowhead at v (dir=forward, the default), an arrowtail
+# at u (dir=back), both (dir=both) or neither (dir=none); arrowhead / arrowtail name the
+# shapes, "none" drawing nothing. causal-learn writes every edge as dir=both with the shapes.
+_DOT_DIRS = ("forward", "back", "both", "none")
+_DOT_MARK_KEYS = ("dir", "arrowtail", "arrowhead")
 
 
-def _edge_mark(attributes: Mapping) -> tuple[str, str] | None:
-    """The (key, value) of an attribute that marks an edge undirected or bidirected."""
+def _mark_text(value: Any) -> str:
+    return str(value).strip().strip('"').lower()
+
+
+def _arrow_end(shape: Any) -> str:
+    """What a DOT arrow shape draws at its end of an edge: "arrow", "tail" (nothing),
+    "circle" (a PAG's unknown mark) or "" (a shape with no causal reading: box, tee, ...)."""
+    shape = _mark_text(shape)
+    if shape in ("", "none"):
+        return "tail"
+    if re.fullmatch(r"o?[lr]?(normal|vee)|open|empty|halfopen", shape):
+        return "arrow"
+    if re.fullmatch(r"(inv)?o?[lr]?dot|circle", shape):
+        return "circle"
+    return ""
+
+
+def _dot_edge_kind(attributes: Mapping) -> str | None:
+    """The kind of edge DOT's dir / arrowtail / arrowhead draw for ``u -> v`` (see
+    :func:`_edge_mark`), or None for a plain ``u -> v``."""
+    direction = _mark_text(attributes.get("dir", "forward"))
+    if direction not in _DOT_DIRS:  # not DOT's; _edge_mark reads it as a type-like mark
+        direction = "forward"
+    tail = _arrow_end(attributes.get("arrowtail", "normal")) if direction in (
+        "back", "both"
+    ) else "tail"
+    head = _arrow_end(attributes.get("arrowhead", "normal")) if direction in (
+        "forward", "both"
+    ) else "tail"
+    ends = {tail, head}
+    if "" in ends:
+        return "unreadable"
+    if "circle" in ends:  # o-> is "bidirected" here as in _BIDIRECTED_VALUES; o-o, o-- not
+        return "bidirected" if "arrow" in ends else "undirected"
+    return {
+        ("tail", "arrow"): None,
+        ("arrow", "tail"): "back",
+        ("arrow", "arrow"): "bidirected",
+        ("tail", "tail"): "undirected",
+    }[tail, head]
+
+
+def _edge_mark(attributes: Mapping) -> tuple[str, tuple[str, ...]] | None:
+    """How the attributes of an edge ``u -> v`` draw it when not as a plain ``u -> v``.
+
+    ``(kind, keys)``: kind "back" (it stands for ``v -> u``), "undirected", "bidirected" or
+    "unreadable" (an arrow shape with no causal reading), and the attribute keys saying so.
+    """
+    keys: tuple[str, ...] = ()
+    if any(key in attributes for key in _DOT_MARK_KEYS[1:]) or (
+        _mark_text(attributes.get("dir", "")) in _DOT_DIRS
+    ):
+        keys = tuple(
+            key
+            for key in _DOT_MARK_KEYS
+            if key in attributes and (key != "dir" or _mark_text(attributes[key]) in _DOT_DIRS)
+        )
+        kind = _dot_edge_kind(attributes)
+        if kind is not None:
+            return kind, keys
     for key in _MARK_KEYS:
-        if key in attributes:
-            value = str(attributes[key]).strip().strip('"').lower()
-            if value in _UNDIRECTED_VALUES or value in _BIDIRECTED_VALUES:
-                return key, value
-    if str(attributes.get("undirected", "")).lower() in {"true", "1"}:
-        return "undirected", "true"
-    if str(attributes.get("bidirected", "")).lower() in {"true", "1"}:
-        return "bidirected", "true"
+        if key in attributes and key not in keys:
+            value = _mark_text(attributes[key])
+            if value in _UNDIRECTED_VALUES:
+                return "undirected", (key,)
+            if value in _BIDIRECTED_VALUES:
+                return "bidirected", (key,)
+            if value in _BACKWARD_VALUES:
+                return "back", (key,)
+    for key in ("undirected", "bidirected"):
+        if _mark_text(attributes.get(key, "")) in {"true", "1"}:
+            return key, (key,)
     return None
 
 
@@ -274,18 +404,31 @@ def _check_orientations(graph: nx.DiGraph) -> None:
     """
     for u, v, attributes in graph.edges(data=True):
         mark = _edge_mark(attributes)
-        if mark is not None:
-            kind = (
-                "bidirected"
-                if mark[1] in _BIDIRECTED_VALUES or mark[0] == "bidirected"
-                else "undirected"
-            )
+        if mark is None:
+            continue
+        kind, keys = mark
+        shown = ", ".join(f"{key}={str(attributes[key])!r}" for key in keys)
+        drop = ", ".join(repr(key) for key in keys)
+        noun = "attribute" if len(keys) == 1 else "attributes"
+        if kind == "back":
             raise GraphError(
-                f"the edge {u!r} -> {v!r} is marked {kind} ({mark[0]}={mark[1]!r}), as a CPDAG "
-                "or PAG leaves edges it cannot orient. CAMA needs a DAG: orient it and drop "
-                f"the {mark[0]!r} attribute (e.g. keep {u!r} -> {v!r}), or pass graph='pc' to "
-                "let skcama discover and orient the graph."
+                f"the edge {u!r} -> {v!r} is marked to point backwards ({shown}): it stands "
+                f"for {v!r} -> {u!r}. Add it as ({v!r}, {u!r}) and drop the {drop} {noun} "
+                "(read_graph does this for a graph file)."
             )
+        if kind == "unreadable":
+            raise GraphError(
+                f"the edge {u!r} -> {v!r} has arrow shapes skcama cannot read as a causal "
+                f"direction ({shown}). Draw it with an arrow at its head and none at its tail "
+                f"(arrowhead=normal, arrowtail=none) for {u!r} -> {v!r}, or drop the {drop} "
+                f"{noun}."
+            )
+        raise GraphError(
+            f"the edge {u!r} -> {v!r} is marked {kind} ({shown}), as a CPDAG or PAG leaves "
+            f"edges it cannot orient. CAMA needs a DAG: orient it and drop the {drop} {noun} "
+            f"(e.g. keep {u!r} -> {v!r}), or pass graph='pc' to let skcama discover and orient "
+            "the graph."
+        )
     for u, v in graph.edges():
         if u == v or not graph.has_edge(v, u):
             continue
@@ -590,20 +733,37 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
         (an edge list with a header holding ``source`` and ``target`` columns; other
         columns become edge attributes). Text is read as UTF-8; a leading byte-order mark
         (as Excel's "CSV UTF-8" and some editors write) is ignored. In a JSON object of
-        parent lists, ``null`` means no parents.
+        parent lists, ``null`` means no parents. In DOT, nodes and edges inside subgraphs
+        (at any depth) are read, an edge to or from a subgraph joins each of its nodes,
+        ``edge [...]`` defaults apply to the edges after them, and a port (``a:p1``) is
+        not part of the node's name. In CSV, a row with a source and an empty target
+        names a node without edges (``c,``); rows with every field empty are skipped.
 
     Returns
     -------
     networkx.DiGraph
         Node names are strings, except in JSON files, which keep numbers as numbers.
-        Edge attributes are kept, so an edge a file marks as undirected or bidirected is
-        rejected by :func:`validate_dag` with a message naming it.
+
+        Labels: in DOT and GraphML files, where the node ids are often numbers a tool
+        made up (causal-learn writes ``0 [label="X1"]``), the nodes are named by their
+        ``label`` attribute when every node has a non-empty one and no two are the same;
+        otherwise by their ids, keeping the labels as attributes. GML files always name
+        nodes by their labels; JSON and CSV by the names they hold.
+
+        Orientation: an edge ``u -> v`` the file draws pointing backwards (DOT's
+        ``dir=back``, or only an ``arrowtail`` under ``dir=both``; a mark such as ``<--``
+        in a ``type`` column) is read as ``v -> u``, without those marks. Causal-learn's
+        ``dir=both, arrowtail=none, arrowhead=normal`` is ``u -> v``. Other attributes are
+        kept, so an edge a file marks as undirected or bidirected (arrows or circles at
+        both ends, ``dir=none``, ``type=<->``, ...) is rejected by :func:`validate_dag`
+        with a message naming it.
 
     Raises
     ------
     GraphError
         If the file is missing, the extension unknown, the graph undirected or the file
-        malformed (the message names the file and what to fix).
+        malformed (the message names the file, the line or entry, and what to fix); if
+        a JSON file names a node both as a number and as text (``1`` and ``"1"``).
 
     See Also
     --------
@@ -615,6 +775,11 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "g.csv").write_text("source,target\\na,y\\ny,x\\n")
     >>> sorted(read_graph(folder / "g.csv").edges())
+    [('a', 'y'), ('y', 'x')]
+    >>> _ = (folder / "g.dot").write_text(
+    ...     'digraph { 0 [label="a"]; 1 [label="y"]; 2 [label="x"]; '
+    ...     "0 -> 1 [dir=both, arrowtail=none, arrowhead=normal]; 2 -> 1 [dir=back]; }")
+    >>> sorted(read_graph(folder / "g.dot").edges())
     [('a', 'y'), ('y', 'x')]
     """
     if not isinstance(path, (str, os.PathLike)):
@@ -647,7 +812,41 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
             "Write it as a directed graph (digraph in DOT, edgedefault='directed' in GraphML, "
             "directed 1 in GML, \"directed\": true in JSON)."
         )
-    return nx.DiGraph(graph)
+    if fmt in ("dot", "graphml"):
+        graph = _named_by_labels(graph)
+    return _oriented(graph)
+
+
+def _named_by_labels(graph: nx.Graph) -> nx.Graph:
+    """``graph`` with its nodes renamed by their ``label`` attributes, if every node has a
+    non-empty one and no two are the same (see :func:`read_graph`); else ``graph``."""
+    labels = {node: str(data.get("label", "")) for node, data in graph.nodes(data=True)}
+    names = set(labels.values())
+    if not labels or len(names) < len(labels) or not all(name.strip() for name in names):
+        return graph
+    renamed = nx.relabel_nodes(graph, labels)
+    for _, data in renamed.nodes(data=True):
+        del data["label"]
+    return renamed
+
+
+def _oriented(graph: nx.Graph) -> nx.DiGraph:
+    """A DiGraph of ``graph`` whose edges point the way their marks draw them: an edge
+    marked backwards is reversed and loses those marks; other marks stay for validate_dag.
+
+    Done edge by edge before parallel edges merge, so that ``a -> b`` and a ``b -> a``
+    written as ``a -> b [dir=back]`` stay two edges.
+    """
+    out = nx.DiGraph()
+    out.graph.update(graph.graph)
+    out.add_nodes_from(graph.nodes(data=True))
+    for u, v, attributes in graph.edges(data=True):
+        mark = _edge_mark(attributes)
+        if mark is not None and mark[0] == "back":
+            u, v = v, u
+            attributes = {k: w for k, w in attributes.items() if k not in mark[1]}
+        out.add_edge(u, v, **attributes)
+    return out
 
 
 def _read_gml(path: Path) -> nx.Graph:
@@ -676,7 +875,76 @@ def _read_dot(path: Path) -> nx.Graph:
         raise GraphError(
             f"{str(path)!r} holds {len(graphs)} DOT graphs; keep the one to use in the file."
         )
-    return nx.nx_pydot.from_pydot(graphs[0])
+    # a multigraph: read_graph orients each edge statement before parallel edges merge
+    graph = nx.MultiDiGraph() if graphs[0].get_type() == "digraph" else nx.MultiGraph()
+    _add_dot_statements(graph, graphs[0].obj_dict, {}, path)
+    return graph
+
+
+def _dot_text(text: Any) -> str:
+    """A DOT ID as pydot leaves it (quotes and escapes kept), as the text it stands for."""
+    text = str(text)
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        # in a quoted ID \" is a quote and a backslash before a line break joins lines
+        return re.sub(r'\\(\r?\n|")', lambda m: '"' if m.group(1) == '"' else "", text[1:-1])
+    return text
+
+
+def _dot_name(text: str) -> str:
+    """The node a DOT node ID names, without its port (``a:p1`` and ``"a":n`` name a)."""
+    if text.startswith('"'):
+        quoted = re.match(r'"(?:[^"\\]|\\.)*"', text, re.DOTALL)
+        return _dot_text(quoted.group() if quoted else text)
+    if text.startswith("<"):  # an HTML-like ID, kept as written
+        return text
+    return text.split(":", 1)[0]
+
+
+def _add_dot_statements(
+    graph: nx.Graph, statements: Mapping, edge_defaults: Mapping, path: Path
+) -> list:
+    """Add the nodes and edges of a DOT graph or subgraph (pydot's ``obj_dict``), those of
+    its subgraphs at any depth included, to ``graph``; return the nodes it names, in order
+    (those an edge to or from the subgraph joins). ``edge_defaults``: the ``edge [...]``
+    attributes in force, which the statements after an ``edge [...]`` of their own take."""
+    defaults = dict(edge_defaults)
+    named: dict = {}
+    entries = [
+        (kind, key, entry)
+        for kind in ("nodes", "edges", "subgraphs")
+        for key, repeats in statements.get(kind, {}).items()
+        for entry in repeats
+    ]
+    for kind, key, entry in sorted(entries, key=lambda item: item[2].get("sequence", 0)):
+        attributes = {_dot_text(k): _dot_text(v) for k, v in entry.get("attributes", {}).items()}
+        if kind == "subgraphs":
+            named.update(dict.fromkeys(_add_dot_statements(graph, entry, defaults, path)))
+        elif kind == "nodes" and key == "edge":  # edge [...]: defaults for later edges
+            defaults.update(attributes)
+        elif kind == "nodes" and key not in ("node", "graph"):  # node [...], graph [...]
+            graph.add_node(_dot_name(key), **attributes)
+            named[_dot_name(key)] = None
+        elif kind == "edges":
+            ends = [_dot_edge_end(graph, point, defaults, path) for point in entry["points"]]
+            for u in ends[0]:
+                for v in ends[-1]:
+                    graph.add_edge(u, v, **{**defaults, **attributes})
+            named.update(dict.fromkeys(ends[0] + ends[-1]))
+    return list(named)
+
+
+def _dot_edge_end(graph: nx.Graph, point: Any, defaults: Mapping, path: Path) -> list:
+    """The nodes one end of a DOT edge joins: a node ID, or each node of a subgraph."""
+    if isinstance(point, str):
+        graph.add_node(_dot_name(point))  # now, to keep the nodes in the order of the file
+        return [_dot_name(point)]
+    if isinstance(point, Mapping) and point.get("type") == "subgraph":
+        return _add_dot_statements(graph, point, defaults, path)
+    raise GraphError(
+        f"cannot read the edge end {point!r} in {str(path)!r}; write each edge between node "
+        "names or subgraphs (a -> b, {a b} -> c), or write the file with "
+        "skcama.graph.write_graph."
+    )
 
 
 def _read_json(path: Path) -> nx.Graph:
@@ -684,7 +952,11 @@ def _read_json(path: Path) -> nx.Graph:
     if isinstance(data, Mapping) and "nodes" in data:
         key = "edges" if "edges" in data else "links"
         _check_node_link(path, data, key)
-        return nx.node_link_graph(data, directed=data.get("directed", True), edges=key)
+        graph = nx.node_link_graph(data, directed=data.get("directed", True), edges=key)
+        _check_name_spellings(
+            graph, f"Write each node's name the same way everywhere in {str(path)!r}."
+        )
+        return graph
     if isinstance(data, Mapping):
         return as_digraph(data)
     raise GraphError(
@@ -712,31 +984,70 @@ def _check_node_link(path: Path, data: Mapping, key: str) -> None:
 
 
 def _read_csv(path: Path) -> nx.Graph:
-    graph = nx.DiGraph()
+    # a multigraph: read_graph orients each row before parallel edges merge
+    graph = nx.MultiDiGraph()
+    lines: list[str] = []  # the lines of the row being read, to quote it in errors
+
+    def remembered(handle: Iterable[str]) -> Iterable[str]:
+        for text in handle:
+            lines.append(text)
+            yield text
+
     # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+        reader = csv.DictReader(remembered(handle))
+        header = reader.fieldnames or []
+        lines.clear()
+        fields = [f.strip().lower() for f in header]
         if "source" not in fields or "target" not in fields:
             raise GraphError(
                 f"the edge list {str(path)!r} needs a header with 'source' and 'target' "
                 f"columns (found {reader.fieldnames}); write its first line as source,target."
             )
-        for line, row in enumerate(reader, start=2):
+        repeated = [f for i, f in enumerate(fields) if f and f in fields[:i]]
+        if repeated:
+            raise GraphError(
+                f"the header of {str(path)!r} names the column {repeated[0]!r} more than once "
+                f"({header}); rename or remove the duplicate, so that no value is lost."
+            )
+        for row in reader:
+            while lines and not lines[0].strip():  # blank lines the reader skipped
+                lines.pop(0)
+            where = f"line {reader.line_num - len(lines) + 1} of {str(path)!r}"
+            text = "".join(lines).rstrip("\r\n")
+            lines.clear()
             if row.get(None):  # more fields than the header names
                 raise GraphError(
-                    f"line {line} of {str(path)!r} has more fields than the header "
-                    f"{reader.fieldnames}: {row[None]!r}; quote values that contain commas."
+                    f"{where} has more fields than the header {header}: {text!r}; quote "
+                    "values that contain commas."
                 )
+            if None in row.values():  # fewer fields than the header names
+                missing = [k for k, v in row.items() if v is None]
+                if {k.strip().lower() for k in missing} & {"source", "target"}:
+                    raise GraphError(
+                        f"{where} has fewer fields than the header {header}: {text!r}; write "
+                        "source,target on every line ('name,' for a node without edges)."
+                    )
             row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
             source, sink = row.pop("source"), row.pop("target")
-            if not source or not sink:
-                raise GraphError(
-                    f"line {line} of {str(path)!r} lacks a source or a target node: {row!r}."
-                )
-            if source.lower() == "node" and sink == "":
+            attributes = {k: v for k, v in row.items() if v}
+            if not source and not sink and not attributes:  # an empty row, as Excel leaves
                 continue
-            graph.add_edge(source, sink, **{k: v for k, v in row.items() if v})
+            if not source:
+                raise GraphError(
+                    f"{where} has no source node: {text!r}; write an edge as source,target "
+                    "and a node without edges as 'name,' (the name in the source column)."
+                )
+            if not sink:
+                if attributes:
+                    raise GraphError(
+                        f"{where} names node {source!r} without a target but gives edge "
+                        f"attributes {attributes}: {text!r}; add the target, or leave the "
+                        "attributes empty for a node without edges."
+                    )
+                graph.add_node(source)
+                continue
+            graph.add_edge(source, sink, **attributes)
     return graph
 
 
@@ -758,12 +1069,18 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
         The graph (or a mapping ``{node: [parents...]}``).
     path : str or pathlib.Path
         Destination with one of the extensions of :data:`GRAPH_FORMATS`. Nodes without
-        edges are kept in every format but CSV, which holds edges only.
+        edges are kept in every format (in CSV as a row ``name,``). Every format but JSON
+        stores names as text; DOT quotes every name, so that names with ``:``, quotes,
+        spaces or ``->`` read back unchanged. In GML, GraphML and DOT a node's ``label``
+        attribute is written as its name, since :func:`read_graph` names nodes by labels.
 
     Raises
     ------
     GraphError
-        On an unknown extension.
+        On an unknown extension; outside JSON, on two nodes whose names read the same as
+        text (``1`` and ``"1"``); on a name a format cannot carry (in DOT a backslash
+        before a quote, a line break or the end of the name, or a carriage return; in
+        CSV an empty name or one with spaces around it): the message names the node.
 
     See Also
     --------
@@ -777,33 +1094,93 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
     >>> for name in ("g.gml", "g.graphml", "g.dot", "g.json", "g.csv"):
     ...     write_graph(g, folder / name)
     ...     assert sorted(read_graph(folder / name).edges()) == sorted(as_digraph(g).edges())
+    >>> write_graph({"y": ["ratio:a/b", 'the "dose"']}, folder / "g.dot")
+    >>> sorted(read_graph(folder / "g.dot").nodes())
+    ['ratio:a/b', 'the "dose"', 'y']
     """
     path = Path(path)
     fmt = _format_of(path)
     g = as_digraph(graph)
+    if fmt != "json":
+        _check_name_spellings(
+            g,
+            f"{fmt.upper()} stores names as text, so they would become one node: rename one, "
+            "or write the graph as .json, which keeps numbers as numbers.",
+        )
     if fmt == "gml":
         nx.write_gml(g, path, stringizer=str)
     elif fmt == "graphml":
         nx.write_graphml(_stringified(g), path)
     elif fmt == "dot":
-        nx.nx_pydot.write_dot(_stringified(g), path)
+        _write_dot(_stringified(g), path)
     elif fmt == "json":
         data = nx.node_link_data(g, edges="edges")
         path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
     else:
+        for node in g.nodes:
+            if not str(node).strip() or str(node) != str(node).strip():
+                raise GraphError(
+                    f"cannot write node {node!r} to the edge list {str(path)!r}: the CSV reader "
+                    "strips spaces around names and reads an empty name as a missing one. "
+                    "Rename the node, or write the graph as .json, .graphml or .gml."
+                )
         keys = sorted({k for _, _, d in g.edges(data=True) for k in d})
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["source", "target", *keys])
             for u, v, d in g.edges(data=True):
                 writer.writerow([u, v, *(d.get(k, "") for k in keys)])
+            for node in nx.isolates(g):
+                writer.writerow([node, "", *("" for _ in keys)])
 
 
 def _stringified(g: nx.DiGraph) -> nx.DiGraph:
-    """A copy with string node names and attribute values (DOT and GraphML store text)."""
+    """A copy with string node names and attribute values (DOT and GraphML store text); a
+    node's ``label``, which :func:`read_graph` takes for its name, is its name."""
     out = nx.DiGraph()
-    out.add_nodes_from((str(n), {k: str(v) for k, v in d.items()}) for n, d in g.nodes(data=True))
+    out.add_nodes_from(
+        (str(n), {k: str(n) if k == "label" else str(v) for k, v in d.items()})
+        for n, d in g.nodes(data=True)
+    )
     out.add_edges_from(
         (str(u), str(v), {k: str(w) for k, w in d.items()}) for u, v, d in g.edges(data=True)
     )
     return out
+
+
+_DOT_KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
+
+
+def _dot_quoted(text: str, what: str) -> str:
+    """``text`` as a quoted DOT ID that reads back unchanged, or a GraphError naming ``what``."""
+    if re.search(r'\\(["\n]|$)|\r', text):
+        raise GraphError(
+            f"cannot write {what} to DOT: in {text!r} a backslash before a quote, a line break "
+            "or the end of the text, or a carriage return, would not read back the same. "
+            "Rename it, or write the graph as .graphml, .gml or .json."
+        )
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def _write_dot(g: nx.DiGraph, path: Path) -> None:
+    """Write ``g`` (text names and values, see :func:`_stringified`) as DOT, quoting every
+    name and value so that it reads back unchanged."""
+
+    def attributes(data: Mapping, what: str) -> str:
+        pairs = [
+            (k if re.fullmatch(r"[A-Za-z_]\w*", k, re.ASCII) and k.lower() not in _DOT_KEYWORDS
+             else _dot_quoted(k, f"an attribute name of {what}"))
+            + "=" + _dot_quoted(v, f"the {k!r} attribute of {what}")
+            for k, v in data.items()
+        ]
+        return f" [{', '.join(pairs)}]" if pairs else ""
+
+    lines = ["strict digraph {"]
+    for node, data in g.nodes(data=True):
+        what = f"node {node!r}"
+        lines.append(f"{_dot_quoted(node, what)}{attributes(data, what)};")
+    for u, v, data in g.edges(data=True):
+        ends = f"{_dot_quoted(u, f'node {u!r}')} -> {_dot_quoted(v, f'node {v!r}')}"
+        lines.append(f"{ends}{attributes(data, f'the edge {u!r} -> {v!r}')};")
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -280,3 +281,238 @@ def test_roles_need_a_target():
         markov_blanket_roles({"x": ["y"]}, None)
     with pytest.raises(GraphError, match="target is None"):
         node_roles({"x": ["y"]}, None)
+
+
+# --------------------------------------------------- DOT subgraphs, quoting and ports
+@pytest.mark.parametrize(
+    "text, edges",
+    [
+        ("digraph { subgraph cluster0 { a -> b } b -> y }", {("a", "b"), ("b", "y")}),
+        ("digraph { subgraph A { subgraph B { a -> b } c -> b } b -> y }",
+         {("a", "b"), ("c", "b"), ("b", "y")}),
+        ("digraph { {a -> c} -> y -> {p q} }",
+         {("a", "c"), ("a", "y"), ("c", "y"), ("y", "p"), ("y", "q")}),
+        ("digraph { subgraph s { edge [dir=back]; b -> a } a -> y }", {("a", "b"), ("a", "y")}),
+        ('digraph { a:p1 -> y:n; "b":e -> y }', {("a", "y"), ("b", "y")}),
+    ],
+)
+def test_dot_edges_inside_subgraphs_are_read(tmp_path, text, edges):
+    path = tmp_path / "g.dot"
+    path.write_text(text)
+    g = read_graph(path)
+    assert set(g.edges()) == edges
+    assert set(g.nodes()) == {n for edge in edges for n in edge}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ratio:a/b", 'x"q', 'the "dose" (mg)', "a b", "a -> b", "é ü 血压", "1", "01", "-2.5",
+     "node", "edge", "graph", "strict", "a\\b", "two\nlines", "<b>", "x;y", ""],
+)
+def test_dot_round_trips_names_exactly(tmp_path, name):
+    g = nx.DiGraph([("y", name)])
+    g.add_node("alone")
+    g.add_edge("y", "w", note='say "hi": a -> b')
+    path = tmp_path / "g.dot"
+    write_graph(g, path)
+    back = read_graph(path)
+    assert set(back.nodes()) == {"y", name, "alone", "w"}
+    assert set(back.edges()) == {("y", name), ("y", "w")}
+    assert back.edges["y", "w"]["note"] == 'say "hi": a -> b'
+
+
+@pytest.mark.parametrize("name", ["ends\\", 'a\\"b', "a\rb", "a\\\nb"])
+def test_dot_refuses_names_it_cannot_carry(tmp_path, name):
+    match = rf"cannot write node {re.escape(repr(name))} to DOT.*\.graphml"
+    with pytest.raises(GraphError, match=match):
+        write_graph(nx.DiGraph([("y", name)]), tmp_path / "g.dot")
+
+
+# ------------------------------------------------------------------ edge direction marks
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("back.dot", "digraph { a -> y; x -> y [dir=back] }"),
+        ("tail.dot", "digraph { a -> y; x -> y [dir=both, arrowhead=none, arrowtail=normal] }"),
+        ("default.dot", "digraph { a -> y; edge [dir=back]; x -> y }"),
+        ("head.dot", "digraph { a -> y [dir=both, arrowtail=none, arrowhead=normal]; y -> x }"),
+        ("back.csv", "source,target,type\na,y,-->\nx,y,<--\n"),
+        ("back.json", json.dumps({"nodes": [{"id": "a"}, {"id": "y"}, {"id": "x"}],
+                                  "edges": [{"source": "a", "target": "y"},
+                                            {"source": "x", "target": "y", "type": "<--"}]})),
+    ],
+)
+def test_edges_drawn_backwards_are_read_reversed(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    g = read_graph(path)
+    assert set(g.edges()) == {("a", "y"), ("y", "x")}
+    validate_dag(g, "y")  # the marks that reversed the edge are gone
+    assert markov_blanket_roles(g, "y").children == ("x",)
+
+
+def test_an_edge_and_its_reverse_drawn_backwards_are_a_cycle(tmp_path):
+    path = tmp_path / "g.dot"
+    path.write_text("digraph { y -> x; y -> x [dir=back] }")
+    with pytest.raises(GraphError, match=_two_cycle("y", "x")):
+        validate_dag(read_graph(path), "y")
+
+
+@pytest.mark.parametrize(
+    "tail, head, kind",
+    [
+        ("normal", "normal", "bidirected"),
+        ("none", "none", "undirected"),
+        ("odot", "normal", "bidirected"),
+        ("odot", "odot", "undirected"),
+    ],
+)
+def test_dot_arrow_shapes_that_leave_an_edge_unoriented_are_rejected(tmp_path, tail, head, kind):
+    path = tmp_path / "pag.dot"
+    path.write_text(f"digraph {{ y -> x [dir=both, arrowtail={tail}, arrowhead={head}] }}")
+    shown = rf"dir='both', arrowtail='{tail}', arrowhead='{head}'"
+    with pytest.raises(GraphError, match=rf"edge 'y' -> 'x' is marked {kind} \({shown}\)"):
+        validate_dag(read_graph(path), "y")
+
+
+def test_dot_arrow_shape_without_a_causal_reading_is_rejected(tmp_path):
+    path = tmp_path / "g.dot"
+    path.write_text("digraph { y -> x [arrowhead=diamond] }")
+    with pytest.raises(GraphError, match=r"edge 'y' -> 'x' has arrow shapes .*arrowhead='diamond'"):
+        validate_dag(read_graph(path), "y")
+
+
+def test_an_edge_marked_backwards_in_memory_is_rejected_naming_it():
+    g = nx.DiGraph([("a", "y")])
+    g.add_edge("x", "y", dir="back")
+    with pytest.raises(GraphError, match=r"edge 'x' -> 'y' is marked to point backwards "
+                                         r"\(dir='back'\): it stands for 'y' -> 'x'"):
+        validate_dag(g, "y")
+
+
+def test_causal_learn_pydot_output_is_read_with_its_labels_and_arrows(tmp_path):
+    pytest.importorskip("causallearn")
+    from causallearn.graph.Edge import Edge
+    from causallearn.graph.Endpoint import Endpoint
+    from causallearn.graph.GeneralGraph import GeneralGraph
+    from causallearn.graph.GraphNode import GraphNode
+    from causallearn.utils.GraphUtils import GraphUtils
+
+    a, y, x = nodes = [GraphNode("a"), GraphNode("y"), GraphNode("x")]
+    dag = GeneralGraph(nodes)
+    dag.add_edge(Edge(a, y, Endpoint.TAIL, Endpoint.ARROW))
+    dag.add_edge(Edge(x, y, Endpoint.ARROW, Endpoint.TAIL))  # y -> x, written x -> y
+    path = tmp_path / "cl.dot"
+    path.write_text(GraphUtils.to_pydot(dag).to_string())
+    g = read_graph(path)
+    assert set(g.nodes()) == {"a", "y", "x"} and set(g.edges()) == {("a", "y"), ("y", "x")}
+    assert markov_blanket_roles(g, "y").parents == ("a",)
+
+
+# ------------------------------------------------------------------ node labels
+LABELLED_GRAPHML = (
+    '<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+    '<key id="d0" for="node" attr.name="label" attr.type="string"/>'
+    '<graph edgedefault="directed">{nodes}'
+    '<edge source="n0" target="n1"/><edge source="n1" target="n2"/></graph></graphml>'
+)
+
+
+@pytest.mark.parametrize("suffix", [".dot", ".graphml"])
+def test_nodes_are_named_by_their_labels_when_all_are_unique(tmp_path, suffix):
+    path = tmp_path / f"g{suffix}"
+    labels = ["a", "y", "x"]
+    if suffix == ".dot":
+        path.write_text("digraph { " + " ".join(f'n{i} [label="{name}"];'
+                                                for i, name in enumerate(labels))
+                        + " n0 -> n1; n1 -> n2 }")
+    else:
+        path.write_text(LABELLED_GRAPHML.format(nodes="".join(
+            f'<node id="n{i}"><data key="d0">{name}</data></node>'
+            for i, name in enumerate(labels))))
+    g = read_graph(path)
+    assert list(g.nodes(data=True)) == [("a", {}), ("y", {}), ("x", {})]
+    assert set(g.edges()) == {("a", "y"), ("y", "x")}
+
+
+@pytest.mark.parametrize("text", ['digraph { n0 [label="y"]; n1 [label="y"]; n0 -> n1 }',
+                                  'digraph { n0 [label="y"]; n0 -> n1 }'])
+def test_ids_stay_names_when_labels_are_partial_or_repeated(tmp_path, text):
+    path = tmp_path / "g.dot"
+    path.write_text(text)
+    g = read_graph(path)
+    assert set(g.nodes()) == {"n0", "n1"} and g.nodes["n0"]["label"] == "y"
+    with pytest.raises(GraphError, match=r"target 'y' is not a node.*The nodes carry labels: "
+                                         r"'n0' \(label 'y'\).*Node 'n0' is labelled 'y': "
+                                         r"pass target='n0'"):
+        validate_dag(g, "y")
+
+
+@pytest.mark.parametrize("suffix", [".dot", ".graphml", ".gml"])
+def test_write_then_read_keeps_names_of_nodes_with_labels(tmp_path, suffix):
+    g = nx.DiGraph([("a", "y"), ("y", "x")])
+    nx.set_node_attributes(g, {"a": "A", "y": "Y", "x": "X"}, "label")
+    write_graph(g, tmp_path / f"g{suffix}")
+    assert set(read_graph(tmp_path / f"g{suffix}").edges()) == set(g.edges())
+
+
+# ------------------------------------------------- dicts and JSON: names and parent lists
+def test_a_name_written_as_number_and_as_text_is_rejected_naming_both(tmp_path):
+    match = r"two nodes that read '1': 1 \(int\) and '1' \(str\)"
+    with pytest.raises(GraphError, match=match + r".*write numbers in the parent lists as text"):
+        as_digraph({"y": [1], "1": [], "x": ["y"]})
+    path = tmp_path / "g.json"
+    path.write_text('{"y": [1], "1": [], "x": ["y"]}')
+    with pytest.raises(GraphError, match=match):
+        read_graph(path)
+    path.write_text(json.dumps({"nodes": [{"id": 1}, {"id": "1"}, {"id": "y"}],
+                                "edges": [{"source": 1, "target": "y"}]}))
+    with pytest.raises(GraphError, match=match + r".*the same way everywhere in '.*g.json'"):
+        read_graph(path)
+    with pytest.raises(GraphError, match=match + r".*CSV stores names as text.*\.json"):
+        write_graph(nx.DiGraph([(1, "y"), ("1", "y")]), tmp_path / "g.csv")
+
+
+@pytest.mark.parametrize("bad, shown", [(["a"], r"\['a'\]"), (None, "None"), ({"a"}, r"\{'a'\}")])
+def test_a_parent_entry_that_is_no_node_name_names_the_node(bad, shown):
+    with pytest.raises(GraphError, match=rf"parents of node 'x' hold {shown}, which is not a node "
+                                         r"name: each entry of a parent list must be one node"):
+        as_digraph({"x": ["y", bad]})
+
+
+# ------------------------------------------------------------------ CSV edge lists
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("source,target\na,b\nc\n", r"line 3 of '.*g.csv' has fewer fields than the header "
+                                    r"\['source', 'target'\]: 'c'; write source,target"),
+        ("source,target\n\na,b\n,d\n", r"line 4 of '.*g.csv' has no source node: ',d'"),
+        ('source,target\n"two\nlines",b,x\n',
+         r"""line 2 of .* more fields .*: '"two\\nlines",b,x'"""),
+        ("source,target,type\nc,,directed\n", r"line 2 .* names node 'c' without a target but "
+                                              r"gives edge attributes"),
+        ("source,target,Source\na,b,c\n", r"names the column 'source' more than once"),
+        (" target,source,TARGET\na,b,c\n", r"names the column 'target' more than once"),
+    ],
+)
+def test_csv_errors_name_the_line_and_show_it(tmp_path, text, match):
+    path = tmp_path / "g.csv"
+    path.write_text(text)
+    with pytest.raises(GraphError, match=match):
+        read_graph(path)
+
+
+def test_csv_rows_without_target_are_nodes_without_edges(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("source,target\na,y\nc,\nnode,\n,\n")
+    g = read_graph(path)
+    assert list(g.nodes()) == ["a", "y", "c", "node"] and list(g.edges()) == [("a", "y")]
+    g.add_edge("y", "x", type="directed")
+    write_graph(g, tmp_path / "back.csv")
+    back = read_graph(tmp_path / "back.csv")
+    assert set(back.nodes()) == set(g.nodes()) and set(back.edges()) == set(g.edges())
+
+
+def test_csv_writer_refuses_names_the_reader_would_change(tmp_path):
+    with pytest.raises(GraphError, match=r"cannot write node ' a' to the edge list"):
+        write_graph(nx.DiGraph([(" a", "y")]), tmp_path / "g.csv")
