@@ -83,7 +83,15 @@ def _roles_of(reference: Any, roles: Any) -> dict[str, list] | None:
             "children": list(roles.children),
         }
     if isinstance(roles, Mapping):
-        out = {key: list(roles.get(key, [])) for key in _ALL_ROLES}
+        out: dict = {}
+        for key in _ALL_ROLES:
+            members = roles.get(key, [])
+            if isinstance(members, (str, bytes)) or not isinstance(members, Iterable):
+                raise TypeError(
+                    f"roles[{key!r}] must be a list of column names; got {members!r}. For "
+                    f"one column write {{{key!r}: [{members!r}]}}."
+                )
+            out[key] = list(members)
         out["target"] = roles.get("target", "y")
         return out
     raise TypeError(
@@ -114,7 +122,8 @@ def resolve_columns(
     roles : MarkovBlanketRoles or dict, default=None
         The roles of the target (``clf.roles_`` or ``SyntheticSEM.roles``); needed for role
         names and for the validity check. A dict lists ``"parents"``, ``"coparents"`` and
-        ``"children"`` and may name the ``"target"`` (default ``"y"``, the target of
+        ``"children"``, each a list of column names (a string is refused, not read as its
+        letters), and may name the ``"target"`` (default ``"y"``, the target of
         :class:`~skcama.datasets.SyntheticSEM`).
     allow_parents : bool, default=False
         Manipulate parents of the target without a warning.
@@ -126,9 +135,12 @@ def resolve_columns(
 
     Raises
     ------
+    TypeError
+        If ``X`` is not a DataFrame, or a role of a ``roles`` dict is a string rather than
+        a list of column names.
     ValueError
-        For unknown columns (with a did-you-mean), role names without known roles, or the
-        target itself.
+        For unknown columns (with a did-you-mean), role names without known roles, the
+        target itself, or a chosen label that several columns of ``X`` share.
 
     Examples
     --------
@@ -140,6 +152,7 @@ def resolve_columns(
     >>> resolve_columns(X, ["x"], roles=roles)
     ['x']
     """
+    _check_frame(X)
     known = _roles_of(reference, roles)
     parent_set = set(known["parents"]) if known is not None else set()
     columns = _as_list(list(VALID_ROLES) if columns is None else columns)
@@ -177,6 +190,7 @@ def resolve_columns(
         raise ValueError(
             f"no column of X holds the roles {columns}; check that X has the graph's columns."
         )
+    _check_unique(X, out, "X")
     if known is not None:
         if known["target"] in out:
             raise ValueError(
@@ -196,15 +210,38 @@ def resolve_columns(
 
 
 def clean_std(
-    X: pd.DataFrame, columns: list, reference: Any = None
+    X: pd.DataFrame, columns: Hashable | Iterable, reference: Any = None
 ) -> tuple[pd.Series, pd.Series]:
     """Clean mean and sd of ``columns``: from ``reference`` (a frame or a fitted
     CAMAClassifier) or, without one, from ``X`` itself.
 
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        The data to manipulate; the source of the mean and sd when ``reference`` is None.
+    columns : column name or list of column names
+        The numeric columns whose mean and sd are wanted.
+    reference : pandas.DataFrame or fitted CAMAClassifier, default=None
+        A clean frame (its observed values give the mean and sd), or a fitted
+        CAMAClassifier (its scaler).
+
     Returns
     -------
     mean, std : pandas.Series
-        Indexed by column.
+        Indexed by column. A column that is constant in the frame (sd 0) gets sd 1, so its
+        amounts are in raw units, with a warning naming it.
+
+    Raises
+    ------
+    ValueError
+        For columns missing from the frame, labels several columns share, non-numeric
+        columns, infinite values (replace them with NaN or finite numbers) and columns
+        with no observed value.
+
+    Warns
+    -----
+    UserWarning
+        For constant columns, whose sd is taken as 1.
 
     Examples
     --------
@@ -212,20 +249,26 @@ def clean_std(
     >>> X = pd.DataFrame({"x": [0.0, 2.0]})
     >>> clean_std(X, ["x"])[1].tolist()
     [1.0]
+    >>> clean_std(X, "x")[0].tolist()
+    [1.0]
     """
+    _check_frame(X)
+    columns = _as_list(columns)
+    source = "X" if reference is None or reference is X else "the reference frame"
     if reference is None:
         reference = X
     if isinstance(reference, pd.DataFrame):
         if len(reference) == 0:
             raise ValueError(
-                "the reference frame has no rows, so it has no clean mean or sd; pass clean "
+                f"{source} has no rows, so it has no clean mean or sd; pass clean "
                 "rows, or a fitted CAMAClassifier."
             )
         missing = [c for c in columns if c not in reference.columns]
         if missing:
             raise ValueError(
-                f"the reference frame lacks columns {missing}; pass a clean frame with them."
+                f"{source} lacks columns {missing}; pass a clean frame with them."
             )
+        _check_unique(reference, columns, source)
         frame = reference[columns]
         text = _discrete(columns, frame, frame)
         if text:
@@ -235,8 +278,23 @@ def clean_std(
                 "numeric columns only. Leave them out of columns=."
             )
         frame = frame.astype(float)
-        std = frame.std(ddof=0).where(lambda s: s > 1e-12, 1.0)
-        return frame.mean(), std
+        _check_finite(frame, columns, source)
+        empty = [c for c in columns if not frame[c].notna().any()]
+        if empty:
+            raise ValueError(
+                f"columns {empty} of {source} hold only missing values, so they have no "
+                "clean mean or sd; pass a reference frame where they are observed, or leave "
+                "them out of columns=."
+            )
+        std = frame.std(ddof=0)
+        constant = [c for c in columns if std[c] <= 1e-12]
+        if constant:
+            warn_user(
+                f"columns {constant} are constant in {source} (sd 0), so their amounts are "
+                "taken in raw units (sd 1). Pass reference=<clean frame where they vary> "
+                "(or a fitted CAMAClassifier) for amounts in standard deviations."
+            )
+        return frame.mean(), std.where(std > 1e-12, 1.0)
     scaler = getattr(reference, "scaler_", None)
     if scaler is None:
         raise ValueError(
@@ -265,14 +323,14 @@ def clean_std(
 
 
 def _prepare(X, columns, reference, roles, allow_parents):
-    if not isinstance(X, pd.DataFrame):
-        raise TypeError(
-            f"X must be a pandas DataFrame (columns are chosen by name); got {type(X).__name__}."
-        )
+    _check_frame(X)
     named = _as_list(list(VALID_ROLES) if columns is None else columns)  # read once
     cols = resolve_columns(
         X, named, reference=reference, roles=roles, allow_parents=allow_parents
     )
+    if isinstance(reference, pd.DataFrame):
+        _check_unique(reference, [c for c in cols if c in reference.columns],
+                      "the reference frame")
     skipped = _discrete([c for c in cols if c not in named], reference, X)  # via a role
     if skipped:
         cols = [c for c in cols if c not in skipped]
@@ -289,7 +347,43 @@ def _prepare(X, columns, reference, roles, allow_parents):
             "silence this."
         )
     mean, std = clean_std(X, cols, reference)
+    if reference is not None:  # else clean_std has checked X itself
+        numeric = [c for c in cols if pd.api.types.is_numeric_dtype(X[c].dtype)]
+        _check_finite(X[numeric].astype(float), numeric, "X")
     return X.copy(), cols, mean, std
+
+
+def _check_frame(X: Any) -> None:
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(
+            "X must be a pandas DataFrame with named columns (columns are chosen by name); "
+            f"got {type(X).__name__}. Wrap an array as pd.DataFrame(X, columns=[...])."
+        )
+
+
+def _check_unique(frame: pd.DataFrame, columns: list, source: str) -> None:
+    """A ValueError when a label of ``columns`` names several columns of ``frame``."""
+    shared = set(frame.columns[frame.columns.duplicated()])
+    twice = [c for c in columns if c in shared]
+    if twice:
+        raise ValueError(
+            f"{source} has several columns labelled {twice}, so which one to use is "
+            "ambiguous; give every column a unique label (rename them, or drop the copies "
+            "with frame.loc[:, ~frame.columns.duplicated()])."
+        )
+
+
+def _check_finite(frame: pd.DataFrame, columns: list, source: str) -> None:
+    """A ValueError naming the columns of the float ``frame`` that hold infinite values."""
+    counts = {c: int(np.isinf(frame[c].to_numpy()).sum()) for c in columns}
+    bad = {c: n for c, n in counts.items() if n}
+    if bad:
+        raise ValueError(
+            f"{source} contains infinity in columns {list(bad)} (infinite values per column: "
+            f"{bad}); a manipulation needs finite values (NaN marks a missing value) for "
+            "the clean mean and sd. Replace the infinite values with NaN or with finite "
+            "numbers."
+        )
 
 
 def _as_list(columns: Any) -> list:
@@ -341,8 +435,9 @@ def shift(
         Data to manipulate (not modified; a copy is returned).
     amount : float
         The shift in units of each column's clean sd; positive moves up.
-    columns : str, list or None, default=None
-        Columns and/or roles; ``None`` = co-parents and children (the valid manipulations).
+    columns : str, list-like or None, default=None
+        Columns and/or roles, one name or a list-like of them (a list, a pandas Index, an
+        array); ``None`` = co-parents and children (the valid manipulations).
         A role takes its continuous members: discrete ones (for a fitted model, its
         binary and categorical columns; for a frame, text, category and bool columns)
         are left as they are, with a warning. A discrete column named on its own is an
@@ -352,7 +447,7 @@ def shift(
         the roles.
     roles : MarkovBlanketRoles or dict, default=None
         Roles of the target, when ``reference`` is not a fitted CAMAClassifier (a dict
-        as in :func:`resolve_columns`).
+        as in :func:`resolve_columns`, each role a list of column names).
     allow_parents : bool, default=False
         Manipulate parents of the target without a warning.
     random_state : None
@@ -361,6 +456,21 @@ def shift(
     Returns
     -------
     pandas.DataFrame
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not a DataFrame.
+    ValueError
+        For unknown, ambiguous (duplicated label) or non-numeric columns, a column of ``X``
+        or of the reference frame holding infinite values (replace them with NaN or finite
+        numbers), or one without any observed value in the reference.
+
+    Warns
+    -----
+    UserWarning
+        When a column is constant in the reference frame (``X`` without one): it has no
+        sd, so its amount is taken in raw units (sd 1). Pass a reference where it varies.
 
     Examples
     --------
@@ -457,8 +567,10 @@ def replace(
     """Replace a ``fraction`` of the values of each column (a broken measurement).
 
     Each selected value is replaced, independently per column, by a draw from the clean
-    marginal (resampled from a reference frame, or Gaussian with the clean mean and sd of a
-    fitted CAMAClassifier) or, with ``value``, by the constant ``mean + value * sd``.
+    marginal (resampled from the observed, non-missing values of the reference frame, or
+    ``X`` without one; or Gaussian with the clean mean and sd of a fitted CAMAClassifier)
+    or, with ``value``, by the constant ``mean + value * sd``. A column without any
+    observed reference value is an error.
 
     Parameters
     ----------
@@ -491,8 +603,12 @@ def replace(
         value = _check_amount("value", value)
         draws = np.broadcast_to(mean.to_numpy() + value * std.to_numpy(), (n, len(cols)))
     elif isinstance(reference, pd.DataFrame) or reference is None:
-        pool = (X if reference is None else reference)[cols].to_numpy(dtype=float)
-        draws = pool[rng.integers(0, len(pool), size=(n, len(cols))), np.arange(len(cols))]
+        pool = (X if reference is None else reference)[cols].astype(float).to_numpy()
+        # observed values only: a missing reference value is no measurement to copy
+        # (clean_std has refused a column without any)
+        observed = [column[~np.isnan(column)] for column in pool.T]
+        index = rng.integers(0, [len(o) for o in observed], size=(n, len(cols)))
+        draws = np.stack([o[index[:, j]] for j, o in enumerate(observed)], axis=1)
     else:
         draws = mean.to_numpy() + std.to_numpy() * rng.normal(size=(n, len(cols)))
     values = out[cols].to_numpy(dtype=float)

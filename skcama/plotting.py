@@ -180,8 +180,10 @@ def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: An
         A fitted estimator.
     row : pandas.DataFrame of one row, pandas.Series, or array-like of shape (n_features,)
         The row to explain (``X.iloc[[i]]`` or ``X.iloc[i]``), columns as in ``clf.fit``.
+        A dict is not a row: pass ``pd.Series(values)``.
     against : hashable, optional
-        The class to compare with; the second most probable class when ``None``.
+        The class to compare with, a single label of ``clf.classes_``; the second most
+        probable class when ``None``.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure is made when ``None``.
 
@@ -189,6 +191,15 @@ def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: An
     -------
     matplotlib.axes.Axes
         The axes drawn on, titled with the two classes.
+
+    Raises
+    ------
+    TypeError
+        If ``clf`` has no ``explain`` method (it is not a CAMAClassifier), or ``row`` is
+        not one of the accepted types (a dict, a string, a scalar).
+    ValueError
+        If ``row`` is not exactly one row, or ``against`` is not a single class label of
+        the model other than the predicted class.
 
     Examples
     --------
@@ -208,10 +219,21 @@ def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: An
     import matplotlib.pyplot as plt
     import pandas as pd
 
+    if not callable(getattr(clf, "explain", None)):
+        raise TypeError(
+            "plot_evidence needs a fitted CAMAClassifier (it draws the terms of its "
+            f"explain method); got {type(clf).__name__}."
+        )
     if isinstance(row, pd.DataFrame):
         one = row
     elif isinstance(row, pd.Series):  # X.iloc[i]: one row, columns by name
         one = row.to_frame().T.infer_objects()
+    elif isinstance(row, (str, bytes, Mapping)) or np.ndim(row) not in (1, 2):
+        raise TypeError(
+            "row must be one row: a DataFrame of one row (X.iloc[[i]]), a Series "
+            f"(X.iloc[i]) or an array of the n_features values; got {type(row).__name__}. "
+            "For a dict of values by column, pass pd.Series(row)."
+        )
     else:
         one = np.asarray(row)
         one = one.reshape(1, -1) if one.ndim == 1 else one
@@ -224,6 +246,12 @@ def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: An
     best = clf.classes_[order[0]]
     if against is None:
         against = clf.classes_[order[1]]
+    elif not isinstance(against, Hashable) or np.ndim(against) != 0:
+        # [1] or (1,) would otherwise match the class 1 element-wise
+        raise ValueError(
+            f"against must be a single class label, one of {list(clf.classes_)!r}; got "
+            f"{against!r}."
+        )
     elif against not in list(clf.classes_):
         raise ValueError(
             f"against={against!r} is not a class of the model; its classes are "

@@ -9,6 +9,7 @@ accuracy against strength.
 from __future__ import annotations
 
 import copy
+import inspect
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -32,6 +33,12 @@ def _manipulator(
     """(label, f(estimator, X, y, strength)) for a callable, manipulation or attack name."""
     if callable(manipulation):
         label = getattr(manipulation, "__name__", "custom")
+        if options:
+            raise TypeError(
+                f"options {sorted(options, key=str)} are passed to a manipulation or attack "
+                f"named by a string; the callable {label!r} is called as f(X, strength) "
+                "without them. Bind them first, e.g. functools.partial(f, option=value)."
+            )
 
         def custom(est: Any, X: pd.DataFrame, y: Any, s: float) -> pd.DataFrame:
             out = manipulation(X, s)
@@ -45,9 +52,11 @@ def _manipulator(
         return label, custom
     if manipulation in MANIPULATIONS:
         func = MANIPULATIONS[manipulation]
+        _check_options(manipulation, func, options)
         return manipulation, lambda est, X, y, s: func(X, s, **options)
     if manipulation in ATTACKS:
         func = ATTACKS[manipulation]
+        _check_options(manipulation, func, options)
         return manipulation, lambda est, X, y, s: func(est, X, y, s, **options)
     from .graph import did_you_mean
 
@@ -57,6 +66,36 @@ def _manipulator(
         f"unknown manipulation {manipulation!r}.{hint} Choose one of "
         f"{sorted([*MANIPULATIONS, *ATTACKS])} or pass a callable (X, strength) -> X."
     )
+
+
+def _options_of(func: Callable) -> set[str]:
+    """The keyword-only options of a manipulation or attack; one that takes ``**options``
+    passes them on to an attack (``strongest``), so it accepts the attacks' too."""
+    parameters = inspect.signature(func).parameters.values()
+    names = {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        for attack in ATTACKS.values():
+            if attack is not func:
+                names |= _options_of(attack)
+    return names
+
+
+def _check_options(name: str, func: Callable, options: Mapping) -> None:
+    """A TypeError naming the options ``func`` does not accept, with the accepted ones."""
+    accepted = _options_of(func)
+    unknown = [key for key in options if key not in accepted]
+    if unknown:
+        from .graph import did_you_mean
+
+        hints = [
+            f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key)
+            for key in unknown
+            for close in [did_you_mean(key, accepted)]
+        ]
+        raise TypeError(
+            f"the {name!r} manipulation does not take the option(s) {', '.join(hints)}; "
+            f"it accepts {sorted(accepted)}."
+        )
 
 
 def robustness_curve(
@@ -75,7 +114,7 @@ def robustness_curve(
     Parameters
     ----------
     estimators : dict of str to fitted classifier
-        Models by display name.
+        Models by display name; each a fitted estimator with a ``predict`` method.
     X : pandas.DataFrame
         Clean test rows.
     y : array-like of shape (n_samples,)
@@ -99,7 +138,10 @@ def robustness_curve(
     **options
         Passed to the manipulation or attack (``columns``, ``reference``, ``roles``,
         ``allow_parents``, ``random_state``, ``eot``, ``surrogate``, ...). For attacks,
-        ``surrogate`` may be a dict by model name (transfer for those models only).
+        ``surrogate`` may be a dict by model name (transfer for those models only). An
+        option the manipulation or attack does not take is an error naming the ones it
+        does; a callable ``manipulation`` takes none (bind them with
+        :func:`functools.partial`).
 
     Returns
     -------
@@ -108,6 +150,14 @@ def robustness_curve(
         attacks also ``mode`` (white-box or transfer), and for ``"strongest"``
         (:func:`~skcama.attacks.strongest_attack`, the strongest of every applicable
         variant) ``variants``: a dict of the accuracy under each variant.
+
+    Raises
+    ------
+    TypeError
+        For an entry of ``estimators`` without ``predict``, or an option the manipulation
+        does not take.
+    ValueError
+        For bad strengths, labels or manipulation names.
 
     Examples
     --------
@@ -128,6 +178,13 @@ def robustness_curve(
             "estimators must be a non-empty dict {name: fitted classifier}; got "
             f"{type(estimators).__name__}."
         )
+    for name, estimator in estimators.items():
+        if not callable(getattr(estimator, "predict", None)):
+            raise TypeError(
+                f"estimators[{name!r}] is a {type(estimator).__name__}, not a classifier: "
+                "every entry must be a fitted estimator with a predict method (a fitted "
+                "CAMAClassifier, a baseline of skcama.baselines or a scikit-learn classifier)."
+            )
     strengths = _check_strengths(strengths)
     y = _check_labels(y, len(X))
     for name, estimator in estimators.items():
@@ -217,7 +274,8 @@ def plot_robustness(
     ----------
     frame : pandas.DataFrame
         The output of :func:`robustness_curve` (several may be concatenated; one panel
-        per call, so filter to one manipulation first).
+        per call, so filter to one manipulation first). Model names of any type are
+        shown as ``str(name)``.
     ax : matplotlib.axes.Axes, default=None
         Where to draw; a new figure when None.
     title : str, default=None
@@ -226,6 +284,13 @@ def plot_robustness(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` is not a DataFrame.
+    ValueError
+        If it lacks a column of :func:`robustness_curve`'s output, or has no rows.
 
     Examples
     --------
@@ -238,6 +303,11 @@ def plot_robustness(
     >>> plot_robustness(frame).get_ylabel()
     'accuracy'
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            "frame must be the DataFrame robustness_curve returns (columns "
+            f"{COLUMNS}); got {type(frame).__name__}. Concatenate several with pd.concat."
+        )
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(
@@ -254,7 +324,7 @@ def plot_robustness(
         ["model", "adapted", "manipulation"], sort=False
     ):
         group = group.sort_values("strength")
-        label = model + (" + adapt" if adapted else "")
+        label = str(model) + (" + adapt" if adapted else "")  # names may be 1 or (a, b)
         linestyle = "--" if adapted else "-"
         if manip == f"{first} (clean rows)":  # robustness_curve(clean_after_adapt=True)
             label += ", on clean rows"

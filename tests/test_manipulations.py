@@ -12,6 +12,7 @@ from skcama import CAMAClassifier
 from skcama.manipulations import (
     InvalidManipulationWarning,
     add_noise,
+    clean_std,
     replace,
     resolve_columns,
     scale,
@@ -197,3 +198,90 @@ def test_a_bool_column_named_on_its_own_is_refused(data):
     X, _ = data
     with pytest.raises(ValueError, match=r"columns \['x1'\] are not numeric measurements"):
         shift(X.assign(x1=X["x1"] > 0), 1.0, columns=["x1"])
+
+
+@pytest.mark.parametrize("manipulate", [
+    lambda X: shift(X, 1.0, columns="x1"),
+    lambda X: scale(X, 2.0, columns="x1"),
+    lambda X: add_noise(X, 1.0, columns="x1", random_state=0),
+    lambda X: replace(X, 1.0, columns="x1", value=0.0),
+])
+def test_an_infinite_value_is_an_error_naming_the_column_and_the_count(data, manipulate):
+    X, _ = data
+    broken = X.copy()
+    broken.loc[broken.index[:2], "x1"] = [np.inf, -np.inf]
+    with pytest.raises(ValueError, match=r"X contains infinity in columns \['x1'\] .*"
+                       r"\{'x1': 2\}.* with NaN or with finite numbers"):
+        manipulate(broken)
+
+
+def test_infinite_values_in_the_reference_or_in_x_with_a_reference_are_errors(data):
+    X, _ = data
+    broken = X.copy()
+    broken.loc[broken.index[0], "x1"] = np.inf
+    with pytest.raises(ValueError, match=r"the reference frame contains infinity in columns "
+                       r"\['x1'\]"):
+        shift(X, 1.0, columns="x1", reference=broken)
+    with pytest.raises(ValueError, match=r"X contains infinity in columns \['x1'\]"):
+        shift(broken, 1.0, columns="x1", reference=X)
+
+
+def test_a_constant_column_warns_that_its_amount_is_in_raw_units(data):
+    X, _ = data
+    flat = X.assign(x1=5.0)
+    with pytest.warns(UserWarning, match=r"columns \['x1'\] are constant in X \(sd 0\)"):
+        out = shift(flat, 1.0, columns=["x1", "x2"])
+    np.testing.assert_allclose(out["x1"], 6.0)
+    with pytest.warns(UserWarning, match="constant in the reference frame"):
+        shift(X, 1.0, columns="x1", reference=flat)
+
+
+def test_a_column_without_observed_values_has_no_clean_sd(data):
+    X, _ = data
+    with pytest.raises(ValueError, match=r"columns \['x1'\] of X hold only missing values"):
+        replace(X.assign(x1=np.nan), 0.5, columns="x1", random_state=0)
+
+
+def test_replace_draws_only_observed_reference_values(data):
+    X, _ = data
+    reference = X.assign(x1=X["x1"].where(X["x1"] > 0))  # about half missing
+    out = replace(X, 1.0, columns="x1", reference=reference, random_state=0)
+    assert not out["x1"].isna().any()
+    assert out["x1"].isin(reference["x1"].dropna()).all()
+    patchy = X.assign(x1=X["x1"].where(X["x1"] > 0))
+    out = replace(patchy, 0.5, columns="x1", random_state=0)
+    assert out["x1"].isna().sum() < patchy["x1"].isna().sum()  # no NaN drawn
+
+
+def test_duplicated_column_labels_are_refused_by_name(data):
+    X, _ = data
+    doubled = pd.concat([X, X[["x1"]]], axis=1)
+    with pytest.raises(ValueError, match=r"X has several columns labelled \['x1'\]"):
+        shift(doubled, 1.0, columns="x1")
+    with pytest.raises(ValueError, match=r"reference frame has several columns labelled"):
+        shift(X, 1.0, columns="x1", reference=doubled)
+    out = shift(doubled, 1.0, columns="x2")  # another column is unambiguous
+    assert not np.allclose(out["x2"], X["x2"])
+
+
+def test_clean_std_takes_one_name_and_resolve_columns_needs_a_frame(data):
+    X, _ = data
+    mean, std = clean_std(X, "x1")
+    assert list(std.index) == ["x1"]
+    np.testing.assert_allclose(std["x1"], X["x1"].std(ddof=0))
+    with pytest.raises(TypeError, match="X must be a pandas DataFrame with named columns"):
+        resolve_columns(X.to_numpy(), ["x1"])
+
+
+def test_columns_as_an_index_or_array_of_names(data):
+    X, _ = data
+    by_list = shift(X, 1.0, columns=["x1", "x2"])
+    pd.testing.assert_frame_equal(shift(X, 1.0, columns=pd.Index(["x1", "x2"])), by_list)
+    pd.testing.assert_frame_equal(shift(X, 1.0, columns=np.array(["x1", "x2"])), by_list)
+
+
+def test_a_role_given_as_a_string_is_refused_naming_the_role(data):
+    X, _ = data
+    with pytest.raises(TypeError, match=r"roles\['children'\] must be a list of column "
+                       r"names; got 'x1'.*\{'children': \['x1'\]\}"):
+        shift(X, 1.0, roles={"children": "x1"})

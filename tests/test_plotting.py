@@ -88,3 +88,29 @@ def test_plot_evidence_draws_one_bar_per_term_adding_up_to_the_log_odds():
         plot_evidence(clf, row, against="d")
     with pytest.raises(ValueError, match="is the predicted class itself"):
         plot_evidence(clf, row, against=proba.index[-1])
+
+
+def test_plot_evidence_refuses_what_is_not_a_row_a_class_or_a_cama_model():
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    from skcama import CAMAClassifier
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 200)
+    X = pd.DataFrame({"u": rng.normal(size=200) + y, "v": rng.normal(size=200)})
+    clf = CAMAClassifier(max_epochs=2, random_state=0).fit(X, y)
+    for row in ({"u": 1.0, "v": 2.0}, 1.0, "1,2", np.zeros((1, 1, 2))):
+        with pytest.raises(TypeError, match="row must be one row: a DataFrame of one row"):
+            plot_evidence(clf, row)
+    for against in ([1], (1,), np.array([1])):
+        with pytest.raises(ValueError, match="against must be a single class label"):
+            plot_evidence(clf, X.iloc[[0]], against=against)
+    with pytest.raises(TypeError, match="needs a fitted CAMAClassifier .* got "
+                       "LogisticRegression"):
+        plot_evidence(LogisticRegression().fit(X, y), X.iloc[[0]])
+    least = clf.classes_[np.argmin(clf.predict_proba(X.iloc[[0]])[0])]  # a numpy scalar
+    ax = plot_evidence(clf, X.iloc[0], against=least)
+    assert ax.get_title().endswith(f"over {least}")
+    plt.close(ax.figure)

@@ -184,3 +184,43 @@ def test_allow_parents_reaches_the_attack(fitted):
         warnings.simplefilter("error", InvalidManipulationWarning)
         curve = robustness_curve(cama, X, y, "fgsm", [0.3], columns=["a"], allow_parents=True)
     assert curve["mode"].tolist() == ["white-box"]
+
+
+def test_an_entry_that_is_not_an_estimator_is_named(fitted):
+    X, y, models = fitted
+    with pytest.raises(TypeError, match=r"estimators\['x'\] is a str, not a classifier: every "
+                       "entry must be a fitted estimator with a predict method"):
+        robustness_curve({**models, "x": "abc"}, X, y, "shift", [1.0], columns=["x1"])
+
+
+def test_an_unknown_option_names_the_accepted_ones(fitted):
+    X, y, models = fitted
+    with pytest.raises(TypeError, match=r"does not take the option\(s\) 'colums' \(did you "
+                       r"mean 'columns'\?\); it accepts \['allow_parents', 'columns'"):
+        robustness_curve(models, X, y, "shift", [1.0], colums=["x1"])
+    with pytest.raises(TypeError, match=r"'stepz' \(did you mean 'steps'\?\)"):
+        robustness_curve(models, X, y, "strongest", [0.5], stepz=2)
+    with pytest.raises(TypeError, match="the callable '<lambda>' is called as f"):
+        robustness_curve(models, X, y, lambda X, s: X, [1.0], columns=["x1"])
+
+
+def test_an_infinite_value_in_the_test_rows_is_an_error_naming_the_column(fitted):
+    X, y, models = fitted
+    broken = X.copy()
+    broken.loc[broken.index[0], "x1"] = np.inf
+    with pytest.raises(ValueError, match=r"X contains infinity in columns \['x1'\]"):
+        robustness_curve({"logreg": models["logreg"]}, broken, y, "shift", [1.0],
+                         columns=["x1"])
+
+
+def test_plot_names_models_of_any_type_and_needs_the_frame(fitted):
+    X, y, models = fitted
+    curve = robustness_curve({1: models["logreg"], ("CAMA", 2): models["CAMA"]}, X, y,
+                             "shift", [0.0, 1.0], columns=["x1"])
+    adapted = curve[curve.model == 1].assign(adapted=True)
+    ax = plot_robustness(pd.concat([curve, adapted]))
+    assert [line.get_label() for line in ax.get_lines()] == ["1", "('CAMA', 2)", "1 + adapt"]
+    for wrong in (curve.to_dict(), [curve]):
+        with pytest.raises(TypeError, match="frame must be the DataFrame robustness_curve "
+                           "returns"):
+            plot_robustness(wrong)
