@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 import torch
 from torch import nn
@@ -97,8 +96,9 @@ def host_reads_allowed(t: torch.Tensor) -> bool:
     on the missing values). On the CPU it lets the common case, nothing missing, skip
     the masking. On a GPU the read would wait for the device, and while a CUDA graph is
     recorded (training and adaptation steps, see :mod:`skcama._training`) it is an error, so the
-    masked form, which gives the same result, is always taken there."""
-    return not t.is_cuda
+    masked form, which gives the same result, is always taken there, as under
+    ``torch.compile``, whose traced graph cannot branch on a value."""
+    return not t.is_cuda and not torch.compiler.is_compiling()
 
 
 def gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -631,19 +631,29 @@ class ManipulationEncoder(nn.Module):
 
 @dataclass
 class _Features:
-    """Network features of one batch, computed once per call."""
+    """Network features of one batch, computed once per call.
+
+    The two concatenations are made on first use and kept (by hand rather than with
+    ``functools.cached_property``, which ``torch.compile`` cannot trace through).
+    """
 
     a: torch.Tensor
     c: torch.Tensor
     x: torch.Tensor
+    _rows: torch.Tensor | None = None
+    _parents_of_children: torch.Tensor | None = None
 
-    @cached_property
+    @property
     def rows(self) -> torch.Tensor:
-        return torch.cat([self.x, self.a, self.c], dim=1)
+        if self._rows is None:
+            self._rows = torch.cat([self.x, self.a, self.c], dim=1)
+        return self._rows
 
-    @cached_property
+    @property
     def parents_of_children(self) -> torch.Tensor:
-        return torch.cat([self.c, self.x], dim=1)
+        if self._parents_of_children is None:
+            self._parents_of_children = torch.cat([self.c, self.x], dim=1)
+        return self._parents_of_children
 
 
 class CAMANet(nn.Module):
