@@ -463,6 +463,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"({classes[0]!r}); a classifier cannot be fitted on a single class."
             )
         flags = _manipulated_mask(manipulated, len(y))
+        if flags.all() and self.clean_weight == 1:
+            raise ValueError(
+                "every row is flagged manipulated and clean_weight=1 gives manipulated rows "
+                "weight 1 - clean_weight = 0, so nothing would be trained; lower clean_weight "
+                "(e.g. 0.5) or flag only the manipulated rows."
+            )
         device = _resolve_device(self.device)
         codec = ColumnCodec(frame, list(roles.blanket), self.column_types)
         rng = check_random_state(self.random_state)
@@ -1228,6 +1234,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return Tensors(a, c, x, y_index)
 
     def _encode_labels(self, y: Any, n_rows: int, name: str = "y") -> np.ndarray:
+        if y is None or np.ndim(y) == 0:
+            raise ValueError(
+                f"{name} must hold one label per row ({n_rows} rows), got {y!r}; pass the "
+                "labels of those rows."
+            )
         y = column_or_1d(y, input_name=name)
         if len(y) != n_rows:
             raise ValueError(

@@ -310,6 +310,9 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
     if missing:
         raise ValueError(f"X lacks the columns {missing} that {function.name} uses.")
     y = _check_labels(y, len(X), function.classes, function.name)
+    if mode == "transfer" and getattr(estimator, "classes_", None) is not None:
+        # the attacked model must know the labels too, or its accuracy reads 0
+        _check_labels(y, len(X), estimator.classes_, f"the attacked {type(estimator).__name__}")
     target = torch.as_tensor(np.searchsorted(function.classes, y), dtype=torch.long)
     if reference is not None:
         std = clean_std(X, cols, reference)[1].to_numpy()
@@ -531,6 +534,8 @@ def pgd(
         raise ValueError(f"steps must be a positive integer; got {steps!r}.")
     if not is_real_number(step_size) or not float(step_size) > 0:
         raise ValueError(f"step_size is a fraction of epsilon and must be > 0; got {step_size!r}.")
+    if not isinstance(random_start, (bool, np.bool_)):
+        raise TypeError(f"random_start must be True or False; got {random_start!r}.")
     return _attack(
         "pgd", estimator, X, y, epsilon, columns=columns, steps=int(steps),
         step_size_fraction=float(step_size), eot=eot, random_start=random_start,

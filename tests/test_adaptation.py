@@ -253,6 +253,24 @@ def test_manipulated_mask_must_match_the_rows(sem_data):
         CAMAClassifier(graph=graph).fit(X, y, manipulated=np.full(len(X), 2))
 
 
+
+def test_every_row_manipulated_with_clean_weight_one_trains_nothing_and_is_refused(sem_data):
+    X, y, graph = sem_data
+    with pytest.raises(ValueError, match="clean_weight=1 gives manipulated rows weight"):
+        CAMAClassifier(graph=graph, clean_weight=1.0).fit(
+            X, y, manipulated=np.ones(len(X), dtype=bool)
+        )
+
+
+@pytest.mark.parametrize("labels", [None, "a"])
+def test_reference_labels_that_are_not_labels_are_named(fitted, sem_data, labels):
+    X, _, _ = sem_data
+    model = copy.deepcopy(fitted)
+    before = model.predict_proba(X)
+    with pytest.raises(ValueError, match=rf"y_ref must hold one label per row \({len(X)} rows\)"):
+        model.adapt(X, reference=(X, labels))
+    np.testing.assert_array_equal(model.predict_proba(X), before)
+
 def test_manipulated_mask_routes_through_pipeline_and_grid_search():
     X_all, y_all, mask, graph = _augmented_data(200)
     with sklearn.config_context(enable_metadata_routing=True):

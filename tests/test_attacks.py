@@ -308,3 +308,20 @@ def test_labels_are_checked_against_the_rows_and_the_classes(blobs):
     with pytest.raises(ValueError, match=r"y holds labels \[7\] unknown to TorchMLPClassifier.*"
                        "pass the labels the model was fitted with"):
         pgd(mlp, X, np.where(y == 1, 7, y), 0.5, columns=["x"])
+
+
+def test_transfer_checks_the_labels_against_the_attacked_model_too(blobs):
+    X, y, mlp = blobs
+    text = np.array(["a", "b"])[y]
+    gb = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
+    surrogate = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, text)
+    with pytest.raises(ValueError, match=r"unknown to the attacked HistGradientBoostingClassifier"):
+        pgd(gb, X, text, 0.5, columns=["x"], surrogate=surrogate)
+    with pytest.raises(ValueError, match=r"unknown to the attacked HistGradientBoostingClassifier"):
+        strongest_attack(gb, X, text, 0.5, columns=["x"], surrogate=surrogate)
+
+
+def test_random_start_must_be_a_bool(blobs):
+    X, y, mlp = blobs
+    with pytest.raises(TypeError, match="random_start must be True or False; got 'no'"):
+        pgd(mlp, X, y, 0.5, columns=["x"], random_start="no")
