@@ -17,6 +17,7 @@ log-probabilities, which :mod:`skcama.attacks` uses for white-box attacks.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import Any
 
@@ -30,6 +31,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._columns import check_labels_present
 from .graph import did_you_mean
 
 logger = logging.getLogger("skcama")
@@ -82,6 +84,19 @@ def perturb_linf(
     return (u + delta).detach()
 
 
+@contextmanager
+def _unchanged_on_error(estimator: BaseEstimator):
+    """Put back ``estimator``'s attributes when the block raises, so that a failed refit
+    leaves the previous fit usable (and a failed first fit leaves it unfitted)."""
+    saved = dict(estimator.__dict__)
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(saved)
+        raise
+
+
 class _TorchClassifier(ClassifierMixin, BaseEstimator):
     """Shared plumbing: validation, standardisation, the training loop, prediction."""
 
@@ -111,14 +126,21 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         self
             The fitted estimator.
         """
+        with _unchanged_on_error(self):
+            return self._fit(X, y)
+
+    def _fit(self, X: Any, y: Any):
+        hidden = self._hidden_layer_sizes()
+        if y is not None:
+            y = column_or_1d(y, warn=True)
+            check_labels_present(y, "y")
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
-        y = column_or_1d(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError(
-                f"{type(self).__name__} needs at least 2 classes in y; got only "
-                f"{self.classes_[0]!r}."
+                f"{type(self).__name__} needs at least 2 classes in y; got only one class, "
+                f"{self.classes_.tolist()[0]!r}."
             )
         self._check_params_extra()
         self.mean_ = X.mean(axis=0)
@@ -129,9 +151,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         generator = torch.Generator().manual_seed(seed)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            self.model_ = _Net(
-                X.shape[1], tuple(self.hidden_layer_sizes), len(self.classes_)
-            )
+            self.model_ = _Net(X.shape[1], hidden, len(self.classes_))
             self._init_extra(generator)
         u = torch.as_tensor((X - self.mean_) / self.scale_, dtype=torch.float32)
         target = torch.as_tensor(y_index, dtype=torch.long)
@@ -156,8 +176,18 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_ = self.max_epochs
         return self
 
+    def _hidden_layer_sizes(self) -> tuple[int, ...]:
+        """``hidden_layer_sizes`` as a tuple of ints, each entry checked."""
+        for i, size in enumerate(self.hidden_layer_sizes):
+            if isinstance(size, bool) or not isinstance(size, Integral) or size < 1:
+                raise ValueError(
+                    f"hidden_layer_sizes[{i}] is {size!r}, but layer widths must be positive "
+                    "integers; pass e.g. hidden_layer_sizes=(64, 64)."
+                )
+        return tuple(int(size) for size in self.hidden_layer_sizes)
+
     def _check_params_extra(self) -> None:
-        """Checks of subclass parameters that need the data (column names)."""
+        """Checks of subclass parameters that need the data (column names, classes)."""
 
     def _init_extra(self, generator: torch.Generator) -> None:
         """Subclass modules created after the network."""
@@ -175,14 +205,18 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         n = self.n_features_in_
         if columns is None:
             return torch.ones(n)
-        names = (
-            list(self.feature_names_in_)
-            if hasattr(self, "feature_names_in_")
-            else list(range(n))
-        )
+        has_names = hasattr(self, "feature_names_in_")
+        names = list(self.feature_names_in_) if has_names else list(range(n))
         columns = [columns] if isinstance(columns, (str, int)) else list(columns)
         mask = torch.zeros(n)
         for column in columns:
+            if not has_names and (isinstance(column, (bool, np.bool_)) or column not in names):
+                raise ValueError(
+                    f"{name} names the column {column!r}, but X has no column names, so its "
+                    f"columns are the positions 0..{n - 1}: give {name} as positions (e.g. "
+                    "[0] for the first column) or pass X as a DataFrame with string column "
+                    "names."
+                )
             if column not in names:
                 close = did_you_mean(column, names)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
@@ -245,6 +279,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
@@ -254,7 +289,7 @@ class TorchMLPClassifier(_TorchClassifier):
     Parameters
     ----------
     hidden_layer_sizes : tuple of int, default=(64, 64)
-        Widths of the ReLU hidden layers.
+        Widths of the ReLU hidden layers (positive integers; ``()`` for none).
     max_epochs : int, default=100
         Passes over the training data.
     batch_size : int, default=128
@@ -419,7 +454,9 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         Weight of the adversarial cross-entropy.
     n_anchors : int, default=16
         Random anchor directions spanning the style space (at most the feature width
-        minus the number of classes are kept).
+        minus the number of classes are kept). The feature width (the last entry of
+        ``hidden_layer_sizes``, or the number of columns when it is empty) must exceed
+        the number of classes, to leave room for a style space.
 
     References
     ----------
@@ -474,6 +511,25 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
         self.random_state = random_state
+
+    def _check_params_extra(self) -> None:
+        super()._check_params_extra()
+        n_classes = len(self.classes_)
+        if self.hidden_layer_sizes:
+            width = self.hidden_layer_sizes[-1]
+            what = f"the last hidden layer (hidden_layer_sizes[-1]) has {width} units"
+            fix = f"make the last entry of hidden_layer_sizes at least {n_classes + 1}"
+        else:
+            width = self.n_features_in_
+            what = f"with hidden_layer_sizes=() the features are X's {width} columns"
+            fix = f"add a hidden layer of at least {n_classes + 1} units"
+        if width <= n_classes:
+            raise ValueError(
+                f"{type(self).__name__} needs a feature width above the number of classes, "
+                f"as its style space is orthogonal to the {n_classes} class directions; "
+                f"{what}, but y has {n_classes} classes, so the minimum is {n_classes + 1}: "
+                f"{fix}."
+            )
 
     def _init_extra(self, generator: torch.Generator) -> None:
         width = self.model_.feature_dim

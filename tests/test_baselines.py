@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 from skcama.baselines import CausalAdvClassifier, PGDTrainedMLPClassifier, TorchMLPClassifier
 
@@ -86,3 +87,94 @@ def test_single_class_raises():
     X, _ = _data()
     with pytest.raises(ValueError, match="at least 2 classes"):
         TorchMLPClassifier(max_epochs=1).fit(X, np.zeros(len(X)))
+
+
+def _failed_refits():
+    """(estimator class, params to set, X, y) of refits that must raise ValueError."""
+    X, y = _data()
+    renamed = X.rename(columns={"a": "b"})
+    for cls in (TorchMLPClassifier, PGDTrainedMLPClassifier, CausalAdvClassifier):
+        name = cls.__name__
+        yield pytest.param(cls, {}, X, np.zeros(len(X)), id=f"{name}-single-class")
+        yield pytest.param(cls, {}, renamed.assign(c=np.nan), y, id=f"{name}-nan-in-X")
+        yield pytest.param(cls, {"hidden_layer_sizes": (0,)}, renamed, y,
+                           id=f"{name}-zero-width")
+        if cls is not TorchMLPClassifier:
+            yield pytest.param(cls, {"attack_columns": ["zz"]}, renamed, y,
+                               id=f"{name}-unknown-attack-column")
+
+
+@pytest.mark.parametrize("cls, params, X_bad, y_bad", list(_failed_refits()))
+def test_failed_refit_leaves_the_fitted_model_unchanged(cls, params, X_bad, y_bad):
+    X, y = _data()
+    clf = cls(hidden_layer_sizes=(8,), max_epochs=2, random_state=0)
+    if cls is not TorchMLPClassifier:
+        clf.set_params(pgd_steps=1)
+    clf.fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError):
+        clf.set_params(**params).fit(X_bad, y_bad)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    assert list(clf.feature_names_in_) == ["a", "c", "x"]
+
+
+@pytest.mark.parametrize("cls", [TorchMLPClassifier, PGDTrainedMLPClassifier,
+                                 CausalAdvClassifier])
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "score"])
+def test_use_before_fit_raises_not_fitted(cls, method):
+    X, y = _data()
+    args = (X, y) if method == "score" else (X,)
+    with pytest.raises(NotFittedError):
+        getattr(cls(), method)(*args)
+
+
+def test_failed_first_fit_leaves_the_estimator_unfitted():
+    X, _ = _data()
+    clf = TorchMLPClassifier(max_epochs=1)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        clf.fit(X, np.zeros(len(X)))
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+
+
+@pytest.mark.parametrize("hidden", [(-1,), ("a",), (1.5,), (True,), (0,), (8, 0)])
+def test_hidden_layer_width_must_be_a_positive_integer(hidden):
+    X, y = _data()
+    bad = len(hidden) - 1
+    with pytest.raises(ValueError, match=rf"hidden_layer_sizes\[{bad}\] is .*positive integers"):
+        TorchMLPClassifier(hidden_layer_sizes=hidden, max_epochs=1).fit(X, y)
+
+
+def test_hidden_layer_widths_accept_numpy_integers():
+    X, y = _data()
+    clf = TorchMLPClassifier(hidden_layer_sizes=[np.int64(4)], max_epochs=1).fit(X, y)
+    assert clf.model_.feature_dim == 4
+
+
+def test_causaladv_needs_a_feature_width_above_the_class_count():
+    X, y = _data()
+    clf = CausalAdvClassifier(hidden_layer_sizes=(2,), max_epochs=1, pgd_steps=1)
+    with pytest.raises(ValueError, match=r"has 2 units, but y has 3 classes, so the minimum is 4"):
+        clf.fit(X, y)
+    with pytest.raises(ValueError, match=r"X's 3 columns, but y has 3 classes"):
+        clf.set_params(hidden_layer_sizes=()).fit(X, y)
+    clf.set_params(hidden_layer_sizes=(4,)).fit(X, y)
+    assert clf.predict_proba(X).shape == (len(X), 3)
+
+
+def test_missing_labels_are_named_by_row():
+    X, y = _data()
+    labels = np.array(["u", "v", "w"], dtype=object)[y]
+    labels[[3, 7]] = None
+    with pytest.raises(ValueError, match=r"y has 2 missing labels \(rows 3, 7\)"):
+        TorchMLPClassifier(max_epochs=1).fit(X, labels)
+
+
+def test_attack_columns_on_an_array_must_be_positions():
+    X, y = _data()
+    with pytest.raises(ValueError, match=r"positions 0\.\.2") as info:
+        PGDTrainedMLPClassifier(attack_columns=["x"], max_epochs=1).fit(X.to_numpy(), y)
+    assert "Did you mean" not in str(info.value)
+    clf = PGDTrainedMLPClassifier(attack_columns=[1, 2], max_epochs=1, pgd_steps=1)
+    np.testing.assert_array_equal(clf.fit(X.to_numpy(), y)._mask, [0.0, 1.0, 1.0])
