@@ -146,7 +146,7 @@ class ColumnCodec:
         constant = []
         for j, name in enumerate(names):
             column = frame.iloc[:, j]
-            _check_dtype(column, name)
+            check_measurement_dtype(column, name)
             floats = _plain_floats(column)
             if floats is not None:
                 finite = floats[~np.isnan(floats)].astype(np.float64, copy=False)
@@ -416,7 +416,7 @@ def _levels(column: pd.Series) -> pd.Index:
     return pd.Index(values)
 
 
-def _check_dtype(column: pd.Series, name: Any) -> None:
+def check_measurement_dtype(column: pd.Series, name: Any) -> None:
     """Dates, durations and complex numbers are not measurements the model can code."""
     kind = getattr(column.dtype, "kind", "O")
     if kind in "mMc" or isinstance(column.dtype, pd.DatetimeTZDtype):
@@ -431,7 +431,7 @@ def _check_dtype(column: pd.Series, name: Any) -> None:
 
 
 def _as_float(column: pd.Series, name: Any) -> np.ndarray:
-    _check_dtype(column, name)
+    check_measurement_dtype(column, name)
     try:
         return pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError):

@@ -82,6 +82,7 @@ from scipy.special import chdtrc
 
 from ._columns import (
     check_labels_present,
+    check_measurement_dtype,
     check_one_label_per_row,
     check_unique_columns,
     is_real_number,
@@ -225,18 +226,32 @@ class _Encoded:
 
 
 def _is_categorical(column: pd.Series) -> bool:
+    if column.dtype == object:
+        # as CAMAClassifier reads it (skcama._columns.infer_kind): an object column whose
+        # values are all numbers is the numeric column it would have been
+        observed = column.dropna()
+        return not (len(observed) and all(map(is_real_number, observed)))
     return (
         isinstance(column.dtype, pd.CategoricalDtype)
         or column.dtype == bool
-        or column.dtype == object
         or pd.api.types.is_string_dtype(column.dtype)
     )
 
 
+def _is_constant(column: pd.Series) -> bool:
+    """One value in every row (one level for a categorical column, as :func:`_encode`
+    reads its levels)."""
+    if _is_categorical(column):
+        return len(np.unique(column.astype(str).to_numpy())) <= 1
+    values = column.to_numpy(dtype=float)
+    return bool((values == values[0]).all())
+
+
 def _encode(X: pd.DataFrame, y: np.ndarray, target: Hashable, basis: bool) -> _Encoded:
-    frame = X.copy()
-    frame[target] = np.asarray(y)
-    names = list(frame.columns)
+    # The target is kept apart from X's columns: assigned as a column of a frame with
+    # MultiIndex columns it would become ``(target, "")``, which is not the target.
+    names = [*X.columns, target]
+    series = [X.iloc[:, j] for j in range(X.shape[1])] + [pd.Series(np.asarray(y))]
     codes, expanded, blocks, conditioning, categorical = [], [], [], [], []
     width = 0
 
@@ -247,9 +262,8 @@ def _encode(X: pd.DataFrame, y: np.ndarray, target: Hashable, basis: bool) -> _E
         expanded.extend(columns)
         return idx
 
-    for name in names:
-        column = frame[name]
-        is_cat = name == target or _is_categorical(column)
+    for i, column in enumerate(series):
+        is_cat = i == len(names) - 1 or _is_categorical(column)
         categorical.append(is_cat)
         if is_cat:
             levels, code = np.unique(column.astype(str).to_numpy(), return_inverse=True)
@@ -298,7 +312,17 @@ def _check_background(background: Mapping | None, names: list) -> dict:
         )
     known = set(names)
 
-    def check_node(node: Hashable, where: str) -> None:
+    def check_node(node: Hashable, where: str, fix: str = "") -> None:
+        try:
+            hash(node)
+        except TypeError:
+            first = next(iter(node), None) if isinstance(node, (list, tuple)) else None
+            example = f", e.g. {first!r} instead of {node!r}" if isinstance(first, str) else ""
+            raise ValueError(
+                f"background {where} names {node!r}, a {type(node).__name__}, which cannot be "
+                "a node: nodes are the column names of X and the target's name (strings or "
+                f"numbers). Write the name itself{example}{fix}."
+            ) from None
         if node not in known:
             close = did_you_mean(node, names)
             hint = f" Did you mean {close[0]!r}?" if close else ""
@@ -342,6 +366,13 @@ def _check_background(background: Mapping | None, names: list) -> dict:
             f"background requires both {a!r} -> {b!r} and {b!r} -> {a!r}, a cycle; keep the "
             "direction you know."
         )
+    with contextlib.suppress(nx.NetworkXNoCycle):
+        cycle = nx.find_cycle(nx.DiGraph(out["required"]))
+        path = " -> ".join(repr(u) for u, _ in cycle) + f" -> {cycle[0][0]!r}"
+        raise GraphError(
+            f"background requires the edges {path}, a cycle, which no DAG can hold; drop or "
+            "reverse the edge you are least sure of."
+        )
     clash = required & set(out["forbidden"])
     if clash:
         edge = sorted(clash, key=str)[0]
@@ -356,7 +387,8 @@ def _check_background(background: Mapping | None, names: list) -> dict:
             f"[['a1', 'a2'], ['x1']]; got the {type(tiers).__name__} {tiers!r}. Put each tier's "
             "nodes in a list of their own, even a tier of one node."
         )
-    for tier in tiers:
+    rank: dict = {}
+    for i, tier in enumerate(tiers):
         if isinstance(tier, (str, bytes)) or not isinstance(tier, Iterable):
             raise ValueError(
                 f"background['tiers'] must be a list of lists of node names; the tier {tier!r} "
@@ -364,9 +396,16 @@ def _check_background(background: Mapping | None, names: list) -> dict:
             )
         members = list(tier)
         for node in members:
-            check_node(node, "tiers")
+            check_node(node, f"tier {i} {members!r}", " (a tier is a flat list of node names)")
+            if rank.get(node, i) != i:
+                raise GraphError(
+                    f"background['tiers'] puts {node!r} in tier {rank[node]} "
+                    f"{out['tiers'][rank[node]]!r} and in tier {i} {members!r} (tiers count "
+                    "from 0, causes first); a node belongs to one tier: keep it in the one "
+                    "that is right."
+                )
+            rank[node] = i
         out["tiers"].append(members)
-    rank = {node: i for i, tier in enumerate(out["tiers"]) for node in tier}
     against = [(a, b) for a, b in out["required"] if rank.get(a, -1) > rank.get(b, 10**9)]
     if against:
         a, b = against[0]
@@ -378,15 +417,19 @@ def _check_background(background: Mapping | None, names: list) -> dict:
 
 
 def _causallearn_background(background: dict, index: dict) -> BackgroundKnowledge | None:
+    """causal-learn's form of the nodes of ``index`` (constant columns, left out of the
+    search, are not: their background knowledge is enforced on the result)."""
     if not any(background.values()):
         return None
     knowledge = BackgroundKnowledge()
     for source, sink in background["required"]:
-        knowledge.add_required_by_node(_cl_node(index[source]), _cl_node(index[sink]))
+        if source in index and sink in index:
+            knowledge.add_required_by_node(_cl_node(index[source]), _cl_node(index[sink]))
     for source, sink in background["forbidden"]:
-        knowledge.add_forbidden_by_node(_cl_node(index[source]), _cl_node(index[sink]))
+        if source in index and sink in index:
+            knowledge.add_forbidden_by_node(_cl_node(index[source]), _cl_node(index[sink]))
     for rank, tier in enumerate(background["tiers"]):
-        for node in tier:
+        for node in (node for node in tier if node in index):
             knowledge.add_node_to_tier(_cl_node(index[node]), rank)
     return knowledge
 
@@ -419,9 +462,12 @@ def discover_graph(
     Parameters
     ----------
     X : pandas.DataFrame or array-like of shape (n_samples, n_features)
-        The features. Column names become node names (positions ``0..d-1`` for an array).
-        Columns of dtype object, string, category or bool are treated as categorical.
-        Rows must be complete: impute or drop missing values first.
+        The features. Column names become node names (positions ``0..d-1`` for an array,
+        tuples for MultiIndex columns). Columns of dtype string, category or bool, and
+        object columns holding anything but numbers, are treated as categorical (an object
+        column of numbers is numeric, as :class:`~skcama.CAMAClassifier` reads it).
+        Constant columns are left out of the search and get no edges (logged as a
+        warning). Rows must be complete: impute or drop missing values first.
     y : array-like of shape (n_samples,), optional
         Class labels. When ``None``, the target is the column ``target`` of ``X``.
     target : hashable, optional
@@ -450,8 +496,8 @@ def discover_graph(
     background : dict, optional
         Background knowledge: ``{"required": [(u, v), ...], "forbidden": [(u, v), ...],
         "tiers": [[...], [...], ...]}`` with node names; a node in a later tier cannot cause
-        a node in an earlier one. Passed to causal-learn for PC and FCI and enforced on the
-        result of every method.
+        a node in an earlier one, and a node belongs to at most one tier. Passed to
+        causal-learn for PC and FCI and enforced on the result of every method.
     max_condition_size : int or None, default=4
         Largest conditioning set PC and FCI try (``None``: no limit). Larger sets cost
         exponentially more tests and, with finite data, mostly lose power: on the
@@ -474,7 +520,11 @@ def discover_graph(
     Raises
     ------
     ValueError
-        On an unknown method, test or background key (with a suggestion), or bad data.
+        On an unknown method, test or background key (with a suggestion), or bad data
+        (with ``test="fisherz"``, perfectly correlated columns are named).
+    GraphError
+        On contradictory background knowledge: a cycle of required edges, an edge both
+        required and forbidden or against the tiers, a node in two tiers.
 
     See Also
     --------
@@ -510,7 +560,19 @@ def discover_graph(
     frame, labels, target = _frame_and_target(X, y, target)
     names = [*frame.columns, target]
     knowledge = _check_background(background, names)
-    index = {name: i for i, name in enumerate(names)}
+    # Constant columns carry no information (a constant categorical column would even read
+    # as dependent on everything): they are left out of the search and get no edges.
+    kept = [j for j in range(frame.shape[1]) if not _is_constant(frame.iloc[:, j])]
+    if len(kept) < frame.shape[1]:
+        constant = [names[j] for j in sorted(set(range(frame.shape[1])) - set(kept))]
+        logger.warning(
+            "columns %s are constant, so they carry no information about the other nodes; "
+            "discovery gives them no edges. Drop them from X if they are not needed.",
+            constant,
+        )
+    search = frame.iloc[:, kept]
+    searched = [*search.columns, target]
+    index = {name: i for i, name in enumerate(searched)}
     log = logger.info if verbose else logger.debug
     log(
         "discovering a graph over %d nodes from %d rows (method=%r, test=%r, alpha=%g)",
@@ -521,12 +583,12 @@ def discover_graph(
         alpha,
     )
     if method == "ges":
-        marks = _run_ges(frame, labels, target, names, knowledge)
+        marks = _run_ges(search, labels, target, searched, knowledge)
     else:
         marks = _run_constraint_based(
             method,
             test,
-            frame,
+            search,
             labels,
             target,
             alpha,
@@ -535,6 +597,11 @@ def discover_graph(
             max_condition_size,
             random_state,
         )
+    if len(searched) < len(names):  # the constant columns back, without edges
+        full = np.zeros((len(names), len(names)), dtype=marks.dtype)
+        position = [*kept, len(names) - 1]
+        full[np.ix_(position, position)] = marks
+        marks = full
     graph, n_rule = _to_dag(marks, names, target, knowledge)
     seconds = time.perf_counter() - start
     graph.graph.update(
@@ -567,8 +634,11 @@ def _check_option(name: str, value: Any, options: Sequence[str]) -> str:
 
 def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
+    # whole names only: ``name in frame.columns`` also matches the first level of a
+    # MultiIndex, whose columns are tuples
+    columns = list(frame.columns)
     if y is None:
-        if target is None or target not in frame.columns:
+        if target is None or target not in columns:
             raise ValueError(
                 "y is None, so the target must be a column of X; pass target=<column name> "
                 f"(columns: {list(frame.columns)[:10]})."
@@ -579,8 +649,8 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
         labels = np.asarray(y).ravel()
         if target is None:
             name = getattr(y, "name", None)
-            target = name if name is not None and name not in frame.columns else "y"
-        if target in frame.columns:
+            target = name if name is not None and name not in columns else "y"
+        if target in columns:
             raise ValueError(
                 f"the target {target!r} is also a column of X; drop that column or pass "
                 "another target name."
@@ -592,6 +662,8 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     check_labels_present(labels)
     if len(np.unique(labels.astype(str))) < 2:
         raise ValueError("y holds a single class; discovery needs at least 2 classes.")
+    for column in frame.columns:  # dates, durations, complex numbers: as fit refuses them
+        check_measurement_dtype(frame[column], column)
     numeric = [c for c in frame.columns if not _is_categorical(frame[c])]
     numeric_set = set(numeric)
     bad = [c for c in numeric if not np.all(np.isfinite(frame[c].to_numpy(dtype=float)))]
@@ -641,7 +713,7 @@ def _run_constraint_based(
     bk = _causallearn_background(knowledge, index) if not split else None
     if split and any(knowledge.values()):
         logger.info("indicator-fisherz: background knowledge is applied after discovery")
-    with _quiet(), warnings.catch_warnings():
+    with _quiet(), warnings.catch_warnings(), _singular_named(data, node_of, encoded.names, test):
         warnings.simplefilter("ignore")
         if method == "pc":
             cg = _pc(data, alpha, indep_test, bk, max_k, **kwargs)
@@ -661,6 +733,40 @@ def _run_constraint_based(
     if split:
         marks = _merge_indicators(marks, node_of, len(encoded.names))
     return marks
+
+
+@contextlib.contextmanager
+def _singular_named(data: np.ndarray, node_of: list, names: list, test: str):
+    """Turn causal-learn's "correlation matrix is singular" (Fisher-z) into an error that
+    names the perfectly correlated columns (``data``'s column ``i`` is node ``node_of[i]``)."""
+    try:
+        yield
+    except ValueError as error:
+        if "singular" not in str(error):
+            raise
+        with np.errstate(all="ignore"):
+            corr = np.atleast_2d(np.corrcoef(data, rowvar=False))
+        pairs: list = []
+        for i, j in zip(*np.nonzero(np.triu(np.abs(corr) > 1 - 1e-12, k=1)), strict=True):
+            pair = (names[node_of[i]], names[node_of[j]])
+            if pair[0] != pair[1] and pair not in pairs:
+                pairs.append(pair)
+        if pairs:
+            shown = "; ".join(f"{a!r} and {b!r}" for a, b in pairs[:5])
+            more = "; ..." if len(pairs) > 5 else ""
+            what = (
+                f"these columns are perfectly correlated: {shown}{more} (one is a linear "
+                "function of the other). Drop one column of each pair"
+            )
+        else:
+            what = (
+                "some column is an exact linear combination of others (e.g. a total and its "
+                "parts). Drop one of them"
+            )
+        raise ValueError(
+            f"test={test!r} cannot run: the data's correlation matrix is singular because "
+            f"{what}, or use test='block-lrt-nonlinear' (the default), which tolerates them."
+        ) from error
 
 
 def _pc(data, alpha, indep_test, bk, max_k, **kwargs):

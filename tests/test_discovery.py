@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 
 import networkx as nx
 import numpy as np
@@ -118,6 +119,23 @@ def test_target_taken_from_x_when_y_is_none(small_sem):
             dict(background={"required": [("a1", "y")], "forbidden": [("a1", "y")]}),
             r"'a1' -> 'y' is both required and forbidden",
         ),
+        (
+            dict(background={"required": [("a1", "x1"), ("x1", "x2"), ("x2", "a1")]}),
+            r"requires the edges 'a1' -> 'x1' -> 'x2' -> 'a1', a cycle.*reverse",
+        ),
+        (
+            dict(background={"required": [(["a1"], "x1")]}),
+            r"required edge \(\['a1'\], 'x1'\) names \['a1'\], a list, which cannot be a "
+            r"node.*e\.g\. 'a1' instead of \['a1'\]",
+        ),
+        (
+            dict(background={"tiers": [[["a1"]], ["y"]]}),
+            r"tier 0 \[\['a1'\]\] names \['a1'\], a list.*a tier is a flat list of node names",
+        ),
+        (
+            dict(background={"tiers": [["a1", "x1"], ["x1", "y"]]}),
+            r"puts 'x1' in tier 0 \['a1', 'x1'\] and in tier 1 \['x1', 'y'\].*one tier",
+        ),
     ],
 )
 def test_bad_options_are_rejected_with_a_suggestion(small_sem, kwargs, match):
@@ -145,6 +163,91 @@ def test_missing_labels_and_missing_categories_are_named(small_sem):
         discover_graph(text, y, target="y")
     with pytest.raises(ValueError, match="several columns named"):
         discover_graph(pd.concat([X, X.iloc[:, :1]], axis=1), y, target="y")
+
+
+def test_object_column_of_numbers_is_numeric(small_sem):
+    # CAMAClassifier reads an object column of numbers as numbers; discovery did not, and
+    # the column became a hub with one category per value
+    _, X, y = small_sem
+    X, y = X.iloc[:300, :5], y.iloc[:300]
+    numbers = discover_graph(X.assign(k=np.arange(300)), y, target="y")
+    objects = discover_graph(X.assign(k=np.arange(300).astype(object)), y, target="y")
+    assert set(objects.edges()) == set(numbers.edges())
+    assert objects.degree("k") < 2
+
+
+@pytest.mark.parametrize(
+    "value", ["a", True, pd.Categorical(["a"] * 300), 1.5], ids=["text", "bool", "cat", "num"]
+)
+@pytest.mark.parametrize("test", ["block-lrt-nonlinear", "block-lrt", "fisherz"])
+def test_constant_columns_of_any_kind_get_no_edges(small_sem, caplog, value, test):
+    # an empty indicator block read as dependence (y -> k), and with the linear tests a
+    # constant number's NaN p-values kept it adjacent to everything
+    _, X, y = small_sem
+    X, y = X.iloc[:300, :5], y.iloc[:300]
+    with caplog.at_level(logging.WARNING, logger="skcama"):
+        graph = discover_graph(X.assign(k=value), y, target="y", test=test)
+    assert graph.degree("k") == 0
+    assert set(graph.edges()) == set(discover_graph(X, y, target="y", test=test).edges())
+    assert "columns ['k'] are constant" in caplog.text
+    required = discover_graph(
+        X.assign(k=value), y, target="y", test=test, background={"required": [("a1", "k")]}
+    )
+    assert set(required.edges()) == set(graph.edges()) | {("a1", "k")}
+
+
+def test_multiindex_columns_keep_the_target_apart(small_sem):
+    # frame[target] = y on MultiIndex columns made the node ('y', ''), tested as a number
+    _, X, y = small_sem
+    X, y = X.iloc[:300, :5], y.to_numpy()[:300]
+    flat = discover_graph(X, y, target="y")
+    multi = X.set_axis(pd.MultiIndex.from_tuples([("g", c) for c in X.columns]), axis=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        graph = discover_graph(multi, y, target="y")
+    assert not [w for w in caught if "MultiIndex" in str(w.message)]
+    assert set(graph.nodes) == {*multi.columns, "y"}
+    node = {**{c: ("g", c) for c in X.columns}, "y": "y"}
+    assert set(graph.edges()) == {(node[u], node[v]) for u, v in flat.edges()}
+
+
+def test_fisherz_names_perfectly_correlated_columns(small_sem):
+    _, X, y = small_sem
+    X, y = X.iloc[:300, :5], y.iloc[:300]
+    with pytest.raises(ValueError, match=r"perfectly correlated: 'x1' and 'x1c'.*Drop one"):
+        discover_graph(X.assign(x1c=X["x1"]), y, target="y", test="fisherz")
+
+
+# Computed with the code before the input-handling fixes (object, constant and MultiIndex
+# columns); the graphs of ordinary numeric data must not change.
+SEM_EDGES = {
+    "block-lrt-nonlinear": [
+        ("a1", "y"), ("a2", "y"), ("a3", "o2"), ("a3", "y"), ("c1", "o1"), ("c1", "x3"),
+        ("c2", "x4"), ("c2", "x5"), ("c3", "c2"), ("c3", "x4"), ("x2", "c2"), ("x2", "c3"),
+        ("x2", "x4"), ("x4", "x6"), ("x5", "x3"), ("x6", "a3"), ("x6", "o2"), ("x6", "x3"),
+        ("x7", "c1"), ("x7", "c3"), ("x7", "x4"), ("x7", "x5"), ("x7", "x6"), ("y", "x1"),
+        ("y", "x8"),
+    ],
+    "block-lrt": [
+        ("a1", "y"), ("a2", "y"), ("c1", "o1"), ("c1", "x3"), ("c1", "x7"), ("c2", "x5"),
+        ("x2", "c2"), ("x2", "c3"), ("x4", "c2"), ("x4", "c3"), ("x4", "x7"), ("x5", "x3"),
+        ("x6", "o2"), ("x6", "x3"), ("x7", "c3"), ("x7", "x6"), ("y", "a3"), ("y", "x1"),
+        ("y", "x8"),
+    ],
+    "fisherz": [
+        ("a1", "x8"), ("c1", "o1"), ("c1", "x3"), ("c2", "x2"), ("c2", "x4"), ("c3", "x4"),
+        ("o2", "x6"), ("x2", "c3"), ("x2", "x4"), ("x5", "c2"), ("x5", "x3"), ("x6", "x3"),
+        ("x6", "x7"), ("x7", "c1"), ("x7", "c3"), ("x7", "x4"), ("x8", "a2"), ("x8", "x1"),
+        ("y", "a3"), ("y", "x1"), ("y", "x8"),
+    ],
+}
+
+
+@pytest.mark.parametrize("test", sorted(SEM_EDGES))
+def test_graphs_of_numeric_data_are_unchanged(test):
+    X, y = SyntheticSEM(random_state=0).sample(500, random_state=0)
+    graph = discover_graph(X, y, target="y", test=test)
+    assert sorted(graph.edges()) == SEM_EDGES[test]
 
 
 def test_background_knowledge_is_respected(small_sem):
@@ -274,3 +377,17 @@ def test_conditioning_sets_are_limited_in_size():
     assert max(len(s) for s in sets) == 2
     assert () in sets and (1, 2) in sets and (0, 2) in sets and (0, 1) not in sets
     assert len(_condition_sets(cg, 0, 1, None)) == 2**7 + 2**7 - 2**6  # two powersets
+
+
+
+@pytest.mark.parametrize(
+    ("values", "what"),
+    [(np.arange(60) + 1j, "complex numbers"),
+     (pd.date_range("2020-01-01", periods=60), "dates")],
+)
+def test_columns_fit_refuses_are_refused_by_discovery_too(values, what):
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 60)
+    X = pd.DataFrame({"a": rng.normal(size=60) + y, "k": values})
+    with pytest.raises(ValueError, match=rf"column 'k' holds {what}"):
+        discover_graph(X, y)
