@@ -67,6 +67,7 @@ import logging
 import numbers
 import time
 import warnings
+import zlib
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -676,6 +677,26 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     return frame, labels, target
 
 
+@contextlib.contextmanager
+def _stable_node_hashes():
+    """Hash causal-learn's nodes by the CRC-32 of their names while FCI runs.
+
+    ``GraphNode`` hashes its name, a str, and Python salts str hashes per process
+    (``PYTHONHASHSEED``); FCI walks sets of nodes, so the order of its steps, and on some
+    data its graph, changed from one process to the next. CRC-32 gives every process the
+    same order. Equality is untouched; the class is restored afterwards (so discovery
+    should not run in two threads at once).
+    """
+    from causallearn.graph.GraphNode import GraphNode
+
+    original = GraphNode.__hash__
+    GraphNode.__hash__ = lambda node: zlib.crc32(str(node.get_name()).encode())
+    try:
+        yield
+    finally:
+        GraphNode.__hash__ = original
+
+
 def _quiet():
     """causal-learn prints (FCI, GES) and shows tqdm bars; keep them off the console."""
     return contextlib.redirect_stdout(io.StringIO())
@@ -719,16 +740,17 @@ def _run_constraint_based(
             cg = _pc(data, alpha, indep_test, bk, max_k, **kwargs)
             marks = np.asarray(cg.G.graph)
         else:
-            g, _ = fci(
-                data,
-                indep_test,
-                alpha,
-                depth=-1 if max_k is None else max_k,
-                background_knowledge=bk,
-                show_progress=False,
-                verbose=False,
-                **kwargs,
-            )
+            with _stable_node_hashes():
+                g, _ = fci(
+                    data,
+                    indep_test,
+                    alpha,
+                    depth=-1 if max_k is None else max_k,
+                    background_knowledge=bk,
+                    show_progress=False,
+                    verbose=False,
+                    **kwargs,
+                )
             marks = np.asarray(g.graph)
     if split:
         marks = _merge_indicators(marks, node_of, len(encoded.names))

@@ -391,3 +391,27 @@ def test_columns_fit_refuses_are_refused_by_discovery_too(values, what):
     X = pd.DataFrame({"a": rng.normal(size=60) + y, "k": values})
     with pytest.raises(ValueError, match=rf"column 'k' holds {what}"):
         discover_graph(X, y)
+
+
+def test_fci_gives_the_same_graph_in_every_process():
+    """causal-learn hashes its nodes by name, and Python salts str hashes per process;
+    FCI's graph used to depend on that salt (PYTHONHASHSEED)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import warnings; warnings.simplefilter('ignore')\n"
+        "from skcama.discovery import discover_graph\n"
+        "from skcama.datasets import SyntheticSEM\n"
+        "X, y = SyntheticSEM(random_state=0).sample(500, random_state=0)\n"
+        "print(sorted(map(str, discover_graph(X, y, target='y', method='fci').edges)))\n"
+    )
+    graphs = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (4, 1)  # two salts that gave different graphs before
+    }
+    assert len(graphs) == 1, graphs
