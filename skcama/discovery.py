@@ -88,6 +88,7 @@ from ._columns import (
     check_unique_columns,
     is_real_number,
 )
+from ._warn import warn_user
 from .graph import (
     DISCOVERY_METHODS,
     GraphError,
@@ -467,7 +468,7 @@ def discover_graph(
         tuples for MultiIndex columns). Columns of dtype string, category or bool, and
         object columns holding anything but numbers, are treated as categorical (an object
         column of numbers is numeric, as :class:`~skcama.CAMAClassifier` reads it).
-        Constant columns are left out of the search and get no edges (logged as a
+        Constant columns are left out of the search and get no edges (with a
         warning). Rows must be complete: impute or drop missing values first.
     y : array-like of shape (n_samples,), optional
         Class labels. When ``None``, the target is the column ``target`` of ``X``.
@@ -566,10 +567,9 @@ def discover_graph(
     kept = [j for j in range(frame.shape[1]) if not _is_constant(frame.iloc[:, j])]
     if len(kept) < frame.shape[1]:
         constant = [names[j] for j in sorted(set(range(frame.shape[1])) - set(kept))]
-        logger.warning(
-            "columns %s are constant, so they carry no information about the other nodes; "
-            "discovery gives them no edges. Drop them from X if they are not needed.",
-            constant,
+        warn_user(
+            f"columns {constant} are constant, so they carry no information about the other "
+            "nodes; discovery gives them no edges. Drop them from X if they are not needed."
         )
     search = frame.iloc[:, kept]
     searched = [*search.columns, target]
