@@ -6,6 +6,7 @@ import datetime as _dt
 import os
 import platform
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,17 @@ def to_markdown(frame: pd.DataFrame, floatfmt: str = ".3f") -> str:
 
 
 def write_section(name: str, body: str) -> None:
-    """Replace (or append) the section ``name`` of benchmarks/RESULTS.md with ``body``."""
+    """Replace (or append) the section ``name`` of benchmarks/RESULTS.md with ``body``.
+
+    A body that does not quote its command line gets the one that ran, below its title,
+    so every table says how to reproduce it.
+    """
+    if "`python benchmarks/" not in body:
+        command = " ".join(["python", f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]])
+        title, _, rest = body.partition("\n")
+        body = f"{title}\n\n`{command}`\n{rest}" if title.startswith("#") else (
+            f"`{command}`\n\n{body}"
+        )
     begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
     header = "# Benchmark results\n\nWritten by the scripts in this folder; do not edit by hand.\n"
     text = RESULTS.read_text() if RESULTS.exists() else header
