@@ -777,8 +777,7 @@ def test_calibrated_classifier_cv_wraps_it(sem_data):
 
     X, y, graph = sem_data
     calibrated = CalibratedClassifierCV(
-        CAMAClassifier(graph=graph, target="y", max_epochs=5, random_state=0), method="sigmoid",
-        cv=2,
+        CAMAClassifier(graph=graph, target="y", **FAST), method="sigmoid", cv=2
     ).fit(X, y)
     proba = calibrated.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
