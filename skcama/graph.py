@@ -744,10 +744,12 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
     networkx.DiGraph
         Node names are strings, except in JSON files, which keep numbers as numbers.
 
-        Labels: in DOT and GraphML files, where the node ids are often numbers a tool
-        made up (causal-learn writes ``0 [label="X1"]``), the nodes are named by their
-        ``label`` attribute when every node has a non-empty one and no two are the same;
-        otherwise by their ids, keeping the labels as attributes. GML files always name
+        Labels: in DOT and GraphML files whose node ids are numbers a tool made up
+        (``0``, ``1``, ... as causal-learn writes ``0 [label="X1"]``, or ``n0``, ``n1``,
+        ...), the nodes are named by their ``label`` attribute when every node has one
+        that reads as a name (non-empty, unique, no surrounding spaces, not HTML, not
+        itself such a number); otherwise, and whenever the ids are names, by their ids,
+        keeping the labels as attributes (display text). GML files always name
         nodes by their labels; JSON and CSV by the names they hold.
 
         Orientation: an edge ``u -> v`` the file draws pointing backwards (DOT's
@@ -817,12 +819,24 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
     return _oriented(graph)
 
 
+_TOOL_ID = re.compile(r"n?\d+")  # ids a tool made up: causal-learn's 0, 1, ...; GraphML's n0
+
+
 def _named_by_labels(graph: nx.Graph) -> nx.Graph:
-    """``graph`` with its nodes renamed by their ``label`` attributes, if every node has a
-    non-empty one and no two are the same (see :func:`read_graph`); else ``graph``."""
+    """``graph`` with its nodes renamed by their ``label`` attributes when the ids are ones a
+    tool made up (``0``, ``1``, ... or ``n0``, ``n1``, ...) and every node has a label that
+    reads as a name: non-empty, unique, without surrounding spaces, not HTML and not itself
+    such an id (see :func:`read_graph`); else ``graph``. Ids that are names stay names:
+    a label there is for display."""
     labels = {node: str(data.get("label", "")) for node, data in graph.nodes(data=True)}
     names = set(labels.values())
-    if not labels or len(names) < len(labels) or not all(name.strip() for name in names):
+    if (
+        not labels
+        or not all(_TOOL_ID.fullmatch(str(node)) for node in labels)
+        or len(names) < len(labels)
+        or any(not name or name != name.strip() or name.startswith("<")
+               or _TOOL_ID.fullmatch(name) for name in names)
+    ):
         return graph
     renamed = nx.relabel_nodes(graph, labels)
     for _, data in renamed.nodes(data=True):

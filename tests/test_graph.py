@@ -435,6 +435,19 @@ def test_nodes_are_named_by_their_labels_when_all_are_unique(tmp_path, suffix):
     assert set(g.edges()) == {("a", "y"), ("y", "x")}
 
 
+
+@pytest.mark.parametrize("text", [
+    'digraph { x1 [label="Age (years)"]; y [label="Outcome"]; x1 -> y }',  # display labels
+    'digraph { 0 [label="1"]; 1 [label="0"]; 0 -> 1 }',  # labels that are ids: no swap
+    "digraph { 0 [label=<x<sub>1</sub>>]; 1 [label=<y>]; 0 -> 1 }",  # HTML labels
+])
+def test_labels_that_are_display_text_leave_the_ids_as_names(tmp_path, text):
+    path = tmp_path / "g.dot"
+    path.write_text(text)
+    g = read_graph(path)
+    first, second = ("x1", "y") if "x1" in text else ("0", "1")
+    assert set(g.edges()) == {(first, second)}
+
 @pytest.mark.parametrize("text", ['digraph { n0 [label="y"]; n1 [label="y"]; n0 -> n1 }',
                                   'digraph { n0 [label="y"]; n0 -> n1 }'])
 def test_ids_stay_names_when_labels_are_partial_or_repeated(tmp_path, text):
