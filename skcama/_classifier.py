@@ -11,7 +11,6 @@ import logging
 import os
 import warnings
 from collections.abc import Hashable, Mapping
-from contextlib import contextmanager
 from dataclasses import replace
 from numbers import Integral, Real
 from typing import Any
@@ -35,6 +34,7 @@ from ._columns import (
     check_unique_columns,
     missing_rows,
 )
+from ._guard import restore_on_error
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet
 from ._training import (
     AdaptSettings,
@@ -63,18 +63,6 @@ from .graph import (
 logger = logging.getLogger("skcama")
 
 __all__ = ["CAMAClassifier"]
-
-
-@contextmanager
-def _restore_on_error(obj: object):
-    """Leave ``obj`` exactly as it was when the block raises (a failed call loses nothing)."""
-    saved = dict(obj.__dict__)
-    try:
-        yield
-    except BaseException:
-        obj.__dict__.clear()
-        obj.__dict__.update(saved)
-        raise
 
 
 class CAMAClassifier(ClassifierMixin, BaseEstimator):
@@ -409,7 +397,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         >>> CAMAClassifier(max_epochs=10, random_state=0).fit(X, y).classes_
         array([0, 1])
         """
-        with _restore_on_error(self):
+        with restore_on_error(self):
             return self._fit(X, y, manipulated, sample_weight)
 
     def _fit(

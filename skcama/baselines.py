@@ -17,7 +17,6 @@ log-probabilities, which :mod:`skcama.attacks` uses for white-box attacks.
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import Any
 
@@ -32,6 +31,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._columns import check_labels_present
+from ._guard import restore_on_error
 from .graph import did_you_mean
 
 logger = logging.getLogger("skcama")
@@ -84,19 +84,6 @@ def perturb_linf(
     return (u + delta).detach()
 
 
-@contextmanager
-def _unchanged_on_error(estimator: BaseEstimator):
-    """Put back ``estimator``'s attributes when the block raises, so that a failed refit
-    leaves the previous fit usable (and a failed first fit leaves it unfitted)."""
-    saved = dict(estimator.__dict__)
-    try:
-        yield
-    except BaseException:
-        estimator.__dict__.clear()
-        estimator.__dict__.update(saved)
-        raise
-
-
 class _TorchClassifier(ClassifierMixin, BaseEstimator):
     """Shared plumbing: validation, standardisation, the training loop, prediction."""
 
@@ -126,7 +113,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         self
             The fitted estimator.
         """
-        with _unchanged_on_error(self):
+        with restore_on_error(self):
             return self._fit(X, y)
 
     def _fit(self, X: Any, y: Any):
