@@ -1557,31 +1557,38 @@ def _antithetic_normal(n: int, dim: int, generator: torch.Generator) -> torch.Te
 _REPLAY_ROWS = 4096  # clean rows replayed once per adapt call, then resampled
 
 
-# (elements of the decoder's buffer, most rows) per prediction chunk
-_CPU_PREDICT_BUFFER = (5_000_000, 65_536)
-_GPU_PREDICT_BUFFER = (300_000_000, 262_144)
+# elements of the decoder's buffer per prediction chunk (the target that sets the rows,
+# the ceiling above which the samples are split into passes) and the most rows
+_CPU_PREDICT_BUFFER = (2_000_000, 5_000_000, 65_536)
+_GPU_PREDICT_BUFFER = (300_000_000, 300_000_000, 262_144)
 
 
 def _predict_batch(clf: CAMAClassifier) -> tuple[int, int]:
     """Rows per prediction chunk, and Monte Carlo samples evaluated at a time.
 
-    On the CPU the (rows x classes x samples x children x hidden) buffer stays near 20 MB,
-    where the measured throughput peaked: smaller chunks pay per-call overhead, and
-    buffers above glibc's 32 MB ceiling for reusing freed heap memory are mapped fresh
-    from the OS on every call (at 40 MB, prediction ran at 60% of the speed, page faults
-    included). A chunk has at least 64 rows; where 64 rows with every sample would exceed
-    the budget (many samples and many children), the samples are evaluated in groups: with
-    64 samples and 60 children, one 47 MB buffer predicted 1.7e3 rows per second. On a
-    GPU the budget is as large as memory comfortably allows. Both numbers depend on the
-    model and the device only, so rows always meet the same kernel shapes.
+    On the CPU the (rows x classes x samples x children x hidden) buffer is sized for
+    about 8 MB (2M elements), where the measured throughput peaked: the buffer is read and
+    written several times per chunk, and 8 MB stays in a server's last-level cache beside
+    the weights. A chunk has at least 64 rows. Where 64 rows with every sample exceed the
+    target (many samples and many children), one pass over all samples is still faster than
+    several up to 20 MB (5M elements); beyond that the samples are evaluated in passes of
+    equal size. ``benchmarks/predict_chunks.py`` measures this (2 cores, 32 MB L3): at the
+    default 4 samples, in seven runs, 1.06 to 1.41 times the rows per second of the 20 MB
+    chunks used before with 12 children, 0.92 to 1.32 times with 60 (slower only at busy
+    hours, when other work shares the cache). Larger buffers lose: those above glibc's 32 MB ceiling
+    for reusing freed heap memory are mapped fresh from the OS on every call (40 MB ran at
+    40-60% of the speed, page faults included). On a GPU the budget is as large as memory
+    comfortably allows. The numbers depend on the model and the device only, so rows
+    always meet the same kernel shapes.
     """
     cfg = clf.model_.cfg
     per_sample = len(clf.classes_) * max(cfg.n_children * cfg.child_hidden_size, 1)
     on_gpu = next(clf.model_.parameters()).device.type == "cuda"
-    budget, most_rows = _GPU_PREDICT_BUFFER if on_gpu else _CPU_PREDICT_BUFFER
-    rows = int(np.clip(budget // (per_sample * clf.n_samples), 64, most_rows))
-    group = int(np.clip(budget // (per_sample * rows), 1, clf.n_samples))
-    return rows, group
+    target, ceiling, most_rows = _GPU_PREDICT_BUFFER if on_gpu else _CPU_PREDICT_BUFFER
+    rows = int(np.clip(target // (per_sample * clf.n_samples), 64, most_rows))
+    largest = int(np.clip(ceiling // (per_sample * rows), 1, clf.n_samples))
+    passes = -(-clf.n_samples // largest)
+    return rows, -(-clf.n_samples // passes)  # passes of equal size, not 54 then 10
 
 
 def _check_fit_labels(y: np.ndarray, positions: np.ndarray | None = None) -> None:

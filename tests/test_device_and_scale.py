@@ -49,9 +49,10 @@ def test_many_samples_are_evaluated_in_groups_with_the_same_result(monkeypatch):
     whole = clf.predict_proba(X)
     assert classifier._predict_batch(clf)[1] == 16
     per_sample = len(clf.classes_) * clf.model_.cfg.n_children * clf.model_.cfg.child_hidden_size
-    monkeypatch.setattr(classifier, "_CPU_PREDICT_BUFFER", (64 * per_sample * 5, 65_536))
+    budget = 64 * per_sample * 5  # 64 rows with 5 samples
+    monkeypatch.setattr(classifier, "_CPU_PREDICT_BUFFER", (budget, budget, 65_536))
     rows, group = classifier._predict_batch(clf)
-    assert (rows, group) == (64, 5)  # groups of 5, 5, 5 and 1 samples
+    assert (rows, group) == (64, 4)  # 4 passes of equal size, not 5, 5, 5 and 1 samples
     np.testing.assert_allclose(clf.predict_proba(X), whole, atol=1e-6)
     adapted = clf.set_params(adapt_steps=5).adapt(X.iloc[:50])  # inferred m: a mixture
     grouped = adapted.predict_proba(X)
