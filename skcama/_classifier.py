@@ -1575,11 +1575,11 @@ def _predict_batch(clf: CAMAClassifier) -> tuple[int, int]:
     equal size. ``benchmarks/predict_chunks.py`` measures this (2 cores, 32 MB L3): at the
     default 4 samples, in seven runs, 1.06 to 1.41 times the rows per second of the 20 MB
     chunks used before with 12 children, 0.92 to 1.32 times with 60 (slower only at busy
-    hours, when other work shares the cache). Larger buffers lose: those above glibc's 32 MB ceiling
-    for reusing freed heap memory are mapped fresh from the OS on every call (40 MB ran at
-    40-60% of the speed, page faults included). On a GPU the budget is as large as memory
-    comfortably allows. The numbers depend on the model and the device only, so rows
-    always meet the same kernel shapes.
+    hours, when other work shares the cache). Larger buffers lose: those above glibc's
+    32 MB ceiling for reusing freed heap memory are mapped fresh from the OS on every call
+    (40 MB ran at 40-60% of the speed, page faults included). On a GPU the budget is as
+    large as memory comfortably allows. The numbers depend on the model and the device
+    only, so rows always meet the same kernel shapes.
     """
     cfg = clf.model_.cfg
     per_sample = len(clf.classes_) * max(cfg.n_children * cfg.child_hidden_size, 1)

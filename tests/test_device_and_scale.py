@@ -54,6 +54,10 @@ def test_many_samples_are_evaluated_in_groups_with_the_same_result(monkeypatch):
     rows, group = classifier._predict_batch(clf)
     assert (rows, group) == (64, 4)  # 4 passes of equal size, not 5, 5, 5 and 1 samples
     np.testing.assert_allclose(clf.predict_proba(X), whole, atol=1e-6)
+    budget = 64 * per_sample * 6
+    monkeypatch.setattr(classifier, "_CPU_PREDICT_BUFFER", (budget, budget, 65_536))
+    assert classifier._predict_batch(clf) == (64, 6)  # passes of 6, 6 and 4 samples
+    np.testing.assert_allclose(clf.predict_proba(X), whole, atol=1e-6)
     adapted = clf.set_params(adapt_steps=5).adapt(X.iloc[:50])  # inferred m: a mixture
     grouped = adapted.predict_proba(X)
     monkeypatch.undo()
