@@ -1577,7 +1577,7 @@ def _predict_batch(clf: CAMAClassifier) -> tuple[int, int]:
     chunks used before with 12 children, 0.92 to 1.32 times with 60 (slower only at busy
     hours, when other work shares the cache). Larger buffers lose: those above glibc's
     32 MB ceiling for reusing freed heap memory are mapped fresh from the OS on every call
-    (40 MB ran at 40-60% of the speed, page faults included). On a GPU the budget is as
+    (40 MB ran at 38-56% of the speed, page faults included). On a GPU the budget is as
     large as memory comfortably allows. The numbers depend on the model and the device
     only, so rows always meet the same kernel shapes.
     """
