@@ -2,6 +2,8 @@
 
     python benchmarks/adaptation_sem.py            # full run, writes benchmarks/RESULTS.md
     python benchmarks/adaptation_sem.py --quick    # smaller, for a smoke test
+    python benchmarks/adaptation_sem.py --manipulation-model shift
+                                  # every CAMA with manipulation_model="shift" (own section)
 
 Part 1 (adaptation, paper fig. 8 and 12b): CAMA is trained on clean rows. For each
 manipulation a pool of 1000 shifted unlabelled rows is drawn; CAMA adapts on 1%, 10% and
@@ -71,7 +73,8 @@ def part_adaptation(args: argparse.Namespace) -> pd.DataFrame:
         sem = SyntheticSEM(random_state=seed)
         X, y = sem.sample(args.n_train, random_state=100 + seed)
         X_clean, y_clean = sem.sample(args.n_test, random_state=200 + seed)
-        cama = CAMAClassifier(graph=sem.graph, target="y", random_state=seed).fit(X, y)
+        cama = CAMAClassifier(graph=sem.graph, target="y", random_state=seed,
+                              manipulation_model=args.manipulation_model).fit(X, y)
         others = {name: model.fit(X, y) for name, model in baselines(seed).items()}
         clean_before = cama.score(X_clean, y_clean)
         for i, (name, make_shift) in enumerate(MANIPULATIONS.items()):
@@ -114,15 +117,16 @@ def part_seen_unseen(args: argparse.Namespace) -> pd.DataFrame:
             "unseen (other half -2)": sem.sample(args.n_test, shift=unseen,
                                                  random_state=700 + seed),
         }
+        option = {"manipulation_model": args.manipulation_model}
         models = {
-            "CAMA clean-only": CAMAClassifier(graph=sem.graph, target="y", random_state=seed)
-            .fit(X, y),
-            "CAMA augmented": CAMAClassifier(graph=sem.graph, target="y", random_state=seed)
-            .fit(X_aug, y_aug, manipulated=mask),
+            "CAMA clean-only": CAMAClassifier(graph=sem.graph, target="y", random_state=seed,
+                                              **option).fit(X, y),
+            "CAMA augmented": CAMAClassifier(graph=sem.graph, target="y", random_state=seed,
+                                             **option).fit(X_aug, y_aug, manipulated=mask),
             # the same clean-only fit from another seed: how much training noise alone moves
             # these accuracies (the noise floor of the augmented - clean-only differences)
             "CAMA clean-only, another seed": CAMAClassifier(
-                graph=sem.graph, target="y", random_state=seed + 100
+                graph=sem.graph, target="y", random_state=seed + 100, **option
             ).fit(X, y),
             "MLP clean-only": baselines(seed)["MLP(64,64)"].fit(X, y),
             "MLP augmented": baselines(seed)["MLP(64,64)"].fit(X_aug, y_aug),
@@ -191,6 +195,8 @@ def main() -> None:
     parser.add_argument("--n-train", type=int, default=4000)
     parser.add_argument("--n-test", type=int, default=4000)
     parser.add_argument("--pool", type=int, default=1000, help="shifted rows for adaptation")
+    parser.add_argument("--manipulation-model", choices=["mechanism", "shift"],
+                        default="mechanism", help="CAMAClassifier's manipulation_model")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args()
     if args.quick:
@@ -204,8 +210,10 @@ def main() -> None:
     per_seed = seen.pivot_table(index=["seed", "model"], columns="test",
                                 values="accuracy").reset_index()
     child3 = adaptation[adaptation.manipulation == "children +3"].drop(columns="manipulation")
+    shift = args.manipulation_model == "shift"
+    title = "adaptation_sem.py --manipulation-model shift" if shift else "adaptation_sem.py"
     text = (
-        f"## adaptation_sem.py\n\n{machine_line()}; SEM seeds {args.seeds}, {args.n_train} "
+        f"## {title}\n\n{machine_line()}; SEM seeds {args.seeds}, {args.n_train} "
         f"clean training rows, {args.n_test} held-out rows per test set, adaptation pool "
         f"{args.pool} shifted rows (1% / 10% / 100% used).\n\n"
         "Part 1 — accuracy before / after `adapt` (mean over seeds; `@n` = adapted on n "
@@ -221,7 +229,7 @@ def main() -> None:
     )
     print(text)
     if not (args.quick or args.no_write):
-        write_section("adaptation_sem", text)
+        write_section("adaptation_sem-shift" if shift else "adaptation_sem", text)
 
 
 if __name__ == "__main__":

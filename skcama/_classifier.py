@@ -92,6 +92,18 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Dimension of the latent causes ``z``.
     manipulation_dim : int, default=4
         Dimension of the manipulation variable ``m``.
+    manipulation_model : {"mechanism", "shift"}, default="mechanism"
+        How a manipulation ``m`` acts on the children, fixed at :meth:`fit`.
+        ``"mechanism"`` (the paper's model): ``m`` enters each child's mechanism network
+        and shifts its output, so it can change how a measurement depends on the label,
+        its parents and the latent causes. ``"shift"``: ``m`` only moves each child's
+        output (a Gaussian child's mean, the logits of a categorical one), as a
+        recalibrated or offset measurement does. Which to choose depends on the
+        manipulation (measured in the adaptation guide). With ``"shift"``, adapting on
+        10 rows to children shifted by 1.5 or 3 sds recovered nearly what
+        ``"mechanism"`` recovered from 1000 rows (0.84 against 0.86), and it avoided a
+        failure of ``"mechanism"`` on one SEM. It gained less against co-parent shifts,
+        and much less against adversarial perturbations.
     hidden_size : int, default=64
         Width of the encoder networks and of the feature branches.
     child_hidden_size : int, default=16
@@ -262,6 +274,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         "target": [Hashable, None],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "manipulation_dim": [Interval(Integral, 1, None, closed="left")],
+        "manipulation_model": [StrOptions({"mechanism", "shift"})],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "child_hidden_size": [Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
@@ -293,6 +306,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         *,
         latent_dim: int = 4,
         manipulation_dim: int = 4,
+        manipulation_model: str = "mechanism",
         hidden_size: int = 64,
         child_hidden_size: int = 16,
         activation: str = "silu",
@@ -320,6 +334,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.target = target
         self.latent_dim = latent_dim
         self.manipulation_dim = manipulation_dim
+        self.manipulation_model = manipulation_model
         self.hidden_size = hidden_size
         self.child_hidden_size = child_hidden_size
         self.activation = activation
@@ -549,7 +564,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
         try:
             return train(
-                model, train_data, valid_data, settings, generator, loss_fn, progress=progress
+                model, train_data, valid_data, settings, generator, loss_fn,
+                parameters=model.trainable_parameters(), progress=progress,
             )
         finally:
             if bar is not None:
@@ -604,6 +620,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             child_inputs=mask,
             latent_dim=self.latent_dim,
             manipulation_dim=self.manipulation_dim,
+            manipulation_model=self.manipulation_model,
             hidden_size=self.hidden_size,
             child_hidden_size=self.child_hidden_size,
             activation=self.activation,

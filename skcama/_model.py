@@ -55,6 +55,7 @@ class CAMAConfig:
     child_inputs: tuple[tuple[float, ...], ...]
     latent_dim: int = 4
     manipulation_dim: int = 4
+    manipulation_model: str = "mechanism"  # or "shift": m moves the children's outputs only
     hidden_size: int = 64
     child_hidden_size: int = 16
     activation: str = "silu"
@@ -426,6 +427,12 @@ class ChildDecoder(nn.Module):
             final_activation=True,
         )
         self.m_proj = nn.Linear(cfg.hidden_size, d * h, bias=False)
+        # "shift": m does not enter the mechanism; the projection stays zero (it is never
+        # trained, see CAMANet.trainable_parameters) and the initialisation draws the
+        # same random numbers as for "mechanism", so the clean model is the same
+        self.m_in_mechanism = cfg.manipulation_model != "shift"
+        if not self.m_in_mechanism:
+            nn.init.zeros_(self.m_proj.weight)
         self.m_shift = nn.Linear(cfg.hidden_size, n_out, bias=False)
         # shallow merge: one hidden layer per child, then its outputs.
         self.merge_bias = nn.Parameter(torch.zeros(d * h))
@@ -703,11 +710,20 @@ class CAMANet(nn.Module):
         dec = self.decoder
         return [
             *dec.m_net.parameters(),
-            *dec.m_proj.parameters(),
+            *(dec.m_proj.parameters() if dec.m_in_mechanism else ()),
             *dec.m_shift.parameters(),
             *self.m_encoder.parameters(),
             *self.z_encoder.m_in.parameters(),
         ]
+
+    def trainable_parameters(self) -> list[nn.Parameter]:
+        """Every parameter that fitting trains: all of them, except the manipulation's
+        projection into the mechanisms where the model is ``manipulation_model="shift"``
+        (it stays zero)."""
+        if not self.has_children or self.decoder.m_in_mechanism:
+            return list(self.parameters())
+        frozen = self.decoder.m_proj.weight
+        return [p for p in self.parameters() if p is not frozen]
 
     # -- the pieces of the bound -----------------------------------------------------
     def _m_sample(

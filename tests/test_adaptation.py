@@ -485,3 +485,63 @@ def test_adapt_prior_warns_when_it_stops_before_converging(fitted):
         copy.deepcopy(fitted).adapt_prior(X_new, max_iter=1)
     with pytest.raises(ValueError, match="max_iter must be a positive integer"):
         copy.deepcopy(fitted).adapt_prior(X_new, max_iter=True)
+
+
+# -- manipulation_model="shift": m moves the children's outputs only ----------------------
+
+
+@pytest.fixture(scope="module")
+def fitted_shift(sem_data):
+    X, y, graph = sem_data
+    return CAMAClassifier(graph=graph, target="y", adapt_steps=150,
+                          manipulation_model="shift", **TRAINED).fit(X, y)
+
+
+def test_shift_model_fits_the_same_clean_model(fitted, fitted_shift, sem_data):
+    """The option changes only how m acts: the clean model (do(m=0)) is the same fit."""
+    X, _, _ = sem_data
+    np.testing.assert_array_equal(fitted_shift.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_shift_model_adapts_without_touching_the_mechanisms(fitted_shift):
+    """Adapting recovers shifted rows, and the manipulation's projection into the
+    mechanisms stays exactly zero: m moves the outputs only."""
+    X_new, _, _ = simple_sem(5)
+    adapted = copy.deepcopy(fitted_shift).adapt(shifted(X_new))
+    projection = adapted.model_.decoder.m_proj.weight
+    assert torch.count_nonzero(projection) == 0
+    assert all(p is not projection for p in adapted.model_.manipulation_parameters())
+    X_test, y_test, _ = simple_sem(7, n=1500)
+    before = fitted_shift.score(shifted(X_test), y_test)
+    assert adapted.score(shifted(X_test), y_test) > before + 0.1
+    assert adapted.score(X_test, y_test) >= fitted_shift.score(X_test, y_test) - 0.03
+
+
+def test_shift_model_keeps_the_projection_zero_in_augmented_training(sem_data):
+    X, y, graph = sem_data
+    X_m, y_m, _ = simple_sem(6)
+    X_aug = pd.concat([X, shifted(X_m)], ignore_index=True)
+    y_aug = pd.concat([y, y_m], ignore_index=True)
+    mask = np.r_[np.zeros(len(X), bool), np.ones(len(X_m), bool)]
+    clf = CAMAClassifier(graph=graph, target="y", manipulation_model="shift",
+                         **FAST).fit(X_aug, y_aug, manipulated=mask)
+    assert torch.count_nonzero(clf.model_.decoder.m_proj.weight) == 0
+    assert clf.model_.cfg.manipulation_model == "shift"
+
+
+def test_shift_model_survives_a_model_file(fitted_shift, tmp_path):
+    X_new, _, _ = simple_sem(5)
+    adapted = copy.deepcopy(fitted_shift).adapt(shifted(X_new))
+    adapted.save(tmp_path / "shift.skcama")
+    loaded = CAMAClassifier.load(tmp_path / "shift.skcama")
+    assert loaded.manipulation_model == "shift"
+    assert not loaded.model_.decoder.m_in_mechanism
+    np.testing.assert_array_equal(loaded.predict_proba(X_new), adapted.predict_proba(X_new))
+    again = copy.deepcopy(loaded).adapt(shifted(X_new))  # a further call keeps it zero
+    assert torch.count_nonzero(again.model_.decoder.m_proj.weight) == 0
+
+
+def test_an_unknown_manipulation_model_is_refused(sem_data):
+    X, y, graph = sem_data
+    with pytest.raises(ValueError, match="manipulation_model"):
+        CAMAClassifier(graph=graph, target="y", manipulation_model="affine", **FAST).fit(X, y)
