@@ -428,11 +428,13 @@ class ChildDecoder(nn.Module):
         )
         self.m_proj = nn.Linear(cfg.hidden_size, d * h, bias=False)
         # "shift": m does not enter the mechanism; the projection stays zero (it is never
-        # trained, see CAMANet.trainable_parameters) and the initialisation draws the
-        # same random numbers as for "mechanism", so the clean model is the same
+        # trained, see CAMANet.trainable_parameters, and takes no gradient) and the
+        # initialisation draws the same random numbers as for "mechanism", so the clean
+        # model is the same
         self.m_in_mechanism = cfg.manipulation_model != "shift"
         if not self.m_in_mechanism:
             nn.init.zeros_(self.m_proj.weight)
+            self.m_proj.weight.requires_grad_(False)
         self.m_shift = nn.Linear(cfg.hidden_size, n_out, bias=False)
         # shallow merge: one hidden layer per child, then its outputs.
         self.merge_bias = nn.Parameter(torch.zeros(d * h))

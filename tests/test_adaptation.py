@@ -526,6 +526,7 @@ def test_shift_model_keeps_the_projection_zero_in_augmented_training(sem_data):
     clf = CAMAClassifier(graph=graph, target="y", manipulation_model="shift",
                          **FAST).fit(X_aug, y_aug, manipulated=mask)
     assert torch.count_nonzero(clf.model_.decoder.m_proj.weight) == 0
+    assert clf.model_.decoder.m_proj.weight.grad is None  # no gradient was even computed
     assert clf.model_.cfg.manipulation_model == "shift"
 
 
