@@ -514,7 +514,10 @@ def test_shift_model_adapts_without_touching_the_mechanisms(fitted_shift):
     X_test, y_test, _ = simple_sem(7, n=1500)
     before = fitted_shift.score(shifted(X_test), y_test)
     assert adapted.score(shifted(X_test), y_test) > before + 0.1
-    assert adapted.score(X_test, y_test) >= fitted_shift.score(X_test, y_test) - 0.03
+    # Clean rows lose 1.7 points on average over random_state 0-3 on the CPU (0.5 to 3.0;
+    # the default model 1.8, 1.3 to 2.5), and 3.4 in a fit on a GPU: this small SEM's
+    # spread, not the benchmark's (-0.1 there, benchmarks/adaptation_sem.py)
+    assert adapted.score(X_test, y_test) >= fitted_shift.score(X_test, y_test) - 0.05
 
 
 def test_shift_model_keeps_the_projection_zero_in_augmented_training(sem_data):
