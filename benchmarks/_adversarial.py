@@ -66,12 +66,14 @@ def make_task(seed: int, n_train: int = 4000, n_test: int = 1000) -> Task:
     return Task(seed, sem, X_train, y_train, X_test, y_test, test_seed)
 
 
-def fit_models(task: Task) -> dict:
-    """CAMA and the four baselines, fitted on the task's clean training rows."""
+def fit_models(task: Task, manipulation_model: str = "mechanism") -> dict:
+    """CAMA (with ``manipulation_model``) and the four baselines, fitted on the task's
+    clean training rows."""
     valid = task.columns("co-parents") + task.columns("children")
     seed = task.seed
     models = {
-        "CAMA": CAMAClassifier(graph=task.sem.graph, target="y", random_state=seed),
+        "CAMA": CAMAClassifier(graph=task.sem.graph, target="y", random_state=seed,
+                               manipulation_model=manipulation_model),
         "MLP": TorchMLPClassifier((64, 64), random_state=seed),
         "PGD-trained MLP": PGDTrainedMLPClassifier(
             (64, 64), epsilon=TRAIN_BUDGET, attack_columns=valid, random_state=seed
