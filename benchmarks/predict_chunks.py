@@ -7,7 +7,7 @@
 ``predict_proba`` runs in chunks of rows whose intermediate buffer (rows x classes x
 samples x children x hidden units) stays near a target number of elements,
 ``skcama._classifier._CPU_PREDICT_BUFFER`` (target, ceiling, most rows); where a chunk of
-the least 64 rows would exceed the target, the samples are split into passes only above
+at least 64 rows would exceed the target, the samples are split into passes only above
 the ceiling. Each budget below replaces the target, with the ceiling the larger of the
 budget and the one in use: the 5,000,000 row is the rule of earlier versions (20 MB
 chunks, samples split above 20 MB). This script fits one model per feature count
