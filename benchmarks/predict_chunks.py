@@ -50,7 +50,6 @@ def measure(n_features: int, samples: list[int], budgets: list[int]) -> list[dic
         warnings.simplefilter("ignore")
         clf = CAMAClassifier(graph=sem.graph, target="y", max_epochs=2, validation_fraction=0.0,
                              random_state=0).fit(X, y)
-    default_samples = clf.n_samples
     in_use = classifier._CPU_PREDICT_BUFFER
     rows = []
     try:
@@ -79,7 +78,6 @@ def measure(n_features: int, samples: list[int], budgets: list[int]) -> list[dic
                 rows.append({
                     "features": n_features,
                     "samples": n_samples,
-                    "default samples": n_samples == default_samples,
                     "budget (elements)": budget,
                     "buffer (MB)": 4 * budget / 2**20,
                     "rows per chunk": chunk_rows,
@@ -101,10 +99,11 @@ def table(rows: list[dict]) -> pd.DataFrame:
         base = group.loc[group["in use"], "rows/s"]
         ratios.append(group["rows/s"] / (base.iloc[0] if len(base) else np.nan))
     frame["rows/s vs budget in use"] = pd.concat(ratios)
-    frame["budget (elements)"] = frame["budget (elements)"].map(
-        lambda b: f"{b:,}" + (" (in use)" if frame.loc[frame["budget (elements)"] == b,
-                                                      "in use"].any() else ""))
-    return frame.drop(columns=["in use", "default samples"])
+    frame["budget (elements)"] = [
+        f"{budget:,}" + (" (in use)" if used else "")
+        for budget, used in zip(frame["budget (elements)"], frame["in use"], strict=True)
+    ]
+    return frame.drop(columns="in use")
 
 
 def main() -> None:
