@@ -295,6 +295,7 @@ class AdaptSettings:
     steps: int
     batch_size: int
     learning_rate: float
+    mechanism_rate: float = 1.0  # the step size of m's projection into the mechanisms
 
 
 @contextmanager
@@ -335,9 +336,9 @@ def adapt(
     draws are made outside the graph in the same order, so the result is that of the
     step-by-step loop.
     """
-    params = model.manipulation_parameters()
+    params, groups = _adaptation_groups(model, settings)
     graphed = use_cuda_graph(generator.device)
-    optimizer = _adam(params, lr=settings.learning_rate, capturable=graphed)
+    optimizer = _adam(groups, lr=settings.learning_rate, capturable=graphed)
     batch_size = min(settings.batch_size, len(new_data))
     history: list[dict] = []
     order = torch.empty(0, dtype=torch.long, device=generator.device)
@@ -382,6 +383,23 @@ def adapt(
                     {"step": step, "new_elbo": new_bound, "reference_elbo": ref_bound}
                 )
     return history
+
+
+def _adaptation_groups(
+    model: CAMANet, settings: AdaptSettings
+) -> tuple[list[torch.nn.Parameter], list[dict]]:
+    """The parameters :func:`adapt` updates, and Adam's groups of them: m's projection
+    into the mechanisms (where the model has one) at ``settings.mechanism_rate`` times
+    the step size, left out at a rate of 0, everything else at the step size."""
+    params = model.manipulation_parameters()
+    projection = model.decoder.m_proj.weight if model.has_children else None
+    rest = [p for p in params if p is not projection]
+    if len(rest) == len(params):  # "shift": the projection is not adapted
+        return params, [{"params": params}]
+    if settings.mechanism_rate == 0:
+        return rest, [{"params": rest}]
+    rate = settings.learning_rate * settings.mechanism_rate
+    return params, [{"params": rest}, {"params": [projection], "lr": rate}]
 
 
 def use_cuda_graph(device: torch.device) -> bool:

@@ -334,6 +334,7 @@ def test_invalid_hyperparameter_names_the_parameter(sem_data):
         (dict(handle_unknown="bogus"), "predict"),
         (dict(adapt_steps=0), "adapt"),
         (dict(adapt_learning_rate=-1.0), "adapt"),
+        (dict(adapt_mechanism_rate=-0.5), "adapt"),
     ],
 )
 def test_hyperparameters_set_after_fit_are_checked_before_use(fitted, sem_data, params, call):
