@@ -152,12 +152,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     adapt_mechanism_rate : float, default=0.1
         Step size in :meth:`adapt` of the manipulation's way into the mechanisms (the
         projection of ``m`` into each child's hidden layer, with
-        ``manipulation_model="mechanism"``), as a fraction of ``adapt_learning_rate``;
+        ``manipulation_model="mechanism"``), as a factor on ``adapt_learning_rate``;
         the output shift and ``q(m | x, c)`` take the full step. A change of mechanism is
         then learned more slowly than a shift, which kept adaptation from a failure
         where the mechanisms were bent until the new rows fitted under the wrong labels
-        (measured in the adaptation guide). ``1`` moves every part alike; ``0`` keeps
-        the projection as fitted.
+        (measured in the adaptation guide). ``1`` moves every part alike, as the paper
+        does; ``0`` keeps the projection as fitted. Model files written before this
+        parameter existed load with ``1``, as they adapted.
     clean_prior : float or None, default=0.5
         Once a manipulation has been learned, each row is predicted as clean (do(m=0))
         with this prior probability or as manipulated (m inferred by ``q(m | x, c)``)
@@ -913,9 +914,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
         Maximises ``adapt_alpha * ELBO(x, y)`` on clean reference rows plus
         ``(1 - adapt_alpha) * ELBO(x)`` on the new rows, updating only the manipulation
-        branch of the decoder and ``q(m | x, c)``; the mechanisms ``y -> x``, ``c -> x``,
-        ``z -> x`` and ``p(y | a)`` stay exactly as fitted. Afterwards prediction infers
-        the manipulation of each row with ``q(m | x, c)``.
+        branch of the decoder and ``q(m | x, c)`` (the projection of ``m`` into the
+        mechanisms at ``adapt_mechanism_rate`` times the step size); the mechanisms
+        ``y -> x``, ``c -> x``, ``z -> x`` and ``p(y | a)`` stay exactly as fitted.
+        Afterwards prediction infers the manipulation of each row with ``q(m | x, c)``.
 
         The reference rows are replayed from the model itself by default (parents and
         co-parents drawn from :attr:`replay_summary_`, the label from ``p(y | a)``, the

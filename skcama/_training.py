@@ -295,7 +295,7 @@ class AdaptSettings:
     steps: int
     batch_size: int
     learning_rate: float
-    mechanism_rate: float = 1.0  # the step size of m's projection into the mechanisms
+    mechanism_rate: float  # m's projection into the mechanisms moves at this * learning_rate
 
 
 @contextmanager
@@ -326,7 +326,9 @@ def adapt(
     """Test-time adaptation (paper eq. 8).
 
     Maximises alpha * ELBO(x, y) on clean reference rows + (1 - alpha) * ELBO(x) on the
-    unlabelled new rows, updating only the manipulation branch of the decoder and q(m | x, c).
+    unlabelled new rows, updating only the manipulation branch of the decoder and q(m | x, c),
+    m's projection into the mechanisms at ``settings.mechanism_rate`` times the step size
+    (see :func:`_adaptation_groups`).
     ``reference(n, generator)`` returns n labelled clean rows (replayed or real). Returns
     one record per 10 steps.
 
@@ -409,7 +411,8 @@ def use_cuda_graph(device: torch.device) -> bool:
 
 def _diverged(step: int) -> NoReturn:
     raise FloatingPointError(
-        f"adaptation diverged by step {step}; lower adapt_learning_rate."
+        f"adaptation diverged by step {step}; lower adapt_learning_rate (or "
+        "adapt_mechanism_rate where it is above 1)."
     )
 
 

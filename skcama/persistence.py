@@ -543,6 +543,12 @@ def load_model(path: str | os.PathLike) -> CAMAClassifier:
         ) from error
 
 
+_BEHAVIOUR_OF_OLDER_FILES = {
+    # before it existed, adapt moved m's projection into the mechanisms at the full step
+    "adapt_mechanism_rate": 1.0,
+}
+
+
 def _build(metadata: dict, tensors: dict[str, torch.Tensor], path: Path) -> CAMAClassifier:
     if metadata.get("estimator") != CAMAClassifier.__name__:
         raise ModelFileError(
@@ -550,6 +556,10 @@ def _build(metadata: dict, tensors: dict[str, torch.Tensor], path: Path) -> CAMA
         )
     decoder = _Decoder(tensors)
     params = {name: decoder.decode(v) for name, v in metadata["params"].items()}
+    # parameters added since a file was written take the value that reproduces how the
+    # writing skcama behaved, not today's default
+    for name, value in _BEHAVIOUR_OF_OLDER_FILES.items():
+        params.setdefault(name, value)
     known = set(CAMAClassifier().get_params(deep=False))
     unknown = sorted(set(params) - known)
     if unknown:

@@ -213,6 +213,15 @@ def test_load_warns_on_other_skcama_version_with_same_format(saved, fitted, data
     np.testing.assert_array_equal(loaded.predict_proba(data[0]), fitted.predict_proba(data[0]))
 
 
+def test_file_written_before_a_parameter_existed_keeps_its_behaviour(saved, fitted):
+    """adapt_mechanism_rate came after files had been written; those adapted every part
+    of the manipulation branch at the full step, and load so. A file that records the
+    parameter keeps its value."""
+    assert load_model(saved).adapt_mechanism_rate == fitted.adapt_mechanism_rate == 0.1
+    _edit_metadata(saved, lambda m: m["params"].pop("adapt_mechanism_rate"))
+    assert load_model(saved).adapt_mechanism_rate == 1.0
+
+
 def test_load_refuses_truncated_file(saved):
     blob = saved.read_bytes()
     saved.write_bytes(blob[: len(blob) // 2])
