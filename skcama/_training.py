@@ -179,8 +179,9 @@ def evaluate_elbo(
     return total / max(data.total_weight(), 1e-12) if len(data) else 0.0
 
 
-def _adam(params: list[torch.nn.Parameter], **options) -> torch.optim.Adam:
-    """Adam with one fused kernel for all parameters (the per-parameter loop dominated
+def _adam(params: list[torch.nn.Parameter] | list[dict], **options) -> torch.optim.Adam:
+    """Adam with one fused kernel for all parameters, or for each group of them
+    (``params`` as Adam's parameter groups; the per-parameter loop dominated
     small models). PyTorch before 2.4 fuses on GPUs only; there the CPU gets its default
     implementation."""
     try:
