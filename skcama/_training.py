@@ -395,10 +395,10 @@ def _adaptation_groups(
     into the mechanisms (where the model has one) at ``settings.mechanism_rate`` times
     the step size, left out at a rate of 0, everything else at the step size."""
     params = model.manipulation_parameters()
-    projection = model.decoder.m_proj.weight if model.has_children else None
-    rest = [p for p in params if p is not projection]
-    if len(rest) == len(params):  # "shift": the projection is not adapted
+    if not model.has_children or not model.decoder.m_in_mechanism:  # no projection to adapt
         return params, [{"params": params}]
+    projection = model.decoder.m_proj.weight
+    rest = [p for p in params if p is not projection]
     if settings.mechanism_rate == 0:
         return rest, [{"params": rest}]
     rate = settings.learning_rate * settings.mechanism_rate

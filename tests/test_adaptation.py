@@ -135,41 +135,41 @@ def test_repeated_adapt_calls_on_a_stream_keep_improving(fitted):
     assert min(scores[1:]) > scores[0]  # no call makes it worse than not adapting
 
 
-def _projection_moved(fitted: CAMAClassifier, rate: float) -> float:
-    """How far adapt moves the manipulation's projection into the mechanisms (largest
-    change of a weight) at ``adapt_mechanism_rate=rate``."""
+def _adapted_at(fitted: CAMAClassifier, rate: float, **params) -> CAMAClassifier:
+    """A copy of ``fitted`` adapted to the shifted rows at ``adapt_mechanism_rate=rate``."""
     X_new, _, _ = simple_sem(5)
-    clf = copy.deepcopy(fitted).set_params(adapt_mechanism_rate=rate, adapt_steps=30)
-    clf.adapt(shifted(X_new))
-    before, after = fitted.model_.decoder.m_proj.weight, clf.model_.decoder.m_proj.weight
+    clf = copy.deepcopy(fitted).set_params(adapt_mechanism_rate=rate, **params)
+    return clf.adapt(shifted(X_new))
+
+
+def _projection_step(fitted: CAMAClassifier, adapted: CAMAClassifier) -> float:
+    """How far adapt moved the manipulation's projection into the mechanisms (largest
+    change of a weight)."""
+    before, after = fitted.model_.decoder.m_proj.weight, adapted.model_.decoder.m_proj.weight
     return float((after - before).abs().max())
 
 
 def test_mechanism_rate_scales_the_step_of_the_projection_only(fitted):
     """``adapt_mechanism_rate`` slows the manipulation's way into the mechanisms; at 0 the
     projection stays as fitted while the rest of the branch still learns the shift."""
-    moved = {rate: _projection_moved(fitted, rate) for rate in (0.0, 0.1, 1.0)}
+    moved = {
+        rate: _projection_step(fitted, _adapted_at(fitted, rate, adapt_steps=30))
+        for rate in (0.0, 0.1, 1.0)
+    }
     assert moved[0.0] == 0.0
     assert 0.0 < moved[0.1] < 0.5 * moved[1.0]
     # one step: Adam's first step moves each weight by its step size times the sign of the
     # gradient, so the projection moves a tenth as far and every other part the same
-    X_new, _, _ = simple_sem(5)
-    one_step = {
-        rate: copy.deepcopy(fitted).set_params(adapt_mechanism_rate=rate, adapt_steps=1)
-        .adapt(shifted(X_new)).model_
-        for rate in (0.1, 1.0)
-    }
-    projection = [m.decoder.m_proj.weight for m in one_step.values()]
-    step = [float((p - fitted.model_.decoder.m_proj.weight).abs().max()) for p in projection]
-    assert step[0] == pytest.approx(0.1 * step[1], rel=1e-3)
+    one_step = {rate: _adapted_at(fitted, rate, adapt_steps=1) for rate in (0.1, 1.0)}
+    step = {rate: _projection_step(fitted, clf) for rate, clf in one_step.items()}
+    assert step[0.1] == pytest.approx(0.1 * step[1.0], rel=1e-3)
     others = [
         [p for p in m.manipulation_parameters() if p is not m.decoder.m_proj.weight]
-        for m in one_step.values()
+        for m in (clf.model_ for clf in one_step.values())
     ]
     for p, q in zip(*others, strict=True):
         assert torch.equal(p, q)
-    X_new, _, _ = simple_sem(5)
-    clf = copy.deepcopy(fitted).set_params(adapt_mechanism_rate=0.0).adapt(shifted(X_new))
+    clf = _adapted_at(fitted, 0.0)
     X_test, y_test, _ = simple_sem(7, n=1500)
     assert clf.score(shifted(X_test), y_test) > fitted.score(shifted(X_test), y_test) + 0.1
 
@@ -567,8 +567,7 @@ def test_shift_model_ignores_the_mechanism_rate(fitted_shift):
     """The shift model never adapts the projection, so the rate changes nothing."""
     X_new, _, _ = simple_sem(5)
     probas = [
-        copy.deepcopy(fitted_shift).set_params(adapt_mechanism_rate=rate, adapt_steps=20)
-        .adapt(shifted(X_new)).predict_proba(shifted(X_new))
+        _adapted_at(fitted_shift, rate, adapt_steps=20).predict_proba(shifted(X_new))
         for rate in (0.1, 1.0)
     ]
     np.testing.assert_array_equal(*probas)
