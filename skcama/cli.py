@@ -17,7 +17,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -331,30 +331,57 @@ def _progress(args: argparse.Namespace) -> int:
     return 0 if args.quiet or not sys.stderr.isatty() else 1
 
 
+def _parse_settings(
+    items: Sequence[str] | None, known: set, fixed: Mapping[str, str]
+) -> dict:
+    """``--set NAME=VALUE`` items as estimator parameters: ``known`` names the options the
+    command may set, ``fixed`` maps options it may not set to the reason shown."""
+    params: dict = {}
+    for item in items or []:
+        name, eq, value = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not eq or not name:
+            raise UsageError(f"--set takes NAME=VALUE, got {item!r}.")
+        if name in fixed:
+            raise UsageError(f"--set {item!r}: {fixed[name]}")
+        if name not in known:
+            from .graph import did_you_mean
+
+            close = did_you_mean(name, sorted(known))
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise UsageError(f"--set: CAMAClassifier has no option {name!r}.{hint}")
+        params[name] = _parse_value(value)
+    return params
+
+
 def _estimator_params(args: argparse.Namespace) -> dict:
     from . import CAMAClassifier
 
     params: dict = {"random_state": args.random_state, "verbose": _progress(args)}
     if args.max_epochs is not None:
         params["max_epochs"] = args.max_epochs
-    known = set(CAMAClassifier().get_params())
-    for item in args.set or []:
-        name, eq, value = item.partition("=")
-        name = name.strip().replace("-", "_")
-        if not eq or not name:
-            raise UsageError(f"--set takes NAME=VALUE, got {item!r}.")
-        if name in _FLAG_OPTIONS:
-            raise UsageError(
-                f"--set {item!r}: the {name!r} option is given with {_FLAG_OPTIONS[name]}, "
-                "not with --set."
-            )
-        if name not in known:
-            from .graph import did_you_mean
+    fixed = {name: f"the {name!r} option is given with {flag}, not with --set."
+             for name, flag in _FLAG_OPTIONS.items()}
+    known = set(CAMAClassifier().get_params()) - set(_FLAG_OPTIONS)
+    params.update(_parse_settings(args.set, known, fixed))
+    return params
 
-            close = did_you_mean(name, sorted(known - set(_FLAG_OPTIONS)))
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise UsageError(f"--set: CAMAClassifier has no option {name!r}.{hint}")
-        params[name] = _parse_value(value)
+
+def _adapt_settings(args: argparse.Namespace) -> dict:
+    """The ``--set`` items of ``adapt`` / ``evaluate``: the ``adapt_*`` options, the only
+    ones a fitted model can change without a refit."""
+    from . import CAMAClassifier
+
+    names = set(CAMAClassifier().get_params())
+    known = {name for name in names if name.startswith("adapt_")}
+    fixed = {name: f"{name!r} is fixed when the model is fitted; set it with skcama fit "
+             f"--set. Here only {', '.join(sorted(known))} can be set."
+             for name in names - known}
+    params = _parse_settings(args.set, known, fixed)
+    if getattr(args, "steps", None) is not None:
+        if "adapt_steps" in params:
+            raise UsageError("--steps and --set adapt_steps=... say the same; give one.")
+        params["adapt_steps"] = args.steps
     return params
 
 
@@ -471,10 +498,12 @@ def _adapt(args: argparse.Namespace) -> int:
     _check_output(args.output, "--output")
     if args.prior_only and args.steps is not None:
         raise UsageError("--prior-only adapts the class prevalence only; drop --steps.")
+    options = _adapt_settings(args)
+    if args.prior_only and options:
+        raise UsageError("--prior-only adapts the class prevalence only; drop --set.")
     clf = _load_model(args.model)
     frame, _ = _read(args)
-    if args.steps is not None:
-        clf.set_params(adapt_steps=args.steps)
+    clf.set_params(**options)
     start = time.perf_counter()
     if not args.prior_only:
         clf.adapt(frame)
@@ -589,6 +618,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         _check_output(args.output, "--output")
     if args.figure:
         _check_output(args.figure, "--figure", figure=True)
+    options = _adapt_settings(args)
+    if options and not args.adapt:
+        raise UsageError("--set changes how the model adapts; add --adapt.")
     clf = _load_model(args.model)
     frame, _ = _read(args)
     X, y = _split_target(frame, args.target, args.data)
@@ -606,7 +638,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     for name, data in settings:
         rows.append(_scores(name, clf, data, y, log_loss))
     if args.adapt:
-        adapted = copy.deepcopy(clf).set_params(verbose=0)
+        adapted = copy.deepcopy(clf).set_params(verbose=0, **options)
         target = settings[-1][1]
         adapted.adapt(target)
         rows.append(_scores(f"{settings[-1][0]}, after adapt", adapted, target, y, log_loss))
@@ -745,6 +777,13 @@ def _common(sub: argparse.ArgumentParser, sep: bool = True) -> None:
                          "predict writes it next to each row's prediction (repeatable)")
 
 
+_ADAPT_SET_HELP = (
+    "an adaptation option of the model, e.g. --set adapt_mechanism_rate=0 or --set "
+    "adapt_alpha=0.5 (adapt_alpha, adapt_learning_rate, adapt_mechanism_rate, adapt_steps; "
+    "repeatable)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``skcama`` command.
 
@@ -836,6 +875,7 @@ def build_parser() -> argparse.ArgumentParser:
     adapt.add_argument("-o", "--output", required=True, help="adapted model file to write")
     adapt.add_argument("--steps", type=int, default=None, help="gradient steps (default: the "
                        "model's adapt_steps)")
+    adapt.add_argument("--set", action="append", metavar="NAME=VALUE", help=_ADAPT_SET_HELP)
     prior = adapt.add_mutually_exclusive_group()
     prior.add_argument("--prior", action="store_true",
                        help="after adapting, also re-estimate how common each class is in the "
@@ -864,6 +904,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="add AMOUNT clean standard deviations to COLUMN (repeatable)")
     evaluate.add_argument("--adapt", action="store_true",
                           help="also score a copy adapted to the (shifted) rows")
+    evaluate.add_argument("--set", action="append", metavar="NAME=VALUE",
+                          help=_ADAPT_SET_HELP + "; needs --adapt")
     evaluate.add_argument("-o", "--output", help="CSV file for the table")
     evaluate.add_argument("--figure", help="PNG file for a bar chart of the accuracies")
     _common(evaluate)

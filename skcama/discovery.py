@@ -61,10 +61,11 @@ member of the equivalence class with these rules, in order:
 from __future__ import annotations
 
 import contextlib
-import io
 import itertools
 import logging
 import numbers
+import sys
+import threading
 import time
 import warnings
 import zlib
@@ -677,29 +678,109 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     return frame, labels, target
 
 
-@contextlib.contextmanager
-def _stable_node_hashes():
+class _ProcessWide:
+    """A change to process-wide state (a class attribute, ``sys.stdout``) that discovery
+    needs while it runs, shared by the threads that run discovery at once: the first to
+    enter applies it, the last to leave undoes it. A plain save-and-restore per call is
+    wrong with two threads: the second saves the first's change as "the original" and
+    restores it for good when it leaves last."""
+
+    def __init__(self, apply, undo):
+        self._apply, self._undo = apply, undo
+        self._lock = threading.Lock()
+        self._users = 0
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._apply()
+            self._users += 1
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                self._undo()
+
+
+def _crc32_node_hash(node) -> int:
+    return zlib.crc32(str(node.get_name()).encode())
+
+
+def _hash_nodes_by_crc32() -> None:
+    from causallearn.graph.GraphNode import GraphNode
+
+    _HASH_OF_NODES["saved"] = GraphNode.__hash__
+    GraphNode.__hash__ = _crc32_node_hash
+
+
+def _restore_node_hash() -> None:
+    from causallearn.graph.GraphNode import GraphNode
+
+    GraphNode.__hash__ = _HASH_OF_NODES.pop("saved")
+
+
+_HASH_OF_NODES: dict = {}
+_STABLE_NODE_HASHES = _ProcessWide(_hash_nodes_by_crc32, _restore_node_hash)
+
+
+def _stable_node_hashes() -> _ProcessWide:
     """Hash causal-learn's nodes by the CRC-32 of their names while FCI runs.
 
     ``GraphNode`` hashes its name, a str, and Python salts str hashes per process
     (``PYTHONHASHSEED``); FCI walks sets of nodes, so the order of its steps, and on some
     data its graph, changed from one process to the next. CRC-32 gives every process the
-    same order. Equality is untouched; the class is restored afterwards (so discovery
-    should not run in two threads at once).
+    same order. Equality is untouched; the class's own hash is restored when the last
+    thread running FCI is done.
     """
-    from causallearn.graph.GraphNode import GraphNode
-
-    original = GraphNode.__hash__
-    GraphNode.__hash__ = lambda node: zlib.crc32(str(node.get_name()).encode())
-    try:
-        yield
-    finally:
-        GraphNode.__hash__ = original
+    return _STABLE_NODE_HASHES
 
 
+class _MutedThreads:
+    """Standard output that drops what the threads in ``muted`` write and passes on the
+    rest, so discovery silences causal-learn's prints without silencing other threads."""
+
+    def __init__(self, target):
+        self.target = target
+        self.muted: set = set()
+
+    def write(self, text: str) -> int:
+        if threading.get_ident() in self.muted:
+            return len(text)
+        return self.target.write(text)
+
+    def flush(self) -> None:
+        if threading.get_ident() not in self.muted:
+            self.target.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self.target, name)
+
+
+def _mute_stdout() -> None:
+    _MUTED["stdout"] = sys.stdout = _MutedThreads(sys.stdout)
+
+
+def _unmute_stdout() -> None:
+    proxy = _MUTED.pop("stdout")
+    if sys.stdout is proxy:  # else someone replaced it meanwhile: leave theirs
+        sys.stdout = proxy.target
+
+
+_MUTED: dict = {}
+_STDOUT_PROXY = _ProcessWide(_mute_stdout, _unmute_stdout)
+
+
+@contextlib.contextmanager
 def _quiet():
-    """causal-learn prints (FCI, GES) and shows tqdm bars; keep them off the console."""
-    return contextlib.redirect_stdout(io.StringIO())
+    """causal-learn prints (FCI, GES); keep what this thread prints off the console."""
+    with _STDOUT_PROXY:
+        proxy, me = _MUTED["stdout"], threading.get_ident()
+        proxy.muted.add(me)
+        try:
+            yield
+        finally:
+            proxy.muted.discard(me)
 
 
 def _run_constraint_based(

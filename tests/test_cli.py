@@ -154,6 +154,65 @@ def test_adapt_prior_only_refuses_steps(model, workdir, capsys):
     assert "drop --steps" in capsys.readouterr().err
 
 
+def test_adapt_set_takes_the_adaptation_options(model, workdir):
+    frame = pd.read_csv(workdir / "train.csv")
+    shifted = frame.assign(x1=frame["x1"] + 2.0)
+    shifted.drop(columns="y").to_csv(workdir / "site_d.csv", index=False)
+    out = workdir / "set.skcama"
+    assert main(["adapt", str(model), str(workdir / "site_d.csv"), "-o", str(out),
+                 "--set", "adapt_mechanism_rate=0", "--set", "adapt-alpha=0.5",
+                 "--steps", "4"]) == 0
+    written = load_model(out)
+    assert written.get_params()["adapt_mechanism_rate"] == 0
+    assert written.get_params()["adapt_alpha"] == 0.5
+    assert written.get_params()["adapt_steps"] == 4
+    expected = load_model(model).set_params(adapt_mechanism_rate=0, adapt_alpha=0.5,
+                                            adapt_steps=4)
+    expected.adapt(shifted.drop(columns="y"))
+    np.testing.assert_array_equal(written.predict_proba(shifted),
+                                  expected.predict_proba(shifted))
+    # the options changed what adapt did: the default options adapt differently
+    default = load_model(model).set_params(adapt_steps=4).adapt(shifted.drop(columns="y"))
+    assert not np.array_equal(default.predict_proba(shifted), expected.predict_proba(shifted))
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [(["--set", "hidden_size=8"], "'hidden_size' is fixed when the model is fitted"),
+     (["--set", "adapt_rate=0"], "has no option 'adapt_rate'"),
+     (["--set", "adapt_steps=4", "--steps", "4"], "give one"),
+     (["--set", "adapt_alpha"], "takes NAME=VALUE"),
+     (["--prior-only", "--set", "adapt_alpha=0.5"], "drop --set")],
+)
+def test_adapt_set_refuses_what_it_cannot_set(model, workdir, capsys, extra, message):
+    out = workdir / "refused.skcama"
+    code = main(["adapt", str(model), str(workdir / "train.csv"), "-o", str(out), *extra])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_evaluate_set_adapts_the_copy_with_the_options(model, workdir, capsys):
+    code = main(["evaluate", str(model), str(workdir / "train.csv"), "-t", "y",
+                 "--shift", "x1=+2", "--set", "adapt_mechanism_rate=0"])
+    assert code == 2
+    assert "add --adapt" in capsys.readouterr().err
+    table = workdir / "evaluate_set.csv"
+    assert main(["evaluate", str(model), str(workdir / "train.csv"), "-t", "y",
+                 "--shift", "x1=+2", "--adapt", "--set", "adapt_mechanism_rate=0",
+                 "--set", "adapt_steps=4", "-o", str(table)]) == 0
+    from skcama.cli import parse_shift
+
+    frame = pd.read_csv(workdir / "train.csv")
+    expected = load_model(model).set_params(adapt_mechanism_rate=0, adapt_steps=4)
+    (amount,) = parse_shift(["x1=+2"], expected).values()  # in clean sds
+    shifted = frame.drop(columns="y").assign(x1=frame["x1"] + amount)
+    expected.adapt(shifted)
+    accuracy = pd.read_csv(table).set_index("test data")["accuracy"]
+    assert accuracy["shifted (x1=+2), after adapt"] == pytest.approx(
+        expected.score(shifted, frame["y"]), abs=1e-12)
+
+
 def test_evaluate_prints_table_and_writes_figure(model, workdir):
     figure = workdir / "eval.png"
     result = run_cli("evaluate", model, workdir / "train.csv", "--target", "y",

@@ -415,3 +415,67 @@ def test_fci_gives_the_same_graph_in_every_process():
         for seed in (4, 1)  # two salts that gave different graphs before
     }
     assert len(graphs) == 1, graphs
+
+
+def test_discovery_in_two_threads_restores_what_it_patched(small_sem, capsys):
+    """FCI hashes causal-learn's nodes its own way and discovery silences causal-learn's
+    prints; with two threads at once both changes must end when the last thread is done
+    (a save-and-restore per call left the patched hash in place for good)."""
+    import sys
+    import threading
+
+    from causallearn.graph.GraphNode import GraphNode
+
+    _, X, y = small_sem
+    own_hash, own_stdout = GraphNode.__hash__, sys.stdout
+    alone = set(discover_graph(X, y, target="y", method="fci").edges)
+    results: list = []
+
+    def run() -> None:
+        results.append(set(discover_graph(X, y, target="y", method="fci").edges))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [alone] * 3
+    assert GraphNode.__hash__ is own_hash and sys.stdout is own_stdout
+
+
+def test_stable_hashes_last_until_the_last_user_leaves():
+    from causallearn.graph.GraphNode import GraphNode
+
+    from skcama.discovery import _stable_node_hashes
+
+    own = GraphNode.__hash__
+    first, second = _stable_node_hashes(), _stable_node_hashes()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first to enter leaves first
+    assert hash(GraphNode("a")) == hash(GraphNode("a")) and GraphNode.__hash__ is not own
+    second.__exit__(None, None, None)
+    assert GraphNode.__hash__ is own
+
+
+def test_quiet_mutes_only_the_thread_that_runs_discovery(capsys):
+    import threading
+
+    from skcama.discovery import _quiet
+
+    inside, printed = threading.Event(), threading.Event()
+
+    def discovery_thread() -> None:
+        with _quiet():
+            print("from causal-learn")
+            inside.set()
+            printed.wait(timeout=30)
+
+    worker = threading.Thread(target=discovery_thread)
+    worker.start()
+    assert inside.wait(timeout=30)
+    print("from the user's thread")  # while the worker is still muted
+    printed.set()
+    worker.join()
+    out = capsys.readouterr().out
+    assert "from the user's thread" in out and "from causal-learn" not in out
