@@ -342,6 +342,8 @@ def _parse_settings(
         name = name.strip().replace("-", "_")
         if not eq or not name:
             raise UsageError(f"--set takes NAME=VALUE, got {item!r}.")
+        if name in params:
+            raise UsageError(f"--set {name}=... is given twice; give it once.")
         if name in fixed:
             raise UsageError(f"--set {item!r}: {fixed[name]}")
         if name not in known:
@@ -354,6 +356,19 @@ def _parse_settings(
     return params
 
 
+def _check_values(params: dict, option: str) -> None:
+    """Refuse a value the estimator would refuse, before any data is read or any model
+    fitted, adapted or written; ``option`` names the command-line option that gave it."""
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    from . import CAMAClassifier
+
+    try:
+        CAMAClassifier(**params)._validate_params()
+    except InvalidParameterError as error:
+        raise UsageError(f"{option}: {error}") from None
+
+
 def _estimator_params(args: argparse.Namespace) -> dict:
     from . import CAMAClassifier
 
@@ -364,6 +379,7 @@ def _estimator_params(args: argparse.Namespace) -> dict:
              for name, flag in _FLAG_OPTIONS.items()}
     known = set(CAMAClassifier().get_params()) - set(_FLAG_OPTIONS)
     params.update(_parse_settings(args.set, known, fixed))
+    _check_values(params, "--set / --max-epochs")
     return params
 
 
@@ -374,14 +390,18 @@ def _adapt_settings(args: argparse.Namespace) -> dict:
 
     names = set(CAMAClassifier().get_params())
     known = {name for name in names if name.startswith("adapt_")}
-    fixed = {name: f"{name!r} is fixed when the model is fitted; set it with skcama fit "
-             f"--set. Here only {', '.join(sorted(known))} can be set."
-             for name in names - known}
+    only = f"only {', '.join(sorted(known))} can be set here"
+    fixed = {
+        name: f"{name!r} is not an adaptation option ({only}); choose it when fitting, "
+        f"with skcama fit {_FLAG_OPTIONS.get(name, f'--set {name}=...')}."
+        for name in names - known
+    }
     params = _parse_settings(args.set, known, fixed)
     if getattr(args, "steps", None) is not None:
         if "adapt_steps" in params:
             raise UsageError("--steps and --set adapt_steps=... say the same; give one.")
         params["adapt_steps"] = args.steps
+    _check_values(params, "--set / --steps")
     return params
 
 

@@ -533,6 +533,13 @@ def discover_graph(
     --------
     skcama.graph.node_roles : The role of every node of the result for the target.
 
+    Notes
+    -----
+    causal-learn runs with state shared by the whole process (warning filters, standard
+    output, and under ``"fci"`` the hash of its nodes), so calls from several threads of
+    one process run one at a time; search in parallel with processes (joblib's default
+    backend) to discover graphs at once.
+
     Examples
     --------
     >>> from skcama.datasets import SyntheticSEM
@@ -678,109 +685,90 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     return frame, labels, target
 
 
-class _ProcessWide:
-    """A change to process-wide state (a class attribute, ``sys.stdout``) that discovery
-    needs while it runs, shared by the threads that run discovery at once: the first to
-    enter applies it, the last to leave undoes it. A plain save-and-restore per call is
-    wrong with two threads: the second saves the first's change as "the original" and
-    restores it for good when it leaves last."""
+# causal-learn runs with state that belongs to the whole process: the warning filters,
+# standard output and, under FCI, the hash of its nodes. Discovery therefore runs one call
+# at a time per process; threads that discover at once (a threaded search) take turns.
+_DISCOVERY_LOCK = threading.RLock()
 
-    def __init__(self, apply, undo):
-        self._apply, self._undo = apply, undo
-        self._lock = threading.Lock()
-        self._users = 0
 
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._users == 0:
-                self._apply()
-            self._users += 1
+@contextlib.contextmanager
+def _causal_learn_call():
+    """Around every call into causal-learn: one discovery at a time in the process, its
+    warnings ignored, what it prints kept off this thread's standard output."""
+    with _DISCOVERY_LOCK, _quiet(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
-    def __exit__(self, *exc) -> None:
-        with self._lock:
-            self._users -= 1
-            if self._users == 0:
-                self._undo()
+
+@contextlib.contextmanager
+def _stable_node_hashes():
+    """Hash causal-learn's nodes by the CRC-32 of their names while FCI runs.
+
+    ``GraphNode`` hashes its name, a str, and Python salts str hashes per process
+    (``PYTHONHASHSEED``); FCI walks sets of nodes, so the order of its steps, and on some
+    data its graph, changed from one process to the next. CRC-32 gives every process the
+    same order. Equality is untouched; the class's own hash is restored afterwards. The
+    class is shared by the process: call this under ``_DISCOVERY_LOCK``, and note that
+    causal-learn code of the user's own, running in another thread meanwhile, sees the
+    changed hash.
+    """
+    from causallearn.graph.GraphNode import GraphNode
+
+    original = GraphNode.__hash__
+    GraphNode.__hash__ = _crc32_node_hash
+    try:
+        yield
+    finally:
+        GraphNode.__hash__ = original
 
 
 def _crc32_node_hash(node) -> int:
     return zlib.crc32(str(node.get_name()).encode())
 
 
-def _hash_nodes_by_crc32() -> None:
-    from causallearn.graph.GraphNode import GraphNode
+class _MutedThread:
+    """Standard output that drops what one thread writes while ``active`` and passes
+    everything else on to ``target``."""
 
-    _HASH_OF_NODES["saved"] = GraphNode.__hash__
-    GraphNode.__hash__ = _crc32_node_hash
+    def __init__(self, target, thread: int):
+        self.target, self.thread, self.active = target, thread, True
 
-
-def _restore_node_hash() -> None:
-    from causallearn.graph.GraphNode import GraphNode
-
-    GraphNode.__hash__ = _HASH_OF_NODES.pop("saved")
-
-
-_HASH_OF_NODES: dict = {}
-_STABLE_NODE_HASHES = _ProcessWide(_hash_nodes_by_crc32, _restore_node_hash)
-
-
-def _stable_node_hashes() -> _ProcessWide:
-    """Hash causal-learn's nodes by the CRC-32 of their names while FCI runs.
-
-    ``GraphNode`` hashes its name, a str, and Python salts str hashes per process
-    (``PYTHONHASHSEED``); FCI walks sets of nodes, so the order of its steps, and on some
-    data its graph, changed from one process to the next. CRC-32 gives every process the
-    same order. Equality is untouched; the class's own hash is restored when the last
-    thread running FCI is done.
-    """
-    return _STABLE_NODE_HASHES
-
-
-class _MutedThreads:
-    """Standard output that drops what the threads in ``muted`` write and passes on the
-    rest, so discovery silences causal-learn's prints without silencing other threads."""
-
-    def __init__(self, target):
-        self.target = target
-        self.muted: set = set()
+    def _muted(self) -> bool:
+        return self.active and threading.get_ident() == self.thread
 
     def write(self, text: str) -> int:
-        if threading.get_ident() in self.muted:
-            return len(text)
-        return self.target.write(text)
+        return len(text) if self._muted() else self.target.write(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
 
     def flush(self) -> None:
-        if threading.get_ident() not in self.muted:
+        if not self._muted():
             self.target.flush()
 
     def __getattr__(self, name: str):
+        if name == "target":  # not set yet (copy.copy makes an empty instance first)
+            raise AttributeError(name)
         return getattr(self.target, name)
-
-
-def _mute_stdout() -> None:
-    _MUTED["stdout"] = sys.stdout = _MutedThreads(sys.stdout)
-
-
-def _unmute_stdout() -> None:
-    proxy = _MUTED.pop("stdout")
-    if sys.stdout is proxy:  # else someone replaced it meanwhile: leave theirs
-        sys.stdout = proxy.target
-
-
-_MUTED: dict = {}
-_STDOUT_PROXY = _ProcessWide(_mute_stdout, _unmute_stdout)
 
 
 @contextlib.contextmanager
 def _quiet():
-    """causal-learn prints (FCI, GES); keep what this thread prints off the console."""
-    with _STDOUT_PROXY:
-        proxy, me = _MUTED["stdout"], threading.get_ident()
-        proxy.muted.add(me)
-        try:
-            yield
-        finally:
-            proxy.muted.discard(me)
+    """causal-learn prints (FCI, GES); keep what this thread prints off the console while
+    other threads' output goes through. Nested use is fine. Where another thread replaced
+    ``sys.stdout`` meanwhile and puts this proxy back later, the proxy is inert by then."""
+    if sys.stdout is None:  # nothing to print to (pythonw): print() already does nothing
+        yield
+        return
+    proxy = _MutedThread(sys.stdout, threading.get_ident())
+    sys.stdout = proxy
+    try:
+        yield
+    finally:
+        proxy.active = False
+        if sys.stdout is proxy:
+            sys.stdout = proxy.target
 
 
 def _run_constraint_based(
@@ -815,8 +803,7 @@ def _run_constraint_based(
     bk = _causallearn_background(knowledge, index) if not split else None
     if split and any(knowledge.values()):
         logger.info("indicator-fisherz: background knowledge is applied after discovery")
-    with _quiet(), warnings.catch_warnings(), _singular_named(data, node_of, encoded.names, test):
-        warnings.simplefilter("ignore")
+    with _causal_learn_call(), _singular_named(data, node_of, encoded.names, test):
         if method == "pc":
             cg = _pc(data, alpha, indep_test, bk, max_k, **kwargs)
             marks = np.asarray(cg.G.graph)
@@ -1011,8 +998,7 @@ def _run_ges(frame, labels, target, names, knowledge) -> np.ndarray:
     encoded = _encode(frame, labels, target, basis=False)
     data, node_of = _indicator_data(encoded)
     data = (data - data.mean(axis=0)) / np.where(data.std(axis=0) > 0, data.std(axis=0), 1.0)
-    with _quiet(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _causal_learn_call():
         record = ges(data, score_func="local_score_BIC")
     marks = np.asarray(record["G"].graph)
     if any(knowledge.values()):

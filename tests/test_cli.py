@@ -178,10 +178,17 @@ def test_adapt_set_takes_the_adaptation_options(model, workdir):
 
 @pytest.mark.parametrize(
     "extra, message",
-    [(["--set", "hidden_size=8"], "'hidden_size' is fixed when the model is fitted"),
+    [(["--set", "hidden_size=8"],
+      "'hidden_size' is not an adaptation option (only adapt_alpha, adapt_learning_rate, "
+      "adapt_mechanism_rate, adapt_steps can be set here); choose it when fitting, with "
+      "skcama fit --set hidden_size=..."),
+     (["--set", "verbose=1"], "choose it when fitting, with skcama fit -q/--quiet"),
      (["--set", "adapt_rate=0"], "has no option 'adapt_rate'"),
      (["--set", "adapt_steps=4", "--steps", "4"], "give one"),
+     (["--set", "adapt_steps=4", "--set", "adapt_steps=5"], "is given twice"),
      (["--set", "adapt_alpha"], "takes NAME=VALUE"),
+     (["--set", "adapt_alpha=5"], "--set / --steps: The 'adapt_alpha' parameter"),
+     (["--steps", "0"], "--set / --steps: The 'adapt_steps' parameter"),
      (["--prior-only", "--set", "adapt_alpha=0.5"], "drop --set")],
 )
 def test_adapt_set_refuses_what_it_cannot_set(model, workdir, capsys, extra, message):
@@ -190,6 +197,18 @@ def test_adapt_set_refuses_what_it_cannot_set(model, workdir, capsys, extra, mes
     assert code == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_bad_set_values_are_refused_before_the_data_is_read(workdir, capsys):
+    """Values are checked as the estimator checks them, before a table is read: the data
+    path here does not exist, and the value is what the error names."""
+    absent = str(workdir / "absent.csv")
+    assert main(["fit", absent, "-t", "y", "-o", str(workdir / "never.skcama"),
+                 "--set", "hidden_size=-1"]) == 2
+    assert "--set / --max-epochs: The 'hidden_size' parameter" in capsys.readouterr().err
+    assert main(["evaluate", str(workdir / "absent.skcama"), absent, "-t", "y", "--adapt",
+                 "--set", "adapt_learning_rate=-1"]) == 2
+    assert "--set / --steps: The 'adapt_learning_rate' parameter" in capsys.readouterr().err
 
 
 def test_evaluate_set_adapts_the_copy_with_the_options(model, workdir, capsys):

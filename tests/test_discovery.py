@@ -417,45 +417,34 @@ def test_fci_gives_the_same_graph_in_every_process():
     assert len(graphs) == 1, graphs
 
 
-def test_discovery_in_two_threads_restores_what_it_patched(small_sem, capsys):
-    """FCI hashes causal-learn's nodes its own way and discovery silences causal-learn's
-    prints; with two threads at once both changes must end when the last thread is done
-    (a save-and-restore per call left the patched hash in place for good)."""
+def test_discovery_in_threads_gives_each_thread_its_graph_and_restores_the_process(small_sem):
+    """causal-learn runs with process-wide state: FCI's node hash, the warning filters and
+    standard output. Threads that discover at once (FCI next to PC and GES) must each get
+    the graph they get alone, and the process must be as before afterwards (a
+    save-and-restore per call in two threads kept the patched hash, or an "ignore every
+    warning" filter, for good)."""
     import sys
     import threading
 
     from causallearn.graph.GraphNode import GraphNode
 
     _, X, y = small_sem
-    own_hash, own_stdout = GraphNode.__hash__, sys.stdout
-    alone = set(discover_graph(X, y, target="y", method="fci").edges)
-    results: list = []
+    own_hash, own_stdout, own_filters = GraphNode.__hash__, sys.stdout, list(warnings.filters)
+    methods = ["fci", "pc", "ges", "fci", "pc"]
+    alone = {m: set(discover_graph(X, y, target="y", method=m).edges) for m in set(methods)}
+    results: dict = {}
 
-    def run() -> None:
-        results.append(set(discover_graph(X, y, target="y", method="fci").edges))
+    def run(i: int, method: str) -> None:
+        results[i] = set(discover_graph(X, y, target="y", method=method).edges)
 
-    threads = [threading.Thread(target=run) for _ in range(3)]
+    threads = [threading.Thread(target=run, args=(i, m)) for i, m in enumerate(methods)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert results == [alone] * 3
+    assert results == {i: alone[m] for i, m in enumerate(methods)}
     assert GraphNode.__hash__ is own_hash and sys.stdout is own_stdout
-
-
-def test_stable_hashes_last_until_the_last_user_leaves():
-    from causallearn.graph.GraphNode import GraphNode
-
-    from skcama.discovery import _stable_node_hashes
-
-    own = GraphNode.__hash__
-    first, second = _stable_node_hashes(), _stable_node_hashes()
-    first.__enter__()
-    second.__enter__()
-    first.__exit__(None, None, None)  # the first to enter leaves first
-    assert hash(GraphNode("a")) == hash(GraphNode("a")) and GraphNode.__hash__ is not own
-    second.__exit__(None, None, None)
-    assert GraphNode.__hash__ is own
+    assert warnings.filters == own_filters
 
 
 def test_quiet_mutes_only_the_thread_that_runs_discovery(capsys):
@@ -479,3 +468,40 @@ def test_quiet_mutes_only_the_thread_that_runs_discovery(capsys):
     worker.join()
     out = capsys.readouterr().out
     assert "from the user's thread" in out and "from causal-learn" not in out
+
+
+def test_quiet_nests_mutes_writelines_and_leaves_nothing_behind(capsys):
+    import copy
+    import sys
+
+    from skcama.discovery import _quiet
+
+    before = sys.stdout
+    with _quiet():
+        with _quiet():
+            print("inner")
+        print("outer")
+        sys.stdout.writelines(["by writelines\n"])
+        proxy = sys.stdout
+        assert copy.copy(proxy) is not proxy  # the proxy copies (no endless lookup)
+    assert sys.stdout is before
+    print("after")
+    assert capsys.readouterr().out == "after\n"
+    # a proxy that another thread's redirect puts back after the call passes output on
+    sys.stdout = proxy
+    try:
+        print("through a stale proxy")
+    finally:
+        sys.stdout = before
+    assert capsys.readouterr().out == "through a stale proxy\n"
+
+
+def test_quiet_without_standard_output(monkeypatch):
+    import sys
+
+    from skcama.discovery import _quiet
+
+    monkeypatch.setattr(sys, "stdout", None)  # pythonw, some daemons
+    with _quiet():
+        print("nowhere")
+    assert sys.stdout is None
