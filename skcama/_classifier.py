@@ -405,8 +405,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             in proportion to its weight; only ratios between weights matter. Rows of
             weight 0 are left out entirely (also from graph discovery; their label may be
             missing); ``None``, a single number or equal weights give the unweighted fit
-            exactly.
-            The standardisation of the columns and graph discovery are not weighted.
+            exactly. Graph discovery (``graph="pc"`` or ``"fci"``) weighs its tests by
+            these weights, not by ``class_weight``; ``graph="ges"`` ignores them, with a
+            warning. The standardisation of the columns is not weighted.
             Routed like ``manipulated`` (``Pipeline`` also takes
             ``clf__sample_weight=...`` without routing).
 
@@ -460,11 +461,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         _check_fit_labels(y, kept_rows)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
+        # discovery weighs its tests by the rows' own weights (not the class weights, which
+        # would act like a selection on the label and make its causes look dependent)
+        row_weights = None if weights is None or np.all(weights == weights[0]) else weights
         if len(y):  # before discovery, which may take a while: a wrong class fails at once
             weights = _scaled_weights(
                 self._class_weighted(weights, classes, y_index, left_out)
             )
-        graph, target = self._resolve_graph(X, columns, y_name, y)
+        graph, target = self._resolve_graph(X, columns, y_name, y, row_weights)
         roles = markov_blanket_roles(graph, target)
         roles = self._check_roles_against_data(roles, columns)
         frame = self._blanket_frame(X, roles, columns)
@@ -1298,7 +1302,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return list(range(X.shape[1]))
 
     def _resolve_graph(
-        self, X: Any, columns: list, y_name: Hashable | None, y: np.ndarray
+        self,
+        X: Any,
+        columns: list,
+        y_name: Hashable | None,
+        y: np.ndarray,
+        row_weights: np.ndarray | None = None,
     ) -> tuple[nx.DiGraph, Hashable]:
         if self.graph is None:
             target = self.target
@@ -1338,7 +1347,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(X, columns=columns)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         return resolve_graph_spec(
-            spec, frame, y, target, random_state=seed, verbose=self.verbose
+            spec, frame, y, target, random_state=seed, verbose=self.verbose,
+            sample_weight=row_weights,
         )
 
     def _check_roles_against_data(

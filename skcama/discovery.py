@@ -137,11 +137,13 @@ class _BlockLRT(CIT_Base):
         blocks: Sequence[np.ndarray] | None = None,
         conditioning: Sequence[np.ndarray] | None = None,
         tested: Sequence[np.ndarray] | None = None,
+        weights: np.ndarray | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
         self.check_cache_method_consistent(
-            _LRT_NAME, f"{conditioning is not None}-{tested is not None}"
+            _LRT_NAME,
+            f"{conditioning is not None}-{tested is not None}-{weights is not None}",
         )
         if expanded is None or blocks is None:  # plain use: one column per node
             expanded = data
@@ -151,7 +153,13 @@ class _BlockLRT(CIT_Base):
             self.blocks if conditioning is None else [np.asarray(c) for c in conditioning]
         )
         self.tested = self.blocks if tested is None else [np.asarray(t) for t in tested]
-        self.corr = np.atleast_2d(np.corrcoef(expanded, rowvar=False))
+        self.weights = weights
+        if weights is None:
+            self.corr = np.atleast_2d(np.corrcoef(expanded, rowvar=False))
+        else:  # weighted moments; the rows are kept for the robust test
+            self.weights = weights / weights.mean()
+            self.centred = expanded - self.weights @ expanded / len(expanded)
+            self.corr = np.atleast_2d(np.cov(expanded, rowvar=False, aweights=weights))
 
     def __call__(self, X, Y, condition_set=None) -> float:
         xs, ys, cond, key = self.get_formatted_XYZ_and_cachekey(X, Y, condition_set)
@@ -161,7 +169,11 @@ class _BlockLRT(CIT_Base):
         s = np.concatenate([self.conditioning[i] for i in cond]) if cond else np.zeros(0, dtype=int)
         wide_a, wide_b = self.tested[xs[0]], self.tested[ys[0]]
         n = self.sample_size
-        if len(wide_a) == len(a) and len(wide_b) == len(b):
+        if self.weights is not None:
+            p_value = self._weighted_pvalue(a, b, s)
+            if len(wide_a) != len(a) or len(wide_b) != len(b):  # as below, Bonferroni
+                p_value = min(1.0, 2.0 * min(p_value, self._weighted_pvalue(wide_a, wide_b, s)))
+        elif len(wide_a) == len(a) and len(wide_b) == len(b):
             p_value = _block_lrt_pvalue(self.corr, a, b, s, n)
         else:
             # the linear test and the test in the basis, Bonferroni-combined: the first
@@ -175,6 +187,30 @@ class _BlockLRT(CIT_Base):
             p_value = min(1.0, 2.0 * min(p_plain, p_wide))
         self.pvalue_cache[key] = p_value
         return p_value
+
+    def _weighted_pvalue(self, a: np.ndarray, b: np.ndarray, s: np.ndarray) -> float:
+        """Weighted test of ``a _||_ b | s``: both blocks are regressed on ``s`` by weighted
+        least squares, and the weighted sum of the products of their residuals is tested
+        against zero with its robust (sandwich) variance, chi2 with ``|a| |b|`` degrees of
+        freedom (a weighted generalised covariance measure). The likelihood-ratio
+        statistic with Kish's effective number of rows is not valid here: where the
+        weights depend on the columns (inverse-probability weights), it rejected a true
+        independence far more often than ``alpha``."""
+        columns = np.concatenate([a, b])
+        residual = self.centred[:, columns]
+        if len(s):
+            css = self.corr[np.ix_(s, s)]
+            css.flat[:: len(s) + 1] += 1e-8
+            coef = np.linalg.solve(css, self.corr[np.ix_(s, columns)])
+            residual = residual - self.centred[:, s] @ coef
+        ra, rb = residual[:, : len(a)], residual[:, len(a) :]
+        score = (ra[:, :, None] * rb[:, None, :]).reshape(len(residual), -1)
+        score *= self.weights[:, None]
+        total = score.sum(axis=0)
+        variance = score.T @ score
+        variance.flat[:: len(total) + 1] += 1e-12 * max(float(np.trace(variance)), 1e-300)
+        statistic = float(total @ np.linalg.solve(variance, total))
+        return float(chdtrc(len(total), max(statistic, 0.0)))
 
 
 register_ci_test(_LRT_NAME, _BlockLRT)
@@ -457,6 +493,7 @@ def discover_graph(
     alpha: float = 0.01,
     background: Mapping | None = None,
     max_condition_size: int | None = 4,
+    sample_weight: Any = None,
     random_state: int | np.random.RandomState | None = None,
     verbose: int = 0,
 ) -> nx.DiGraph:
@@ -508,6 +545,19 @@ def discover_graph(
         13-20 s instead of 3-6 minutes with ``test="block-lrt-basis"`` and recovered more
         of the Markov blanket; on the 20-node SEMs the graphs were the same as without a
         limit.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative row weights (survey or inverse-probability weights). Each test then
+        regresses the two tested blocks on the conditioning set by weighted least squares
+        and tests the weighted sum of the products of their residuals with its robust
+        (sandwich) variance. Rows of weight 0 are left out; equal weights give the
+        unweighted discovery exactly. Only with ``method="pc"`` or ``"fci"`` and a
+        ``"block-lrt"`` test; anything else is refused. Very unequal weights make the
+        tests reject too often: with inverse-probability weights whose largest was about
+        26 times their mean, a true independence was rejected at ``alpha=0.01`` in 16% of
+        200 samples (1% with weights up to about 5 times their mean). Truncate or stabilise
+        such weights first. The weighted tests read every row each time: on the 20-node
+        SEMs of ``benchmarks/graphs_sem.py`` (5,000 rows) discovery took 8.1 s instead of
+        0.6 s.
     random_state : int, RandomState instance or None, default=None
         Seeds the randomised test ``"rcit"``; the other methods are deterministic.
     verbose : int, default=0
@@ -568,6 +618,18 @@ def discover_graph(
         )
     alpha = float(alpha)
     frame, labels, target = _frame_and_target(X, y, target)
+    weights = None
+    if sample_weight is not None:
+        weights = _discovery_weights(sample_weight, len(frame), method, test)
+        if not (weights > 0).all():  # a row of weight 0 is a row left out
+            frame, labels = frame[weights > 0], np.asarray(labels)[weights > 0]
+            weights = weights[weights > 0]
+            if len(frame) < 10:
+                raise ValueError(
+                    f"discovery needs at least 10 rows of positive weight, got {len(frame)}."
+                )
+        if np.all(weights == weights[0]):  # equal weights: the unweighted discovery exactly
+            weights = None
     names = [*frame.columns, target]
     knowledge = _check_background(background, names)
     # Constant columns carry no information (a constant categorical column would even read
@@ -605,6 +667,7 @@ def discover_graph(
             index,
             max_condition_size,
             random_state,
+            weights,
         )
     if len(searched) < len(names):  # the constant columns back, without edges
         full = np.zeros((len(names), len(names)), dtype=marks.dtype)
@@ -631,6 +694,36 @@ def discover_graph(
         graph.out_degree(target),
     )
     return graph
+
+
+def _discovery_weights(sample_weight: Any, n_rows: int, method: str, test: str) -> np.ndarray:
+    """``sample_weight`` of :func:`discover_graph`, checked: the method and test must use
+    it, and it must be one finite, non-negative number per row, not all zero."""
+    if method == "ges" or not test.startswith("block-lrt"):
+        used = "method='ges'" if method == "ges" else f"test={test!r}"
+        raise ValueError(
+            f"sample_weight is used by the block-lrt tests of method='pc' or 'fci', not by "
+            f"{used}; use method='pc' with test='block-lrt-nonlinear' (the default), or "
+            "leave the weights out."
+        )
+    try:
+        weights = np.asarray(sample_weight, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("sample_weight must hold numbers, one per row.") from None
+    if weights.shape != (n_rows,):
+        raise ValueError(
+            f"sample_weight has shape {weights.shape}; X has {n_rows} rows: give one weight "
+            "per row."
+        )
+    bad = ~np.isfinite(weights) | (weights < 0)
+    if bad.any():
+        raise ValueError(
+            f"sample_weight holds {int(bad.sum())} negative, NaN or infinite values (first at "
+            f"row {int(np.argmax(bad))}); weights must be finite and >= 0."
+        )
+    if not (weights > 0).any():
+        raise ValueError("sample_weight is 0 for every row; at least one row needs weight.")
+    return weights
 
 
 def _check_option(name: str, value: Any, options: Sequence[str]) -> str:
@@ -772,7 +865,8 @@ def _quiet():
 
 
 def _run_constraint_based(
-    method, test, frame, labels, target, alpha, knowledge, index, max_k, random_state
+    method, test, frame, labels, target, alpha, knowledge, index, max_k, random_state,
+    weights=None,
 ) -> np.ndarray:
     from causallearn.search.ConstraintBased.FCI import fci
 
@@ -790,6 +884,8 @@ def _run_constraint_based(
         )
         if test == "block-lrt-nonlinear":  # the tested pair in the basis too
             kwargs["tested"] = encoded.conditioning
+        if weights is not None:
+            kwargs["weights"] = weights
     else:
         data, node_of = encoded.data, list(range(len(encoded.names)))
         indep_test, kwargs = test, {}
@@ -1134,6 +1230,7 @@ def resolve_graph_spec(
     *,
     random_state: int | np.random.RandomState | None = None,
     verbose: int = 0,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[nx.DiGraph, Hashable]:
     """Turn a ``graph=`` value of :class:`~skcama.CAMAClassifier` into ``(DiGraph, target)``.
 
@@ -1155,6 +1252,9 @@ def resolve_graph_spec(
         Passed to :func:`discover_graph`.
     verbose : int, default=0
         Passed to :func:`discover_graph`.
+    sample_weight : numpy.ndarray or None, default=None
+        The fit's row weights, passed to :func:`discover_graph`. GES takes no row weights:
+        with ``spec="ges"`` they are ignored, with a warning.
 
     Returns
     -------
@@ -1183,8 +1283,17 @@ def resolve_graph_spec(
         return all_children_graph(columns, target), target
     if isinstance(spec, str) and spec.lower() in METHODS and not Path(spec).exists():
         target = "y" if target is None else target
+        method = spec.lower()
+        if sample_weight is not None and method == "ges":
+            warn_user(
+                "graph='ges' discovers the graph without sample_weight (GES's score takes no "
+                "row weights); the model itself is fitted with them. Use graph='pc' for a "
+                "weighted discovery."
+            )
+            sample_weight = None
         graph = discover_graph(
-            X, y, target=target, method=spec.lower(), random_state=random_state, verbose=verbose
+            X, y, target=target, method=method, sample_weight=sample_weight,
+            random_state=random_state, verbose=verbose,
         )
         return graph, target
     return resolve_given_graph(spec, columns, target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 
 import networkx as nx
@@ -505,3 +506,84 @@ def test_quiet_without_standard_output(monkeypatch):
     with _quiet():
         print("nowhere")
     assert sys.stdout is None
+
+
+# ------------------------------------------------------------------ row weights
+def _selected(seed: int, n: int = 6000):
+    """Two independent causes ``a`` (of y) and ``c`` (of x), rows kept with a probability
+    that grows with both: the kept rows show an a - c dependence that the population does
+    not have; the inverse probabilities of selection undo it."""
+    rng = np.random.default_rng(seed)
+    a, c = rng.normal(size=n), rng.normal(size=n)
+    y = (a + rng.normal(size=n) > 0).astype(int)
+    x = y + 0.5 * c + 0.7 * rng.normal(size=n)
+    keep = 1 / (1 + np.exp(-(a + c)))
+    kept = rng.random(n) < keep
+    return pd.DataFrame({"a": a, "c": c, "x": x})[kept], y[kept], 1 / keep[kept]
+
+
+def test_weights_undo_a_selection_that_joins_two_causes():
+    joined = {"unweighted": 0, "weighted": 0}
+    for seed in range(10):
+        X, y, weights = _selected(seed)
+        for name, w in (("unweighted", None), ("weighted", weights)):
+            g = discover_graph(X, y, target="y", sample_weight=w)
+            joined[name] += g.has_edge("a", "c") or g.has_edge("c", "a")
+    # measured: 10 and 1 of 10 (the weighted test's rate of a false edge grows with how
+    # unequal the weights are, see discover_graph)
+    assert joined["unweighted"] >= 9 and joined["weighted"] <= 3, joined
+
+
+def test_equal_weights_and_zero_weights(small_sem):
+    _, X, y = small_sem
+    alone = set(discover_graph(X, y, target="y").edges)
+    assert set(discover_graph(X, y, target="y", sample_weight=np.full(len(X), 2.5)).edges) == alone
+    keep = np.arange(len(X)) % 3 > 0
+    kept_only = set(discover_graph(X[keep], np.asarray(y)[keep], target="y").edges)
+    weighted = discover_graph(X, y, target="y", sample_weight=keep.astype(float))
+    assert set(weighted.edges) == kept_only
+
+
+@pytest.mark.parametrize(
+    "options, weights, message",
+    [(dict(method="ges"), "ones", "not by method='ges'"),
+     (dict(test="fisherz"), "ones", "not by test='fisherz'"),
+     ({}, "short", "give one weight per row"),
+     ({}, "negative", "negative, NaN or infinite values (first at row 3)"),
+     ({}, "zeros", "0 for every row"),
+     ({}, "few", "at least 10 rows of positive weight, got 5")],
+)
+def test_bad_weights_are_refused(small_sem, options, weights, message):
+    _, X, y = small_sem
+    n = len(X)
+    w = {"ones": np.ones(n), "short": np.ones(n - 1), "zeros": np.zeros(n),
+         "negative": np.r_[1.0, 1.0, 1.0, -1.0, np.ones(n - 4)],
+         "few": np.r_[np.arange(1.0, 6.0), np.zeros(n - 5)]}[weights]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        discover_graph(X, y, target="y", sample_weight=w, **options)
+
+
+def test_fit_passes_row_weights_not_class_weights_to_discovery(small_sem, monkeypatch):
+    import skcama.discovery
+    from skcama import CAMAClassifier
+
+    _, X, y = small_sem
+    seen = []
+    real = skcama.discovery.discover_graph
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("sample_weight"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(skcama.discovery, "discover_graph", spy)
+    weights = np.where(np.arange(len(X)) % 2, 1.0, 3.0)
+    clf = CAMAClassifier(graph="pc", max_epochs=1, class_weight="balanced", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y, sample_weight=weights)
+        clf.fit(X, y, sample_weight=np.full(len(X), 2.0))  # equal weights: unweighted
+    np.testing.assert_array_equal(seen[0], weights)
+    assert seen[1] is None
+    with pytest.warns(UserWarning, match="graph='ges' discovers the graph without sample_weight"):
+        CAMAClassifier(graph="ges", max_epochs=1, random_state=0).fit(
+            X, y, sample_weight=weights)
