@@ -421,16 +421,7 @@ def _fit(args: argparse.Namespace) -> int:
     params = _estimator_params(args)
     frame, _ = _read(args)
     X, y = _split_target(frame, args.target, args.data)
-    weights = None
-    if args.weight is not None:
-        if args.weight == args.target:
-            raise UsageError(f"--weight {args.weight!r} is the target; name a weight column.")
-        if args.weight in (args.id or []):
-            raise UsageError(
-                f"--weight {args.weight!r} is also given as --id; a column is either a row "
-                "identifier or a row weight."
-            )
-        X, weights = _split_target(X, args.weight, args.data, option="--weight")
+    X, weights = _split_weight(X, args)
     graph = load_graph(args.graph) if args.graph else None
     if isinstance(params.get("class_weight"), dict):
         params["class_weight"] = _labels_of_keys(params["class_weight"], y)
@@ -449,6 +440,20 @@ def _fit(args: argparse.Namespace) -> int:
     _print_roles(clf.roles_)
     print(f"model written to {args.output}")
     return 0
+
+
+def _split_weight(X: Any, args: argparse.Namespace) -> tuple[Any, Any]:
+    """``X`` without the ``--weight`` column, and that column (None without ``--weight``)."""
+    if args.weight is None:
+        return X, None
+    if args.weight == args.target:
+        raise UsageError(f"--weight {args.weight!r} is the target; name a weight column.")
+    if args.weight in (args.id or []):
+        raise UsageError(
+            f"--weight {args.weight!r} is also given as --id; a column is either a row "
+            "identifier or a row weight."
+        )
+    return _split_target(X, args.weight, args.data, option="--weight")
 
 
 def _labels_of_keys(class_weight: dict, y: Any) -> dict:
@@ -743,6 +748,7 @@ def _discover(args: argparse.Namespace) -> int:
             "without holes."
         )
     X, y = _split_target(frame, args.target, args.data)
+    X, weights = _split_weight(X, args)
     background = {
         "required": [tuple(edge) for edge in args.require],
         "forbidden": [tuple(edge) for edge in args.forbid],
@@ -752,7 +758,7 @@ def _discover(args: argparse.Namespace) -> int:
         X, y, target=args.target, method=args.method, test=args.test, alpha=args.alpha,
         background=background,
         max_condition_size=None if args.max_condition_size < 0 else args.max_condition_size,
-        random_state=args.random_state, verbose=0 if args.quiet else 1,
+        sample_weight=weights, random_state=args.random_state, verbose=0 if args.quiet else 1,
     )
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     write_graph(graph, args.output)
@@ -961,6 +967,10 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("--complete-rows", action="store_true",
                           help="discover on the rows without missing values (discovery needs "
                           "complete rows; warns how many were dropped)")
+    discover.add_argument("--weight", metavar="COLUMN",
+                          help="a column of non-negative row weights (survey or "
+                          "inverse-probability weights), kept out of the graph: the tests "
+                          "are weighted; rows of weight 0 are left out")
     discover.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     discover.add_argument("-q", "--quiet", action="store_true", help="less logging")
     _common(discover)

@@ -549,15 +549,17 @@ def discover_graph(
         Non-negative row weights (survey or inverse-probability weights). Each test then
         regresses the two tested blocks on the conditioning set by weighted least squares
         and tests the weighted sum of the products of their residuals with its robust
-        (sandwich) variance. Rows of weight 0 are left out; equal weights give the
+        (sandwich) variance (``"block-lrt-nonlinear"`` combines two such tests, as it
+        combines its unweighted ones). Rows of weight 0 are left out before the data are
+        checked (their values and labels may be missing); equal weights give the
         unweighted discovery exactly. Only with ``method="pc"`` or ``"fci"`` and a
-        ``"block-lrt"`` test; anything else is refused. Very unequal weights make the
-        tests reject too often: with inverse-probability weights whose largest was about
-        26 times their mean, a true independence was rejected at ``alpha=0.01`` in 16% of
-        200 samples (1% with weights up to about 5 times their mean). Truncate or stabilise
-        such weights first. The weighted tests read every row each time: on the 20-node
-        SEMs of ``benchmarks/graphs_sem.py`` (5,000 rows) discovery took 8.1 s instead of
-        0.6 s.
+        ``"block-lrt"`` test; anything else is refused. The tests hold their level while no
+        few rows carry most of the weight: with inverse-probability weights whose largest
+        was about 5 times their mean, a true independence was rejected at ``alpha=0.01``
+        in 1% of 200 samples, with weights up to about 26 times their mean in 16%, so
+        such a graph has more edges than the data support. The weighted tests read every
+        row each time: on the 20-node SEMs of ``benchmarks/graphs_sem.py`` (5,000 rows)
+        discovery took 8.1 s instead of 0.6 s.
     random_state : int, RandomState instance or None, default=None
         Seeds the randomised test ``"rcit"``; the other methods are deterministic.
     verbose : int, default=0
@@ -617,19 +619,22 @@ def discover_graph(
             f"{max_condition_size!r}."
         )
     alpha = float(alpha)
-    frame, labels, target = _frame_and_target(X, y, target)
     weights = None
     if sample_weight is not None:
-        weights = _discovery_weights(sample_weight, len(frame), method, test)
-        if not (weights > 0).all():  # a row of weight 0 is a row left out
-            frame, labels = frame[weights > 0], np.asarray(labels)[weights > 0]
-            weights = weights[weights > 0]
-            if len(frame) < 10:
+        weights = _discovery_weights(sample_weight, len(X), method, test)
+        keep = weights > 0
+        if not keep.all():  # a row of weight 0 is left out before anything else is checked
+            if keep.sum() < 10:
                 raise ValueError(
-                    f"discovery needs at least 10 rows of positive weight, got {len(frame)}."
+                    f"discovery needs at least 10 rows of positive weight, got {keep.sum()}."
                 )
+            X = X[keep] if isinstance(X, pd.DataFrame) else np.asarray(X)[keep]
+            if y is not None:
+                y = y[keep] if isinstance(y, pd.Series) else np.asarray(y)[keep]
+            weights = weights[keep]
         if np.all(weights == weights[0]):  # equal weights: the unweighted discovery exactly
             weights = None
+    frame, labels, target = _frame_and_target(X, y, target)
     names = [*frame.columns, target]
     knowledge = _check_background(background, names)
     # Constant columns carry no information (a constant categorical column would even read

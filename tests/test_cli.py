@@ -241,6 +241,25 @@ def test_evaluate_prints_table_and_writes_figure(model, workdir):
     assert figure.stat().st_size > 0
 
 
+def test_discover_weight_column_weighs_the_tests(workdir, capsys):
+    from skcama.discovery import discover_graph
+
+    frame = pd.read_csv(workdir / "train.csv")
+    weights = np.where(np.arange(len(frame)) % 3 == 0, 3.0, 1.0)
+    frame.assign(row_weight=weights).to_csv(workdir / "weighted.csv", index=False)
+    out = workdir / "weighted.json"
+    assert main(["discover", str(workdir / "weighted.csv"), "-t", "y", "--weight", "row_weight",
+                 "-o", str(out), "-q"]) == 0
+    expected = discover_graph(frame.drop(columns="y"), frame["y"], target="y",
+                              sample_weight=weights)
+    assert set(read_graph(out).edges) == set(expected.edges)
+    assert "row_weight" not in read_graph(out)  # the weights are not a node
+    capsys.readouterr()
+    assert main(["discover", str(workdir / "weighted.csv"), "-t", "y", "--weight", "row_weight",
+                 "--method", "ges", "-o", str(workdir / "never.json"), "-q"]) == 2
+    assert "not by method='ges'" in capsys.readouterr().err
+
+
 def test_discover_then_roles_reads_the_written_graph(workdir):
     out = workdir / "found.json"
     result = run_cli("discover", workdir / "train.csv", "-t", "y", "-o", out, "-q")

@@ -563,6 +563,20 @@ def test_bad_weights_are_refused(small_sem, options, weights, message):
         discover_graph(X, y, target="y", sample_weight=w, **options)
 
 
+def test_rows_of_weight_0_are_left_out_before_the_checks(small_sem):
+    _, X, y = small_sem
+    y = np.asarray(y).copy()
+    weights = np.ones(len(X))
+    X = X.copy()
+    X.iloc[0, 0] = np.nan  # a hole and ...
+    weights[0] = 0.0
+    weights[1] = 2.0
+    discover_graph(X, y, target="y", sample_weight=weights)  # ... left out: no error
+    one_class = (y == y[0]).astype(float)  # every row of positive weight has one class
+    with pytest.raises(ValueError, match="class"):
+        discover_graph(X.iloc[1:], y[1:], target="y", sample_weight=one_class[1:] + 0.0)
+
+
 def test_fit_passes_row_weights_not_class_weights_to_discovery(small_sem, monkeypatch):
     import skcama.discovery
     from skcama import CAMAClassifier
