@@ -534,6 +534,15 @@ def test_weights_undo_a_selection_that_joins_two_causes():
     assert joined["unweighted"] >= 9 and joined["weighted"] <= 3, joined
 
 
+def test_fci_takes_weights_too():
+    X, y, weights = _selected(0)
+    graph = discover_graph(X, y, target="y", method="fci", sample_weight=weights)
+    assert nx.is_directed_acyclic_graph(graph)
+    assert not (graph.has_edge("a", "c") or graph.has_edge("c", "a"))
+    unweighted = discover_graph(X, y, target="y", method="fci")
+    assert unweighted.has_edge("a", "c") or unweighted.has_edge("c", "a")
+
+
 def test_equal_weights_and_zero_weights(small_sem):
     _, X, y = small_sem
     alone = set(discover_graph(X, y, target="y").edges)
