@@ -31,6 +31,7 @@ from ._columns import (
     check_known_labels,
     check_labels_present,
     check_one_label_per_row,
+    check_sample_weight,
     check_unique_columns,
     missing_rows,
 )
@@ -450,7 +451,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         weights, kept_rows, left_out = None, None, ()
         if sample_weight is not None and len(y) > 0:
             check_one_label_per_row(len(X), len(y))
-            weights = _sample_weights(sample_weight, len(y))
+            weights = check_sample_weight(sample_weight, len(y))
             manipulated = _manipulated_mask(manipulated, len(y))
             if not (weights > 0).all():  # a row of weight 0 is a row left out, label and all
                 kept_rows = np.flatnonzero(weights > 0)
@@ -1673,48 +1674,6 @@ def _warn_if_misaligned(X: Any, name: str, values: Any) -> None:
         f"{name} = {name}.loc[X.index] (or reset both indexes if positions are right).",
         UserWarning,
     )
-
-
-def _sample_weights(sample_weight: Any, n_rows: int) -> np.ndarray:
-    """``sample_weight`` of fit as a float array, checked: one finite, non-negative
-    weight per row (a single number stands for every row), not all zero. Errors name a
-    Series by its name."""
-    name = getattr(sample_weight, "name", None)
-    what = "sample_weight" if name is None else f"sample_weight (column {name!r})"
-    values = np.asarray(sample_weight)
-    if values.ndim > 1:
-        raise ValueError(
-            f"{what} must be a 1-d array of one weight per row, got shape "
-            f"{values.shape}; pass e.g. a numeric Series aligned with X."
-        )
-    try:
-        weights = values.astype(np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"{what} must hold numbers, one per row; could not read it as numbers "
-            f"({error})."
-        ) from None
-    if weights.ndim == 0:
-        weights = np.full(n_rows, float(weights))
-    if len(weights) != n_rows:
-        raise ValueError(
-            f"{what} has {len(weights)} entries but X has {n_rows} rows; pass one "
-            "weight per row."
-        )
-    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
-    if len(bad):
-        shown = ", ".join(f"row {i}: {float(weights[i])}" for i in bad[:5])
-        shown += ", ..." if len(bad) > 5 else ""
-        raise ValueError(
-            f"{what} must be finite and non-negative; {len(bad)} of {n_rows} are not "
-            f"({shown}). Give those rows a weight of 0 to leave them out, or fix them."
-        )
-    if not weights.any():
-        raise ValueError(
-            f"{what} is zero for every row, which leaves nothing to fit; give the rows "
-            "to train on a positive weight."
-        )
-    return weights
 
 
 def _scaled_weights(weights: np.ndarray | None) -> np.ndarray | None:

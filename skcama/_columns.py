@@ -364,6 +364,48 @@ def missing_rows(values: Any, positions: np.ndarray | None = None) -> tuple[int,
     return len(missing), rows
 
 
+def check_sample_weight(sample_weight: Any, n_rows: int) -> np.ndarray:
+    """``sample_weight`` (of fit, or of graph discovery) as a float array, checked: one
+    finite, non-negative weight per row (a single number stands for every row), not all
+    zero. Errors name a Series by its name."""
+    name = getattr(sample_weight, "name", None)
+    what = "sample_weight" if name is None else f"sample_weight (column {name!r})"
+    values = np.asarray(sample_weight)
+    if values.ndim > 1:
+        raise ValueError(
+            f"{what} must be a 1-d array of one weight per row, got shape "
+            f"{values.shape}; pass e.g. a numeric Series aligned with X."
+        )
+    try:
+        weights = values.astype(np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{what} must hold numbers, one per row; could not read it as numbers "
+            f"({error})."
+        ) from None
+    if weights.ndim == 0:
+        weights = np.full(n_rows, float(weights))
+    if len(weights) != n_rows:
+        raise ValueError(
+            f"{what} has {len(weights)} entries but X has {n_rows} rows; pass one "
+            "weight per row."
+        )
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
+    if len(bad):
+        shown = ", ".join(f"row {i}: {float(weights[i])}" for i in bad[:5])
+        shown += ", ..." if len(bad) > 5 else ""
+        raise ValueError(
+            f"{what} must be finite and non-negative; {len(bad)} of {n_rows} are not "
+            f"({shown}). Give those rows a weight of 0 to leave them out, or fix them."
+        )
+    if not weights.any():
+        raise ValueError(
+            f"{what} is zero for every row, which leaves nothing to fit; give the rows "
+            "to train on a positive weight."
+        )
+    return weights
+
+
 def check_one_label_per_row(n_rows: int, n_labels: int) -> None:
     """X and y of different lengths, named by both counts."""
     if n_rows != n_labels:

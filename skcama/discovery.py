@@ -86,6 +86,7 @@ from ._columns import (
     check_labels_present,
     check_measurement_dtype,
     check_one_label_per_row,
+    check_sample_weight,
     check_unique_columns,
     is_real_number,
 )
@@ -703,7 +704,7 @@ def discover_graph(
 
 def _discovery_weights(sample_weight: Any, n_rows: int, method: str, test: str) -> np.ndarray:
     """``sample_weight`` of :func:`discover_graph`, checked: the method and test must use
-    it, and it must be one finite, non-negative number per row, not all zero."""
+    it, and :func:`~skcama._columns.check_sample_weight` (as in ``fit``)."""
     if method == "ges" or not test.startswith("block-lrt"):
         used = "method='ges'" if method == "ges" else f"test={test!r}"
         raise ValueError(
@@ -711,24 +712,7 @@ def _discovery_weights(sample_weight: Any, n_rows: int, method: str, test: str) 
             f"{used}; use method='pc' with test='block-lrt-nonlinear' (the default), or "
             "leave the weights out."
         )
-    try:
-        weights = np.asarray(sample_weight, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError("sample_weight must hold numbers, one per row.") from None
-    if weights.shape != (n_rows,):
-        raise ValueError(
-            f"sample_weight has shape {weights.shape}; X has {n_rows} rows: give one weight "
-            "per row."
-        )
-    bad = ~np.isfinite(weights) | (weights < 0)
-    if bad.any():
-        raise ValueError(
-            f"sample_weight holds {int(bad.sum())} negative, NaN or infinite values (first at "
-            f"row {int(np.argmax(bad))}); weights must be finite and >= 0."
-        )
-    if not (weights > 0).any():
-        raise ValueError("sample_weight is 0 for every row; at least one row needs weight.")
-    return weights
+    return check_sample_weight(sample_weight, n_rows)
 
 
 def _check_option(name: str, value: Any, options: Sequence[str]) -> str:

@@ -557,9 +557,9 @@ def test_equal_weights_and_zero_weights(small_sem):
     "options, weights, message",
     [(dict(method="ges"), "ones", "not by method='ges'"),
      (dict(test="fisherz"), "ones", "not by test='fisherz'"),
-     ({}, "short", "give one weight per row"),
-     ({}, "negative", "negative, NaN or infinite values (first at row 3)"),
-     ({}, "zeros", "0 for every row"),
+     ({}, "short", "sample_weight has 1999 entries but X has 2000 rows"),
+     ({}, "negative", "must be finite and non-negative; 1 of 2000 are not (row 3: -1.0)"),
+     ({}, "zeros", "sample_weight is zero for every row"),
      ({}, "few", "at least 10 rows of positive weight, got 5")],
 )
 def test_bad_weights_are_refused(small_sem, options, weights, message):
