@@ -15,6 +15,28 @@ import pandas as pd
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
+def add_fits_argument(parser, where: str) -> None:
+    """``--fits``: training seeds per CAMA model ``where`` (default 5, 2 with ``--quick``;
+    read the number with :func:`fits_of`)."""
+    parser.add_argument("--fits", type=_at_least_one, default=None,
+                        help=f"training seeds per CAMA model {where} (default 5; 2 with "
+                        "--quick)")
+
+
+def fits_of(args) -> int:
+    """The number of training seeds per CAMA model: ``--fits``, else 5 (2 with --quick)."""
+    return args.fits if args.fits is not None else 2 if args.quick else 5
+
+
+def _at_least_one(text: str) -> int:
+    import argparse
+
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def machine_line() -> str:
     """One line saying where and when a table was measured."""
     import sklearn

@@ -36,7 +36,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from _report import machine_line, to_markdown, write_section
+from _report import add_fits_argument, fits_of, machine_line, to_markdown, write_section
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -214,19 +214,14 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=1000, help="shifted rows for adaptation")
     parser.add_argument("--manipulation-model", choices=["mechanism", "shift"],
                         default="mechanism", help="CAMAClassifier's manipulation_model")
-    parser.add_argument("--fits", type=int, default=None,
-                        help="training seeds per CAMA model in part 2 (default 5; 2 with "
-                        "--quick)")
+    add_fits_argument(parser, "in part 2")
     parser.add_argument("--part", choices=["all", "seen"], default="all",
                         help="'seen': part 2 only, printed, RESULTS.md left alone")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.n_train, args.n_test = [0], 1500, 1000
-    if args.fits is None:
-        args.fits = 2 if args.quick else 5
-    if args.fits < 1:
-        parser.error("--fits must be 1 or more")
+    args.fits = fits_of(args)
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     if args.part == "seen":  # part 2 alone, printed and not written
         seen = part_seen_unseen(args)

@@ -28,7 +28,7 @@ import time
 import networkx as nx
 import numpy as np
 import pandas as pd
-from _report import machine_line, to_markdown, write_section
+from _report import add_fits_argument, fits_of, machine_line, to_markdown, write_section
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -290,17 +290,12 @@ def main() -> None:
                         help="torch threads per process (default: torch's own)")
     parser.add_argument("--case-limit", type=int, default=None, metavar="SECONDS",
                         help="stop a discovery case after this long and count it unfinished")
-    parser.add_argument("--fits", type=int, default=None,
-                        help="training seeds per CAMA in the accuracy part (default 5; 2 "
-                        "with --quick)")
+    add_fits_argument(parser, "in the accuracy part")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.nodes, args.rows, args.acc_rows, args.n_test = [0], [10], [2000], 1000, 500
-    if args.fits is None:
-        args.fits = 2 if args.quick else 5
-    if args.fits < 1:
-        parser.error("--fits must be 1 or more")
+    args.fits = fits_of(args)
     if args.part == "acceptance":
         args.nodes, args.rows = [20], [5000]
     parts = []
