@@ -17,6 +17,7 @@ log-probabilities, which :mod:`skcama.attacks` uses for white-box attacks.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from numbers import Integral, Real
 from typing import Any
 
@@ -57,8 +58,8 @@ class _Net(torch.nn.Module):
         return self.head(self.body(u))
 
 
-def perturb_linf(
-    loss_fn,
+def _perturb_linf(
+    loss_fn: Callable[[torch.Tensor], torch.Tensor],
     u: torch.Tensor,
     mask: torch.Tensor,
     epsilon: float,
@@ -398,7 +399,7 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
     def _adversarial(self, u, target, generator, loss_fn) -> torch.Tensor:
         step = 2.5 * self.epsilon / self.pgd_steps
         self.model_.eval()
-        adv = perturb_linf(loss_fn, u, self._mask, self.epsilon, self.pgd_steps, step, generator)
+        adv = _perturb_linf(loss_fn, u, self._mask, self.epsilon, self.pgd_steps, step, generator)
         self.model_.train()
         return adv
 
