@@ -28,6 +28,20 @@ and children go missing, and CAMA's mechanism of that child then cannot use its 
 The measured comparison is in ``benchmarks/RESULTS.md`` (sections ``graphs_sem`` and
 ``graphs_sem-acceptance``).
 
+Every numeric column enters these tests (and ``"indicator-fisherz"`` and GES) as its
+*normal scores*, the standard normal quantiles of its ranks. Conditional independence does
+not change under a strictly increasing transform of a column, so neither does the graph:
+a laboratory value on a log scale or in other units is discovered the same way. On the
+20-node SEMs of ``benchmarks/graphs_sem.py`` with every column replaced by a
+log-normal-like ``exp(z)``, the raw values lost 0.14 of role precision and 0.08 of role
+recall with the default test (10 SEMs, 5,000 rows); with normal scores the graphs are
+those of the untransformed data, whose roles they recover about as well as the raw values
+do (precision 0.87 against 0.88, recall 0.88 for both). Heavy tails also made the raw basis
+(``z^3`` of a log-normal column) reject true independences far too often: a log-normal
+column that depends on the target only through the target's parent was found dependent
+on it given that parent in 17% of 400 samples of 1,000 rows at ``alpha=0.01``, and in 6%
+with normal scores.
+
 Colliders (v-structures) are oriented with the definiteMaxP rule, which orients only
 colliders the tests support unambiguously (on a weak path ``a -> y -> x`` the
 default rule often reads ``a -> y <- x`` and turns a child into a parent), on conditioning
@@ -80,7 +94,8 @@ import pandas as pd
 from causallearn.graph.GraphNode import GraphNode
 from causallearn.utils.cit import CIT_Base, register_ci_test
 from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge
-from scipy.special import chdtrc
+from scipy.special import chdtrc, ndtri
+from scipy.stats import rankdata
 
 from ._columns import (
     check_labels_present,
@@ -287,6 +302,19 @@ def _is_constant(column: pd.Series) -> bool:
     return bool((values == values[0]).all())
 
 
+def _normal_scores(values: np.ndarray) -> np.ndarray:
+    """Normal scores of ``values``: the standard normal quantiles of their mid-ranks.
+
+    Conditional independence is unchanged by a strictly increasing transform of any
+    column, so the tests may read each numeric column through its normal scores: every
+    monotone rescaling of a column (a log scale, other units, a skewed laboratory value)
+    then gives the same graph, and the basis ``z, z^2, z^3`` of a heavy-tailed column has
+    finite moments. Ties (a count, an ordinal score) share their average rank.
+    """
+    ranks = rankdata(values)
+    return ndtri((ranks - 0.5) / len(values))
+
+
 def _encode(X: pd.DataFrame, y: np.ndarray, target: Hashable, basis: bool) -> _Encoded:
     # The target is kept apart from X's columns: assigned as a column of a frame with
     # MultiIndex columns it would become ``(target, "")``, which is not the target.
@@ -317,7 +345,8 @@ def _encode(X: pd.DataFrame, y: np.ndarray, target: Hashable, basis: bool) -> _E
             continue
         values = column.to_numpy(dtype=float)
         codes.append(values)
-        z = (values - values.mean()) / (values.std() or 1.0)
+        z = _normal_scores(values)
+        z = (z - z.mean()) / (z.std() or 1.0)
         idx = add([z])
         blocks.append(idx)
         if basis:
@@ -531,7 +560,11 @@ def discover_graph(
         as long as ``"block-lrt-basis"`` and recovered far more of the roles;
         ``"indicator-fisherz"`` splits the target into indicator nodes merged after
         discovery; ``"fisherz"``, ``"kci"`` and ``"rcit"`` are causal-learn's tests on the
-        integer-coded target (KCI is very slow beyond a few hundred rows).
+        integer-coded target (KCI is very slow beyond a few hundred rows). The
+        ``"block-lrt"`` tests, ``"indicator-fisherz"`` and ``"ges"`` read each numeric
+        column through its normal scores (the standard normal quantiles of its ranks): a
+        strictly increasing transform of a column (a log scale, other units) gives the
+        same graph; ``"fisherz"``, ``"kci"`` and ``"rcit"`` read the values as they are.
     alpha : float, default=0.01
         Significance level of the tests. For ``"ges"`` it is unused.
     background : dict, optional
@@ -1052,7 +1085,7 @@ def _indicator_data(encoded: _Encoded) -> tuple[np.ndarray, list]:
                 columns.append(encoded.expanded[:, j])
                 node_of.append(i)
         else:
-            columns.append(encoded.data[:, i])
+            columns.append(encoded.expanded[:, block[0]])
             node_of.append(i)
     return np.column_stack(columns), node_of
 
