@@ -758,7 +758,8 @@ def _discover(args: argparse.Namespace) -> int:
         X, y, target=args.target, method=args.method, test=args.test, alpha=args.alpha,
         background=background,
         max_condition_size=None if args.max_condition_size < 0 else args.max_condition_size,
-        sample_weight=weights, random_state=args.random_state, verbose=0 if args.quiet else 1,
+        sample_weight=weights, normal_scores=args.normal_scores, random_state=args.random_state,
+        verbose=0 if args.quiet else 1,
     )
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     write_graph(graph, args.output)
@@ -971,6 +972,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="a column of non-negative row weights (survey or "
                           "inverse-probability weights), kept out of the graph: the tests "
                           "are weighted; rows of weight 0 are left out")
+    discover.add_argument("--normal-scores", action="store_true",
+                          help="read numeric columns as normal scores (the normal quantiles "
+                          "of their ranks): the graph does not change with an increasing "
+                          "transform of a column; for skewed measurements such as lab values")
     discover.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     discover.add_argument("-q", "--quiet", action="store_true", help="less logging")
     _common(discover)

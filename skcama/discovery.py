@@ -28,25 +28,33 @@ and children go missing, and CAMA's mechanism of that child then cannot use its 
 The measured comparison is in ``benchmarks/RESULTS.md`` (sections ``graphs_sem`` and
 ``graphs_sem-acceptance``).
 
-Every numeric column enters these tests (and ``"indicator-fisherz"`` and GES) as its
-*normal scores*, the standard normal quantiles of its ranks. Conditional independence does
-not change under a strictly increasing transform of a column, so neither does the graph:
-a laboratory value on a log scale or in other units is discovered the same way. On the
-20-node SEMs of ``benchmarks/graphs_sem.py`` with every column replaced by a
-log-normal-like ``exp(z)``, the raw values lost 0.14 of role precision and 0.08 of role
-recall with the default test (10 SEMs, 5,000 rows); with normal scores the graphs are
-those of the untransformed data, whose roles they recover about as well as the raw values
-do (precision 0.87 against 0.88, recall 0.88 for both). Heavy tails also made the raw basis
-(``z^3`` of a log-normal column) reject true independences far too often: a log-normal
-column that depends on the target only through the target's parent was found dependent
-on it given that parent in 17% of 400 samples of 1,000 rows at ``alpha=0.01``, and in 6%
-with normal scores.
-
 Colliders (v-structures) are oriented with the definiteMaxP rule, which orients only
 colliders the tests support unambiguously (on a weak path ``a -> y -> x`` the
 default rule often reads ``a -> y <- x`` and turns a child into a parent), on conditioning
 sets no larger than the skeleton search needed: causal-learn's own implementation tries
 every subset of the neighbours, which takes minutes on 40 columns.
+
+Skewed measurements: ``normal_scores=True``
+--------------------------------------------
+The tests read numeric columns as they are, and their cubic basis is at its worst on
+skewed or heavy-tailed columns: a log-normal column that depends on the target only
+through the target's parent was found dependent on the target given that parent in 39 of
+200 samples of 1,000 rows at ``alpha=0.01``. With ``normal_scores=True`` every numeric
+column is replaced by its normal scores, the standard normal quantiles of its ranks.
+Conditional independence does not change under a strictly increasing transform of a
+column, so neither does the graph (a laboratory value on a log scale is discovered as on
+its own scale), and the same case gave 10 false edges in 200 samples. On the 20-node SEMs
+of ``benchmarks/graphs_sem.py`` with every column replaced by a log-normal-like
+``exp(z)``, raw values lost 0.14 of role precision and 0.08 of role recall (10 SEMs, 5,000
+rows), while normal scores gave the graphs of the untransformed data.
+
+It is not the default because on those SEMs in their own scale (noise close to Gaussian,
+curved mechanisms) it found the roles about as well (precision 0.87 against 0.88, recall
+0.88 for both) but its graphs cost CAMA more accuracy: against the true graph, 2.3 points
+on clean rows and 5.6 with the co-parents shifted (seeds 0-2, five fits each; raw values
+1.3 and 2.2), and 3.3 and 5.8 on seeds 10-14 (raw values 3.0 and 6.4). It loses some edges
+from co-parents to children whose curved mechanisms the basis fits better on the raw
+scale.
 
 Orienting what discovery leaves open
 ------------------------------------
@@ -315,7 +323,9 @@ def _normal_scores(values: np.ndarray) -> np.ndarray:
     return ndtri((ranks - 0.5) / len(values))
 
 
-def _encode(X: pd.DataFrame, y: np.ndarray, target: Hashable, basis: bool) -> _Encoded:
+def _encode(
+    X: pd.DataFrame, y: np.ndarray, target: Hashable, basis: bool, normal_scores: bool = False
+) -> _Encoded:
     # The target is kept apart from X's columns: assigned as a column of a frame with
     # MultiIndex columns it would become ``(target, "")``, which is not the target.
     names = [*X.columns, target]
@@ -344,9 +354,10 @@ def _encode(X: pd.DataFrame, y: np.ndarray, target: Hashable, basis: bool) -> _E
             conditioning.append(idx)
             continue
         values = column.to_numpy(dtype=float)
+        if normal_scores:
+            values = _normal_scores(values)
         codes.append(values)
-        z = _normal_scores(values)
-        z = (z - z.mean()) / (z.std() or 1.0)
+        z = (values - values.mean()) / (values.std() or 1.0)
         idx = add([z])
         blocks.append(idx)
         if basis:
@@ -524,6 +535,7 @@ def discover_graph(
     background: Mapping | None = None,
     max_condition_size: int | None = 4,
     sample_weight: Any = None,
+    normal_scores: bool = False,
     random_state: int | np.random.RandomState | None = None,
     verbose: int = 0,
 ) -> nx.DiGraph:
@@ -560,11 +572,7 @@ def discover_graph(
         as long as ``"block-lrt-basis"`` and recovered far more of the roles;
         ``"indicator-fisherz"`` splits the target into indicator nodes merged after
         discovery; ``"fisherz"``, ``"kci"`` and ``"rcit"`` are causal-learn's tests on the
-        integer-coded target (KCI is very slow beyond a few hundred rows). The
-        ``"block-lrt"`` tests, ``"indicator-fisherz"`` and ``"ges"`` read each numeric
-        column through its normal scores (the standard normal quantiles of its ranks): a
-        strictly increasing transform of a column (a log scale, other units) gives the
-        same graph; ``"fisherz"``, ``"kci"`` and ``"rcit"`` read the values as they are.
+        integer-coded target (KCI is very slow beyond a few hundred rows).
     alpha : float, default=0.01
         Significance level of the tests. For ``"ges"`` it is unused.
     background : dict, optional
@@ -594,6 +602,13 @@ def discover_graph(
         such a graph has more edges than the data support. The weighted tests read every
         row each time: on the 20-node SEMs of ``benchmarks/graphs_sem.py`` (5,000 rows)
         discovery took 8.1 s instead of 0.6 s.
+    normal_scores : bool, default=False
+        Read every numeric column as its normal scores, the standard normal quantiles of
+        its ranks (every method and test). The graph is then the same under any
+        increasing transform of a column (a log scale, other units), and skewed or
+        heavy-tailed columns make far fewer false edges; on the nonlinear SEMs of
+        ``benchmarks/graphs_sem.py`` it cost accuracy downstream (see the module notes).
+        Use it for skewed measurements such as laboratory values.
     random_state : int, RandomState instance or None, default=None
         Seeds the randomised test ``"rcit"``; the other methods are deterministic.
     verbose : int, default=0
@@ -653,6 +668,8 @@ def discover_graph(
             f"{max_condition_size!r}."
         )
     alpha = float(alpha)
+    if not isinstance(normal_scores, (bool, np.bool_)):
+        raise ValueError(f"normal_scores must be True or False, got {normal_scores!r}.")
     weights = None
     if sample_weight is not None:
         weights = _discovery_weights(sample_weight, len(X), method, test)
@@ -693,7 +710,7 @@ def discover_graph(
         alpha,
     )
     if method == "ges":
-        marks = _run_ges(search, labels, target, searched, knowledge)
+        marks = _run_ges(search, labels, target, searched, knowledge, normal_scores)
     else:
         marks = _run_constraint_based(
             method,
@@ -707,6 +724,7 @@ def discover_graph(
             max_condition_size,
             random_state,
             weights,
+            normal_scores,
         )
     if len(searched) < len(names):  # the constant columns back, without edges
         full = np.zeros((len(names), len(names)), dtype=marks.dtype)
@@ -888,13 +906,13 @@ def _quiet():
 
 def _run_constraint_based(
     method, test, frame, labels, target, alpha, knowledge, index, max_k, random_state,
-    weights=None,
+    weights=None, normal_scores=False,
 ) -> np.ndarray:
     from causallearn.search.ConstraintBased.FCI import fci
 
     split = test == "indicator-fisherz"
     basis = test in ("block-lrt-basis", "block-lrt-nonlinear")
-    encoded = _encode(frame, labels, target, basis=basis)
+    encoded = _encode(frame, labels, target, basis=basis, normal_scores=normal_scores)
     if split:
         data, node_of = _indicator_data(encoded)
         indep_test, kwargs = "fisherz", {}
@@ -1085,7 +1103,7 @@ def _indicator_data(encoded: _Encoded) -> tuple[np.ndarray, list]:
                 columns.append(encoded.expanded[:, j])
                 node_of.append(i)
         else:
-            columns.append(encoded.expanded[:, block[0]])
+            columns.append(encoded.data[:, i])
             node_of.append(i)
     return np.column_stack(columns), node_of
 
@@ -1110,10 +1128,10 @@ def _merge_indicators(marks: np.ndarray, node_of: list, n_nodes: int) -> np.ndar
     return merged
 
 
-def _run_ges(frame, labels, target, names, knowledge) -> np.ndarray:
+def _run_ges(frame, labels, target, names, knowledge, normal_scores=False) -> np.ndarray:
     from causallearn.search.ScoreBased.GES import ges
 
-    encoded = _encode(frame, labels, target, basis=False)
+    encoded = _encode(frame, labels, target, basis=False, normal_scores=normal_scores)
     data, node_of = _indicator_data(encoded)
     data = (data - data.mean(axis=0)) / np.where(data.std(axis=0) > 0, data.std(axis=0), 1.0)
     with _causal_learn_call():

@@ -219,21 +219,21 @@ def test_fisherz_names_perfectly_correlated_columns(small_sem):
         discover_graph(X.assign(x1c=X["x1"]), y, target="y", test="fisherz")
 
 
-# The graphs of ordinary numeric data must not change by accident. Computed with the code
-# before the input-handling fixes (object, constant and MultiIndex columns); the two
-# "block-lrt" graphs again when the tests began to read numeric columns as normal scores.
+# Computed with the code before the input-handling fixes (object, constant and MultiIndex
+# columns); the graphs of ordinary numeric data must not change.
 SEM_EDGES = {
     "block-lrt-nonlinear": [
-        ("a1", "y"), ("a2", "y"), ("a3", "o2"), ("c1", "o1"), ("c1", "x3"), ("c1", "x7"),
-        ("c2", "c3"), ("c2", "x5"), ("o2", "x6"), ("x2", "c2"), ("x2", "c3"), ("x4", "c2"),
-        ("x4", "c3"), ("x4", "x7"), ("x5", "x3"), ("x5", "x7"), ("x6", "x3"), ("x6", "x7"),
-        ("x7", "c3"), ("y", "a3"), ("y", "x1"), ("y", "x8"),
+        ("a1", "y"), ("a2", "y"), ("a3", "o2"), ("a3", "y"), ("c1", "o1"), ("c1", "x3"),
+        ("c2", "x4"), ("c2", "x5"), ("c3", "c2"), ("c3", "x4"), ("x2", "c2"), ("x2", "c3"),
+        ("x2", "x4"), ("x4", "x6"), ("x5", "x3"), ("x6", "a3"), ("x6", "o2"), ("x6", "x3"),
+        ("x7", "c1"), ("x7", "c3"), ("x7", "x4"), ("x7", "x5"), ("x7", "x6"), ("y", "x1"),
+        ("y", "x8"),
     ],
     "block-lrt": [
-        ("a1", "y"), ("a2", "y"), ("c1", "o1"), ("c1", "x3"), ("c1", "x7"), ("c2", "x2"),
-        ("c2", "x4"), ("c3", "x4"), ("x2", "c3"), ("x2", "x4"), ("x3", "x6"), ("x5", "c2"),
-        ("x5", "x3"), ("x6", "o2"), ("x6", "x7"), ("x7", "c3"), ("x7", "x4"), ("y", "a3"),
-        ("y", "x1"), ("y", "x8"),
+        ("a1", "y"), ("a2", "y"), ("c1", "o1"), ("c1", "x3"), ("c1", "x7"), ("c2", "x5"),
+        ("x2", "c2"), ("x2", "c3"), ("x4", "c2"), ("x4", "c3"), ("x4", "x7"), ("x5", "x3"),
+        ("x6", "o2"), ("x6", "x3"), ("x7", "c3"), ("x7", "x6"), ("y", "a3"), ("y", "x1"),
+        ("y", "x8"),
     ],
     "fisherz": [
         ("a1", "x8"), ("c1", "o1"), ("c1", "x3"), ("c2", "x2"), ("c2", "x4"), ("c3", "x4"),
@@ -252,33 +252,50 @@ def test_graphs_of_numeric_data_are_unchanged(test):
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{}, dict(test="block-lrt"), dict(test="indicator-fisherz"), dict(method="ges")]
+    "kwargs",
+    [
+        {},
+        dict(test="block-lrt"),
+        dict(test="indicator-fisherz"),
+        dict(test="fisherz"),
+        dict(method="ges"),
+    ],
 )
-def test_increasing_transforms_of_columns_give_the_same_graph(small_sem, kwargs):
+def test_normal_scores_give_the_same_graph_under_increasing_transforms(small_sem, kwargs):
     # conditional independence does not change under an increasing transform of a column,
-    # and neither do the normal scores the tests read
+    # and neither do the normal scores
     _, X, y = small_sem
     X, y = X.iloc[:1000], y.iloc[:1000]
     other = X.assign(x1=np.exp(X["x1"]), c1=X["c1"] ** 3, a1=1000 + 0.01 * X["a1"])
     other["x2"] = np.log1p(X["x2"] - X["x2"].min())
+    kwargs["normal_scores"] = True
     assert sorted(discover_graph(other, y, target="y", **kwargs).edges()) == sorted(
         discover_graph(X, y, target="y", **kwargs).edges()
     )
 
 
-def test_a_heavy_tailed_column_does_not_make_false_edges():
+def test_normal_scores_keep_a_heavy_tailed_column_from_making_false_edges():
     # lab depends on y only through s (s -> y, s -> lab), and is log-normal: read as raw
-    # values, its cubic basis made the test join lab and y in 19 of 100 samples at
-    # alpha 0.01; read as normal scores, in 5
+    # values, the cubic basis joins lab and y in 39 of these 200 samples at alpha 0.01;
+    # read as normal scores, in 10
     rng = np.random.default_rng(0)
-    reps, hits = 200, 0
+    reps, hits = 200, {False: 0, True: 0}
     for _ in range(reps):
         s = rng.normal(size=1000)
         lab = np.exp(0.8 * s + rng.normal(size=1000))
         y = (s + rng.normal(size=1000) > 0).astype(int) + (s > 1)
-        graph = discover_graph(pd.DataFrame({"s": s, "lab": lab}), y, target="y")
-        hits += graph.to_undirected().has_edge("lab", "y")
-    assert hits < 0.1 * reps
+        for scores in hits:
+            graph = discover_graph(
+                pd.DataFrame({"s": s, "lab": lab}), y, target="y", normal_scores=scores
+            )
+            hits[scores] += graph.to_undirected().has_edge("lab", "y")
+    assert hits[True] < 0.1 * reps < hits[False]
+
+
+def test_normal_scores_must_be_a_bool(small_sem):
+    _, X, y = small_sem
+    with pytest.raises(ValueError, match="normal_scores must be True or False, got 'yes'"):
+        discover_graph(X, y, target="y", normal_scores="yes")
 
 
 def test_background_knowledge_is_respected(small_sem):
