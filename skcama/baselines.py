@@ -195,7 +195,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
             return torch.ones(n)
         has_names = hasattr(self, "feature_names_in_")
         names = list(self.feature_names_in_) if has_names else list(range(n))
-        columns = [columns] if isinstance(columns, (str, int)) else list(columns)
+        columns = [columns] if isinstance(columns, (str, Integral)) else list(columns)
         mask = torch.zeros(n)
         for column in columns:
             if not has_names and (isinstance(column, (bool, np.bool_)) or column not in names):
@@ -341,8 +341,10 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
         As in :class:`TorchMLPClassifier`.
     epsilon : float, default=0.25
         Training budget in clean-sd units per column.
-    attack_columns : list or None, default=None
-        Columns the adversary may move (e.g. the co-parents and children); None = all.
+    attack_columns : array-like, str, int or None, default=None
+        Columns the adversary may move (e.g. the co-parents and children): names of
+        ``X``'s columns (a list, an array or a ``pandas.Index``, or one name), or positions
+        when ``X`` has no column names; None = all.
     pgd_steps : int, default=5
         Ascent steps per batch.
     clean_weight : float, default=0.0
@@ -363,7 +365,7 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
     _parameter_constraints: dict = {
         **_TorchClassifier._parameter_constraints,
         "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "attack_columns": [list, tuple, str, None],
+        "attack_columns": ["array-like", str, Integral, None],
         "pgd_steps": [Interval(Integral, 1, None, closed="left")],
         "clean_weight": [Interval(Real, 0, 1, closed="both")],
     }

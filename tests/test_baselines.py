@@ -178,3 +178,16 @@ def test_attack_columns_on_an_array_must_be_positions():
     assert "Did you mean" not in str(info.value)
     clf = PGDTrainedMLPClassifier(attack_columns=[1, 2], max_epochs=1, pgd_steps=1)
     np.testing.assert_array_equal(clf.fit(X.to_numpy(), y)._mask, [0.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("cls", [PGDTrainedMLPClassifier, CausalAdvClassifier])
+def test_attack_columns_take_an_index_an_array_or_one_column(cls):
+    X, y = _data()
+    expected = [0.0, 1.0, 1.0]
+    for given in (X.columns[1:], np.array(["c", "x"]), ("c", "x")):
+        clf = cls(attack_columns=given, max_epochs=1, pgd_steps=1).fit(X, y)
+        np.testing.assert_array_equal(clf._mask, expected)
+    one = cls(attack_columns="x", max_epochs=1, pgd_steps=1).fit(X, y)
+    np.testing.assert_array_equal(one._mask, [0.0, 0.0, 1.0])
+    position = cls(attack_columns=np.int64(2), max_epochs=1, pgd_steps=1).fit(X.to_numpy(), y)
+    np.testing.assert_array_equal(position._mask, [0.0, 0.0, 1.0])
