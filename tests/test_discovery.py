@@ -16,6 +16,8 @@ from skcama.datasets import SyntheticSEM
 from skcama.discovery import _to_dag, discover_graph, resolve_graph_spec
 from skcama.graph import markov_blanket_roles, write_graph
 
+from conftest import simple_sem
+
 NO_BACKGROUND = {"required": [], "forbidden": [], "tiers": []}
 
 
@@ -68,6 +70,37 @@ def test_nonlinear_test_finds_a_mechanism_without_a_linear_trend():
     default = discover_graph(X, y, target="y")
     assert not linear.to_undirected().has_edge("c", "x")
     assert default.to_undirected().has_edge("c", "x") and default.has_edge("y", "x")
+
+
+def test_basis_tests_condition_on_the_label_times_the_conditioning_columns():
+    # x1 = f(y) + tanh(c) + noise and x2 = g(y) + 0.5 c + noise are independent given y and
+    # c, but x1**2 and x2**2 both carry products of y and c: regressed on y and on c's basis
+    # separately they stay correlated, and the test joined x1 and x2 (p about 1e-121 on
+    # these rows). With the products of the label's indicators and c's basis among the
+    # conditioning columns the edge is gone, and so is c - x3 (x3 = h(y) + 0.5 x1 + noise):
+    # the default test finds the true skeleton.
+    X, y, truth = simple_sem(0, n=1000)
+    graph = discover_graph(X, y, target="y").to_undirected()
+    assert {frozenset(e) for e in graph.edges} == {frozenset(e) for e in truth.edges}
+    basis = discover_graph(X, y, target="y", test="block-lrt-basis").to_undirected()
+    assert not basis.has_edge("x1", "x2")
+
+
+def test_two_independent_causes_of_the_label_are_still_its_parents():
+    # a collider at the label needs its two causes independent given nothing; independent
+    # risk factors are, and stay parents
+    rng = np.random.default_rng(0)
+    n = 3000
+    a1, a2 = rng.normal(size=n), rng.normal(size=n)
+    logits = np.stack([np.zeros(n), 1.5 * a1 + a2, -1.5 * a2], axis=1)
+    p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    y = (rng.random(n)[:, None] > np.cumsum(p, 1)).sum(1)
+    centers = np.array([[-1.0, 1.0], [1.0, 0.0], [0.0, -1.0]])
+    X = pd.DataFrame({"a1": a1, "a2": a2, "x1": centers[y, 0] + 0.5 * rng.normal(size=n),
+                      "x2": centers[y, 1] + 0.5 * rng.normal(size=n)})
+    graph = discover_graph(X, y, target="y")
+    assert set(graph.in_edges("y")) == {("a1", "y"), ("a2", "y")}
+    assert set(graph.out_edges("y")) == {("y", "x1"), ("y", "x2")}
 
 
 def test_target_taken_from_x_when_y_is_none(small_sem):
@@ -219,15 +252,17 @@ def test_fisherz_names_perfectly_correlated_columns(small_sem):
         discover_graph(X.assign(x1c=X["x1"]), y, target="y", test="fisherz")
 
 
-# Computed with the code before the input-handling fixes (object, constant and MultiIndex
-# columns); the graphs of ordinary numeric data must not change.
+# The graphs of ordinary numeric data must not change by accident. Computed with the code
+# before the input-handling fixes (object, constant and MultiIndex columns); the
+# "block-lrt-nonlinear" graph again when the basis tests began to condition on the
+# products of the target's indicators with the conditioning columns (and a collider at the
+# target began to need its two causes independent given nothing).
 SEM_EDGES = {
     "block-lrt-nonlinear": [
-        ("a1", "y"), ("a2", "y"), ("a3", "o2"), ("a3", "y"), ("c1", "o1"), ("c1", "x3"),
-        ("c2", "x4"), ("c2", "x5"), ("c3", "c2"), ("c3", "x4"), ("x2", "c2"), ("x2", "c3"),
-        ("x2", "x4"), ("x4", "x6"), ("x5", "x3"), ("x6", "a3"), ("x6", "o2"), ("x6", "x3"),
-        ("x7", "c1"), ("x7", "c3"), ("x7", "x4"), ("x7", "x5"), ("x7", "x6"), ("y", "x1"),
-        ("y", "x8"),
+        ("a1", "y"), ("a2", "y"), ("a3", "y"), ("c1", "o1"), ("c1", "x3"), ("c2", "x4"),
+        ("c2", "x5"), ("c3", "c2"), ("c3", "x4"), ("o2", "a3"), ("x2", "c2"), ("x2", "c3"),
+        ("x2", "x4"), ("x4", "x6"), ("x5", "x3"), ("x6", "o2"), ("x6", "x3"), ("x7", "c1"),
+        ("x7", "c3"), ("x7", "x4"), ("x7", "x5"), ("x7", "x6"), ("y", "x1"), ("y", "x8"),
     ],
     "block-lrt": [
         ("a1", "y"), ("a2", "y"), ("c1", "o1"), ("c1", "x3"), ("c1", "x7"), ("c2", "x5"),
