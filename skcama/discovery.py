@@ -59,17 +59,18 @@ Conditional independence does not change under a strictly increasing transform o
 column, so neither does the graph (a laboratory value on a log scale is discovered as on
 its own scale), and the same case gave 10 false edges in 200 samples. On the 20-node SEMs
 of ``benchmarks/graphs_sem.py`` with every column replaced by a log-normal-like
-``exp(z)``, raw values lost 0.14 of role precision and 0.08 of role recall (10 SEMs, 5,000
+``exp(z)``, raw values lost 0.16 of role precision and 0.09 of role recall (10 SEMs, 5,000
 rows), while normal scores gave the graphs of the untransformed data; GES lost 0.18 and
 0.17 on raw values (section ``graphs_sem-scale`` of ``benchmarks/RESULTS.md``, from
 ``python benchmarks/graphs_sem.py --part scale --seeds 0 1 2 3 4 10 11 12 13 14``).
 
 It is not the default because on those SEMs in their own scale (noise close to Gaussian,
 curved mechanisms) PC found the roles about as well (precision 0.87 against 0.88, recall
-0.88 for both; GES 0.67 against 0.70 and 0.80 against 0.83) but its graphs cost CAMA more
+0.87 for both; GES 0.67 against 0.70 and 0.80 against 0.83) but its graphs cost CAMA more
 accuracy: against the true graph, 2.3 points on clean rows and 5.6 with the co-parents
 shifted (seeds 0-2, five fits each; raw values 1.3 and 2.2), and 3.3 and 5.8 on seeds
-10-14 (raw values 3.0 and 6.4). It loses some edges from co-parents to children whose
+10-14 (raw values 3.0 and 6.4), measured before the basis tests conditioned on the
+products of the target's indicators. It loses some edges from co-parents to children whose
 curved mechanisms the basis fits better on the raw scale.
 
 Orienting what discovery leaves open
