@@ -101,6 +101,14 @@ def _raise_timeout(signum, frame):
     raise _CaseTimeout
 
 
+def training_data(nodes: int, n_rows: int, seed: int):
+    """SEM ``seed`` of ``nodes`` nodes and its ``n_rows`` training rows, the same in every
+    part: ``(sem, X, y)``."""
+    sem = SyntheticSEM(**SIZES[nodes], n_classes=4, random_state=seed)
+    X, y = sem.sample(n_rows, random_state=1000 + seed)
+    return sem, X, y
+
+
 def recovery_case(
     nodes: int, n_rows: int, seed: int, name: str, threads: int | None, limit_s: int | None
 ) -> dict:
@@ -109,8 +117,7 @@ def recovery_case(
     A case still running after ``limit_s`` seconds is stopped and counted as unfinished
     (its scores are left out of the means)."""
     _limit_threads(threads)
-    sem = SyntheticSEM(**SIZES[nodes], n_classes=4, random_state=seed)
-    X, y = sem.sample(n_rows, random_state=1000 + seed)
+    sem, X, y = training_data(nodes, n_rows, seed)
     row = dict(nodes=nodes, rows=n_rows, seed=seed, setting=name)
     if limit_s:
         signal.signal(signal.SIGALRM, _raise_timeout)
@@ -161,8 +168,7 @@ def scale_case(seed: int, skewed: bool, name: str, normal_scores: bool, threads)
     """Recovery on one 20-node SEM, its columns as sampled or as ``exp`` of each
     standardised column (skewed, same graph), read raw or as normal scores."""
     _limit_threads(threads)
-    sem = SyntheticSEM(**SIZES[20], n_classes=4, random_state=seed)
-    X, y = sem.sample(5000, random_state=1000 + seed)
+    sem, X, y = training_data(20, 5000, seed)
     if skewed:
         X = X.apply(lambda column: np.exp((column - column.mean()) / column.std()))
     start = time.perf_counter()
@@ -242,8 +248,7 @@ def accuracy_case(seed: int, args) -> list[dict]:
     """CAMA with the true, discovered and mis-specified graphs (and the MLP) on one SEM."""
     _limit_threads(args.threads)
     rows: list[dict] = []
-    sem = SyntheticSEM(**SIZES[20], n_classes=4, random_state=seed)
-    X, y = sem.sample(args.acc_rows, random_state=1000 + seed)
+    sem, X, y = training_data(20, args.acc_rows, seed)
     tests = {
         "clean": sem.sample(args.n_test, random_state=2000 + seed),
         "co-parents +2": sem.sample(
