@@ -756,7 +756,7 @@ def _discover(args: argparse.Namespace) -> int:
     }
     graph = discover_graph(
         X, y, target=args.target, method=args.method, test=args.test, alpha=args.alpha,
-        background=background,
+        target_alpha=args.target_alpha, background=background,
         max_condition_size=None if args.max_condition_size < 0 else args.max_condition_size,
         sample_weight=weights, normal_scores=args.normal_scores, random_state=args.random_state,
         verbose=0 if args.quiet else 1,
@@ -954,6 +954,10 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("--test", choices=TESTS, default="block-lrt-nonlinear",
                           help="independence test of pc / fci (default block-lrt-nonlinear)")
     discover.add_argument("--alpha", type=float, default=0.01, help="significance level")
+    discover.add_argument("--target-alpha", type=float, default=None, metavar="LEVEL",
+                          help="significance level of the tests at the target: an edge at "
+                          "the target is removed only where a test's p-value exceeds it "
+                          "(default: the larger of --alpha and 0.05)")
     discover.add_argument("--max-condition-size", type=int, default=4, metavar="K",
                           help="largest conditioning set of pc / fci (default 4; -1: no limit)")
     discover.add_argument("--require", nargs=2, action="append", default=[],

@@ -275,6 +275,26 @@ def test_discover_normal_scores_match_discover_graph(workdir):
     assert set(expected.edges) != set(discover_graph(X, y, target="y").edges)
 
 
+def test_discover_target_alpha_matches_discover_graph(workdir):
+    from skcama.discovery import discover_graph
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 1000)
+    frame = pd.DataFrame({"x": 0.21 * y + rng.normal(size=1000), "y": y})  # p about 0.026
+    frame.to_csv(workdir / "weak.csv", index=False)
+    found = {}
+    for level in ("0.01", None):
+        out = workdir / f"weak{level}.json"
+        given = [] if level is None else ["--target-alpha", level]
+        assert main(["discover", str(workdir / "weak.csv"), "-t", "y", *given,
+                     "-o", str(out), "-q"]) == 0
+        found[level] = set(read_graph(out).to_undirected().edges)
+    X = frame[["x"]]
+    assert not discover_graph(X, y, target="y", target_alpha=0.01).edges
+    assert not found["0.01"]
+    assert found[None] == {("x", "y")} or found[None] == {("y", "x")}
+
+
 def test_discover_then_roles_reads_the_written_graph(workdir):
     out = workdir / "found.json"
     result = run_cli("discover", workdir / "train.csv", "-t", "y", "-o", out, "-q")

@@ -117,6 +117,10 @@ def test_target_taken_from_x_when_y_is_none(small_sem):
         (dict(test="fisher"), r"test must be one of .*Did you mean 'fisherz'"),
         (dict(alpha=1.5), "alpha must be"),
         (dict(alpha=True), "alpha must be"),
+        (dict(target_alpha=0), "target_alpha must be a number strictly between 0 and 1"),
+        (dict(target_alpha=1.0), "target_alpha must be"),
+        (dict(target_alpha=True), "target_alpha must be"),
+        (dict(target_alpha="0.05"), "target_alpha must be"),
         (dict(background={"required": [5]}), r"must hold \(source, target\) pairs, got 5"),
         (dict(background={"required": [("x1", "x1")]}), "self-loop 'x1' -> 'x1'"),
         (
@@ -256,7 +260,9 @@ def test_fisherz_names_perfectly_correlated_columns(small_sem):
 # before the input-handling fixes (object, constant and MultiIndex columns); the
 # "block-lrt-nonlinear" graph again when the basis tests began to condition on the
 # products of the target's indicators with the conditioning columns (and a collider at the
-# target began to need its two causes independent given nothing).
+# target began to need its two causes independent given nothing). These are the graphs at
+# target_alpha=alpha, one level for every test; DEFAULT_EDGES is the default graph, whose
+# tests at the target are read at 0.05.
 SEM_EDGES = {
     "block-lrt-nonlinear": [
         ("a1", "y"), ("a2", "y"), ("a3", "y"), ("c1", "o1"), ("c1", "x3"), ("c2", "x4"),
@@ -279,11 +285,65 @@ SEM_EDGES = {
 }
 
 
+DEFAULT_EDGES = [
+    ("a1", "y"), ("a2", "y"), ("a3", "o2"), ("c1", "o1"), ("c1", "x3"), ("c1", "x7"),
+    ("c2", "x5"), ("c3", "c2"), ("x2", "c2"), ("x2", "c3"), ("x4", "c2"), ("x4", "c3"),
+    ("x4", "x6"), ("x4", "x7"), ("x5", "x3"), ("x6", "o2"), ("x6", "x3"), ("x7", "c3"),
+    ("x7", "x5"), ("x7", "x6"), ("y", "a3"), ("y", "x1"), ("y", "x4"), ("y", "x8"),
+]
+
+
 @pytest.mark.parametrize("test", sorted(SEM_EDGES))
 def test_graphs_of_numeric_data_are_unchanged(test):
     X, y = SyntheticSEM(random_state=0).sample(500, random_state=0)
-    graph = discover_graph(X, y, target="y", test=test)
+    graph = discover_graph(X, y, target="y", test=test, target_alpha=0.01)
     assert sorted(graph.edges()) == SEM_EDGES[test]
+    assert graph.graph["target_alpha"] == 0.01
+
+
+def _weak_child(beta: float = 0.21, n: int = 1000):
+    # x depends on y a little: the default test's p-value of x _||_ y is about 0.026
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, n)
+    return pd.DataFrame({"x": beta * y + rng.normal(size=n)}), y
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, dict(test="block-lrt"), dict(test="indicator-fisherz"), dict(method="fci")],
+)
+def test_target_alpha_is_the_level_of_the_tests_at_the_target(kwargs):
+    X, y = _weak_child()
+
+    def joined(**levels):
+        graph = discover_graph(X, y, target="y", **kwargs, **levels)
+        return graph.to_undirected().has_edge("x", "y")
+
+    assert joined()  # the default level at the target, 0.05
+    assert not joined(target_alpha=0.01)
+    assert not joined(alpha=0.001, target_alpha=0.001)
+    assert joined(alpha=0.001)  # the target's tests are read at 0.05 whatever alpha is
+    assert not joined(alpha=0.001, target_alpha=0.005)
+
+
+def test_target_alpha_leaves_the_tests_between_other_nodes_alone():
+    # x1 and x2 are weakly correlated (p about 0.025) and unrelated to y: their edge
+    # follows alpha alone
+    rng = np.random.default_rng(1)
+    x1 = rng.normal(size=1000)
+    X = pd.DataFrame({"x1": x1, "x2": 0.04 * x1 + rng.normal(size=1000)})
+    y = rng.integers(0, 2, 1000)
+    for target_alpha in (0.01, 0.05, 0.5):
+        graph = discover_graph(X, y, target="y", target_alpha=target_alpha)
+        assert not graph.to_undirected().has_edge("x1", "x2")
+    assert discover_graph(X, y, target="y", alpha=0.05).to_undirected().has_edge("x1", "x2")
+
+
+def test_default_graph_of_numeric_data_is_unchanged():
+    X, y = SyntheticSEM(random_state=0).sample(500, random_state=0)
+    graph = discover_graph(X, y, target="y")
+    assert sorted(graph.edges()) == DEFAULT_EDGES
+    assert graph.graph["target_alpha"] == 0.05
 
 
 @pytest.mark.parametrize(
@@ -311,8 +371,8 @@ def test_normal_scores_give_the_same_graph_under_increasing_transforms(small_sem
 
 def test_normal_scores_keep_a_heavy_tailed_column_from_making_false_edges():
     # lab depends on y only through s (s -> y, s -> lab), and is log-normal: read as raw
-    # values, the cubic basis joins lab and y in 39 of these 200 samples at alpha 0.01;
-    # read as normal scores, in 10
+    # values, the cubic basis joins lab and y in 39 of these 200 samples with the target's
+    # tests at 0.01; read as normal scores, in 10 (at the default 0.05: 67 and 23)
     rng = np.random.default_rng(0)
     reps, hits = 200, {False: 0, True: 0}
     for _ in range(reps):
@@ -321,7 +381,8 @@ def test_normal_scores_keep_a_heavy_tailed_column_from_making_false_edges():
         y = (s + rng.normal(size=1000) > 0).astype(int) + (s > 1)
         for scores in hits:
             graph = discover_graph(
-                pd.DataFrame({"s": s, "lab": lab}), y, target="y", normal_scores=scores
+                pd.DataFrame({"s": s, "lab": lab}), y, target="y", normal_scores=scores,
+                target_alpha=0.01,
             )
             hits[scores] += graph.to_undirected().has_edge("lab", "y")
     assert hits[True] < 0.1 * reps < hits[False]
