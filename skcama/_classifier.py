@@ -54,6 +54,7 @@ from .graph import (
     GraphError,
     MarkovBlanketRoles,
     all_children_graph,
+    check_discovery_params,
     check_graph_name,
     did_you_mean,
     load_graph,
@@ -89,6 +90,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     target : hashable, default=None
         The graph node that ``y`` holds. When ``None`` it is inferred: ``y.name`` if that
         is a graph node, else the one graph node that is not a column of ``X``.
+    discovery_params : dict or None, default=None
+        Options of :func:`skcama.discovery.discover_graph` when ``graph`` names a discovery
+        method: ``"test"``, ``"alpha"``, ``"target_alpha"``, ``"background"``,
+        ``"max_condition_size"`` and ``"normal_scores"``, e.g.
+        ``{"target_alpha": 0.1, "background": {"tiers": [["age"], ["y"]]}}``. A grid search
+        can then tune discovery with the model. Unused for a given graph; other keys are
+        refused at :meth:`fit`.
     latent_dim : int, default=4
         Dimension of the latent causes ``z``.
     manipulation_dim : int, default=4
@@ -303,6 +311,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         "adapt_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "adapt_mechanism_rate": [Interval(Real, 0, None, closed="left")],
         "clean_prior": [Interval(Real, 0, 1, closed="neither"), None],
+        "discovery_params": [dict, None],
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "column_types": [dict, None],
         "handle_unknown": [StrOptions({"error", "missing"})],
@@ -316,6 +325,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         graph: nx.DiGraph | Mapping | None = None,
         target: Hashable | None = None,
         *,
+        discovery_params: dict | None = None,
         latent_dim: int = 4,
         manipulation_dim: int = 4,
         manipulation_model: str = "mechanism",
@@ -345,6 +355,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     ):
         self.graph = graph
         self.target = target
+        self.discovery_params = discovery_params
         self.latent_dim = latent_dim
         self.manipulation_dim = manipulation_dim
         self.manipulation_model = manipulation_model
@@ -1310,6 +1321,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         y: np.ndarray,
         row_weights: np.ndarray | None = None,
     ) -> tuple[nx.DiGraph, Hashable]:
+        check_discovery_params(self.discovery_params)  # refused whatever graph= is
         if self.graph is None:
             target = self.target
             if target is None:
@@ -1349,7 +1361,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         return resolve_graph_spec(
             spec, frame, y, target, random_state=seed, verbose=self.verbose,
-            sample_weight=row_weights,
+            sample_weight=row_weights, discovery_params=self.discovery_params,
         )
 
     def _check_roles_against_data(

@@ -362,10 +362,12 @@ def _check_values(params: dict, option: str) -> None:
     from sklearn.utils._param_validation import InvalidParameterError
 
     from . import CAMAClassifier
+    from .graph import check_discovery_params
 
     try:
         CAMAClassifier(**params)._validate_params()
-    except InvalidParameterError as error:
+        check_discovery_params(params.get("discovery_params"))
+    except (InvalidParameterError, ValueError) as error:
         raise UsageError(f"{option}: {error}") from None
 
 
@@ -415,14 +417,16 @@ def _print_roles(roles: Any) -> None:
 def _fit(args: argparse.Namespace) -> int:
     """Fit a CAMAClassifier on a labelled table and save it."""
     from . import CAMAClassifier
-    from .graph import load_graph
+    from .graph import DISCOVERY_METHODS, load_graph
 
     _check_output(args.output, "--output")
     params = _estimator_params(args)
     frame, _ = _read(args)
     X, y = _split_target(frame, args.target, args.data)
     X, weights = _split_weight(X, args)
-    graph = load_graph(args.graph) if args.graph else None
+    graph = args.graph
+    if graph and not (graph.strip().lower() in DISCOVERY_METHODS and not Path(graph).exists()):
+        graph = load_graph(graph)  # a method name is discovered by fit
     if isinstance(params.get("class_weight"), dict):
         params["class_weight"] = _labels_of_keys(params["class_weight"], y)
     clf = CAMAClassifier(graph=graph, target=args.target, **params)
@@ -850,8 +854,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: skcama fit train.csv --graph graph.gml --target y -o model.skcama",
     )
     fit.add_argument("data", help="training table; one column is the target")
-    fit.add_argument("-g", "--graph", help="causal graph file (default: every column is a "
-                     "child of the target)")
+    fit.add_argument("-g", "--graph", help="causal graph file, or a discovery method (pc, "
+                     "fci, ges) to discover it from the table; its options go in --set "
+                     "'discovery_params={...}' (default: every column is a child of the "
+                     "target)")
     fit.add_argument("-t", "--target", required=True, help="name of the label column")
     fit.add_argument("-o", "--output", required=True, help="model file to write (.skcama)")
     fit.add_argument("--max-epochs", type=int, default=None, help="cap on training epochs")

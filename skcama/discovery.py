@@ -165,13 +165,22 @@ from ._columns import (
 from ._warn import warn_user
 from .graph import (
     DISCOVERY_METHODS,
+    DISCOVERY_PARAMS,
     GraphError,
     all_children_graph,
+    check_discovery_params,
     did_you_mean,
     resolve_given_graph,
 )
 
-__all__ = ["METHODS", "TESTS", "discover_graph", "resolve_graph_spec"]
+__all__ = [
+    "DISCOVERY_PARAMS",
+    "METHODS",
+    "TESTS",
+    "check_discovery_params",
+    "discover_graph",
+    "resolve_graph_spec",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -1423,6 +1432,7 @@ def resolve_graph_spec(
     random_state: int | np.random.RandomState | None = None,
     verbose: int = 0,
     sample_weight: np.ndarray | None = None,
+    discovery_params: Mapping | None = None,
 ) -> tuple[nx.DiGraph, Hashable]:
     """Turn a ``graph=`` value of :class:`~skcama.CAMAClassifier` into ``(DiGraph, target)``.
 
@@ -1447,6 +1457,9 @@ def resolve_graph_spec(
     sample_weight : numpy.ndarray or None, default=None
         The fit's row weights, passed to :func:`discover_graph`. GES takes no row weights:
         with ``spec="ges"`` they are ignored, with a warning.
+    discovery_params : mapping or None, default=None
+        Further keyword arguments of :func:`discover_graph` for a method name (see
+        :data:`DISCOVERY_PARAMS`); unused for any other ``spec``.
 
     Returns
     -------
@@ -1486,6 +1499,7 @@ def resolve_graph_spec(
         graph = discover_graph(
             X, y, target=target, method=method, sample_weight=sample_weight,
             random_state=random_state, verbose=verbose,
+            **check_discovery_params(discovery_params),
         )
         return graph, target
     return resolve_given_graph(spec, columns, target)

@@ -572,6 +572,74 @@ def check_graph_name(spec: Any) -> None:
         )
 
 
+DISCOVERY_PARAMS = (
+    "test",
+    "alpha",
+    "target_alpha",
+    "background",
+    "max_condition_size",
+    "normal_scores",
+)
+"""Keyword arguments of :func:`~skcama.discovery.discover_graph` that ``discovery_params`` of
+:class:`~skcama.CAMAClassifier` may set; the estimator sets the others (the data, the
+target, the method from ``graph=``, the row weights, the seed and the verbosity)."""
+
+
+def check_discovery_params(params: Mapping | None) -> dict:
+    """Check ``discovery_params`` of :class:`~skcama.CAMAClassifier` and return them as a
+    dict of keyword arguments for :func:`~skcama.discovery.discover_graph`.
+
+    Only the names in :data:`DISCOVERY_PARAMS` are accepted; their values are checked by
+    :func:`~skcama.discovery.discover_graph` itself.
+
+    Parameters
+    ----------
+    params : mapping or None
+        ``{name: value}``; ``None`` is no arguments.
+
+    Returns
+    -------
+    dict
+        A copy of ``params`` (``{}`` for ``None``).
+
+    Raises
+    ------
+    ValueError
+        On a name that is not in :data:`DISCOVERY_PARAMS` (with the closest name), or a
+        ``params`` that is not a mapping.
+
+    Examples
+    --------
+    >>> check_discovery_params({"target_alpha": 0.1, "normal_scores": True})
+    {'target_alpha': 0.1, 'normal_scores': True}
+    >>> check_discovery_params(None)
+    {}
+    """
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise ValueError(
+            "discovery_params must be a dict of discover_graph's keyword arguments, e.g. "
+            f"{{'target_alpha': 0.1}}; got the {type(params).__name__} {params!r}."
+        )
+    for name in params:
+        if name not in DISCOVERY_PARAMS:
+            close = did_you_mean(str(name), DISCOVERY_PARAMS)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            set_by = (
+                " The estimator sets it: the method is graph=, the target, the row weights, "
+                "the seed and the verbosity come from fit and the estimator's own parameters."
+                if name in ("X", "y", "target", "method", "sample_weight", "random_state",
+                            "verbose")
+                else ""
+            )
+            raise ValueError(
+                f"discovery_params has the key {name!r}, which is not one of "
+                f"{', '.join(DISCOVERY_PARAMS)}.{hint}{set_by}"
+            )
+    return dict(params)
+
+
 def resolve_given_graph(
     spec: nx.DiGraph | Mapping | str | os.PathLike, columns: list, target: Hashable | None
 ) -> tuple[nx.DiGraph, Hashable]:

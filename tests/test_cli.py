@@ -648,6 +648,19 @@ def test_fit_takes_class_weights_through_set(workdir, capsys):
            "are ['high', 'low', 'mid']" in capsys.readouterr().err
 
 
+def test_fit_takes_discovery_params_through_set(workdir, capsys):
+    out = workdir / "discovered.skcama"
+    assert main(["fit", str(workdir / "train.csv"), "-g", "pc", "-t", "y", "-o", str(out),
+                 *FIT_OPTIONS, "--set", 'discovery_params={"target_alpha": 0.02}']) == 0
+    fitted = load_model(out)
+    assert fitted.discovery_params == {"target_alpha": 0.02}
+    assert fitted.graph_.graph["target_alpha"] == 0.02
+    code = main(["fit", str(workdir / "train.csv"), "-g", "pc", "-t", "y", "-o", str(out),
+                 *FIT_OPTIONS, "--set", 'discovery_params={"alpa": 0.02}'])
+    assert code == 2
+    assert "key 'alpa', which is not one of" in capsys.readouterr().err
+
+
 def test_class_weight_keys_from_json_name_numeric_labels(workdir):
     frame = pd.read_csv(workdir / "train.csv")
     codes = frame.assign(y=frame["y"].map({"low": 0, "mid": 1, "high": 2}))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skcama import GraphError
+from skcama import CAMAClassifier, GraphError
 from skcama.datasets import SyntheticSEM
 from skcama.discovery import _to_dag, discover_graph, resolve_graph_spec
 from skcama.graph import markov_blanket_roles, write_graph
@@ -731,7 +731,6 @@ def test_rows_of_weight_0_are_left_out_before_the_checks(small_sem):
 
 def test_fit_passes_row_weights_not_class_weights_to_discovery(small_sem, monkeypatch):
     import skcama.discovery
-    from skcama import CAMAClassifier
 
     _, X, y = small_sem
     seen = []
@@ -753,3 +752,70 @@ def test_fit_passes_row_weights_not_class_weights_to_discovery(small_sem, monkey
     with pytest.warns(UserWarning, match="graph='ges' discovers the graph without sample_weight"):
         CAMAClassifier(graph="ges", max_epochs=1, random_state=0).fit(
             X, y, sample_weight=weights)
+
+
+def test_discovery_params_reach_discover_graph(small_sem, monkeypatch, tmp_path):
+    import skcama.discovery
+    from skcama.persistence import load_model
+
+    _, X, y = small_sem
+    seen = []
+    real = skcama.discovery.discover_graph
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(skcama.discovery, "discover_graph", spy)
+    params = {"target_alpha": 0.02, "max_condition_size": 2,
+              "background": {"forbidden": [("x1", "a1")]}}
+    clf = CAMAClassifier(graph="pc", discovery_params=params, max_epochs=1, random_state=0)
+    clf.fit(X.iloc[:500], y.iloc[:500])
+    assert {k: seen[0][k] for k in params} == params
+    assert clf.graph_.graph["target_alpha"] == 0.02
+    assert not clf.graph_.has_edge("x1", "a1")
+    assert clf.discovery_params == params  # the estimator's parameter is left as given
+    clf.save(tmp_path / "model.skcama")  # and a model file keeps it
+    assert load_model(tmp_path / "model.skcama").discovery_params == params
+    # the default: discover_graph's own defaults
+    CAMAClassifier(graph="pc", max_epochs=1, random_state=0).fit(X.iloc[:500], y.iloc[:500])
+    assert not set(params) & set(seen[1])
+
+
+@pytest.mark.parametrize("graph", ["pc", None])
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"target_alpa": 0.1}, r"key 'target_alpa'.*Did you mean 'target_alpha'"),
+        ({"method": "ges"}, r"key 'method'.*The estimator sets it: the method is graph="),
+        ({"sample_weight": None}, r"key 'sample_weight'.*The estimator sets it"),
+    ],
+)
+def test_discovery_params_with_unknown_keys_are_refused(small_sem, graph, params, match):
+    _, X, y = small_sem
+    clf = CAMAClassifier(graph=graph, discovery_params=params, max_epochs=1)
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X.iloc[:200], y.iloc[:200])
+
+
+def test_discovery_params_values_are_checked_by_discover_graph(small_sem):
+    _, X, y = small_sem
+    clf = CAMAClassifier(graph="pc", discovery_params={"target_alpha": 2.0}, max_epochs=1)
+    with pytest.raises(ValueError, match="target_alpha must be a number strictly between"):
+        clf.fit(X.iloc[:200], y.iloc[:200])
+    with pytest.raises(ValueError, match="discovery_params"):  # sklearn's own type check
+        CAMAClassifier(graph="pc", discovery_params=[("alpha", 0.1)]).fit(X, y)
+
+
+def test_grid_search_tunes_discovery_with_the_model(small_sem):
+    from sklearn.model_selection import GridSearchCV
+
+    _, X, y = small_sem
+    search = GridSearchCV(
+        CAMAClassifier(graph="pc", max_epochs=2, random_state=0),
+        {"discovery_params": [{"target_alpha": 0.01}, {"target_alpha": 0.05}]},
+        cv=2,
+    ).fit(X.iloc[:600], y.iloc[:600])
+    assert search.best_params_["discovery_params"] in ({"target_alpha": 0.01},
+                                                       {"target_alpha": 0.05})
+    assert search.best_estimator_.graph_.graph["target_alpha"] in (0.01, 0.05)
