@@ -50,13 +50,13 @@ from ._training import (
 from ._training import adapt as adapt_model
 from ._warn import warn_user
 from .graph import (
-    DISCOVERY_METHODS,
     GraphError,
     MarkovBlanketRoles,
     all_children_graph,
     check_discovery_params,
     check_graph_name,
     did_you_mean,
+    is_discovery_method,
     load_graph,
     markov_blanket_roles,
     resolve_given_graph,
@@ -1334,11 +1334,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 )
             return all_children_graph(columns, target), target
         spec, target = self.graph, self.target
-        is_method = (
-            isinstance(spec, str)
-            and spec.strip().lower() in DISCOVERY_METHODS
-            and not os.path.exists(spec)
-        )
+        is_method = is_discovery_method(spec)
         if is_method:
             spec = spec.strip().lower()
         else:

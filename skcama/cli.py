@@ -417,7 +417,7 @@ def _print_roles(roles: Any) -> None:
 def _fit(args: argparse.Namespace) -> int:
     """Fit a CAMAClassifier on a labelled table and save it."""
     from . import CAMAClassifier
-    from .graph import DISCOVERY_METHODS, load_graph
+    from .graph import is_discovery_method, load_graph
 
     _check_output(args.output, "--output")
     params = _estimator_params(args)
@@ -425,7 +425,7 @@ def _fit(args: argparse.Namespace) -> int:
     X, y = _split_target(frame, args.target, args.data)
     X, weights = _split_weight(X, args)
     graph = args.graph
-    if graph and not (graph.strip().lower() in DISCOVERY_METHODS and not Path(graph).exists()):
+    if graph and not is_discovery_method(graph):
         graph = load_graph(graph)  # a method name is discovered by fit
     if isinstance(params.get("class_weight"), dict):
         params["class_weight"] = _labels_of_keys(params["class_weight"], y)

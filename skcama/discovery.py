@@ -1060,6 +1060,7 @@ def _run_constraint_based(
     split = test == "indicator-fisherz"
     basis = test in ("block-lrt-basis", "block-lrt-nonlinear")
     encoded = _encode(frame, labels, target, basis=basis, normal_scores=normal_scores)
+    target_index = len(encoded.names) - 1  # _encode puts the target last
     if split:
         data, node_of = _indicator_data(encoded)
         indep_test, kwargs = "fisherz", {}
@@ -1085,8 +1086,8 @@ def _run_constraint_based(
                 else random_state
             )
             kwargs["seed"] = int(seed.randint(0, 2**31 - 1))
-    if target_alpha != alpha:  # the target is the last node; its columns are read apart
-        targets = [i for i, node in enumerate(node_of) if node == len(encoded.names) - 1]
+    if target_alpha != alpha:  # the target's columns are read at their own level
+        targets = [i for i, node in enumerate(node_of) if node == target_index]
         kwargs = dict(inner=indep_test, targets=targets, factor=alpha / target_alpha, **kwargs)
         indep_test = _TARGET_LEVEL_NAME
     bk = _causallearn_background(knowledge, index) if not split else None
@@ -1094,7 +1095,7 @@ def _run_constraint_based(
         logger.info("indicator-fisherz: background knowledge is applied after discovery")
     with _causal_learn_call(), _singular_named(data, node_of, encoded.names, test):
         if method == "pc":
-            target_node = None if split else len(encoded.names) - 1
+            target_node = None if split else target_index
             cg = _pc(data, alpha, indep_test, bk, max_k, target_node, **kwargs)
             marks = np.asarray(cg.G.graph)
         else:

@@ -535,6 +535,33 @@ DISCOVERY_METHODS = ("pc", "fci", "ges")
 """Names that ``graph=`` of :class:`~skcama.CAMAClassifier` reads as a discovery method."""
 
 
+def is_discovery_method(spec: Any) -> bool:
+    """Whether a ``graph=`` value names a discovery method rather than a graph or a file.
+
+    Text that spells a method (case and surrounding spaces aside) does, unless a file of
+    that name exists.
+
+    Parameters
+    ----------
+    spec : object
+        The ``graph=`` argument.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_discovery_method("PC"), is_discovery_method("clinic.gml"), is_discovery_method(None)
+    (True, False, False)
+    """
+    return (
+        isinstance(spec, str)
+        and spec.strip().lower() in DISCOVERY_METHODS
+        and not os.path.exists(spec)
+    )
+
+
 def check_graph_name(spec: Any) -> None:
     """Reject a text ``graph=`` that is neither a graph file's path nor a method name.
 
