@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 from ._columns import (
     ColumnCodec,
     check_known_labels,
+    check_label_not_a_column,
     check_labels_present,
     check_one_label_per_row,
     check_sample_weight,
@@ -50,6 +51,7 @@ from ._training import (
 from ._training import adapt as adapt_model
 from ._warn import warn_user
 from .graph import (
+    DISCOVERY_METHODS,
     GraphError,
     MarkovBlanketRoles,
     all_children_graph,
@@ -458,6 +460,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             _warn_if_misaligned(X, name, values)
         columns = self._column_names(X)
         y_name = getattr(y, "name", None)
+        if isinstance(X, pd.DataFrame):
+            check_label_not_a_column(y_name, columns)
         y = column_or_1d(y, warn=True)
         weights, kept_rows, left_out = None, None, ()
         if sample_weight is not None and len(y) > 0:
@@ -1047,10 +1051,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
         For a *prevalence* (label) shift: a new site sees the same diseases produce the
         same measurements, but in other proportions. Bayes' rule then needs the new
-        class prior. The EM algorithm of Saerens, Latinne and Decaestecker (2002)
-        estimates it from the model's own posteriors on ``X``: the new prior is the mean
-        posterior, and each posterior is reweighted by new prior / training prior until
-        the two agree. Prediction then multiplies ``p(y | a)`` by those weights. The
+        class prior. Prediction then multiplies each row's ``p(y | a)`` by one weight per
+        class, which the EM algorithm of Saerens, Latinne and Decaestecker (2002)
+        estimates from the model's own posteriors on ``X``, with the model's ``p(y | a)``
+        as the training prior: the weights move until the prevalence they give equals
+        the mean posterior. Rows in which every child is missing carry no evidence about
+        the classes and leave the prior as it is. The
         network is not changed; :meth:`reset_adaptation` removes the weights, and
         :meth:`adapt` (a manipulation of the measurements) is independent of them: for a
         setting with both, call :meth:`adapt` first.
@@ -1093,31 +1099,33 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
         if isinstance(tol, bool) or not (isinstance(tol, Real) and tol >= 0):
             raise ValueError(f"tol must be a number >= 0; got {tol!r}.")
-        if not hasattr(self, "class_prior_"):
-            raise ValueError(
-                "this model was saved by an older skcama, which did not record the training "
-                "prevalence adapt_prior needs; fit it again to use adapt_prior."
-            )
-        # the model's own posteriors, without the weights of an earlier call
-        log_proba = self._predict_tensors(self._prediction_tensors(X), new_prior=False)[0]
-        if len(log_proba) == 0:
+        data = self._prediction_tensors(X)
+        if len(data) == 0:
             raise ValueError(
                 "adapt_prior needs at least one row of the new setting to estimate its "
                 "class prior; got 0 rows."
             )
-        log_train = np.log(np.clip(self.class_prior_, 1e-12, None))
-        # p(x | y=k) up to a per-row factor: the posterior divided by the training prior
-        evidence = log_proba - log_train
-        evidence = np.exp(evidence - evidence.max(axis=1, keepdims=True))
-        prior, iterations = np.exp(log_train), 0
+        # the model's own posteriors (without the weights of an earlier call) and its
+        # class prior p(y | a) of every row, which the weights w multiply
+        post = np.exp(self._predict_tensors(data, new_prior=False)[0])
+        prior = np.exp(self._log_class_prior(data))
+        weights, prevalence, iterations = np.ones(len(self.classes_)), prior.mean(axis=0), 0
         while iterations < max_iter:
             iterations += 1
-            joint = evidence * prior
-            new_prior = (joint / joint.sum(axis=1, keepdims=True)).mean(axis=0)
+            new_post = post * weights
+            new_post /= new_post.sum(axis=1, keepdims=True)
+            new_prior = prior * weights
+            new_prior /= new_prior.sum(axis=1, keepdims=True)
+            # each class's weight moves until the prevalence the new prior implies equals
+            # the mean posterior (Saerens et al.'s EM when p(y | a) is one prior for all)
+            weights = weights * new_post.mean(axis=0) / new_prior.mean(axis=0)
+            weights /= weights.max()
             # moves are measured in probability: the prevalence of a class absent from
             # the new setting shrinks towards 0 for ever, which never settles in log units
-            moved = np.max(np.abs(new_prior - prior))
-            prior = new_prior
+            new_prior = prior * weights
+            new_prior /= new_prior.sum(axis=1, keepdims=True)
+            moved = np.max(np.abs(new_prior.mean(axis=0) - prevalence))
+            prevalence = new_prior.mean(axis=0)
             if moved <= tol:
                 break
         else:
@@ -1127,11 +1135,24 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "max_iter.",
                 ConvergenceWarning,
             )
-        logger.info("adapt_prior: %d EM iterations, prior %s", iterations, np.round(prior, 4))
-        shift = np.log(np.clip(prior, 1e-12, None)) - log_train
-        self.prior_shift_ = shift
-        self.adapted_class_prior_ = np.exp(log_train + shift)  # the prior the weights give
+        logger.info("adapt_prior: %d EM iterations, prior %s", iterations,
+                    np.round(prevalence, 4))
+        # log weights, scaled so that with one prior for all rows they turn it into the
+        # new one exactly: log p(y | a) + prior_shift_ is then a log-probability
+        self.prior_shift_ = np.log(np.clip(weights, 1e-300, None)) - np.log(
+            prior.mean(axis=0) @ weights
+        )
+        self.adapted_class_prior_ = prevalence
         return self
+
+    def _log_class_prior(self, data: Tensors) -> np.ndarray:
+        """log p(y | a) of every row of ``data``, (n_rows, n_classes)."""
+        model, out = self.model_, []
+        with torch.no_grad():
+            for start in range(0, len(data), 65_536):
+                a = data.a[start : start + 65_536]
+                out.append(model.prior(model.code_a(a)).double().cpu().numpy())
+        return np.concatenate(out)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the fitted model to a file that loads without executing code.
@@ -1322,6 +1343,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         row_weights: np.ndarray | None = None,
     ) -> tuple[nx.DiGraph, Hashable]:
         check_discovery_params(self.discovery_params)  # refused whatever graph= is
+        if self.discovery_params and not is_discovery_method(self.graph):
+            warn_user(
+                f"discovery_params={self.discovery_params!r} is ignored: it sets the options "
+                "of graph discovery, which runs only when graph names a discovery method "
+                f"({', '.join(map(repr, DISCOVERY_METHODS))}); here graph is "
+                f"{'None' if self.graph is None else type(self.graph).__name__}.",
+                UserWarning,
+            )
         if self.graph is None:
             target = self.target
             if target is None:
@@ -1368,10 +1397,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "X has no columns; pass the measurements the graph names as columns of X."
             )
         if not roles.blanket:
+            fix = (
+                f"Discovery (graph={self.graph!r}) found no column that depends on it: with "
+                "more rows, or a larger level for the tests at the target "
+                "(discovery_params={'target_alpha': 0.1}), it may find the weaker ones; "
+                "check also that y holds the labels of these rows."
+                if is_discovery_method(self.graph)
+                else "Add the edges that connect the target to its causes and effects."
+            )
             raise GraphError(
                 f"the target {roles.target!r} has no parents, co-parents or children in the "
-                "graph, so nothing in the data can predict it. Add the edges that connect the "
-                "target to its causes and effects."
+                f"graph, so nothing in the data can predict it. {fix}"
             )
         column_set = set(columns)
         missing = [node for node in roles.blanket if node not in column_set]
@@ -1399,7 +1435,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             elif positional:  # an array: its columns are positions, graph files hold text
                 hints.append(
                     f"The columns of X are numbered 0..{len(columns) - 1} (as an array's "
-                    "are); pass X as a DataFrame whose column names are the graph's nodes."
+                    "are); pass X as a DataFrame whose column names are the graph's nodes. "
+                    "In a Pipeline, a transformer before the classifier (StandardScaler, "
+                    "SimpleImputer) hands on an array unless told otherwise: "
+                    "pipeline.set_output(transform='pandas') keeps the names."
                 )
             else:
                 for node in missing:

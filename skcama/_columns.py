@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -87,6 +87,8 @@ def infer_kind(values: pd.Series) -> str:
             "becomes missing) or declare it with column_types.",
             UserWarning,
         )
+    elif len(observed) and not numeric.any():
+        _warn_if_numbers_as_text(values.name, observed.astype(str))
     # object, string: labels
     try:
         n_levels = values.nunique(dropna=True)
@@ -96,6 +98,36 @@ def infer_kind(values: pd.Series) -> str:
             f"{observed.iloc[0]!r}); give it one number or one label per row."
         ) from None
     return "bernoulli" if n_levels == 2 else "categorical"
+
+
+def _warn_if_numbers_as_text(name: Any, text: pd.Series) -> None:
+    """Warn when a text column is mostly numbers written as text, as a measurement read
+    from a file with a few notes in it ("<0.1", "n/a") or with decimal commas: it is read
+    as categorical labels, one level per distinct value."""
+    as_numbers = pd.to_numeric(text, errors="coerce")
+    comma = as_numbers.notna().mean() < 0.5
+    if comma:  # "1,5": a decimal comma
+        as_numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    parsed = as_numbers.notna()
+    if parsed.mean() < 0.5 or infer_kind(as_numbers[parsed]) != "gaussian":
+        return
+    levels = f"{text.nunique()} levels"
+    if comma:
+        how = ("its numbers have decimal commas; read the file with decimal=',' "
+               "(pd.read_csv(..., decimal=','))")
+    elif parsed.all():
+        how = f"if it is a measurement, convert it with pd.to_numeric(X[{name!r}])"
+    else:
+        how = (f"it also holds other text ({_show(pd.unique(text[~parsed]))}); if it is a "
+               f"measurement, convert it with pd.to_numeric(X[{name!r}], errors='coerce') "
+               "(the text becomes missing)")
+    warn_user(
+        f"column {name!r} holds numbers written as text ({_show(pd.unique(text[parsed]))}), "
+        f"so it is read as categorical labels, one level per distinct value ({levels}): "
+        f"{how}. To keep it as labels, give it a category dtype "
+        f"(X[{name!r}].astype('category')) or declare it with column_types.",
+        UserWarning,
+    )
 
 
 def _float_kind(observed: np.ndarray) -> str:
@@ -168,8 +200,7 @@ class ColumnCodec:
                 if np.isinf(finite).any():
                     raise _infinite_error([name], int(np.isinf(finite).sum()))
                 if len(finite):
-                    mean[j] = finite.mean()
-                    sd = finite.std()
+                    mean[j], sd = _mean_and_sd(finite)
                     if sd < 1e-12:
                         constant.append(name)
                     else:
@@ -353,6 +384,17 @@ def check_unique_columns(X: pd.DataFrame) -> None:
         )
 
 
+def check_label_not_a_column(y_name: Hashable | None, columns: Sequence) -> None:
+    """Labels whose name is a column of X: that column would be read as a measurement of
+    the label it holds (``fit(df, df["label"])`` without dropping the column)."""
+    if y_name is not None and any(y_name == column for column in columns):
+        raise ValueError(
+            f"y is named {y_name!r}, which is also a column of X: the labels would be read "
+            f"as a measurement of themselves. Drop that column from X "
+            f"(X.drop(columns=[{y_name!r}])), or rename y if it is another variable."
+        )
+
+
 def missing_rows(values: Any, positions: np.ndarray | None = None) -> tuple[int, str]:
     """How many of ``values`` are missing (NaN, None, ``pd.NA``) and the first few of
     their row numbers as text, e.g. ``(2, "3, 8")``; ``positions`` gives each value's row
@@ -487,6 +529,17 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
             f"values (e.g. {sample.iloc[0]!r}); declare it with column_types="
             f"{{{name!r}: 'categorical'}} or convert it to numbers."
         ) from None
+
+
+def _mean_and_sd(values: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of finite ``values``, also where their squares
+    overflow (magnitudes above about 1e154): computed on the values divided by the
+    largest magnitude."""
+    top = float(np.abs(values).max())
+    if top < 1e150:  # the common case, computed as it always was
+        return float(values.mean()), float(values.std())
+    unit = values / top
+    return float(unit.mean()) * top, float(unit.std()) * top
 
 
 def _infinite_error(columns: list, n_values: int) -> ValueError:

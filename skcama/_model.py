@@ -117,6 +117,21 @@ def kl_to_standard_normal(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Ten
     return 0.5 * (mean.square() + logvar.exp() - 1.0 - logvar).sum(-1)
 
 
+def _nothing_observed_is_certain(log_px: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``log_px`` (B, K), the importance-sampled log-likelihood of the children (or its
+    latent part), set to exactly 0 in the rows where every child is missing (``x`` (B, D)
+    holds NaN for a missing code).
+
+    Nothing observed has probability 1 under every class, but its Monte Carlo estimate,
+    log-mean-exp of p(z) / q(z | y, ...) over a few samples, is not 0: it carries noise and
+    a bias that differ between classes, since q depends on the class. Such rows must be
+    scored by the class prior alone; re-estimating the prevalence of the classes (which
+    re-weighs them until their mean posterior matches) otherwise turned that noise into a
+    prevalence of 0 or 1.
+    """
+    return log_px.masked_fill(torch.isnan(x).all(dim=-1, keepdim=True), 0.0)
+
+
 def _split_by_kind(
     kinds: tuple[str, ...], levels: tuple[int, ...]
 ) -> tuple[list[int], list[int], list[int], int]:
@@ -885,7 +900,8 @@ class CAMANet(nn.Module):
             for s in range(0, n_samples, step)
         ]
         log_w = parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
-        return log_prior + torch.logsumexp(log_w, dim=-1) - math.log(n_samples)
+        log_px = torch.logsumexp(log_w, dim=-1) - math.log(n_samples)
+        return log_prior + _nothing_observed_is_certain(log_px, x)
 
     def predictive_log_joint(
         self,
@@ -999,7 +1015,7 @@ class CAMANet(nn.Module):
         weights = torch.softmax(log_w, dim=-1)
         children = (weights[..., None] * per_child).sum(-2)
         rest = (weights * latent).sum(-1) - torch.special.xlogy(weights, weights).sum(-1)
-        return children, rest - math.log(log_w.shape[-1])
+        return children, _nothing_observed_is_certain(rest - math.log(log_w.shape[-1]), x)
 
     # -- generation ---------------------------------------------------------------------
     def latent_posterior(

@@ -14,6 +14,7 @@ import argparse
 import logging
 import math
 import os
+import re
 import sys
 import time
 import warnings
@@ -193,6 +194,13 @@ def read_table(
         raise UsageError(
             f"could not parse {str(path)!r} with --sep {delimiter!r}: {first}"
         ) from error
+    names = pd.read_csv(path, sep=delimiter, header=None, nrows=1, dtype=str).iloc[0].dropna()
+    repeated = sorted({str(h) for h in names[names.duplicated()]})
+    if repeated:  # pandas would rename the copies 'a.1', 'a.2', ...
+        raise UsageError(
+            f"data file {str(path)!r} has several columns named {repeated}; column names "
+            "must be unique to be matched to the graph's nodes. Rename or drop the copies."
+        )
     if frame.shape[1] == 1:  # with the default or a given --sep
         header = str(frame.columns[0])
         for other in _OTHER_DELIMITERS:
@@ -203,6 +211,51 @@ def read_table(
                     f"{delimiter!r} but its header looks {other!r}-separated; pass {flag}"
                 )
     return _require_rows(frame, path)
+
+
+def write_table(frame: Any, path: str | Path, *, index: bool = False) -> None:
+    """Write ``frame`` in the format its extension names, as :func:`read_table` reads it:
+    comma-separated ``.csv`` and ``.txt``, tab-separated ``.tsv``, Parquet ``.parquet``
+    and ``.pq`` (needs pyarrow). Missing folders are created.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    path : str or path-like
+        Where to write it.
+    index : bool, default=False
+        Write the row index as the first column(s).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import pandas as pd
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "out.tsv"
+    >>> write_table(pd.DataFrame({"a": [1, 2]}), path)
+    >>> path.read_text()
+    'a\\n1\\n2\\n'
+    >>> read_table(path)["a"].tolist()
+    [1, 2]
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_FORMATS:
+        raise UsageError(
+            f"cannot write a table to {str(path)!r}: its extension {suffix or '(none)'!r} is "
+            f"none of {', '.join(TABLE_FORMATS)}."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix in (".parquet", ".pq"):
+        try:
+            frame.to_parquet(path, index=index)
+        except ImportError as error:
+            raise UsageError(
+                f"writing Parquet file {str(path)!r} needs pyarrow: pip install pyarrow "
+                "(or name a .csv file)."
+            ) from error
+        return
+    frame.to_csv(path, sep=TABLE_FORMATS[suffix] or ",", index=index)
 
 
 def _require_rows(frame: Any, path: Path) -> Any:
@@ -225,6 +278,13 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any]:
         shown = ", ".join(map(str, list(frame.columns)[:12]))
         raise UsageError(
             f"--id {absent[0]!r} is not a column of {args.data!r} (columns: {shown})."
+        )
+    unnamed = [c for c in frame.columns if c not in ids and re.fullmatch(r"Unnamed: \d+", str(c))]
+    if unnamed:  # a row index saved with the table (DataFrame.to_csv without index=False)
+        raise UsageError(
+            f"{args.data!r} has a column without a name ({unnamed[0]!r}), as a row index "
+            "saved with the table has; it would be read as a measurement. Drop it, or keep "
+            f"it out of the model with --id {unnamed[0]!r}."
         )
     if not ids:
         return frame, None
@@ -261,12 +321,15 @@ def _save_model(clf: Any, path: str) -> None:
     save_model(clf, path)
 
 
-def _check_output(path: str | Path, option: str, *, figure: bool = False) -> None:
+def _check_output(
+    path: str | Path, option: str, *, figure: bool = False, table: bool = False
+) -> None:
     """Fail fast, before any slow work, on an output path that cannot be written.
 
-    Refused: an existing folder, a path below a file, and for ``figure`` a name whose
-    extension matplotlib cannot write. A missing parent folder is fine: the writers
-    create it.
+    Refused: an existing folder, a path below a file, for ``figure`` a name whose
+    extension matplotlib cannot write, and for ``table`` one that :func:`write_table`
+    cannot (the extensions :func:`read_table` reads). A missing parent folder is fine:
+    the writers create it.
     """
     if str(path).endswith(("/", os.sep)):  # Path() would drop the slash and write a file
         raise UsageError(
@@ -283,6 +346,12 @@ def _check_output(path: str | Path, option: str, *, figure: bool = False) -> Non
         raise UsageError(
             f"cannot write {option} {str(path)!r}: {str(folder)!r} is a file, not a folder; "
             "choose a path in a folder."
+        )
+    if table and path.suffix.lower() not in TABLE_FORMATS:
+        given = f"'{path.suffix}' files" if path.suffix else "a name without an extension"
+        raise UsageError(
+            f"{option} {str(path)!r}: cannot write {given}; end the name with one of "
+            f"{', '.join(TABLE_FORMATS)} (e.g. {str(path.with_suffix('.csv'))!r})."
         )
     if figure:
         from matplotlib.backend_bases import FigureCanvasBase
@@ -494,7 +563,7 @@ def _predict(args: argparse.Namespace) -> int:
     import pandas as pd
 
     if args.output not in (None, "-"):
-        _check_output(args.output, "--output")
+        _check_output(args.output, "--output", table=True)
     clf = _load_model(args.model)
     frame, ids = _read(args)
     proba = clf.predict_proba(frame)
@@ -516,8 +585,7 @@ def _predict(args: argparse.Namespace) -> int:
     if args.output in (None, "-"):
         out.to_csv(sys.stdout, index=False)
     else:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        out.to_csv(args.output, index=False)
+        write_table(out, args.output)
         print(f"{len(out)} predictions written to {args.output}")
     return 0
 
@@ -644,7 +712,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from sklearn.metrics import log_loss
 
     if args.output:
-        _check_output(args.output, "--output")
+        _check_output(args.output, "--output", table=True)
     if args.figure:
         _check_output(args.figure, "--figure", figure=True)
     options = _adapt_settings(args)
@@ -677,8 +745,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"{len(X)} labelled rows from {args.data}:\n")
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.output)
+        write_table(table, args.output, index=True)
         print(f"\ntable written to {args.output}")
     if args.figure:
         _plot_evaluation(table, Path(args.figure))
@@ -884,7 +951,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     predict.add_argument("model", help="model file written by skcama fit / adapt")
     predict.add_argument("data", help="table with the model's columns")
-    predict.add_argument("-o", "--output", help="CSV to write (default: standard output)")
+    predict.add_argument("-o", "--output", help="table to write, in the format its extension "
+                         "names: .csv, .tsv, .txt, .parquet (default: CSV on standard output)")
     predict.add_argument("--manipulation-score", action="store_true",
                          help="add each row's probability of being manipulated (adapted "
                          "models only)")
@@ -939,7 +1007,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also score a copy adapted to the (shifted) rows")
     evaluate.add_argument("--set", action="append", metavar="NAME=VALUE",
                           help=_ADAPT_SET_HELP + "; needs --adapt")
-    evaluate.add_argument("-o", "--output", help="CSV file for the table")
+    evaluate.add_argument("-o", "--output", help="file for the table (.csv, .tsv, .txt, "
+                          ".parquet)")
     evaluate.add_argument("--figure", help="PNG file for a bar chart of the accuracies")
     _common(evaluate)
     evaluate.set_defaults(func=_evaluate)

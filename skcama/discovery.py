@@ -156,8 +156,10 @@ from causallearn.utils.cit import CIT_Base, register_ci_test
 from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge
 from scipy.special import chdtrc, ndtri
 from scipy.stats import rankdata
+from sklearn.utils.multiclass import type_of_target
 
 from ._columns import (
+    check_label_not_a_column,
     check_labels_present,
     check_measurement_dtype,
     check_one_label_per_row,
@@ -934,7 +936,15 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
         labels = frame[target].to_numpy()
         frame = frame.drop(columns=[target])
     else:
-        labels = np.asarray(y).ravel()
+        if isinstance(X, pd.DataFrame):
+            check_label_not_a_column(getattr(y, "name", None), columns)
+        labels = np.asarray(y)
+        if labels.ndim > 1 and labels.shape[1:] != (1,) * (labels.ndim - 1):
+            raise ValueError(
+                f"y must hold one label per row (1-d), got shape {labels.shape}; pass a "
+                "single column of labels."
+            )
+        labels = labels.ravel()
         if target is None:
             name = getattr(y, "name", None)
             target = name if name is not None and name not in columns else "y"
@@ -950,6 +960,12 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     check_labels_present(labels)
     if len(np.unique(labels.astype(str))) < 2:
         raise ValueError("y holds a single class; discovery needs at least 2 classes.")
+    if type_of_target(labels) == "continuous":
+        raise ValueError(
+            f"y holds {len(np.unique(labels))} distinct non-integer numbers, a continuous "
+            "quantity; discovery (like fit) needs class labels. Bin it first (pd.cut) or "
+            "pass the classes."
+        )
     for column in frame.columns:  # dates, durations, complex numbers: as fit refuses them
         check_measurement_dtype(frame[column], column)
     numeric = [c for c in frame.columns if not _is_categorical(frame[c])]
@@ -961,7 +977,36 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             f"X contains missing or infinite values in columns {bad}; discovery needs "
             "complete rows: impute or drop them first."
         )
+    # every test is unchanged by a column's scale; values whose squares overflow (above
+    # about 1e154) are divided by their largest magnitude, on a copy
+    huge = [c for c in numeric if np.abs(frame[c].to_numpy(dtype=float)).max(initial=0) > 1e150]
+    if huge:
+        frame = frame.copy()
+        for c in huge:
+            values = frame[c].to_numpy(dtype=float)
+            frame[c] = values / np.abs(values).max()
+    pairs = _perfectly_correlated(frame[numeric].to_numpy(dtype=float), numeric)
+    if pairs:
+        shown = "; ".join(f"{a!r} and {b!r}" for a, b in pairs[:5])
+        more = "; ..." if len(pairs) > 5 else ""
+        raise ValueError(
+            f"these columns of X are perfectly correlated: {shown}{more} "
+            "(one is a linear function of the other, e.g. a copy or the same measurement in "
+            "other units). No test can tell which of the two the label depends on, so the "
+            "graph would be arbitrary. Drop one column of each pair."
+        )
     return frame, labels, target
+
+
+def _perfectly_correlated(data: np.ndarray, names: list) -> list:
+    """Pairs of ``names`` whose columns of ``data`` are perfectly correlated (constant
+    columns pair with nothing)."""
+    if data.shape[1] < 2:
+        return []
+    with np.errstate(all="ignore"):
+        corr = np.atleast_2d(np.corrcoef(data, rowvar=False))
+    rows, cols = np.nonzero(np.triu(np.abs(corr) > 1 - 1e-12, k=1))
+    return [(names[i], names[j]) for i, j in zip(rows, cols, strict=True)]
 
 
 # causal-learn runs with state that belongs to the whole process: the warning filters,
@@ -1125,11 +1170,8 @@ def _singular_named(data: np.ndarray, node_of: list, names: list, test: str):
     except ValueError as error:
         if "singular" not in str(error):
             raise
-        with np.errstate(all="ignore"):
-            corr = np.atleast_2d(np.corrcoef(data, rowvar=False))
         pairs: list = []
-        for i, j in zip(*np.nonzero(np.triu(np.abs(corr) > 1 - 1e-12, k=1)), strict=True):
-            pair = (names[node_of[i]], names[node_of[j]])
+        for pair in _perfectly_correlated(data, [names[n] for n in node_of]):
             if pair[0] != pair[1] and pair not in pairs:
                 pairs.append(pair)
         if pairs:

@@ -172,7 +172,14 @@ def resolve_columns(
             members = known[name]
             if name == "coparents":  # pure co-parents: a parent with a double role stays out
                 members = [m for m in members if m not in parent_set]
-            out.extend(m for m in members if m in X.columns)
+            absent = [m for m in members if m not in X.columns]
+            if absent:
+                raise ValueError(
+                    f"the {name} {absent[:10]} are not columns of X, so the role {name!r} "
+                    "cannot be manipulated as a whole; pass X with every column of the "
+                    "graph, or name the columns to manipulate."
+                )
+            out.extend(members)
         elif known is not None and name == known["target"]:
             raise ValueError(
                 f"cannot manipulate the target {name!r}: changing the label is not a "

@@ -513,13 +513,38 @@ def test_adapt_prior_leaves_nothing_behind_after_reset_or_refit(fitted, sem_data
     assert clf.prior_shift_.shape == (2,)
 
 
-def test_adapt_prior_of_a_model_saved_before_it_existed_is_a_clear_error(fitted, sem_data):
+def test_adapt_prior_of_a_model_saved_before_it_existed(fitted, sem_data):
+    # the weights are estimated against the model's own p(y | a), so a model that did not
+    # record the training prevalence adapts as a new one does
     X, _, _ = sem_data
     old = copy.deepcopy(fitted)
     del old.class_prior_, old.prior_shift_
     assert old.predict(X).shape == (len(X),)  # predicts as it did
-    with pytest.raises(ValueError, match="fit it again to use adapt_prior"):
-        old.adapt_prior(X)
+    X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1])
+    new = copy.deepcopy(fitted).adapt_prior(X_new)
+    np.testing.assert_allclose(old.adapt_prior(X_new).adapted_class_prior_,
+                               new.adapted_class_prior_)
+
+
+def test_adapt_prior_leaves_the_prior_where_no_child_was_measured(fitted, sem_data):
+    # nothing observed is equally likely under every class: such rows carry no evidence
+    # about the prevalence (their noise once drove it to 0 / 1)
+    X, _, _ = sem_data
+    blank = X.iloc[:60].copy()
+    blank[list(fitted.roles_.children)] = np.nan
+    model = copy.deepcopy(fitted)
+    proba = model.predict_proba(blank)
+    prior = np.exp(model._log_class_prior(model._prediction_tensors(blank)))
+    np.testing.assert_allclose(proba, prior, atol=1e-5)  # the class prior alone
+    model.adapt_prior(blank)
+    np.testing.assert_allclose(model.adapted_class_prior_, prior.mean(axis=0), atol=1e-4)
+    np.testing.assert_allclose(model.predict_proba(blank), proba, atol=1e-4)
+    everything = X.iloc[:60] * np.nan
+    np.testing.assert_allclose(
+        model.adapt_prior(everything).adapted_class_prior_,
+        np.exp(model._log_class_prior(model._prediction_tensors(everything))).mean(axis=0),
+        atol=1e-4,
+    )
 
 
 def test_adapt_prior_warns_when_it_stops_before_converging(fitted):

@@ -396,6 +396,23 @@ def test_target_that_is_also_a_column_of_x_is_rejected(sem_data):
         CAMAClassifier(graph=graph, target="x3").fit(X, y)
 
 
+@pytest.mark.parametrize("graph", [None, "with the label as a child"])
+def test_labels_left_in_x_are_refused(sem_data, graph):
+    # fit(df, df["label"]) without dropping the column: graph=None made it a child
+    X, y, sem_graph = sem_data
+    frame = X.assign(label=np.asarray(y))
+    before = frame.copy()
+    spec = None if graph is None else sem_graph.copy()
+    if spec is not None:
+        spec.add_edge("y", "label")
+    with pytest.raises(ValueError, match=r"y is named 'label', which is also a column of X.*"
+                                         r"X.drop\(columns=\['label'\]\)"):
+        CAMAClassifier(graph=spec, **FAST).fit(frame, frame["label"])
+    pd.testing.assert_frame_equal(frame, before)
+    # a numpy X has no names: a Series named 0 is not its column 0
+    CAMAClassifier(max_epochs=2, random_state=0).fit(X.to_numpy(), pd.Series(np.asarray(y), name=0))
+
+
 def test_array_input_with_text_graph_nodes_explains_positions():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 60)
@@ -478,6 +495,42 @@ def test_a_numeric_column_with_some_text_warns_that_it_is_read_as_labels():
     X.loc[3, "c"] = "n/a"
     with pytest.warns(UserWarning, match=r"column 'c' holds numbers and some text \(\['n/a'\]\)"):
         CAMAClassifier(max_epochs=2, random_state=0).fit(X, y)
+
+
+def test_huge_values_are_standardised_without_overflow():
+    # values of 1e200 once gave the column an infinite scale, so it read as all zeros
+    values, y = _labelled_rows()
+    X = pd.DataFrame(values, columns=["a", "b", "c"])
+    fits = [CAMAClassifier(max_epochs=5, random_state=0).fit(X.assign(a=X["a"] * f), y)
+            for f in (1.0, 1e200)]
+    assert np.isclose(fits[1].scaler_.scale[0], fits[0].scaler_.scale[0] * 1e200)
+    np.testing.assert_allclose(fits[1].predict_proba(X.assign(a=X["a"] * 1e200)),
+                               fits[0].predict_proba(X), atol=1e-5)
+
+
+def test_numbers_written_as_text_warn_that_they_are_read_as_labels():
+    # X.astype(str) once made every measurement a categorical column, without a word
+    values, y = _labelled_rows()
+    X = pd.DataFrame(values, columns=["a", "b", "c"])
+    with pytest.warns(UserWarning, match=r"column 'a' holds numbers written as text .*"
+                                         r"pd.to_numeric\(X\['a'\]\)"):
+        clf = CAMAClassifier(max_epochs=2, random_state=0).fit(X.astype({"a": str}), y)
+    assert clf.column_types_["a"] == "categorical"
+    noted = X.astype({"a": str})
+    noted.loc[:2, "a"] = "<0.1"  # a few notes in a column read from a file
+    with pytest.warns(UserWarning, match=r"column 'a' holds numbers written as text .*"
+                                         r"other text \(\['<0.1'\]\).*errors='coerce'"):
+        CAMAClassifier(max_epochs=2, random_state=0).fit(noted.astype({"a": "string"}), y)
+    commas = X.assign(a=X["a"].round(3).astype(str).str.replace(".", ","))
+    with pytest.warns(UserWarning, match=r"column 'a' holds numbers.*decimal commas"):
+        CAMAClassifier(max_epochs=2, random_state=0).fit(commas, y)
+    grades = X.assign(g=np.arange(len(X)) % 3 + 1)
+    with warnings.catch_warnings():  # a few whole numbers as text: labels, no warning
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        CAMAClassifier(max_epochs=2, random_state=0).fit(grades.astype({"g": str}), y)
+        CAMAClassifier(max_epochs=2, random_state=0).fit(  # a category dtype says "labels"
+            X.astype({"a": str}).astype({"a": "category"}), y)
 
 
 @pytest.mark.parametrize("graph, close", [("pcc", "pc"), ("gse", "ges"), ("fcii", "fci")])

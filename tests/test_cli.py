@@ -3,6 +3,7 @@ flows and the exit codes, and in-process through ``main`` for the cheap checks."
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import pickle
 import subprocess
@@ -376,6 +377,45 @@ def test_predict_on_data_missing_a_column_exits_2(model, workdir, capsys):
     frame.to_csv(workdir / "no_x2.csv", index=False)
     assert main(["predict", str(model), str(workdir / "no_x2.csv")]) == 2
     assert "lacks the columns ['x2']" in capsys.readouterr().err
+
+
+def test_predict_writes_the_format_its_output_names(model, workdir, capsys):
+    # -o out.parquet once wrote CSV text under that name, which skcama could not read back
+    csv = workdir / "formats.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(csv)]) == 0
+    tsv = workdir / "formats.tsv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(tsv)]) == 0
+    assert "\t" in tsv.read_text().splitlines()[0]
+    pd.testing.assert_frame_equal(pd.read_csv(tsv, sep="\t"), pd.read_csv(csv))
+    capsys.readouterr()
+    for name in ("formats.xlsx", "formats"):  # refused before the table is read
+        assert main(["predict", str(model), str(workdir / "nowhere.csv"), "-o",
+                     str(workdir / name)]) == 2
+        assert "cannot write" in capsys.readouterr().err
+        assert not (workdir / name).exists()
+    if importlib.util.find_spec("pyarrow") is not None:
+        parquet = workdir / "formats.parquet"
+        assert main(["predict", str(model), str(workdir / "train.csv"), "-o",
+                     str(parquet)]) == 0
+        pd.testing.assert_frame_equal(pd.read_parquet(parquet), pd.read_csv(csv))
+
+
+def test_a_saved_row_index_or_repeated_header_is_refused(model, workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.to_csv(workdir / "indexed.csv")  # the row index as a column without a name
+    assert main(["predict", str(model), str(workdir / "indexed.csv")]) == 2
+    assert "column without a name ('Unnamed: 0')" in capsys.readouterr().err
+    out = workdir / "indexed_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "indexed.csv"), "--id", "Unnamed: 0",
+                 "-o", str(out)]) == 0
+    assert len(pd.read_csv(out)) == len(frame)
+    text = (workdir / "train.csv").read_text().splitlines()
+    header = text[0].split(",")
+    header[1] = header[0]  # two columns named alike: pandas would rename one 'a.1'
+    (workdir / "repeated.csv").write_text("\n".join([",".join(header), *text[1:]]) + "\n")
+    capsys.readouterr()
+    assert main(["predict", str(model), str(workdir / "repeated.csv")]) == 2
+    assert f"several columns named ['{header[0]}']" in capsys.readouterr().err
 
 
 def test_debug_raises_instead_of_a_one_line_error(workdir):

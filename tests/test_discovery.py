@@ -10,6 +10,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from skcama import CAMAClassifier, GraphError
 from skcama.datasets import SyntheticSEM
@@ -249,11 +250,39 @@ def test_multiindex_columns_keep_the_target_apart(small_sem):
     assert set(graph.edges()) == {(node[u], node[v]) for u, v in flat.edges()}
 
 
-def test_fisherz_names_perfectly_correlated_columns(small_sem):
+@pytest.mark.parametrize("options", [
+    {}, {"test": "block-lrt"}, {"test": "fisherz"}, {"test": "indicator-fisherz"},
+    {"method": "fci"}, {"method": "ges"},
+])
+def test_perfectly_correlated_columns_are_named_for_every_test(small_sem, options):
+    # the default test once returned a graph in which the copy had taken the child's place
     _, X, y = small_sem
     X, y = X.iloc[:300, :5], y.iloc[:300]
     with pytest.raises(ValueError, match=r"perfectly correlated: 'x1' and 'x1c'.*Drop one"):
-        discover_graph(X.assign(x1c=X["x1"]), y, target="y", test="fisherz")
+        discover_graph(X.assign(x1c=X["x1"]), y, target="y", **options)
+    with pytest.raises(ValueError, match=r"'x1' and 'x1c'"):  # a copy in other units
+        discover_graph(X.assign(x1c=2.54 * X["x1"] - 3), y, target="y", **options)
+
+
+def test_huge_values_give_the_graph_of_their_scaled_column(small_sem):
+    # squares of values above about 1e154 overflow: the column's edges were lost
+    _, X, y = small_sem
+    X, y = X.iloc[:300, :5], y.iloc[:300]
+    huge = X.assign(x1=X["x1"] * 1e200)
+    assert set(discover_graph(huge, y, target="y").edges()) == set(
+        discover_graph(X, y, target="y").edges())
+    assert huge["x1"].abs().max() > 1e199  # the user's frame is left as it was
+
+
+def test_labels_must_be_classes_in_one_column(small_sem):
+    _, X, y = small_sem
+    X, y = X.iloc[:300, :5], y.iloc[:300]
+    with pytest.raises(ValueError, match=r"y is named 'label', which is also a column of X"):
+        discover_graph(X.assign(label=y.to_numpy()), y.rename("label"))
+    with pytest.raises(ValueError, match=r"one label per row \(1-d\), got shape \(300, 2\)"):
+        discover_graph(X, np.c_[y, y])
+    with pytest.raises(ValueError, match="continuous quantity.*pd.cut"):
+        discover_graph(X, np.random.default_rng(0).normal(size=300))
 
 
 # The graphs of ordinary numeric data must not change by accident. Computed with the code
@@ -805,6 +834,28 @@ def test_discovery_params_values_are_checked_by_discover_graph(small_sem):
         clf.fit(X.iloc[:200], y.iloc[:200])
     with pytest.raises(ValueError, match="discovery_params"):  # sklearn's own type check
         CAMAClassifier(graph="pc", discovery_params=[("alpha", 0.1)]).fit(X, y)
+
+
+@pytest.mark.parametrize("graph", [None, "a graph"])
+def test_discovery_params_without_discovery_warn_that_they_are_ignored(small_sem, graph):
+    sem, X, y = small_sem
+    spec = sem.graph if graph else None
+    clf = CAMAClassifier(graph=spec, discovery_params={"alpha": 0.1}, max_epochs=1)
+    with pytest.warns(UserWarning, match=r"discovery_params=\{'alpha': 0.1\} is ignored.*"
+                                         r"runs only when graph names a discovery method"):
+        clf.fit(X.iloc[:200], y.iloc[:200])
+    with warnings.catch_warnings():  # empty options say nothing
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.set_params(discovery_params={}).fit(X.iloc[:200], y.iloc[:200])
+
+
+def test_discovery_that_finds_no_neighbour_of_the_target_says_what_to_try():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(300, 3)), columns=list("abc"))
+    with pytest.raises(GraphError, match=r"Discovery \(graph='pc'\) found no column.*"
+                                         r"target_alpha"):
+        CAMAClassifier(graph="pc", max_epochs=1).fit(X, rng.integers(0, 2, 300))
 
 
 def test_grid_search_tunes_discovery_with_the_model(small_sem):

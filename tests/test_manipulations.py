@@ -52,6 +52,15 @@ def test_default_columns_are_coparents_and_children(data):
     assert changed == ["c", "x1", "x2", "x3"]
 
 
+def test_a_role_with_columns_missing_from_x_is_refused(data, fitted_cama):
+    # the missing child used to be skipped without a word, shifting the others only
+    X, _ = data
+    with pytest.raises(ValueError, match=r"the children \['x2'\] are not columns of X"):
+        shift(X.drop(columns="x2"), 1.0, columns="children", reference=fitted_cama)
+    out = shift(X.drop(columns="x2"), 1.0, columns=["x1", "x3"], reference=fitted_cama)
+    assert not np.allclose(out["x1"], X["x1"])  # naming the columns still works
+
+
 def test_std_taken_from_fitted_cama_scaler(data, fitted_cama):
     X, _ = data
     out = shift(X, 2.0, columns="children", reference=fitted_cama)
