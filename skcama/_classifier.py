@@ -1413,9 +1413,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         missing = [node for node in roles.blanket if node not in column_set]
         if missing:
             hints = []
-            by_text = {str(c): c for c in columns}
             # '1' in a graph file against a column 1 (or the reverse): same text, other type
-            retyped = [n for n in missing if str(n) in by_text and by_text[str(n)] != n]
+            retyped, found = _same_text_other_type(missing, columns)
             positional = list(columns) == list(range(len(columns)))
             if retyped and positional:
                 hints.append(
@@ -1425,7 +1424,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     "X.columns = X.columns.astype(str))."
                 )
             elif retyped:
-                found = [by_text[str(n)] for n in retyped]
                 hints.append(
                     f"The graph names {retyped[:5]} ({type(retyped[0]).__name__}) where X has "
                     f"the columns {found[:5]} ({type(found[0]).__name__}); graph files store "
@@ -1448,7 +1446,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             hint = (" " + "; ".join(hints)) if hints else ""
             raise ValueError(
                 f"graph nodes {missing} are in the Markov blanket of {roles.target!r} but not "
-                f"columns of X.{hint} Rename the columns or the graph nodes so they match."
+                f"columns of X.{hint} Rename the columns or the graph nodes so they match; "
+                "a node that was never measured can be removed from the graph (the model's "
+                "latent causes stand for unmeasured causes of the children)."
             )
         graph_nodes = set(roles.blanket) | set(roles.outside) | {roles.target}
         extra = [c for c in columns if c not in graph_nodes]
@@ -1470,9 +1470,24 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             present = set(X.columns)
             missing = [n for n in nodes if n not in present]
             if missing:
+                hints = []
+                retyped, found = _same_text_other_type(missing, list(X.columns))
+                if retyped:
+                    hints.append(
+                        f" X has {found[:5]} ({type(found[0]).__name__}) where the model has "
+                        f"{retyped[:5]} ({type(retyped[0]).__name__}): give X's columns the "
+                        "type they had in fit."
+                    )
+                children = [n for n in missing if n in set(roles.children) and n not in retyped]
+                if children:
+                    hints.append(
+                        f" A child that was not measured can be passed as a column of NaN "
+                        f"(X[{children[0]!r}] = np.nan): its likelihood is then left out."
+                    )
                 raise ValueError(
                     f"X lacks the columns {missing} that the model uses (roles: "
-                    f"{self._role_summary(roles, missing)}); pass a frame with those columns."
+                    f"{self._role_summary(roles, missing)}); pass a frame with those "
+                    f"columns.{''.join(hints)}"
                 )
             return X.loc[:, nodes]
         array = _numeric_array(X, ensure_min_samples=0)
@@ -1571,6 +1586,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             columns = self._fit_columns()
         frame = self._blanket_frame(X, self.roles_, columns)
         return self.scaler_.transform(frame, self.handle_unknown)
+
+
+def _same_text_other_type(missing: list, columns: list) -> tuple[list, list]:
+    """The ``missing`` names that a column spells alike with another type (``"1"`` for
+    ``1``), and those columns."""
+    by_text = {str(c): c for c in columns}
+    retyped = [n for n in missing if str(n) in by_text and by_text[str(n)] != n]
+    return retyped, [by_text[str(n)] for n in retyped]
 
 
 def _numeric_array(X: Any, **options: Any) -> np.ndarray:

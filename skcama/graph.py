@@ -201,9 +201,14 @@ def as_digraph(graph: nx.DiGraph | Mapping) -> nx.DiGraph:
             'write numbers in the parent lists as text too, e.g. ["1"]).',
         )
         return g
+    hint = (
+        " For a graph file, read it first: skcama.graph.load_graph(path) (fit and the "
+        "command line take the path itself)."
+        if isinstance(graph, (str, os.PathLike)) else ""
+    )
     raise GraphError(
         f"cannot use a graph of type {type(graph).__name__}; pass a networkx.DiGraph or a "
-        "dict mapping each node to the list of its parents."
+        f"dict mapping each node to the list of its parents.{hint}"
     )
 
 

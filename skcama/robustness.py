@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
 from .attacks import ATTACKS, _check_labels
 from .manipulations import MANIPULATIONS
@@ -185,6 +187,13 @@ def robustness_curve(
                 "every entry must be a fitted estimator with a predict method (a fitted "
                 "CAMAClassifier, a baseline of skcama.baselines or a scikit-learn classifier)."
             )
+        try:
+            check_is_fitted(estimator)
+        except NotFittedError:
+            raise NotFittedError(
+                f"estimators[{name!r}] ({type(estimator).__name__}) is not fitted; call its "
+                "fit method first: robustness_curve compares fitted models."
+            ) from None
     strengths = _check_strengths(strengths)
     y = _check_labels(y, len(X))
     for name, estimator in estimators.items():

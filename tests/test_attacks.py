@@ -114,6 +114,14 @@ def test_unfitted_model_raises():
         fgsm(TorchMLPClassifier(), X, [0, 1], 0.1, columns=["x"])
 
 
+def test_a_missing_label_is_named_by_its_row(blobs):
+    X, y, mlp = blobs
+    labels = pd.Series(y).astype(float)
+    labels.iloc[3] = np.nan
+    with pytest.raises(ValueError, match=r"y has 1 missing label \(rows 3\)"):
+        fgsm(mlp, X, labels, 0.1, columns=["x"])
+
+
 def test_unknown_column_raises_with_suggestion(blobs):
     X, y, mlp = blobs
     with pytest.raises(ValueError, match="Did you mean 'x'"):

@@ -497,6 +497,21 @@ def test_a_numeric_column_with_some_text_warns_that_it_is_read_as_labels():
         CAMAClassifier(max_epochs=2, random_state=0).fit(X, y)
 
 
+def test_columns_missing_at_prediction_get_the_fix(sem_data):
+    X, y, graph = sem_data
+    clf = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"lacks the columns \['x2'\].*A child that was not "
+                                         r"measured can be passed as a column of NaN"):
+        clf.predict(X.drop(columns="x2"))
+    assert clf.predict(X.assign(x2=np.nan)).shape == (len(X),)  # as the message says
+    numbered = X.set_axis(range(X.shape[1]), axis=1)
+    clf = CAMAClassifier(max_epochs=2, random_state=0).fit(numbered, y)
+    with pytest.raises(ValueError, match=r"X has \['0', '1'.*\(str\) where the model has "
+                                         r"\[0, 1.*\(int\)") as raised:
+        clf.predict(numbered.set_axis(numbered.columns.astype(str), axis=1))
+    assert "column of NaN" not in str(raised.value)  # the names' type is the fix
+
+
 def test_huge_values_are_standardised_without_overflow():
     # values of 1e200 once gave the column an infinite scale, so it read as all zeros
     values, y = _labelled_rows()

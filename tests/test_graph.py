@@ -529,3 +529,10 @@ def test_csv_rows_without_target_are_nodes_without_edges(tmp_path):
 def test_csv_writer_refuses_names_the_reader_would_change(tmp_path):
     with pytest.raises(GraphError, match=r"cannot write node ' a' to the edge list"):
         write_graph(nx.DiGraph([(" a", "y")]), tmp_path / "g.csv")
+
+
+def test_a_graph_file_path_given_to_a_graph_function_points_to_load_graph():
+    with pytest.raises(GraphError, match=r"read it first: skcama.graph.load_graph\(path\)"):
+        node_roles("clinic.gml", "y")
+    with pytest.raises(GraphError, match="load_graph"):
+        markov_blanket_roles(Path("clinic.gml"), "y")

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.exceptions import DataConversionWarning
+from sklearn.exceptions import DataConversionWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression
 
 from skcama import CAMAClassifier
@@ -128,6 +128,14 @@ def test_labels_must_match_the_rows(fitted):
     for labels in (None, y[:5]):
         with pytest.raises(ValueError, match="y must hold one label per row of X"):
             robustness_curve(models, X, labels, "shift", [1.0], reference=models["CAMA"])
+
+
+def test_an_unfitted_entry_is_named(fitted):
+    X, y, models = fitted
+    with pytest.raises(NotFittedError, match=r"estimators\['late'\] \(LogisticRegression\) "
+                                             "is not fitted"):
+        robustness_curve({**models, "late": LogisticRegression()}, X, y, "shift", [1.0],
+                         reference=models["CAMA"])
 
 
 def test_negative_attack_budget_and_a_manipulation_returning_nothing_are_errors(fitted):
