@@ -1585,7 +1585,27 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 )
             columns = self._fit_columns()
         frame = self._blanket_frame(X, self.roles_, columns)
+        self._warn_if_inputs_all_missing(frame)
         return self.scaler_.transform(frame, self.handle_unknown)
+
+    def _warn_if_inputs_all_missing(self, frame: pd.DataFrame) -> None:
+        """Parents and co-parents missing in every row (a column not measured at a new
+        site): the model reads a missing input as its training mean unless it was missing
+        in training too, which is worth saying when a whole column is affected. (A missing
+        child is left out of the likelihood exactly and needs no word.)"""
+        if len(frame) < 2:
+            return
+        inputs = list(dict.fromkeys([*self.roles_.parents, *self.roles_.coparents]))
+        flagged = dict(zip(inputs, self.scaler_.missing_of(inputs), strict=True))
+        blank = [c for c in inputs if not flagged[c] and frame[c].isna().all()]
+        if blank:
+            warn_user(
+                f"columns {blank[:10]} are missing in every row; they are causes of the "
+                "label or of its children that were always measured in training, so the "
+                "model reads them as their training mean. Predictions lean on that guess; "
+                "measure them if you can.",
+                UserWarning,
+            )
 
 
 def _same_text_other_type(missing: list, columns: list) -> tuple[list, list]:

@@ -122,6 +122,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         if y is not None:
             y = column_or_1d(y, warn=True)
             check_labels_present(y, "y")
+        _check_numeric_columns(X, self)
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
@@ -237,6 +238,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                     "pass a frame with them."
                 )
             X = X[list(self.feature_names_in_)]
+        _check_numeric_columns(X, self)
         return validate_data(self, X, reset=False, dtype=np.float64)
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -558,3 +560,21 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         align = -(soft_target * torch.log_softmax(self.style_head_(s_adv), dim=1)).sum(1).mean()
         adversarial_ce = F.cross_entropy(self.model_(adv), target)
         return self.beta * adversarial_ce + self.alpha * align + style_fit
+
+
+def _check_numeric_columns(X: Any, estimator: Any) -> None:
+    """The baselines read numbers only: a text column of a DataFrame is named, with the
+    fix, instead of failing inside numpy on its first value."""
+    if not isinstance(X, pd.DataFrame):
+        return
+    text = [c for c in X.columns
+            if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))]
+    for column in text:
+        values = pd.to_numeric(X[column].dropna(), errors="coerce")
+        if values.isna().any():  # numbers stored as objects convert; text does not
+            example = X[column].dropna()[values.isna()].iloc[0]
+            raise ValueError(
+                f"{type(estimator).__name__} takes numeric columns only; column {column!r} "
+                f"holds text (e.g. {example!r}). Encode it first (e.g. a OneHotEncoder in "
+                "a Pipeline) or drop it; CAMAClassifier reads such columns as categorical."
+            )

@@ -191,3 +191,17 @@ def test_attack_columns_take_an_index_an_array_or_one_column(cls):
     np.testing.assert_array_equal(one._mask, [0.0, 0.0, 1.0])
     position = cls(attack_columns=np.int64(2), max_epochs=1, pgd_steps=1).fit(X.to_numpy(), y)
     np.testing.assert_array_equal(position._mask, [0.0, 0.0, 1.0])
+
+
+@pytest.mark.parametrize("model", [TorchMLPClassifier, PGDTrainedMLPClassifier])
+def test_a_text_column_is_named(model):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(100, 3)), columns=["a", "b", "c"])
+    y = rng.integers(0, 2, 100)
+    text = X.assign(c=np.where(X["c"] > 0, "high", "low"))
+    with pytest.raises(ValueError, match=r"takes numeric columns only; column 'c' holds text "
+                                         r"\(e.g. '(high|low)'\)"):
+        model(max_epochs=2).fit(text, y)
+    fitted = model(max_epochs=2, random_state=0).fit(X.astype({"a": object}), y)  # numbers
+    with pytest.raises(ValueError, match="column 'c' holds text"):
+        fitted.predict(text)

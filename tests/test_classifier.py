@@ -512,6 +512,18 @@ def test_columns_missing_at_prediction_get_the_fix(sem_data):
     assert "column of NaN" not in str(raised.value)  # the names' type is the fix
 
 
+def test_an_input_missing_in_every_row_is_warned_about(sem_data):
+    X, y, graph = sem_data
+    clf = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X, y)
+    with pytest.warns(UserWarning, match=r"columns \['a'\] are missing in every row.*"
+                                         "training mean"):
+        clf.predict(X.assign(a=np.nan))
+    with warnings.catch_warnings():  # a child is marginalised exactly; one row is one row
+        warnings.simplefilter("error", UserWarning)
+        clf.predict(X.assign(x2=np.nan))
+        clf.predict(X.iloc[:1].assign(a=np.nan))
+
+
 def test_huge_values_are_standardised_without_overflow():
     # values of 1e200 once gave the column an infinite scale, so it read as all zeros
     values, y = _labelled_rows()
