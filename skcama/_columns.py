@@ -70,6 +70,14 @@ def infer_kind(values: pd.Series) -> str:
         n_levels = values.nunique(dropna=True)
         if n_levels <= 2 and set(values.dropna().unique().tolist()) <= {0, 1}:
             return "bernoulli"
+        if n_levels == len(values) >= 20 and values.max() - values.min() == n_levels - 1:
+            warn_user(
+                f"column {values.name!r} numbers the rows (a distinct whole number in each, "
+                f"{values.min()} to {values.max()}), as an identifier does; it is read as a "
+                "measurement. Drop it from X (on the command line: --id "
+                f"{values.name!r}) unless it is one.",
+                UserWarning,
+            )
         return "categorical" if n_levels <= MAX_INTEGER_LEVELS else "gaussian"
     if pd.api.types.is_numeric_dtype(dtype):
         return _float_kind(values.dropna().to_numpy(dtype=np.float64))

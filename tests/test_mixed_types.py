@@ -2,12 +2,14 @@
 
 import copy
 import pathlib
+import warnings
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.exceptions import ConvergenceWarning
 
 from skcama import CAMAClassifier
 from skcama._model import ChildHeads, InputCoder
@@ -329,3 +331,16 @@ def test_plain_float_columns_are_summarised_as_the_general_path_does():
         for version in (bad, bad.astype("Float64")):
             with pytest.raises(ValueError, match=rf"infinity in columns \['{column}'\]"):
                 ColumnCodec(version, list(frame.columns))
+
+
+def test_a_column_that_numbers_the_rows_is_warned_as_an_identifier():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame({"x": rng.normal(size=200) + y, "patient_id": np.arange(7, 207)})
+    with pytest.warns(UserWarning, match=r"column 'patient_id' numbers the rows .*7 to 206.*"
+                                         r"--id 'patient_id'"):
+        CAMAClassifier(**FAST).fit(X, y)
+    with warnings.catch_warnings():  # repeated whole numbers are not identifiers
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        CAMAClassifier(**FAST).fit(X.assign(patient_id=np.arange(200) // 2), y)
