@@ -1114,11 +1114,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             iterations += 1
             new_post = post * weights
             new_post /= new_post.sum(axis=1, keepdims=True)
-            new_prior = prior * weights
-            new_prior /= new_prior.sum(axis=1, keepdims=True)
             # each class's weight moves until the prevalence the new prior implies equals
             # the mean posterior (Saerens et al.'s EM when p(y | a) is one prior for all)
-            weights = weights * new_post.mean(axis=0) / new_prior.mean(axis=0)
+            weights = weights * new_post.mean(axis=0) / prevalence
             weights /= weights.max()
             # moves are measured in probability: the prevalence of a class absent from
             # the new setting shrinks towards 0 for ever, which never settles in log units

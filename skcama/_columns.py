@@ -478,12 +478,7 @@ def check_labels_present(
 def check_known_labels(labels: np.ndarray, classes: Any, name: str, unknown_to: str) -> None:
     """Labels outside a model's ``classes``, named, with the fix: when they only differ
     in type (``"1"`` for ``1``) the message says so. ``unknown_to`` names the model."""
-    n_missing, rows = missing_rows(labels)
-    if n_missing:
-        raise ValueError(
-            f"{name} has {n_missing} missing label{'s' if n_missing > 1 else ''} (rows {rows}); "
-            "drop those rows or give them their labels."
-        )
+    check_labels_present(labels, name)  # NaN would read as an unknown class 'nan'
     known = np.asarray(classes).tolist()
     unknown = sorted(set(labels.tolist()) - set(known), key=str)
     if not unknown:

@@ -970,7 +970,9 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
         check_measurement_dtype(frame[column], column)
     numeric = [c for c in frame.columns if not _is_categorical(frame[c])]
     numeric_set = set(numeric)
-    bad = [c for c in numeric if not np.all(np.isfinite(frame[c].to_numpy(dtype=float)))]
+    values = frame[numeric].to_numpy(dtype=float)  # converted once for the checks below
+    finite = np.isfinite(values).all(axis=0)
+    bad = [c for c, ok in zip(numeric, finite, strict=True) if not ok]
     bad += [c for c in frame.columns if c not in numeric_set and frame[c].isna().any()]
     if bad:
         raise ValueError(
@@ -979,13 +981,14 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
         )
     # every test is unchanged by a column's scale; values whose squares overflow (above
     # about 1e154) are divided by their largest magnitude, on a copy
-    huge = [c for c in numeric if np.abs(frame[c].to_numpy(dtype=float)).max(initial=0) > 1e150]
-    if huge:
+    top = np.abs(values).max(axis=0, initial=0)
+    huge = top > 1e150
+    if huge.any():
+        values = values / np.where(huge, top, 1.0)
         frame = frame.copy()
-        for c in huge:
-            values = frame[c].to_numpy(dtype=float)
-            frame[c] = values / np.abs(values).max()
-    pairs = _perfectly_correlated(frame[numeric].to_numpy(dtype=float), numeric)
+        for j in np.flatnonzero(huge):
+            frame[numeric[j]] = values[:, j]
+    pairs = _perfectly_correlated(values, numeric)
     if pairs:
         shown = "; ".join(f"{a!r} and {b!r}" for a, b in pairs[:5])
         more = "; ..." if len(pairs) > 5 else ""

@@ -118,7 +118,7 @@ def test_a_missing_label_is_named_by_its_row(blobs):
     X, y, mlp = blobs
     labels = pd.Series(y).astype(float)
     labels.iloc[3] = np.nan
-    with pytest.raises(ValueError, match=r"y has 1 missing label \(rows 3\)"):
+    with pytest.raises(ValueError, match=r"y has 1 missing labels \(rows 3\)"):
         fgsm(mlp, X, labels, 0.1, columns=["x"])
 
 
