@@ -35,6 +35,8 @@ from ._columns import (
     check_sample_weight,
     check_unique_columns,
     missing_rows,
+    same_text_other_type,
+    warn_if_misaligned,
 )
 from ._guard import restore_on_error
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet
@@ -457,7 +459,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         validate_data(self, X, reset=True, skip_check_array=True)
         for name, values in (("y", y), ("manipulated", manipulated),
                              ("sample_weight", sample_weight)):
-            _warn_if_misaligned(X, name, values)
+            warn_if_misaligned(X, name, values)
         columns = self._column_names(X)
         y_name = getattr(y, "name", None)
         if isinstance(X, pd.DataFrame):
@@ -1412,7 +1414,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if missing:
             hints = []
             # '1' in a graph file against a column 1 (or the reverse): same text, other type
-            retyped, found = _same_text_other_type(missing, columns)
+            retyped, found = same_text_other_type(missing, columns)
             positional = list(columns) == list(range(len(columns)))
             if retyped and positional:
                 hints.append(
@@ -1469,7 +1471,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             missing = [n for n in nodes if n not in present]
             if missing:
                 hints = []
-                retyped, found = _same_text_other_type(missing, list(X.columns))
+                retyped, found = same_text_other_type(missing, list(X.columns))
                 if retyped:
                     hints.append(
                         f" X has {found[:5]} ({type(found[0]).__name__}) where the model has "
@@ -1606,14 +1608,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
 
 
-def _same_text_other_type(missing: list, columns: list) -> tuple[list, list]:
-    """The ``missing`` names that a column spells alike with another type (``"1"`` for
-    ``1``), and those columns."""
-    by_text = {str(c): c for c in columns}
-    retyped = [n for n in missing if str(n) in by_text and by_text[str(n)] != n]
-    return retyped, [by_text[str(n)] for n in retyped]
-
-
 def _numeric_array(X: Any, **options: Any) -> np.ndarray:
     """``X`` (not a frame) as a float array, missing values kept; text in it is an error
     naming the column: an array has no types per column, so it is read as numbers."""
@@ -1735,33 +1729,6 @@ def _check_fit_labels(y: np.ndarray, positions: np.ndarray | None = None) -> Non
                 f"y mixes text labels with labels of type {kinds}; use one type for "
                 "every label, e.g. y.astype(str)."
             )
-
-
-def _warn_if_misaligned(X: Any, name: str, values: Any) -> None:
-    """Warn when ``X`` is a DataFrame and ``values`` a Series whose index holds the same
-    labels in another order or other labels altogether: rows are paired by position, as
-    everywhere in scikit-learn, so such a pair is most likely a mistake."""
-    if not (isinstance(X, pd.DataFrame) and isinstance(values, pd.Series)):
-        return
-    if len(values) != len(X) or values.index.equals(X.index):
-        return
-    if not (values.index.is_unique and X.index.is_unique):
-        warn_user(
-            f"{name}'s index differs from X's index and labels repeat in it, so rows are "
-            "paired by position, not by index label; check that they belong together "
-            "(reset both indexes once they do).",
-            UserWarning,
-        )
-        return
-    ours, theirs = values.index.to_flat_index(), X.index.to_flat_index()  # any MultiIndex
-    same_labels = ours.isin(theirs).all() and theirs.isin(ours).all()
-    how = "in another order" if same_labels else "with other labels"
-    warn_user(
-        f"{name}'s index holds the rows {how} than X's index; rows are paired by position, "
-        f"not by index label. If they belong together by label, align them first: "
-        f"{name} = {name}.loc[X.index] (or reset both indexes if positions are right).",
-        UserWarning,
-    )
 
 
 def _scaled_weights(weights: np.ndarray | None) -> np.ndarray | None:

@@ -70,13 +70,11 @@ def infer_kind(values: pd.Series) -> str:
         n_levels = values.nunique(dropna=True)
         if n_levels <= 2 and set(values.dropna().unique().tolist()) <= {0, 1}:
             return "bernoulli"
-        if n_levels == len(values) >= 20 and values.max() - values.min() == n_levels - 1:
-            warn_user(
-                f"column {values.name!r} numbers the rows (a distinct whole number in each, "
-                f"{values.min()} to {values.max()}), as an identifier does; it is read as a "
-                "measurement. Drop it from X (on the command line: --id "
-                f"{values.name!r}) unless it is one.",
-                UserWarning,
+        # distinct whole numbers spanning little more than the rows: the row numbers of a
+        # table, or of a split of it (a training set, a cross-validation fold)
+        if n_levels == len(values) >= 20 and values.max() - values.min() < 2 * n_levels:
+            _warn_identifier(
+                values.name, f"a distinct whole number in each, {values.min()} to {values.max()}"
             )
         return "categorical" if n_levels <= MAX_INTEGER_LEVELS else "gaussian"
     if pd.api.types.is_numeric_dtype(dtype):
@@ -96,7 +94,12 @@ def infer_kind(values: pd.Series) -> str:
             UserWarning,
         )
     elif len(observed) and not numeric.any():
-        _warn_if_numbers_as_text(values.name, observed.astype(str))
+        numbers = _warn_if_numbers_as_text(values.name, observed.astype(str))
+        if not numbers and _distinct_in_every_row(observed):
+            _warn_identifier(
+                values.name, f"a distinct text in each, e.g. {observed.iloc[0]!r}",
+                "a category with one level per row, which no new row would match",
+            )
     # object, string: labels
     try:
         n_levels = values.nunique(dropna=True)
@@ -108,21 +111,40 @@ def infer_kind(values: pd.Series) -> str:
     return "bernoulli" if n_levels == 2 else "categorical"
 
 
-def _warn_if_numbers_as_text(name: Any, text: pd.Series) -> None:
+def _distinct_in_every_row(observed: pd.Series) -> bool:
+    """At least 20 values, each different (hashable values only)."""
+    try:
+        return len(observed) >= 20 and observed.nunique() == len(observed)
+    except TypeError:  # lists, dicts: refused by the caller
+        return False
+
+
+def _warn_identifier(name: Hashable, how: str, read_as: str = "a measurement") -> None:
+    warn_user(
+        f"column {name!r} numbers the rows ({how}), as an identifier does; it is read as "
+        f"{read_as}. Drop it from X (on the command line: --id {name!r}) unless it is one.",
+        UserWarning,
+    )
+
+
+# the advice for a file with decimal commas (the command line names its own option)
+DECIMAL_COMMA_ADVICE = "read the file with decimal=',' (pd.read_csv(..., decimal=','))"
+
+
+def _warn_if_numbers_as_text(name: Any, text: pd.Series) -> bool:
     """Warn when a text column is mostly numbers written as text, as a measurement read
     from a file with a few notes in it ("<0.1", "n/a") or with decimal commas: it is read
-    as categorical labels, one level per distinct value."""
+    as categorical labels, one level per distinct value. Returns whether it warned."""
     as_numbers = pd.to_numeric(text, errors="coerce")
     comma = as_numbers.notna().mean() < 0.5
     if comma:  # "1,5": a decimal comma
         as_numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
     parsed = as_numbers.notna()
     if parsed.mean() < 0.5 or infer_kind(as_numbers[parsed]) != "gaussian":
-        return
+        return False
     levels = f"{text.nunique()} levels"
     if comma:
-        how = ("its numbers have decimal commas; read the file with decimal=',' "
-               "(pd.read_csv(..., decimal=','))")
+        how = f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
     elif parsed.all():
         how = f"if it is a measurement, convert it with pd.to_numeric(X[{name!r}])"
     else:
@@ -136,6 +158,7 @@ def _warn_if_numbers_as_text(name: Any, text: pd.Series) -> None:
         f"(X[{name!r}].astype('category')) or declare it with column_types.",
         UserWarning,
     )
+    return True
 
 
 def _float_kind(observed: np.ndarray) -> str:
@@ -336,6 +359,7 @@ class ColumnCodec:
                     f"column {self.names[j]!r} holds values {_show(values)} that were not "
                     f"seen in fit (known: {_show(categories)}); map them to known values, or "
                     "set handle_unknown='missing' to treat them as missing."
+                    + _near_categories(self.names[j], list(values), list(categories))
                 )
         codes[codes < 0] = np.nan
         return codes
@@ -355,6 +379,52 @@ class ColumnCodec:
                 if cats.dtype.kind == "b" or (len(cats) and isinstance(cats[0], (bool, np.bool_))):
                     data[name] = data[name].astype(object)
         return pd.DataFrame(data, columns=self.names)
+
+
+def _near_categories(name: Hashable, values: list, categories: list) -> str:
+    """A hint where unseen ``values`` spell known ``categories`` in another type (``"1"``
+    for ``1``, as a file read as text gives) or in another case, or are numbers of a
+    column read as categories (a grade); empty otherwise."""
+    retyped, known = same_text_other_type(values, categories)
+    if retyped:
+        kind = type(known[0]).__name__
+        if isinstance(known[0], (bool, np.bool_)):  # astype(bool) reads "False" as True
+            fix = ".map({'False': False, 'True': True})"
+        else:
+            fix = f".astype({'str' if isinstance(known[0], str) else kind!r})"
+        return (
+            f" {_show(retyped)} spell the known values {_show(known)} as another type "
+            f"({type(retyped[0]).__name__}, not {kind}): convert the column, e.g. "
+            f"X[{name!r}] = X[{name!r}]{fix}."
+        )
+    by_case = {str(c).casefold(): c for c in categories}
+    recased = [v for v in values if str(v).casefold() in by_case]
+    if recased:
+        return (
+            f" {_show(recased)} differ from known values "
+            f"{_show([by_case[str(v).casefold()] for v in recased])} only in case: map "
+            "them to the spelling used in fit."
+        )
+    if categories and all(is_real_number(c) for c in categories) and all(
+        is_real_number(v) for v in values
+    ):  # a grade or score read as categorical from the values of the training rows
+        levels = sorted({*categories, *values})
+        return (
+            " Whole numbers with few distinct values (a grade, a score) are read as "
+            "categories with the levels seen in fit, so a level missing from the training "
+            "rows (a rare grade, a cross-validation fold) is unknown: declare every level, "
+            f"X[{name!r}] = X[{name!r}].astype(pd.CategoricalDtype({_show(levels, 20)})), or "
+            f"read the column as a measurement, column_types={{{name!r}: 'gaussian'}}."
+        )
+    return ""
+
+
+def same_text_other_type(missing: list, known: list) -> tuple[list, list]:
+    """The ``missing`` values that a ``known`` value spells alike with another type
+    (``"1"`` for ``1``), and those known values."""
+    by_text = {str(k): k for k in known}
+    retyped = [v for v in missing if str(v) in by_text and by_text[str(v)] != v]
+    return retyped, [by_text[str(v)] for v in retyped]
 
 
 def _as_number(value: Any) -> Any:
@@ -533,11 +603,22 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
             sample = column[failed] if failed.any() else column.dropna()
         except TypeError:  # values pandas cannot even coerce (lists, dicts)
             sample = column.dropna()
+        fix = (f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
+               if _decimal_commas(sample) else "convert it to numbers")
         raise ValueError(
             f"column {name!r} is declared or inferred continuous but holds non-numeric "
             f"values (e.g. {sample.iloc[0]!r}); declare it with column_types="
-            f"{{{name!r}: 'categorical'}} or convert it to numbers."
+            f"{{{name!r}: 'categorical'}} or {fix}."
         ) from None
+
+
+def _decimal_commas(values: pd.Series) -> bool:
+    """Whether text ``values`` that are no numbers mostly are with "," read as "."."""
+    text = values[values.map(lambda v: isinstance(v, str) and "," in v)]
+    if len(text) < 0.5 * len(values) or not len(text):
+        return False
+    points = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    return bool(points.notna().mean() >= 0.5)
 
 
 def _mean_and_sd(values: np.ndarray) -> tuple[float, float]:
@@ -563,3 +644,30 @@ def _show(values: Any, limit: int = 5) -> str:
     values = list(values)
     text = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:limit])
     return f"[{text}{', ...' if len(values) > limit else ''}]"
+
+
+def warn_if_misaligned(X: Any, name: str, values: Any) -> None:
+    """Warn when ``X`` is a DataFrame and ``values`` a Series whose index holds the same
+    labels in another order or other labels altogether: rows are paired by position, as
+    everywhere in scikit-learn, so such a pair is most likely a mistake."""
+    if not (isinstance(X, pd.DataFrame) and isinstance(values, pd.Series)):
+        return
+    if len(values) != len(X) or values.index.equals(X.index):
+        return
+    if not (values.index.is_unique and X.index.is_unique):
+        warn_user(
+            f"{name}'s index differs from X's index and labels repeat in it, so rows are "
+            "paired by position, not by index label; check that they belong together "
+            "(reset both indexes once they do).",
+            UserWarning,
+        )
+        return
+    ours, theirs = values.index.to_flat_index(), X.index.to_flat_index()  # any MultiIndex
+    same_labels = ours.isin(theirs).all() and theirs.isin(ours).all()
+    how = "in another order" if same_labels else "with other labels"
+    warn_user(
+        f"{name}'s index holds the rows {how} than X's index; rows are paired by position, "
+        f"not by index label. If they belong together by label, align them first: "
+        f"{name} = {name}.loc[X.index] (or reset both indexes if positions are right).",
+        UserWarning,
+    )

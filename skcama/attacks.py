@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._columns import check_known_labels, is_real_number
+from ._warn import warn_user
 from .manipulations import clean_std, resolve_columns
 
 logger = logging.getLogger("skcama")
@@ -189,7 +190,18 @@ def _check_epsilon(epsilon: Any) -> float:
             f"epsilon is the attack budget in clean-sd units and must be > 0; got {epsilon}. "
             "For the clean accuracy, score the model on X directly."
         )
+    if epsilon > _LARGE_BUDGET:
+        warn_user(
+            f"an attack budget of {epsilon:g} clean sds moves each attacked value by up to "
+            f"{epsilon:g} standard deviations of its column, across most of its range; "
+            "budgets are in sds, not in the columns' own units or in percent (0.1 is a "
+            "tenth of an sd).",
+            UserWarning,
+        )
     return epsilon
+
+
+_LARGE_BUDGET = 3.0  # sds: beyond this a budget is more likely a unit mistake than a study
 
 
 def _check_labels(
@@ -433,7 +445,8 @@ def fgsm(
         Their true labels, values of the model's ``classes_``. A single column of shape
         ``(n_samples, 1)`` is accepted with a ``DataConversionWarning``, as in ``fit``.
     epsilon : float
-        L-inf budget in clean-sd units per column, > 0.
+        L-inf budget in clean-sd units per column, > 0 (above 3, warned as a likely
+        unit mistake).
     columns : str, list or None, default=None
         Columns or roles the adversary may move; None = the co-parents and children of the
         CAMAClassifier involved (the valid manipulations).

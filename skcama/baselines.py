@@ -209,6 +209,11 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
             if column not in names:
                 close = did_you_mean(column, names)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
+                if column in ("parents", "coparents", "children"):  # a role, not a column
+                    hint = (
+                        f" {name} takes column names, not roles: for a fitted CAMA "
+                        f"model's {column}, pass list(clf.roles_.{column})."
+                    )
                 raise ValueError(
                     f"{name} names the column {column!r}, which is not a column of X.{hint}"
                 )

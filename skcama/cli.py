@@ -122,7 +122,7 @@ _OTHER_DELIMITERS = (",", ";", "\t", "|")
 
 
 def read_table(
-    path: str | Path, sep: str | None = None, text_columns: Sequence = ()
+    path: str | Path, sep: str | None = None, text_columns: Sequence = (), decimal: str = "."
 ) -> Any:
     """Read a data table (CSV / TSV / Parquet) as a DataFrame, with clear errors.
 
@@ -135,6 +135,8 @@ def read_table(
     text_columns : sequence of str, optional
         Columns of a text file read as text, as written (identifiers such as
         ``00042`` keep their leading zeros).
+    decimal : str, default="."
+        Decimal mark of the numbers in a text file (``","`` for ``1,5``).
 
     Returns
     -------
@@ -185,8 +187,14 @@ def read_table(
             raise UsageError(f"could not read {str(path)!r} as Parquet: {error}") from error
         return _require_rows(frame, path)
     delimiter = sep or TABLE_FORMATS[suffix] or ","
+    if decimal == delimiter:
+        raise UsageError(
+            f"--decimal {decimal!r} is also the column delimiter; a file with decimal commas "
+            "separates its columns with another mark: pass it with --sep (e.g. --sep ';')."
+        )
     try:
-        frame = pd.read_csv(path, sep=delimiter, dtype={c: str for c in text_columns} or None)
+        frame = pd.read_csv(path, sep=delimiter, dtype={c: str for c in text_columns} or None,
+                            decimal=decimal)
     except pd.errors.EmptyDataError as error:
         raise UsageError(f"data file {str(path)!r} is empty.") from error
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
@@ -272,10 +280,10 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any]:
     """The table ``args.data`` without its ``--id`` columns, and those columns (a
     DataFrame with the same rows, or None without ``--id``)."""
     ids = list(dict.fromkeys(getattr(args, "id", None) or []))
-    frame = read_table(args.data, args.sep, text_columns=ids)
+    frame = read_table(args.data, args.sep, text_columns=ids, decimal=args.decimal)
     absent = [c for c in ids if c not in frame.columns]
     if absent:
-        shown = ", ".join(map(str, list(frame.columns)[:12]))
+        shown = _first_columns(frame)
         raise UsageError(
             f"--id {absent[0]!r} is not a column of {args.data!r} (columns: {shown})."
         )
@@ -291,6 +299,13 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any]:
     return frame.drop(columns=ids), frame[ids]
 
 
+def _first_columns(frame: Any, limit: int = 12) -> str:
+    """The first ``limit`` column names of ``frame``, with how many more there are."""
+    names = ", ".join(map(str, list(frame.columns)[:limit]))
+    more = frame.shape[1] - limit
+    return f"{names}, ... ({more} more)" if more > 0 else names
+
+
 def _split_target(
     frame: Any, target: str, path: str, option: str = "target column"
 ) -> tuple[Any, Any]:
@@ -301,7 +316,7 @@ def _split_target(
     if target not in frame.columns:
         close = did_you_mean(target, list(frame.columns))
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        shown = ", ".join(map(str, list(frame.columns)[:12]))
+        shown = _first_columns(frame)
         raise UsageError(
             f"{option} {target!r} is not in {path!r} (columns: {shown}).{hint}"
         )
@@ -681,6 +696,11 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
                     "applies to continuous columns only."
                 )
             columns = [column]
+        elif str(column) == str(clf.roles_.target):
+            raise UsageError(
+                f"--shift: {column!r} is the target; changing the label is not a "
+                "manipulation of the measurements. Shift co-parents or children."
+            )
         else:
             from .graph import did_you_mean
 
@@ -870,6 +890,9 @@ def _common(sub: argparse.ArgumentParser, sep: bool = True) -> None:
     if sep:
         sub.add_argument("--sep", default=None,
                          help="column delimiter of text data files (default ',', tab for .tsv)")
+        sub.add_argument("--decimal", default=".", metavar="MARK",
+                         help="decimal mark of the numbers in text data files (default '.'; "
+                         "',' for 1,5)")
         sub.add_argument("--id", action="append", metavar="COLUMN", default=[],
                          help="a row identifier (e.g. patient_id): kept out of the model; "
                          "predict writes it next to each row's prediction (repeatable)")
@@ -1090,8 +1113,19 @@ def _one_line(error: BaseException) -> str:
     return " ".join(text.split())
 
 
+def _in_cli_words(message: str) -> str:
+    """A library message with its advice written as the command line's options:
+    ``target=<name>`` / ``target='y'`` as ``--target``, ``decimal=','`` as ``--decimal``."""
+    from ._columns import DECIMAL_COMMA_ADVICE
+
+    message = message.replace(DECIMAL_COMMA_ADVICE, "pass --decimal ','")
+    return re.sub(r"\btarget=(<[^>]*>|'[^']*'|\"[^\"]*\")",
+                  lambda m: f"--target {m.group(1).strip(chr(39) + chr(34))}", message)
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"skcama: warning: {_one_line(Exception(str(message)))}", file=sys.stderr)
+    print(f"skcama: warning: {_in_cli_words(_one_line(Exception(str(message))))}",
+          file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1127,7 +1161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (UsageError, GraphError, ValueError, OSError) as error:
             if debug:
                 raise
-            print(f"skcama {args.command}: error: {_one_line(error)}", file=sys.stderr)
+            print(f"skcama {args.command}: error: {_in_cli_words(_one_line(error))}",
+                  file=sys.stderr)
             return 2
         except KeyboardInterrupt:
             print(f"skcama {args.command}: interrupted", file=sys.stderr)

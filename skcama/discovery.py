@@ -686,7 +686,8 @@ def discover_graph(
         oriented as described in the module notes). ``"fci"``: constraint-based, allows
         hidden common causes (a PAG; slower). ``"ges"``: score-based greedy equivalence
         search with the linear-Gaussian BIC, the target entering as indicator nodes; it
-        ignores ``test`` and ``alpha``.
+        ignores ``test`` and ``alpha``, and its search grows steeply with the columns
+        (minutes beyond about 20; a warning says so).
     test : {"block-lrt", "block-lrt-basis", "block-lrt-nonlinear", "indicator-fisherz", \
 "fisherz", "kci", "rcit"}, default="block-lrt-nonlinear"
         Conditional-independence test of ``"pc"`` and ``"fci"``. ``"block-lrt"`` tests the
@@ -856,6 +857,13 @@ def discover_graph(
         target_alpha,
     )
     if method == "ges":
+        if search.shape[1] > _GES_WARN_COLUMNS:
+            warn_user(
+                f"GES over {search.shape[1]} columns: its search grows steeply with the "
+                "columns and can take many minutes beyond about 20, at every fit. "
+                "method='pc' (the default) scales further; or keep the columns that matter.",
+                UserWarning,
+            )
         marks = _run_ges(search, labels, target, searched, knowledge, normal_scores)
     else:
         marks = _run_constraint_based(
@@ -971,13 +979,20 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     numeric = [c for c in frame.columns if not _is_categorical(frame[c])]
     numeric_set = set(numeric)
     values = frame[numeric].to_numpy(dtype=float)  # converted once for the checks below
-    finite = np.isfinite(values).all(axis=0)
-    bad = [c for c, ok in zip(numeric, finite, strict=True) if not ok]
-    bad += [c for c in frame.columns if c not in numeric_set and frame[c].isna().any()]
-    if bad:
+    infinite = [c for c, bad in zip(numeric, np.isinf(values).any(axis=0), strict=True) if bad]
+    if infinite:
         raise ValueError(
-            f"X contains missing or infinite values in columns {bad}; discovery needs "
-            "complete rows: impute or drop them first."
+            f"X contains infinite values in columns {infinite}; replace them (by NaN, say, "
+            "and impute) before discovery."
+        )
+    holes = [c for c, bad in zip(numeric, np.isnan(values).any(axis=0), strict=True) if bad]
+    holes += [c for c in frame.columns if c not in numeric_set and frame[c].isna().any()]
+    if holes:
+        raise ValueError(
+            f"X contains missing values in columns {holes}; discovery needs complete rows: "
+            "impute them, or discover on the complete rows (keep = X.notna().all(axis=1); "
+            "discover_graph(X[keep], y[keep]); on the command line skcama discover "
+            "--complete-rows) and pass that graph to fit, which accepts missing values."
         )
     # every test is unchanged by a column's scale; values whose squares overflow (above
     # about 1e154) are divided by their largest magnitude, on a copy
@@ -990,7 +1005,7 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             frame[numeric[j]] = values[:, j]
     pairs = _perfectly_correlated(values, numeric)
     if pairs:
-        shown = "; ".join(f"{a!r} and {b!r}" for a, b in pairs[:5])
+        shown = "; ".join(f"{a!r} and {b!r}" for a, b, _ in pairs[:5])
         more = "; ..." if len(pairs) > 5 else ""
         raise ValueError(
             f"these columns of X are perfectly correlated: {shown}{more} "
@@ -998,18 +1013,36 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             "other units). No test can tell which of the two the label depends on, so the "
             "graph would be arbitrary. Drop one column of each pair."
         )
+    close = _perfectly_correlated(values, numeric, above=_NEAR_COLLINEAR)
+    if close:
+        shown = "; ".join(f"{a!r} and {b!r} ({r:+.3f})" for a, b, r in close[:5])
+        more = f"; and {len(close) - 5} more pairs" if len(close) > 5 else ""
+        warn_user(
+            f"these columns of X are nearly collinear: {shown}{more}. Each nearly "
+            "determines the other, so conditional independence tests can hardly tell which "
+            "of them the label depends on, and discovery may cut the label's edges to all of "
+            "them. Keep one column of each group (or combine them), and compare the model "
+            "with graph=None by cross-validation.",
+            UserWarning,
+        )
     return frame, labels, target
 
 
-def _perfectly_correlated(data: np.ndarray, names: list) -> list:
-    """Pairs of ``names`` whose columns of ``data`` are perfectly correlated (constant
-    columns pair with nothing)."""
+_GES_WARN_COLUMNS = 20  # benchmarks/real_tables.py: 12 s at 20 columns, 107 s at 24 (PC: 4, 6 s)
+_NEAR_COLLINEAR = 0.99  # |correlation| above which two columns are nearly one
+
+
+def _perfectly_correlated(data: np.ndarray, names: list, above: float = 1 - 1e-12) -> list:
+    """Pairs of ``names`` whose columns of ``data`` correlate beyond ``above`` in absolute
+    value (perfectly, by default; constant columns pair with nothing), strongest first,
+    each with its correlation."""
     if data.shape[1] < 2:
         return []
     with np.errstate(all="ignore"):
         corr = np.atleast_2d(np.corrcoef(data, rowvar=False))
-    rows, cols = np.nonzero(np.triu(np.abs(corr) > 1 - 1e-12, k=1))
-    return [(names[i], names[j]) for i, j in zip(rows, cols, strict=True)]
+    rows, cols = np.nonzero(np.triu(np.abs(corr) > above, k=1))
+    pairs = sorted(zip(rows, cols, strict=True), key=lambda ij: -abs(corr[ij]))
+    return [(names[i], names[j], float(corr[i, j])) for i, j in pairs]
 
 
 # causal-learn runs with state that belongs to the whole process: the warning filters,
@@ -1174,8 +1207,9 @@ def _singular_named(data: np.ndarray, node_of: list, names: list, test: str):
         if "singular" not in str(error):
             raise
         pairs: list = []
-        for pair in _perfectly_correlated(data, [names[n] for n in node_of]):
-            if pair[0] != pair[1] and pair not in pairs:
+        for a, b, _ in _perfectly_correlated(data, [names[n] for n in node_of]):
+            pair = (a, b)
+            if a != b and pair not in pairs:
                 pairs.append(pair)
         if pairs:
             shown = "; ".join(f"{a!r} and {b!r}" for a, b in pairs[:5])

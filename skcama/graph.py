@@ -223,6 +223,9 @@ def _is_node_name(name: Any) -> bool:
     return True
 
 
+_RENAME = "Rename one of them: data columns and graph files cannot tell them apart."
+
+
 def _check_name_spellings(graph: nx.Graph, fix: str) -> None:
     """Reject two nodes that read the same as text, such as ``1`` and ``"1"``, naming both.
 
@@ -256,7 +259,8 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
         CPDAG or PAG leaves them), a cycle (the cycle is printed; a pair of opposite edges
         ``a -> b`` and ``b -> a`` is a cycle of two edges, which a discovery tool's output
         may also hold for an edge it could not orient) or a missing target (with the
-        closest node names as suggestions).
+        closest node names as suggestions), or on two nodes whose names read the same as
+        text (``1`` and ``"1"``: data columns and graph files cannot tell them apart).
 
     Examples
     --------
@@ -279,6 +283,7 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
             f"Remove the edge ({node!r}, {node!r})."
         )
     _check_orientations(graph)
+    _check_name_spellings(graph, _RENAME)
     # a topological sort first: find_cycle walks every edge and is far slower on a DAG
     if not nx.is_directed_acyclic_graph(graph):
         cycle = nx.find_cycle(graph, orientation="original")
@@ -699,6 +704,7 @@ def resolve_given_graph(
     """
     check_graph_name(spec)
     graph = load_graph(spec)
+    _check_name_spellings(graph, _RENAME)  # before they confuse the search for the target
     if target is None:
         candidates = [n for n in graph.nodes if n not in set(columns)]
         if len(candidates) != 1:

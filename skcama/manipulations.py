@@ -20,13 +20,14 @@ on the measured values only (no propagation).
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._columns import is_real_number
+from ._columns import infer_kind, is_real_number
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
 
@@ -186,11 +187,12 @@ def resolve_columns(
                 "manipulation of the measurements; choose co-parents or children."
             )
         else:
-            close = did_you_mean(name, [*X.columns, *VALID_ROLES])
+            close = did_you_mean(name, [*X.columns, *_ALL_ROLES])
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
                 f"column {name!r} is not in X and is not a role name.{hint} Known columns: "
-                f"{list(X.columns)[:10]}; roles: {list(VALID_ROLES)}."
+                f"{list(X.columns)[:10]}; roles: {list(VALID_ROLES)} (and 'parents', which "
+                "changes the label's own distribution)."
             )
     out = list(dict.fromkeys(out))
     if not out:
@@ -277,7 +279,7 @@ def clean_std(
             )
         _check_unique(reference, columns, source)
         frame = reference[columns]
-        text = _discrete(columns, frame, frame)
+        text = _discrete(columns, None, frame)  # what float() cannot read
         if text:
             raise ValueError(
                 f"columns {text} are not numeric measurements (text, category or bool); "
@@ -400,21 +402,27 @@ def _as_list(columns: Any) -> list:
 
 
 def _discrete(columns: list, reference: Any, X: pd.DataFrame) -> list:
-    """Those of ``columns`` that are discrete: by a fitted model's column kinds, else by
-    dtype in the reference frame (``X`` when None): text, category and bool columns. A
-    numeric column of a frame counts as a number (its distinct values in a batch say
-    little about whether it is a count or a code)."""
+    """Those of ``columns`` that are discrete: by a fitted model's column kinds; else, in
+    a reference frame (the training data), by the rule ``CAMAClassifier.fit`` reads the
+    kinds with (text, category and bool columns, and whole numbers with few distinct
+    values, such as a grade 0-4); in ``X`` itself (no reference), by dtype alone: text,
+    category and bool columns (the distinct values of a few rows say little about
+    whether a numeric column is a count or a code)."""
     scaler = getattr(reference, "scaler_", None)
     if scaler is not None and hasattr(reference, "roles_"):
         blanket = list(reference.roles_.blanket)
         return [c for c in columns
                 if c in blanket and scaler.kinds[blanket.index(c)] != "gaussian"]
-    frame = X if reference is None else reference
-    if not isinstance(frame, pd.DataFrame):
+    if isinstance(reference, pd.DataFrame):
+        with warnings.catch_warnings():  # fit warns about such columns; this only reads them
+            warnings.simplefilter("ignore")
+            return [c for c in columns
+                    if c in reference.columns and infer_kind(reference[c]) != "gaussian"]
+    if not isinstance(X, pd.DataFrame) or reference is not None:
         return []
-    return [c for c in columns if c in frame.columns and (
-        pd.api.types.is_bool_dtype(frame[c].dtype)
-        or not pd.api.types.is_numeric_dtype(frame[c].dtype)
+    return [c for c in columns if c in X.columns and (
+        pd.api.types.is_bool_dtype(X[c].dtype)
+        or not pd.api.types.is_numeric_dtype(X[c].dtype)
     )]
 
 

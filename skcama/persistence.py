@@ -122,6 +122,10 @@ class _Encoder:
         if isinstance(value, np.ndarray):
             if value.dtype.kind in "biuf":
                 return {"$ndarray": self._store(torch.from_numpy(np.ascontiguousarray(value)))}
+            if value.dtype.kind in "mM":  # dates and durations as labels: their int64 ticks
+                ticks = np.ascontiguousarray(value).view(np.int64)
+                return {"$datetime": {"dtype": value.dtype.str,
+                                      "values": self._store(torch.from_numpy(ticks))}}
             if value.dtype.kind in "OUS":
                 return {
                     "$array": {
@@ -185,6 +189,11 @@ class _Decoder:
             return self._tensor(body).clone()
         if tag == "$ndarray":
             return self._tensor(body).numpy().copy()
+        if tag == "$datetime":
+            dtype = np.dtype(body["dtype"])
+            if dtype.kind not in "mM":
+                raise ModelFileError(f"unexpected date dtype {body['dtype']!r} in the model file")
+            return self._tensor(body["values"]).numpy().copy().view(dtype)
         if tag == "$array":
             dtype = object if body["dtype"] == "object" else np.dtype(body["dtype"])
             if dtype is not object and dtype.kind not in "US":
@@ -336,7 +345,7 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
         ) from error
     finally:
         partial.unlink(missing_ok=True)
-    logger.info("saved %s to %s", type(clf).__name__, path)
+    logger.debug("saved %s to %s", type(clf).__name__, path)
 
 
 def _versions() -> dict[str, str]:

@@ -24,8 +24,11 @@ ROLE_COLOURS = {
 """Fill colour of each role (a double role has its own colour)."""
 
 
-def _layered_layout(graph: nx.DiGraph, roles: Mapping) -> dict:
-    """Causes left, target in the middle, effects right: x from the role, y spread evenly."""
+def _layered_layout(graph: nx.DiGraph, roles: Mapping, sweeps: int = 4) -> dict:
+    """Causes left, target in the middle, effects right: x from the role; within each
+    column the nodes are ordered and placed near the mean height of their neighbours in
+    the other columns (a few barycentre sweeps), at least one unit apart, so that edges
+    run short and rarely cross a column."""
     column = {"parent": 0, "parent+co-parent": 0, "co-parent": 1, "target": 1, "child": 2}
     groups: dict = {}
     for node in graph.nodes:
@@ -35,38 +38,64 @@ def _layered_layout(graph: nx.DiGraph, roles: Mapping) -> dict:
             # descendants of the target right of the children, the rest far left
             col = 3 if any(roles.get(a) == "child" for a in nx.ancestors(graph, node)) else -1
         groups.setdefault(col, []).append(node)
-    positions = {}
-    for col, nodes in groups.items():
-        for i, node in enumerate(nodes):
-            positions[node] = (float(col), (len(nodes) - 1) / 2.0 - i)
-    return positions
+    height = {n: (len(nodes) - 1) / 2.0 - i for nodes in groups.values()
+              for i, n in enumerate(nodes)}
+    col_of = {n: col for col, nodes in groups.items() for n in nodes}
+    neighbours = {n: [m for m in nx.all_neighbors(graph, n) if col_of[m] != col_of[n]]
+                  for n in graph.nodes}
+    for _ in range(sweeps):
+        for col in sorted(groups):
+            nodes = groups[col]
+            wanted = {n: float(np.mean([height[m] for m in neighbours[n]]))
+                      if neighbours[n] else height[n] for n in nodes}
+            nodes.sort(key=lambda n: (-wanted[n], -height[n]))  # top first, stable on ties
+            ys = [wanted[n] for n in nodes]
+            for i in range(1, len(ys)):  # at least one unit apart, order kept
+                ys[i] = min(ys[i], ys[i - 1] - 1.0)
+            lift = float(np.mean([wanted[n] for n in nodes]) - np.mean(ys))
+            height.update({n: y + lift for n, y in zip(nodes, ys, strict=True)})
+    return {n: (float(col_of[n]), height[n]) for n in graph.nodes}
 
 
-def _edges_behind_nodes(graph: nx.DiGraph, positions: Mapping, clearance: float = 0.3) -> dict:
+def _closest_approach(
+    points: Mapping, source: Hashable, sink: Hashable, rad: float, stretch: float = 1.0
+) -> float:
+    """How close the edge ``source -> sink``, drawn with matplotlib's ``arc3`` radius
+    ``rad``, comes to any other node of ``points`` (layout units; see
+    :func:`_edges_behind_nodes` for ``stretch``)."""
+    start, end = np.asarray(points[source], float), np.asarray(points[sink], float)
+    d = end - start
+    # arc3's control point: the display-space normal, mapped back to layout units
+    control = (start + end) / 2 + rad * np.array([d[1] * stretch, -d[0] / stretch])
+    t = np.linspace(0.0, 1.0, 41)[1:-1, None]
+    curve = (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
+    others = np.array([p for n, p in points.items() if n not in (source, sink)], dtype=float)
+    if not len(others):
+        return np.inf
+    return float(np.linalg.norm(curve[:, None, :] - others[None], axis=-1).min())
+
+
+def _edges_behind_nodes(
+    graph: nx.DiGraph, positions: Mapping, stretch: float = 1.0, clearance: float = 0.3
+) -> dict:
     """Edges whose straight segment passes within ``clearance`` (layout units) of a node
-    other than its two ends, each with the side to bend it to: +1 or -1, the sign of
-    matplotlib's ``arc3`` radius that bends the edge away from the nearest such node."""
-    points = {n: np.asarray(p, dtype=float) for n, p in positions.items()}
-    hidden = {}
+    other than its two ends, each with the ``arc3`` radius to draw it with: the first of
+    a few bends, either way, whose curve keeps that clearance from every other node (the
+    one that comes closest to none does, where none does).
+
+    matplotlib bends an edge in display space: its middle moves by ``rad`` times the
+    edge's length, at right angles to it on the screen. ``stretch`` (display units per
+    layout unit upwards over those sideways) turns that into layout units.
+    """
+    options = (0.3, -0.3, 0.5, -0.5, 0.8, -0.8)
+    bent = {}
     for source, sink in graph.edges:
-        start, end = points[source], points[sink]
-        direction = end - start
-        length = float(direction @ direction)
-        if length == 0.0:
+        if source == sink or _closest_approach(positions, source, sink, 0.0, stretch) >= clearance:
             continue
-        nearest, side = clearance, 0
-        for node, point in points.items():
-            if node in (source, sink):
-                continue
-            t = float((point - start) @ direction) / length
-            offset = point - (start + t * direction)
-            if 0.0 < t < 1.0 and np.linalg.norm(offset) < nearest:
-                # arc3 moves the curve's middle along rad * (dy, -dx): bend the other way
-                toward = float(offset @ np.array([direction[1], -direction[0]]))
-                nearest, side = float(np.linalg.norm(offset)), -1 if toward > 0 else 1
-        if side:
-            hidden[(source, sink)] = side
-    return hidden
+        gaps = [_closest_approach(positions, source, sink, rad, stretch) for rad in options]
+        clear = [rad for rad, gap in zip(options, gaps, strict=True) if gap >= clearance]
+        bent[(source, sink)] = clear[0] if clear else options[int(np.argmax(gaps))]
+    return bent
 
 
 def plot_graph(
@@ -136,12 +165,15 @@ def plot_graph(
     )
     nx.draw_networkx_labels(g, pos=positions, ax=ax, font_size=font_size)
     # an edge drawn straight through another node would read as two edges: bend those
-    hidden = _edges_behind_nodes(g, positions)
-    for edges, style in (
-        ([e for e in g.edges if e not in hidden], "arc3"),
-        (sorted((e for e, side in hidden.items() if side > 0), key=str), "arc3,rad=0.3"),
-        (sorted((e for e, side in hidden.items() if side < 0), key=str), "arc3,rad=-0.3"),
-    ):
+    ax.autoscale_view()
+    unit = ax.transData.transform([(0.0, 0.0), (1.0, 1.0)])
+    stretch = float((unit[1, 1] - unit[0, 1]) / (unit[1, 0] - unit[0, 0]))
+    bent = _edges_behind_nodes(g, positions, stretch=abs(stretch) or 1.0)
+    styles = [([e for e in g.edges if e not in bent], "arc3")] + [
+        (sorted((e for e, r in bent.items() if r == rad), key=str), f"arc3,rad={rad}")
+        for rad in sorted(set(bent.values()))
+    ]
+    for edges, style in styles:
         if edges:
             nx.draw_networkx_edges(
                 g, pos=positions, ax=ax, edgelist=edges, node_size=node_size, arrows=True,

@@ -19,8 +19,10 @@ import pandas as pd
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from .attacks import ATTACKS, _check_labels
-from .manipulations import MANIPULATIONS
+from ._columns import warn_if_misaligned
+from ._warn import warn_user
+from .attacks import ATTACKS, _check_labels, _differentiable, _is_cama
+from .manipulations import _ALL_ROLES, MANIPULATIONS, _as_list
 
 logger = logging.getLogger("skcama")
 
@@ -132,15 +134,23 @@ def robustness_curve(
     strengths : iterable of float
         Strengths (shift in sds, scale factor, noise sd, replaced share, attack budget).
     adapt : bool, default=False
-        Also score, for every estimator with an ``adapt`` method, a deep copy adapted on
-        the manipulated rows (unlabelled, test-time adaptation); the original is untouched.
+        Also score, for every estimator with an ``adapt`` method (or a ``Pipeline`` ending
+        in one, adapted on the rows its earlier steps make), a deep copy adapted on the
+        manipulated rows (unlabelled, test-time adaptation); the original is untouched.
+        Under an attack, the copy is scored on the rows crafted against the model before
+        adaptation. A warning says when no model adapts.
     clean_after_adapt : bool, default=False
-        With ``adapt``, also record the adapted copy's accuracy on the clean rows, as
-        manipulation ``"<name> (clean rows)"``.
+        With ``adapt`` (an error without it), also record the adapted copy's accuracy on
+        the clean rows, as manipulation ``"<name> (clean rows)"``.
     **options
         Passed to the manipulation or attack (``columns``, ``reference``, ``roles``,
-        ``allow_parents``, ``random_state``, ``eot``, ``surrogate``, ...). For attacks,
-        ``surrogate`` may be a dict by model name (transfer for those models only). An
+        ``allow_parents``, ``random_state``, ``eot``, ``surrogate``, ...). Where
+        ``columns`` is the default or names roles and neither ``roles`` nor a CAMA
+        ``reference`` is given, the roles come from the CAMAClassifiers among
+        ``estimators``, for every model (an error where they disagree; CAMA models
+        attacked on their own each keep theirs). For attacks, ``surrogate`` may be a dict
+        by model name (transfer for those models only): its keys and a surrogate for
+        every model without gradients are checked before any attack runs. An
         option the manipulation or attack does not take is an error naming the ones it
         does; a callable ``manipulation`` takes none (bind them with
         :func:`functools.partial`).
@@ -156,10 +166,17 @@ def robustness_curve(
     Raises
     ------
     TypeError
-        For an entry of ``estimators`` without ``predict``, or an option the manipulation
-        does not take.
+        For an entry of ``estimators`` without ``predict``, an option the manipulation
+        does not take, or a model without gradients attacked without a surrogate.
     ValueError
-        For bad strengths, labels or manipulation names.
+        For bad strengths, labels or manipulation names, ``surrogate`` keys that name no
+        model, or CAMA models whose roles disagree where the columns need them.
+
+    Warns
+    -----
+    UserWarning
+        Where ``y`` is a Series whose index differs from ``X``'s (rows are paired by
+        position), and where ``adapt=True`` finds no model that adapts.
 
     Examples
     --------
@@ -195,6 +212,14 @@ def robustness_curve(
                 "fit method first: robustness_curve compares fitted models."
             ) from None
     strengths = _check_strengths(strengths)
+    if clean_after_adapt and not adapt:
+        raise ValueError(
+            "clean_after_adapt=True scores the adapted models on the clean rows; it needs "
+            "adapt=True."
+        )
+    if adapt:
+        _check_adaptable(estimators)
+    warn_if_misaligned(X, "y", y)
     y = _check_labels(y, len(X))
     for name, estimator in estimators.items():
         # the check the attacks make, for every model and every manipulation: labels of
@@ -209,7 +234,11 @@ def robustness_curve(
             "clean rows."
         )
     surrogates = options.pop("surrogate", None) if is_attack else None
-    label, _ = _manipulator(manipulation, options)
+    label, _ = _manipulator(manipulation, options)  # checks the options' names
+    if is_attack:
+        _check_surrogates(estimators, surrogates)
+    if not callable(manipulation):
+        _lend_roles(estimators, options, is_attack)
     rows = []
     shared: dict[float, pd.DataFrame] = {}
     for name, estimator in estimators.items():
@@ -238,8 +267,8 @@ def robustness_curve(
             rows.append(dict(model=name, manipulation=label, strength=strength,
                              accuracy=accuracy, adapted=False, **extra))
             logger.info("%s, %s %.3g: accuracy %.3f", name, label, strength, accuracy)
-            if adapt and hasattr(estimator, "adapt"):
-                adapted = copy.deepcopy(estimator).adapt(X_new)
+            adapted = _adapted_copy(estimator, X_new) if adapt else None
+            if adapted is not None:
                 rows.append(dict(model=name, manipulation=label, strength=strength,
                                  accuracy=float(np.mean(adapted.predict(X_new) == y)),
                                  adapted=True, **extra))
@@ -251,6 +280,93 @@ def robustness_curve(
     frame = pd.DataFrame(rows)
     ordered = COLUMNS + [c for c in frame.columns if c not in COLUMNS]
     return frame[ordered]
+
+
+def _adapts(estimator: Any) -> bool:
+    """Whether ``estimator`` adapts to unlabelled rows: it has ``adapt``, or it is a
+    Pipeline whose last step has."""
+    if hasattr(estimator, "adapt"):
+        return True
+    steps = getattr(estimator, "steps", None)
+    return bool(steps) and hasattr(steps[-1][1], "adapt")
+
+
+def _adapted_copy(estimator: Any, X_new: pd.DataFrame) -> Any:
+    """A deep copy of ``estimator`` adapted on ``X_new`` (a Pipeline's last step on the
+    rows its earlier steps make), or None for a model that does not adapt."""
+    if not _adapts(estimator):
+        return None
+    adapted = copy.deepcopy(estimator)
+    if hasattr(adapted, "adapt"):
+        return adapted.adapt(X_new)
+    adapted[-1].adapt(adapted[:-1].transform(X_new))
+    return adapted
+
+
+def _check_adaptable(estimators: Mapping[str, Any]) -> None:
+    """Warn, naming them, about the models ``adapt=True`` leaves as they are."""
+    fixed = [name for name, estimator in estimators.items() if not _adapts(estimator)]
+    if fixed and len(fixed) == len(estimators):
+        warn_user(
+            f"adapt=True, but none of the models {fixed} has an adapt method (a "
+            "CAMAClassifier, or a Pipeline ending in one): no adapted rows are recorded.",
+            UserWarning,
+        )
+    elif fixed:
+        logger.info("models %s have no adapt method; only the others are adapted", fixed)
+
+
+def _check_surrogates(estimators: Mapping[str, Any], surrogates: Any) -> None:
+    """Before any attack runs: a ``surrogate`` dict names models of ``estimators``, and
+    every model without gradients has a surrogate."""
+    if isinstance(surrogates, Mapping):
+        from .graph import did_you_mean
+
+        for key in surrogates:
+            if key not in estimators:
+                close = did_you_mean(key, list(estimators))
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise ValueError(
+                    f"surrogate[{key!r}] names no model of estimators "
+                    f"({list(estimators)}).{hint}"
+                )
+    for name, estimator in estimators.items():
+        has = (surrogates.get(name) if isinstance(surrogates, Mapping) else surrogates)
+        if has is None and not _differentiable(estimator):
+            raise TypeError(
+                f"estimators[{name!r}] ({type(estimator).__name__}) is not differentiable in "
+                "its inputs, so it can only be attacked by transfer; pass surrogate=<a fitted "
+                f"TorchMLPClassifier or CAMAClassifier>, or surrogate={{{name!r}: ...}} for "
+                "this model only."
+            )
+
+
+def _lend_roles(estimators: Mapping[str, Any], options: dict, is_attack: bool) -> None:
+    """Without ``roles=`` or a CAMA as ``reference=``, the roles that ``columns`` needs
+    (the default, or role names) come from the CAMAClassifiers among ``estimators``, for
+    every model; an error before anything runs where those disagree. Attacks of CAMA
+    models alone need none: each is attacked on its own roles."""
+    if options.get("roles") is not None or _is_cama(options.get("reference")):
+        return
+    columns = options.get("columns")
+    if columns is not None and not any(
+        isinstance(c, str) and c in _ALL_ROLES for c in _as_list(columns)
+    ):
+        return
+    camas = {name: e for name, e in estimators.items() if _is_cama(e)}
+    if not camas or (is_attack and len(camas) == len(estimators)):
+        return
+    found = {(e.roles_.parents, e.roles_.coparents, e.roles_.children) for e in camas.values()}
+    if len(found) > 1:
+        raise ValueError(
+            f"the CAMA models {list(camas)} give the target different roles, so the "
+            f"co-parents and children to manipulate are ambiguous for "
+            f"{[n for n in estimators if n not in camas] or list(camas)}; pass "
+            "roles=<one model's roles_> or columns=[...]."
+        )
+    name, lender = next(iter(camas.items()))
+    options["roles"] = lender.roles_
+    logger.info("columns from the roles of %r (%s)", name, type(lender).__name__)
 
 
 def _check_strengths(strengths: Any) -> list[float]:
@@ -326,8 +442,8 @@ def plot_robustness(
         raise ValueError("frame has no rows; there is nothing to plot.")
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.5))
+    if ax is None:  # laid out on drawing: the axis labels stay inside a saved figure
+        _, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
     first = str(frame["manipulation"].iloc[0])
     for (model, adapted, manip), group in frame.groupby(
         ["model", "adapted", "manipulation"], sort=False

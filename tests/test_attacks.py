@@ -108,6 +108,15 @@ def test_non_positive_budget_raises(blobs, epsilon):
         pgd(mlp, X, y, epsilon, columns=["x"])
 
 
+def test_a_budget_of_many_sds_is_warned_as_a_likely_unit_mistake(blobs):
+    X, y, mlp = blobs
+    with pytest.warns(UserWarning, match="budgets are in sds"):
+        fgsm(mlp, X, y, 10, columns=["x"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fgsm(mlp, X, y, 0.5, columns=["x"])
+
+
 def test_unfitted_model_raises():
     X = pd.DataFrame({"x": [0.0, 1.0]})
     with pytest.raises(NotFittedError):

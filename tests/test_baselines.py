@@ -75,6 +75,8 @@ def test_unknown_attack_column_raises_with_suggestion():
     X, y = _data()
     with pytest.raises(ValueError, match="Did you mean 'x'"):
         PGDTrainedMLPClassifier(attack_columns=["X"], max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match=r"takes column names, not roles.*roles_\.children"):
+        PGDTrainedMLPClassifier(attack_columns="children", max_epochs=1).fit(X, y)
 
 
 def test_invalid_parameter_is_named():

@@ -352,6 +352,25 @@ def test_a_table_read_as_one_column_names_its_delimiter(workdir, capsys, sep, su
     assert f"pass {suggested}" in error
 
 
+def test_decimal_commas_are_read_with_the_decimal_option(workdir, model, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.to_csv(workdir / "commas.csv", sep=";", decimal=",", index=False)
+    # as written, the continuous columns hold text: the error points to the option, in
+    # the command line's words
+    assert main(["predict", str(model), str(workdir / "commas.csv"), "--sep", ";",
+                 "-o", str(workdir / "as_text.csv")]) == 2
+    assert "its numbers have decimal commas; pass --decimal ','." in capsys.readouterr().err
+    out = workdir / "commas_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "commas.csv"), "--sep", ";",
+                 "--decimal", ",", "-o", str(out)]) == 0
+    plain = workdir / "plain_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(plain)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(plain))
+    capsys.readouterr()
+    assert main(["predict", str(model), str(workdir / "commas.csv"), "--decimal", ","]) == 2
+    assert "--decimal ',' is also the column delimiter" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("args", "message"), [BAD_INPUT[1], BAD_INPUT[4]],
                          ids=[BAD_INPUT_IDS[1], BAD_INPUT_IDS[4]])
 def test_bad_input_exits_2_with_one_line_and_no_traceback(workdir, args, message):
@@ -418,6 +437,13 @@ def test_a_saved_row_index_or_repeated_header_is_refused(model, workdir, capsys)
     assert f"several columns named ['{header[0]}']" in capsys.readouterr().err
 
 
+def test_target_advice_names_the_option(workdir, capsys):
+    assert main(["roles", str(workdir / "graph.gml"), "-t", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "not a node of the graph" in err and "Pass --target <name of the label node>" in err
+    assert "target=" not in err
+
+
 def test_debug_raises_instead_of_a_one_line_error(workdir):
     from skcama.graph import GraphError
 
@@ -471,6 +497,9 @@ def test_shift_in_unknown_column_is_refused(model, workdir, capsys):
                  "--shift", "x9=+1"])
     assert code == 2
     assert "'x9' is not a column the model uses" in capsys.readouterr().err
+    assert main(["evaluate", str(model), str(workdir / "train.csv"), "-t", "y",
+                 "--shift", "y=+1"]) == 2
+    assert "'y' is the target; changing the label" in capsys.readouterr().err
 
 
 def test_a_reader_closing_the_pipe_is_not_an_error(monkeypatch, capsys):

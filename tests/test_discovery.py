@@ -198,8 +198,12 @@ def test_missing_labels_and_missing_categories_are_named(small_sem):
         discover_graph(X, labels, target="y")
     text = X.assign(kind=np.where(np.arange(len(X)) % 2, "u", "v"))
     text.loc[text.index[3], "kind"] = None
-    with pytest.raises(ValueError, match=r"missing or infinite values in columns \['kind'\]"):
+    with pytest.raises(ValueError, match=r"missing values in columns \['kind'\].*pass that "
+                       r"graph to fit, which accepts missing values"):
         discover_graph(text, y, target="y")
+    with pytest.raises(ValueError, match=r"infinite values in columns \['x1'\]"):
+        discover_graph(X.assign(x1=np.where(np.arange(len(X)) == 4, np.inf, X["x1"])), y,
+                       target="y")
     with pytest.raises(ValueError, match="several columns named"):
         discover_graph(pd.concat([X, X.iloc[:, :1]], axis=1), y, target="y")
 
@@ -262,6 +266,30 @@ def test_perfectly_correlated_columns_are_named_for_every_test(small_sem, option
         discover_graph(X.assign(x1c=X["x1"]), y, target="y", **options)
     with pytest.raises(ValueError, match=r"'x1' and 'x1c'"):  # a copy in other units
         discover_graph(X.assign(x1c=2.54 * X["x1"] - 3), y, target="y", **options)
+
+
+def test_nearly_collinear_columns_are_warned_about(small_sem):
+    _, X, y = small_sem
+    X, y = X.iloc[:300, :5], y.iloc[:300]
+    noise = np.random.default_rng(0).normal(size=300) * 0.05 * X["x1"].std()
+    with pytest.warns(UserWarning, match=r"nearly collinear: 'x1' and 'x1b' \(\+0\.99\d\)"):
+        discover_graph(X.assign(x1b=X["x1"] + noise), y, target="y")
+    with warnings.catch_warnings():  # the columns as they are: no pair that close
+        warnings.simplefilter("error", UserWarning)
+        discover_graph(X, y, target="y")
+
+
+def test_ges_over_many_columns_is_warned_about(small_sem, monkeypatch):
+    import skcama.discovery
+
+    _, X, y = small_sem
+    X, y = X.iloc[:200, :5], y.iloc[:200]
+    monkeypatch.setattr(skcama.discovery, "_GES_WARN_COLUMNS", 4)
+    with pytest.warns(UserWarning, match="GES over 5 columns: its search grows steeply"):
+        discover_graph(X, y, target="y", method="ges")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        discover_graph(X.iloc[:, :4], y, target="y", method="ges")
 
 
 def test_huge_values_give_the_graph_of_their_scaled_column(small_sem):

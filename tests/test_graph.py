@@ -484,6 +484,14 @@ def test_a_name_written_as_number_and_as_text_is_rejected_naming_both(tmp_path):
         read_graph(path)
     with pytest.raises(GraphError, match=match + r".*CSV stores names as text.*\.json"):
         write_graph(nx.DiGraph([(1, "y"), ("1", "y")]), tmp_path / "g.csv")
+    # a DiGraph given directly: to the roles and to fit
+    with pytest.raises(GraphError, match=match + r".*Rename one of them"):
+        markov_blanket_roles(nx.DiGraph([("y", 1), ("y", "1")]), "y")
+    X = pd.DataFrame({"1": np.arange(20.0) % 3, "x": np.arange(20.0) % 5})
+    with pytest.raises(GraphError, match=match):
+        CAMAClassifier(graph=nx.DiGraph([("y", 1), ("y", "1"), ("y", "x")])).fit(
+            X, np.arange(20) % 2
+        )
 
 
 @pytest.mark.parametrize("bad, shown", [(["a"], r"\['a'\]"), (None, "None"), ({"a"}, r"\{'a'\}")])

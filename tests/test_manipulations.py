@@ -183,6 +183,22 @@ def test_without_a_model_numeric_columns_count_as_numbers_however_few_their_valu
     assert not np.allclose(by_role["x1"], batch["x1"])
 
 
+def test_a_training_frame_as_reference_reads_graded_columns_as_fit_does(data):
+    """Whole numbers with few values in the training data are discrete for CAMA; with that
+    frame as reference they are left as they are, as with the fitted model as reference."""
+    X, y = data
+    graded = X.assign(x2=np.digitize(X["x2"], [-1.0, 0.0, 1.0]))  # a grade 0-3
+    with pytest.warns(UserWarning, match=r"columns \['x2'\] are discrete"):
+        by_frame = shift(graded, 1.0, columns="children", reference=graded, roles=ROLES)
+    pd.testing.assert_series_equal(by_frame["x2"], graded["x2"])
+    assert not np.allclose(by_frame["x1"], graded["x1"])
+    clf = CAMAClassifier(graph={"x1": ["y", "c"], "x2": ["y", "c"], "x3": ["y", "x1"],
+                                "y": ["a"]}, target="y", max_epochs=2).fit(graded, y)
+    with pytest.warns(UserWarning, match=r"columns \['x2'\] are discrete"):
+        by_model = shift(graded, 1.0, columns="children", reference=clf)
+    pd.testing.assert_series_equal(by_model["x2"], graded["x2"])
+
+
 def test_columns_given_as_a_one_shot_iterator_are_read_once(data):
     X, _ = data
     out = shift(X, 1.0, columns=(c for c in ["x1"]), roles=ROLES)

@@ -224,6 +224,45 @@ def test_unseen_categories_raise_by_default_and_can_count_as_missing(fitted, dat
     np.testing.assert_array_equal(lenient.predict_proba(X_new), lenient.predict_proba(as_missing))
 
 
+@pytest.mark.parametrize(
+    "column, convert, hint",
+    [
+        ("grade", lambda c: c.astype(str), r"as another type \(str, not int\).*astype\('int'\)"),
+        ("smoker", lambda c: c.astype(str), r"\.map\(\{'False': False, 'True': True\}\)"),
+        ("imaging", lambda c: c.str.upper(), r"only in case"),
+    ],
+)
+def test_unseen_categories_that_spell_known_ones_get_a_hint(fitted, data, column, convert, hint):
+    X, _, _ = data
+    X_new = X.head(20).copy()
+    X_new[column] = convert(X_new[column])
+    with pytest.raises(ValueError, match=rf"column '{column}' holds values .*{hint}"):
+        fitted.predict(X_new)
+    # the suggested conversion works: the hint's fix gives the original predictions
+    fixes = {"grade": lambda c: c.astype("int"),
+             "smoker": lambda c: c.map({"False": False, "True": True})}
+    if column in fixes:
+        fixed = X_new.assign(**{column: fixes[column](X_new[column])})
+        np.testing.assert_array_equal(fitted.predict(fixed), fitted.predict(X.head(20)))
+
+
+def test_a_grade_level_missing_from_the_training_rows_gets_the_fixes(data):
+    """A whole-number grade takes its levels from the rows of fit: a rare level left out
+    of them (a cross-validation fold) is unknown; the message gives the two fixes, and
+    the first of them works."""
+    X, y, graph = data
+    train = X["grade"] < 3
+    clf = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X[train], y[train])
+    fixes = (r"holds values \[3\].*declare every level, X\['grade'\] = X\['grade'\]\.astype"
+             r"\(pd\.CategoricalDtype\(\[0, 1, 2, 3\]\)\), or read the column as a "
+             r"measurement, column_types=\{'grade': 'gaussian'\}")
+    with pytest.raises(ValueError, match=fixes):
+        clf.predict(X)
+    declared = X.assign(grade=X["grade"].astype(pd.CategoricalDtype([0, 1, 2, 3])))
+    clf = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(declared[train], y[train])
+    assert clf.predict(declared).shape == (len(X),)
+
+
 def test_integer_column_read_with_holes_matches_its_categories(fitted, data):
     """An integer column that arrives as float (pandas' way with NaN) is still coded."""
     X, _, _ = data
@@ -340,7 +379,18 @@ def test_a_column_that_numbers_the_rows_is_warned_as_an_identifier():
     with pytest.warns(UserWarning, match=r"column 'patient_id' numbers the rows .*7 to 206.*"
                                          r"--id 'patient_id'"):
         CAMAClassifier(**FAST).fit(X, y)
-    with warnings.catch_warnings():  # repeated whole numbers are not identifiers
+    # the training rows of a split: distinct numbers with gaps, spanning less than twice
+    # the rows; and identifiers written as text
+    kept = rng.permutation(200)[:140]
+    with pytest.warns(UserWarning, match=r"column 'patient_id' numbers the rows"):
+        CAMAClassifier(**FAST).fit(X.iloc[kept], y[kept])
+    text = X.assign(patient_id=[f"P{i:04d}" for i in range(200)])
+    with pytest.warns(UserWarning, match=r"'patient_id' numbers the rows \(a distinct text in "
+                                         r"each, e.g. 'P0000'\).*one level per row"):
+        CAMAClassifier(**FAST).fit(text, y)
+    with warnings.catch_warnings():  # repeated or widely spread whole numbers are not
         warnings.simplefilter("error", UserWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
         CAMAClassifier(**FAST).fit(X.assign(patient_id=np.arange(200) // 2), y)
+        spread = rng.choice(100_000, 200, replace=False)  # e.g. a count in a wide range
+        CAMAClassifier(**FAST).fit(X.assign(patient_id=spread), y)

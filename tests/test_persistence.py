@@ -21,6 +21,7 @@ from skcama import CAMAClassifier, write_graph
 from skcama.persistence import (
     FORMAT_VERSION,
     ModelFileError,
+    _Decoder,
     load_model,
     read_metadata,
     save_model,
@@ -131,6 +132,25 @@ def test_numpy_model_with_dict_graph_class_weights_and_random_state_object_round
     assert loaded.class_weight == {1: 2.5}  # the label stays a number
     assert isinstance(clone(loaded).random_state, np.random.RandomState)
 
+
+
+@pytest.mark.parametrize("labels", [
+    np.array(["2020-01-01", "2021-06-30"], dtype="datetime64[ns]"),
+    np.array([1, 7], dtype="timedelta64[D]"),
+])
+def test_dates_as_labels_round_trip(tmp_path, labels):
+    rng = np.random.default_rng(0)
+    index = rng.integers(0, 2, 120)
+    X = rng.normal(size=(120, 2)) + index[:, None]
+    clf = _fit(CAMAClassifier(**TINY), X, labels[index])
+    save_model(clf, tmp_path / "m.skcama")
+    loaded = load_model(tmp_path / "m.skcama")
+    assert loaded.classes_.dtype == clf.classes_.dtype
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+    with pytest.raises(ModelFileError, match="unexpected date dtype"):
+        _Decoder({"array.0": torch.zeros(2, dtype=torch.int64)}).decode(
+            {"$datetime": {"dtype": "<f8", "values": "array.0"}}
+        )
 
 
 def test_graph_given_as_a_path_round_trips(data, tmp_path):

@@ -6,6 +6,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from pathlib import Path  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
@@ -52,6 +54,28 @@ def test_an_edge_that_would_pass_behind_a_node_is_bent_away_from_it():
     assert len(arrows) == 10
     assert len(bent) == 2
     plt.close(ax.figure)
+
+
+def test_the_roles_layout_keeps_edges_clear_of_other_nodes():
+    from skcama.graph import load_graph, node_roles
+    from skcama.plotting import _closest_approach, _edges_behind_nodes, _layered_layout
+
+    graph = load_graph(Path(__file__).parents[1] / "graphs" / "sem_example.gml")
+    positions = _layered_layout(graph, node_roles(graph, "y"))
+    for col in {x for x, _ in positions.values()}:  # one unit apart within each column
+        heights = sorted(h for x, h in positions.values() if x == col)
+        assert all(b - a >= 1.0 - 1e-9 for a, b in zip(heights, heights[1:], strict=False))
+    # an outside cause sits near the height of the co-parent it causes
+    assert abs(positions["o1"][1] - positions["c1"][1]) < 0.5
+    bent = _edges_behind_nodes(graph, positions)
+    assert bent  # the children's edges among themselves run along their column
+    for source, sink in graph.edges:
+        straight = _closest_approach(positions, source, sink, 0.0)
+        if (source, sink) not in bent:
+            assert straight >= 0.3, (source, sink)
+        else:  # bent further from the nearest node than a straight edge would run
+            drawn = _closest_approach(positions, source, sink, bent[(source, sink)])
+            assert drawn > max(straight, 0.2), (source, sink)
 
 
 def test_plot_evidence_draws_one_bar_per_term_adding_up_to_the_log_odds():

@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import functools
 import warnings
 
 import numpy as np
@@ -232,3 +233,63 @@ def test_plot_names_models_of_any_type_and_needs_the_frame(fitted):
         with pytest.raises(TypeError, match="frame must be the DataFrame robustness_curve "
                            "returns"):
             plot_robustness(wrong)
+
+
+def test_the_cama_among_the_models_lends_its_roles_to_the_others(fitted):
+    X, y, models = fitted
+    curve = robustness_curve(models, X, y, "shift", [2.0])  # no roles=, reference= or columns=
+    by_hand = robustness_curve(models, X, y, "shift", [2.0], columns=["c", "x1", "x2", "x3"])
+    np.testing.assert_array_equal(curve.accuracy, by_hand.accuracy)
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    attacked = robustness_curve({"CAMA": models["CAMA"], "MLP": mlp}, X, y, "fgsm", [0.25])
+    assert attacked["mode"].tolist() == ["white-box", "white-box"]
+    other = CAMAClassifier(graph=None, max_epochs=2, random_state=0).fit(X, y)  # other roles
+    with pytest.raises(ValueError, match=r"give the target different roles.*\['logreg'\]"):
+        robustness_curve({**models, "all children": other}, X, y, "shift", [1.0])
+
+
+def test_surrogates_are_checked_before_any_attack_runs(fitted, monkeypatch):
+    import skcama.attacks
+
+    X, y, models = fitted
+    ran = []
+    real = skcama.attacks.ATTACKS["fgsm"]
+
+    @functools.wraps(real)  # the same signature, so the same options are accepted
+    def spy(*args, **kwargs):
+        ran.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setitem(skcama.attacks.ATTACKS, "fgsm", spy)
+    with pytest.raises(ValueError, match=r"surrogate\['LogReg'\] names no model.*'logreg'"):
+        robustness_curve(models, X, y, "fgsm", [0.25], surrogate={"LogReg": models["CAMA"]})
+    with pytest.raises(TypeError, match=r"estimators\['logreg'\].*surrogate="):
+        robustness_curve(models, X, y, "fgsm", [0.25])
+    assert not ran
+
+
+def test_adapt_options_that_would_do_nothing_are_said(fitted):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y, models = fitted
+    with pytest.warns(UserWarning, match=r"none of the models \['logreg'\] has an adapt"):
+        curve = robustness_curve({"logreg": models["logreg"]}, X, y, "shift", [1.0],
+                                 adapt=True, columns=["x1"])
+    assert not curve.adapted.any()
+    with pytest.raises(ValueError, match="clean_after_adapt=True .* needs adapt=True"):
+        robustness_curve(models, X, y, "shift", [1.0], clean_after_adapt=True)
+    # a Pipeline ending in CAMA adapts through its last step, as the one-off CAMA does
+    pipe = make_pipeline(FunctionTransformer(), models["CAMA"])
+    both = robustness_curve({"pipe": pipe, "CAMA": models["CAMA"]}, X, y, "shift", [2.0],
+                            adapt=True)
+    pipe_rows, cama_rows = (both[both.model == m].accuracy.to_numpy() for m in ("pipe", "CAMA"))
+    assert len(pipe_rows) == 2
+    np.testing.assert_array_equal(pipe_rows, cama_rows)
+
+
+def test_labels_indexed_unlike_the_rows_are_warned(fitted):
+    X, y, models = fitted
+    shuffled = y.sample(frac=1, random_state=0)
+    with pytest.warns(UserWarning, match="rows are paired by position"):
+        robustness_curve(models, X, shuffled, "shift", [0.0])
