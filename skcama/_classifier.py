@@ -1721,6 +1721,14 @@ def _check_fit_labels(y: np.ndarray, positions: np.ndarray | None = None) -> Non
     generic checks see them; ``positions``: the row number of each label when rows of
     weight 0 were left out."""
     check_labels_present(y, positions=positions)
+    if y.dtype.kind == "O" and len(y) and all(
+        isinstance(v, pd.Timestamp) and v.tzinfo is not None for v in y[:100]
+    ):
+        raise ValueError(
+            "y holds dates with a time zone, which cannot serve as class labels as they "
+            "are; drop the zone, y.dt.tz_convert(None) (the dates in UTC), or pass them as "
+            "text, y.astype(str)."
+        )
     if y.dtype.kind == "O":
         text = np.array([isinstance(v, str) for v in y])
         if text.any() and not text.all():

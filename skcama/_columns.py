@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -70,12 +71,9 @@ def infer_kind(values: pd.Series) -> str:
         n_levels = values.nunique(dropna=True)
         if n_levels <= 2 and set(values.dropna().unique().tolist()) <= {0, 1}:
             return "bernoulli"
-        # distinct whole numbers spanning little more than the rows: the row numbers of a
-        # table, or of a split of it (a training set, a cross-validation fold)
-        if n_levels == len(values) >= 20 and values.max() - values.min() < 2 * n_levels:
-            _warn_identifier(
-                values.name, f"a distinct whole number in each, {values.min()} to {values.max()}"
-            )
+        if _numbers_rows(values.dropna()):
+            low, high = values.min(), values.max()
+            _warn_identifier(values.name, f"a distinct whole number in each, {low} to {high}")
         return "categorical" if n_levels <= MAX_INTEGER_LEVELS else "gaussian"
     if pd.api.types.is_numeric_dtype(dtype):
         return _float_kind(values.dropna().to_numpy(dtype=np.float64))
@@ -94,12 +92,16 @@ def infer_kind(values: pd.Series) -> str:
             UserWarning,
         )
     elif len(observed) and not numeric.any():
-        numbers = _warn_if_numbers_as_text(values.name, observed.astype(str))
-        if not numbers and _distinct_in_every_row(observed):
+        text = observed.astype(str)
+        parsed = _text_as_numbers(text).dropna()
+        measured = len(parsed) >= 0.5 * len(text) and not (parsed % 1 == 0).all()
+        if _distinct_in_every_row(observed) and not measured:  # codes, not measurements
             _warn_identifier(
                 values.name, f"a distinct text in each, e.g. {observed.iloc[0]!r}",
                 "a category with one level per row, which no new row would match",
             )
+        else:
+            _warn_if_numbers_as_text(values.name, text)
     # object, string: labels
     try:
         n_levels = values.nunique(dropna=True)
@@ -109,6 +111,27 @@ def infer_kind(values: pd.Series) -> str:
             f"{observed.iloc[0]!r}); give it one number or one label per row."
         ) from None
     return "bernoulli" if n_levels == 2 else "categorical"
+
+
+def _numbers_rows(observed: pd.Series) -> bool:
+    """Whether whole numbers look like row numbers: distinct, and consecutive (20 values
+    or more), or spanning less than twice their count (50 or more: the row numbers of a
+    split of a table, a training set or a cross-validation fold; fewer distinct values
+    in a narrow span, such as the years of an annual series, are too common in data)."""
+    n = len(observed)
+    if n < 20 or observed.nunique() != n:
+        return False
+    span = observed.max() - observed.min()
+    return bool(span == n - 1 or (n >= 50 and span < 2 * n))
+
+
+def _text_as_numbers(text: pd.Series) -> pd.Series:
+    """Text read as numbers (NaN where it is none), with "," read as a decimal mark
+    where fewer than half the values read otherwise."""
+    numbers = pd.to_numeric(text, errors="coerce")
+    if numbers.notna().mean() < 0.5:  # "1,5": a decimal comma
+        numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    return numbers
 
 
 def _distinct_in_every_row(observed: pd.Series) -> bool:
@@ -135,13 +158,15 @@ def _warn_if_numbers_as_text(name: Any, text: pd.Series) -> bool:
     """Warn when a text column is mostly numbers written as text, as a measurement read
     from a file with a few notes in it ("<0.1", "n/a") or with decimal commas: it is read
     as categorical labels, one level per distinct value. Returns whether it warned."""
-    as_numbers = pd.to_numeric(text, errors="coerce")
-    comma = as_numbers.notna().mean() < 0.5
-    if comma:  # "1,5": a decimal comma
-        as_numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    comma = pd.to_numeric(text, errors="coerce").notna().mean() < 0.5
+    as_numbers = _text_as_numbers(text)
     parsed = as_numbers.notna()
-    if parsed.mean() < 0.5 or infer_kind(as_numbers[parsed]) != "gaussian":
+    if parsed.mean() < 0.5:
         return False
+    with warnings.catch_warnings():  # the kind of the numbers only: no warning of theirs
+        warnings.simplefilter("ignore")
+        if infer_kind(as_numbers[parsed]) != "gaussian":
+            return False
     levels = f"{text.nunique()} levels"
     if comma:
         how = f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
@@ -406,7 +431,7 @@ def _near_categories(name: Hashable, values: list, categories: list) -> str:
             "them to the spelling used in fit."
         )
     if categories and all(is_real_number(c) for c in categories) and all(
-        is_real_number(v) for v in values
+        is_real_number(v) and float(v).is_integer() for v in values
     ):  # a grade or score read as categorical from the values of the training rows
         levels = sorted({*categories, *values})
         return (
@@ -603,12 +628,16 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
             sample = column[failed] if failed.any() else column.dropna()
         except TypeError:  # values pandas cannot even coerce (lists, dicts)
             sample = column.dropna()
-        fix = (f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
-               if _decimal_commas(sample) else "convert it to numbers")
+        if _decimal_commas(sample):
+            raise ValueError(
+                f"column {name!r} is declared or inferred continuous but holds text (e.g. "
+                f"{sample.iloc[0]!r}): its numbers have decimal commas; "
+                f"{DECIMAL_COMMA_ADVICE}."
+            ) from None
         raise ValueError(
             f"column {name!r} is declared or inferred continuous but holds non-numeric "
             f"values (e.g. {sample.iloc[0]!r}); declare it with column_types="
-            f"{{{name!r}: 'categorical'}} or {fix}."
+            f"{{{name!r}: 'categorical'}} or convert it to numbers."
         ) from None
 
 

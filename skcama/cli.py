@@ -187,11 +187,8 @@ def read_table(
             raise UsageError(f"could not read {str(path)!r} as Parquet: {error}") from error
         return _require_rows(frame, path)
     delimiter = sep or TABLE_FORMATS[suffix] or ","
-    if decimal == delimiter:
-        raise UsageError(
-            f"--decimal {decimal!r} is also the column delimiter; a file with decimal commas "
-            "separates its columns with another mark: pass it with --sep (e.g. --sep ';')."
-        )
+    if not isinstance(decimal, str) or len(decimal) != 1:
+        raise UsageError(f"--decimal takes one character, such as ',' ; got {decimal!r}.")
     try:
         frame = pd.read_csv(path, sep=delimiter, dtype={c: str for c in text_columns} or None,
                             decimal=decimal)

@@ -1197,8 +1197,8 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
     Raises
     ------
     GraphError
-        On an unknown extension; outside JSON, on two nodes whose names read the same as
-        text (``1`` and ``"1"``); on a name a format cannot carry (in DOT a backslash
+        On an unknown extension; on two nodes whose names read the same as text (``1``
+        and ``"1"``); on a name a format cannot carry (in DOT a backslash
         before a quote, a line break or the end of the name, or a carriage return; in
         CSV an empty name or one with spaces around it): the message names the node.
 
@@ -1221,12 +1221,11 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
     path = Path(path)
     fmt = _format_of(path)
     g = as_digraph(graph)
-    if fmt != "json":
-        _check_name_spellings(
-            g,
-            f"{fmt.upper()} stores names as text, so they would become one node: rename one, "
-            "or write the graph as .json, which keeps numbers as numbers.",
-        )
+    _check_name_spellings(
+        g,
+        f"{fmt.upper()} stores names as text, so they would become one node: rename one."
+        if fmt != "json" else "read_graph refuses such a file: rename one.",
+    )
     if fmt == "gml":
         nx.write_gml(g, path, stringizer=str)
     elif fmt == "graphml":

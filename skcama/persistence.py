@@ -190,10 +190,15 @@ class _Decoder:
         if tag == "$ndarray":
             return self._tensor(body).numpy().copy()
         if tag == "$datetime":
-            dtype = np.dtype(body["dtype"])
-            if dtype.kind not in "mM":
+            try:
+                dtype = np.dtype(body["dtype"])
+            except (TypeError, ValueError):
+                dtype = np.dtype(object)
+            unit = np.datetime_data(dtype)[0] if dtype.kind in "mM" else None
+            ticks = self._tensor(body["values"])
+            if unit in (None, "generic") or not dtype.isnative or ticks.dtype != torch.int64:
                 raise ModelFileError(f"unexpected date dtype {body['dtype']!r} in the model file")
-            return self._tensor(body["values"]).numpy().copy().view(dtype)
+            return ticks.numpy().copy().view(dtype)
         if tag == "$array":
             dtype = object if body["dtype"] == "object" else np.dtype(body["dtype"])
             if dtype is not object and dtype.kind not in "US":

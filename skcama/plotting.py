@@ -153,12 +153,14 @@ def plot_graph(
         raise ValueError(f"layout must be 'roles' or 'spring', got {layout!r}.")
     g = as_digraph(graph)
     roles = node_roles(g, target)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 5))
     if layout == "roles":
         positions = _layered_layout(g, roles)
     else:
         positions = nx.spring_layout(g, seed=0)
+    if ax is None:  # tall enough for the fullest column: about 0.5 in per node
+        heights = [h for _, h in positions.values()]
+        span = max(heights) - min(heights) if layout == "roles" else 0.0
+        _, ax = plt.subplots(figsize=(7, max(5.0, 0.5 * span + 1.5)))
     colours = [ROLE_COLOURS[roles[n]] for n in g.nodes]
     nx.draw_networkx_nodes(
         g, pos=positions, ax=ax, node_color=colours, node_size=node_size, edgecolors="black"

@@ -22,7 +22,14 @@ from sklearn.utils.validation import check_is_fitted
 from ._columns import warn_if_misaligned
 from ._warn import warn_user
 from .attacks import ATTACKS, _check_labels, _differentiable, _is_cama
-from .manipulations import _ALL_ROLES, MANIPULATIONS, _as_list
+from .manipulations import (
+    _ALL_ROLES,
+    MANIPULATIONS,
+    VALID_ROLES,
+    _as_list,
+    _discrete,
+    resolve_columns,
+)
 
 logger = logging.getLogger("skcama")
 
@@ -147,8 +154,11 @@ def robustness_curve(
         ``allow_parents``, ``random_state``, ``eot``, ``surrogate``, ...). Where
         ``columns`` is the default or names roles and neither ``roles`` nor a CAMA
         ``reference`` is given, the roles come from the CAMAClassifiers among
-        ``estimators``, for every model (an error where they disagree; CAMA models
-        attacked on their own each keep theirs). For attacks, ``surrogate`` may be a dict
+        ``estimators`` (not from pipelines), for every model (an error where they
+        disagree; CAMA models attacked on their own each keep theirs): a manipulation
+        also takes that model as ``reference`` when none is given (its column kinds and
+        training sds), and an attack moves the continuous columns of those roles in
+        every model. For attacks, ``surrogate`` may be a dict
         by model name (transfer for those models only): its keys and a surrogate for
         every model without gradients are checked before any attack runs. An
         option the manipulation or attack does not take is an error naming the ones it
@@ -238,7 +248,7 @@ def robustness_curve(
     if is_attack:
         _check_surrogates(estimators, surrogates)
     if not callable(manipulation):
-        _lend_roles(estimators, options, is_attack)
+        _lend_roles(estimators, X, options, is_attack)
     rows = []
     shared: dict[float, pd.DataFrame] = {}
     for name, estimator in estimators.items():
@@ -299,7 +309,8 @@ def _adapted_copy(estimator: Any, X_new: pd.DataFrame) -> Any:
     adapted = copy.deepcopy(estimator)
     if hasattr(adapted, "adapt"):
         return adapted.adapt(X_new)
-    adapted[-1].adapt(adapted[:-1].transform(X_new))
+    rows = adapted[:-1].transform(X_new) if len(adapted) > 1 else X_new
+    adapted[-1].adapt(rows)
     return adapted
 
 
@@ -341,11 +352,16 @@ def _check_surrogates(estimators: Mapping[str, Any], surrogates: Any) -> None:
             )
 
 
-def _lend_roles(estimators: Mapping[str, Any], options: dict, is_attack: bool) -> None:
+def _lend_roles(
+    estimators: Mapping[str, Any], X: pd.DataFrame, options: dict, is_attack: bool
+) -> None:
     """Without ``roles=`` or a CAMA as ``reference=``, the roles that ``columns`` needs
     (the default, or role names) come from the CAMAClassifiers among ``estimators``, for
-    every model; an error before anything runs where those disagree. Attacks of CAMA
-    models alone need none: each is attacked on its own roles."""
+    every model; an error before anything runs where those disagree. A manipulation
+    also takes that model as ``reference`` when none is given (its column kinds and
+    training sds); an attack gets the continuous columns of those roles by name, so every
+    model faces the same columns. Attacks of CAMA models alone need none: each is
+    attacked on its own roles."""
     if options.get("roles") is not None or _is_cama(options.get("reference")):
         return
     columns = options.get("columns")
@@ -365,8 +381,18 @@ def _lend_roles(estimators: Mapping[str, Any], options: dict, is_attack: bool) -
             "roles=<one model's roles_> or columns=[...]."
         )
     name, lender = next(iter(camas.items()))
-    options["roles"] = lender.roles_
     logger.info("columns from the roles of %r (%s)", name, type(lender).__name__)
+    if not is_attack:
+        options["roles"] = lender.roles_
+        if options.get("reference") is None:
+            options["reference"] = lender
+        return
+    named = _as_list(list(VALID_ROLES) if columns is None else columns)
+    chosen = resolve_columns(X, named, roles=lender.roles_, allow_parents=True)
+    discrete = set(_discrete([c for c in chosen if c not in named], lender, X))
+    options["columns"] = [c for c in chosen if c not in discrete]
+    if discrete:
+        logger.info("discrete columns %s are left out of the attack", sorted(discrete, key=str))
 
 
 def _check_strengths(strengths: Any) -> list[float]:

@@ -359,16 +359,23 @@ def test_decimal_commas_are_read_with_the_decimal_option(workdir, model, capsys)
     # the command line's words
     assert main(["predict", str(model), str(workdir / "commas.csv"), "--sep", ";",
                  "-o", str(workdir / "as_text.csv")]) == 2
-    assert "its numbers have decimal commas; pass --decimal ','." in capsys.readouterr().err
+    assert "holds text (e.g. '" in (err := capsys.readouterr().err)
+    assert "its numbers have decimal commas; pass --decimal ','." in err
     out = workdir / "commas_predictions.csv"
     assert main(["predict", str(model), str(workdir / "commas.csv"), "--sep", ";",
                  "--decimal", ",", "-o", str(out)]) == 0
     plain = workdir / "plain_predictions.csv"
     assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(plain)]) == 0
     pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(plain))
+    # comma-separated, with the decimal commas quoted: read as pandas reads it
+    frame.to_csv(workdir / "quoted.csv", decimal=",", index=False)
+    quoted = workdir / "quoted_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "quoted.csv"), "--decimal", ",",
+                 "-o", str(quoted)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(quoted), pd.read_csv(plain))
     capsys.readouterr()
-    assert main(["predict", str(model), str(workdir / "commas.csv"), "--decimal", ","]) == 2
-    assert "--decimal ',' is also the column delimiter" in capsys.readouterr().err
+    assert main(["predict", str(model), str(workdir / "quoted.csv"), "--decimal", ",,"]) == 2
+    assert "--decimal takes one character" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("args", "message"), [BAD_INPUT[1], BAD_INPUT[4]],

@@ -12,6 +12,7 @@ import warnings
 import zipfile
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
@@ -147,10 +148,26 @@ def test_dates_as_labels_round_trip(tmp_path, labels):
     loaded = load_model(tmp_path / "m.skcama")
     assert loaded.classes_.dtype == clf.classes_.dtype
     np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
-    with pytest.raises(ModelFileError, match="unexpected date dtype"):
-        _Decoder({"array.0": torch.zeros(2, dtype=torch.int64)}).decode(
-            {"$datetime": {"dtype": "<f8", "values": "array.0"}}
+    for dtype in ("<f8", "<M8", ">M8[us]", "nonsense"):  # not a date, no unit, byte-swapped
+        with pytest.raises(ModelFileError, match="unexpected date dtype"):
+            _Decoder({"array.0": torch.zeros(2, dtype=torch.int64)}).decode(
+                {"$datetime": {"dtype": dtype, "values": "array.0"}}
+            )
+    with pytest.raises(ModelFileError, match="unexpected date dtype"):  # ticks not int64
+        _Decoder({"array.0": torch.zeros(2)}).decode(
+            {"$datetime": {"dtype": "<M8[ns]", "values": "array.0"}}
         )
+
+
+def test_dates_with_a_time_zone_as_labels_are_refused_with_the_fix():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = pd.Series(pd.to_datetime(["2020-01-01", "2021-06-30"])[np.arange(60) % 2]).dt.tz_localize(
+        "Europe/Paris"
+    )
+    with pytest.raises(ValueError, match=r"dates with a time zone.*y\.dt\.tz_convert\(None\)"):
+        CAMAClassifier(**TINY).fit(X, y)
+    _fit(CAMAClassifier(**TINY), X, y.dt.tz_convert(None))
 
 
 def test_graph_given_as_a_path_round_trips(data, tmp_path):

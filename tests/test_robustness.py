@@ -238,7 +238,8 @@ def test_plot_names_models_of_any_type_and_needs_the_frame(fitted):
 def test_the_cama_among_the_models_lends_its_roles_to_the_others(fitted):
     X, y, models = fitted
     curve = robustness_curve(models, X, y, "shift", [2.0])  # no roles=, reference= or columns=
-    by_hand = robustness_curve(models, X, y, "shift", [2.0], columns=["c", "x1", "x2", "x3"])
+    by_hand = robustness_curve(models, X, y, "shift", [2.0], columns=["c", "x1", "x2", "x3"],
+                               reference=models["CAMA"])
     np.testing.assert_array_equal(curve.accuracy, by_hand.accuracy)
     mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
     attacked = robustness_curve({"CAMA": models["CAMA"], "MLP": mlp}, X, y, "fgsm", [0.25])
@@ -280,12 +281,16 @@ def test_adapt_options_that_would_do_nothing_are_said(fitted):
     with pytest.raises(ValueError, match="clean_after_adapt=True .* needs adapt=True"):
         robustness_curve(models, X, y, "shift", [1.0], clean_after_adapt=True)
     # a Pipeline ending in CAMA adapts through its last step, as the one-off CAMA does
+    from sklearn.pipeline import Pipeline
+
     pipe = make_pipeline(FunctionTransformer(), models["CAMA"])
-    both = robustness_curve({"pipe": pipe, "CAMA": models["CAMA"]}, X, y, "shift", [2.0],
-                            adapt=True)
-    pipe_rows, cama_rows = (both[both.model == m].accuracy.to_numpy() for m in ("pipe", "CAMA"))
-    assert len(pipe_rows) == 2
-    np.testing.assert_array_equal(pipe_rows, cama_rows)
+    alone = Pipeline([("cama", models["CAMA"])])  # a pipeline of one step
+    both = robustness_curve({"pipe": pipe, "alone": alone, "CAMA": models["CAMA"]}, X, y,
+                            "shift", [2.0], adapt=True)
+    rows = {m: both[both.model == m].accuracy.to_numpy() for m in ("pipe", "alone", "CAMA")}
+    assert len(rows["pipe"]) == 2
+    np.testing.assert_array_equal(rows["pipe"], rows["CAMA"])
+    np.testing.assert_array_equal(rows["alone"], rows["CAMA"])
 
 
 def test_labels_indexed_unlike_the_rows_are_warned(fitted):
@@ -293,3 +298,30 @@ def test_labels_indexed_unlike_the_rows_are_warned(fitted):
     shuffled = y.sample(frac=1, random_state=0)
     with pytest.warns(UserWarning, match="rows are paired by position"):
         robustness_curve(models, X, shuffled, "shift", [0.0])
+
+
+def test_lent_roles_bring_the_lenders_column_kinds(monkeypatch):
+    """A grade the CAMA model reads as categories is left as it is by a manipulation with
+    lent roles, and no model is attacked on it: every model faces the same columns."""
+    import skcama.attacks
+
+    X, y, graph = simple_sem(0, n=250)
+    X = X.assign(g=np.clip(np.round(X["x2"]), -2, 2).astype(int) + 2)  # a grade 0-4
+    graph.add_edge("y", "g")
+    cama = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    assert cama.column_types_["g"] == "categorical"
+    with pytest.warns(UserWarning, match=r"columns \['g'\] are discrete"):
+        curve = robustness_curve({"CAMA": cama, "MLP": mlp}, X, y, "shift", [1.0])
+    assert len(curve) == 2  # CAMA predicted: no grade was moved off its levels
+    seen = []
+    real = skcama.attacks.ATTACKS["fgsm"]
+
+    @functools.wraps(real)
+    def spy(*args, **kwargs):
+        seen.append(list(kwargs["columns"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setitem(skcama.attacks.ATTACKS, "fgsm", spy)
+    robustness_curve({"CAMA": cama, "MLP": mlp}, X, y, "fgsm", [0.25])
+    assert seen == [["c", "x1", "x2", "x3"]] * 2
