@@ -391,6 +391,12 @@ def _lend_roles(
     chosen = resolve_columns(X, named, roles=lender.roles_, allow_parents=True)
     discrete = set(_discrete([c for c in chosen if c not in named], lender, X))
     options["columns"] = [c for c in chosen if c not in discrete]
+    if not options["columns"]:
+        raise ValueError(
+            f"every column of {named} is discrete for {name!r} ({sorted(discrete, key=str)}); "
+            "a gradient attack moves continuous values only. Name continuous columns in "
+            "columns=."
+        )
     if discrete:
         logger.info("discrete columns %s are left out of the attack", sorted(discrete, key=str))
 

@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 import functools
 import warnings
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
@@ -325,3 +326,8 @@ def test_lent_roles_bring_the_lenders_column_kinds(monkeypatch):
     monkeypatch.setitem(skcama.attacks.ATTACKS, "fgsm", spy)
     robustness_curve({"CAMA": cama, "MLP": mlp}, X, y, "fgsm", [0.25])
     assert seen == [["c", "x1", "x2", "x3"]] * 2
+    only_grade = CAMAClassifier(graph=nx.DiGraph([("y", "g")]), target="y", max_epochs=2,
+                                random_state=0).fit(X[["g"]], y)
+    with pytest.raises(ValueError, match=r"every column of \['coparents', 'children'\] is "
+                                         r"discrete for 'CAMA' \(\['g'\]\)"):
+        robustness_curve({"CAMA": only_grade, "MLP": mlp}, X, y, "fgsm", [0.25])
