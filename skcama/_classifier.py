@@ -1111,7 +1111,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         # class prior p(y | a) of every row, which the weights w multiply
         post = np.exp(self._predict_tensors(data, new_prior=False)[0])
         prior = np.exp(self._log_class_prior(data))
-        weights, prevalence, iterations = np.ones(len(self.classes_)), prior.mean(axis=0), 0
+        base = prior.mean(axis=0)  # the prevalence p(y | a) gives the rows of X
+        weights, prevalence, iterations = np.ones(len(self.classes_)), base, 0
         while iterations < max_iter:
             iterations += 1
             new_post = post * weights
@@ -1139,9 +1140,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     np.round(prevalence, 4))
         # log weights, scaled so that with one prior for all rows they turn it into the
         # new one exactly: log p(y | a) + prior_shift_ is then a log-probability
-        self.prior_shift_ = np.log(np.clip(weights, 1e-300, None)) - np.log(
-            prior.mean(axis=0) @ weights
-        )
+        self.prior_shift_ = np.log(np.clip(weights, 1e-300, None)) - np.log(base @ weights)
         self.adapted_class_prior_ = prevalence
         return self
 

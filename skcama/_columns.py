@@ -93,7 +93,8 @@ def infer_kind(values: pd.Series) -> str:
         )
     elif len(observed) and not numeric.any():
         text = observed.astype(str)
-        parsed = _text_as_numbers(text).dropna()
+        as_numbers, comma = _text_as_numbers(text)
+        parsed = as_numbers.dropna()
         measured = len(parsed) >= 0.5 * len(text) and not (parsed % 1 == 0).all()
         if _distinct_in_every_row(observed) and not measured:  # codes, not measurements
             _warn_identifier(
@@ -101,7 +102,7 @@ def infer_kind(values: pd.Series) -> str:
                 "a category with one level per row, which no new row would match",
             )
         else:
-            _warn_if_numbers_as_text(values.name, text)
+            _warn_if_numbers_as_text(values.name, text, as_numbers, comma)
     # object, string: labels
     try:
         n_levels = values.nunique(dropna=True)
@@ -125,13 +126,14 @@ def _numbers_rows(observed: pd.Series) -> bool:
     return bool(span == n - 1 or (n >= 50 and span < 2 * n))
 
 
-def _text_as_numbers(text: pd.Series) -> pd.Series:
+def _text_as_numbers(text: pd.Series) -> tuple[pd.Series, bool]:
     """Text read as numbers (NaN where it is none), with "," read as a decimal mark
-    where fewer than half the values read otherwise."""
+    where fewer than half the values read otherwise; and whether it was."""
     numbers = pd.to_numeric(text, errors="coerce")
-    if numbers.notna().mean() < 0.5:  # "1,5": a decimal comma
+    comma = bool(numbers.notna().mean() < 0.5)
+    if comma:  # "1,5": a decimal comma
         numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    return numbers
+    return numbers, comma
 
 
 def _distinct_in_every_row(observed: pd.Series) -> bool:
@@ -154,19 +156,20 @@ def _warn_identifier(name: Hashable, how: str, read_as: str = "a measurement") -
 DECIMAL_COMMA_ADVICE = "read the file with decimal=',' (pd.read_csv(..., decimal=','))"
 
 
-def _warn_if_numbers_as_text(name: Any, text: pd.Series) -> bool:
+def _warn_if_numbers_as_text(
+    name: Any, text: pd.Series, as_numbers: pd.Series, comma: bool
+) -> None:
     """Warn when a text column is mostly numbers written as text, as a measurement read
     from a file with a few notes in it ("<0.1", "n/a") or with decimal commas: it is read
-    as categorical labels, one level per distinct value. Returns whether it warned."""
-    comma = pd.to_numeric(text, errors="coerce").notna().mean() < 0.5
-    as_numbers = _text_as_numbers(text)
+    as categorical labels, one level per distinct value. ``as_numbers`` and ``comma``
+    are :func:`_text_as_numbers` of ``text``."""
     parsed = as_numbers.notna()
     if parsed.mean() < 0.5:
-        return False
+        return
     with warnings.catch_warnings():  # the kind of the numbers only: no warning of theirs
         warnings.simplefilter("ignore")
         if infer_kind(as_numbers[parsed]) != "gaussian":
-            return False
+            return
     levels = f"{text.nunique()} levels"
     if comma:
         how = f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
@@ -183,7 +186,6 @@ def _warn_if_numbers_as_text(name: Any, text: pd.Series) -> bool:
         f"(X[{name!r}].astype('category')) or declare it with column_types.",
         UserWarning,
     )
-    return True
 
 
 def _float_kind(observed: np.ndarray) -> str:
@@ -628,7 +630,8 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
             sample = column[failed] if failed.any() else column.dropna()
         except TypeError:  # values pandas cannot even coerce (lists, dicts)
             sample = column.dropna()
-        if _decimal_commas(sample):
+        as_numbers, comma = _text_as_numbers(sample.astype(str))
+        if comma and as_numbers.notna().mean() >= 0.5:  # "1,5": decimal commas
             raise ValueError(
                 f"column {name!r} is declared or inferred continuous but holds text (e.g. "
                 f"{sample.iloc[0]!r}): its numbers have decimal commas; "
@@ -639,15 +642,6 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
             f"values (e.g. {sample.iloc[0]!r}); declare it with column_types="
             f"{{{name!r}: 'categorical'}} or convert it to numbers."
         ) from None
-
-
-def _decimal_commas(values: pd.Series) -> bool:
-    """Whether text ``values`` that are no numbers mostly are with "," read as "."."""
-    text = values[values.map(lambda v: isinstance(v, str) and "," in v)]
-    if len(text) < 0.5 * len(values) or not len(text):
-        return False
-    points = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    return bool(points.notna().mean() >= 0.5)
 
 
 def _mean_and_sd(values: np.ndarray) -> tuple[float, float]:

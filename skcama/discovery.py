@@ -1003,7 +1003,9 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
         frame = frame.copy()
         for j in np.flatnonzero(huge):
             frame[numeric[j]] = values[:, j]
-    pairs = _perfectly_correlated(values, numeric)
+    # one correlation matrix for both checks: the pairs beyond 0.99, strongest first
+    close = _perfectly_correlated(values, numeric, above=_NEAR_COLLINEAR)
+    pairs = [pair for pair in close if abs(pair[2]) > _PERFECT]
     if pairs:
         shown = "; ".join(f"{a!r} and {b!r}" for a, b, _ in pairs[:5])
         more = "; ..." if len(pairs) > 5 else ""
@@ -1013,7 +1015,6 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             "other units). No test can tell which of the two the label depends on, so the "
             "graph would be arbitrary. Drop one column of each pair."
         )
-    close = _perfectly_correlated(values, numeric, above=_NEAR_COLLINEAR)
     if close:
         shown = "; ".join(f"{a!r} and {b!r} ({r:+.3f})" for a, b, r in close[:5])
         more = f"; and {len(close) - 5} more pairs" if len(close) > 5 else ""
@@ -1032,7 +1033,10 @@ _GES_WARN_COLUMNS = 20  # benchmarks/real_tables.py: 12 s at 20 columns, 107 s a
 _NEAR_COLLINEAR = 0.99  # |correlation| above which two columns are nearly one
 
 
-def _perfectly_correlated(data: np.ndarray, names: list, above: float = 1 - 1e-12) -> list:
+_PERFECT = 1 - 1e-12  # |correlation| of a column and a linear function of it
+
+
+def _perfectly_correlated(data: np.ndarray, names: list, above: float = _PERFECT) -> list:
     """Pairs of ``names`` whose columns of ``data`` correlate beyond ``above`` in absolute
     value (perfectly, by default; constant columns pair with nothing), strongest first,
     each with its correlation."""
