@@ -7,9 +7,11 @@ its source, wherever the user's call was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import warnings
+from collections.abc import Iterator
 
 import joblib
 import sklearn
@@ -30,3 +32,28 @@ def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
         frame = frame.f_back
         level += 1
     warnings.warn(message, category, stacklevel=level)
+
+
+@contextlib.contextmanager
+def each_warning_once() -> Iterator[None]:
+    """Within the block, a warning whose category and text were already shown is dropped.
+
+    Python shows a warning once per line of code, but forgets what it showed whenever a
+    ``warnings.catch_warnings`` block changes the filters (as fitting and predicting do),
+    so a loop that runs one manipulation per strength would repeat its warning at every
+    strength. Filters still apply: an ``"error"`` filter raises on the first one.
+    """
+    shown: set[tuple[type, str]] = set()
+    previous = warnings.showwarning
+
+    def show_new(message, category, *args, **kwargs):
+        key = (category, str(message))
+        if key not in shown:
+            shown.add(key)
+            previous(message, category, *args, **kwargs)
+
+    warnings.showwarning = show_new
+    try:
+        yield
+    finally:
+        warnings.showwarning = previous

@@ -35,8 +35,8 @@ import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._columns import check_known_labels, is_real_number
-from ._warn import warn_user
-from .manipulations import clean_std, resolve_columns
+from ._warn import each_warning_once, warn_user
+from .manipulations import VALID_ROLES, _as_list, clean_std, resolve_columns
 
 logger = logging.getLogger("skcama")
 
@@ -294,30 +294,39 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
             "columns=None means the co-parents and children of a CAMAClassifier, but none is "
             "involved; pass columns=[...] (the co-parents and children) or roles=."
         )
-    cols = resolve_columns(X, columns, reference=cama, roles=roles, allow_parents=allow_parents)
+    named = _as_list(list(VALID_ROLES) if columns is None else columns)  # read once
+    cols = resolve_columns(X, named, reference=cama, roles=roles, allow_parents=allow_parents)
+    # discrete for the model that crafts the rows, or for a CAMA model that scores them
+    # (a transfer from an MLP must not move a grade CAMA reads as categories off its levels)
+    readers = {function.name: function.continuous} if function.continuous is not None else {}
+    for model in (estimator, surrogate, reference):
+        if model is not None and _is_cama(model):
+            kinds = model.column_types_
+            readers["CAMAClassifier"] = [c for c in cols
+                                         if kinds.get(c, "gaussian") == "gaussian"]
+    discrete = [c for c in cols if any(c not in kept for kept in readers.values())]
+    if discrete:
+        by = " and ".join(readers)
+        by_name = [c for c in discrete if c in named]
+        if by_name:
+            raise ValueError(
+                f"columns {by_name} are discrete (categorical or binary) for {by}; a "
+                "gradient attack moves continuous values only. Leave them out of columns=."
+            )
+        # members of a role: the role's continuous columns are attacked
+        logger.info("discrete columns %s are left out of the attack", discrete)
+        cols = [c for c in cols if c not in discrete]
+        if not cols:
+            raise ValueError(
+                f"every column of {named} is discrete for {by} ({discrete}); a gradient "
+                "attack moves continuous values only."
+            )
     outside = [c for c in cols if c not in function.columns]
     if outside:
         raise ValueError(
             f"columns {outside} are not inputs of {function.name}, so gradients cannot move "
             f"them; choose among {function.columns[:10]}."
         )
-    if function.continuous is not None:
-        continuous = set(function.continuous)
-        discrete = [c for c in cols if c not in continuous]
-        if discrete and columns is None:  # the default: the valid continuous columns
-            logger.info("discrete columns %s are left out of the attack", discrete)
-            cols = [c for c in cols if c in continuous]
-            if not cols:
-                raise ValueError(
-                    f"every co-parent and child of {function.name} is discrete "
-                    f"({discrete}); a gradient attack moves continuous values only."
-                )
-        elif discrete:
-            raise ValueError(
-                f"columns {discrete} are discrete (categorical or binary) for "
-                f"{function.name}; a gradient attack moves continuous values only. Leave "
-                "them out of columns=."
-            )
     missing = [c for c in function.columns if c not in X.columns]
     if missing:
         raise ValueError(f"X lacks the columns {missing} that {function.name} uses.")
@@ -449,7 +458,9 @@ def fgsm(
         unit mistake).
     columns : str, list or None, default=None
         Columns or roles the adversary may move; None = the co-parents and children of the
-        CAMAClassifier involved (the valid manipulations).
+        CAMAClassifier involved (the valid manipulations). A role gives its continuous
+        members (the model's discrete columns are left as they are); a discrete column
+        named on its own is an error.
     eot : int, default=0
         For CAMA: 0 attacks the fixed-noise predictor; ``n`` averages every gradient over
         ``n`` fresh Monte Carlo noise draws.
@@ -628,21 +639,22 @@ def attack_variants(
     y = _check_labels(y)  # once, so a column vector warns once and not in every variant
     function = ATTACKS[attack]
     out: dict[str, pd.DataFrame] = {}
-    if _is_cama(estimator):
-        out["white-box (fixed noise)"] = function(
-            estimator, X, y, epsilon, eot=0, random_state=random_state, **options
-        )
-        if eot:
-            out[f"white-box (EOT, {int(eot)} draws)"] = function(
-                estimator, X, y, epsilon, eot=int(eot), random_state=random_state, **options
+    with each_warning_once():  # a warning of the budget or columns once, not per variant
+        if _is_cama(estimator):
+            out["white-box (fixed noise)"] = function(
+                estimator, X, y, epsilon, eot=0, random_state=random_state, **options
             )
-    elif _differentiable(estimator):
-        out["white-box"] = function(estimator, X, y, epsilon, random_state=random_state,
-                                    **options)
-    if surrogate is not None and surrogate is not estimator:
-        frame = function(estimator, X, y, epsilon, surrogate=surrogate,
-                         random_state=random_state, **options)
-        out[frame.attrs["mode"]] = frame
+            if eot:
+                out[f"white-box (EOT, {int(eot)} draws)"] = function(
+                    estimator, X, y, epsilon, eot=int(eot), random_state=random_state, **options
+                )
+        elif _differentiable(estimator):
+            out["white-box"] = function(estimator, X, y, epsilon, random_state=random_state,
+                                        **options)
+        if surrogate is not None and surrogate is not estimator:
+            frame = function(estimator, X, y, epsilon, surrogate=surrogate,
+                             random_state=random_state, **options)
+            out[frame.attrs["mode"]] = frame
     if not out:
         raise TypeError(
             f"{type(estimator).__name__} is not differentiable in its inputs; pass "

@@ -20,7 +20,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._columns import warn_if_misaligned
-from ._warn import warn_user
+from ._warn import each_warning_once, warn_user
 from .attacks import ATTACKS, _check_labels, _differentiable, _is_cama
 from .manipulations import (
     _ALL_ROLES,
@@ -249,6 +249,18 @@ def robustness_curve(
         _check_surrogates(estimators, surrogates)
     if not callable(manipulation):
         _lend_roles(estimators, X, options, is_attack)
+    with each_warning_once():  # a manipulation's warning once, not once per strength
+        rows = _curve_rows(estimators, X, y, manipulation, label, strengths, options,
+                           surrogates, adapt, clean_after_adapt)
+    frame = pd.DataFrame(rows)
+    ordered = COLUMNS + [c for c in frame.columns if c not in COLUMNS]
+    return frame[ordered]
+
+
+def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surrogates,
+                adapt, clean_after_adapt) -> list[dict]:
+    """One row per model, strength and (where adapted) setting of ``robustness_curve``."""
+    is_attack = isinstance(manipulation, str) and manipulation in ATTACKS
     rows = []
     shared: dict[float, pd.DataFrame] = {}
     for name, estimator in estimators.items():
@@ -287,9 +299,7 @@ def robustness_curve(
                                      strength=strength,
                                      accuracy=float(np.mean(adapted.predict(X) == y)),
                                      adapted=True, **extra))
-    frame = pd.DataFrame(rows)
-    ordered = COLUMNS + [c for c in frame.columns if c not in COLUMNS]
-    return frame[ordered]
+    return rows
 
 
 def _adapts(estimator: Any) -> bool:

@@ -247,6 +247,36 @@ def test_attack_on_cama_with_discrete_columns_moves_only_continuous_ones(mixed_c
         fgsm(clf, X, y, 0.5, columns=["x2"])
 
 
+def test_a_transfer_leaves_the_columns_cama_reads_as_discrete_alone(mixed_cama):
+    """The surrogate MLP reads the grade x2 as a number, but the CAMA model it attacks reads
+    it as categories: moving it off its levels would break CAMA's predict."""
+    X, y, clf = mixed_cama
+    numbers = X.drop(columns="x3")
+    mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(numbers, y)
+    attacked = pgd(clf, X, y, 0.5, surrogate=mlp, random_state=0)
+    assert attacked.attrs["columns"] == ["c1", "x1"]
+    pd.testing.assert_frame_equal(attacked[["a1", "x2", "x3"]], X[["a1", "x2", "x3"]])
+    clf.predict(attacked)
+    with pytest.raises(ValueError, match=r"columns \['x2'\] are discrete \(categorical or "
+                                         r"binary\) for CAMAClassifier;"):
+        pgd(clf, X, y, 0.5, surrogate=mlp, columns=["x1", "x2"])
+
+
+def test_a_role_named_in_columns_loses_its_discrete_members_as_the_default_does(mixed_cama):
+    """``columns="children"`` attacks the children's continuous columns, as ``columns=None``
+    does for both roles; only a discrete column named on its own is an error."""
+    X, y, clf = mixed_cama
+    attacked = pgd(clf, X, y, 0.5, columns="children", random_state=0)
+    assert attacked.attrs["columns"] == ["x1"]
+    pd.testing.assert_frame_equal(attacked.drop(columns="x1"), X.drop(columns="x1"))
+    with pytest.raises(ValueError, match=r"columns \['x3'\] are discrete"):
+        fgsm(clf, X, y, 0.5, columns=["children", "x3"])
+    only_discrete = CAMAClassifier(graph={"x2": ["y"], "x3": ["y"]}, target="y", max_epochs=2,
+                                   random_state=0).fit(X[["x2", "x3"]], y)
+    with pytest.raises(ValueError, match=r"every column of \['children'\] is discrete"):
+        fgsm(only_discrete, X[["x2", "x3"]], y, 0.5, columns="children")
+
+
 def test_cama_as_reference_supplies_the_roles_for_another_model(sem):
     X, y, clf = sem
     mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)

@@ -301,6 +301,29 @@ def test_labels_indexed_unlike_the_rows_are_warned(fitted):
         robustness_curve(models, X, shuffled, "shift", [0.0])
 
 
+def test_a_manipulations_warning_is_shown_once_per_curve_not_once_per_strength():
+    """Fitting and predicting reset Python's memory of shown warnings, so without care the
+    discrete-columns warning of the shift and the budget warning of every attack variant
+    would repeat at each strength."""
+    X, y, graph = simple_sem(0, n=250)
+    X = X.assign(g=np.clip(np.round(X["x2"]), -2, 2).astype(int) + 2)  # a grade 0-4
+    graph.add_edge("y", "g")
+    cama = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        robustness_curve({"CAMA": cama}, X, y, "shift", [1.0, 2.0, 3.0], columns="children")
+        robustness_curve({"CAMA": cama}, X, y, "strongest", [4.0, 5.0], surrogate=mlp, eot=0)
+    texts = [str(w.message) for w in caught]
+    assert sum("columns ['g'] are discrete" in t for t in texts) == 1
+    assert sum("attack budget of 4 clean sds" in t for t in texts) == 1
+    assert sum("attack budget of 5 clean sds" in t for t in texts) == 1
+    with pytest.raises(UserWarning, match="are discrete"):  # filters still apply
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            robustness_curve({"CAMA": cama}, X, y, "shift", [1.0], columns="children")
+
+
 def test_lent_roles_bring_the_lenders_column_kinds(monkeypatch):
     """A grade the CAMA model reads as categories is left as it is by a manipulation with
     lent roles, and no model is attacked on it: every model faces the same columns."""
