@@ -1,7 +1,10 @@
 # The targets CI and the README use. `make demo` and `make test` install first.
 PYTHON ?= python3
-STAMP := .install.stamp
-DOCS_STAMP := .docs-install.stamp
+# one stamp per interpreter: `make test PYTHON=other/python` installs into that one too
+PY_ID := $(shell $(PYTHON) -c "import sys, zlib; print(zlib.crc32(sys.executable.encode()))")
+STAMP := .install-$(PY_ID).stamp
+DOCS_STAMP := .docs-install-$(PY_ID).stamp
+DEV_STAMP := .dev-install-$(PY_ID).stamp
 SPHINXBUILD ?= $(PYTHON) -m sphinx
 
 .PHONY: install demo test docs lint benchmarks
@@ -13,7 +16,7 @@ $(STAMP): setup.py pyproject.toml scripts/install.sh
 install: $(STAMP)
 
 demo: $(STAMP)
-	skcama demo
+	$(PYTHON) -m skcama demo
 
 test: $(STAMP)
 	$(PYTHON) -m pytest -n 2
@@ -27,8 +30,12 @@ $(DOCS_STAMP): $(STAMP) setup.py
 docs: $(DOCS_STAMP)
 	$(SPHINXBUILD) -W --keep-going -b html docs docs/_build/html
 
-lint:
-	ruff check skcama tests benchmarks examples docs/conf.py
+$(DEV_STAMP): $(STAMP) setup.py
+	$(PYTHON) -m pip install -e ".[dev]"
+	touch $(DEV_STAMP)
+
+lint: $(DEV_STAMP)
+	$(PYTHON) -m ruff check skcama tests benchmarks examples docs/conf.py
 
 benchmarks: $(STAMP)
 	$(PYTHON) benchmarks/robustness_sem.py

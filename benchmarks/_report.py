@@ -59,10 +59,13 @@ def _cpus() -> str:
 
 def to_markdown(frame: pd.DataFrame, floatfmt: str = ".3f") -> str:
     """A GitHub markdown table without the optional tabulate dependency."""
-    cols = [str(c) for c in frame.columns]
+    def cell(text: str) -> str:  # a bar inside a cell ("p(y | a)") would split it
+        return text.replace("|", "\\|")
+
+    cols = [cell(str(c)) for c in frame.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
     for row in frame.itertuples(index=False):
-        cells = [format(v, floatfmt) if isinstance(v, float) else str(v) for v in row]
+        cells = [format(v, floatfmt) if isinstance(v, float) else cell(str(v)) for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -364,12 +364,17 @@ class ColumnCodec:
 
     def _standardised(self, values: np.ndarray, index: Any) -> np.ndarray:
         """Continuous ``values`` (rows x the columns ``index``) in model units; infinite
-        values are an error naming their columns."""
+        values are an error naming their columns, and values far from everything seen in
+        fit (see :func:`_check_far`) a warning or an error."""
         bad = np.isinf(values)
         if bad.any():
             columns = [self.names[j] for j in np.asarray(index)[bad.any(axis=0)]]
             raise _infinite_error(columns, int(bad.sum()))
-        return (values - self.mean[index]) / self.scale[index]
+        index = np.atleast_1d(np.asarray(index))
+        units = (values - self.mean[index]) / self.scale[index]
+        _check_far(units, values, [self.names[j] for j in index], self.mean[index],
+                   self.scale[index])
+        return units
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
         categories = self.categories[j]
@@ -653,6 +658,51 @@ def _mean_and_sd(values: np.ndarray) -> tuple[float, float]:
         return float(values.mean()), float(values.std())
     unit = values / top
     return float(unit.mean()) * top, float(unit.std()) * top
+
+
+_FAR_SDS = 100.0  # beyond this, a unit mistake or a code for "missing" is likelier
+_TOO_FAR_SDS = 1e6  # beyond this, float32 likelihoods lose the classes' differences
+
+
+def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndarray,
+               scale: np.ndarray) -> None:
+    """Warn about standardised ``units`` (rows x columns) more than ``_FAR_SDS`` training
+    sds from the training mean, naming the columns; beyond ``_TOO_FAR_SDS`` the model's
+    likelihoods can no longer tell the classes apart (a row would get equal
+    probabilities, or NaN), so that is an error. Column reductions only: no temporary
+    array of the size of ``units``."""
+    if units.size == 0:
+        return
+    top = np.fmax(np.fmax.reduce(units, axis=0), -np.fmin.reduce(units, axis=0))
+    far = np.flatnonzero(top > _FAR_SDS)  # NaN (all missing) compares False
+    if not len(far):
+        return
+    parts = []
+    for j in far[:5]:
+        column = units[:, j]
+        row = int(np.nanargmax(np.abs(column)))
+        n_far = int(np.sum(np.abs(column[~np.isnan(column)]) > _FAR_SDS))
+        parts.append(
+            f"{names[j]!r}: {values[row, j]:.6g} is {abs(column[row]):.3g} sds from its "
+            f"training mean {mean[j]:.4g} (sd {scale[j]:.4g}), {n_far} value"
+            f"{'s' if n_far > 1 else ''} beyond {_FAR_SDS:g} sds"
+        )
+    if len(far) > 5:
+        parts.append(f"and {len(far) - 5} more columns")
+    advice = (
+        "Such values are far more often a unit mistake (mg against g), a code for a missing "
+        "value (9999; replace it with NaN) or a typing error than a measurement."
+    )
+    if np.any(top[far] > _TOO_FAR_SDS):
+        raise ValueError(
+            f"values lie too far from the training data for the model to score them: "
+            f"{'; '.join(parts)}. Beyond {_TOO_FAR_SDS:g} sds the likelihoods of the "
+            f"classes can no longer be told apart. {advice}"
+        )
+    warn_user(
+        f"values lie far outside the training data: {'; '.join(parts)}. {advice} The "
+        "model scores them by extrapolating far beyond anything it learned."
+    )
 
 
 def _infinite_error(columns: list, n_values: int) -> ValueError:

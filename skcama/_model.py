@@ -99,7 +99,13 @@ def host_reads_allowed(t: torch.Tensor) -> bool:
     recorded (training and adaptation steps, see :mod:`skcama._training`) it is an error, so the
     masked form, which gives the same result, is always taken there, as under
     ``torch.compile``, whose traced graph cannot branch on a value."""
-    return not t.is_cuda and not torch.compiler.is_compiling()
+    return not t.is_cuda and not _is_compiling()
+
+
+try:
+    from torch.compiler import is_compiling as _is_compiling
+except ImportError:  # torch 2.2, before torch.compiler had it
+    from torch._dynamo import is_compiling as _is_compiling
 
 
 def gaussian_log_prob(x: torch.Tensor, mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -708,11 +714,32 @@ class CAMANet(nn.Module):
                 for k, j in enumerate(self.code_x.gauss_idx.tolist())
             )
             self.decoder = ChildDecoder(cfg, input_column, self.heads, gaussian_children)
+            self._set_feeders(cfg)
             n_rows = self.code_a.n_features + self.code_c.n_features + self.code_x.n_features
             self.z_encoder = LatentEncoder(cfg, n_rows)
             self.m_encoder = ManipulationEncoder(
                 cfg, self.code_c.n_features + self.code_x.n_features
             )
+
+    def _set_feeders(self, cfg: CAMAConfig) -> None:
+        """The Gaussian children that are inputs of other children and had no missing
+        value in fit (no missing indicator): where one is missing, the children it feeds
+        are scored averaged over its values (see :meth:`_marginalise_feeders`). Buffers
+        of their positions among the children, their features in the decoder's input and
+        their outputs, and the number of passes that a chain of them needs."""
+        dec = self.decoder
+        flagged = set(self.code_x.flag_idx.tolist())
+        kept = [i for i, j in enumerate(dec.shift_column.tolist()) if j not in flagged]
+        for name, source in (("feed_column", dec.shift_column), ("feed_feature",
+                             dec.shift_feature), ("feed_output", dec.shift_output)):
+            self.register_buffer(name, source[kept].clone(), persistent=False)
+        feeds = torch.as_tensor(cfg.child_inputs).reshape(-1, cfg.n_children)[cfg.n_coparents:]
+        depth = [0] * cfg.n_children  # children are in topological order
+        chosen = set(self.feed_column.tolist())
+        for j in range(cfg.n_children):
+            depth[j] = max([depth[i] for i in range(j) if i in chosen and feeds[i, j] > 0],
+                           default=0) + (j in chosen)
+        self.feed_passes = max(depth, default=0)
 
     def features(self, a: torch.Tensor, c: torch.Tensor, x: torch.Tensor) -> _Features:
         """Network features of column codes (see :class:`InputCoder`)."""
@@ -803,7 +830,8 @@ class CAMANet(nn.Module):
             if not host_reads_allowed(x) or bool(missing.any()):
                 observed = (~missing).to(x.dtype)
         n = x.shape[0]
-        if y_index is not None and z.shape[:3] == (n, 1, 1) and (
+        unmeasured = self._unmeasured_feeders(x)
+        if unmeasured is None and y_index is not None and z.shape[:3] == (n, 1, 1) and (
             m_hidden is None or m_hidden.shape[:3] == (n, 1, 1)
         ):  # one class and one sample per row: training's case
             out = dec.outputs_per_row(
@@ -813,6 +841,62 @@ class CAMANet(nn.Module):
         else:
             pre, linear = dec.conditioning(f.parents_of_children, y_index, m_hidden, observed)
             out = dec.outputs_given(pre, linear, z)
+            if unmeasured is not None:
+                out = self._marginalise_feeders(out, pre, linear, z, m_hidden, unmeasured)
+        return out
+
+    def _unmeasured_feeders(self, x: torch.Tensor) -> torch.Tensor | None:
+        """(B, G) 1 / 0: which of the feeders of :meth:`_set_feeders` are missing in each
+        row; None when none is. Training and adaptation on a GPU (steps recorded as CUDA
+        graphs, which cannot branch on a value) and compiled code skip the check: there a
+        missing feeder reads as its training mean. (In fit no feeder is ever missing: one
+        with holes has its missing indicator instead.)"""
+        if not len(self.feed_column) or _is_compiling() or (
+            x.is_cuda and torch.is_grad_enabled()
+        ):
+            return None
+        missing = torch.isnan(x[:, self.feed_column])
+        return missing.to(x.dtype) if bool(missing.any()) else None
+
+    def _marginalise_feeders(
+        self,
+        out: torch.Tensor,
+        pre: torch.Tensor,
+        linear: torch.Tensor,
+        z: torch.Tensor,
+        m_hidden: torch.Tensor | None,
+        unmeasured: torch.Tensor,
+    ) -> torch.Tensor:
+        """The outputs ``out`` (B, K, S, O) with every missing feeder drawn from its own
+        mechanism, once per row, class and sample, and fed to the children it causes.
+
+        A missing child's own factor drops out of the likelihood exactly, but a child it
+        causes needs a value of it. Drawing that value from p(x_j | y, c, z, m) in each
+        importance sample averages the child's likelihood over the values x_j could have
+        had: the importance-sampled likelihood stays an unbiased estimate, now of the
+        likelihood with x_j integrated out. The draw is x_j's clean value (the shift m
+        gives a measurement does not reach its descendants, see :meth:`ChildDecoder.m_terms`).
+        A chain of missing feeders takes one pass per link. The noise of the draws is
+        fixed, so predictions stay deterministic.
+        """
+        dec = self.decoder
+        sd = torch.exp(0.5 * dec.clamped_logvar()[self.feed_column])
+        generator = torch.Generator().manual_seed(len(self.feed_column))
+        noise = torch.randn((z.shape[-2], len(self.feed_column)), generator=generator)
+        noise = noise.to(device=z.device, dtype=z.dtype) * sd  # (S, G)
+        w_hidden = (dec.input_weight * dec.input_mask)[self.feed_feature]  # (G, D*H)
+        w_skip = (dec.skip_weight * dec.skip_mask)[self.feed_feature]  # (G, O)
+        own_shift = (
+            None if m_hidden is None
+            else m_hidden @ dec.m_shift.weight.T[:, self.feed_output]  # (B, 1, S, G)
+        )
+        unmeasured = unmeasured[:, None, None, :]
+        for _ in range(self.feed_passes):
+            value = out[..., self.feed_output] + noise
+            if own_shift is not None:
+                value = value - own_shift
+            value = value * unmeasured  # 0 (the input as it was) where it was measured
+            out = dec.outputs_given(pre + value @ w_hidden, linear + value @ w_skip, z)
         return out
 
     def log_weights(

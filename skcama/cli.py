@@ -917,6 +917,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit codes: 0 ok, 2 bad input or usage, 1 other failure.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"skcama {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser(

@@ -708,9 +708,16 @@ def resolve_given_graph(
     if target is None:
         candidates = [n for n in graph.nodes if n not in set(columns)]
         if len(candidates) != 1:
+            positional = list(columns) == list(range(len(columns)))
+            array = (
+                f" The columns of X are numbered 0..{len(columns) - 1}, as an array's are: "
+                "the node names cannot match them (see the error fit gives with "
+                "target=<node name>)."
+                if positional and len(candidates) > 1 else ""
+            )
             raise GraphError(
                 "cannot tell which graph node is the target: pass target=<node name> "
-                f"(graph nodes not among the columns of X: {candidates[:10]})."
+                f"(graph nodes not among the columns of X: {candidates[:10]}).{array}"
             )
         target = candidates[0]
     validate_dag(graph, target)

@@ -345,6 +345,17 @@ def test_reconstruct_clean_checks_labels(adapted, sem_data):
         adapted.reconstruct_clean(X.iloc[:3], ["mild", "x", "y"])
 
 
+def test_labels_of_another_shape_are_named(adapted, sem_data):
+    X, y, _ = sem_data
+    labels = np.asarray(y)[:3]
+    np.testing.assert_array_equal(adapted.reconstruct_clean(X.iloc[:3], labels[:, None]),
+                                  adapted.reconstruct_clean(X.iloc[:3], labels))
+    with pytest.raises(ValueError, match=r"y_ref must hold one label per row, .* shape "
+                                         r"\(3, 2\)"):
+        copy.deepcopy(adapted).adapt(X.iloc[:3], reference=(X.iloc[:3],
+                                                             np.stack([labels, labels], 1)))
+
+
 def test_reconstruct_clean_names_labels_of_another_type(adapted, sem_data):
     X, _, _ = sem_data
     as_text = [str(c) for c in adapted.classes_[:3]]

@@ -15,7 +15,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from skcama import CAMAClassifier, GraphError
@@ -201,6 +201,55 @@ def test_graph_nodes_missing_from_the_data_are_named(sem_data):
         CAMAClassifier(graph=graph, target="y").fit(X.rename(columns={"x2": "X2"}), y)
 
 
+def test_columns_renamed_by_a_column_transformer_or_one_hot_encoded_get_their_fix():
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 120)
+    X = pd.DataFrame({"age": rng.normal(size=120) + y, "bp": rng.normal(size=120) - y,
+                      "cat": np.where(rng.random(120) < 0.3 + 0.4 * y, "hi", "lo")})
+    graph = {"age": ["y"], "bp": ["y"], "cat": ["y"]}
+
+    def fit(**options):
+        encode = make_column_transformer(
+            (StandardScaler(), ["age", "bp"]), (OneHotEncoder(sparse_output=False), ["cat"]),
+            **options,
+        )
+        pipe = make_pipeline(encode, CAMAClassifier(graph=graph, target="y", max_epochs=2))
+        return pipe.set_output(transform="pandas").fit(X, y)
+
+    with pytest.raises(ValueError, match=r"prefixes \('standardscaler__age' for 'age', .*"
+                                         r"verbose_feature_names_out=False.*'cat' looks "
+                                         r"one-hot encoded into \['onehotencoder__cat_hi'"):
+        fit()
+    with pytest.raises(ValueError, match=r"\['cat'\] .* 'cat' looks one-hot encoded into "
+                                         r"\['cat_hi', 'cat_lo'\]: .*leave the encoder out"):
+        fit(verbose_feature_names_out=False)
+
+
+def test_a_wrapper_that_hands_on_an_array_is_named_with_the_positional_fix():
+    from sklearn.ensemble import BaggingClassifier
+
+    X, y, graph = simple_sem(0, n=120)
+    bag = BaggingClassifier(CAMAClassifier(graph=graph, max_epochs=2), n_estimators=2)
+    with pytest.raises(GraphError, match=r"numbered 0..6, as an array's are"):
+        bag.fit(X, y)
+    bag.set_params(estimator__target="y")
+    with pytest.raises(ValueError, match=r"BaggingClassifier.*nx.relabel_nodes"):
+        bag.fit(X, y)
+    positions = nx.relabel_nodes(graph, {name: i for i, name in enumerate(X.columns)})
+    positions = nx.relabel_nodes(positions, {"y": "target"})
+    bag = BaggingClassifier(CAMAClassifier(graph=positions, target="target", max_epochs=2,
+                                           random_state=0), n_estimators=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        bag.fit(X, y)
+    position = {name: i for i, name in enumerate(X.columns)}
+    children = sorted(position[c] for c in graph.successors("y"))
+    assert [sorted(e.roles_.children) for e in bag.estimators_] == [children, children]
+
+
 def test_prediction_frame_missing_a_used_column_is_named(fitted, sem_data):
     X, _, _ = sem_data
     with pytest.raises(ValueError, match=r"lacks the columns \['c'\].*co-parent"):
@@ -218,6 +267,33 @@ def test_infinite_values_are_rejected_naming_the_column(fitted, sem_data, bad):
         fitted.predict(X_bad)
 
 
+def test_values_far_from_the_training_data_are_warned_and_beyond_float_range_refused(
+    fitted, sem_data
+):
+    """A unit mistake or a code for missing (9999) in a child: far values are warned with
+    the column, value and training scale; values so far that float32 likelihoods can no
+    longer tell the classes apart (a row scored 1/K each, or NaN) are an error, in
+    predict and in adapt alike."""
+    X, _, _ = sem_data
+    far = X.copy()
+    far.loc[3, "x2"] = 9999.0
+    with pytest.warns(UserWarning, match=r"'x2': 9999 is .* sds from its training mean .*"
+                                         r"1 value beyond 100 sds.*code for a missing"):
+        proba = fitted.predict_proba(far)
+    assert np.isfinite(proba).all()
+    for value in (1e8, 1e30, -1e30):
+        far.loc[3, "x2"] = value
+        with pytest.raises(ValueError, match=r"too far from the training data.*'x2'"):
+            fitted.predict_proba(far)
+    clf = copy.deepcopy(fitted)
+    with pytest.raises(ValueError, match=r"too far from the training data.*'x2'"):
+        clf.adapt(far)
+    assert not clf.manipulation_learned_
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fitted.predict_proba(X.assign(x2=X["x2"] + 20 * X["x2"].std()))  # a large shift
+
+
 def test_non_finite_values_outside_the_blanket_do_not_matter(fitted, sem_data):
     X, _, _ = sem_data
     X_out = X.assign(o=np.nan)
@@ -226,8 +302,17 @@ def test_non_finite_values_outside_the_blanket_do_not_matter(fitted, sem_data):
 
 def test_single_class_is_rejected(sem_data):
     X, _, graph = sem_data
-    with pytest.raises(ValueError, match="at least 2 classes.*got 1 class"):
+    with pytest.raises(ValueError, match=r"at least 2 classes.*got 1 class \(0\);"):
         CAMAClassifier(graph=graph).fit(X, np.zeros(len(X), dtype=int))
+
+
+def test_labels_as_a_one_column_frame_are_warned_at_the_users_line(sem_data):
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y, graph = sem_data
+    with pytest.warns(DataConversionWarning, match="column-vector y") as caught:
+        CAMAClassifier(graph=graph, max_epochs=1).fit(X, pd.DataFrame({"y": y}))
+    assert [w.filename for w in caught if w.category is DataConversionWarning] == [__file__]
 
 
 def test_empty_frame_is_rejected(sem_data):
@@ -518,10 +603,71 @@ def test_an_input_missing_in_every_row_is_warned_about(sem_data):
     with pytest.warns(UserWarning, match=r"columns \['a'\] are missing in every row.*"
                                          "training mean"):
         clf.predict(X.assign(a=np.nan))
-    with warnings.catch_warnings():  # a child is marginalised exactly; one row is one row
+    # a graded x1 causes x3: its own factor drops out, but x3's mechanism reads it as
+    # having none of its values
+    graded = X.assign(x1=np.clip(np.round(X["x1"]), -2, 2).astype(int))
+    on_grades = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(graded, y)
+    assert on_grades.column_types_["x1"] == "categorical"
+    with pytest.warns(UserWarning, match=r"column 'x1' is missing in every row; .* it is "
+                                         r"discrete, .*cause of \['x3'\]"):
+        on_grades.predict(graded.assign(x1=np.nan))
+    holes = X.assign(x1=X["x1"].where(np.arange(len(X)) % 3 > 0))
+    learned = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(holes, y)
+    with warnings.catch_warnings():  # a leaf child is marginalised exactly; a row is a row
         warnings.simplefilter("error", UserWarning)
         clf.predict(X.assign(x2=np.nan))
+        clf.predict(X.assign(x3=np.nan))
+        clf.predict(X.assign(x1=np.nan))  # continuous: averaged over in x3's likelihood
         clf.predict(X.iloc[:1].assign(a=np.nan))
+        learned.predict(graded.assign(x1=np.nan).astype({"x1": float}))  # learned in fit
+
+
+def test_missing_continuous_children_that_cause_others_are_averaged_over():
+    """A chain y -> x1 -> x2 -> x3 (each also a child of y), linear Gaussian, so the exact
+    posterior with x1, or x1 and x2, missing is known. The children they cause are scored
+    averaged over their values, drawn from their own mechanisms (two passes for the chain);
+    reading them at their training mean instead is far off."""
+    means = np.array([[-1.0, 0.8, -0.6], [0.0, -0.8, 0.6], [1.0, 0.0, 0.0]])  # class, child
+    sd = 0.6
+
+    def sample(n, seed):
+        rng = np.random.default_rng(seed)
+        y = rng.integers(0, 3, n)
+        x1 = means[y, 0] + sd * rng.normal(size=n)
+        x2 = 0.5 * x1 + means[y, 1] + sd * rng.normal(size=n)
+        x3 = 0.5 * x2 + means[y, 2] + sd * rng.normal(size=n)
+        return pd.DataFrame({"x1": x1, "x2": x2, "x3": x3}), y
+
+    def exact(X, missing):
+        log_p = np.zeros((len(X), 3))
+        for k in range(3):
+            m2, v2 = 0.5 * means[k, 0] + means[k, 1], 0.25 * sd**2 + sd**2
+            if "x2" in missing:  # x3 | y with x1 and x2 integrated out
+                m3, v3 = 0.5 * m2 + means[k, 2], 0.25 * v2 + sd**2
+                log_p[:, k] = -0.5 * (X["x3"] - m3) ** 2 / v3 - 0.5 * np.log(v3)
+            else:  # x2 | y with x1 integrated out, then x3 | x2, y
+                log_p[:, k] = (-0.5 * (X["x2"] - m2) ** 2 / v2 - 0.5 * np.log(v2)
+                               - 0.5 * (X["x3"] - 0.5 * X["x2"] - means[k, 2]) ** 2 / sd**2)
+        p = np.exp(log_p - log_p.max(axis=1, keepdims=True))
+        return p / p.sum(axis=1, keepdims=True)
+
+    graph = nx.DiGraph([("y", "x1"), ("y", "x2"), ("y", "x3"), ("x1", "x2"), ("x2", "x3")])
+    X, y = sample(1500, 0)
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=40, random_state=0).fit(X, y)
+    X_test, y_test = sample(1000, 1)
+
+    def log_loss(p):
+        return -np.mean(np.log(p[np.arange(len(y_test)), y_test]))
+
+    for missing in (["x1"], ["x1", "x2"]):
+        blank = X_test.assign(**{c: np.nan for c in missing})
+        proba, truth = clf.predict_proba(blank), exact(X_test, missing)
+        assert log_loss(proba) < log_loss(truth) + 0.03, missing
+        assert np.abs(proba - truth).mean() < 0.05, missing
+        np.testing.assert_array_equal(proba, clf.predict_proba(blank))  # deterministic
+        at_mean = copy.deepcopy(clf)
+        at_mean.model_.feed_passes = 0  # no draws: the feeders read at their training mean
+        assert log_loss(at_mean.predict_proba(blank)) > log_loss(truth) + 0.1, missing
 
 
 def test_huge_values_are_standardised_without_overflow():

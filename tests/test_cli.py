@@ -466,6 +466,15 @@ def test_every_subcommand_has_help(command, capsys):
     assert "usage: skcama " + command in capsys.readouterr().out
 
 
+def test_version_is_the_packages(capsys):
+    import skcama
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"skcama {skcama.__version__}\n"
+
+
 def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["fit", "train.csv"])  # no --target / --output
