@@ -1,7 +1,10 @@
 # The targets CI and the README use. `make demo` and `make test` install first.
 PYTHON ?= python3
 # one stamp per interpreter: `make test PYTHON=other/python` installs into that one too
-PY_ID := $(shell $(PYTHON) -c "import sys, zlib; print(zlib.crc32(sys.executable.encode()))")
+PY_ID := $(shell $(PYTHON) -c "import sys, zlib; print(zlib.crc32(sys.executable.encode()))" 2>/dev/null)
+ifeq ($(PY_ID),)
+$(error no Python at '$(PYTHON)': set PYTHON=/path/to/python3 (3.10 or newer))
+endif
 STAMP := .install-$(PY_ID).stamp
 DOCS_STAMP := .docs-install-$(PY_ID).stamp
 DEV_STAMP := .dev-install-$(PY_ID).stamp

@@ -5,6 +5,10 @@
 # neither is reachable, the default build from the package index, said before it starts.
 set -euo pipefail
 PYTHON="${PYTHON:-python3}"
+if ! command -v "$PYTHON" >/dev/null; then
+    echo "no Python at '$PYTHON': set PYTHON=/path/to/python3 (3.10 or newer)" >&2
+    exit 1
+fi
 TORCH_VERSION="${SKCAMA_TORCH_VERSION:-2.13.0}"
 if ! "$PYTHON" -c "import torch" 2>/dev/null; then
     echo "installing the CPU build of torch ${TORCH_VERSION}"

@@ -566,7 +566,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         codec = ColumnCodec(frame, list(roles.blanket), self.column_types)
         rng = check_random_state(self.random_state)
         seeds = rng.randint(0, 2**31 - 1, size=4)
-        standardised = codec.transform(frame)
+        standardised = codec.transform(frame, check_far=False)  # its own scale
         data = self._tensors(standardised, roles, y_index, device)
         # a copy: the user's array may be read-only (a pandas Series with copy-on-write)
         data.manipulated = torch.as_tensor(np.array(flags, dtype=bool), device=device)

@@ -324,25 +324,30 @@ class ColumnCodec:
         return all(kind == "gaussian" for kind in self.kinds)
 
     # -- coding -------------------------------------------------------------------------
-    def transform(self, frame: pd.DataFrame, handle_unknown: str = "error") -> np.ndarray:
+    def transform(
+        self, frame: pd.DataFrame, handle_unknown: str = "error", check_far: bool = True
+    ) -> np.ndarray:
         """Codes of ``frame`` (columns in :attr:`names` order), NaN where missing.
+        ``check_far`` looks for values far from the training data (:func:`_check_far`):
+        not on the training data itself, whose outliers are what its scale is made of.
 
         The array is column-major: it is filled and later split into roles column by
         column, which on a million rows is several times faster than row-major.
         """
         out = np.empty((len(frame), len(self.names)), dtype=np.float64, order="F")
-        done = self._numeric_block(frame, out)
+        done = self._numeric_block(frame, out, check_far)
         for j, name in enumerate(self.names):
             if done[j]:
                 continue
             column = frame.iloc[:, j]
             if self.kinds[j] == "gaussian":
-                out[:, j] = self._standardised(_as_float(column, name)[:, None], [j])[:, 0]
+                values = _as_float(column, name)[:, None]
+                out[:, j] = self._standardised(values, [j], check_far)[:, 0]
             else:
                 out[:, j] = self._codes(column, j, handle_unknown)
         return out
 
-    def _numeric_block(self, frame: pd.DataFrame, out: np.ndarray) -> np.ndarray:
+    def _numeric_block(self, frame: pd.DataFrame, out: np.ndarray, check_far: bool) -> np.ndarray:
         """Code the continuous columns of a small frame with a numeric dtype in one step.
 
         Column by column, coding costs about 0.1 ms per column whatever the rows, which
@@ -359,10 +364,11 @@ class ColumnCodec:
         index = np.flatnonzero(done)
         if len(index) == 0:
             return done
-        out[:, index] = self._standardised(frame.iloc[:, index].to_numpy(np.float64), index)
+        values = frame.iloc[:, index].to_numpy(np.float64)
+        out[:, index] = self._standardised(values, index, check_far)
         return done
 
-    def _standardised(self, values: np.ndarray, index: Any) -> np.ndarray:
+    def _standardised(self, values: np.ndarray, index: Any, check_far: bool) -> np.ndarray:
         """Continuous ``values`` (rows x the columns ``index``) in model units; infinite
         values are an error naming their columns, and values far from everything seen in
         fit (see :func:`_check_far`) a warning or an error."""
@@ -372,8 +378,9 @@ class ColumnCodec:
             raise _infinite_error(columns, int(bad.sum()))
         index = np.atleast_1d(np.asarray(index))
         units = (values - self.mean[index]) / self.scale[index]
-        _check_far(units, values, [self.names[j] for j in index], self.mean[index],
-                   self.scale[index])
+        if check_far:
+            _check_far(units, values, [self.names[j] for j in index], self.mean[index],
+                       self.scale[index])
         return units
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:

@@ -298,15 +298,18 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
     cols = resolve_columns(X, named, reference=cama, roles=roles, allow_parents=allow_parents)
     # discrete for the model that crafts the rows, or for a CAMA model that scores them
     # (a transfer from an MLP must not move a grade CAMA reads as categories off its levels)
-    readers = {function.name: function.continuous} if function.continuous is not None else {}
-    for model in (estimator, surrogate, reference):
-        if model is not None and _is_cama(model):
+    readers = [] if function.continuous is None else [(function.name, function.continuous)]
+    for role, model in (("", estimator), ("the surrogate ", surrogate),
+                        ("the reference ", reference)):
+        if model is not None and _is_cama(model):  # every CAMA model, each its own kinds
             kinds = model.column_types_
-            readers["CAMAClassifier"] = [c for c in cols
-                                         if kinds.get(c, "gaussian") == "gaussian"]
-    discrete = [c for c in cols if any(c not in kept for kept in readers.values())]
+            readers.append((f"{role}CAMAClassifier",
+                            [c for c in cols if kinds.get(c, "gaussian") == "gaussian"]))
+    discrete = [c for c in cols if any(c not in kept for _, kept in readers)]
     if discrete:
-        by = " and ".join(readers)
+        by = " and ".join(dict.fromkeys(
+            who for who, kept in readers if any(c not in kept for c in discrete)
+        ))
         by_name = [c for c in discrete if c in named]
         if by_name:
             raise ValueError(

@@ -260,6 +260,14 @@ def test_a_transfer_leaves_the_columns_cama_reads_as_discrete_alone(mixed_cama):
     with pytest.raises(ValueError, match=r"columns \['x2'\] are discrete \(categorical or "
                                          r"binary\) for CAMAClassifier;"):
         pgd(clf, X, y, 0.5, surrogate=mlp, columns=["x1", "x2"])
+    # another CAMA model reading the grade as a measurement, as surrogate or reference
+    graph = {"y": ["a1"], "x1": ["y", "c1"], "x2": ["y"], "x3": ["y"]}
+    other = CAMAClassifier(graph=graph, target="y", max_epochs=5, random_state=1,
+                           column_types={"x2": "gaussian"}).fit(X, y)
+    for options in ({"surrogate": other}, {"reference": other}):
+        attacked = pgd(clf, X, y, 0.5, random_state=0, **options)
+        assert attacked.attrs["columns"] == ["c1", "x1"], options
+        pd.testing.assert_series_equal(attacked["x2"], X["x2"])
 
 
 def test_a_role_named_in_columns_loses_its_discrete_members_as_the_default_does(mixed_cama):

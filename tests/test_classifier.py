@@ -12,6 +12,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -292,6 +293,14 @@ def test_values_far_from_the_training_data_are_warned_and_beyond_float_range_ref
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fitted.predict_proba(X.assign(x2=X["x2"] + 20 * X["x2"].std()))  # a large shift
+    # fit is not told about its own outliers: with 20,000 rows one can lie 140 sds out
+    rng = np.random.default_rng(0)
+    big = pd.DataFrame({"x": rng.normal(size=20_000)})
+    big.loc[0, "x"] = 1e4
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CAMAClassifier(max_epochs=1).fit(big, rng.integers(0, 2, 20_000))
+    assert not [w for w in caught if "far outside" in str(w.message)]
 
 
 def test_non_finite_values_outside_the_blanket_do_not_matter(fitted, sem_data):
@@ -668,6 +677,20 @@ def test_missing_continuous_children_that_cause_others_are_averaged_over():
         at_mean = copy.deepcopy(clf)
         at_mean.model_.feed_passes = 0  # no draws: the feeders read at their training mean
         assert log_loss(at_mean.predict_proba(blank)) > log_loss(truth) + 0.1, missing
+
+    # the samples evaluated in groups (as wide models predict) draw the same values
+    data = clf._prediction_tensors(X_test.assign(x1=np.nan, x2=np.nan))
+    eps = torch.randn(8, clf.model_.cfg.latent_dim, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        whole = clf.model_.log_joint(data.a, data.c, data.x, eps)
+        grouped = clf.model_.log_joint(data.a, data.c, data.x, eps, sample_group=3)
+    torch.testing.assert_close(grouped, whole)
+    # a model pickled before the feeders were known rebuilds them
+    older = copy.deepcopy(clf)
+    for name in ("feed_column", "feed_feature", "feed_output", "feed_passes"):
+        delattr(older.model_, name)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(older)).predict_proba(blank),
+                                  clf.predict_proba(blank))
 
 
 def test_huge_values_are_standardised_without_overflow():
