@@ -681,6 +681,7 @@ def test_missing_continuous_children_that_cause_others_are_averaged_over():
     # the samples evaluated in groups (as wide models predict) draw the same values
     data = clf._prediction_tensors(X_test.assign(x1=np.nan, x2=np.nan))
     eps = torch.randn(8, clf.model_.cfg.latent_dim, generator=torch.Generator().manual_seed(0))
+    eps = eps.to(data.x.device)  # where the model lives (a GPU where there is one)
     with torch.no_grad():
         whole = clf.model_.log_joint(data.a, data.c, data.x, eps)
         grouped = clf.model_.log_joint(data.a, data.c, data.x, eps, sample_group=3)
