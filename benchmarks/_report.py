@@ -37,6 +37,21 @@ def _at_least_one(text: str) -> int:
     return value
 
 
+def add_run_arguments(parser) -> None:
+    """``--threads`` (torch threads) and ``--no-write`` (leave RESULTS.md alone); apply the
+    first with :func:`set_threads`."""
+    parser.add_argument("--threads", type=int, default=None, help="torch threads")
+    parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
+
+
+def set_threads(args) -> None:
+    """Torch's thread count from ``--threads``, where given."""
+    import torch
+
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+
+
 def machine_line() -> str:
     """One line saying where and when a table was measured."""
     import sklearn

@@ -142,16 +142,14 @@ def run_seed(seed: int, n_train: int) -> tuple[list[dict], list[dict], list[dict
 
 
 def main() -> None:
+    from _report import add_run_arguments, machine_line, set_threads, to_markdown, write_section
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--rows", type=int, default=1500, help="training rows")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads")
-    parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
+    add_run_arguments(parser)
     args = parser.parse_args()
-    import torch
-
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    set_threads(args)
     warnings.simplefilter("ignore", category=UserWarning)
     start = time.perf_counter()
     modes, samples, missing = [], [], []
@@ -165,7 +163,6 @@ def main() -> None:
         ["accuracy", "mean |p - p(1024)|"]].mean()
     by_model = missing.groupby("model", as_index=False, sort=False)[
         ["log loss", "accuracy"]].mean()
-    from _report import machine_line, to_markdown, write_section
 
     print(modes.to_string(index=False), by_samples.to_string(index=False),
           by_model.to_string(index=False), sep="\n\n")

@@ -85,22 +85,19 @@ def discovery_time(columns: list[int], n_rows: int) -> pd.DataFrame:
 
 
 def main() -> None:
+    from _report import add_run_arguments, machine_line, set_threads, to_markdown, write_section
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0, help="folds and models")
     parser.add_argument("--columns", type=int, nargs="+", default=[16, 20, 24])
     parser.add_argument("--rows", type=int, default=400, help="rows for discovery")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads")
-    parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
+    add_run_arguments(parser)
     args = parser.parse_args()
-    import torch
-
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    set_threads(args)
     warnings.simplefilter("ignore")
     start = time.perf_counter()
     calibrated = calibration(args.seed)
     timed = discovery_time(args.columns, args.rows)
-    from _report import machine_line, to_markdown, write_section
 
     print(calibrated.to_string(index=False), timed.to_string(index=False), sep="\n\n")
     if args.no_write:

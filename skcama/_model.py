@@ -472,6 +472,13 @@ class ChildDecoder(nn.Module):
             return zeros, zeros
         return u @ (self.input_weight * self.input_mask), u @ (self.skip_weight * self.skip_mask)
 
+    def input_rows(self, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The masked weights of the input ``features`` (G,): into the merge's hidden
+        units, (G, D*H), and into the outputs, (G, O). A value ``v`` (..., G) of those
+        features adds ``v @ rows`` to the terms :meth:`parent_terms` computes."""
+        return (self.input_weight[features] * self.input_mask[features],
+                self.skip_weight[features] * self.skip_mask[features])
+
     def m_features(self, m: torch.Tensor) -> torch.Tensor:
         """Hidden features of the manipulation branch, zero at m = 0.
 
@@ -497,8 +504,7 @@ class ChildDecoder(nn.Module):
         if len(self.shift_feature) == 0:
             return m_hidden @ proj, m_hidden @ shift
         own = shift[:, self.shift_output]  # (H_m, G): each feeding child's shift
-        w_hidden = (self.input_weight * self.input_mask)[self.shift_feature]  # (G, D*H)
-        w_skip = (self.skip_weight * self.skip_mask)[self.shift_feature]  # (G, O)
+        w_hidden, w_skip = self.input_rows(self.shift_feature)
         if observed is None:  # folded into the two products
             return m_hidden @ (proj - own @ w_hidden), m_hidden @ (shift - own @ w_skip)
         clean_shift = (m_hidden @ own) * observed
@@ -907,8 +913,7 @@ class CAMANet(nn.Module):
         if noise is None:
             noise = self.feeder_noise(z.shape[-2], z)
         noise = noise * sd  # (S, G)
-        w_hidden = (dec.input_weight * dec.input_mask)[self.feed_feature]  # (G, D*H)
-        w_skip = (dec.skip_weight * dec.skip_mask)[self.feed_feature]  # (G, O)
+        w_hidden, w_skip = dec.input_rows(self.feed_feature)
         own_shift = (
             None if m_hidden is None
             else m_hidden @ dec.m_shift.weight.T[:, self.feed_output]  # (B, 1, S, G)
