@@ -293,6 +293,8 @@ class ColumnCodec:
         self.categories = categories
         self.mean = mean
         self.scale = scale
+        # continuous columns constant in fit: their unit scale is not a spread (messages)
+        self.constant = frozenset(constant)
 
     # -- queries ----------------------------------------------------------------------
     @property
@@ -379,8 +381,11 @@ class ColumnCodec:
         index = np.atleast_1d(np.asarray(index))
         units = (values - self.mean[index]) / self.scale[index]
         if check_far:
-            _check_far(units, values, [self.names[j] for j in index], self.mean[index],
-                       self.scale[index])
+            names = [self.names[j] for j in index]
+            # codecs saved before the set was kept: no column is called constant
+            constant = getattr(self, "constant", frozenset())
+            _check_far(units, values, names, self.mean[index], self.scale[index],
+                       [name in constant for name in names])
         return units
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
@@ -672,12 +677,14 @@ _TOO_FAR_SDS = 1e6  # beyond this, float32 likelihoods lose the classes' differe
 
 
 def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndarray,
-               scale: np.ndarray) -> None:
+               scale: np.ndarray, constant: list | None = None) -> None:
     """Warn about standardised ``units`` (rows x columns) more than ``_FAR_SDS`` training
     sds from the training mean, naming the columns; beyond ``_TOO_FAR_SDS`` the model's
     likelihoods can no longer tell the classes apart (a row would get equal
-    probabilities, or NaN), so that is an error. Column reductions only: no temporary
-    array of the size of ``units``."""
+    probabilities, or NaN), so that is an error. ``constant`` flags the columns that were
+    constant in fit: they are read on a unit scale, which the message says instead of
+    calling it their sd. Column reductions only: no temporary array of the size of
+    ``units``."""
     if units.size == 0:
         return
     top = np.fmax(np.fmax.reduce(units, axis=0), -np.fmin.reduce(units, axis=0))
@@ -689,10 +696,18 @@ def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndar
         column = units[:, j]
         row = int(np.nanargmax(np.abs(column)))
         n_far = int(np.sum(np.abs(column[~np.isnan(column)]) > _FAR_SDS))
+        values_beyond = f"{n_far} value{'s' if n_far > 1 else ''}"
+        if constant is not None and constant[j]:
+            parts.append(
+                f"{names[j]!r}: {values[row, j]:.6g} differs by {abs(column[row]):.3g} from "
+                f"{mean[j]:.4g}, the column's only value in training (it is read on a unit "
+                f"scale), {values_beyond} more than {_FAR_SDS:g} away"
+            )
+            continue
         parts.append(
             f"{names[j]!r}: {values[row, j]:.6g} is {abs(column[row]):.3g} sds from its "
-            f"training mean {mean[j]:.4g} (sd {scale[j]:.4g}), {n_far} value"
-            f"{'s' if n_far > 1 else ''} beyond {_FAR_SDS:g} sds"
+            f"training mean {mean[j]:.4g} (sd {scale[j]:.4g}), {values_beyond} beyond "
+            f"{_FAR_SDS:g} sds"
         )
     if len(far) > 5:
         parts.append(f"and {len(far) - 5} more columns")

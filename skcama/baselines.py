@@ -214,6 +214,13 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                         f" {name} takes column names, not roles: for a fitted CAMA "
                         f"model's {column}, pass list(clf.roles_.{column})."
                     )
+                    if column == "coparents":  # a parent with a double role is no valid target
+                        hint = (
+                            f" {name} takes column names, not roles: for a fitted CAMA "
+                            "model's co-parents, pass [c for c in clf.roles_.coparents if c "
+                            "not in clf.roles_.parents] (a co-parent that is also a parent "
+                            "of the target is not a valid column to perturb)."
+                        )
                 raise ValueError(
                     f"{name} names the column {column!r}, which is not a column of X.{hint}"
                 )

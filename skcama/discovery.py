@@ -143,7 +143,7 @@ import threading
 import time
 import warnings
 import zlib
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -1065,6 +1065,22 @@ def _causal_learn_call():
 
 
 @contextlib.contextmanager
+def _numpy_global_seed(seed: int) -> Iterator[None]:
+    """numpy's global random state seeded with ``seed`` inside the block and restored
+    after it: causal-learn's RCIT ignores a ``seed`` argument and draws its random
+    features with ``np.random``, so the graph changed from call to call and every call
+    moved the caller's global state. Call it under ``_DISCOVERY_LOCK`` (as
+    :func:`_causal_learn_call` holds it); numpy code of the user's own in another thread
+    meanwhile draws from the seeded state."""
+    saved = np.random.get_state()  # noqa: NPY002 (the global state is the point)
+    np.random.seed(seed)  # noqa: NPY002 (the global state is the point)
+    try:
+        yield
+    finally:
+        np.random.set_state(saved)  # noqa: NPY002 (the global state is the point)
+
+
+@contextlib.contextmanager
 def _stable_node_hashes():
     """Hash causal-learn's nodes by the CRC-32 of their names while FCI runs.
 
@@ -1164,13 +1180,14 @@ def _run_constraint_based(
     else:
         data, node_of = encoded.data, list(range(len(encoded.names)))
         indep_test, kwargs = test, {}
-        if test == "rcit":
-            seed = (
-                np.random.RandomState(random_state)
-                if not isinstance(random_state, np.random.RandomState)
-                else random_state
-            )
-            kwargs["seed"] = int(seed.randint(0, 2**31 - 1))
+    seeded = contextlib.nullcontext()
+    if test == "rcit":  # causal-learn's RCIT draws its features from numpy's global state
+        seed = (
+            np.random.RandomState(random_state)
+            if not isinstance(random_state, np.random.RandomState)
+            else random_state
+        )
+        seeded = _numpy_global_seed(int(seed.randint(0, 2**31 - 1)))
     if target_alpha != alpha:  # the target's columns are read at their own level
         targets = [i for i, node in enumerate(node_of) if node == target_index]
         kwargs = dict(inner=indep_test, targets=targets, factor=alpha / target_alpha, **kwargs)
@@ -1178,7 +1195,7 @@ def _run_constraint_based(
     bk = _causallearn_background(knowledge, index) if not split else None
     if split and any(knowledge.values()):
         logger.info("indicator-fisherz: background knowledge is applied after discovery")
-    with _causal_learn_call(), _singular_named(data, node_of, encoded.names, test):
+    with _causal_learn_call(), seeded, _singular_named(data, node_of, encoded.names, test):
         if method == "pc":
             target_node = None if split else target_index
             cg = _pc(data, alpha, indep_test, bk, max_k, target_node, **kwargs)

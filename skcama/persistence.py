@@ -147,7 +147,10 @@ class _Encoder:
                                  "categories": self.encode(categories, where),
                                  "mean": self.encode(value.mean, where),
                                  "scale": self.encode(value.scale, where),
-                                 "has_missing": self.encode(list(value.has_missing), where)}}
+                                 "has_missing": self.encode(list(value.has_missing), where),
+                                 "constant": self.encode(
+                                     [n for n in value.names
+                                      if n in getattr(value, "constant", ())], where)}}
         if isinstance(value, CAMAConfig):
             return {"$config": self.encode(asdict(value), where)}
         if isinstance(value, np.random.RandomState):
@@ -224,6 +227,8 @@ class _Decoder:
             codec.mean = self.decode(body["mean"])
             codec.scale = self.decode(body["scale"])
             codec.has_missing = tuple(bool(v) for v in self.decode(body["has_missing"]))
+            # files written before the constant columns were kept name none
+            codec.constant = frozenset(self.decode(body.get("constant", [])))
             return codec
         if tag == "$config":
             return CAMAConfig(**self.decode(body))

@@ -77,6 +77,9 @@ def test_unknown_attack_column_raises_with_suggestion():
         PGDTrainedMLPClassifier(attack_columns=["X"], max_epochs=1).fit(X, y)
     with pytest.raises(ValueError, match=r"takes column names, not roles.*roles_\.children"):
         PGDTrainedMLPClassifier(attack_columns="children", max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match=r"co-parents, pass \[c for c in clf\.roles_\.coparents "
+                                         r"if c not in clf\.roles_\.parents\]"):
+        PGDTrainedMLPClassifier(attack_columns="coparents", max_epochs=1).fit(X, y)
 
 
 def test_invalid_parameter_is_named():

@@ -19,7 +19,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from skcama import CAMAClassifier, GraphError
+from skcama import CAMAClassifier, GraphError, load_model
 
 from conftest import FAST, simple_sem
 
@@ -269,7 +269,7 @@ def test_infinite_values_are_rejected_naming_the_column(fitted, sem_data, bad):
 
 
 def test_values_far_from_the_training_data_are_warned_and_beyond_float_range_refused(
-    fitted, sem_data
+    fitted, sem_data, tmp_path
 ):
     """A unit mistake or a code for missing (9999) in a child: far values are warned with
     the column, value and training scale; values so far that float32 likelihoods can no
@@ -301,6 +301,17 @@ def test_values_far_from_the_training_data_are_warned_and_beyond_float_range_ref
         warnings.simplefilter("always")
         CAMAClassifier(max_epochs=1).fit(big, rng.integers(0, 2, 20_000))
     assert not [w for w in caught if "far outside" in str(w.message)]
+    # a column constant in fit is read on a unit scale: the message says so, not "sd 1"
+    flat = pd.DataFrame({"x": rng.normal(size=200), "k": 5.0})
+    with pytest.warns(UserWarning, match="constant"):
+        model = CAMAClassifier(max_epochs=1).fit(flat, rng.integers(0, 2, 200))
+    with pytest.warns(UserWarning, match=r"'k': 500 differs by 495 from 5, the column's only "
+                                         r"value in training \(it is read on a unit scale\)"):
+        model.predict_proba(flat.assign(k=500.0))
+    path = tmp_path / "flat.skcama"
+    model.save(path)
+    with pytest.warns(UserWarning, match="the column's only value in training"):
+        load_model(path).predict_proba(flat.assign(k=500.0))
 
 
 def test_non_finite_values_outside_the_blanket_do_not_matter(fitted, sem_data):

@@ -898,3 +898,29 @@ def test_grid_search_tunes_discovery_with_the_model(small_sem):
     assert search.best_params_["discovery_params"] in ({"target_alpha": 0.01},
                                                        {"target_alpha": 0.05})
     assert search.best_estimator_.graph_.graph["target_alpha"] in (0.01, 0.05)
+
+
+def test_rcit_follows_random_state_and_leaves_numpy_global_state_alone(small_sem):
+    """causal-learn's RCIT draws random features from numpy's global state and ignores a
+    seed argument: the graph changed from call to call whatever random_state said."""
+    _, X, y = small_sem
+    X, y = X.iloc[:300], y.iloc[:300]
+    np.random.seed(7)  # noqa: NPY002 (the global state is the point)
+    before = np.random.get_state()[1].copy()  # noqa: NPY002 (the global state is the point)
+
+    def edges(seed):
+        graph = discover_graph(X, y, target="y", test="rcit", alpha=0.05, random_state=seed)
+        return sorted(map(str, graph.edges))
+
+    first, second = edges(0), edges(0)
+    assert first == second
+    np.testing.assert_array_equal(np.random.get_state()[1], before)  # noqa: NPY002 (the global state is the point)
+    # the helper seeds numpy with the given seed and restores the caller's state
+    from skcama.discovery import _numpy_global_seed
+
+    with _numpy_global_seed(0):
+        a = np.random.rand()  # noqa: NPY002 (the global state is the point)
+    with _numpy_global_seed(1):
+        b = np.random.rand()  # noqa: NPY002 (the global state is the point)
+    assert a != b
+    np.testing.assert_array_equal(np.random.get_state()[1], before)  # noqa: NPY002 (the global state is the point)
