@@ -222,6 +222,10 @@ class ColumnCodec:
     columns convert between original units and model units as ``(v - mean) / scale``.
     """
 
+    # names of the continuous columns constant in fit, whose unit scale is not a spread
+    # (messages); empty for codecs pickled before the set was kept
+    constant: frozenset = frozenset()
+
     def __init__(
         self,
         frame: pd.DataFrame,
@@ -293,7 +297,6 @@ class ColumnCodec:
         self.categories = categories
         self.mean = mean
         self.scale = scale
-        # continuous columns constant in fit: their unit scale is not a spread (messages)
         self.constant = frozenset(constant)
 
     # -- queries ----------------------------------------------------------------------
@@ -382,10 +385,8 @@ class ColumnCodec:
         units = (values - self.mean[index]) / self.scale[index]
         if check_far:
             names = [self.names[j] for j in index]
-            # codecs saved before the set was kept: no column is called constant
-            constant = getattr(self, "constant", frozenset())
             _check_far(units, values, names, self.mean[index], self.scale[index],
-                       [name in constant for name in names])
+                       [name in self.constant for name in names])
         return units
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:

@@ -210,17 +210,17 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                 close = did_you_mean(column, names)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
                 if column in ("parents", "coparents", "children"):  # a role, not a column
+                    members = f"{column}, pass list(clf.roles_.{column})."
+                    if column == "coparents":  # a parent with a double role is no valid target
+                        members = (
+                            "co-parents, pass [c for c in clf.roles_.coparents if c not in "
+                            "clf.roles_.parents] (a co-parent that is also a parent of the "
+                            "target is not a valid column to perturb)."
+                        )
                     hint = (
                         f" {name} takes column names, not roles: for a fitted CAMA "
-                        f"model's {column}, pass list(clf.roles_.{column})."
+                        f"model's {members}"
                     )
-                    if column == "coparents":  # a parent with a double role is no valid target
-                        hint = (
-                            f" {name} takes column names, not roles: for a fitted CAMA "
-                            "model's co-parents, pass [c for c in clf.roles_.coparents if c "
-                            "not in clf.roles_.parents] (a co-parent that is also a parent "
-                            "of the target is not a valid column to perturb)."
-                        )
                 raise ValueError(
                     f"{name} names the column {column!r}, which is not a column of X.{hint}"
                 )

@@ -149,8 +149,7 @@ class _Encoder:
                                  "scale": self.encode(value.scale, where),
                                  "has_missing": self.encode(list(value.has_missing), where),
                                  "constant": self.encode(
-                                     [n for n in value.names
-                                      if n in getattr(value, "constant", ())], where)}}
+                                     [n for n in value.names if n in value.constant], where)}}
         if isinstance(value, CAMAConfig):
             return {"$config": self.encode(asdict(value), where)}
         if isinstance(value, np.random.RandomState):
