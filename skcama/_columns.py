@@ -201,6 +201,50 @@ def _float_kind(observed: np.ndarray) -> str:
     return "gaussian"
 
 
+# the advice for a number that codes a missing value (the command line names its option)
+MISSING_CODE_ADVICE = "replace it with NaN first"
+# codes of missing values in exported tables: 9, 99, 999, ... with either sign
+_MISSING_CODES = np.array([sign * (10.0**k - 1) for k in range(1, 7) for sign in (1, -1)])
+_CODE_SPREADS = 10  # a code lies this many interquartile ranges (or sds) beyond the rest
+
+
+def _numbers_of(column: pd.Series) -> np.ndarray | None:
+    """The observed values of a numeric (not boolean) column as floats, else None."""
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        return None
+    return column.dropna().to_numpy(dtype=np.float64)
+
+
+def _warn_if_missing_code(name: Any, values: np.ndarray | None) -> None:
+    """Warn when a column repeats a number such as -999 or 9999 far outside its other
+    values: the code of a missing value in an exported table, which would be read as a
+    measurement (and inflate the very spread that far values are measured against).
+    Only numbers made of nines are candidates, so the common case costs one ``isin``."""
+    if values is None or len(values) < 10:
+        return
+    coded = np.isin(values, _MISSING_CODES)
+    if coded.sum() < 2:
+        return
+    for code in np.unique(values[coded]):
+        rows = int(np.sum(values == code))
+        others = values[(values != code) & ~coded]
+        if rows < 2 or len(others) < 5:
+            continue
+        low, q1, q3, high = np.percentile(others, [0, 25, 75, 100])
+        spread = max(q3 - q1, float(np.std(others)))
+        if q1 - _CODE_SPREADS * spread <= code <= q3 + _CODE_SPREADS * spread:
+            continue
+        shown = f"{code:g}"
+        warn_user(
+            f"column {name!r} holds {shown} in {rows} rows, far outside its other values "
+            f"({low:.4g} to {high:.4g}), as a code for a missing value does; it is read as a "
+            f"measurement. If it is one, {MISSING_CODE_ADVICE} "
+            f"(X[{name!r}].replace({shown}, np.nan)).",
+            UserWarning,
+        )
+
+
 def _plain_floats(column: pd.Series) -> np.ndarray | None:
     """The values of a column with a numpy float dtype (a view, no copy), else None: such
     a column is summarised with numpy alone, which on wide frames is several times faster
@@ -250,6 +294,7 @@ class ColumnCodec:
                 kind = overrides[name] if name in overrides else infer_kind(column)
                 n_observed = int(column.notna().sum())
             has_missing.append(n_observed < len(column))
+            _warn_if_missing_code(name, finite if floats is not None else _numbers_of(column))
             if len(column) and n_observed == 0:
                 raise ValueError(
                     f"column {name!r} holds only missing values; the model cannot learn "

@@ -122,7 +122,8 @@ _OTHER_DELIMITERS = (",", ";", "\t", "|")
 
 
 def read_table(
-    path: str | Path, sep: str | None = None, text_columns: Sequence = (), decimal: str = "."
+    path: str | Path, sep: str | None = None, text_columns: Sequence = (), decimal: str = ".",
+    *, na_values: Sequence[str] = (), encoding: str | None = None,
 ) -> Any:
     """Read a data table (CSV / TSV / Parquet) as a DataFrame, with clear errors.
 
@@ -137,6 +138,12 @@ def read_table(
         ``00042`` keep their leading zeros).
     decimal : str, default="."
         Decimal mark of the numbers in a text file (``","`` for ``1,5``).
+    na_values : sequence of str, optional
+        Further codes of missing values in a text file (``"."``, ``"-999"``), besides
+        pandas' own (an empty field, ``NA``, ``n/a``, ``NaN``, ...).
+    encoding : str, optional
+        Text encoding of a text file (default UTF-8, with or without a byte-order mark);
+        ``"cp1252"`` for what Excel on Windows writes.
 
     Returns
     -------
@@ -147,8 +154,13 @@ def read_table(
     ------
     UsageError
         If the file is missing, its extension unknown, it is empty or has a header but no
-        data rows, or it reads as one column whose header holds another delimiter (``;``
-        read with ``,``, say).
+        data rows, it is not text in ``encoding``, or it reads as one column whose header
+        holds another delimiter (``;`` read with ``,``, say).
+
+    Notes
+    -----
+    A last column without a name that is empty in every row (a delimiter at the end of
+    every line, as some exports write) is dropped.
 
     Examples
     --------
@@ -189,17 +201,24 @@ def read_table(
     delimiter = sep or TABLE_FORMATS[suffix] or ","
     if not isinstance(decimal, str) or len(decimal) != 1:
         raise UsageError(f"--decimal takes one character, such as ',' ; got {decimal!r}.")
+    encoding = encoding or "utf-8"
     try:
         frame = pd.read_csv(path, sep=delimiter, dtype={c: str for c in text_columns} or None,
-                            decimal=decimal)
+                            decimal=decimal, na_values=list(na_values) or None,
+                            encoding=encoding)
+        names = pd.read_csv(path, sep=delimiter, header=None, nrows=1, dtype=str,
+                            encoding=encoding).iloc[0].dropna()
     except pd.errors.EmptyDataError as error:
         raise UsageError(f"data file {str(path)!r} is empty.") from error
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        raise UsageError(_not_encoded(path, encoding, error)) from error
+    except LookupError as error:  # an encoding Python does not know
+        raise UsageError(f"--encoding: {error}; pass a name such as utf-8 or cp1252.") from error
+    except pd.errors.ParserError as error:
         first = str(error).strip().splitlines()[-1] if str(error).strip() else ""
         raise UsageError(
             f"could not parse {str(path)!r} with --sep {delimiter!r}: {first}"
         ) from error
-    names = pd.read_csv(path, sep=delimiter, header=None, nrows=1, dtype=str).iloc[0].dropna()
     repeated = sorted({str(h) for h in names[names.duplicated()]})
     if repeated:  # pandas would rename the copies 'a.1', 'a.2', ...
         raise UsageError(
@@ -215,7 +234,25 @@ def read_table(
                     f"data file {str(path)!r} reads as a single column with delimiter "
                     f"{delimiter!r} but its header looks {other!r}-separated; pass {flag}"
                 )
+    last = frame.columns[-1] if frame.shape[1] > 1 else None
+    if (last not in text_columns and re.fullmatch(r"Unnamed: \d+", str(last))
+            and frame[last].isna().all()):  # a delimiter at the end of every line
+        logger.info("dropped the empty last column of %s (a delimiter ends every line)", path)
+        frame = frame.drop(columns=[last])
     return _require_rows(frame, path)
+
+
+def _not_encoded(path: Path, encoding: str, error: UnicodeDecodeError) -> str:
+    """The message for a text file that is not in ``encoding``."""
+    byte = error.object[error.start:error.start + 1].hex()
+    where = f"byte 0x{byte} at position {error.start}"
+    if encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig"):
+        return (
+            f"data file {str(path)!r} is not UTF-8 text ({where}); pass its encoding, e.g. "
+            "--encoding cp1252 (what Excel writes on Windows) or --encoding latin-1, or "
+            "save it as 'CSV UTF-8'."
+        )
+    return f"data file {str(path)!r} is not {encoding} text ({where}); pass its --encoding."
 
 
 def write_table(frame: Any, path: str | Path, *, index: bool = False) -> None:
@@ -273,17 +310,33 @@ def _require_rows(frame: Any, path: Path) -> Any:
     return frame
 
 
-def _read(args: argparse.Namespace) -> tuple[Any, Any]:
+def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
     """The table ``args.data`` without its ``--id`` columns, and those columns (a
-    DataFrame with the same rows, or None without ``--id``)."""
+    DataFrame with the same rows, or None without ``--id``). ``used`` names the columns
+    the model reads (None: all), whose text is checked (:func:`_check_text_columns`)."""
+    from .graph import did_you_mean
+
     ids = list(dict.fromkeys(getattr(args, "id", None) or []))
-    frame = read_table(args.data, args.sep, text_columns=ids, decimal=args.decimal)
+    target = getattr(args, "target", None)
+    if target is not None and target in ids:
+        raise UsageError(
+            f"--id {target!r} names the target column; the target is given with --target "
+            "alone: drop it from --id."
+        )
+    frame = read_table(args.data, args.sep, text_columns=ids, decimal=args.decimal,
+                       na_values=args.na_values, encoding=args.encoding)
     absent = [c for c in ids if c not in frame.columns]
     if absent:
         shown = _first_columns(frame)
+        close = did_you_mean(absent[0], [str(c) for c in frame.columns])
+        hint = f" Did you mean {close[0]!r}?" if close else ""
         raise UsageError(
-            f"--id {absent[0]!r} is not a column of {args.data!r} (columns: {shown})."
+            f"--id {absent[0]!r} is not a column of {args.data!r} (columns: {shown}).{hint}"
         )
+    if Path(args.data).suffix.lower() not in (".parquet", ".pq"):
+        checked = [c for c in frame.columns
+                   if c not in (*ids, target) and (used is None or c in used)]
+        _check_text_columns(frame[checked], args)
     unnamed = [c for c in frame.columns if c not in ids and re.fullmatch(r"Unnamed: \d+", str(c))]
     if unnamed:  # a row index saved with the table (DataFrame.to_csv without index=False)
         raise UsageError(
@@ -294,6 +347,90 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any]:
     if not ids:
         return frame, None
     return frame.drop(columns=ids), frame[ids]
+
+
+# a text that marks a missing value in an export: punctuation alone ('.', '-', '?'), or a
+# word for it ('ND', 'missing', 'inconnu', ...); pandas' own codes (NA, n/a) are read
+_MISSING_TEXT = re.compile(
+    r"[.\-\u2013\u2014?*/#]+|n\.?d\.?|n\.?r\.?|missing|unknown|manquant|inconnu|none|null",
+    re.IGNORECASE,
+)
+# a date written as text: 02/11/2022, 2022-11-02, 2.11.22, with or without a time
+_DATE_TEXT = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+
+
+def _as_numbers(text: Any, decimal: str) -> Any:
+    """``text`` (a Series of str) read as numbers written with the decimal mark
+    ``decimal`` (NaN where a value is no such number)."""
+    import pandas as pd
+
+    if decimal != ".":
+        text = text.where(~text.str.contains(".", regex=False)).str.replace(
+            decimal, ".", regex=False)
+    return pd.to_numeric(text, errors="coerce")
+
+
+def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
+    """Refuse a text column of a table read from a text file that holds measurements
+    the model would read as labels, one level per distinct value: numbers written with
+    the other decimal mark, numbers mixed with a code for a missing value or with other
+    text, or dates. The library only warns of those (a DataFrame's types are the user's
+    choice); the command line reads the file itself, so it says how to read it right."""
+    import pandas as pd
+
+    from ._columns import MAX_INTEGER_LEVELS, _show
+
+    decimal = args.decimal
+    other_mark = "," if decimal == "." else "."
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column.dtype) or isinstance(
+                column.dtype, pd.CategoricalDtype):
+            continue
+        text = column.dropna()
+        if not len(text) or not all(isinstance(v, str) for v in text):
+            continue
+        text = text.str.strip()
+        where = f"column {name!r} of {args.data!r}"
+        if text.str.fullmatch(_DATE_TEXT).mean() >= 0.9:
+            raise UsageError(
+                f"{where} holds dates (e.g. {text.iloc[0]!r}), which would be read as "
+                f"labels, one per distinct date; keep it out of the model with --id {name!r}, "
+                "or replace it in the file by a number (days since a reference date, say)."
+            )
+        here = _as_numbers(text, decimal).notna()
+        if here.mean() < 0.5:
+            if _as_numbers(text, other_mark).notna().mean() >= 0.9:
+                marks = "commas" if other_mark == "," else "points"
+                fix = ("pass --decimal ','" if other_mark == ","
+                       else "leave --decimal out (the mark is '.')")
+                raise UsageError(
+                    f"{where} holds numbers with decimal {marks} (e.g. "
+                    f"{text[~here].iloc[0]!r}), which are text with --decimal {decimal!r}"
+                    f"{' (the default)' if decimal == '.' else ''} and would be read as "
+                    f"labels, one per distinct value; {fix}."
+                )
+            continue
+        numbers = _as_numbers(text[here], decimal)
+        left = text[~here]
+        codes = [t for t in pd.unique(left) if _MISSING_TEXT.fullmatch(t)]
+        measured = bool((numbers % 1 != 0).any()) or numbers.nunique() > MAX_INTEGER_LEVELS
+        if not codes and not measured:
+            continue  # labels that are partly numbers ('1', '2', '3a'): categories
+        if codes:
+            flags = " ".join(f"--na-values {code!r}" for code in codes[:5])
+            fix = (f"if {_show(codes)} mark{'s' if len(codes) == 1 else ''} missing values, "
+                   f"pass {flags}")
+        else:
+            fix = "if that text marks missing values, pass --na-values for each code"
+        if _as_numbers(left, other_mark).notna().all():
+            fix = (f"its numbers mix the decimal marks {decimal!r} and {other_mark!r}; "
+                   "write them with one")
+        raise UsageError(
+            f"{where} holds numbers and also the text {_show(pd.unique(left))} ({len(left)} "
+            f"rows), so it would be read as labels, one per distinct value: {fix}. "
+            "Otherwise replace that text in the file, or keep the column out with --id."
+        )
 
 
 def _first_columns(frame: Any, limit: int = 12) -> str:
@@ -317,13 +454,27 @@ def _split_target(
         raise UsageError(
             f"{option} {target!r} is not in {path!r} (columns: {shown}).{hint}"
         )
-    return frame.drop(columns=[target]), frame[target]
+    values = frame[target]
+    empty = values.isna().to_numpy()
+    if option == "target column" and empty.any():
+        where = [int(i) + 1 for i in empty.nonzero()[0][:5]]
+        more = ", ..." if empty.sum() > 5 else ""
+        raise UsageError(
+            f"target column {target!r} of {path!r} has no label in {int(empty.sum())} rows "
+            f"(data rows {', '.join(map(str, where))}{more}, counting from 1 below the "
+            "header); fill in their labels, or drop those rows."
+        )
+    return frame.drop(columns=[target]), values
 
 
-def _load_model(path: str) -> Any:
+def _load_model(path: str, args: argparse.Namespace | None = None) -> Any:
+    """The model of a model file, with ``--handle-unknown`` of ``args`` when given."""
     from .persistence import load_model
 
-    return load_model(path)
+    clf = load_model(path)
+    if args is not None and args.handle_unknown is not None:
+        clf.set_params(handle_unknown=args.handle_unknown)
+    return clf
 
 
 def _save_model(clf: Any, path: str) -> None:
@@ -502,12 +653,12 @@ def _fit(args: argparse.Namespace) -> int:
 
     _check_output(args.output, "--output")
     params = _estimator_params(args)
-    frame, _ = _read(args)
-    X, y = _split_target(frame, args.target, args.data)
-    X, weights = _split_weight(X, args)
     graph = args.graph
     if graph and not is_discovery_method(graph):
         graph = load_graph(graph)  # a method name is discovered by fit
+    frame, _ = _read(args, used=_blanket(graph, args.target))
+    X, y = _split_target(frame, args.target, args.data)
+    X, weights = _split_weight(X, args)
     if isinstance(params.get("class_weight"), dict):
         params["class_weight"] = _labels_of_keys(params["class_weight"], y)
     clf = CAMAClassifier(graph=graph, target=args.target, **params)
@@ -525,6 +676,20 @@ def _fit(args: argparse.Namespace) -> int:
     _print_roles(clf.roles_)
     print(f"model written to {args.output}")
     return 0
+
+
+def _blanket(graph: Any, target: str) -> set | None:
+    """The columns a model on ``graph`` reads: the target's Markov blanket (every node of
+    a graph the target is not in, which fit refuses with its own message); None when
+    the graph is yet to be discovered."""
+    from .graph import GraphError, markov_blanket_roles
+
+    if graph is None or isinstance(graph, str):
+        return None
+    try:
+        return set(markov_blanket_roles(graph, target).blanket)
+    except GraphError:
+        return set(graph.nodes)
 
 
 def _split_weight(X: Any, args: argparse.Namespace) -> tuple[Any, Any]:
@@ -576,8 +741,8 @@ def _predict(args: argparse.Namespace) -> int:
 
     if args.output not in (None, "-"):
         _check_output(args.output, "--output", table=True)
-    clf = _load_model(args.model)
-    frame, ids = _read(args)
+    clf = _load_model(args.model, args)
+    frame, ids = _read(args, used=set(clf.roles_.blanket))
     proba = clf.predict_proba(frame)
     labels = clf.classes_[proba.argmax(axis=1)]
     out = pd.DataFrame({"predicted": labels}, index=frame.index)  # the input's row order
@@ -610,8 +775,8 @@ def _adapt(args: argparse.Namespace) -> int:
     options = _adapt_settings(args)
     if args.prior_only and options:
         raise UsageError("--prior-only adapts the class prevalence only; drop --set.")
-    clf = _load_model(args.model)
-    frame, _ = _read(args)
+    clf = _load_model(args.model, args)
+    frame, _ = _read(args, used=set(clf.roles_.blanket))
     clf.set_params(**options)
     start = time.perf_counter()
     if not args.prior_only:
@@ -735,8 +900,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     options = _adapt_settings(args)
     if options and not args.adapt:
         raise UsageError("--set changes how the model adapts; add --adapt.")
-    clf = _load_model(args.model)
-    frame, _ = _read(args)
+    clf = _load_model(args.model, args)
+    frame, _ = _read(args, used=set(clf.roles_.blanket))
     X, y = _split_target(frame, args.target, args.data)
     settings = [("as given", X)]
     if args.shift:
@@ -881,6 +1046,13 @@ def _roles(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------- parser
+def _unknown_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--handle-unknown", choices=("error", "missing"), default=None,
+                     help="values of a categorical column that fit never saw: 'error' "
+                     "refuses them, 'missing' reads them as missing values (default: the "
+                     "model's setting, which fit takes as --set handle_unknown=...)")
+
+
 def _common(sub: argparse.ArgumentParser, sep: bool = True) -> None:
     sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="show the traceback on errors")
@@ -890,6 +1062,12 @@ def _common(sub: argparse.ArgumentParser, sep: bool = True) -> None:
         sub.add_argument("--decimal", default=".", metavar="MARK",
                          help="decimal mark of the numbers in text data files (default '.'; "
                          "',' for 1,5)")
+        sub.add_argument("--na-values", action="append", metavar="CODE", default=[],
+                         help="a code of missing values in text data files, e.g. '.' or "
+                         "-999, besides the empty field, NA and n/a (repeatable)")
+        sub.add_argument("--encoding", default=None,
+                         help="text encoding of text data files (default utf-8; cp1252 for "
+                         "what Excel writes on Windows)")
         sub.add_argument("--id", action="append", metavar="COLUMN", default=[],
                          help="a row identifier (e.g. patient_id): kept out of the model; "
                          "predict writes it next to each row's prediction (repeatable)")
@@ -984,6 +1162,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "(log-likelihood ratio) for the predicted class over it: columns "
                          "evidence_<child>, evidence_prior, evidence_latent")
     _common(predict)
+    _unknown_option(predict)
     predict.set_defaults(func=_predict)
 
     adapt = sub.add_parser(
@@ -1008,6 +1187,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="only re-estimate the class prevalence; the measurements are "
                        "taken to be unchanged")
     _common(adapt)
+    _unknown_option(adapt)
     adapt.set_defaults(func=_adapt)
 
     evaluate = sub.add_parser(
@@ -1034,6 +1214,7 @@ def build_parser() -> argparse.ArgumentParser:
                           ".parquet)")
     evaluate.add_argument("--figure", help="PNG file for a bar chart of the accuracies")
     _common(evaluate)
+    _unknown_option(evaluate)
     evaluate.set_defaults(func=_evaluate)
 
     from .discovery import METHODS, TESTS
@@ -1115,10 +1296,15 @@ def _one_line(error: BaseException) -> str:
 
 def _in_cli_words(message: str) -> str:
     """A library message with its advice written as the command line's options:
-    ``target=<name>`` / ``target='y'`` as ``--target``, ``decimal=','`` as ``--decimal``."""
-    from ._columns import DECIMAL_COMMA_ADVICE
+    ``target=<name>`` / ``target='y'`` as ``--target``, ``decimal=','`` as ``--decimal``,
+    a missing-value code's replacement as ``--na-values``, ``handle_unknown`` as
+    ``--handle-unknown``."""
+    from ._columns import DECIMAL_COMMA_ADVICE, MISSING_CODE_ADVICE
 
     message = message.replace(DECIMAL_COMMA_ADVICE, "pass --decimal ','")
+    message = re.sub(re.escape(MISSING_CODE_ADVICE) + r" \(X\[.*?\]\.replace\((\S+), np\.nan\)\)",
+                     r"read the file with --na-values \1", message)
+    message = message.replace("set handle_unknown='missing'", "pass --handle-unknown missing")
     return re.sub(r"\btarget=(<[^>]*>|'[^']*'|\"[^\"]*\")",
                   lambda m: f"--target {m.group(1).strip(chr(39) + chr(34))}", message)
 

@@ -355,12 +355,13 @@ def test_a_table_read_as_one_column_names_its_delimiter(workdir, capsys, sep, su
 def test_decimal_commas_are_read_with_the_decimal_option(workdir, model, capsys):
     frame = pd.read_csv(workdir / "train.csv")
     frame.to_csv(workdir / "commas.csv", sep=";", decimal=",", index=False)
-    # as written, the continuous columns hold text: the error points to the option, in
-    # the command line's words
+    # as written, the continuous columns hold text: the file is refused as it is read,
+    # naming a column and the option
     assert main(["predict", str(model), str(workdir / "commas.csv"), "--sep", ";",
                  "-o", str(workdir / "as_text.csv")]) == 2
-    assert "holds text (e.g. '" in (err := capsys.readouterr().err)
-    assert "its numbers have decimal commas; pass --decimal ','." in err
+    assert "holds numbers with decimal commas (e.g. '" in (err := capsys.readouterr().err)
+    assert "with --decimal '.' (the default)" in err and err.endswith("pass --decimal ','.\n")
+    assert not (workdir / "as_text.csv").exists()
     out = workdir / "commas_predictions.csv"
     assert main(["predict", str(model), str(workdir / "commas.csv"), "--sep", ";",
                  "--decimal", ",", "-o", str(out)]) == 0
@@ -875,3 +876,151 @@ def test_discover_takes_background_knowledge_and_complete_rows(workdir, capsys):
     assert graph.has_edge("a", "x3")  # required
     assert not graph.has_edge("y", "x2")  # forbidden
     assert not graph.has_edge("x1", "y")  # x1 in a later tier cannot cause y
+
+
+def test_numbers_with_the_other_decimal_mark_are_refused_naming_the_column(workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    # dot decimals read with --decimal ',': every measurement would become a label
+    assert main(["fit", str(workdir / "train.csv"), "-g", str(workdir / "graph.gml"), "-t",
+                 "y", "--decimal", ",", "-o", str(workdir / "never.skcama")]) == 2
+    err = capsys.readouterr().err
+    assert "column 'a' of" in err and "holds numbers with decimal points (e.g. '" in err
+    assert "leave --decimal out" in err and not (workdir / "never.skcama").exists()
+    # discovery reads every column: the same refusal, before any test runs
+    frame.to_csv(workdir / "commas_discover.csv", sep=";", decimal=",", index=False)
+    assert main(["discover", str(workdir / "commas_discover.csv"), "--sep", ";", "-t", "y",
+                 "-o", str(workdir / "never.gml"), "-q"]) == 2
+    assert "holds numbers with decimal commas" in capsys.readouterr().err
+
+
+def test_missing_value_codes_are_refused_or_flagged_and_read_with_na_values(
+    workdir, model, capsys
+):
+    frame = pd.read_csv(workdir / "train.csv")
+    dotted = frame.astype({"x1": object})
+    dotted.loc[[3, 8], "x1"] = "."  # the missing code of SAS and Stata exports
+    dotted.to_csv(workdir / "dotted.csv", index=False)
+    assert main(["predict", str(model), str(workdir / "dotted.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "column 'x1' of" in err and "holds numbers and also the text ['.'] (2 rows)" in err
+    assert "pass --na-values '.'" in err
+    # read with the code, the rows are those of the table with empty fields
+    read = workdir / "dotted_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "dotted.csv"), "--na-values", ".",
+                 "-o", str(read)]) == 0
+    frame.loc[[3, 8], "x1"] = np.nan
+    frame.to_csv(workdir / "empty.csv", index=False)
+    empty = workdir / "empty_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "empty.csv"), "-o", str(empty)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(read), pd.read_csv(empty))
+    # a number code is a value to pandas: fit warns, in the command line's words
+    coded = pd.read_csv(workdir / "train.csv")
+    coded.loc[coded.index[:6], "x2"] = -999
+    coded.to_csv(workdir / "coded.csv", index=False)
+    capsys.readouterr()
+    assert main(["fit", str(workdir / "coded.csv"), "-g", str(workdir / "graph.gml"), "-t",
+                 "y", "-o", str(workdir / "coded.skcama"), *FIT_OPTIONS]) == 0
+    err = capsys.readouterr().err
+    assert "column 'x2' holds -999 in 6 rows, far outside its other values" in err
+    assert "If it is one, read the file with --na-values -999." in err
+    assert main(["fit", str(workdir / "coded.csv"), "-g", str(workdir / "graph.gml"), "-t",
+                 "y", "-o", str(workdir / "coded.skcama"), "--na-values", "-999",
+                 *FIT_OPTIONS]) == 0
+    assert "-999" not in capsys.readouterr().err
+
+
+def test_labels_that_are_partly_numbers_stay_labels(workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    stage = np.array(["1", "2", "3a", "3b"])[np.arange(len(frame)) % 4]
+    frame.assign(x3=stage).to_csv(workdir / "stages.csv", index=False)
+    out = workdir / "stages.skcama"
+    assert main(["fit", str(workdir / "stages.csv"), "-g", str(workdir / "graph.gml"), "-t",
+                 "y", "-o", str(out), *FIT_OPTIONS]) == 0
+    assert load_model(out).scaler_.kinds_of(["x3"]) == ("categorical",)
+
+
+def test_a_file_in_another_encoding_is_named_and_read_with_encoding(workdir, model, capsys):
+    frame = pd.read_csv(workdir / "train.csv").rename(columns={"o": "âge"})
+    frame.to_csv(workdir / "latin.csv", index=False, encoding="cp1252")
+    assert main(["predict", str(model), str(workdir / "latin.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "is not UTF-8 text (byte 0xe2 at position" in err and "--encoding cp1252" in err
+    assert "--sep" not in err
+    out = workdir / "latin_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "latin.csv"), "--encoding", "cp1252",
+                 "-o", str(out)]) == 0
+    assert len(pd.read_csv(out)) == len(frame)
+    assert main(["predict", str(model), str(workdir / "latin.csv"), "--encoding",
+                 "no-such-codec"]) == 2
+    assert "--encoding: unknown encoding" in capsys.readouterr().err
+
+
+def test_an_empty_last_column_from_a_trailing_delimiter_is_dropped(workdir, model, capsys):
+    lines = (workdir / "train.csv").read_text().splitlines()
+    (workdir / "trailing.csv").write_text("".join(f"{line},\n" for line in lines))
+    out = workdir / "trailing_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "trailing.csv"), "-o", str(out)]) == 0
+    plain = workdir / "trailing_plain.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(plain)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(plain))
+
+
+def test_dates_are_refused_where_the_model_reads_them(workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(frame)), unit="D")
+    visit = pd.Series(days.strftime("%d/%m/%Y"))
+    frame.assign(visit=visit).to_csv(workdir / "visits.csv", index=False)
+    # without a graph every column is a child: the date is refused, naming the fix
+    assert main(["fit", str(workdir / "visits.csv"), "-t", "y",
+                 "-o", str(workdir / "never.skcama")]) == 2
+    err = capsys.readouterr().err
+    assert "column 'visit' of" in err and "holds dates (e.g. '01/01/2024')" in err
+    assert "--id 'visit'" in err
+    # with a graph without the column, it is ignored as any column outside the graph
+    assert main(["fit", str(workdir / "visits.csv"), "-g", str(workdir / "graph.gml"), "-t",
+                 "y", "-o", str(workdir / "visits.skcama"), *FIT_OPTIONS]) == 0
+    assert "not nodes of the graph" in capsys.readouterr().err
+
+
+def test_id_naming_the_target_or_a_near_name_is_refused_with_the_fix(workdir, capsys):
+    base = ["fit", str(workdir / "train.csv"), "-g", str(workdir / "graph.gml"), "-t", "y",
+            "-o", str(workdir / "never.skcama")]
+    assert main([*base, "--id", "y"]) == 2
+    assert "--id 'y' names the target column" in capsys.readouterr().err
+    assert main([*base, "--id", "X1"]) == 2
+    assert "Did you mean 'x1'?" in capsys.readouterr().err
+
+
+def test_rows_without_a_label_are_named_as_such(workdir, model, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.loc[[0, 4], "y"] = np.nan
+    frame.to_csv(workdir / "unlabelled.csv", index=False)
+    for command in (["evaluate", str(model)], ["fit"]):
+        args = [*command, str(workdir / "unlabelled.csv"), "-t", "y"]
+        if command == ["fit"]:
+            args += ["-g", str(workdir / "graph.gml"), "-o", str(workdir / "never.skcama")]
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert "target column 'y' of" in err and "has no label in 2 rows (data rows 1, 5," in err
+        assert "nan" not in err
+
+
+def test_unseen_categories_take_handle_unknown_on_the_command_line(workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    frame["x3"] = np.where(frame["x3"] > 0, "high", "low")
+    frame.to_csv(workdir / "levels.csv", index=False)
+    model = workdir / "levels.skcama"
+    assert main(["fit", str(workdir / "levels.csv"), "-g", str(workdir / "graph.gml"), "-t",
+                 "y", "-o", str(model), *FIT_OPTIONS]) == 0
+    frame.loc[[2, 5], "x3"] = "unmeasured"
+    frame.to_csv(workdir / "new_level.csv", index=False)
+    capsys.readouterr()
+    assert main(["predict", str(model), str(workdir / "new_level.csv")]) == 2
+    assert "or pass --handle-unknown missing to treat them" in capsys.readouterr().err
+    out = workdir / "new_level_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "new_level.csv"), "--handle-unknown",
+                 "missing", "-o", str(out)]) == 0
+    clf = load_model(model).set_params(handle_unknown="missing")
+    expected = clf.predict_proba(frame.drop(columns="y"))
+    np.testing.assert_allclose(pd.read_csv(out).filter(like="proba_").to_numpy(), expected,
+                               rtol=1e-6, atol=1e-9)

@@ -394,3 +394,32 @@ def test_a_column_that_numbers_the_rows_is_warned_as_an_identifier():
         CAMAClassifier(**FAST).fit(X.assign(patient_id=np.arange(200) // 2), y)
         spread = rng.choice(100_000, 200, replace=False)  # e.g. a count in a wide range
         CAMAClassifier(**FAST).fit(X.assign(patient_id=spread), y)
+
+
+def test_a_repeated_missing_value_code_is_warned_naming_the_column():
+    from skcama._columns import ColumnCodec
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "bmi": rng.normal(27, 5, 300),
+        "mmrc": rng.integers(0, 5, 300),  # a grade: categorical, the code a level
+        "score": rng.integers(0, 101, 300).astype(float),  # 99 among 0-100: a value
+        "z": rng.normal(0, 1, 300),
+    })
+    frame.loc[:11, "bmi"] = -999
+    frame.loc[:4, "mmrc"] = 9999
+    frame.loc[:9, "z"] = 9  # 9 sds out, yet within ten interquartile ranges: not a code
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ColumnCodec(frame, list(frame.columns))
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("column 'bmi' holds -999 in 12 rows, far outside its other "
+                                  "values (")
+    assert "X['bmi'].replace(-999, np.nan)" in messages[0]
+    assert messages[1].startswith("column 'mmrc' holds 9999 in 5 rows")
+    # one such value is an outlier, not a code; and a clean column costs no warning
+    frame.loc[:11, "bmi"] = np.r_[-999, rng.normal(27, 5, 11)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ColumnCodec(frame[["bmi", "score"]], ["bmi", "score"])
