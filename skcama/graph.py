@@ -844,12 +844,15 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
         A ``.gml``, ``.graphml``, ``.dot`` / ``.gv`` (Graphviz, read with pydot), ``.json``
         (networkx node-link data, or an object ``{node: [parents...]}``) or ``.csv`` file
         (an edge list with a header holding ``source`` and ``target`` columns; other
-        columns become edge attributes). Text is read as UTF-8; a leading byte-order mark
-        (as Excel's "CSV UTF-8" and some editors write) is ignored. In a JSON object of
-        parent lists, ``null`` means no parents. In DOT, nodes and edges inside subgraphs
-        (at any depth) are read, an edge to or from a subgraph joins each of its nodes,
-        ``edge [...]`` defaults apply to the edges after them, and a port (``a:p1``) is
-        not part of the node's name. In CSV, a row with a source and an empty target
+        columns become edge attributes). Text is read as UTF-8 (a GraphML file may name
+        another encoding in its XML declaration); a leading byte-order mark (as Excel's
+        "CSV UTF-8" and some editors write) is ignored. In a JSON object of parent lists,
+        ``null`` means no parents. In node-link data, the ends of each edge (``links`` or
+        ``edges``) are ids of the listed nodes: D3's links, which point to nodes by their
+        position in ``nodes``, are refused, not guessed. In DOT, nodes and edges inside
+        subgraphs (at any depth) are read, an edge to or from a subgraph joins each of its
+        nodes, ``edge [...]`` defaults apply to the edges after them, and a port
+        (``a:p1``) is not part of the node's name. In CSV, a row with a source and an empty target
         names a node without edges (``c,``); rows with every field empty are skipped.
 
     Returns
@@ -871,14 +874,20 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
         ``dir=both, arrowtail=none, arrowhead=normal`` is ``u -> v``. Other attributes are
         kept, so an edge a file marks as undirected or bidirected (arrows or circles at
         both ends, ``dir=none``, ``type=<->``, ...) is rejected by :func:`validate_dag`
-        with a message naming it.
+        with a message naming it. An edge a DOT file draws with ``--`` (in a ``digraph``,
+        where Graphviz refuses it, or in an undirected ``graph``) is rejected here,
+        naming it.
 
     Raises
     ------
     GraphError
         If the file is missing, the extension unknown, the graph undirected or the file
         malformed (the message names the file, the line or entry, and what to fix); if
-        a JSON file names a node both as a number and as text (``1`` and ``"1"``).
+        the file is not UTF-8 text (naming the first byte that is not, and how to
+        convert the file); if a DOT file draws an edge with ``--``; if the edges of
+        node-link data name nodes it does not list (naming them, and saying so when they
+        look like D3's positions); if a JSON file names a node both as a number and as
+        text (``1`` and ``"1"``).
 
     See Also
     --------
@@ -912,6 +921,7 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
         ) else []
         hint = f" Did you mean {str(path.parent / close[0])!r}?" if close else ""
         raise GraphError(f"graph file {str(path)!r} does not exist.{hint}")
+    _check_utf8(path, fmt)
     try:
         graph = _READERS[fmt](path)
     except GraphError:
@@ -930,6 +940,42 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
     if fmt in ("dot", "graphml"):
         graph = _named_by_labels(graph)
     return _oriented(graph)
+
+
+# an XML declaration naming the encoding: the GraphML reader (an XML parser) follows it
+_XML_ENCODING = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["\']([\w.:-]+)')
+
+
+def _check_utf8(path: Path, fmt: str) -> None:
+    """Refuse a graph file that is not UTF-8 text, naming the first byte that is not and how
+    to convert the file: the one check for every text format, since each reader reads
+    UTF-8 (a GraphML file may name another encoding in its XML declaration)."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark
+        if fmt == "graphml":  # the XML parser reads UTF-16
+            return
+        raise GraphError(
+            f"{str(path)!r} is not UTF-8 text: it starts with a UTF-16 byte-order mark (as "
+            "Windows Notepad's \"Unicode\" writes). Graph files are read as UTF-8: re-save it "
+            f"as UTF-8, e.g. iconv -f utf-16 -t utf-8 in{path.suffix} > out{path.suffix}."
+        )
+    declared = _XML_ENCODING.match(data) if fmt == "graphml" else None
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        text = data[start:exc.start + 20].split(b"\n")[0].decode("utf-8", "replace")
+        raise GraphError(
+            f"{str(path)!r} is not UTF-8 text: byte 0x{data[exc.start]:02x} at line {line}, "
+            f"column {exc.start - start + 1} (byte {exc.start} of the file) is not UTF-8, in "
+            f"{text.strip()[:60]!r}; the file was likely saved in another encoding, such as "
+            "Windows' cp1252. Graph files are read as UTF-8: re-save it as UTF-8 (the "
+            "editor's \"Save as\" or \"Encoding\" menu), e.g. iconv -f cp1252 -t utf-8 "
+            f"in{path.suffix} > out{path.suffix}."
+        ) from None
 
 
 _TOOL_ID = re.compile(r"n?\d+")  # ids a tool made up: causal-learn's 0, 1, ...; GraphML's n0
@@ -991,7 +1037,8 @@ def _read_dot(path: Path) -> nx.Graph:
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) as printed:
         # pydot's parser calls deprecated pyparsing names on first use; not our concern.
         warnings.simplefilter("ignore", DeprecationWarning)
-        graphs = pydot.graph_from_dot_file(str(path), encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig")
+        graphs = pydot.graph_from_dot_data(text)
     if not graphs:  # pydot prints the parse error and returns None
         detail = " ".join(printed.getvalue().split())[:200]
         raise GraphError(
@@ -1002,10 +1049,97 @@ def _read_dot(path: Path) -> nx.Graph:
         raise GraphError(
             f"{str(path)!r} holds {len(graphs)} DOT graphs; keep the one to use in the file."
         )
+    directed = graphs[0].get_type() == "digraph"
+    _check_dot_edge_operators(path, text, directed)
     # a multigraph: read_graph orients each edge statement before parallel edges merge
-    graph = nx.MultiDiGraph() if graphs[0].get_type() == "digraph" else nx.MultiGraph()
+    graph = nx.MultiDiGraph() if directed else nx.MultiGraph()
     _add_dot_statements(graph, graphs[0].obj_dict, {}, path)
     return graph
+
+
+# DOT's tokens, to find the edge operators pydot does not keep (it reads "a -- b" in a
+# digraph as a -> b): comments and preprocessor lines are skipped, and a quoted ID is one
+# token, so that a "--" inside a name is no edge. HTML-like IDs (<...>) nest: see below.
+_DOT_TOKEN = re.compile(
+    r'(?P<skip>\s+|//[^\n]*|/\*.*?(?:\*/|\Z)|#[^\n]*)'
+    r'|(?P<id>"(?:[^"\\]|\\.)*"?|-?(?:\.\d+|\d+(?:\.\d*)?)|\w+)'
+    r'|(?P<op>->|--)'
+    r'|(?P<other>.)',
+    re.DOTALL,
+)
+
+
+def _dot_tokens(text: str) -> list[tuple[str, str, int]]:
+    """The tokens of a DOT text as ``(kind, text, line)``, comments and spaces left out."""
+    tokens = []
+    position, line = 0, 1
+    while position < len(text):
+        if text[position] == "<":  # an HTML-like ID: up to its matching ">"
+            depth, end = 0, position
+            while end < len(text):
+                depth += {"<": 1, ">": -1}.get(text[end], 0)
+                end += 1
+                if depth == 0:
+                    break
+            kind, token = "id", text[position:end]
+        else:
+            match = _DOT_TOKEN.match(text, position)
+            kind, token = match.lastgroup, match.group()
+        if kind != "skip":
+            tokens.append((kind, token, line))
+        line += token.count("\n")
+        position += len(token)
+    return tokens
+
+
+def _dot_undirected_edges(text: str) -> list[tuple[str, str, int]]:
+    """The edges a DOT text draws with ``--``: ``(tail, head, line)``, each end as written
+    (a quoted name with its quotes, a port left out, a subgraph as ``{...}``)."""
+    if "--" not in text:
+        return []
+    tokens = _dot_tokens(text)
+    edges = []
+    for i, (kind, token, line) in enumerate(tokens):
+        if kind != "op" or token != "--" or not 0 < i < len(tokens) - 1:
+            continue
+        j = i - 1
+        while j >= 2 and tokens[j - 1][1] == ":":  # a port: a:p1 or a:p1:n
+            j -= 2
+        tail = "{...}" if tokens[i - 1][1] == "}" else tokens[j][1]
+        head = "{...}" if tokens[i + 1][1] in ("{", "subgraph") else tokens[i + 1][1]
+        edges.append((tail, head, line))
+    return edges
+
+
+def _check_dot_edge_operators(path: Path, text: str, directed: bool) -> None:
+    """Refuse the edges a DOT file draws with ``--``, naming them and the fix.
+
+    pydot reads ``a -- b`` in a digraph as ``a -> b``; Graphviz refuses it there, and drawn
+    by hand it means "associated, direction unknown". In a ``graph { }`` every edge is
+    undirected, which read_graph refuses for every format: here the message names them.
+    """
+    edges = _dot_undirected_edges(text)
+    if not edges:
+        return
+    tail, head, _ = edges[0]
+    shown = ", ".join(f"{u} -- {v} (line {line})" for u, v, line in edges[:5]) + (
+        f", ... ({len(edges)} in all)" if len(edges) > 5 else ""
+    )
+    if not directed:
+        raise GraphError(
+            f"the graph in {str(path)!r} is undirected: a DOT graph {{ }} whose edges {shown} "
+            "have no direction; CAMA needs a directed acyclic graph. Write it as digraph { } "
+            f"and draw each edge in the direction you believe (as {tail} -> {head} or "
+            f"{head} -> {tail})."
+        )
+    edge = "edge" if len(edges) == 1 else "edges"
+    raise GraphError(
+        f"{str(path)!r} draws the {edge} {shown} with '--' in a digraph. '--' is an "
+        "undirected edge, whose direction is unknown (Graphviz refuses it in a digraph), "
+        f"and CAMA needs a directed acyclic graph. Draw it as {tail} -> {head} or "
+        f"{head} -> {tail}, or drop it"
+        + ("; the same for each edge drawn with '--'." if len(edges) > 1 else ".")
+    )
 
 
 def _dot_text(text: Any) -> str:
@@ -1108,6 +1242,68 @@ def _check_node_link(path: Path, data: Mapping, key: str) -> None:
             raise GraphError(
                 f"{str(path)!r}: every edge needs a 'source' and a 'target'; got {edge!r}."
             )
+    for what, entries, ends in (("node", nodes, ("id",)), ("edge", edges, ("source", "target"))):
+        for entry in entries:
+            if not all(_is_node_name(entry[end]) for end in ends):
+                raise GraphError(
+                    f"{str(path)!r}: the {what} {_short(entry)} does not name its "
+                    f"{' and '.join(ends)} with a node id (text or a number); write "
+                    + ("each node's id as text or a number." if what == "node" else
+                       "each end as the 'id' of its node in 'nodes' (D3's force layout "
+                       "writes the node objects there instead).")
+                )
+    _check_link_ends(path, [node["id"] for node in nodes], edges, key)
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + " ...}"
+
+
+def _check_link_ends(path: Path, ids: list, edges: list, key: str) -> None:
+    """Refuse node-link edges whose ends are not among the nodes' ids, naming the ends.
+
+    networkx would add them as new nodes; a D3 file's links, which point to nodes by their
+    position in ``nodes``, would become a graph of numbers. skcama does not guess: when
+    every end is such a position, the message says so and how to write the file.
+    """
+    declared = set(ids)
+    ends = [edge[end] for edge in edges for end in ("source", "target")]
+    absent = list(dict.fromkeys(end for end in ends if end not in declared))
+    if not absent:
+        return
+    shown = ", ".join(repr(end) for end in absent[:5]) + (
+        f", ... ({len(absent)} in all)" if len(absent) > 5 else ""
+    )
+    problem = f"{str(path)!r}: the {key} name nodes that are not in 'nodes': {shown}."
+    by_text = {str(node): node for node in ids}
+    alike = [end for end in absent if str(end) in by_text]
+    positions = all(
+        isinstance(end, (int, float)) and not isinstance(end, bool)
+        and float(end).is_integer() and 0 <= end < len(ids)
+        for end in ends
+    )
+    if positions and len(alike) < len(absent):  # numbers that read like the ids: no D3
+        first = edges[0]
+        source, target = ids[int(first["source"])], ids[int(first["target"])]
+        example = json.dumps({"source": source, "target": target}, ensure_ascii=False,
+                             default=str)
+        raise GraphError(
+            f"{problem} Every source and target is a whole number below {len(ids)}, the "
+            f"number of nodes: the {key} look like D3's, which point to nodes by their "
+            f"position in 'nodes' (the first, {_short(dict(first))}, would be "
+            f"{source!r} -> {target!r}). skcama does not guess: write each link with the "
+            f"nodes' ids, e.g. {example} (networkx.node_link_data writes them so)."
+        )
+    hint = (
+        f" {alike[0]!r} reads like the node {by_text[str(alike[0])]!r}: write each node's "
+        "name the same way everywhere (a number, or text in quotes)."
+        if alike else ""
+    )
+    raise GraphError(
+        f"{problem}{hint} Add each node to 'nodes' as {{\"id\": ...}}, or name the ends of "
+        f"the {key} by the ids 'nodes' holds."
+    )
 
 
 def _read_csv(path: Path) -> nx.Graph:

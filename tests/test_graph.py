@@ -546,3 +546,103 @@ def test_a_graph_file_path_given_to_a_graph_function_points_to_load_graph():
         node_roles("clinic.gml", "y")
     with pytest.raises(GraphError, match="load_graph"):
         markov_blanket_roles(Path("clinic.gml"), "y")
+
+
+# ------------------------------------------- files other tools write: D3, '--', encodings
+@pytest.mark.parametrize("key", ["links", "edges"])
+def test_node_link_files_from_networkx_read_with_links_or_edges(tmp_path, key):
+    g = nx.DiGraph([("âge", "y"), ("y", "x")])
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(nx.node_link_data(g, edges=key)), encoding="utf-8")
+    assert set(read_graph(path).edges()) == set(g.edges())
+
+
+@pytest.mark.parametrize("key", ["links", "edges"])
+def test_d3_links_by_position_are_refused_naming_the_ends_and_the_fix(tmp_path, key):
+    path = tmp_path / "d3.json"
+    path.write_text(json.dumps({
+        "nodes": [{"id": "age"}, {"id": "y"}, {"id": "x"}],
+        key: [{"source": 0, "target": 1}, {"source": 1, "target": 2}],
+    }))
+    with pytest.raises(GraphError, match=rf"the {key} name nodes that are not in 'nodes': "
+                       r"0, 1, 2\..*D3's.*position in 'nodes'.*'age' -> 'y'.*"
+                       r'"source": "age", "target": "y".*networkx.node_link_data'):
+        read_graph(path)
+
+
+def test_node_link_edge_to_an_unlisted_node_is_refused_naming_it(tmp_path):
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps({"nodes": [{"id": "a"}, {"id": "y"}],
+                                "edges": [{"source": "a", "target": "y"},
+                                          {"source": "y", "target": "z"}]}))
+    with pytest.raises(GraphError, match=r"not in 'nodes': 'z'\. Add each node to 'nodes'"):
+        read_graph(path)
+    path.write_text(json.dumps({"nodes": [{"id": "a"}, {"id": "y"}],
+                                "edges": [{"source": {"id": "a", "x": 1.5}, "target": "y"}]}))
+    with pytest.raises(GraphError, match=r"does not name its source and target with a node id"):
+        read_graph(path)
+
+
+@pytest.mark.parametrize(
+    "text, shown, fix",
+    [
+        ("digraph { a -> b; c -- b; }", r"the edge c -- b \(line 1\)", r"c -> b or b -> c"),
+        ('digraph {\n "x 1" -> y;\n y -- "x 2":p1 }', r'the edge y -- "x 2" \(line 3\)',
+         r'y -> "x 2" or "x 2" -> y'),
+        ("digraph { a -- b -- c }", r"the edges a -- b \(line 1\), b -- c \(line 1\)",
+         r"a -> b or b -> a, or drop it; the same for each"),
+    ],
+)
+def test_dot_edge_drawn_with_two_dashes_in_a_digraph_is_refused_naming_it(
+    tmp_path, text, shown, fix
+):
+    path = tmp_path / "g.dot"
+    path.write_text(text)
+    with pytest.raises(GraphError, match=rf"{shown} with '--' in a digraph.*Draw it as {fix}"):
+        read_graph(path)
+
+
+def test_dot_undirected_graph_names_its_edges_and_dashes_in_names_are_no_edges(tmp_path):
+    path = tmp_path / "g.dot"
+    path.write_text("graph { age -- diagnosis; diagnosis -- bnp; }")
+    with pytest.raises(GraphError, match=r"is undirected.*age -- diagnosis \(line 1\), "
+                       r"diagnosis -- bnp.*digraph.*age -> diagnosis or diagnosis -> age"):
+        read_graph(path)
+    path.write_text('digraph { "a -- b" -> c; /* c -- d */ c -> <x--y>; // d -- e\n}')
+    assert set(read_graph(path).edges()) == {("a -- b", "c"), ("c", "<x--y>")}
+
+
+NOT_UTF8 = {
+    ".gml": 'graph [ directed 1 node [ id 0 label "âge" ] node [ id 1 label "y" ]\n'
+            "edge [ source 0 target 1 ] ]\n",
+    ".graphml": '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+                '<graph edgedefault="directed"><node id="âge"/><node id="y"/>\n'
+                '<edge source="âge" target="y"/></graph></graphml>\n',
+    ".dot": 'digraph {\n "âge" -> y }\n',
+    ".json": '{"y": ["âge"]}\n',
+    ".csv": "source,target\nâge,y\n",
+}
+
+
+@pytest.mark.parametrize("suffix", sorted(NOT_UTF8))
+def test_a_graph_file_that_is_not_utf8_is_refused_saying_how_to_convert(tmp_path, suffix):
+    path = tmp_path / f"g{suffix}"
+    path.write_text(NOT_UTF8[suffix], encoding="utf-8")
+    assert set(read_graph(path).edges()) == {("âge", "y")}
+    path.write_text(NOT_UTF8[suffix], encoding="cp1252")  # as Windows' editors save it
+    with pytest.raises(GraphError, match=r"is not UTF-8 text: byte 0xe2 at line \d+, column "
+                       rf"\d+.*re-save it as UTF-8.*iconv -f cp1252 -t utf-8 in\{suffix}"):
+        read_graph(path)
+
+
+def test_utf16_graph_files_are_refused_and_graphml_declaring_its_encoding_is_read(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("source,target\na,y\n", encoding="utf-16")
+    with pytest.raises(GraphError, match=r"not UTF-8 text: it starts with a UTF-16 byte-order "
+                       r"mark.*iconv -f utf-16 -t utf-8"):
+        read_graph(path)
+    path = tmp_path / "g.graphml"
+    text = NOT_UTF8[".graphml"].replace('"UTF-8"', '"ISO-8859-1"')
+    path.write_text(text, encoding="latin-1")
+    assert set(read_graph(path).edges()) == {("âge", "y")}
