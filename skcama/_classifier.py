@@ -307,8 +307,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         :meth:`fit` or from :meth:`adapt`). Until then prediction uses do(m=0); after, m
         is inferred by ``q(m | x, c)``.
     replay_summary_ : dict
-        Mean and covariance of the standardised parents and co-parents: a summary, not
-        rows, from which :meth:`adapt` replays clean reference data.
+        Mean and covariance of the standardised parents and co-parents and the training
+        frequencies of the levels of the discrete ones: a summary, not rows, from which
+        :meth:`adapt` replays clean reference data.
     class_prior_ : ndarray of shape (n_classes,)
         How common each class was in the training rows.
     prior_shift_ : ndarray of shape (n_classes,)
@@ -1322,21 +1323,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         summary = self.replay_summary_
         nodes = summary["nodes"]
         device = generator.device
+        values = torch.zeros(n, 0, device=device)
         if nodes:
             normal = torch.randn((n, len(nodes)), generator=generator, device=device).double()
             cholesky = torch.as_tensor(summary["cholesky"], device=device)
-            values = (normal @ cholesky.T + torch.as_tensor(summary["mean"], device=device))
-            values = values.float()
-        else:
-            values = torch.zeros(n, 0, device=device)
-        levels = torch.as_tensor(
-            summary["levels"], dtype=torch.float32, device=device
-        )
-        discrete = levels > 1
-        if discrete.any():  # a Gaussian draw rounded to the nearest valid code
-            values[:, discrete] = torch.minimum(
-                values[:, discrete].round().clamp(min=0.0), levels[discrete] - 1
-            )
+            values = _replayed_values(normal @ cholesky.T, summary)
         position = {node: i for i, node in enumerate(nodes)}
         a = values[:, [position[v] for v in self.roles_.parents]]
         c = values[:, [position[v] for v in self.roles_.coparents]]
@@ -1912,12 +1903,15 @@ def _replay_summary(
     """Mean and Cholesky factor of the covariance of the coded parents and co-parents
     (missing values count as the column mean), weighted by the rows' ``weights`` when
     given: what replay needs to draw plausible conditioning values. ``levels`` marks
-    discrete columns, whose draws are rounded."""
+    discrete columns; ``cumulative`` holds, for each, the cumulative training frequencies
+    of its codes (missing values left out; ``None`` for a Gaussian column), through which
+    replay maps the Gaussian draw to a level (a Gaussian copula)."""
     nodes = list(dict.fromkeys([*roles.parents, *roles.coparents]))
     position = {node: i for i, node in enumerate(roles.blanket)}
     values = codes[:, [position[n] for n in nodes]]
     if not nodes:
-        return {"nodes": [], "mean": np.zeros(0), "cholesky": np.zeros((0, 0)), "levels": []}
+        return {"nodes": [], "mean": np.zeros(0), "cholesky": np.zeros((0, 0)), "levels": [],
+                "cumulative": []}
     if weights is None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -1926,6 +1920,11 @@ def _replay_summary(
         seen = ~np.isnan(values) * weights[:, None]
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.nan_to_num(np.nansum(values * weights[:, None], axis=0) / seen.sum(0))
+    levels = list(codec.levels_of(nodes))  # 1 for a Gaussian column
+    cumulative = [
+        None if count <= 1 else _cumulative_frequencies(values[:, j], count, weights)
+        for j, count in enumerate(levels)
+    ]
     values = np.where(np.isnan(values), mean, values)
     if len(values) < 2:
         cov = np.eye(len(nodes))
@@ -1935,9 +1934,55 @@ def _replay_summary(
         centred = values - mean
         cov = (centred * weights[:, None]).T @ centred / (len(values) - 1)
     cov = cov + 1e-6 * np.eye(len(nodes))
-    levels = list(codec.levels_of(nodes))  # 1 for a Gaussian column: not rounded
     return {"nodes": nodes, "mean": mean, "cholesky": np.linalg.cholesky(cov),
-            "levels": levels}
+            "levels": levels, "cumulative": cumulative}
+
+
+def _cumulative_frequencies(
+    codes: np.ndarray, count: int, weights: np.ndarray | None
+) -> np.ndarray | None:
+    """Cumulative (weighted) frequencies of the codes ``0 .. count - 1`` of one discrete
+    column, missing values left out; the last seen code ends exactly at 1, so a level
+    never seen after it cannot be drawn. ``None`` when no row has a value."""
+    seen = ~np.isnan(codes)
+    frequency = np.bincount(
+        codes[seen].astype(np.int64), minlength=count,
+        weights=None if weights is None else weights[seen],
+    ).astype(np.float64)[:count]
+    total = np.cumsum(frequency)
+    if total[-1] <= 0:
+        return None
+    return total / total[-1]
+
+
+def _replayed_values(centred: torch.Tensor, summary: dict) -> torch.Tensor:
+    """Coded parents and co-parents (float32) from ``centred``, a float64 draw of the
+    centred Gaussian of ``summary`` (:func:`_replay_summary`). A discrete column takes the
+    level whose interval of its cumulative training frequencies holds the normal CDF of its
+    own standardised draw: a Gaussian copula, so levels keep their training frequencies
+    (a level never seen has an interval of zero width: it is never drawn) and the columns
+    keep their dependence. Summaries without ``cumulative`` (models saved before it was
+    kept) round the draw to the nearest valid code instead."""
+    device = centred.device
+    values = centred + torch.as_tensor(summary["mean"], device=device)
+    levels = summary["levels"]
+    cumulative = summary.get("cumulative") or [None] * len(levels)
+    spread = torch.as_tensor(summary["cholesky"], device=device).square().sum(1).sqrt()
+    for j, (count, bounds) in enumerate(zip(levels, cumulative, strict=True)):
+        if count > 1 and bounds is not None:
+            # strictly below 1, where the last level ever seen ends exactly
+            uniform = torch.special.ndtr(centred[:, j] / spread[j]).clamp(max=1.0 - 2.0**-53)
+            bounds = torch.as_tensor(bounds, dtype=torch.float64, device=device)
+            level = torch.searchsorted(bounds, uniform, right=True).clamp(max=count - 1)
+            values[:, j] = level.double()
+    values = values.float()
+    rounded = [count > 1 and bounds is None
+               for count, bounds in zip(levels, cumulative, strict=True)]
+    if any(rounded):
+        rounded = torch.as_tensor(rounded, device=device)
+        top = torch.as_tensor(levels, dtype=torch.float32, device=device)[rounded] - 1
+        values[:, rounded] = torch.minimum(values[:, rounded].round().clamp(min=0.0), top)
+    return values
 
 
 def _latent_summary(model: CAMANet, data: Tensors, chunk: int = 65_536) -> dict | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import warnings
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
@@ -638,3 +639,86 @@ def test_an_unknown_manipulation_model_is_refused(sem_data):
     X, y, graph = sem_data
     with pytest.raises(ValueError, match="manipulation_model"):
         CAMAClassifier(graph=graph, target="y", manipulation_model="affine", **FAST).fit(X, y)
+
+
+# ------------------------------------------------------------ replayed discrete columns
+def _skewed_categorical_sem(seed: int, n: int = 1000):
+    """A categorical parent ``a`` (70/20/10 %, level S declared and never seen), a skewed
+    categorical co-parent ``site`` (G declared and never seen) and a numeric co-parent
+    ``v`` that depends on ``site``. Returns (X, y, graph)."""
+    rng = np.random.default_rng(seed)
+    a = rng.choice(3, n, p=[0.7, 0.2, 0.1])
+    site = rng.choice(6, n, p=[0.5, 0.02, 0.02, 0.02, 0.04, 0.4])
+    y = (rng.random(n) < 1 / (1 + np.exp(-np.array([-1.0, 0.5, 2.0])[a]))).astype(int)
+    X = pd.DataFrame({
+        "a": pd.Categorical(np.array(list("PQR"))[a], categories=list("PQRS")),
+        "site": pd.Categorical(np.array(list("ABCDEF"))[site], categories=list("ABCDEFG")),
+        "v": 2.0 * (site == 5) + 0.5 * rng.normal(size=n),
+        "x1": y + site + rng.normal(size=n),
+    })
+    graph = nx.DiGraph([("a", "y"), ("y", "x1"), ("site", "x1"), ("v", "x1")])
+    return X, y, graph
+
+
+def _fit_quietly(X, y, graph, **fit_params):
+    # the replay summary is taken from the training rows, not from the network: a short
+    # fit is enough
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sklearn.exceptions.ConvergenceWarning)
+        return CAMAClassifier(graph=graph, target="y", max_epochs=2, random_state=0).fit(
+            X, y, **fit_params)
+
+
+def _replayed(clf: CAMAClassifier, n: int, seed: int = 0):
+    """What adapt replays, drawn on the model's device (a GPU, where there is one)."""
+    return clf._replay(n, torch.Generator(device=clf._model_device()).manual_seed(seed))
+
+
+def _shares(codes: torch.Tensor, levels: int) -> np.ndarray:
+    codes = codes.cpu().numpy()
+    assert np.array_equal(codes, codes.round())
+    return np.bincount(codes.astype(int), minlength=levels) / len(codes)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_replay_draws_discrete_parents_and_coparents_at_their_training_shares(weighted):
+    """The review's case: a Gaussian rounded to the nearest code gave 25 % / 16 % for
+    levels of 53 % / 37.5 % and drew levels never seen in training."""
+    X, y, graph = _skewed_categorical_sem(0)
+    weights = np.where(X["site"] == "A", 2.0, 1.0) if weighted else None
+    clf = _fit_quietly(X, y, graph, sample_weight=weights)
+    rows = _replayed(clf, 20_000)
+    for column, codes in (("a", rows.a[:, 0]), ("site", rows.c[:, 0])):
+        categories = X[column].cat.categories
+        expected = np.bincount(X[column].cat.codes, weights=weights,
+                               minlength=len(categories))
+        shares = _shares(codes, len(categories))
+        np.testing.assert_allclose(shares, expected / expected.sum(), atol=0.03)
+        assert shares[-1] == 0, f"{column}: the never-seen level {categories[-1]} was drawn"
+    # the dependence between columns stays: v is 2 (about 1.8 sd) higher at site F
+    site, v = rows.c[:, 0].cpu().numpy(), rows.c[:, 1].cpu().numpy()
+    assert v[site == 5].mean() - v[site != 5].mean() > 1.0
+    again = _replayed(clf, 20_000)
+    assert torch.equal(rows.a, again.a) and torch.equal(rows.c, again.c)
+
+
+def test_replay_leaves_missing_values_out_of_the_shares():
+    X, y, graph = _skewed_categorical_sem(1)
+    X.loc[X.index[:300], "site"] = np.nan
+    clf = _fit_quietly(X, y, graph)
+    rows = _replayed(clf, 20_000)
+    expected = X["site"].value_counts(normalize=True, sort=False).to_numpy()
+    np.testing.assert_allclose(_shares(rows.c[:, 0], 7), expected, atol=0.03)
+
+
+def test_a_model_from_before_the_replay_frequencies_still_replays_and_adapts():
+    """Models pickled or saved before ``cumulative`` was kept round the Gaussian draw."""
+    X, y, graph = _skewed_categorical_sem(2)
+    clf = _fit_quietly(X, y, graph)
+    del clf.replay_summary_["cumulative"]
+    rows = _replayed(clf, 5_000)
+    for codes, levels in ((rows.a[:, 0], 4), (rows.c[:, 0], 7)):
+        assert _shares(codes, levels).sum() == pytest.approx(1.0)  # whole codes in range
+    X_new = X.assign(x1=X["x1"] + 3.0)
+    clf.set_params(adapt_steps=5).adapt(X_new)
+    assert np.isfinite(clf.predict_proba(X_new)).all()

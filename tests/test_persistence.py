@@ -120,6 +120,36 @@ def test_round_trip_after_adapt_and_adapting_after_load_match(fitted, data, tmp_
     )
 
 
+def test_replay_frequencies_round_trip_and_files_without_them_still_adapt(data, tmp_path):
+    """The cumulative level frequencies from which adapt replays a categorical co-parent
+    survive a model file; a file written before they were kept loads and adapts (by the
+    old rounding)."""
+    X, y, graph = data
+    X = X.assign(c=pd.cut(X["c"], [-np.inf, -1.0, 1.0, np.inf], labels=["lo", "mid", "hi"]))
+    fitted = _fit(CAMAClassifier(graph=graph, target="y", **TINY), X, y)
+    path = tmp_path / "categorical.skcama"
+    save_model(fitted, path)
+    loaded = load_model(path)
+    kept, original = (m.replay_summary_["cumulative"] for m in (loaded, fitted))
+    assert [b is None for b in kept] == [b is None for b in original] == [True, False]
+    np.testing.assert_array_equal(kept[1], original[1])
+    rows, again = (
+        m._replay(500, torch.Generator(device=m._model_device()).manual_seed(0))
+        for m in (loaded, fitted)
+    )
+    assert torch.equal(rows.c, again.c) and torch.equal(rows.x, again.x)
+
+    def drop_cumulative(metadata):
+        summary = metadata["attributes"]["replay_summary_"]["$dict"]
+        summary[:] = [item for item in summary if item[0] != "cumulative"]
+
+    _edit_metadata(path, drop_cumulative)
+    older = load_model(path)
+    assert "cumulative" not in older.replay_summary_
+    shifted = X.assign(x1=X["x1"] + 2.0)
+    assert np.isfinite(older.adapt(shifted).predict_proba(shifted)).all()
+
+
 def test_numpy_model_with_dict_graph_class_weights_and_random_state_object_round_trip(tmp_path):
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 120)
