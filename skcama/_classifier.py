@@ -232,8 +232,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, mini-batches, the validation split and the Monte
         Carlo noise of prediction. The same value gives the same predictions on the same
-        device and number of torch threads; another thread count changes the order of
-        floating-point sums, and the probabilities by up to about 1e-6.
+        device and number of torch threads, whatever order the graph lists its nodes in
+        or ``X`` its columns (roles are ordered by name where the graph leaves the order
+        open); another thread count changes the order of floating-point sums, and the
+        probabilities by up to about 1e-6. A discovered graph (``graph="pc"``) can depend
+        on the column order of ``X``.
     column_types : dict, default=None
         Likelihood of a column, overriding the type read from its dtype:
         ``{"column": "gaussian" | "bernoulli" | "categorical"}`` (aliases
@@ -557,6 +560,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"({classes[0]}); a classifier cannot be fitted on a single class."
             )
         flags = _manipulated_mask(manipulated, len(y))
+        if flags.any() and not roles.children:
+            raise ValueError(
+                f"manipulated= flags {int(flags.sum())} rows, but the target {target!r} has "
+                "no children in the graph, and a manipulation acts on the children: there is "
+                "nothing to learn it from. Leave manipulated out, or check the graph."
+            )
         if flags.all() and self.clean_weight == 1:
             raise ValueError(
                 "every row is flagged manipulated and clean_weight=1 gives manipulated rows "
@@ -568,6 +577,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         seeds = rng.randint(0, 2**31 - 1, size=4)
         standardised = codec.transform(frame, check_far=False)  # its own scale
+        _warn_of_label_copies(codec, standardised, y_index, len(classes),
+                              self.graph is not None)
         data = self._tensors(standardised, roles, y_index, device)
         # a copy: the user's array may be read-only (a pandas Series with copy-on-write)
         data.manipulated = torch.as_tensor(np.array(flags, dtype=bool), device=device)
@@ -783,7 +794,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "clean_prior=None every row is treated as manipulated."
             )
         self._check_ready()
-        if not (self.manipulation_learned_ and self.model_.has_children):
+        if not self.model_.has_children:
+            raise ValueError(
+                f"the target {self.target_!r} has no children in this model's graph, and a "
+                "manipulation acts on the children: there is nothing to score (roles: "
+                f"parents {list(self.roles_.parents)}, co-parents "
+                f"{list(self.roles_.coparents)})."
+            )
+        if not self.manipulation_learned_:
             raise ValueError(
                 "no manipulation has been learned yet, so every row is clean to this model; "
                 "call adapt(X_new) or fit with manipulated rows first."
@@ -1894,6 +1912,38 @@ def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
             )
         mask = mask.astype(bool)
     return mask
+
+
+_COPY_MIN_ROWS = 20  # fewer rows can match the labels by chance
+
+
+def _warn_of_label_copies(
+    codec: ColumnCodec, codes: np.ndarray, y_index: np.ndarray, n_classes: int,
+    in_graph: bool,
+) -> None:
+    """Warn of a blanket column that is the label itself: observed in every row, and
+    one-to-one with the class in every row (a copy of the label left in X, under its name
+    or another, in any coding), from which the model would read the answer. A warning,
+    not an error: a measurement can be as informative (scikit-learn's own checks fit such
+    data). Only discrete columns with as many levels as there are classes can be such a
+    copy, so a table without one costs nothing. ``in_graph``: the graph was given, and
+    names the column."""
+    if len(y_index) < _COPY_MIN_ROWS:
+        return
+    for j, (name, levels) in enumerate(zip(codec.names, codec.levels, strict=True)):
+        column = codes[:, j]
+        if levels != n_classes or np.isnan(column).any():
+            continue
+        if len(np.unique(column.astype(np.int64) * n_classes + y_index)) != n_classes:
+            continue
+        fix = ("drop it from X and the graph" if in_graph
+               else f"drop it from X (X.drop(columns=[{name!r}]))")
+        warn_user(
+            f"column {name!r} holds the labels themselves: in all {len(y_index)} rows its "
+            "value matches the class one-to-one, as a copy of the label left in X does, and "
+            f"the model would read the answer from it. If it is such a copy, {fix}.",
+            UserWarning,
+        )
 
 
 def _replay_summary(

@@ -486,8 +486,9 @@ def markov_blanket_roles(graph: nx.DiGraph | Mapping, target: Hashable) -> Marko
     -------
     MarkovBlanketRoles
         Parents, co-parents, children and outside nodes. Within each role nodes keep the
-        graph's topological order (ties broken by insertion order), so the result is
-        deterministic.
+        graph's topological order, ties broken by name in natural order (``x2`` before
+        ``x10``), so the result does not depend on the order in which the graph lists its
+        nodes.
 
     Raises
     ------
@@ -536,9 +537,11 @@ def markov_blanket_roles(graph: nx.DiGraph | Mapping, target: Hashable) -> Marko
 
 
 def _key(g: nx.DiGraph):
-    """Sort key for ties in the topological order: the graph's insertion order."""
-    position = {node: i for i, node in enumerate(g.nodes)}
-    return lambda node: position[node]
+    """Sort key for ties in the topological order: the node's name in natural order
+    (``x2`` before ``x10``), so that the same graph gives the same roles, and so the same
+    model, whatever order its nodes were added in (a file, a dict, the columns of X)."""
+    return lambda node: [int(part) if i % 2 else part
+                         for i, part in enumerate(re.split(r"(\d+)", str(node)))]
 
 
 DISCOVERY_METHODS = ("pc", "fci", "ges")

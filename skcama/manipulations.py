@@ -195,9 +195,14 @@ def resolve_columns(
                 "changes the label's own distribution)."
             )
     out = list(dict.fromkeys(out))
-    if not out:
+    if not out:  # only role names reach here empty (a named column is always kept)
+        held = {role: list(known[role]) for role in ("parents", "coparents", "children")}
+        held["coparents"] = [c for c in held["coparents"] if c not in parent_set]
         raise ValueError(
-            f"no column of X holds the roles {columns}; check that X has the graph's columns."
+            f"the target {known['target']!r} has no {' or '.join(map(str, columns))} in the "
+            f"graph (roles: {', '.join(f'{r} {m}' for r, m in held.items())}), so there is "
+            "nothing to manipulate; name columns instead, or use a graph in which the "
+            "measurements are co-parents or children of the target."
         )
     _check_unique(X, out, "X")
     if known is not None:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import sklearn
 import torch
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -102,6 +102,31 @@ def test_manipulation_score_before_any_manipulation_is_an_error(fitted, sem_data
     X, _, _ = sem_data
     with pytest.raises(ValueError, match="no manipulation has been learned"):
         fitted.manipulation_score(X)
+
+
+def test_a_model_without_children_says_so_wherever_a_manipulation_is_asked_for():
+    from skcama.attacks import pgd
+    from skcama.manipulations import shift
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a1": rng.normal(size=200), "a2": rng.normal(size=200)})
+    y = (X["a1"] + X["a2"] + rng.normal(size=200) > 0).astype(int).to_numpy()
+    graph = nx.DiGraph([("a1", "y"), ("a2", "y")])
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0)
+    with pytest.raises(ValueError, match=r"manipulated= flags 10 rows, but the target 'y' has "
+                                         "no children in the graph"):
+        clf.fit(X, y, manipulated=np.arange(200) < 10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    with pytest.raises(ValueError, match=r"the target 'y' has no children in this model's "
+                                         r"graph.*parents \['a1', 'a2'\]"):
+        clf.manipulation_score(X)
+    roles = r"the target 'y' has no coparents or children in the graph \(roles: parents"
+    with pytest.raises(ValueError, match=roles + r".*nothing to manipulate"):
+        pgd(clf, X, y, 0.5)
+    with pytest.raises(ValueError, match=roles):
+        shift(X, 1.0, reference=clf)
 
 
 def test_manipulation_score_of_no_rows_is_empty_once_a_manipulation_is_learned(adapted,

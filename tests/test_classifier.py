@@ -143,9 +143,35 @@ def test_parent_that_also_causes_a_child_holds_both_roles(sem_data):
 def test_graph_none_treats_every_feature_as_a_child(sem_data):
     X, y, _ = sem_data
     clf = CAMAClassifier(**FAST).fit(X, y)
-    assert clf.roles_.children == tuple(X.columns)
+    assert clf.roles_.children == tuple(sorted(X.columns))  # by name, not column order
     assert clf.roles_.parents == () and clf.roles_.coparents == ()
     assert clf.score(X, y) > 0.6
+
+
+def test_the_order_in_which_a_graph_lists_its_nodes_does_not_change_the_model(
+    sem_data, tmp_path
+):
+    # a CSV edge list lists nodes in edge order, a dict in key order, graph=None in the
+    # column order of X: the same graph, so the same model for one random_state
+    from skcama.graph import read_graph, write_graph
+
+    X, y, graph = sem_data
+    options = dict(target="y", max_epochs=3, random_state=0)
+    expected = CAMAClassifier(graph=graph, **options).fit(X, y).predict_proba(X)
+    write_graph(graph, tmp_path / "graph.csv")
+    shuffled = nx.DiGraph()
+    shuffled.add_nodes_from(reversed(list(graph.nodes)))
+    shuffled.add_edges_from(reversed(list(graph.edges)))
+    parents = {node: list(graph.predecessors(node)) for node in reversed(list(graph.nodes))}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for spec in (read_graph(tmp_path / "graph.csv"), shuffled, parents):
+            got = CAMAClassifier(graph=spec, **options).fit(X, y).predict_proba(X)
+            np.testing.assert_array_equal(got, expected)
+        columns = list(X.columns)
+        forward = CAMAClassifier(**options).fit(X, y).predict_proba(X)
+        backward = CAMAClassifier(**options).fit(X[columns[::-1]], y).predict_proba(X)
+    np.testing.assert_array_equal(backward, forward)
 
 
 @pytest.mark.parametrize(
@@ -516,6 +542,27 @@ def test_labels_left_in_x_are_refused(sem_data, graph):
     pd.testing.assert_frame_equal(frame, before)
     # a numpy X has no names: a Series named 0 is not its column 0
     CAMAClassifier(max_epochs=2, random_state=0).fit(X.to_numpy(), pd.Series(np.asarray(y), name=0))
+
+
+def test_a_copy_of_the_labels_under_another_name_is_warned(sem_data):
+    # y = df.pop(...) gone wrong: the labels stay in X, recoded, and y is a plain array
+    X, y, sem_graph = sem_data
+    codes = np.asarray(y)
+    frame = X.assign(outcome=np.array(["low", "mid", "high"])[codes])
+    graph = sem_graph.copy()
+    graph.add_edge("y", "outcome")
+    for spec, fix in [(None, r"drop it from X \(X.drop\(columns=\['outcome'\]\)\)"),
+                      (graph, "drop it from X and the graph")]:
+        with pytest.warns(UserWarning, match=r"column 'outcome' holds the labels themselves: "
+                                             rf"in all {len(codes)} rows.*{fix}"):
+            CAMAClassifier(graph=spec, target="y", max_epochs=2, random_state=0).fit(frame,
+                                                                                     codes)
+    # one row that differs is a measurement, however close
+    frame.loc[frame.index[0], "outcome"] = "mid" if codes[0] != 1 else "low"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        CAMAClassifier(graph=graph, target="y", max_epochs=2, random_state=0).fit(frame, codes)
 
 
 def test_array_input_with_text_graph_nodes_explains_positions():

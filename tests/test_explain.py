@@ -114,7 +114,7 @@ def test_a_child_named_like_a_term_keeps_its_name():
     y = rng.integers(0, 2, 200)
     X = pd.DataFrame({"prior": rng.normal(size=200) + y, "b": rng.normal(size=200) - y})
     clf = CAMAClassifier(max_epochs=5, random_state=0).fit(X, y)
-    assert list(clf.explain(X)[0].columns) == ["(prior)", "prior", "b", "latent"]
+    assert list(clf.explain(X)[0].columns) == ["(prior)", "b", "prior", "latent"]
 
 
 def test_a_model_without_children_is_explained_by_its_prior_alone():
