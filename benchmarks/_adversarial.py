@@ -130,7 +130,7 @@ def clean_curve(models: dict, task: Task, labels: list[str]) -> pd.DataFrame:
     """Budget 0 (clean rows; CAMA + adapt adapted on the clean rows) once, labelled as the
     strength-0 point of each manipulation in ``labels``."""
     frame = robustness_curve(models, task.X_test, task.y_test, "strongest", [0.0],
-                             adapt=True, clean_after_adapt=True)
+                             surrogate=models["MLP"], adapt=True, clean_after_adapt=True)
     return pd.concat([_tidy(frame, label, task.seed) for label in labels], ignore_index=True)
 
 
