@@ -424,3 +424,17 @@ def test_a_random_state_numpy_cannot_use_is_named(seed):
 def test_make_sem_return_sem_must_be_a_bool():
     with pytest.raises(TypeError, match="return_sem must be True or False, got 'no'"):
         make_sem(50, random_state=0, return_sem="no")
+
+
+def test_a_legacy_random_state_builds_every_generator_reproducibly():
+    # scikit-learn passes numpy.random.RandomState; it cannot spawn the SEMs' streams
+    from skcama.datasets import MixedSEM, dyspnea_sem
+
+    for build in (lambda rs: SyntheticSEM(random_state=rs),
+                  lambda rs: MixedSEM.random(random_state=rs),
+                  lambda rs: dyspnea_sem(random_state=rs)):
+        first = build(np.random.RandomState(0)).sample(30, random_state=1)[0]
+        again = build(np.random.RandomState(0)).sample(30, random_state=1)[0]
+        pd.testing.assert_frame_equal(first, again)
+    X, y = make_sem(40, random_state=np.random.RandomState(3))[:2]
+    assert len(X) == len(y) == 40

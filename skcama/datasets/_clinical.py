@@ -73,7 +73,7 @@ def dyspnea_sem(random_state: int | np.random.Generator | None = None) -> MixedS
 
     Parameters
     ----------
-    random_state : int, numpy.random.Generator or None, default=None
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         Seeds the model's reference sample and its own sequence of samples.
 
     Returns

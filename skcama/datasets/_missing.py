@@ -64,7 +64,7 @@ def add_missing(
         (missing as ``pd.NA``), so their type stays visible whether or not a cell was blanked;
         with False they become ``object`` (True / False / NaN) and ``float64``. Float and
         ``category`` columns hold NaN as they are.
-    random_state : int, numpy.random.Generator or None, default=None
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         Seeds the uniform draws.
     return_mask : bool, default=False
         Also return the boolean frame of the cells that were blanked.

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, log_softmax, ndtr, ndtri, softmax
 
-from ._sem import _ACTIVATIONS, NONLINEARITIES, _check_count, _check_real, _rng
+from ._sem import _ACTIVATIONS, NONLINEARITIES, _check_count, _check_real, _rng, _spawn
 
 __all__ = ["NODE_KINDS", "MixedNode", "MixedSEM", "make_mixed_sem"]
 
@@ -279,7 +279,7 @@ class MixedSEM:
         they span acyclic. The order of the list is the order of the columns.
     target : str
         Name of the categorical node to predict.
-    random_state : int, numpy.random.Generator or None, default=None
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         Seeds the clean reference sample behind ``mean_`` and ``std_`` and the sequence of
         samples drawn by :meth:`sample` when it gets no ``random_state`` of its own.
 
@@ -410,7 +410,7 @@ class MixedSEM:
         self.roles = roles
 
         rng = _rng(random_state)
-        reference_rng, sample_seed = rng.spawn(2)
+        reference_rng, sample_seed = _spawn(rng, 2)
         self._sample_rng = sample_seed
         reference = self._generate(_N_REFERENCE, reference_rng, _Plan())
         numeric = [n for n in self.feature_names if self.node_kinds[n] != "categorical"]
@@ -486,7 +486,7 @@ class MixedSEM:
             child edge (a parent with a double role).
         class_names : sequence, optional
             Class labels of ``y``, one per class (e.g. strings); default ``0 .. n_classes-1``.
-        random_state : int, numpy.random.Generator or None, default=None
+        random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
             Seeds the graph, the mechanisms and the model's samples.
 
         Returns
@@ -553,7 +553,7 @@ class MixedSEM:
             parent_child_edge_prob=parent_child_edge_prob,
         )
         kinds = _assign_kinds(roles, node_kinds)
-        reference_rng, model_rng = rng.spawn(2)
+        reference_rng, model_rng = _spawn(rng, 2)
         builder = _RandomBuilder(
             rng=rng,
             reference=reference_rng.standard_normal((_N_REFERENCE, len(parents_of))),
@@ -786,7 +786,7 @@ class MixedSEM:
             clipped to ``0 .. L-1`` (a scale read ``k`` levels higher).
         recode : dict, optional
             Categorical nodes: ``{node: {category: recorded as}}``.
-        random_state : int, numpy.random.Generator or None, default=None
+        random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
             Seeds this sample; with None the rows come from the model's own generator. The
             same seed gives the same underlying draws whatever the manipulation.
 

@@ -204,7 +204,7 @@ class SyntheticSEM:
     parent_child_edge_prob : float, default=0.0
         Probability of an edge from a parent of ``y`` to a child; such a parent is also a
         co-parent (a double role).
-    random_state : int, numpy.random.Generator or None, default=None
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         Seeds the graph, the mechanisms, the clean reference sample and the sequence of
         samples drawn by :meth:`sample` when it gets no ``random_state`` of its own.
 
@@ -294,7 +294,7 @@ class SyntheticSEM:
         self.classes_ = np.arange(self.n_classes)
         self._draw_graph(rng)
         self._draw_mechanisms(rng)
-        reference_rng, sample_seed = rng.spawn(2)
+        reference_rng, sample_seed = _spawn(rng, 2)
         self._sample_rng = sample_seed
         self._calibrate(reference_rng)
 
@@ -620,7 +620,7 @@ class SyntheticSEM:
             ``{node or role: factor}``: multiplies the node's deviation from its clean mean.
         do : dict, optional
             ``{node: value}`` in raw units.
-        random_state : int, numpy.random.Generator or None, default=None
+        random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
             Seeds this sample. With None the rows come from the model's own generator, seeded
             by the model's ``random_state``: successive calls differ, and a model rebuilt with
             the same seed repeats the same sequence of samples.
@@ -684,7 +684,7 @@ class SyntheticSEM:
         n_mc : int or None, default=1000
             Monte Carlo draws of the latent causes. None integrates them out exactly (valid
             here because latent causes enter the children additively and linearly).
-        random_state : int, numpy.random.Generator or None, default=0
+        random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=0
             Seeds the latent draws, which are fixed once (common random numbers).
 
         Returns
@@ -719,7 +719,7 @@ class SEMOracle:
         A manipulation the oracle is told: the part on children is undone before scoring.
     n_mc : int or None, default=1000
         Latent draws; None integrates the latent causes out exactly.
-    random_state : int, numpy.random.Generator or None, default=0
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=0
         Seeds the latent draws.
 
     Attributes
@@ -926,6 +926,16 @@ def _rng(random_state: int | np.random.Generator | None) -> np.random.Generator:
             "random_state must be an int >= 0, a numpy.random.Generator or None, got "
             f"{random_state!r}."
         ) from None
+
+
+def _spawn(rng: np.random.Generator, n: int) -> list[np.random.Generator]:
+    """``rng.spawn(n)``: n independent child generators. A Generator over a legacy
+    ``numpy.random.RandomState`` (as scikit-learn passes) cannot spawn; its children are
+    then seeded from draws of ``rng``."""
+    try:
+        return rng.spawn(n)
+    except TypeError:  # "The underlying SeedSequence does not implement spawning."
+        return [np.random.default_rng(rng.integers(0, 2**63 - 1, size=4)) for _ in range(n)]
 
 
 def _normal_logpdf(x: np.ndarray, loc: np.ndarray, sd: float) -> np.ndarray:
