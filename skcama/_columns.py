@@ -154,6 +154,8 @@ def _warn_identifier(name: Hashable, how: str, read_as: str = "a measurement") -
 
 # the advice for a file with decimal commas (the command line names its own option)
 DECIMAL_COMMA_ADVICE = "read the file with decimal=',' (pd.read_csv(..., decimal=','))"
+# the advice for a category never seen in fit (the command line names its own option)
+UNKNOWN_CATEGORY_ADVICE = "set handle_unknown='missing'"
 
 
 def _warn_if_numbers_as_text(
@@ -448,7 +450,7 @@ class ColumnCodec:
                 raise ValueError(
                     f"column {self.names[j]!r} holds values {_show(values)} that were not "
                     f"seen in fit (known: {_show(categories)}); map them to known values, or "
-                    "set handle_unknown='missing' to treat them as missing."
+                    f"{UNKNOWN_CATEGORY_ADVICE} to treat them as missing."
                     + _near_categories(self.names[j], list(values), list(categories))
                 )
         codes[codes < 0] = np.nan

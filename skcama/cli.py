@@ -398,7 +398,8 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                 f"labels, one per distinct date; keep it out of the model with --id {name!r}, "
                 "or replace it in the file by a number (days since a reference date, say)."
             )
-        here = _as_numbers(text, decimal).notna()
+        parsed = _as_numbers(text, decimal)
+        here = parsed.notna()
         if here.mean() < 0.5:
             if _as_numbers(text, other_mark).notna().mean() >= 0.9:
                 marks = "commas" if other_mark == "," else "points"
@@ -411,7 +412,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                     f"labels, one per distinct value; {fix}."
                 )
             continue
-        numbers = _as_numbers(text[here], decimal)
+        numbers = parsed[here]
         left = text[~here]
         codes = [t for t in pd.unique(left) if _MISSING_TEXT.fullmatch(t)]
         measured = bool((numbers % 1 != 0).any()) or numbers.nunique() > MAX_INTEGER_LEVELS
@@ -1299,12 +1300,12 @@ def _in_cli_words(message: str) -> str:
     ``target=<name>`` / ``target='y'`` as ``--target``, ``decimal=','`` as ``--decimal``,
     a missing-value code's replacement as ``--na-values``, ``handle_unknown`` as
     ``--handle-unknown``."""
-    from ._columns import DECIMAL_COMMA_ADVICE, MISSING_CODE_ADVICE
+    from ._columns import DECIMAL_COMMA_ADVICE, MISSING_CODE_ADVICE, UNKNOWN_CATEGORY_ADVICE
 
     message = message.replace(DECIMAL_COMMA_ADVICE, "pass --decimal ','")
     message = re.sub(re.escape(MISSING_CODE_ADVICE) + r" \(X\[.*?\]\.replace\((\S+), np\.nan\)\)",
                      r"read the file with --na-values \1", message)
-    message = message.replace("set handle_unknown='missing'", "pass --handle-unknown missing")
+    message = message.replace(UNKNOWN_CATEGORY_ADVICE, "pass --handle-unknown missing")
     return re.sub(r"\btarget=(<[^>]*>|'[^']*'|\"[^\"]*\")",
                   lambda m: f"--target {m.group(1).strip(chr(39) + chr(34))}", message)
 
