@@ -244,8 +244,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         are Gaussian (unless they hold at most 10 distinct whole numbers: categorical,
         or Bernoulli for 0/1); bool columns, two-valued text or categories and 0/1
         integers Bernoulli; pandas ``category``, other string and object columns (an
-        object column of numbers only is read as numbers), and integer columns with at
-        most 10 distinct values, categorical. Children get the matching likelihood;
+        object column of numbers only is read as numbers, and so, with a warning, is
+        text that is all measurement-like numbers, as ``X.astype(str)`` writes them), and
+        integer columns with at most 10 distinct values, categorical. Children get the
+        matching likelihood;
         parents and co-parents enter the networks one-hot or standardised.
     handle_unknown : {"error", "missing"}, default="error"
         What a categorical value never seen in :meth:`fit` does at prediction: raise a

@@ -101,6 +101,17 @@ def infer_kind(values: pd.Series) -> str:
                 values.name, f"a distinct text in each, e.g. {observed.iloc[0]!r}",
                 "a category with one level per row, which no new row would match",
             )
+        elif not comma and parsed.size == text.size and _numbers_kind(parsed) == "gaussian":
+            # X.astype(str), pd.read_csv(..., dtype=str): a measurement, as predict reads it
+            warn_user(
+                f"column {values.name!r} holds numbers written as text "
+                f"({_show(pd.unique(text))}); it is read as a measurement, its text parsed "
+                f"as numbers in fit and predict. Convert it with pd.to_numeric(X["
+                f"{values.name!r}]) to say so; to keep it as labels, give it a category dtype "
+                f"(X[{values.name!r}].astype('category')) or declare it with column_types.",
+                UserWarning,
+            )
+            return "gaussian"
         else:
             _warn_if_numbers_as_text(values.name, text, as_numbers, comma)
     # object, string: labels
@@ -166,17 +177,11 @@ def _warn_if_numbers_as_text(
     as categorical labels, one level per distinct value. ``as_numbers`` and ``comma``
     are :func:`_text_as_numbers` of ``text``."""
     parsed = as_numbers.notna()
-    if parsed.mean() < 0.5:
+    if parsed.mean() < 0.5 or _numbers_kind(as_numbers[parsed]) != "gaussian":
         return
-    with warnings.catch_warnings():  # the kind of the numbers only: no warning of theirs
-        warnings.simplefilter("ignore")
-        if infer_kind(as_numbers[parsed]) != "gaussian":
-            return
     levels = f"{text.nunique()} levels"
     if comma:
         how = f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
-    elif parsed.all():
-        how = f"if it is a measurement, convert it with pd.to_numeric(X[{name!r}])"
     else:
         how = (f"it also holds other text ({_show(pd.unique(text[~parsed]))}); if it is a "
                f"measurement, convert it with pd.to_numeric(X[{name!r}], errors='coerce') "
@@ -188,6 +193,13 @@ def _warn_if_numbers_as_text(
         f"(X[{name!r}].astype('category')) or declare it with column_types.",
         UserWarning,
     )
+
+
+def _numbers_kind(numbers: pd.Series) -> str:
+    """The kind :func:`infer_kind` gives parsed ``numbers``, without its warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return infer_kind(numbers)
 
 
 def _float_kind(observed: np.ndarray) -> str:

@@ -763,14 +763,19 @@ def test_huge_values_are_standardised_without_overflow():
                                fits[0].predict_proba(X), atol=1e-5)
 
 
-def test_numbers_written_as_text_warn_that_they_are_read_as_labels():
-    # X.astype(str) once made every measurement a categorical column, without a word
+def test_numbers_written_as_text_are_read_as_measurements_or_warned_as_labels():
+    # X.astype(str) once made every measurement a categorical column, one level per row;
+    # predict parsed the same text as numbers
     values, y = _labelled_rows()
     X = pd.DataFrame(values, columns=["a", "b", "c"])
     with pytest.warns(UserWarning, match=r"column 'a' holds numbers written as text .*"
-                                         r"pd.to_numeric\(X\['a'\]\)"):
+                                         r"read as a measurement.*pd.to_numeric\(X\['a'\]\)"):
         clf = CAMAClassifier(max_epochs=2, random_state=0).fit(X.astype({"a": str}), y)
-    assert clf.column_types_["a"] == "categorical"
+    assert clf.column_types_["a"] == "gaussian"
+    plain = CAMAClassifier(max_epochs=2, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.scaler_.mean, plain.scaler_.mean)
+    np.testing.assert_allclose(clf.predict_proba(X.astype({"a": str})),
+                               plain.predict_proba(X), atol=1e-6)
     noted = X.astype({"a": str})
     noted.loc[:2, "a"] = "<0.1"  # a few notes in a column read from a file
     with pytest.warns(UserWarning, match=r"column 'a' holds numbers written as text .*"
