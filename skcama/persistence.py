@@ -90,6 +90,8 @@ class _Encoder:
 
     def __init__(self) -> None:
         self.tensors: dict[str, torch.Tensor] = {}
+        # graph notes stored as their text, in the order met (a dict: each once)
+        self.as_text: dict[str, None] = {}
 
     def _store(self, tensor: torch.Tensor) -> str:
         key = f"array.{len(self.tensors)}"
@@ -135,8 +137,7 @@ class _Encoder:
                     }
                 }
         if isinstance(value, nx.Graph):
-            data = nx.node_link_data(value, edges="edges")
-            return {"$graph": self.encode(data, where)}
+            return {"$graph": self._graph(value, where)}
         if isinstance(value, MarkovBlanketRoles):
             return {"$roles": {f.name: self.encode(getattr(value, f.name), where)
                                for f in fields(value)}}
@@ -160,6 +161,45 @@ class _Encoder:
             f"cannot store {where} safely: values of type {type(value).__name__} have no safe "
             "encoding. Use pickle/joblib for this model, or keep such values out of it."
         )
+
+
+    def _graph(self, graph: nx.Graph, where: str) -> Any:
+        """A graph as node-link data. Its attributes (of the graph, nodes and edges) are
+        the user's notes, which the model never reads: one with no safe encoding (a
+        ``pd.Timestamp``, an object) is stored as its text and named in
+        :attr:`as_text`, instead of making the model unsaveable."""
+        data = nx.node_link_data(graph, edges="edges")
+        data["graph"] = {k: self._note(v, f"graph attribute {k!r}")
+                         for k, v in data["graph"].items()}
+        data["nodes"] = [
+            {k: v if k == "id" else self._note(v, f"node {item['id']!r} attribute {k!r}")
+             for k, v in item.items()}
+            for item in data["nodes"]
+        ]
+        data["edges"] = [
+            {k: v if k in ("source", "target") else
+             self._note(v, f"edge {item['source']!r} -> {item['target']!r} attribute {k!r}")
+             for k, v in item.items()}
+            for item in data["edges"]
+        ]
+        return self.encode(data, where)
+
+    def _note(self, value: Any, where: str) -> Any:
+        """``value`` itself where it has a safe encoding, else its text; in a dict, list
+        or tuple, item by item."""
+        if isinstance(value, dict):
+            return {k: self._note(v, f"{where}[{k!r}]") for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self._note(v, f"{where}[{i}]") for i, v in enumerate(value))
+        stored = len(self.tensors)
+        try:
+            self.encode(value, where)
+        except ModelFileError:
+            self.as_text.setdefault(f"{where} ({type(value).__name__})", None)
+            value = str(value)
+        for key in list(self.tensors)[stored:]:  # encoded again with the whole graph
+            del self.tensors[key]
+        return value
 
 
 class _Decoder:
@@ -278,7 +318,9 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
         If ``clf`` has not been fitted.
     ModelFileError
         If a parameter or attribute holds a value with no safe encoding (e.g. an object
-        of an unknown class).
+        of an unknown class). The graph's own attributes (of the graph, its nodes and
+        edges), which the model does not read, are saved as their text instead, with a
+        warning naming them.
 
     See Also
     --------
@@ -330,6 +372,15 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
         "attributes": attributes,
         "model_config": encoder.encode(clf.model_.cfg, "model_.cfg"),
     }
+    if encoder.as_text:
+        named = list(encoder.as_text)
+        more = f"; and {len(named) - 5} more" if len(named) > 5 else ""
+        warn_user(
+            f"the graph's {'; '.join(named[:5])}{more} have no safe encoding; they "
+            "are saved as their text (the model does not read them). Convert them to "
+            "strings or numbers yourself to choose how they are kept.",
+            UserWarning,
+        )
     tensors = dict(encoder.tensors)
     for key, tensor in clf.model_.state_dict().items():
         tensors[f"model.{key}"] = tensor.detach().cpu().clone().contiguous()

@@ -411,3 +411,29 @@ def test_a_failed_write_names_the_requested_file_not_the_temporary_one(
     with pytest.raises(PermissionError, match=r"cannot write .*m\.skcama': Permission denied"):
         fitted.save(target)
     assert not list(tmp_path.iterdir())
+
+
+def test_graph_notes_without_a_safe_encoding_are_saved_as_text(data, tmp_path):
+    # a pd.Timestamp in the graph's metadata once made the model unsaveable
+    X, y, graph = data
+    graph = graph.copy()
+    graph.graph["meta"] = {"created": pd.Timestamp("2024-05-01"), "by": "ward 3"}
+    first = next(iter(graph.nodes))
+    graph.nodes[first]["checked"] = pd.Timestamp("2024-05-02")
+    graph.nodes[first]["pos"] = np.array([0.5, 1.0])  # a layout position: kept as it is
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    path = tmp_path / "model.skcama"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        save_model(clf, path)
+    assert [str(w.message) for w in caught] == [  # one warning for both copies of the graph
+        f"the graph's graph attribute 'meta'['created'] (Timestamp); node {first!r} attribute "
+        "'checked' (Timestamp) have no safe encoding; they are saved as their text (the "
+        "model does not read them). Convert them to strings or numbers yourself to choose "
+        "how they are kept."]
+    loaded = load_model(path)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    kept = loaded.get_params()["graph"]
+    assert kept.graph["meta"] == {"created": "2024-05-01 00:00:00", "by": "ward 3"}
+    assert kept.nodes[first]["checked"] == "2024-05-02 00:00:00"
+    np.testing.assert_array_equal(kept.nodes[first]["pos"], [0.5, 1.0])
