@@ -206,8 +206,9 @@ def read_table(
         frame = pd.read_csv(path, sep=delimiter, dtype={c: str for c in text_columns} or None,
                             decimal=decimal, na_values=list(na_values) or None,
                             encoding=encoding)
+        # the names as written: without na_filter, a name such as 'NA' is a name
         names = pd.read_csv(path, sep=delimiter, header=None, nrows=1, dtype=str,
-                            encoding=encoding).iloc[0].dropna()
+                            encoding=encoding, na_filter=False).iloc[0]
     except pd.errors.EmptyDataError as error:
         raise UsageError(f"data file {str(path)!r} is empty.") from error
     except UnicodeDecodeError as error:
@@ -219,6 +220,7 @@ def read_table(
         raise UsageError(
             f"could not parse {str(path)!r} with --sep {delimiter!r}: {first}"
         ) from error
+    names = names[names.str.strip() != ""]  # unnamed columns: pandas names each its own
     repeated = sorted({str(h) for h in names[names.duplicated()]})
     if repeated:  # pandas would rename the copies 'a.1', 'a.2', ...
         raise UsageError(
@@ -255,7 +257,9 @@ def _not_encoded(path: Path, encoding: str, error: UnicodeDecodeError) -> str:
     return f"data file {str(path)!r} is not {encoding} text ({where}); pass its --encoding."
 
 
-def write_table(frame: Any, path: str | Path, *, index: bool = False) -> None:
+def write_table(
+    frame: Any, path: str | Path, *, index: bool = False, sep: str | None = None
+) -> None:
     """Write ``frame`` in the format its extension names, as :func:`read_table` reads it:
     comma-separated ``.csv`` and ``.txt``, tab-separated ``.tsv``, Parquet ``.parquet``
     and ``.pq`` (needs pyarrow). Missing folders are created.
@@ -268,6 +272,16 @@ def write_table(frame: Any, path: str | Path, *, index: bool = False) -> None:
         Where to write it.
     index : bool, default=False
         Write the row index as the first column(s).
+    sep : str, optional
+        Delimiter of a ``.csv`` or ``.txt`` file, one character (``";"`` for a table read
+        back with ``--sep ';'``); default ``,``. A ``.tsv`` file takes a tab only, a
+        Parquet file none.
+
+    Raises
+    ------
+    UsageError
+        If the extension is none of :data:`TABLE_FORMATS`, ``sep`` does not fit the
+        format, or pyarrow is missing for Parquet.
 
     Examples
     --------
@@ -279,6 +293,9 @@ def write_table(frame: Any, path: str | Path, *, index: bool = False) -> None:
     'a\\n1\\n2\\n'
     >>> read_table(path)["a"].tolist()
     [1, 2]
+    >>> write_table(pd.DataFrame({"a": [1, 2], "b": [3, 4]}), path.with_suffix(".csv"), sep=";")
+    >>> path.with_suffix(".csv").read_text()
+    'a;b\\n1;3\\n2;4\\n'
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -287,6 +304,7 @@ def write_table(frame: Any, path: str | Path, *, index: bool = False) -> None:
             f"cannot write a table to {str(path)!r}: its extension {suffix or '(none)'!r} is "
             f"none of {', '.join(TABLE_FORMATS)}."
         )
+    _check_out_sep(sep, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix in (".parquet", ".pq"):
         try:
@@ -297,7 +315,42 @@ def write_table(frame: Any, path: str | Path, *, index: bool = False) -> None:
                 "(or name a .csv file)."
             ) from error
         return
-    frame.to_csv(path, sep=TABLE_FORMATS[suffix] or ",", index=index)
+    frame.to_csv(path, sep=sep or TABLE_FORMATS[suffix] or ",", index=index)
+
+
+def _check_out_sep(sep: str | None, path: str | Path | None) -> None:
+    """Refuse an ``--out-sep`` that the output ``path`` (None: standard output) cannot
+    take: a Parquet file has no delimiter, a ``.tsv`` file is tab-separated by its name."""
+    if sep is None or path in (None, "-"):
+        return
+    suffix = Path(path).suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        raise UsageError(
+            f"--out-sep {sep!r}: {str(path)!r} is a Parquet file, which has no delimiter; "
+            "drop --out-sep, or name a .csv file to write text."
+        )
+    if suffix == ".tsv" and sep != "\t":
+        raise UsageError(
+            f"--out-sep {sep!r}: a .tsv file is tab-separated, as {str(path)!r} says; name a "
+            f".csv file (e.g. {str(Path(path).with_suffix('.csv'))!r}) to write {sep!r}, or "
+            "drop --out-sep."
+        )
+
+
+def _out_sep(text: str) -> str:
+    """An argparse type: the one character written between the fields of an output
+    table; ``\\t`` as typed (backslash, t) stands for a tab."""
+    sep = "\t" if text == "\\t" else text
+    if len(sep) != 1:
+        raise argparse.ArgumentTypeError(
+            f"expected one character, such as ';' or '\\t' for a tab; got {text!r}"
+        )
+    if sep.isalnum() or sep in '."+-\r\n':
+        raise argparse.ArgumentTypeError(
+            f"{text!r} would be confused with the numbers, signs or quotes of the fields; "
+            "use ',', ';', '|' or '\\t' (a tab)"
+        )
+    return sep
 
 
 def _require_rows(frame: Any, path: Path) -> Any:
@@ -742,6 +795,7 @@ def _predict(args: argparse.Namespace) -> int:
 
     if args.output not in (None, "-"):
         _check_output(args.output, "--output", table=True)
+    _check_out_sep(args.out_sep, args.output)
     clf = _load_model(args.model, args)
     frame, ids = _read(args, used=set(clf.roles_.blanket))
     proba = clf.predict_proba(frame)
@@ -761,9 +815,9 @@ def _predict(args: argparse.Namespace) -> int:
     if ids is not None:
         out = pd.concat([ids, out], axis=1)
     if args.output in (None, "-"):
-        out.to_csv(sys.stdout, index=False)
+        out.to_csv(sys.stdout, index=False, sep=args.out_sep or ",")
     else:
-        write_table(out, args.output)
+        write_table(out, args.output, sep=args.out_sep)
         print(f"{len(out)} predictions written to {args.output}")
     return 0
 
@@ -896,6 +950,13 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     if args.output:
         _check_output(args.output, "--output", table=True)
+    elif args.out_sep is not None:
+        raise UsageError(
+            f"--out-sep {args.out_sep!r} sets the delimiter of the table written with "
+            "-o/--output (the table printed is aligned text); add -o FILE.csv, or drop "
+            "--out-sep."
+        )
+    _check_out_sep(args.out_sep, args.output)
     if args.figure:
         _check_output(args.figure, "--figure", figure=True)
     options = _adapt_settings(args)
@@ -928,7 +989,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"{len(X)} labelled rows from {args.data}:\n")
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if args.output:
-        write_table(table, args.output, index=True)
+        write_table(table, args.output, index=True, sep=args.out_sep)
         print(f"\ntable written to {args.output}")
     if args.figure:
         _plot_evaluation(table, Path(args.figure))
@@ -1054,6 +1115,13 @@ def _unknown_option(sub: argparse.ArgumentParser) -> None:
                      "model's setting, which fit takes as --set handle_unknown=...)")
 
 
+def _out_sep_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--out-sep", type=_out_sep, default=None, metavar="CHAR",
+                     help="delimiter of the table written, one character, e.g. ';' to "
+                     "match a ';'-separated input, or '\\t' for a tab (default ',', a tab "
+                     "for .tsv; text output only)")
+
+
 def _common(sub: argparse.ArgumentParser, sep: bool = True) -> None:
     sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                      help="show the traceback on errors")
@@ -1162,6 +1230,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="add the runner-up class and, per measurement, the evidence "
                          "(log-likelihood ratio) for the predicted class over it: columns "
                          "evidence_<child>, evidence_prior, evidence_latent")
+    _out_sep_option(predict)
     _common(predict)
     _unknown_option(predict)
     predict.set_defaults(func=_predict)
@@ -1214,6 +1283,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("-o", "--output", help="file for the table (.csv, .tsv, .txt, "
                           ".parquet)")
     evaluate.add_argument("--figure", help="PNG file for a bar chart of the accuracies")
+    _out_sep_option(evaluate)
     _common(evaluate)
     _unknown_option(evaluate)
     evaluate.set_defaults(func=_evaluate)

@@ -10,7 +10,9 @@ import contextlib
 import csv
 import difflib
 import io
+import itertools
 import json
+import logging
 import os
 import re
 import warnings
@@ -20,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
+logger = logging.getLogger("skcama")
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -856,7 +860,9 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
         subgraphs (at any depth) are read, an edge to or from a subgraph joins each of its
         nodes, ``edge [...]`` defaults apply to the edges after them, and a port
         (``a:p1``) is not part of the node's name. In CSV, a row with a source and an empty target
-        names a node without edges (``c,``); rows with every field empty are skipped.
+        names a node without edges (``c,``); rows with every field empty are skipped. The
+        delimiter is ``,``; a header line without a comma may use ``;`` (as spreadsheets
+        write where the decimal mark is a comma) or a tab instead.
 
     Returns
     -------
@@ -1309,6 +1315,23 @@ def _check_link_ends(path: Path, ids: list, edges: list, key: str) -> None:
     )
 
 
+# delimiters of a CSV edge list, in the order they are looked for in its header
+_CSV_DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "a tab", "|": "'|'"}
+
+
+def _csv_delimiter(header: str) -> str:
+    """The delimiter of a CSV edge list whose first line is ``header``: the first of ``,``,
+    ``;`` (as spreadsheets write where the decimal mark is a comma) and a tab that splits
+    it into fields holding ``source`` and ``target``; failing that, the first of them the
+    line holds, else ``,``."""
+    for delimiter in _CSV_DELIMITERS:
+        fields = next(csv.reader([header], delimiter=delimiter), [])
+        if {"source", "target"} <= {field.strip().lower() for field in fields}:
+            return delimiter
+    return next((d for d in _CSV_DELIMITERS if d in header), ",")
+
+
 def _read_csv(path: Path) -> nx.Graph:
     # a multigraph: read_graph orients each row before parallel edges merge
     graph = nx.MultiDiGraph()
@@ -1321,14 +1344,25 @@ def _read_csv(path: Path) -> nx.Graph:
 
     # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(remembered(handle))
+        first = handle.readline()
+        delimiter = _csv_delimiter(first)
+        if delimiter != ",":
+            logger.info("reading the edge list %s with %s as the delimiter, as in its header "
+                        "line", path, _DELIMITER_NAMES[delimiter])
+        sep = "<tab>" if delimiter == "\t" else delimiter  # as shown in messages
+        reader = csv.DictReader(remembered(itertools.chain([first], handle)),
+                                delimiter=delimiter)
         header = reader.fieldnames or []
         lines.clear()
         fields = [f.strip().lower() for f in header]
         if "source" not in fields or "target" not in fields:
+            others = [d for d in (*_CSV_DELIMITERS, "|") if d != delimiter and d in first]
+            found = (f"; the header line holds {_DELIMITER_NAMES[others[0]]} but was split "
+                     f"at {_DELIMITER_NAMES[delimiter]}" if others else "")
             raise GraphError(
                 f"the edge list {str(path)!r} needs a header with 'source' and 'target' "
-                f"columns (found {reader.fieldnames}); write its first line as source,target."
+                f"columns (found {reader.fieldnames}{found}); write its first line as "
+                "source,target (';' or a tab may take the place of ',', in every line alike)."
             )
         repeated = [f for i, f in enumerate(fields) if f and f in fields[:i]]
         if repeated:
@@ -1345,14 +1379,15 @@ def _read_csv(path: Path) -> nx.Graph:
             if row.get(None):  # more fields than the header names
                 raise GraphError(
                     f"{where} has more fields than the header {header}: {text!r}; quote "
-                    "values that contain commas."
+                    f"values that contain {_DELIMITER_NAMES[delimiter]}, the delimiter."
                 )
             if None in row.values():  # fewer fields than the header names
                 missing = [k for k, v in row.items() if v is None]
                 if {k.strip().lower() for k in missing} & {"source", "target"}:
                     raise GraphError(
                         f"{where} has fewer fields than the header {header}: {text!r}; write "
-                        "source,target on every line ('name,' for a node without edges)."
+                        f"source{sep}target on every line ('name{sep}' for a node without "
+                        "edges)."
                     )
             row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
             source, sink = row.pop("source"), row.pop("target")
@@ -1361,8 +1396,9 @@ def _read_csv(path: Path) -> nx.Graph:
                 continue
             if not source:
                 raise GraphError(
-                    f"{where} has no source node: {text!r}; write an edge as source,target "
-                    "and a node without edges as 'name,' (the name in the source column)."
+                    f"{where} has no source node: {text!r}; write an edge as "
+                    f"source{sep}target and a node without edges as 'name{sep}' (the name in "
+                    "the source column)."
                 )
             if not sink:
                 if attributes:

@@ -4,6 +4,7 @@ flows and the exit codes, and in-process through ``main`` for the cheap checks."
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import pickle
 import subprocess
@@ -425,6 +426,98 @@ def test_predict_writes_the_format_its_output_names(model, workdir, capsys):
         assert main(["predict", str(model), str(workdir / "train.csv"), "-o",
                      str(parquet)]) == 0
         pd.testing.assert_frame_equal(pd.read_parquet(parquet), pd.read_csv(csv))
+
+
+def test_repeated_column_names_are_refused_also_names_read_as_missing(tmp_path):
+    from skcama import cli
+
+    path = tmp_path / "d.csv"
+    path.write_text("\ufeffid,a,,b,\n007,1.5,x,2,\n008,2.5,y,3,\n")  # unnamed: not repeats
+    frame = cli.read_table(path, text_columns=["id"])
+    assert list(frame.columns) == ["id", "a", "Unnamed: 2", "b"]
+    assert frame["id"].tolist() == ["007", "008"] and frame["a"].dtype == float
+    path.write_text("NA,b,NA\n1,2,3\n")  # 'NA' is a name, not a missing value
+    with pytest.raises(cli.UsageError, match=r"several columns named \['NA'\]"):
+        cli.read_table(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("a,b\n1,2\n3,4,5\n", 3), ("\n\na,b\n1,2\n3,4,5\n", 5),
+     ('"a\nx",b\n1,2\n3,4,5\n', 3)],  # pandas counts a quoted line break in no line
+    ids=["plain", "blank-lines-above-the-header", "line-break-in-a-name"],
+)
+def test_a_row_with_too_many_fields_is_named_by_its_line_in_the_file(tmp_path, text, line):
+    from skcama import cli
+
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    with pytest.raises(cli.UsageError, match=rf"with --sep ',': .*Expected 2 fields in line "
+                                             rf"{line}, saw 3"):
+        cli.read_table(path)
+
+
+def test_out_sep_sets_the_delimiter_of_the_tables_written(model, workdir, capsys):
+    data = str(workdir / "train.csv")
+    plain = workdir / "sep_plain.csv"
+    assert main(["predict", str(model), data, "-o", str(plain)]) == 0
+    assert plain.read_text().startswith("predicted,proba_")  # the default is unchanged
+    semicolons = workdir / "sep_semicolons.csv"
+    assert main(["predict", str(model), data, "-o", str(semicolons), "--out-sep", ";"]) == 0
+    assert semicolons.read_text().startswith("predicted;proba_")
+    pd.testing.assert_frame_equal(pd.read_csv(semicolons, sep=";"), pd.read_csv(plain))
+    capsys.readouterr()
+    assert main(["predict", str(model), data, "--out-sep", "\\t"]) == 0  # typed as \t
+    written = capsys.readouterr().out
+    assert written.startswith("predicted\tproba_")
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(written), sep="\t"),
+                                  pd.read_csv(plain))
+    table = workdir / "sep_evaluation.csv"
+    assert main(["evaluate", str(model), data, "-t", "y", "-o", str(table),
+                 "--out-sep", ";"]) == 0
+    assert table.read_text().splitlines()[0] == "test data;accuracy;log loss;rows"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["predict", "m.skcama", "train.csv", "-o", "p.parquet", "--out-sep", ";"],
+         "--out-sep ';': 'p.parquet' is a Parquet file, which has no delimiter; drop "
+         "--out-sep, or name a .csv file"),
+        (["predict", "m.skcama", "train.csv", "-o", "p.tsv", "--out-sep", ";"],
+         "a .tsv file is tab-separated, as 'p.tsv' says; name a .csv file (e.g. 'p.csv')"),
+        (["evaluate", "m.skcama", "train.csv", "-t", "y", "--out-sep", ";"],
+         "--out-sep ';' sets the delimiter of the table written with -o/--output"),
+    ],
+    ids=["parquet", "tsv", "evaluate-without-output"],
+)
+def test_out_sep_that_cannot_apply_is_refused_before_any_work(
+    tmp_path, monkeypatch, capsys, args, message
+):
+    import skcama.cli as cli
+
+    def work(*args, **kwargs):
+        raise RuntimeError("the command started working before checking --out-sep")
+
+    monkeypatch.setattr(cli, "read_table", work)
+    monkeypatch.setattr(cli, "_load_model", work)
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("sep", "message"),
+    [(";;", "expected one character, such as ';' or '\\t' for a tab; got ';;'"),
+     (".", "'.' would be confused with the numbers, signs or quotes of the fields")],
+)
+def test_out_sep_takes_one_character_that_is_not_part_of_a_number(sep, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", "m.skcama", "d.csv", "--out-sep", sep])
+    assert exit_info.value.code == 2
+    assert f"argument --out-sep: {message}" in capsys.readouterr().err
 
 
 def test_a_saved_row_index_or_repeated_header_is_refused(model, workdir, capsys):

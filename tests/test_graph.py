@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -519,6 +520,44 @@ def test_a_parent_entry_that_is_no_node_name_names_the_node(bad, shown):
     ],
 )
 def test_csv_errors_name_the_line_and_show_it(tmp_path, text, match):
+    path = tmp_path / "g.csv"
+    path.write_text(text)
+    with pytest.raises(GraphError, match=match):
+        read_graph(path)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolon", "tab"])
+def test_csv_edge_list_separated_by_semicolons_or_tabs_is_read(tmp_path, delimiter):
+    # as spreadsheets export a list where the decimal mark is a comma: source;target
+    path = tmp_path / "g.csv"
+    lines = [["source", "target", "note"], ["a", "y", "1,5"], ["y", "x", ""], ["c", "", ""]]
+    path.write_text("".join(delimiter.join(line) + "\n" for line in lines))
+    g = read_graph(path)
+    assert list(g.nodes()) == ["a", "y", "x", "c"]
+    assert list(g.edges(data=True)) == [("a", "y", {"note": "1,5"}), ("y", "x", {})]
+    example = GRAPHS / "sem_example.csv"  # the example graph, rewritten with the delimiter
+    rewritten = tmp_path / "example.csv"
+    with example.open(newline="") as handle, rewritten.open("w", newline="") as out:
+        csv.writer(out, delimiter=delimiter).writerows(csv.reader(handle))
+    assert nx.utils.graphs_equal(read_graph(rewritten), read_graph(example))
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("source|target\na|y\n", r"found \['source\|target'\]; the header line holds '\|' but "
+                                  r"was split at ','\); write its first line as source,target "
+                                  r"\(';' or a tab may take the place of ','"),
+        ("source;target\na\n", r"line 2 .* fewer fields .*: 'a'; write source;target on every "
+                               r"line \('name;' for a node without edges\)"),
+        ("source\ttarget\n\tb\n", r"line 2 .* has no source node: '\\tb'; write an edge as "
+                                  r"source<tab>target"),
+        ("source;target\na;y;x\n", r"line 2 .* more fields .*: 'a;y;x'; quote values that "
+                                   r"contain ';', the delimiter"),
+    ],
+    ids=["pipe", "semicolon-row-too-short", "tab-row-without-source", "semicolon-row-too-long"],
+)
+def test_csv_errors_name_the_delimiter_of_the_edge_list(tmp_path, text, match):
     path = tmp_path / "g.csv"
     path.write_text(text)
     with pytest.raises(GraphError, match=match):
