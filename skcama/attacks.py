@@ -290,9 +290,14 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         (m for m in (estimator, surrogate, reference) if m is not None and _is_cama(m)), None
     )
     if columns is None and cama is None and roles is None:
+        last = next((m for m in (estimator, surrogate, reference)
+                     if m is not None and _is_cama(getattr(m, "steps", [(None, None)])[-1][1])),
+                    None)
+        inside = (" (roles are not read from a CAMAClassifier inside a Pipeline: pass "
+                  "roles=pipe[-1].roles_)" if last is not None else "")
         raise ValueError(
             "columns=None means the co-parents and children of a CAMAClassifier, but none is "
-            "involved; pass columns=[...] (the co-parents and children) or roles=."
+            f"involved{inside}; pass columns=[...] (the co-parents and children) or roles=."
         )
     named = _as_list(list(VALID_ROLES) if columns is None else columns)  # read once
     cols = resolve_columns(X, named, reference=cama, roles=roles, allow_parents=allow_parents)

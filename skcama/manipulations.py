@@ -237,7 +237,9 @@ def clean_std(
         The numeric columns whose mean and sd are wanted.
     reference : pandas.DataFrame or fitted CAMAClassifier, default=None
         A clean frame (its observed values give the mean and sd), or a fitted
-        CAMAClassifier (its scaler).
+        CAMAClassifier (its scaler). A frame's columns of a few distinct whole numbers,
+        which ``CAMAClassifier.fit`` reads as discrete codes, are refused as the model's
+        discrete columns are; without a reference, ``X``'s dtypes alone decide.
 
     Returns
     -------
@@ -268,6 +270,7 @@ def clean_std(
     """
     _check_frame(X)
     columns = _as_list(columns)
+    given = reference is not None  # training rows, whose kinds are read as fit reads them
     source = "X" if reference is None or reference is X else "the reference frame"
     if reference is None:
         reference = X
@@ -290,6 +293,16 @@ def clean_std(
                 f"columns {text} are not numeric measurements (text, category or bool); "
                 "shifts, scaling, noise and replacement in standard deviations apply to "
                 "numeric columns only. Leave them out of columns=."
+            )
+        # a reference frame is training data: codes read as discrete by fit's rule too
+        codes = _discrete(columns, frame, frame) if given else []
+        if codes:
+            raise ValueError(
+                f"columns {codes} hold a few distinct whole numbers in the reference "
+                "frame, which CAMAClassifier.fit reads as discrete codes (a grade, a ward), "
+                "so they have no clean sd, and shifted codes would be values never seen in "
+                "fit. Leave them out of columns=; if they are counts, pass reference=<a "
+                "CAMAClassifier fitted with column_types={...: 'gaussian'}>."
             )
         frame = frame.astype(float)
         _check_finite(frame, columns, source)

@@ -221,7 +221,14 @@ def robustness_curve(
                 f"estimators[{name!r}] ({type(estimator).__name__}) is not fitted; call its "
                 "fit method first: robustness_curve compares fitted models."
             ) from None
+        _check_column_order(name, estimator, X)
     strengths = _check_strengths(strengths)
+    if manipulation == "scale" and 0 in strengths:
+        warn_user(
+            "strength 0 of 'scale' multiplies each column's deviation from its clean mean "
+            "by 0, so every value becomes the mean; the unmanipulated rows are strength 1.",
+            UserWarning,
+        )
     if clean_after_adapt and not adapt:
         raise ValueError(
             "clean_after_adapt=True scores the adapted models on the clean rows; it needs "
@@ -255,6 +262,25 @@ def robustness_curve(
     frame = pd.DataFrame(rows)
     ordered = COLUMNS + [c for c in frame.columns if c not in COLUMNS]
     return frame[ordered]
+
+
+def _check_column_order(name: Any, estimator: Any, X: Any) -> None:
+    """Before anything runs: a scikit-learn model fitted on named columns predicts only
+    on those columns in their order (skcama's models pick theirs by name)."""
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is None or type(estimator).__module__.split(".")[0] == "skcama":
+        return
+    if not isinstance(X, pd.DataFrame) or list(names) == list(X.columns):
+        return
+    same = sorted(map(str, names)) == sorted(map(str, X.columns))
+    raise ValueError(
+        f"estimators[{name!r}] ({type(estimator).__name__}) was fitted on the columns "
+        f"{list(names)[:8]}{' ...' if len(names) > 8 else ''}, but X has "
+        f"{list(X.columns)[:8]}{' ...' if X.shape[1] > 8 else ''}"
+        f"{' (the same columns in another order)' if same else ''}: scikit-learn predicts "
+        "only on the columns of fit, in their order. Pass X[list(model.feature_names_in_)] "
+        "if every model reads those columns, or refit the model on X's columns."
+    )
 
 
 def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surrogates,
@@ -375,11 +401,17 @@ def _lend_roles(
     if options.get("roles") is not None or _is_cama(options.get("reference")):
         return
     columns = options.get("columns")
+    camas = {name: e for name, e in estimators.items() if _is_cama(e)}
     if columns is not None and not any(
         isinstance(c, str) and c in _ALL_ROLES for c in _as_list(columns)
     ):
+        # columns named one by one: the CAMA models' roles still say which of them are
+        # parents (a warning) or the target (an error), before anything runs
+        roles = {(e.roles_.target, e.roles_.parents): e.roles_ for e in camas.values()}
+        for known in roles.values():
+            resolve_columns(X, _as_list(columns), roles=known,
+                            allow_parents=bool(options.get("allow_parents", False)))
         return
-    camas = {name: e for name, e in estimators.items() if _is_cama(e)}
     if not camas or (is_attack and len(camas) == len(estimators)):
         return
     found = {(e.roles_.parents, e.roles_.coparents, e.roles_.children) for e in camas.values()}
@@ -437,6 +469,12 @@ def plot_robustness(
     """Accuracy against strength, one line per model (dashed when adapted, dotted for an
     adapted model's accuracy on the clean rows).
 
+    A model keeps one colour in all its lines, and models get their colours in the
+    order they come, so panels of the same models match. A model attacked by transfer
+    from a surrogate is labelled ``(transfer)``; the x axis says what the strength of a
+    named manipulation or attack measures; a legend of more than six lines goes beside
+    the panel.
+
     Parameters
     ----------
     frame : pandas.DataFrame
@@ -487,11 +525,15 @@ def plot_robustness(
     if ax is None:  # laid out on drawing: the axis labels stay inside a saved figure
         _, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
     first = str(frame["manipulation"].iloc[0])
+    colours = _model_colours(list(pd.unique(frame["model"])))
     for (model, adapted, manip), group in frame.groupby(
         ["model", "adapted", "manipulation"], sort=False
     ):
         group = group.sort_values("strength")
         label = str(model) + (" + adapt" if adapted else "")  # names may be 1 or (a, b)
+        modes = group["mode"] if "mode" in group else pd.Series(dtype=object)
+        if modes.astype(str).str.startswith("transfer").any():  # an attack without gradients
+            label += " (transfer)"
         linestyle = "--" if adapted else "-"
         if manip == f"{first} (clean rows)":  # robustness_curve(clean_after_adapt=True)
             label += ", on clean rows"
@@ -499,10 +541,34 @@ def plot_robustness(
         elif manip != first:
             label += f" [{manip}]"
         ax.plot(group["strength"], group["accuracy"], marker="o", linestyle=linestyle,
-                label=label)
-    ax.set_xlabel("strength")
+                label=label, color=colours[model])
+    ax.set_xlabel(_STRENGTH_LABELS.get(first.removesuffix(" (clean rows)"), "strength"))
     ax.set_ylabel("accuracy")
     ax.set_ylim(0, 1.02)
     ax.set_title(title if title is not None else str(frame["manipulation"].iloc[0]))
-    ax.legend(fontsize="small")
+    if len(ax.get_lines()) > 6:  # a long legend beside the panel, not over the curves
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
+    else:
+        ax.legend(fontsize="small")
     return ax
+
+
+# what the strength of each named manipulation or attack means, for the x axis
+_STRENGTH_LABELS = {
+    "shift": "shift (clean sds)",
+    "scale": "scale factor",
+    "noise": "noise sd (clean sds)",
+    "replace": "share of values replaced",
+    **{name: "attack budget (L-inf, clean sds)" for name in ATTACKS},
+}
+
+
+def _model_colours(models: list) -> dict:
+    """One colour per model, in the order the models come: a model keeps its colour
+    in its adapted and clean-rows lines, and in every panel of the same models."""
+    import matplotlib.pyplot as plt
+
+    cycle = plt.rcParams["axes.prop_cycle"].by_key().get("color", [])
+    if len(models) > len(cycle):  # more models than the cycle has colours
+        cycle = [plt.get_cmap("tab20")(i % 20) for i in range(len(models))]
+    return {model: cycle[i] for i, model in enumerate(models)}

@@ -354,3 +354,83 @@ def test_lent_roles_bring_the_lenders_column_kinds(monkeypatch):
     with pytest.raises(ValueError, match=r"every column of \['coparents', 'children'\] is "
                                          r"discrete for 'CAMA' \(\['g'\]\)"):
         robustness_curve({"CAMA": only_grade, "MLP": mlp}, X, y, "fgsm", [0.25])
+
+
+def test_a_parent_named_as_a_column_is_warned_with_a_cama_among_the_models(fitted):
+    # roles were borrowed from the CAMA only for role names: 'a' named alone got no warning
+    X, y, models = fitted
+    for columns in ("a", ["a", "x1"]):
+        with pytest.warns(InvalidManipulationWarning, match=r"\['a'\] are parents"):
+            robustness_curve(models, X, y, "shift", [0.0, 1.0], columns=columns, reference=X)
+    with pytest.raises(ValueError, match="cannot manipulate the target"):
+        robustness_curve({"CAMA": models["CAMA"]}, X.assign(y=y), y, "shift", [1.0],
+                         columns=["y"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InvalidManipulationWarning)
+        robustness_curve(models, X, y, "shift", [1.0], columns="a", allow_parents=True)
+        robustness_curve({"logreg": models["logreg"]}, X, y, "shift", [1.0], columns="a")
+
+
+def test_a_column_of_codes_in_the_reference_frame_is_refused_before_any_model_runs(fitted):
+    X, y, models = fitted
+    rng = np.random.default_rng(0)
+    coded = X.assign(ward=rng.integers(0, 3, len(X)))  # 0/1/2: fit reads it as categories
+    logreg = LogisticRegression(max_iter=500).fit(coded, y)
+    with pytest.raises(ValueError, match=r"columns \['ward'\] hold a few distinct whole "
+                                         r"numbers in the reference frame.*discrete codes"):
+        robustness_curve({"logreg": logreg}, coded, y, "shift", [1.0], columns="ward",
+                         reference=coded)
+    from skcama.manipulations import shift
+    with pytest.raises(ValueError, match=r"\['ward'\] hold a few distinct whole numbers"):
+        shift(coded, 1.0, columns="ward", reference=coded)
+    # without a reference the few rows of X say little: its dtype alone decides, as before
+    assert shift(coded.head(3), 1.0, columns="ward")["ward"].dtype == float
+
+
+def test_a_model_fitted_on_another_column_order_is_named_before_any_model_runs(fitted):
+    X, y, models = fitted
+    reordered = LogisticRegression(max_iter=500).fit(X[X.columns[::-1]], y)
+    with pytest.raises(ValueError, match=r"estimators\['reversed'\] \(LogisticRegression\) "
+                                         r"was fitted on the columns \['w', .*the same "
+                                         r"columns in another order.*feature_names_in_"):
+        robustness_curve({"CAMA": models["CAMA"], "reversed": reordered}, X, y, "shift",
+                         [0.0, 1.0], columns="x1")
+    # skcama's own models pick their columns by name
+    robustness_curve({"CAMA": models["CAMA"]}, X[X.columns[::-1]], y, "shift", [1.0],
+                     columns="x1")
+
+
+def test_scale_with_a_strength_of_zero_is_warned(fitted):
+    X, y, models = fitted
+    with pytest.warns(UserWarning, match=r"strength 0 of 'scale'.*strength 1"):
+        robustness_curve({"logreg": models["logreg"]}, X, y, "scale", [0.0, 1.0],
+                         columns="x1")
+
+
+def test_a_cama_inside_a_pipeline_is_named_when_the_attack_needs_roles(fitted):
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y, models = fitted
+    pipe = make_pipeline(FunctionTransformer(), clone(models["CAMA"])).fit(X, y)
+    surrogate = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"not read from a CAMAClassifier inside a "
+                                         r"Pipeline: pass roles=pipe\[-1\].roles_"):
+        robustness_curve({"pipe": pipe}, X, y, "fgsm", [0.5], surrogate=surrogate)
+
+
+def test_plot_gives_a_model_one_colour_and_says_transfer_and_the_strength(fitted):
+    X, y, models = fitted
+    curve = robustness_curve(models, X, y, "shift", [0.0, 1.0], adapt=True,
+                             clean_after_adapt=True, reference=models["CAMA"])
+    lines = {line.get_label(): line for line in plot_robustness(curve).get_lines()}
+    assert (lines["CAMA"].get_color() == lines["CAMA + adapt"].get_color()
+            == lines["CAMA + adapt, on clean rows"].get_color())
+    assert lines["logreg"].get_color() != lines["CAMA"].get_color()
+    assert lines["CAMA"].axes.get_xlabel() == "shift (clean sds)"
+    surrogate = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    attacked = robustness_curve(models, X, y, "fgsm", [0.0, 0.5], surrogate={"logreg": surrogate})
+    ax = plot_robustness(attacked)
+    assert [line.get_label() for line in ax.get_lines()] == ["CAMA", "logreg (transfer)"]
+    assert ax.get_xlabel() == "attack budget (L-inf, clean sds)"
