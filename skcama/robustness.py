@@ -9,6 +9,7 @@ accuracy against strength.
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -43,7 +44,10 @@ def _manipulator(
 ) -> tuple[str, Callable[[Any, pd.DataFrame, Any, float], pd.DataFrame]]:
     """(label, f(estimator, X, y, strength)) for a callable, manipulation or attack name."""
     if callable(manipulation):
-        label = getattr(manipulation, "__name__", "custom")
+        inner = manipulation
+        while isinstance(inner, functools.partial):  # partial(shift, columns=...): "shift"
+            inner = inner.func
+        label = getattr(inner, "__name__", "custom")
         if options:
             raise TypeError(
                 f"options {sorted(options, key=str)} are passed to a manipulation or attack "
@@ -168,10 +172,11 @@ def robustness_curve(
     Returns
     -------
     pandas.DataFrame
-        Columns ``model``, ``manipulation``, ``strength``, ``accuracy``, ``adapted``; for
-        attacks also ``mode`` (white-box or transfer), and for ``"strongest"``
-        (:func:`~skcama.attacks.strongest_attack`, the strongest of every applicable
-        variant) ``variants``: a dict of the accuracy under each variant.
+        Columns ``model``, ``manipulation`` (the name given, or a callable's name: for a
+        :func:`functools.partial`, its function's), ``strength``, ``accuracy``,
+        ``adapted``; for attacks also ``mode`` (white-box or transfer), and for
+        ``"strongest"`` (:func:`~skcama.attacks.strongest_attack`, the strongest of every
+        applicable variant) ``variants``: a dict of the accuracy under each variant.
 
     Raises
     ------

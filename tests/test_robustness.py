@@ -59,6 +59,10 @@ def test_callable_manipulation_and_attack_by_name(fitted):
     X, y, models = fitted
     curve = robustness_curve({"CAMA": models["CAMA"]}, X, y, lambda X, s: X + s, [0.0])
     assert curve.manipulation.iloc[0] == "<lambda>"
+    from skcama.manipulations import shift
+    bound = functools.partial(shift, columns=["x1"], reference=X)  # named by its function
+    curve = robustness_curve({"CAMA": models["CAMA"]}, X, y, bound, [0.0, 1.0])
+    assert curve.manipulation.tolist() == ["shift", "shift"]
     attacked = robustness_curve({"CAMA": models["CAMA"]}, X, y, "fgsm", [0.0, 0.5])
     assert attacked["mode"].tolist() == ["none", "white-box"]
     assert attacked.accuracy.iloc[1] < attacked.accuracy.iloc[0]
