@@ -37,6 +37,16 @@ $(DEV_STAMP): $(STAMP) setup.py
 	$(PYTHON) -m pip install -e ".[dev]"
 	touch $(DEV_STAMP)
 
+# The test suite at the lowest versions setup.py declares (scripts/floors.txt), in its own
+# virtual environment .venv-floors (made from $(PYTHON), 3.11 or older: numpy 1.25 has
+# no wheels for newer Pythons). A check to run when a floor or a dependency's use changes.
+.PHONY: test-floors
+test-floors:
+	$(PYTHON) -m venv .venv-floors
+	PYTHON=.venv-floors/bin/python bash scripts/install.sh
+	.venv-floors/bin/python -m pip install -r scripts/floors.txt
+	OMP_NUM_THREADS=1 .venv-floors/bin/python -m pytest -n 2 -p no:cacheprovider
+
 lint: $(DEV_STAMP)
 	$(PYTHON) -m ruff check skcama tests benchmarks examples docs/conf.py
 

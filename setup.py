@@ -26,15 +26,15 @@ setup(
         "torch>=2.2",
         "scikit-learn>=1.6",
         "networkx>=3.4",  # node_link_data(edges=...) for model files and JSON graphs
-        "pandas>=2.0",
-        "numpy>=1.24",
+        "pandas>=2.0.2",
+        "numpy>=1.25",  # Generator.spawn
         "scipy>=1.10",
         "joblib>=1.3",
-        "causal-learn>=0.1.3.8",
+        "causal-learn>=0.1.4.8",  # register_ci_test, max_k
         "tqdm>=4.60",
         "matplotlib>=3.6",
-        "pydot>=1.4",
-        "safetensors>=0.4",
+        "pydot>=4.0",  # reads DOT edges to and from subgraphs
+        "safetensors>=0.4.4",  # empty tensors
     ],
     extras_require={
         "test": ["pytest>=7", "pytest-xdist>=3", "dask[distributed]>=2024.1"],

@@ -85,12 +85,12 @@ def summarise(results: pd.DataFrame, budgets) -> dict[str, pd.DataFrame]:
     accuracy = pd.concat([acc, after])
 
     # which variant of the attack counted, per model and cell
-    def strongest(frame: pd.DataFrame) -> str:
-        counts = frame["mode"].value_counts()
-        return "; ".join(f"{mode} ({n}/{len(frame)})" for mode, n in counts.items())
+    def strongest(mode: pd.Series) -> str:
+        counts = mode.value_counts()
+        return "; ".join(f"{name} ({n}/{len(mode)})" for name, n in counts.items())
 
     hit = attacked[(attacked["strength"] > 0) & ~attacked["adapted"]]
-    modes = hit.groupby(["model", "cell"], sort=False).apply(strongest, include_groups=False)
+    modes = hit.groupby(["model", "cell"], sort=False)["mode"].agg(strongest)
     modes = modes.unstack("cell").reindex([m for m in order if m != "CAMA + adapt"])
     modes = modes[[c for c in cells if c != "clean"]]
 

@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._columns import check_known_labels, is_real_number
+from ._random import default_rng
 from ._warn import each_warning_once, warn_user
 from .manipulations import VALID_ROLES, _as_list, clean_std, resolve_columns
 
@@ -406,7 +407,7 @@ def _attack(
         )
         eot = 0
     generator = torch.Generator().manual_seed(
-        int(np.random.default_rng(random_state).integers(0, 2**31 - 1))
+        int(default_rng(random_state).integers(0, 2**31 - 1))
     )
     step_size = budget * step_size_fraction
     with torch.random.fork_rng(devices=[]):

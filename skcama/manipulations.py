@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._columns import infer_kind, is_real_number
+from ._random import default_rng
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
 
@@ -580,7 +581,7 @@ def add_noise(
     if amount < 0:
         raise ValueError(f"amount is a noise sd and must be >= 0; got {amount}.")
     out, cols, _, std = _prepare(X, columns, reference, roles, allow_parents)
-    rng = np.random.default_rng(random_state)
+    rng = default_rng(random_state)
     noise = rng.normal(size=(len(out), len(cols))) * amount * std.to_numpy()
     out[cols] = out[cols].astype(float) + noise
     return out
@@ -629,7 +630,7 @@ def replace(
     if not 0.0 <= fraction <= 1.0:
         raise ValueError(f"fraction is a share of values and must be in [0, 1]; got {fraction}.")
     out, cols, mean, std = _prepare(X, columns, reference, roles, allow_parents)
-    rng = np.random.default_rng(random_state)
+    rng = default_rng(random_state)
     n = len(out)
     mask = rng.random((n, len(cols))) < fraction
     if value is not None:

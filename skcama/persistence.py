@@ -122,6 +122,12 @@ class _Encoder:
         if isinstance(value, torch.Tensor):
             return {"$tensor": self._store(value)}
         if isinstance(value, np.ndarray):
+            if value.dtype.kind == "u" and value.dtype.itemsize > 1:
+                # uint16/32/64 (labels, a RandomState's key): torch before 2.3 and
+                # safetensors before 0.6.1 have no such type; their bits go as signed ints
+                bits = np.ascontiguousarray(value).view(value.dtype.str.replace("u", "i"))
+                return {"$uint": {"dtype": value.dtype.str,
+                                  "values": self._store(torch.from_numpy(bits))}}
             if value.dtype.kind in "biuf":
                 return {"$ndarray": self._store(torch.from_numpy(np.ascontiguousarray(value)))}
             if value.dtype.kind in "mM":  # dates and durations as labels: their int64 ticks
@@ -202,6 +208,10 @@ class _Encoder:
         return value
 
 
+# the unsigned integer types stored as the bits of signed ones ({"$uint": ...})
+_UINTS = ("<u2", "<u4", "<u8")
+
+
 class _Decoder:
     """The inverse of :class:`_Encoder`; builds only the types it knows by tag."""
 
@@ -231,6 +241,13 @@ class _Decoder:
             return self._tensor(body).clone()
         if tag == "$ndarray":
             return self._tensor(body).numpy().copy()
+        if tag == "$uint":
+            name = body.get("dtype") if isinstance(body, dict) else None
+            bits = self._tensor(body["values"]).numpy() if name in _UINTS else None
+            if bits is None or bits.dtype != np.dtype(name.replace("u", "i")):
+                raise ModelFileError(
+                    f"unexpected unsigned integer dtype {name!r} in the model file")
+            return bits.copy().view(name)
         if tag == "$datetime":
             try:
                 dtype = np.dtype(body["dtype"])

@@ -165,6 +165,21 @@ def test_numpy_model_with_dict_graph_class_weights_and_random_state_object_round
 
 
 
+@pytest.mark.parametrize("dtype", [np.uint16, np.uint32, np.uint64])
+def test_unsigned_labels_round_trip_as_the_bits_of_signed_ones(tmp_path, dtype):
+    # torch before 2.3 and safetensors before 0.6.1 have no uint16/32/64 tensors
+    X, y, _ = simple_sem(0, n=120)
+    labels = y.to_numpy().astype(dtype) + dtype(np.iinfo(dtype).max - 2)  # the range's top
+    clf = _fit(CAMAClassifier(**TINY), X, labels)
+    save_model(clf, tmp_path / "m.skcama")
+    metadata = json.loads(zipfile.ZipFile(tmp_path / "m.skcama").read("skcama.json"))
+    assert '"$uint"' in json.dumps(metadata["attributes"]["classes_"])
+    loaded = load_model(tmp_path / "m.skcama")
+    assert loaded.classes_.dtype == dtype
+    np.testing.assert_array_equal(loaded.classes_, clf.classes_)
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+
+
 @pytest.mark.parametrize("labels", [
     np.array(["2020-01-01", "2021-06-30"], dtype="datetime64[ns]"),
     np.array([1, 7], dtype="timedelta64[D]"),

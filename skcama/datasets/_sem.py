@@ -25,6 +25,7 @@ from scipy.linalg import cho_factor, cho_solve
 from scipy.special import log_softmax, logsumexp, ndtr
 
 from .._columns import check_known_labels
+from .._random import default_rng
 
 __all__ = ["SEMOracle", "SyntheticSEM", "make_sem"]
 
@@ -920,7 +921,7 @@ def _rng(random_state: int | np.random.Generator | None) -> np.random.Generator:
             f"random_state must be an int, a numpy.random.Generator or None, got {random_state!r}."
         )
     try:
-        return np.random.default_rng(random_state)
+        return default_rng(random_state)
     except (TypeError, ValueError) as error:
         raise type(error)(
             "random_state must be an int >= 0, a numpy.random.Generator or None, got "
