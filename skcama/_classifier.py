@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
 import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import replace
@@ -71,10 +72,15 @@ logger = logging.getLogger("skcama")
 __all__ = ["CAMAClassifier"]
 
 
-def _renamed_column_hints(missing: list, columns: list) -> list[str]:
+def _plain_name(name: Any) -> str:
+    """A name in lower case, letters and digits only ('Age (y)' and 'age_y' alike)."""
+    return re.sub(r"[^0-9a-z]", "", str(name).lower())
+
+
+def _renamed_column_hints(missing: list, columns: list, guess: bool = True) -> list[str]:
     """Hints for graph nodes that are not columns of X: the prefixes a ColumnTransformer
     adds ('num__age' for 'age'), the dummy columns of a one-hot encoder ('smoker_yes' for
-    'smoker'), else the closest names."""
+    'smoker'), else (with ``guess``) the closest names."""
     hints = []
     texts = {column: str(column) for column in columns}
     prefixed = {node: [c for c, text in texts.items() if text.endswith(f"__{node}")]
@@ -97,7 +103,7 @@ def _renamed_column_hints(missing: list, columns: list) -> list[str]:
                 f"{node!r} as it is."
             )
             continue
-        close = did_you_mean(node, columns)
+        close = did_you_mean(node, columns) if guess else []
         if close:
             hints.append(f"{node!r} -> did you mean {close[0]!r}?")
     return hints
@@ -1499,9 +1505,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 hints.append(
                     f"The columns of X are numbered 0..{len(columns) - 1} (as an array's "
                     "are); pass X as a DataFrame whose column names are the graph's nodes. "
-                    "In a Pipeline, a transformer before the classifier (StandardScaler, "
-                    "SimpleImputer) hands on an array unless told otherwise: "
-                    "pipeline.set_output(transform='pandas') keeps the names. Some "
+                    "In a Pipeline, a transformer before the classifier hands on an array "
+                    "unless told otherwise: pipeline.set_output(transform='pandas') keeps "
+                    "the names. CAMA needs no scaler (it standardises inside, and a scaled "
+                    "0/1 or graded column no longer reads as discrete) nor an imputer (it "
+                    "takes missing values): dropping them is simpler. Some "
                     "scikit-learn wrappers (BaggingClassifier, OneVsOneClassifier, "
                     "SelfTrainingClassifier) turn a DataFrame into an array themselves: "
                     "with them, use graph=None or a graph whose nodes are column positions, "
@@ -1509,7 +1517,26 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     "and keep every column in its place (no max_features below 1)."
                 )
             else:
-                hints = _renamed_column_hints(missing, columns)
+                # with no node of the blanket among X's columns, close names are chance
+                measured = bool(column_set & set(roles.blanket))
+                hints = _renamed_column_hints(missing, columns, guess=measured)
+                written = {_plain_name(c): c for c in columns}
+                otherwise = [f"{written[_plain_name(n)]!r} for {n!r}" for n in missing
+                             if _plain_name(n) in written]
+                if not measured and not hints and otherwise:  # 'Age' for 'age'
+                    hints.append(
+                        f"X's columns are the graph's nodes written otherwise "
+                        f"({', '.join(otherwise[:3])}); name them alike."
+                    )
+                elif not measured and not hints:  # new features, not renamed columns
+                    hints.append(
+                        f"None of the graph's nodes is a column of X (X has "
+                        f"{list(columns)[:5]}{' ...' if len(columns) > 5 else ''}): a "
+                        "transformer before the classifier (PCA, feature selection, "
+                        "polynomial features) made new features, which the graph cannot "
+                        "name. CAMA reads the measurements the graph names: leave such a "
+                        "step out of the pipeline, or pass the measurements themselves."
+                    )
             hint = (" " + " ".join(hints)) if hints else ""
             raise ValueError(
                 f"graph nodes {missing} are in the Markov blanket of {roles.target!r} but not "

@@ -255,6 +255,22 @@ def test_columns_renamed_by_a_column_transformer_or_one_hot_encoded_get_their_fi
         fit(verbose_feature_names_out=False)
 
 
+def test_new_features_before_the_classifier_are_named_as_such_not_guessed_as_renames():
+    from sklearn.decomposition import PCA
+    from sklearn.pipeline import make_pipeline
+
+    X, y, graph = simple_sem(0, n=120)
+    pipe = make_pipeline(PCA(3), CAMAClassifier(graph=graph, target="y", max_epochs=2))
+    with pytest.raises(ValueError, match=r"None of the graph's nodes is a column of X \(X "
+                                         r"has \['pca0', 'pca1', 'pca2'\]\): a transformer "
+                                         r"before the classifier \(PCA") as caught:
+        pipe.set_output(transform="pandas").fit(X, y)
+    assert "did you mean" not in str(caught.value)  # 'x1' -> 'pca1' was a chance likeness
+    with pytest.raises(ValueError, match=r"written otherwise \('A' for 'a', 'C' for 'c', "
+                                         r"'X1' for 'x1'\); name them alike"):
+        CAMAClassifier(graph=graph, target="y").fit(X.rename(columns=str.upper), y)
+
+
 def test_a_wrapper_that_hands_on_an_array_is_named_with_the_positional_fix():
     from sklearn.ensemble import BaggingClassifier
 
