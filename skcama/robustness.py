@@ -259,9 +259,9 @@ def robustness_curve(
     label, _ = _manipulator(manipulation, options)  # checks the options' names
     if is_attack:
         _check_surrogates(estimators, surrogates)
-    if not callable(manipulation):
-        _lend_roles(estimators, X, options, is_attack)
     with each_warning_once():  # a manipulation's warning once, not once per strength
+        if not callable(manipulation):
+            _lend_roles(estimators, X, options, is_attack)
         rows = _curve_rows(estimators, X, y, manipulation, label, strengths, options,
                            surrogates, adapt, clean_after_adapt)
     frame = pd.DataFrame(rows)

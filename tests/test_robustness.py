@@ -369,6 +369,12 @@ def test_a_parent_named_as_a_column_is_warned_with_a_cama_among_the_models(fitte
     with pytest.raises(ValueError, match="cannot manipulate the target"):
         robustness_curve({"CAMA": models["CAMA"]}, X.assign(y=y), y, "shift", [1.0],
                          columns=["y"])
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:  # the attack on CAMA warns too
+        warnings.simplefilter("always")
+        robustness_curve({"CAMA": models["CAMA"], "mlp": mlp}, X, y, "fgsm", [0.0, 0.5],
+                         columns=["a", "x1"])
+    assert [w.category for w in caught].count(InvalidManipulationWarning) == 1
     with warnings.catch_warnings():
         warnings.simplefilter("error", InvalidManipulationWarning)
         robustness_curve(models, X, y, "shift", [1.0], columns="a", allow_parents=True)
