@@ -253,8 +253,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         object column of numbers only is read as numbers, and so, with a warning, is
         text that is all measurement-like numbers, as ``X.astype(str)`` writes them), and
         integer columns with at most 10 distinct values, categorical. Children get the
-        matching likelihood;
-        parents and co-parents enter the networks one-hot or standardised.
+        matching likelihood; parents and co-parents enter the networks one-hot or
+        standardised.
     handle_unknown : {"error", "missing"}, default="error"
         What a categorical value never seen in :meth:`fit` does at prediction: raise a
         ``ValueError`` naming the column and the value, or count as a missing value.
@@ -1522,7 +1522,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 hints = _renamed_column_hints(missing, columns, guess=measured)
                 written = {_plain_name(c): c for c in columns}
                 otherwise = [f"{written[_plain_name(n)]!r} for {n!r}" for n in missing
-                             if _plain_name(n) in written]
+                             if _plain_name(n) and _plain_name(n) in written]
                 if not measured and not hints and otherwise:  # 'Age' for 'age'
                     hints.append(
                         f"X's columns are the graph's nodes written otherwise "

@@ -168,7 +168,6 @@ class _Encoder:
             "encoding. Use pickle/joblib for this model, or keep such values out of it."
         )
 
-
     def _graph(self, graph: nx.Graph, where: str) -> Any:
         """A graph as node-link data. Its attributes (of the graph, nodes and edges) are
         the user's notes, which the model never reads: one with no safe encoding (a
@@ -195,8 +194,9 @@ class _Encoder:
         or tuple, item by item."""
         if isinstance(value, dict):
             return {k: self._note(v, f"{where}[{k!r}]") for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return type(value)(self._note(v, f"{where}[{i}]") for i, v in enumerate(value))
+        if isinstance(value, (list, tuple)):  # a namedtuple's fields too: a plain tuple
+            items = [self._note(v, f"{where}[{i}]") for i, v in enumerate(value)]
+            return items if isinstance(value, list) else tuple(items)
         stored = len(self.tensors)
         try:
             self.encode(value, where)
