@@ -1521,8 +1521,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 measured = bool(column_set & set(roles.blanket))
                 hints = _renamed_column_hints(missing, columns, guess=measured)
                 written = {_plain_name(c): c for c in columns}
-                otherwise = [f"{written[_plain_name(n)]!r} for {n!r}" for n in missing
-                             if _plain_name(n) and _plain_name(n) in written]
+                plain = {n: _plain_name(n) for n in missing}
+                otherwise = [f"{written[plain[n]]!r} for {n!r}" for n in missing
+                             if plain[n] and plain[n] in written]
                 if not measured and not hints and otherwise:  # 'Age' for 'age'
                     hints.append(
                         f"X's columns are the graph's nodes written otherwise "

@@ -291,11 +291,10 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         (m for m in (estimator, surrogate, reference) if m is not None and _is_cama(m)), None
     )
     if columns is None and cama is None and roles is None:
-        last = next((m for m in (estimator, surrogate, reference)
-                     if m is not None and _is_cama(getattr(m, "steps", [(None, None)])[-1][1])),
-                    None)
+        in_pipeline = any(getattr(m, "steps", None) and _is_cama(m.steps[-1][1])
+                          for m in (estimator, surrogate, reference))
         inside = (" (roles are not read from a CAMAClassifier inside a Pipeline: pass "
-                  "roles=pipe[-1].roles_)" if last is not None else "")
+                  "roles=pipe[-1].roles_)" if in_pipeline else "")
         raise ValueError(
             "columns=None means the co-parents and children of a CAMAClassifier, but none is "
             f"involved{inside}; pass columns=[...] (the co-parents and children) or roles=."
