@@ -328,6 +328,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         :meth:`adapt_prior` estimates a new setting's prevalence.
     adapted_class_prior_ : ndarray of shape (n_classes,)
         The prevalence :meth:`adapt_prior` estimated (present once it has been called).
+    adapted_class_prior_se_ : ndarray of shape (n_classes,)
+        The standard errors of ``adapted_class_prior_`` (present with it).
     adapt_history_ : list of dict
         Figures of the last :meth:`adapt` call (present once it has been called).
 
@@ -627,7 +629,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.manipulation_learned_ = self._augmented = bool(flags.any())
         self.class_prior_ = class_freq
         self.prior_shift_ = np.zeros(len(classes))
-        self.__dict__.pop("adapted_class_prior_", None)  # from an adapt_prior before a refit
+        # from an adapt_prior before a refit
+        self.__dict__.pop("adapted_class_prior_", None)
+        self.__dict__.pop("adapted_class_prior_se_", None)
         self.replay_summary_ = _replay_summary(standardised, roles, codec, weights)
         self.replay_summary_["latent"] = _latent_summary(model, data)
         self._predict_seed = int(seeds[2])
@@ -922,12 +926,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self._validate_params()
 
     def _predict_tensors(
-        self, data: Tensors, new_prior: bool = True
+        self, data: Tensors, new_prior: bool = True, n_samples: int | None = None
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Log class probabilities and log-odds of being manipulated; with
-        ``new_prior``, under the class prior of :meth:`adapt_prior` (if any)."""
-        eps_z, eps_m = self._prediction_noise()
-        rows, sample_group = _predict_batch(self)
+        ``new_prior``, under the class prior of :meth:`adapt_prior` (if any); with
+        ``n_samples`` Monte Carlo samples instead of the estimator's ``n_samples``."""
+        eps_z, eps_m = self._prediction_noise(n_samples)
+        rows, sample_group = _predict_batch(self, n_samples)
         log_proba, log_odds = predict_log_proba(
             self.model_, data, eps_z, eps_m, batch_size=rows,
             clean_prior=self.clean_prior, sample_group=sample_group,
@@ -1000,16 +1005,20 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         log_proba = self.predict_log_proba(X)
         return self.classes_[np.argmax(log_proba, axis=1)]
 
-    def _prediction_noise(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def _prediction_noise(
+        self, n_samples: int | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Common random numbers for the Monte Carlo estimate, fixed by ``random_state``:
-        antithetic pairs (each draw and its negation, see :func:`_antithetic_normal`)."""
+        antithetic pairs (each draw and its negation, see :func:`_antithetic_normal`),
+        ``n_samples`` of them (default: the estimator's ``n_samples``)."""
+        n_samples = self.n_samples if n_samples is None else n_samples
         generator = torch.Generator().manual_seed(self._predict_seed)
         cfg = self.model_.cfg
         device = next(self.model_.parameters()).device  # placed by _model_device already
-        eps_z = _antithetic_normal(self.n_samples, cfg.latent_dim, generator)
+        eps_z = _antithetic_normal(n_samples, cfg.latent_dim, generator)
         if not self.manipulation_learned_:
             return eps_z.to(device), None
-        eps_m = _antithetic_normal(self.n_samples, cfg.manipulation_dim, generator)
+        eps_m = _antithetic_normal(n_samples, cfg.manipulation_dim, generator)
         return eps_z.to(device), eps_m.to(device)
 
     # ---------------------------------------------------------------------- adaptation
@@ -1126,10 +1135,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if hasattr(self, "prior_shift_"):
             self.prior_shift_ = np.zeros(len(self.classes_))
         self.__dict__.pop("adapted_class_prior_", None)
+        self.__dict__.pop("adapted_class_prior_se_", None)
         return self
 
     def adapt_prior(
-        self, X: Any, *, max_iter: int = 1000, tol: float = 1e-6
+        self, X: Any, *, n_samples: int | None = None, max_iter: int = 1000, tol: float = 1e-6
     ) -> CAMAClassifier:
         """Re-estimate how common each class is in a new setting, from unlabelled rows.
 
@@ -1145,12 +1155,31 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         :meth:`adapt` (a manipulation of the measurements) is independent of them: for a
         setting with both, call :meth:`adapt` first.
 
+        How well the rows determine the prevalence depends on their number and on how
+        well the model separates the classes: ``adapted_class_prior_se_`` holds the
+        standard error of each class's estimate (from the observed information of the
+        rows' likelihood in the class weights; in the measurements below it was within
+        0.035 of a bootstrap over the rows, mostly within 0.01), and a warning says when
+        one exceeds 0.05. A model's misfit is not in it: the estimate assumes the model's
+        class densities are right.
+
         Parameters
         ----------
         X : pandas.DataFrame or array-like of shape (n_samples, n_features)
             Unlabelled rows of the new setting; columns matched by name as in
             :meth:`fit`. On the test SEM of the adaptation guide, 900 rows gave the
             prevalence to within 0.1 point.
+        n_samples : int or None, default=None
+            Importance samples per class for the posteriors that EM reads; ``None`` takes
+            the larger of 64 and the estimator's ``n_samples``. The Monte Carlo noise of
+            a few samples is shared by all rows (common random numbers), so it tilts every
+            row's posterior the same way, and EM, which looks for a prior that explains a
+            consistent tilt, reads it as a change of prevalence. On four SEMs with 3
+            classes (two where the model's accuracy was about 0.63, two about 0.87), the
+            estimate on the model's own training rows, whose prevalence was 1/3 each, was
+            off by up to 0.40 at 4 samples and 0.06 at 64 where the classes overlapped,
+            and by under 0.02 at either where they were well separated; the standard
+            errors were about 0.04 and 0.01.
         max_iter : int, default=1000
             Most EM iterations. EM is slow only when a class is (nearly) absent from the
             new setting: its prevalence then shrinks towards 0 ever more slowly.
@@ -1161,8 +1190,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : CAMAClassifier
-            The estimator; ``adapted_class_prior_`` holds the estimated prevalence and
-            ``prior_shift_`` the log weights added to the class log-probabilities.
+            The estimator; ``adapted_class_prior_`` holds the estimated prevalence,
+            ``adapted_class_prior_se_`` its standard errors and ``prior_shift_`` the log
+            weights added to the class log-probabilities.
 
         Examples
         --------
@@ -1177,8 +1207,16 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         >>> prior = clf.adapt_prior(X_new).adapted_class_prior_
         >>> bool(abs(prior[1] - 0.2) < 0.06)
         True
+        >>> bool(clf.adapted_class_prior_se_[1] < 0.05)
+        True
         """
         self._check_ready()
+        if n_samples is not None and (
+            isinstance(n_samples, bool) or not (isinstance(n_samples, Integral) and n_samples >= 1)
+        ):
+            raise ValueError(
+                f"n_samples must be a positive integer or None; got {n_samples!r}."
+            )
         if isinstance(max_iter, bool) or not (isinstance(max_iter, Integral) and max_iter >= 1):
             raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
         if isinstance(tol, bool) or not (isinstance(tol, Real) and tol >= 0):
@@ -1191,7 +1229,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
         # the model's own posteriors (without the weights of an earlier call) and its
         # class prior p(y | a) of every row, which the weights w multiply
-        post = np.exp(self._predict_tensors(data, new_prior=False)[0])
+        samples = max(_PRIOR_SAMPLES, self.n_samples) if n_samples is None else int(n_samples)
+        post = np.exp(self._predict_tensors(data, new_prior=False, n_samples=samples)[0])
         prior = np.exp(self._log_class_prior(data))
         base = prior.mean(axis=0)  # the prevalence p(y | a) gives the rows of X
         weights, prevalence, iterations = np.ones(len(self.classes_)), base, 0
@@ -1218,12 +1257,33 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "max_iter.",
                 ConvergenceWarning,
             )
-        logger.info("adapt_prior: %d EM iterations, prior %s", iterations,
-                    np.round(prevalence, 4))
+        se = _prevalence_se(post, prior, weights)
+        logger.info("adapt_prior: %d EM iterations, prior %s, standard errors %s",
+                    iterations, np.round(prevalence, 4), np.round(se, 4))
+        worst = int(np.argmax(se))
+        if not np.isfinite(se[worst]):
+            warn_user(
+                f"adapt_prior: none of these {len(data)} rows carries evidence about the "
+                "classes (their children are missing, or read alike under every class), "
+                "so the class prior stays the model's own; the prevalence needs rows with "
+                "measured children.",
+                UserWarning,
+            )
+        elif se[worst] > _PRIOR_SE_WARNING:
+            warn_user(
+                f"adapt_prior: the class prevalence is poorly determined by these "
+                f"{len(data)} rows: standard errors up to {se[worst]:.2f} (class "
+                f"{self.classes_.tolist()[worst]!r}, estimated at {prevalence[worst]:.2f}). More "
+                "rows narrow it (the error shrinks like 1 / sqrt(rows)), and so does a "
+                "model that separates the classes better; adapted_class_prior_se_ holds "
+                "the standard errors.",
+                UserWarning,
+            )
         # log weights, scaled so that with one prior for all rows they turn it into the
         # new one exactly: log p(y | a) + prior_shift_ is then a log-probability
         self.prior_shift_ = np.log(np.clip(weights, 1e-300, None)) - np.log(base @ weights)
         self.adapted_class_prior_ = prevalence
+        self.adapted_class_prior_se_ = se
         return self
 
     def _log_class_prior(self, data: Tensors) -> np.ndarray:
@@ -1797,11 +1857,45 @@ _REPLAY_ROWS = 4096  # clean rows replayed once per adapt call, then resampled
 # elements of the decoder's buffer per prediction chunk (the target that sets the rows,
 # the ceiling above which the samples are split into passes) and the most rows
 _CPU_PREDICT_BUFFER = (2_000_000, 5_000_000, 65_536)
+_PRIOR_SAMPLES = 64  # importance samples at least, for the posteriors adapt_prior reads
+_PRIOR_SE_WARNING = 0.05  # adapt_prior warns above this standard error of a prevalence
 _GPU_PREDICT_BUFFER = (300_000_000, 300_000_000, 262_144)
 
 
-def _predict_batch(clf: CAMAClassifier) -> tuple[int, int]:
-    """Rows per prediction chunk, and Monte Carlo samples evaluated at a time.
+def _prevalence_se(post: np.ndarray, prior: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Standard errors of the prevalence :meth:`CAMAClassifier.adapt_prior` estimated.
+
+    The rows' log-likelihood in the class weights ``w`` is, up to a constant,
+    ``sum_i log(sum_k post_ik w_k) - log(sum_k prior_ik w_k)``, with ``post`` the model's
+    posteriors and ``prior`` its p(y | a) (both (n, K), under the training prior). Its
+    score in ``log w`` (the last class fixed) is the adapted posterior minus the adapted
+    prior of each row; the information is estimated by the sum of the scores' outer
+    products, and the prevalence, the mean adapted prior, gets its variance by the delta
+    method. A direction of the weights that no row informs (all rows read alike under
+    the classes it moves) gives an infinite error to the classes whose share it moves; a
+    class estimated at 0 has no share to move, and an error near 0. Returns (K,).
+    """
+    r = post * weights
+    r /= r.sum(axis=1, keepdims=True)
+    q = prior * weights
+    q /= q.sum(axis=1, keepdims=True)
+    score = (r - q)[:, :-1]
+    # d prevalence_k / d log w_j = mean_i q_ik (1[k = j] - q_ij)
+    jacobian = (np.eye(q.shape[1])[None, :, :-1] - q[:, None, :-1]) * q[:, :, None]
+    jacobian = jacobian.mean(axis=0)
+    values, vectors = np.linalg.eigh(score.T @ score)
+    # float32 posteriors leave a score of about 1e-6 on rows that carry no evidence; a
+    # row that does carries a score of a few hundredths at the least
+    informed = values > 1e-8 * len(q)
+    projected = jacobian @ vectors  # (K, K - 1): each class's share along each direction
+    variance = (projected[:, informed] ** 2 / values[informed]).sum(axis=1)
+    blind = (np.abs(projected[:, ~informed]) > 1e-6).any(axis=1)
+    return np.where(blind, np.inf, np.sqrt(variance))
+
+
+def _predict_batch(clf: CAMAClassifier, n_samples: int | None = None) -> tuple[int, int]:
+    """Rows per prediction chunk, and Monte Carlo samples evaluated at a time, for
+    ``n_samples`` samples (default: the estimator's ``n_samples``).
 
     On the CPU the (rows x classes x samples x children x hidden) buffer is sized for
     about 8 MB (2M elements), where the measured throughput peaked: the buffer is read and
@@ -1819,13 +1913,14 @@ def _predict_batch(clf: CAMAClassifier) -> tuple[int, int]:
     only, so rows always meet the same kernel shapes.
     """
     cfg = clf.model_.cfg
+    n_samples = clf.n_samples if n_samples is None else n_samples
     per_sample = len(clf.classes_) * max(cfg.n_children * cfg.child_hidden_size, 1)
     on_gpu = next(clf.model_.parameters()).device.type == "cuda"
     target, ceiling, most_rows = _GPU_PREDICT_BUFFER if on_gpu else _CPU_PREDICT_BUFFER
-    rows = int(np.clip(target // (per_sample * clf.n_samples), 64, most_rows))
-    largest = int(np.clip(ceiling // (per_sample * rows), 1, clf.n_samples))
-    passes = -(-clf.n_samples // largest)
-    return rows, -(-clf.n_samples // passes)  # passes of equal size, not 54 then 10
+    rows = int(np.clip(target // (per_sample * n_samples), 64, most_rows))
+    largest = int(np.clip(ceiling // (per_sample * rows), 1, n_samples))
+    passes = -(-n_samples // largest)
+    return rows, -(-n_samples // passes)  # passes of equal size, not 54 then 10
 
 
 def _check_fit_labels(y: np.ndarray, positions: np.ndarray | None = None) -> None:

@@ -841,11 +841,12 @@ def _adapt(args: argparse.Namespace) -> int:
     if args.prior or args.prior_only:
         clf.adapt_prior(frame)
         shares = ", ".join(
-            f"{label} {before:.1%} -> {after:.1%}" for label, before, after
-            in zip(clf.classes_, clf.class_prior_, clf.adapted_class_prior_, strict=True)
+            f"{label} {before:.1%} -> {after:.1%} (+/- {se:.1%})" for label, before, after, se
+            in zip(clf.classes_, clf.class_prior_, clf.adapted_class_prior_,
+                   clf.adapted_class_prior_se_, strict=True)
         )
         print(f"class prevalence estimated from {len(frame)} unlabelled rows (training -> "
-              f"new setting): {shares}")
+              f"new setting, +/- one standard error): {shares}")
     _save_model(clf, args.output)
     print(f"adapted model written to {args.output}")
     return 0

@@ -143,7 +143,8 @@ def robustness_curve(
         (``"fgsm"``, ``"pgd"``, ``"strongest"``), run against each model in turn. A
         strength of 0 skips an attack and scores the clean rows.
     strengths : iterable of float
-        Strengths (shift in sds, scale factor, noise sd, replaced share, attack budget).
+        Strengths (shift in sds, scale factor, noise sd, replaced share, attack budget),
+        each once.
     adapt : bool, default=False
         Also score, for every estimator with an ``adapt`` method (or a ``Pipeline`` ending
         in one, adapted on the rows its earlier steps make), a deep copy adapted on the
@@ -465,6 +466,13 @@ def _check_strengths(strengths: Any) -> list[float]:
         values.append(value)
     if not values:
         raise ValueError("strengths is empty; pass at least one strength, e.g. [0, 1, 2].")
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(
+            f"strengths lists {', '.join(f'{v:g}' for v in repeated)} more than once; each "
+            "strength is measured once (one row per model and strength), so pass each "
+            "once, e.g. sorted(set(strengths))."
+        )
     return values
 
 

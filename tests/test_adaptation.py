@@ -592,6 +592,93 @@ def test_adapt_prior_warns_when_it_stops_before_converging(fitted):
         copy.deepcopy(fitted).adapt_prior(X_new, max_iter=True)
 
 
+
+def _em_prevalence(post: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    """Saerens et al.'s EM written out plainly, for the bootstrap below."""
+    weights, prevalence = np.ones(post.shape[1]), prior.mean(axis=0)
+    for _ in range(2000):
+        new_post = post * weights
+        new_post /= new_post.sum(axis=1, keepdims=True)
+        weights = weights * new_post.mean(axis=0) / prevalence
+        new_prior = prior * weights
+        new_prior /= new_prior.sum(axis=1, keepdims=True)
+        if np.max(np.abs(new_prior.mean(axis=0) - prevalence)) < 1e-9:
+            break
+        prevalence = new_prior.mean(axis=0)
+    return prevalence, weights
+
+
+def test_the_prevalence_standard_errors_match_a_bootstrap_over_the_rows():
+    from skcama._classifier import _prevalence_se
+
+    rng = np.random.default_rng(0)
+    n, means = 1500, np.array([-0.6, 0.0, 0.6])  # three overlapping classes
+    y = rng.choice(3, size=n, p=[0.2, 0.5, 0.3])
+    x = rng.normal(means[y], 1.0)
+    # posteriors under a training prior that differs per row (a parent), as p(y | a) does
+    prior = rng.dirichlet([5.0, 5.0, 5.0], size=n)
+    post = prior * np.exp(-0.5 * (x[:, None] - means) ** 2)
+    post /= post.sum(axis=1, keepdims=True)
+    _, weights = _em_prevalence(post, prior)
+    se = _prevalence_se(post, prior, weights)
+    boot = np.array([
+        _em_prevalence(post[i], prior[i])[0]
+        for i in (rng.integers(0, n, n) for _ in range(200))
+    ])
+    np.testing.assert_allclose(se, boot.std(axis=0), rtol=0.25)
+    assert np.all(se > 0.02)  # overlapping classes: a few points, not a fraction of one
+    # no row with evidence: the prevalence is not determined at all
+    assert np.all(np.isinf(_prevalence_se(prior, prior, np.ones(3))))
+
+
+def test_adapt_prior_gives_standard_errors_and_warns_when_they_are_wide(fitted):
+    X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # well separated: no warning
+        clf = copy.deepcopy(fitted).adapt_prior(X_new)
+    assert clf.adapted_class_prior_se_.shape == (3,)
+    assert np.all(clf.adapted_class_prior_se_ < 0.05)
+    assert np.all(clf.adapted_class_prior_se_ > 0)
+    # a ninth of the rows (X_new is sorted by class): the error grows about threefold
+    few = copy.deepcopy(fitted).adapt_prior(X_new.sample(100, random_state=0))
+    assert np.all(few.adapted_class_prior_se_ > 1.5 * clf.adapted_class_prior_se_)
+    # two classes that overlap heavily: 150 rows say little about the prevalence
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 800)
+    X = pd.DataFrame({"x1": rng.normal(size=800) + 0.3 * y})
+    overlapping = CAMAClassifier(**FAST).fit(X, y)
+    with pytest.warns(UserWarning, match=r"poorly determined by these 150 rows: standard "
+                                         r"errors up to 0\.\d\d \(class"):
+        overlapping.adapt_prior(X.iloc[:150])
+    assert np.max(overlapping.adapted_class_prior_se_) > 0.05
+    # kept in model files, dropped by reset
+    assert not hasattr(copy.deepcopy(clf).reset_adaptation(), "adapted_class_prior_se_")
+
+
+def test_adapt_prior_says_when_no_row_carries_evidence(fitted, sem_data):
+    X, _, _ = sem_data
+    blank = X.iloc[:60].copy()
+    blank[list(fitted.roles_.children)] = np.nan
+    with pytest.warns(UserWarning, match="none of these 60 rows carries evidence"):
+        clf = copy.deepcopy(fitted).adapt_prior(blank)
+    assert np.all(np.isinf(clf.adapted_class_prior_se_))
+
+
+def test_adapt_prior_reads_the_posteriors_at_more_samples_than_prediction(fitted):
+    X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1])
+    clf = copy.deepcopy(fitted)
+    assert clf.n_samples < 64
+    default = clf.adapt_prior(X_new).adapted_class_prior_
+    np.testing.assert_array_equal(
+        copy.deepcopy(fitted).adapt_prior(X_new, n_samples=64).adapted_class_prior_, default
+    )
+    four = copy.deepcopy(fitted).adapt_prior(X_new, n_samples=4).adapted_class_prior_
+    assert not np.array_equal(four, default)
+    for bad in (0, 2.5, True, "64"):
+        with pytest.raises(ValueError, match="n_samples must be a positive integer or None"):
+            copy.deepcopy(fitted).adapt_prior(X_new, n_samples=bad)
+
+
 # -- manipulation_model="shift": m moves the children's outputs only ----------------------
 
 

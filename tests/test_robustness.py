@@ -121,6 +121,7 @@ def test_plot_marks_clean_rows_after_adaptation_as_dotted(fitted):
         (["a"], "strengths must be numbers; got 'a'"),
         ([float("nan")], "strengths must be finite"),
         ([], "strengths is empty"),
+        ([0, 0.5, 1, 0.5, 0], "strengths lists 0, 0.5 more than once"),
     ],
 )
 def test_bad_strengths_are_named(fitted, strengths, match):
