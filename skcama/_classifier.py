@@ -1171,7 +1171,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             prevalence to within 0.1 point.
         n_samples : int or None, default=None
             Importance samples per class for the posteriors that EM reads; ``None`` takes
-            the larger of 64 and the estimator's ``n_samples``. The Monte Carlo noise of
+            the larger of 64 and the estimator's ``n_samples`` (the time of a prediction
+            at that many samples: 16 times the default's). The Monte Carlo noise of
             a few samples is shared by all rows (common random numbers), so it tilts every
             row's posterior the same way, and EM, which looks for a prior that explains a
             consistent tilt, reads it as a change of prevalence. On four SEMs with 3
