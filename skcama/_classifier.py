@@ -196,7 +196,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         manipulated rows ``(1 - lambda) * ELBO(x, y)`` with the manipulation inferred.
     adapt_alpha : float, default=0.2
         ``alpha`` of the adaptation objective (paper eq. 8): weight of the clean reference
-        rows against the new unlabelled rows in :meth:`adapt`.
+        rows against the new unlabelled rows in :meth:`adapt`, strictly between 0 and 1
+        (at 1 the new rows would weigh nothing; at 0 nothing would hold the clean model).
     adapt_steps : int or "auto", default="auto"
         Gradient steps per call of :meth:`adapt`. ``"auto"`` takes 600 steps when the
         new rows fill more than one batch and 300 when they fit in one, where every step
@@ -372,7 +373,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "clean_weight": [Interval(Real, 0, 1, closed="both")],
-        "adapt_alpha": [Interval(Real, 0, 1, closed="right")],
+        "adapt_alpha": [Interval(Real, 0, 1, closed="neither")],
         "adapt_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "adapt_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "adapt_mechanism_rate": [Interval(Real, 0, None, closed="left")],
@@ -1073,9 +1074,27 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "this model has no children of the target, so there is no measurement "
                 "mechanism to adapt; adapt needs a graph where the target has children."
             )
-        new_data = self._prediction_tensors(X)
-        if len(new_data) == 0:
+        fitted_as = self.model_.cfg.manipulation_model
+        if self.manipulation_model != fitted_as:
+            raise ValueError(
+                f"manipulation_model={self.manipulation_model!r} was set after fit, but this "
+                f"model was fitted with {fitted_as!r}: the choice shapes the network and is "
+                f"fixed at fit. Refit to adapt with {self.manipulation_model!r}, or "
+                f"set_params(manipulation_model={fitted_as!r}) to adapt this model as fitted."
+            )
+        standardised = self._prediction_standardised(X)
+        if len(standardised) == 0:
             raise ValueError("adapt needs at least one row of X; got an empty frame.")
+        position = {node: i for i, node in enumerate(self.roles_.blanket)}
+        children = standardised[:, [position[n] for n in self.roles_.children]]
+        if np.isnan(children).all():
+            raise ValueError(
+                f"adapt needs measured children of the target, but "
+                f"{list(self.roles_.children)[:10]} are missing in every one of these "
+                f"{len(standardised)} rows: a manipulation shows only in the children's "
+                "values, so there is nothing to learn it from."
+            )
+        new_data = self._tensors(standardised, self.roles_, None, self._model_device())
         seed = self._adapt_seed + self._n_adapt_calls
         generator = torch.Generator(device=new_data.x.device).manual_seed(seed)
         if reference is None:
@@ -1160,8 +1179,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         standard error of each class's estimate (from the observed information of the
         rows' likelihood in the class weights; in the measurements below it was within
         0.035 of a bootstrap over the rows, mostly within 0.01), and a warning says when
-        one exceeds 0.05. A model's misfit is not in it: the estimate assumes the model's
-        class densities are right.
+        one exceeds 0.05 (or is infinite: the rows carry no evidence on some class). A
+        model's misfit is not in it: the estimate assumes the model's class densities are
+        right, so measurements that changed as well must be adapted to first. Fewer than
+        10 rows per class are refused.
 
         Parameters
         ----------
@@ -1228,20 +1249,34 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "adapt_prior needs at least one row of the new setting to estimate its "
                 "class prior; got 0 rows."
             )
+        least = _PRIOR_ROWS_PER_CLASS * len(self.classes_)
+        if len(data) < least:
+            raise ValueError(
+                f"adapt_prior needs at least {least} rows ({_PRIOR_ROWS_PER_CLASS} per class) "
+                f"to estimate the prevalence of {len(self.classes_)} classes; got "
+                f"{len(data)}. Even a classifier that is never wrong counts a share p from "
+                f"n rows only to within about sqrt(p (1 - p) / n), 0.22 for p = 0.5 and "
+                f"n = 5: collect more unlabelled rows of the new setting first."
+            )
         # the model's own posteriors (without the weights of an earlier call) and its
         # class prior p(y | a) of every row, which the weights w multiply
         samples = max(_PRIOR_SAMPLES, self.n_samples) if n_samples is None else int(n_samples)
         post = np.exp(self._predict_tensors(data, new_prior=False, n_samples=samples)[0])
         prior = np.exp(self._log_class_prior(data))
         base = prior.mean(axis=0)  # the prevalence p(y | a) gives the rows of X
+        # a posterior that underflowed to 0 would make a row impossible once the other
+        # classes' weights reach 0 as well
+        post = np.clip(post, 1e-300, None)
         weights, prevalence, iterations = np.ones(len(self.classes_)), base, 0
         while iterations < max_iter:
             iterations += 1
             new_post = post * weights
             new_post /= new_post.sum(axis=1, keepdims=True)
             # each class's weight moves until the prevalence the new prior implies equals
-            # the mean posterior (Saerens et al.'s EM when p(y | a) is one prior for all)
-            weights = weights * new_post.mean(axis=0) / prevalence
+            # the mean posterior (Saerens et al.'s EM when p(y | a) is one prior for all);
+            # a class whose weight reached 0 stays there
+            weights = weights * np.divide(new_post.mean(axis=0), prevalence,
+                                          out=np.zeros_like(prevalence), where=prevalence > 0)
             weights /= weights.max()
             # moves are measured in probability: the prevalence of a class absent from
             # the new setting shrinks towards 0 for ever, which never settles in log units
@@ -1263,11 +1298,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     iterations, np.round(prevalence, 4), np.round(se, 4))
         worst = int(np.argmax(se))
         if not np.isfinite(se[worst]):
+            blind = [label for label, e in zip(self.classes_.tolist(), se, strict=True)
+                     if not np.isfinite(e)]
             warn_user(
-                f"adapt_prior: none of these {len(data)} rows carries evidence about the "
-                "classes (their children are missing, or read alike under every class), "
-                "so the class prior stays the model's own; the prevalence needs rows with "
-                "measured children.",
+                f"adapt_prior: these {len(data)} rows carry no evidence on the prevalence "
+                f"of the classes {blind} (their children are missing, or read alike under "
+                "those classes), so their shares are the model's own class prior, not "
+                "estimated; the prevalence needs rows whose measured children tell the "
+                "classes apart.",
                 UserWarning,
             )
         elif se[worst] > _PRIOR_SE_WARNING:
@@ -1390,6 +1428,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if y is None:
             y_index = np.argmax(self._predict_tensors(data)[0], axis=1)
         else:
+            warn_if_misaligned(X, "y", y)
             y_index = self._encode_labels(y, len(data))
         codes = standardised.copy()
         if self.model_.has_children:
@@ -1446,17 +1485,19 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"{type(reference).__name__}; pass reference=(X_ref, y_ref), or leave it "
                 "out to replay clean rows from the model."
             )
-        data = self._labelled_tensors(*reference, name="y_ref")
+        X_ref, y_ref = reference
+        try:
+            data = self._prediction_tensors(X_ref)
+        except ValueError as error:  # its messages speak of "X"
+            raise ValueError(f"reference=(X_ref, y_ref): in X_ref, {error}") from error
+        warn_if_misaligned(X_ref, "y_ref", y_ref, x_name="X_ref")
+        data.y = torch.as_tensor(self._encode_labels(y_ref, len(data), "y_ref"),
+                                 device=data.x.device)
         if len(data) == 0:
             raise ValueError(
                 "reference holds no rows; pass at least one clean labelled row, or leave "
                 "reference out to replay clean rows from the model."
             )
-        return data
-
-    def _labelled_tensors(self, X: Any, y: Any, name: str = "y") -> Tensors:
-        data = self._prediction_tensors(X)
-        data.y = torch.as_tensor(self._encode_labels(y, len(data), name), device=data.x.device)
         return data
 
     # --------------------------------------------------------------- data and graph I/O
@@ -1860,6 +1901,7 @@ _REPLAY_ROWS = 4096  # clean rows replayed once per adapt call, then resampled
 _CPU_PREDICT_BUFFER = (2_000_000, 5_000_000, 65_536)
 _PRIOR_SAMPLES = 64  # importance samples at least, for the posteriors adapt_prior reads
 _PRIOR_SE_WARNING = 0.05  # adapt_prior warns above this standard error of a prevalence
+_PRIOR_ROWS_PER_CLASS = 10  # adapt_prior refuses fewer rows than this per class
 _GPU_PREDICT_BUFFER = (300_000_000, 300_000_000, 262_144)
 
 
@@ -1867,28 +1909,28 @@ def _prevalence_se(post: np.ndarray, prior: np.ndarray, weights: np.ndarray) -> 
     """Standard errors of the prevalence :meth:`CAMAClassifier.adapt_prior` estimated.
 
     The rows' log-likelihood in the class weights ``w`` is, up to a constant,
-    ``sum_i log(sum_k post_ik w_k) - log(sum_k prior_ik w_k)``, with ``post`` the model's
-    posteriors and ``prior`` its p(y | a) (both (n, K), under the training prior). Its
-    score in ``log w`` (the last class fixed) is the adapted posterior minus the adapted
-    prior of each row; the information is estimated by the sum of the scores' outer
-    products, and the prevalence, the mean adapted prior, gets its variance by the delta
-    method. A direction of the weights that no row informs (all rows read alike under
-    the classes it moves) gives an infinite error to the classes whose share it moves; a
-    class estimated at 0 has no share to move, and an error near 0. Returns (K,).
+    ``sum_i log(post_i . w) - log(prior_i . w)``, with ``post`` the model's posteriors and
+    ``prior`` its p(y | a) (both (n, K), under the training prior). Its score in ``w``
+    (the class of the largest weight fixed) is finite also where a weight is 0, as for a
+    class absent from the rows (in ``log w`` it would vanish there). The information is
+    estimated by the sum of the scores' outer products, and the prevalence, the mean
+    adapted prior, gets its variance by the delta method. A direction of the weights
+    that no row informs (its rows read alike under the classes it moves) gives an
+    infinite error to the classes whose share it moves. Returns (K,).
     """
-    r = post * weights
-    r /= r.sum(axis=1, keepdims=True)
+    reference = int(np.argmax(weights))
+    free = np.arange(len(weights)) != reference
+    scale = prior / (prior @ weights)[:, None]  # d q_ik / d w_j = scale_ij (1[k=j] - q_ik)
+    score = (post / (post @ weights)[:, None] - scale)[:, free]
     q = prior * weights
     q /= q.sum(axis=1, keepdims=True)
-    score = (r - q)[:, :-1]
-    # d prevalence_k / d log w_j = mean_i q_ik (1[k = j] - q_ij)
-    jacobian = (np.eye(q.shape[1])[None, :, :-1] - q[:, None, :-1]) * q[:, :, None]
-    jacobian = jacobian.mean(axis=0)
+    jacobian = np.einsum("ij,kj->kj", scale, np.eye(len(weights)))[:, free] / len(q)
+    jacobian = jacobian - np.einsum("ik,ij->kj", q, scale[:, free]) / len(q)
     values, vectors = np.linalg.eigh(score.T @ score)
     # float32 posteriors leave a score of about 1e-6 on rows that carry no evidence; a
     # row that does carries a score of a few hundredths at the least
     informed = values > 1e-8 * len(q)
-    projected = jacobian @ vectors  # (K, K - 1): each class's share along each direction
+    projected = jacobian @ vectors  # each class's share along each direction
     variance = (projected[:, informed] ** 2 / values[informed]).sum(axis=1)
     blind = (np.abs(projected[:, ~informed]) > 1e-6).any(axis=1)
     return np.where(blind, np.inf, np.sqrt(variance))

@@ -167,6 +167,9 @@ def _warn_identifier(name: Hashable, how: str, read_as: str = "a measurement") -
 DECIMAL_COMMA_ADVICE = "read the file with decimal=',' (pd.read_csv(..., decimal=','))"
 # the advice for a category never seen in fit (the command line names its own option)
 UNKNOWN_CATEGORY_ADVICE = "set handle_unknown='missing'"
+# with handle_unknown='missing', a column of at least this many values, most of them
+# unseen in fit, is warned about: it was probably coded otherwise
+_UNSEEN_WARN_ROWS = 10
 
 
 def _warn_if_numbers_as_text(
@@ -464,6 +467,16 @@ class ColumnCodec:
                     f"seen in fit (known: {_show(categories)}); map them to known values, or "
                     f"{UNKNOWN_CATEGORY_ADVICE} to treat them as missing."
                     + _near_categories(self.names[j], list(values), list(categories))
+                )
+            observed = int((~missing).sum())
+            if observed >= _UNSEEN_WARN_ROWS and unseen.sum() * 2 > observed:
+                warn_user(
+                    f"column {self.names[j]!r}: {int(unseen.sum())} of its {observed} values "
+                    f"were not seen in fit ({_show(values)}; known: {_show(categories)}) and "
+                    "are read as missing (handle_unknown='missing'), so the model barely "
+                    "reads this column; check whether it is coded as in the training data."
+                    + _near_categories(self.names[j], list(values), list(categories)),
+                    UserWarning,
                 )
         codes[codes < 0] = np.nan
         return codes
@@ -801,18 +814,19 @@ def _show(values: Any, limit: int = 5) -> str:
     return f"[{text}{', ...' if len(values) > limit else ''}]"
 
 
-def warn_if_misaligned(X: Any, name: str, values: Any) -> None:
-    """Warn when ``X`` is a DataFrame and ``values`` a Series whose index holds the same
-    labels in another order or other labels altogether: rows are paired by position, as
-    everywhere in scikit-learn, so such a pair is most likely a mistake."""
+def warn_if_misaligned(X: Any, name: str, values: Any, x_name: str = "X") -> None:
+    """Warn when ``X`` (called ``x_name``) is a DataFrame and ``values`` a Series whose
+    index holds the same labels in another order or other labels altogether: rows are
+    paired by position, as everywhere in scikit-learn, so such a pair is most likely a
+    mistake."""
     if not (isinstance(X, pd.DataFrame) and isinstance(values, pd.Series)):
         return
     if len(values) != len(X) or values.index.equals(X.index):
         return
     if not (values.index.is_unique and X.index.is_unique):
         warn_user(
-            f"{name}'s index differs from X's index and labels repeat in it, so rows are "
-            "paired by position, not by index label; check that they belong together "
+            f"{name}'s index differs from {x_name}'s index and labels repeat in it, so rows "
+            "are paired by position, not by index label; check that they belong together "
             "(reset both indexes once they do).",
             UserWarning,
         )
@@ -821,8 +835,9 @@ def warn_if_misaligned(X: Any, name: str, values: Any) -> None:
     same_labels = ours.isin(theirs).all() and theirs.isin(ours).all()
     how = "in another order" if same_labels else "with other labels"
     warn_user(
-        f"{name}'s index holds the rows {how} than X's index; rows are paired by position, "
-        f"not by index label. If they belong together by label, align them first: "
-        f"{name} = {name}.loc[X.index] (or reset both indexes if positions are right).",
+        f"{name}'s index holds the rows {how} than {x_name}'s index; rows are paired by "
+        f"position, not by index label. If they belong together by label, align them "
+        f"first: {name} = {name}.loc[{x_name}.index] (or reset both indexes if positions "
+        "are right).",
         UserWarning,
     )

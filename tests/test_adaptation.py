@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import warnings
 
 import networkx as nx
@@ -340,6 +341,44 @@ def test_reference_labels_that_are_not_labels_are_named(fitted, sem_data, labels
         model.adapt(X, reference=(X, labels))
     np.testing.assert_array_equal(model.predict_proba(X), before)
 
+def test_reference_rows_are_named_in_errors_and_checked_for_alignment(fitted, sem_data):
+    X, y, _ = sem_data
+    model = copy.deepcopy(fitted)
+    before = model.predict_proba(X)
+    with pytest.raises(ValueError, match=r"reference=\(X_ref, y_ref\): in X_ref, X lacks "
+                                         r"the columns \['x2'\]"):
+        model.adapt(X, reference=(X.drop(columns="x2"), y))
+    np.testing.assert_array_equal(model.predict_proba(X), before)
+    shuffled = y.sample(frac=1, random_state=0)
+    with pytest.warns(UserWarning, match=r"y_ref's index holds the rows in another order "
+                                         r"than X_ref's index.*y_ref = y_ref.loc\[X_ref.index\]"):
+        copy.deepcopy(fitted).set_params(adapt_steps=2).adapt(X, reference=(X, shuffled))
+    with pytest.warns(UserWarning, match=r"y's index holds the rows in another order than "
+                                         r"X's index"):
+        model.reconstruct_clean(X, shuffled)
+
+
+def test_adapt_refuses_what_it_cannot_learn_from_and_loses_nothing(fitted, sem_data):
+    X, _, _ = sem_data
+    model = copy.deepcopy(fitted)
+    before = model.predict_proba(X)
+    blank = X.iloc[:50].copy()
+    blank[list(fitted.roles_.children)] = np.nan
+    children = re.escape(str(list(fitted.roles_.children)))
+    with pytest.raises(ValueError, match=rf"adapt needs measured children of the target, but "
+                                         rf"{children} are missing in every one of these 50"):
+        model.adapt(blank)
+    model.set_params(manipulation_model="shift")
+    with pytest.raises(ValueError, match=r"manipulation_model='shift' was set after fit, but "
+                                         r"this model was fitted with 'mechanism'"):
+        model.adapt(X)
+    model.set_params(manipulation_model="mechanism", adapt_alpha=1.0)
+    with pytest.raises(ValueError, match="adapt_alpha"):
+        model.adapt(X)
+    assert not model.manipulation_learned_
+    np.testing.assert_array_equal(model.predict_proba(X), before)
+
+
 def test_manipulated_mask_routes_through_pipeline_and_grid_search():
     X_all, y_all, mask, graph = _augmented_data(200)
     with sklearn.config_context(enable_metadata_routing=True):
@@ -659,9 +698,34 @@ def test_adapt_prior_says_when_no_row_carries_evidence(fitted, sem_data):
     X, _, _ = sem_data
     blank = X.iloc[:60].copy()
     blank[list(fitted.roles_.children)] = np.nan
-    with pytest.warns(UserWarning, match="none of these 60 rows carries evidence"):
+    with pytest.warns(UserWarning, match=r"these 60 rows carry no evidence on the "
+                                         r"prevalence of the classes \[0, 1, 2\]"):
         clf = copy.deepcopy(fitted).adapt_prior(blank)
     assert np.all(np.isinf(clf.adapted_class_prior_se_))
+
+
+def test_adapt_prior_refuses_too_few_rows_and_loses_nothing(fitted):
+    X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1])
+    clf = copy.deepcopy(fitted).adapt_prior(X_new)
+    before = clf.predict_proba(X_new)
+    for n in (1, 3, 29):
+        with pytest.raises(ValueError, match=f"at least 30 rows \\(10 per class\\) to estimate "
+                                             f"the prevalence of 3 classes; got {n}"):
+            clf.adapt_prior(X_new.sample(n, random_state=0))
+    np.testing.assert_array_equal(clf.predict_proba(X_new), before)
+    with pytest.warns(UserWarning, match="poorly determined by these 30 rows"):
+        copy.deepcopy(fitted).adapt_prior(X_new.sample(30, random_state=0))  # enough
+
+
+def test_an_absent_class_gets_a_finite_standard_error_and_no_blind_warning(fitted):
+    X_new, _ = _label_shifted(11, [0.5, 0.5, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        clf = copy.deepcopy(fitted).adapt_prior(X_new)
+    assert clf.adapted_class_prior_[2] < 0.01
+    assert np.all(np.isfinite(clf.adapted_class_prior_se_))
+    assert np.all(clf.adapted_class_prior_se_ < 0.05)
+    assert np.isfinite(clf.predict_proba(X_new)).all()
 
 
 def test_adapt_prior_reads_the_posteriors_at_more_samples_than_prediction(fitted):

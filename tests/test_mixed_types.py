@@ -223,6 +223,20 @@ def test_unseen_categories_raise_by_default_and_can_count_as_missing(fitted, dat
     as_missing.loc[as_missing.index[0], "imaging"] = np.nan
     np.testing.assert_array_equal(lenient.predict_proba(X_new), lenient.predict_proba(as_missing))
 
+    # a column coded otherwise at the new site: most of its values unseen, said once
+    recoded = X.head(40).copy()
+    recoded["imaging"] = recoded["imaging"].astype(str).str.upper()
+    with pytest.warns(UserWarning, match=r"column 'imaging': 40 of its 40 values were not seen "
+                                         r"in fit .* read as missing .*only in case") as caught:
+        lenient.predict(recoded)
+    assert sum("column 'imaging'" in str(w.message) for w in caught) == 1
+    with warnings.catch_warnings():  # one unseen value among many: no warning
+        warnings.simplefilter("error", UserWarning)
+        mostly_known = X.head(40).copy()
+        mostly_known["imaging"] = mostly_known["imaging"].astype(object)
+        mostly_known.loc[mostly_known.index[0], "imaging"] = "cavitating"
+        lenient.predict(mostly_known)
+
 
 @pytest.mark.parametrize(
     "column, convert, hint",
