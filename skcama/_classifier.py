@@ -860,8 +860,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             one per child in the order of ``roles_.children`` (0 for a missing value)
             and ``"latent"`` (what the latent causes, and a learned manipulation, add:
             their log prior-to-posterior ratio and the Monte Carlo estimate's own terms,
-            so that a class's terms add up to its score, up to float32 rounding (about
-            1e-5); a term named like a child is written in parentheses).
+            so that a class's terms add up to its score, up to float32 rounding (up to
+            about 5e-5); a term named like a child is written in parentheses).
             ``frame[k] - frame[j]`` gives the evidence for class ``k`` over ``j``.
 
         Examples
