@@ -1408,7 +1408,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             The blanket columns of ``X`` in original units and labels, children replaced
             by their clean reconstruction (the most probable value for a discrete child).
             Missing children are filled by the reconstruction too; missing parents and
-            co-parents stay missing.
+            co-parents stay missing. A column of a DataFrame ``X`` keeps its dtype where
+            the values allow it (a bool or integer column without missing values, a
+            category); otherwise discrete columns come back as categories.
 
         Examples
         --------
@@ -1442,6 +1444,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         frame = self.scaler_.inverse(codes)
         if isinstance(X, pd.DataFrame):
             frame.index = X.index
+            for name in frame.columns:
+                frame[name] = _as_dtype_of(frame[name], X[name].dtype)
         return frame
 
     def _replay(self, n: int, generator: torch.Generator) -> Tensors:
@@ -1903,6 +1907,25 @@ _PRIOR_SAMPLES = 64  # importance samples at least, for the posteriors adapt_pri
 _PRIOR_SE_WARNING = 0.05  # adapt_prior warns above this standard error of a prevalence
 _PRIOR_ROWS_PER_CLASS = 10  # adapt_prior refuses fewer rows than this per class
 _GPU_PREDICT_BUFFER = (300_000_000, 300_000_000, 262_144)
+
+
+def _as_dtype_of(column: pd.Series, dtype: Any) -> pd.Series:
+    """``column`` (a reconstruction) in the input's ``dtype`` where that loses nothing:
+    the same values, and no missing value put where the dtype has no room for one."""
+    if column.dtype == dtype:
+        return column
+    if column.isna().any() and not isinstance(dtype, pd.CategoricalDtype) and (
+        dtype.kind in "biu"
+    ):
+        return column
+    try:
+        cast = column.astype(dtype)
+    except (TypeError, ValueError):
+        return column
+    same = cast.isna().eq(column.isna()).all() and (
+        cast[cast.notna()].astype(object).eq(column[column.notna()].astype(object)).all()
+    )
+    return cast if same else column
 
 
 def _prevalence_se(post: np.ndarray, prior: np.ndarray, weights: np.ndarray) -> np.ndarray:

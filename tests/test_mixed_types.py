@@ -208,6 +208,18 @@ def test_missing_indicators_only_for_columns_with_holes_in_training(data):
     assert np.isfinite(complete.predict_proba(holed)).all()
 
 
+
+def test_reconstruct_clean_gives_the_columns_their_dtypes_back(fitted, data):
+    X, y, _ = data
+    clean = fitted.reconstruct_clean(X.head(50), y.head(50))
+    for name in clean.columns:
+        if not X[name].head(50).isna().any():
+            assert clean[name].dtype == X[name].dtype, name
+    # a column whose values do not fit the dtype keeps the reconstruction's
+    from skcama._classifier import _as_dtype_of
+    column = pd.Series(pd.Categorical([1, None, 3]))
+    assert _as_dtype_of(column, np.dtype("int64")) is column
+
 def test_unseen_categories_raise_by_default_and_can_count_as_missing(fitted, data):
     X, _, _ = data
     X_new = X.head(5).copy()
