@@ -376,6 +376,7 @@ def test_adapt_refuses_what_it_cannot_learn_from_and_loses_nothing(fitted, sem_d
     with pytest.raises(ValueError, match="adapt_alpha"):
         model.adapt(X)
     assert not model.manipulation_learned_
+    model.set_params(adapt_alpha=fitted.adapt_alpha)
     np.testing.assert_array_equal(model.predict_proba(X), before)
 
 
