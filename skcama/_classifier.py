@@ -860,8 +860,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             one per child in the order of ``roles_.children`` (0 for a missing value)
             and ``"latent"`` (what the latent causes, and a learned manipulation, add:
             their log prior-to-posterior ratio and the Monte Carlo estimate's own terms,
-            so that a class's terms add up to its score, up to float32 rounding (up to
-            about 5e-5); a term named like a child is written in parentheses).
+            so that a class's terms add up to its score, up to float32 rounding (at
+            most about 5e-5 in the runs measured); a term named like a child is written
+            in parentheses).
             ``frame[k] - frame[j]`` gives the evidence for class ``k`` over ``j``.
 
         Examples
@@ -1903,10 +1904,10 @@ _REPLAY_ROWS = 4096  # clean rows replayed once per adapt call, then resampled
 # elements of the decoder's buffer per prediction chunk (the target that sets the rows,
 # the ceiling above which the samples are split into passes) and the most rows
 _CPU_PREDICT_BUFFER = (2_000_000, 5_000_000, 65_536)
+_GPU_PREDICT_BUFFER = (300_000_000, 300_000_000, 262_144)
 _PRIOR_SAMPLES = 64  # importance samples at least, for the posteriors adapt_prior reads
 _PRIOR_SE_WARNING = 0.05  # adapt_prior warns above this standard error of a prevalence
 _PRIOR_ROWS_PER_CLASS = 10  # adapt_prior refuses fewer rows than this per class
-_GPU_PREDICT_BUFFER = (300_000_000, 300_000_000, 262_144)
 
 
 def _as_dtype_of(column: pd.Series, dtype: Any) -> pd.Series:
@@ -1914,10 +1915,8 @@ def _as_dtype_of(column: pd.Series, dtype: Any) -> pd.Series:
     the same values, and no missing value put where the dtype has no room for one."""
     if column.dtype == dtype:
         return column
-    if column.isna().any() and not isinstance(dtype, pd.CategoricalDtype) and (
-        dtype.kind in "biu"
-    ):
-        return column
+    if column.isna().any() and isinstance(dtype, np.dtype) and dtype.kind in "biu":
+        return column  # numpy's bool and integers have no missing value
     try:
         cast = column.astype(dtype)
     except (TypeError, ValueError):
@@ -1947,8 +1946,8 @@ def _prevalence_se(post: np.ndarray, prior: np.ndarray, weights: np.ndarray) -> 
     score = (post / (post @ weights)[:, None] - scale)[:, free]
     q = prior * weights
     q /= q.sum(axis=1, keepdims=True)
-    jacobian = np.einsum("ij,kj->kj", scale, np.eye(len(weights)))[:, free] / len(q)
-    jacobian = jacobian - np.einsum("ik,ij->kj", q, scale[:, free]) / len(q)
+    # d prevalence_k / d w_j = mean_i scale_ij (1[k=j] - q_ik)
+    jacobian = (np.diag(scale.sum(axis=0)) - q.T @ scale)[:, free] / len(q)
     values, vectors = np.linalg.eigh(score.T @ score)
     # float32 posteriors leave a score of about 1e-6 on rows that carry no evidence; a
     # row that does carries a score of a few hundredths at the least

@@ -159,6 +159,8 @@ from scipy.stats import rankdata
 from sklearn.utils.multiclass import type_of_target
 
 from ._columns import (
+    _distinct_in_every_row,
+    _warn_identifier,
     check_label_not_a_column,
     check_labels_present,
     check_measurement_dtype,
@@ -994,6 +996,13 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             "discover_graph(X[keep], y[keep]); on the command line skcama discover "
             "--complete-rows) and pass that graph to fit, which accepts missing values."
         )
+    for column in frame.columns:
+        if column not in numeric_set and _distinct_in_every_row(frame[column]):
+            _warn_identifier(
+                column, f"a distinct text in each, e.g. {frame[column].iloc[0]!r}",
+                "a category with one level per row, which makes every test of it slow and "
+                "tells nothing about the label",
+            )
     # every test is unchanged by a column's scale; values whose squares overflow (above
     # about 1e154) are divided by their largest magnitude, on a copy
     top = np.abs(values).max(axis=0, initial=0)

@@ -298,7 +298,8 @@ def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: An
     terms = clf.explain(one).iloc[0]
     evidence = (terms[best] - terms[against])[::-1]  # first term on top
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 0.35 * len(evidence) + 1.2))
+        # constrained layout: long column names keep their room left of the bars
+        _, ax = plt.subplots(figsize=(6, 0.35 * len(evidence) + 1.2), layout="constrained")
     colours = ["#1f77b4" if value >= 0 else "#d62728" for value in evidence]
     ax.barh([str(name) for name in evidence.index], evidence.to_numpy(), color=colours)
     ax.axvline(0.0, color="black", linewidth=0.8)
