@@ -619,6 +619,29 @@ def predict_log_proba(
 
 
 @torch.no_grad()
+def predictive_log_joints(
+    model: CAMANet,
+    data: Tensors,
+    eps_z: torch.Tensor,
+    eps_m: torch.Tensor | None,
+    batch_size: int,
+    clean_prior: float | None = None,
+    sample_group: int | None = None,
+) -> torch.Tensor:
+    """log p(x, y=k | a, c) of every row and class as :func:`predict_log_proba` scores
+    them before normalising (under the model's own class prior), (N, K), on the CPU: its
+    softmax over the classes is the posterior, its log-sum-exp the row's evidence."""
+    model.eval()
+    out = []
+    for batch, n in _padded_chunks(data, batch_size):
+        log_joint, _ = model.predictive_log_joint(
+            batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior, sample_group
+        )
+        out.append(log_joint[:n].cpu())
+    return torch.cat(out) if out else torch.empty(0, model.cfg.n_classes)
+
+
+@torch.no_grad()
 def log_joint_terms(
     model: CAMANet,
     data: Tensors,

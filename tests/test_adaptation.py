@@ -695,6 +695,22 @@ def test_adapt_prior_gives_standard_errors_and_warns_when_they_are_wide(fitted):
     assert not hasattr(copy.deepcopy(clf).reset_adaptation(), "adapted_class_prior_se_")
 
 
+
+def test_adapt_prior_warns_when_the_measurements_changed_too(fitted):
+    X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1])
+    assert fitted.evidence_reference_.shape == (3,)
+    with pytest.warns(UserWarning, match=r"these rows fit the model's measurement mechanisms "
+                                         r"badly.*call adapt\(X\) first"):
+        copy.deepcopy(fitted).adapt_prior(shifted(X_new))
+    with warnings.catch_warnings():  # adapted to the shift first: they fit again
+        warnings.simplefilter("error", UserWarning)
+        copy.deepcopy(fitted).adapt(shifted(X_new)).adapt_prior(shifted(X_new))
+    old = copy.deepcopy(fitted)  # a model file written before the reference existed
+    del old.evidence_reference_
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        old.adapt_prior(X_new)
+
 def test_adapt_prior_says_when_no_row_carries_evidence(fitted, sem_data):
     X, _, _ = sem_data
     blank = X.iloc[:60].copy()
