@@ -177,8 +177,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         on ``SyntheticSEM(random_state=0)`` (8 children, 2,000 training rows), adapted to
         every child shifted by +2 sds, the mean moves against 1,024 samples were 0.016,
         0.010, 0.017 and 0.007 at 4, 16, 64 and 256 samples, and the accuracies 0.803,
-        0.804, 0.790 and 0.804. The
-        moves need not shrink steadily with the samples.
+        0.804, 0.790 and 0.804: the moves need not shrink steadily with the samples.
     max_epochs : int, default=200
         Maximum number of passes over the training data.
     batch_size : int or "auto", default="auto"
@@ -1362,10 +1361,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if len(data) > _EVIDENCE_ROWS:
             chosen = np.sort(rng.choice(len(data), size=_EVIDENCE_ROWS, replace=False))
             data = data.rows(torch.as_tensor(chosen, device=data.x.device))
-        # at the prediction's samples: 64, as adapt_prior reads, cost a quarter of a
-        # 3-epoch fit of 10,000 rows at 100 features (the default's, 6%); the percentiles
-        # moved by under a nat (-12.1 / -9.8 / -6.3 against -13.0 / -10.6 / -6.4 on
-        # SyntheticSEM(random_state=0)), where changed measurements move them by several
+        # at the prediction's sample count, not at the 64 that adapt_prior reads: 64 cost
+        # a quarter of a 3-epoch fit of 10,000 rows at 100 features, the default 6%. The
+        # percentiles moved by under a nat (-12.1 / -9.8 / -6.3 against -13.0 / -10.6 /
+        # -6.4 on SyntheticSEM(random_state=0)); changed measurements move the median by
+        # several
         evidence = logsumexp(self._log_joints(data, self.n_samples), axis=1)
         return np.quantile(evidence, [0.01, 0.05, 0.5])
 
