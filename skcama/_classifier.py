@@ -50,7 +50,6 @@ from ._training import (
     clean_elbo,
     log_joint_terms,
     predict_log_proba,
-    predictive_log_joints,
     train,
 )
 from ._training import adapt as adapt_model
@@ -938,18 +937,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         self._validate_params()
 
-    def _predict_tensors(
-        self, data: Tensors, new_prior: bool = True, n_samples: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Log class probabilities and log-odds of being manipulated; with
-        ``new_prior``, under the class prior of :meth:`adapt_prior` (if any); with
-        ``n_samples`` Monte Carlo samples instead of the estimator's ``n_samples``."""
-        eps_z, eps_m = self._prediction_noise(n_samples)
-        rows, sample_group = _predict_batch(self, n_samples)
+    def _predict_tensors(self, data: Tensors) -> tuple[np.ndarray, np.ndarray | None]:
+        """Log class probabilities, under the class prior of :meth:`adapt_prior` (if
+        any), and log-odds of being manipulated."""
+        eps_z, eps_m = self._prediction_noise()
+        rows, sample_group = _predict_batch(self)
         log_proba, log_odds = predict_log_proba(
             self.model_, data, eps_z, eps_m, batch_size=rows,
             clean_prior=self.clean_prior, sample_group=sample_group,
-            class_shift=self._class_shift() if new_prior else None,
+            class_shift=self._class_shift(),
         )
         odds = None if log_odds is None else log_odds.double().numpy()
         return log_proba.double().numpy(), odds
@@ -1097,9 +1093,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         standardised = self._prediction_standardised(X)
         if len(standardised) == 0:
             raise ValueError("adapt needs at least one row of X; got an empty frame.")
-        position = {node: i for i, node in enumerate(self.roles_.blanket)}
-        children = standardised[:, [position[n] for n in self.roles_.children]]
-        if np.isnan(children).all():
+        if np.isnan(standardised[:, self._child_columns()]).all():
             raise ValueError(
                 f"adapt needs measured children of the target, but "
                 f"{list(self.roles_.children)[:10]} are missing in every one of these "
@@ -1342,15 +1336,21 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.adapted_class_prior_se_ = se
         return self
 
+    def _child_columns(self) -> list[int]:
+        """Positions of the children among the blanket columns of a standardised array."""
+        position = {node: i for i, node in enumerate(self.roles_.blanket)}
+        return [position[n] for n in self.roles_.children]
+
     def _log_joints(self, data: Tensors, n_samples: int) -> np.ndarray:
         """log p(x, y=k | a, c) of every row and class at ``n_samples`` samples, under the
         model's own class prior, (n_rows, n_classes)."""
         eps_z, eps_m = self._prediction_noise(n_samples)
         rows, sample_group = _predict_batch(self, n_samples)
-        return predictive_log_joints(
+        log_joints, _ = predict_log_proba(
             self.model_, data, eps_z, eps_m, batch_size=rows, clean_prior=self.clean_prior,
-            sample_group=sample_group,
-        ).double().numpy()
+            sample_group=sample_group, normalise=False,
+        )
+        return log_joints.double().numpy()
 
     def _evidence_reference(self, data: Tensors) -> np.ndarray:
         """The 1st, 5th and 50th percentiles of the training rows' log-likelihood
@@ -1509,8 +1509,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     data.a, data.c, data.x, torch.as_tensor(y_index, device=data.x.device),
                     infer_m=self.manipulation_learned_,
                 )
-            position = {node: i for i, node in enumerate(roles.blanket)}
-            codes[:, [position[n] for n in roles.children]] = x_clean.double().cpu().numpy()
+            codes[:, self._child_columns()] = x_clean.double().cpu().numpy()
         frame = self.scaler_.inverse(codes)
         if isinstance(X, pd.DataFrame):
             frame.index = X.index

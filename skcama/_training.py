@@ -590,8 +590,11 @@ def predict_log_proba(
     clean_prior: float | None = None,
     sample_group: int | None = None,
     class_shift: torch.Tensor | None = None,
+    normalise: bool = True,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """log p(y | a, c, x) for every row and class by Bayes' rule on eq. 6, (B, K).
+    """log p(y | a, c, x) for every row and class by Bayes' rule on eq. 6, (B, K); with
+    ``normalise=False`` the scores before normalising, log p(x, y=k | a, c), whose
+    log-sum-exp over the classes is the row's log-likelihood.
 
     ``eps_m`` None predicts under do(m=0); otherwise m is inferred by q(m | x, c), and with
     ``clean_prior`` each row is also allowed to be clean (a two-component mixture whose
@@ -612,33 +615,10 @@ def predict_log_proba(
         )
         if log_odds is not None:
             odds.append(log_odds[:n])
-        out.append(torch.log_softmax(log_joint, dim=-1)[:n])
+        out.append((torch.log_softmax(log_joint, dim=-1) if normalise else log_joint)[:n])
     if not out:
         return torch.empty(0, model.cfg.n_classes), None
     return torch.cat(out).cpu(), (torch.cat(odds).cpu() if odds else None)
-
-
-@torch.no_grad()
-def predictive_log_joints(
-    model: CAMANet,
-    data: Tensors,
-    eps_z: torch.Tensor,
-    eps_m: torch.Tensor | None,
-    batch_size: int,
-    clean_prior: float | None = None,
-    sample_group: int | None = None,
-) -> torch.Tensor:
-    """log p(x, y=k | a, c) of every row and class as :func:`predict_log_proba` scores
-    them before normalising (under the model's own class prior), (N, K), on the CPU: its
-    softmax over the classes is the posterior, its log-sum-exp the row's evidence."""
-    model.eval()
-    out = []
-    for batch, n in _padded_chunks(data, batch_size):
-        log_joint, _ = model.predictive_log_joint(
-            batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior, sample_group
-        )
-        out.append(log_joint[:n].cpu())
-    return torch.cat(out) if out else torch.empty(0, model.cfg.n_classes)
 
 
 @torch.no_grad()
