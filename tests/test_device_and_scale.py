@@ -39,6 +39,29 @@ def test_a_bad_device_name_is_a_clear_error():
         CAMAClassifier(graph=graph, device="meta", **FAST).fit(X, y)
 
 
+def test_without_fused_adam_on_this_device_fit_and_adapt_use_plain_adam(monkeypatch):
+    """PyTorch before 2.4 fuses Adam on GPUs only: its constructor refuses CPU parameters,
+    after writing ``fused=True`` into the parameter groups it was given. Adapting (which
+    passes groups) then stepped with the fused kernel and failed on the CPU."""
+    plain_adam = torch.optim.Adam
+    built = []
+
+    class AdamFusedOnGpusOnly(plain_adam):
+        def __init__(self, params, **options):
+            super().__init__(params, **options)
+            if any(group.get("fused") for group in self.param_groups):
+                raise RuntimeError("`fused=True` requires all the params to be floating "
+                                   "point Tensors of supported devices: ['cuda']")
+            built.append(self)
+
+    monkeypatch.setattr(torch.optim, "Adam", AdamFusedOnGpusOnly)
+    X, y, graph = simple_sem(0, n=200)
+    clf = CAMAClassifier(graph=graph, device="cpu", adapt_steps=3, **FAST).fit(X, y)
+    clf.adapt(X.assign(x1=X["x1"] + 1.0))
+    assert len(built) == 2  # one for fit, one for adapt
+    assert not any(group.get("fused") for opt in built for group in opt.param_groups)
+
+
 def test_many_samples_are_evaluated_in_groups_with_the_same_result(monkeypatch):
     """Where 64 rows with every Monte Carlo sample would overflow the prediction buffer,
     the samples are evaluated a group at a time, and the probabilities do not change."""
