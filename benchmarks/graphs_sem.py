@@ -20,11 +20,12 @@ discovery falls back to where it finds no collider at the target) and mis-specif
 in which 1, 2 or 3 true children are declared co-parents (paper fig. 14), against
 MLPClassifier(64, 64), on clean test rows and with the co-parents shifted by +2 clean sd.
 Numbers are means over the SEM seeds and over ``--fits`` training seeds of each CAMA
-(default 5). Part 3 (scale, 20 nodes, 5,000 rows; only with ``--part scale``): recovery by
-the default PC and by GES reading the columns as raw values and as normal scores
-(``normal_scores=True``), on the data as sampled and with every column replaced by the
-skewed ``exp(standardised column)``, an increasing transform that leaves the true graph as
-it is.
+(default 5); the true and the discovered graph are also scored as ensembles, the mean
+probabilities of their fits. Part 3 (scale, 20 nodes, 5,000 rows; only with
+``--part scale``): recovery by the default PC and by GES reading the columns as raw values
+and as normal scores (``normal_scores=True``), on the data as sampled and with every column
+replaced by the skewed ``exp(standardised column)``, an increasing transform that leaves
+the true graph as it is.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from skcama.datasets import SyntheticSEM
 from skcama.discovery import discover_graph
 from skcama.graph import markov_blanket_roles
 
+ENSEMBLED = ("CAMA, true graph", "CAMA, discovered graph")  # also scored as ensembles
 SIZES = {  # nodes -> SyntheticSEM counts (target included in the node count)
     10: dict(n_parents=2, n_coparents=2, n_children=4, n_outside=1),
     20: dict(n_parents=3, n_coparents=4, n_children=8, n_outside=4),
@@ -258,6 +260,11 @@ def with_parents_as_children(graph: nx.DiGraph, parents: list, target: str = "y"
     return g
 
 
+def ensemble_name(name: str, fits: int) -> str:
+    """The row of ``name``'s fits averaged as one ensemble."""
+    return f"{name}, ensemble of its {fits} fits"
+
+
 def accuracy_case(seed: int, args) -> list[dict]:
     """CAMA with the true, discovered and mis-specified graphs (and the MLP) on one SEM."""
     _limit_threads(args.threads)
@@ -303,11 +310,18 @@ def accuracy_case(seed: int, args) -> list[dict]:
         StandardScaler(),
         MLPClassifier(hidden_layer_sizes=(64, 64), random_state=seed, max_iter=300),
     )
+    probabilities: dict = {}  # (graph name, setting) -> each fit's predict_proba
+    fit_seconds: dict = {}
+    classes: dict = {}
     for (name, fit), model in models.items():
         start = time.perf_counter()
         model.fit(X, y)
         fit_s = time.perf_counter() - start
+        fit_seconds[name] = fit_seconds.get(name, 0.0) + fit_s
         for setting, (X_test, y_test) in tests.items():
+            if name in ENSEMBLED:
+                probabilities.setdefault((name, setting), []).append(model.predict_proba(X_test))
+                classes[name] = model.classes_
             rows.append(
                 dict(
                     seed=seed,
@@ -323,6 +337,15 @@ def accuracy_case(seed: int, args) -> list[dict]:
             f"{[round(r['accuracy'], 3) for r in rows[-2:]]}",
             flush=True,
         )
+    if args.fits > 1:  # the fits of one graph as an ensemble: their mean probabilities
+        for name in ENSEMBLED:
+            for setting, (_, y_test) in tests.items():
+                mean = np.mean(probabilities[name, setting], axis=0)
+                rows.append(dict(
+                    seed=seed, model=ensemble_name(name, args.fits), fit=0, setting=setting,
+                    accuracy=float(np.mean(classes[name][mean.argmax(1)] == y_test)),
+                    fit_s=fit_seconds[name],
+                ))
     for setting, (X_test, y_test) in tests.items():
         rows.append(
             dict(
@@ -408,6 +431,7 @@ def main() -> None:
         order = [
             "CAMA, true graph",
             "CAMA, discovered graph",
+            *(ensemble_name(name, args.fits) for name in ENSEMBLED),
             "CAMA, discovered graph (pc + block-lrt-basis)",
             "CAMA, true graph + the discovered edges between children",
             "CAMA, true graph with the parents read as children",
@@ -427,6 +451,14 @@ def main() -> None:
             .reset_index()
         )
         per_seed["discovered - true"] = per_seed[order[1]] - per_seed[order[0]]
+        ensembles = [ensemble_name(name, args.fits) for name in ENSEMBLED]
+        if args.fits > 1:
+            by_seed = acc[acc.model.isin(ensembles)].pivot_table(
+                index=["seed", "setting"], columns="model", values="accuracy"
+            )
+            ensemble_gap = (by_seed[ensembles[1]] - by_seed[ensembles[0]]).reindex(
+                pd.MultiIndex.from_frame(per_seed[["seed", "setting"]])
+            )
         by_fit = acc[acc.model.isin(order[:2])].pivot_table(
             index=["seed", "setting", "fit"], columns="model", values="accuracy"
         )
@@ -436,14 +468,18 @@ def main() -> None:
         per_seed["per fit (points)"] = fit_diffs.reindex(
             pd.MultiIndex.from_frame(per_seed[["seed", "setting"]])
         ).to_numpy()
+        if args.fits > 1:
+            per_seed["ensembles: discovered - true"] = ensemble_gap.to_numpy()
         parts.append(
             f"CAMA accuracy on the 20-node SEM, {args.acc_rows} training rows, {args.n_test} "
             f"test rows per setting (mean over seeds and over {args.fits} training seeds of "
-            f"each CAMA; discovery took {disc:.1f} s median):\n\n"
+            f"each CAMA; discovery took {disc:.1f} s median; an `ensemble` row scores the "
+            f"mean probabilities of a graph's {args.fits} fits, its fit_s their sum):\n\n"
             + to_markdown(pivot.reset_index())
             + "\n\nPer seed, discovered vs true graph (means over the fits; the difference "
-            "of each fit, fit k of both graphs with the same training seed, in the last "
-            "column):\n\n"
+            "of each fit, fit k of both graphs with the same training seed; and the "
+            "difference of the two ensembles, each the mean probabilities of a graph's "
+            f"{args.fits} fits):\n\n"
             + to_markdown(per_seed)
         )
     text = (

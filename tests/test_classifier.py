@@ -1096,6 +1096,30 @@ def test_works_inside_a_pipeline_and_grid_search(sem_data):
     assert search.score(X, y) > 0.7
 
 
+def test_an_ensemble_of_fits_through_voting_classifier(sem_data):
+    """The graphs guide's recipe: members differing only in random_state, soft voting
+    (the mean of their probabilities), string labels, and each member adapted."""
+    from sklearn.ensemble import VotingClassifier
+
+    X, y, graph = sem_data
+    labels = pd.Series(np.array(["flu", "cold", "covid"])[y], index=y.index)
+    ensemble = VotingClassifier(
+        [(f"cama{k}", CAMAClassifier(graph=graph, target="y", **{**FAST, "random_state": k}))
+         for k in range(2)],
+        voting="soft",
+    ).fit(X, labels)
+    members = [m.predict_proba(X) for m in ensemble.estimators_]
+    assert not np.allclose(members[0], members[1])  # the seeds made different fits
+    np.testing.assert_allclose(ensemble.predict_proba(X), np.mean(members, axis=0))
+    assert set(ensemble.predict(X)) <= {"flu", "cold", "covid"}
+    assert ensemble.score(X, labels) > 0.7
+    X_new = X.assign(x1=X["x1"] + 3.0)
+    before = ensemble.predict_proba(X_new)
+    for member in ensemble.estimators_:
+        member.set_params(adapt_steps=5).adapt(X_new)
+    assert not np.allclose(ensemble.predict_proba(X_new), before)
+
+
 def test_cross_val_score(sem_data):
     X, y, graph = sem_data
     scores = cross_val_score(CAMAClassifier(graph=graph, target="y", **FAST), X, y, cv=3)
