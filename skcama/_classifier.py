@@ -247,8 +247,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         device and number of torch threads, whatever order the graph lists its nodes in
         or ``X`` its columns (roles are ordered by name where the graph leaves the order
         open); another thread count changes the order of floating-point sums, and the
-        probabilities by up to about 1e-6. A discovered graph (``graph="pc"``) can depend
-        on the column order of ``X``.
+        probabilities by up to about 1e-6. A discovered graph (``graph="pc"``) does not
+        depend on the column order of ``X`` either: discovery reads the columns sorted
+        by name.
     column_types : dict, default=None
         Likelihood of a column, overriding the type read from its dtype:
         ``{"column": "gaussian" | "bernoulli" | "categorical"}`` (aliases

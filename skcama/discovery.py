@@ -127,7 +127,8 @@ member of the equivalence class with these rules, in order:
 3. Circle marks of a PAG are read as in a CPDAG: ``o->`` as ``->`` and ``o-o`` as undirected.
 4. Every other undirected edge is oriented by a consistent extension of the partially
    directed graph (Dor and Tarsi, 1992), so no new v-structure or cycle appears; ties
-   follow the column order of ``X``.
+   follow the column names in sorted order. Discovery reads the columns in that order
+   throughout, so the graph does not depend on the order of the columns in ``X``.
 5. Background knowledge is enforced on the result: forbidden edges removed, required edges
    present in the required direction.
 """
@@ -833,6 +834,10 @@ def discover_graph(
         if np.all(weights == weights[0]):  # equal weights: the unweighted discovery exactly
             weights = None
     frame, labels, target = _frame_and_target(X, y, target)
+    given_order = [*frame.columns, target]
+    # The search sees the columns sorted by name, so the graph does not depend on their
+    # order in X (PC's orientations and the ties of a consistent extension did).
+    frame = frame.iloc[:, sorted(range(frame.shape[1]), key=lambda j: str(frame.columns[j]))]
     names = [*frame.columns, target]
     knowledge = _check_background(background, names)
     # Constant columns carry no information (a constant categorical column would even read
@@ -888,7 +893,10 @@ def discover_graph(
         position = [*kept, len(names) - 1]
         full[np.ix_(position, position)] = marks
         marks = full
-    graph, n_rule = _to_dag(marks, names, target, knowledge)
+    searched_graph, n_rule = _to_dag(marks, names, target, knowledge)
+    graph = nx.DiGraph()  # the nodes in the order of X's columns, as given
+    graph.add_nodes_from(given_order)
+    graph.add_edges_from(sorted(searched_graph.edges, key=str))
     seconds = time.perf_counter() - start
     graph.graph.update(
         method=method,

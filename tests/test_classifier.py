@@ -171,7 +171,13 @@ def test_the_order_in_which_a_graph_lists_its_nodes_does_not_change_the_model(
         columns = list(X.columns)
         forward = CAMAClassifier(**options).fit(X, y).predict_proba(X)
         backward = CAMAClassifier(**options).fit(X[columns[::-1]], y).predict_proba(X)
+        # a discovered graph too: discovery reads the columns sorted by name
+        found = CAMAClassifier(graph="pc", **options).fit(X, y).predict_proba(X)
+        found_backward = CAMAClassifier(graph="pc", **options).fit(
+            X[columns[::-1]], y
+        ).predict_proba(X)
     np.testing.assert_array_equal(backward, forward)
+    np.testing.assert_array_equal(found_backward, found)
 
 
 @pytest.mark.parametrize(

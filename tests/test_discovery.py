@@ -59,6 +59,23 @@ def test_every_method_and_fast_test_returns_a_dag(small_sem, kwargs):
     assert set(graph.nodes) == {*X.columns, "y"}
 
 
+@pytest.mark.parametrize("method", ["pc", "ges"])
+def test_the_order_of_the_columns_does_not_change_the_graph(method):
+    """Discovery reads the columns sorted by name: the same data in another column order
+    gives the same edges (on this SEM, both methods' orientations and GES's edges moved
+    with the order before), and the graph lists its nodes in the order of X."""
+    sem = SyntheticSEM(
+        n_parents=2, n_coparents=2, n_children=4, n_outside=1, n_classes=4, random_state=1
+    )
+    X, y = sem.sample(2000, random_state=1)
+    graph = discover_graph(X, y, target="y", method=method)
+    for seed in range(3):
+        columns = list(np.random.default_rng(seed).permutation(X.columns))
+        shuffled = discover_graph(X[columns], y, target="y", method=method)
+        assert set(shuffled.edges) == set(graph.edges)
+        assert list(shuffled.nodes) == [*columns, "y"]
+
+
 def test_nonlinear_test_finds_a_mechanism_without_a_linear_trend():
     # x depends on c only through c**2 (no linear trend): the linear block test drops the
     # edge c - x, the default test, which also tests c and x in a nonlinear basis, keeps it
@@ -317,7 +334,9 @@ def test_labels_must_be_classes_in_one_column(small_sem):
 # before the input-handling fixes (object, constant and MultiIndex columns); the
 # "block-lrt-nonlinear" graph again when the basis tests began to condition on the
 # products of the target's indicators with the conditioning columns (and a collider at the
-# target began to need its two causes independent given nothing). These are the graphs at
+# target began to need its two causes independent given nothing); the "fisherz" and default
+# graphs when discovery began to read the columns sorted by name (the same edges, two and
+# one of them reversed). These are the graphs at
 # target_alpha=alpha, one level for every test; DEFAULT_EDGES is the default graph, whose
 # tests at the target are read at 0.05.
 SEM_EDGES = {
@@ -335,8 +354,8 @@ SEM_EDGES = {
     ],
     "fisherz": [
         ("a1", "x8"), ("c1", "o1"), ("c1", "x3"), ("c2", "x2"), ("c2", "x4"), ("c3", "x4"),
-        ("o2", "x6"), ("x2", "c3"), ("x2", "x4"), ("x5", "c2"), ("x5", "x3"), ("x6", "x3"),
-        ("x6", "x7"), ("x7", "c1"), ("x7", "c3"), ("x7", "x4"), ("x8", "a2"), ("x8", "x1"),
+        ("x2", "c3"), ("x2", "x4"), ("x5", "c2"), ("x5", "x3"), ("x6", "o2"), ("x6", "x3"),
+        ("x7", "c1"), ("x7", "c3"), ("x7", "x4"), ("x7", "x6"), ("x8", "a2"), ("x8", "x1"),
         ("y", "a3"), ("y", "x1"), ("y", "x8"),
     ],
 }
@@ -344,8 +363,8 @@ SEM_EDGES = {
 
 DEFAULT_EDGES = [
     ("a1", "y"), ("a2", "y"), ("a3", "o2"), ("c1", "o1"), ("c1", "x3"), ("c1", "x7"),
-    ("c2", "x5"), ("c3", "c2"), ("x2", "c2"), ("x2", "c3"), ("x4", "c2"), ("x4", "c3"),
-    ("x4", "x6"), ("x4", "x7"), ("x5", "x3"), ("x6", "o2"), ("x6", "x3"), ("x7", "c3"),
+    ("c2", "x5"), ("c3", "c2"), ("o2", "x6"), ("x2", "c2"), ("x2", "c3"), ("x4", "c2"),
+    ("x4", "c3"), ("x4", "x6"), ("x4", "x7"), ("x5", "x3"), ("x6", "x3"), ("x7", "c3"),
     ("x7", "x5"), ("x7", "x6"), ("y", "a3"), ("y", "x1"), ("y", "x4"), ("y", "x8"),
 ]
 
