@@ -837,7 +837,9 @@ def discover_graph(
     given_order = [*frame.columns, target]
     # The search sees the columns sorted by name, so the graph does not depend on their
     # order in X (PC's orientations and the ties of a consistent extension did).
-    frame = frame.iloc[:, sorted(range(frame.shape[1]), key=lambda j: str(frame.columns[j]))]
+    by_name = sorted(range(frame.shape[1]), key=lambda j: str(frame.columns[j]))
+    if by_name != list(range(frame.shape[1])):  # no copy of a frame already in that order
+        frame = frame.iloc[:, by_name]
     names = [*frame.columns, target]
     knowledge = _check_background(background, names)
     # Constant columns carry no information (a constant categorical column would even read
