@@ -1049,7 +1049,7 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     return frame, labels, target
 
 
-_GES_WARN_COLUMNS = 20  # benchmarks/real_tables.py: 12 s at 20 columns, 107 s at 24 (PC: 4, 6 s)
+_GES_WARN_COLUMNS = 20  # benchmarks/real_tables.py: 5 s at 20 columns, 39 s at 24 (PC: 2, 3 s)
 _NEAR_COLLINEAR = 0.99  # |correlation| above which two columns are nearly one
 
 
