@@ -318,10 +318,11 @@ def accuracy_case(seed: int, args) -> list[dict]:
         model.fit(X, y)
         fit_s = time.perf_counter() - start
         fit_seconds[name] = fit_seconds.get(name, 0.0) + fit_s
+        if args.fits > 1 and name in ENSEMBLED:
+            classes[name] = model.classes_
         for setting, (X_test, y_test) in tests.items():
-            if name in ENSEMBLED:
+            if args.fits > 1 and name in ENSEMBLED:
                 probabilities.setdefault((name, setting), []).append(model.predict_proba(X_test))
-                classes[name] = model.classes_
             rows.append(
                 dict(
                     seed=seed,
@@ -451,14 +452,6 @@ def main() -> None:
             .reset_index()
         )
         per_seed["discovered - true"] = per_seed[order[1]] - per_seed[order[0]]
-        ensembles = [ensemble_name(name, args.fits) for name in ENSEMBLED]
-        if args.fits > 1:
-            by_seed = acc[acc.model.isin(ensembles)].pivot_table(
-                index=["seed", "setting"], columns="model", values="accuracy"
-            )
-            ensemble_gap = (by_seed[ensembles[1]] - by_seed[ensembles[0]]).reindex(
-                pd.MultiIndex.from_frame(per_seed[["seed", "setting"]])
-            )
         by_fit = acc[acc.model.isin(order[:2])].pivot_table(
             index=["seed", "setting", "fit"], columns="model", values="accuracy"
         )
@@ -469,7 +462,13 @@ def main() -> None:
             pd.MultiIndex.from_frame(per_seed[["seed", "setting"]])
         ).to_numpy()
         if args.fits > 1:
-            per_seed["ensembles: discovered - true"] = ensemble_gap.to_numpy()
+            ensembles = [ensemble_name(name, args.fits) for name in ENSEMBLED]
+            by_seed = acc[acc.model.isin(ensembles)].pivot_table(
+                index=["seed", "setting"], columns="model", values="accuracy"
+            )
+            per_seed["ensembles: discovered - true"] = (
+                by_seed[ensembles[1]] - by_seed[ensembles[0]]
+            ).reindex(pd.MultiIndex.from_frame(per_seed[["seed", "setting"]])).to_numpy()
         parts.append(
             f"CAMA accuracy on the 20-node SEM, {args.acc_rows} training rows, {args.n_test} "
             f"test rows per setting (mean over seeds and over {args.fits} training seeds of "

@@ -899,7 +899,7 @@ def discover_graph(
     searched_graph, n_rule = _to_dag(marks, names, target, knowledge)
     graph = nx.DiGraph()  # the nodes in the order of X's columns, as given
     graph.add_nodes_from(given_order)
-    graph.add_edges_from(sorted(searched_graph.edges, key=str))
+    graph.add_edges_from(searched_graph.edges)  # in the search's order, the same for any X
     seconds = time.perf_counter() - start
     graph.graph.update(
         method=method,
