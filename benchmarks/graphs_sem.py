@@ -286,6 +286,9 @@ def accuracy_case(seed: int, args) -> list[dict]:
         "CAMA, discovered graph (pc + block-lrt-basis)": discover_graph(
             X, y, target="y", test="block-lrt-basis"
         ),
+        "CAMA, discovered graph (fci + block-lrt-nonlinear)": discover_graph(
+            X, y, target="y", method="fci", random_state=seed
+        ),
     }
     graphs["CAMA, true graph + the discovered edges between children"] = with_child_edges_of(
         sem.graph, discovered, sem.roles["children"]
@@ -434,6 +437,7 @@ def main() -> None:
             "CAMA, discovered graph",
             *(ensemble_name(name, args.fits) for name in ENSEMBLED),
             "CAMA, discovered graph (pc + block-lrt-basis)",
+            "CAMA, discovered graph (fci + block-lrt-nonlinear)",
             "CAMA, true graph + the discovered edges between children",
             "CAMA, true graph with the parents read as children",
             "CAMA, 1 children as co-parents",

@@ -521,11 +521,22 @@ def test_orienting_away_from_the_target_creates_no_new_v_structure():
     assert set(graph.edges()) == {("y", "a"), ("a", "b")}
 
 
-def test_bidirected_edges_at_the_target_become_children_others_are_dropped():
+def test_bidirected_edges_at_the_target_become_children():
     names = ["a", "b", "y"]
-    marks = _marks(3, bidirected=[(0, 2), (0, 1)])
+    marks = _marks(3, bidirected=[(0, 2)], directed=[(1, 2)])
     graph, _ = _to_dag(marks, names, "y", NO_BACKGROUND)
-    assert set(graph.edges()) == {("y", "a")}
+    assert set(graph.edges()) == {("y", "a"), ("b", "y")}
+
+
+def test_bidirected_edges_elsewhere_point_into_a_child_or_are_dropped():
+    # a, b children of y (a <-> y, y - b); a <-> b between two children: dropped (the latent
+    # causes z model it); c <-> a between a child and another node: kept as c -> a (c a
+    # co-parent: z cannot model a dependence on c); c <-> d between two non-children:
+    # dropped
+    names = ["a", "b", "c", "d", "y"]
+    marks = _marks(5, undirected=[(4, 1)], bidirected=[(0, 4), (0, 1), (2, 0), (2, 3)])
+    graph, _ = _to_dag(marks, names, "y", NO_BACKGROUND)
+    assert set(graph.edges()) == {("y", "a"), ("y", "b"), ("c", "a")}
 
 
 def test_pag_circle_marks_are_read_like_a_cpdag():
