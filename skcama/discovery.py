@@ -132,7 +132,7 @@ member of the equivalence class with these rules, in order:
    children: on six 20-node SEMs of ``benchmarks/graphs_sem.py`` (seeds 20-25, 5,000 rows,
    three fits each) CAMA on FCI's graphs scored 0.756 on clean rows and 0.702 with the
    co-parents shifted by 2 sds, and 0.788 and 0.737 with this rule (true graph 0.808 and
-   0.788; PC's graphs, which had no bidirected edges there, 0.800 and 0.775).
+   0.788; PC's graphs, the same under both rules there, 0.800 and 0.775).
 3. Circle marks of a PAG are read as in a CPDAG: ``o->`` as ``->`` and ``o-o`` as undirected.
 4. Every other undirected edge is oriented by a consistent extension of the partially
    directed graph (Dor and Tarsi, 1992), so no new v-structure or cycle appears; ties
