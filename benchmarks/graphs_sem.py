@@ -321,10 +321,11 @@ def accuracy_case(seed: int, args) -> list[dict]:
         model.fit(X, y)
         fit_s = time.perf_counter() - start
         fit_seconds[name] = fit_seconds.get(name, 0.0) + fit_s
-        if args.fits > 1 and name in ENSEMBLED:
+        ensembled = args.fits > 1 and name in ENSEMBLED
+        if ensembled:
             classes[name] = model.classes_
         for setting, (X_test, y_test) in tests.items():
-            if args.fits > 1 and name in ENSEMBLED:
+            if ensembled:
                 probabilities.setdefault((name, setting), []).append(model.predict_proba(X_test))
             rows.append(
                 dict(
