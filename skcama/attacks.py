@@ -267,6 +267,18 @@ def _check_labels(
     return labels
 
 
+def _check_inputs(columns: list, function: Any) -> None:
+    """Every one of ``columns`` is an input of the differentiable ``function``."""
+    outside = [c for c in columns if c not in function.columns]
+    if outside:
+        why = (" (outside its Markov blanket: the model ignores them)"
+               if function.name == "CAMAClassifier" else "")
+        raise ValueError(
+            f"columns {outside} are not inputs of {function.name}{why}, so gradients cannot "
+            f"move them; choose among {function.columns[:10]}."
+        )
+
+
 def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow_parents):
     epsilon = _check_epsilon(epsilon)
     if not isinstance(X, pd.DataFrame):
@@ -301,6 +313,7 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         )
     named = _as_list(list(VALID_ROLES) if columns is None else columns)  # read once
     cols = resolve_columns(X, named, reference=cama, roles=roles, allow_parents=allow_parents)
+    _check_inputs([c for c in cols if c in named], function)  # named one by one
     # discrete for the model that crafts the rows, or for a CAMA model that scores them
     # (a transfer from an MLP must not move a grade CAMA reads as categories off its levels)
     readers = [] if function.continuous is None else [(function.name, function.continuous)]
@@ -329,12 +342,7 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
                 f"every column of {named} is discrete for {by} ({discrete}); a gradient "
                 "attack moves continuous values only."
             )
-    outside = [c for c in cols if c not in function.columns]
-    if outside:
-        raise ValueError(
-            f"columns {outside} are not inputs of {function.name}, so gradients cannot move "
-            f"them; choose among {function.columns[:10]}."
-        )
+    _check_inputs(cols, function)
     missing = [c for c in function.columns if c not in X.columns]
     if missing:
         raise ValueError(f"X lacks the columns {missing} that {function.name} uses.")

@@ -33,7 +33,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._columns import check_labels_present
 from ._guard import restore_on_error
-from .graph import did_you_mean
+from .graph import MarkovBlanketRoles, did_you_mean
 
 logger = logging.getLogger("skcama")
 
@@ -194,6 +194,15 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         n = self.n_features_in_
         if columns is None:
             return torch.ones(n)
+        if isinstance(columns, MarkovBlanketRoles):  # the valid columns of those roles
+            roles, parents = columns, set(columns.parents)
+            columns = [c for c in roles.coparents if c not in parents] + list(roles.children)
+            if not columns:
+                raise ValueError(
+                    f"{name} was given roles in which the target {roles.target!r} has no "
+                    "co-parents or children, so the adversary could move nothing; name the "
+                    "columns instead."
+                )
         has_names = hasattr(self, "feature_names_in_")
         names = list(self.feature_names_in_) if has_names else list(range(n))
         columns = [columns] if isinstance(columns, (str, Integral)) else list(columns)
@@ -218,8 +227,9 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                             "target is not a valid column to perturb)."
                         )
                     hint = (
-                        f" {name} takes column names, not roles: for a fitted CAMA "
-                        f"model's {members}"
+                        f" {name} takes column names, not role names: pass {name}=clf.roles_ "
+                        f"for a fitted CAMA model's co-parents and children, or for its "
+                        f"{members}"
                     )
                 raise ValueError(
                     f"{name} names the column {column!r}, which is not a column of X.{hint}"
@@ -355,10 +365,12 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
         As in :class:`TorchMLPClassifier`.
     epsilon : float, default=0.25
         Training budget in clean-sd units per column.
-    attack_columns : array-like, str, int or None, default=None
+    attack_columns : array-like, str, int, MarkovBlanketRoles or None, default=None
         Columns the adversary may move (e.g. the co-parents and children): names of
         ``X``'s columns (a list, an array or a ``pandas.Index``, or one name), or positions
-        when ``X`` has no column names; None = all.
+        when ``X`` has no column names; a fitted CAMA model's ``roles_`` for its valid
+        columns, the co-parents (other than parents of the target) and the children, as
+        the attacks of :mod:`skcama.attacks` take them by default; None = all.
     pgd_steps : int, default=5
         Ascent steps per batch.
     clean_weight : float, default=0.0
@@ -379,7 +391,7 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
     _parameter_constraints: dict = {
         **_TorchClassifier._parameter_constraints,
         "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "attack_columns": ["array-like", str, Integral, None],
+        "attack_columns": ["array-like", str, Integral, MarkovBlanketRoles, None],
         "pgd_steps": [Interval(Integral, 1, None, closed="left")],
         "clean_weight": [Interval(Real, 0, 1, closed="both")],
     }

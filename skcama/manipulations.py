@@ -157,6 +157,12 @@ def resolve_columns(
     _check_frame(X)
     known = _roles_of(reference, roles)
     parent_set = set(known["parents"]) if known is not None else set()
+    if columns is None and known is None:
+        raise ValueError(
+            "columns=None means the co-parents and children of the target, which only the "
+            "graph's roles tell: pass reference=<fitted CAMAClassifier> or roles=clf.roles_ "
+            "(or SyntheticSEM.roles), or name the columns to manipulate with columns=[...]."
+        )
     columns = _as_list(list(VALID_ROLES) if columns is None else columns)
     if not columns:
         raise ValueError("columns is empty; name at least one column or role to manipulate.")
@@ -354,7 +360,8 @@ def _prepare(X, columns, reference, roles, allow_parents):
     _check_frame(X)
     named = _as_list(list(VALID_ROLES) if columns is None else columns)  # read once
     cols = resolve_columns(
-        X, named, reference=reference, roles=roles, allow_parents=allow_parents
+        X, None if columns is None else named, reference=reference, roles=roles,
+        allow_parents=allow_parents,
     )
     if isinstance(reference, pd.DataFrame):
         _check_unique(reference, [c for c in cols if c in reference.columns],

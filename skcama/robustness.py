@@ -163,8 +163,12 @@ def robustness_curve(
         disagree; CAMA models attacked on their own each keep theirs): a manipulation
         also takes that model as ``reference`` when none is given (its column kinds and
         training sds), and an attack moves the continuous columns of those roles in
-        every model. For attacks, ``surrogate`` may be a dict
-        by model name (transfer for those models only): its keys and a surrogate for
+        every model. For attacks, a single ``surrogate`` crafts the transfer attack on
+        the models without gradients (under ``"fgsm"`` and ``"pgd"`` the others are
+        attacked white-box, the stronger attack; under ``"strongest"`` the transfer is
+        one more variant for every model); a dict by model name gives each model it
+        names its own surrogate (under ``"fgsm"`` and ``"pgd"`` that model is then
+        attacked by transfer, whether it has gradients or not). Its keys and a surrogate for
         every model without gradients are checked before any attack runs. An
         option the manipulation or attack does not take is an error naming the ones it
         does; a callable ``manipulation`` takes none (bind them with
@@ -296,12 +300,11 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
     rows = []
     shared: dict[float, pd.DataFrame] = {}
     for name, estimator in estimators.items():
+        if is_attack:
+            surrogate = _surrogate_of(name, estimator, surrogates, manipulation)
         for strength in strengths:
             extra = {}
             if is_attack:
-                surrogate = (
-                    surrogates.get(name) if isinstance(surrogates, Mapping) else surrogates
-                )
                 if strength <= 0:
                     X_new, mode = X, "none"
                 else:
@@ -367,6 +370,21 @@ def _check_adaptable(estimators: Mapping[str, Any]) -> None:
         )
     elif fixed:
         logger.info("models %s have no adapt method; only the others are adapted", fixed)
+
+
+def _surrogate_of(name: str, estimator: Any, surrogates: Any, attack: str) -> Any:
+    """The surrogate that crafts the attack on ``estimator``: its entry of a ``surrogate``
+    dict; a single surrogate only for a model without gradients under ``"fgsm"`` or
+    ``"pgd"`` (a model with gradients is attacked white-box, the stronger attack: a
+    transfer would flatter it), and for every model under ``"strongest"``, where the
+    transfer is one more variant besides the white-box ones."""
+    if isinstance(surrogates, Mapping):
+        return surrogates.get(name)
+    if surrogates is not None and attack != "strongest" and _differentiable(estimator):
+        logger.info("%s: attacked white-box; the surrogate is for models without gradients "
+                    "(surrogate={%r: ...} attacks it by transfer)", name, name)
+        return None
+    return surrogates
 
 
 def _check_surrogates(estimators: Mapping[str, Any], surrogates: Any) -> None:
@@ -486,7 +504,7 @@ def plot_robustness(
     order they come, so panels of the same models match. A model attacked by transfer
     from a surrogate is labelled ``(transfer)``; the x axis says what the strength of a
     named manipulation or attack measures; a legend of more than six lines goes beside
-    the panel.
+    the panel (a figure this function makes is widened for it).
 
     Parameters
     ----------
@@ -535,7 +553,8 @@ def plot_robustness(
         raise ValueError("frame has no rows; there is nothing to plot.")
     import matplotlib.pyplot as plt
 
-    if ax is None:  # laid out on drawing: the axis labels stay inside a saved figure
+    created = ax is None
+    if created:  # laid out on drawing: the axis labels stay inside a saved figure
         _, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
     first = str(frame["manipulation"].iloc[0])
     colours = _model_colours(list(pd.unique(frame["model"])))
@@ -561,6 +580,8 @@ def plot_robustness(
     ax.set_title(title if title is not None else str(frame["manipulation"].iloc[0]))
     if len(ax.get_lines()) > 6:  # a long legend beside the panel, not over the curves
         ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
+        if created:  # room for it, the panel keeping its width
+            ax.figure.set_figwidth(8.5)
     else:
         ax.legend(fontsize="small")
     return ax

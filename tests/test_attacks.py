@@ -149,6 +149,17 @@ def test_attacking_the_target_of_cama_raises(sem):
         pgd(clf, X.assign(y=y), y, 0.1, columns=["y"])
 
 
+def test_a_column_outside_the_blanket_is_named_as_such_not_as_discrete(sem):
+    """'o' is a continuous column CAMA ignores: the error says it is outside the Markov
+    blanket, not that it is discrete."""
+    X, y, clf = sem
+    assert "o" in clf.roles_.outside
+    with pytest.raises(ValueError, match=r"\['o'\] are not inputs of CAMAClassifier "
+                                         r"\(outside its Markov blanket") as caught:
+        pgd(clf, X, y, 0.1, columns=["o"])
+    assert "discrete" not in str(caught.value)
+
+
 def test_attacking_the_target_by_roles_raises_without_cama(blobs):
     X, y, mlp = blobs
     roles = {"target": "a", "parents": [], "coparents": ["c"], "children": ["x"]}

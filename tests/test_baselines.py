@@ -10,6 +10,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from skcama.baselines import CausalAdvClassifier, PGDTrainedMLPClassifier, TorchMLPClassifier
+from skcama.graph import MarkovBlanketRoles
 
 
 def _data(seed: int = 0, n: int = 200):
@@ -75,11 +76,27 @@ def test_unknown_attack_column_raises_with_suggestion():
     X, y = _data()
     with pytest.raises(ValueError, match="Did you mean 'x'"):
         PGDTrainedMLPClassifier(attack_columns=["X"], max_epochs=1).fit(X, y)
-    with pytest.raises(ValueError, match=r"takes column names, not roles.*roles_\.children"):
+    with pytest.raises(ValueError, match=r"takes column names, not role names: pass "
+                                         r"attack_columns=clf\.roles_.*roles_\.children"):
         PGDTrainedMLPClassifier(attack_columns="children", max_epochs=1).fit(X, y)
     with pytest.raises(ValueError, match=r"co-parents, pass \[c for c in clf\.roles_\.coparents "
                                          r"if c not in clf\.roles_\.parents\]"):
         PGDTrainedMLPClassifier(attack_columns="coparents", max_epochs=1).fit(X, y)
+
+
+@pytest.mark.parametrize("model", [PGDTrainedMLPClassifier, CausalAdvClassifier])
+def test_a_cama_models_roles_give_its_valid_columns(model):
+    """attack_columns=clf.roles_ lets the adversary move the co-parents (not one that is
+    also a parent of the target) and the children, as the attacks take them by default."""
+    X, y = _data()
+    roles = MarkovBlanketRoles(target="y", parents=("a", "c"), coparents=("c",),
+                               children=("x",), outside=())
+    clf = model(attack_columns=roles, max_epochs=1, pgd_steps=1, random_state=0).fit(X, y)
+    assert clf._mask.tolist() == [0.0, 0.0, 1.0]
+    nothing = MarkovBlanketRoles(target="y", parents=("a",), coparents=(), children=(),
+                                 outside=("c", "x"))
+    with pytest.raises(ValueError, match="target 'y' has no co-parents or children"):
+        model(attack_columns=nothing, max_epochs=1).fit(X, y)
 
 
 def test_invalid_parameter_is_named():

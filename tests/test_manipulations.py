@@ -96,6 +96,15 @@ def test_role_name_without_roles_explains_how_to_pass_them(data):
         resolve_columns(X, "children")
 
 
+def test_default_columns_without_roles_say_what_the_default_means(data):
+    """Leaving out columns= means the co-parents and children; without roles the error
+    says so instead of naming a role the user never wrote."""
+    X, _ = data
+    for call in (lambda: shift(X, 1.0), lambda: resolve_columns(X)):
+        with pytest.raises(ValueError, match="columns=None means the co-parents and children"):
+            call()
+
+
 def test_scale_multiplies_deviation_from_clean_mean(data):
     X, _ = data
     out = scale(X, 3.0, columns=["x2"])

@@ -445,3 +445,41 @@ def test_plot_gives_a_model_one_colour_and_says_transfer_and_the_strength(fitted
     ax = plot_robustness(attacked)
     assert [line.get_label() for line in ax.get_lines()] == ["CAMA", "logreg (transfer)"]
     assert ax.get_xlabel() == "attack budget (L-inf, clean sds)"
+
+
+def test_one_surrogate_transfers_only_to_the_models_without_gradients(fitted):
+    """A single surrogate, passed so that logistic regression can be attacked, must not
+    turn CAMA's attack into a (weaker) transfer: under "fgsm" / "pgd" CAMA stays white-box
+    and gets the rows of a white-box attack; a dict entry still attacks it by transfer."""
+    from skcama.attacks import fgsm
+
+    X, y, models = fitted
+    surrogate = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    curve = robustness_curve(models, X, y, "fgsm", [0.5], surrogate=surrogate).set_index("model")
+    assert curve.loc["CAMA", "mode"] == "white-box"
+    assert curve.loc["logreg", "mode"] == "transfer from TorchMLPClassifier"
+    white_box = fgsm(models["CAMA"], X, y, 0.5)
+    assert curve.loc["CAMA", "accuracy"] == pytest.approx(models["CAMA"].score(white_box, y))
+    both = {"CAMA": surrogate, "logreg": surrogate}
+    transferred = robustness_curve(models, X, y, "fgsm", [0.5], surrogate=both).set_index("model")
+    assert transferred.loc["CAMA", "mode"] == "transfer from TorchMLPClassifier"
+
+
+def test_a_long_legend_goes_beside_a_widened_panel(fitted):
+    """More than six lines: the legend moves beside the panel, and a figure the function
+    makes grows to hold it; a figure the caller gave keeps its size."""
+    import matplotlib.pyplot as plt
+
+    X, y, models = fitted
+    curve = robustness_curve(models, X, y, "shift", [0.0, 1.0], adapt=True,
+                             clean_after_adapt=True, reference=models["CAMA"])
+    many = pd.concat([curve, curve.assign(model=curve["model"] + " again")])
+    ax = plot_robustness(many)
+    assert len(ax.get_lines()) == 8
+    assert ax.get_legend().get_bbox_to_anchor().x0 > ax.get_window_extent().x1
+    assert ax.figure.get_figwidth() == pytest.approx(8.5)
+    _, given = plt.subplots(figsize=(4, 3))
+    plot_robustness(many, ax=given)
+    assert given.figure.get_figwidth() == pytest.approx(4)
+    assert plot_robustness(curve).figure.get_figwidth() == pytest.approx(5)
+    plt.close("all")
