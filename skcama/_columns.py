@@ -233,16 +233,18 @@ def _numbers_of(column: pd.Series) -> np.ndarray | None:
     return column.dropna().to_numpy(dtype=np.float64)
 
 
-def _warn_if_missing_code(name: Any, values: np.ndarray | None) -> None:
+def _warn_if_missing_code(name: Any, values: np.ndarray | None) -> bool:
     """Warn when a column repeats a number such as -999 or 9999 far outside its other
     values: the code of a missing value in an exported table, which would be read as a
     measurement (and inflate the very spread that far values are measured against).
-    Only numbers made of nines are candidates, so the common case costs one ``isin``."""
+    Only numbers made of nines are candidates, so the common case costs one ``isin``.
+    Returns whether it warned."""
     if values is None or len(values) < 10:
-        return
+        return False
     coded = np.isin(values, _MISSING_CODES)
     if coded.sum() < 2:
-        return
+        return False
+    warned = False
     for code in np.unique(values[coded]):
         rows = int(np.sum(values == code))
         others = values[(values != code) & ~coded]
@@ -260,6 +262,8 @@ def _warn_if_missing_code(name: Any, values: np.ndarray | None) -> None:
             f"(X[{name!r}].replace({shown}, np.nan)).",
             UserWarning,
         )
+        warned = True
+    return warned
 
 
 def _plain_floats(column: pd.Series) -> np.ndarray | None:
@@ -311,7 +315,9 @@ class ColumnCodec:
                 kind = overrides[name] if name in overrides else infer_kind(column)
                 n_observed = int(column.notna().sum())
             has_missing.append(n_observed < len(column))
-            _warn_if_missing_code(name, finite if floats is not None else _numbers_of(column))
+            coded = _warn_if_missing_code(
+                name, finite if floats is not None else _numbers_of(column)
+            )
             if len(column) and n_observed == 0:
                 raise ValueError(
                     f"column {name!r} holds only missing values; the model cannot learn "
@@ -329,6 +335,8 @@ class ColumnCodec:
                         constant.append(name)
                     else:
                         scale[j] = sd
+                        if not coded:  # a code for missing is warned about as such
+                            _warn_if_outlying(name, finite, mean[j], sd)
                 categories.append(None)
             else:
                 levels = _levels(column)
@@ -349,9 +357,13 @@ class ColumnCodec:
             )
         unknown = sorted(set(overrides) - set(names), key=str)
         if unknown:
+            from .graph import did_you_mean
+
+            close = {u: did_you_mean(u, names) for u in unknown}
+            hints = "; ".join(f"{u!r}: did you mean {c[0]!r}?" for u, c in close.items() if c)
             warn_user(
                 f"column_types names {unknown}, which are not columns the model uses; "
-                "those entries are ignored.",
+                "those entries are ignored." + (f" ({hints})" if hints else ""),
                 UserWarning,
             )
         self.kinds = tuple(kinds)
@@ -522,18 +534,28 @@ def _near_categories(name: Hashable, values: list, categories: list) -> str:
             f"{_show([by_case[str(v).casefold()] for v in recased])} only in case: map "
             "them to the spelling used in fit."
         )
-    if categories and all(is_real_number(c) for c in categories) and all(
-        is_real_number(v) and float(v).is_integer() for v in values
-    ):  # a grade or score read as categorical from the values of the training rows
-        levels = sorted({*categories, *values})
+    if not (categories and all(is_real_number(c) for c in categories)
+            and all(is_real_number(v) for v in values)):
+        return ""
+    # numbers of a column read as categorical from the few whole numbers of the training
+    # rows; read as missing, a measured value would count as not measured
+    fractional = [v for v in values if not float(v).is_integer()]
+    if fractional:
         return (
-            " Whole numbers with few distinct values (a grade, a score) are read as "
-            "categories with the levels seen in fit, so a level missing from the training "
-            "rows (a rare grade, a cross-validation fold) is unknown: declare every level, "
-            f"X[{name!r}] = X[{name!r}].astype(pd.CategoricalDtype({_show(levels, 20)})), or "
-            f"read the column as a measurement, column_types={{{name!r}: 'gaussian'}}."
+            f" {_show(fractional)} have a fractional part, so {name!r} is a measurement "
+            "whose training rows happened to hold few distinct whole numbers (read as "
+            f"categories): read it as one, column_types={{{name!r}: 'gaussian'}}, and refit; "
+            "handle_unknown='missing' would count such a value as not measured."
         )
-    return ""
+    levels = sorted({*categories, *values})
+    return (
+        " Whole numbers with few distinct values (a grade, a score) are read as "
+        "categories with the levels seen in fit, so a level missing from the training "
+        "rows (a rare grade, a cross-validation fold) is unknown: declare every level, "
+        f"X[{name!r}] = X[{name!r}].astype(pd.CategoricalDtype({_show(levels, 20)})), or "
+        f"read the column as a measurement, column_types={{{name!r}: 'gaussian'}} "
+        "(handle_unknown='missing' would count such a value as not measured)."
+    )
 
 
 def same_text_other_type(missing: list, known: list) -> tuple[list, list]:
@@ -743,6 +765,39 @@ def _mean_and_sd(values: np.ndarray) -> tuple[float, float]:
         return float(values.mean()), float(values.std())
     unit = values / top
     return float(unit.mean()) * top, float(unit.std()) * top
+
+
+def _warn_if_outlying(name: Any, values: np.ndarray, mean: float, sd: float) -> None:
+    """Warn when a training value lies more than ``_FAR_SDS`` robust sds (1.4826 times
+    the median absolute deviation) from the column's median. Such a value (a unit
+    mistake, a typing error) inflates the mean and sd the column is standardised with,
+    until the model barely reads the column; measured against that inflated sd itself
+    it never looks far (in n rows no value lies more than sqrt(n - 1) sds from the
+    mean), so the check at prediction cannot see it. The median and the deviation come
+    from at most 50,000 evenly spaced values; the farthest value from every one."""
+    if len(values) < 10:
+        return
+    sample = values[:: -(-len(values) // 50_000)]
+    median = float(np.median(sample))
+    robust_sd = 1.4826 * float(np.median(np.abs(sample - median)))
+    if robust_sd <= 0:  # more than half of the values alike: no robust spread to judge by
+        return
+    lowest, highest = float(values.min()), float(values.max())
+    farthest = highest if highest - median >= median - lowest else lowest
+    distance = abs(farthest - median) / robust_sd
+    if distance <= _FAR_SDS:
+        return
+    n_far = int(np.sum(np.abs(values - median) > _FAR_SDS * robust_sd))
+    warn_user(
+        f"column {name!r}: the training value {farthest:.6g} is {distance:.3g} robust sds "
+        f"from the column's median {median:.4g} ({n_far} value{'s' if n_far > 1 else ''} "
+        f"beyond {_FAR_SDS:g}); the column is standardised with its mean {mean:.4g} and sd "
+        f"{sd:.4g}, which such values dominate, so the model reads little of the column. "
+        "Such values are far more often a unit mistake (mg against g), a code for a missing "
+        "value or a typing error than a measurement: correct them or set them to NaN and "
+        "refit; a genuinely skewed measurement is better read on a log scale.",
+        UserWarning,
+    )
 
 
 _FAR_SDS = 100.0  # beyond this, a unit mistake or a code for "missing" is likelier

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import pickle
+import re
 import warnings
 
 import joblib
@@ -341,14 +342,24 @@ def test_values_far_from_the_training_data_are_warned_and_beyond_float_range_ref
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fitted.predict_proba(X.assign(x2=X["x2"] + 20 * X["x2"].std()))  # a large shift
-    # fit is not told about its own outliers: with 20,000 rows one can lie 140 sds out
+    # a far value in the training rows inflates the very sd it would be measured against
+    # (in n rows none lies more than sqrt(n - 1) sds out): fit judges it by robust sds
     rng = np.random.default_rng(0)
-    big = pd.DataFrame({"x": rng.normal(size=20_000)})
+    big = pd.DataFrame({"x": rng.normal(size=2_000)})
     big.loc[0, "x"] = 1e4
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        CAMAClassifier(max_epochs=1).fit(big, rng.integers(0, 2, 20_000))
+        CAMAClassifier(max_epochs=1).fit(big, rng.integers(0, 2, 2_000))
     assert not [w for w in caught if "far outside" in str(w.message)]
+    assert [w for w in caught if re.search(
+        r"column 'x': the training value 10000 is .* robust sds from the column's median "
+        r".*\(1 value beyond 100\); the column is standardised with its mean .* and sd "
+        r".*unit mistake", str(w.message))]
+    with warnings.catch_warnings(record=True) as caught:  # a heavy tail within reach
+        warnings.simplefilter("always")
+        CAMAClassifier(max_epochs=1).fit(
+            pd.DataFrame({"x": rng.standard_t(3, size=2_000)}), rng.integers(0, 2, 2_000))
+    assert not [w for w in caught if "robust sds" in str(w.message)]
     # a column constant in fit is read on a unit scale: the message says so, not "sd 1"
     flat = pd.DataFrame({"x": rng.normal(size=200), "k": 5.0})
     with pytest.warns(UserWarning, match="constant"):

@@ -91,6 +91,17 @@ def test_column_types_override_the_dtype(data):
     assert clf.column_types_["grade"] == "gaussian"
 
 
+def test_column_types_naming_no_used_column_is_warned_with_the_near_name(data):
+    X, y, graph = data
+    clf = CAMAClassifier(graph=graph, column_types={"grad": "gaussian", "zzz": "gaussian"},
+                         max_epochs=2)
+    with pytest.warns(UserWarning, match=r"column_types names \['grad', 'zzz'\], which are not "
+                                         r"columns the model uses; those entries are ignored\. "
+                                         r"\('grad': did you mean 'grade'\?\)"):
+        clf.fit(X, y)
+    assert clf.column_types_["grade"] == "categorical"
+
+
 @pytest.mark.parametrize(
     "types, match",
     [
@@ -289,6 +300,21 @@ def test_a_grade_level_missing_from_the_training_rows_gets_the_fixes(data):
     assert clf.predict(declared).shape == (len(X),)
 
 
+def test_a_fractional_value_of_a_whole_number_column_is_read_as_a_measurement_hint(data):
+    """A measurement that the training rows happened to hold in whole numbers (a
+    thermometer reading whole degrees) is read as categories; a value with a fractional
+    part proves it is a measurement, and the message says to read it as one, not to
+    count it as not measured."""
+    X, y, graph = data
+    clf = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X, y)
+    assert clf.column_types_["grade"] == "categorical"
+    new = X.head(5).assign(grade=[1.5, 0.0, 1.0, 2.0, 1.0])
+    with pytest.raises(ValueError, match=r"\[1\.5\] have a fractional part, so 'grade' is a "
+                                         r"measurement.*column_types=\{'grade': 'gaussian'\}, "
+                                         r"and refit; handle_unknown='missing' would count"):
+        clf.predict(new)
+
+
 def test_integer_column_read_with_holes_matches_its_categories(fitted, data):
     """An integer column that arrives as float (pandas' way with NaN) is still coded."""
     X, _, _ = data
@@ -444,8 +470,13 @@ def test_a_repeated_missing_value_code_is_warned_naming_the_column():
                                   "values (")
     assert "X['bmi'].replace(-999, np.nan)" in messages[0]
     assert messages[1].startswith("column 'mmrc' holds 9999 in 5 rows")
-    # one such value is an outlier, not a code; and a clean column costs no warning
+    # one such value is an outlier, not a code: warned as a value far from the others;
+    # and a clean column costs no warning
     frame.loc[:11, "bmi"] = np.r_[-999, rng.normal(27, 5, 11)]
+    with pytest.warns(UserWarning, match=r"column 'bmi': the training value -999 is .* robust "
+                                         r"sds from the column's median") as caught:
+        ColumnCodec(frame[["bmi", "score"]], ["bmi", "score"])
+    assert len(caught) == 1 and "code for a missing value doe" not in str(caught[0].message)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ColumnCodec(frame[["bmi", "score"]], ["bmi", "score"])
+        ColumnCodec(frame[["score"]], ["score"])
