@@ -219,6 +219,7 @@ def read_table(
         first = str(error).strip().splitlines()[-1] if str(error).strip() else ""
         raise UsageError(
             f"could not parse {str(path)!r} with --sep {delimiter!r}: {first}"
+            + _delimiter_hint(path, delimiter, decimal, encoding)
         ) from error
     names = names[names.str.strip() != ""]  # unnamed columns: pandas names each its own
     repeated = sorted({str(h) for h in names[names.duplicated()]})
@@ -228,20 +229,43 @@ def read_table(
             "must be unique to be matched to the graph's nodes. Rename or drop the copies."
         )
     if frame.shape[1] == 1:  # with the default or a given --sep
-        header = str(frame.columns[0])
-        for other in _OTHER_DELIMITERS:
-            if other != delimiter and other in header:
-                flag = "--sep $'\\t'" if other == "\t" else f"--sep {other!r}"
-                raise UsageError(
-                    f"data file {str(path)!r} reads as a single column with delimiter "
-                    f"{delimiter!r} but its header looks {other!r}-separated; pass {flag}"
-                )
+        hint = _delimiter_hint(path, delimiter, decimal, encoding)
+        if hint:
+            raise UsageError(
+                f"data file {str(path)!r} reads as a single column with delimiter "
+                f"{delimiter!r} but {hint.removeprefix('; ')}"
+            )
     last = frame.columns[-1] if frame.shape[1] > 1 else None
     if (last not in text_columns and re.fullmatch(r"Unnamed: \d+", str(last))
             and frame[last].isna().all()):  # a delimiter at the end of every line
         logger.info("dropped the empty last column of %s (a delimiter ends every line)", path)
         frame = frame.drop(columns=[last])
     return _require_rows(frame, path)
+
+
+def _delimiter_hint(path: Path, delimiter: str, decimal: str, encoding: str) -> str:
+    """``"; its header looks ';'-separated; pass --sep ';'"`` where the file's first line
+    holds another delimiter and not ``delimiter`` (and ``" --decimal ','"`` where a
+    ';'-separated file writes numbers with a decimal comma, as a European spreadsheet
+    does); empty otherwise."""
+    try:
+        with open(path, encoding=encoding, errors="replace") as handle:
+            lines = [handle.readline() for _ in range(6)]
+    except OSError:
+        return ""
+    header = lines[0]
+    others = [o for o in _OTHER_DELIMITERS if o != delimiter and o in header]
+    if not others or delimiter in header:
+        return ""
+    other = max(others, key=header.count)
+    flag = "--sep $'\\t'" if other == "\t" else f"--sep {other!r}"
+    if other != "," and decimal != "," and any(
+        re.search(r"\d,\d", line) for line in lines[1:]
+    ):
+        flag += " --decimal ','"
+        return (f"; its header looks {other!r}-separated, with a decimal comma in the "
+                f"numbers; pass {flag}")
+    return f"; its header looks {other!r}-separated; pass {flag}"
 
 
 def _not_encoded(path: Path, encoding: str, error: UnicodeDecodeError) -> str:

@@ -353,6 +353,21 @@ def test_a_table_read_as_one_column_names_its_delimiter(workdir, capsys, sep, su
     assert f"pass {suggested}" in error
 
 
+def test_a_spreadsheet_export_with_semicolons_and_decimal_commas_gets_both_options(tmp_path):
+    """Read with ',' a European export splits its numbers at the decimal commas into
+    rows of uneven length: the parser's error comes with the two options to pass."""
+    from skcama import cli
+
+    path = tmp_path / "d.csv"
+    path.write_text("age;crp;y\n61;17,9;a\n58,4;3,1;b\n")
+    with pytest.raises(cli.UsageError, match=r"Expected 2 fields in line 3, saw 3; its header "
+                                             r"looks ';'-separated, with a decimal comma in the "
+                                             r"numbers; pass --sep ';' --decimal ','"):
+        cli.read_table(path)
+    frame = cli.read_table(path, sep=";", decimal=",")
+    assert frame["age"].tolist() == [61.0, 58.4]
+
+
 def test_decimal_commas_are_read_with_the_decimal_option(workdir, model, capsys):
     frame = pd.read_csv(workdir / "train.csv")
     frame.to_csv(workdir / "commas.csv", sep=";", decimal=",", index=False)
