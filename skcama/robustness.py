@@ -57,10 +57,18 @@ def _manipulator(
 
         def custom(est: Any, X: pd.DataFrame, y: Any, s: float) -> pd.DataFrame:
             out = manipulation(X, s)
-            if not hasattr(out, "shape") or len(out) != len(X):
+            if not isinstance(out, pd.DataFrame):  # an array loses the column names
+                wrap = (" Wrap it: pd.DataFrame(values, index=X.index, columns=X.columns)."
+                        if getattr(out, "shape", None) == X.shape else "")
+                raise TypeError(
+                    f"the manipulation {label!r} must return the manipulated rows as a "
+                    f"DataFrame with X's columns, which the models read by name; got "
+                    f"{type(out).__name__}.{wrap}"
+                )
+            if len(out) != len(X):
                 raise ValueError(
                     f"the manipulation {label!r} must return the manipulated rows (a frame "
-                    f"with the {len(X)} rows of X); got {type(out).__name__}."
+                    f"with the {len(X)} rows of X); got {len(out)} rows."
                 )
             return out
 
@@ -187,7 +195,8 @@ def robustness_curve(
     ------
     TypeError
         For an entry of ``estimators`` without ``predict``, an option the manipulation
-        does not take, or a model without gradients attacked without a surrogate.
+        does not take, a model without gradients attacked without a surrogate, or a
+        callable ``manipulation`` that returns anything but a DataFrame.
     ValueError
         For bad strengths, labels or manipulation names, ``surrogate`` keys that name no
         model, or CAMA models whose roles disagree where the columns need them.

@@ -149,8 +149,14 @@ def test_negative_attack_budget_and_a_manipulation_returning_nothing_are_errors(
     X, y, models = fitted
     with pytest.raises(ValueError, match="attack budget cannot be negative"):
         robustness_curve({"CAMA": models["CAMA"]}, X, y, "fgsm", [0.0, -0.5])
-    with pytest.raises(ValueError, match="must return the manipulated rows"):
+    with pytest.raises(TypeError, match="must return the manipulated rows as a DataFrame"):
         robustness_curve(models, X, y, lambda X, s: None, [1.0])
+    # an array has lost the column names the models read: refused, with the wrapping
+    with pytest.raises(TypeError, match=r"got ndarray\. Wrap it: pd\.DataFrame\(values, "
+                                        r"index=X\.index, columns=X\.columns\)"):
+        robustness_curve(models, X, y, lambda X, s: X.to_numpy() + s, [1.0])
+    with pytest.raises(ValueError, match=r"a frame with the 250 rows of X\); got 10 rows"):
+        robustness_curve(models, X, y, lambda X, s: X.head(10), [1.0])
 
 
 def test_plotting_an_empty_frame_is_an_error(fitted):
