@@ -3,6 +3,7 @@ the evidence behind one prediction."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping
 from typing import Any
 
@@ -55,6 +56,31 @@ def _layered_layout(graph: nx.DiGraph, roles: Mapping, sweeps: int = 4) -> dict:
             lift = float(np.mean([wanted[n] for n in nodes]) - np.mean(ys))
             height.update({n: y + lift for n, y in zip(nodes, ys, strict=True)})
     return {n: (float(col_of[n]), height[n]) for n in graph.nodes}
+
+
+def _wrapped(name: str, width: int = 10) -> str:
+    """``name`` on lines of about ``width`` characters, broken after ``_``, ``-``, ``.``
+    or a space where it is longer (``"recent_infection"`` -> ``"recent_\\ninfection"``);
+    a name without separators stays on one line."""
+    if len(name) <= width:
+        return name
+    pieces = re.findall(r"[^_\-. ]*[_\-. ]*", name)
+    lines = [""]
+    for piece in (p for p in pieces if p):
+        if lines[-1] and len(lines[-1]) + len(piece.rstrip()) > width:
+            lines.append("")
+        lines[-1] += piece
+    return "\n".join(line.rstrip(" ") for line in lines)
+
+
+def _label_area(label: str, font_size: float) -> float:
+    """The marker area (points squared) of a circle around the text box of ``label``,
+    from a glyph width of about 0.62 and a line height of about 1.2 font sizes, with a
+    margin of 0.6 font sizes."""
+    lines = label.split("\n")
+    width = 0.62 * font_size * max(len(line) for line in lines)
+    height = 1.2 * font_size * len(lines)
+    return (float(np.hypot(width, height)) + 0.6 * font_size) ** 2
 
 
 def _closest_approach(
@@ -122,7 +148,8 @@ def plot_graph(
         ``"roles"``: columns by role (ancestors, parents, target and co-parents, children,
         descendants); ``"spring"``: networkx's force-directed layout (seeded).
     node_size : int, default=900
-        Node marker area.
+        The smallest node marker area (points squared); a node with a longer name is
+        drawn large enough to hold it at ``font_size``.
     font_size : int, default=9
         Label size.
 
@@ -157,20 +184,28 @@ def plot_graph(
         positions = _layered_layout(g, roles)
     else:
         positions = nx.spring_layout(g, seed=0)
-    if ax is None:  # tall enough for the fullest column: about 0.5 in per node
+    # a long name is broken at its separators; every node is at least node_size and
+    # large enough for its name (points squared)
+    labels = {n: _wrapped(str(n)) for n in g.nodes}
+    sizes = [max(float(node_size), _label_area(labels[n], font_size)) for n in g.nodes]
+    widest = float(np.sqrt(max(sizes))) / 72.0  # the largest node's diameter, inches
+    per_unit = max(0.5, widest + 0.25)  # inches between neighbours in a column
+    if ax is None:  # tall enough for the fullest column
         heights = [h for _, h in positions.values()]
         span = max(heights) - min(heights) if layout == "roles" else 0.0
-        _, ax = plt.subplots(figsize=(7, max(5.0, 0.5 * span + 1.5)))
+        # the axes take about 77% of the height, and autoscaling adds a unit of margin
+        _, ax = plt.subplots(figsize=(7, max(5.0, per_unit * (span + 1.0) / 0.77)))
     colours = [ROLE_COLOURS[roles[n]] for n in g.nodes]
     nx.draw_networkx_nodes(
-        g, pos=positions, ax=ax, node_color=colours, node_size=node_size, edgecolors="black"
+        g, pos=positions, ax=ax, node_color=colours, node_size=sizes, edgecolors="black"
     )
-    nx.draw_networkx_labels(g, pos=positions, ax=ax, font_size=font_size)
+    nx.draw_networkx_labels(g, pos=positions, ax=ax, labels=labels, font_size=font_size)
     # an edge drawn straight through another node would read as two edges: bend those
     ax.autoscale_view()
     unit = ax.transData.transform([(0.0, 0.0), (1.0, 1.0)])
     stretch = float((unit[1, 1] - unit[0, 1]) / (unit[1, 0] - unit[0, 0]))
-    bent = _edges_behind_nodes(g, positions, stretch=abs(stretch) or 1.0)
+    bent = _edges_behind_nodes(g, positions, stretch=abs(stretch) or 1.0,
+                               clearance=max(0.3, 0.5 * widest / per_unit + 0.05))
     styles = [([e for e in g.edges if e not in bent], "arc3")] + [
         (sorted((e for e, r in bent.items() if r == rad), key=str), f"arc3,rad={rad}")
         for rad in sorted(set(bent.values()))
@@ -178,7 +213,7 @@ def plot_graph(
     for edges, style in styles:
         if edges:
             nx.draw_networkx_edges(
-                g, pos=positions, ax=ax, edgelist=edges, node_size=node_size, arrows=True,
+                g, pos=positions, ax=ax, edgelist=edges, node_size=sizes, arrows=True,
                 arrowsize=14, connectionstyle=style,
             )
     present = [r for r in ROLE_COLOURS if r in set(roles.values())]

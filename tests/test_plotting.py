@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 from pathlib import Path  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
@@ -137,4 +138,28 @@ def test_plot_evidence_refuses_what_is_not_a_row_a_class_or_a_cama_model():
     least = clf.classes_[np.argmin(clf.predict_proba(X.iloc[[0]])[0])]  # a numpy scalar
     ax = plot_evidence(clf, X.iloc[0], against=least)
     assert ax.get_title().endswith(f"over {least}")
+    plt.close(ax.figure)
+
+
+def test_a_node_is_large_enough_for_its_name_and_long_names_are_broken():
+    """The circle holds its label: a long name gets a larger node than a short one (the
+    short one keeps node_size), and is broken at its separators."""
+    from skcama.plotting import _label_area, _wrapped
+
+    assert _wrapped("recent_infection") == "recent_\ninfection"
+    assert _wrapped("systolic blood pressure") == "systolic\nblood\npressure"
+    assert _wrapped("diagnosis") == "diagnosis"
+    assert _wrapped("averyveryverylongname") == "averyveryverylongname"  # no separator
+    ax = plot_graph({"diagnosis": ["recent_infection"], "x": ["diagnosis"]}, "diagnosis")
+    sizes = dict(zip(["diagnosis", "recent_infection", "x"],
+                     ax.collections[0].get_sizes(), strict=True))
+    assert sizes["x"] == 900
+    assert sizes["diagnosis"] == pytest.approx(_label_area("diagnosis", 9))
+    assert sizes["diagnosis"] > 900
+    assert {t.get_text() for t in ax.texts} >= {"recent_\ninfection", "diagnosis", "x"}
+    # the label's drawn extent fits inside its circle
+    renderer = ax.figure.canvas.get_renderer()
+    label = next(t for t in ax.texts if t.get_text() == "diagnosis")
+    width_points = label.get_window_extent(renderer).width * 72 / ax.figure.dpi
+    assert width_points < np.sqrt(sizes["diagnosis"])
     plt.close(ax.figure)
