@@ -793,14 +793,17 @@ def _warn_if_outlying(name: Any, values: np.ndarray, mean: float, sd: float) -> 
         f"from the column's median {median:.4g} ({n_far} value{'s' if n_far > 1 else ''} "
         f"beyond {_FAR_SDS:g}); the column is standardised with its mean {mean:.4g} and sd "
         f"{sd:.4g}, which such values dominate, so the model reads little of the column. "
-        "Such values are far more often a unit mistake (mg against g), a code for a missing "
-        "value or a typing error than a measurement: correct them or set them to NaN and "
-        "refit; a genuinely skewed measurement is better read on a log scale.",
+        f"{FAR_VALUE_ADVICE} Correct them or set them to NaN and refit; a genuinely skewed "
+        "measurement is better read on a log scale.",
         UserWarning,
     )
 
 
 _FAR_SDS = 100.0  # beyond this, a unit mistake or a code for "missing" is likelier
+FAR_VALUE_ADVICE = (  # why a far value is suspect, in fit's and in prediction's warnings
+    "Such values are far more often a unit mistake (mg against g), a code for a missing "
+    "value (9999; replace it with NaN) or a typing error than a measurement."
+)
 _TOO_FAR_SDS = 1e6  # beyond this, float32 likelihoods lose the classes' differences
 
 
@@ -839,18 +842,14 @@ def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndar
         )
     if len(far) > 5:
         parts.append(f"and {len(far) - 5} more columns")
-    advice = (
-        "Such values are far more often a unit mistake (mg against g), a code for a missing "
-        "value (9999; replace it with NaN) or a typing error than a measurement."
-    )
     if np.any(top[far] > _TOO_FAR_SDS):
         raise ValueError(
             f"values lie too far from the training data for the model to score them: "
             f"{'; '.join(parts)}. Beyond {_TOO_FAR_SDS:g} sds the likelihoods of the "
-            f"classes can no longer be told apart. {advice}"
+            f"classes can no longer be told apart. {FAR_VALUE_ADVICE}"
         )
     warn_user(
-        f"values lie far outside the training data: {'; '.join(parts)}. {advice} The "
+        f"values lie far outside the training data: {'; '.join(parts)}. {FAR_VALUE_ADVICE} The "
         "model scores them by extrapolating far beyond anything it learned."
     )
 
