@@ -42,6 +42,7 @@ from ._columns import (
 )
 from ._guard import restore_on_error
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet
+from ._random import seeded_torch
 from ._training import (
     AdaptSettings,
     Tensors,
@@ -608,8 +609,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         class_freq = np.bincount(y_index, weights=weights, minlength=len(classes))
         class_freq = class_freq / class_freq.sum()
         cfg = self._config(roles, len(classes), codec)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(int(seeds[0]))
+        with seeded_torch(int(seeds[0])):
             model = CAMANet(cfg)
         if cfg.n_parents == 0:
             with torch.no_grad():

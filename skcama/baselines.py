@@ -33,6 +33,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._columns import check_labels_present
 from ._guard import restore_on_error
+from ._random import seeded_torch
 from .graph import MarkovBlanketRoles, did_you_mean
 
 logger = logging.getLogger("skcama")
@@ -138,8 +139,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(0, 2**31 - 1))
         generator = torch.Generator().manual_seed(seed)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded_torch(seed):
             self.model_ = _Net(X.shape[1], hidden, len(self.classes_))
             self._init_extra(generator)
         u = torch.as_tensor((X - self.mean_) / self.scale_, dtype=torch.float32)

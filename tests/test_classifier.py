@@ -98,6 +98,28 @@ def test_fit_leaves_global_torch_random_state_alone(sem_data):
     np.testing.assert_array_equal(torch.rand(3), expected)
 
 
+def test_fits_in_threads_give_what_their_random_state_gives(sem_data):
+    # joblib's "threading" backend and Dask workers with several threads fit in threads of
+    # one process, where torch's initialisers share one global generator
+    from concurrent.futures import ThreadPoolExecutor
+
+    X, y, graph = sem_data
+
+    def fit(seed):
+        clf = CAMAClassifier(graph=graph, target="y", max_epochs=1, random_state=seed)
+        return clf.fit(X.iloc[:300], y.iloc[:300]).predict_proba(X.iloc[:50])
+
+    seeds = range(8)
+    alone = [fit(seed) for seed in seeds]
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(fit, seeds))
+    np.testing.assert_array_equal(torch.rand(3), expected)
+    for seed, a, b in zip(seeds, alone, threaded, strict=True):
+        np.testing.assert_array_equal(a, b, err_msg=f"random_state={seed}")
+
 def test_history_records_every_epoch(fitted):
     history = pd.DataFrame(fitted.history_)
     assert list(history.epoch) == list(range(1, fitted.n_iter_ + 1))
