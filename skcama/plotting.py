@@ -31,13 +31,22 @@ def _layered_layout(graph: nx.DiGraph, roles: Mapping, sweeps: int = 4) -> dict:
     the other columns (a few barycentre sweeps), at least one unit apart, so that edges
     run short and rarely cross a column."""
     column = {"parent": 0, "parent+co-parent": 0, "co-parent": 1, "target": 1, "child": 2}
+    outside = [n for n in graph.nodes if roles[n] == "outside"]
+    # descendants of the target right of the children, the rest left of the parents; each
+    # side in layers, so that an edge between two of them runs from one column to the next
+    right = {n for n in outside if any(roles.get(a) == "child" for a in nx.ancestors(graph, n))}
+    left = graph.subgraph([n for n in outside if n not in right])
+    depth = {}  # left: the longest path to a sink of its side; right: from a source
+    for node in reversed(list(nx.topological_sort(left))):
+        depth[node] = max((depth[m] + 1 for m in left.successors(node)), default=0)
+    after = graph.subgraph(right)
+    for node in nx.topological_sort(after):
+        depth[node] = max((depth[m] + 1 for m in after.predecessors(node)), default=0)
     groups: dict = {}
     for node in graph.nodes:
-        role = roles[node]
-        col = column.get(role, 3)
-        if role == "outside":
-            # descendants of the target right of the children, the rest far left
-            col = 3 if any(roles.get(a) == "child" for a in nx.ancestors(graph, node)) else -1
+        col = column.get(roles[node], 3)
+        if roles[node] == "outside":
+            col = 3 + depth[node] if node in right else -1 - depth[node]
         groups.setdefault(col, []).append(node)
     height = {n: (len(nodes) - 1) / 2.0 - i for nodes in groups.values()
               for i, n in enumerate(nodes)}
@@ -83,18 +92,40 @@ def _label_area(label: str, font_size: float) -> float:
     return (float(np.hypot(width, height)) + 0.6 * font_size) ** 2
 
 
+def _arc(points: Mapping, source: Hashable, sink: Hashable, rad: float,
+         stretch: float = 1.0) -> np.ndarray:
+    """Points inside the edge ``source -> sink`` as matplotlib's ``arc3`` radius ``rad``
+    draws it (layout units; see :func:`_edges_behind_nodes` for ``stretch``), (39, 2)."""
+    start, end = np.asarray(points[source], float), np.asarray(points[sink], float)
+    d = end - start
+    # arc3's control point: the display-space normal, mapped back to layout units
+    control = (start + end) / 2 + rad * np.array([d[1] * stretch, -d[0] / stretch])
+    t = np.linspace(0.0, 1.0, 41)[1:-1, None]
+    return (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
+
+
+def _fit_limits(ax: Any, points: np.ndarray, margin: float) -> None:
+    """Set the axes' limits to hold ``points`` (layout units) with ``margin`` inches to
+    spare on every side: a node drawn at the edge keeps its whole circle."""
+    box = ax.get_position()
+    width, height = ax.figure.get_size_inches() * np.array([box.width, box.height])
+    for low, high, inches, setter in (
+        (points[:, 0].min(), points[:, 0].max(), width, ax.set_xlim),
+        (points[:, 1].min(), points[:, 1].max(), height, ax.set_ylim),
+    ):
+        share = min(2 * margin / inches, 0.8)  # the part of the axes the margins take
+        span = max(high - low, 1.0)
+        pad = span * share / (1 - share) / 2
+        setter(low - pad, high + pad)
+
+
 def _closest_approach(
     points: Mapping, source: Hashable, sink: Hashable, rad: float, stretch: float = 1.0
 ) -> float:
     """How close the edge ``source -> sink``, drawn with matplotlib's ``arc3`` radius
     ``rad``, comes to any other node of ``points`` (layout units; see
     :func:`_edges_behind_nodes` for ``stretch``)."""
-    start, end = np.asarray(points[source], float), np.asarray(points[sink], float)
-    d = end - start
-    # arc3's control point: the display-space normal, mapped back to layout units
-    control = (start + end) / 2 + rad * np.array([d[1] * stretch, -d[0] / stretch])
-    t = np.linspace(0.0, 1.0, 41)[1:-1, None]
-    curve = (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
+    curve = _arc(points, source, sink, rad, stretch)
     others = np.array([p for n, p in points.items() if n not in (source, sink)], dtype=float)
     if not len(others):
         return np.inf
@@ -190,11 +221,14 @@ def plot_graph(
     sizes = [max(float(node_size), _label_area(labels[n], font_size)) for n in g.nodes]
     widest = float(np.sqrt(max(sizes))) / 72.0  # the largest node's diameter, inches
     per_unit = max(0.5, widest + 0.25)  # inches between neighbours in a column
-    if ax is None:  # tall enough for the fullest column
-        heights = [h for _, h in positions.values()]
+    if ax is None:  # tall enough for the fullest column, wide enough for every column
+        xs, heights = zip(*positions.values(), strict=True)
         span = max(heights) - min(heights) if layout == "roles" else 0.0
-        # the axes take about 77% of the height, and autoscaling adds a unit of margin
-        _, ax = plt.subplots(figsize=(7, max(5.0, per_unit * (span + 1.0) / 0.77)))
+        columns = max(xs) - min(xs) if layout == "roles" else 0.0
+        # the axes take about 77% of the height and 78% of the width, and autoscaling
+        # adds a unit of margin
+        _, ax = plt.subplots(figsize=(max(7.0, (widest + 0.35) * (columns + 1.0) / 0.78),
+                                      max(5.0, per_unit * (span + 1.0) / 0.77)))
     colours = [ROLE_COLOURS[roles[n]] for n in g.nodes]
     nx.draw_networkx_nodes(
         g, pos=positions, ax=ax, node_color=colours, node_size=sizes, edgecolors="black"
@@ -216,6 +250,11 @@ def plot_graph(
                 g, pos=positions, ax=ax, edgelist=edges, node_size=sizes, arrows=True,
                 arrowsize=14, connectionstyle=style,
             )
+    # every node and bent edge inside the axes, the largest node's radius to spare
+    inside = [np.array(list(positions.values()), dtype=float)] + [
+        _arc(positions, u, v, rad, abs(stretch) or 1.0) for (u, v), rad in bent.items()
+    ]
+    _fit_limits(ax, np.concatenate(inside), margin=widest / 2 + 0.1)
     present = [r for r in ROLE_COLOURS if r in set(roles.values())]
     handles = [
         Line2D(

@@ -163,3 +163,24 @@ def test_a_node_is_large_enough_for_its_name_and_long_names_are_broken():
     width_points = label.get_window_extent(renderer).width * 72 / ax.figure.dpi
     assert width_points < np.sqrt(sizes["diagnosis"])
     plt.close(ax.figure)
+
+
+def test_outside_nodes_stand_in_layers_and_every_node_lies_inside_the_axes():
+    """An edge between two outside ancestors runs from one column to the next (in one
+    column it was drawn as an arc that left the axes), and the circles of the nodes at the
+    edge of the picture are drawn whole."""
+    graph = {"y": ["a"], "x": ["y"], "a": ["o2"], "o2": ["o1"], "o1": ["Socioeconomic status"],
+             "w": ["x"], "w2": ["w"]}
+    ax = plot_graph(graph, "y")
+    nodes = list(ax.collections[0].get_offsets())
+    names = ["y", "a", "x", "o2", "o1", "Socioeconomic status", "w", "w2"]
+    where = dict(zip(names, nodes, strict=True))
+    xs = [where[n][0] for n in ("Socioeconomic status", "o1", "o2", "a", "y", "x", "w", "w2")]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    ax.figure.canvas.draw()
+    box = ax.get_window_extent()
+    radii = np.sqrt(ax.collections[0].get_sizes()) / 2 * ax.figure.dpi / 72
+    for (x, y), radius in zip(ax.transData.transform(nodes), radii, strict=True):
+        assert box.x0 <= x - radius and x + radius <= box.x1
+        assert box.y0 <= y - radius and y + radius <= box.y1
+    plt.close(ax.figure)
