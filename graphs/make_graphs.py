@@ -20,6 +20,10 @@ def main() -> None:
         path = HERE / f"sem_example{suffix}"
         write_graph(graph, path)
         print(f"wrote {path}")
+    marked = graph.copy()  # DAGitty marks the outcome, which fit then takes as the target
+    marked.nodes["y"]["outcome"] = True
+    write_graph(marked, HERE / "sem_example.dagitty")
+    print(f"wrote {HERE / 'sem_example.dagitty'}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ from .graph import (
     DISCOVERY_METHODS,
     GraphError,
     MarkovBlanketRoles,
+    _unicode_twin_hint,
     all_children_graph,
     check_discovery_params,
     check_graph_name,
@@ -105,8 +106,11 @@ def _renamed_column_hints(missing: list, columns: list, guess: bool = True) -> l
                 f"{node!r} as it is."
             )
             continue
-        close = did_you_mean(node, columns) if guess else []
-        if close:
+        twin = _unicode_twin_hint(node, columns, "the column")
+        close = did_you_mean(node, columns) if guess and not twin else []
+        if twin:
+            hints.append(twin)
+        elif close:
             hints.append(f"{node!r} -> did you mean {close[0]!r}?")
     return hints
 
@@ -125,15 +129,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     ----------
     graph : networkx.DiGraph, dict, str, path or None, default=None
         The causal DAG over the feature columns and the target: a graph, a mapping
-        ``{node: [parents...]}``, a graph file (GML, GraphML, DOT, node-link JSON or a
-        ``source,target`` CSV edge list), or a discovery method name (``"pc"``, ``"fci"``,
+        ``{node: [parents...]}``, a graph file (GML, GraphML, DOT, DAGitty, node-link JSON
+        or a ``source,target`` CSV edge list), or a discovery method name (``"pc"``, ``"fci"``,
         ``"ges"``) to learn the graph from the training data with
         :func:`skcama.discovery.discover_graph`. Node names are the DataFrame's column
         names (or column positions ``0..d-1`` for a numpy ``X``). ``None`` treats every
         feature as a child of the target — the single-modality model ``y -> x``.
     target : hashable, default=None
         The graph node that ``y`` holds. When ``None`` it is inferred: ``y.name`` if that
-        is a graph node, else the one graph node that is not a column of ``X``.
+        is a graph node, else the one graph node that is not a column of ``X`` (in a
+        DAGitty model, the node marked ``outcome``; nodes marked ``latent`` are not
+        candidates).
     discovery_params : dict or None, default=None
         Options of :func:`skcama.discovery.discover_graph` when ``graph`` names a discovery
         method: ``"test"``, ``"alpha"``, ``"target_alpha"``, ``"background"``,

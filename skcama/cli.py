@@ -1120,6 +1120,16 @@ def _roles(args: argparse.Namespace) -> int:
 
     graph = load_graph(args.graph)
     target = args.target
+    if target is None:  # a DAGitty model may mark it
+        outcomes = [n for n, data in graph.nodes(data=True) if data.get("outcome") is True]
+        if len(outcomes) != 1:
+            raise ValueError(
+                f"pass --target: {args.graph!r} marks "
+                + (f"{len(outcomes)} nodes as the outcome ({outcomes[:5]})" if outcomes
+                   else "no node as the outcome (as a DAGitty model's [outcome] would)")
+                + "."
+            )
+        target = outcomes[0]
     if target not in graph and target.lstrip("-").isdigit() and int(target) in graph:
         target = int(target)
     roles = node_roles(graph, target)
@@ -1212,7 +1222,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit = sub.add_parser(
         "fit", help="fit a model on a labelled CSV/Parquet table and save it",
         description="Fit CAMA on a labelled table (CSV, TSV or Parquet) with a causal graph "
-        "file (GML, GraphML, DOT, JSON or CSV edge list) and write a model file.",
+        "file (GML, GraphML, DOT, DAGitty, JSON or CSV edge list) and write a model file.",
         epilog="example: skcama fit train.csv --graph graph.gml --target y -o model.skcama",
     )
     fit.add_argument("data", help="training table; one column is the target")
@@ -1324,7 +1334,7 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("data", help="labelled table")
     discover.add_argument("-t", "--target", required=True, help="name of the label column")
     discover.add_argument("-o", "--output", required=True,
-                          help="graph file to write (.gml, .graphml, .dot, .json, .csv)")
+                          help="graph file to write (.gml, .graphml, .dot, .json, .csv, .dagitty)")
     discover.add_argument("--method", choices=METHODS, default="pc", help="default pc")
     discover.add_argument("--test", choices=TESTS, default="block-lrt-nonlinear",
                           help="independence test of pc / fci (default block-lrt-nonlinear)")
@@ -1366,8 +1376,10 @@ def build_parser() -> argparse.ArgumentParser:
         "file, for a target node.",
         epilog="example: skcama roles graph.gml --target y",
     )
-    roles.add_argument("graph", help="graph file (.gml, .graphml, .dot, .json, .csv)")
-    roles.add_argument("-t", "--target", required=True, help="the target node")
+    roles.add_argument("graph", help="graph file (.gml, .graphml, .dot, .json, .csv, .dagitty)")
+    roles.add_argument("-t", "--target", default=None,
+                       help="the target node (default: the node a DAGitty model marks as "
+                       "its outcome)")
     roles.add_argument("--json", action="store_true", help="print JSON {node: role}")
     _common(roles, sep=False)
     roles.set_defaults(func=_roles)

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ GRAPH_FORMATS = {
     ".gv": "dot",
     ".json": "json",
     ".csv": "csv",
+    ".dagitty": "dagitty",
 }
 """File extensions :func:`read_graph` and :func:`write_graph` understand, and their format."""
 
@@ -185,6 +187,13 @@ def as_digraph(graph: nx.DiGraph | Mapping) -> nx.DiGraph:
             g.add_node(child)
             if parents is None:  # no parents, as with []
                 continue
+            if isinstance(parents, Mapping):
+                raise GraphError(
+                    f"the parents of node {child!r} must be a list of node names, got an "
+                    f"object ({_short(parents)}); write {{{child!r}: ['a', 'b']}}. (A JSON "
+                    "graph file holds either such parent lists or networkx's node-link, "
+                    "adjacency or Cytoscape data.)"
+                )
             if isinstance(parents, (str, bytes)) or not isinstance(parents, Iterable):
                 raise GraphError(
                     f"the parents of node {child!r} must be a list of node names, got "
@@ -298,26 +307,34 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
         )
     if target is not None and target not in graph:
         close = did_you_mean(target, graph.nodes)
-        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        twin = _unicode_twin_hint(target, graph.nodes, "the node")
+        hint = (f" {twin}" if twin
+                else f" Did you mean {', '.join(repr(c) for c in close)}?" if close else "")
         raise GraphError(
             f"the target {target!r} is not a node of the graph (nodes: "
-            f"{_preview(graph.nodes)}).{hint}{_label_hint(graph, target)} Pass "
-            "target=<name of the label node>."
+            f"{_preview(graph.nodes)}).{hint}"
+            + (_label_hint(graph, target) or " Pass target=<the target's node name>.")
         )
 
 
-def _label_hint(graph: nx.DiGraph, target: Hashable) -> str:
-    """For a missing target: the nodes' ``label`` attributes, if they carry some."""
-    labels = {node: data["label"] for node, data in graph.nodes(data=True) if "label" in data}
+def _label_hint(graph: nx.DiGraph, target: Hashable | None) -> str:
+    """For a missing target: the nodes' ``label`` (or ``name``) attributes, if they carry
+    some, why they did not name the nodes, and how to make them."""
+    key = _label_key(graph)
+    labels = {node: data[key] for node, data in graph.nodes(data=True)
+              if data.get(key) is not None}
     if not labels:
         return ""
-    pairs = [f"{node!r} (label {label!r})" for node, label in labels.items()]
+    pairs = [f"{node!r} ({key} {label!r})" for node, label in labels.items()]
     shown = ", ".join(pairs[:10]) + (f", ... ({len(pairs)} in all)" if len(pairs) > 10 else "")
-    named = [node for node, label in labels.items() if str(label) == str(target)]
-    found = f" Node {named[0]!r} is labelled {target!r}: pass target={named[0]!r}." if named else ""
+    named = [node for node, label in labels.items()
+             if target is not None and str(label).strip() == str(target)]
+    found = f" Node {named[0]!r} has the {key} {labels[named[0]]!r}." if named else ""
+    problem = _label_problem(graph, key) or f"not every node has a {key}"
     return (
-        f" The nodes carry labels: {shown}; read_graph names the nodes by their labels only "
-        f"when every node has one and no two are the same.{found}"
+        f" The nodes carry {key}s: {shown}.{found} They were not taken as the node names: "
+        f"{problem}. Name the nodes in the file as the data's columns (or, in Python, "
+        f"nx.relabel_nodes(graph, {{node: {key}, ...}}))."
     )
 
 
@@ -453,6 +470,22 @@ def _check_orientations(graph: nx.DiGraph) -> None:
             f"believe (remove ({v!r}, {u!r}) or ({u!r}, {v!r})), or pass graph='pc' to let "
             "skcama discover and orient the graph."
         )
+
+
+def _unicode_twin_hint(name: Hashable, candidates: Iterable, what: str) -> str:
+    """A hint when ``name`` and one of ``candidates`` (``what``: "the column") are the same
+    text written with other Unicode code points ('ö' as one or as 'o' plus an accent, as
+    macOS file names and text copied from PDFs write it); else ""."""
+    key = unicodedata.normalize("NFC", str(name))
+    twins = [c for c in candidates if c != name and unicodedata.normalize("NFC", str(c)) == key]
+    if not twins:
+        return ""
+    return (
+        f"{name!r} and {what} {twins[0]!r} look alike but encode their accented letters "
+        "differently (Unicode NFD against NFC, as macOS file names and text copied from "
+        "PDFs write them): write both the same way, e.g. with "
+        "unicodedata.normalize('NFC', name) for X's columns and the graph's nodes."
+    )
 
 
 def did_you_mean(name: Hashable, candidates: Iterable) -> list:
@@ -696,7 +729,9 @@ def resolve_given_graph(
     columns : list
         The columns of the training data.
     target : hashable or None
-        The target node; ``None`` picks the one graph node that is not a column.
+        The target node; ``None`` picks the one graph node that is not a column (leaving
+        out nodes a DAGitty model marks ``latent``, and taking the one it marks
+        ``outcome`` when there is one).
 
     Returns
     -------
@@ -713,7 +748,11 @@ def resolve_given_graph(
     graph = load_graph(spec)
     _check_name_spellings(graph, _RENAME)  # before they confuse the search for the target
     if target is None:
-        candidates = [n for n in graph.nodes if n not in set(columns)]
+        # not a column, and not a node a DAGitty model marks latent; its outcome if it has one
+        candidates = [n for n, data in graph.nodes(data=True)
+                      if n not in set(columns) and data.get("latent") is not True]
+        outcomes = [n for n in candidates if graph.nodes[n].get("outcome") is True]
+        candidates = outcomes if len(outcomes) == 1 else candidates
         if len(candidates) != 1:
             positional = list(columns) == list(range(len(columns)))
             array = (
@@ -725,6 +764,7 @@ def resolve_given_graph(
             raise GraphError(
                 "cannot tell which graph node is the target: pass target=<node name> "
                 f"(graph nodes not among the columns of X: {candidates[:10]}).{array}"
+                f"{_label_hint(graph, None)}"
             )
         target = candidates[0]
     validate_dag(graph, target)
@@ -849,7 +889,9 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
     ----------
     path : str or pathlib.Path
         A ``.gml``, ``.graphml``, ``.dot`` / ``.gv`` (Graphviz, read with pydot), ``.json``
-        (networkx node-link data, or an object ``{node: [parents...]}``) or ``.csv`` file
+        (networkx node-link or adjacency data, Cytoscape's JSON, or an object
+        ``{node: [parents...]}``), ``.dagitty`` (DAGitty's model code ``dag { ... }``; a
+        ``.dot`` file holding such code is read the same way) or ``.csv`` file
         (an edge list with a header holding ``source`` and ``target`` columns; other
         columns become edge attributes). Text is read as UTF-8 (a GraphML file may name
         another encoding in its XML declaration); a leading byte-order mark (as Excel's
@@ -871,11 +913,14 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
 
         Labels: in DOT and GraphML files whose node ids are numbers a tool made up
         (``0``, ``1``, ... as causal-learn writes ``0 [label="X1"]``, or ``n0``, ``n1``,
-        ...), the nodes are named by their ``label`` attribute when every node has one
+        ...), the nodes are named by their ``label`` attribute (in a file without labels,
+        their ``name`` attribute, as R's igraph writes it) when every node has one
         that reads as a name (non-empty, unique, no surrounding spaces, not HTML, not
         itself such a number); otherwise, and whenever the ids are names, by their ids,
         keeping the labels as attributes (display text). GML files always name
-        nodes by their labels; JSON and CSV by the names they hold.
+        nodes by their labels (or igraph's ``name``); JSON, CSV and DAGitty by the names
+        they hold. DAGitty's node flags (``outcome``, ``latent``, ``exposure``, ...) become
+        node attributes that are True.
 
         Orientation: an edge ``u -> v`` the file draws pointing backwards (DOT's
         ``dir=back``, or only an ``arrowtail`` under ``dir=both``; a mark such as ``<--``
@@ -885,7 +930,10 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
         both ends, ``dir=none``, ``type=<->``, ...) is rejected by :func:`validate_dag`
         with a message naming it. An edge a DOT file draws with ``--`` (in a ``digraph``,
         where Graphviz refuses it, or in an undirected ``graph``) is rejected here,
-        naming it.
+        naming it, as are DAGitty's ``a <-> b`` and ``a <- b`` in a DOT file, and
+        ``<->``, ``--`` and circle marks in a DAGitty model. In yEd's GraphML an edge
+        drawn with its arrow at the source is reversed; one with arrows at both ends, at
+        neither, or with other shapes is rejected here, naming it.
 
     Raises
     ------
@@ -991,25 +1039,55 @@ _TOOL_ID = re.compile(r"n?\d+")  # ids a tool made up: causal-learn's 0, 1, ...;
 
 
 def _named_by_labels(graph: nx.Graph) -> nx.Graph:
-    """``graph`` with its nodes renamed by their ``label`` attributes when the ids are ones a
-    tool made up (``0``, ``1``, ... or ``n0``, ``n1``, ...) and every node has a label that
-    reads as a name: non-empty, unique, without surrounding spaces, not HTML and not itself
-    such an id (see :func:`read_graph`); else ``graph``. Ids that are names stay names:
-    a label there is for display."""
-    labels = {node: str(data.get("label", "")) for node, data in graph.nodes(data=True)}
-    names = set(labels.values())
-    if (
-        not labels
-        or not all(_TOOL_ID.fullmatch(str(node)) for node in labels)
-        or len(names) < len(labels)
-        or any(not name or name != name.strip() or name.startswith("<")
-               or _TOOL_ID.fullmatch(name) for name in names)
-    ):
+    """``graph`` with its nodes renamed by their ``label`` attributes (or ``name``, see
+    :func:`_label_key`) when the ids are ones a tool made up (``0``, ``1``, ... or ``n0``,
+    ``n1``, ...) and every node has a label that reads as a name: non-empty, unique,
+    without surrounding spaces, not HTML and not itself such an id (see :func:`read_graph`);
+    else ``graph``. Ids that are names stay names: a label there is for display."""
+    key = _label_key(graph)
+    if not graph.number_of_nodes() or _label_problem(graph, key) is not None:
         return graph
+    labels = {node: _label_text(data.get(key)) for node, data in graph.nodes(data=True)}
     renamed = nx.relabel_nodes(graph, labels)
     for _, data in renamed.nodes(data=True):
-        del data["label"]
+        del data[key]
     return renamed
+
+
+def _label_problem(graph: nx.Graph, key: str) -> str | None:
+    """Why :func:`_named_by_labels` keeps the ids of ``graph`` as node names, in words
+    naming the node; None when it names the nodes by their ``key`` attributes."""
+    ids = [node for node in graph.nodes if not _TOOL_ID.fullmatch(str(node))]
+    if ids:
+        return (f"read_graph names nodes by their {key}s only where the ids are numbers a "
+                f"tool made up (0, 1, ... or n0, n1, ...), and the id {ids[0]!r} is a name")
+    seen: dict[str, Hashable] = {}
+    for node, data in graph.nodes(data=True):
+        label = _label_text(data.get(key))
+        if not label:
+            return f"node {node!r} has no {key}"
+        if label != label.strip():
+            return f"the {key} of node {node!r}, {label!r}, has spaces around it"
+        if label.startswith("<") or _TOOL_ID.fullmatch(label):
+            return f"the {key} of node {node!r}, {label!r}, does not read as a name"
+        if label in seen:
+            return f"the {key} {label!r} is on two nodes, {seen[label]!r} and {node!r}"
+        seen[label] = node
+    return None
+
+
+def _label_key(graph: nx.Graph) -> str:
+    """The node attribute holding display names: ``label`` (DOT, yEd, Gephi), or ``name`` in
+    files without labels (as R's igraph writes them)."""
+    nodes = [data for _, data in graph.nodes(data=True)]
+    if any(data.get("label") is not None for data in nodes):
+        return "label"
+    return "name" if nodes and all("name" in data for data in nodes) else "label"
+
+
+def _label_text(value: Any) -> str:
+    """A label as text; none (yEd writes a node without text as a label of None) is ""."""
+    return "" if value is None else str(value)
 
 
 def _oriented(graph: nx.Graph) -> nx.DiGraph:
@@ -1033,20 +1111,83 @@ def _oriented(graph: nx.Graph) -> nx.DiGraph:
 
 def _read_gml(path: Path) -> nx.Graph:
     # read as text: nx.read_gml rejects a UTF-8 byte-order mark as "not ASCII-encoded"
-    return nx.parse_gml(path.read_text(encoding="utf-8-sig"), label="label")
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        return nx.parse_gml(text, label="label")
+    except nx.NetworkXError as exc:
+        if "has no 'label' attribute" not in str(exc):
+            raise
+        try:  # R's igraph names nodes by a 'name' attribute
+            return nx.parse_gml(text, label="name")
+        except nx.NetworkXError:
+            raise exc from None
 
 
 def _read_graphml(path: Path) -> nx.Graph:
-    return nx.read_graphml(path)
+    graph = nx.read_graphml(path)
+    _add_yed_arrows(path, graph)
+    return graph
+
+
+_YED = "{http://www.yworks.com/xml/graphml}"
+_GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+# yEd's arrow types as DOT's shapes (see _arrow_end): what a drawing shows is what is read
+_YED_ARROWS = {"none": "none", "circle": "circle", "transparent_circle": "circle"} | dict.fromkeys(
+    ("standard", "delta", "white_delta", "short", "plain", "concave", "convex"), "normal"
+)
+
+
+def _add_yed_arrows(path: Path, graph: nx.Graph) -> None:
+    """Read the arrows of a yEd drawing: reverse the edges it draws backwards (as DOT's
+    ``dir=back``, which :func:`_oriented` follows) and refuse those it draws without one
+    direction, naming them.
+
+    yEd stores an edge's ends as ``source`` / ``target`` whatever its drawing shows: an
+    arrow at the source only draws ``target -> source``; arrows at both ends, at neither,
+    or shapes such as a diamond draw no causal direction.
+    """
+    if b"yworks.com" not in path.read_bytes():
+        return
+    import xml.etree.ElementTree as ElementTree
+
+    def name(node: str) -> str:
+        label = graph.nodes[node].get("label") if node in graph else None
+        return repr(label) if isinstance(label, str) and label.strip() else repr(node)
+
+    for edge in ElementTree.parse(path).getroot().iter(f"{_GRAPHML}edge"):
+        arrows = edge.find(f".//{_YED}Arrows")
+        if arrows is None:
+            continue
+        shapes = [arrows.get(end, "none") for end in ("source", "target")]
+        tail, head = (_arrow_end(_YED_ARROWS.get(shape, shape)) for shape in shapes)
+        if (tail, head) == ("tail", "arrow"):
+            continue
+        u, v = edge.get("source"), edge.get("target")
+        if (tail, head) == ("arrow", "tail"):
+            for data in (graph[u][v].values() if graph.is_multigraph() else [graph[u][v]]):
+                data["dir"] = "back"
+            continue
+        drawn = {("arrow", "arrow"): "with arrows at both ends (a bidirected edge)",
+                 ("tail", "tail"): "without arrows (an undirected edge)"}.get(
+            (tail, head), f"with the arrow shapes {shapes[0]!r} and {shapes[1]!r}")
+        raise GraphError(
+            f"the yEd drawing {str(path)!r} draws the edge between {name(u)} and {name(v)} "
+            f"{drawn}; CAMA needs a directed acyclic graph. In yEd, give the edge one "
+            "arrow, at the effect's end (Properties > Arrows), or delete it."
+        )
 
 
 def _read_dot(path: Path) -> nx.Graph:
     import pydot
 
+    text = path.read_text(encoding="utf-8-sig")
+    first = re.match(r"\s*(\w+)\s*\{", text)
+    if first and first.group(1).lower() in _DAGITTY_KINDS:  # DAGitty's model code
+        return _read_dagitty(text, path)
+    _check_dot_arrows(path, text)
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) as printed:
         # pydot's parser calls deprecated pyparsing names on first use; not our concern.
         warnings.simplefilter("ignore", DeprecationWarning)
-        text = path.read_text(encoding="utf-8-sig")
         graphs = pydot.graph_from_dot_data(text)
     if not graphs:  # pydot prints the parse error and returns None
         detail = " ".join(printed.getvalue().split())[:200]
@@ -1151,6 +1292,32 @@ def _check_dot_edge_operators(path: Path, text: str, directed: bool) -> None:
     )
 
 
+def _check_dot_arrows(path: Path, text: str) -> None:
+    """Refuse DAGitty's ``a <-> b`` and ``a <- b`` in a DOT file, naming the line: DOT has
+    neither (its parser takes ``<->`` for an HTML-like node name and the edge is lost)."""
+    tokens = _dot_tokens(text) if "<-" in text else []
+    for i, (kind, token, line) in enumerate(tokens):
+        if kind != "id" or not token.startswith("<-"):
+            continue
+        tail = tokens[i - 1][1] if i else "?"
+        if token == "<->":
+            head = tokens[i + 1][1] if i + 1 < len(tokens) else "?"
+            raise GraphError(
+                f"{str(path)!r} draws {tail} <-> {head} (line {line}), DAGitty's bidirected "
+                "edge (a common cause left out of the graph), which DOT does not have; CAMA "
+                f"needs a directed acyclic graph. Drop the edge (the model's latent causes "
+                "stand for unmeasured causes of the target's children) or draw the common "
+                f"cause as a node: U -> {tail}; U -> {head}. A DAGitty model (dag {{ ... }}) "
+                "can be read as it is, saved as .dagitty."
+            )
+        head = re.match(r'<-\s*("(?:[^"\\]|\\.)*"|[^\s;\]}]+)?', token).group(1) or "?"
+        raise GraphError(
+            f"{str(path)!r} draws {tail} <- {head} (line {line}); DOT draws every edge from "
+            f"cause to effect with '->': write {head} -> {tail}. A DAGitty model "
+            "(dag { ... }) can be read as it is, saved as .dagitty."
+        )
+
+
 def _dot_text(text: Any) -> str:
     """A DOT ID as pydot leaves it (quotes and escapes kept), as the text it stands for."""
     text = str(text)
@@ -1217,8 +1384,163 @@ def _dot_edge_end(graph: nx.Graph, point: Any, defaults: Mapping, path: Path) ->
     )
 
 
+_DAGITTY_KINDS = ("dag", "pdag", "mag", "pag")
+# DAGitty's node flags, read as node attributes that are True
+_DAGITTY_FLAGS = ("exposure", "outcome", "latent", "adjusted", "selected")
+_DAGITTY_TOKEN = re.compile(
+    r'(?P<skip>\s+|;)'
+    r'|(?P<id>"[^"]*"|[\w.]+)'
+    r'|(?P<op><->|<-@|<-|->|--@|--|@->|@--|@-@)'
+    r'|(?P<punct>[{}\[\]=,])'
+    r'|(?P<other>.)'
+)
+_DAGITTY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+def _read_dagitty(text: str, path: Path) -> nx.DiGraph:
+    """Read DAGitty's model code (``dag { a [exposure]; u [latent]; a -> y <- u }``).
+
+    Nodes keep DAGitty's flags as attributes that are True (``exposure``, ``outcome``,
+    ``latent``, ``adjusted``, ``selected``) and other settings as text (``pos``); graph
+    settings (``bb``) go to the graph's attributes. ``a <- b`` is ``b -> a``; ``{a b} -> c``
+    joins each of a, b to c. Edges without one direction (``<->``, ``--``, ``@->``) are
+    refused, naming the line.
+    """
+    tokens = []
+    line = 1
+    for match in _DAGITTY_TOKEN.finditer(text):
+        if match.lastgroup == "other":
+            raise GraphError(
+                f"cannot read {str(path)!r} as a DAGitty model: {match.group()!r} at line "
+                f"{line} is not part of DAGitty's syntax (quote names holding it: \"a-b\")."
+            )
+        if match.lastgroup != "skip":
+            tokens.append((match.lastgroup, match.group(), line))
+        line += match.group().count("\n")
+    graph = nx.DiGraph()
+    position = 0
+
+    def peek(offset: int = 0) -> tuple[str, str, int]:
+        index = position + offset
+        return tokens[index] if index < len(tokens) else ("end", "", line)
+
+    def take(*expected: str) -> tuple[str, str, int]:
+        nonlocal position
+        kind, token, at = peek()
+        if expected and kind not in expected and token not in expected:
+            found = repr(token) if kind != "end" else "the end of the file"
+            raise GraphError(
+                f"cannot read {str(path)!r} as a DAGitty model: expected "
+                f"{' or '.join(expected)} at line {at}, found {found}."
+            )
+        position += 1
+        return kind, token, at
+
+    def name(token: str) -> str:
+        return token[1:-1] if token.startswith('"') else token
+
+    def operand() -> list:
+        if peek()[1] == "{":
+            take("{")
+            nodes = []
+            while peek()[1] != "}":
+                nodes.append(name(take("id")[1]))
+            take("}")
+        else:
+            nodes = [name(take("id")[1])]
+        graph.add_nodes_from(nodes)
+        if peek()[1] == "[":  # settings: [exposure, pos="0.1,0.2"]
+            take("[")
+            while peek()[1] != "]":
+                key = take("id")[1]
+                value: Any = True
+                if peek()[1] == "=":
+                    take("=")
+                    value = name(take("id")[1])
+                for node in nodes:
+                    graph.nodes[node][name(key)] = value
+                if peek()[1] == ",":
+                    take(",")
+            take("]")
+        return nodes
+
+    if peek()[0] == "id" and peek()[1].lower() in _DAGITTY_KINDS and peek(1)[1] == "{":
+        kind = take("id")[1].lower()
+        graph.graph["dagitty"] = kind
+    braced = peek()[1] == "{"
+    if braced:
+        take("{")
+    while peek()[0] != "end" and not (braced and peek()[1] == "}"):
+        if peek()[0] == "id" and peek(1)[1] == "=":  # a setting of the graph: bb="..."
+            key = name(take("id")[1])
+            take("=")
+            graph.graph[key] = name(take("id")[1])
+            continue
+        left = operand()
+        while peek()[0] == "op":
+            _, op, at = take("op")
+            right = operand()
+            if op not in ("->", "<-"):
+                a, b = left[0], right[0]
+                drawn = ("a bidirected edge, DAGitty's mark of a common cause left out of "
+                         "the graph" if op == "<->" else "an edge without one direction")
+                raise GraphError(
+                    f"{str(path)!r} draws {a} {op} {b} (line {at}), {drawn}; CAMA needs a "
+                    "directed acyclic graph. Draw it as one of "
+                    f"{a} -> {b} or {b} -> {a}, or drop it"
+                    + ("; for a common cause, draw it as a node: U [latent]; "
+                       f"U -> {a}; U -> {b} (the model's latent causes stand for unmeasured "
+                       "causes of the target's children)." if op == "<->" else ".")
+                )
+            for u in left:
+                for v in right:
+                    graph.add_edge(*((u, v) if op == "->" else (v, u)))
+            left = right
+    if braced:
+        take("}")
+    if peek()[0] != "end":
+        raise GraphError(
+            f"cannot read {str(path)!r} as a DAGitty model: {peek()[1]!r} at line "
+            f"{peek()[2]} comes after the closing brace; keep one model in the file."
+        )
+    return graph
+
+
+def _write_dagitty(g: nx.DiGraph, path: Path) -> None:
+    """Write ``g`` as DAGitty model code, with the nodes' DAGitty flags and ``pos``."""
+
+    def quoted(node: Any) -> str:
+        text = str(node)
+        if _DAGITTY_NAME.fullmatch(text) and text.lower() not in _DAGITTY_KINDS:
+            return text
+        if '"' in text or "\n" in text or "\r" in text or not text:
+            raise GraphError(
+                f"cannot write node {node!r} to the DAGitty model {str(path)!r}: DAGitty's "
+                "names cannot hold a double quote or a line break, nor be empty. Rename "
+                "the node, or write the graph as .graphml, .gml or .json."
+            )
+        return f'"{text}"'
+
+    lines = [f"{g.graph.get('dagitty', 'dag')} {{"]
+    if "bb" in g.graph:
+        lines.append(f'bb="{g.graph["bb"]}"')
+    for node, data in g.nodes(data=True):
+        settings = [key for key in _DAGITTY_FLAGS if data.get(key) in (True, "True", "true")]
+        if "pos" in data:
+            settings.append(f'pos="{data["pos"]}"')
+        if settings or not g.degree(node):
+            lines.append(quoted(node) + (f" [{','.join(settings)}]" if settings else ""))
+    lines += [f"{quoted(u)} -> {quoted(v)}" for u, v in g.edges]
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _read_json(path: Path) -> nx.Graph:
     data = json.loads(path.read_text(encoding="utf-8-sig"))
+    if isinstance(data, Mapping) and isinstance(data.get("elements"), Mapping):
+        return _read_cytoscape(path, data)
+    if isinstance(data, Mapping) and "adjacency" in data and "nodes" in data:
+        return nx.adjacency_graph(data, directed=data.get("directed", True))  # networkx's
     if isinstance(data, Mapping) and "nodes" in data:
         key = "edges" if "edges" in data else "links"
         _check_node_link(path, data, key)
@@ -1233,6 +1555,48 @@ def _read_json(path: Path) -> nx.Graph:
         f"{str(path)!r} holds neither networkx node-link data (an object with 'nodes' and "
         "'edges') nor an object mapping each node to its list of parents."
     )
+
+
+def _read_cytoscape(path: Path, data: Mapping) -> nx.Graph:
+    """Cytoscape's JSON (``{"elements": {"nodes": [{"data": {"id": ..., "name": ...}}],
+    "edges": [{"data": {"source": id, "target": id}}]}}``, as Cytoscape and networkx's
+    ``cytoscape_data`` write it): nodes named by ``name`` when every node has a distinct
+    one, else by ``id``; edges point from ``source`` to ``target``."""
+    elements = data["elements"]
+
+    def entries(kind: str) -> list[Mapping]:
+        items = elements.get(kind, [])
+        if not isinstance(items, list) or not all(
+            isinstance(item, Mapping) and isinstance(item.get("data"), Mapping) for item in items
+        ):
+            raise GraphError(
+                f"{str(path)!r} looks like Cytoscape's JSON, but its elements.{kind} is not a "
+                f'list of {{"data": {{...}}}} entries; export it again from Cytoscape, or '
+                "write the graph with skcama.graph.write_graph."
+            )
+        return [item["data"] for item in items]
+
+    nodes, edges = entries("nodes"), entries("edges")
+    ids = [node.get("id") for node in nodes]
+    names = [node.get("name") for node in nodes]
+    if all(isinstance(n, str) and n.strip() == n and n for n in names) and (
+        len(set(names)) == len(names)
+    ):
+        by_id = dict(zip(ids, names, strict=True))
+    else:
+        by_id = {i: i for i in ids}
+    graph = nx.DiGraph() if data.get("directed", True) else nx.Graph()
+    graph.add_nodes_from(by_id.values())
+    for edge in edges:
+        ends = [edge.get("source"), edge.get("target")]
+        unknown = [end for end in ends if end not in by_id]
+        if unknown:
+            raise GraphError(
+                f"an edge of {str(path)!r} joins {unknown[0]!r}, which is not the id of a node "
+                "in elements.nodes; list every node the edges join."
+            )
+        graph.add_edge(by_id[ends[0]], by_id[ends[1]])
+    return graph
 
 
 def _check_node_link(path: Path, data: Mapping, key: str) -> None:
@@ -1419,6 +1783,7 @@ _READERS = {
     "dot": _read_dot,
     "json": _read_json,
     "csv": _read_csv,
+    "dagitty": lambda path: _read_dagitty(path.read_text(encoding="utf-8-sig"), path),
 }
 
 
@@ -1474,6 +1839,8 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
         nx.write_graphml(_stringified(g), path)
     elif fmt == "dot":
         _write_dot(_stringified(g), path)
+    elif fmt == "dagitty":
+        _write_dagitty(g, path)
     elif fmt == "json":
         data = nx.node_link_data(g, edges="edges")
         path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")

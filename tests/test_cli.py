@@ -328,6 +328,17 @@ def test_roles_prints_json(workdir, capsys):
     assert json.loads(capsys.readouterr().out)["c"] == "co-parent"
 
 
+
+def test_roles_takes_the_outcome_a_dagitty_model_marks(workdir, capsys):
+    path = workdir / "marked.dagitty"
+    path.write_text("dag {\nU [latent]\ny [outcome]\na -> y -> x1\nc -> x1\nU -> c\n}\n")
+    assert main(["roles", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "U": "outside", "y": "target", "a": "parent", "x1": "child", "c": "co-parent"}
+    assert main(["roles", str(workdir / "graph.gml")]) == 2
+    assert "pass --target" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------------ bad input
 BAD_INPUT = [
     (["fit", "missing.csv", "-t", "y", "-o", "m.skcama"], "does not exist"),
@@ -556,7 +567,7 @@ def test_a_saved_row_index_or_repeated_header_is_refused(model, workdir, capsys)
 def test_target_advice_names_the_option(workdir, capsys):
     assert main(["roles", str(workdir / "graph.gml"), "-t", "nope"]) == 2
     err = capsys.readouterr().err
-    assert "not a node of the graph" in err and "Pass --target <name of the label node>" in err
+    assert "not a node of the graph" in err and "Pass --target <the target's node name>" in err
     assert "target=" not in err
 
 

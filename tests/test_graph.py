@@ -20,6 +20,7 @@ from skcama.graph import (
     markov_blanket_roles,
     node_roles,
     read_graph,
+    resolve_given_graph,
     validate_dag,
     write_graph,
 )
@@ -66,9 +67,10 @@ def test_bundled_example_graphs_match_the_sem():
     from skcama.datasets import SyntheticSEM
 
     truth = SyntheticSEM(random_state=0).graph
-    for suffix in (".gml", ".graphml", ".dot", ".json", ".csv"):
+    for suffix in sorted(set(GRAPH_FORMATS) - {".gv"}):
         g = read_graph(GRAPHS / f"sem_example{suffix}")
         assert set(g.edges()) == set(truth.edges()), suffix
+    assert read_graph(GRAPHS / "sem_example.dagitty").nodes["y"]["outcome"] is True
 
 
 def test_node_roles_shows_double_roles_and_outside(graph):
@@ -456,9 +458,12 @@ def test_ids_stay_names_when_labels_are_partial_or_repeated(tmp_path, text):
     path.write_text(text)
     g = read_graph(path)
     assert set(g.nodes()) == {"n0", "n1"} and g.nodes["n0"]["label"] == "y"
+    reason = ("the label 'y' is on two nodes, 'n0' and 'n1'" if "n1 [" in text
+              else "node 'n1' has no label")
     with pytest.raises(GraphError, match=r"target 'y' is not a node.*The nodes carry labels: "
-                                         r"'n0' \(label 'y'\).*Node 'n0' is labelled 'y': "
-                                         r"pass target='n0'"):
+                                         r"'n0' \(label 'y'\).*Node 'n0' has the label 'y'\. "
+                                         r"They were not taken as the node names: "
+                                         + re.escape(reason)):
         validate_dag(g, "y")
 
 
@@ -685,3 +690,199 @@ def test_utf16_graph_files_are_refused_and_graphml_declaring_its_encoding_is_rea
     text = NOT_UTF8[".graphml"].replace('"UTF-8"', '"ISO-8859-1"')
     path.write_text(text, encoding="latin-1")
     assert set(read_graph(path).edges()) == {("âge", "y")}
+
+
+# ---- graphs as other tools write them: DAGitty, yEd, R's igraph, Cytoscape -------------
+
+DAGITTY = """dag {
+bb="0,0,1,1"
+age [exposure,pos="0.1,0.1"]
+"Body mass index" [pos="0.2,0.3"]
+diabetes [outcome]
+U [latent]
+{ age "Body mass index" } -> diabetes -> hba1c
+hba1c <- "Größe"
+U -> age
+}
+"""
+
+
+@pytest.mark.parametrize("suffix", [".dagitty", ".dot"])
+def test_a_dagitty_model_is_read_with_its_flags(tmp_path, suffix):
+    path = tmp_path / f"g{suffix}"
+    path.write_text(DAGITTY, encoding="utf-8")
+    g = read_graph(path)
+    assert set(g.edges) == {("age", "diabetes"), ("Body mass index", "diabetes"),
+                            ("diabetes", "hba1c"), ("Größe", "hba1c"), ("U", "age")}
+    assert g.nodes["diabetes"]["outcome"] is True and g.nodes["U"]["latent"] is True
+    assert g.nodes["age"] == {"exposure": True, "pos": "0.1,0.1"}
+    assert g.graph["bb"] == "0,0,1,1"
+    copy = tmp_path / "copy.dagitty"
+    write_graph(g, copy)
+    again = read_graph(copy)
+    assert set(again.edges) == set(g.edges)
+    assert dict(again.nodes(data=True)) == dict(g.nodes(data=True))
+
+
+def test_a_dagitty_outcome_is_the_target_and_latent_nodes_are_not(tmp_path):
+    path = tmp_path / "g.dagitty"
+    path.write_text(DAGITTY, encoding="utf-8")
+    columns = ["age", "Body mass index", "hba1c", "Größe"]
+    _, target = resolve_given_graph(str(path), columns, None)
+    assert target == "diabetes"
+    # without the outcome flag, the latent node is still no candidate
+    path.write_text(DAGITTY.replace("diabetes [outcome]", "diabetes"), encoding="utf-8")
+    assert resolve_given_graph(str(path), columns, None)[1] == "diabetes"
+
+
+@pytest.mark.parametrize("edge, match", [
+    ("age <-> hba1c", r"draws age <-> hba1c \(line 3\), a bidirected edge.*U \[latent\]"),
+    ("age -- hba1c", r"draws age -- hba1c \(line 3\), an edge without one direction"),
+    ("age @-> hba1c", r"draws age @-> hba1c \(line 3\)"),
+    ("age -> hba1c -", r"'-' at line 3 is not part of DAGitty's syntax"),
+    ("age [pos=", r"expected id at line 4, found '}'"),
+])
+def test_a_dagitty_model_without_one_direction_is_refused_naming_the_line(tmp_path, edge, match):
+    path = tmp_path / "g.dagitty"
+    path.write_text(f"dag {{\ndiabetes [outcome]\n{edge}\n}}\n", encoding="utf-8")
+    with pytest.raises(GraphError, match=match):
+        read_graph(path)
+
+
+@pytest.mark.parametrize("text, match", [
+    ("digraph { age -> diabetes; age <-> hba1c }",
+     r"draws age <-> hba1c \(line 1\), DAGitty's bidirected edge.*\.dagitty"),
+    ("digraph {\nage -> diabetes\nhba1c <- diabetes\n}",
+     r"draws hba1c <- diabetes \(line 3\).*write diabetes -> hba1c"),
+])
+def test_dot_refuses_dagitty_arrows_instead_of_losing_the_edge(tmp_path, text, match):
+    path = tmp_path / "g.dot"
+    path.write_text(text)
+    with pytest.raises(GraphError, match=match):
+        read_graph(path)
+
+
+def _yed(path: Path, labels: list, arrows: list) -> None:
+    """A GraphML file as yEd writes it: node labels in y:NodeLabel, arrows in y:Arrows."""
+    nodes = "".join(
+        f'<node id="n{i}"><data key="d6"><y:ShapeNode>'
+        + (f"<y:NodeLabel>{label}</y:NodeLabel>" if label is not None
+           else '<y:NodeLabel hasText="false"/>')
+        + "</y:ShapeNode></data></node>"
+        for i, label in enumerate(labels)
+    )
+    edges = "".join(
+        f'<edge id="e{k}" source="n{u}" target="n{v}"><data key="d10"><y:PolyLineEdge>'
+        f'<y:Arrows source="{tail}" target="{head}"/></y:PolyLineEdge></data></edge>'
+        for k, (u, v, tail, head) in enumerate(arrows)
+    )
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:y="http://www.yworks.com/xml/graphml">'
+        '<key for="node" id="d6" yfiles.type="nodegraphics"/>'
+        '<key for="edge" id="d10" yfiles.type="edgegraphics"/>'
+        f'<graph edgedefault="directed" id="G">{nodes}{edges}</graph></graphml>',
+        encoding="utf-8",
+    )
+
+
+def test_yed_edges_are_read_as_drawn(tmp_path):
+    path = tmp_path / "g.graphml"
+    _yed(path, ["age", "diabetes", "hba1c"],
+         [(0, 1, "none", "standard"), (2, 1, "standard", "none")])
+    g = read_graph(path)
+    assert set(g.edges) == {("age", "diabetes"), ("diabetes", "hba1c")}
+    assert all("dir" not in data for _, _, data in g.edges(data=True))
+
+
+@pytest.mark.parametrize("tail, head, drawn", [
+    ("standard", "standard", "with arrows at both ends"),
+    ("none", "none", "without arrows"),
+    ("none", "diamond", "with the arrow shapes 'none' and 'diamond'"),
+])
+def test_yed_edges_without_one_direction_are_refused_by_their_labels(tmp_path, tail, head,
+                                                                     drawn):
+    path = tmp_path / "g.graphml"
+    _yed(path, ["age", "diabetes"], [(0, 1, tail, head)])
+    with pytest.raises(GraphError, match=f"edge between 'age' and 'diabetes' {re.escape(drawn)}"
+                                         r".*Properties > Arrows"):
+        read_graph(path)
+
+
+def test_a_yed_node_without_text_is_no_node_named_none(tmp_path):
+    path = tmp_path / "g.graphml"
+    _yed(path, ["age", None, "diabetes"], [(0, 2, "none", "standard"), (1, 2, "none", "standard")])
+    g = read_graph(path)
+    assert set(g.nodes) == {"n0", "n1", "n2"}
+    with pytest.raises(GraphError, match="They were not taken as the node names: node 'n1' has "
+                                         "no label"):
+        validate_dag(g, "diabetes")
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('digraph { bmi [label="Body mass index"]; t2d [label="diabetes"]; bmi -> t2d }',
+     "the id 'bmi' is a name"),
+    ('digraph { n0 [label="Body mass index "]; n1 [label="diabetes"]; n0 -> n1 }',
+     "the label of node 'n0', 'Body mass index ', has spaces around it"),
+])
+def test_the_label_hint_gives_the_reason_the_labels_are_not_the_names(tmp_path, text, problem):
+    path = tmp_path / "g.dot"
+    path.write_text(text)
+    g = read_graph(path)
+    node = "t2d" if "t2d" in text else "n1"
+    with pytest.raises(GraphError) as error:
+        validate_dag(g, "diabetes")
+    message = str(error.value)
+    assert f"Node {node!r} has the label 'diabetes'" in message and problem in message
+    assert "nx.relabel_nodes" in message and "pass target=" not in message.lower()
+    with pytest.raises(GraphError, match=re.escape(problem)):  # also when no target is given
+        resolve_given_graph(g, ["Body mass index"], None)
+
+
+def test_igraph_files_name_their_nodes_by_name(tmp_path):
+    gml = tmp_path / "g.gml"
+    gml.write_text('graph [ directed 1 node [ id 0 name "age" ] node [ id 1 name "diabetes" ] '
+                   "edge [ source 0 target 1 ] ]")
+    graphml = tmp_path / "g.graphml"
+    graphml.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/'
+        'xmlns"><key id="v_name" for="node" attr.name="name" attr.type="string"/>'
+        '<graph id="G" edgedefault="directed"><node id="n0"><data key="v_name">age</data></node>'
+        '<node id="n1"><data key="v_name">diabetes</data></node>'
+        '<edge source="n0" target="n1"/></graph></graphml>'
+    )
+    for path in (gml, graphml):
+        assert list(read_graph(path).edges) == [("age", "diabetes")], path.suffix
+
+
+def test_json_from_cytoscape_and_networkx_adjacency_data(tmp_path):
+    g = nx.DiGraph([("age", "diabetes"), ("diabetes", "hba1c")])
+    exported = {"format_version": "1.0", "elements": {
+        "nodes": [{"data": {"id": str(100 + i), "name": n}} for i, n in enumerate(g.nodes)],
+        "edges": [{"data": {"id": "e0", "source": "100", "target": "101"}},
+                  {"data": {"id": "e1", "source": "101", "target": "102"}}]}}
+    for name, data in [("cytoscape", exported), ("nx_cytoscape", nx.cytoscape_data(g)),
+                       ("adjacency", nx.adjacency_data(g))]:
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(data))
+        assert set(read_graph(path).edges) == set(g.edges), name
+
+
+def test_a_dict_of_dicts_is_not_read_as_parent_lists():
+    with pytest.raises(GraphError, match=r"parents of node 'x' must be a list of node names, "
+                                         r"got an object"):
+        as_digraph({"x": {"a": 1}})
+
+
+def test_names_that_differ_only_in_unicode_normalisation_are_named_so():
+    import unicodedata
+
+    X, y, _ = simple_sem(0)
+    composed = "Größe"
+    decomposed = unicodedata.normalize("NFD", composed)
+    X = X.rename(columns={"c": composed})
+    graph = nx.DiGraph([("a", "y"), (decomposed, "x1"), ("y", "x1")])
+    with pytest.raises(ValueError, match="look alike but encode their accented letters "
+                                         "differently"):
+        CAMAClassifier(graph=graph, target="y", max_epochs=1).fit(X, y)
