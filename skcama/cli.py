@@ -11,6 +11,7 @@ file, unreadable table, absent column, unknown graph format, not a skcama model 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import math
 import os
@@ -400,6 +401,13 @@ def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
             f"--id {target!r} names the target column; the target is given with --target "
             "alone: drop it from --id."
         )
+    read = [c for c in ids if used is not None and c in used]
+    if read:
+        raise UsageError(
+            f"--id {read[0]!r} names a column the model reads (a measurement in the "
+            "target's Markov blanket); --id is for row identifiers the model does not read. "
+            f"Drop {read[0]!r} from --id."
+        )
     frame = read_table(args.data, args.sep, text_columns=ids, decimal=args.decimal,
                        na_values=args.na_values, encoding=args.encoding)
     absent = [c for c in ids if c not in frame.columns]
@@ -424,6 +432,28 @@ def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
     if not ids:
         return frame, None
     return frame.drop(columns=ids), frame[ids]
+
+
+def _by_position(frame: Any, clf: Any, path: str) -> Any:
+    """``frame`` as a model fitted on an array reads it: a table's header names its columns
+    0, 1, ... as text, which become those positions, in order (other columns left out).
+
+    A model fitted with column names gets ``frame`` as it is."""
+    if hasattr(clf, "feature_names_in_"):
+        return frame
+    n = int(clf.n_features_in_)
+    by_text = {str(c): c for c in frame.columns}
+    absent = [i for i in range(n) if str(i) not in by_text]
+    if absent:
+        raise UsageError(
+            f"the model was fitted on an array (or a DataFrame whose columns are 0..{n - 1}): "
+            f"it reads its {n} columns by position, which a table names 0..{n - 1} in its "
+            f"header; {path!r} has no column {absent[0]!r} (columns: {_first_columns(frame)}). "
+            f"Give the table the header row {','.join(map(str, range(min(n, 6))))}"
+            f"{',...' if n > 6 else ''} (the columns in the order of the array it was fitted "
+            "on), or refit the model on a DataFrame with named columns."
+        )
+    return frame[[by_text[str(i)] for i in range(n)]].set_axis(range(n), axis=1)
 
 
 # a text that marks a missing value in an export: punctuation alone ('.', '-', '?'), or a
@@ -563,14 +593,16 @@ def _save_model(clf: Any, path: str) -> None:
 
 
 def _check_output(
-    path: str | Path, option: str, *, figure: bool = False, table: bool = False
+    path: str | Path, option: str, *, figure: bool = False, table: bool = False,
+    model: bool = False, inputs: Sequence[str | None] = (),
 ) -> None:
     """Fail fast, before any slow work, on an output path that cannot be written.
 
-    Refused: an existing folder, a path below a file, for ``figure`` a name whose
-    extension matplotlib cannot write, and for ``table`` one that :func:`write_table`
-    cannot (the extensions :func:`read_table` reads). A missing parent folder is fine:
-    the writers create it.
+    Refused: an existing folder, a path below a file, one of the command's ``inputs``
+    (writing it would destroy the input), for ``figure`` a name whose extension
+    matplotlib cannot write, for ``table`` one that :func:`write_table` cannot (the
+    extensions :func:`read_table` reads, Parquet only with pyarrow), and for ``model`` a
+    table's or a graph's extension. A missing parent folder is fine: the writers create it.
     """
     if str(path).endswith(("/", os.sep)):  # Path() would drop the slash and write a file
         raise UsageError(
@@ -587,6 +619,29 @@ def _check_output(
         raise UsageError(
             f"cannot write {option} {str(path)!r}: {str(folder)!r} is a file, not a folder; "
             "choose a path in a folder."
+        )
+    for given in inputs:
+        if given is not None and path.is_file() and Path(given).is_file() and (
+            os.path.samefile(path, given)
+        ):
+            raise UsageError(
+                f"{option} {str(path)!r} is the input file {given!r}: writing it would "
+                "overwrite the input. Name another file."
+            )
+    from .graph import GRAPH_FORMATS
+
+    if model and path.suffix.lower() in {*TABLE_FORMATS, *GRAPH_FORMATS}:
+        raise UsageError(
+            f"{option} {str(path)!r}: a model file is a zip archive, not a "
+            f"'{path.suffix}' file; name it with .skcama (e.g. "
+            f"{str(path.with_suffix('.skcama'))!r})."
+        )
+    if table and path.suffix.lower() in (".parquet", ".pq") and not any(
+        importlib.util.find_spec(engine) for engine in ("pyarrow", "fastparquet")
+    ):
+        raise UsageError(
+            f"writing Parquet file {str(path)!r} needs pyarrow: pip install pyarrow (or "
+            "name a .csv file)."
         )
     if table and path.suffix.lower() not in TABLE_FORMATS:
         given = f"'{path.suffix}' files" if path.suffix else "a name without an extension"
@@ -729,7 +784,7 @@ def _fit(args: argparse.Namespace) -> int:
     from . import CAMAClassifier
     from .graph import is_discovery_method, load_graph
 
-    _check_output(args.output, "--output")
+    _check_output(args.output, "--output", model=True, inputs=(args.data, args.graph))
     params = _estimator_params(args)
     graph = args.graph
     if graph and not is_discovery_method(graph):
@@ -781,7 +836,22 @@ def _split_weight(X: Any, args: argparse.Namespace) -> tuple[Any, Any]:
             f"--weight {args.weight!r} is also given as --id; a column is either a row "
             "identifier or a row weight."
         )
-    return _split_target(X, args.weight, args.data, option="--weight")
+    X, weights = _split_target(X, args.weight, args.data, option="--weight")
+    import numpy as np
+    import pandas as pd
+
+    values = pd.to_numeric(weights, errors="coerce").to_numpy(dtype=float)
+    bad = (~np.isfinite(values) | (values < 0)).nonzero()[0]
+    if len(bad):  # named here by the rows of the file (the library counts from 0)
+        shown = ", ".join(f"row {i + 1}: {weights.iloc[i]}" for i in bad[:5])
+        rows = "1 row does" if len(bad) == 1 else f"{len(bad)} rows do"
+        raise UsageError(
+            f"--weight {args.weight!r} of {args.data!r} must hold a finite, non-negative "
+            f"number in every row; {rows} not ({shown}{', ...' if len(bad) > 5 else ''}; "
+            "data rows, counting from 1 below the header). Fix them, or give those rows "
+            "weight 0 to leave them out."
+        )
+    return X, weights
 
 
 def _labels_of_keys(class_weight: dict, y: Any) -> dict:
@@ -817,11 +887,12 @@ def _predict(args: argparse.Namespace) -> int:
     """Predict labels and class probabilities for every row of a table."""
     import pandas as pd
 
-    if args.output not in (None, "-"):
-        _check_output(args.output, "--output", table=True)
     _check_out_sep(args.out_sep, args.output)
+    if args.output not in (None, "-"):
+        _check_output(args.output, "--output", table=True, inputs=(args.data, args.model))
     clf = _load_model(args.model, args)
     frame, ids = _read(args, used=set(clf.roles_.blanket))
+    frame = _by_position(frame, clf, args.data)
     proba = clf.predict_proba(frame)
     labels = clf.classes_[proba.argmax(axis=1)]
     out = pd.DataFrame({"predicted": labels}, index=frame.index)  # the input's row order
@@ -848,7 +919,8 @@ def _predict(args: argparse.Namespace) -> int:
 
 def _adapt(args: argparse.Namespace) -> int:
     """Adapt a saved model to unlabelled rows from a new setting; save the result."""
-    _check_output(args.output, "--output")
+    # the model file itself may be overwritten: adapting in place is allowed
+    _check_output(args.output, "--output", model=True, inputs=(args.data,))
     if args.prior_only and args.steps is not None:
         raise UsageError("--prior-only adapts the class prevalence only; drop --steps.")
     options = _adapt_settings(args)
@@ -856,6 +928,7 @@ def _adapt(args: argparse.Namespace) -> int:
         raise UsageError("--prior-only adapts the class prevalence only; drop --set.")
     clf = _load_model(args.model, args)
     frame, _ = _read(args, used=set(clf.roles_.blanket))
+    frame = _by_position(frame, clf, args.data)
     clf.set_params(**options)
     start = time.perf_counter()
     if not args.prior_only:
@@ -973,23 +1046,24 @@ def _evaluate(args: argparse.Namespace) -> int:
     import pandas as pd
     from sklearn.metrics import log_loss
 
-    if args.output:
-        _check_output(args.output, "--output", table=True)
-    elif args.out_sep is not None:
+    if not args.output and args.out_sep is not None:
         raise UsageError(
             f"--out-sep {args.out_sep!r} sets the delimiter of the table written with "
             "-o/--output (the table printed is aligned text); add -o FILE.csv, or drop "
             "--out-sep."
         )
     _check_out_sep(args.out_sep, args.output)
+    if args.output:
+        _check_output(args.output, "--output", table=True, inputs=(args.data, args.model))
     if args.figure:
-        _check_output(args.figure, "--figure", figure=True)
+        _check_output(args.figure, "--figure", figure=True, inputs=(args.data, args.model))
     options = _adapt_settings(args)
     if options and not args.adapt:
         raise UsageError("--set changes how the model adapts; add --adapt.")
     clf = _load_model(args.model, args)
     frame, _ = _read(args, used=set(clf.roles_.blanket))
     X, y = _split_target(frame, args.target, args.data)
+    X = _by_position(X, clf, args.data)
     settings = [("as given", X)]
     if args.shift:
         shifts = parse_shift(args.shift, clf)
@@ -1068,7 +1142,7 @@ def _discover(args: argparse.Namespace) -> int:
     from .graph import _format_of, node_roles, write_graph
 
     _format_of(Path(args.output))  # fail on a bad output before the slow part
-    _check_output(args.output, "--output")
+    _check_output(args.output, "--output", inputs=(args.data,))
     frame, _ = _read(args)
     if args.complete_rows:
         complete = frame.dropna()

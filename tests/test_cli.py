@@ -879,8 +879,8 @@ def test_class_weight_keys_from_json_name_numeric_labels(workdir):
 @pytest.mark.parametrize("weight, extra, message", [
     ("wt", [], "--weight 'wt' is not in"), ("y", [], "--weight 'y' is the target"),
     ("w", ["--id", "w"], "--weight 'w' is also given as --id"),
-    ("v", [], r"sample_weight (column 'v') must be finite and non-negative; 1 of 200 are "
-              "not (row 4: -1.0)")])
+    ("v", [], "must hold a finite, non-negative number in every row; 1 row does not (row 5: "
+              "-1.0; data rows, counting from 1 below the header)")])
 def test_fit_weight_column_errors_name_the_column(workdir, capsys, weight, extra, message):
     frame = pd.read_csv(workdir / "train.csv")
     frame.assign(w=1.0, v=np.where(np.arange(len(frame)) == 4, -1.0, 1.0)).to_csv(
@@ -1143,3 +1143,69 @@ def test_unseen_categories_take_handle_unknown_on_the_command_line(workdir, caps
     expected = clf.predict_proba(frame.drop(columns="y"))
     np.testing.assert_allclose(pd.read_csv(out).filter(like="proba_").to_numpy(), expected,
                                rtol=1e-6, atol=1e-9)
+
+
+# ------------------------------------------------------------- outputs and positions
+@pytest.fixture(scope="module")
+def fitted_model(workdir):
+    out = workdir / "base.skcama"
+    assert main(["fit", str(workdir / "train.csv"), "-t", "y", "-g", str(workdir / "graph.gml"),
+                 "-o", str(out), *FIT_OPTIONS]) == 0
+    return out
+
+
+@pytest.mark.parametrize("command", ["fit", "predict", "adapt", "evaluate"])
+def test_an_output_that_is_the_input_is_refused_and_the_input_kept(workdir, fitted_model,
+                                                                   capsys, command):
+    data = workdir / f"victim_{command}.csv"
+    data.write_bytes((workdir / "train.csv").read_bytes())
+    before = data.read_bytes()
+    args = {"fit": ["fit", data, "-t", "y", "-o", data, *FIT_OPTIONS],
+            "predict": ["predict", fitted_model, data, "-o", data],
+            "adapt": ["adapt", fitted_model, data, "-o", data],
+            "evaluate": ["evaluate", fitted_model, data, "-t", "y", "-o", data]}[command]
+    assert main(list(map(str, args))) == 2
+    assert "is the input file" in capsys.readouterr().err
+    assert data.read_bytes() == before
+
+
+def test_a_model_file_named_as_a_table_is_refused(workdir, fitted_model, capsys):
+    assert main(["adapt", str(fitted_model), str(workdir / "train.csv"), "-o",
+                 str(workdir / "adapted.csv")]) == 2
+    assert "a model file is a zip archive, not a '.csv' file" in capsys.readouterr().err
+    assert not (workdir / "adapted.csv").exists()
+
+
+def test_parquet_output_without_an_engine_is_refused_before_the_work(workdir, fitted_model,
+                                                                    capsys, monkeypatch):
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    assert main(["predict", str(fitted_model), str(workdir / "train.csv"), "-o",
+                 str(workdir / "out.parquet")]) == 2
+    assert "needs pyarrow" in capsys.readouterr().err
+
+
+def test_an_id_that_the_model_reads_is_named_so(workdir, fitted_model, capsys):
+    assert main(["predict", str(fitted_model), str(workdir / "train.csv"), "--id", "x1"]) == 2
+    assert "--id 'x1' names a column the model reads" in capsys.readouterr().err
+
+
+def test_a_model_fitted_on_an_array_reads_a_table_by_its_header_positions(workdir, capsys):
+    from skcama import CAMAClassifier
+
+    X, y, _ = simple_sem(3, n=150)
+    values = X[["a", "c", "x1"]].to_numpy()
+    model = workdir / "positions.skcama"
+    CAMAClassifier(max_epochs=2, random_state=0).fit(values, y).save(model)
+    expected = load_model(model).predict_proba(values)
+    table = pd.DataFrame(values)
+    table[[2, 0, 1]].to_csv(workdir / "shuffled.csv", index=False)  # header 2,0,1
+    out = workdir / "positions.csv"
+    assert main(["predict", str(model), str(workdir / "shuffled.csv"), "-o", str(out)]) == 0
+    got = pd.read_csv(out).filter(like="proba_").to_numpy()
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    table.to_csv(workdir / "no_header.csv", index=False, header=False)
+    capsys.readouterr()
+    assert main(["predict", str(model), str(workdir / "no_header.csv")]) == 2
+    assert "reads its 3 columns by position" in capsys.readouterr().err
