@@ -47,7 +47,7 @@ from ._classifier import CAMAClassifier
 from ._columns import ColumnCodec
 from ._model import CAMAConfig, CAMANet
 from ._warn import warn_user
-from .graph import MarkovBlanketRoles
+from .graph import MarkovBlanketRoles, is_discovery_method
 
 logger = logging.getLogger("skcama")
 
@@ -325,7 +325,9 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
         A fitted (and possibly adapted) estimator.
     path : str or pathlib.Path
         Destination file; ``.skcama`` is the conventional extension. An existing file is
-        replaced (atomically: a failed save leaves the old file intact).
+        replaced (atomically: a failed save leaves the old file intact). A ``graph``
+        parameter naming a graph file is saved as the graph the file held at fit time
+        (``clf.graph_``), so that the loaded model refits and clones without the file.
 
     Raises
     ------
@@ -371,10 +373,12 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
         )
     path = _as_path(path, "save_model")
     encoder = _Encoder()
-    params = {
-        name: encoder.encode(value, f"parameter {name!r}")
-        for name, value in clf.get_params(deep=False).items()
-    }
+    values = clf.get_params(deep=False)
+    if isinstance(values["graph"], (str, os.PathLike)) and not is_discovery_method(
+        values["graph"]
+    ):  # a graph file: the model file keeps the graph it held, and stands alone
+        values["graph"] = clf.graph_
+    params = {name: encoder.encode(value, f"parameter {name!r}") for name, value in values.items()}
     attributes = {}
     for name, value in vars(clf).items():
         if name in params or name == "model_":
