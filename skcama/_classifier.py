@@ -1845,6 +1845,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     def _prediction_standardised(self, X: Any) -> np.ndarray:
         """The blanket columns of X, checked and standardised as in fit."""
+        if isinstance(X, pd.Series):  # one row, as X.iloc[0] gives it
+            raise ValueError(
+                f"X is a pandas Series ({len(X)} values), one row as X.iloc[i] gives it; "
+                "pass a DataFrame of rows, even of one: X.iloc[[i]]."
+            )
         if isinstance(X, pd.DataFrame) and self._fitted_on_frame():
             # Matched by label: any column order, extra columns ignored.
             check_unique_columns(X)

@@ -422,6 +422,13 @@ def test_empty_frame_is_rejected(sem_data):
         CAMAClassifier(graph=graph).fit(X.iloc[:0], y.iloc[:0])
 
 
+def test_one_row_as_a_series_is_named(fitted, sem_data):
+    X, _, _ = sem_data
+    for method in ("predict", "predict_proba", "adapt"):
+        with pytest.raises(ValueError, match=r"X is a pandas Series .*X\.iloc\[\[i\]\]"):
+            getattr(copy.deepcopy(fitted), method)(X.iloc[0])
+
+
 def test_empty_markov_blanket_is_rejected(sem_data):
     X, y, _ = sem_data
     graph = nx.DiGraph([("a", "c")])
