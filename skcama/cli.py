@@ -928,6 +928,12 @@ def _adapt(args: argparse.Namespace) -> int:
         raise UsageError("--prior-only adapts the class prevalence only; drop --set.")
     clf = _load_model(args.model, args)
     frame, _ = _read(args, used=set(clf.roles_.blanket))
+    if clf.roles_.target in frame.columns:
+        warnings.warn(
+            f"{args.data!r} has the column {clf.roles_.target!r}, the model's target: adapt "
+            "learns from the measurements alone and leaves it out (skcama evaluate "
+            "--adapt scores an adaptation against labels).", UserWarning, stacklevel=1,
+        )
     frame = _by_position(frame, clf, args.data)
     clf.set_params(**options)
     start = time.perf_counter()

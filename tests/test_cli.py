@@ -1209,3 +1209,11 @@ def test_a_model_fitted_on_an_array_reads_a_table_by_its_header_positions(workdi
     capsys.readouterr()
     assert main(["predict", str(model), str(workdir / "no_header.csv")]) == 2
     assert "reads its 3 columns by position" in capsys.readouterr().err
+
+
+def test_adapt_says_that_it_leaves_the_labels_out(workdir, fitted_model, capsys):
+    out = workdir / "adapted_labelled.skcama"
+    assert main(["adapt", str(fitted_model), str(workdir / "train.csv"), "--steps", "2",
+                 "-o", str(out)]) == 0
+    assert "has the column 'y', the model's target: adapt learns from the measurements " \
+           "alone" in capsys.readouterr().err
