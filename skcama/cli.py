@@ -1486,13 +1486,15 @@ def _in_cli_words(message: str) -> str:
     """A library message with its advice written as the command line's options:
     ``target=<name>`` / ``target='y'`` as ``--target``, ``decimal=','`` as ``--decimal``,
     a missing-value code's replacement as ``--na-values``, ``handle_unknown`` as
-    ``--handle-unknown``."""
+    ``--handle-unknown``, a column of NaN as an empty column of the table."""
     from ._columns import DECIMAL_COMMA_ADVICE, MISSING_CODE_ADVICE, UNKNOWN_CATEGORY_ADVICE
 
     message = message.replace(DECIMAL_COMMA_ADVICE, "pass --decimal ','")
     message = re.sub(re.escape(MISSING_CODE_ADVICE) + r" \(X\[.*?\]\.replace\((\S+), np\.nan\)\)",
                      r"read the file with --na-values \1", message)
     message = message.replace(UNKNOWN_CATEGORY_ADVICE, "pass --handle-unknown missing")
+    message = re.sub(r"can be passed as a column of NaN \(X\[(.*?)\] = np\.nan\)",
+                     r"can be given as an empty column \1 of the table", message)
     return re.sub(r"\btarget=(<[^>]*>|'[^']*'|\"[^\"]*\")",
                   lambda m: f"--target {m.group(1).strip(chr(39) + chr(34))}", message)
 

@@ -1217,3 +1217,11 @@ def test_adapt_says_that_it_leaves_the_labels_out(workdir, fitted_model, capsys)
                  "-o", str(out)]) == 0
     assert "has the column 'y', the model's target: adapt learns from the measurements " \
            "alone" in capsys.readouterr().err
+
+
+def test_a_missing_child_column_gets_advice_for_a_table(workdir, fitted_model, capsys):
+    pd.read_csv(workdir / "train.csv").drop(columns=["x2"]).to_csv(
+        workdir / "no_x2.csv", index=False)
+    assert main(["predict", str(fitted_model), str(workdir / "no_x2.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "can be given as an empty column 'x2' of the table" in err and "np.nan" not in err
