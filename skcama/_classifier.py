@@ -1539,6 +1539,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         c = values[:, [position[v] for v in self.roles_.coparents]]
         latent = summary.get("latent")
         x, y_index = self.model_.sample_clean(a, c, generator, latent=latent)
+        # columns constant in fit are read as missing in every row, replayed ones too
+        constant = getattr(self.scaler_, "constant", frozenset())
+        for block, names in ((a, self.roles_.parents), (c, self.roles_.coparents),
+                             (x, self.roles_.children)):
+            block[:, [j for j, name in enumerate(names) if name in constant]] = float("nan")
         return Tensors(a, c, x, y_index)
 
     def _encode_labels(self, y: Any, n_rows: int, name: str = "y") -> np.ndarray:

@@ -287,8 +287,8 @@ class ColumnCodec:
     columns convert between original units and model units as ``(v - mean) / scale``.
     """
 
-    # names of the continuous columns constant in fit, whose unit scale is not a spread
-    # (messages); empty for codecs pickled before the set was kept
+    # names of the columns constant in fit (one value, or one level seen), read as missing
+    # in every row; empty for codecs pickled before the set was kept
     constant: frozenset = frozenset()
 
     def __init__(
@@ -331,7 +331,8 @@ class ColumnCodec:
                     raise _infinite_error([name], int(np.isinf(finite).sum()))
                 if len(finite):
                     mean[j], sd = _mean_and_sd(finite)
-                    if sd < 1e-12:
+                    # relative to the values' size: hormones in mol/L vary by 1e-13
+                    if sd == 0 or sd <= 1e-9 * float(np.abs(finite).max()):
                         constant.append(name)
                     else:
                         scale[j] = sd
@@ -345,16 +346,19 @@ class ColumnCodec:
                         f"column {name!r} is declared 'bernoulli' but holds {len(levels)} "
                         f"values ({_show(levels)}); declare it 'categorical' instead."
                     )
-                if len(levels) == 1:
+                if column.dropna().nunique() <= 1:  # declared levels may go unseen
                     constant.append(name)
                 categories.append(levels)
             kinds.append(kind)
         if constant and len(frame) > 1:
             warn_user(
-                f"columns {constant} are constant in the training data; they carry no "
-                "information and are kept with unit scale.",
+                f"columns {constant} are constant in the training data (or hold a single "
+                "measured value); they carry no information, and the model reads them as "
+                "missing, in fit and in prediction: a value they take later adds no "
+                "evidence.",
                 UserWarning,
             )
+        _warn_if_sparse(frame, names, constant)
         unknown = sorted(set(overrides) - set(names), key=str)
         if unknown:
             from .graph import did_you_mean
@@ -418,6 +422,9 @@ class ColumnCodec:
         for j, name in enumerate(self.names):
             if done[j]:
                 continue
+            if name in self.constant:  # no information: read as missing (see __init__)
+                out[:, j] = np.nan
+                continue
             column = frame.iloc[:, j]
             if self.kinds[j] == "gaussian":
                 values = _as_float(column, name)[:, None]
@@ -439,7 +446,8 @@ class ColumnCodec:
             return done
         for j, (kind, dtype) in enumerate(zip(self.kinds, frame.dtypes, strict=True)):
             # numpy int / float dtypes only: nullable and object columns go one by one
-            done[j] = kind == "gaussian" and isinstance(dtype, np.dtype) and dtype.kind in "fiu"
+            done[j] = (kind == "gaussian" and isinstance(dtype, np.dtype) and dtype.kind in "fiu"
+                       and self.names[j] not in self.constant)
         index = np.flatnonzero(done)
         if len(index) == 0:
             return done
@@ -458,9 +466,8 @@ class ColumnCodec:
         index = np.atleast_1d(np.asarray(index))
         units = (values - self.mean[index]) / self.scale[index]
         if check_far:
-            names = [self.names[j] for j in index]
-            _check_far(units, values, names, self.mean[index], self.scale[index],
-                       [name in self.constant for name in names])
+            _check_far(units, values, [self.names[j] for j in index], self.mean[index],
+                       self.scale[index])
         return units
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
@@ -707,9 +714,13 @@ def check_known_labels(labels: np.ndarray, classes: Any, name: str, unknown_to: 
 
 
 def _levels(column: pd.Series) -> pd.Index:
-    """The values of a discrete column, in a stable order."""
+    """The values of a discrete column, in a stable order: a categorical dtype's declared
+    categories, and both values of a bool dtype (a finding absent in every training row
+    can still be present later)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         return column.dtype.categories
+    if column.dtype == bool or isinstance(column.dtype, pd.BooleanDtype):
+        return pd.Index([False, True])
     values = pd.unique(column.dropna())
     try:
         values = np.sort(values)
@@ -754,6 +765,31 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
             f"values (e.g. {sample.iloc[0]!r}); declare it with column_types="
             f"{{{name!r}: 'categorical'}} or convert it to numbers."
         ) from None
+
+
+_SPARSE_ROWS = 20  # a column measured in fewer training rows than this is flagged
+
+
+def _warn_if_sparse(frame: pd.DataFrame, names: list, constant: list) -> None:
+    """Warn about columns measured in fewer than ``_SPARSE_ROWS`` training rows (of a table
+    at least twice that long): the model learns their relation to the label from those
+    rows alone, and a value measured later can then sway a prediction on that evidence."""
+    if len(frame) < 2 * _SPARSE_ROWS:
+        return
+    counts = frame.notna().sum().to_numpy()
+    sparse = [(name, int(n)) for name, n in zip(names, counts, strict=True)
+              if n < _SPARSE_ROWS and name not in constant]
+    if not sparse:
+        return
+    shown = ", ".join(f"{name!r} in {n}" for name, n in sparse[:10])
+    warn_user(
+        f"columns measured in fewer than {_SPARSE_ROWS} of the {len(frame)} training rows "
+        f"({shown}{', ...' if len(sparse) > 10 else ''}): the model learns how they depend "
+        "on the label from those rows alone, so a value measured later can sway a "
+        "prediction on little evidence (explain() shows how much). Leave them out, or "
+        "fit with more rows where they were measured.",
+        UserWarning,
+    )
 
 
 def _mean_and_sd(values: np.ndarray) -> tuple[float, float]:
@@ -808,14 +844,12 @@ _TOO_FAR_SDS = 1e6  # beyond this, float32 likelihoods lose the classes' differe
 
 
 def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndarray,
-               scale: np.ndarray, constant: list | None = None) -> None:
+               scale: np.ndarray) -> None:
     """Warn about standardised ``units`` (rows x columns) more than ``_FAR_SDS`` training
     sds from the training mean, naming the columns; beyond ``_TOO_FAR_SDS`` the model's
     likelihoods can no longer tell the classes apart (a row would get equal
-    probabilities, or NaN), so that is an error. ``constant`` flags the columns that were
-    constant in fit: they are read on a unit scale, which the message says instead of
-    calling it their sd. Column reductions only: no temporary array of the size of
-    ``units``."""
+    probabilities, or NaN), so that is an error. Column reductions only: no temporary
+    array of the size of ``units``."""
     if units.size == 0:
         return
     top = np.fmax(np.fmax.reduce(units, axis=0), -np.fmin.reduce(units, axis=0))
@@ -828,13 +862,6 @@ def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndar
         row = int(np.nanargmax(np.abs(column)))
         n_far = int(np.sum(np.abs(column[~np.isnan(column)]) > _FAR_SDS))
         values_beyond = f"{n_far} value{'s' if n_far > 1 else ''}"
-        if constant is not None and constant[j]:
-            parts.append(
-                f"{names[j]!r}: {values[row, j]:.6g} differs by {abs(column[row]):.3g} from "
-                f"{mean[j]:.4g}, the column's only value in training (it is read on a unit "
-                f"scale), {values_beyond} more than {_FAR_SDS:g} away"
-            )
-            continue
         parts.append(
             f"{names[j]!r}: {values[row, j]:.6g} is {abs(column[row]):.3g} sds from its "
             f"training mean {mean[j]:.4g} (sd {scale[j]:.4g}), {values_beyond} beyond "

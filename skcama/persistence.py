@@ -147,11 +147,17 @@ class _Encoder:
         if isinstance(value, MarkovBlanketRoles):
             return {"$roles": {f.name: self.encode(getattr(value, f.name), where)
                                for f in fields(value)}}
+        if isinstance(value, pd.Interval):  # categories of pd.cut bands
+            return {"$interval": [self.encode(value.left, where),
+                                  self.encode(value.right, where), value.closed]}
         if isinstance(value, ColumnCodec):
-            categories = [None if c is None else np.asarray(c) for c in value.categories]
+            categories = [
+                None if c is None else self._categories(name, np.asarray(c))
+                for name, c in zip(value.names, value.categories, strict=True)
+            ]
             return {"$columns": {"names": self.encode(list(value.names), where),
                                  "kinds": self.encode(list(value.kinds), where),
-                                 "categories": self.encode(categories, where),
+                                 "categories": categories,
                                  "mean": self.encode(value.mean, where),
                                  "scale": self.encode(value.scale, where),
                                  "has_missing": self.encode(list(value.has_missing), where),
@@ -167,6 +173,16 @@ class _Encoder:
             f"cannot store {where} safely: values of type {type(value).__name__} have no safe "
             "encoding. Use pickle/joblib for this model, or keep such values out of it."
         )
+
+    def _categories(self, name: Any, categories: np.ndarray) -> Any:
+        """The categories of column ``name``, or an error naming the column and the fix."""
+        try:
+            return self.encode(categories, f"a category of column {name!r}")
+        except ModelFileError as error:
+            raise ModelFileError(
+                f"{error} Convert column {name!r} to text before fit "
+                f"(X[{name!r}] = X[{name!r}].astype(str)) to save this model."
+            ) from None
 
     def _graph(self, graph: nx.Graph, where: str) -> Any:
         """A graph as node-link data. Its attributes (of the graph, nodes and edges) are
@@ -286,6 +302,11 @@ class _Decoder:
             # files written before the constant columns were kept name none
             codec.constant = frozenset(self.decode(body.get("constant", [])))
             return codec
+        if tag == "$interval":
+            if not (isinstance(body, list) and len(body) == 3
+                    and body[2] in ("left", "right", "both", "neither")):
+                raise ModelFileError(f"unexpected interval {str(body)[:80]} in the model file")
+            return pd.Interval(self.decode(body[0]), self.decode(body[1]), closed=body[2])
         if tag == "$config":
             return CAMAConfig(**self.decode(body))
         if tag == "$random_state":

@@ -382,17 +382,17 @@ def test_values_far_from_the_training_data_are_warned_and_beyond_float_range_ref
         CAMAClassifier(max_epochs=1).fit(
             pd.DataFrame({"x": rng.standard_t(3, size=2_000)}), rng.integers(0, 2, 2_000))
     assert not [w for w in caught if "robust sds" in str(w.message)]
-    # a column constant in fit is read on a unit scale: the message says so, not "sd 1"
+    # a column constant in fit is read as missing: a far value of it is no evidence at all
     flat = pd.DataFrame({"x": rng.normal(size=200), "k": 5.0})
     with pytest.warns(UserWarning, match="constant"):
         model = CAMAClassifier(max_epochs=1).fit(flat, rng.integers(0, 2, 200))
-    with pytest.warns(UserWarning, match=r"'k': 500 differs by 495 from 5, the column's only "
-                                         r"value in training \(it is read on a unit scale\)"):
-        model.predict_proba(flat.assign(k=500.0))
     path = tmp_path / "flat.skcama"
     model.save(path)
-    with pytest.warns(UserWarning, match="the column's only value in training"):
-        load_model(path).predict_proba(flat.assign(k=500.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for clf in (model, load_model(path)):
+            np.testing.assert_array_equal(clf.predict_proba(flat.assign(k=500.0)),
+                                          clf.predict_proba(flat))
 
 
 def test_non_finite_values_outside_the_blanket_do_not_matter(fitted, sem_data):
@@ -449,6 +449,52 @@ def test_constant_column_warns_and_still_fits(sem_data):
         clf = CAMAClassifier(graph=graph, **FAST).fit(X.assign(x2=1.0), y)
     assert np.isfinite(clf.predict_proba(X)).all()
     assert {w.filename for w in record} == {__file__}  # the user's line, not skcama's
+    # read as missing: whatever it holds later adds no evidence (adapted or not)
+    expected = clf.predict_proba(X.assign(x2=np.nan))
+    for value in (1.0, 50.0, -3.0):
+        np.testing.assert_array_equal(clf.predict_proba(X.assign(x2=value)), expected)
+    clf.set_params(adapt_steps=5).adapt(X.assign(x2=7.0))
+    np.testing.assert_array_equal(clf.predict_proba(X.assign(x2=9.0)),
+                                  clf.predict_proba(X.assign(x2=np.nan)))
+
+
+@pytest.mark.parametrize("measured", [1, 5])
+def test_a_column_measured_in_few_training_rows_is_named(sem_data, measured):
+    """Measured once it is constant (read as missing, no evidence); a few times, a warning
+    says that its evidence rests on those rows."""
+    X, y, graph = sem_data
+    sparse = X.copy()
+    sparse["x2"] = np.nan
+    sparse.loc[sparse.index[:measured], "x2"] = X["x2"].iloc[:measured]
+    match = "are constant" if measured == 1 else r"fewer than 20 of the 400 training rows " \
+                                                 r"\('x2' in 5\)"
+    with pytest.warns(UserWarning, match=match):
+        clf = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(sparse, y)
+    if measured == 1:
+        np.testing.assert_array_equal(clf.predict_proba(X),
+                                      clf.predict_proba(X.assign(x2=np.nan)))
+
+
+def test_tiny_units_are_a_spread_not_a_constant(sem_data):
+    X, y, graph = sem_data
+    tiny = X.assign(x1=X["x1"] * 1e-13)  # a hormone in mol/L
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf = CAMAClassifier(graph=graph, max_epochs=1, random_state=0).fit(tiny, y)
+    assert not [w for w in caught if "constant" in str(w.message)]
+    assert "x1" not in clf.scaler_.constant
+    assert clf.scaler_.scale[clf.scaler_.names.index("x1")] == pytest.approx(
+        X["x1"].std(ddof=0) * 1e-13)
+
+
+@pytest.mark.parametrize("dtype", [bool, "boolean"])
+def test_a_finding_absent_in_every_training_row_may_be_present_later(sem_data, dtype):
+    X, y, graph = sem_data
+    flagged = X.assign(x2=pd.Series(False, index=X.index).astype(dtype))
+    with pytest.warns(UserWarning, match=r"\['x2'\] are constant"):
+        clf = CAMAClassifier(graph=graph, max_epochs=1, random_state=0).fit(flagged, y)
+    present = flagged.assign(x2=pd.Series(True, index=X.index).astype(dtype))
+    np.testing.assert_array_equal(clf.predict_proba(present), clf.predict_proba(flagged))
 
 
 def test_warnings_inside_a_pipeline_name_the_users_line(sem_data):

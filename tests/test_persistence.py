@@ -455,3 +455,41 @@ def test_graph_notes_without_a_safe_encoding_are_saved_as_text(data, tmp_path):
     assert kept.graph["meta"] == {"created": "2024-05-01 00:00:00", "by": "ward 3"}
     assert kept.nodes[first]["checked"] == "2024-05-02 00:00:00"
     np.testing.assert_array_equal(kept.nodes[first]["pos"], [0.5, 1.0])
+
+
+def test_interval_categories_of_pd_cut_round_trip(tmp_path):
+    rng = np.random.default_rng(0)
+    y = rng.choice(["a", "b"], 200)
+    X = pd.DataFrame({"lab": rng.normal(y == "b", 1.0),
+                      "ageband": pd.cut(rng.integers(18, 90, 200), [18, 40, 65, 90],
+                                        include_lowest=True)})
+    clf = _fit(CAMAClassifier(**TINY), X, y)
+    save_model(clf, tmp_path / "m.skcama")
+    loaded = load_model(tmp_path / "m.skcama")
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_a_category_with_no_safe_encoding_names_its_column(tmp_path):
+    y = np.tile(["a", "b"], 50)
+    X = pd.DataFrame({"lab": np.arange(100.0) % 7,
+                      "site": pd.Categorical([_Opaque(i % 2) for i in range(100)])})
+    clf = _fit(CAMAClassifier(**TINY), X, y)
+    with pytest.raises(ModelFileError, match=r"a category of column 'site'.*Convert column "
+                                             r"'site' to text before fit"):
+        save_model(clf, tmp_path / "m.skcama")
+
+
+class _Opaque:
+    """A category value of a type model files cannot store."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return isinstance(other, _Opaque) and other.value == self.value
+
+    def __hash__(self):
+        return hash(self.value)
+
+    def __lt__(self, other):
+        return str(self.value) < str(other.value)
