@@ -610,8 +610,9 @@ def replace(
     Each selected value is replaced, independently per column, by a draw from the clean
     marginal (resampled from the observed, non-missing values of the reference frame, or
     ``X`` without one; or Gaussian with the clean mean and sd of a fitted CAMAClassifier)
-    or, with ``value``, by the constant ``mean + value * sd``. A column without any
-    observed reference value is an error.
+    or, with ``value``, by the constant ``mean + value * sd``. Missing values stay missing
+    (a broken measurement is not a new one). A column without any observed reference
+    value is an error.
 
     Parameters
     ----------
@@ -653,7 +654,8 @@ def replace(
     else:
         draws = mean.to_numpy() + std.to_numpy() * rng.normal(size=(n, len(cols)))
     values = out[cols].to_numpy(dtype=float)
-    out[cols] = np.where(mask, draws, values)
+    # a missing value stays missing, as under the other manipulations and the attacks
+    out[cols] = np.where(mask & ~np.isnan(values), draws, values)
     return out
 
 

@@ -40,6 +40,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, log_softmax, ndtr, ndtri, softmax
 
+from .._warn import warn_user
+from ..manipulations import InvalidManipulationWarning
 from ._sem import _ACTIVATIONS, NONLINEARITIES, _check_count, _check_real, _rng, _spawn
 
 __all__ = ["NODE_KINDS", "MixedNode", "MixedSEM", "make_mixed_sem"]
@@ -652,16 +654,16 @@ class MixedSEM:
             else:
                 by_node.update({n: self._check_amount(kind, n, amount) for n in nodes})
         resolved = {**by_role, **by_node}
-        for node in resolved:
-            if node in self.roles["parents"]:
-                logger.warning(
-                    "%s on %r, a parent of the target %r: this changes the distribution of the "
-                    "label itself and is not a valid manipulation in the causal sense (the causes "
-                    "of the target are assumed unmanipulated).",
-                    kind,
-                    node,
-                    self.target,
-                )
+        parents = [node for node in resolved if node in self.roles["parents"]]
+        if parents:
+            warn_user(
+                f"{kind} on {parents}, parents of the target {self.target!r}: this changes the "
+                "distribution of the label itself and is not a valid manipulation in the "
+                "causal sense (the causes of the target are assumed unmanipulated). Silence "
+                "it with warnings.filterwarnings('ignore', "
+                "category=skcama.manipulations.InvalidManipulationWarning) where it is meant.",
+                InvalidManipulationWarning,
+            )
         return resolved
 
     def _nodes_of(self, key: Hashable, kind: str) -> list[str]:
@@ -766,7 +768,7 @@ class MixedSEM:
         generation and does not reach the child's descendants. A manipulation of any other node
         changes its *mechanism*: its descendants are computed from the changed value. Each
         argument maps node names or roles (``"coparents"`` — pure co-parents only —,
-        ``"children"``, ``"outside"``, ``"parents"``, which logs a warning) to an amount; a role
+        ``"children"``, ``"outside"``, ``"parents"``, which warns) to an amount; a role
         selects its nodes of the matching kind, and a node entry wins over its role's entry.
 
         Parameters
