@@ -38,6 +38,7 @@ from ._columns import (
     check_unique_columns,
     missing_rows,
     same_text_other_type,
+    spelling_variants,
     warn_if_misaligned,
 )
 from ._guard import restore_on_error
@@ -586,6 +587,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes in y, got 1 class "
                 f"({classes[0]}); a classifier cannot be fitted on a single class."
+            )
+        variants = spelling_variants(classes)
+        if variants:
+            shown = ", ".join(str([str(v) for v in group]) for group in variants[:3])
+            warn_user(
+                f"y holds labels that differ only in case or in spaces around them ({shown}); "
+                "each is a class of its own. If they mean the same, write them alike before "
+                "fit, e.g. y = y.str.strip().",
+                UserWarning,
             )
         flags = _manipulated_mask(manipulated, len(y))
         if flags.any() and not roles.children:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import warnings
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,8 +61,12 @@ def normalise_kind(kind: Any, column: Any) -> str:
     return _ALIASES[key]
 
 
-def infer_kind(values: pd.Series) -> str:
-    """The kind of a column from its dtype and values (see the module notes)."""
+def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
+    """The kind of a column from its dtype and values (see the module notes).
+
+    A column of numbers written as text is read as a measurement with a warning; given a
+    list ``text_numbers``, its name is appended there instead, for one warning about all
+    such columns (see :func:`warn_numbers_as_text`)."""
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return "bernoulli"
@@ -103,14 +108,10 @@ def infer_kind(values: pd.Series) -> str:
             )
         elif not comma and parsed.size == text.size and _numbers_kind(parsed) == "gaussian":
             # X.astype(str), pd.read_csv(..., dtype=str): a measurement, as predict reads it
-            warn_user(
-                f"column {values.name!r} holds numbers written as text "
-                f"({_show(pd.unique(text))}); it is read as a measurement, its text parsed "
-                f"as numbers in fit and predict. Convert it with pd.to_numeric(X["
-                f"{values.name!r}]) to say so; to keep it as labels, give it a category dtype "
-                f"(X[{values.name!r}].astype('category')) or declare it with column_types.",
-                UserWarning,
-            )
+            if text_numbers is None:
+                warn_numbers_as_text([(values.name, text)])
+            else:
+                text_numbers.append((values.name, text))
             return "gaussian"
         else:
             _warn_if_numbers_as_text(values.name, text, as_numbers, comma)
@@ -170,6 +171,29 @@ UNKNOWN_CATEGORY_ADVICE = "set handle_unknown='missing'"
 # with handle_unknown='missing', a column of at least this many values, most of them
 # unseen in fit, is warned about: it was probably coded otherwise
 _UNSEEN_WARN_ROWS = 10
+
+
+def warn_numbers_as_text(columns: list) -> None:
+    """One warning for the columns ``[(name, text values), ...]`` that hold numbers written
+    as text, read as measurements (see :func:`infer_kind`)."""
+    if not columns:
+        return
+    # no example values: they differ from fold to fold, and the same text is shown once
+    names = [name for name, _ in columns]
+    if len(names) == 1:
+        which, its, read = f"column {names[0]!r} holds", "its", "it is read as a measurement"
+        convert = f"pd.to_numeric(X[{names[0]!r}])"
+    else:
+        which = f"{len(names)} columns ({_show(names, 8)}) hold"
+        its, read = "their", "they are read as measurements"
+        convert = "X[cols].apply(pd.to_numeric)"
+    warn_user(
+        f"{which} numbers written as text ({its} values are strings, as "
+        f"pd.read_csv(..., dtype=str) gives); {read}, the text parsed as numbers in fit and "
+        f"predict. Convert with {convert} to say so; to keep a column as labels, give it a "
+        "category dtype (.astype('category')) or declare it with column_types.",
+        UserWarning,
+    )
 
 
 def _warn_if_numbers_as_text(
@@ -303,6 +327,7 @@ class ColumnCodec:
         mean = np.zeros(len(names))
         scale = np.ones(len(names))
         constant = []
+        text_numbers: list = []  # columns of numbers written as text: one warning for all
         for j, name in enumerate(names):
             column = frame.iloc[:, j]
             check_measurement_dtype(column, name)
@@ -312,7 +337,8 @@ class ColumnCodec:
                 kind = overrides[name] if name in overrides else _float_kind(finite)
                 n_observed = len(finite)
             else:
-                kind = overrides[name] if name in overrides else infer_kind(column)
+                kind = (overrides[name] if name in overrides
+                        else infer_kind(column, text_numbers))
                 n_observed = int(column.notna().sum())
             has_missing.append(n_observed < len(column))
             coded = _warn_if_missing_code(
@@ -348,8 +374,19 @@ class ColumnCodec:
                     )
                 if column.dropna().nunique() <= 1:  # declared levels may go unseen
                     constant.append(name)
+                variants = spelling_variants(levels)
+                if variants:
+                    warn_user(
+                        f"column {name!r} holds values that differ only in case or in spaces "
+                        f"around them ({', '.join(_show(group) for group in variants[:3])}); "
+                        "each is a level of its own. If they mean the same, write them "
+                        f"alike before fit, e.g. X[{name!r}] = X[{name!r}].str.strip() (and "
+                        ".str.lower()).",
+                        UserWarning,
+                    )
                 categories.append(levels)
             kinds.append(kind)
+        warn_numbers_as_text(text_numbers)
         if constant and len(frame) > 1:
             warn_user(
                 f"columns {constant} are constant in the training data (or hold a single "
@@ -517,6 +554,21 @@ class ColumnCodec:
         return pd.DataFrame(data, columns=self.names)
 
 
+def _spelling(value: Any) -> str:
+    """A value's text without case and surrounding spaces: 'Male ' and 'male' alike."""
+    return str(value).strip().casefold()
+
+
+def spelling_variants(values: Iterable) -> list[list]:
+    """Groups of text values that differ only in case or in spaces around them ('Male',
+    'male ', 'MALE'); values that are not text are left out."""
+    groups: dict[str, list] = {}
+    for value in values:
+        if isinstance(value, str):
+            groups.setdefault(_spelling(value), []).append(value)
+    return [group for group in groups.values() if len(group) > 1]
+
+
 def _near_categories(name: Hashable, values: list, categories: list) -> str:
     """A hint where unseen ``values`` spell known ``categories`` in another type (``"1"``
     for ``1``, as a file read as text gives) or in another case, or are numbers of a
@@ -533,13 +585,14 @@ def _near_categories(name: Hashable, values: list, categories: list) -> str:
             f"({type(retyped[0]).__name__}, not {kind}): convert the column, e.g. "
             f"X[{name!r}] = X[{name!r}]{fix}."
         )
-    by_case = {str(c).casefold(): c for c in categories}
-    recased = [v for v in values if str(v).casefold() in by_case]
+    by_case = {_spelling(c): c for c in categories}
+    recased = [v for v in values if _spelling(v) in by_case]
     if recased:
         return (
             f" {_show(recased)} differ from known values "
-            f"{_show([by_case[str(v).casefold()] for v in recased])} only in case: map "
-            "them to the spelling used in fit."
+            f"{_show([by_case[_spelling(v)] for v in recased])} only in case or in spaces "
+            "around them: map them to the spelling used in fit (e.g. "
+            f"X[{name!r}].str.strip())."
         )
     if not (categories and all(is_real_number(c) for c in categories)
             and all(is_real_number(v) for v in values)):
@@ -760,10 +813,18 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
                 f"{sample.iloc[0]!r}): its numbers have decimal commas; "
                 f"{DECIMAL_COMMA_ADVICE}."
             ) from None
+        example = sample.iloc[0]
+        limit = isinstance(example, str) and re.fullmatch(r"\s*[<>]=?\s*[\d.,]+\s*", example)
+        fix = (  # a value beyond a detection limit, '<5': a measurement, not a label
+            f"write it as a number, e.g. {example.strip()!r} as "
+            f"{re.search(r'[0-9][0-9.,]*', example).group()} (the detection limit) or as "
+            "missing (NaN)" if limit else
+            f"convert it to numbers, or, if the column holds labels, refit with "
+            f"column_types={{{name!r}: 'categorical'}}"
+        )
         raise ValueError(
             f"column {name!r} is declared or inferred continuous but holds non-numeric "
-            f"values (e.g. {sample.iloc[0]!r}); declare it with column_types="
-            f"{{{name!r}: 'categorical'}} or convert it to numbers."
+            f"values (e.g. {example!r}); {fix}."
         ) from None
 
 

@@ -880,6 +880,11 @@ def test_numbers_written_as_text_are_read_as_measurements_or_warned_as_labels():
                                          r"read as a measurement.*pd.to_numeric\(X\['a'\]\)"):
         clf = CAMAClassifier(max_epochs=2, random_state=0).fit(X.astype({"a": str}), y)
     assert clf.column_types_["a"] == "gaussian"
+    with warnings.catch_warnings(record=True) as caught:  # a panel read as text: one warning
+        warnings.simplefilter("always")
+        CAMAClassifier(max_epochs=2, random_state=0).fit(X.astype(str), y)
+    texts = [str(w.message) for w in caught if "written as text" in str(w.message)]
+    assert len(texts) == 1 and texts[0].startswith("3 columns (['a', 'b', 'c']) hold numbers")
     plain = CAMAClassifier(max_epochs=2, random_state=0).fit(X, y)
     np.testing.assert_array_equal(clf.scaler_.mean, plain.scaler_.mean)
     np.testing.assert_allclose(clf.predict_proba(X.astype({"a": str})),

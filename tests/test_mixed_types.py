@@ -266,7 +266,8 @@ def test_unseen_categories_raise_by_default_and_can_count_as_missing(fitted, dat
     [
         ("grade", lambda c: c.astype(str), r"as another type \(str, not int\).*astype\('int'\)"),
         ("smoker", lambda c: c.astype(str), r"\.map\(\{'False': False, 'True': True\}\)"),
-        ("imaging", lambda c: c.str.upper(), r"only in case"),
+        ("imaging", lambda c: c.str.upper(), r"only in case or in spaces around them"),
+        ("imaging", lambda c: c + " ", r"only in case or in spaces.*X\['imaging'\]\.str\.strip"),
     ],
 )
 def test_unseen_categories_that_spell_known_ones_get_a_hint(fitted, data, column, convert, hint):
@@ -480,3 +481,27 @@ def test_a_repeated_missing_value_code_is_warned_naming_the_column():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ColumnCodec(frame[["score"]], ["score"])
+
+
+def test_text_that_differs_only_in_case_or_spaces_is_named_at_fit(data):
+    X, y, graph = data
+    messy = X.assign(imaging=X["imaging"].astype(object))
+    messy.loc[messy.index[:30], "imaging"] = messy["imaging"].iloc[:30].str.upper() + " "
+    labels = pd.Series(np.asarray(y).astype(str), index=X.index)
+    labels.iloc[:10] = labels.iloc[:10] + " "
+    with pytest.warns(UserWarning) as record:
+        CAMAClassifier(graph=graph, max_epochs=1, random_state=0).fit(messy, labels)
+    messages = [str(w.message) for w in record]
+    assert any("column 'imaging' holds values that differ only in case or in spaces" in m
+               for m in messages)
+    assert any("y holds labels that differ only in case or in spaces" in m for m in messages)
+
+
+def test_a_detection_limit_in_a_lab_column_gets_a_number_as_the_fix(fitted, data):
+    X, _, _ = data
+    X_new = X.head(5).astype({"lab": object})
+    X_new.loc[X_new.index[0], "lab"] = "<5"
+    with pytest.raises(ValueError, match=r"column 'lab' .* \(e\.g\. '<5'\); write it as a "
+                                         r"number, e\.g\. '<5' as 5 \(the detection limit\) "
+                                         r"or as missing"):
+        fitted.predict(X_new)
