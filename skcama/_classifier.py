@@ -1528,6 +1528,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 )
             codes[:, self._child_columns()] = x_clean.double().cpu().numpy()
         frame = self.scaler_.inverse(codes)
+        # a column constant in fit is read as missing: it comes back as given
+        kept = [name for name in frame.columns if name in self.scaler_.missing_constant]
+        if kept and isinstance(X, pd.DataFrame) and self._fitted_on_frame():
+            frame[kept] = X[kept].to_numpy()
+        elif kept:
+            position = {name: i for i, name in enumerate(self._fit_columns())}
+            frame[kept] = np.asarray(X)[:, [position[name] for name in kept]]
         if isinstance(X, pd.DataFrame):
             frame.index = X.index
             for name in frame.columns:
@@ -1550,7 +1557,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         latent = summary.get("latent")
         x, y_index = self.model_.sample_clean(a, c, generator, latent=latent)
         # columns constant in fit are read as missing in every row, replayed ones too
-        constant = getattr(self.scaler_, "constant", frozenset())
+        constant = self.scaler_.missing_constant
         for block, names in ((a, self.roles_.parents), (c, self.roles_.coparents),
                              (x, self.roles_.children)):
             block[:, [j for j, name in enumerate(names) if name in constant]] = float("nan")

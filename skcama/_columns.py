@@ -311,9 +311,13 @@ class ColumnCodec:
     columns convert between original units and model units as ``(v - mean) / scale``.
     """
 
-    # names of the columns constant in fit (one value, or one level seen), read as missing
-    # in every row; empty for codecs pickled before the set was kept
+    # names of the columns constant in fit (one value, or one level seen); empty for
+    # codecs pickled before the set was kept
     constant: frozenset = frozenset()
+    # whether those columns are read as missing in every row: codecs made before that rule
+    # (pickled, or in older model files) read them on a unit scale, and keep doing so, so
+    # that a loaded model predicts as the saved one did
+    constant_as_missing: bool = False
 
     def __init__(
         self,
@@ -413,8 +417,15 @@ class ColumnCodec:
         self.mean = mean
         self.scale = scale
         self.constant = frozenset(constant)
+        self.constant_as_missing = True
 
     # -- queries ----------------------------------------------------------------------
+    @property
+    def missing_constant(self) -> frozenset:
+        """The columns read as missing in every row: those constant in fit (see
+        :attr:`constant_as_missing`)."""
+        return self.constant if self.constant_as_missing else frozenset()
+
     @property
     def levels(self) -> tuple[int, ...]:
         """Number of values per column: 1 for Gaussian, 2 for Bernoulli, L for categorical."""
@@ -459,7 +470,7 @@ class ColumnCodec:
         for j, name in enumerate(self.names):
             if done[j]:
                 continue
-            if name in self.constant:  # no information: read as missing (see __init__)
+            if name in self.missing_constant:  # no information: read as missing
                 out[:, j] = np.nan
                 continue
             column = frame.iloc[:, j]
@@ -484,7 +495,7 @@ class ColumnCodec:
         for j, (kind, dtype) in enumerate(zip(self.kinds, frame.dtypes, strict=True)):
             # numpy int / float dtypes only: nullable and object columns go one by one
             done[j] = (kind == "gaussian" and isinstance(dtype, np.dtype) and dtype.kind in "fiu"
-                       and self.names[j] not in self.constant)
+                       and self.names[j] not in self.missing_constant)
         index = np.flatnonzero(done)
         if len(index) == 0:
             return done
@@ -814,10 +825,11 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
                 f"{DECIMAL_COMMA_ADVICE}."
             ) from None
         example = sample.iloc[0]
-        limit = isinstance(example, str) and re.fullmatch(r"\s*[<>]=?\s*[\d.,]+\s*", example)
+        limit = isinstance(example, str) and re.fullmatch(
+            r"\s*[<>]=?\s*(\d+(?:[.,]\d*)?|[.,]\d+)\s*", example)
         fix = (  # a value beyond a detection limit, '<5': a measurement, not a label
             f"write it as a number, e.g. {example.strip()!r} as "
-            f"{re.search(r'[0-9][0-9.,]*', example).group()} (the detection limit) or as "
+            f"{float(limit.group(1).replace(',', '.')):g} (the detection limit) or as "
             "missing (NaN)" if limit else
             f"convert it to numbers, or, if the column holds labels, refit with "
             f"column_types={{{name!r}: 'categorical'}}"

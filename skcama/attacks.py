@@ -417,14 +417,15 @@ def _attack(
         int(default_rng(random_state).integers(0, 2**31 - 1))
     )
     step_size = budget * step_size_fraction
-    with torch.random.fork_rng(devices=[]):
-        chunks = [
-            _run(
-                function, values[s : s + _CHUNK], target[s : s + _CHUNK], budget, steps,
-                step_size, eot, random_start, generator,
-            )
-            for s in range(0, len(values), _CHUNK)
-        ]
+    # every draw comes from generator: torch's global one is neither used nor reset (a
+    # reset here would land inside another thread's seeded network construction)
+    chunks = [
+        _run(
+            function, values[s : s + _CHUNK], target[s : s + _CHUNK], budget, steps,
+            step_size, eot, random_start, generator,
+        )
+        for s in range(0, len(values), _CHUNK)
+    ]
     adversarial = torch.cat(chunks).double().numpy() if chunks else values.double().numpy()
     out = X.copy()
     positions = [function.columns.index(c) for c in cols]

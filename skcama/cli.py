@@ -401,7 +401,7 @@ def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
             f"--id {target!r} names the target column; the target is given with --target "
             "alone: drop it from --id."
         )
-    read = [c for c in ids if used is not None and c in used]
+    read = [c for c in ids if used is not None and str(c) in {str(u) for u in used}]
     if read:
         raise UsageError(
             f"--id {read[0]!r} names a column the model reads (a measurement in the "
@@ -435,12 +435,13 @@ def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
 
 
 def _by_position(frame: Any, clf: Any, path: str) -> Any:
-    """``frame`` as a model fitted on an array reads it: a table's header names its columns
-    0, 1, ... as text, which become those positions, in order (other columns left out).
-
-    A model fitted with column names gets ``frame`` as it is."""
-    if hasattr(clf, "feature_names_in_"):
-        return frame
+    """``frame`` with its columns as the model names them: a table's header is text, so a
+    model fitted on a DataFrame whose labels are numbers (10, 20) gets the columns whose
+    header spells them renamed to them; a model fitted on an array reads its columns by
+    position, which the header names 0, 1, ... in any order (other columns left out)."""
+    if clf._fitted_on_frame():
+        labels = {str(c): c for c in clf._fit_columns() if not isinstance(c, str)}
+        return frame.rename(columns=lambda c: labels.get(c, c) if isinstance(c, str) else c)
     n = int(clf.n_features_in_)
     by_text = {str(c): c for c in frame.columns}
     absent = [i for i in range(n) if str(i) not in by_text]

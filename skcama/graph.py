@@ -1297,7 +1297,9 @@ def _check_dot_arrows(path: Path, text: str) -> None:
     neither (its parser takes ``<->`` for an HTML-like node name and the edge is lost)."""
     tokens = _dot_tokens(text) if "<-" in text else []
     for i, (kind, token, line) in enumerate(tokens):
-        if kind != "id" or not token.startswith("<-"):
+        # an arrow follows a node name; an HTML label (label=<-log p>) follows '='
+        if kind != "id" or not token.startswith("<-") or i == 0 or tokens[i - 1][0] != "id" \
+                or (i >= 2 and tokens[i - 2][1] == "="):
             continue
         tail = tokens[i - 1][1] if i else "?"
         if token == "<->":
@@ -1305,10 +1307,11 @@ def _check_dot_arrows(path: Path, text: str) -> None:
             raise GraphError(
                 f"{str(path)!r} draws {tail} <-> {head} (line {line}), DAGitty's bidirected "
                 "edge (a common cause left out of the graph), which DOT does not have; CAMA "
-                f"needs a directed acyclic graph. Drop the edge (the model's latent causes "
-                "stand for unmeasured causes of the target's children) or draw the common "
-                f"cause as a node: U -> {tail}; U -> {head}. A DAGitty model (dag {{ ... }}) "
-                "can be read as it is, saved as .dagitty."
+                "needs a directed acyclic graph. Drop the edge (the model's latent causes "
+                "stand for unmeasured common causes of the target's children), or, if the "
+                f"common cause is a measured column, draw it: cause -> {tail}; cause -> "
+                f"{head}. A DAGitty model (dag {{ ... }}) can be read as it is, saved as "
+                ".dagitty."
             )
         head = re.match(r'<-\s*("(?:[^"\\]|\\.)*"|[^\s;\]}]+)?', token).group(1) or "?"
         raise GraphError(
@@ -1389,7 +1392,7 @@ _DAGITTY_KINDS = ("dag", "pdag", "mag", "pag")
 _DAGITTY_FLAGS = ("exposure", "outcome", "latent", "adjusted", "selected")
 _DAGITTY_TOKEN = re.compile(
     r'(?P<skip>\s+|;)'
-    r'|(?P<id>"[^"]*"|[\w.]+)'
+    r'|(?P<id>"[^"]*"|-?(?:\d+\.?\d*|\.\d+)(?![\w.])|[\w.]+)'
     r'|(?P<op><->|<-@|<-|->|--@|--|@->|@--|@-@)'
     r'|(?P<punct>[{}\[\]=,])'
     r'|(?P<other>.)'
@@ -1401,8 +1404,9 @@ def _read_dagitty(text: str, path: Path) -> nx.DiGraph:
     """Read DAGitty's model code (``dag { a [exposure]; u [latent]; a -> y <- u }``).
 
     Nodes keep DAGitty's flags as attributes that are True (``exposure``, ``outcome``,
-    ``latent``, ``adjusted``, ``selected``) and other settings as text (``pos``); graph
-    settings (``bb``) go to the graph's attributes. ``a <- b`` is ``b -> a``; ``{a b} -> c``
+    ``latent``, ``adjusted``, ``selected``) and other settings as text (``pos``); the
+    settings after an edge (``a -> b [beta=0.3]``) go to the edge, graph settings (``bb``)
+    to the graph's attributes. ``a <- b`` is ``b -> a``; ``{a b} -> c``
     joins each of a, b to c. Edges without one direction (``<->``, ``--``, ``@->``) are
     refused, naming the line.
     """
@@ -1449,20 +1453,24 @@ def _read_dagitty(text: str, path: Path) -> nx.DiGraph:
         else:
             nodes = [name(take("id")[1])]
         graph.add_nodes_from(nodes)
-        if peek()[1] == "[":  # settings: [exposure, pos="0.1,0.2"]
-            take("[")
-            while peek()[1] != "]":
-                key = take("id")[1]
-                value: Any = True
-                if peek()[1] == "=":
-                    take("=")
-                    value = name(take("id")[1])
-                for node in nodes:
-                    graph.nodes[node][name(key)] = value
-                if peek()[1] == ",":
-                    take(",")
-            take("]")
         return nodes
+
+    def settings() -> dict:
+        """``[exposure, pos="0.1,0.2"]`` if one follows: a flag is True, a setting text."""
+        found: dict = {}
+        if peek()[1] != "[":
+            return found
+        take("[")
+        while peek()[1] != "]":
+            key = name(take("id")[1])
+            found[key] = True
+            if peek()[1] == "=":
+                take("=")
+                found[key] = name(take("id")[1])
+            if peek()[1] == ",":
+                take(",")
+        take("]")
+        return found
 
     if peek()[0] == "id" and peek()[1].lower() in _DAGITTY_KINDS and peek(1)[1] == "{":
         kind = take("id")[1].lower()
@@ -1477,6 +1485,8 @@ def _read_dagitty(text: str, path: Path) -> nx.DiGraph:
             graph.graph[key] = name(take("id")[1])
             continue
         left = operand()
+        for node in left:  # a node's settings: a [latent]
+            graph.nodes[node].update(settings())
         while peek()[0] == "op":
             _, op, at = take("op")
             right = operand()
@@ -1488,13 +1498,15 @@ def _read_dagitty(text: str, path: Path) -> nx.DiGraph:
                     f"{str(path)!r} draws {a} {op} {b} (line {at}), {drawn}; CAMA needs a "
                     "directed acyclic graph. Draw it as one of "
                     f"{a} -> {b} or {b} -> {a}, or drop it"
-                    + ("; for a common cause, draw it as a node: U [latent]; "
-                       f"U -> {a}; U -> {b} (the model's latent causes stand for unmeasured "
-                       "causes of the target's children)." if op == "<->" else ".")
+                    + ("; for a common cause left out, drop it (the model's latent causes "
+                       "stand for unmeasured common causes of the target's children), or, if "
+                       f"it is a measured column, draw it: cause -> {a}; cause -> {b}."
+                       if op == "<->" else ".")
                 )
+            edge_settings = settings()  # a -> b [beta=0.3]: the edge's
             for u in left:
                 for v in right:
-                    graph.add_edge(*((u, v) if op == "->" else (v, u)))
+                    graph.add_edge(*((u, v) if op == "->" else (v, u)), **edge_settings)
             left = right
     if braced:
         take("}")
@@ -1507,7 +1519,8 @@ def _read_dagitty(text: str, path: Path) -> nx.DiGraph:
 
 
 def _write_dagitty(g: nx.DiGraph, path: Path) -> None:
-    """Write ``g`` as DAGitty model code, with the nodes' DAGitty flags and ``pos``."""
+    """Write ``g`` as DAGitty model code, with the nodes' DAGitty flags and ``pos`` and the
+    edges' ``beta`` and ``pos``."""
 
     def quoted(node: Any) -> str:
         text = str(node)
@@ -1530,7 +1543,10 @@ def _write_dagitty(g: nx.DiGraph, path: Path) -> None:
             settings.append(f'pos="{data["pos"]}"')
         if settings or not g.degree(node):
             lines.append(quoted(node) + (f" [{','.join(settings)}]" if settings else ""))
-    lines += [f"{quoted(u)} -> {quoted(v)}" for u, v in g.edges]
+    for u, v, data in g.edges(data=True):  # DAGitty's edge settings: a curve, a coefficient
+        settings = [f'{key}="{data[key]}"' for key in ("beta", "pos") if key in data]
+        lines.append(f"{quoted(u)} -> {quoted(v)}"
+                     + (f" [{','.join(settings)}]" if settings else ""))
     lines.append("}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -46,6 +46,7 @@ from safetensors.torch import save as _safetensors_save
 from ._classifier import CAMAClassifier
 from ._columns import ColumnCodec
 from ._model import CAMAConfig, CAMANet
+from ._random import seeded_torch
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, is_discovery_method
 
@@ -162,7 +163,8 @@ class _Encoder:
                                  "scale": self.encode(value.scale, where),
                                  "has_missing": self.encode(list(value.has_missing), where),
                                  "constant": self.encode(
-                                     [n for n in value.names if n in value.constant], where)}}
+                                     [n for n in value.names if n in value.constant], where),
+                                 "constant_as_missing": bool(value.constant_as_missing)}}
         if isinstance(value, CAMAConfig):
             return {"$config": self.encode(asdict(value), where)}
         if isinstance(value, np.random.RandomState):
@@ -301,6 +303,9 @@ class _Decoder:
             codec.has_missing = tuple(bool(v) for v in self.decode(body["has_missing"]))
             # files written before the constant columns were kept name none
             codec.constant = frozenset(self.decode(body.get("constant", [])))
+            # files written before constant columns were read as missing kept them on a
+            # unit scale: they predict as they did
+            codec.constant_as_missing = body.get("constant_as_missing") is True
             return codec
         if tag == "$interval":
             if not (isinstance(body, list) and len(body) == 3
@@ -686,7 +691,8 @@ def _build(metadata: dict, tensors: dict[str, torch.Tensor], path: Path) -> CAMA
     cfg = decoder.decode(metadata["model_config"])
     if not isinstance(cfg, CAMAConfig):
         raise ModelFileError(f"model file {str(path)!r} has no valid model configuration")
-    model = CAMANet(cfg)
+    with seeded_torch(0):  # initial weights, replaced next: under the lock of fits in threads
+        model = CAMANet(cfg)
     state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
     model.load_state_dict(state, strict=True)
     model.eval()

@@ -120,6 +120,37 @@ def test_fits_in_threads_give_what_their_random_state_gives(sem_data):
     for seed, a, b in zip(seeds, alone, threaded, strict=True):
         np.testing.assert_array_equal(a, b, err_msg=f"random_state={seed}")
 
+
+def test_fits_beside_a_thread_loading_models_give_what_their_random_state_gives(sem_data,
+                                                                               tmp_path):
+    """load_model builds a network too: under the same lock as the seeded fits."""
+    import threading
+
+    X, y, graph = sem_data
+
+    def fit():
+        clf = CAMAClassifier(graph=graph, target="y", max_epochs=1, random_state=0)
+        return clf.fit(X.iloc[:300], y.iloc[:300]).predict_proba(X.iloc[:50])
+
+    alone = fit()
+    path = tmp_path / "m.skcama"
+    CAMAClassifier(graph=graph, target="y", max_epochs=1, random_state=1).fit(X, y).save(path)
+    done = threading.Event()
+
+    def load_until_done():
+        while not done.is_set():
+            load_model(path)
+
+    loader = threading.Thread(target=load_until_done)
+    loader.start()
+    try:
+        results = [fit() for _ in range(4)]
+    finally:
+        done.set()
+        loader.join()
+    for result in results:
+        np.testing.assert_array_equal(result, alone)
+
 def test_history_records_every_epoch(fitted):
     history = pd.DataFrame(fitted.history_)
     assert list(history.epoch) == list(range(1, fitted.n_iter_ + 1))
@@ -456,6 +487,10 @@ def test_constant_column_warns_and_still_fits(sem_data):
     clf.set_params(adapt_steps=5).adapt(X.assign(x2=7.0))
     np.testing.assert_array_equal(clf.predict_proba(X.assign(x2=9.0)),
                                   clf.predict_proba(X.assign(x2=np.nan)))
+    # reconstruct_clean gives a constant column back as given (a co-parent here)
+    with pytest.warns(UserWarning, match=r"\['c'\] are constant"):
+        flat = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X.assign(c=2.0), y)
+    np.testing.assert_array_equal(flat.reconstruct_clean(X.assign(c=2.0))["c"], 2.0)
 
 
 @pytest.mark.parametrize("measured", [1, 5])

@@ -1225,3 +1225,23 @@ def test_a_missing_child_column_gets_advice_for_a_table(workdir, fitted_model, c
     assert main(["predict", str(fitted_model), str(workdir / "no_x2.csv")]) == 2
     err = capsys.readouterr().err
     assert "can be given as an empty column 'x2' of the table" in err and "np.nan" not in err
+
+
+def test_a_model_with_number_labels_reads_them_from_the_header(workdir, capsys):
+    from skcama import CAMAClassifier
+
+    X, y, _ = simple_sem(4, n=150)
+    numbered = X[["a", "x1"]].set_axis([10, 20], axis=1)  # a DataFrame with int labels
+    model = workdir / "numbered.skcama"
+    CAMAClassifier(max_epochs=2, random_state=0).fit(numbered, y).save(model)
+    numbered[[20, 10]].to_csv(workdir / "numbered.csv", index=False)
+    out = workdir / "numbered_out.csv"
+    assert main(["predict", str(model), str(workdir / "numbered.csv"), "-o", str(out)]) == 0
+    np.testing.assert_allclose(pd.read_csv(out).filter(like="proba_").to_numpy(),
+                               load_model(model).predict_proba(numbered), atol=1e-6)
+    positions = workdir / "positions.skcama"  # fitted on an array: --id 0 is a model column
+    CAMAClassifier(max_epochs=2, random_state=0).fit(numbered.to_numpy(), y).save(positions)
+    numbered.set_axis([0, 1], axis=1).to_csv(workdir / "zero_one.csv", index=False)
+    capsys.readouterr()
+    assert main(["predict", str(positions), str(workdir / "zero_one.csv"), "--id", "0"]) == 2
+    assert "--id '0' names a column the model reads" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 import copy
 import pathlib
+import re
 import warnings
 
 import networkx as nx
@@ -497,11 +498,15 @@ def test_text_that_differs_only_in_case_or_spaces_is_named_at_fit(data):
     assert any("y holds labels that differ only in case or in spaces" in m for m in messages)
 
 
-def test_a_detection_limit_in_a_lab_column_gets_a_number_as_the_fix(fitted, data):
+@pytest.mark.parametrize("text, fix", [
+    ("<5", "write it as a number, e.g. '<5' as 5 (the detection limit) or as missing"),
+    ("<.5", "'<.5' as 0.5 (the detection limit)"),
+    ("< 0,5", "'< 0,5' as 0.5 (the detection limit)"),
+    ("<.", "convert it to numbers"),
+])
+def test_a_detection_limit_in_a_lab_column_gets_a_number_as_the_fix(fitted, data, text, fix):
     X, _, _ = data
     X_new = X.head(5).astype({"lab": object})
-    X_new.loc[X_new.index[0], "lab"] = "<5"
-    with pytest.raises(ValueError, match=r"column 'lab' .* \(e\.g\. '<5'\); write it as a "
-                                         r"number, e\.g\. '<5' as 5 \(the detection limit\) "
-                                         r"or as missing"):
+    X_new.loc[X_new.index[0], "lab"] = text
+    with pytest.raises(ValueError, match=rf"column 'lab' .*{re.escape(fix)}"):
         fitted.predict(X_new)

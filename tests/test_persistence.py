@@ -493,3 +493,29 @@ class _Opaque:
 
     def __lt__(self, other):
         return str(self.value) < str(other.value)
+
+
+def test_files_from_before_constant_columns_were_read_as_missing_predict_as_before(tmp_path):
+    """Older files kept a column constant in training on a unit scale; loaded, such a model
+    still reads the column so, as the saved one did (a new file reads it as missing)."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame({"lab": rng.normal(y, 1.0), "k": 5.0})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = _fit(CAMAClassifier(**TINY), X, y)
+    path = tmp_path / "m.skcama"
+    save_model(clf, path)
+    assert load_model(path).scaler_.constant_as_missing
+
+    def as_before(text):
+        metadata = json.loads(text)
+        del metadata["attributes"]["scaler_"]["$columns"]["constant_as_missing"]
+        return json.dumps(metadata)
+
+    _rewrite(path, "skcama.json", as_before)
+    old = load_model(path)
+    assert not old.scaler_.constant_as_missing and old.scaler_.constant == {"k"}
+    far = X.assign(k=7.0)
+    assert not np.array_equal(old.predict_proba(far), old.predict_proba(X))  # read, as before
+    np.testing.assert_array_equal(clf.predict_proba(far), clf.predict_proba(X))  # new: missing
