@@ -1429,8 +1429,9 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("--require", nargs=2, action="append", default=[],
                           metavar=("SOURCE", "TARGET"), help="an edge known to exist (repeatable)")
     discover.add_argument("--forbid", nargs=2, action="append", default=[],
-                          metavar=("SOURCE", "TARGET"), help="an edge known not to exist "
-                          "(repeatable)")
+                          metavar=("SOURCE", "TARGET"), help="an edge known not to exist in this "
+                          "direction (repeatable; give both directions to remove an "
+                          "adjacency)")
     discover.add_argument("--tier", action="append", default=[], metavar="COLUMNS",
                           help="comma-separated columns of one tier, earliest tier first: a "
                           "column cannot cause one of an earlier tier (repeatable), e.g. "

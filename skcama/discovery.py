@@ -138,13 +138,19 @@ member of the equivalence class with these rules, in order:
    directed graph (Dor and Tarsi, 1992), so no new v-structure or cycle appears; ties
    follow the column names in sorted order. Discovery reads the columns in that order
    throughout, so the graph does not depend on the order of the columns in ``X``.
-5. Background knowledge is enforced on the result: forbidden edges removed, required edges
-   present in the required direction.
+5. Background knowledge is enforced on the result: required edges present in the
+   required direction; a forbidden edge ``u -> v`` never in the graph, which keeps the
+   adjacency as ``v -> u`` unless that is forbidden too (forbid both directions to say two
+   columns are not adjacent, as causal-learn's background knowledge reads them).
+6. A cycle left by the steps above (causal-learn's own marks can hold one, and so can a
+   forbidden edge turned round) is broken by removing one of its edges, preferring an
+   edge that does not touch the target, with a warning naming it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import numbers
@@ -178,6 +184,7 @@ from ._columns import (
     check_sample_weight,
     check_unique_columns,
     is_real_number,
+    warn_if_misaligned,
 )
 from ._warn import warn_user
 from .graph import (
@@ -490,7 +497,12 @@ def _encode(
         idx = add([z])
         blocks.append(idx)
         if basis:
-            extra = add([z**2, z**3, np.tanh(z)])
+            # a column of k values spans k - 1 functions: z and k - 2 more. A two-valued
+            # one (a 0/1 flag) gets none: its z^3 is a line in z, and its z^2 a constant
+            # when the two values are equally common, which made every test conditioning
+            # on it NaN (read as independence) and emptied the graph.
+            room = max(0, len(np.unique(values)) - 2)
+            extra = add([f for f in (z**2, z**3, np.tanh(z)) if f.std() > 1e-9][:room])
             conditioning.append(np.concatenate([idx, extra]))
         else:
             conditioning.append(idx)
@@ -726,8 +738,10 @@ def discover_graph(
     background : dict, optional
         Background knowledge: ``{"required": [(u, v), ...], "forbidden": [(u, v), ...],
         "tiers": [[...], [...], ...]}`` with node names; a node in a later tier cannot cause
-        a node in an earlier one, and a node belongs to at most one tier. Passed to
-        causal-learn for PC and FCI and enforced on the result of every method.
+        a node in an earlier one, and a node belongs to at most one tier. A forbidden edge
+        has a direction: ``(u, v)`` forbids ``u -> v``, and an adjacency the data support
+        is then kept as ``v -> u``; forbid both to remove it. Passed to causal-learn for PC
+        and FCI and enforced on the result of every method.
     max_condition_size : int or None, default=4
         Largest conditioning set PC and FCI try (``None``: no limit). Larger sets cost
         exponentially more tests and, with finite data, mostly lose power: on the
@@ -760,7 +774,8 @@ def discover_graph(
     random_state : int, RandomState instance or None, default=None
         Seeds the randomised test ``"rcit"``; the other methods are deterministic.
     verbose : int, default=0
-        ``>= 1`` logs progress and timing at INFO level on the ``skcama`` logger.
+        ``>= 1`` reports progress and timing at INFO level on the ``skcama`` logger, and
+        on standard error where logging is not configured.
 
     Returns
     -------
@@ -863,7 +878,7 @@ def discover_graph(
     search = frame.iloc[:, kept]
     searched = [*search.columns, target]
     index = {name: i for i, name in enumerate(searched)}
-    log = logger.info if verbose else logger.debug
+    log = functools.partial(_report, verbose)
     log(
         "discovering a graph over %d nodes from %d rows (method=%r, test=%r, alpha=%g, "
         "target_alpha=%g)",
@@ -930,6 +945,32 @@ def discover_graph(
     return graph
 
 
+def _report(verbose: int, message: str, *args: Any) -> None:
+    """Progress of discovery: at DEBUG, or with ``verbose`` at INFO on the ``skcama``
+    logger, shown on standard error where logging is not configured (a script, a
+    notebook), since the library's logger only has a NullHandler."""
+    if not verbose:
+        logger.debug(message, *args)
+        return
+    chain, configured = logger, False
+    while chain is not None and not configured:
+        configured = any(not isinstance(h, logging.NullHandler) for h in chain.handlers)
+        chain = chain.parent if chain.propagate else None
+    if configured:
+        logger.info(message, *args)
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("skcama: %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        logger.info(message, *args)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def _discovery_weights(sample_weight: Any, n_rows: int, method: str, test: str) -> np.ndarray:
     """``sample_weight`` of :func:`discover_graph`, checked: the method and test must use
     it, and :func:`~skcama._columns.check_sample_weight` (as in ``fit``)."""
@@ -967,6 +1008,7 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     else:
         if isinstance(X, pd.DataFrame):
             check_label_not_a_column(getattr(y, "name", None), columns)
+        warn_if_misaligned(X, "y", y)  # rows are paired by position, as in fit
         labels = np.asarray(y)
         if labels.ndim > 1 and labels.shape[1:] != (1,) * (labels.ndim - 1):
             raise ValueError(
@@ -1043,6 +1085,7 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             "other units). No test can tell which of the two the label depends on, so the "
             "graph would be arbitrary. Drop one column of each pair."
         )
+    _check_same_groupings(frame, labels, target)
     if close:
         shown = "; ".join(f"{a!r} and {b!r} ({r:+.3f})" for a, b, r in close[:5])
         more = f"; and {len(close) - 5} more pairs" if len(close) > 5 else ""
@@ -1055,6 +1098,48 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             UserWarning,
         )
     return frame, labels, target
+
+
+_GROUPING_LEVELS = 50  # columns with at most this many values are compared as groupings
+
+
+def _check_same_groupings(frame: pd.DataFrame, labels: np.ndarray, target: Hashable) -> None:
+    """Refuse two columns that group the rows alike (a copy of a categorical column, a
+    grade also written as text: a relabelling, which the correlation check cannot see),
+    and warn about a column that groups them as the labels do (a copy of the label, which
+    would take every edge of the target)."""
+    def grouping(values: Any) -> bytes:
+        return pd.factorize(pd.Series(values).astype(str), sort=False)[0].tobytes()
+
+    seen: dict[bytes, Hashable] = {}
+    same = []
+    # groupings, not measurements: a constant (warned about apart) or a column with a value
+    # in nearly every row (continuous, an identifier) is no grouping
+    limit = min(_GROUPING_LEVELS, len(frame) // 2)
+    for column in frame.columns:
+        if not 1 < frame[column].nunique() <= limit:
+            continue
+        key = grouping(frame[column])
+        if key in seen:
+            same.append((seen[key], column))
+        else:
+            seen[key] = column
+    if same:
+        shown = "; ".join(f"{a!r} and {b!r}" for a, b in same[:5])
+        raise ValueError(
+            f"these columns of X group the rows alike: {shown} (one is a relabelling of "
+            "the other, e.g. a copy, or a grade written once as numbers and once as text). "
+            "No test can tell which of the two the label depends on, and discovery would "
+            "cut the label's edges to both. Drop one column of each pair."
+        )
+    copy = seen.get(grouping(labels))
+    if copy is not None:
+        warn_user(
+            f"column {copy!r} of X groups the rows as the labels do: it holds the labels "
+            f"themselves (recoded), so discovery joins {target!r} to it alone and the real "
+            "causes and effects lose their edges. Drop it from X.",
+            UserWarning,
+        )
 
 
 _GES_WARN_COLUMNS = 20  # benchmarks/real_tables.py: 5 s at 20 columns, 39 s at 24 (PC: 2, 3 s)
@@ -1496,7 +1581,7 @@ def _to_dag(marks: np.ndarray, names: list, target: Hashable, knowledge: dict):
             graph.remove_edge(v, u)
         graph.add_edge(u, v)
     if not nx.is_directed_acyclic_graph(graph):
-        _break_cycles(graph, set(knowledge["required"]))
+        _break_cycles(graph, set(knowledge["required"]), names[t])
     return graph, n_rule
 
 
@@ -1549,15 +1634,25 @@ def _order_respecting(n: int, directed: set) -> dict:
     return {v: k for k, v in enumerate(nx.lexicographical_topological_sort(g))}
 
 
-def _break_cycles(graph: nx.DiGraph, keep: set) -> None:
-    """Remove, one at a time, a non-required edge of each remaining cycle (logged)."""
+def _break_cycles(graph: nx.DiGraph, keep: set, target: Hashable) -> None:
+    """Remove, one at a time, an edge of each remaining cycle: not a required one, and one
+    that does not touch the target where the cycle has such an edge (an edge at the target
+    is a parent or a child, which the model needs most); a warning names each."""
     while True:
         try:
-            cycle = nx.find_cycle(graph)
+            cycle = [tuple(e[:2]) for e in nx.find_cycle(graph)]
         except nx.NetworkXNoCycle:
             return
-        edge = next((e[:2] for e in cycle if tuple(e[:2]) not in keep), cycle[0][:2])
-        logger.warning("discovery produced a cycle through %r; removing edge %r", cycle, edge)
+        free = [e for e in cycle if e not in keep]
+        away = [e for e in free if target not in e]
+        edge = (away or free or cycle)[0]
+        path = " -> ".join(repr(u) for u, _ in cycle) + f" -> {cycle[0][0]!r}"
+        warn_user(
+            f"discovery left the cycle {path}; the edge {edge[0]!r} -> {edge[1]!r} was "
+            "removed to make the graph a DAG. Background knowledge (required, forbidden "
+            "or tiers) decides such edges where you know them.",
+            UserWarning,
+        )
         graph.remove_edge(*edge)
 
 

@@ -969,3 +969,69 @@ def test_a_text_identifier_column_is_named_before_discovery_runs():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         discover_graph(X.drop(columns="patient_id"), y, target="y")
+
+
+def test_a_balanced_zero_one_column_is_read_as_the_flag_it_is():
+    """A numeric 0/1 column with as many 0s as 1s (a 1:1 randomised arm) has a constant
+    square: conditioning on it once made every test NaN, read as independence, and the
+    graph lost its edges. It now gives the graph its bool twin gives."""
+    from skcama.datasets import make_sem
+
+    X, y, _ = make_sem(1500, n_parents=2, n_coparents=2, n_children=4, n_outside=1,
+                       n_classes=3, random_state=1)
+    X["x2"] = (X["x2"] > X["x2"].median()).astype(int)  # exactly 750 / 750
+    assert X["x2"].mean() == 0.5
+    as_int = discover_graph(X, y, target="y")
+    as_bool = discover_graph(X.assign(x2=X["x2"].astype(bool)), y, target="y")
+    assert set(as_int.edges) == set(as_bool.edges)
+    assert set(as_int.predecessors("y")) | set(as_int.successors("y"))
+
+
+def test_a_cycle_left_by_discovery_loses_an_edge_away_from_the_target_with_a_warning():
+    from skcama.discovery import _break_cycles
+
+    graph = nx.DiGraph([("crackles", "y"), ("y", "xray"), ("xray", "crackles"), ("a", "y")])
+    with pytest.warns(UserWarning, match=r"cycle 'crackles' -> 'y' -> 'xray' -> 'crackles'; "
+                                         r"the edge 'xray' -> 'crackles' was removed"):
+        _break_cycles(graph, set(), "y")
+    assert set(graph.edges) == {("crackles", "y"), ("y", "xray"), ("a", "y")}
+    # a required edge stays whatever it touches
+    graph = nx.DiGraph([("y", "b"), ("b", "c"), ("c", "y")])
+    with pytest.warns(UserWarning, match="was removed"):
+        _break_cycles(graph, {("b", "c")}, "y")
+    assert ("b", "c") in graph.edges and nx.is_directed_acyclic_graph(graph)
+
+
+def test_columns_that_group_the_rows_alike_are_refused_and_a_label_copy_named():
+    from skcama.datasets import make_sem
+
+    X, y, _ = make_sem(600, n_parents=2, n_coparents=2, n_children=4, n_outside=1,
+                       n_classes=3, random_state=1)
+    X["grade"] = pd.cut(X["x4"], 3, labels=False)
+    as_text = X.assign(grade_text=X["grade"].map({0: "low", 1: "mid", 2: "high"}))
+    with pytest.raises(ValueError, match=r"group the rows alike: 'grade' and 'grade_text'"):
+        discover_graph(as_text, y, target="y")
+    with pytest.warns(UserWarning, match=r"column 'code' of X groups the rows as the labels do"):
+        discover_graph(X.assign(code=np.asarray(y).astype(str)), y, target="y")
+    shuffled = pd.Series(np.asarray(y), index=X.index).sample(frac=1, random_state=0)
+    with pytest.warns(UserWarning, match="another order"):
+        discover_graph(X, shuffled, target="y")
+    with warnings.catch_warnings():  # two constant columns are no pair
+        warnings.simplefilter("ignore")
+        discover_graph(X.assign(k1=1.0, k2="a"), y, target="y")
+
+
+def test_verbose_discovery_reports_on_stderr_where_logging_is_not_configured():
+    import subprocess
+    import sys
+
+    # a fresh interpreter: pytest configures logging, a plain script does not
+    script = ("from skcama.datasets import make_sem; from skcama.discovery import "
+              "discover_graph; X, y, _ = make_sem(300, random_state=0); "
+              "discover_graph(X, y, target='y', verbose={})")
+    for verbose in (1, 0):
+        run = subprocess.run([sys.executable, "-c", script.format(verbose)],
+                             capture_output=True, text=True, timeout=300, check=True)
+        reported = "skcama: discovering a graph over" in run.stderr and (
+            "skcama: discovered" in run.stderr)
+        assert reported == bool(verbose), run.stderr
