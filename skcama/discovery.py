@@ -781,9 +781,11 @@ def discover_graph(
     -------
     networkx.DiGraph
         A DAG over the columns of ``X`` and the target. Graph attributes record the
-        method (``graph.graph["method"]``), the test, ``alpha`` and ``target_alpha``
-        (``None`` for GES), the seconds taken and the number of edges discovery left
-        unoriented (``"n_oriented_by_rule"``).
+        method (``graph.graph["method"]``), the test, ``alpha``, ``target_alpha`` and
+        ``max_condition_size`` (``None`` for GES), ``normal_scores``, the background
+        knowledge given (``"background"``, as text), the seconds taken and the number of
+        edges discovery left unoriented (``"n_oriented_by_rule"``); GML, GraphML and JSON
+        files keep them.
 
     Raises
     ------
@@ -929,9 +931,13 @@ def discover_graph(
         test=None if method == "ges" else test,
         alpha=alpha,
         target_alpha=None if method == "ges" else target_alpha,
+        max_condition_size=None if method == "ges" else max_condition_size,
+        normal_scores=bool(normal_scores),
         seconds=seconds,
         n_oriented_by_rule=n_rule,
     )
+    if any(knowledge.values()):  # as text: every graph format can keep it
+        graph.graph["background"] = repr({k: v for k, v in knowledge.items() if v})
     log(
         "discovered %d edges in %.2f s (%d oriented by rule); target %r has %d parents and "
         "%d children",

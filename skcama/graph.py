@@ -1882,6 +1882,8 @@ def _stringified(g: nx.DiGraph) -> nx.DiGraph:
     """A copy with string node names and attribute values (DOT and GraphML store text); a
     node's ``label``, which :func:`read_graph` takes for its name, is its name."""
     out = nx.DiGraph()
+    # the graph's own attributes too (discovery's method, test, alpha, ...), where set
+    out.graph.update({str(k): str(v) for k, v in g.graph.items() if v is not None})
     out.add_nodes_from(
         (str(n), {k: str(n) if k == "label" else str(v) for k, v in d.items()})
         for n, d in g.nodes(data=True)

@@ -1035,3 +1035,18 @@ def test_verbose_discovery_reports_on_stderr_where_logging_is_not_configured():
         reported = "skcama: discovering a graph over" in run.stderr and (
             "skcama: discovered" in run.stderr)
         assert reported == bool(verbose), run.stderr
+
+
+def test_the_discovered_graph_keeps_its_settings_in_every_file_format(tmp_path):
+    from skcama.datasets import make_sem
+    from skcama.graph import read_graph, write_graph
+
+    X, y, _ = make_sem(300, random_state=0)
+    graph = discover_graph(X, y, target="y", normal_scores=True,
+                           background={"forbidden": [("x1", "x2")]})
+    assert graph.graph["normal_scores"] is True and graph.graph["max_condition_size"] == 4
+    assert graph.graph["background"] == "{'forbidden': [('x1', 'x2')]}"
+    for suffix in (".gml", ".graphml", ".json"):
+        write_graph(graph, tmp_path / f"g{suffix}")
+        kept = read_graph(tmp_path / f"g{suffix}").graph
+        assert kept["method"] == "pc" and kept["background"] == graph.graph["background"]
