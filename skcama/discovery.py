@@ -1034,6 +1034,14 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     check_unique_columns(frame)
     if len(frame) < 10:
         raise ValueError(f"discovery needs at least 10 rows, got {len(frame)}.")
+    if len(frame) < _FEW_ROWS:
+        warn_user(
+            f"discovery on {len(frame)} rows: its independence tests have little power below "
+            f"a few hundred rows, so edges at the target are easily missed (with none, fit "
+            "has nothing to predict from). Give it more rows, or draw the graph from what "
+            "you know and pass it as graph=.",
+            UserWarning,
+        )
     check_labels_present(labels)
     if len(np.unique(labels.astype(str))) < 2:
         raise ValueError("y holds a single class; discovery needs at least 2 classes.")
@@ -1106,6 +1114,7 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     return frame, labels, target
 
 
+_FEW_ROWS = 100  # below this, discovery warns that its tests have little power
 _GROUPING_LEVELS = 50  # columns with at most this many values are compared as groupings
 
 
