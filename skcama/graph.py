@@ -330,7 +330,9 @@ def _label_hint(graph: nx.DiGraph, target: Hashable | None) -> str:
     named = [node for node, label in labels.items()
              if target is not None and str(label).strip() == str(target)]
     found = f" Node {named[0]!r} has the {key} {labels[named[0]]!r}." if named else ""
-    problem = _label_problem(graph, key) or f"not every node has a {key}"
+    problem = _label_problem(graph, key) or (
+        f"read_graph names nodes by their {key}s only in the DOT and GraphML files it reads, "
+        "and this graph did not come from one")
     return (
         f" The nodes carry {key}s: {shown}.{found} They were not taken as the node names: "
         f"{problem}. Name the nodes in the file as the data's columns (or, in Python, "

@@ -906,3 +906,11 @@ def test_names_that_differ_only_in_unicode_normalisation_are_named_so():
     with pytest.raises(ValueError, match="look alike but encode their accented letters "
                                          "differently"):
         CAMAClassifier(graph=graph, target="y", max_epochs=1).fit(X, y)
+
+
+def test_the_label_hint_of_a_graph_built_in_python_says_it_was_not_read_from_a_file():
+    graph = nx.DiGraph([("n0", "n1")])
+    nx.set_node_attributes(graph, {"n0": "age", "n1": "y"}, "label")
+    with pytest.raises(GraphError, match=r"Node 'n1' has the label 'y'.*only in the DOT and "
+                                         r"GraphML files it reads, and this graph did not"):
+        validate_dag(graph, "y")
