@@ -109,9 +109,9 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
         elif not comma and parsed.size == text.size and _numbers_kind(parsed) == "gaussian":
             # X.astype(str), pd.read_csv(..., dtype=str): a measurement, as predict reads it
             if text_numbers is None:
-                warn_numbers_as_text([(values.name, text)])
+                warn_numbers_as_text([values.name])
             else:
-                text_numbers.append((values.name, text))
+                text_numbers.append(values.name)
             return "gaussian"
         else:
             _warn_if_numbers_as_text(values.name, text, as_numbers, comma)
@@ -173,13 +173,12 @@ UNKNOWN_CATEGORY_ADVICE = "set handle_unknown='missing'"
 _UNSEEN_WARN_ROWS = 10
 
 
-def warn_numbers_as_text(columns: list) -> None:
-    """One warning for the columns ``[(name, text values), ...]`` that hold numbers written
-    as text, read as measurements (see :func:`infer_kind`)."""
-    if not columns:
+def warn_numbers_as_text(names: list) -> None:
+    """One warning for the columns ``names`` that hold numbers written as text, read as
+    measurements (see :func:`infer_kind`)."""
+    if not names:
         return
     # no example values: they differ from fold to fold, and the same text is shown once
-    names = [name for name, _ in columns]
     if len(names) == 1:
         which, its, read = f"column {names[0]!r} holds", "its", "it is read as a measurement"
         convert = f"pd.to_numeric(X[{names[0]!r}])"
@@ -332,6 +331,7 @@ class ColumnCodec:
         scale = np.ones(len(names))
         constant = []
         text_numbers: list = []  # columns of numbers written as text: one warning for all
+        observed: list[int] = []  # measured rows per column
         for j, name in enumerate(names):
             column = frame.iloc[:, j]
             check_measurement_dtype(column, name)
@@ -345,6 +345,7 @@ class ColumnCodec:
                         else infer_kind(column, text_numbers))
                 n_observed = int(column.notna().sum())
             has_missing.append(n_observed < len(column))
+            observed.append(n_observed)
             coded = _warn_if_missing_code(
                 name, finite if floats is not None else _numbers_of(column)
             )
@@ -399,7 +400,7 @@ class ColumnCodec:
                 "evidence.",
                 UserWarning,
             )
-        _warn_if_sparse(frame, names, constant)
+        _warn_if_sparse(len(frame), names, observed, constant)
         unknown = sorted(set(overrides) - set(names), key=str)
         if unknown:
             from .graph import did_you_mean
@@ -843,20 +844,20 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
 _SPARSE_ROWS = 20  # a column measured in fewer training rows than this is flagged
 
 
-def _warn_if_sparse(frame: pd.DataFrame, names: list, constant: list) -> None:
-    """Warn about columns measured in fewer than ``_SPARSE_ROWS`` training rows (of a table
-    at least twice that long): the model learns their relation to the label from those
-    rows alone, and a value measured later can then sway a prediction on that evidence."""
-    if len(frame) < 2 * _SPARSE_ROWS:
+def _warn_if_sparse(n_rows: int, names: list, observed: list, constant: list) -> None:
+    """Warn about columns measured (``observed``, rows per column) in fewer than
+    ``_SPARSE_ROWS`` of the ``n_rows`` training rows, at least twice that many: the model
+    learns their relation to the label from those rows alone, and a value measured later
+    can then sway a prediction on that evidence."""
+    if n_rows < 2 * _SPARSE_ROWS:
         return
-    counts = frame.notna().sum().to_numpy()
-    sparse = [(name, int(n)) for name, n in zip(names, counts, strict=True)
+    sparse = [(name, n) for name, n in zip(names, observed, strict=True)
               if n < _SPARSE_ROWS and name not in constant]
     if not sparse:
         return
     shown = ", ".join(f"{name!r} in {n}" for name, n in sparse[:10])
     warn_user(
-        f"columns measured in fewer than {_SPARSE_ROWS} of the {len(frame)} training rows "
+        f"columns measured in fewer than {_SPARSE_ROWS} of the {n_rows} training rows "
         f"({shown}{', ...' if len(sparse) > 10 else ''}): the model learns how they depend "
         "on the label from those rows alone, so a value measured later can sway a "
         "prediction on little evidence (explain() shows how much). Leave them out, or "

@@ -597,7 +597,7 @@ def _check_background(background: Mapping | None, names: list) -> dict:
         )
     with contextlib.suppress(nx.NetworkXNoCycle):
         cycle = nx.find_cycle(nx.DiGraph(out["required"]))
-        path = " -> ".join(repr(u) for u, _ in cycle) + f" -> {cycle[0][0]!r}"
+        path = _cycle_path(cycle)
         raise GraphError(
             f"background requires the edges {path}, a cycle, which no DAG can hold; drop or "
             "reverse the edge you are least sure of."
@@ -1649,6 +1649,11 @@ def _order_respecting(n: int, directed: set) -> dict:
     return {v: k for k, v in enumerate(nx.lexicographical_topological_sort(g))}
 
 
+def _cycle_path(cycle: list) -> str:
+    """A cycle's edges ``[(u, v), ...]`` as the path ``'a' -> 'b' -> 'a'``."""
+    return " -> ".join(repr(edge[0]) for edge in cycle) + f" -> {cycle[0][0]!r}"
+
+
 def _break_cycles(graph: nx.DiGraph, keep: set, target: Hashable) -> None:
     """Remove, one at a time, an edge of each remaining cycle: not a required one, and one
     that does not touch the target where the cycle has such an edge (an edge at the target
@@ -1661,7 +1666,7 @@ def _break_cycles(graph: nx.DiGraph, keep: set, target: Hashable) -> None:
         free = [e for e in cycle if e not in keep]
         away = [e for e in free if target not in e]
         edge = (away or free or cycle)[0]
-        path = " -> ".join(repr(u) for u, _ in cycle) + f" -> {cycle[0][0]!r}"
+        path = _cycle_path(cycle)
         warn_user(
             f"discovery left the cycle {path}; the edge {edge[0]!r} -> {edge[1]!r} was "
             "removed to make the graph a DAG. Background knowledge (required, forbidden "

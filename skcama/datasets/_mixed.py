@@ -40,9 +40,15 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, log_softmax, ndtr, ndtri, softmax
 
-from .._warn import warn_user
-from ..manipulations import InvalidManipulationWarning
-from ._sem import _ACTIVATIONS, NONLINEARITIES, _check_count, _check_real, _rng, _spawn
+from ._sem import (
+    _ACTIVATIONS,
+    NONLINEARITIES,
+    _check_count,
+    _check_real,
+    _rng,
+    _spawn,
+    _warn_if_parents_manipulated,
+)
 
 __all__ = ["NODE_KINDS", "MixedNode", "MixedSEM", "make_mixed_sem"]
 
@@ -654,16 +660,7 @@ class MixedSEM:
             else:
                 by_node.update({n: self._check_amount(kind, n, amount) for n in nodes})
         resolved = {**by_role, **by_node}
-        parents = [node for node in resolved if node in self.roles["parents"]]
-        if parents:
-            warn_user(
-                f"{kind} on {parents}, parents of the target {self.target!r}: this changes the "
-                "distribution of the label itself and is not a valid manipulation in the "
-                "causal sense (the causes of the target are assumed unmanipulated). Silence "
-                "it with warnings.filterwarnings('ignore', "
-                "category=skcama.manipulations.InvalidManipulationWarning) where it is meant.",
-                InvalidManipulationWarning,
-            )
+        _warn_if_parents_manipulated(kind, resolved, self.roles["parents"], self.target)
         return resolved
 
     def _nodes_of(self, key: Hashable, kind: str) -> list[str]:

@@ -535,16 +535,7 @@ class SyntheticSEM:
             amount = self._check_amount(kind, key, amount)
             (by_role if key in ROLES else by_node).update(dict.fromkeys(nodes, amount))
         resolved = {**by_role, **by_node}
-        parents = [node for node in resolved if node in self.roles["parents"]]
-        if parents:
-            warn_user(
-                f"{kind} on {parents}, parents of the target {TARGET!r}: this changes the "
-                "distribution of the label itself and is not a valid manipulation in the "
-                "causal sense (the causes of the target are assumed unmanipulated). Silence "
-                "it with warnings.filterwarnings('ignore', "
-                "category=skcama.manipulations.InvalidManipulationWarning) where it is meant.",
-                InvalidManipulationWarning,
-            )
+        _warn_if_parents_manipulated(kind, resolved, self.roles["parents"], TARGET)
         return resolved
 
     def _nodes_of(self, key: Hashable, kind: str) -> list[str]:
@@ -922,6 +913,23 @@ class SEMOracle:
             )
         check_known_labels(labels, self.classes_, "y", "the SEM oracle")
         return float(np.mean(self.predict(X) == labels))
+
+
+def _warn_if_parents_manipulated(
+    kind: str, resolved: Mapping[str, float], parents: list, target: Hashable
+) -> None:
+    """Warn (InvalidManipulationWarning) when a manipulation of a SEM's sample touches a
+    parent of its target; shared by :class:`SyntheticSEM` and the mixed-type SEMs."""
+    touched = [node for node in resolved if node in parents]
+    if touched:
+        warn_user(
+            f"{kind} on {touched}, parents of the target {target!r}: this changes the "
+            "distribution of the label itself and is not a valid manipulation in the "
+            "causal sense (the causes of the target are assumed unmanipulated). Silence "
+            "it with warnings.filterwarnings('ignore', "
+            "category=skcama.manipulations.InvalidManipulationWarning) where it is meant.",
+            InvalidManipulationWarning,
+        )
 
 
 def _rng(random_state: int | np.random.Generator | None) -> np.random.Generator:
