@@ -847,7 +847,12 @@ class CAMANet(nn.Module):
         observed = None
         if m_hidden is not None and len(dec.shift_column):
             missing = torch.isnan(x[:, dec.shift_column])
-            if not host_reads_allowed(x) or bool(missing.any()):
+            # prediction always takes the unfolded products of m_terms: the folded ones
+            # round differently, and a row's probabilities would move in the last bits
+            # with whether another row of its chunk misses such a child
+            if not torch.is_grad_enabled() or not host_reads_allowed(x) or bool(
+                missing.any()
+            ):
                 observed = (~missing).to(x.dtype)
         n = x.shape[0]
         unmeasured = self._unmeasured_of(f, x)

@@ -91,6 +91,19 @@ def test_do_m0_prediction_is_bit_for_bit_unchanged_by_adapt(fitted, adapted, sem
     np.testing.assert_array_equal(as_clean.predict_proba(X), fitted.predict_proba(X))
 
 
+def test_adapted_predictions_do_not_depend_on_a_missing_feeder_in_another_row(adapted,
+                                                                              sem_data):
+    # x1 is a Gaussian child that causes x3: with a learned manipulation, its clean value
+    # enters x3's mechanism; a row missing it must not move the other rows' probabilities
+    X = sem_data[0].iloc[:50]
+    holed = X.copy()
+    holed.iloc[0, holed.columns.get_loc("x1")] = np.nan
+    np.testing.assert_array_equal(adapted.predict_proba(holed)[1:],
+                                  adapted.predict_proba(X)[1:])
+    np.testing.assert_array_equal(adapted.predict_proba(holed.iloc[[0]]),
+                                  adapted.predict_proba(holed)[[0]])
+
+
 def test_manipulation_score_flags_shifted_rows(adapted):
     X_test, _, _ = simple_sem(8, n=300)
     clean_scores = adapted.manipulation_score(X_test)
