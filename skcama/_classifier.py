@@ -888,8 +888,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             and ``"latent"`` (what the latent causes, and a learned manipulation, add:
             their log prior-to-posterior ratio and the Monte Carlo estimate's own terms,
             so that a class's terms add up to its score, up to float32 rounding (at
-            most about 5e-5 in the runs measured); a term named like a child is written
-            in parentheses).
+            most about 5e-5 on the rows measured; about 3e-7 of the score's size, so
+            more on a row far outside the training values); a term named like a child
+            is written in parentheses).
             ``frame[k] - frame[j]`` gives the evidence for class ``k`` over ``j``.
 
         Examples
