@@ -37,7 +37,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._columns import check_known_labels, is_real_number
 from ._random import default_rng
 from ._warn import each_warning_once, warn_user
-from .manipulations import VALID_ROLES, _as_list, clean_std, resolve_columns
+from .manipulations import VALID_ROLES, _as_list, _discrete, clean_std, resolve_columns
 
 logger = logging.getLogger("skcama")
 
@@ -316,13 +316,21 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
     _check_inputs([c for c in cols if c in named], function)  # named one by one
     # discrete for the model that crafts the rows, or for a CAMA model that scores them
     # (a transfer from an MLP must not move a grade CAMA reads as categories off its levels)
-    readers = [] if function.continuous is None else [(function.name, function.continuous)]
+    readers = [] if function.continuous is None else [(f"for {function.name}",
+                                                      function.continuous)]
     for role, model in (("", estimator), ("the surrogate ", surrogate),
                         ("the reference ", reference)):
         if model is not None and _is_cama(model):  # every CAMA model, each its own kinds
             kinds = model.column_types_
-            readers.append((f"{role}CAMAClassifier",
+            readers.append((f"for {role}CAMAClassifier",
                             [c for c in cols if kinds.get(c, "gaussian") == "gaussian"]))
+    if not readers:  # no model knows the kinds: the manipulations' rule on the data
+        by_data = _discrete(cols, reference, X)
+        readers.append((
+            "in the reference rows" if isinstance(reference, pd.DataFrame)
+            else "by their dtype in X (bool, category or text)",
+            [c for c in cols if c not in by_data],
+        ))
     discrete = [c for c in cols if any(c not in kept for _, kept in readers)]
     if discrete:
         by = " and ".join(dict.fromkeys(
@@ -331,17 +339,21 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         by_name = [c for c in discrete if c in named]
         if by_name:
             raise ValueError(
-                f"columns {by_name} are discrete (categorical or binary) for {by}; a "
-                "gradient attack moves continuous values only. Leave them out of columns=."
+                f"columns {by_name} are discrete (categorical or binary) {by}; a gradient "
+                "attack moves continuous values only. Leave them out of columns=."
             )
         # members of a role: the role's continuous columns are attacked
-        logger.info("discrete columns %s are left out of the attack", discrete)
         cols = [c for c in cols if c not in discrete]
         if not cols:
             raise ValueError(
-                f"every column of {named} is discrete for {by} ({discrete}); a gradient "
+                f"every column of {named} is discrete {by} ({discrete}); a gradient "
                 "attack moves continuous values only."
             )
+        warn_user(
+            f"columns {discrete} are discrete (categorical or binary) {by}, so the attack "
+            "leaves them as they are: a gradient attack moves continuous values only. Name "
+            "the continuous columns in columns= to silence this."
+        )
     _check_inputs(cols, function)
     missing = [c for c in function.columns if c not in X.columns]
     if missing:
@@ -399,6 +411,22 @@ def _run(function, values, target, budget, steps, step_size, eot, random_start, 
     return best.detach()
 
 
+def _warn_if_unreadable_rows(function: _Differentiable, values: torch.Tensor) -> None:
+    """A model without a rule for missing values has no gradient on a row that holds one:
+    the attack leaves such a row as it is, which a warning says with the count."""
+    holes = torch.isnan(values)
+    rows = holes.any(1)
+    if bool(rows.any()):
+        lacking = [c for c, h in zip(function.columns, holes.any(0).tolist(), strict=True) if h]
+        warn_user(
+            f"{int(rows.sum())} of {len(values)} rows hold missing values in {lacking}, which "
+            f"{function.name} cannot read: it gives no gradient there, so the attack leaves "
+            "those rows as they are, and an accuracy on them overstates robustness. Fill the "
+            "missing values first (e.g. sklearn's SimpleImputer), attack the complete rows, "
+            "or use a CAMAClassifier, which reads missing values, as the surrogate."
+        )
+
+
 def _attack(
     name, estimator, X, y, epsilon, *, columns, steps, step_size_fraction, eot, random_start,
     surrogate, reference, roles, allow_parents, random_state,
@@ -408,6 +436,8 @@ def _attack(
     function, cols, target, budget, values, mode, epsilon = _setup(
         estimator, X, y, epsilon, columns, surrogate, reference, roles, allow_parents
     )
+    if not function.is_cama:
+        _warn_if_unreadable_rows(function, values)
     if eot and not function.is_cama:
         logger.info(
             "eot=%d has no effect on %s, which has no Monte Carlo noise", eot, function.name

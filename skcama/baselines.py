@@ -34,7 +34,9 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._columns import check_labels_present
 from ._guard import restore_on_error
 from ._random import seeded_torch
+from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
+from .manipulations import _discrete
 
 logger = logging.getLogger("skcama")
 
@@ -124,6 +126,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
             y = column_or_1d(y, warn=True)
             check_labels_present(y, "y")
         _check_numeric_columns(X, self)
+        frame = X if isinstance(X, pd.DataFrame) else None
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
@@ -132,7 +135,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                 f"{type(self).__name__} needs at least 2 classes in y; got only one class, "
                 f"{self.classes_.tolist()[0]!r}."
             )
-        self._check_params_extra()
+        self._check_params_extra(frame)
         self.mean_ = X.mean(axis=0)
         std = X.std(axis=0)
         self.scale_ = np.where(std < 1e-12, 1.0, std)
@@ -175,8 +178,9 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                 )
         return tuple(int(size) for size in self.hidden_layer_sizes)
 
-    def _check_params_extra(self) -> None:
-        """Checks of subclass parameters that need the data (column names, classes)."""
+    def _check_params_extra(self, frame: pd.DataFrame | None = None) -> None:
+        """Checks of subclass parameters that need the data (column names, classes);
+        ``frame`` is the training DataFrame (None for an array)."""
 
     def _init_extra(self, generator: torch.Generator) -> None:
         """Subclass modules created after the network."""
@@ -189,12 +193,17 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
     ) -> torch.Tensor:
         return F.cross_entropy(self.model_(u), target)
 
-    def _column_mask(self, columns: Any, name: str) -> torch.Tensor:
-        """1 for the columns an adversary may move during training, 0 elsewhere."""
+    def _column_mask(
+        self, columns: Any, name: str, frame: pd.DataFrame | None = None
+    ) -> torch.Tensor:
+        """1 for the columns an adversary may move during training, 0 elsewhere; the
+        discrete members of roles (by the training ``frame``, as the attacks read them with
+        a reference frame) are left out."""
         n = self.n_features_in_
         if columns is None:
             return torch.ones(n)
-        if isinstance(columns, MarkovBlanketRoles):  # the valid columns of those roles
+        from_roles = isinstance(columns, MarkovBlanketRoles)
+        if from_roles:  # the valid columns of those roles
             roles, parents = columns, set(columns.parents)
             columns = [c for c in roles.coparents if c not in parents] + list(roles.children)
             if not columns:
@@ -203,6 +212,22 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                     "co-parents or children, so the adversary could move nothing; name the "
                     "columns instead."
                 )
+            if frame is not None:
+                discrete = _discrete([c for c in columns if c in frame.columns], frame, frame)
+                columns = [c for c in columns if c not in discrete]
+                if not columns:
+                    raise ValueError(
+                        f"every co-parent and child that {name} gives is discrete "
+                        f"(categorical or binary) in X: {discrete}; the adversary moves "
+                        "continuous values only. Name the columns to move instead."
+                    )
+                if discrete:
+                    warn_user(
+                        f"columns {discrete} are discrete (categorical or binary) in X, so "
+                        f"the adversary of {name} leaves them as they are, as the attacks "
+                        "do: it moves continuous values only. Name the continuous columns "
+                        f"in {name} to silence this."
+                    )
         has_names = hasattr(self, "feature_names_in_")
         names = list(self.feature_names_in_) if has_names else list(range(n))
         columns = [columns] if isinstance(columns, (str, Integral)) else list(columns)
@@ -230,6 +255,11 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                         f" {name} takes column names, not role names: pass {name}=clf.roles_ "
                         f"for a fitted CAMA model's co-parents and children, or for its "
                         f"{members}"
+                    )
+                if from_roles:
+                    hint = (
+                        f" It is a co-parent or child in the roles given as {name}; pass the "
+                        "columns of X to move as a list instead."
                     )
                 raise ValueError(
                     f"{name} names the column {column!r}, which is not a column of X.{hint}"
@@ -370,7 +400,9 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
         ``X``'s columns (a list, an array or a ``pandas.Index``, or one name), or positions
         when ``X`` has no column names; a fitted CAMA model's ``roles_`` for its valid
         columns, the co-parents (other than parents of the target) and the children, as
-        the attacks of :mod:`skcama.attacks` take them by default; None = all.
+        the attacks of :mod:`skcama.attacks` take them by default, less those that are
+        discrete in the training frame (bool, category, or whole numbers with few
+        values), which are left out with a warning; None = all.
     pgd_steps : int, default=5
         Ascent steps per batch.
     clean_weight : float, default=0.0
@@ -421,8 +453,8 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
         self.weight_decay = weight_decay
         self.random_state = random_state
 
-    def _check_params_extra(self) -> None:
-        self._mask = self._column_mask(self.attack_columns, "attack_columns")
+    def _check_params_extra(self, frame: pd.DataFrame | None = None) -> None:
+        self._mask = self._column_mask(self.attack_columns, "attack_columns", frame)
 
     def _adversarial(self, u, target, generator, loss_fn) -> torch.Tensor:
         step = 2.5 * self.epsilon / self.pgd_steps
@@ -528,8 +560,8 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         self.weight_decay = weight_decay
         self.random_state = random_state
 
-    def _check_params_extra(self) -> None:
-        super()._check_params_extra()
+    def _check_params_extra(self, frame: pd.DataFrame | None = None) -> None:
+        super()._check_params_extra(frame)
         n_classes = len(self.classes_)
         if self.hidden_layer_sizes:
             width = self.hidden_layer_sizes[-1]

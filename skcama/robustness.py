@@ -8,11 +8,12 @@ accuracy against strength.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import inspect
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._columns import warn_if_misaligned
 from ._warn import each_warning_once, warn_user
 from .attacks import ATTACKS, _check_labels, _differentiable, _is_cama
+from .graph import _preview
 from .manipulations import (
     _ALL_ROLES,
     MANIPULATIONS,
@@ -291,15 +293,37 @@ def _check_column_order(name: Any, estimator: Any, X: Any) -> None:
         return
     if not isinstance(X, pd.DataFrame) or list(names) == list(X.columns):
         return
-    same = sorted(map(str, names)) == sorted(map(str, X.columns))
+    fitted, given = [str(c) for c in names], [str(c) for c in X.columns]
+    lacking = [c for c in fitted if c not in given]
+    extra = [c for c in given if c not in fitted]
+    if lacking or extra:
+        difference = "; ".join(
+            f"{what} [{_preview(columns)}]" for what, columns in
+            (("X lacks", lacking), ("X has besides them", extra)) if columns
+        )
+    else:
+        difference = "the same columns in another order"
     raise ValueError(
-        f"estimators[{name!r}] ({type(estimator).__name__}) was fitted on the columns "
-        f"{list(names)[:8]}{' ...' if len(names) > 8 else ''}, but X has "
-        f"{list(X.columns)[:8]}{' ...' if X.shape[1] > 8 else ''}"
-        f"{' (the same columns in another order)' if same else ''}: scikit-learn predicts "
-        "only on the columns of fit, in their order. Pass X[list(model.feature_names_in_)] "
-        "if every model reads those columns, or refit the model on X's columns."
+        f"estimators[{name!r}] ({type(estimator).__name__}) was fitted on other columns "
+        f"than X's ({difference}): scikit-learn predicts only on the columns of fit, in "
+        "their order. Pass X[list(model.feature_names_in_)] if every model reads those "
+        "columns, or refit the model on X's columns."
     )
+
+
+@contextlib.contextmanager
+def _naming(where: str) -> Iterator[None]:
+    """Re-raise an error of the block with ``where`` (which model, manipulation and
+    strength) in front of its message, as the same type; an error whose type takes no
+    message alone is raised as it was."""
+    try:
+        yield
+    except Exception as error:
+        try:
+            named = type(error)(f"{where}: {error}")
+        except Exception:
+            raise error from None
+        raise named from error
 
 
 def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surrogates,
@@ -312,37 +336,39 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
         if is_attack:
             surrogate = _surrogate_of(name, estimator, surrogates, manipulation)
         for strength in strengths:
-            extra = {}
-            if is_attack:
-                if strength <= 0:
-                    X_new, mode = X, "none"
+            with _naming(f"estimators[{name!r}] on {label} at strength {strength:g}"):
+                extra = {}
+                if is_attack:
+                    if strength <= 0:
+                        X_new, mode = X, "none"
+                    else:
+                        opts = options if surrogate is None else dict(options,
+                                                                      surrogate=surrogate)
+                        X_new = ATTACKS[manipulation](estimator, X, y, strength, **opts)
+                        mode = X_new.attrs.get("mode", "")
+                    extra = {"mode": mode}
+                    if manipulation == "strongest":
+                        extra["variants"] = dict(X_new.attrs.get("accuracies", {}))
                 else:
-                    opts = dict(options, surrogate=surrogate) if surrogate is not None else options
-                    X_new = ATTACKS[manipulation](estimator, X, y, strength, **opts)
-                    mode = X_new.attrs.get("mode", "")
-                extra = {"mode": mode}
-                if manipulation == "strongest":
-                    extra["variants"] = dict(X_new.attrs.get("accuracies", {}))
-            else:
-                if strength not in shared:
-                    shared[strength] = _manipulator(manipulation, options)[1](
-                        None, X, y, strength
-                    )
-                X_new = shared[strength]
-            accuracy = float(np.mean(estimator.predict(X_new) == y))
-            rows.append(dict(model=name, manipulation=label, strength=strength,
-                             accuracy=accuracy, adapted=False, **extra))
-            logger.info("%s, %s %.3g: accuracy %.3f", name, label, strength, accuracy)
-            adapted = _adapted_copy(estimator, X_new) if adapt else None
-            if adapted is not None:
+                    if strength not in shared:
+                        shared[strength] = _manipulator(manipulation, options)[1](
+                            None, X, y, strength
+                        )
+                    X_new = shared[strength]
+                accuracy = float(np.mean(estimator.predict(X_new) == y))
                 rows.append(dict(model=name, manipulation=label, strength=strength,
-                                 accuracy=float(np.mean(adapted.predict(X_new) == y)),
-                                 adapted=True, **extra))
-                if clean_after_adapt:
-                    rows.append(dict(model=name, manipulation=f"{label} (clean rows)",
-                                     strength=strength,
-                                     accuracy=float(np.mean(adapted.predict(X) == y)),
+                                 accuracy=accuracy, adapted=False, **extra))
+                logger.info("%s, %s %.3g: accuracy %.3f", name, label, strength, accuracy)
+                adapted = _adapted_copy(estimator, X_new) if adapt else None
+                if adapted is not None:
+                    rows.append(dict(model=name, manipulation=label, strength=strength,
+                                     accuracy=float(np.mean(adapted.predict(X_new) == y)),
                                      adapted=True, **extra))
+                    if clean_after_adapt:
+                        rows.append(dict(model=name, manipulation=f"{label} (clean rows)",
+                                         strength=strength,
+                                         accuracy=float(np.mean(adapted.predict(X) == y)),
+                                         adapted=True, **extra))
     return rows
 
 
@@ -473,12 +499,18 @@ def _lend_roles(
             "columns=."
         )
     if discrete:
-        logger.info("discrete columns %s are left out of the attack", sorted(discrete, key=str))
+        warn_user(
+            f"columns {sorted(discrete, key=str)} are discrete (categorical or binary) for "
+            f"{name!r}, so the attack leaves them as they are: a gradient attack moves "
+            "continuous values only. Name the continuous columns in columns= to silence this."
+        )
 
 
 def _check_strengths(strengths: Any) -> list[float]:
     """``strengths`` as a list of finite floats, or a ValueError saying what was wrong."""
-    if isinstance(strengths, (str, bytes)) or not isinstance(strengths, Iterable):
+    if isinstance(strengths, (str, bytes)) or not isinstance(strengths, Iterable) or (
+        np.ndim(strengths) == 0  # a 0-d array is Iterable, but iterating it fails
+    ):
         raise ValueError(
             f"strengths must be a list of numbers, e.g. [0, 1, 2]; got {strengths!r}."
         )
@@ -512,8 +544,11 @@ def plot_robustness(
     A model keeps one colour in all its lines, and models get their colours in the
     order they come, so panels of the same models match. A model attacked by transfer
     from a surrogate is labelled ``(transfer)``; the x axis says what the strength of a
-    named manipulation or attack measures; a legend of more than six lines goes beside
-    the panel (a figure this function makes is widened for it).
+    named manipulation or attack measures. Concatenated curves of several manipulations
+    draw each manipulation with its own marker (and, but for the first, a dash-dot line).
+    A legend of more than six lines goes beside the panel in a figure this function
+    makes (widened for it), and inside the panel, in two columns, on axes you pass (a
+    legend beside them would cover the next panel).
 
     Parameters
     ----------
@@ -567,6 +602,9 @@ def plot_robustness(
         _, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
     first = str(frame["manipulation"].iloc[0])
     colours = _model_colours(list(pd.unique(frame["model"])))
+    # the manipulations in order, a panel's own (clean rows) lines counted with it
+    kinds = list(dict.fromkeys(str(m).removesuffix(" (clean rows)")
+                               for m in frame["manipulation"]))
     for (model, adapted, manip), group in frame.groupby(
         ["model", "adapted", "manipulation"], sort=False
     ):
@@ -575,26 +613,30 @@ def plot_robustness(
         modes = group["mode"] if "mode" in group else pd.Series(dtype=object)
         if modes.astype(str).str.startswith("transfer").any():  # an attack without gradients
             label += " (transfer)"
-        linestyle = "--" if adapted else "-"
-        if manip == f"{first} (clean rows)":  # robustness_curve(clean_after_adapt=True)
+        kind = kinds.index(str(manip).removesuffix(" (clean rows)"))
+        linestyle = "--" if adapted else ("-" if kind == 0 else "-.")
+        if str(manip).endswith(" (clean rows)"):  # robustness_curve(clean_after_adapt=True)
             label += ", on clean rows"
             linestyle = ":"
-        elif manip != first:
-            label += f" [{manip}]"
-        ax.plot(group["strength"], group["accuracy"], marker="o", linestyle=linestyle,
-                label=label, color=colours[model])
+        if kind:
+            label += f" [{kinds[kind]}]"
+        ax.plot(group["strength"], group["accuracy"], marker=_MARKERS[kind % len(_MARKERS)],
+                linestyle=linestyle, label=label, color=colours[model])
     ax.set_xlabel(_STRENGTH_LABELS.get(first.removesuffix(" (clean rows)"), "strength"))
     ax.set_ylabel("accuracy")
     ax.set_ylim(0, 1.02)
     ax.set_title(title if title is not None else str(frame["manipulation"].iloc[0]))
-    if len(ax.get_lines()) > 6:  # a long legend beside the panel, not over the curves
+    if len(ax.get_lines()) > 6 and created:  # beside the panel, not over the curves
         ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
-        if created:  # room for it, the panel keeping its width
-            ax.figure.set_figwidth(8.5)
+        ax.figure.set_figwidth(8.5)  # room for it, the panel keeping its width
+    elif len(ax.get_lines()) > 6:  # the caller's axes: beside them it would cover the next
+        ax.legend(fontsize="x-small", ncols=2)
     else:
         ax.legend(fontsize="small")
     return ax
 
+
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X")  # one per manipulation of a panel
 
 # what the strength of each named manipulation or attack means, for the x axis
 _STRENGTH_LABELS = {

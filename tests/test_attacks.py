@@ -21,6 +21,7 @@ from skcama.attacks import (
     strongest_attack,
 )
 from skcama.baselines import TorchMLPClassifier
+from skcama.graph import MarkovBlanketRoles
 from skcama.manipulations import InvalidManipulationWarning
 
 from conftest import simple_sem
@@ -250,7 +251,10 @@ def mixed_cama():
 def test_attack_on_cama_with_discrete_columns_moves_only_continuous_ones(mixed_cama):
     X, y, clf = mixed_cama
     assert clf.column_types_["x2"] == "categorical"
-    attacked = pgd(clf, X, y, 1.0, random_state=0)
+    with pytest.warns(UserWarning, match=r"columns \['x2', 'x3'\] are discrete \(categorical "
+                                         r"or binary\) for CAMAClassifier, so the attack "
+                                         r"leaves them as they are"):
+        attacked = pgd(clf, X, y, 1.0, random_state=0)
     assert attacked.attrs["columns"] == ["c1", "x1"]  # the discrete children are left out
     pd.testing.assert_frame_equal(attacked[["a1", "x2", "x3"]], X[["a1", "x2", "x3"]])
     assert clf.score(attacked, y) < clf.score(X, y) - 0.05
@@ -391,3 +395,38 @@ def test_random_start_must_be_a_bool(blobs):
     X, y, mlp = blobs
     with pytest.raises(TypeError, match="random_start must be True or False; got 'no'"):
         pgd(mlp, X, y, 0.5, columns=["x"], random_start="no")
+
+
+def test_without_cama_the_dtypes_or_the_reference_rows_say_what_is_discrete(blobs):
+    """An MLP reads a bool column and a column of codes as numbers; the attack must not
+    move them off their values (the manipulations' rule, as with a CAMA model)."""
+    X, y, _ = blobs
+    rng = np.random.default_rng(1)
+    X = X.assign(flag=rng.random(len(X)) < 0.3 + 0.4 * y, ward=rng.integers(0, 3, len(X)))
+    mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    roles = MarkovBlanketRoles(target="y", parents=("a",), coparents=("c", "ward"),
+                               children=("x", "flag"), outside=())
+    with pytest.raises(ValueError, match=r"columns \['flag'\] are discrete \(categorical or "
+                                         r"binary\) by their dtype in X"):
+        fgsm(mlp, X, y, 0.5, columns=["x", "flag"])
+    with pytest.warns(UserWarning, match=r"columns \['flag'\] are discrete .* leaves them"):
+        attacked = fgsm(mlp, X, y, 0.5, roles=roles)
+    assert attacked.attrs["columns"] == ["c", "ward", "x"]
+    pd.testing.assert_series_equal(attacked["flag"], X["flag"])
+    # the training rows as reference: whole-number codes are discrete too, as fit reads them
+    with pytest.warns(UserWarning, match=r"columns \['ward', 'flag'\] are discrete .* in the "
+                                         r"reference rows"):
+        attacked = fgsm(mlp, X, y, 0.5, roles=roles, reference=X)
+    assert attacked.attrs["columns"] == ["c", "x"]
+
+
+def test_rows_a_surrogate_cannot_read_are_counted_in_a_warning(blobs):
+    X, y, mlp = blobs
+    holed = X.copy()
+    holed.loc[:9, "x"] = np.nan
+    hgb = HistGradientBoostingClassifier(max_iter=20).fit(holed, y)
+    with pytest.warns(UserWarning, match=r"10 of 400 rows hold missing values in \['x'\], "
+                                         r"which TorchMLPClassifier cannot read"):
+        attacked = fgsm(hgb, holed, y, 0.5, columns=["c", "x"], surrogate=mlp)
+    pd.testing.assert_frame_equal(attacked.iloc[:10], holed.iloc[:10], check_dtype=False,
+                                  atol=1e-5)

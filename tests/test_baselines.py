@@ -227,3 +227,22 @@ def test_a_text_column_is_named(model):
     fitted = model(max_epochs=2, random_state=0).fit(X.astype({"a": object}), y)  # numbers
     with pytest.raises(ValueError, match="column 'c' holds text"):
         fitted.predict(text)
+
+
+@pytest.mark.parametrize("model", [PGDTrainedMLPClassifier, CausalAdvClassifier])
+def test_roles_leave_the_discrete_columns_of_the_training_frame_out_of_the_adversary(model):
+    """As the attacks do with a reference frame: a bool finding and a column of codes are
+    not moved off their values in training; a role member X lacks is named as such."""
+    X, y = _data()
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(X, columns=["a", "c", "x"]).assign(
+        flag=rng.random(len(X)) < 0.5, ward=rng.integers(0, 3, len(X))
+    )
+    roles = MarkovBlanketRoles(target="y", parents=("a",), coparents=("c", "ward"),
+                               children=("x", "flag"), outside=())
+    with pytest.warns(UserWarning, match=r"columns \['ward', 'flag'\] are discrete"):
+        clf = model(attack_columns=roles, max_epochs=1, pgd_steps=1, random_state=0).fit(X, y)
+    assert clf._mask.tolist() == [0.0, 1.0, 1.0, 0.0, 0.0]
+    with pytest.raises(ValueError, match=r"column 'ward', which is not a column of X\. It is a "
+                                         r"co-parent or child in the roles"):
+        model(attack_columns=roles, max_epochs=1).fit(X.drop(columns="ward"), y)

@@ -117,6 +117,7 @@ def test_plot_marks_clean_rows_after_adaptation_as_dotted(fitted):
     [
         (None, "strengths must be a list of numbers"),
         (1.0, "strengths must be a list of numbers"),
+        (np.array(2.0), "strengths must be a list of numbers"),
         ("12", "strengths must be a list of numbers"),
         (["a"], "strengths must be numbers; got 'a'"),
         ([float("nan")], "strengths must be finite"),
@@ -326,7 +327,9 @@ def test_a_manipulations_warning_is_shown_once_per_curve_not_once_per_strength()
         robustness_curve({"CAMA": cama}, X, y, "shift", [1.0, 2.0, 3.0], columns="children")
         robustness_curve({"CAMA": cama}, X, y, "strongest", [4.0, 5.0], surrogate=mlp, eot=0)
     texts = [str(w.message) for w in caught]
-    assert sum("columns ['g'] are discrete" in t for t in texts) == 1
+    # once for the shift, once for the attacks (every variant, at every budget)
+    assert sum("columns ['g'] are discrete" in t and "shifts" in t for t in texts) == 1
+    assert sum("columns ['g'] are discrete" in t and "attack leaves" in t for t in texts) == 1
     assert sum("attack budget of 4 clean sds" in t for t in texts) == 1
     assert sum("attack budget of 5 clean sds" in t for t in texts) == 1
     with pytest.raises(UserWarning, match="are discrete"):  # filters still apply
@@ -408,10 +411,15 @@ def test_a_model_fitted_on_another_column_order_is_named_before_any_model_runs(f
     X, y, models = fitted
     reordered = LogisticRegression(max_iter=500).fit(X[X.columns[::-1]], y)
     with pytest.raises(ValueError, match=r"estimators\['reversed'\] \(LogisticRegression\) "
-                                         r"was fitted on the columns \['w', .*the same "
-                                         r"columns in another order.*feature_names_in_"):
+                                         r"was fitted on other columns than X's \(the same "
+                                         r"columns in another order\).*feature_names_in_"):
         robustness_curve({"CAMA": models["CAMA"], "reversed": reordered}, X, y, "shift",
                          [0.0, 1.0], columns="x1")
+    # the columns that differ are named, however many columns agree
+    fewer = LogisticRegression(max_iter=500).fit(X.drop(columns="w"), y)
+    with pytest.raises(ValueError, match=r"other columns than X's \(X has besides them "
+                                         r"\['w'\]\)"):
+        robustness_curve({"fewer": fewer}, X, y, "shift", [1.0], columns="x1")
     # skcama's own models pick their columns by name
     robustness_curve({"CAMA": models["CAMA"]}, X[X.columns[::-1]], y, "shift", [1.0],
                      columns="x1")
@@ -488,4 +496,44 @@ def test_a_long_legend_goes_beside_a_widened_panel(fitted):
     plot_robustness(many, ax=given)
     assert given.figure.get_figwidth() == pytest.approx(4)
     assert plot_robustness(curve).figure.get_figwidth() == pytest.approx(5)
+    plt.close("all")
+
+
+def test_an_error_inside_a_model_names_the_model_and_the_strength(fitted):
+    X, y, models = fitted
+
+    def broken(X_new):
+        raise ValueError("cannot read these rows")
+
+    class Broken(LogisticRegression):
+        def predict(self, X_new):
+            return broken(X_new)
+
+    model = Broken(max_iter=500).fit(X, y)
+    with pytest.raises(ValueError, match=r"^estimators\['odd'\] on shift at strength 1: "
+                                         r"cannot read these rows$"):
+        robustness_curve({"CAMA": models["CAMA"], "odd": model}, X, y, "shift", [1.0],
+                         columns=["x1"])
+
+
+def test_plot_gives_each_concatenated_manipulation_its_marker_and_a_legend_inside_given_axes(
+        fitted):
+    import matplotlib.pyplot as plt
+
+    X, y, models = fitted
+    both = pd.concat([
+        robustness_curve(models, X, y, "shift", [0.0, 1.0], columns=["x1"]),
+        robustness_curve(models, X, y, "noise", [0.0, 1.0], columns=["x1"], random_state=0),
+    ])
+    lines = {line.get_label(): line for line in plot_robustness(both).get_lines()}
+    assert lines["CAMA"].get_marker() != lines["CAMA [noise]"].get_marker()
+    assert lines["CAMA [noise]"].get_linestyle() == "-."
+    assert lines["CAMA"].get_color() == lines["CAMA [noise]"].get_color()
+    many = pd.concat([both.assign(model=both["model"] + f" {i}") for i in range(2)])
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3))
+    ax = plot_robustness(many, ax=axes[0])
+    assert len(ax.get_lines()) == 8
+    fig.canvas.draw()  # the legend stays inside the caller's panel, off the next one
+    assert ax.get_legend().get_window_extent().x1 <= ax.get_window_extent().x1 + 1
+    assert fig.get_figwidth() == 8
     plt.close("all")
