@@ -573,21 +573,26 @@ def pgd(
 
     ``steps`` signed-gradient steps of ``step_size * epsilon`` each, projected back into
     the budget, from a random start; each row keeps the iterate with the highest loss.
-    Other parameters (``columns``, ``eot``, ``surrogate``, ``reference``, ``roles``,
-    ``allow_parents``, ``random_state``) are as in :func:`fgsm`.
 
     Parameters
     ----------
+    estimator, X, y, epsilon, columns
+        As in :func:`fgsm`.
     steps : int, default=20
         Ascent steps.
     step_size : float, default=0.25
         Step as a fraction of ``epsilon``.
     random_start : bool, default=True
         Start from a uniform draw inside the budget (seeded by ``random_state``).
+    eot, surrogate, reference, roles, allow_parents
+        As in :func:`fgsm`.
+    random_state : int or None, default=None
+        Seeds the random start and the EOT noise.
 
     Returns
     -------
     pandas.DataFrame
+        ``X`` with the attacked columns perturbed; ``attrs`` as in :func:`fgsm`.
 
     Examples
     --------

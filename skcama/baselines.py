@@ -102,7 +102,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: Any, y: Any):
+    def fit(self, X: Any, y: Any) -> _TorchClassifier:
         """Fit the network on labelled rows.
 
         Parameters
@@ -116,11 +116,21 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
             The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> y = rng.integers(0, 2, 200)
+        >>> X = rng.normal(size=(200, 2)) + y[:, None]
+        >>> mlp = TorchMLPClassifier(max_epochs=20, random_state=0).fit(X, y)
+        >>> mlp.classes_.tolist(), mlp.n_features_in_
+        ([0, 1], 2)
         """
         with restore_on_error(self):
             return self._fit(X, y)
 
-    def _fit(self, X: Any, y: Any):
+    def _fit(self, X: Any, y: Any) -> _TorchClassifier:
         hidden = self._hidden_layer_sizes()
         if y is not None:
             y = column_or_1d(y, warn=True)
@@ -299,10 +309,21 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Rows with the columns of ``fit`` (by name for a DataFrame), numeric, without
+            missing values.
 
         Returns
         -------
         ndarray of shape (n_samples, n_classes)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> X, y = rng.normal(size=(100, 2)), rng.integers(0, 2, 100)
+        >>> mlp = TorchMLPClassifier(max_epochs=2, random_state=0).fit(X, y)
+        >>> mlp.predict_proba(X[:3]).shape
+        (3, 2)
         """
         check_is_fitted(self)
         values = torch.from_numpy(np.array(self._raw_array(X), dtype=np.float32))
@@ -316,10 +337,21 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            As in :meth:`predict_proba`.
 
         Returns
         -------
         ndarray of shape (n_samples,)
+            Values of ``classes_``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> X, y = rng.normal(size=(100, 2)), np.where(rng.random(100) < 0.5, "a", "b")
+        >>> mlp = TorchMLPClassifier(max_epochs=2, random_state=0).fit(X, y)
+        >>> mlp.predict(X[:3]).dtype.kind
+        'U'
         """
         check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -115,7 +115,14 @@ def _plot_demo(table, path: Path) -> None:
 
 # ------------------------------------------------------------------ shared helpers
 class UsageError(Exception):
-    """Bad input the user can fix (exit code 2); the message is shown as one line."""
+    """Bad input the user can fix (exit code 2); the message is shown as one line.
+
+    Examples
+    --------
+    >>> from skcama.cli import main
+    >>> main(["predict", "no-such-model.skcama", "rows.csv"])  # a UsageError inside
+    2
+    """
 
 
 TABLE_FORMATS = {".csv": ",", ".tsv": "\t", ".txt": None, ".parquet": None, ".pq": None}
@@ -968,6 +975,25 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
     co-parent that is also a parent of the target counts as a parent). The shift moves
     the measured values only: children are not regenerated from shifted co-parents.
 
+    Parameters
+    ----------
+    items : sequence of str
+        ``COLUMN=AMOUNT`` or ``ROLE=AMOUNT`` strings, as given to ``--shift``.
+    clf : fitted CAMAClassifier
+        Gives the roles and the clean training sds.
+
+    Returns
+    -------
+    dict
+        Column name to the amount in the column's own units.
+
+    Raises
+    ------
+    UsageError
+        For an item without ``=``, an amount that is not a finite number, the target, a
+        name that is neither a column of the model nor a role, a discrete column, or a
+        role without a continuous column.
+
     Examples
     --------
     >>> from types import SimpleNamespace
@@ -1268,11 +1294,19 @@ _ADAPT_SET_HELP = (
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``skcama`` command.
 
+    Returns
+    -------
+    argparse.ArgumentParser
+        With one subcommand per task (``demo``, ``fit``, ``predict``, ...); the parsed
+        arguments carry the function that runs it as ``func``.
+
     Examples
     --------
     >>> build_parser().parse_args(["demo", "--n-train", "500"]).n_train
     500
-    >>> build_parser().parse_args(["fit", "d.csv", "-t", "y", "-o", "m.skcama"]).max_epochs
+    >>> args = build_parser().parse_args(["fit", "d.csv", "-t", "y", "-o", "m.skcama"])
+    >>> args.max_epochs is None  # not given: the estimator's default
+    True
     """
     parser = argparse.ArgumentParser(
         prog="skcama",
@@ -1509,7 +1543,15 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``skcama`` command; returns the exit code.
 
-    Exit codes: 0 success, 2 bad usage or input, 1 any other failure.
+    Parameters
+    ----------
+    argv : sequence of str or None, default=None
+        The arguments after ``skcama``; None reads them from ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 success, 2 bad usage or input, 1 any other failure.
 
     Examples
     --------

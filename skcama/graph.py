@@ -79,7 +79,10 @@ class GraphError(ValueError):
 class MarkovBlanketRoles:
     """The roles the nodes of a causal DAG play for one target.
 
-    Attributes
+    Made by :func:`markov_blanket_roles`; each parameter is kept as the attribute of the
+    same name.
+
+    Parameters
     ----------
     target : hashable
         The node being predicted.
@@ -104,6 +107,8 @@ class MarkovBlanketRoles:
     >>> roles = markov_blanket_roles(g, "y")
     >>> roles.parents, roles.coparents, roles.children, roles.outside
     (('a',), ('c',), ('x',), ('w',))
+    >>> roles.blanket
+    ('a', 'c', 'x')
     """
 
     target: Hashable
@@ -115,14 +120,29 @@ class MarkovBlanketRoles:
 
     @property
     def blanket(self) -> tuple:
-        """All nodes of the Markov blanket, each once, in a stable order."""
+        """All nodes of the Markov blanket, each once, in a stable order: parents,
+        co-parents, children.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> markov_blanket_roles(nx.DiGraph([("a", "y"), ("a", "x"), ("y", "x")]), "y").blanket
+        ('a', 'x')
+        """
         seen: dict = {}
         for node in (*self.parents, *self.coparents, *self.children):
             seen.setdefault(node, None)
         return tuple(seen)
 
-    def as_dict(self) -> dict[str, list]:
-        """The roles as a plain dict of lists (JSON friendly).
+    def as_dict(self) -> dict[str, Any]:
+        """The roles as a plain dict (JSON friendly).
+
+        Returns
+        -------
+        dict
+            ``"target"``: the target node; ``"parents"``, ``"coparents"``,
+            ``"children"``, ``"outside"``: lists of nodes. (``child_parents`` is left
+            out.)
 
         Examples
         --------
@@ -493,6 +513,19 @@ def _unicode_twin_hint(name: Hashable, candidates: Iterable, what: str) -> str:
 def did_you_mean(name: Hashable, candidates: Iterable) -> list:
     """Candidates whose name is close to ``name`` (case-insensitive), best first.
 
+    Parameters
+    ----------
+    name : hashable
+        The name that was not found (compared as text).
+    candidates : iterable of hashable
+        The names that exist.
+
+    Returns
+    -------
+    list
+        Up to three close candidates (more where several differ only in case), best
+        first; empty when none is close.
+
     Examples
     --------
     >>> did_you_mean("Age", ["age", "sex", "weight"])
@@ -775,6 +808,20 @@ def resolve_given_graph(
 
 def all_children_graph(features: Iterable, target: Hashable) -> nx.DiGraph:
     """The single-modality graph: every feature is a child of ``target``.
+
+    This is the graph ``CAMAClassifier(graph=None)`` uses.
+
+    Parameters
+    ----------
+    features : iterable of hashable
+        The feature names (column names, or positions of an array's columns).
+    target : hashable
+        The target node.
+
+    Returns
+    -------
+    networkx.DiGraph
+        ``target`` with an edge to each feature.
 
     Examples
     --------

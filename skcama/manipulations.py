@@ -538,11 +538,21 @@ def scale(
 ) -> pd.DataFrame:
     """Multiply each column's deviation from its clean mean by ``factor``.
 
-    Parameters are as in :func:`shift`; ``factor`` 1 leaves the data unchanged.
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Data to manipulate (not modified; a copy is returned).
+    factor : float
+        The multiplier; 1 leaves the data unchanged, 0 sets every value to the clean mean.
+    columns, reference, roles, allow_parents
+        As in :func:`shift`.
+    random_state : None
+        Unused; accepted so every manipulation has the same signature.
 
     Returns
     -------
     pandas.DataFrame
+        A copy of ``X`` with the columns scaled.
 
     Examples
     --------
@@ -570,11 +580,21 @@ def add_noise(
 ) -> pd.DataFrame:
     """Add Gaussian noise with sd ``amount`` clean standard deviations.
 
-    Parameters are as in :func:`shift`; ``random_state`` seeds the noise.
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Data to manipulate (not modified; a copy is returned).
+    amount : float
+        The noise sd in units of each column's clean sd, >= 0.
+    columns, reference, roles, allow_parents
+        As in :func:`shift`.
+    random_state : int, numpy Generator or None, default=None
+        Seeds the noise.
 
     Returns
     -------
     pandas.DataFrame
+        A copy of ``X`` with noise added to the columns (missing values stay missing).
 
     Examples
     --------
@@ -616,16 +636,23 @@ def replace(
 
     Parameters
     ----------
+    X : pandas.DataFrame
+        Data to manipulate (not modified; a copy is returned).
     fraction : float
         Share of values replaced, in [0, 1].
+    columns : str, list-like or None, default=None
+        As in :func:`shift`.
     value : float or None, default=None
         The replacement in clean-sd units from the clean mean; None draws from the marginal.
-    Other parameters
-        As in :func:`shift`; ``random_state`` seeds which values and the draws.
+    reference, roles, allow_parents
+        As in :func:`shift`.
+    random_state : int, numpy Generator or None, default=None
+        Seeds which values are replaced and the draws.
 
     Returns
     -------
     pandas.DataFrame
+        A copy of ``X`` with the selected values replaced.
 
     Examples
     --------

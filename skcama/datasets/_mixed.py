@@ -210,7 +210,14 @@ class MixedNode:
 
     @property
     def n_levels(self) -> int:
-        """Number of levels of an ordinal node, of categories of a categorical one (else 0)."""
+        """Number of levels of an ordinal node, of categories of a categorical one (else 0).
+
+        Examples
+        --------
+        >>> MixedNode("grade", "ordinal", mechanism=lambda v: 0.0,
+        ...           thresholds=(-0.5, 0.5)).n_levels
+        3
+        """
         if self.kind == "ordinal":
             return len(self.thresholds) + 1
         return len(self.categories)
@@ -221,6 +228,18 @@ class MixedNode:
         Continuous and latent nodes give floats, binary nodes 0.0 / 1.0, ordinal nodes integer
         levels and categorical nodes integer codes. Binary and categorical nodes turn ``eps``
         into a uniform draw (``Phi(eps)``), so one normal draw per row drives every kind.
+
+        Parameters
+        ----------
+        values : mapping of str to ndarray
+            The values of the node's parents (as ``draw`` returned them), by name; its
+            mechanism reads them.
+        eps : ndarray of shape (n_rows,)
+            One standard normal draw per row.
+
+        Returns
+        -------
+        ndarray of shape (n_rows,)
 
         Examples
         --------

@@ -846,6 +846,17 @@ class SEMOracle:
     def predict_log_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Log posterior ``log p(y | x, a, c)``, shape (rows, classes).
 
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Rows with the SEM's columns (as :meth:`SyntheticSEM.sample` returns them);
+            other columns are ignored.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+
         Examples
         --------
         >>> sem = SyntheticSEM(random_state=0)
@@ -872,6 +883,16 @@ class SEMOracle:
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Posterior class probabilities; columns follow ``classes_`` and rows sum to 1.
 
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Rows with the SEM's columns (as :meth:`SyntheticSEM.sample` returns them);
+            other columns are ignored.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+
         Examples
         --------
         >>> sem = SyntheticSEM(random_state=0)
@@ -884,6 +905,16 @@ class SEMOracle:
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The most probable class of each row.
 
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Rows with the SEM's columns (as :meth:`SyntheticSEM.sample` returns them);
+            other columns are ignored.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+
         Examples
         --------
         >>> sem = SyntheticSEM(random_state=0)
@@ -895,6 +926,25 @@ class SEMOracle:
 
     def score(self, X: pd.DataFrame, y: ArrayLike) -> float:
         """Accuracy of :meth:`predict` on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Rows with the SEM's columns (as :meth:`SyntheticSEM.sample` returns them);
+            other columns are ignored.
+        y : array-like of shape (n_samples,)
+            Their labels, values of ``classes_``.
+
+        Returns
+        -------
+        float
+            The share of rows predicted right.
+
+        Raises
+        ------
+        ValueError
+            If ``y`` does not hold one label per row, or holds a label the SEM does not
+            have.
 
         Examples
         --------
