@@ -472,8 +472,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
-        # text, category and bool columns of a DataFrame are coded by the model itself
-        tags.input_tags.string = True
+        # category and bool columns are coded by the model itself; text only in a
+        # DataFrame (an array of strings is refused), so the `string` tag stays False
         tags.input_tags.categorical = True
         return tags
 

@@ -1275,3 +1275,5 @@ def test_text_in_an_array_is_named_by_column():
     X = np.array([["1.0", "abc", "2"]] * 60)
     with pytest.raises(ValueError, match=r"column 1 of X holds text \(e.g. 'abc'\); an array"):
         CAMAClassifier(max_epochs=2).fit(X, y)
+    # so the estimator does not tell scikit-learn it takes arrays of strings
+    assert not CAMAClassifier().__sklearn_tags__().input_tags.string
