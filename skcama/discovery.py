@@ -774,8 +774,12 @@ def discover_graph(
     random_state : int, RandomState instance or None, default=None
         Seeds the randomised test ``"rcit"``; the other methods are deterministic.
     verbose : int, default=0
-        ``>= 1`` reports progress and timing at INFO level on the ``skcama`` logger, and
-        on standard error where logging is not configured.
+        ``>= 1`` reports each step and its time (for PC: the skeleton, the colliders) at
+        INFO level on the ``skcama`` logger, and on standard error where logging is not
+        configured; PC and FCI also show causal-learn's progress bar (one pass over the
+        nodes per size of conditioning set) on standard error. Nothing bounds the
+        search's time: on wide tables, ``max_condition_size`` and a cheaper ``test``
+        are the levers (see the graphs guide).
 
     Returns
     -------
@@ -915,6 +919,7 @@ def discover_graph(
             weights,
             normal_scores,
             target_alpha,
+            verbose,
         )
     if len(searched) < len(names):  # the constant columns back, without edges
         full = np.zeros((len(names), len(names)), dtype=marks.dtype)
@@ -938,6 +943,8 @@ def discover_graph(
     )
     if any(knowledge.values()):  # as text: every graph format can keep it
         graph.graph["background"] = repr({k: v for k, v in knowledge.items() if v})
+    if "cycles_broken" in searched_graph.graph:
+        graph.graph["cycles_broken"] = searched_graph.graph["cycles_broken"]
     log(
         "discovered %d edges in %.2f s (%d oriented by rule); target %r has %d parents and "
         "%d children",
@@ -1281,7 +1288,7 @@ def _quiet():
 
 def _run_constraint_based(
     method, test, frame, labels, target, alpha, knowledge, index, max_k, random_state,
-    weights=None, normal_scores=False, target_alpha=None,
+    weights=None, normal_scores=False, target_alpha=None, verbose=0,
 ) -> np.ndarray:
     from causallearn.search.ConstraintBased.FCI import fci
 
@@ -1326,7 +1333,7 @@ def _run_constraint_based(
     with _causal_learn_call(), seeded, _singular_named(data, node_of, encoded.names, test):
         if method == "pc":
             target_node = None if split else target_index
-            cg = _pc(data, alpha, indep_test, bk, max_k, target_node, **kwargs)
+            cg = _pc(data, alpha, indep_test, bk, max_k, target_node, verbose, **kwargs)
             marks = np.asarray(cg.G.graph)
         else:
             with _stable_node_hashes():
@@ -1336,7 +1343,7 @@ def _run_constraint_based(
                     alpha,
                     depth=-1 if max_k is None else max_k,
                     background_knowledge=bk,
-                    show_progress=False,
+                    show_progress=bool(verbose),  # a bar per depth on standard error
                     verbose=False,
                     **kwargs,
                 )
@@ -1378,7 +1385,7 @@ def _singular_named(data: np.ndarray, node_of: list, names: list, test: str):
         ) from error
 
 
-def _pc(data, alpha, indep_test, bk, max_k, target_node=None, **kwargs):
+def _pc(data, alpha, indep_test, bk, max_k, target_node=None, verbose=0, **kwargs):
     """PC-stable with definiteMaxP colliders, from causal-learn's pieces.
 
     causal-learn's own definiteMaxP step tries *every* subset of the neighbours of each
@@ -1393,12 +1400,16 @@ def _pc(data, alpha, indep_test, bk, max_k, target_node=None, **kwargs):
     )
 
     test = CIT(data, indep_test, **kwargs)
+    log = functools.partial(_report, verbose)
+    log("pc: finding the skeleton (conditioning sets of up to %s nodes)",
+        "any number of" if max_k is None else max_k)
     start = time.perf_counter()
-    cg = SkeletonDiscovery.skeleton_discovery(
+    cg = SkeletonDiscovery.skeleton_discovery(  # with verbose, a bar per depth on stderr
         data, alpha, test, stable=True, background_knowledge=bk, verbose=False,
-        show_progress=False, max_k=max_k,
+        show_progress=bool(verbose), max_k=max_k,
     )
-    logger.debug("pc: skeleton in %.1f s", time.perf_counter() - start)
+    log("pc: skeleton of %d edges in %.1f s", cg.G.get_num_edges(),
+        time.perf_counter() - start)
     if bk is not None:
         orient_by_background_knowledge(cg, bk)
     # A collider x -> y <- z is judged on sets with and without y as large as the ones
@@ -1409,8 +1420,8 @@ def _pc(data, alpha, indep_test, bk, max_k, target_node=None, **kwargs):
         limit = min(limit, max_k + 1)
     start = time.perf_counter()
     _definite_colliders(cg, alpha, limit, bk, target_node)
-    logger.debug("pc: colliders (conditioning sets up to %s nodes) in %.1f s", limit,
-                 time.perf_counter() - start)
+    log("pc: colliders (conditioning sets up to %s nodes) in %.1f s", limit,
+        time.perf_counter() - start)
     cg = Meek.definite_meek(cg, background_knowledge=bk)
     return Meek.meek(cg, background_knowledge=bk)
 
@@ -1596,7 +1607,7 @@ def _to_dag(marks: np.ndarray, names: list, target: Hashable, knowledge: dict):
             graph.remove_edge(v, u)
         graph.add_edge(u, v)
     if not nx.is_directed_acyclic_graph(graph):
-        _break_cycles(graph, set(knowledge["required"]), names[t])
+        _break_cycles(graph, set(knowledge["required"]), names[t], forbidden)
     return graph, n_rule
 
 
@@ -1654,26 +1665,67 @@ def _cycle_path(cycle: list) -> str:
     return " -> ".join(repr(edge[0]) for edge in cycle) + f" -> {cycle[0][0]!r}"
 
 
-def _break_cycles(graph: nx.DiGraph, keep: set, target: Hashable) -> None:
-    """Remove, one at a time, an edge of each remaining cycle: not a required one, and one
-    that does not touch the target where the cycle has such an edge (an edge at the target
-    is a parent or a child, which the model needs most); a warning names each."""
+_CHANGES_SHOWN = 5  # changes of _break_cycles named in its warning
+
+
+def _break_cycles(
+    graph: nx.DiGraph, keep: set, target: Hashable, forbidden: set = frozenset()
+) -> None:
+    """Make ``graph`` a DAG, one cycle at a time, with one warning for all the changes.
+
+    A cycle loses one of its edges that is not required, preferably one away from the
+    target (an edge at the target makes a parent or a child, which the model needs
+    most). An edge at the target is reversed instead, where that closes no cycle and is
+    not forbidden, when the cycle has no other edge to lose or when an earlier cycle
+    ran through it too: its adjacency is what the tests found, its direction is what
+    clashes, and removing one more edge for every cycle through it would cost many
+    right edges. ``graph.graph["cycles_broken"]`` keeps every change as text.
+    """
+    changes: list[str] = []
+    seen_at_target: dict = {}
     while True:
         try:
             cycle = [tuple(e[:2]) for e in nx.find_cycle(graph)]
         except nx.NetworkXNoCycle:
-            return
+            break
         free = [e for e in cycle if e not in keep]
         away = [e for e in free if target not in e]
-        edge = (away or free or cycle)[0]
-        path = _cycle_path(cycle)
+        at_target = [e for e in free if target in e]
+        for edge in at_target:
+            seen_at_target[edge] = seen_at_target.get(edge, 0) + 1
+        flip = next((e for e in at_target if (seen_at_target[e] > 1 or not away)
+                     and _reversible(graph, e, forbidden)), None)
+        if flip is not None:
+            changes.append(f"{flip[0]!r} -> {flip[1]!r} reversed")
+            continue
+        u, v = (away or free or cycle)[0]
+        graph.remove_edge(u, v)
+        changes.append(f"{u!r} -> {v!r} removed")
+    if changes:
+        graph.graph["cycles_broken"] = "; ".join(changes)
+        more = (f", and {len(changes) - _CHANGES_SHOWN} more (all in the graph's "
+                "'cycles_broken' attribute)") if len(changes) > _CHANGES_SHOWN else ""
         warn_user(
-            f"discovery left the cycle {path}; the edge {edge[0]!r} -> {edge[1]!r} was "
-            "removed to make the graph a DAG. Background knowledge (required, forbidden "
-            "or tiers) decides such edges where you know them.",
+            f"discovery left cycles; to make the graph a DAG, {len(changes)} edge(s) "
+            f"changed, one per cycle: {', '.join(changes[:_CHANGES_SHOWN])}{more}. "
+            "Background knowledge (required, forbidden or tiers) decides such edges "
+            "where you know them.",
             UserWarning,
         )
-        graph.remove_edge(*edge)
+
+
+def _reversible(graph: nx.DiGraph, edge: tuple, forbidden: set) -> bool:
+    """Reverse ``edge`` of ``graph`` in place and return True, where the reversed edge is
+    not forbidden and closes no cycle; else leave the graph as it is and return False."""
+    u, v = edge
+    if (v, u) in forbidden:
+        return False
+    graph.remove_edge(u, v)
+    if nx.has_path(graph, u, v):  # another path u -> ... -> v: v -> u would close it
+        graph.add_edge(u, v)
+        return False
+    graph.add_edge(v, u)
+    return True
 
 
 # -------------------------------------------------------------------- estimator glue

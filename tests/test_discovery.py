@@ -483,13 +483,17 @@ def test_background_knowledge_is_respected(small_sem):
     assert not graph.has_edge("y", "a1") and not graph.has_edge("y", "a2")
 
 
-def test_verbose_logs_progress_and_timing(small_sem, caplog):
+def test_verbose_logs_progress_and_timing(small_sem, caplog, capsys):
     _, X, y = small_sem
     with caplog.at_level(logging.INFO, logger="skcama"):
         discover_graph(X.iloc[:300], y.iloc[:300], target="y", verbose=1)
     text = caplog.text
     assert "discovering a graph over 10 nodes from 300 rows" in text
+    # each step of PC with its time, and the skeleton's progress bar per depth on stderr
+    assert re.search(r"pc: skeleton of \d+ edges in [\d.]+ s", text)
+    assert "pc: colliders" in text
     assert "discovered" in text and " s (" in text
+    assert "Depth=0, working on node" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------- orientation rules
@@ -994,15 +998,43 @@ def test_a_cycle_left_by_discovery_loses_an_edge_away_from_the_target_with_a_war
     from skcama.discovery import _break_cycles
 
     graph = nx.DiGraph([("crackles", "y"), ("y", "xray"), ("xray", "crackles"), ("a", "y")])
-    with pytest.warns(UserWarning, match=r"cycle 'crackles' -> 'y' -> 'xray' -> 'crackles'; "
-                                         r"the edge 'xray' -> 'crackles' was removed"):
+    with pytest.warns(UserWarning, match=r"discovery left cycles; to make the graph a DAG, 1 "
+                                         r"edge\(s\) changed, one per cycle: 'xray' -> "
+                                         r"'crackles' removed\."):
         _break_cycles(graph, set(), "y")
     assert set(graph.edges) == {("crackles", "y"), ("y", "xray"), ("a", "y")}
-    # a required edge stays whatever it touches
+    # a required edge stays whatever it touches: with only edges at the target left to
+    # lose, one is reversed
     graph = nx.DiGraph([("y", "b"), ("b", "c"), ("c", "y")])
-    with pytest.warns(UserWarning, match="was removed"):
+    with pytest.warns(UserWarning, match="reversed"):
         _break_cycles(graph, {("b", "c")}, "y")
-    assert ("b", "c") in graph.edges and nx.is_directed_acyclic_graph(graph)
+    assert ("b", "c") in graph.edges and graph.number_of_edges() == 3
+    assert nx.is_directed_acyclic_graph(graph)
+    # unless the reversal is forbidden
+    graph = nx.DiGraph([("y", "b"), ("b", "c"), ("c", "y")])
+    with pytest.warns(UserWarning, match="removed"):
+        _break_cycles(graph, {("b", "c")}, "y", forbidden={("b", "y"), ("y", "c")})
+    assert nx.is_directed_acyclic_graph(graph) and ("b", "c") in graph.edges
+
+
+def test_cycles_sharing_a_misdirected_target_edge_reverse_it_in_one_warning():
+    """Eight cycles through x0 -> y (the child x0 read as a parent): the second cycle
+    through that edge reverses it, instead of one edge removed per cycle, and one warning
+    tells it all."""
+    from skcama.discovery import _break_cycles
+
+    edges = [("x0", "y")]
+    for k in range(1, 9):  # y -> xk -> x0 closes a cycle through x0 -> y, eight times
+        edges += [("y", f"x{k}"), (f"x{k}", "x0")]
+    graph = nx.DiGraph(edges)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _break_cycles(graph, set(), "y")
+    assert len(caught) == 1
+    assert "2 edge(s) changed, one per cycle: 'x1' -> 'x0' removed, 'x0' -> 'y' reversed" in (
+        str(caught[0].message))
+    assert graph.has_edge("y", "x0") and graph.number_of_edges() == len(edges) - 1
+    assert graph.graph["cycles_broken"] == "'x1' -> 'x0' removed; 'x0' -> 'y' reversed"
 
 
 def test_columns_that_group_the_rows_alike_are_refused_and_a_label_copy_named():
