@@ -786,6 +786,18 @@ def _print_roles(roles: Any) -> None:
         print(f"  {role:<10} {', '.join(map(str, nodes)) or '-'}")
 
 
+def _print_node_roles(roles: dict, indent: str = "") -> None:
+    """:func:`~skcama.graph.node_roles`'s ``{node: role}``, one line per role (the target
+    first, then the roles in the order they come) with its count: readable at any width."""
+    groups: dict[str, list] = {}
+    for node, role in sorted(roles.items(), key=lambda item: item[1] != "target"):
+        groups.setdefault(role, []).append(str(node))
+    width = max(len(role) for role in groups)
+    for role, nodes in groups.items():
+        count = "" if role == "target" else f"({len(nodes)}) "
+        print(f"{indent}{role:<{width}}  {count}{', '.join(nodes)}")
+
+
 # ---------------------------------------------------------------------- subcommands
 def _fit(args: argparse.Namespace) -> int:
     """Fit a CAMAClassifier on a labelled table and save it."""
@@ -1212,9 +1224,7 @@ def _discover(args: argparse.Namespace) -> int:
     write_graph(graph, args.output)
     print(f"discovered {graph.number_of_edges()} edges over {graph.number_of_nodes()} nodes "
           f"({args.method}) in {graph.graph.get('seconds', 0.0):.1f} s")
-    roles = node_roles(graph, args.target)
-    for node, role in roles.items():
-        print(f"  {str(node):<16} {role}")
+    _print_node_roles(node_roles(graph, args.target), indent="  ")
     print(f"graph written to {args.output}")
     return 0
 
@@ -1240,12 +1250,10 @@ def _roles(args: argparse.Namespace) -> int:
     if target not in graph and target.lstrip("-").isdigit() and int(target) in graph:
         target = int(target)
     roles = node_roles(graph, target)
-    if args.json:
+    if args.json:  # one entry per node, for programs
         print(json.dumps({str(k): v for k, v in roles.items()}, indent=1))
     else:
-        width = max(len(str(n)) for n in roles)
-        for node, role in roles.items():
-            print(f"{str(node):<{width}}  {role}")
+        _print_node_roles(roles)
     return 0
 
 
@@ -1487,7 +1495,7 @@ def build_parser() -> argparse.ArgumentParser:
     discover.set_defaults(func=_discover)
 
     roles = sub.add_parser(
-        "roles", help="the Markov-blanket role of every node of a graph",
+        "roles", help="the nodes of a graph by Markov-blanket role, one line per role",
         description="Print parent / co-parent / child / outside for every node of a graph "
         "file, for a target node.",
         epilog="example: skcama roles graph.gml --target y",

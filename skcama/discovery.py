@@ -176,7 +176,6 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._columns import (
     _distinct_in_every_row,
-    _warn_identifier,
     check_label_not_a_column,
     check_labels_present,
     check_measurement_dtype,
@@ -1078,13 +1077,17 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             "discover_graph(X[keep], y[keep]); on the command line skcama discover "
             "--complete-rows) and pass that graph to fit, which accepts missing values."
         )
-    for column in frame.columns:
-        if column not in numeric_set and _distinct_in_every_row(frame[column]):
-            _warn_identifier(
-                column, f"a distinct text in each, e.g. {frame[column].iloc[0]!r}",
-                "a category with one level per row, which makes every test of it slow and "
-                "tells nothing about the label",
-            )
+    identifiers = [c for c in frame.columns
+                   if c not in numeric_set and _distinct_in_every_row(frame[c])]
+    if identifiers:  # refused: a 60-column search with one ran past 5 minutes (76 s without)
+        first = identifiers[0]
+        raise ValueError(
+            f"columns {identifiers} hold a distinct text in every row (e.g. "
+            f"{frame[first].iloc[0]!r} in {first!r}), as an identifier does: as a category "
+            "with one level per row it tells nothing about the label and makes every test "
+            "of it slow. Drop it from X (X.drop(columns=[...]); on the command line: --id "
+            f"{first!r})."
+        )
     # every test is unchanged by a column's scale; values whose squares overflow (above
     # about 1e154) are divided by their largest magnitude, on a copy
     top = np.abs(values).max(axis=0, initial=0)

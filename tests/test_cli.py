@@ -328,6 +328,20 @@ def test_roles_prints_json(workdir, capsys):
     assert json.loads(capsys.readouterr().out)["c"] == "co-parent"
 
 
+def test_roles_are_printed_one_line_per_role_with_counts(tmp_path, capsys):
+    """A line per role, not per node: readable for a graph of 120 nodes."""
+    import networkx as nx
+
+    graph = nx.DiGraph([("a", "y"), ("y", "x1"), ("y", "x2"), ("c", "x1"), ("o", "c")])
+    graph.add_nodes_from(f"w{i}" for i in range(100))
+    write_graph(graph, tmp_path / "wide.gml")
+    assert main(["roles", str(tmp_path / "wide.gml"), "--target", "y"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] == ["target     y", "parent     (1) a", "child      (2) x1, x2",
+                         "co-parent  (1) c"]
+    assert len(lines) == 5 and lines[4].startswith("outside    (101) o, w0, w1")
+
+
 
 def test_roles_takes_the_outcome_a_dagitty_model_marks(workdir, capsys):
     path = workdir / "marked.dagitty"
