@@ -75,6 +75,9 @@ class GraphError(ValueError):
     """
 
 
+_REPR_NODES = 12  # nodes of a role MarkovBlanketRoles' repr shows in full
+
+
 @dataclass(frozen=True)
 class MarkovBlanketRoles:
     """The roles the nodes of a causal DAG play for one target.
@@ -109,6 +112,8 @@ class MarkovBlanketRoles:
     (('a',), ('c',), ('x',), ('w',))
     >>> roles.blanket
     ('a', 'c', 'x')
+    >>> repr(roles)[:50]
+    "MarkovBlanketRoles(target='y', parents=('a',), cop"
     """
 
     target: Hashable
@@ -117,6 +122,20 @@ class MarkovBlanketRoles:
     children: tuple = ()
     outside: tuple = ()
     child_parents: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """The roles, each of more than :data:`_REPR_NODES` nodes cut to its first ones
+        and its count, and without ``child_parents``: readable on a table of 100
+        columns (the attributes hold everything)."""
+        def nodes(values: tuple) -> str:
+            if len(values) <= _REPR_NODES:
+                return repr(values)
+            shown = ", ".join(repr(v) for v in values[: _REPR_NODES - 2])
+            return f"({shown}, ... {len(values)} in all)"
+
+        roles = ", ".join(f"{role}={nodes(getattr(self, role))}"
+                          for role in ("parents", "coparents", "children", "outside"))
+        return f"MarkovBlanketRoles(target={self.target!r}, {roles})"
 
     @property
     def blanket(self) -> tuple:

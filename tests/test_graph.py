@@ -914,3 +914,16 @@ def test_the_label_hint_of_a_graph_built_in_python_says_it_was_not_read_from_a_f
     with pytest.raises(GraphError, match=r"Node 'n1' has the label 'y'.*only in the DOT and "
                                          r"GraphML files it reads, and this graph did not"):
         validate_dag(graph, "y")
+
+
+def test_roles_repr_stays_readable_on_a_wide_graph():
+    """Up to 12 nodes a role is shown whole; beyond, its first ten and its count; the
+    children's parents (in the attribute) are left out of the repr."""
+    small = markov_blanket_roles(nx.DiGraph([("a", "y"), ("y", "x"), ("c", "x")]), "y")
+    assert repr(small) == ("MarkovBlanketRoles(target='y', parents=('a',), coparents=('c',), "
+                           "children=('x',), outside=())")
+    wide = markov_blanket_roles(nx.DiGraph([("y", f"x{i:02d}") for i in range(60)]), "y")
+    text = repr(wide)
+    assert "children=('x00', 'x01', " in text and "'x09', ... 60 in all)" in text
+    assert "'x10'" not in text and len(text) < 250
+    assert len(wide.children) == 60  # the attribute keeps every node
