@@ -104,6 +104,13 @@ def _arc(points: Mapping, source: Hashable, sink: Hashable, rad: float,
     return (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
 
 
+def _stretch(ax: Any) -> float:
+    """Display units per layout unit up over those across, as the limits now give them
+    (see :func:`_edges_behind_nodes`)."""
+    unit = ax.transData.transform([(0.0, 0.0), (1.0, 1.0)])
+    return abs(float((unit[1, 1] - unit[0, 1]) / (unit[1, 0] - unit[0, 0]))) or 1.0
+
+
 def _fit_limits(ax: Any, points: np.ndarray, margin: float) -> None:
     """Set the axes' limits to hold ``points`` (layout units) with ``margin`` inches to
     spare on every side: a node drawn at the edge keeps its whole circle."""
@@ -144,7 +151,9 @@ def _edges_behind_nodes(
     edge's length, at right angles to it on the screen. ``stretch`` (display units per
     layout unit upwards over those sideways) turns that into layout units.
     """
-    options = (0.3, -0.3, 0.5, -0.5, 0.8, -0.8)
+    # the smallest bend that clears: a long edge needs little, and a large one would
+    # run far out of a narrow figure
+    options = (0.05, -0.05, 0.1, -0.1, 0.2, -0.2, 0.3, -0.3, 0.5, -0.5, 0.8, -0.8)
     bent = {}
     for source, sink in graph.edges:
         if source == sink or _closest_approach(positions, source, sink, 0.0, stretch) >= clearance:
@@ -163,6 +172,7 @@ def plot_graph(
     layout: str = "roles",
     node_size: int = 900,
     font_size: int = 9,
+    blanket_only: bool = False,
 ) -> Any:
     """Draw a causal graph with every node coloured by its role for ``target``.
 
@@ -183,6 +193,10 @@ def plot_graph(
         drawn large enough to hold it at ``font_size``.
     font_size : int, default=9
         Label size.
+    blanket_only : bool, default=False
+        Draw the target and its Markov blanket (parents, co-parents, children) only,
+        leaving out the nodes the model ignores: the figure of a wide graph (tens of
+        outside nodes) then shows what the model reads.
 
     Returns
     -------
@@ -211,6 +225,9 @@ def plot_graph(
         raise ValueError(f"layout must be 'roles' or 'spring', got {layout!r}.")
     g = as_digraph(graph)
     roles = node_roles(g, target)
+    if blanket_only:  # the roles stay those of the whole graph
+        g = g.subgraph([n for n in g.nodes if roles[n] != "outside"]).copy()
+        roles = {n: roles[n] for n in g.nodes}
     if layout == "roles":
         positions = _layered_layout(g, roles)
     else:
@@ -221,7 +238,8 @@ def plot_graph(
     sizes = [max(float(node_size), _label_area(labels[n], font_size)) for n in g.nodes]
     widest = float(np.sqrt(max(sizes))) / 72.0  # the largest node's diameter, inches
     per_unit = max(0.5, widest + 0.25)  # inches between neighbours in a column
-    if ax is None:  # tall enough for the fullest column, wide enough for every column
+    created = ax is None
+    if created:  # tall enough for the fullest column, wide enough for every column
         xs, heights = zip(*positions.values(), strict=True)
         span = max(heights) - min(heights) if layout == "roles" else 0.0
         columns = max(xs) - min(xs) if layout == "roles" else 0.0
@@ -234,11 +252,12 @@ def plot_graph(
         g, pos=positions, ax=ax, node_color=colours, node_size=sizes, edgecolors="black"
     )
     nx.draw_networkx_labels(g, pos=positions, ax=ax, labels=labels, font_size=font_size)
-    # an edge drawn straight through another node would read as two edges: bend those
-    ax.autoscale_view()
-    unit = ax.transData.transform([(0.0, 0.0), (1.0, 1.0)])
-    stretch = float((unit[1, 1] - unit[0, 1]) / (unit[1, 0] - unit[0, 0]))
-    bent = _edges_behind_nodes(g, positions, stretch=abs(stretch) or 1.0,
+    # an edge drawn straight through another node would read as two edges: bend those,
+    # for the aspect the nodes' own limits give
+    nodes = np.array(list(positions.values()), dtype=float)
+    _fit_limits(ax, nodes, margin=widest / 2 + 0.1)
+    stretch = _stretch(ax)
+    bent = _edges_behind_nodes(g, positions, stretch=stretch,
                                clearance=max(0.3, 0.5 * widest / per_unit + 0.05))
     styles = [([e for e in g.edges if e not in bent], "arc3")] + [
         (sorted((e for e, r in bent.items() if r == rad), key=str), f"arc3,rad={rad}")
@@ -250,11 +269,22 @@ def plot_graph(
                 g, pos=positions, ax=ax, edgelist=edges, node_size=sizes, arrows=True,
                 arrowsize=14, connectionstyle=style,
             )
-    # every node and bent edge inside the axes, the largest node's radius to spare
-    inside = [np.array(list(positions.values()), dtype=float)] + [
-        _arc(positions, u, v, rad, abs(stretch) or 1.0) for (u, v), rad in bent.items()
-    ]
-    _fit_limits(ax, np.concatenate(inside), margin=widest / 2 + 0.1)
+    # every node and bent edge inside the axes, the largest node's radius to spare; a bent
+    # edge's shape follows the aspect the limits give, so the two are settled together
+    bent_for = stretch  # the aspect the bends were chosen for
+    for _ in range(8):
+        inside = [nodes] + [_arc(positions, u, v, rad, stretch) for (u, v), rad in bent.items()]
+        span = np.ptp(ax.get_xlim()), np.ptp(ax.get_ylim())
+        _fit_limits(ax, np.concatenate(inside), margin=widest / 2 + 0.1)
+        if created:  # a figure of its own grows with the limits, keeping the aspect
+            width, height = ax.figure.get_size_inches()
+            ax.figure.set_size_inches(width * max(1.0, np.ptp(ax.get_xlim()) / span[0]),
+                                      height * max(1.0, np.ptp(ax.get_ylim()) / span[1]))
+        settled, stretch = stretch, _stretch(ax)
+        if abs(stretch - settled) <= 0.005 * settled:
+            break
+        if not created and not 0.5 < stretch / bent_for < 2.0:
+            break  # the caller's axes are too narrow (or flat) for the bends: stop there
     present = [r for r in ROLE_COLOURS if r in set(roles.values())]
     handles = [
         Line2D(

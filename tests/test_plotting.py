@@ -184,3 +184,32 @@ def test_outside_nodes_stand_in_layers_and_every_node_lies_inside_the_axes():
         assert box.x0 <= x - radius and x + radius <= box.x1
         assert box.y0 <= y - radius and y + radius <= box.y1
     plt.close(ax.figure)
+
+
+def _wide_graph() -> dict:
+    """60 nodes: 20 co-parents in one column, each feeding children far above and below
+    it (edges that must bend around the nodes between), and 20 outside nodes."""
+    rng = np.random.default_rng(0)
+    graph = {f"x{i}": ["y", f"c{i}", f"c{(i + 7) % 20}"] for i in range(20)}
+    graph.update({f"c{i}": [f"c{j}" for j in rng.choice(20, 2) if j < i] + [f"o{i}"]
+                  for i in range(20)})
+    graph["y"] = ["a"]
+    return graph
+
+
+@pytest.mark.parametrize("blanket_only", [False, True])
+def test_every_edge_of_a_wide_graph_stays_inside_its_figure(blanket_only):
+    """A bent edge's shape follows the aspect the limits give: the limits and the figure
+    are settled with it (long edges within a column left a figure of 60 nodes)."""
+    ax = plot_graph(_wide_graph(), "y", blanket_only=blanket_only)
+    ax.figure.canvas.draw()
+    box = ax.get_window_extent()
+    edges = [p for p in ax.patches]
+    assert edges
+    for patch in edges:
+        extent = patch.get_window_extent()
+        assert box.x0 - 1 <= extent.x0 and extent.x1 <= box.x1 + 1
+        assert box.y0 - 1 <= extent.y0 and extent.y1 <= box.y1 + 1
+    names = {t.get_text() for t in ax.texts}
+    assert ("o3" in names) != blanket_only and {"y", "a", "c3", "x3"} <= names
+    plt.close(ax.figure)
