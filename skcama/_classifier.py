@@ -813,7 +813,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         ndarray of shape (n_samples,)
-            Posterior probability of "manipulated" per row.
+            Posterior probability of "manipulated" per row. A score near the prior
+            ``1 - clean_prior`` (0.5 by default) means no evidence either way, not "half
+            manipulated": after adapting to rows that were not manipulated, the learned
+            manipulation is close to none and every row scores about the prior. Read the
+            scores by their ranking (which rows look most manipulated) as much as by
+            their level.
 
         Examples
         --------

@@ -299,9 +299,25 @@ def plot_graph(
         )
         for r in present
     ]
-    ax.legend(handles=handles, loc="best", fontsize=font_size, frameon=False)
+    # below the drawing, in one row: a legend inside the axes may cover a node
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              ncols=len(handles), fontsize=font_size, frameon=False, handletextpad=0.2,
+              columnspacing=1.0)
     ax.set_axis_off()
     return ax
+
+
+def _missing_children(clf: Any, one: Any) -> set:
+    """The children of ``clf`` that the one row ``one`` (a DataFrame, or an array read
+    by position) leaves missing."""
+    import pandas as pd
+
+    children = clf.roles_.children
+    if isinstance(one, pd.DataFrame):
+        return {c for c in children if c in one.columns and pd.isna(one[c].iloc[0])}
+    values = np.asarray(one, dtype=object)[0]
+    return {c for c in children if isinstance(c, (int, np.integer)) and 0 <= c < len(values)
+            and pd.isna(values[c])}
 
 
 def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: Any = None) -> Any:
@@ -310,7 +326,8 @@ def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: An
     The bars are the differences of :meth:`~skcama.CAMAClassifier.explain`'s terms
     between the predicted class and ``against`` (the runner-up by default):
     log-likelihood ratios in nats, positive for the predicted class; together they add
-    up to the log-odds of the two classes.
+    up to the log-odds of the two classes. A child the row leaves missing gives no
+    evidence (its bar is 0) and is labelled ``(missing)``.
 
     Parameters
     ----------
@@ -405,7 +422,9 @@ def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: An
         # constrained layout: long column names keep their room left of the bars
         _, ax = plt.subplots(figsize=(6, 0.35 * len(evidence) + 1.2), layout="constrained")
     colours = ["#1f77b4" if value >= 0 else "#d62728" for value in evidence]
-    ax.barh([str(name) for name in evidence.index], evidence.to_numpy(), color=colours)
+    missing = _missing_children(clf, one)  # no evidence because not measured: said so
+    labels = [f"{name} (missing)" if name in missing else str(name) for name in evidence.index]
+    ax.barh(labels, evidence.to_numpy(), color=colours)
     ax.axvline(0.0, color="black", linewidth=0.8)
     ax.set_xlabel(f"evidence for {best!s} over {against!s} (log-likelihood ratio, nats)")
     ax.set_title(f"predicted {best!s} (p = {proba[order[0]]:.2f}) over {against!s}")

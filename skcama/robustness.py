@@ -546,9 +546,10 @@ def plot_robustness(
     from a surrogate is labelled ``(transfer)``; the x axis says what the strength of a
     named manipulation or attack measures. Concatenated curves of several manipulations
     draw each manipulation with its own marker (and, but for the first, a dash-dot line).
-    A legend of more than six lines goes beside the panel in a figure this function
-    makes (widened for it), and inside the panel, in two columns, on axes you pass (a
-    legend beside them would cover the next panel).
+    The legend goes beside the panel in a figure this function makes (widened for it),
+    and inside the panel on axes you pass, in two columns when it has more than six lines
+    (a legend beside them would cover the next panel). The title and the x axis name
+    every manipulation drawn.
 
     Parameters
     ----------
@@ -600,7 +601,6 @@ def plot_robustness(
     created = ax is None
     if created:  # laid out on drawing: the axis labels stay inside a saved figure
         _, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
-    first = str(frame["manipulation"].iloc[0])
     colours = _model_colours(list(pd.unique(frame["model"])))
     # the manipulations in order, a panel's own (clean rows) lines counted with it
     kinds = list(dict.fromkeys(str(m).removesuffix(" (clean rows)")
@@ -622,13 +622,14 @@ def plot_robustness(
             label += f" [{kinds[kind]}]"
         ax.plot(group["strength"], group["accuracy"], marker=_MARKERS[kind % len(_MARKERS)],
                 linestyle=linestyle, label=label, color=colours[model])
-    ax.set_xlabel(_STRENGTH_LABELS.get(first.removesuffix(" (clean rows)"), "strength"))
+    strength_labels = {_STRENGTH_LABELS.get(kind, "strength") for kind in kinds}
+    ax.set_xlabel(strength_labels.pop() if len(strength_labels) == 1 else "strength")
     ax.set_ylabel("accuracy")
     ax.set_ylim(0, 1.02)
-    ax.set_title(title if title is not None else str(frame["manipulation"].iloc[0]))
-    if len(ax.get_lines()) > 6 and created:  # beside the panel, not over the curves
+    ax.set_title(title if title is not None else " and ".join(kinds))
+    if created:  # beside the panel, never over the curves; room for it, the panel
         ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
-        ax.figure.set_figwidth(8.5)  # room for it, the panel keeping its width
+        ax.figure.set_figwidth(8.5 if len(ax.get_lines()) > 6 else 7.5)  # keeping its width
     elif len(ax.get_lines()) > 6:  # the caller's axes: beside them it would cover the next
         ax.legend(fontsize="x-small", ncols=2)
     else:

@@ -98,6 +98,17 @@ def test_plot_evidence_draws_one_bar_per_term_adding_up_to_the_log_odds():
     np.testing.assert_allclose(sum(widths), np.log(proba.iloc[-1] / proba.iloc[-2]), atol=1e-4)
     assert f"predicted {proba.index[-1]}" in ax.get_title()
     plt.close(ax.figure)
+    # a child left missing gives no evidence, and its label says why (a row of a frame,
+    # and an array read by position)
+    holed = row.assign(v=np.nan)
+    ax = plot_evidence(clf, holed)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["latent", "v (missing)", "u",
+                                                          "prior"]
+    assert ax.patches[1].get_width() == 0.0
+    by_position = CAMAClassifier(max_epochs=5, random_state=0).fit(X.to_numpy(), y)
+    ax = plot_evidence(by_position, np.array([0.5, np.nan]))
+    assert "1 (missing)" in [t.get_text() for t in ax.get_yticklabels()]
+    plt.close("all")
     other = proba.index[0]
     ax = plot_evidence(clf, row.to_numpy()[0], against=other)
     assert f"over {other}" in ax.get_title()
@@ -212,4 +223,6 @@ def test_every_edge_of_a_wide_graph_stays_inside_its_figure(blanket_only):
         assert box.y0 - 1 <= extent.y0 and extent.y1 <= box.y1 + 1
     names = {t.get_text() for t in ax.texts}
     assert ("o3" in names) != blanket_only and {"y", "a", "c3", "x3"} <= names
+    # the legend below the drawing, where it covers no node
+    assert ax.get_legend().get_window_extent().y1 <= box.y0 + 1
     plt.close(ax.figure)

@@ -479,9 +479,10 @@ def test_one_surrogate_transfers_only_to_the_models_without_gradients(fitted):
     assert transferred.loc["CAMA", "mode"] == "transfer from TorchMLPClassifier"
 
 
-def test_a_long_legend_goes_beside_a_widened_panel(fitted):
-    """More than six lines: the legend moves beside the panel, and a figure the function
-    makes grows to hold it; a figure the caller gave keeps its size."""
+def test_a_legend_goes_beside_a_widened_panel(fitted):
+    """In a figure the function makes, the legend stands beside the panel (inside, it
+    covered curves), and the figure grows to hold it; a figure the caller gave keeps its
+    size."""
     import matplotlib.pyplot as plt
 
     X, y, models = fitted
@@ -495,7 +496,9 @@ def test_a_long_legend_goes_beside_a_widened_panel(fitted):
     _, given = plt.subplots(figsize=(4, 3))
     plot_robustness(many, ax=given)
     assert given.figure.get_figwidth() == pytest.approx(4)
-    assert plot_robustness(curve).figure.get_figwidth() == pytest.approx(5)
+    short = plot_robustness(curve)
+    assert short.figure.get_figwidth() == pytest.approx(7.5)
+    assert short.get_legend().get_bbox_to_anchor().x0 > short.get_window_extent().x1
     plt.close("all")
 
 
@@ -525,7 +528,9 @@ def test_plot_gives_each_concatenated_manipulation_its_marker_and_a_legend_insid
         robustness_curve(models, X, y, "shift", [0.0, 1.0], columns=["x1"]),
         robustness_curve(models, X, y, "noise", [0.0, 1.0], columns=["x1"], random_state=0),
     ])
-    lines = {line.get_label(): line for line in plot_robustness(both).get_lines()}
+    drawn = plot_robustness(both)
+    assert drawn.get_title() == "shift and noise" and drawn.get_xlabel() == "strength"
+    lines = {line.get_label(): line for line in drawn.get_lines()}
     assert lines["CAMA"].get_marker() != lines["CAMA [noise]"].get_marker()
     assert lines["CAMA [noise]"].get_linestyle() == "-."
     assert lines["CAMA"].get_color() == lines["CAMA [noise]"].get_color()
