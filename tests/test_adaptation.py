@@ -418,6 +418,11 @@ def test_reconstruct_clean_undoes_a_learned_shift(adapted):
         assert error_after < 0.5 * error_before, column
     # the causes are not touched
     np.testing.assert_allclose(clean["c"], X_test["c"])
+    # the blanket's columns come back in X's order, whatever order the roles have
+    blanket = [c for c in manipulated.columns if c in adapted.roles_.blanket]
+    assert list(clean.columns) == blanket
+    reversed_order = adapted.reconstruct_clean(manipulated[manipulated.columns[::-1]], y_test)
+    assert list(reversed_order.columns) == blanket[::-1]
 
 
 def test_reconstruct_clean_checks_labels(adapted, sem_data):
