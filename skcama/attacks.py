@@ -397,7 +397,9 @@ def _run(function, values, target, budget, steps, step_size, eot, random_start, 
     delta = torch.zeros_like(values)
     if random_start:
         delta = (torch.rand(values.shape, generator=generator) * 2 - 1) * budget
-    best = values + delta
+    # the clean row until an iterate has a loss: a row a model cannot score (a missing
+    # value an MLP cannot read) keeps its values, not the random start
+    best = values.clone()
     best_loss = torch.full((len(values),), -np.inf)
     for _ in range(steps):
         grad, loss = _gradient(function, values + delta, target, eot, generator)

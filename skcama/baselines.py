@@ -269,7 +269,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                 if from_roles:
                     hint = (
                         f" It is a co-parent or child in the roles given as {name}; pass the "
-                        "columns of X to move as a list instead."
+                        f"columns of X to move as a list instead.{hint}"
                     )
                 raise ValueError(
                     f"{name} names the column {column!r}, which is not a column of X.{hint}"

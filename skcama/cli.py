@@ -1225,6 +1225,8 @@ def _discover(args: argparse.Namespace) -> int:
     print(f"discovered {graph.number_of_edges()} edges over {graph.number_of_nodes()} nodes "
           f"({args.method}) in {graph.graph.get('seconds', 0.0):.1f} s")
     _print_node_roles(node_roles(graph, args.target), indent="  ")
+    if graph.graph.get("cycles_broken"):  # every change (the warning names five)
+        print(f"cycles broken: {graph.graph['cycles_broken']}")
     print(f"graph written to {args.output}")
     return 0
 

@@ -940,7 +940,7 @@ def discover_graph(
         seconds=seconds,
         n_oriented_by_rule=n_rule,
     )
-    if any(knowledge.values()):  # as text: every graph format can keep it
+    if any(knowledge.values()):  # as text, which GML, GraphML and JSON files keep
         graph.graph["background"] = repr({k: v for k, v in knowledge.items() if v})
     if "cycles_broken" in searched_graph.graph:
         graph.graph["cycles_broken"] = searched_graph.graph["cycles_broken"]
@@ -1082,7 +1082,7 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
     if identifiers:  # refused: a 60-column search with one ran past 5 minutes (76 s without)
         first = identifiers[0]
         raise ValueError(
-            f"columns {identifiers} hold a distinct text in every row (e.g. "
+            f"columns {identifiers} hold a distinct value in every row (e.g. "
             f"{frame[first].iloc[0]!r} in {first!r}), as an identifier does: as a category "
             "with one level per row it tells nothing about the label and makes every test "
             "of it slow. Drop it from X (X.drop(columns=[...]); on the command line: --id "
@@ -1707,7 +1707,8 @@ def _break_cycles(
     if changes:
         graph.graph["cycles_broken"] = "; ".join(changes)
         more = (f", and {len(changes) - _CHANGES_SHOWN} more (all in the graph's "
-                "'cycles_broken' attribute)") if len(changes) > _CHANGES_SHOWN else ""
+                "'cycles_broken' attribute, which GML, GraphML and JSON files keep)"
+                ) if len(changes) > _CHANGES_SHOWN else ""
         warn_user(
             f"discovery left cycles; to make the graph a DAG, {len(changes)} edge(s) "
             f"changed, one per cycle: {', '.join(changes[:_CHANGES_SHOWN])}{more}. "
@@ -1721,7 +1722,7 @@ def _reversible(graph: nx.DiGraph, edge: tuple, forbidden: set) -> bool:
     """Reverse ``edge`` of ``graph`` in place and return True, where the reversed edge is
     not forbidden and closes no cycle; else leave the graph as it is and return False."""
     u, v = edge
-    if (v, u) in forbidden:
+    if (v, u) in forbidden or graph.has_edge(v, u):  # (a 2-cycle: reversing is removing)
         return False
     graph.remove_edge(u, v)
     if nx.has_path(graph, u, v):  # another path u -> ... -> v: v -> u would close it

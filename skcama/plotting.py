@@ -104,6 +104,9 @@ def _arc(points: Mapping, source: Hashable, sink: Hashable, rad: float,
     return (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
 
 
+_MAX_GROWTH = 2.5  # how many times its first size a figure of plot_graph may grow to
+
+
 def _stretch(ax: Any) -> float:
     """Display units per layout unit up over those across, as the limits now give them
     (see :func:`_edges_behind_nodes`)."""
@@ -272,19 +275,22 @@ def plot_graph(
     # every node and bent edge inside the axes, the largest node's radius to spare; a bent
     # edge's shape follows the aspect the limits give, so the two are settled together
     bent_for = stretch  # the aspect the bends were chosen for
+    largest = ax.figure.get_size_inches() * _MAX_GROWTH
     for _ in range(8):
         inside = [nodes] + [_arc(positions, u, v, rad, stretch) for (u, v), rad in bent.items()]
-        span = np.ptp(ax.get_xlim()), np.ptp(ax.get_ylim())
+        span = np.array([np.ptp(ax.get_xlim()), np.ptp(ax.get_ylim())])
         _fit_limits(ax, np.concatenate(inside), margin=widest / 2 + 0.1)
+        grown = False
         if created:  # a figure of its own grows with the limits, keeping the aspect
-            width, height = ax.figure.get_size_inches()
-            ax.figure.set_size_inches(width * max(1.0, np.ptp(ax.get_xlim()) / span[0]),
-                                      height * max(1.0, np.ptp(ax.get_ylim()) / span[1]))
+            size = ax.figure.get_size_inches()
+            wanted = size * np.maximum(1.0, [np.ptp(ax.get_xlim()), np.ptp(ax.get_ylim())] / span)
+            ax.figure.set_size_inches(np.minimum(wanted, largest))
+            grown = bool((ax.figure.get_size_inches() > size).any())
         settled, stretch = stretch, _stretch(ax)
         if abs(stretch - settled) <= 0.005 * settled:
             break
-        if not created and not 0.5 < stretch / bent_for < 2.0:
-            break  # the caller's axes are too narrow (or flat) for the bends: stop there
+        if not grown and not 0.5 < stretch / bent_for < 2.0:
+            break  # the axes are too narrow (or flat) for the bends: stop there
     present = [r for r in ROLE_COLOURS if r in set(roles.values())]
     handles = [
         Line2D(

@@ -8,12 +8,11 @@ accuracy against strength.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import inspect
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -311,19 +310,29 @@ def _check_column_order(name: Any, estimator: Any, X: Any) -> None:
     )
 
 
-@contextlib.contextmanager
-def _naming(where: str) -> Iterator[None]:
-    """Re-raise an error of the block with ``where`` (which model, manipulation and
-    strength) in front of its message, as the same type; an error whose type takes no
-    message alone is raised as it was."""
-    try:
-        yield
-    except Exception as error:
-        try:
-            named = type(error)(f"{where}: {error}")
-        except Exception:
-            raise error from None
-        raise named from error
+class _naming:
+    """A block whose error says ``where`` (which model, manipulation and strength): a
+    ValueError or TypeError (the errors of bad input) is raised again, as its own type,
+    with ``where`` in front of its message and the original as its cause; any other
+    error keeps its type, arguments and attributes, with ``where`` added as a note
+    (Python 3.11+; raised as it was before)."""
+
+    _RENAMED = (ValueError, TypeError, NotFittedError)
+
+    def __init__(self, where: str):
+        self.where = where
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> bool:
+        if error is None or not isinstance(error, Exception):
+            return False
+        if type(error) in self._RENAMED:
+            raise type(error)(f"{self.where}: {error}") from error
+        if hasattr(error, "add_note"):
+            error.add_note(self.where)
+        return False  # the error goes on as it was
 
 
 def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surrogates,
@@ -331,7 +340,10 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
     """One row per model, strength and (where adapted) setting of ``robustness_curve``."""
     is_attack = isinstance(manipulation, str) and manipulation in ATTACKS
     rows = []
-    shared: dict[float, pd.DataFrame] = {}
+    shared: dict[float, pd.DataFrame] = {}  # a manipulation's rows, the same for every model
+    for strength in [] if is_attack else strengths:
+        with _naming(f"{label} at strength {strength:g}"):
+            shared[strength] = _manipulator(manipulation, options)[1](None, X, y, strength)
     for name, estimator in estimators.items():
         if is_attack:
             surrogate = _surrogate_of(name, estimator, surrogates, manipulation)
@@ -350,10 +362,6 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
                     if manipulation == "strongest":
                         extra["variants"] = dict(X_new.attrs.get("accuracies", {}))
                 else:
-                    if strength not in shared:
-                        shared[strength] = _manipulator(manipulation, options)[1](
-                            None, X, y, strength
-                        )
                     X_new = shared[strength]
                 accuracy = float(np.mean(estimator.predict(X_new) == y))
                 rows.append(dict(model=name, manipulation=label, strength=strength,
@@ -509,7 +517,7 @@ def _lend_roles(
 def _check_strengths(strengths: Any) -> list[float]:
     """``strengths`` as a list of finite floats, or a ValueError saying what was wrong."""
     if isinstance(strengths, (str, bytes)) or not isinstance(strengths, Iterable) or (
-        np.ndim(strengths) == 0  # a 0-d array is Iterable, but iterating it fails
+        isinstance(strengths, np.ndarray) and strengths.ndim == 0  # Iterable, not iterable
     ):
         raise ValueError(
             f"strengths must be a list of numbers, e.g. [0, 1, 2]; got {strengths!r}."

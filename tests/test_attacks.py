@@ -430,3 +430,9 @@ def test_rows_a_surrogate_cannot_read_are_counted_in_a_warning(blobs):
         attacked = fgsm(hgb, holed, y, 0.5, columns=["c", "x"], surrogate=mlp)
     pd.testing.assert_frame_equal(attacked.iloc[:10], holed.iloc[:10], check_dtype=False,
                                   atol=1e-5)
+    # PGD too, from its random start: such a row keeps its values, not the start
+    with pytest.warns(UserWarning, match="10 of 400 rows hold missing values"):
+        attacked = pgd(hgb, holed, y, 0.5, columns=["c", "x"], surrogate=mlp, random_state=0)
+    pd.testing.assert_frame_equal(attacked.iloc[:10], holed.iloc[:10], check_dtype=False,
+                                  atol=1e-5)
+    assert (attacked["c"].iloc[10:] != holed["c"].iloc[10:]).all()

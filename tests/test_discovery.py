@@ -968,7 +968,7 @@ def test_a_text_identifier_column_is_refused_before_discovery_runs():
     y = rng.integers(0, 2, 40)
     X = pd.DataFrame({"x1": rng.normal(size=40) + y, "x2": rng.normal(size=40) - y,
                       "patient_id": [f"P{i:03d}" for i in range(40)]})
-    with pytest.raises(ValueError, match=r"columns \['patient_id'\] hold a distinct text in "
+    with pytest.raises(ValueError, match=r"columns \['patient_id'\] hold a distinct value in "
                                           r"every row \(e.g. 'P000' in 'patient_id'\).*--id "
                                           r"'patient_id'"):
         discover_graph(X, y, target="y")

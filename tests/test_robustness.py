@@ -517,6 +517,19 @@ def test_an_error_inside_a_model_names_the_model_and_the_strength(fitted):
                                          r"cannot read these rows$"):
         robustness_curve({"CAMA": models["CAMA"], "odd": model}, X, y, "shift", [1.0],
                          columns=["x1"])
+    def as_array(X_new, strength):
+        return X_new.to_numpy()
+
+    def missing_column(X_new, strength):
+        return X_new["nope"]
+
+    # an error of the manipulation itself names no model
+    with pytest.raises((TypeError, ValueError), match=r"^as_array at strength 2: "):
+        robustness_curve(models, X, y, as_array, [2.0])
+    # other errors keep their type and arguments (a KeyError its key), with a note
+    with pytest.raises(KeyError) as error:
+        robustness_curve(models, X, y, missing_column, [1.0])
+    assert error.value.args == ("nope",)
 
 
 def test_plot_gives_each_concatenated_manipulation_its_marker_and_a_legend_inside_given_axes(
