@@ -1017,6 +1017,11 @@ def test_a_cycle_left_by_discovery_loses_an_edge_away_from_the_target_with_a_war
     with pytest.warns(UserWarning, match="removed"):
         _break_cycles(graph, {("b", "c")}, "y", forbidden={("b", "y"), ("y", "c")})
     assert nx.is_directed_acyclic_graph(graph) and ("b", "c") in graph.edges
+    # a 2-cycle at the target: reversing one edge would be removing it, and says so
+    graph = nx.DiGraph([("u", "y"), ("y", "u")])
+    with pytest.warns(UserWarning, match=r"'u' -> 'y' removed\."):
+        _break_cycles(graph, set(), "y")
+    assert list(graph.edges) == [("y", "u")]
 
 
 def test_cycles_sharing_a_misdirected_target_edge_reverse_it_in_one_warning():
