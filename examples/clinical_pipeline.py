@@ -101,10 +101,8 @@ roles = markov_blanket_roles(graph, "diagnosis")
 for role in ("parents", "coparents", "children", "outside"):
     print(f"{role:<10} {', '.join(getattr(roles, role))}")
 
-fig, ax = plt.subplots(figsize=(11, 6))
-plot_graph(graph, "diagnosis", ax=ax, font_size=7, node_size=2600)
+ax = plot_graph(graph, "diagnosis")  # a figure sized for its nodes
 ax.set_title("The clinic's causal graph, coloured by role for 'diagnosis'")
-fig.tight_layout()
 
 # %%
 # Hold out a test set

@@ -187,7 +187,9 @@ def plot_graph(
     target : hashable
         The node being predicted.
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure is made when ``None``.
+        Where to draw; a new figure is made when ``None``, tall and wide enough for the
+        nodes. On axes too small for them, the nodes, their labels (down to 4 points)
+        and the arrowheads shrink until neighbours no longer overlap.
     layout : {"roles", "spring"}, default="roles"
         ``"roles"``: columns by role (ancestors, parents, target and co-parents, children,
         descendants); ``"spring"``: networkx's force-directed layout (seeded).
@@ -241,6 +243,7 @@ def plot_graph(
     sizes = [max(float(node_size), _label_area(labels[n], font_size)) for n in g.nodes]
     widest = float(np.sqrt(max(sizes))) / 72.0  # the largest node's diameter, inches
     per_unit = max(0.5, widest + 0.25)  # inches between neighbours in a column
+    arrow_size, legend_size = 14.0, font_size
     created = ax is None
     if created:  # tall enough for the fullest column, wide enough for every column
         xs, heights = zip(*positions.values(), strict=True)
@@ -250,6 +253,17 @@ def plot_graph(
         # adds a unit of margin
         _, ax = plt.subplots(figsize=(max(7.0, (widest + 0.35) * (columns + 1.0) / 0.78),
                                       max(5.0, per_unit * (span + 1.0) / 0.77)))
+    elif layout == "roles":  # the caller's axes: nodes shrink until neighbours do not touch
+        box = ax.get_position()
+        inches = ax.figure.get_size_inches() * np.array([box.width, box.height])
+        xs, heights = np.array(list(positions.values()), dtype=float).T
+        room = min(inches[0] / (np.ptp(xs) + 1.0), inches[1] / (np.ptp(heights) + 1.0))
+        if widest > 0.85 * room:  # inches per layout unit; labels shrink with their circle
+            factor = 0.85 * room / widest
+            sizes = [size * factor**2 for size in sizes]
+            font_size = max(4.0, font_size * factor)
+            arrow_size = max(6.0, arrow_size * factor)
+            widest *= factor
     colours = [ROLE_COLOURS[roles[n]] for n in g.nodes]
     nx.draw_networkx_nodes(
         g, pos=positions, ax=ax, node_color=colours, node_size=sizes, edgecolors="black"
@@ -270,7 +284,7 @@ def plot_graph(
         if edges:
             nx.draw_networkx_edges(
                 g, pos=positions, ax=ax, edgelist=edges, node_size=sizes, arrows=True,
-                arrowsize=14, connectionstyle=style,
+                arrowsize=arrow_size, connectionstyle=style,
             )
     # every node and bent edge inside the axes, the largest node's radius to spare; a bent
     # edge's shape follows the aspect the limits give, so the two are settled together
@@ -307,7 +321,7 @@ def plot_graph(
     ]
     # below the drawing, in one row: a legend inside the axes may cover a node
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-              ncols=len(handles), fontsize=font_size, frameon=False, handletextpad=0.2,
+              ncols=len(handles), fontsize=legend_size, frameon=False, handletextpad=0.2,
               columnspacing=1.0)
     ax.set_axis_off()
     return ax

@@ -226,3 +226,22 @@ def test_every_edge_of_a_wide_graph_stays_inside_its_figure(blanket_only):
     # the legend below the drawing, where it covers no node
     assert ax.get_legend().get_window_extent().y1 <= box.y0 + 1
     plt.close(ax.figure)
+
+
+def test_nodes_shrink_to_fit_axes_the_caller_gives():
+    """On small axes, a node of a full column would overlap its neighbours: circles,
+    labels and arrowheads shrink until none does; the legend keeps its size."""
+    graph = {f"x{i}": ["y", "c"] for i in range(12)}
+    graph["y"] = ["a"]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    plot_graph(graph, "y", ax=ax)
+    fig.canvas.draw()
+    nodes = ax.collections[0]
+    centres = ax.transData.transform(nodes.get_offsets())
+    radii = np.sqrt(nodes.get_sizes()) / 2 * fig.dpi / 72
+    for i in range(len(centres)):
+        for j in range(i + 1, len(centres)):
+            assert np.hypot(*(centres[i] - centres[j])) >= radii[i] + radii[j] - 1e-6
+    assert min(t.get_fontsize() for t in ax.texts) >= 4
+    assert ax.get_legend().get_texts()[0].get_fontsize() == 9
+    plt.close(fig)
