@@ -246,3 +246,5 @@ def test_roles_leave_the_discrete_columns_of_the_training_frame_out_of_the_adver
     with pytest.raises(ValueError, match=r"column 'ward', which is not a column of X\. It is a "
                                          r"co-parent or child in the roles"):
         model(attack_columns=roles, max_epochs=1).fit(X.drop(columns="ward"), y)
+    with pytest.raises(ValueError, match=r"in the roles .*instead\. Did you mean 'Ward'\?"):
+        model(attack_columns=roles, max_epochs=1).fit(X.rename(columns={"ward": "Ward"}), y)

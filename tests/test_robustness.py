@@ -131,6 +131,14 @@ def test_bad_strengths_are_named(fitted, strengths, match):
         robustness_curve(models, X, y, "shift", strengths, reference=models["CAMA"])
 
 
+def test_strengths_may_be_any_iterable_of_numbers(fitted):
+    X, y, models = fitted
+    for strengths in ((s for s in (0.0, 1.0)), {0.0, 1.0}, np.array([0.0, 1.0])):
+        curve = robustness_curve({"logreg": models["logreg"]}, X, y, "shift", strengths,
+                                 columns=["x1"])
+        assert sorted(curve["strength"]) == [0.0, 1.0]
+
+
 def test_labels_must_match_the_rows(fitted):
     X, y, models = fitted
     for labels in (None, y[:5]):
