@@ -292,12 +292,13 @@ def plot_graph(
     largest = ax.figure.get_size_inches() * _MAX_GROWTH
     for _ in range(8):
         inside = [nodes] + [_arc(positions, u, v, rad, stretch) for (u, v), rad in bent.items()]
-        span = np.array([np.ptp(ax.get_xlim()), np.ptp(ax.get_ylim())])
+        limits_before = np.array([np.ptp(ax.get_xlim()), np.ptp(ax.get_ylim())])
         _fit_limits(ax, np.concatenate(inside), margin=widest / 2 + 0.1)
         grown = False
         if created:  # a figure of its own grows with the limits, keeping the aspect
             size = ax.figure.get_size_inches()
-            wanted = size * np.maximum(1.0, [np.ptp(ax.get_xlim()), np.ptp(ax.get_ylim())] / span)
+            limits = np.array([np.ptp(ax.get_xlim()), np.ptp(ax.get_ylim())])
+            wanted = size * np.maximum(1.0, limits / limits_before)
             ax.figure.set_size_inches(np.minimum(wanted, largest))
             grown = bool((ax.figure.get_size_inches() > size).any())
         settled, stretch = stretch, _stretch(ax)

@@ -886,8 +886,7 @@ class SEMOracle:
         Parameters
         ----------
         X : pandas.DataFrame
-            Rows with the SEM's columns (as :meth:`SyntheticSEM.sample` returns them);
-            other columns are ignored.
+            As in :meth:`predict_log_proba`.
 
         Returns
         -------
@@ -908,8 +907,7 @@ class SEMOracle:
         Parameters
         ----------
         X : pandas.DataFrame
-            Rows with the SEM's columns (as :meth:`SyntheticSEM.sample` returns them);
-            other columns are ignored.
+            As in :meth:`predict_log_proba`.
 
         Returns
         -------
@@ -930,8 +928,7 @@ class SEMOracle:
         Parameters
         ----------
         X : pandas.DataFrame
-            Rows with the SEM's columns (as :meth:`SyntheticSEM.sample` returns them);
-            other columns are ignored.
+            As in :meth:`predict_log_proba`.
         y : array-like of shape (n_samples,)
             Their labels, values of ``classes_``.
 
