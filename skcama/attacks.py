@@ -349,11 +349,7 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
                 f"every column of {named} is discrete {by} ({discrete}); a gradient "
                 "attack moves continuous values only."
             )
-        warn_user(
-            f"columns {discrete} are discrete (categorical or binary) {by}, so the attack "
-            "leaves them as they are: a gradient attack moves continuous values only. Name "
-            "the continuous columns in columns= to silence this."
-        )
+        _warn_discrete_left_out(discrete, by)
     _check_inputs(cols, function)
     missing = [c for c in function.columns if c not in X.columns]
     if missing:
@@ -411,6 +407,16 @@ def _run(function, values, target, budget, steps, step_size, eot, random_start, 
     better = loss > best_loss
     best[better] = (values + delta)[better]
     return best.detach()
+
+
+def _warn_discrete_left_out(columns: list, by: str) -> None:
+    """The warning for a role's discrete members left out of an attack; ``by`` says whose
+    kinds made them discrete (``"for CAMAClassifier"``)."""
+    warn_user(
+        f"columns {columns} are discrete (categorical or binary) {by}, so the attack "
+        "leaves them as they are: a gradient attack moves continuous values only. Name "
+        "the continuous columns in columns= to silence this."
+    )
 
 
 def _warn_if_unreadable_rows(function: _Differentiable, values: torch.Tensor) -> None:

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._columns import warn_if_misaligned
 from ._warn import each_warning_once, warn_user
-from .attacks import ATTACKS, _check_labels, _differentiable, _is_cama
+from .attacks import ATTACKS, _check_labels, _differentiable, _is_cama, _warn_discrete_left_out
 from .graph import _preview
 from .manipulations import (
     _ALL_ROLES,
@@ -507,11 +507,7 @@ def _lend_roles(
             "columns=."
         )
     if discrete:
-        warn_user(
-            f"columns {sorted(discrete, key=str)} are discrete (categorical or binary) for "
-            f"{name!r}, so the attack leaves them as they are: a gradient attack moves "
-            "continuous values only. Name the continuous columns in columns= to silence this."
-        )
+        _warn_discrete_left_out(sorted(discrete, key=str), f"for {name!r}")
 
 
 def _check_strengths(strengths: Any) -> list[float]:
