@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -449,10 +450,24 @@ def _on_stream(stream: torch.cuda.Stream | None):
         current.wait_stream(stream)  # before the step's inputs are freed and reused
 
 
+def _only_thread() -> bool:
+    """Whether this is the process's only Python thread. The warm-up step is probed for
+    reads from the device (:func:`_no_host_reads`) only then: the probe's setting holds
+    for every thread, so a fit running beside it in another thread (joblib's threading
+    backend, a Dask worker of several threads) would fail on its own reads, and two
+    probes at once could leave the setting on for good. Beside other threads the step
+    is recorded unprobed, which fails only for this thread's operations (the recording's
+    thread-local capture mode) and then falls back in the same way."""
+    return threading.active_count() == 1
+
+
 @contextmanager
 def _no_host_reads(active: bool):
     """While ``active``, an operation that waits for the GPU (reads a value back, as a
-    CUDA graph cannot record) raises instead of running."""
+    CUDA graph cannot record) raises instead of running.
+
+    PyTorch's sync debug mode is one setting for the whole process, not for a thread:
+    only take this where no other thread runs (see :func:`_only_thread`)."""
     if not active:
         yield
         return
@@ -488,10 +503,11 @@ class _Stepper:
     ``objective(inputs)`` returns a tuple whose first element is the scalar to maximise;
     calling the stepper returns that tuple, detached (a graph's static outputs when
     replayed). ``check(outputs)``, when given, runs after the objective of an eager step,
-    before its update. The last warm-up step runs with host reads forbidden: a step that
-    reads a value back cannot be recorded, and it is then not tried (a failed recording
-    can leave the device's stream and memory state behind); the steps go on eagerly and
-    a warning says so.
+    before its update. Where this is the only thread, the last warm-up step runs with
+    host reads forbidden: a step that reads a value back cannot be recorded, and it is
+    then not tried; the steps go on eagerly and a warning says so. Beside other threads
+    the recording itself is tried (:func:`_only_thread`), and a failed one is given up
+    in the same way, with the current stream restored.
     """
 
     def __init__(self, objective, update, optimizer, what: str, graphed: bool, device):
@@ -516,7 +532,7 @@ class _Stepper:
                 self._give_up(error)
         if self.graph is not None and self.graph.fits(inputs):
             return self.graph(inputs)
-        probe = waiting and self.eager_steps == _GRAPH_WARMUP_STEPS - 1
+        probe = waiting and self.eager_steps == _GRAPH_WARMUP_STEPS - 1 and _only_thread()
         outputs = None
         try:
             outputs = self._eager(inputs, check, probe)

@@ -150,14 +150,19 @@ def test_adaptation_on_the_gpu_replays_a_cuda_graph_with_the_steps_result(monkey
 
 
 @needs_cuda
-def test_a_step_that_cannot_be_recorded_falls_back_to_the_loop(monkeypatch, caplog):
+@pytest.mark.parametrize("alone", [True, False], ids=["probed", "beside-threads"])
+def test_a_step_that_cannot_be_recorded_falls_back_to_the_loop(monkeypatch, caplog, alone):
     """An operation that reads a device value during recording makes the graph fail;
-    adaptation then goes on step by step, with the same result, and says so."""
+    adaptation then goes on step by step, with the same result, and says so: found by
+    the probed warm-up step where the process has one thread, and by the failed
+    recording itself beside other threads (the probe's setting would hold for them)."""
     import skcama._model as model
+    import skcama._training as training
 
     stepwise, _ = _adapted_on_cuda(False, monkeypatch)
     monkeypatch.undo()
     monkeypatch.setattr(model, "host_reads_allowed", lambda t: True)  # reads while recording
+    monkeypatch.setattr(training, "_only_thread", lambda: alone)
     logs = caplog.at_level("WARNING", logger="skcama")
     with logs, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
