@@ -24,12 +24,17 @@ from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._columns import (
     ColumnCodec,
+    check_fit_labels,
     check_known_labels,
     check_label_not_a_column,
     check_labels_present,
@@ -564,7 +569,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 X = X.iloc[kept_rows] if isinstance(X, pd.DataFrame) else X[kept_rows]
                 y, manipulated = y[kept_rows], manipulated[kept_rows]
                 weights = weights[kept_rows]
-        _check_fit_labels(y, kept_rows)
+        check_fit_labels(y, positions=kept_rows)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         # discovery weighs its tests by the rows' own weights (not the class weights, which
@@ -594,7 +599,20 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             warn_user(
                 f"y holds labels that differ only in case or in spaces around them ({shown}); "
                 "each is a class of its own. If they mean the same, write them alike before "
-                "fit, e.g. y = y.str.strip().",
+                "fit, e.g. y = y.str.strip() (and .str.lower()).",
+                UserWarning,
+            )
+        counts = np.bincount(y_index, minlength=len(classes))
+        if (counts == 1).any():
+            single = classes[counts == 1].tolist()
+            rows = [int(np.flatnonzero(y_index == k)[0]) for k in np.flatnonzero(counts == 1)]
+            if kept_rows is not None:
+                rows = [int(kept_rows[r]) for r in rows]
+            warn_user(
+                f"y holds a single row of each of the classes {single[:5]} (rows "
+                f"{rows[:5]}): a class needs rows to learn its children's mechanisms from, "
+                "and a class of one row is more often a stray or mistyped label. Fix or drop "
+                "such a row, or collect more rows of the class.",
                 UserWarning,
             )
         flags = _manipulated_mask(manipulated, len(y))
@@ -954,11 +972,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return self._predict_tensors(self._prediction_tensors(X))
 
     def _check_ready(self) -> None:
-        """Fitted, and the hyperparameters valid: ``set_params`` after ``fit`` may have
-        changed those that prediction and adaptation read (``n_samples``,
-        ``clean_prior``, ``adapt_*``, ...)."""
+        """Fitted, and the hyperparameters that a fitted model reads valid: ``set_params``
+        after ``fit`` may have changed them. The others matter to the next fit alone,
+        which refuses a bad one; until then the model predicts as fitted."""
         check_is_fitted(self)
-        self._validate_params()
+        validate_parameter_constraints(
+            {name: self._parameter_constraints[name] for name in _READ_AFTER_FIT},
+            {name: getattr(self, name) for name in _READ_AFTER_FIT},
+            caller_name=type(self).__name__,
+        )
 
     def _predict_tensors(self, data: Tensors) -> tuple[np.ndarray, np.ndarray | None]:
         """Log class probabilities, under the class prior of :meth:`adapt_prior` (if
@@ -1786,7 +1808,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                         f"{retyped[:5]} ({type(retyped[0]).__name__}): give X's columns the "
                         "type they had in fit."
                     )
-                children = [n for n in missing if n in set(roles.children) and n not in retyped]
+                unused = [c for c in X.columns if c not in set(nodes)]
+                renamed = [n for n in missing if n not in retyped]
+                hints += [f" {hint}" for hint in _renamed_column_hints(renamed, unused)]
+                # no NaN column for a child whose name X may only spell otherwise
+                children = [n for n in renamed if n in set(roles.children)
+                            and not did_you_mean(n, unused)]
                 if children:
                     hints.append(
                         f" A child that was not measured can be passed as a column of NaN "
@@ -2100,29 +2127,6 @@ def _predict_batch(clf: CAMAClassifier, n_samples: int | None = None) -> tuple[i
     return rows, -(-n_samples // passes)  # passes of equal size, not 54 then 10
 
 
-def _check_fit_labels(y: np.ndarray, positions: np.ndarray | None = None) -> None:
-    """Missing labels and labels mixing numbers and text, named before scikit-learn's
-    generic checks see them; ``positions``: the row number of each label when rows of
-    weight 0 were left out."""
-    check_labels_present(y, positions=positions)
-    if y.dtype.kind == "O" and len(y) and all(
-        isinstance(v, pd.Timestamp) and v.tzinfo is not None for v in y[:100]
-    ):
-        raise ValueError(
-            "y holds dates with a time zone, which cannot serve as class labels as they "
-            "are; drop the zone, y.dt.tz_convert(None) (the dates in UTC), or pass them as "
-            "text, y.astype(str)."
-        )
-    if y.dtype.kind == "O":
-        text = np.array([isinstance(v, str) for v in y])
-        if text.any() and not text.all():
-            kinds = sorted({type(v).__name__ for v in y[~text]})
-            raise ValueError(
-                f"y mixes text labels with labels of type {kinds}; use one type for "
-                "every label, e.g. y.astype(str)."
-            )
-
-
 def _scaled_weights(weights: np.ndarray | None) -> np.ndarray | None:
     """Row weights scaled to mean 1, or None when there are none or all are equal (the
     unweighted fit, exactly)."""
@@ -2368,6 +2372,14 @@ def _latent_summary(model: CAMANet, data: Tensors, chunk: int = 65_536) -> dict 
         spread = spread + (outer - n * torch.outer(centre, centre)) / (n - 1)
     spread = spread + 1e-6 * torch.eye(dim, dtype=torch.float64)
     return {"mean": centre.numpy(), "cholesky": torch.linalg.cholesky(spread).numpy()}
+
+
+# the hyperparameters that prediction, adaptation and the other methods of a fitted model
+# read (the others shape the fit alone)
+_READ_AFTER_FIT = (
+    "n_samples", "clean_prior", "adapt_alpha", "adapt_steps", "adapt_learning_rate",
+    "adapt_mechanism_rate", "batch_size", "manipulation_model", "handle_unknown", "device",
+)
 
 
 def _adapt_steps(steps: int | str, n_rows: int, batch_size: int) -> int:

@@ -600,11 +600,12 @@ def _near_categories(name: Hashable, values: list, categories: list) -> str:
     by_case = {_spelling(c): c for c in categories}
     recased = [v for v in values if _spelling(v) in by_case]
     if recased:
+        mapping = ", ".join(f"{v!r}: {by_case[_spelling(v)]!r}" for v in recased[:3])
         return (
             f" {_show(recased)} differ from known values "
             f"{_show([by_case[_spelling(v)] for v in recased])} only in case or in spaces "
-            "around them: map them to the spelling used in fit (e.g. "
-            f"X[{name!r}].str.strip())."
+            "around them: map them to the spelling used in fit, e.g. "
+            f"X[{name!r}] = X[{name!r}].replace({{{mapping}}})."
         )
     if not (categories and all(is_real_number(c) for c in categories)
             and all(is_real_number(v) for v in values)):
@@ -688,11 +689,16 @@ def missing_rows(values: Any, positions: np.ndarray | None = None) -> tuple[int,
     """How many of ``values`` are missing (NaN, None, ``pd.NA``) and the first few of
     their row numbers as text, e.g. ``(2, "3, 8")``; ``positions`` gives each value's row
     number when the values are a subset of the rows."""
-    missing = np.flatnonzero(pd.isna(values))
+    return _row_numbers(np.flatnonzero(pd.isna(values)), positions)
+
+
+def _row_numbers(rows: np.ndarray, positions: np.ndarray | None) -> tuple[int, str]:
+    """How many ``rows`` (indices into the values) and the first few row numbers as text
+    (``positions`` as in :func:`missing_rows`)."""
     if positions is not None:
-        missing = np.asarray(positions)[missing]
-    rows = ", ".join(str(i) for i in missing[:5]) + (", ..." if len(missing) > 5 else "")
-    return len(missing), rows
+        rows = np.asarray(positions)[rows]
+    text = ", ".join(str(i) for i in rows[:5]) + (", ..." if len(rows) > 5 else "")
+    return len(rows), text
 
 
 def check_sample_weight(sample_weight: Any, n_rows: int) -> np.ndarray:
@@ -754,6 +760,44 @@ def check_labels_present(
             f"{name} has {n_missing} missing labels (rows {rows}); every row needs a class. "
             "Drop those rows or label them."
         )
+
+
+def check_fit_labels(
+    y: np.ndarray, name: str = "y", positions: np.ndarray | None = None
+) -> None:
+    """Labels a classifier cannot be fitted on, named before scikit-learn's generic checks
+    see them: missing and infinite labels by row, zoned dates, and labels mixing text or
+    True / False with other types. ``positions`` as in :func:`missing_rows`."""
+    check_labels_present(y, name, positions)
+    if y.dtype.kind in "fcO":
+        infinite = np.isinf(y) if y.dtype.kind in "fc" else np.array(
+            [is_real_number(v) and math.isinf(v) for v in y.ravel().tolist()], dtype=bool
+        )
+        if infinite.any():
+            n_infinite, rows = _row_numbers(np.flatnonzero(infinite), positions)
+            raise ValueError(
+                f"{name} has {n_infinite} infinite labels (rows {rows}); a label names a "
+                "class. Drop those rows or label them."
+            )
+    if y.dtype.kind != "O" or not len(y):
+        return
+    if all(isinstance(v, pd.Timestamp) and v.tzinfo is not None for v in y[:100]):
+        raise ValueError(
+            f"{name} holds dates with a time zone, which cannot serve as class labels as "
+            f"they are; drop the zone, {name}.dt.tz_convert(None) (the dates in UTC), or pass "
+            f"them as text, {name}.astype(str)."
+        )
+    values = y.ravel().tolist()
+    for kind, is_kind in (("text", lambda v: isinstance(v, str)),
+                          ("True / False", lambda v: isinstance(v, (bool, np.bool_)))):
+        flags = np.array([is_kind(v) for v in values], dtype=bool)
+        if flags.any() and not flags.all():
+            kinds = sorted({type(v).__name__ for v, flag in zip(values, flags, strict=True)
+                            if not flag})
+            raise ValueError(
+                f"{name} mixes {kind} labels with labels of type {kinds}; use one type for "
+                f"every label, e.g. {name}.astype(str)."
+            )
 
 
 def check_known_labels(labels: np.ndarray, classes: Any, name: str, unknown_to: str) -> None:

@@ -383,9 +383,35 @@ def _prepare(X, columns, reference, roles, allow_parents):
         )
     mean, std = clean_std(X, cols, reference)
     if reference is not None:  # else clean_std has checked X itself
+        _check_numbers(X, cols)
         numeric = [c for c in cols if pd.api.types.is_numeric_dtype(X[c].dtype)]
         _check_finite(X[numeric].astype(float), numeric, "X")
     return X.copy(), cols, mean, std
+
+
+def _check_numbers(X: pd.DataFrame, columns: list) -> None:
+    """A ValueError naming the ``columns`` of X that hold values other than numbers (text
+    in a column the reference reads as a measurement), with a few of those values."""
+    bad = {}
+    for c in columns:
+        if pd.api.types.is_numeric_dtype(X[c].dtype) and not pd.api.types.is_bool_dtype(
+            X[c].dtype
+        ):
+            continue
+        values = X[c].dropna()
+        numbers = pd.to_numeric(values, errors="coerce")
+        odd = values[numbers.isna() | values.map(lambda v: isinstance(v, (bool, np.bool_)))]
+        if len(odd):
+            bad[c] = list(dict.fromkeys(odd.tolist()))[:3]
+    if bad:
+        shown = "; ".join(f"{c!r}: {values}" for c, values in bad.items())
+        first = next(iter(bad))
+        raise ValueError(
+            f"X's columns {list(bad)} hold values that are not numbers ({shown}), but the "
+            "reference reads them as measurements, which are shifted, scaled or replaced "
+            "in standard deviations. Fix those values, or read them as missing: "
+            f"X[{first!r}] = pd.to_numeric(X[{first!r}], errors='coerce')."
+        )
 
 
 def _check_frame(X: Any) -> None:

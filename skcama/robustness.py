@@ -242,6 +242,11 @@ def robustness_curve(
                 "fit method first: robustness_curve compares fitted models."
             ) from None
         _check_column_order(name, estimator, X)
+    if len(X) == 0:
+        raise ValueError(
+            "X has no rows, so there is no accuracy to measure; pass the labelled rows to "
+            "score the models on."
+        )
     strengths = _check_strengths(strengths)
     if manipulation == "scale" and 0 in strengths:
         warn_user(

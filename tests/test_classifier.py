@@ -621,6 +621,41 @@ def test_hyperparameters_set_after_fit_are_checked_before_use(fitted, sem_data, 
     np.testing.assert_array_equal(clf.predict_proba(X), fitted.predict_proba(X))
 
 
+@pytest.mark.parametrize("bad, match", [
+    ([0.0, 1.0, np.inf, *[0.0, 1.0] * 18, 2.0], r"y has 1 infinite labels \(rows 2\)"),
+    ([True, 1, 0, False] * 10, r"y mixes True / False labels with labels of type \['int'\]"),
+])
+def test_infinite_labels_and_bools_mixed_with_numbers_are_named(bad, match):
+    X = pd.DataFrame({"a": np.arange(40.0), "b": np.arange(40.0) % 3})
+    with pytest.raises(ValueError, match=match):
+        CAMAClassifier(**FAST).fit(X, pd.Series(bad, dtype=object))
+    with pytest.raises(ValueError, match=match):  # as numbers, too
+        CAMAClassifier(**FAST).fit(X, np.asarray(bad, dtype=object if bad[0] is True
+                                                    else float))
+
+
+def test_a_class_of_a_single_row_is_warned_as_a_likely_stray_label(sem_data):
+    X, y, graph = sem_data
+    stray = y.iloc[:300].astype(str)
+    stray.iloc[3] = "two"
+    with pytest.warns(UserWarning, match=r"a single row of each of the classes \['two'\] "
+                                         r"\(rows \[3\]\)"):
+        CAMAClassifier(graph=graph, target="y", **FAST).fit(X.iloc[:300], stray)
+
+
+@pytest.mark.parametrize("params", [dict(max_epochs=0), dict(latent_dim=0),
+                                    dict(learning_rate=-1.0), dict(class_weight="bogus")])
+def test_a_bad_fit_only_hyperparameter_leaves_the_fitted_model_predicting(fitted, sem_data,
+                                                                          params):
+    # only the next fit reads it, and refuses it; until then the model predicts as fitted
+    X, y, _ = sem_data
+    clf = copy.deepcopy(fitted).set_params(**params)
+    with pytest.raises(ValueError, match=f"'{next(iter(params))}' parameter"):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), fitted.predict_proba(X))
+    assert clf.explain(X.iloc[:5]).shape[0] == 5
+
+
 def test_repeated_column_names_are_rejected(fitted, sem_data):
     X, y, graph = sem_data
     doubled = pd.concat([X, X[["x1"]]], axis=1)
@@ -799,6 +834,10 @@ def test_columns_missing_at_prediction_get_the_fix(sem_data):
                                          r"measured can be passed as a column of NaN"):
         clf.predict(X.drop(columns="x2"))
     assert clf.predict(X.assign(x2=np.nan)).shape == (len(X),)  # as the message says
+    for spelled in ("X2", "x2 "):  # a renamed column is named, not to be replaced by NaN
+        with pytest.raises(ValueError, match=rf"'x2' -> did you mean '{spelled}'\?") as raised:
+            clf.predict(X.rename(columns={"x2": spelled}))
+        assert "column of NaN" not in str(raised.value)
     numbered = X.set_axis(range(X.shape[1]), axis=1)
     clf = CAMAClassifier(max_epochs=2, random_state=0).fit(numbered, y)
     with pytest.raises(ValueError, match=r"X has \['0', '1'.*\(str\) where the model has "

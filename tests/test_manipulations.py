@@ -235,6 +235,24 @@ def test_a_bool_column_named_on_its_own_is_refused(data):
 
 
 @pytest.mark.parametrize("manipulate", [
+    lambda X, ref: shift(X, 1.0, columns=["x1"], reference=ref),
+    lambda X, ref: scale(X, 2.0, columns=["x1"], reference=ref),
+    lambda X, ref: add_noise(X, 1.0, columns=["x1"], reference=ref, random_state=0),
+    lambda X, ref: replace(X, 1.0, columns=["x1"], reference=ref, value=0.0),
+])
+def test_stray_text_in_a_column_the_reference_reads_as_numbers_is_named(data, manipulate):
+    # the reference's numbers decide what the column is, so X's own text must be named
+    X, _ = data
+    stray = X.astype({"x1": object})
+    stray.loc[stray.index[3], "x1"] = "high"
+    kept = stray.copy()
+    with pytest.raises(ValueError, match=r"X's columns \['x1'\] hold values that are not "
+                                         r"numbers \('x1': \['high'\]\).*pd\.to_numeric"):
+        manipulate(stray, X)
+    pd.testing.assert_frame_equal(stray, kept)
+
+
+@pytest.mark.parametrize("manipulate", [
     lambda X: shift(X, 1.0, columns="x1"),
     lambda X: scale(X, 2.0, columns="x1"),
     lambda X: add_noise(X, 1.0, columns="x1", random_state=0),

@@ -74,6 +74,12 @@ def test_unknown_manipulation_suggests_a_name(fitted):
         robustness_curve(models, X, y, "shfit", [1.0])
 
 
+def test_no_rows_is_an_error_not_a_curve_of_nan(fitted):
+    X, y, models = fitted
+    with pytest.raises(ValueError, match="X has no rows"):
+        robustness_curve(models, X.iloc[:0], y.iloc[:0], "shift", [0.0, 1.0])
+
+
 def test_plot_draws_one_line_per_model_and_adaptation(fitted):
     X, y, models = fitted
     curve = robustness_curve(models, X, y, "noise", [0.0, 1.0],
