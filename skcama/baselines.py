@@ -31,7 +31,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._columns import check_labels_present
+from ._columns import _show, check_fit_labels, check_unique_columns
 from ._guard import restore_on_error
 from ._random import seeded_torch
 from ._warn import warn_user
@@ -108,7 +108,8 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : pandas.DataFrame or array-like of shape (n_samples, n_features)
-            Numeric features.
+            Numeric features without missing or infinite values (impute them first;
+            the columns that hold them are named).
         y : array-like of shape (n_samples,)
             Class labels.
 
@@ -134,10 +135,11 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         hidden = self._hidden_layer_sizes()
         if y is not None:
             y = column_or_1d(y, warn=True)
-            check_labels_present(y, "y")
+            check_fit_labels(y, "y")
         _check_numeric_columns(X, self)
         frame = X if isinstance(X, pd.DataFrame) else None
-        X, y = validate_data(self, X, y, dtype=np.float64)
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_all_finite=False)
+        _check_finite(X, None if frame is None else list(frame.columns), self)
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
@@ -301,7 +303,10 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                 )
             X = X[list(self.feature_names_in_)]
         _check_numeric_columns(X, self)
-        return validate_data(self, X, reset=False, dtype=np.float64)
+        names = list(X.columns) if isinstance(X, pd.DataFrame) else None
+        values = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False)
+        _check_finite(values, names, self)
+        return values
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, columns ordered as ``classes_``.
@@ -652,9 +657,16 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
 
 def _check_numeric_columns(X: Any, estimator: Any) -> None:
     """The baselines read numbers only: a text column of a DataFrame is named, with the
-    fix, instead of failing inside numpy on its first value."""
-    if not isinstance(X, pd.DataFrame):
+    fix, instead of failing inside numpy on its first value. Column names must be unique
+    (columns are matched by name), and there must be a column to read."""
+    if not isinstance(X, pd.DataFrame):  # arrays: scikit-learn's checks name the shape
         return
+    check_unique_columns(X)
+    if X.shape[1] == 0:  # else pandas fails on the dtype of no column
+        raise ValueError(
+            f"X has 0 feature(s) (shape={X.shape}): {type(estimator).__name__} has nothing "
+            "to predict from; pass the measurements as the columns of X."
+        )
     text = [c for c in X.columns
             if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))]
     for column in text:
@@ -666,3 +678,38 @@ def _check_numeric_columns(X: Any, estimator: Any) -> None:
                 f"holds text (e.g. {example!r}). Encode it first (e.g. a OneHotEncoder in "
                 "a Pipeline) or drop it; CAMAClassifier reads such columns as categorical."
             )
+
+
+def _values(flags: np.ndarray) -> str:
+    n = int(flags.sum())
+    return f"{n} value{'s' if n != 1 else ''}"
+
+
+def _check_finite(values: np.ndarray, names: list | None, estimator: Any) -> None:
+    """Infinite and missing values, refused with the columns that hold them (``names``:
+    the frame's columns, None for an array, whose columns are named by position)."""
+    finite = np.isfinite(values)
+    if finite.all():
+        return
+    estimator_name = type(estimator).__name__
+
+    def columns(bad: np.ndarray) -> str:
+        held = np.flatnonzero(bad.any(axis=0))
+        if names is None:
+            return f"the columns at positions {_show(held.tolist(), 10)}"
+        return f"columns {_show([names[j] for j in held], 10)}"
+
+    infinite = np.isinf(values)
+    if infinite.any():
+        raise ValueError(
+            f"X contains infinity in {columns(infinite)} ({_values(infinite)}); "
+            f"{estimator_name} needs finite numbers. Replace them with finite numbers or "
+            "drop those rows."
+        )
+    missing = ~finite
+    raise ValueError(
+        f"X has missing values (NaN) in {columns(missing)} ({_values(missing)}), "
+        f"which {estimator_name} cannot read. Impute them first, e.g. with a SimpleImputer "
+        f"in a Pipeline (make_pipeline(SimpleImputer(), {estimator_name}(...))), or drop "
+        "those rows; CAMAClassifier reads missing values as they are."
+    )

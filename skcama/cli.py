@@ -1189,6 +1189,18 @@ def _discover(args: argparse.Namespace) -> int:
     _format_of(Path(args.output))  # fail on a bad output before the slow part
     _check_output(args.output, "--output", inputs=(args.data,))
     frame, _ = _read(args)
+    kept_out = {args.target: "--target", args.weight: "--weight"}
+    if args.target in frame.columns and all(c in kept_out for c in frame.columns):
+        # nothing but the target (and weights): refused before the slow part, and before
+        # the output file is touched
+        given = [f"{kept_out[c]} {c!r}" for c in frame.columns]
+        given += [f"--id {c!r}" for c in dict.fromkeys(args.id or [])]
+        raise UsageError(
+            f"{args.data!r} has no columns to discover a graph over: its only columns are "
+            f"{', '.join(given)}, which discovery keeps out of the graph, so there is "
+            "nothing to discover. Pass a table with the measurements as columns (or, if "
+            "--id names a measurement, leave it out of --id)."
+        )
     if args.complete_rows:
         complete = frame.dropna()
         if len(complete) < len(frame):

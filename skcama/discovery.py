@@ -176,12 +176,14 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._columns import (
     _distinct_in_every_row,
+    _show,
+    check_fit_labels,
     check_label_not_a_column,
-    check_labels_present,
     check_measurement_dtype,
     check_one_label_per_row,
     check_sample_weight,
     check_unique_columns,
+    infer_kind,
     is_real_number,
     warn_if_misaligned,
 )
@@ -847,7 +849,7 @@ def discover_graph(
     target_alpha = float(target_alpha)
     if not isinstance(normal_scores, (bool, np.bool_)):
         raise ValueError(f"normal_scores must be True or False, got {normal_scores!r}.")
-    weights = None
+    weights, positions = None, None
     if sample_weight is not None:
         weights = _discovery_weights(sample_weight, len(X), method, test)
         keep = weights > 0
@@ -860,9 +862,10 @@ def discover_graph(
             if y is not None:
                 y = y[keep] if isinstance(y, pd.Series) else np.asarray(y)[keep]
             weights = weights[keep]
+            positions = np.flatnonzero(keep)  # the rows' numbers in the user's X
         if np.all(weights == weights[0]):  # equal weights: the unweighted discovery exactly
             weights = None
-    frame, labels, target = _frame_and_target(X, y, target)
+    frame, labels, target = _frame_and_target(X, y, target, positions)
     given_order = [*frame.columns, target]
     # The search sees the columns sorted by name, so the graph does not depend on their
     # order in X (PC's orientations and the ties of a consistent extension did).
@@ -1004,18 +1007,29 @@ def _check_option(name: str, value: Any, options: Sequence[str]) -> str:
     raise ValueError(f"{name} must be one of {list(options)}, got {value!r}.{hint}")
 
 
-def _frame_and_target(X: Any, y: Any, target: Hashable | None):
+def _frame_and_target(
+    X: Any, y: Any, target: Hashable | None, positions: np.ndarray | None = None
+):
+    """X without the target, the labels and the target's name, checked as fit checks
+    them; ``positions`` are the rows' numbers in the user's X where rows were left out
+    (weight 0), for messages that name rows."""
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
     # whole names only: ``name in frame.columns`` also matches the first level of a
     # MultiIndex, whose columns are tuples
     columns = list(frame.columns)
+    labels_name = "y"
     if y is None:
         if target is None or target not in columns:
+            close = did_you_mean(target, columns) if target is not None else []
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            given = "no target was given" if target is None else f"{target!r} is not one"
             raise ValueError(
-                "y is None, so the target must be a column of X; pass target=<column name> "
-                f"(columns: {list(frame.columns)[:10]})."
+                f"y is None, so the target must be a column of X, and {given} (columns: "
+                f"{list(frame.columns)[:10]}).{hint} Pass target=<column name>, or the "
+                "labels as y."
             )
         labels = frame[target].to_numpy()
+        labels_name = f"X[{target!r}]"
         frame = frame.drop(columns=[target])
     else:
         if isinstance(X, pd.DataFrame):
@@ -1036,6 +1050,15 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
                 f"the target {target!r} is also a column of X; drop that column or pass "
                 "another target name."
             )
+    if frame.shape[1] == 0:
+        given = (f"X's only column is the target {target!r}" if y is None else
+                 f"X has no columns (only the labels of the target {target!r} were given)")
+        raise ValueError(
+            f"{given}, so there is nothing to discover: a graph needs at least "
+            "one measurement besides the target. Pass X with the measurements as its "
+            "columns (on the command line: a table with columns besides --target, --id and "
+            "--weight)."
+        )
     check_one_label_per_row(len(frame), len(labels))
     check_unique_columns(frame)
     if len(frame) < 10:
@@ -1048,7 +1071,8 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             "you know and pass it as graph=.",
             UserWarning,
         )
-    check_labels_present(labels)
+    # before anything sorts them: labels mixing text and numbers made numpy's sort fail
+    check_fit_labels(labels, labels_name, positions)
     if len(np.unique(labels.astype(str))) < 2:
         raise ValueError("y holds a single class; discovery needs at least 2 classes.")
     if type_of_target(labels) == "continuous":
@@ -1077,6 +1101,7 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             "discover_graph(X[keep], y[keep]); on the command line skcama discover "
             "--complete-rows) and pass that graph to fit, which accepts missing values."
         )
+    _check_numbers_with_text(frame, numeric_set)
     identifiers = [c for c in frame.columns
                    if c not in numeric_set and _distinct_in_every_row(frame[c])]
     if identifiers:  # refused: a 60-column search with one ran past 5 minutes (76 s without)
@@ -1122,6 +1147,33 @@ def _frame_and_target(X: Any, y: Any, target: Hashable | None):
             UserWarning,
         )
     return frame, labels, target
+
+
+def _check_numbers_with_text(frame: pd.DataFrame, numeric: set) -> None:
+    """Columns holding numbers and some text ("high", "<0.1"), read as categorical as fit
+    reads them (:func:`~skcama._columns.infer_kind`), with fit's warning. Where that gives
+    a level per row (a measurement with a stray note) the column is refused with fit's
+    fix, not as an identifier: it is most likely a measurement to convert."""
+    for column in frame.columns:
+        if column in numeric or frame[column].dtype != object:
+            continue
+        observed = frame[column].dropna()
+        is_number = np.fromiter(map(is_real_number, observed), dtype=bool, count=len(observed))
+        if not len(observed) or is_number.mean() < 0.5:
+            continue
+        if not _distinct_in_every_row(observed):
+            infer_kind(frame[column])  # fit's warning, word for word
+            continue
+        text = _show(pd.unique(observed[~is_number]))
+        raise ValueError(
+            f"column {column!r} holds numbers and some text ({text}), so it is read as "
+            "categorical labels, one level per distinct number: here one level per row, "
+            "which tells nothing about the label and makes every test of it slow. If it is "
+            f"a measurement, convert it with pd.to_numeric(X[{column!r}], errors='coerce') "
+            "(the text becomes missing; then impute it, or discover on the complete rows); "
+            "if it numbers the rows, drop it from X (on the command line: --id "
+            f"{column!r})."
+        )
 
 
 _FEW_ROWS = 100  # below this, discovery warns that its tests have little power

@@ -17,7 +17,7 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1885,13 +1885,18 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
         spaces or ``->`` read back unchanged. In GML, GraphML and DOT a node's ``label``
         attribute is written as its name, since :func:`read_graph` names nodes by labels.
 
+        The file is written beside ``path`` under a temporary name and replaces
+        ``path`` only once complete, so a failed write leaves an existing file as it was.
+
     Raises
     ------
     GraphError
         On an unknown extension; on two nodes whose names read the same as text (``1``
         and ``"1"``); on a name a format cannot carry (in DOT a backslash
         before a quote, a line break or the end of the name, or a carriage return; in
-        CSV an empty name or one with spaces around it): the message names the node.
+        CSV an empty name or one with spaces around it; in GML an attribute name other
+        than a letter followed by letters, digits or ``_``): the message names the node
+        (or edge) and the attribute.
 
     See Also
     --------
@@ -1918,6 +1923,22 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
         if fmt != "json" else "read_graph refuses such a file: rename one.",
     )
     if fmt == "gml":
+        _check_gml_keys(g, path)
+    elif fmt == "csv":
+        for node in g.nodes:
+            if not str(node).strip() or str(node) != str(node).strip():
+                raise GraphError(
+                    f"cannot write node {node!r} to the edge list {str(path)!r}: the CSV reader "
+                    "strips spaces around names and reads an empty name as a missing one. "
+                    "Rename the node, or write the graph as .json, .graphml or .gml."
+                )
+    with _replaced_on_success(path) as partial:
+        _write_format(g, fmt, partial)
+
+
+def _write_format(g: nx.DiGraph, fmt: str, path: Path) -> None:
+    """Write ``g`` (checked by :func:`write_graph`) to ``path`` in the format ``fmt``."""
+    if fmt == "gml":
         nx.write_gml(g, path, stringizer=str)
     elif fmt == "graphml":
         nx.write_graphml(_stringified(g), path)
@@ -1929,13 +1950,6 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
         data = nx.node_link_data(g, edges="edges")
         path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
     else:
-        for node in g.nodes:
-            if not str(node).strip() or str(node) != str(node).strip():
-                raise GraphError(
-                    f"cannot write node {node!r} to the edge list {str(path)!r}: the CSV reader "
-                    "strips spaces around names and reads an empty name as a missing one. "
-                    "Rename the node, or write the graph as .json, .graphml or .gml."
-                )
         keys = sorted({k for _, _, d in g.edges(data=True) for k in d})
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -1947,17 +1961,18 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
 
 
 def _stringified(g: nx.DiGraph) -> nx.DiGraph:
-    """A copy with string node names and attribute values (DOT and GraphML store text); a
-    node's ``label``, which :func:`read_graph` takes for its name, is its name."""
+    """A copy with string node names, attribute names and values (DOT and GraphML store
+    text); a node's ``label``, which :func:`read_graph` takes for its name, is its name."""
     out = nx.DiGraph()
     # the graph's own attributes too (discovery's method, test, alpha, ...), where set
     out.graph.update({str(k): str(v) for k, v in g.graph.items() if v is not None})
     out.add_nodes_from(
-        (str(n), {k: str(n) if k == "label" else str(v) for k, v in d.items()})
+        (str(n), {str(k): str(n) if k == "label" else str(v) for k, v in d.items()})
         for n, d in g.nodes(data=True)
     )
     out.add_edges_from(
-        (str(u), str(v), {k: str(w) for k, w in d.items()}) for u, v, d in g.edges(data=True)
+        (str(u), str(v), {str(k): str(w) for k, w in d.items()})
+        for u, v, d in g.edges(data=True)
     )
     return out
 
@@ -1998,3 +2013,54 @@ def _write_dot(g: nx.DiGraph, path: Path) -> None:
         lines.append(f"{ends}{attributes(data, f'the edge {u!r} -> {v!r}')};")
     lines.append("}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _replaced_on_success(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` for the block to write; it replaces ``path`` only
+    when the block completes, so a failed write (an error, an interrupt) leaves an existing
+    file as it was and no temporary file behind. OS errors name ``path``, not the
+    temporary file."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        yield partial
+        os.replace(partial, path)
+    except OSError as error:  # name the file the user asked for, not the temporary one
+        raise type(error)(f"cannot write {str(path)!r}: {error.strerror or error}") from error
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+_GML_KEY = re.compile(r"[A-Za-z][0-9A-Za-z_]*")  # networkx.write_gml's rule for a key
+
+
+def _check_gml_keys(g: nx.DiGraph, path: Path) -> None:
+    """Refuse, naming the node (or edge) and the attribute, an attribute name GML cannot
+    carry (networkx raises "... is not a valid key" halfway through the file)."""
+
+    def bad_keys(data: Mapping) -> Iterator[Any]:
+        for key, value in data.items():
+            if not (isinstance(key, str) and _GML_KEY.fullmatch(key)):
+                yield key
+            elif isinstance(value, Mapping):  # written as a nested GML list of its keys
+                yield from (f"{key}.{inner}" if isinstance(inner, str) else inner
+                            for inner in bad_keys(value))
+
+    owners = itertools.chain(
+        [("the graph", g.graph)],
+        ((f"node {node!r}", data) for node, data in g.nodes(data=True)),
+        ((f"the edge {u!r} -> {v!r}", data) for u, v, data in g.edges(data=True)),
+    )
+    found = [(owner, key) for owner, data in owners for key in bad_keys(data)]
+    if not found:
+        return
+    owner, key = found[0]
+    renamed = re.sub(r"[^0-9A-Za-z]+", "_", str(key)).strip("_")
+    example = f" (e.g. to {renamed!r})" if _GML_KEY.fullmatch(renamed) else ""
+    more = f", and {len(found) - 1} more such attributes" if len(found) > 1 else ""
+    raise GraphError(
+        f"cannot write {owner} to the GML file {str(path)!r}: its attribute {key!r} is not "
+        f"a valid GML key (a letter followed by letters, digits or '_'){more}. Rename the "
+        f"attribute{example}, or write the graph as .graphml or .json, which keep any "
+        "attribute name."
+    )

@@ -248,3 +248,51 @@ def test_roles_leave_the_discrete_columns_of_the_training_frame_out_of_the_adver
         model(attack_columns=roles, max_epochs=1).fit(X.drop(columns="ward"), y)
     with pytest.raises(ValueError, match=r"in the roles .*instead\. Did you mean 'Ward'\?"):
         model(attack_columns=roles, max_epochs=1).fit(X.rename(columns={"ward": "Ward"}), y)
+
+
+def _messy_inputs():
+    """(X, y, message) of training data the baselines cannot read, each named."""
+    X, y = _data()
+    duplicated = X.set_axis(["a", "c", "c"], axis=1)
+    mixed = y.astype(object)
+    mixed[:5] = "a"
+    with_nan = X.copy()
+    with_nan.loc[3, "x"] = np.nan
+    with_inf = X.copy()
+    with_inf.loc[3, "c"] = np.inf
+    array_inf = X.to_numpy(copy=True)
+    array_inf[3, 1] = -np.inf
+    yield pytest.param(duplicated, y, r"several columns named \['c'\].*Rename or drop",
+                       id="duplicate-columns")
+    yield pytest.param(X, mixed, r"y mixes text labels with labels of type \['int'\]",
+                       id="labels-int-and-text")
+    yield pytest.param(X.iloc[:, :0], y, r"X has 0 feature\(s\) \(shape=\(200, 0\)\).*pass the "
+                                         r"measurements as the columns of X", id="no-columns")
+    yield pytest.param(with_nan, y, r"missing values \(NaN\) in columns \['x'\] \(1 value\), "
+                                    r"which \w+ cannot read\. Impute them first, e\.g\. with a "
+                                    r"SimpleImputer in a Pipeline.*CAMAClassifier reads missing",
+                       id="nan")
+    yield pytest.param(with_inf, y, r"X contains infinity in columns \['c'\] \(1 value\); \w+ "
+                                    r"needs finite numbers", id="inf")
+    yield pytest.param(array_inf, y, r"infinity in the columns at positions \[1\]",
+                       id="inf-in-array")
+
+
+@pytest.mark.parametrize("X_bad, y_bad, message", list(_messy_inputs()))
+@pytest.mark.parametrize(
+    "estimator",
+    [TorchMLPClassifier(max_epochs=1), CausalAdvClassifier(max_epochs=1, pgd_steps=1)],
+    ids=lambda e: type(e).__name__,
+)
+def test_messy_training_data_is_named_with_the_fix(estimator, X_bad, y_bad, message):
+    with pytest.raises(ValueError, match=message):
+        clone(estimator).fit(X_bad, y_bad)
+
+
+def test_missing_and_infinite_values_at_prediction_are_named():
+    X, y = _data()
+    clf = TorchMLPClassifier(max_epochs=1, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"missing values \(NaN\) in columns \['c'\]"):
+        clf.predict(X.assign(c=np.nan))
+    with pytest.raises(ValueError, match=r"infinity in columns \['x'\] \(200 values\)"):
+        clf.predict_proba(X.assign(x=np.inf))

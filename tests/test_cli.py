@@ -1259,3 +1259,21 @@ def test_a_model_with_number_labels_reads_them_from_the_header(workdir, capsys):
     capsys.readouterr()
     assert main(["predict", str(positions), str(workdir / "zero_one.csv"), "--id", "0"]) == 2
     assert "--id '0' names a column the model reads" in capsys.readouterr().err
+
+
+def test_discover_without_measurements_is_refused_and_keeps_the_output(workdir, capsys):
+    """A table of an id and the target: nothing to discover, said before any work, and an
+    existing graph file is left as it was (it was overwritten by a graph of the target)."""
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.assign(pid=np.arange(len(frame)))[["pid", "y"]].to_csv(
+        workdir / "only_id.csv", index=False)
+    out = workdir / "kept.gml"
+    out.write_bytes((workdir / "graph.gml").read_bytes())
+    before = out.read_bytes()
+    assert main(["discover", str(workdir / "only_id.csv"), "-t", "y", "--id", "pid",
+                 "-o", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert ("has no columns to discover a graph over: its only columns are --target 'y', "
+            "--id 'pid'") in err
+    assert "Pass a table with the measurements as columns" in err
+    assert out.read_bytes() == before

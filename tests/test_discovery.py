@@ -1092,3 +1092,66 @@ def test_the_discovered_graph_keeps_its_settings_in_every_file_format(tmp_path):
         write_graph(graph, tmp_path / f"g{suffix}")
         kept = read_graph(tmp_path / f"g{suffix}").graph
         assert kept["method"] == "pc" and kept["background"] == graph.graph["background"]
+
+
+def test_nothing_to_discover_without_a_column_besides_the_target(small_sem):
+    _, X, y = small_sem
+    X, y = X.iloc[:200], y.iloc[:200]
+    with pytest.raises(ValueError, match=r"X has no columns \(only the labels of the target "
+                                         r"'y' were given\), so there is nothing to discover.*"
+                                         r"Pass X with the measurements as its columns"):
+        discover_graph(X.iloc[:, :0], y, target="y")
+    with pytest.raises(ValueError, match=r"X's only column is the target 'label', so there "
+                                         r"is nothing to discover"):
+        discover_graph(pd.DataFrame({"label": y.to_numpy()}), target="label")
+
+
+def test_a_target_missing_from_x_gets_a_suggestion(small_sem):
+    _, X, y = small_sem
+    frame = X.iloc[:200].assign(Y=y.iloc[:200].to_numpy())
+    with pytest.raises(ValueError, match=r"the target must be a column of X, and 'y' is not "
+                                         r"one \(columns: .*\)\. Did you mean 'Y'\?"):
+        discover_graph(frame, None, target="y")
+    with pytest.raises(ValueError, match=r"no target was given .*Pass target=<column name>"):
+        discover_graph(frame, None)
+
+
+def test_labels_mixing_types_or_infinite_are_named_as_fit_names_them(small_sem):
+    _, X, y = small_sem
+    X, y = X.iloc[:300, :5], y.iloc[:300]
+    mixed = y.astype(object)
+    mixed.iloc[:100] = mixed.iloc[:100].astype(str)  # '0', '1', ... then 0, 1, ...
+    with pytest.raises(ValueError, match=r"y mixes text labels with labels of type \['int'\]; "
+                                         r"use one type for every label, e\.g\. y\.astype"):
+        discover_graph(X, mixed, target="y")
+    with pytest.raises(ValueError, match=r"X\['label'\] mixes text labels"):
+        discover_graph(X.assign(label=mixed.to_numpy()), target="label")
+    infinite = y.astype(float)
+    infinite.iloc[3] = np.inf
+    with pytest.raises(ValueError, match=r"y has 1 infinite labels \(rows 3\)"):
+        discover_graph(X, infinite, target="y")
+    # rows of weight 0 are left out first: the row is still named by its place in X
+    weights = np.r_[0.0, np.ones(299)]
+    with pytest.raises(ValueError, match=r"y has 1 infinite labels \(rows 3\)"):
+        discover_graph(X, infinite, target="y", sample_weight=weights)
+
+
+def test_a_measurement_with_a_stray_text_value_is_not_called_an_identifier(small_sem):
+    """fit reads a column of numbers and some text as labels, with a warning that says to
+    convert it; discovery says the same instead of advising to drop it as an identifier."""
+    _, X, y = small_sem
+    X, y = X.iloc[:300, :5].copy(), y.iloc[:300]
+    X["x1"] = X["x1"].astype(object)
+    X.loc[X.index[3], "x1"] = "high"
+    with pytest.raises(ValueError, match=r"column 'x1' holds numbers and some text "
+                                         r"\(\['high'\]\).*convert it with "
+                                         r"pd\.to_numeric\(X\['x1'\], errors='coerce'\)") as info:
+        discover_graph(X, y, target="y")
+    assert "as an identifier does" not in str(info.value)
+    # a graded column with a note: read as labels, as fit reads it, with fit's warning
+    grade = pd.Series(np.arange(300) % 4, dtype=object).where(np.arange(300) % 7 > 0, "n/a")
+    with pytest.warns(UserWarning, match=r"column 'g' holds numbers and some text "
+                                         r"\(\['n/a'\]\), so it is read as categorical labels"):
+        graph = discover_graph(X.assign(x1=1.0 * np.arange(300), g=grade.to_numpy()), y,
+                               target="y")
+    assert "g" in graph

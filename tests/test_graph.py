@@ -927,3 +927,54 @@ def test_roles_repr_stays_readable_on_a_wide_graph():
     assert "children=('x00', 'x01', " in text and "'x09', ... 60 in all)" in text
     assert "'x10'" not in text and len(text) < 250
     assert len(wide.children) == 60  # the attribute keeps every node
+
+
+@pytest.mark.parametrize("suffix", [".gml", ".graphml", ".dot", ".json", ".csv", ".dagitty"])
+def test_a_failed_write_leaves_the_existing_file_as_it_was(tmp_path, suffix, monkeypatch):
+    """Every format is written beside the file and replaces it only once complete."""
+    from skcama import graph as graph_module
+
+    path = tmp_path / f"g{suffix}"
+    write_graph({"y": ["a"], "x": ["y"]}, path)
+    before = path.read_bytes()
+
+    def half_written(g, fmt, partial):
+        partial.write_text("half a graph")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(graph_module, "_write_format", half_written)
+    with pytest.raises(OSError, match=rf"cannot write '.*g\{suffix}': disk full"):
+        write_graph({"y": ["a"], "x": ["y", "z"]}, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_a_gml_key_networkx_refuses_names_the_node_and_leaves_the_file(tmp_path):
+    path = tmp_path / "g.gml"
+    write_graph({"y": ["a"], "x": ["y"]}, path)
+    before = path.read_bytes()
+    g = nx.DiGraph([("a", "y"), ("y", "x"), ("y", "x2")])
+    g.nodes["x2"]["lab value (mg/dl)"] = 3.0
+    with pytest.raises(GraphError, match=r"cannot write node 'x2' to the GML file .*its "
+                                         r"attribute 'lab value \(mg/dl\)' is not a valid GML "
+                                         r"key.*Rename the attribute \(e\.g\. to "
+                                         r"'lab_value_mg_dl'\), or write the graph as \.graphml "
+                                         r"or \.json"):
+        write_graph(g, path)
+    assert path.read_bytes() == before
+    g.nodes["x2"].clear()
+    g.edges["y", "x"][5] = 1
+    with pytest.raises(GraphError, match=r"cannot write the edge 'y' -> 'x' .*its attribute 5 "
+                                         r"is not a valid GML key"):
+        write_graph(g, path)
+    assert path.read_bytes() == before
+    g.edges["y", "x"].clear()
+    g.graph["run"] = {"n rows": 3}  # a nested key, checked too
+    with pytest.raises(GraphError, match=r"cannot write the graph .*'run\.n rows'"):
+        write_graph(g, path)
+    assert [p.name for p in tmp_path.iterdir()] == ["g.gml"]
+    # the formats that keep any attribute name read it back
+    g.graph.clear()
+    g.nodes["x2"]["lab value (mg/dl)"] = 3.0
+    write_graph(g, tmp_path / "g.graphml")
+    assert read_graph(tmp_path / "g.graphml").nodes["x2"]["lab value (mg/dl)"] == "3.0"
