@@ -56,6 +56,7 @@ from ._training import (
     augmented_loss,
     clean_elbo,
     log_joint_terms,
+    padded_chunks,
     predict_log_proba,
     train,
 )
@@ -1549,13 +1550,24 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             warn_if_misaligned(X, "y", y)
             y_index = self._encode_labels(y, len(data))
         codes = standardised.copy()
-        if self.model_.has_children:
+        if self.model_.has_children and len(data):
+            labels = torch.as_tensor(y_index, device=data.x.device)
+            parts = []
+            # chunks of one size, the last padded, as in prediction: a row's values do
+            # not depend on the rows that come with it (in float32, a lone row met other
+            # kernel shapes: 6e-7 apart)
             with torch.no_grad():
-                x_clean = self.model_.reconstruct_clean(
-                    data.a, data.c, data.x, torch.as_tensor(y_index, device=data.x.device),
-                    infer_m=self.manipulation_learned_,
-                )
-            codes[:, self._child_columns()] = x_clean.double().cpu().numpy()
+                for start, (chunk, n) in zip(
+                    range(0, len(data), _RECONSTRUCT_ROWS),
+                    padded_chunks(data, _RECONSTRUCT_ROWS), strict=True,
+                ):
+                    y_chunk = labels.new_zeros(_RECONSTRUCT_ROWS)
+                    y_chunk[:n] = labels[start : start + n]
+                    x_clean = self.model_.reconstruct_clean(
+                        chunk.a, chunk.c, chunk.x, y_chunk, infer_m=self.manipulation_learned_
+                    )
+                    parts.append(x_clean[:n].double().cpu().numpy())
+            codes[:, self._child_columns()] = np.concatenate(parts)
         frame = self.scaler_.inverse(codes)
         # a column constant in fit is read as missing: it comes back as given
         kept = [name for name in frame.columns if name in self.scaler_.missing_constant]
@@ -2037,6 +2049,7 @@ def _antithetic_normal(n: int, dim: int, generator: torch.Generator) -> torch.Te
 
 
 _REPLAY_ROWS = 4096  # clean rows replayed once per adapt call, then resampled
+_RECONSTRUCT_ROWS = 1024  # rows per chunk of reconstruct_clean
 
 
 # elements of the decoder's buffer per prediction chunk (the target that sets the rows,

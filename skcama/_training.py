@@ -631,7 +631,7 @@ def predict_log_proba(
     """
     model.eval()
     out, odds = [], []
-    for batch, n in _padded_chunks(data, batch_size):
+    for batch, n in padded_chunks(data, batch_size):
         log_joint, log_odds = model.predictive_log_joint(
             batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior, sample_group, class_shift
         )
@@ -657,7 +657,7 @@ def log_joint_terms(
     children's terms (N, K, D) and the rest (N, K), on the CPU."""
     model.eval()
     parts = []
-    for batch, n in _padded_chunks(data, batch_size):
+    for batch, n in padded_chunks(data, batch_size):
         terms = model.log_joint_terms(batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior)
         parts.append([t[:n].cpu() for t in terms])
     if not parts:
@@ -667,7 +667,7 @@ def log_joint_terms(
     return prior, children, rest
 
 
-def _padded_chunks(data: Tensors, size: int) -> Iterator[tuple[Tensors, int]]:
+def padded_chunks(data: Tensors, size: int) -> Iterator[tuple[Tensors, int]]:
     """Consecutive chunks of ``data``, each of exactly ``size`` rows (the last one
     padded with zero rows), with the number of real rows in each: every row meets the
     same kernel shapes whatever rows come with it."""

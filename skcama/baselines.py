@@ -332,8 +332,15 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         values = torch.from_numpy(np.array(self._raw_array(X), dtype=np.float32))
-        with torch.no_grad():
-            proba = self._torch_log_proba(values).exp().double().numpy()
+        parts = [np.empty((0, len(self.classes_)))]
+        with torch.no_grad():  # chunks of one size, the last padded, as CAMAClassifier's:
+            # a row's probabilities do not depend on the rows that come with it
+            for start in range(0, len(values), _PREDICT_ROWS):
+                chunk = values[start : start + _PREDICT_ROWS]
+                n = len(chunk)
+                padded = torch.cat([chunk, chunk.new_zeros(_PREDICT_ROWS - n, chunk.shape[1])])
+                parts.append(self._torch_log_proba(padded)[:n].exp().double().numpy())
+        proba = np.concatenate(parts)
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict(self, X: Any) -> np.ndarray:
@@ -653,6 +660,9 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         align = -(soft_target * torch.log_softmax(self.style_head_(s_adv), dim=1)).sum(1).mean()
         adversarial_ce = F.cross_entropy(self.model_(adv), target)
         return self.beta * adversarial_ce + self.alpha * align + style_fit
+
+
+_PREDICT_ROWS = 1024  # rows per chunk of predict_proba
 
 
 def _check_numeric_columns(X: Any, estimator: Any) -> None:

@@ -425,6 +425,26 @@ def test_reconstruct_clean_undoes_a_learned_shift(adapted):
     assert list(reversed_order.columns) == blanket[::-1]
 
 
+def test_reconstruct_clean_of_a_row_does_not_depend_on_the_other_rows():
+    # as in prediction: a row alone, in a chunk of others, or across chunks gives the
+    # same values to the bit (a lone row met other float32 kernel shapes: 6e-7 apart)
+    from skcama.datasets import SyntheticSEM
+
+    sem = SyntheticSEM(random_state=0)
+    X, y = sem.sample(600, random_state=1)
+    clf = CAMAClassifier(graph=sem.graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    X_new, y_new = sem.sample(1100, shift={"children": 2.0}, random_state=2)  # 2 chunks
+    together = clf.reconstruct_clean(X_new, y_new)
+    for i in (0, 7, 1050):
+        alone = clf.reconstruct_clean(X_new.iloc[[i]], y_new.iloc[[i]])
+        pd.testing.assert_frame_equal(alone, together.iloc[[i]], check_exact=True)
+    order = np.random.default_rng(0).permutation(len(X_new))
+    pd.testing.assert_frame_equal(
+        clf.reconstruct_clean(X_new.iloc[order], y_new.iloc[order]), together.iloc[order],
+        check_exact=True,
+    )
+
+
 def test_reconstruct_clean_checks_labels(adapted, sem_data):
     X, _, _ = sem_data
     with pytest.raises(ValueError, match=r"\['mild', 'x', 'y'\] unknown to this CAMAClassifier"):

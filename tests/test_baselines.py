@@ -40,6 +40,16 @@ def test_baseline_fits_and_predicts_probabilities(estimator):
     assert list(clf.feature_names_in_) == ["a", "c", "x"]
 
 
+@pytest.mark.parametrize("estimator", BASELINES, ids=lambda e: type(e).__name__)
+def test_a_rows_probabilities_do_not_depend_on_the_other_rows(estimator):
+    X, y = _data()
+    X = pd.concat([X] * 6, ignore_index=True)  # more rows than one prediction chunk
+    clf = clone(estimator).set_params(hidden_layer_sizes=(64, 64)).fit(X.iloc[:200], y)
+    together = clf.predict_proba(X)
+    for i in (0, 5, len(X) - 1):
+        np.testing.assert_array_equal(clf.predict_proba(X.iloc[[i]]), together[[i]])
+
+
 def test_baseline_is_reproducible_with_random_state():
     estimator = BASELINES[2]
     X, y = _data()
