@@ -606,7 +606,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         counts = np.bincount(y_index, minlength=len(classes))
         if (counts == 1).any():
             single = classes[counts == 1].tolist()
-            rows = [int(np.flatnonzero(y_index == k)[0]) for k in np.flatnonzero(counts == 1)]
+            first_row = np.unique(y_index, return_index=True)[1]  # of every class
+            rows = [int(first_row[k]) for k in np.flatnonzero(counts == 1)[:5]]
             if kept_rows is not None:
                 rows = [int(kept_rows[r]) for r in rows]
             warn_user(
@@ -1823,9 +1824,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 unused = [c for c in X.columns if c not in set(nodes)]
                 renamed = [n for n in missing if n not in retyped]
                 hints += [f" {hint}" for hint in _renamed_column_hints(renamed, unused)]
-                # no NaN column for a child whose name X may only spell otherwise
+                # no NaN column for a child that X only spells otherwise (case, spaces,
+                # punctuation); a merely similar name ('x12' for 'x2') keeps the advice
+                spelled = {_plain_name(c) for c in unused}
                 children = [n for n in renamed if n in set(roles.children)
-                            and not did_you_mean(n, unused)]
+                            and _plain_name(n) not in spelled]
                 if children:
                     hints.append(
                         f" A child that was not measured can be passed as a column of NaN "

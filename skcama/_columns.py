@@ -534,7 +534,8 @@ class ColumnCodec:
                     f"column {self.names[j]!r} holds values {_show(values)} that were not "
                     f"seen in fit (known: {_show(categories)}); map them to known values, or "
                     f"{UNKNOWN_CATEGORY_ADVICE} to treat them as missing."
-                    + _near_categories(self.names[j], list(values), list(categories))
+                    + _near_categories(self.names[j], list(values), list(categories),
+                                       isinstance(column.dtype, pd.CategoricalDtype))
                 )
             observed = int((~missing).sum())
             if observed >= _UNSEEN_WARN_ROWS and unseen.sum() * 2 > observed:
@@ -543,7 +544,8 @@ class ColumnCodec:
                     f"were not seen in fit ({_show(values)}; known: {_show(categories)}) and "
                     "are read as missing (handle_unknown='missing'), so the model barely "
                     "reads this column; check whether it is coded as in the training data."
-                    + _near_categories(self.names[j], list(values), list(categories)),
+                    + _near_categories(self.names[j], list(values), list(categories),
+                                       isinstance(column.dtype, pd.CategoricalDtype)),
                     UserWarning,
                 )
         codes[codes < 0] = np.nan
@@ -581,10 +583,16 @@ def spelling_variants(values: Iterable) -> list[list]:
     return [group for group in groups.values() if len(group) > 1]
 
 
-def _near_categories(name: Hashable, values: list, categories: list) -> str:
+_MAPPED = 20  # values the hint maps for a column whose unseen values differ in case
+
+
+def _near_categories(
+    name: Hashable, values: list, categories: list, categorical: bool = False
+) -> str:
     """A hint where unseen ``values`` spell known ``categories`` in another type (``"1"``
     for ``1``, as a file read as text gives) or in another case, or are numbers of a
-    column read as categories (a grade); empty otherwise."""
+    column read as categories (a grade); empty otherwise. ``categorical``: the column
+    has a pandas category dtype (whose values cannot be replaced in place)."""
     retyped, known = same_text_other_type(values, categories)
     if retyped:
         kind = type(known[0]).__name__
@@ -600,12 +608,15 @@ def _near_categories(name: Hashable, values: list, categories: list) -> str:
     by_case = {_spelling(c): c for c in categories}
     recased = [v for v in values if _spelling(v) in by_case]
     if recased:
-        mapping = ", ".join(f"{v!r}: {by_case[_spelling(v)]!r}" for v in recased[:3])
+        shown = recased[:_MAPPED]
+        mapping = ", ".join(f"{v!r}: {by_case[_spelling(v)]!r}" for v in shown)
+        others = " (and the others alike)" if len(recased) > len(shown) else ""
+        column = f"X[{name!r}]" + (".astype(object)" if categorical else "")
         return (
             f" {_show(recased)} differ from known values "
             f"{_show([by_case[_spelling(v)] for v in recased])} only in case or in spaces "
             "around them: map them to the spelling used in fit, e.g. "
-            f"X[{name!r}] = X[{name!r}].replace({{{mapping}}})."
+            f"X[{name!r}] = {column}.replace({{{mapping}}}){others}."
         )
     if not (categories and all(is_real_number(c) for c in categories)
             and all(is_real_number(v) for v in values)):
@@ -664,13 +675,13 @@ def is_real_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
-def check_unique_columns(X: pd.DataFrame) -> None:
-    """A frame whose column names repeat cannot be matched to graph nodes by name."""
+def check_unique_columns(X: pd.DataFrame, matched: str = "to the graph's nodes") -> None:
+    """A frame whose column names repeat cannot be matched by name (``matched``: to what)."""
     repeated = X.columns[X.columns.duplicated()].unique().tolist()
     if repeated:
         raise ValueError(
             f"X has several columns named {repeated}; column names must be unique to be "
-            "matched to the graph's nodes. Rename or drop the duplicates."
+            f"matched {matched}. Rename or drop the duplicates."
         )
 
 
@@ -767,26 +778,35 @@ def check_fit_labels(
 ) -> None:
     """Labels a classifier cannot be fitted on, named before scikit-learn's generic checks
     see them: missing and infinite labels by row, zoned dates, and labels mixing text or
-    True / False with other types. ``positions`` as in :func:`missing_rows`."""
+    True / False with other types. ``positions`` as in :func:`missing_rows`. Labels of
+    one type are screened as a whole (pandas' ``infer_dtype``); only a mix of types is
+    looked at label by label."""
     check_labels_present(y, name, positions)
-    if y.dtype.kind in "fcO":
-        infinite = np.isinf(y) if y.dtype.kind in "fc" else np.array(
-            [is_real_number(v) and math.isinf(v) for v in y.ravel().tolist()], dtype=bool
+    inferred = (pd.api.types.infer_dtype(y.ravel(), skipna=True) if y.dtype.kind == "O"
+                else "")
+    if y.dtype.kind in "fc" or inferred in ("floating", "mixed-integer-float"):
+        infinite = np.isinf(y.astype(np.complex128 if y.dtype.kind == "c" else np.float64))
+    elif inferred.startswith("mixed"):
+        infinite = np.array([isinstance(v, (float, np.floating)) and math.isinf(v)
+                             for v in y.ravel().tolist()], dtype=bool)
+    else:
+        infinite = np.zeros(0, dtype=bool)
+    if infinite.any():
+        n_infinite, rows = _row_numbers(np.flatnonzero(infinite), positions)
+        raise ValueError(
+            f"{name} has {n_infinite} infinite labels (rows {rows}); a label names a "
+            "class. Drop those rows or label them."
         )
-        if infinite.any():
-            n_infinite, rows = _row_numbers(np.flatnonzero(infinite), positions)
-            raise ValueError(
-                f"{name} has {n_infinite} infinite labels (rows {rows}); a label names a "
-                "class. Drop those rows or label them."
-            )
-    if y.dtype.kind != "O" or not len(y):
-        return
-    if all(isinstance(v, pd.Timestamp) and v.tzinfo is not None for v in y[:100]):
+    if inferred == "datetime" and all(
+        isinstance(v, pd.Timestamp) and v.tzinfo is not None for v in y.ravel()[:100]
+    ):
         raise ValueError(
             f"{name} holds dates with a time zone, which cannot serve as class labels as "
             f"they are; drop the zone, {name}.dt.tz_convert(None) (the dates in UTC), or pass "
             f"them as text, {name}.astype(str)."
         )
+    if not inferred.startswith("mixed"):
+        return
     values = y.ravel().tolist()
     for kind, is_kind in (("text", lambda v: isinstance(v, str)),
                           ("True / False", lambda v: isinstance(v, (bool, np.bool_)))):

@@ -671,7 +671,7 @@ def _check_numeric_columns(X: Any, estimator: Any) -> None:
     (columns are matched by name), and there must be a column to read."""
     if not isinstance(X, pd.DataFrame):  # arrays: scikit-learn's checks name the shape
         return
-    check_unique_columns(X)
+    check_unique_columns(X, "to the columns of fit")
     if X.shape[1] == 0:  # else pandas fails on the dtype of no column
         raise ValueError(
             f"X has 0 feature(s) (shape={X.shape}): {type(estimator).__name__} has nothing "

@@ -176,7 +176,9 @@ from sklearn.utils.multiclass import type_of_target
 
 from ._columns import (
     _distinct_in_every_row,
+    _numbers_kind,
     _show,
+    _text_as_numbers,
     check_fit_labels,
     check_label_not_a_column,
     check_measurement_dtype,
@@ -186,6 +188,7 @@ from ._columns import (
     infer_kind,
     is_real_number,
     warn_if_misaligned,
+    warn_numbers_as_text,
 )
 from ._warn import warn_user
 from .graph import (
@@ -1083,6 +1086,7 @@ def _frame_and_target(
         )
     for column in frame.columns:  # dates, durations, complex numbers: as fit refuses them
         check_measurement_dtype(frame[column], column)
+    frame = _read_text_as_fit(frame)
     numeric = [c for c in frame.columns if not _is_categorical(frame[c])]
     numeric_set = set(numeric)
     values = frame[numeric].to_numpy(dtype=float)  # converted once for the checks below
@@ -1101,7 +1105,6 @@ def _frame_and_target(
             "discover_graph(X[keep], y[keep]); on the command line skcama discover "
             "--complete-rows) and pass that graph to fit, which accepts missing values."
         )
-    _check_numbers_with_text(frame, numeric_set)
     identifiers = [c for c in frame.columns
                    if c not in numeric_set and _distinct_in_every_row(frame[c])]
     if identifiers:  # refused: a 60-column search with one ran past 5 minutes (76 s without)
@@ -1149,31 +1152,65 @@ def _frame_and_target(
     return frame, labels, target
 
 
-def _check_numbers_with_text(frame: pd.DataFrame, numeric: set) -> None:
-    """Columns holding numbers and some text ("high", "<0.1"), read as categorical as fit
-    reads them (:func:`~skcama._columns.infer_kind`), with fit's warning. Where that gives
-    a level per row (a measurement with a stray note) the column is refused with fit's
-    fix, not as an identifier: it is most likely a measurement to convert."""
+def _read_text_as_fit(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns read as :meth:`CAMAClassifier.fit <skcama.CAMAClassifier.fit>` reads
+    them (:func:`~skcama._columns.infer_kind`), before discovery sorts its columns into
+    numbers and labels.
+
+    Numbers written as text (``pd.read_csv(..., dtype=str)``) become the numbers, with
+    fit's warning. A measurement with a stray note ("high", "<0.1": numbers as text or
+    as numbers, and some text) stays labels with fit's warning, or, where that gives a
+    level per row, is refused with fit's fix rather than called an identifier. Columns
+    of one type are screened as a whole; only a column whose values are numbers and
+    text is read value by value. Returns ``frame``, or a copy with the converted
+    columns."""
+    converted: dict = {}
     for column in frame.columns:
-        if column in numeric or frame[column].dtype != object:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype) or not (
+            values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+        ):
             continue
-        observed = frame[column].dropna()
-        is_number = np.fromiter(map(is_real_number, observed), dtype=bool, count=len(observed))
-        if not len(observed) or is_number.mean() < 0.5:
+        observed = values.dropna()
+        inferred = pd.api.types.infer_dtype(observed, skipna=True)
+        if inferred == "string":
+            as_numbers, comma = _text_as_numbers(observed.astype(str))
+            parsed = as_numbers.dropna()
+            if not comma and len(parsed) == len(observed) and len(parsed) and (
+                _numbers_kind(parsed) == "gaussian"
+            ):
+                converted[column] = pd.to_numeric(values, errors="coerce")
+                continue
+            measured = len(parsed) >= 0.5 * len(observed) and not (parsed % 1 == 0).all()
+            stray = observed[as_numbers.isna()]
+        elif inferred.startswith("mixed"):
+            is_number = np.fromiter(map(is_real_number, observed), dtype=bool,
+                                    count=len(observed))
+            measured = bool(is_number.mean() >= 0.5)
+            stray = observed[~is_number]
+        else:
             continue
+        if not measured:
+            continue  # labels or codes, as fit reads them
         if not _distinct_in_every_row(observed):
-            infer_kind(frame[column])  # fit's warning, word for word
+            infer_kind(values)  # fit's warning, word for word
             continue
-        text = _show(pd.unique(observed[~is_number]))
         raise ValueError(
-            f"column {column!r} holds numbers and some text ({text}), so it is read as "
-            "categorical labels, one level per distinct number: here one level per row, "
-            "which tells nothing about the label and makes every test of it slow. If it is "
-            f"a measurement, convert it with pd.to_numeric(X[{column!r}], errors='coerce') "
-            "(the text becomes missing; then impute it, or discover on the complete rows); "
-            "if it numbers the rows, drop it from X (on the command line: --id "
-            f"{column!r})."
+            f"column {column!r} holds numbers and some text ({_show(pd.unique(stray))}), so "
+            "it is read as categorical labels, one level per distinct number: here one "
+            "level per row, which tells nothing about the label and makes every test of it "
+            "slow. If it is a measurement, convert it with pd.to_numeric(X["
+            f"{column!r}], errors='coerce') (the text becomes missing; then impute it, or "
+            "discover on the complete rows); if it numbers the rows, drop it from X (on the "
+            f"command line: --id {column!r})."
         )
+    if not converted:
+        return frame
+    warn_numbers_as_text(list(converted))
+    frame = frame.copy()
+    for column, values in converted.items():
+        frame[column] = values
+    return frame
 
 
 _FEW_ROWS = 100  # below this, discovery warns that its tests have little power

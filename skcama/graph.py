@@ -24,6 +24,8 @@ from typing import Any
 
 import networkx as nx
 
+from ._files import replaced_on_success
+
 logger = logging.getLogger("skcama")
 
 __all__ = [
@@ -1895,8 +1897,8 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
         and ``"1"``); on a name a format cannot carry (in DOT a backslash
         before a quote, a line break or the end of the name, or a carriage return; in
         CSV an empty name or one with spaces around it; in GML an attribute name other
-        than a letter followed by letters, digits or ``_``): the message names the node
-        (or edge) and the attribute.
+        than an ASCII letter followed by ASCII letters, digits or ``_``): the message
+        names the node (or edge) and the attribute.
 
     See Also
     --------
@@ -1932,7 +1934,7 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
                     "strips spaces around names and reads an empty name as a missing one. "
                     "Rename the node, or write the graph as .json, .graphml or .gml."
                 )
-    with _replaced_on_success(path) as partial:
+    with replaced_on_success(path) as partial:
         _write_format(g, fmt, partial)
 
 
@@ -2015,22 +2017,6 @@ def _write_dot(g: nx.DiGraph, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@contextlib.contextmanager
-def _replaced_on_success(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` for the block to write; it replaces ``path`` only
-    when the block completes, so a failed write (an error, an interrupt) leaves an existing
-    file as it was and no temporary file behind. OS errors name ``path``, not the
-    temporary file."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        yield partial
-        os.replace(partial, path)
-    except OSError as error:  # name the file the user asked for, not the temporary one
-        raise type(error)(f"cannot write {str(path)!r}: {error.strerror or error}") from error
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 _GML_KEY = re.compile(r"[A-Za-z][0-9A-Za-z_]*")  # networkx.write_gml's rule for a key
 
 
@@ -2042,9 +2028,15 @@ def _check_gml_keys(g: nx.DiGraph, path: Path) -> None:
         for key, value in data.items():
             if not (isinstance(key, str) and _GML_KEY.fullmatch(key)):
                 yield key
-            elif isinstance(value, Mapping):  # written as a nested GML list of its keys
-                yield from (f"{key}.{inner}" if isinstance(inner, str) else inner
-                            for inner in bad_keys(value))
+                continue
+            # a dict is written as a nested GML list of its keys, a list as repeated keys
+            inner = [value] if isinstance(value, Mapping) else (
+                [v for v in value if isinstance(v, Mapping)]
+                if isinstance(value, (list, tuple)) else []
+            )
+            for nested in inner:
+                yield from (f"{key}.{k}" if isinstance(k, str) else k
+                            for k in bad_keys(nested))
 
     owners = itertools.chain(
         [("the graph", g.graph)],
@@ -2055,12 +2047,13 @@ def _check_gml_keys(g: nx.DiGraph, path: Path) -> None:
     if not found:
         return
     owner, key = found[0]
-    renamed = re.sub(r"[^0-9A-Za-z]+", "_", str(key)).strip("_")
+    ascii_key = unicodedata.normalize("NFKD", str(key)).encode("ascii", "ignore").decode()
+    renamed = re.sub(r"[^0-9A-Za-z]+", "_", ascii_key).strip("_")
     example = f" (e.g. to {renamed!r})" if _GML_KEY.fullmatch(renamed) else ""
     more = f", and {len(found) - 1} more such attributes" if len(found) > 1 else ""
     raise GraphError(
         f"cannot write {owner} to the GML file {str(path)!r}: its attribute {key!r} is not "
-        f"a valid GML key (a letter followed by letters, digits or '_'){more}. Rename the "
-        f"attribute{example}, or write the graph as .graphml or .json, which keep any "
-        "attribute name."
+        f"a valid GML key (an ASCII letter followed by ASCII letters, digits or "
+        f"'_'){more}. Rename the attribute{example}, or write the graph as .graphml or "
+        ".json, which keep any attribute name."
     )

@@ -390,17 +390,27 @@ def _prepare(X, columns, reference, roles, allow_parents):
 
 
 def _check_numbers(X: pd.DataFrame, columns: list) -> None:
-    """A ValueError naming the ``columns`` of X that hold values other than numbers (text
-    in a column the reference reads as a measurement), with a few of those values."""
+    """A ValueError naming the ``columns`` of X that the reference reads as measurements
+    but X holds as True / False (a discrete column), or with values other than numbers
+    (text: a few of them are shown)."""
+    flags = [c for c in columns if pd.api.types.is_bool_dtype(X[c].dtype) or (
+        X[c].dtype == object and pd.api.types.infer_dtype(X[c], skipna=True) == "boolean"
+    )]
+    if flags:
+        raise ValueError(
+            f"X's columns {flags} hold True / False, a discrete column, where the reference "
+            "reads a measurement; shifts, scaling, noise and replacement in standard "
+            "deviations apply to measurements only. Leave them out of columns=, or pass "
+            "them as the numbers the reference holds."
+        )
     bad = {}
     for c in columns:
-        if pd.api.types.is_numeric_dtype(X[c].dtype) and not pd.api.types.is_bool_dtype(
-            X[c].dtype
-        ):
-            continue
+        if pd.api.types.is_numeric_dtype(X[c].dtype) or pd.api.types.infer_dtype(
+            X[c], skipna=True
+        ) in ("floating", "integer", "mixed-integer-float", "decimal", "empty"):
+            continue  # numbers only: no value to look at one by one
         values = X[c].dropna()
-        numbers = pd.to_numeric(values, errors="coerce")
-        odd = values[numbers.isna() | values.map(lambda v: isinstance(v, (bool, np.bool_)))]
+        odd = values[pd.to_numeric(values, errors="coerce").isna()]
         if len(odd):
             bad[c] = list(dict.fromkeys(odd.tolist()))[:3]
     if bad:

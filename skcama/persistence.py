@@ -45,6 +45,7 @@ from safetensors.torch import save as _safetensors_save
 
 from ._classifier import CAMAClassifier
 from ._columns import ColumnCodec
+from ._files import replaced_on_success
 from ._model import CAMAConfig, CAMANet
 from ._random import seeded_torch
 from ._warn import warn_user
@@ -440,18 +441,11 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
         )
     if path.is_dir():
         raise IsADirectoryError(f"cannot write {str(path)!r}: it is a folder; name a file.")
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(_METADATA, text)
-            archive.writestr(_TENSORS, blob)
-        os.replace(partial, path)
-    except OSError as error:  # name the file the user asked for, not the temporary one
-        raise type(error)(
-            f"cannot write {str(path)!r}: {error.strerror or error}"
-        ) from error
-    finally:
-        partial.unlink(missing_ok=True)
+    with replaced_on_success(path) as partial, zipfile.ZipFile(
+        partial, "w", compression=zipfile.ZIP_DEFLATED
+    ) as archive:
+        archive.writestr(_METADATA, text)
+        archive.writestr(_TENSORS, blob)
     logger.debug("saved %s to %s", type(clf).__name__, path)
 
 

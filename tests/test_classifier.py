@@ -838,6 +838,8 @@ def test_columns_missing_at_prediction_get_the_fix(sem_data):
         with pytest.raises(ValueError, match=rf"'x2' -> did you mean '{spelled}'\?") as raised:
             clf.predict(X.rename(columns={"x2": spelled}))
         assert "column of NaN" not in str(raised.value)
+    with pytest.raises(ValueError, match=r"did you mean 'x12'.*column of NaN"):  # merely alike
+        clf.predict(X.drop(columns="x2").assign(x12=0.0))
     numbered = X.set_axis(range(X.shape[1]), axis=1)
     clf = CAMAClassifier(max_epochs=2, random_state=0).fit(numbered, y)
     with pytest.raises(ValueError, match=r"X has \['0', '1'.*\(str\) where the model has "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import warnings
@@ -1155,3 +1156,18 @@ def test_a_measurement_with_a_stray_text_value_is_not_called_an_identifier(small
         graph = discover_graph(X.assign(x1=1.0 * np.arange(300), g=grade.to_numpy()), y,
                                target="y")
     assert "g" in graph
+    # the same table through a CSV file: every value of x1 is text there
+    stray = pd.read_csv(io.StringIO(X.to_csv(index=False)))
+    with pytest.raises(ValueError, match=r"column 'x1' holds numbers and some text "
+                                         r"\(\['high'\]\).*pd\.to_numeric"):
+        discover_graph(stray, y.to_numpy(), target="y")
+
+
+def test_numbers_written_as_text_are_read_as_numbers_as_fit_reads_them(small_sem):
+    _, X, y = small_sem
+    X, y = X.iloc[:300, :5], y.iloc[:300]
+    as_text = X.astype({"x1": str})
+    with pytest.warns(UserWarning, match=r"column 'x1' holds numbers written as text"):
+        graph = discover_graph(as_text, y, target="y")
+    assert sorted(graph.edges) == sorted(discover_graph(X, y, target="y").edges)
+    assert as_text["x1"].dtype != float  # the caller's frame is left as it was

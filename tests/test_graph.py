@@ -949,6 +949,26 @@ def test_a_failed_write_leaves_the_existing_file_as_it_was(tmp_path, suffix, mon
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
 
 
+def test_a_write_through_a_link_keeps_the_link_the_mode_and_other_files(tmp_path):
+    import stat
+    from concurrent.futures import ThreadPoolExecutor
+
+    real, link = tmp_path / "real.gml", tmp_path / "link.gml"
+    write_graph({"y": ["a"]}, real)
+    real.chmod(0o640)
+    link.symlink_to(real)
+    (tmp_path / "link.gml.partial").write_text("a file of the user's")
+    write_graph({"y": ["a"], "x": ["y"]}, link)
+    assert link.is_symlink() and set(read_graph(real).nodes) == {"a", "y", "x"}
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert (tmp_path / "link.gml.partial").read_text() == "a file of the user's"
+    with ThreadPoolExecutor(4) as pool:  # writers of one path do not meet
+        list(pool.map(lambda k: write_graph({"y": ["a"], f"x{k}": ["y"]}, real), range(8)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "link.gml", "link.gml.partial", "real.gml"
+    ]
+
+
 def test_a_gml_key_networkx_refuses_names_the_node_and_leaves_the_file(tmp_path):
     path = tmp_path / "g.gml"
     write_graph({"y": ["a"], "x": ["y"]}, path)
@@ -971,6 +991,13 @@ def test_a_gml_key_networkx_refuses_names_the_node_and_leaves_the_file(tmp_path)
     g.edges["y", "x"].clear()
     g.graph["run"] = {"n rows": 3}  # a nested key, checked too
     with pytest.raises(GraphError, match=r"cannot write the graph .*'run\.n rows'"):
+        write_graph(g, path)
+    g.graph["run"] = [{"n rows": 3}]  # and one in a list of dicts
+    with pytest.raises(GraphError, match=r"cannot write the graph .*'run\.n rows'"):
+        write_graph(g, path)
+    g.graph["run"] = {"Ünit": "mg"}  # an ASCII example for a non-ASCII letter
+    with pytest.raises(GraphError, match=r"'run\.Ünit' is not a valid GML key \(an ASCII "
+                                         r"letter.*\(e\.g\. to 'run_Unit'\)"):
         write_graph(g, path)
     assert [p.name for p in tmp_path.iterdir()] == ["g.gml"]
     # the formats that keep any attribute name read it back

@@ -1,6 +1,5 @@
 """Mixed column types, missing values and unseen categories in CAMAClassifier."""
 
-import ast
 import copy
 import pathlib
 import re
@@ -272,6 +271,8 @@ def test_unseen_categories_raise_by_default_and_can_count_as_missing(fitted, dat
          r"only in case or in spaces around them.*X\['imaging'\]\.replace\(\{'[A-Z]"),
         ("imaging", lambda c: c + " ",
          r"only in case or in spaces.*X\['imaging'\]\.replace\(\{'\w+ ': '\w+'"),
+        ("imaging", lambda c: c.str.title().astype("category"),
+         r"only in case.*X\['imaging'\]\.astype\(object\)\.replace\(\{'[A-Z]"),
     ],
 )
 def test_unseen_categories_that_spell_known_ones_get_a_hint(fitted, data, column, convert, hint):
@@ -283,9 +284,10 @@ def test_unseen_categories_that_spell_known_ones_get_a_hint(fitted, data, column
     # the suggested conversion works: the hint's fix gives the original predictions
     fixes = {"grade": lambda c: c.astype("int"),
              "smoker": lambda c: c.map({"False": False, "True": True})}
-    if column == "imaging":  # the mapping the hint writes (here all 3 unknown values)
-        mapping = ast.literal_eval(re.search(r"\.replace\((\{.*?\})\)", str(raised.value))[1])
-        fixes["imaging"] = lambda c: c.replace(mapping)
+    if column == "imaging":  # the hint's own line, run as written
+        fix = re.search(r"X\['imaging'\] = (X\['imaging'\]\S*?\.replace\(\{.*?\}\))",
+                        str(raised.value))[1]
+        fixes["imaging"] = lambda c: eval(fix, {"X": X_new})
     if column in fixes:
         fixed = X_new.assign(**{column: fixes[column](X_new[column])})
         np.testing.assert_array_equal(fitted.predict(fixed), fitted.predict(X.head(20)))

@@ -1,0 +1,39 @@
+"""Writing a file so that a failed write loses nothing: model files and graph files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def replaced_on_success(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary file beside ``path`` for the block to write; it replaces ``path`` only
+    when the block completes.
+
+    A failed write (an error, an interrupt) leaves an existing file as it was and no
+    temporary file behind. Through a symbolic link the file it points to is replaced,
+    and an existing file keeps its permissions. Each call writes its own temporary file,
+    so writers in several threads do not meet. An OS error names ``path``, not the
+    temporary file, and keeps its type and ``errno``.
+    """
+    path = Path(path)
+    target = Path(os.path.realpath(path))
+    unique = f"{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}"
+    partial = target.with_name(f".{target.name}.{unique}.partial")
+    try:
+        yield partial
+        if target.is_file():
+            shutil.copymode(target, partial)
+        os.replace(partial, target)
+    except OSError as error:  # name the file the user asked for, not the temporary one
+        raised = type(error)(f"cannot write {str(path)!r}: {error.strerror or error}")
+        raised.errno = error.errno  # (a filename would replace the message in str())
+        raise raised from error
+    finally:
+        partial.unlink(missing_ok=True)
