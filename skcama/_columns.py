@@ -784,13 +784,15 @@ def check_fit_labels(
     check_labels_present(y, name, positions)
     inferred = (pd.api.types.infer_dtype(y.ravel(), skipna=True) if y.dtype.kind == "O"
                 else "")
+    infinite = np.zeros(0, dtype=bool)
     if y.dtype.kind in "fc" or inferred in ("floating", "mixed-integer-float"):
-        infinite = np.isinf(y.astype(np.complex128 if y.dtype.kind == "c" else np.float64))
-    elif inferred.startswith("mixed"):
+        try:
+            infinite = np.isinf(y.astype(np.complex128 if y.dtype.kind == "c" else np.float64))
+        except OverflowError:  # an integer beyond float's range among the floats
+            inferred = "mixed"
+    if inferred.startswith("mixed"):
         infinite = np.array([isinstance(v, (float, np.floating)) and math.isinf(v)
                              for v in y.ravel().tolist()], dtype=bool)
-    else:
-        infinite = np.zeros(0, dtype=bool)
     if infinite.any():
         n_infinite, rows = _row_numbers(np.flatnonzero(infinite), positions)
         raise ValueError(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,14 +18,14 @@ def replaced_on_success(path: str | os.PathLike) -> Iterator[Path]:
 
     A failed write (an error, an interrupt) leaves an existing file as it was and no
     temporary file behind. Through a symbolic link the file it points to is replaced,
-    and an existing file keeps its permissions. Each call writes its own temporary file,
-    so writers in several threads do not meet. An OS error names ``path``, not the
+    and an existing file keeps its permissions. Each call writes a temporary file of its
+    own, so writers in several threads do not meet. An OS error names ``path``, not the
     temporary file, and keeps its type and ``errno``.
     """
     path = Path(path)
     target = Path(os.path.realpath(path))
-    unique = f"{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}"
-    partial = target.with_name(f".{target.name}.{unique}.partial")
+    # a name of its own, short enough beside a long file name (255 characters at most)
+    partial = target.with_name(f".{target.name[:100]}.{uuid.uuid4().hex[:12]}.partial")
     try:
         yield partial
         if target.is_file():
@@ -36,4 +36,5 @@ def replaced_on_success(path: str | os.PathLike) -> Iterator[Path]:
         raised.errno = error.errno  # (a filename would replace the message in str())
         raise raised from error
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # never hides the error above
+            partial.unlink(missing_ok=True)

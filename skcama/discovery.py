@@ -175,6 +175,7 @@ from scipy.stats import rankdata
 from sklearn.utils.multiclass import type_of_target
 
 from ._columns import (
+    DECIMAL_COMMA_ADVICE,
     _distinct_in_every_row,
     _numbers_kind,
     _show,
@@ -1173,36 +1174,43 @@ def _read_text_as_fit(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         observed = values.dropna()
         inferred = pd.api.types.infer_dtype(observed, skipna=True)
+        comma = False
         if inferred == "string":
             as_numbers, comma = _text_as_numbers(observed.astype(str))
             parsed = as_numbers.dropna()
+            measured = len(parsed) >= 0.5 * len(observed) and not (parsed % 1 == 0).all()
+            if _distinct_in_every_row(observed) and not measured:
+                continue  # codes or row numbers: refused as an identifier below, as fit warns
             if not comma and len(parsed) == len(observed) and len(parsed) and (
                 _numbers_kind(parsed) == "gaussian"
             ):
                 converted[column] = pd.to_numeric(values, errors="coerce")
                 continue
-            measured = len(parsed) >= 0.5 * len(observed) and not (parsed % 1 == 0).all()
             stray = observed[as_numbers.isna()]
-        elif inferred.startswith("mixed"):
+        elif inferred in ("mixed", "mixed-integer"):  # numbers and other values
             is_number = np.fromiter(map(is_real_number, observed), dtype=bool,
                                     count=len(observed))
             measured = bool(is_number.mean() >= 0.5)
             stray = observed[~is_number]
-        else:
+        else:  # one type, or numbers only ("mixed-integer-float")
             continue
         if not measured:
             continue  # labels or codes, as fit reads them
         if not _distinct_in_every_row(observed):
             infer_kind(values)  # fit's warning, word for word
             continue
+        if comma:
+            fix = f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
+        else:
+            fix = (f"it holds numbers and some text ({_show(pd.unique(stray))}); if it is a "
+                   f"measurement, convert it with pd.to_numeric(X[{column!r}], "
+                   "errors='coerce') (the text becomes missing; then impute it, or discover "
+                   "on the complete rows)")
         raise ValueError(
-            f"column {column!r} holds numbers and some text ({_show(pd.unique(stray))}), so "
-            "it is read as categorical labels, one level per distinct number: here one "
-            "level per row, which tells nothing about the label and makes every test of it "
-            "slow. If it is a measurement, convert it with pd.to_numeric(X["
-            f"{column!r}], errors='coerce') (the text becomes missing; then impute it, or "
-            "discover on the complete rows); if it numbers the rows, drop it from X (on the "
-            f"command line: --id {column!r})."
+            f"column {column!r} is read as categorical labels, one level per distinct value: "
+            "here one level per row, which tells nothing about the label and makes every "
+            f"test of it slow. {fix[0].upper()}{fix[1:]}; if it numbers the rows, drop it "
+            f"from X (on the command line: --id {column!r})."
         )
     if not converted:
         return frame

@@ -410,7 +410,8 @@ def _check_numbers(X: pd.DataFrame, columns: list) -> None:
         ) in ("floating", "integer", "mixed-integer-float", "decimal", "empty"):
             continue  # numbers only: no value to look at one by one
         values = X[c].dropna()
-        odd = values[pd.to_numeric(values, errors="coerce").isna()]
+        flag = values.map(lambda v: isinstance(v, (bool, np.bool_)))  # to_numeric reads 1.0
+        odd = values[pd.to_numeric(values.where(~flag), errors="coerce").isna()]
         if len(odd):
             bad[c] = list(dict.fromkeys(odd.tolist()))[:3]
     if bad:

@@ -624,14 +624,15 @@ def test_hyperparameters_set_after_fit_are_checked_before_use(fitted, sem_data, 
 @pytest.mark.parametrize("bad, match", [
     ([0.0, 1.0, np.inf, *[0.0, 1.0] * 18, 2.0], r"y has 1 infinite labels \(rows 2\)"),
     ([True, 1, 0, False] * 10, r"y mixes True / False labels with labels of type \['int'\]"),
+    ([10**400, 1.5, np.inf, *[0.5, 1.5] * 18, 2.5], r"y has 1 infinite labels \(rows 2\)"),
 ])
 def test_infinite_labels_and_bools_mixed_with_numbers_are_named(bad, match):
     X = pd.DataFrame({"a": np.arange(40.0), "b": np.arange(40.0) % 3})
     with pytest.raises(ValueError, match=match):
         CAMAClassifier(**FAST).fit(X, pd.Series(bad, dtype=object))
     with pytest.raises(ValueError, match=match):  # as numbers, too
-        CAMAClassifier(**FAST).fit(X, np.asarray(bad, dtype=object if bad[0] is True
-                                                    else float))
+        plain = all(isinstance(v, float) for v in bad)
+        CAMAClassifier(**FAST).fit(X, np.asarray(bad, dtype=float if plain else object))
 
 
 def test_a_class_of_a_single_row_is_warned_as_a_likely_stray_label(sem_data):

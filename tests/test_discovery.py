@@ -1144,9 +1144,10 @@ def test_a_measurement_with_a_stray_text_value_is_not_called_an_identifier(small
     X, y = X.iloc[:300, :5].copy(), y.iloc[:300]
     X["x1"] = X["x1"].astype(object)
     X.loc[X.index[3], "x1"] = "high"
-    with pytest.raises(ValueError, match=r"column 'x1' holds numbers and some text "
-                                         r"\(\['high'\]\).*convert it with "
-                                         r"pd\.to_numeric\(X\['x1'\], errors='coerce'\)") as info:
+    with pytest.raises(ValueError, match=r"column 'x1' is read as categorical labels.*holds "
+                                         r"numbers and some text \(\['high'\]\).*convert it "
+                                         r"with pd\.to_numeric\(X\['x1'\], errors='coerce'\)"
+                       ) as info:
         discover_graph(X, y, target="y")
     assert "as an identifier does" not in str(info.value)
     # a graded column with a note: read as labels, as fit reads it, with fit's warning
@@ -1158,9 +1159,14 @@ def test_a_measurement_with_a_stray_text_value_is_not_called_an_identifier(small
     assert "g" in graph
     # the same table through a CSV file: every value of x1 is text there
     stray = pd.read_csv(io.StringIO(X.to_csv(index=False)))
-    with pytest.raises(ValueError, match=r"column 'x1' holds numbers and some text "
-                                         r"\(\['high'\]\).*pd\.to_numeric"):
+    with pytest.raises(ValueError, match=r"column 'x1' is read as categorical.*holds numbers "
+                                         r"and some text \(\['high'\]\).*pd\.to_numeric"):
         discover_graph(stray, y.to_numpy(), target="y")
+    commas = X.assign(x1=X["x1"].astype(str).str.replace(".", ",", regex=False))
+    commas.loc[commas.index[3], "x1"] = "0,5"
+    with pytest.raises(ValueError, match=r"column 'x1' is read as categorical.*decimal commas; "
+                                         r"read the file with decimal=','"):
+        discover_graph(commas, y, target="y")
 
 
 def test_numbers_written_as_text_are_read_as_numbers_as_fit_reads_them(small_sem):
@@ -1171,3 +1177,10 @@ def test_numbers_written_as_text_are_read_as_numbers_as_fit_reads_them(small_sem
         graph = discover_graph(as_text, y, target="y")
     assert sorted(graph.edges) == sorted(discover_graph(X, y, target="y").edges)
     assert as_text["x1"].dtype != float  # the caller's frame is left as it was
+    # row numbers written as text stay an identifier, as fit reads them; numbers of two
+    # Python types are numbers
+    with pytest.raises(ValueError, match=r"columns \['id'\] hold a distinct value in every row"):
+        discover_graph(as_text.assign(id=[str(i) for i in range(300)]), y, target="y")
+    mixed = X.assign(x1=pd.Series([int(v) if i % 2 else v for i, v in enumerate(X["x1"] * 100)],
+                                  dtype=object).to_numpy())
+    assert sorted(discover_graph(mixed, y, target="y").nodes) == sorted(graph.nodes)

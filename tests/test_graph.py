@@ -967,6 +967,9 @@ def test_a_write_through_a_link_keeps_the_link_the_mode_and_other_files(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "link.gml", "link.gml.partial", "real.gml"
     ]
+    long = tmp_path / f"{'n' * 230}.gml"  # a valid name, however long the temporary one
+    write_graph({"y": ["a"]}, long)
+    assert set(read_graph(long).nodes) == {"a", "y"}
 
 
 def test_a_gml_key_networkx_refuses_names_the_node_and_leaves_the_file(tmp_path):

@@ -250,6 +250,10 @@ def test_stray_text_in_a_column_the_reference_reads_as_numbers_is_named(data, ma
                                          r"numbers \('x1': \['high'\]\).*pd\.to_numeric"):
         manipulate(stray, X)
     pd.testing.assert_frame_equal(stray, kept)
+    stray.loc[stray.index[3], "x1"] = True  # to_numeric would read it as 1.0
+    with pytest.raises(ValueError, match=r"X's columns \['x1'\] hold values that are not "
+                                         r"numbers \('x1': \[True\]\)"):
+        manipulate(stray, X)
     flags = X.assign(x1=X["x1"] > 0)  # discrete where the reference reads a measurement
     with pytest.raises(ValueError, match=r"X's columns \['x1'\] hold True / False, a discrete "
                                          r"column.*Leave them out of columns="):
