@@ -1552,20 +1552,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             y_index = self._encode_labels(y, len(data))
         codes = standardised.copy()
         if self.model_.has_children and len(data):
-            labels = torch.as_tensor(y_index, device=data.x.device)
+            data.y = torch.as_tensor(y_index, device=data.x.device)
             parts = []
             # chunks of one size, the last padded, as in prediction: a row's values do
             # not depend on the rows that come with it (in float32, a lone row met other
             # kernel shapes: 6e-7 apart)
             with torch.no_grad():
-                for start, (chunk, n) in zip(
-                    range(0, len(data), _RECONSTRUCT_ROWS),
-                    padded_chunks(data, _RECONSTRUCT_ROWS), strict=True,
-                ):
-                    y_chunk = labels.new_zeros(_RECONSTRUCT_ROWS)
-                    y_chunk[:n] = labels[start : start + n]
+                for chunk, n in padded_chunks(data, _RECONSTRUCT_ROWS):
                     x_clean = self.model_.reconstruct_clean(
-                        chunk.a, chunk.c, chunk.x, y_chunk, infer_m=self.manipulation_learned_
+                        chunk.a, chunk.c, chunk.x, chunk.y, infer_m=self.manipulation_learned_
                     )
                     parts.append(x_clean[:n].double().cpu().numpy())
             codes[:, self._child_columns()] = np.concatenate(parts)

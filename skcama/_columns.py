@@ -790,9 +790,10 @@ def check_fit_labels(
             infinite = np.isinf(y.astype(np.complex128 if y.dtype.kind == "c" else np.float64))
         except OverflowError:  # an integer beyond float's range among the floats
             inferred = "mixed"
-    if inferred.startswith("mixed"):
+    values = y.ravel().tolist() if inferred.startswith("mixed") else []
+    if values:
         infinite = np.array([isinstance(v, (float, np.floating)) and math.isinf(v)
-                             for v in y.ravel().tolist()], dtype=bool)
+                             for v in values], dtype=bool)
     if infinite.any():
         n_infinite, rows = _row_numbers(np.flatnonzero(infinite), positions)
         raise ValueError(
@@ -807,9 +808,8 @@ def check_fit_labels(
             f"they are; drop the zone, {name}.dt.tz_convert(None) (the dates in UTC), or pass "
             f"them as text, {name}.astype(str)."
         )
-    if not inferred.startswith("mixed"):
+    if not values:
         return
-    values = y.ravel().tolist()
     for kind, is_kind in (("text", lambda v: isinstance(v, str)),
                           ("True / False", lambda v: isinstance(v, (bool, np.bool_)))):
         flags = np.array([is_kind(v) for v in values], dtype=bool)

@@ -669,14 +669,14 @@ def log_joint_terms(
 
 def padded_chunks(data: Tensors, size: int) -> Iterator[tuple[Tensors, int]]:
     """Consecutive chunks of ``data``, each of exactly ``size`` rows (the last one
-    padded with zero rows), with the number of real rows in each: every row meets the
-    same kernel shapes whatever rows come with it."""
+    padded with zero rows, labels too where it has them), with the number of real rows
+    in each: every row meets the same kernel shapes whatever rows come with it."""
+    def padded(t: torch.Tensor | None, n: int) -> torch.Tensor | None:
+        return None if t is None else torch.cat([t, t.new_zeros(size - n, *t.shape[1:])])
+
     for start in range(0, len(data), size):
         batch = data.rows(slice(start, start + size))
         n = len(batch)
         if n < size:
-            batch = Tensors(*(
-                torch.cat([t, t.new_zeros(size - n, *t.shape[1:])])
-                for t in (batch.a, batch.c, batch.x)
-            ))
+            batch = Tensors(*(padded(t, n) for t in (batch.a, batch.c, batch.x, batch.y)))
         yield batch, n

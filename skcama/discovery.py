@@ -1174,12 +1174,15 @@ def _read_text_as_fit(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         observed = values.dropna()
         inferred = pd.api.types.infer_dtype(observed, skipna=True)
+        if inferred not in ("string", "mixed", "mixed-integer"):
+            continue  # one type, or numbers only ("mixed-integer-float")
+        distinct = _distinct_in_every_row(observed)
         comma = False
         if inferred == "string":
             as_numbers, comma = _text_as_numbers(observed.astype(str))
             parsed = as_numbers.dropna()
             measured = len(parsed) >= 0.5 * len(observed) and not (parsed % 1 == 0).all()
-            if _distinct_in_every_row(observed) and not measured:
+            if distinct and not measured:
                 continue  # codes or row numbers: refused as an identifier below, as fit warns
             if not comma and len(parsed) == len(observed) and len(parsed) and (
                 _numbers_kind(parsed) == "gaussian"
@@ -1187,16 +1190,14 @@ def _read_text_as_fit(frame: pd.DataFrame) -> pd.DataFrame:
                 converted[column] = pd.to_numeric(values, errors="coerce")
                 continue
             stray = observed[as_numbers.isna()]
-        elif inferred in ("mixed", "mixed-integer"):  # numbers and other values
+        else:  # numbers and other values
             is_number = np.fromiter(map(is_real_number, observed), dtype=bool,
                                     count=len(observed))
             measured = bool(is_number.mean() >= 0.5)
             stray = observed[~is_number]
-        else:  # one type, or numbers only ("mixed-integer-float")
-            continue
         if not measured:
             continue  # labels or codes, as fit reads them
-        if not _distinct_in_every_row(observed):
+        if not distinct:
             infer_kind(values)  # fit's warning, word for word
             continue
         if comma:

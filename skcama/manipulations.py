@@ -393,8 +393,10 @@ def _check_numbers(X: pd.DataFrame, columns: list) -> None:
     """A ValueError naming the ``columns`` of X that the reference reads as measurements
     but X holds as True / False (a discrete column), or with values other than numbers
     (text: a few of them are shown)."""
+    inferred = {c: pd.api.types.infer_dtype(X[c], skipna=True) for c in columns
+                if not pd.api.types.is_numeric_dtype(X[c].dtype)}  # (bool is numeric)
     flags = [c for c in columns if pd.api.types.is_bool_dtype(X[c].dtype) or (
-        X[c].dtype == object and pd.api.types.infer_dtype(X[c], skipna=True) == "boolean"
+        X[c].dtype == object and inferred[c] == "boolean"
     )]
     if flags:
         raise ValueError(
@@ -404,10 +406,8 @@ def _check_numbers(X: pd.DataFrame, columns: list) -> None:
             "them as the numbers the reference holds."
         )
     bad = {}
-    for c in columns:
-        if pd.api.types.is_numeric_dtype(X[c].dtype) or pd.api.types.infer_dtype(
-            X[c], skipna=True
-        ) in ("floating", "integer", "mixed-integer-float", "decimal", "empty"):
+    for c, kind in inferred.items():
+        if kind in ("floating", "integer", "mixed-integer-float", "decimal", "empty"):
             continue  # numbers only: no value to look at one by one
         values = X[c].dropna()
         flag = values.map(lambda v: isinstance(v, (bool, np.bool_)))  # to_numeric reads 1.0
