@@ -1237,7 +1237,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         right, so measurements that changed as well must be adapted to first; a warning
         says when the rows' median log-likelihood falls below that of 95% of the training
         rows (``evidence_reference_``), which a prevalence cannot explain and changed
-        measurements do. Fewer than 10 rows per class are refused.
+        measurements do. That check is coarse: one measurement read 1 sd high at a new
+        site can pass it and bias the estimate (the adaptation guide has an example), so
+        where measurements may differ too, :meth:`adapt` first. Fewer than 10 rows per
+        class are refused.
 
         Parameters
         ----------
@@ -1505,12 +1508,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return load_model(path)
 
     def reconstruct_clean(self, X: Any, y: Any = None) -> pd.DataFrame:
-        """Rows with their children reconstructed as if unmanipulated, under do(m=0).
+        """Rows with their children regenerated as if unmanipulated, under do(m=0).
 
         The latent causes of each row are inferred (with its manipulation, once one has
         been learned), and the children are regenerated from their parents, the label and
         those latent causes with the manipulation switched off: the disentangled "clean"
-        measurement (paper fig. 9).
+        measurement (paper fig. 9). This is the model's reading of each child (the mean of
+        its mechanism, or its most probable value), not the measured value corrected: it
+        leaves out the measurement's own noise, so it differs from the measured value even
+        on clean rows and before any adaptation (by about the child's residual spread, and
+        a discrete child's value can change). Compare it with the reconstruction of clean
+        rows, not with the measurements, to see what a manipulation moved.
 
         Parameters
         ----------
@@ -1525,10 +1533,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             The blanket columns of ``X``, in ``X``'s order (fit's for an array), in
             original units and labels, children replaced
             by their clean reconstruction (the most probable value for a discrete child).
-            Missing children are filled by the reconstruction too; missing parents and
-            co-parents stay missing. A column of a DataFrame ``X`` keeps its dtype where
-            the values allow it (a bool or integer column without missing values, a
-            category); otherwise discrete columns come back as categories.
+            Missing children are filled by the reconstruction too; parents and co-parents
+            come back as given (missing ones stay missing). A column of a DataFrame ``X``
+            keeps its dtype where the values allow it (a bool or integer column without
+            missing values, a category); otherwise discrete columns come back as
+            categories.
 
         Examples
         --------
@@ -1543,7 +1552,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """
         self._check_ready()
         roles = self.roles_
-        standardised = self._prediction_standardised(X)
+        given = self._prediction_frame(X)
+        standardised = self.scaler_.transform(given, self.handle_unknown)
         data = self._tensors(standardised, roles, None, self._model_device())
         if y is None:
             y_index = np.argmax(self._predict_tensors(data)[0], axis=1)
@@ -1565,6 +1575,16 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     parts.append(x_clean[:n].double().cpu().numpy())
             codes[:, self._child_columns()] = np.concatenate(parts)
         frame = self.scaler_.inverse(codes)
+        # measured parents and co-parents as given: the round trip through the codes
+        # would change their last digits
+        children = set(roles.children)
+        for position, name in enumerate(roles.blanket):
+            measured = ~np.isnan(standardised[:, position])
+            if name in children or self.column_types_[name] != "gaussian" or not measured.any():
+                continue  # discrete values come back as their labels
+            values = frame[name].to_numpy(dtype=np.float64, copy=True)
+            values[measured] = pd.to_numeric(given[name]).to_numpy(np.float64)[measured]
+            frame[name] = values
         # a column constant in fit is read as missing: it comes back as given
         kept = [name for name in frame.columns if name in self.scaler_.missing_constant]
         if kept and isinstance(X, pd.DataFrame) and self._fitted_on_frame():
@@ -1829,6 +1849,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                         f" A child that was not measured can be passed as a column of NaN "
                         f"(X[{children[0]!r}] = np.nan): its likelihood is then left out."
                     )
+                causes = [n for n in renamed if n not in set(roles.children)
+                          and _plain_name(n) not in spelled]
+                if causes:
+                    hints.append(
+                        f" A parent or co-parent that was not measured can be passed as a "
+                        f"column of NaN (X[{causes[0]!r}] = np.nan): it is then read at its "
+                        "training mean (with a warning), and the prediction rests on the "
+                        "other columns."
+                    )
                 raise ValueError(
                     f"X lacks the columns {missing} that the model uses (roles: "
                     f"{self._role_summary(roles, missing)}); pass a frame with those "
@@ -1913,6 +1942,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     def _prediction_standardised(self, X: Any) -> np.ndarray:
         """The blanket columns of X, checked and standardised as in fit."""
+        return self.scaler_.transform(self._prediction_frame(X), self.handle_unknown)
+
+    def _prediction_frame(self, X: Any) -> pd.DataFrame:
+        """The blanket columns of X, checked, with their values as given."""
         if isinstance(X, pd.Series):  # one row, as X.iloc[0] gives it
             raise ValueError(
                 f"X is a pandas Series ({len(X)} values), one row as X.iloc[i] gives it; "
@@ -1936,7 +1969,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             columns = self._fit_columns()
         frame = self._blanket_frame(X, self.roles_, columns)
         self._warn_if_inputs_all_missing(frame)
-        return self.scaler_.transform(frame, self.handle_unknown)
+        return frame
 
     def _warn_if_inputs_all_missing(self, frame: pd.DataFrame) -> None:
         """Inputs missing in every row (a column not measured at a new site): the model
@@ -1995,7 +2028,9 @@ def _numeric_array(X: Any, **options: Any) -> np.ndarray:
                     raise ValueError(
                         f"column {j} of X holds text (e.g. {value!r}); an array is read as "
                         "numbers only. Pass X as a DataFrame to have text columns read as "
-                        "categories, or convert the column to numbers."
+                        "categories, or convert the column to numbers. In a Pipeline, a "
+                        "step before this one returned an array: "
+                        "pipeline.set_output(transform='pandas') passes a DataFrame on."
                     ) from None
         raise
 

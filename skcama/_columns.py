@@ -81,7 +81,9 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
             _warn_identifier(values.name, f"a distinct whole number in each, {low} to {high}")
         return "categorical" if n_levels <= MAX_INTEGER_LEVELS else "gaussian"
     if pd.api.types.is_numeric_dtype(dtype):
-        return _float_kind(values.dropna().to_numpy(dtype=np.float64))
+        observed = values.dropna().to_numpy(dtype=np.float64)
+        _warn_if_float_identifier(values.name, observed)
+        return _float_kind(observed)
     observed = values.dropna()
     numeric = np.fromiter(map(is_real_number, observed), dtype=bool, count=len(observed))
     if len(observed) and numeric.all():
@@ -98,6 +100,9 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
         )
     elif len(observed) and not numeric.any():
         text = observed.astype(str)
+        if _holds_dates(text):
+            _warn_dates(values.name, text)
+            return "bernoulli" if text.nunique() == 2 else "categorical"
         as_numbers, comma = _text_as_numbers(text)
         parsed = as_numbers.dropna()
         measured = len(parsed) >= 0.5 * len(text) and not (parsed % 1 == 0).all()
@@ -124,6 +129,39 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
             f"{observed.iloc[0]!r}); give it one number or one label per row."
         ) from None
     return "bernoulli" if n_levels == 2 else "categorical"
+
+
+# a date, or a date and time, written as text: 2023-04-06, 06/04/2023, 2023-04-06 10:30
+DATE_TEXT = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+
+
+def _holds_dates(text: pd.Series) -> bool:
+    """Whether at least 90% of the (non-missing, string) values are dates written as text."""
+    return bool(text.str.strip().str.fullmatch(DATE_TEXT).mean() >= 0.9)
+
+
+def _warn_dates(name: Hashable, text: pd.Series) -> None:
+    n_levels = text.nunique()
+    warn_user(
+        f"column {name!r} holds dates written as text (e.g. {text.iloc[0]!r}), so it is "
+        f"read as labels, one level per distinct date ({n_levels} here): a date not seen "
+        "in fit cannot be predicted. Drop it from X (on the command line: --id "
+        f"{name!r}), or replace it by a number, e.g. days since a reference date: "
+        f"(pd.to_datetime(X[{name!r}]) - pd.Timestamp('2020-01-01')).dt.days.",
+        UserWarning,
+    )
+
+
+def _warn_if_float_identifier(name: Hashable, observed: np.ndarray) -> None:
+    """The identifier warning for floats (finite, observed) that number the rows: an
+    integer identifier with a blank cell, which pandas reads as float, or one written as
+    100000.0, 100001.0, ..."""
+    head = observed[:100]  # a measurement shows a fraction within its first values
+    if len(observed) and (head == np.rint(head)).all() and np.isfinite(observed).all() and (
+        observed == np.rint(observed)
+    ).all() and _numbers_rows(pd.Series(observed)):
+        _warn_identifier(name, "a distinct whole number in each, "
+                         f"{observed.min():.0f} to {observed.max():.0f}")
 
 
 def _numbers_rows(observed: pd.Series) -> bool:
@@ -338,7 +376,11 @@ class ColumnCodec:
             floats = _plain_floats(column)
             if floats is not None:
                 finite = floats[~np.isnan(floats)].astype(np.float64, copy=False)
-                kind = overrides[name] if name in overrides else _float_kind(finite)
+                if name in overrides:
+                    kind = overrides[name]
+                else:
+                    _warn_if_float_identifier(name, finite)
+                    kind = _float_kind(finite)
                 n_observed = len(finite)
             else:
                 kind = (overrides[name] if name in overrides

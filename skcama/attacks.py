@@ -37,6 +37,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._columns import check_known_labels, is_real_number
 from ._random import default_rng
 from ._warn import each_warning_once, warn_user
+from .baselines import _check_numeric_columns
 from .manipulations import VALID_ROLES, _as_list, _discrete, clean_std, resolve_columns
 
 logger = logging.getLogger("skcama")
@@ -56,21 +57,24 @@ class _Differentiable:
     std: np.ndarray  # clean sd of each input column
     name: str
     is_cama: bool
-    continuous: list | None = None  # the columns gradients may move; None: all of them
-    encode: Callable[[pd.DataFrame], np.ndarray] | None = None  # frame -> inputs
+    encode: Callable[[pd.DataFrame], np.ndarray]  # frame -> raw-unit inputs, NaN if missing
 
     def inputs(self, X: pd.DataFrame) -> torch.Tensor:
         """The rows of ``X`` as the (B, d) float32 input of :attr:`log_proba`."""
-        if self.encode is not None:
-            values = self.encode(X)
-        else:
-            values = X[self.columns].to_numpy(dtype=np.float32)
         # a writable copy: frames may hand out read-only views, which torch warns about
-        return torch.from_numpy(np.array(values, dtype=np.float32))
+        return torch.from_numpy(np.array(self.encode(X), dtype=np.float32))
 
 
 def _is_cama(estimator: Any) -> bool:
     return hasattr(estimator, "model_") and hasattr(estimator, "_prediction_noise")
+
+
+def _pipeline_hint(models: Iterable) -> str:
+    """The hint for an error that asks for ``roles=`` where one of ``models`` is a
+    Pipeline ending in a CAMAClassifier, whose roles are not read; "" where none is."""
+    inside = any(getattr(m, "steps", None) and _is_cama(m.steps[-1][1]) for m in models)
+    return (" (roles are not read from a CAMAClassifier inside a Pipeline: pass "
+            "roles=pipe[-1].roles_)" if inside else "")
 
 
 def differentiable_log_proba(estimator: Any) -> _Differentiable:
@@ -118,8 +122,16 @@ def differentiable_log_proba(estimator: Any) -> _Differentiable:
         def log_proba(values: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
             return estimator._torch_log_proba(values)
 
+        def encode(X: pd.DataFrame) -> np.ndarray:
+            frame = X[columns]
+            # a text column named with its fix, as predict names it; missing values pass,
+            # to the attack's rule for the rows that hold them
+            _check_numeric_columns(frame, estimator)
+            return frame.to_numpy(dtype=np.float64, na_value=np.nan)
+
         return _Differentiable(
-            columns, estimator.classes_, log_proba, np.asarray(estimator.scale_), name, False
+            columns, estimator.classes_, log_proba, np.asarray(estimator.scale_), name, False,
+            encode,
         )
     raise TypeError(
         f"{name} is not differentiable in its inputs, so a white-box attack is impossible; "
@@ -175,10 +187,8 @@ def _cama_function(clf: Any) -> _Differentiable:
         codes = codec.transform(X[blanket], clf.handle_unknown)
         return codes * codec.scale + codec.mean
 
-    continuous = [n for n, kind in zip(blanket, codec.kinds, strict=True) if kind == "gaussian"]
     return _Differentiable(
-        blanket, clf.classes_, log_proba, np.asarray(codec.scale), "CAMAClassifier", True,
-        continuous=continuous, encode=encode,
+        blanket, clf.classes_, log_proba, np.asarray(codec.scale), "CAMAClassifier", True, encode
     )
 
 
@@ -303,21 +313,17 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         (m for m in (estimator, surrogate, reference) if m is not None and _is_cama(m)), None
     )
     if columns is None and cama is None and roles is None:
-        in_pipeline = any(getattr(m, "steps", None) and _is_cama(m.steps[-1][1])
-                          for m in (estimator, surrogate, reference))
-        inside = (" (roles are not read from a CAMAClassifier inside a Pipeline: pass "
-                  "roles=pipe[-1].roles_)" if in_pipeline else "")
         raise ValueError(
             "columns=None means the co-parents and children of a CAMAClassifier, but none is "
-            f"involved{inside}; pass columns=[...] (the co-parents and children) or roles=."
+            f"involved{_pipeline_hint((estimator, surrogate, reference))}; pass "
+            "columns=[...] (the co-parents and children) or roles=."
         )
     named = _as_list(list(VALID_ROLES) if columns is None else columns)  # read once
     cols = resolve_columns(X, named, reference=cama, roles=roles, allow_parents=allow_parents)
     _check_inputs([c for c in cols if c in named], function)  # named one by one
-    # discrete for the model that crafts the rows, or for a CAMA model that scores them
-    # (a transfer from an MLP must not move a grade CAMA reads as categories off its levels)
-    readers = [] if function.continuous is None else [(f"for {function.name}",
-                                                      function.continuous)]
+    # discrete for a CAMA model that crafts the rows or scores them (a transfer from an
+    # MLP must not move a grade CAMA reads as categories off its levels), each named once
+    readers = []
     for role, model in (("", estimator), ("the surrogate ", surrogate),
                         ("the reference ", reference)):
         if model is not None and _is_cama(model):  # every CAMA model, each its own kinds
@@ -360,9 +366,9 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         _check_labels(y, len(X), estimator.classes_, f"the attacked {type(estimator).__name__}")
     target = torch.as_tensor(np.searchsorted(function.classes, y), dtype=torch.long)
     if reference is not None:
-        std = clean_std(X, cols, reference)[1].to_numpy()
+        std = clean_std(X, cols, reference)[1].to_numpy(dtype=np.float64)
     else:
-        std = function.std[[function.columns.index(c) for c in cols]]
+        std = np.asarray(function.std, dtype=np.float64)[[function.columns.index(c) for c in cols]]
     mask = torch.zeros(len(function.columns))
     mask[[function.columns.index(c) for c in cols]] = 1.0
     budget = torch.zeros(len(function.columns))
@@ -370,7 +376,7 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         epsilon * std, dtype=torch.float32
     )
     values = function.inputs(X)
-    return function, cols, target, budget, values, mode, epsilon
+    return function, cols, target, budget, std, values, mode, epsilon
 
 
 def _gradient(function, values, target, eot, generator):
@@ -389,23 +395,24 @@ def _gradient(function, values, target, eot, generator):
 
 
 def _run(function, values, target, budget, steps, step_size, eot, random_start, generator):
-    """PGD (FGSM when steps=1 without a random start) on one chunk, best iterate per row."""
+    """PGD (FGSM when steps=1 without a random start) on one chunk: the perturbation of
+    the best iterate of each row."""
     delta = torch.zeros_like(values)
     if random_start:
         delta = (torch.rand(values.shape, generator=generator) * 2 - 1) * budget
-    # the clean row until an iterate has a loss: a row a model cannot score (a missing
+    # no perturbation until an iterate has a loss: a row a model cannot score (a missing
     # value an MLP cannot read) keeps its values, not the random start
-    best = values.clone()
+    best = torch.zeros_like(values)
     best_loss = torch.full((len(values),), -np.inf)
     for _ in range(steps):
         grad, loss = _gradient(function, values + delta, target, eot, generator)
         better = loss > best_loss
-        best[better] = (values + delta)[better]
+        best[better] = delta[better]
         best_loss = torch.where(better, loss, best_loss)
         delta = torch.maximum(torch.minimum(delta + step_size * grad.sign(), budget), -budget)
     _, loss = _gradient(function, values + delta, target, eot, generator)
     better = loss > best_loss
-    best[better] = (values + delta)[better]
+    best[better] = delta[better]
     return best.detach()
 
 
@@ -441,7 +448,7 @@ def _attack(
 ) -> pd.DataFrame:
     if isinstance(eot, bool) or not isinstance(eot, (int, np.integer)) or eot < 0:
         raise ValueError(f"eot is a number of noise draws per step (0 = fixed noise); got {eot!r}.")
-    function, cols, target, budget, values, mode, epsilon = _setup(
+    function, cols, target, budget, std, values, mode, epsilon = _setup(
         estimator, X, y, epsilon, columns, surrogate, reference, roles, allow_parents
     )
     if not function.is_cama:
@@ -464,10 +471,14 @@ def _attack(
         )
         for s in range(0, len(values), _CHUNK)
     ]
-    adversarial = torch.cat(chunks).double().numpy() if chunks else values.double().numpy()
-    out = X.copy()
+    delta = torch.cat(chunks).double().numpy() if chunks else np.zeros(values.shape)
     positions = [function.columns.index(c) for c in cols]
-    out[cols] = adversarial[:, positions]
+    # X's own values (float32 would round a large offset by more than the budget) plus the
+    # perturbation, in the budget in float64: a row left alone comes back as it was
+    limit = epsilon * std
+    out = X.copy()
+    out[cols] = (X[cols].apply(pd.to_numeric).to_numpy(dtype=np.float64, na_value=np.nan)
+                 + np.clip(delta[:, positions], -limit, limit))
     out.attrs = {
         "attack": name,
         "mode": mode if mode == "white-box" else f"transfer from {function.name}",
@@ -536,8 +547,10 @@ def fgsm(
     Returns
     -------
     pandas.DataFrame
-        ``X`` with the attacked columns perturbed; ``attrs`` records the attack, the mode
-        (``"white-box"`` or ``"transfer from ..."``), epsilon and columns.
+        ``X`` with the attacked columns perturbed, each value by at most ``epsilon``
+        clean sds (a row the attack leaves alone comes back unchanged, and missing values
+        stay missing); ``attrs`` records the attack, the mode (``"white-box"`` or
+        ``"transfer from ..."``), epsilon and columns.
 
     Examples
     --------
@@ -568,7 +581,7 @@ def pgd(
     *,
     columns: Hashable | Iterable | None = None,
     steps: int = 20,
-    step_size: float = 0.25,
+    step_size: float | None = None,
     random_start: bool = True,
     eot: int = 0,
     surrogate: Any = None,
@@ -588,8 +601,11 @@ def pgd(
         As in :func:`fgsm`.
     steps : int, default=20
         Ascent steps.
-    step_size : float, default=0.25
-        Step as a fraction of ``epsilon``.
+    step_size : float or None, default=None
+        Step as a fraction of ``epsilon``. None takes ``max(0.25, 2.5 / steps)``: 0.25 from
+        10 steps on, larger for fewer steps, so that they still cross the budget (2
+        ``epsilon`` wide) from a random start instead of making a weaker attack than
+        :func:`fgsm`.
     random_start : bool, default=True
         Start from a uniform draw inside the budget (seeded by ``random_state``).
     eot, surrogate, reference, roles, allow_parents
@@ -616,6 +632,8 @@ def pgd(
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be a positive integer; got {steps!r}.")
+    if step_size is None:
+        step_size = max(0.25, 2.5 / steps)
     if not is_real_number(step_size) or not float(step_size) > 0:
         raise ValueError(f"step_size is a fraction of epsilon and must be > 0; got {step_size!r}.")
     if not isinstance(random_start, (bool, np.bool_)):
@@ -667,7 +685,8 @@ def attack_variants(
         Seeds every variant (random start, EOT noise).
     **options
         Passed to the attack (``columns``, ``reference``, ``roles``, ``allow_parents``,
-        ``steps``, ...).
+        and for ``"pgd"`` ``steps`` and ``step_size``, whose default grows for fewer
+        than 10 steps: see :func:`pgd`).
 
     Returns
     -------
@@ -766,7 +785,8 @@ def strongest_attack(
         Seeds every variant.
     **options
         Passed to the attack (``columns``, ``reference``, ``roles``, ``allow_parents``,
-        ``steps``, ...).
+        and for ``"pgd"`` ``steps`` and ``step_size``, whose default grows for fewer
+        than 10 steps: see :func:`pgd`).
 
     Returns
     -------

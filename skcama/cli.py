@@ -470,8 +470,6 @@ _MISSING_TEXT = re.compile(
     r"[.\-\u2013\u2014?*/#]+|n\.?d\.?|n\.?r\.?|missing|unknown|manquant|inconnu|none|null",
     re.IGNORECASE,
 )
-# a date written as text: 02/11/2022, 2022-11-02, 2.11.22, with or without a time
-_DATE_TEXT = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?")
 
 
 def _as_numbers(text: Any, decimal: str) -> Any:
@@ -493,7 +491,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
     choice); the command line reads the file itself, so it says how to read it right."""
     import pandas as pd
 
-    from ._columns import MAX_INTEGER_LEVELS, _show
+    from ._columns import DATE_TEXT, MAX_INTEGER_LEVELS, _show
 
     decimal = args.decimal
     other_mark = "," if decimal == "." else "."
@@ -507,7 +505,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
             continue
         text = text.str.strip()
         where = f"column {name!r} of {args.data!r}"
-        if text.str.fullmatch(_DATE_TEXT).mean() >= 0.9:
+        if text.str.fullmatch(DATE_TEXT).mean() >= 0.9:
             raise UsageError(
                 f"{where} holds dates (e.g. {text.iloc[0]!r}), which would be read as "
                 f"labels, one per distinct date; keep it out of the model with --id {name!r}, "
@@ -1230,7 +1228,9 @@ def _discover(args: argparse.Namespace) -> int:
         target_alpha=args.target_alpha, background=background,
         max_condition_size=None if args.max_condition_size < 0 else args.max_condition_size,
         sample_weight=weights, normal_scores=args.normal_scores, random_state=args.random_state,
-        verbose=0 if args.quiet else 1,
+        # the step and timing log lines unless -q; causal-learn's progress bar, redrawn per
+        # node, only on a terminal (as fit's)
+        verbose=0 if args.quiet else 1, progress=bool(_progress(args)),
     )
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     write_graph(graph, args.output)
@@ -1504,7 +1504,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "of their ranks): the graph does not change with an increasing "
                           "transform of a column; for skewed measurements such as lab values")
     discover.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
-    discover.add_argument("-q", "--quiet", action="store_true", help="less logging")
+    discover.add_argument("-q", "--quiet", action="store_true",
+                          help="no log of the steps and their times, and no progress bar "
+                          "(there is none when stderr is not a terminal)")
     _common(discover)
     discover.set_defaults(func=_discover)
 

@@ -693,6 +693,7 @@ def discover_graph(
     normal_scores: bool = False,
     random_state: int | np.random.RandomState | None = None,
     verbose: int = 0,
+    progress: bool | None = None,
 ) -> nx.DiGraph:
     """Learn a causal DAG over the columns of ``X`` and a categorical target.
 
@@ -782,9 +783,14 @@ def discover_graph(
         ``>= 1`` reports each step and its time (for PC: the skeleton, the colliders) at
         INFO level on the ``skcama`` logger, and on standard error where logging is not
         configured; PC and FCI also show causal-learn's progress bar (one pass over the
-        nodes per size of conditioning set) on standard error. Nothing bounds the
-        search's time: on wide tables, ``max_condition_size`` and a cheaper ``test``
-        are the levers (see the graphs guide).
+        nodes per size of conditioning set) on standard error, unless ``progress`` is
+        False. Nothing bounds the search's time: on wide tables, ``max_condition_size``
+        and a cheaper ``test`` are the levers (see the graphs guide).
+    progress : bool or None, default=None
+        Whether PC and FCI show causal-learn's progress bar on standard error; ``None``
+        follows ``verbose``. ``False`` with ``verbose=1`` keeps the log messages without
+        the bar, whose redrawn frames fill a log file (``skcama discover`` draws it only
+        when standard error is a terminal).
 
     Returns
     -------
@@ -853,6 +859,8 @@ def discover_graph(
     target_alpha = float(target_alpha)
     if not isinstance(normal_scores, (bool, np.bool_)):
         raise ValueError(f"normal_scores must be True or False, got {normal_scores!r}.")
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise ValueError(f"progress must be True, False or None, got {progress!r}.")
     weights, positions = None, None
     if sample_weight is not None:
         weights = _discovery_weights(sample_weight, len(X), method, test)
@@ -926,6 +934,7 @@ def discover_graph(
             normal_scores,
             target_alpha,
             verbose,
+            bool(verbose) if progress is None else bool(progress),
         )
     if len(searched) < len(names):  # the constant columns back, without edges
         full = np.zeros((len(names), len(names)), dtype=marks.dtype)
@@ -1389,7 +1398,7 @@ def _quiet():
 
 def _run_constraint_based(
     method, test, frame, labels, target, alpha, knowledge, index, max_k, random_state,
-    weights=None, normal_scores=False, target_alpha=None, verbose=0,
+    weights=None, normal_scores=False, target_alpha=None, verbose=0, progress=False,
 ) -> np.ndarray:
     from causallearn.search.ConstraintBased.FCI import fci
 
@@ -1434,7 +1443,8 @@ def _run_constraint_based(
     with _causal_learn_call(), seeded, _singular_named(data, node_of, encoded.names, test):
         if method == "pc":
             target_node = None if split else target_index
-            cg = _pc(data, alpha, indep_test, bk, max_k, target_node, verbose, **kwargs)
+            cg = _pc(data, alpha, indep_test, bk, max_k, target_node, verbose, progress,
+                     **kwargs)
             marks = np.asarray(cg.G.graph)
         else:
             with _stable_node_hashes():
@@ -1444,7 +1454,7 @@ def _run_constraint_based(
                     alpha,
                     depth=-1 if max_k is None else max_k,
                     background_knowledge=bk,
-                    show_progress=bool(verbose),  # a bar per depth on standard error
+                    show_progress=progress,  # a bar per depth on standard error
                     verbose=False,
                     **kwargs,
                 )
@@ -1486,7 +1496,8 @@ def _singular_named(data: np.ndarray, node_of: list, names: list, test: str):
         ) from error
 
 
-def _pc(data, alpha, indep_test, bk, max_k, target_node=None, verbose=0, **kwargs):
+def _pc(data, alpha, indep_test, bk, max_k, target_node=None, verbose=0, progress=False,
+        **kwargs):
     """PC-stable with definiteMaxP colliders, from causal-learn's pieces.
 
     causal-learn's own definiteMaxP step tries *every* subset of the neighbours of each
@@ -1505,9 +1516,9 @@ def _pc(data, alpha, indep_test, bk, max_k, target_node=None, verbose=0, **kwarg
     log("pc: finding the skeleton (conditioning sets of up to %s nodes)",
         "any number of" if max_k is None else max_k)
     start = time.perf_counter()
-    cg = SkeletonDiscovery.skeleton_discovery(  # with verbose, a bar per depth on stderr
+    cg = SkeletonDiscovery.skeleton_discovery(  # with progress, a bar per depth on stderr
         data, alpha, test, stable=True, background_knowledge=bk, verbose=False,
-        show_progress=bool(verbose), max_k=max_k,
+        show_progress=progress, max_k=max_k,
     )
     log("pc: skeleton of %d edges in %.1f s", cg.G.get_num_edges(),
         time.perf_counter() - start)

@@ -22,7 +22,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._columns import warn_if_misaligned
 from ._warn import each_warning_once, warn_user
-from .attacks import ATTACKS, _check_labels, _differentiable, _is_cama, _warn_discrete_left_out
+from .attacks import (
+    ATTACKS,
+    _check_labels,
+    _differentiable,
+    _is_cama,
+    _pipeline_hint,
+    _warn_discrete_left_out,
+)
 from .graph import _preview
 from .manipulations import (
     _ALL_ROLES,
@@ -57,7 +64,7 @@ def _manipulator(
             )
 
         def custom(est: Any, X: pd.DataFrame, y: Any, s: float) -> pd.DataFrame:
-            out = manipulation(X, s)
+            out = manipulation(X.copy(), s)  # a function that edits X in place edits a copy
             if not isinstance(out, pd.DataFrame):  # an array loses the column names
                 wrap = (" Wrap it: pd.DataFrame(values, index=X.index, columns=X.columns)."
                         if getattr(out, "shape", None) == X.shape else "")
@@ -146,8 +153,10 @@ def robustness_curve(
         A single column of shape ``(n_samples, 1)`` is accepted with a
         ``DataConversionWarning``, as in ``fit``.
     manipulation : callable or str
-        ``f(X, strength) -> X``; or the name of a manipulation of
-        :mod:`skcama.manipulations` (``"shift"``, ``"scale"``, ``"noise"``, ``"replace"``),
+        ``f(X, strength) -> X``, called with a fresh copy of ``X`` at each strength (it may
+        change it in place; the caller's ``X`` is never modified); or the name of a
+        manipulation of :mod:`skcama.manipulations` (``"shift"``, ``"scale"``, ``"noise"``,
+        ``"replace"``),
         applied once for every model; or of an attack of :mod:`skcama.attacks`
         (``"fgsm"``, ``"pgd"``, ``"strongest"``), run against each model in turn. A
         strength of 0 skips an attack and scores the clean rows.
@@ -469,7 +478,8 @@ def _lend_roles(
     also takes that model as ``reference`` when none is given (its column kinds and
     training sds); an attack gets the continuous columns of those roles by name, so every
     model faces the same columns. Attacks of CAMA models alone need none: each is
-    attacked on its own roles."""
+    attacked on its own roles. Where the only CAMA model ends a Pipeline, whose roles are
+    not read, a manipulation's error says how to pass them."""
     if options.get("roles") is not None or _is_cama(options.get("reference")):
         return
     columns = options.get("columns")
@@ -484,6 +494,14 @@ def _lend_roles(
             resolve_columns(X, _as_list(columns), roles=known,
                             allow_parents=bool(options.get("allow_parents", False)))
         return
+    hint = "" if camas or is_attack else _pipeline_hint(estimators.values())
+    if hint:  # else the manipulation asks for roles= without saying where they are
+        what = ("columns=None means the co-parents and children" if columns is None
+                else f"columns={columns!r} names roles")
+        raise ValueError(
+            f"{what} of the target, which no CAMAClassifier among estimators gives{hint}; "
+            "pass roles=, reference=<a fitted CAMAClassifier> or columns=[...]."
+        )
     if not camas or (is_attack and len(camas) == len(estimators)):
         return
     found = {(e.roles_.parents, e.roles_.coparents, e.roles_.children) for e in camas.values()}

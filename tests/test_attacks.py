@@ -436,3 +436,89 @@ def test_rows_a_surrogate_cannot_read_are_counted_in_a_warning(blobs):
     pd.testing.assert_frame_equal(attacked.iloc[:10], holed.iloc[:10], check_dtype=False,
                                   atol=1e-5)
     assert (attacked["c"].iloc[10:] != holed["c"].iloc[10:]).all()
+
+
+@pytest.fixture(scope="module")
+def offset():
+    """A child measured far from 0 in its own sds (1e7 + N(0, 1)): float32 rounds its
+    values by up to 0.5, ten times a budget of 0.05 sd."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    X = pd.DataFrame({"a1": rng.normal(size=300), "c1": rng.normal(size=300),
+                      "x1": 1e7 + rng.normal(size=300) + y})
+    return X, y
+
+
+def _moved_by(X_adv, X, columns, std):
+    """The largest move of each column, in sds."""
+    return ((X_adv[columns] - X[columns]).abs() / np.asarray(std)).max()
+
+
+def test_an_attack_on_an_mlp_stays_in_budget_on_a_column_with_a_large_offset(offset):
+    X, y = offset
+    mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    holed = X.copy()
+    holed.loc[:9, "a1"] = np.nan  # rows the MLP cannot read: left alone
+    for attack, options in ((fgsm, {}), (pgd, {"random_state": 0})):
+        with pytest.warns(UserWarning, match="10 of 300 rows hold missing values"):
+            attacked = attack(mlp, holed, y, 0.05, columns=["c1", "x1"], **options)
+        assert (_moved_by(attacked, X, ["c1", "x1"], mlp.scale_[1:])
+                <= 0.05 * (1 + 1e-9)).all(), attack
+        pd.testing.assert_frame_equal(attacked.iloc[:10], holed.iloc[:10])  # bit-identical
+
+
+def test_an_attack_on_cama_stays_in_budget_on_a_column_with_a_large_offset(offset):
+    X, y = offset
+    clf = CAMAClassifier(graph={"y": ["a1"], "x1": ["y", "c1"]}, target="y", max_epochs=5,
+                         random_state=0).fit(X, y)
+    std = pd.Series(clf.scaler_.scale, index=clf.scaler_.names)[["c1", "x1"]]
+    holed = X.copy()
+    holed.loc[:9, "x1"] = np.nan  # the co-parent gets no gradient where its child is missing
+    for attack, options in ((fgsm, {}), (pgd, {"random_state": 0})):
+        attacked = attack(clf, holed, y, 0.05, **options)
+        assert attacked.attrs["columns"] == ["c1", "x1"]
+        assert (_moved_by(attacked, holed, ["c1", "x1"], std) <= 0.05 * (1 + 1e-9)).all()
+        assert attacked["x1"].iloc[:10].isna().all()  # missing values stay missing
+    # FGSM leaves those rows alone: they come back bit-identical
+    pd.testing.assert_frame_equal(fgsm(clf, holed, y, 0.05).iloc[:10], holed.iloc[:10])
+
+
+def test_pgd_with_few_steps_takes_larger_steps_and_is_at_least_as_strong_as_fgsm(blobs):
+    """A step of 0.25 epsilon moves 3 steps at most 0.75 epsilon from a random start: too
+    little to cross the budget. The default step grows when there are fewer than 10."""
+    X, y, mlp = blobs
+    one_step = mlp.score(fgsm(mlp, X, y, 0.5, columns=["c", "x"]), y)
+    few_steps = mlp.score(pgd(mlp, X, y, 0.5, columns=["c", "x"], steps=3, random_state=0), y)
+    assert few_steps <= one_step, (few_steps, one_step)
+    # from 10 steps on, the default is the step of 0.25 epsilon it always was
+    pd.testing.assert_frame_equal(
+        pgd(mlp, X, y, 0.5, columns=["c", "x"], random_state=0),
+        pgd(mlp, X, y, 0.5, columns=["c", "x"], step_size=0.25, random_state=0),
+    )
+
+
+def test_a_text_column_an_mlp_cannot_read_is_named_by_the_attack(blobs, mixed_cama):
+    X, y, mlp = blobs
+    texts = X.astype({"a": object})
+    texts.loc[0, "a"] = "hi"
+    with pytest.raises(ValueError, match=r"TorchMLPClassifier takes numeric columns only; "
+                                         r"column 'a' holds text \(e.g. 'hi'\)"):
+        fgsm(mlp, texts, y, 0.5, columns=["x"])
+    # an MLP surrogate that read the text column of a CAMA model as codes
+    X, y, clf = mixed_cama
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(
+        X.assign(x3=(X["x3"] == "hi").astype(float)), y)
+    with pytest.raises(ValueError, match=r"column 'x3' holds text"):
+        pgd(clf, X, y, 0.5, surrogate=mlp, random_state=0)
+
+
+def test_a_discrete_column_is_warned_once_per_model_that_reads_it(mixed_cama):
+    """The surrogate CAMA model is named once, as the surrogate, not also as the model."""
+    X, y, clf = mixed_cama
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X.drop(columns="x3"), y)
+    with pytest.warns(UserWarning) as record:
+        fgsm(mlp, X, y, 0.5, surrogate=clf)
+    discrete = [str(w.message) for w in record if "discrete" in str(w.message)]
+    assert len(discrete) == 1
+    assert discrete[0].startswith("columns ['x2', 'x3'] are discrete (categorical or binary) "
+                                  "for the surrogate CAMAClassifier, so"), discrete

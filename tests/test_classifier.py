@@ -315,6 +315,25 @@ def test_columns_renamed_by_a_column_transformer_or_one_hot_encoded_get_their_fi
         fit(verbose_feature_names_out=False)
 
 
+def test_text_handed_on_as_an_array_by_a_pipeline_step_gets_the_set_output_fix():
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 120)
+    X = pd.DataFrame({"x": rng.normal(size=120) + y, "sex": rng.choice(["F", "M"], 120)})
+    scale = make_column_transformer((StandardScaler(), ["x"]), remainder="passthrough",
+                                    verbose_feature_names_out=False)
+    pipe = make_pipeline(scale, CAMAClassifier(max_epochs=2, random_state=0))
+    with pytest.raises(ValueError, match=r"column 1 of X holds text \(e.g. '[FM]'\).*In a "
+                                         r"Pipeline, .*set_output\(transform='pandas'\)"):
+        pipe.fit(X, y)
+    with warnings.catch_warnings():  # the fix, as written
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        pipe.set_output(transform="pandas").fit(X, y)
+    assert pipe[-1].column_types_ == {"x": "gaussian", "sex": "bernoulli"}
+
+
 def test_new_features_before_the_classifier_are_named_as_such_not_guessed_as_renames():
     from sklearn.decomposition import PCA
     from sklearn.pipeline import make_pipeline
@@ -835,6 +854,14 @@ def test_columns_missing_at_prediction_get_the_fix(sem_data):
                                          r"measured can be passed as a column of NaN"):
         clf.predict(X.drop(columns="x2"))
     assert clf.predict(X.assign(x2=np.nan)).shape == (len(X),)  # as the message says
+    with pytest.raises(ValueError, match=r"lacks the columns \['c'\].*co-parent.*A parent or "
+                                         r"co-parent that was not measured can be passed as "
+                                         r"a column of NaN \(X\['c'\] = np.nan\).*training "
+                                         r"mean") as raised:
+        clf.predict(X.drop(columns="c"))
+    assert "A child" not in str(raised.value)
+    with pytest.warns(UserWarning, match=r"'c'.*missing in every row"):  # as it says
+        assert clf.predict(X.assign(c=np.nan)).shape == (len(X),)
     for spelled in ("X2", "x2 "):  # a renamed column is named, not to be replaced by NaN
         with pytest.raises(ValueError, match=rf"'x2' -> did you mean '{spelled}'\?") as raised:
             clf.predict(X.rename(columns={"x2": spelled}))

@@ -304,6 +304,36 @@ def test_discover_then_roles_reads_the_written_graph(workdir):
     assert "y" in read_graph(out)
 
 
+def test_discover_draws_no_progress_bar_when_stderr_is_not_a_terminal(workdir):
+    # stderr captured to a pipe, as in `skcama discover ... 2> err.log`: the log lines
+    # stay, causal-learn's progress bar (redrawn per node) does not
+    out = workdir / "no_bars.gml"
+    result = run_cli("discover", workdir / "train.csv", "-t", "y", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "it/s" not in result.stderr and "%|" not in result.stderr, result.stderr
+    assert "Depth=" not in result.stderr and "\r" not in result.stderr
+    assert "pc: skeleton of" in result.stderr and "discovered" in result.stderr
+
+
+@pytest.mark.parametrize("terminal, quiet, verbose, progress", [
+    (False, [], 1, False), (True, [], 1, True), (True, ["-q"], 0, False),
+    (False, ["-q"], 0, False)])
+def test_discover_logs_unless_quiet_and_draws_bars_only_on_a_terminal(
+        workdir, monkeypatch, terminal, quiet, verbose, progress):
+    import skcama.discovery
+    from skcama import cli
+
+    seen = {}
+    monkeypatch.setattr(skcama.discovery, "discover_graph",
+                        lambda *args, **kwargs: seen.update(kwargs) or read_graph(
+                            workdir / "graph.gml"))
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: terminal, raising=False)
+    out = workdir / "spied.gml"
+    assert main(["discover", str(workdir / "train.csv"), "-t", "y", "-o", str(out),
+                 *quiet]) == 0
+    assert (seen["verbose"], seen["progress"]) == (verbose, progress)
+
+
 @pytest.mark.parametrize("given, expected", [([], 4), (["--max-condition-size", "2"], 2),
                                              (["--max-condition-size", "-1"], None)])
 def test_discover_passes_the_conditioning_limit(workdir, monkeypatch, given, expected):

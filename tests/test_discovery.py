@@ -497,6 +497,18 @@ def test_verbose_logs_progress_and_timing(small_sem, caplog, capsys):
     assert "Depth=0, working on node" in capsys.readouterr().err
 
 
+def test_progress_false_keeps_the_log_without_the_bar(small_sem, caplog, capsys):
+    _, X, y = small_sem
+    with caplog.at_level(logging.INFO, logger="skcama"):
+        discover_graph(X.iloc[:300], y.iloc[:300], target="y", verbose=1, progress=False)
+    assert re.search(r"pc: skeleton of \d+ edges in [\d.]+ s", caplog.text)
+    assert "Depth=" not in capsys.readouterr().err
+    discover_graph(X.iloc[:300], y.iloc[:300], target="y", method="fci", progress=True)
+    assert "Depth=0, working on node" in capsys.readouterr().err  # a bar without the log
+    with pytest.raises(ValueError, match="progress must be True, False or None"):
+        discover_graph(X, y, target="y", progress="no")
+
+
 # ------------------------------------------------------------- orientation rules
 def _marks(n: int, undirected=(), directed=(), bidirected=()) -> np.ndarray:
     m = np.zeros((n, n), dtype=int)

@@ -450,12 +450,44 @@ def test_a_column_that_numbers_the_rows_is_warned_as_an_identifier():
     with pytest.warns(UserWarning, match=r"'patient_id' numbers the rows \(a distinct text in "
                                          r"each, e.g. 'P0000'\).*one level per row"):
         CAMAClassifier(**FAST).fit(text, y)
+    # read as floats: an identifier with one blank cell (pd.read_csv makes it float),
+    # or written as 100007.0, 100008.0, ...; a column type given in column_types is not
+    holed = X.assign(patient_id=X["patient_id"].astype(float).where(X.index != 3))
+    with pytest.warns(UserWarning, match=r"'patient_id' numbers the rows .*7 to 206"):
+        CAMAClassifier(**FAST).fit(holed, y)
+    with pytest.warns(UserWarning, match=r"'patient_id' numbers the rows .*100007 to 100206"):
+        CAMAClassifier(**FAST).fit(X.assign(patient_id=X["patient_id"] + 100_000.0), y)
     with warnings.catch_warnings():  # repeated or widely spread whole numbers are not
         warnings.simplefilter("error", UserWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
         CAMAClassifier(**FAST).fit(X.assign(patient_id=np.arange(200) // 2), y)
         spread = rng.choice(100_000, 200, replace=False)  # e.g. a count in a wide range
         CAMAClassifier(**FAST).fit(X.assign(patient_id=spread), y)
+        CAMAClassifier(**FAST).fit(X.assign(patient_id=spread.astype(float)), y)
+        CAMAClassifier(**FAST, column_types={"patient_id": "gaussian"}).fit(holed, y)
+
+
+def test_dates_written_as_text_are_warned_naming_the_column_and_the_fix():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 90, 200), "D")
+    X = pd.DataFrame({"x": rng.normal(size=200) + y, "visit": days.strftime("%Y-%m-%d")})
+    with pytest.warns(UserWarning, match=r"column 'visit' holds dates written as text \(e.g. "
+                                         r"'2023-.*one level per distinct date.*--id 'visit'"
+                                         r".*pd.to_datetime\(X\['visit'\]\)"):
+        clf = CAMAClassifier(**FAST).fit(X, y)
+    assert clf.column_types_["visit"] == "categorical"
+    stamped = X.assign(visit=days.strftime("%d/%m/%Y %H:%M"))
+    with pytest.warns(UserWarning, match=r"'visit' holds dates written as text"):
+        CAMAClassifier(**FAST).fit(stamped, y)
+    # the fix the warning gives, run as written, makes it a measurement
+    fixed = X.assign(visit=(pd.to_datetime(X["visit"]) - pd.Timestamp("2020-01-01")).dt.days)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert CAMAClassifier(**FAST).fit(fixed, y).column_types_["visit"] == "gaussian"
+        # labels that merely hold digits and dashes in another shape are not dates
+        CAMAClassifier(**FAST).fit(X.assign(visit=rng.choice(["A-1", "B-2"], 200)), y)
 
 
 def test_a_repeated_missing_value_code_is_warned_naming_the_column():

@@ -569,3 +569,37 @@ def test_plot_gives_each_concatenated_manipulation_its_marker_and_a_legend_insid
     assert ax.get_legend().get_window_extent().x1 <= ax.get_window_extent().x1 + 1
     assert fig.get_figwidth() == 8
     plt.close("all")
+
+
+def test_a_callable_that_edits_x_in_place_gets_a_fresh_copy_at_each_strength(fitted):
+    X, y, models = fitted
+    clean = X.copy()
+
+    def in_place(X, s):
+        X["x1"] += s
+        return X
+
+    def copying(X, s):
+        return X.assign(x1=X["x1"] + s)
+
+    strengths = [0.0, 2.0, 4.0]
+    edited = robustness_curve(models, X, y, in_place, strengths)
+    copied = robustness_curve(models, X, y, copying, strengths)
+    pd.testing.assert_series_equal(edited["accuracy"], copied["accuracy"])
+    pd.testing.assert_frame_equal(X, clean)  # the caller's rows are left as they were
+
+
+def test_a_cama_inside_a_pipeline_is_named_when_a_manipulation_needs_roles(fitted):
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y, models = fitted
+    pipe = make_pipeline(FunctionTransformer(), clone(models["CAMA"])).fit(X, y)
+    for columns in ({}, {"columns": "children"}):
+        with pytest.raises(ValueError, match=r"not read from a CAMAClassifier inside a "
+                                             r"Pipeline: pass roles=pipe\[-1\].roles_"):
+            robustness_curve({"pipe": pipe}, X, y, "shift", [0.5], **columns)
+    curve = robustness_curve({"pipe": pipe}, X, y, "shift", [0.5], roles=pipe[-1].roles_,
+                             reference=X)
+    assert len(curve) == 1
