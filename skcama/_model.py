@@ -510,6 +510,20 @@ class ChildDecoder(nn.Module):
         clean_shift = (m_hidden @ own) * observed
         return m_hidden @ proj - clean_shift @ w_hidden, m_hidden @ shift - clean_shift @ w_skip
 
+    def parent_corrections(
+        self, m_hidden: torch.Tensor, observed: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """The part of :meth:`m_terms` that reads the Gaussian children feeding others at
+        their clean values (observed value less the shift m gives it), without m's own
+        terms: (..., D*H) and (..., O), or None when no child feeds another."""
+        if len(self.shift_feature) == 0:
+            return None
+        own = m_hidden @ self.m_shift.weight.T[:, self.shift_output]  # (..., G)
+        if observed is not None:
+            own = own * observed
+        w_hidden, w_skip = self.input_rows(self.shift_feature)
+        return -(own @ w_hidden), -(own @ w_skip)
+
     def conditioning(
         self,
         u: torch.Tensor,
@@ -871,6 +885,63 @@ class CAMANet(nn.Module):
                     out, pre, linear, z, m_hidden, unmeasured, feeder_noise
                 )
         return out
+
+    @torch.no_grad()
+    def manipulation_moves(
+        self,
+        a: torch.Tensor,
+        c: torch.Tensor,
+        x: torch.Tensor,
+        y_index: torch.Tensor,
+        eps_z: torch.Tensor,
+        eps_m: torch.Tensor,
+        clean_prior: float | None,
+    ) -> torch.Tensor:
+        """How far the inferred manipulation moved the mean of each Gaussian child, (B, D)
+        in codes (0 for a discrete child): the counterfactual of a measured child under
+        do(m=0) is its value less this move, keeping the measurement's own noise.
+
+        The move is m's effect on the child's mechanism (its parents at their clean
+        values either way), averaged over the posterior of (z, m) given the row and its
+        class ``y_index`` (B,) by self-normalised importance sampling with ``eps_z`` /
+        ``eps_m`` (S, dim), and weighed by the probability that the row was manipulated
+        at all (under ``clean_prior``; 1 when it is None).
+        """
+        f = self.features(a, c, x)
+        dec = self.decoder
+        m, log_m_ratio, _ = self._m_sample(f, eps_m)
+        z, log_q_z, _, _ = self._latent(f, y_index, m, eps_z)
+        m_hidden = dec.m_features(m)
+        observed = None
+        if len(dec.shift_column):
+            observed = (~torch.isnan(x[:, dec.shift_column])).to(x.dtype)
+        u = f.parents_of_children
+        pre, linear = dec.conditioning(u, y_index, m_hidden, observed)
+        moved = dec.outputs_given(pre, linear, z)  # (B, 1, S, O)
+        pre, linear = dec.conditioning(u, y_index, None)
+        corrections = dec.parent_corrections(
+            m_hidden, None if observed is None else observed[:, None, None, :]
+        )
+        if corrections is not None:
+            pre, linear = pre + corrections[0], linear + corrections[1]
+        unmoved = dec.outputs_given(pre, linear, z)
+        # the weights read the likelihood as prediction does (missing feeders drawn)
+        out = self._child_outputs(f, x, y_index, m, z)
+        log_px = self.heads.log_prob(x, out, dec.clamped_logvar())
+        log_w = log_px + standard_normal_log_prob(z) - log_q_z + log_m_ratio  # (B, 1, S)
+        weights = torch.softmax(log_w, dim=-1)[..., None]
+        gaussian = [i for i, kind in enumerate(self.heads.kinds) if kind == "gaussian"]
+        first = [self.heads.offsets[i] for i in gaussian]
+        moves = x.new_zeros(x.shape)
+        moves[:, gaussian] = ((moved - unmoved)[..., first] * weights).sum(-2)[:, 0]
+        if clean_prior is not None:
+            manipulated = torch.logsumexp(log_w, -1)[:, 0]
+            clean = torch.logsumexp(
+                self.log_weights(a, c, x, eps_z, None, y_index=y_index, features=f), -1
+            )[:, 0]
+            odds = manipulated - clean + math.log1p(-clean_prior) - math.log(clean_prior)
+            moves = moves * torch.sigmoid(odds)[:, None]
+        return moves
 
     def _unmeasured_of(self, f: _Features, x: torch.Tensor) -> torch.Tensor | None:
         """:meth:`_unmeasured_feeders` of the batch whose features are ``f``, looked at

@@ -426,6 +426,39 @@ def test_reconstruct_clean_undoes_a_learned_shift(adapted):
     assert list(reversed_order.columns) == blanket[::-1]
 
 
+def test_the_counterfactual_keeps_each_measurement_and_removes_the_learned_shift(
+    fitted, adapted
+):
+    X_test, y_test, _ = simple_sem(10, n=500)
+    holes = X_test.copy()
+    holes.loc[:9, "x2"] = np.nan
+    # nothing learned yet: every measured value comes back as given, to the bit, and a
+    # missing child is filled by the regenerated value
+    kept = fitted.reconstruct_clean(holes, y_test)
+    blanket = [c for c in X_test.columns if c in fitted.roles_.blanket]
+    pd.testing.assert_frame_equal(kept.iloc[10:], holes[blanket].iloc[10:], check_exact=True)
+    regenerated = fitted.reconstruct_clean(holes, y_test, method="regenerate")
+    np.testing.assert_array_equal(kept["x2"][:10], regenerated["x2"][:10])
+    assert not kept["x1"].equals(regenerated["x1"])  # regenerated: the model's reading
+    # adapted to a shift of x1 and x2: the shift is removed and each row's own noise kept,
+    # closer to the clean measurement than the regenerated child
+    manipulated = shifted(X_test)
+    counterfactual = adapted.reconstruct_clean(manipulated, y_test)
+    regenerated = adapted.reconstruct_clean(manipulated, y_test, method="regenerate")
+    for column in SHIFT:
+        error = np.abs(counterfactual[column] - X_test[column]).mean()
+        assert error < 0.5 * SHIFT[column], column
+        assert error < np.abs(regenerated[column] - X_test[column]).mean(), column
+        assert np.corrcoef(counterfactual[column], X_test[column])[0, 1] > 0.9, column
+    # a row alone or among others: the same values, to the bit
+    for i in (0, 7, 450):  # chunks of a few hundred rows: three of them
+        alone = adapted.reconstruct_clean(manipulated.iloc[[i]], y_test.iloc[[i]])
+        pd.testing.assert_frame_equal(alone, counterfactual.iloc[[i]], check_exact=True)
+    with pytest.raises(ValueError, match=r"method must be 'counterfactual' or 'regenerate'; "
+                                         r"got 'clean'"):
+        adapted.reconstruct_clean(manipulated, method="clean")
+
+
 def test_reconstruct_clean_of_a_row_does_not_depend_on_the_other_rows():
     # as in prediction: a row alone, in a chunk of others, or across chunks gives the
     # same values to the bit (a lone row met other float32 kernel shapes: 6e-7 apart)
@@ -435,14 +468,15 @@ def test_reconstruct_clean_of_a_row_does_not_depend_on_the_other_rows():
     X, y = sem.sample(600, random_state=1)
     clf = CAMAClassifier(graph=sem.graph, target="y", max_epochs=3, random_state=0).fit(X, y)
     X_new, y_new = sem.sample(1100, shift={"children": 2.0}, random_state=2)  # 2 chunks
-    together = clf.reconstruct_clean(X_new, y_new)
+    # regenerated children (the counterfactual, before any adaptation, is X itself)
+    together = clf.reconstruct_clean(X_new, y_new, method="regenerate")
     for i in (0, 7, 1050):
-        alone = clf.reconstruct_clean(X_new.iloc[[i]], y_new.iloc[[i]])
+        alone = clf.reconstruct_clean(X_new.iloc[[i]], y_new.iloc[[i]], method="regenerate")
         pd.testing.assert_frame_equal(alone, together.iloc[[i]], check_exact=True)
     order = np.random.default_rng(0).permutation(len(X_new))
     pd.testing.assert_frame_equal(
-        clf.reconstruct_clean(X_new.iloc[order], y_new.iloc[order]), together.iloc[order],
-        check_exact=True,
+        clf.reconstruct_clean(X_new.iloc[order], y_new.iloc[order], method="regenerate"),
+        together.iloc[order], check_exact=True,
     )
 
 
