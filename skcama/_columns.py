@@ -131,8 +131,16 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
     return "bernoulli" if n_levels == 2 else "categorical"
 
 
-# a date, or a date and time, written as text: 2023-04-06, 06/04/2023, 2023-04-06 10:30
-DATE_TEXT = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+# a date, or a date and time, written as text: 2023-04-06, 06/04/2023, 4.6.23, 2023-04-06
+# 10:30; months 1-12 and days 1-31, a year of four digits (or two, last), one separator.
+# Codes that only share the shape (a version 3.1.0, a blood pressure 120/80/1) are not.
+_YEAR, _MONTH, _DAY = r"(?:1[89]|20)\d\d", r"(?:0?[1-9]|1[0-2])", r"(?:0?[1-9]|[12]\d|3[01])"
+DATE_TEXT = re.compile(
+    rf"(?:{_YEAR}(?P<a>[/.\-]){_MONTH}(?P=a){_DAY}"
+    rf"|{_DAY}(?P<b>[/.\-]){_MONTH}(?P=b)(?:{_YEAR}|\d\d)"
+    rf"|{_MONTH}(?P<c>[/.\-]){_DAY}(?P=c)(?:{_YEAR}|\d\d))"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
 
 
 def _holds_dates(text: pd.Series) -> bool:

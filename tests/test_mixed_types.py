@@ -486,8 +486,11 @@ def test_dates_written_as_text_are_warned_naming_the_column_and_the_fix():
         warnings.simplefilter("error", UserWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
         assert CAMAClassifier(**FAST).fit(fixed, y).column_types_["visit"] == "gaussian"
-        # labels that merely hold digits and dashes in another shape are not dates
+        # labels that merely hold digits and dashes in another shape are not dates, nor
+        # codes of a date's shape whose month or day is out of range (versions, readings)
         CAMAClassifier(**FAST).fit(X.assign(visit=rng.choice(["A-1", "B-2"], 200)), y)
+        for codes in (["3.1.0", "3.2.0", "2.0.1"], ["120/80/1", "130/85/2"]):
+            CAMAClassifier(**FAST).fit(X.assign(visit=rng.choice(codes, 200)), y)
 
 
 def test_a_repeated_missing_value_code_is_warned_naming_the_column():
