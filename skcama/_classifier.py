@@ -61,6 +61,7 @@ from ._training import (
     train,
 )
 from ._training import adapt as adapt_model
+from ._typing import MatrixLike, VectorLike
 from ._warn import warn_user
 from .graph import (
     DISCOVERY_METHODS,
@@ -486,7 +487,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------------- fitting
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
-        self, X: Any, y: Any, manipulated: Any = None, sample_weight: Any = None
+        self,
+        X: MatrixLike,
+        y: VectorLike,
+        manipulated: VectorLike | None = None,
+        sample_weight: VectorLike | None = None,
     ) -> CAMAClassifier:
         """Fit the model on labelled rows.
 
@@ -792,7 +797,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         )
 
     # ---------------------------------------------------------------------- prediction
-    def predict_log_proba(self, X: Any) -> np.ndarray:
+    def predict_log_proba(self, X: MatrixLike) -> np.ndarray:
         """Log-probability of each class for each row, by Bayes' rule.
 
         Parameters
@@ -818,7 +823,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """
         return self._predict(X)[0]
 
-    def manipulation_score(self, X: Any) -> np.ndarray:
+    def manipulation_score(self, X: MatrixLike) -> np.ndarray:
         """Probability that each row is manipulated, given what the model has learned.
 
         Compares each row's evidence under do(m=0) with its evidence under an inferred
@@ -877,7 +882,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         prior_odds = np.log1p(-self.clean_prior) - np.log(self.clean_prior)
         return 1.0 / (1.0 + np.exp(-(log_odds + prior_odds)))
 
-    def explain(self, X: Any, *, manipulation: str = "auto") -> pd.DataFrame:
+    def explain(self, X: MatrixLike, *, manipulation: str = "auto") -> pd.DataFrame:
         """The evidence behind each class's score, measurement by measurement.
 
         A generative classifier scores class ``k`` by ``log p(x, y=k | a, c)``, which
@@ -1006,7 +1011,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         device = next(self.model_.parameters()).device
         return torch.as_tensor(shift, dtype=torch.float32, device=device)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: MatrixLike) -> np.ndarray:
         """Probability of each class for each row, by Bayes' rule (paper eq. 6).
 
         Parameters
@@ -1034,7 +1039,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         proba = np.exp(log_proba)
         return proba / proba.sum(axis=1, keepdims=True)
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: MatrixLike) -> np.ndarray:
         """Most probable class of each row.
 
         Parameters
@@ -1078,7 +1083,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return eps_z.to(device), eps_m.to(device)
 
     # ---------------------------------------------------------------------- adaptation
-    def adapt(self, X: Any, *, reference: tuple[Any, Any] | None = None) -> CAMAClassifier:
+    def adapt(self, X: MatrixLike, *, reference: tuple[Any, Any] | None = None) -> CAMAClassifier:
         """Adapt to a new setting from unlabelled rows (test-time fine-tuning, paper eq. 8).
 
         Maximises ``adapt_alpha * ELBO(x, y)`` on clean reference rows plus
@@ -1211,7 +1216,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def adapt_prior(
-        self, X: Any, *, n_samples: int | None = None, max_iter: int = 1000, tol: float = 1e-6
+        self,
+        X: MatrixLike,
+        *,
+        n_samples: int | None = None,
+        max_iter: int = 1000,
+        tol: float = 1e-6,
     ) -> CAMAClassifier:
         """Re-estimate how common each class is in a new setting, from unlabelled rows.
 
@@ -1508,7 +1518,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return load_model(path)
 
     def reconstruct_clean(
-        self, X: Any, y: Any = None, *, method: str = "counterfactual"
+        self, X: MatrixLike, y: VectorLike | None = None, *, method: str = "counterfactual"
     ) -> pd.DataFrame:
         """Rows with their children as they would read unmanipulated, under do(m=0).
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._typing import MatrixLike, VectorLike
 from ._warn import warn_user
 
 KINDS = ("gaussian", "bernoulli", "categorical")
@@ -762,7 +763,7 @@ def _row_numbers(rows: np.ndarray, positions: np.ndarray | None) -> tuple[int, s
     return len(rows), text
 
 
-def check_sample_weight(sample_weight: Any, n_rows: int) -> np.ndarray:
+def check_sample_weight(sample_weight: VectorLike, n_rows: int) -> np.ndarray:
     """``sample_weight`` (of fit, or of graph discovery) as a float array, checked: one
     finite, non-negative weight per row (a single number stands for every row), not all
     zero. Errors name a Series by its name."""
@@ -1085,7 +1086,7 @@ def _show(values: Any, limit: int = 5) -> str:
     return f"[{text}{', ...' if len(values) > limit else ''}]"
 
 
-def warn_if_misaligned(X: Any, name: str, values: Any, x_name: str = "X") -> None:
+def warn_if_misaligned(X: MatrixLike, name: str, values: Any, x_name: str = "X") -> None:
     """Warn when ``X`` (called ``x_name``) is a DataFrame and ``values`` a Series whose
     index holds the same labels in another order or other labels altogether: rows are
     paired by position, as everywhere in scikit-learn, so such a pair is most likely a

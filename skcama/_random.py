@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
+
+from ._typing import SeedLike
 
 # torch's layer initialisers draw from the one process-wide generator: fits in threads of one
 # process (joblib's "threading" backend, Dask workers with several threads) would reseed it
@@ -16,7 +17,7 @@ import numpy as np
 _TORCH_SEED_LOCK = threading.RLock()
 
 
-def default_rng(random_state: Any) -> np.random.Generator:
+def default_rng(random_state: SeedLike) -> np.random.Generator:
     """``numpy.random.default_rng(random_state)``, also for a legacy
     ``numpy.random.RandomState`` (as scikit-learn passes) on numpy before 2.2, which
     refuses one: a Generator over its bit generator, the one numpy 2.2 and later make, so

@@ -36,6 +36,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._columns import check_known_labels, is_real_number
 from ._random import default_rng
+from ._typing import SeedLike, VectorLike
 from ._warn import each_warning_once, warn_user
 from .baselines import _check_numeric_columns
 from .manipulations import VALID_ROLES, _as_list, _discrete, clean_std, resolve_columns
@@ -496,7 +497,7 @@ def _attack(
 def fgsm(
     estimator: Any,
     X: pd.DataFrame,
-    y: Any,
+    y: VectorLike,
     epsilon: float,
     *,
     columns: Hashable | Iterable | None = None,
@@ -505,7 +506,7 @@ def fgsm(
     reference: Any = None,
     roles: Any = None,
     allow_parents: bool = False,
-    random_state: Any = None,
+    random_state: SeedLike = None,
 ) -> pd.DataFrame:
     """Fast gradient sign method: one step of size ``epsilon`` clean sds on ``columns``.
 
@@ -576,7 +577,7 @@ def fgsm(
 def pgd(
     estimator: Any,
     X: pd.DataFrame,
-    y: Any,
+    y: VectorLike,
     epsilon: float,
     *,
     columns: Hashable | Iterable | None = None,
@@ -588,7 +589,7 @@ def pgd(
     reference: Any = None,
     roles: Any = None,
     allow_parents: bool = False,
-    random_state: Any = None,
+    random_state: SeedLike = None,
 ) -> pd.DataFrame:
     """Projected gradient descent under an L-inf budget of ``epsilon`` clean sds.
 
@@ -653,13 +654,13 @@ def _differentiable(estimator: Any) -> bool:
 def attack_variants(
     estimator: Any,
     X: pd.DataFrame,
-    y: Any,
+    y: VectorLike,
     epsilon: float,
     *,
     attack: str = "pgd",
     eot: int = 4,
     surrogate: Any = None,
-    random_state: Any = None,
+    random_state: SeedLike = None,
     **options: Any,
 ) -> dict[str, pd.DataFrame]:
     """Every applicable way of attacking ``estimator``, by label.
@@ -746,14 +747,14 @@ def attack_variants(
 def strongest_attack(
     estimator: Any,
     X: pd.DataFrame,
-    y: Any,
+    y: VectorLike,
     epsilon: float,
     *,
     attack: str = "pgd",
     eot: int = 4,
     surrogate: Any = None,
     per_row: bool = False,
-    random_state: Any = None,
+    random_state: SeedLike = None,
     **options: Any,
 ) -> pd.DataFrame:
     """The strongest of every applicable attack on ``estimator``: what robustness means.

@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._columns import _show, check_fit_labels, check_unique_columns
 from ._guard import restore_on_error
 from ._random import seeded_torch
+from ._typing import MatrixLike, VectorLike
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
 from .manipulations import _discrete
@@ -102,7 +103,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: Any, y: Any) -> _TorchClassifier:
+    def fit(self, X: MatrixLike, y: VectorLike) -> _TorchClassifier:
         """Fit the network on labelled rows.
 
         Parameters
@@ -308,7 +309,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         _check_finite(values, names, self)
         return values
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: MatrixLike) -> np.ndarray:
         """Class probabilities, columns ordered as ``classes_``.
 
         Parameters
@@ -343,7 +344,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         proba = np.concatenate(parts)
         return proba / proba.sum(axis=1, keepdims=True)
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: MatrixLike) -> np.ndarray:
         """Most probable class of each row.
 
         Parameters

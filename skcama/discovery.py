@@ -191,6 +191,7 @@ from ._columns import (
     warn_if_misaligned,
     warn_numbers_as_text,
 )
+from ._typing import VectorLike
 from ._warn import warn_user
 from .graph import (
     DISCOVERY_METHODS,
@@ -680,7 +681,7 @@ def _forbidden_by_tiers(background: dict) -> set:
 # ------------------------------------------------------------------------- public API
 def discover_graph(
     X: pd.DataFrame | np.ndarray,
-    y: Any = None,
+    y: VectorLike | None = None,
     *,
     target: Hashable | None = None,
     method: str = "pc",
@@ -689,7 +690,7 @@ def discover_graph(
     target_alpha: float | None = None,
     background: Mapping | None = None,
     max_condition_size: int | None = 4,
-    sample_weight: Any = None,
+    sample_weight: VectorLike | None = None,
     normal_scores: bool = False,
     random_state: int | np.random.RandomState | None = None,
     verbose: int = 0,

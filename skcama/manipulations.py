@@ -29,6 +29,7 @@ import pandas as pd
 
 from ._columns import infer_kind, is_real_number
 from ._random import default_rng
+from ._typing import SeedLike
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
 
@@ -503,7 +504,7 @@ def shift(
     reference: Any = None,
     roles: Any = None,
     allow_parents: bool = False,
-    random_state: Any = None,
+    random_state: SeedLike = None,
 ) -> pd.DataFrame:
     """Move columns by ``amount`` clean standard deviations.
 
@@ -571,7 +572,7 @@ def scale(
     reference: Any = None,
     roles: Any = None,
     allow_parents: bool = False,
-    random_state: Any = None,
+    random_state: SeedLike = None,
 ) -> pd.DataFrame:
     """Multiply each column's deviation from its clean mean by ``factor``.
 
@@ -613,7 +614,7 @@ def add_noise(
     reference: Any = None,
     roles: Any = None,
     allow_parents: bool = False,
-    random_state: Any = None,
+    random_state: SeedLike = None,
 ) -> pd.DataFrame:
     """Add Gaussian noise with sd ``amount`` clean standard deviations.
 
@@ -660,7 +661,7 @@ def replace(
     reference: Any = None,
     roles: Any = None,
     allow_parents: bool = False,
-    random_state: Any = None,
+    random_state: SeedLike = None,
 ) -> pd.DataFrame:
     """Replace a ``fraction`` of the values of each column (a broken measurement).
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 
 from .graph import as_digraph, node_roles
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
+    from matplotlib.axes import Axes
 
 __all__ = ["ROLE_COLOURS", "plot_evidence", "plot_graph"]
 
@@ -170,13 +173,13 @@ def _edges_behind_nodes(
 def plot_graph(
     graph: nx.DiGraph | Mapping,
     target: Hashable,
-    ax: Any = None,
+    ax: Axes | None = None,
     *,
     layout: str = "roles",
     node_size: int = 900,
     font_size: int = 9,
     blanket_only: bool = False,
-) -> Any:
+) -> Axes:
     """Draw a causal graph with every node coloured by its role for ``target``.
 
     Parameters
@@ -341,7 +344,9 @@ def _missing_children(clf: Any, one: Any) -> set:
             and pd.isna(values[c])}
 
 
-def plot_evidence(clf: Any, row: Any, *, against: Hashable | None = None, ax: Any = None) -> Any:
+def plot_evidence(
+    clf: Any, row: Any, *, against: Hashable | None = None, ax: Axes | None = None
+) -> Axes:
     """Bar chart of the evidence each measurement gives for one row's predicted class.
 
     The bars are the differences of :meth:`~skcama.CAMAClassifier.explain`'s terms

@@ -13,7 +13,7 @@ import functools
 import inspect
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._columns import warn_if_misaligned
+from ._typing import VectorLike
 from ._warn import each_warning_once, warn_user
 from .attacks import (
     ATTACKS,
@@ -39,6 +40,9 @@ from .manipulations import (
     _discrete,
     resolve_columns,
 )
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
+    from matplotlib.axes import Axes
 
 logger = logging.getLogger("skcama")
 
@@ -132,7 +136,7 @@ def _check_options(name: str, func: Callable, options: Mapping) -> None:
 def robustness_curve(
     estimators: Mapping[str, Any],
     X: pd.DataFrame,
-    y: Any,
+    y: VectorLike,
     manipulation: str | Callable[[pd.DataFrame, float], pd.DataFrame],
     strengths: Iterable[float],
     *,
@@ -563,8 +567,8 @@ def _check_strengths(strengths: Any) -> list[float]:
 
 
 def plot_robustness(
-    frame: pd.DataFrame, ax: Any = None, *, title: str | None = None
-) -> Any:
+    frame: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None
+) -> Axes:
     """Accuracy against strength, one line per model (dashed when adapted, dotted for an
     adapted model's accuracy on the clean rows).
 
