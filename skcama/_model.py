@@ -510,20 +510,6 @@ class ChildDecoder(nn.Module):
         clean_shift = (m_hidden @ own) * observed
         return m_hidden @ proj - clean_shift @ w_hidden, m_hidden @ shift - clean_shift @ w_skip
 
-    def parent_corrections(
-        self, m_hidden: torch.Tensor, observed: torch.Tensor | None
-    ) -> tuple[torch.Tensor, torch.Tensor] | None:
-        """The part of :meth:`m_terms` that reads the Gaussian children feeding others at
-        their clean values (observed value less the shift m gives it), without m's own
-        terms: (..., D*H) and (..., O), or None when no child feeds another."""
-        if len(self.shift_feature) == 0:
-            return None
-        own = m_hidden @ self.m_shift.weight.T[:, self.shift_output]  # (..., G)
-        if observed is not None:
-            own = own * observed
-        w_hidden, w_skip = self.input_rows(self.shift_feature)
-        return -(own @ w_hidden), -(own @ w_skip)
-
     def conditioning(
         self,
         u: torch.Tensor,
@@ -901,11 +887,12 @@ class CAMANet(nn.Module):
         in codes (0 for a discrete child): the counterfactual of a measured child under
         do(m=0) is its value less this move, keeping the measurement's own noise.
 
-        The move is m's effect on the child's mechanism (its parents at their clean
-        values either way), averaged over the posterior of (z, m) given the row and its
-        class ``y_index`` (B,) by self-normalised importance sampling with ``eps_z`` /
-        ``eps_m`` (S, dim), and weighed by the probability that the row was manipulated
-        at all (under ``clean_prior``; 1 when it is None).
+        The move is m's effect on the child's mechanism, with a measured parent child
+        read at its value less the shift m gives it under m (as the likelihood reads it)
+        and at its own counterfactual under do(m=0), averaged over the posterior of
+        (z, m) given the row and its class ``y_index`` (B,) by self-normalised importance
+        sampling with ``eps_z`` / ``eps_m`` (S, dim), and weighed by the probability that
+        the row was manipulated at all (under ``clean_prior``; 1 when it is None).
         """
         f = self.features(a, c, x)
         dec = self.decoder
@@ -919,12 +906,18 @@ class CAMANet(nn.Module):
         pre, linear = dec.conditioning(u, y_index, m_hidden, observed)
         moved = dec.outputs_given(pre, linear, z)  # (B, 1, S, O)
         pre, linear = dec.conditioning(u, y_index, None)
-        corrections = dec.parent_corrections(
-            m_hidden, None if observed is None else observed[:, None, None, :]
-        )
-        if corrections is not None:
-            pre, linear = pre + corrections[0], linear + corrections[1]
         unmoved = dec.outputs_given(pre, linear, z)
+        if len(dec.shift_feature):  # children read a measured parent child at its own
+            # counterfactual, its value less its move: one pass per link of a chain
+            w_hidden, w_skip = dec.input_rows(dec.shift_feature)
+            for _ in range(len(dec.shift_feature)):
+                feeders = (moved - unmoved)[..., dec.shift_output]  # (B, 1, S, G)
+                if observed is not None:
+                    feeders = feeders * observed[:, None, None, :]
+                again = dec.outputs_given(pre - feeders @ w_hidden, linear - feeders @ w_skip, z)
+                if torch.equal(again, unmoved):
+                    break
+                unmoved = again
         # the weights read the likelihood as prediction does (missing feeders drawn)
         out = self._child_outputs(f, x, y_index, m, z)
         log_px = self.heads.log_prob(x, out, dec.clamped_logvar())

@@ -450,6 +450,10 @@ def test_the_counterfactual_keeps_each_measurement_and_removes_the_learned_shift
         assert error < 0.5 * SHIFT[column], column
         assert error < np.abs(regenerated[column] - X_test[column]).mean(), column
         assert np.corrcoef(counterfactual[column], X_test[column])[0, 1] > 0.9, column
+    # x3 was not shifted, but its parent x1 was: it reads x1 at x1's own counterfactual,
+    # and stays close to its measurement
+    error = np.abs(counterfactual["x3"] - X_test["x3"]).mean()
+    assert error < 0.5 * np.abs(regenerated["x3"] - X_test["x3"]).mean()
     # a row alone or among others: the same values, to the bit
     for i in (0, 7, 450):  # chunks of a few hundred rows: three of them
         alone = adapted.reconstruct_clean(manipulated.iloc[[i]], y_test.iloc[[i]])
