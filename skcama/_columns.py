@@ -136,7 +136,7 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
 # 10:30; months 1-12 and days 1-31, a year of four digits (or two, last), one separator.
 # Codes that only share the shape (a version 3.1.0, a blood pressure 120/80/1) are not.
 _YEAR, _MONTH, _DAY = r"(?:1[89]|20)\d\d", r"(?:0?[1-9]|1[0-2])", r"(?:0?[1-9]|[12]\d|3[01])"
-DATE_TEXT = re.compile(
+_DATE_TEXT = re.compile(
     rf"(?:{_YEAR}(?P<a>[/.\-]){_MONTH}(?P=a){_DAY}"
     rf"|{_DAY}(?P<b>[/.\-]){_MONTH}(?P=b)(?:{_YEAR}|\d\d)"
     rf"|{_MONTH}(?P<c>[/.\-]){_DAY}(?P=c)(?:{_YEAR}|\d\d))"
@@ -146,7 +146,7 @@ DATE_TEXT = re.compile(
 
 def _holds_dates(text: pd.Series) -> bool:
     """Whether at least 90% of the (non-missing, string) values are dates written as text."""
-    return bool(text.str.strip().str.fullmatch(DATE_TEXT).mean() >= 0.9)
+    return bool(text.str.strip().str.fullmatch(_DATE_TEXT).mean() >= 0.9)
 
 
 def _warn_dates(name: Hashable, text: pd.Series) -> None:

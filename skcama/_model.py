@@ -918,8 +918,11 @@ class CAMANet(nn.Module):
                 if torch.equal(again, unmoved):
                     break
                 unmoved = again
-        # the weights read the likelihood as prediction does (missing feeders drawn)
-        out = self._child_outputs(f, x, y_index, m, z)
+        # the weights read the likelihood as prediction does: the moved outputs, unless a
+        # child feeding others is missing (then drawn, see _marginalise_feeders)
+        out = moved if self._unmeasured_of(f, x) is None else self._child_outputs(
+            f, x, y_index, m, z
+        )
         log_px = self.heads.log_prob(x, out, dec.clamped_logvar())
         log_w = log_px + standard_normal_log_prob(z) - log_q_z + log_m_ratio  # (B, 1, S)
         weights = torch.softmax(log_w, dim=-1)[..., None]

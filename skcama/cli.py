@@ -491,7 +491,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
     choice); the command line reads the file itself, so it says how to read it right."""
     import pandas as pd
 
-    from ._columns import DATE_TEXT, MAX_INTEGER_LEVELS, _show
+    from ._columns import MAX_INTEGER_LEVELS, _holds_dates, _show
 
     decimal = args.decimal
     other_mark = "," if decimal == "." else "."
@@ -505,7 +505,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
             continue
         text = text.str.strip()
         where = f"column {name!r} of {args.data!r}"
-        if text.str.fullmatch(DATE_TEXT).mean() >= 0.9:
+        if _holds_dates(text):
             raise UsageError(
                 f"{where} holds dates (e.g. {text.iloc[0]!r}), which would be read as "
                 f"labels, one per distinct date; keep it out of the model with --id {name!r}, "
