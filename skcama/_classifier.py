@@ -352,6 +352,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         The prevalence :meth:`adapt_prior` estimated (present once it has been called).
     adapted_class_prior_se_ : ndarray of shape (n_classes,)
         The standard errors of ``adapted_class_prior_`` (present with it).
+    adapted_children_shift_ : ndarray of shape (n_children,)
+        For each child (in the order of ``roles_.children``), how far its mean in the
+        rows of :meth:`adapt_prior` lies from the mean the model expects for those rows
+        at the estimated prevalence, in sds of the expected values (present with
+        ``adapted_class_prior_``; NaN where not checked, see :meth:`adapt_prior`).
+    adapted_children_z_ : ndarray of shape (n_children,)
+        The z-scores of ``adapted_children_shift_``.
     evidence_reference_ : ndarray of shape (3,)
         The 1st, 5th and 50th percentiles of the log-likelihood ``log p(x | a, c)`` of up
         to 500 training rows under the fitted model: :meth:`adapt_prior` warns when the
@@ -681,9 +688,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.manipulation_learned_ = self._augmented = bool(flags.any())
         self.class_prior_ = class_freq
         self.prior_shift_ = np.zeros(len(classes))
-        # from an adapt_prior before a refit
-        self.__dict__.pop("adapted_class_prior_", None)
-        self.__dict__.pop("adapted_class_prior_se_", None)
+        for name in _PRIOR_ATTRIBUTES:  # from an adapt_prior before a refit
+            self.__dict__.pop(name, None)
         self.replay_summary_ = _replay_summary(standardised, roles, codec, weights)
         self.replay_summary_["latent"] = _latent_summary(model, data)
         self._predict_seed = int(seeds[2])
@@ -1211,8 +1217,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self._n_adapt_calls = 0
         if hasattr(self, "prior_shift_"):
             self.prior_shift_ = np.zeros(len(self.classes_))
-        self.__dict__.pop("adapted_class_prior_", None)
-        self.__dict__.pop("adapted_class_prior_se_", None)
+        for name in _PRIOR_ATTRIBUTES:
+            self.__dict__.pop(name, None)
         return self
 
     def adapt_prior(
@@ -1244,13 +1250,26 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         0.035 of a bootstrap over the rows, mostly within 0.01), and a warning says when
         one exceeds 0.05 (or is infinite: the rows carry no evidence on some class). A
         model's misfit is not in it: the estimate assumes the model's class densities are
-        right, so measurements that changed as well must be adapted to first; a warning
-        says when the rows' median log-likelihood falls below that of 95% of the training
-        rows (``evidence_reference_``), which a prevalence cannot explain and changed
-        measurements do. That check is coarse: one measurement read 1 sd high at a new
-        site can pass it and bias the estimate (the adaptation guide has an example), so
-        where measurements may differ too, :meth:`adapt` first. Fewer than 10 rows per
-        class are refused.
+        right, so measurements that changed as well must be adapted to first. Two checks
+        warn of them, neither of which a change of prevalence sets off:
+
+        - the rows as a whole: their median log-likelihood falls below that of 95% of
+          the training rows (``evidence_reference_``);
+        - each child: its mean in the rows, against the mean of values the model draws
+          for the same rows (their parents and co-parents, the class from the estimated
+          prevalence), differs by 0.2 sds or more with a z-score of 4 or more; the
+          warning names such children, and ``adapted_children_shift_`` and
+          ``adapted_children_z_`` hold every child's figures. On ``load_dyspnea`` with
+          ``fev1_fvc`` read 1 sd high at the new site (the adaptation guide's example)
+          the first check passed, the estimate was biased, and this one named
+          ``fev1_fvc`` at +0.79 sds. A change that leaves a child's mean alone (a
+          noisier instrument) shows in the first check only, and a biased estimate can
+          move the expected means of children that did not change, which are then named
+          too.
+
+        Once a manipulation is learned (:meth:`adapt`, or ``manipulated`` rows in
+        :meth:`fit`) the rows are read through it and the children are not checked
+        (their figures are NaN). Fewer than 10 rows per class are refused.
 
         Parameters
         ----------
@@ -1364,7 +1383,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 ConvergenceWarning,
             )
         se = _prevalence_se(post, prior, weights)
+        # log weights, scaled so that with one prior for all rows they turn it into the
+        # new one exactly: log p(y | a) + prior_shift_ is then a log-probability
+        shift = np.log(np.clip(weights, 1e-300, None)) - np.log(base @ weights)
+        children_shift, children_z = self._children_check(data, shift)
         self._warn_if_mechanisms_moved(evidence, post, prior, weights)
+        self._warn_if_children_moved(children_shift, children_z)
         logger.info("adapt_prior: %d EM iterations, prior %s, standard errors %s",
                     iterations, np.round(prevalence, 4), np.round(se, 4))
         worst = int(np.argmax(se))
@@ -1389,11 +1413,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "the standard errors.",
                 UserWarning,
             )
-        # log weights, scaled so that with one prior for all rows they turn it into the
-        # new one exactly: log p(y | a) + prior_shift_ is then a log-probability
-        self.prior_shift_ = np.log(np.clip(weights, 1e-300, None)) - np.log(base @ weights)
+        self.prior_shift_ = shift
         self.adapted_class_prior_ = prevalence
         self.adapted_class_prior_se_ = se
+        self.adapted_children_shift_ = children_shift
+        self.adapted_children_z_ = children_z
         return self
 
     def _child_columns(self) -> list[int]:
@@ -1428,6 +1452,92 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         # several
         evidence = logsumexp(self._log_joints(data, self.n_samples), axis=1)
         return np.quantile(evidence, [0.01, 0.05, 0.5])
+
+    def _children_check(
+        self, data: Tensors, class_shift: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each child reads, in the rows of :meth:`adapt_prior`, as the model
+        expects at the estimated prevalence: per child, the mean of its measured values
+        minus the mean of values drawn from the model for the same rows (their parents
+        and co-parents, y from ``p(y | a)`` reweighted by ``class_shift``, z, then the
+        children under do(m=0)), in sds of the drawn values, and that difference's
+        z-score (the spread of measured minus drawn over the rows). A change of prevalence
+        alone leaves every difference near 0; a measurement that changed stands out.
+
+        NaN where nothing is checked: a child measured in fewer than two rows, and every
+        child once a manipulation is learned (the rows are then read through it)."""
+        n_children = len(self.roles_.children)
+        differences, z_scores = np.full(n_children, np.nan), np.full(n_children, np.nan)
+        if not n_children or self.manipulation_learned_:
+            return differences, z_scores
+        device = data.x.device
+        rows = np.arange(len(data))
+        if len(rows) > _CHECK_ROWS:
+            rng = np.random.default_rng(self._predict_seed)
+            rows = np.sort(rng.choice(len(rows), _CHECK_ROWS, replace=False))
+        part = data.rows(torch.as_tensor(rows, device=device))
+        draws = min(_CHECK_DRAWS, max(1, _CHECK_SIMULATED // len(rows)))
+        generator = torch.Generator(device=device).manual_seed(self._predict_seed)
+        weights = torch.as_tensor(class_shift, dtype=torch.float32, device=device)
+        latent = self.replay_summary_.get("latent")
+        total = torch.zeros(part.x.shape, dtype=torch.float64)
+        squares = torch.zeros(n_children, dtype=torch.float64)
+        seen = ~torch.isnan(part.x.cpu())
+        with torch.no_grad():
+            for _ in range(draws):
+                for start in range(0, len(part), _CHECK_CHUNK):
+                    chunk = slice(start, start + _CHECK_CHUNK)
+                    drawn, _ = self.model_.sample_clean(
+                        part.a[chunk], part.c[chunk], generator, latent=latent,
+                        class_shift=weights,
+                    )
+                    drawn = drawn.double().cpu()
+                    total[chunk] += drawn
+                    squares += torch.where(seen[chunk], drawn.square(), 0.0).sum(0)
+        expected = (total / draws).numpy()  # each row's mean over the draws
+        measured, seen = part.x.double().cpu().numpy(), seen.numpy()
+        for j in range(n_children):
+            count = int(seen[:, j].sum())
+            if count < 2:
+                continue
+            drawn_mean = float(expected[seen[:, j], j].mean())
+            spread = float(np.sqrt(max(squares[j].item() / (count * draws) - drawn_mean**2,
+                                       0.0)))
+            gap = measured[seen[:, j], j] - expected[seen[:, j], j]
+            error = float(gap.std(ddof=1)) / np.sqrt(count)
+            if spread > 0:
+                differences[j] = gap.mean() / spread
+            if error > 0:
+                z_scores[j] = gap.mean() / error
+        return differences, z_scores
+
+    def _warn_if_children_moved(self, differences: np.ndarray, z_scores: np.ndarray) -> None:
+        """Warn, naming them, of the children whose measured mean in the rows of
+        :meth:`adapt_prior` is :data:`_CHECK_SHIFT` sds or more from the model's at the
+        estimated prevalence, with a z-score of :data:`_CHECK_Z` or more (see
+        :meth:`_children_check`). Measured by ``benchmarks/prior_check.py``: on
+        ``load_dyspnea`` and five ``SyntheticSEM`` fits, rows of another prevalence only
+        (19 cases) left every child within 0.13 sds; one child read 0.5 sds high came
+        out at 0.31 to 0.49 sds and was named in each of 6 cases (4 of 6 at 0.25 sds)."""
+        with np.errstate(invalid="ignore"):
+            moved = (np.abs(differences) >= _CHECK_SHIFT) & (np.abs(z_scores) >= _CHECK_Z)
+        if not moved.any():
+            return
+        named = [
+            f"{name!r} ({differences[j]:+.2f} sd, z = {z_scores[j]:.0f})"
+            for j, name in enumerate(self.roles_.children) if moved[j]
+        ]
+        more = f" and {len(named) - 10} more" if len(named) > 10 else ""
+        warn_user(
+            f"adapt_prior: in these rows the {'child' if len(named) == 1 else 'children'} "
+            f"{', '.join(named[:10])}{more} read differently from what the model expects "
+            "at the estimated prevalence: a change of prevalence cannot explain that, a "
+            "change in how they are measured can, and it biases the estimate. Call "
+            "adapt(X) first and then adapt_prior(X), or check "
+            "how these columns are measured at the new site; adapted_children_shift_ holds "
+            "every child's difference.",
+            UserWarning,
+        )
 
     def _warn_if_mechanisms_moved(
         self, evidence: np.ndarray, post: np.ndarray, prior: np.ndarray, weights: np.ndarray
@@ -2147,6 +2257,20 @@ _PRIOR_SAMPLES = 64  # importance samples at least, for the posteriors adapt_pri
 _PRIOR_SE_WARNING = 0.05  # adapt_prior warns above this standard error of a prevalence
 _PRIOR_ROWS_PER_CLASS = 10  # adapt_prior refuses fewer rows than this per class
 _EVIDENCE_ROWS = 500  # training rows whose log-likelihood fit keeps as a reference
+# adapt_prior's check of each child: at most this many of the new rows, drawn from the
+# model this many times in all (at most _CHECK_DRAWS per row) in chunks of _CHECK_CHUNK,
+# and a child is named where its mean is off by _CHECK_SHIFT sds with |z| >= _CHECK_Z
+_CHECK_ROWS = 20_000
+_CHECK_SIMULATED = 40_000
+_CHECK_DRAWS = 8
+_CHECK_CHUNK = 8192
+_CHECK_SHIFT = 0.2
+_CHECK_Z = 4.0
+# what adapt_prior leaves on the estimator, removed by fit and reset_adaptation
+_PRIOR_ATTRIBUTES = (
+    "adapted_class_prior_", "adapted_class_prior_se_", "adapted_children_shift_",
+    "adapted_children_z_",
+)
 
 
 def _as_dtype_of(column: pd.Series, dtype: Any) -> pd.Series:

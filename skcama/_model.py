@@ -328,6 +328,20 @@ class ChildHeads(nn.Module):
         return (uniform > cdf).sum(-1).clamp(max=n - 1).to(out.dtype)
 
 
+def _child_generations(cfg: CAMAConfig) -> list[list[int]]:
+    """The children grouped by generation: a child's generation is one more than the
+    latest of its parents among the children (0 for none). Children are in topological
+    order, so each generation's parents come before it."""
+    feeds = cfg.child_inputs[cfg.n_coparents:]
+    depth: list[int] = []
+    for j in range(cfg.n_children):
+        depth.append(max((depth[i] + 1 for i in range(j) if feeds[i][j] > 0), default=0))
+    generations: list[list[int]] = [[] for _ in range(max(depth, default=-1) + 1)]
+    for j, level in enumerate(depth):
+        generations[level].append(j)
+    return generations
+
+
 def _class_rows(table: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:
     """Rows of a per-class ``table`` (K, H): every class as (1, K, H) when ``y_index`` is
     None, else the observed class of each row as (B, 1, H).
@@ -1252,7 +1266,9 @@ class CAMANet(nn.Module):
         m: torch.Tensor | None,
         noise: torch.Tensor | None,
     ) -> torch.Tensor:
-        """Children generated one by one in the graph's order, each from its parents.
+        """Children generated generation by generation in the graph's order, each from its
+        parents: one decoder pass per link of the longest chain of children (one pass
+        when no child is a parent of another).
 
         ``z`` (B, Z), ``m`` None for do(m=0) or (B, M); ``noise`` (B, D) standard normal
         for a sample from p(x | y, c, z, m), or None for the mean (Gaussian children) and
@@ -1265,13 +1281,16 @@ class CAMANet(nn.Module):
         z = z[:, None, None, :]
         c_features = self.code_c(c)
         logvar = dec.clamped_logvar()
-        for j in range(self.cfg.n_children):  # children are in topological order
+        # a child's outputs read its parents' inputs only (the decoder's masks are exact
+        # zeros elsewhere), so the children of one generation are drawn from one pass, as
+        # if one by one
+        for generation in _child_generations(self.cfg):
             u = torch.cat([c_features, self.code_x(x)], dim=1)
             pre, linear = dec.conditioning(u, y_index, m_hidden)
             out = dec.outputs_given(pre, linear, z)[:, 0, 0, :]
-            value = self.heads.draw(j, out, logvar, None if noise is None else noise[:, j])
             x = x.clone()
-            x[:, j] = value
+            for j in generation:
+                x[:, j] = self.heads.draw(j, out, logvar, None if noise is None else noise[:, j])
         return x
 
     @torch.no_grad()
@@ -1281,13 +1300,19 @@ class CAMANet(nn.Module):
         c: torch.Tensor,
         generator: torch.Generator,
         latent: dict | None = None,
+        class_shift: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Replay clean rows: y ~ p(y | a), z, then x ~ p(x | y, c, z, do(m=0)).
 
         z is drawn from the prior, or from a Gaussian ``latent`` = {"mean", "cholesky"}
-        summarising the aggregate posterior. Returns (x, y_index).
+        summarising the aggregate posterior. ``class_shift`` (K,), log weights added to
+        log p(y | a) before y is drawn (a new prevalence). Returns (x, y_index).
         """
-        probs = self.prior(self.code_a(a)).exp()
+        log_prior = self.prior(self.code_a(a))
+        if class_shift is None:
+            probs = log_prior.exp()
+        else:
+            probs = torch.softmax(log_prior + class_shift.to(log_prior), dim=1)
         y_index = torch.multinomial(probs, 1, generator=generator).squeeze(1)
         if not self.has_children:
             return a.new_zeros(a.shape[0], 0), y_index

@@ -623,6 +623,7 @@ def test_adapt_prior_survives_saving(fitted, tmp_path):
     clf.save(tmp_path / "m.skcama")
     loaded = CAMAClassifier.load(tmp_path / "m.skcama")
     np.testing.assert_array_equal(loaded.predict_proba(X_new), clf.predict_proba(X_new))
+    np.testing.assert_array_equal(loaded.adapted_children_shift_, clf.adapted_children_shift_)
 
 
 def test_adapt_prior_bad_input(fitted, sem_data):
@@ -775,12 +776,43 @@ def test_adapt_prior_gives_standard_errors_and_warns_when_they_are_wide(fitted):
 
 
 
+def test_adapt_prior_names_the_children_whose_measurements_changed(fitted, sem_data):
+    X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1])
+    # another prevalence alone: every child reads as the model expects there
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        clf = copy.deepcopy(fitted).adapt_prior(X_new)
+    assert clf.adapted_children_shift_.shape == clf.adapted_children_z_.shape == (3,)
+    assert np.all(np.abs(clf.adapted_children_shift_) < 0.2)
+    # x2 read 1 training sd high as well: named, alone, and the estimate is off
+    moved = X_new.copy()
+    moved["x2"] += sem_data[0]["x2"].std()
+    with pytest.warns(UserWarning, match=r"the child 'x2' \(\+\d\.\d\d sd, z = \d+\) read "
+                                         r"differently.*Call adapt\(X\) first") as caught:
+        biased = copy.deepcopy(fitted).adapt_prior(moved)
+    assert len(caught) == 1  # the rows as a whole still fit the model
+    children = list(fitted.roles_.children)
+    assert biased.adapted_children_shift_[children.index("x2")] > 0.3
+    assert abs(biased.adapted_children_shift_[children.index("x1")]) < 0.2
+    # a manipulation learned: rows are read through it, nothing is checked
+    adapted = copy.deepcopy(fitted).adapt(moved)
+    assert np.isnan(adapted.adapt_prior(moved).adapted_children_shift_).all()
+    # the same rows give the same figures; kept in model files, dropped by reset
+    again = copy.deepcopy(fitted).adapt_prior(moved)
+    np.testing.assert_array_equal(again.adapted_children_z_, biased.adapted_children_z_)
+    assert not hasattr(biased.reset_adaptation(), "adapted_children_shift_")
+
+
 def test_adapt_prior_warns_when_the_measurements_changed_too(fitted):
     X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1])
     assert fitted.evidence_reference_.shape == (3,)
-    with pytest.warns(UserWarning, match=r"these rows fit the model's measurement mechanisms "
-                                         r"badly.*call adapt\(X\) first"):
+    with pytest.warns(UserWarning) as caught:
         copy.deepcopy(fitted).adapt_prior(shifted(X_new))
+    messages = " | ".join(str(w.message) for w in caught)
+    # the rows as a whole fit badly, and the children that moved are named
+    assert re.search(r"these rows fit the model's measurement mechanisms badly.*call "
+                     r"adapt\(X\) first", messages)
+    assert re.search(r"the children 'x1' \(.*'x2' \(.*read differently", messages)
     with warnings.catch_warnings():  # adapted to the shift first: they fit again
         warnings.simplefilter("error", UserWarning)
         copy.deepcopy(fitted).adapt(shifted(X_new)).adapt_prior(shifted(X_new))
@@ -789,6 +821,7 @@ def test_adapt_prior_warns_when_the_measurements_changed_too(fitted):
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         old.adapt_prior(X_new)
+
 
 def test_adapt_prior_says_when_no_row_carries_evidence(fitted, sem_data):
     X, _, _ = sem_data
@@ -994,3 +1027,53 @@ def test_a_model_from_before_the_replay_frequencies_still_replays_and_adapts():
     X_new = X.assign(x1=X["x1"] + 3.0)
     clf.set_params(adapt_steps=5).adapt(X_new)
     assert np.isfinite(clf.predict_proba(X_new)).all()
+
+
+def test_children_are_drawn_a_generation_at_a_time_as_if_one_by_one():
+    """Replay, the check of adapt_prior and reconstruction draw the children of one
+    generation (no child among them a parent of another) from one decoder pass: the same
+    values, to the bit, as drawing them one by one, each after every child before it."""
+    from skcama._model import _child_generations
+
+    rng = np.random.default_rng(0)
+    n = 300
+    y = rng.integers(0, 3, n)
+    c = rng.normal(size=n)
+    x1 = y + np.tanh(c) + 0.3 * rng.normal(size=n)
+    x2 = 0.5 * x1 - y + 0.3 * rng.normal(size=n)
+    x3 = (x2 + rng.normal(size=n) > 0).astype(int)  # a discrete child at the chain's end
+    x4 = 2.0 * y + 0.3 * rng.normal(size=n)
+    X = pd.DataFrame({"c": c, "x1": x1, "x2": x2, "x3": x3, "x4": x4})
+    graph = nx.DiGraph([("y", "x1"), ("y", "x2"), ("y", "x3"), ("y", "x4"), ("c", "x1"),
+                        ("x1", "x2"), ("x2", "x3")])
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    model = clf.model_
+    order = list(clf.roles_.children)
+    generations = [sorted(order[j] for j in g) for g in _child_generations(model.cfg)]
+    assert generations == [["x1", "x4"], ["x2"], ["x3"]]
+
+    def one_by_one(a, c, y_index, z, m, noise):
+        dec = model.decoder
+        x = a.new_zeros(a.shape[0], model.cfg.n_children)
+        m_hidden = None if m is None else dec.m_features(m)[:, None, None, :]
+        for j in range(model.cfg.n_children):
+            u = torch.cat([model.code_c(c), model.code_x(x)], dim=1)
+            pre, linear = dec.conditioning(u, y_index, m_hidden)
+            out = dec.outputs_given(pre, linear, z[:, None, None, :])[:, 0, 0, :]
+            x = x.clone()
+            x[:, j] = model.heads.draw(j, out, dec.clamped_logvar(),
+                                       None if noise is None else noise[:, j])
+        return x
+
+    data = clf._prediction_tensors(X)
+    gen = torch.Generator().manual_seed(1)
+    y_index = torch.as_tensor(y)
+    z = torch.randn(n, model.cfg.latent_dim, generator=gen)
+    m = torch.randn(n, model.cfg.manipulation_dim, generator=gen)
+    noise = torch.randn(n, model.cfg.n_children, generator=gen)
+    with torch.no_grad():
+        for m_value, noise_value in ((None, None), (None, noise), (m, noise)):
+            torch.testing.assert_close(
+                model._children_in_order(data.a, data.c, y_index, z, m_value, noise_value),
+                one_by_one(data.a, data.c, y_index, z, m_value, noise_value), rtol=0, atol=0,
+            )

@@ -36,7 +36,7 @@ def test_adversarial_benchmark_runs_and_reports_its_acceptance_cells(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("script", [
     "adversarial_sem.py", "robustness_sem.py", "adaptation_sem.py", "graphs_sem.py",
-    "mixed_missing.py", "perf.py",
+    "mixed_missing.py", "perf.py", "prior_check.py",
 ])
 def test_every_benchmark_runs_in_its_smoke_size(script, tmp_path):
     results = (BENCHMARKS / "RESULTS.md").read_text()
