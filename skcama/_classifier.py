@@ -61,7 +61,7 @@ from ._training import (
     train,
 )
 from ._training import adapt as adapt_model
-from ._typing import MatrixLike, VectorLike
+from ._typing import GraphLike, MatrixLike, VectorLike
 from ._warn import warn_user
 from .graph import (
     DISCOVERY_METHODS,
@@ -421,7 +421,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        graph: nx.DiGraph | Mapping | None = None,
+        graph: GraphLike | None = None,
         target: Hashable | None = None,
         *,
         discovery_params: dict | None = None,

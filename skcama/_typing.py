@@ -3,9 +3,15 @@ and seeds."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Hashable, Mapping, Sequence
+
+import networkx as nx
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+
+from .graph import MarkovBlanketRoles
 
 # rows x columns: a DataFrame (columns matched by name), an array or nested lists
 MatrixLike = pd.DataFrame | ArrayLike
@@ -13,3 +19,7 @@ MatrixLike = pd.DataFrame | ArrayLike
 VectorLike = pd.Series | ArrayLike
 # a seed: an int, None (fresh entropy), a numpy Generator or a legacy RandomState
 SeedLike = int | np.integer | np.random.Generator | np.random.RandomState | None
+# the roles of a target's Markov blanket: the fitted roles, or a dict of role -> columns
+RolesLike = MarkovBlanketRoles | Mapping[str, Sequence[Hashable]]
+# a graph: a DiGraph, a dict of parent lists, a graph file, or a discovery method's name
+GraphLike = nx.DiGraph | Mapping[Hashable, Sequence[Hashable]] | str | os.PathLike

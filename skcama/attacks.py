@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,10 +36,13 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._columns import check_known_labels, is_real_number
 from ._random import default_rng
-from ._typing import SeedLike, VectorLike
+from ._typing import RolesLike, SeedLike, VectorLike
 from ._warn import each_warning_once, warn_user
 from .baselines import _check_numeric_columns
 from .manipulations import VALID_ROLES, _as_list, _discrete, clean_std, resolve_columns
+
+if TYPE_CHECKING:
+    from ._classifier import CAMAClassifier
 
 logger = logging.getLogger("skcama")
 
@@ -503,8 +506,8 @@ def fgsm(
     columns: Hashable | Iterable | None = None,
     eot: int = 0,
     surrogate: Any = None,
-    reference: Any = None,
-    roles: Any = None,
+    reference: pd.DataFrame | CAMAClassifier | None = None,
+    roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
 ) -> pd.DataFrame:
@@ -586,8 +589,8 @@ def pgd(
     random_start: bool = True,
     eot: int = 0,
     surrogate: Any = None,
-    reference: Any = None,
-    roles: Any = None,
+    reference: pd.DataFrame | CAMAClassifier | None = None,
+    roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
 ) -> pd.DataFrame:

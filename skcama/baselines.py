@@ -17,7 +17,7 @@ log-probabilities, which :mod:`skcama.attacks` uses for white-box attacks.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from numbers import Integral, Real
 from typing import Any
 
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
@@ -34,7 +35,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._columns import _show, check_fit_labels, check_unique_columns
 from ._guard import restore_on_error
 from ._random import seeded_torch
-from ._typing import MatrixLike, VectorLike
+from ._typing import MatrixLike, SeedLike, VectorLike
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
 from .manipulations import _discrete
@@ -417,7 +418,7 @@ class TorchMLPClassifier(_TorchClassifier):
         batch_size: int = 128,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
-        random_state: Any = None,
+        random_state: SeedLike = None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.max_epochs = max_epochs
@@ -478,14 +479,14 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
         hidden_layer_sizes: tuple[int, ...] = (64, 64),
         *,
         epsilon: float = 0.25,
-        attack_columns: Any = None,
+        attack_columns: ArrayLike | Hashable | MarkovBlanketRoles | None = None,
         pgd_steps: int = 5,
         clean_weight: float = 0.0,
         max_epochs: int = 100,
         batch_size: int = 128,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
-        random_state: Any = None,
+        random_state: SeedLike = None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.epsilon = epsilon
@@ -581,7 +582,7 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         hidden_layer_sizes: tuple[int, ...] = (64, 64),
         *,
         epsilon: float = 0.25,
-        attack_columns: Any = None,
+        attack_columns: ArrayLike | Hashable | MarkovBlanketRoles | None = None,
         pgd_steps: int = 5,
         alpha: float = 1.0,
         beta: float = 1.0,
@@ -590,7 +591,7 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         batch_size: int = 128,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
-        random_state: Any = None,
+        random_state: SeedLike = None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.epsilon = epsilon

@@ -191,7 +191,7 @@ from ._columns import (
     warn_if_misaligned,
     warn_numbers_as_text,
 )
-from ._typing import VectorLike
+from ._typing import GraphLike, VectorLike
 from ._warn import warn_user
 from .graph import (
     DISCOVERY_METHODS,
@@ -1844,7 +1844,7 @@ def _reversible(graph: nx.DiGraph, edge: tuple, forbidden: set) -> bool:
 
 # -------------------------------------------------------------------- estimator glue
 def resolve_graph_spec(
-    spec: Any,
+    spec: GraphLike | None,
     X: pd.DataFrame,
     y: np.ndarray,
     target: Hashable | None,

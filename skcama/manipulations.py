@@ -22,16 +22,19 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ._columns import infer_kind, is_real_number
 from ._random import default_rng
-from ._typing import SeedLike
+from ._typing import RolesLike, SeedLike
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
+
+if TYPE_CHECKING:
+    from ._classifier import CAMAClassifier
 
 logger = logging.getLogger("skcama")
 
@@ -107,8 +110,8 @@ def resolve_columns(
     X: pd.DataFrame,
     columns: Hashable | Iterable | None = None,
     *,
-    reference: Any = None,
-    roles: Any = None,
+    reference: pd.DataFrame | CAMAClassifier | None = None,
+    roles: RolesLike | None = None,
     allow_parents: bool = False,
 ) -> list:
     """The columns of ``X`` a manipulation acts on, checked for validity.
@@ -232,7 +235,9 @@ def resolve_columns(
 
 
 def clean_std(
-    X: pd.DataFrame, columns: Hashable | Iterable, reference: Any = None
+    X: pd.DataFrame,
+    columns: Hashable | Iterable,
+    reference: pd.DataFrame | CAMAClassifier | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Clean mean and sd of ``columns``: from ``reference`` (a frame or a fitted
     CAMAClassifier) or, without one, from ``X`` itself.
@@ -501,8 +506,8 @@ def shift(
     amount: float,
     *,
     columns: Hashable | Iterable | None = None,
-    reference: Any = None,
-    roles: Any = None,
+    reference: pd.DataFrame | CAMAClassifier | None = None,
+    roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
 ) -> pd.DataFrame:
@@ -569,8 +574,8 @@ def scale(
     factor: float,
     *,
     columns: Hashable | Iterable | None = None,
-    reference: Any = None,
-    roles: Any = None,
+    reference: pd.DataFrame | CAMAClassifier | None = None,
+    roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
 ) -> pd.DataFrame:
@@ -611,8 +616,8 @@ def add_noise(
     amount: float,
     *,
     columns: Hashable | Iterable | None = None,
-    reference: Any = None,
-    roles: Any = None,
+    reference: pd.DataFrame | CAMAClassifier | None = None,
+    roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
 ) -> pd.DataFrame:
@@ -658,8 +663,8 @@ def replace(
     *,
     columns: Hashable | Iterable | None = None,
     value: float | None = None,
-    reference: Any = None,
-    roles: Any = None,
+    reference: pd.DataFrame | CAMAClassifier | None = None,
+    roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
 ) -> pd.DataFrame:

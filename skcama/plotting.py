@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
+from ._typing import MatrixLike, VectorLike
 from .graph import as_digraph, node_roles
 
 if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
     from matplotlib.axes import Axes
+
+    from ._classifier import CAMAClassifier
 
 __all__ = ["ROLE_COLOURS", "plot_evidence", "plot_graph"]
 
@@ -345,7 +348,11 @@ def _missing_children(clf: Any, one: Any) -> set:
 
 
 def plot_evidence(
-    clf: Any, row: Any, *, against: Hashable | None = None, ax: Axes | None = None
+    clf: CAMAClassifier,
+    row: MatrixLike | VectorLike,
+    *,
+    against: Hashable | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """Bar chart of the evidence each measurement gives for one row's predicted class.
 
