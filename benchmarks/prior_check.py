@@ -11,7 +11,9 @@ This script measures that check on two kinds of new rows:
 - *prevalence only*: rows of the same process resampled to other class shares (and
   fresh rows at the training shares); no child should be named;
 - *one child shifted*: fresh rows with one child read higher by 0.25, 0.5 or 1 training
-  sd; that child should be named.
+  sd; that child should be named;
+- *one categorical child recoded* (``load_dyspnea``): half the ``cardiomegaly`` X-rays
+  read as ``normal``, or every ``mmrc`` grade below 4 read one grade higher.
 
 Cases: ``load_dyspnea`` (a model fitted on the first 2,000 rows, the other 1,000 as the
 new site) and ``SyntheticSEM`` seeds (3,000 training rows, 2,000 new rows per case).
@@ -85,7 +87,7 @@ def dyspnea_rows(quick: bool) -> list[dict]:
     rng = np.random.default_rng(0)
     for label in classes:
         weights = np.where(labels == label, 4.0, 1.0)
-        pick = rng.choice(len(site), len(site), p=weights / weights.sum())
+        pick = rng.choice(len(site), len(site) // 2, replace=False, p=weights / weights.sum())
         rows.append(case_row(clf, site.iloc[pick], "load_dyspnea", f"{label} x4",
                              "prevalence only", truth(labels.iloc[pick]), None))
     sd = X["fev1_fvc"][:n_train].std()
@@ -94,6 +96,15 @@ def dyspnea_rows(quick: bool) -> list[dict]:
         moved["fev1_fvc"] += amount * sd
         rows.append(case_row(clf, moved, "load_dyspnea", f"fev1_fvc +{amount} sd",
                              "one child shifted", truth(labels), "fev1_fvc"))
+    recoded = site.copy()
+    cardiomegaly = np.flatnonzero(recoded["chest_xray"].eq("cardiomegaly").to_numpy())
+    recoded.iloc[cardiomegaly[::2], recoded.columns.get_loc("chest_xray")] = "normal"
+    rows.append(case_row(clf, recoded, "load_dyspnea", "half of cardiomegaly read normal",
+                         "one categorical child recoded", truth(labels), "chest_xray"))
+    recoded = site.copy()
+    recoded["mmrc"] = recoded["mmrc"].where(recoded["mmrc"] >= 4, recoded["mmrc"] + 1)
+    rows.append(case_row(clf, recoded, "load_dyspnea", "mmrc one grade higher",
+                         "one categorical child recoded", truth(labels), "mmrc"))
     return rows
 
 
@@ -178,8 +189,9 @@ def main() -> None:
         f"{machine_line()}; SEM seeds {seeds}; wall time "
         f"{(time.perf_counter() - start) / 60:.1f} min. `adapt_prior` on new rows of "
         "another prevalence, or with one child read higher; a child is named where its "
-        "mean differs from the model's at the estimated prevalence by 0.2 sds or more "
-        "with |z| >= 4.\n\n"
+        "mean (a categorical child: the share of a level) differs from the model's at the "
+        "estimated prevalence by 0.2 sds or more with |z| >= 4; rows missing a parent or "
+        "co-parent are left out.\n\n"
         f"Summary:\n\n{to_markdown(brief, '.3f')}\n\n"
         "Every case (`prevalence_error`: largest error of a class's estimated share; "
         "`moved_*`: the shifted child's figures; `largest_other`: the largest difference "

@@ -15,6 +15,7 @@ D = children, H = hidden units.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -328,7 +329,8 @@ class ChildHeads(nn.Module):
         return (uniform > cdf).sum(-1).clamp(max=n - 1).to(out.dtype)
 
 
-def _child_generations(cfg: CAMAConfig) -> list[list[int]]:
+@functools.lru_cache(maxsize=64)
+def _child_generations(cfg: CAMAConfig) -> tuple[tuple[int, ...], ...]:
     """The children grouped by generation: a child's generation is one more than the
     latest of its parents among the children (0 for none). Children are in topological
     order, so each generation's parents come before it."""
@@ -336,10 +338,10 @@ def _child_generations(cfg: CAMAConfig) -> list[list[int]]:
     depth: list[int] = []
     for j in range(cfg.n_children):
         depth.append(max((depth[i] + 1 for i in range(j) if feeds[i][j] > 0), default=0))
-    generations: list[list[int]] = [[] for _ in range(max(depth, default=-1) + 1)]
-    for j, level in enumerate(depth):
-        generations[level].append(j)
-    return generations
+    return tuple(
+        tuple(j for j, level in enumerate(depth) if level == generation)
+        for generation in range(max(depth, default=-1) + 1)
+    )
 
 
 def _class_rows(table: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:

@@ -787,15 +787,28 @@ def test_adapt_prior_names_the_children_whose_measurements_changed(fitted, sem_d
     # x2 read 1 training sd high as well: named, alone, and the estimate is off
     moved = X_new.copy()
     moved["x2"] += sem_data[0]["x2"].std()
-    with pytest.warns(UserWarning, match=r"the child 'x2' \(\+\d\.\d\d sd, z = \d+\) read "
+    with pytest.warns(UserWarning, match=r"the child 'x2' \(\+\d\.\d\d sd, z = \d+\) reads "
                                          r"differently.*Call adapt\(X\) first") as caught:
         biased = copy.deepcopy(fitted).adapt_prior(moved)
     assert len(caught) == 1  # the rows as a whole still fit the model
     children = list(fitted.roles_.children)
     assert biased.adapted_children_shift_[children.index("x2")] > 0.3
     assert abs(biased.adapted_children_shift_[children.index("x1")]) < 0.2
-    # a manipulation learned: rows are read through it, nothing is checked
-    adapted = copy.deepcopy(fitted).adapt(moved)
+    # rows missing a co-parent are left out (the model reads it at its training mean),
+    # and a child measured in fewer than 30 of the rest is not checked
+    holes = moved.copy()
+    holes.loc[holes.index[:-25], "c"] = np.nan
+    assert np.isnan(copy.deepcopy(fitted).adapt_prior(holes).adapted_children_shift_).all()
+    few = moved.copy()
+    few.loc[few.index[29:], "x2"] = np.nan
+    checked = copy.deepcopy(fitted).adapt_prior(few).adapted_children_shift_
+    assert np.isnan(checked[children.index("x2")])
+    assert not np.isnan(checked[children.index("x1")])
+    # a manipulation learned: rows are read through it, nothing is checked, and the
+    # figures of an earlier call describe the model before it
+    adapted = copy.deepcopy(fitted).adapt_prior(moved)
+    adapted.adapt(moved)
+    assert np.isnan(adapted.adapted_children_shift_).all()
     assert np.isnan(adapted.adapt_prior(moved).adapted_children_shift_).all()
     # the same rows give the same figures; kept in model files, dropped by reset
     again = copy.deepcopy(fitted).adapt_prior(moved)
@@ -1077,3 +1090,30 @@ def test_children_are_drawn_a_generation_at_a_time_as_if_one_by_one():
                 model._children_in_order(data.a, data.c, y_index, z, m_value, noise_value),
                 one_by_one(data.a, data.c, y_index, z, m_value, noise_value), rtol=0, atol=0,
             )
+
+
+def test_adapt_prior_checks_the_share_of_each_level_of_a_categorical_child():
+    """Codes of a categorical child have no order, so the check compares the share of
+    each level: a level read as another is named with the level whose share moved."""
+
+    def rows(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+        rng = np.random.default_rng(seed)
+        y = rng.integers(0, 2, n)
+        x1 = 1.5 * y + rng.normal(size=n)
+        # levels a, b, c, d: class 0 mostly a / d, class 1 mostly b / c
+        level = np.where(y == 0, rng.choice(4, n, p=[0.4, 0.1, 0.1, 0.4]),
+                         rng.choice(4, n, p=[0.1, 0.4, 0.4, 0.1]))
+        return pd.DataFrame({"x1": x1, "x2": pd.Categorical(np.array(list("abcd"))[level])}), y
+
+    X, y = rows(2000, 0)
+    clf = CAMAClassifier(max_epochs=60, random_state=0).fit(X, y)
+    X_new, _ = rows(2000, 1)
+    swapped = X_new.copy()  # every d read as a
+    swapped["x2"] = swapped["x2"].map({"a": "a", "b": "b", "c": "c", "d": "a"}).astype(
+        X["x2"].dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        clean = copy.deepcopy(clf).adapt_prior(X_new)
+    assert np.all(np.abs(clean.adapted_children_shift_) < 0.2)
+    with pytest.warns(UserWarning, match=r"the child 'x2' \(share of '[ad]' [+-]\d\.\d\d sd"):
+        copy.deepcopy(clf).adapt_prior(swapped)
