@@ -67,6 +67,7 @@ from .graph import (
     DISCOVERY_METHODS,
     GraphError,
     MarkovBlanketRoles,
+    _flag_set,
     _unicode_twin_hint,
     all_children_graph,
     check_discovery_params,
@@ -596,7 +597,16 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
         graph, target = self._resolve_graph(X, columns, y_name, y, row_weights)
         roles = markov_blanket_roles(graph, target)
-        roles = self._check_roles_against_data(roles, columns)
+        roles = self._check_roles_against_data(roles, columns, graph)
+        if not roles.children:
+            warn_user(
+                f"the target {roles.target!r} has no children in the graph, only parents "
+                f"{list(roles.parents)[:5]}: the model is p(y | parents) alone, with "
+                "no measurement mechanism to read by Bayes' rule or to adapt. If some "
+                "columns are effects of the target (symptoms, test results), draw their "
+                "edges from it.",
+                UserWarning,
+            )
         frame = self._blanket_frame(X, roles, columns)
         check_one_label_per_row(frame.shape[0], y.shape[0])
         if frame.shape[0] == 0:
@@ -1915,7 +1925,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _check_roles_against_data(
-        self, roles: MarkovBlanketRoles, columns: list
+        self, roles: MarkovBlanketRoles, columns: list, graph: nx.DiGraph
     ) -> MarkovBlanketRoles:
         if not columns:
             raise ValueError(
@@ -1985,7 +1995,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     )
                 elif not measured and not hints:  # new features, not renamed columns
                     hints.append(
-                        f"None of the graph's nodes is a column of X (X has "
+                        f"No node of the Markov blanket of {roles.target!r} is a column "
+                        f"of X (X has "
                         f"{list(columns)[:5]}{' ...' if len(columns) > 5 else ''}): a "
                         "transformer before the classifier (PCA, feature selection, "
                         "polynomial features) made new features, which the graph cannot "
@@ -1995,9 +2006,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             hint = (" " + " ".join(hints)) if hints else ""
             raise ValueError(
                 f"graph nodes {missing} are in the Markov blanket of {roles.target!r} but not "
-                f"columns of X.{hint} Rename the columns or the graph nodes so they match; "
-                "a node that was never measured can be removed from the graph (the model's "
-                "latent causes stand for unmeasured causes of the children)."
+                f"columns of X.{hint} Rename the columns or the graph nodes so they match."
+                f"{_unmeasured_advice(graph, roles, missing, column_set)}"
             )
         graph_nodes = set(roles.blanket) | set(roles.outside) | {roles.target}
         extra = [c for c in columns if c not in graph_nodes]
@@ -2299,6 +2309,35 @@ _PRIOR_ATTRIBUTES = (
     "adapted_class_prior_", "adapted_class_prior_se_", "adapted_children_shift_",
     "adapted_children_z_",
 )
+
+
+def _unmeasured_advice(
+    graph: nx.DiGraph, roles: MarkovBlanketRoles, missing: list, columns: set
+) -> str:
+    """What to do with blanket nodes that have no column, if they were never measured:
+    remove them, except a child with measured descendants, whose removal would take
+    those out of the blanket (``y -> u -> x``: draw ``y -> x`` first)."""
+    latent = [n for n in missing if _flag_set(graph.nodes[n].get("latent"))]
+    through = {}
+    for node in missing:
+        if node in roles.children:
+            below = [d for d in nx.descendants(graph, node) if d in columns]
+            if below:
+                through[node] = sorted(below, key=str)[:3]
+    marked = (f" The graph marks {latent} latent (unmeasured): CAMA needs a column for "
+              "every node of the blanket." if latent else "")
+    if through:
+        node, below = next(iter(through.items()))
+        return (
+            f"{marked} If a node was never measured, redraw the graph without it; where "
+            f"it is a child that leads to measured nodes ({node!r} -> {below}), removing "
+            f"it alone would take those out of the blanket: connect the target to them "
+            f"directly ({roles.target!r} -> {below[0]!r}) and then remove it. The model's "
+            "latent causes stand for unmeasured causes of the children."
+        )
+    return (f"{marked} A node that was never measured can be removed from the graph (the "
+            "model's latent causes stand for unmeasured causes of the children; an "
+            "unmeasured parent of the target is left out of its prior).")
 
 
 def _mean_gap(values: np.ndarray, drawn: np.ndarray) -> tuple[float, float]:

@@ -1247,12 +1247,12 @@ def _roles(args: argparse.Namespace) -> int:
     """Print the role of every node of a graph file for a target."""
     import json
 
-    from .graph import load_graph, node_roles
+    from .graph import _flag_set, load_graph, node_roles
 
     graph = load_graph(args.graph)
     target = args.target
     if target is None:  # a DAGitty model may mark it
-        outcomes = [n for n, data in graph.nodes(data=True) if data.get("outcome") is True]
+        outcomes = [n for n, data in graph.nodes(data=True) if _flag_set(data.get("outcome"))]
         if len(outcomes) != 1:
             raise ValueError(
                 f"pass --target: {args.graph!r} marks "

@@ -784,14 +784,14 @@ def discover_graph(
         ``>= 1`` reports each step and its time (for PC: the skeleton, the colliders) at
         INFO level on the ``skcama`` logger, and on standard error where logging is not
         configured; PC and FCI also show causal-learn's progress bar (one pass over the
-        nodes per size of conditioning set) on standard error, unless ``progress`` is
-        False. Nothing bounds the search's time: on wide tables, ``max_condition_size``
+        nodes per size of conditioning set) on standard error when it is a terminal
+        (see ``progress``). Nothing bounds the search's time: on wide tables, ``max_condition_size``
         and a cheaper ``test`` are the levers (see the graphs guide).
     progress : bool or None, default=None
         Whether PC and FCI show causal-learn's progress bar on standard error; ``None``
-        follows ``verbose``. ``False`` with ``verbose=1`` keeps the log messages without
-        the bar, whose redrawn frames fill a log file (``skcama discover`` draws it only
-        when standard error is a terminal).
+        shows it with ``verbose >= 1`` where standard error is a terminal, and not where
+        it is a file or a pipe, which its redrawn frames would fill (about 10 KB for 20
+        columns). ``True`` draws it anyway (in a notebook, say); ``False`` never.
 
     Returns
     -------
@@ -801,7 +801,8 @@ def discover_graph(
         ``max_condition_size`` (``None`` for GES), ``normal_scores``, the background
         knowledge given (``"background"``, as text), the seconds taken and the number of
         edges discovery left unoriented (``"n_oriented_by_rule"``); GML, GraphML and JSON
-        files keep them.
+        files keep them. The target node has ``outcome=True``, DAGitty's mark, so a
+        written graph names its target (``skcama roles`` and ``fit`` find it there).
 
     Raises
     ------
@@ -935,7 +936,7 @@ def discover_graph(
             normal_scores,
             target_alpha,
             verbose,
-            bool(verbose) if progress is None else bool(progress),
+            _bar_wanted(verbose, progress),
         )
     if len(searched) < len(names):  # the constant columns back, without edges
         full = np.zeros((len(names), len(names)), dtype=marks.dtype)
@@ -961,6 +962,8 @@ def discover_graph(
         graph.graph["background"] = repr({k: v for k, v in knowledge.items() if v})
     if "cycles_broken" in searched_graph.graph:
         graph.graph["cycles_broken"] = searched_graph.graph["cycles_broken"]
+    # marked as DAGitty marks it, so that a written graph names its target
+    graph.nodes[target]["outcome"] = True
     log(
         "discovered %d edges in %.2f s (%d oriented by rule); target %r has %d parents and "
         "%d children",
@@ -1840,6 +1843,15 @@ def _reversible(graph: nx.DiGraph, edge: tuple, forbidden: set) -> bool:
         return False
     graph.add_edge(v, u)
     return True
+
+
+def _bar_wanted(verbose: int, progress: bool | None) -> bool:
+    """Whether causal-learn draws its progress bar: ``progress`` where given, else with
+    ``verbose`` where standard error is a terminal."""
+    if progress is not None:
+        return bool(progress)
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(verbose) and callable(isatty) and bool(isatty())
 
 
 # -------------------------------------------------------------------- estimator glue

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from ._files import replaced_on_success
 
@@ -385,7 +386,10 @@ def _label_hint(graph: nx.DiGraph, target: Hashable | None) -> str:
 # tools write them: DOT's dir=none / dir=both, or a type-like attribute naming the edge kind.
 _MARK_KEYS = ("dir", "type", "edge_type", "kind", "mark", "marks", "orientation", "arrow")
 _UNDIRECTED_VALUES = {"none", "undirected", "---", "--", "-", "o-o", "o--", "--o", "circle"}
-_BIDIRECTED_VALUES = {"both", "bidirected", "<->", "<-->", "o->", "<-o", "confounded"}
+_BIDIRECTED_VALUES = {"both", "bidirected", "<->", "<-->", "confounded"}
+# a PAG's edge with a circle at one end and an arrow at the other: one end not known
+_PARTIAL_VALUES = {"o->", "<-o"}
+_PARTIAL = "partially directed, one end left unknown by the search"
 _BACKWARD_VALUES = {"back", "backward", "<-", "<--"}
 # DOT draws an edge u -> v with an arrowhead at v (dir=forward, the default), an arrowtail
 # at u (dir=back), both (dir=both) or neither (dir=none); arrowhead / arrowtail name the
@@ -426,8 +430,8 @@ def _dot_edge_kind(attributes: Mapping) -> str | None:
     ends = {tail, head}
     if "" in ends:
         return "unreadable"
-    if "circle" in ends:  # o-> is "bidirected" here as in _BIDIRECTED_VALUES; o-o, o-- not
-        return "bidirected" if "arrow" in ends else "undirected"
+    if "circle" in ends:  # o-> is partially directed; o-o and o-- undirected
+        return _PARTIAL if "arrow" in ends else "undirected"
     return {
         ("tail", "arrow"): None,
         ("arrow", "tail"): "back",
@@ -439,8 +443,9 @@ def _dot_edge_kind(attributes: Mapping) -> str | None:
 def _edge_mark(attributes: Mapping) -> tuple[str, tuple[str, ...]] | None:
     """How the attributes of an edge ``u -> v`` draw it when not as a plain ``u -> v``.
 
-    ``(kind, keys)``: kind "back" (it stands for ``v -> u``), "undirected", "bidirected" or
-    "unreadable" (an arrow shape with no causal reading), and the attribute keys saying so.
+    ``(kind, keys)``: kind "back" (it stands for ``v -> u``), "undirected", "bidirected",
+    partially directed (a PAG's ``o->``) or "unreadable" (an arrow shape with no causal
+    reading), and the attribute keys saying so.
     """
     keys: tuple[str, ...] = ()
     if any(key in attributes for key in _DOT_MARK_KEYS[1:]) or (
@@ -461,6 +466,8 @@ def _edge_mark(attributes: Mapping) -> tuple[str, tuple[str, ...]] | None:
                 return "undirected", (key,)
             if value in _BIDIRECTED_VALUES:
                 return "bidirected", (key,)
+            if value in _PARTIAL_VALUES:
+                return _PARTIAL, (key,)
             if value in _BACKWARD_VALUES:
                 return "back", (key,)
     for key in ("undirected", "bidirected"):
@@ -712,6 +719,7 @@ DISCOVERY_PARAMS = (
     "background",
     "max_condition_size",
     "normal_scores",
+    "progress",
 )
 """Keyword arguments of :func:`~skcama.discovery.discover_graph` that ``discovery_params`` of
 :class:`~skcama.CAMAClassifier` may set; the estimator sets the others (the data, the
@@ -806,8 +814,8 @@ def resolve_given_graph(
     if target is None:
         # not a column, and not a node a DAGitty model marks latent; its outcome if it has one
         candidates = [n for n, data in graph.nodes(data=True)
-                      if n not in set(columns) and data.get("latent") is not True]
-        outcomes = [n for n in candidates if graph.nodes[n].get("outcome") is True]
+                      if n not in set(columns) and not _flag_set(data.get("latent"))]
+        outcomes = [n for n in candidates if _flag_set(graph.nodes[n].get("outcome"))]
         candidates = outcomes if len(outcomes) == 1 else candidates
         if len(candidates) != 1:
             positional = list(columns) == list(range(len(columns)))
@@ -1460,6 +1468,23 @@ def _dot_edge_end(graph: nx.Graph, point: Any, defaults: Mapping, path: Path) ->
 _DAGITTY_KINDS = ("dag", "pdag", "mag", "pag")
 # DAGitty's node flags, read as node attributes that are True
 _DAGITTY_FLAGS = ("exposure", "outcome", "latent", "adjusted", "selected")
+
+
+def _flag_set(value: Any) -> bool:
+    """Whether a node attribute holding a DAGitty flag (``outcome``, ``latent``, ...) is
+    set: ``True`` as read from DAGitty or JSON, and as GML (``1``), GraphML and DOT
+    (``"True"``, ``"true"``, ``"1"``) write it back.
+
+    Examples
+    --------
+    >>> [_flag_set(v) for v in (True, 1, "True", "true", "1", False, 0, "False", None)]
+    [True, True, True, True, True, False, False, False, False]
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return value == 1
+    return isinstance(value, str) and value.strip().lower() in ("true", "1")
 _DAGITTY_TOKEN = re.compile(
     r'(?P<skip>\s+|;)'
     r'|(?P<id>"[^"]*"|-?(?:\d+\.?\d*|\.\d+)(?![\w.])|[\w.]+)'
@@ -1608,7 +1633,7 @@ def _write_dagitty(g: nx.DiGraph, path: Path) -> None:
     if "bb" in g.graph:
         lines.append(f'bb="{g.graph["bb"]}"')
     for node, data in g.nodes(data=True):
-        settings = [key for key in _DAGITTY_FLAGS if data.get(key) in (True, "True", "true")]
+        settings = [key for key in _DAGITTY_FLAGS if _flag_set(data.get(key))]
         if "pos" in data:
             settings.append(f'pos="{data["pos"]}"')
         if settings or not g.degree(node):
@@ -1935,7 +1960,10 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
                     "Rename the node, or write the graph as .json, .graphml or .gml."
                 )
     with replaced_on_success(path) as partial:
-        _write_format(g, fmt, partial)
+        try:
+            _write_format(g, fmt, partial)
+        except GraphError as error:  # named by the file asked for, not the temporary one
+            raise GraphError(str(error).replace(str(partial), str(path))) from None
 
 
 def _write_format(g: nx.DiGraph, fmt: str, path: Path) -> None:

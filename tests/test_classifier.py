@@ -340,9 +340,9 @@ def test_new_features_before_the_classifier_are_named_as_such_not_guessed_as_ren
 
     X, y, graph = simple_sem(0, n=120)
     pipe = make_pipeline(PCA(3), CAMAClassifier(graph=graph, target="y", max_epochs=2))
-    with pytest.raises(ValueError, match=r"None of the graph's nodes is a column of X \(X "
-                                         r"has \['pca0', 'pca1', 'pca2'\]\): a transformer "
-                                         r"before the classifier \(PCA") as caught:
+    with pytest.raises(ValueError, match=r"No node of the Markov blanket of 'y' is a column "
+                                         r"of X \(X has \['pca0', 'pca1', 'pca2'\]\): a "
+                                         r"transformer before the classifier \(PCA") as caught:
         pipe.set_output(transform="pandas").fit(X, y)
     assert "did you mean" not in str(caught.value)  # 'x1' -> 'pca1' was a chance likeness
     with pytest.raises(ValueError, match=r"written otherwise \('A' for 'a', 'C' for 'c', "

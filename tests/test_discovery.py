@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import sys
 import warnings
 
 import networkx as nx
@@ -484,17 +485,25 @@ def test_background_knowledge_is_respected(small_sem):
     assert not graph.has_edge("y", "a1") and not graph.has_edge("y", "a2")
 
 
-def test_verbose_logs_progress_and_timing(small_sem, caplog, capsys):
+def test_verbose_logs_progress_and_timing(small_sem, caplog, capsys, monkeypatch):
     _, X, y = small_sem
     with caplog.at_level(logging.INFO, logger="skcama"):
         discover_graph(X.iloc[:300], y.iloc[:300], target="y", verbose=1)
     text = caplog.text
     assert "discovering a graph over 10 nodes from 300 rows" in text
-    # each step of PC with its time, and the skeleton's progress bar per depth on stderr
+    # each step of PC with its time; the skeleton's progress bar per depth only where
+    # standard error is a terminal (a log file would fill with its redrawn frames)
     assert re.search(r"pc: skeleton of \d+ edges in [\d.]+ s", text)
     assert "pc: colliders" in text
     assert "discovered" in text and " s (" in text
+    assert "Depth=" not in capsys.readouterr().err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    discover_graph(X.iloc[:300], y.iloc[:300], target="y", verbose=1)
     assert "Depth=0, working on node" in capsys.readouterr().err
+    # the estimator passes it on, and discovery_params may turn it off
+    CAMAClassifier(graph="pc", verbose=1, max_epochs=1, discovery_params={"progress": False},
+                   random_state=0).fit(X.iloc[:300], y.iloc[:300])
+    assert "Depth=" not in capsys.readouterr().err
 
 
 def test_progress_false_keeps_the_log_without_the_bar(small_sem, caplog, capsys):
@@ -1196,3 +1205,14 @@ def test_numbers_written_as_text_are_read_as_numbers_as_fit_reads_them(small_sem
     mixed = X.assign(x1=pd.Series([int(v) if i % 2 else v for i, v in enumerate(X["x1"] * 100)],
                                   dtype=object).to_numpy())
     assert sorted(discover_graph(mixed, y, target="y").nodes) == sorted(graph.nodes)
+
+
+def test_the_discovered_graph_marks_its_target_as_dagitty_does(small_sem, tmp_path):
+    from skcama.graph import write_graph
+
+    _, X, y = small_sem
+    graph = discover_graph(X.iloc[:300], y.iloc[:300], target="y")
+    assert graph.nodes["y"]["outcome"] is True
+    assert sum(bool(data.get("outcome")) for _, data in graph.nodes(data=True)) == 1
+    write_graph(graph, tmp_path / "g.dagitty")  # a written graph names its target
+    assert re.search(r"\by \[outcome", (tmp_path / "g.dagitty").read_text())

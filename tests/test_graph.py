@@ -366,7 +366,7 @@ def test_an_edge_and_its_reverse_drawn_backwards_are_a_cycle(tmp_path):
     [
         ("normal", "normal", "bidirected"),
         ("none", "none", "undirected"),
-        ("odot", "normal", "bidirected"),
+        ("odot", "normal", "partially directed, one end left unknown by the search"),
         ("odot", "odot", "undirected"),
     ],
 )
@@ -1008,3 +1008,56 @@ def test_a_gml_key_networkx_refuses_names_the_node_and_leaves_the_file(tmp_path)
     g.nodes["x2"]["lab value (mg/dl)"] = 3.0
     write_graph(g, tmp_path / "g.graphml")
     assert read_graph(tmp_path / "g.graphml").nodes["x2"]["lab value (mg/dl)"] == "3.0"
+
+
+def test_dagitty_flags_survive_the_other_formats_and_name_the_target(tmp_path):
+    """GML writes a flag as 1 and GraphML and DOT as "True": read back, the outcome still
+    names the target, and DAGitty written from them marks it again."""
+    from skcama.graph import read_graph, write_graph
+
+    graph = nx.DiGraph([("a", "dx"), ("dx", "x"), ("u", "x")])
+    graph.nodes["dx"]["outcome"] = True
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame({"a": rng.normal(size=200), "x": y + rng.normal(size=200),
+                      "u": rng.normal(size=200)})
+    for suffix in ("gml", "graphml", "dot", "json", "dagitty"):
+        path = tmp_path / f"g.{suffix}"
+        write_graph(graph, path)
+        clf = CAMAClassifier(graph=str(path), max_epochs=1).fit(X, y)
+        assert clf.target_ == "dx", suffix
+        write_graph(read_graph(path), tmp_path / "out.dagitty")
+        assert re.search(r"dx \[outcome", (tmp_path / "out.dagitty").read_text()), suffix
+
+
+def test_an_unmeasured_child_with_measured_children_gets_the_right_advice():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 100)
+    X = pd.DataFrame({"age": rng.normal(size=100), "pain": y + rng.normal(size=100)})
+    graph = nx.DiGraph([("age", "dx"), ("dx", "U"), ("U", "pain")])
+    graph.nodes["U"]["latent"] = True
+    with pytest.raises(ValueError, match=r"marks \['U'\] latent.*\('U' -> \['pain'\]\), "
+                                         r"removing it alone would take those out of the "
+                                         r"blanket: connect the target to them directly "
+                                         r"\('dx' -> 'pain'\)"):
+        CAMAClassifier(graph=graph, target="dx", max_epochs=1).fit(X, y)
+    # removing it alone leaves the target without children: a warning says so
+    graph.remove_node("U")
+    with pytest.warns(UserWarning, match=r"the target 'dx' has no children in the graph, "
+                                         r"only parents \['age'\]"):
+        CAMAClassifier(graph=graph, target="dx", max_epochs=1).fit(X, y)
+
+
+def test_graph_messages_name_what_the_user_wrote(tmp_path):
+    from skcama.graph import write_graph
+
+    # a refused write names the file asked for, not the temporary one, and leaves none
+    with pytest.raises(GraphError, match=re.escape(f"{str(tmp_path / 'g.dagitty')!r}")):
+        write_graph(nx.DiGraph([("dx", 'pain "VAS"')]), tmp_path / "g.dagitty")
+    assert list(tmp_path.iterdir()) == []
+    # a PAG's o-> is partially directed, not bidirected
+    graph = nx.DiGraph([("a", "y"), ("y", "x")])
+    graph.edges["a", "y"]["type"] = "o->"
+    with pytest.raises(GraphError, match=r"'a' -> 'y' is marked partially directed"):
+        CAMAClassifier(graph=graph, target="y").fit(pd.DataFrame({"a": [0.0, 1.0],
+                                                                  "x": [1.0, 0.0]}), [0, 1])
