@@ -152,7 +152,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     discovery_params : dict or None, default=None
         Options of :func:`skcama.discovery.discover_graph` when ``graph`` names a discovery
         method: ``"test"``, ``"alpha"``, ``"target_alpha"``, ``"background"``,
-        ``"max_condition_size"`` and ``"normal_scores"``, e.g.
+        ``"max_condition_size"``, ``"normal_scores"`` and ``"progress"``, e.g.
         ``{"target_alpha": 0.1, "background": {"tiers": [["age"], ["y"]]}}``. A grid search
         can then tune discovery with the model. Unused for a given graph; other keys are
         refused at :meth:`fit`.
