@@ -10,6 +10,7 @@ import copy
 import logging
 import os
 import re
+import sys
 import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import replace
@@ -62,7 +63,7 @@ from ._training import (
 )
 from ._training import adapt as adapt_model
 from ._typing import GraphLike, MatrixLike, VectorLike
-from ._warn import warn_user
+from ._warn import report, warn_user
 from .graph import (
     DISCOVERY_METHODS,
     GraphError,
@@ -289,7 +290,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         same predictions; a fit on a GPU draws from the GPU's random stream, so it is
         another fit (as another ``random_state`` would be), not a copy of the CPU fit.
     verbose : int, default=0
-        ``0`` silent, ``1`` a progress bar over epochs.
+        ``0`` silent, ``1`` a progress bar over epochs in a terminal or a notebook, and
+        elsewhere (standard error redirected to a log file) one line per epoch with its
+        ELBOs, on the ``skcama`` logger at INFO (on standard error where logging is not
+        configured); with ``graph="pc"`` (or another method), discovery reports its steps
+        too.
 
     Notes
     -----
@@ -683,7 +688,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             share = np.average(flags, weights=weights)
             clean_part = self.clean_weight / (1 - share) if share < 1 else 0.0
             loss_fn = augmented_loss(clean_part, (1 - self.clean_weight) / share)
-        history, converged = self._train(model, train_data, valid_data, generator, loss_fn)
+        history, converged, start = self._train(
+            model, train_data, valid_data, generator, loss_fn
+        )
 
         self.classes_ = classes
         # a frame's column labels, whatever their type (feature_names_in_ holds only text
@@ -709,7 +716,18 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.evidence_reference_ = self._evidence_reference(data)
         self._n_adapt_calls = 0
         self._clean_m_state = None
-        if not converged:
+        watched = "valid_elbo" if "valid_elbo" in history[0] else "train_elbo"
+        best = max(record[watched] for record in history)
+        if best < start - max(0.05 * abs(start), 0.1):
+            warn_user(
+                f"training made the model worse than it was untrained: the best ELBO of its "
+                f"{len(history)} epochs, {best:.4g}, is below the untrained model's "
+                f"{start:.4g} ({'held-out' if watched == 'valid_elbo' else 'training'} "
+                f"rows): the steps diverged. Lower learning_rate (now "
+                f"{self.learning_rate:g}).",
+                ConvergenceWarning,
+            )
+        elif not converged:
             warn_user(
                 f"CAMAClassifier stopped after max_epochs={self.max_epochs} epochs before the "
                 "ELBO converged; raise max_epochs.",
@@ -724,7 +742,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         valid_data: Tensors | None,
         generator: torch.Generator,
         loss_fn,
-    ) -> tuple[list[dict], bool]:
+    ) -> tuple[list[dict], bool, float]:
         settings = TrainSettings(
             max_epochs=self.max_epochs,
             batch_size=self._batch_size(len(train_data)),
@@ -734,18 +752,23 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             tol=self.tol,
         )
         bar = None
-        if self.verbose:
+        # a bar in a terminal or a notebook; elsewhere (a log file) a line per epoch,
+        # which the bar's redrawn frames would bury
+        isatty = getattr(sys.stderr, "isatty", None)
+        if self.verbose and ("ipykernel" in sys.modules or (callable(isatty) and isatty())):
             from tqdm.auto import tqdm
 
             bar = tqdm(total=self.max_epochs, desc="CAMA fit", unit="epoch", leave=False)
 
         def progress(record: dict) -> None:
-            logger.debug("epoch %(epoch)d: %(train_elbo).4f", record)
+            elbos = {k: v for k, v in record.items() if k.endswith("elbo")}
             if bar is not None:
+                logger.debug("epoch %(epoch)d: %(train_elbo).4f", record)
                 bar.update(1)
-                bar.set_postfix(
-                    {k: f"{v:.3f}" for k, v in record.items() if k.endswith("elbo")}
-                )
+                bar.set_postfix({k: f"{v:.3f}" for k, v in elbos.items()})
+            else:
+                report(self.verbose, "fit: epoch %d of at most %d, %s", record["epoch"],
+                       self.max_epochs, ", ".join(f"{k} {v:.4f}" for k, v in elbos.items()))
 
         try:
             return train(

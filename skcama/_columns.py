@@ -413,8 +413,9 @@ class ColumnCodec:
                     raise _infinite_error([name], int(np.isinf(finite).sum()))
                 if len(finite):
                     mean[j], sd = _mean_and_sd(finite)
-                    # relative to the values' size: hormones in mol/L vary by 1e-13
-                    if sd == 0 or sd <= 1e-9 * float(np.abs(finite).max()):
+                    # relative to the values' size (hormones in mol/L vary by 1e-13), at
+                    # 1e4 float64 roundings: a large offset (1e10 + N(0, 1)) still varies
+                    if sd == 0 or sd <= 1e-12 * float(np.abs(finite).max()):
                         constant.append(name)
                     else:
                         scale[j] = sd
@@ -519,6 +520,7 @@ class ColumnCodec:
         """
         out = np.empty((len(frame), len(self.names)), dtype=np.float64, order="F")
         done = self._numeric_block(frame, out, check_far)
+        rows = frame.index
         for j, name in enumerate(self.names):
             if done[j]:
                 continue
@@ -528,7 +530,7 @@ class ColumnCodec:
             column = frame.iloc[:, j]
             if self.kinds[j] == "gaussian":
                 values = _as_float(column, name)[:, None]
-                out[:, j] = self._standardised(values, [j], check_far)[:, 0]
+                out[:, j] = self._standardised(values, [j], check_far, rows)[:, 0]
             else:
                 out[:, j] = self._codes(column, j, handle_unknown)
         return out
@@ -552,13 +554,16 @@ class ColumnCodec:
         if len(index) == 0:
             return done
         values = frame.iloc[:, index].to_numpy(np.float64)
-        out[:, index] = self._standardised(values, index, check_far)
+        out[:, index] = self._standardised(values, index, check_far, frame.index)
         return done
 
-    def _standardised(self, values: np.ndarray, index: Any, check_far: bool) -> np.ndarray:
+    def _standardised(
+        self, values: np.ndarray, index: Any, check_far: bool, rows: pd.Index | None = None
+    ) -> np.ndarray:
         """Continuous ``values`` (rows x the columns ``index``) in model units; infinite
         values are an error naming their columns, and values far from everything seen in
-        fit (see :func:`_check_far`) a warning or an error."""
+        fit (see :func:`_check_far`, which names the ``rows`` labels) a warning or an
+        error."""
         bad = np.isinf(values)
         if bad.any():
             columns = [self.names[j] for j in np.asarray(index)[bad.any(axis=0)]]
@@ -567,7 +572,7 @@ class ColumnCodec:
         units = (values - self.mean[index]) / self.scale[index]
         if check_far:
             _check_far(units, values, [self.names[j] for j in index], self.mean[index],
-                       self.scale[index])
+                       self.scale[index], rows)
         return units
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
@@ -1035,12 +1040,12 @@ _TOO_FAR_SDS = 1e6  # beyond this, float32 likelihoods lose the classes' differe
 
 
 def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndarray,
-               scale: np.ndarray) -> None:
+               scale: np.ndarray, rows: pd.Index | None = None) -> None:
     """Warn about standardised ``units`` (rows x columns) more than ``_FAR_SDS`` training
     sds from the training mean, naming the columns; beyond ``_TOO_FAR_SDS`` the model's
     likelihoods can no longer tell the classes apart (a row would get equal
     probabilities, or NaN), so that is an error. Column reductions only: no temporary
-    array of the size of ``units``."""
+    array of the size of ``units``. ``rows`` labels the rows (by position when None)."""
     if units.size == 0:
         return
     top = np.fmax(np.fmax.reduce(units, axis=0), -np.fmin.reduce(units, axis=0))
@@ -1048,23 +1053,29 @@ def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndar
     if not len(far):
         return
     parts = []
+    label = (lambda i: f"row {i}") if rows is None else (lambda i: f"row {rows[i]!r}")
     for j in far[:5]:
         column = units[:, j]
         row = int(np.nanargmax(np.abs(column)))
         n_far = int(np.sum(np.abs(column[~np.isnan(column)]) > _FAR_SDS))
         values_beyond = f"{n_far} value{'s' if n_far > 1 else ''}"
         parts.append(
-            f"{names[j]!r}: {values[row, j]:.6g} is {abs(column[row]):.3g} sds from its "
-            f"training mean {mean[j]:.4g} (sd {scale[j]:.4g}), {values_beyond} beyond "
-            f"{_FAR_SDS:g} sds"
+            f"{names[j]!r}: {values[row, j]:.6g} ({label(row)}) is {abs(column[row]):.3g} "
+            f"sds from its training mean {mean[j]:.4g} (sd {scale[j]:.4g}), {values_beyond} "
+            f"beyond {_FAR_SDS:g} sds"
         )
     if len(far) > 5:
         parts.append(f"and {len(far) - 5} more columns")
     if np.any(top[far] > _TOO_FAR_SDS):
+        worst = sorted({int(i) for j in far if top[j] > _TOO_FAR_SDS
+                        for i in np.flatnonzero(np.abs(units[:, j]) > _TOO_FAR_SDS)})
+        shown = ", ".join(label(i) for i in worst[:5]) + (
+            f" and {len(worst) - 5} more" if len(worst) > 5 else "")
         raise ValueError(
             f"values lie too far from the training data for the model to score them: "
             f"{'; '.join(parts)}. Beyond {_TOO_FAR_SDS:g} sds the likelihoods of the "
-            f"classes can no longer be told apart. {FAR_VALUE_ADVICE}"
+            f"classes can no longer be told apart. {FAR_VALUE_ADVICE} To score the other "
+            f"rows, set those values to NaN (missing) first; they are in {shown}."
         )
     warn_user(
         f"values lie far outside the training data: {'; '.join(parts)}. {FAR_VALUE_ADVICE} The "

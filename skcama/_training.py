@@ -206,12 +206,14 @@ def train(
     loss_fn: LossFn = clean_elbo,
     parameters: list[torch.nn.Parameter] | None = None,
     progress: Callable[[dict], None] | None = None,
-) -> tuple[list[dict], bool]:
+) -> tuple[list[dict], bool, float]:
     """Maximise ``loss_fn`` (a per-row bound) with Adam and early stopping.
 
     Early stopping watches the held-out ELBO when ``valid_data`` is given, the training
     ELBO otherwise; the best weights are restored at the end. Returns the per-epoch
-    history and whether training stopped early (converged). Rows that carry weights
+    history, whether training stopped early (converged) and the watched ELBO of the
+    untrained model (on at most :data:`_START_ROWS` training rows when none are held
+    out), which a training that diverged never beats. Rows that carry weights
     (``Tensors.weight``) count in proportion to them, in the steps and in both ELBOs.
 
     On a CUDA device, with the clean bound, every full-size batch's step is replayed as
@@ -246,6 +248,11 @@ def train(
         torch.randint(0, 2**31 - 1, (1,), generator=generator, device=generator.device)
     )
     converged = False
+    watched = valid_data if valid_data is not None and len(valid_data) > 0 else (
+        train_data.rows(slice(0, _START_ROWS)))
+    model.eval()
+    with torch.no_grad():
+        start_score = evaluate_elbo(model, watched, valid_seed, loss_fn) if len(watched) else 0.0
     with _freeing_gradients(optimizer):
         for epoch in range(1, settings.max_epochs + 1):
             start = time.perf_counter()
@@ -294,7 +301,10 @@ def train(
                     break
         if best_state is not None:
             model.load_state_dict(best_state)
-    return history, converged
+    return history, converged, start_score
+
+
+_START_ROWS = 4096  # training rows the untrained model is scored on without held-out ones
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Warnings that point at the user's line.
+"""Messages to the user: warnings that point at the user's line, and progress reports.
 
 A warning raised deep inside skcama (a fit called through a scikit-learn ``Pipeline``, an
 attack calling a manipulation) would otherwise name a line of skcama or scikit-learn as
@@ -8,13 +8,17 @@ its source, wherever the user's call was.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import joblib
 import sklearn
+
+logger = logging.getLogger("skcama")
 
 # joblib too: scikit-learn's cross-validation calls fit through joblib.Parallel
 _LIBRARY_DIRS = tuple(
@@ -57,3 +61,30 @@ def each_warning_once() -> Iterator[None]:
         yield
     finally:
         warnings.showwarning = previous
+
+
+def report(verbose: int, message: str, *args: Any) -> None:
+    """Progress of a long step (discovery, training): at DEBUG, or with ``verbose`` at
+    INFO on the ``skcama`` logger, shown on standard error where logging is not
+    configured (a script, a notebook), since the library's logger only has a
+    NullHandler."""
+    if not verbose:
+        logger.debug(message, *args)
+        return
+    chain, configured = logger, False
+    while chain is not None and not configured:
+        configured = any(not isinstance(h, logging.NullHandler) for h in chain.handlers)
+        chain = chain.parent if chain.propagate else None
+    if configured:
+        logger.info(message, *args)
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("skcama: %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        logger.info(message, *args)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

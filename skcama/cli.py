@@ -243,12 +243,40 @@ def read_table(
                 f"data file {str(path)!r} reads as a single column with delimiter "
                 f"{delimiter!r} but {hint.removeprefix('; ')}"
             )
+    frame = _codes_as_text(frame, path, delimiter, na_values, encoding)
     last = frame.columns[-1] if frame.shape[1] > 1 else None
     if (last not in text_columns and re.fullmatch(r"Unnamed: \d+", str(last))
             and frame[last].isna().all()):  # a delimiter at the end of every line
         logger.info("dropped the empty last column of %s (a delimiter ends every line)", path)
         frame = frame.drop(columns=[last])
     return _require_rows(frame, path)
+
+
+def _codes_as_text(frame: Any, path: Path, delimiter: str, na_values: Sequence[str],
+                   encoding: str) -> Any:
+    """``frame`` with its whole-number columns that the file writes with leading zeros
+    (``01``, ``007``: codes of a site, a diagnosis, a postcode) read back as the text
+    written: parsed as numbers, ``"01"`` and ``"1"`` would be one code, and a later
+    file with one code that is not a number (``X9``) would read the whole column as text
+    that matches none of the fitted numbers."""
+    import pandas as pd
+
+    whole = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c].dtype)
+             or (pd.api.types.is_float_dtype(frame[c].dtype) and frame[c].notna().any()
+                 and bool((frame[c].dropna() % 1 == 0).all()))]
+    if not whole:
+        return frame
+    text = pd.read_csv(path, sep=delimiter, usecols=whole, dtype=str, encoding=encoding,
+                       na_values=list(na_values) or None)
+    padded = [c for c in whole
+              if text[c].dropna().str.strip().str.fullmatch(r"[+-]?0\d+").any()]
+    if padded:
+        logger.info("read %s as text: whole numbers written with leading zeros are codes",
+                    padded)
+        frame = frame.copy()
+        for column in padded:
+            frame[column] = text[column].str.strip()
+    return frame
 
 
 def _delimiter_hint(path: Path, delimiter: str, decimal: str, encoding: str) -> str:
@@ -441,6 +469,22 @@ def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
     return frame.drop(columns=ids), frame[ids]
 
 
+def _as_text_codes(values: Any, known: Any) -> Any:
+    """``values`` as the text codes ``known`` holds, where the model fitted text codes
+    (``01``, ``10``) and this file writes none with a leading zero, so that they read as
+    whole numbers: ``10`` back to ``"10"``. Anything else unchanged."""
+    import pandas as pd
+
+    if not all(isinstance(k, str) for k in known) or not (
+        pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+    ):
+        return values
+    seen = values.dropna()
+    if not bool((seen % 1 == 0).all()):
+        return values
+    return values.map(lambda v: v if pd.isna(v) else str(int(v))).astype(object)
+
+
 def _by_position(frame: Any, clf: Any, path: str) -> Any:
     """``frame`` with its columns as the model names them: a table's header is text, so a
     model fitted on a DataFrame whose labels are numbers (10, 20) gets the columns whose
@@ -448,7 +492,13 @@ def _by_position(frame: Any, clf: Any, path: str) -> Any:
     position, which the header names 0, 1, ... in any order (other columns left out)."""
     if clf._fitted_on_frame():
         labels = {str(c): c for c in clf._fit_columns() if not isinstance(c, str)}
-        return frame.rename(columns=lambda c: labels.get(c, c) if isinstance(c, str) else c)
+        frame = frame.rename(columns=lambda c: labels.get(c, c) if isinstance(c, str) else c)
+        codec = clf.scaler_
+        for name, kind, categories in zip(codec.names, codec.kinds, codec.categories,
+                                          strict=True):
+            if kind != "gaussian" and name in frame.columns and len(categories):
+                frame[name] = _as_text_codes(frame[name], categories)
+        return frame
     n = int(clf.n_features_in_)
     by_text = {str(c): c for c in frame.columns}
     absent = [i for i in range(n) if str(i) not in by_text]
@@ -1107,6 +1157,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     frame, _ = _read(args, used=set(clf.roles_.blanket))
     X, y = _split_target(frame, args.target, args.data)
     X = _by_position(X, clf, args.data)
+    y = _as_text_codes(y, clf.classes_)
     settings = [("as given", X)]
     if args.shift:
         shifts = parse_shift(args.shift, clf)

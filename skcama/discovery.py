@@ -192,6 +192,7 @@ from ._columns import (
     warn_numbers_as_text,
 )
 from ._typing import GraphLike, VectorLike
+from ._warn import report as _report
 from ._warn import warn_user
 from .graph import (
     DISCOVERY_METHODS,
@@ -975,32 +976,6 @@ def discover_graph(
         graph.out_degree(target),
     )
     return graph
-
-
-def _report(verbose: int, message: str, *args: Any) -> None:
-    """Progress of discovery: at DEBUG, or with ``verbose`` at INFO on the ``skcama``
-    logger, shown on standard error where logging is not configured (a script, a
-    notebook), since the library's logger only has a NullHandler."""
-    if not verbose:
-        logger.debug(message, *args)
-        return
-    chain, configured = logger, False
-    while chain is not None and not configured:
-        configured = any(not isinstance(h, logging.NullHandler) for h in chain.handlers)
-        chain = chain.parent if chain.propagate else None
-    if configured:
-        logger.info(message, *args)
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("skcama: %(message)s"))
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        logger.info(message, *args)
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 def _discovery_weights(sample_weight: Any, n_rows: int, method: str, test: str) -> np.ndarray:

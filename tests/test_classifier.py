@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
 import pickle
 import re
+import sys
 import warnings
 
 import joblib
@@ -164,8 +166,9 @@ def test_running_out_of_epochs_warns(sem_data):
         CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X, y)
 
 
-def test_verbose_shows_a_progress_bar(sem_data, capsys):
+def test_verbose_shows_a_progress_bar(sem_data, capsys, monkeypatch):
     X, y, graph = sem_data
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal
     CAMAClassifier(graph=graph, max_epochs=2, verbose=1, random_state=0).fit(X, y)
     assert "CAMA fit" in capsys.readouterr().err
 
@@ -399,7 +402,8 @@ def test_values_far_from_the_training_data_are_warned_and_beyond_float_range_ref
     X, _, _ = sem_data
     far = X.copy()
     far.loc[3, "x2"] = 9999.0
-    with pytest.warns(UserWarning, match=r"'x2': 9999 is .* sds from its training mean .*"
+    with pytest.warns(UserWarning, match=r"'x2': 9999 \(row 3\) is .* sds from its training "
+                                         r"mean .*"
                                          r"1 value beyond 100 sds.*code for a missing"):
         proba = fitted.predict_proba(far)
     assert np.isfinite(proba).all()
@@ -1346,3 +1350,50 @@ def test_text_in_an_array_is_named_by_column():
         CAMAClassifier(max_epochs=2).fit(X, y)
     # so the estimator does not tell scikit-learn it takes arrays of strings
     assert not CAMAClassifier().__sklearn_tags__().input_tags.string
+
+
+def test_a_diverged_fit_says_so_and_names_the_learning_rate():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    X = pd.DataFrame({"a": rng.normal(1.5 * y, 1), "b": rng.normal(-y, 1)})
+    with pytest.warns(ConvergenceWarning, match=r"training made the model worse than it "
+                                                r"was untrained.*Lower learning_rate \(now 10\)"):
+        CAMAClassifier(learning_rate=10.0, max_epochs=20, random_state=0).fit(X, y)
+    with warnings.catch_warnings():  # a sound fit: no such warning
+        warnings.simplefilter("error", ConvergenceWarning)
+        CAMAClassifier(random_state=0).fit(X, y)
+
+
+def test_a_column_with_a_large_offset_is_not_constant():
+    """1e10 + N(0, 1): the spread is 1e-10 of the size, far above float64's rounding."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 1000)
+    X = pd.DataFrame({"s": 1e10 + rng.normal(size=1000) + 2.0 * y, "noise": rng.normal(size=1000)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = CAMAClassifier(max_epochs=20, random_state=0).fit(X, y)
+    assert "s" not in clf.scaler_.missing_constant
+    assert clf.score(X, y) > 0.75
+
+
+def test_verbose_writes_a_line_per_epoch_where_stderr_is_not_a_terminal(capsys, caplog):
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame({"a": rng.normal(size=200) + y})
+    with caplog.at_level(logging.INFO, logger="skcama"):
+        CAMAClassifier(max_epochs=3, n_iter_no_change=10, verbose=1, random_state=0).fit(X, y)
+    assert "\r" not in capsys.readouterr().err  # no redrawn bar
+    assert len(re.findall(r"fit: epoch \d of at most 3, train_elbo -?\d", caplog.text)) == 3
+
+
+def test_a_value_too_far_to_score_names_its_row():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    X = pd.DataFrame({"bmi": 25 + 4 * rng.normal(size=300) + y, "x": y + rng.normal(size=300)},
+                     index=[f"p{i}" for i in range(300)])
+    clf = CAMAClassifier(max_epochs=3, random_state=0).fit(X, y)
+    X.loc["p7", "bmi"] = 2.5e9
+    with pytest.raises(ValueError, match=r"'bmi': 2\.5e\+09 \(row 'p7'\).*set those values to "
+                                         r"NaN \(missing\) first; they are in row 'p7'"):
+        clf.predict(X)

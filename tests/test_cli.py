@@ -1307,3 +1307,34 @@ def test_discover_without_measurements_is_refused_and_keeps_the_output(workdir, 
             "--id 'pid'") in err
     assert "Pass a table with the measurements as columns" in err
     assert out.read_bytes() == before
+
+
+def test_codes_written_with_leading_zeros_stay_codes(tmp_path, capsys):
+    """A site code 01 / 02 / 03 and a diagnosis code 001 / 010 are text: read as numbers,
+    a later file with one new code (X9) read the whole column as text that matched none
+    of them, and the predicted labels came back as 1 and 10."""
+    rng = np.random.default_rng(0)
+    n = 300
+    y = rng.integers(0, 2, n)
+    frame = pd.DataFrame({"lab": rng.normal(1.5 * y, 1), "site": rng.choice(["01", "02", "10"], n),
+                          "dx": np.where(y == 1, "010", "001")})
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    assert main(["fit", str(tmp_path / "train.csv"), "-t", "dx", "-o", str(tmp_path / "m.skcama"),
+                 "--max-epochs", "3", "-q"]) == 0
+    model = load_model(tmp_path / "m.skcama")
+    assert list(model.classes_) == ["001", "010"]
+    assert list(model.scaler_.categories[model.scaler_.names.index("site")]) == ["01", "02", "10"]
+    new = frame.drop(columns="dx").head(20).copy()
+    new.loc[5, "site"] = "X9"
+    new.to_csv(tmp_path / "new.csv", index=False)
+    assert main(["predict", str(tmp_path / "m.skcama"), str(tmp_path / "new.csv"),
+                 "--handle-unknown", "missing", "-o", str(tmp_path / "p.csv")]) == 0
+    predicted = pd.read_csv(tmp_path / "p.csv", dtype=str)
+    assert set(predicted["predicted"]) <= {"001", "010"}
+    assert "proba_001" in predicted.columns
+    # a file whose codes happen to have no leading zero (10 alone) reads them as the model's
+    only_ten = frame.head(20).assign(site="10")
+    only_ten.to_csv(tmp_path / "ten.csv", index=False)
+    assert main(["evaluate", str(tmp_path / "m.skcama"), str(tmp_path / "ten.csv"),
+                 "-t", "dx"]) == 0
+    capsys.readouterr()
