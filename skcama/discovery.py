@@ -902,16 +902,11 @@ def discover_graph(
     searched = [*search.columns, target]
     index = {name: i for i, name in enumerate(searched)}
     log = functools.partial(_report, verbose)
-    log(
-        "discovering a graph over %d nodes from %d rows (method=%r, test=%r, alpha=%g, "
-        "target_alpha=%g)",
-        len(names),
-        len(frame),
-        method,
-        test,
-        alpha,
-        target_alpha,
+    settings = f"method={method!r}" + (  # GES has no tests
+        "" if method == "ges"
+        else f", test={test!r}, alpha={alpha:g}, target_alpha={target_alpha:g}"
     )
+    log("discovering a graph over %d nodes from %d rows (%s)", len(names), len(frame), settings)
     if method == "ges":
         if search.shape[1] > _GES_WARN_COLUMNS:
             warn_user(

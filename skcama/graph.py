@@ -246,8 +246,8 @@ def as_digraph(graph: nx.DiGraph | Mapping) -> nx.DiGraph:
                     raise GraphError(
                         f"the parents of node {child!r} hold {parent!r}, which is not a node "
                         "name: each entry of a parent list must be one node name (text or a "
-                        f"number), e.g. {{{child!r}: ['a', 'b']}}; a node without parents takes "
-                        "[] (null in JSON)."
+                        f"number), e.g. {{{child!r}: ['age', 'sex']}}; a node without parents "
+                        "takes [] (null in JSON)."
                     )
                 g.add_edge(parent, child)
         _check_name_spellings(
@@ -353,8 +353,9 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
         hint = (f" {twin}" if twin
                 else f" Did you mean {', '.join(repr(c) for c in close)}?" if close else "")
         raise GraphError(
-            f"the target {target!r} is not a node of the graph (nodes: "
-            f"{_preview(graph.nodes)}).{hint}"
+            f"the target {target!r} is not a node of the graph ("
+            + (f"nodes: {_preview(graph.nodes)}" if len(graph) else "it has no nodes")
+            + f").{hint}"
             + (_label_hint(graph, target) or " Pass target=<the target's node name>.")
         )
 
@@ -1046,6 +1047,8 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
             f"read_graph takes the path of a graph file, got {type(path).__name__}; pass a "
             "str or pathlib.Path (or give the graph itself to CAMAClassifier(graph=...))."
         )
+    if not str(path).strip():
+        raise GraphError("the graph file's path is empty; pass the path of a graph file.")
     path = Path(path)
     if path.is_dir():
         raise GraphError(f"{str(path)!r} is a folder, not a graph file; pass the file.")

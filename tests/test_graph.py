@@ -1061,3 +1061,14 @@ def test_graph_messages_name_what_the_user_wrote(tmp_path):
     with pytest.raises(GraphError, match=r"'a' -> 'y' is marked partially directed"):
         CAMAClassifier(graph=graph, target="y").fit(pd.DataFrame({"a": [0.0, 1.0],
                                                                   "x": [1.0, 0.0]}), [0, 1])
+
+
+def test_small_graph_messages_say_what_is_wrong():
+    X = pd.DataFrame({"a": np.arange(50.0), "b": np.arange(50.0) ** 2})
+    y = np.arange(50) % 2
+    with pytest.raises(GraphError, match=r"hold None.*e\.g\. \{'a': \['age', 'sex'\]\}"):
+        CAMAClassifier(graph={"a": ["dx", None]}, target="dx").fit(X, y)
+    with pytest.raises(GraphError, match=r"the graph file's path is empty"):
+        CAMAClassifier(graph="", target="dx").fit(X, y)
+    with pytest.raises(GraphError, match=r"not a node of the graph \(it has no nodes\)"):
+        CAMAClassifier(graph={}, target="dx").fit(X, y)
