@@ -2030,7 +2030,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"graph nodes {missing} are in the Markov blanket of {roles.target!r} but not "
                 f"columns of X.{hint} Rename the columns or the graph nodes so they match."
-                f"{_unmeasured_advice(graph, roles, missing, column_set)}"
+                # where no hint found a renamed column, the nodes may never have been measured
+                f"{'' if hints else _unmeasured_advice(graph, roles, missing, column_set)}"
             )
         graph_nodes = set(roles.blanket) | set(roles.outside) | {roles.target}
         extra = [c for c in columns if c not in graph_nodes]

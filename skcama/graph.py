@@ -527,16 +527,58 @@ def _unicode_twin_hint(name: Hashable, candidates: Iterable, what: str) -> str:
     """A hint when ``name`` and one of ``candidates`` (``what``: "the column") are the same
     text written with other Unicode code points ('ö' as one or as 'o' plus an accent, as
     macOS file names and text copied from PDFs write it); else ""."""
+    candidates = list(candidates)
     key = unicodedata.normalize("NFC", str(name))
     twins = [c for c in candidates if c != name and unicodedata.normalize("NFC", str(c)) == key]
-    if not twins:
+    if twins:
+        return (
+            f"{name!r} and {what} {twins[0]!r} look alike but encode their accented letters "
+            "differently (Unicode NFD against NFC, as macOS file names and text copied from "
+            "PDFs write them): write both the same way, e.g. with "
+            "unicodedata.normalize('NFC', name) for X's columns and the graph's nodes."
+        )
+    for candidate in candidates:
+        differing = _lookalike_characters(str(name), str(candidate))
+        if differing:
+            return (
+                f"{name!r} and {what} {candidate!r} look alike but are written with other "
+                f"characters: {differing}. Retype the name in one of them."
+            )
+    return ""
+
+
+def _lookalike_characters(a: str, b: str) -> str:
+    """The characters that tell ``a`` from ``b`` where the two read alike: the same text
+    once compatibility forms are folded (fullwidth ``ＣＲＰ``, the ligature ``ﬁ``), or the
+    same letters from another script (a Cyrillic ``а`` for a Latin ``a``), or an invisible
+    character more (a zero-width space); else ""."""
+    if a == b or not a.strip() or not b.strip():
         return ""
-    return (
-        f"{name!r} and {what} {twins[0]!r} look alike but encode their accented letters "
-        "differently (Unicode NFD against NFC, as macOS file names and text copied from "
-        "PDFs write them): write both the same way, e.g. with "
-        "unicodedata.normalize('NFC', name) for X's columns and the graph's nodes."
-    )
+
+    def shown(c: str) -> str:
+        return f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+
+    invisible = {"Cf", "Mn"}
+    visible_a = "".join(c for c in a if unicodedata.category(c) not in invisible)
+    visible_b = "".join(c for c in b if unicodedata.category(c) not in invisible)
+    if visible_a == visible_b and (visible_a != a or visible_b != b):
+        extra = [c for c in a + b if unicodedata.category(c) in invisible]
+        return "an invisible " + ", ".join(shown(c) for c in dict.fromkeys(extra))
+    folded_a, folded_b = unicodedata.normalize("NFKC", a), unicodedata.normalize("NFKC", b)
+    if folded_a == folded_b:
+        odd = [c for c in a + b if unicodedata.normalize("NFKC", c) != c]
+        return ", ".join(shown(c) for c in dict.fromkeys(odd)) + " (compatibility forms)"
+    if len(a) != len(b):
+        return ""
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+
+    def letter(c: str) -> tuple[str, str]:  # ("SMALL", "A") of "CYRILLIC SMALL LETTER A"
+        words = unicodedata.name(c, "").split()
+        return (words[-3], words[-1]) if len(words) >= 3 and words[-2] == "LETTER" else ("", c)
+
+    if all(letter(x) == letter(y) and letter(x)[0] for x, y in pairs):
+        return ", ".join(f"{shown(x)} against {shown(y)}" for x, y in pairs[:3])
+    return ""
 
 
 def did_you_mean(name: Hashable, candidates: Iterable) -> list:

@@ -1072,3 +1072,18 @@ def test_small_graph_messages_say_what_is_wrong():
         CAMAClassifier(graph="", target="dx").fit(X, y)
     with pytest.raises(GraphError, match=r"not a node of the graph \(it has no nodes\)"):
         CAMAClassifier(graph={}, target="dx").fit(X, y)
+
+
+@pytest.mark.parametrize("node, column, shown", [
+    ("s\u0430lt", "salt", r"'\u0430' \(U\+0430 CYRILLIC SMALL LETTER A\) against 'a' "
+                          r"\(U\+0061 LATIN SMALL LETTER A\)"),
+    ("crp\u200b", "crp", r"an invisible '\\u200b' \(U\+200B ZERO WIDTH SPACE\)"),
+    ("\uff23RP", "CRP", r"'\uff23' \(U\+FF23 FULLWIDTH LATIN CAPITAL LETTER C\) \(compat"),
+])
+def test_look_alike_names_say_which_characters_differ(node, column, shown):
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 60)
+    X = pd.DataFrame({column: rng.normal(size=60) + y})
+    with pytest.raises(ValueError, match=rf"look alike but are written with other characters: "
+                                         rf"{shown}"):
+        CAMAClassifier(graph=nx.DiGraph([("dx", node)]), target="dx").fit(X, y)
