@@ -326,10 +326,14 @@ def plot_graph(
         )
         for r in present
     ]
-    # below the drawing, in one row: a legend inside the axes may cover a node
+    # below the drawing (a legend inside the axes may cover a node), in as many columns
+    # as the axes' width holds: one row of all of them overran narrow axes, and the
+    # legend of the axes beside
+    width = ax.get_window_extent().width * 72.0 / ax.figure.dpi  # points
+    entry = max(len(str(r)) for r in present) * 0.6 * legend_size + 30.0
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-              ncols=len(handles), fontsize=legend_size, frameon=False, handletextpad=0.2,
-              columnspacing=1.0)
+              ncols=max(1, min(len(handles), int(width // entry))), fontsize=legend_size,
+              frameon=False, handletextpad=0.2, columnspacing=1.0)
     ax.set_axis_off()
     return ax
 

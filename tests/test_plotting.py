@@ -245,3 +245,20 @@ def test_nodes_shrink_to_fit_axes_the_caller_gives():
     assert min(t.get_fontsize() for t in ax.texts) >= 4
     assert ax.get_legend().get_texts()[0].get_fontsize() == 9
     plt.close(fig)
+
+
+def test_graph_legends_of_axes_side_by_side_do_not_overlap():
+    import matplotlib.pyplot as plt
+    import networkx as nx
+
+    # every role, "parent+co-parent" among them: one row of six entries overran half of
+    # a 10-inch figure
+    graph = nx.DiGraph([("a", "y"), ("y", "x"), ("c", "x"), ("b", "y"), ("b", "x"),
+                        ("o", "c")])
+    figure, axes = plt.subplots(1, 2, figsize=(10, 5))
+    for ax in axes:
+        plot_graph(graph, "y", ax=ax)
+    figure.canvas.draw()
+    left, right = (ax.get_legend().get_window_extent() for ax in axes)
+    assert left.x1 <= right.x0  # each within its half
+    plt.close(figure)
