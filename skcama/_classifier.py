@@ -1524,7 +1524,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if not children or self.manipulation_learned_:
             return differences, z_scores, levels
         device = data.x.device
-        complete = ~torch.cat([data.a, data.c], dim=1).isnan().any(dim=1)
+        # rows with every parent and co-parent measured (those constant in fit, read as
+        # missing in every row, left out of the test)
+        constant = self.scaler_.missing_constant
+        inputs = torch.cat([data.a, data.c], dim=1)
+        kept = [j for j, name in enumerate((*self.roles_.parents, *self.roles_.coparents))
+                if name not in constant]
+        complete = ~inputs[:, kept].isnan().any(dim=1)
         rows = np.flatnonzero(complete.cpu().numpy())
         if len(rows) > _CHECK_ROWS:
             rng = np.random.default_rng(self._predict_seed)
@@ -1559,7 +1565,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             else:  # the share of each level
                 found = [_mean_gap(values == code, draws_j == code)
                          for code in range(len(categories[j]))]
-            best = max(range(len(found)), key=lambda i: abs(np.nan_to_num(found[i][1])))
+            # the level that differs most among those whose z-score passes, else the level
+            # with the largest z-score
+            passing = [i for i, (_, z) in enumerate(found) if abs(np.nan_to_num(z)) >= _CHECK_Z]
+            best = (max(passing, key=lambda i: abs(np.nan_to_num(found[i][0]))) if passing
+                    else max(range(len(found)), key=lambda i: abs(np.nan_to_num(found[i][1]))))
             differences[j], z_scores[j] = found[best]
             if kind == "categorical":
                 levels[j] = categories[j][best]

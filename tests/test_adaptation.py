@@ -1117,3 +1117,18 @@ def test_adapt_prior_checks_the_share_of_each_level_of_a_categorical_child():
     assert np.all(np.abs(clean.adapted_children_shift_) < 0.2)
     with pytest.warns(UserWarning, match=r"the child 'x2' \(share of '[ad]' [+-]\d\.\d\d sd"):
         copy.deepcopy(clf).adapt_prior(swapped)
+
+
+def test_adapt_prior_checks_the_children_when_a_parent_was_constant_in_fit():
+    """A column constant in fit is read as missing in every row; it must not leave every
+    row out of the check of the children."""
+    rng = np.random.default_rng(0)
+    n = 600
+    y = rng.integers(0, 2, n)
+    X = pd.DataFrame({"k": np.ones(n), "a": rng.normal(size=n), "x": 2.0 * y + rng.normal(size=n)})
+    graph = nx.DiGraph([("k", "y"), ("a", "y"), ("y", "x")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = CAMAClassifier(graph=graph, target="y", max_epochs=30, random_state=0).fit(X, y)
+        clf.adapt_prior(X)
+    assert np.isfinite(clf.adapted_children_shift_).all()
