@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import os
 import re
 import sys
@@ -716,14 +717,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.evidence_reference_ = self._evidence_reference(data)
         self._n_adapt_calls = 0
         self._clean_m_state = None
-        watched = "valid_elbo" if "valid_elbo" in history[0] else "train_elbo"
-        best = max(record[watched] for record in history)
-        if best < start - max(0.05 * abs(start), 0.1):
+        # held-out rows, with the same noise at every epoch and before the first
+        best = max((record["valid_elbo"] for record in history if "valid_elbo" in record),
+                   default=math.nan)
+        if np.isfinite(start) and best < start - max(0.05 * abs(start), 0.1):
             warn_user(
-                f"training made the model worse than it was untrained: the best ELBO of its "
-                f"{len(history)} epochs, {best:.4g}, is below the untrained model's "
-                f"{start:.4g} ({'held-out' if watched == 'valid_elbo' else 'training'} "
-                f"rows): the steps diverged. Lower learning_rate (now "
+                f"training made the model worse than it was untrained: the best held-out "
+                f"ELBO of its {len(history)} epochs, {best:.4g}, is below the untrained "
+                f"model's {start:.4g}: the steps diverged. Lower learning_rate (now "
                 f"{self.learning_rate:g}).",
                 ConvergenceWarning,
             )
@@ -2026,7 +2027,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                         f"X's columns are the graph's nodes written otherwise "
                         f"({', '.join(otherwise[:3])}); name them alike."
                     )
-                elif not measured and not hints:  # new features, not renamed columns
+                elif not measured and not hints and not _children_through(
+                    graph, roles, missing, column_set
+                ):  # new features, not renamed columns (nor unmeasured links to the columns)
                     hints.append(
                         f"No node of the Markov blanket of {roles.target!r} is a column "
                         f"of X (X has "
@@ -2345,6 +2348,22 @@ _PRIOR_ATTRIBUTES = (
 )
 
 
+def _children_through(
+    graph: nx.DiGraph, roles: MarkovBlanketRoles, missing: list, columns: set
+) -> dict:
+    """For each unmeasured child of the target in ``missing``, its measured children that
+    are not children of the target themselves: removing the child would take them out of
+    the blanket (``y -> u -> x``)."""
+    through = {}
+    for node in missing:
+        if node in roles.children:
+            below = [d for d in graph.successors(node)
+                     if d in columns and not graph.has_edge(roles.target, d)]
+            if below:
+                through[node] = sorted(below, key=str)[:3]
+    return through
+
+
 def _unmeasured_advice(
     graph: nx.DiGraph, roles: MarkovBlanketRoles, missing: list, columns: set
 ) -> str:
@@ -2352,12 +2371,7 @@ def _unmeasured_advice(
     remove them, except a child with measured descendants, whose removal would take
     those out of the blanket (``y -> u -> x``: draw ``y -> x`` first)."""
     latent = [n for n in missing if _flag_set(graph.nodes[n].get("latent"))]
-    through = {}
-    for node in missing:
-        if node in roles.children:
-            below = [d for d in nx.descendants(graph, node) if d in columns]
-            if below:
-                through[node] = sorted(below, key=str)[:3]
+    through = _children_through(graph, roles, missing, columns)
     marked = (f" The graph marks {latent} latent (unmeasured): CAMA needs a column for "
               "every node of the blanket." if latent else "")
     if through:

@@ -211,9 +211,9 @@ def train(
 
     Early stopping watches the held-out ELBO when ``valid_data`` is given, the training
     ELBO otherwise; the best weights are restored at the end. Returns the per-epoch
-    history, whether training stopped early (converged) and the watched ELBO of the
-    untrained model (on at most :data:`_START_ROWS` training rows when none are held
-    out), which a training that diverged never beats. Rows that carry weights
+    history, whether training stopped early (converged) and the held-out ELBO of the
+    untrained model, with the noise of every epoch's (NaN without held-out rows), which
+    a training that diverged never beats. Rows that carry weights
     (``Tensors.weight``) count in proportion to them, in the steps and in both ELBOs.
 
     On a CUDA device, with the clean bound, every full-size batch's step is replayed as
@@ -248,11 +248,11 @@ def train(
         torch.randint(0, 2**31 - 1, (1,), generator=generator, device=generator.device)
     )
     converged = False
-    watched = valid_data if valid_data is not None and len(valid_data) > 0 else (
-        train_data.rows(slice(0, _START_ROWS)))
-    model.eval()
-    with torch.no_grad():
-        start_score = evaluate_elbo(model, watched, valid_seed, loss_fn) if len(watched) else 0.0
+    start_score = math.nan
+    if valid_data is not None and len(valid_data) > 0:
+        model.eval()
+        with torch.no_grad():
+            start_score = evaluate_elbo(model, valid_data, valid_seed, loss_fn)
     with _freeing_gradients(optimizer):
         for epoch in range(1, settings.max_epochs + 1):
             start = time.perf_counter()
@@ -302,9 +302,6 @@ def train(
         if best_state is not None:
             model.load_state_dict(best_state)
     return history, converged, start_score
-
-
-_START_ROWS = 4096  # training rows the untrained model is scored on without held-out ones
 
 
 @dataclass(frozen=True)

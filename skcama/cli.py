@@ -243,40 +243,12 @@ def read_table(
                 f"data file {str(path)!r} reads as a single column with delimiter "
                 f"{delimiter!r} but {hint.removeprefix('; ')}"
             )
-    frame = _codes_as_text(frame, path, delimiter, na_values, encoding)
     last = frame.columns[-1] if frame.shape[1] > 1 else None
     if (last not in text_columns and re.fullmatch(r"Unnamed: \d+", str(last))
             and frame[last].isna().all()):  # a delimiter at the end of every line
         logger.info("dropped the empty last column of %s (a delimiter ends every line)", path)
         frame = frame.drop(columns=[last])
     return _require_rows(frame, path)
-
-
-def _codes_as_text(frame: Any, path: Path, delimiter: str, na_values: Sequence[str],
-                   encoding: str) -> Any:
-    """``frame`` with its whole-number columns that the file writes with leading zeros
-    (``01``, ``007``: codes of a site, a diagnosis, a postcode) read back as the text
-    written: parsed as numbers, ``"01"`` and ``"1"`` would be one code, and a later
-    file with one code that is not a number (``X9``) would read the whole column as text
-    that matches none of the fitted numbers."""
-    import pandas as pd
-
-    whole = [c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c].dtype)
-             or (pd.api.types.is_float_dtype(frame[c].dtype) and frame[c].notna().any()
-                 and bool((frame[c].dropna() % 1 == 0).all()))]
-    if not whole:
-        return frame
-    text = pd.read_csv(path, sep=delimiter, usecols=whole, dtype=str, encoding=encoding,
-                       na_values=list(na_values) or None)
-    padded = [c for c in whole
-              if text[c].dropna().str.strip().str.fullmatch(r"[+-]?0\d+").any()]
-    if padded:
-        logger.info("read %s as text: whole numbers written with leading zeros are codes",
-                    padded)
-        frame = frame.copy()
-        for column in padded:
-            frame[column] = text[column].str.strip()
-    return frame
 
 
 def _delimiter_hint(path: Path, delimiter: str, decimal: str, encoding: str) -> str:
@@ -469,20 +441,44 @@ def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
     return frame.drop(columns=ids), frame[ids]
 
 
-def _as_text_codes(values: Any, known: Any) -> Any:
-    """``values`` as the text codes ``known`` holds, where the model fitted text codes
-    (``01``, ``10``) and this file writes none with a leading zero, so that they read as
-    whole numbers: ``10`` back to ``"10"``. Anything else unchanged."""
+def _as_fitted_codes(values: Any, known: Any) -> Any:
+    """``values`` written as the codes ``known`` (a discrete column's fitted categories,
+    or the classes) where a file writes the same codes another way: a table's type is
+    guessed per file, so ``01, 02`` read as the numbers 1, 2 in one file and as text in
+    another, where one code is not a number (``X9``). Text that spells a fitted number
+    becomes that number, and whole numbers become the fitted text they spell (``1`` for
+    ``"01"`` where every fitted code has the same width); anything else is unchanged (an
+    unseen code stays unseen, for that row alone)."""
+    import numpy as np
     import pandas as pd
 
-    if not all(isinstance(k, str) for k in known) or not (
-        pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
-    ):
+    known = list(known)
+    if not known or pd.api.types.is_bool_dtype(values.dtype):
         return values
-    seen = values.dropna()
-    if not bool((seen % 1 == 0).all()):
+    if all(isinstance(k, str) for k in known):
+        if not pd.api.types.is_numeric_dtype(values.dtype):
+            return values
+        seen = values.dropna()
+        if not bool((seen % 1 == 0).all()):
+            return values
+        widths = {len(k) for k in known}
+        width = widths.pop() if len(widths) == 1 and all(k.isdigit() for k in known) else 0
+        return values.map(
+            lambda v: v if pd.isna(v) else str(int(v)).zfill(width)
+        ).astype(object)
+    numbers = [k for k in known if isinstance(k, (int, float, np.integer, np.floating))
+               and not isinstance(k, (bool, np.bool_))]
+    if len(numbers) != len(known) or pd.api.types.is_numeric_dtype(values.dtype):
         return values
-    return values.map(lambda v: v if pd.isna(v) else str(int(v))).astype(object)
+    parsed = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
+    fitted = set(float(k) for k in known)
+    spelled = parsed.notna() & parsed.isin(fitted)
+    if not spelled.any():
+        return values
+    out = values.astype(object).copy()
+    out[spelled] = [type(known[0])(v) if float(v).is_integer() else v
+                    for v in parsed[spelled]]
+    return out
 
 
 def _by_position(frame: Any, clf: Any, path: str) -> Any:
@@ -497,7 +493,7 @@ def _by_position(frame: Any, clf: Any, path: str) -> Any:
         for name, kind, categories in zip(codec.names, codec.kinds, codec.categories,
                                           strict=True):
             if kind != "gaussian" and name in frame.columns and len(categories):
-                frame[name] = _as_text_codes(frame[name], categories)
+                frame[name] = _as_fitted_codes(frame[name], categories)
         return frame
     n = int(clf.n_features_in_)
     by_text = {str(c): c for c in frame.columns}
@@ -1157,7 +1153,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     frame, _ = _read(args, used=set(clf.roles_.blanket))
     X, y = _split_target(frame, args.target, args.data)
     X = _by_position(X, clf, args.data)
-    y = _as_text_codes(y, clf.classes_)
+    y = _as_fitted_codes(y, clf.classes_)
     settings = [("as given", X)]
     if args.shift:
         shifts = parse_shift(args.shift, clf)

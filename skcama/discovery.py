@@ -790,9 +790,9 @@ def discover_graph(
         and a cheaper ``test`` are the levers (see the graphs guide).
     progress : bool or None, default=None
         Whether PC and FCI show causal-learn's progress bar on standard error; ``None``
-        shows it with ``verbose >= 1`` where standard error is a terminal, and not where
-        it is a file or a pipe, which its redrawn frames would fill (about 10 KB for 20
-        columns). ``True`` draws it anyway (in a notebook, say); ``False`` never.
+        shows it with ``verbose >= 1`` in a terminal or a notebook, and not where
+        standard error is a file or a pipe, which its redrawn frames would fill (about
+        10 KB for 20 columns). ``True`` draws it anyway; ``False`` never.
 
     Returns
     -------
@@ -1817,11 +1817,11 @@ def _reversible(graph: nx.DiGraph, edge: tuple, forbidden: set) -> bool:
 
 def _bar_wanted(verbose: int, progress: bool | None) -> bool:
     """Whether causal-learn draws its progress bar: ``progress`` where given, else with
-    ``verbose`` where standard error is a terminal."""
+    ``verbose`` in a terminal or a notebook."""
     if progress is not None:
         return bool(progress)
     isatty = getattr(sys.stderr, "isatty", None)
-    return bool(verbose) and callable(isatty) and bool(isatty())
+    return bool(verbose) and ("ipykernel" in sys.modules or (callable(isatty) and isatty()))
 
 
 # -------------------------------------------------------------------- estimator glue

@@ -558,7 +558,7 @@ def _lookalike_characters(a: str, b: str) -> str:
     def shown(c: str) -> str:
         return f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
 
-    invisible = {"Cf", "Mn"}
+    invisible = {"Cf"}  # format characters: zero-width spaces and joiners, marks of order
     visible_a = "".join(c for c in a if unicodedata.category(c) not in invisible)
     visible_b = "".join(c for c in b if unicodedata.category(c) not in invisible)
     if visible_a == visible_b and (visible_a != a or visible_b != b):
@@ -571,14 +571,20 @@ def _lookalike_characters(a: str, b: str) -> str:
     if len(a) != len(b):
         return ""
     pairs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-
-    def letter(c: str) -> tuple[str, str]:  # ("SMALL", "A") of "CYRILLIC SMALL LETTER A"
-        words = unicodedata.name(c, "").split()
-        return (words[-3], words[-1]) if len(words) >= 3 and words[-2] == "LETTER" else ("", c)
-
-    if all(letter(x) == letter(y) and letter(x)[0] for x, y in pairs):
+    if all(_HOMOGLYPHS.get(x, x) == _HOMOGLYPHS.get(y, y) for x, y in pairs):
         return ", ".join(f"{shown(x)} against {shown(y)}" for x, y in pairs[:3])
     return ""
+
+
+# Cyrillic and Greek letters drawn as Latin ones in common fonts, and the Latin letter
+_HOMOGLYPHS = dict(zip(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u04bb"
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0406"
+    "\u0408\u0405\u03bf\u039f\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c"
+    "\u039d\u03a1\u03a4\u03a5\u03a7",
+    "aeopcyxijsdhABEKMHOPCTXIJSoOABEZHIKMNPTYX",
+    strict=True,
+))
 
 
 def did_you_mean(name: Hashable, candidates: Iterable) -> list:
@@ -1522,14 +1528,14 @@ def _flag_set(value: Any) -> bool:
 
     Examples
     --------
-    >>> [_flag_set(v) for v in (True, 1, "True", "true", "1", False, 0, "False", None)]
-    [True, True, True, True, True, False, False, False, False]
+    >>> [_flag_set(v) for v in (True, 1, 1.0, "True", "yes", "1", False, 0, "no", None)]
+    [True, True, True, True, True, True, False, False, False, False]
     """
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    if isinstance(value, (int, np.integer)):
+    if isinstance(value, (int, float, np.integer, np.floating)):
         return value == 1
-    return isinstance(value, str) and value.strip().lower() in ("true", "1")
+    return isinstance(value, str) and value.strip().lower() in ("true", "1", "yes")
 _DAGITTY_TOKEN = re.compile(
     r'(?P<skip>\s+|;)'
     r'|(?P<id>"[^"]*"|-?(?:\d+\.?\d*|\.\d+)(?![\w.])|[\w.]+)'

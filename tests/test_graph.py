@@ -1087,3 +1087,12 @@ def test_look_alike_names_say_which_characters_differ(node, column, shown):
     with pytest.raises(ValueError, match=rf"look alike but are written with other characters: "
                                          rf"{shown}"):
         CAMAClassifier(graph=nx.DiGraph([("dx", node)]), target="dx").fit(X, y)
+
+
+def test_names_that_only_resemble_each_other_are_not_called_look_alikes():
+    from skcama.graph import _lookalike_characters
+
+    for a, b in [("x1", "x2"), ("\u03b1", "a"), ("\u0438", "i"), ("cafe\u0301", "cafe"),
+                 ("\u0915\u0941\u0932", "\u0915\u0932")]:
+        assert _lookalike_characters(a, b) == "", (a, b)
+    assert "CYRILLIC SMALL LETTER ES" in _lookalike_characters("\u0441rp", "crp")
