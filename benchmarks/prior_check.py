@@ -36,6 +36,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from skcama import CAMAClassifier  # noqa: E402
+from skcama._classifier import _CHECK_SHIFT, _CHECK_Z  # noqa: E402  (the warning's bounds)
 from skcama.datasets import SyntheticSEM, load_dyspnea  # noqa: E402
 
 SHIFTS = (0.25, 0.5, 1.0)  # training sds added to one child
@@ -51,7 +52,8 @@ def case_row(clf: CAMAClassifier, X_new: pd.DataFrame, data: str, change: str,
         clf.adapt_prior(X_new)
     children = list(clf.roles_.children)
     shift, z = clf.adapted_children_shift_, clf.adapted_children_z_
-    named = [n for j, n in enumerate(children) if abs(shift[j]) >= 0.2 and abs(z[j]) >= 4]
+    named = [n for j, n in enumerate(children)
+             if abs(shift[j]) >= _CHECK_SHIFT and abs(z[j]) >= _CHECK_Z]
     others = [j for j, n in enumerate(children) if n != moved]
     largest = max(others, key=lambda j: abs(shift[j]))
     row = dict(
@@ -190,7 +192,8 @@ def main() -> None:
         f"{(time.perf_counter() - start) / 60:.1f} min. `adapt_prior` on new rows of "
         "another prevalence, or with one child read higher; a child is named where its "
         "mean (a categorical child: the share of a level) differs from the model's at the "
-        "estimated prevalence by 0.2 sds or more with |z| >= 4; rows missing a parent or "
+        f"estimated prevalence by {_CHECK_SHIFT:g} sds or more with |z| >= {_CHECK_Z:g}; "
+        "rows missing a parent or "
         "co-parent are left out.\n\n"
         f"Summary:\n\n{to_markdown(brief, '.3f')}\n\n"
         "Every case (`prevalence_error`: largest error of a class's estimated share; "

@@ -11,7 +11,6 @@ import logging
 import math
 import os
 import re
-import sys
 import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import replace
@@ -64,7 +63,7 @@ from ._training import (
 )
 from ._training import adapt as adapt_model
 from ._typing import GraphLike, MatrixLike, VectorLike
-from ._warn import report, warn_user
+from ._warn import interactive, report, warn_user
 from .graph import (
     DISCOVERY_METHODS,
     GraphError,
@@ -755,8 +754,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         bar = None
         # a bar in a terminal or a notebook; elsewhere (a log file) a line per epoch,
         # which the bar's redrawn frames would bury
-        isatty = getattr(sys.stderr, "isatty", None)
-        if self.verbose and ("ipykernel" in sys.modules or (callable(isatty) and isatty())):
+        if self.verbose and interactive():
             from tqdm.auto import tqdm
 
             bar = tqdm(total=self.max_epochs, desc="CAMA fit", unit="epoch", leave=False)
@@ -1510,7 +1508,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         the drawn values, and that difference's z-score (from the spread of measured minus
         drawn over the rows). A categorical child gives the same for the share of each
         of its levels (the sd of a share p being sqrt(p (1 - p))), and reports the level
-        whose z-score is largest. A change of prevalence alone, under a model that fits,
+        that differs most among those whose z-score passes :data:`_CHECK_Z` (else the
+        level whose z-score is largest). A change of prevalence alone, under a model that fits,
         leaves every difference near 0; a measurement that changed stands out.
 
         Returns the differences, the z-scores and, per child, the level reported (None
@@ -1982,6 +1981,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         missing = [node for node in roles.blanket if node not in column_set]
         if missing:
             hints = []
+            through = _children_through(graph, roles, missing, column_set)
             # '1' in a graph file against a column 1 (or the reverse): same text, other type
             retyped, found = same_text_other_type(missing, columns)
             positional = list(columns) == list(range(len(columns)))
@@ -2027,9 +2027,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                         f"X's columns are the graph's nodes written otherwise "
                         f"({', '.join(otherwise[:3])}); name them alike."
                     )
-                elif not measured and not hints and not _children_through(
-                    graph, roles, missing, column_set
-                ):  # new features, not renamed columns (nor unmeasured links to the columns)
+                elif not measured and not hints and not through:
+                    # new features, not renamed columns (nor unmeasured links to the columns)
                     hints.append(
                         f"No node of the Markov blanket of {roles.target!r} is a column "
                         f"of X (X has "
@@ -2044,7 +2043,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"graph nodes {missing} are in the Markov blanket of {roles.target!r} but not "
                 f"columns of X.{hint} Rename the columns or the graph nodes so they match."
                 # where no hint found a renamed column, the nodes may never have been measured
-                f"{'' if hints else _unmeasured_advice(graph, roles, missing, column_set)}"
+                f"{'' if hints else _unmeasured_advice(graph, roles, missing, through)}"
             )
         graph_nodes = set(roles.blanket) | set(roles.outside) | {roles.target}
         extra = [c for c in columns if c not in graph_nodes]
@@ -2365,13 +2364,13 @@ def _children_through(
 
 
 def _unmeasured_advice(
-    graph: nx.DiGraph, roles: MarkovBlanketRoles, missing: list, columns: set
+    graph: nx.DiGraph, roles: MarkovBlanketRoles, missing: list, through: dict
 ) -> str:
     """What to do with blanket nodes that have no column, if they were never measured:
-    remove them, except a child with measured descendants, whose removal would take
-    those out of the blanket (``y -> u -> x``: draw ``y -> x`` first)."""
+    remove them, except a child with measured children of its own (``through``, from
+    :func:`_children_through`), whose removal would take those out of the blanket
+    (``y -> u -> x``: draw ``y -> x`` first)."""
     latent = [n for n in missing if _flag_set(graph.nodes[n].get("latent"))]
-    through = _children_through(graph, roles, missing, columns)
     marked = (f" The graph marks {latent} latent (unmeasured): CAMA needs a column for "
               "every node of the blanket." if latent else "")
     if through:

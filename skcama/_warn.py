@@ -63,6 +63,13 @@ def each_warning_once() -> Iterator[None]:
         warnings.showwarning = previous
 
 
+def interactive() -> bool:
+    """Whether a progress bar has a screen to redraw on: a terminal, or a notebook. Where
+    standard error is a file or a pipe (a log), its redrawn frames would only fill it."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    return "ipykernel" in sys.modules or (callable(isatty) and bool(isatty()))
+
+
 def report(verbose: int, message: str, *args: Any) -> None:
     """Progress of a long step (discovery, training): at DEBUG, or with ``verbose`` at
     INFO on the ``skcama`` logger, shown on standard error where logging is not

@@ -192,8 +192,8 @@ from ._columns import (
     warn_numbers_as_text,
 )
 from ._typing import GraphLike, VectorLike
+from ._warn import interactive, warn_user
 from ._warn import report as _report
-from ._warn import warn_user
 from .graph import (
     DISCOVERY_METHODS,
     DISCOVERY_PARAMS,
@@ -1820,8 +1820,7 @@ def _bar_wanted(verbose: int, progress: bool | None) -> bool:
     ``verbose`` in a terminal or a notebook."""
     if progress is not None:
         return bool(progress)
-    isatty = getattr(sys.stderr, "isatty", None)
-    return bool(verbose) and ("ipykernel" in sys.modules or (callable(isatty) and isatty()))
+    return bool(verbose) and interactive()
 
 
 # -------------------------------------------------------------------- estimator glue
