@@ -5,33 +5,57 @@ causal graph. See :mod:`skcama.datasets` for synthetic structural equation model
 :mod:`skcama.graph` for the Markov-blanket roles.
 """
 
+import importlib
 import logging
-
-from ._classifier import CAMAClassifier
-from .graph import (
-    GraphError,
-    MarkovBlanketRoles,
-    load_graph,
-    markov_blanket_roles,
-    node_roles,
-    read_graph,
-    write_graph,
-)
-from .persistence import load_model, save_model
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
 logging.getLogger("skcama").addHandler(logging.NullHandler())
 
+# The public names are imported on first use (PEP 562): ``skcama --version`` and
+# ``--help`` then answer without importing torch, and causal-learn is imported only
+# when discovery is used (prediction never needs it).
+_LAZY = {
+    "CAMAClassifier": "._classifier",
+    "GraphError": ".graph",
+    "MarkovBlanketRoles": ".graph",
+    "discover_graph": ".discovery",
+    "load_graph": ".graph",
+    "load_model": ".persistence",
+    "markov_blanket_roles": ".graph",
+    "node_roles": ".graph",
+    "read_graph": ".graph",
+    "save_model": ".persistence",
+    "write_graph": ".graph",
+}
 
-def __getattr__(name: str):
-    # causal-learn is imported only when discovery is used: it is slow to import and
-    # prediction never needs it.
-    if name == "discover_graph":
-        from .discovery import discover_graph
+if TYPE_CHECKING:  # for type checkers and editors, which do not run __getattr__
+    from ._classifier import CAMAClassifier
+    from .discovery import discover_graph
+    from .graph import (
+        GraphError,
+        MarkovBlanketRoles,
+        load_graph,
+        markov_blanket_roles,
+        node_roles,
+        read_graph,
+        write_graph,
+    )
+    from .persistence import load_model, save_model
 
-        return discover_graph
-    raise AttributeError(f"module 'skcama' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'skcama' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [

@@ -1507,7 +1507,8 @@ def build_parser() -> argparse.ArgumentParser:
     _unknown_option(evaluate)
     evaluate.set_defaults(func=_evaluate)
 
-    from .discovery import METHODS, TESTS
+    from .graph import DISCOVERY_METHODS as METHODS
+    from .graph import DISCOVERY_TESTS as TESTS
 
     discover = sub.add_parser(
         "discover", help="learn a causal graph from a labelled table",

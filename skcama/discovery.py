@@ -197,6 +197,7 @@ from ._warn import report as _report
 from .graph import (
     DISCOVERY_METHODS,
     DISCOVERY_PARAMS,
+    DISCOVERY_TESTS,
     GraphError,
     all_children_graph,
     check_discovery_params,
@@ -218,15 +219,7 @@ logger = logging.getLogger(__name__)
 METHODS = DISCOVERY_METHODS
 """Discovery algorithms :func:`discover_graph` accepts (``method=``)."""
 
-TESTS = (
-    "block-lrt",
-    "block-lrt-basis",
-    "block-lrt-nonlinear",
-    "indicator-fisherz",
-    "fisherz",
-    "kci",
-    "rcit",
-)
+TESTS = DISCOVERY_TESTS
 """Conditional-independence tests for ``method="pc"`` and ``"fci"`` (``test=``)."""
 
 _LRT_NAME = "skcama-block-lrt"

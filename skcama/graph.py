@@ -696,6 +696,18 @@ def _key(g: nx.DiGraph):
 DISCOVERY_METHODS = ("pc", "fci", "ges")
 """Names that ``graph=`` of :class:`~skcama.CAMAClassifier` reads as a discovery method."""
 
+DISCOVERY_TESTS = (
+    "block-lrt",
+    "block-lrt-basis",
+    "block-lrt-nonlinear",
+    "indicator-fisherz",
+    "fisherz",
+    "kci",
+    "rcit",
+)
+"""Conditional-independence tests of :func:`~skcama.discover_graph` (``test=``); listed
+here so that the command line offers them without importing causal-learn."""
+
 
 def is_discovery_method(spec: Any) -> bool:
     """Whether a ``graph=`` value names a discovery method rather than a graph or a file.

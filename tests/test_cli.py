@@ -640,6 +640,28 @@ def test_version_is_the_packages(capsys):
     assert capsys.readouterr().out == f"skcama {skcama.__version__}\n"
 
 
+def test_version_and_help_answer_without_importing_torch_or_causal_learn():
+    # torch alone takes seconds to import; --version and --help need neither it nor
+    # causal-learn, and `import skcama` defers both to the first use of a public name.
+    code = (
+        "import sys, contextlib, io\n"
+        "import skcama\n"
+        "from skcama.cli import main\n"
+        "for args in (['--version'], ['--help'], ['discover', '--help']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        try:\n"
+        "            main(args)\n"
+        "        except SystemExit:\n"
+        "            pass\n"
+        "print(sorted(m for m in ('torch', 'causallearn', 'sklearn') if m in sys.modules))\n"
+        "print(skcama.CAMAClassifier.__name__, 'torch' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines() == ["[]", "CAMAClassifier True"]
+
+
 def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["fit", "train.csv"])  # no --target / --output
