@@ -268,6 +268,31 @@ def _warn_if_numbers_as_text(
     )
 
 
+def _warn_if_measurement_declared_levels(
+    name: Hashable, column: pd.Series, levels: pd.Index, kind: str
+) -> None:
+    """Warn where ``column_types`` declares categorical a numeric column that reads as a
+    measurement: more than :data:`MAX_INTEGER_LEVELS` distinct values, some fractional.
+    Each value becomes a level seen about once, and most new values are unknown at
+    prediction."""
+    if kind != "categorical" or len(levels) <= MAX_INTEGER_LEVELS or not (
+        pd.api.types.is_numeric_dtype(column.dtype)
+        and not pd.api.types.is_bool_dtype(column.dtype)
+    ):
+        return
+    values = levels.to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.all(values == np.rint(values)):
+        return
+    warn_user(
+        f"column {name!r} is declared categorical in column_types but holds "
+        f"{len(levels)} distinct numbers, some with fractional parts ({_show(levels)}): "
+        "each value becomes a level of its own, and a value not seen in fit is unknown at "
+        f"prediction. If it is a measurement, declare it column_types={{{name!r}: "
+        "'gaussian'}.",
+        UserWarning,
+    )
+
+
 def _numbers_kind(numbers: pd.Series) -> str:
     """The kind :func:`infer_kind` gives parsed ``numbers``, without its warnings."""
     with warnings.catch_warnings():
@@ -424,6 +449,8 @@ class ColumnCodec:
                 categories.append(None)
             else:
                 levels = _levels(column)
+                if name in overrides:
+                    _warn_if_measurement_declared_levels(name, column, levels, kind)
                 if kind == "bernoulli" and len(levels) > 2:
                     raise ValueError(
                         f"column {name!r} is declared 'bernoulli' but holds {len(levels)} "
@@ -680,6 +707,13 @@ def _near_categories(
     # numbers of a column read as categorical from the few whole numbers of the training
     # rows; read as missing, a measured value would count as not measured
     fractional = [v for v in values if not float(v).is_integer()]
+    if fractional and not all(float(c).is_integer() for c in categories):
+        return (
+            f" {name!r} is read as categories (as column_types or its dtype says), yet its "
+            "values are numbers with fractional parts, each a level of its own: if it is a "
+            f"measurement, read it as one, column_types={{{name!r}: 'gaussian'}}, and "
+            "refit."
+        )
     if fractional:
         return (
             f" {_show(fractional)} have a fractional part, so {name!r} is a measurement "

@@ -952,6 +952,23 @@ def test_missing_continuous_children_that_cause_others_are_averaged_over():
         at_mean.model_.feed_passes = 0  # no draws: the feeders read at their training mean
         assert log_loss(at_mean.predict_proba(blank)) > log_loss(truth) + 0.1, missing
 
+    # a row missing a child that causes others gets at least 64 samples, alone or among
+    # complete rows (which keep n_samples), and explain scores it the same way
+    mixed = X_test.iloc[:200].copy()
+    mixed.loc[mixed.index[::2], "x1"] = np.nan
+    sampled = {n: clf.set_params(n_samples=n).predict_log_proba(mixed) for n in (4, 16, 64)}
+    clf.set_params(n_samples=4)
+    holes = mixed["x1"].isna().to_numpy()
+    np.testing.assert_array_equal(sampled[4][holes], sampled[16][holes])
+    np.testing.assert_array_equal(sampled[4][holes], sampled[64][holes])
+    assert not np.array_equal(sampled[4][~holes], sampled[64][~holes])
+    np.testing.assert_array_equal(sampled[4][holes], clf.predict_log_proba(mixed[holes]))
+    np.testing.assert_array_equal(sampled[4][~holes], clf.predict_log_proba(mixed[~holes]))
+    terms = clf.explain(mixed)
+    scores = np.stack([terms[k].sum(axis=1) for k in clf.classes_], axis=1)
+    scores = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
+    np.testing.assert_allclose(scores, sampled[4], atol=1e-4)
+
     # the samples evaluated in groups (as wide models predict) draw the same values
     data = clf._prediction_tensors(X_test.assign(x1=np.nan, x2=np.nan))
     eps = torch.randn(8, clf.model_.cfg.latent_dim, generator=torch.Generator().manual_seed(0))
@@ -1057,7 +1074,11 @@ def test_a_zero_weight_row_is_a_row_left_out(sem_data):
     np.testing.assert_array_equal(weighted.class_prior_, reduced.class_prior_)
     # also for arrays, and when every row of a class weighs 0 (the class is absent)
     absent = np.where(y == 2, 0.0, 1.0)
-    two = CAMAClassifier(max_epochs=3, random_state=0).fit(X.to_numpy(), y, sample_weight=absent)
+    with pytest.warns(UserWarning, match=r"every row of the class\(es\) \[2\] has "
+                                         r"sample_weight 0, so they are not classes of this "
+                                         r"fit: classes_ is \[0, 1\]"):
+        two = CAMAClassifier(max_epochs=3, random_state=0).fit(X.to_numpy(), y,
+                                                               sample_weight=absent)
     np.testing.assert_array_equal(two.classes_, [0, 1])
 
 
@@ -1116,9 +1137,12 @@ def test_a_zero_weight_row_may_lack_its_label_and_other_rows_are_named_by_positi
     with pytest.raises(ValueError, match=r"y has 1 missing labels \(rows 9\)"):
         CAMAClassifier(graph=graph, target="y", **FAST).fit(X, labels, sample_weight=weights)
     weights[9] = 0.0
-    clf = CAMAClassifier(graph=graph, target="y", max_epochs=2).fit(
-        X, labels, sample_weight=weights
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # a missing label is not a class lost
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = CAMAClassifier(graph=graph, target="y", max_epochs=2).fit(
+            X, labels, sample_weight=weights
+        )
     assert len(clf.classes_) == 3
 
 

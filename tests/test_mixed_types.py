@@ -103,6 +103,69 @@ def test_column_types_naming_no_used_column_is_warned_with_the_near_name(data):
     assert clf.column_types_["grade"] == "categorical"
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_one_hot_columns_are_warned_of_without_a_graph(data):
+    X, y, graph = data
+    dummies = pd.get_dummies(X[["imaging", "lab"]], columns=["imaging"])
+    with pytest.warns(UserWarning, match=r"columns \['imaging_diffuse', 'imaging_normal', "
+                                         r"'imaging_patchy'\] look like a one-hot encoding "
+                                         r"of 'imaging'.*pass 'imaging' as one column"):
+        CAMAClassifier(max_epochs=1).fit(dummies, y)
+    with pytest.warns(UserWarning, match="one-hot encoding of 'imaging'"):  # first dropped
+        CAMAClassifier(max_epochs=1).fit(dummies.drop(columns="imaging_diffuse"), y)
+    rng = np.random.default_rng(0)  # two rare flags that never meet: not an encoding
+    rare = np.zeros((len(y), 2), dtype=bool)
+    rare[rng.choice(len(y), 6, replace=False), [0, 1, 0, 1, 0, 1]] = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        CAMAClassifier(max_epochs=1).fit(
+            X[["lab"]].assign(flag_a=rare[:, 0], flag_b=rare[:, 1]), y)
+        # with a graph, the dummies are the nodes it names
+        CAMAClassifier(graph={c: ["dx"] for c in dummies}, target="dx",
+                       max_epochs=1).fit(dummies, y.rename("dx"))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_measurement_declared_categorical_is_warned_and_its_unseen_values_explained(data):
+    X, y, graph = data
+    with pytest.warns(UserWarning, match=r"column 'lab' is declared categorical in "
+                                         r"column_types but holds \d+ distinct numbers, some "
+                                         r"with fractional parts.*column_types=\{'lab': "
+                                         r"'gaussian'\}"):
+        clf = CAMAClassifier(graph=graph, max_epochs=1,
+                             column_types={"lab": "categorical"}).fit(X, y)
+    with pytest.raises(ValueError, match=r"'lab' is read as categories \(as column_types or "
+                                         r"its dtype says\), yet its values are numbers with "
+                                         r"fractional parts"):
+        clf.predict(X.assign(lab=X["lab"] + 0.001))
+    with warnings.catch_warnings():  # whole numbers declared categorical: a code, no warning
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        CAMAClassifier(graph=graph, max_epochs=1, column_types={"lab": "categorical"}).fit(
+            X.assign(lab=(X["lab"] * 10).round()), y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_verbose_names_the_numeric_columns_read_as_levels(data, caplog):
+    # grade holds 4 whole numbers: read as categorical, which verbose says, with the fix
+    # for a rounded measurement; a declared column and the text column are not named
+    X, y, graph = data
+    X = X.assign(lab=X["lab"].round().astype(float))
+    with caplog.at_level("INFO", logger="skcama"):
+        CAMAClassifier(graph=graph, max_epochs=1, verbose=1).fit(X, y)
+        (line,) = [r.getMessage() for r in caplog.records if "read as categorical" in
+                   r.getMessage()]
+    assert re.search(r"'grade' \(4 levels\)", line) and re.search(r"'lab' \(\d+ levels\)", line)
+    assert "'imaging'" not in line and "column_types={name: 'gaussian'}" in line
+    caplog.clear()
+    with caplog.at_level("INFO", logger="skcama"):
+        clf = CAMAClassifier(graph=graph, max_epochs=1, verbose=1,
+                             column_types={"lab": "gaussian"}).fit(X, y)
+    (line,) = [r.getMessage() for r in caplog.records if "read as categorical" in r.getMessage()]
+    assert "'lab'" not in line and clf.column_types_["lab"] == "gaussian"
+
+
 @pytest.mark.parametrize(
     "types, match",
     [
