@@ -5,13 +5,14 @@ causal graph. See :mod:`skcama.datasets` for synthetic structural equation model
 :mod:`skcama.graph` for the Markov-blanket roles.
 """
 
-import importlib
-import logging
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import logging as _logging
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
 __version__ = "0.1.0"
 
-logging.getLogger("skcama").addHandler(logging.NullHandler())
+_logging.getLogger("skcama").addHandler(_logging.NullHandler())
 
 # The public names are imported on first use (PEP 562): ``skcama --version`` and
 # ``--help`` then answer without importing torch, and causal-learn is imported only
@@ -30,7 +31,7 @@ _LAZY = {
     "write_graph": ".graph",
 }
 
-if TYPE_CHECKING:  # for type checkers and editors, which do not run __getattr__
+if _TYPE_CHECKING:  # for type checkers and editors, which do not run __getattr__
     from ._classifier import CAMAClassifier
     from .discovery import discover_graph
     from .graph import (
@@ -45,17 +46,26 @@ if TYPE_CHECKING:  # for type checkers and editors, which do not run __getattr__
     from .persistence import load_model, save_model
 
 
-def __getattr__(name: str) -> Any:
+# submodules, reachable as attributes after ``import skcama`` (skcama.graph.read_graph)
+_SUBMODULES = (
+    "attacks", "baselines", "cli", "datasets", "discovery", "graph", "manipulations",
+    "persistence", "plotting", "robustness",
+)
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _SUBMODULES:
+        return _importlib.import_module(f".{name}", __name__)  # sets the attribute
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'skcama' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    value = getattr(_importlib.import_module(module, __name__), name)
     globals()[name] = value  # later lookups skip this function
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted({*__all__, *_SUBMODULES})
 
 
 __all__ = [

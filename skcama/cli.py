@@ -1607,9 +1607,14 @@ def _in_cli_words(message: str) -> str:
                   lambda m: f"--target {m.group(1).strip(chr(39) + chr(34))}", message)
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"skcama: warning: {_in_cli_words(_one_line(Exception(str(message))))}",
-          file=sys.stderr)
+def _warning_printer(command: str):
+    """A ``warnings.showwarning`` that prints one line, ``skcama COMMAND: warning: ...``,
+    prefixed like the command's errors."""
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"skcama {command}: warning: "
+              f"{_in_cli_words(_one_line(Exception(str(message))))}", file=sys.stderr)
+
+    return show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1640,7 +1645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = getattr(args, "debug", False)
     with warnings.catch_warnings():
         if not debug:
-            warnings.showwarning = _show_warning
+            warnings.showwarning = _warning_printer(args.command)
         try:
             return args.func(args)
         except BrokenPipeError:  # the reader stopped early (e.g. `| head`): not an error

@@ -212,7 +212,10 @@ def plot_graph(
     Returns
     -------
     matplotlib.axes.Axes
-        The axes drawn on, with a legend of the roles present.
+        The axes drawn on, with a legend of the roles present below them (outside the
+        drawing, so it covers no node). Notebooks show it whole; on axes of your own
+        with little figure below them (a row of short subplots), save the figure with
+        ``fig.savefig(path, bbox_inches="tight")``, which makes room for it.
 
     Raises
     ------

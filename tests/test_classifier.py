@@ -964,6 +964,9 @@ def test_missing_continuous_children_that_cause_others_are_averaged_over():
     assert not np.array_equal(sampled[4][~holes], sampled[64][~holes])
     np.testing.assert_array_equal(sampled[4][holes], clf.predict_log_proba(mixed[holes]))
     np.testing.assert_array_equal(sampled[4][~holes], clf.predict_log_proba(mixed[~holes]))
+    # where every child x1 feeds is missing too, nothing is averaged: n_samples stays
+    nothing = clf._prediction_tensors(mixed.iloc[:3].assign(x1=np.nan, x2=np.nan, x3=np.nan))
+    assert clf._sample_counts(nothing) == [(None, 4)]
     terms = clf.explain(mixed)
     scores = np.stack([terms[k].sum(axis=1) for k in clf.classes_], axis=1)
     scores = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
@@ -1080,6 +1083,9 @@ def test_a_zero_weight_row_is_a_row_left_out(sem_data):
         two = CAMAClassifier(max_epochs=3, random_state=0).fit(X.to_numpy(), y,
                                                                sample_weight=absent)
     np.testing.assert_array_equal(two.classes_, [0, 1])
+    with pytest.raises(ValueError, match=r"got 1 class \(0\).* The rows of \[1, 2\] all "
+                                         r"have sample_weight 0"):
+        CAMAClassifier(max_epochs=3).fit(X.to_numpy(), y, sample_weight=(y == 0) * 1.0)
 
 
 def _weak_two_class_data(seed: int, n: int) -> tuple[pd.DataFrame, pd.Series]:

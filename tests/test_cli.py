@@ -1057,7 +1057,8 @@ def test_discover_takes_background_knowledge_and_complete_rows(workdir, capsys):
                  "--complete-rows", "--require", "a", "x3", "--forbid", "y", "x2",
                  "--tier", "a,y", "--tier", "x1"])
     assert code == 0
-    assert "warning: discovering on the 180 complete rows of 200" in capsys.readouterr().err
+    assert ("skcama discover: warning: discovering on the 180 complete rows of 200"
+            in capsys.readouterr().err)  # prefixed like the errors
     graph = read_graph(out)
     assert graph.has_edge("a", "x3")  # required
     assert not graph.has_edge("y", "x2")  # forbidden

@@ -113,6 +113,12 @@ def test_one_hot_columns_are_warned_of_without_a_graph(data):
         CAMAClassifier(max_epochs=1).fit(dummies, y)
     with pytest.warns(UserWarning, match="one-hot encoding of 'imaging'"):  # first dropped
         CAMAClassifier(max_epochs=1).fit(dummies.drop(columns="imaging_diffuse"), y)
+    # levels with underscores of their own: one warning, naming every dummy
+    renamed = dummies.rename(columns=lambda c: c.replace("patchy", "patchy_lower_lobe"))
+    with pytest.warns(UserWarning) as caught:
+        CAMAClassifier(max_epochs=1).fit(renamed, y)
+    (message,) = [str(w.message) for w in caught if "one-hot" in str(w.message)]
+    assert "'imaging_patchy_lower_lobe'] look like a one-hot encoding of 'imaging'" in message
     rng = np.random.default_rng(0)  # two rare flags that never meet: not an encoding
     rare = np.zeros((len(y), 2), dtype=bool)
     rare[rng.choice(len(y), 6, replace=False), [0, 1, 0, 1, 0, 1]] = True

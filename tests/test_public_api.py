@@ -72,3 +72,25 @@ def test_the_check_sees_a_missing_example_and_a_missing_type_hint():
         "f: parameter 'x' has no type hint",
         "f: no return type hint",
     ]
+
+
+def test_the_package_loads_its_names_and_submodules_on_first_use():
+    # `import skcama` defers torch; its public names and its public submodules are all
+    # reachable from it, in a fresh interpreter, as they were when it imported them all
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, skcama\n"
+        "assert 'torch' not in sys.modules\n"
+        "subs = [m for m in skcama._SUBMODULES]\n"
+        "print(all(getattr(skcama, m).__name__ == 'skcama.' + m for m in subs))\n"
+        "print(all(getattr(skcama, n) is not None for n in skcama.__all__))\n"
+        "print(set(dir(skcama)) == set(skcama.__all__) | set(subs))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["True", "True", "True"]
+    public = {info.name for info in pkgutil.iter_modules(skcama.__path__)
+              if not info.name.startswith("_")}
+    assert public == set(skcama._SUBMODULES)  # a new module is listed there too
