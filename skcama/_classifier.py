@@ -184,15 +184,18 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     n_samples : int, default=4
         Importance samples of ``z`` (and of ``m`` once a manipulation is learned) per
         class used by :meth:`predict_proba`, drawn in antithetic pairs. Prediction cost
-        grows linearly with it. On the robustness benchmark's SEMs (6 seeds), accuracy at
-        4, 16 and 64 samples agreed within one point under every shift, and within 0.2
-        points on clean rows; raise it for smoother probabilities (the estimate's noise
-        shrinks like ``1 / sqrt(n_samples)``). After :meth:`adapt`, m is averaged over
-        as well and the estimate converges more slowly: on the small SEM described under
+        grows with it (``benchmarks/perf.py`` measures 4 against 64). In one-off runs on
+        the robustness benchmark's SEMs (6 seeds; the benchmark itself keeps the
+        default), accuracy at 4, 16 and 64 samples agreed within one point under every
+        shift, and within 0.2 points on clean rows; raise it for smoother probabilities
+        (the estimate's noise shrinks like ``1 / sqrt(n_samples)``). After
+        :meth:`adapt`, m is averaged over as well and the estimate converges more
+        slowly: on the small SEM described under
         ``clean_prior``, adapted to x2 shifted by +2, the probabilities moved by 0.017 on
         average between 4 and 1,024 samples (0.009 at 16, 0.003 at 64), and accuracy on
-        the shifted rows was 0.864, 0.878, 0.870 and 0.870 at 4, 16, 64 and 256 samples;
-        on ``SyntheticSEM(random_state=0)`` (8 children, 2,000 training rows), adapted to
+        the shifted rows was 0.864, 0.878, 0.870 and 0.870 at 4, 16, 64 and 256 samples
+        (``benchmarks/adaptation_modes.py``); in a one-off run on
+        ``SyntheticSEM(random_state=0)`` (8 children, 2,000 training rows), adapted to
         every child shifted by +2 sds, the mean moves against 1,024 samples were 0.016,
         0.010, 0.017 and 0.007 at 4, 16, 64 and 256 samples, and the accuracies 0.803,
         0.804, 0.790 and 0.804: the moves need not shrink steadily with the samples.
@@ -1067,8 +1070,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         (:meth:`CAMANet._marginalise_feeders`), which averages the likelihood of the
         children it causes over it slowly: on ``SyntheticSEM(random_state=0)`` (3,000
         training rows) with two such children missing, the test log loss was 0.617 at
-        4 samples, 0.574 at 16, 0.560 at 64 and 0.555 at 128 (mean of 8 noise seeds;
-        the exact marginal's 0.515, the model's own gap to it on complete rows 0.02).
+        4 samples, 0.574 at 16, 0.560 at 64 and 0.555 at 128 (mean of 8 noise seeds,
+        measured by setting ``n_samples`` before this rule; the exact marginal's 0.515,
+        the model's own gap to it on complete rows 0.02).
         Such a child is a continuous one complete in fit (:meth:`CAMANet._set_feeders`);
         a row where every child it feeds is missing too keeps ``n_samples``. A row's
         count depends on the row alone, so it is predicted alike in any batch."""
@@ -1392,7 +1396,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         n_samples : int or None, default=None
             Importance samples per class for the posteriors that EM reads; ``None`` takes
             the larger of 64 and the estimator's ``n_samples`` (the time of a prediction
-            at that many samples: 16 times the default's). The Monte Carlo noise of
+            at that many samples: about 10 times the default's on the CPU, 2 to 3.4 times
+            on a GPU, in ``benchmarks/perf.py``). The Monte Carlo noise of
             a few samples is shared by all rows (common random numbers), so it tilts every
             row's posterior the same way, and EM, which looks for a prior that explains a
             consistent tilt, reads it as a change of prevalence. On four SEMs with 3
