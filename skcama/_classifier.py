@@ -2670,35 +2670,54 @@ def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
 _COPY_MIN_ROWS = 20  # fewer rows can match the labels by chance
 
 
+def _zero_one(column: pd.Series) -> np.ndarray | None:
+    """A numeric or boolean column's values as floats (NaN where missing) when every
+    observed one is 0 or 1, else None; a column that fails in its first rows is not
+    converted whole."""
+    if not (pd.api.types.is_bool_dtype(column.dtype)
+            or pd.api.types.is_numeric_dtype(column.dtype)):
+        return None
+    for part in (column.iloc[:1000], column):
+        values = part.to_numpy(dtype=np.float64, na_value=np.nan)
+        if not np.isin(values[~np.isnan(values)], (0.0, 1.0)).all():
+            return None
+    return values
+
+
 def _warn_if_one_hot_children(frame: pd.DataFrame) -> None:
     """With ``graph=None`` every column is a child of the target; warn of columns that
     look like the dummies of one variable (named ``<name>_<level>``, 0 / 1, never two of
     them 1 in a row where independent columns would have met often): each would be a
     child of its own and count the variable's evidence once more, which makes the
-    probabilities overconfident. A level may hold underscores itself (``smoking_ex_smoker``),
-    so every prefix that ends before an underscore is tried, the largest group first."""
+    probabilities overconfident. A level may hold underscores itself
+    (``smoking_ex_smoker``), so every prefix that ends before an underscore is tried, the
+    largest group first. Columns are read one at a time (a wide frame of a million rows
+    is never copied whole)."""
     groups: dict = {}
     for j, column in enumerate(frame.columns):
         text = str(column).rpartition("__")[2]  # after a ColumnTransformer step's prefix
         for cut in [k for k, char in enumerate(text) if char == "_" and k > 0]:
             groups.setdefault(text[:cut], []).append(j)
+    if not any(len(positions) > 1 for positions in groups.values()):
+        return
+    binary = {j for positions in groups.values() if len(positions) > 1 for j in positions
+              if _zero_one(frame.iloc[:, j]) is not None}
     warned: set = set()
     for stem, positions in sorted(groups.items(), key=lambda item: -len(item[1])):
-        if len(positions) < 2 or set(positions) <= warned:
+        if len(positions) < 2 or set(positions) <= warned or not set(positions) <= binary:
             continue
-        block = frame.iloc[:, positions]
-        if not all(pd.api.types.is_bool_dtype(t) or pd.api.types.is_numeric_dtype(t)
-                   for t in block.dtypes):
-            continue
-        values = block.to_numpy(dtype=np.float64, na_value=np.nan)
-        observed = values[~np.isnan(values).any(axis=1)]
-        if not len(observed) or not np.isin(observed, (0.0, 1.0)).all():
-            continue
+        ones_per_row = np.zeros(len(frame), dtype=np.int32)
+        shares = []
+        for j in positions:
+            values = _zero_one(frame.iloc[:, j])
+            ones_per_row += values == 1.0
+            observed = values[~np.isnan(values)]
+            shares.append(observed.mean() if len(observed) else 0.0)
         # never two in a row, where independent flags would have met in 10 rows or more
         # (e^-10 to see none by chance): rare flags that never met are no encoding
-        share = observed.mean(axis=0)
-        met = len(observed) * (share.sum() ** 2 - (share**2).sum()) / 2
-        if observed.sum(axis=1).max() == 1 and met >= 10:
+        share = np.asarray(shares)
+        met = len(frame) * (share.sum() ** 2 - (share**2).sum()) / 2
+        if ones_per_row.max() == 1 and met >= 10:
             warned |= set(positions)
             names = [frame.columns[j] for j in positions]
             warn_user(
