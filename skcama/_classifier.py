@@ -2294,12 +2294,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return frame
 
     def _warn_if_inputs_all_missing(self, frame: pd.DataFrame) -> None:
-        """Inputs missing in every row (a column not measured at a new site): the model
-        reads a missing input as its training mean unless it was missing in training too,
-        which is worth saying when a whole column is affected. Parents and co-parents are
-        inputs; so is a discrete child that causes other children: its own factor drops
-        out exactly, but the children it causes read it as missing. (A continuous one is
-        averaged over its values in those children's likelihoods.)"""
+        """Inputs missing in every row (a column not measured at a new site), or, for
+        parents and co-parents, in some rows: the model reads a missing input as its
+        training mean unless it was missing in training too, which is worth saying.
+        Parents and co-parents are inputs; so is a discrete child that causes other
+        children: its own factor drops out exactly, but the children it causes read it
+        as missing. (A continuous one is averaged over its values in those children's
+        likelihoods.)"""
         if len(frame) < 2:
             return
         feeding = {c: [d for d, parents in self.roles_.child_parents.items() if c in parents]
@@ -2315,6 +2316,20 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "label or of its children that were always measured in training, so the "
                 "model reads them as their training mean. Predictions lean on that guess; "
                 "measure them if you can.",
+                UserWarning,
+            )
+        holes = {c: int(frame[c].isna().sum()) for c in inputs
+                 if c not in feeding and not flagged[c] and c not in blank}
+        holes = {c: n for c, n in holes.items() if n}
+        if holes:
+            shown = ", ".join(f"{c!r} ({n} of {len(frame)} rows)"
+                              for c, n in list(holes.items())[:10])
+            warn_user(
+                f"inputs with missing values: {shown}; they are causes of the label or of "
+                "its children that were always measured in training, so in those rows "
+                "the model reads them as their training mean, a guess those rows' "
+                "predictions lean on. Fit with rows where they are sometimes missing, and "
+                "the model learns what their absence means.",
                 UserWarning,
             )
         for child in [c for c in blank if c in feeding][:10]:

@@ -886,6 +886,10 @@ def test_an_input_missing_in_every_row_is_warned_about(sem_data):
     with pytest.warns(UserWarning, match=r"columns \['a'\] are missing in every row.*"
                                          "training mean"):
         clf.predict(X.assign(a=np.nan))
+    with pytest.warns(UserWarning, match=r"inputs with missing values: 'a' \(10 of "
+                                         rf"{len(X)} rows\); .*reads them as their training "
+                                         "mean.*Fit with rows where they are sometimes"):
+        clf.predict(X.assign(a=X["a"].where(np.arange(len(X)) >= 10)))  # some rows only
     # a graded x1 causes x3: its own factor drops out, but x3's mechanism reads it as
     # having none of its values
     graded = X.assign(x1=np.clip(np.round(X["x1"]), -2, 2).astype(int))
