@@ -50,7 +50,7 @@ from ._columns import (
     warn_if_misaligned,
 )
 from ._guard import restore_on_error
-from ._model import ACTIVATIONS, CAMAConfig, CAMANet
+from ._model import ACTIVATIONS, CAMAConfig, CAMANet, _children_below
 from ._random import seeded_torch
 from ._training import (
     AdaptSettings,
@@ -1076,15 +1076,18 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Such a child is a continuous one complete in fit (:meth:`CAMANet._set_feeders`);
         a row where every child it feeds is missing too keeps ``n_samples``. A row's
         count depends on the row alone, so it is predicted alike in any batch."""
-        feed = getattr(self.model_, "feed_column", None)
+        feed = getattr(self.model_, "feed_column", None)  # none in a model without children
         if self.n_samples >= _FEEDER_SAMPLES or feed is None or not len(feed) or not len(data):
             return [(None, self.n_samples)]
         absent = torch.isnan(data.x)
+        if not bool(absent.index_select(1, feed).any()):  # the common case: one check
+            return [(None, self.n_samples)]
+        below = _children_below(self.model_.cfg)
         missing = torch.zeros(len(data), dtype=torch.bool, device=absent.device)
-        for feeder, below in _feeder_reach(self.model_):
+        for feeder in feed.tolist():
             # a missing feeder matters where a child it feeds (or feeds through others)
             # was measured: where they are missing too, nothing is averaged
-            missing |= absent[:, feeder] & ~absent[:, below].all(1)
+            missing |= absent[:, feeder] & ~absent[:, list(below[feeder])].all(1)
         if not bool(missing.any()):
             return [(None, self.n_samples)]
         groups = [(torch.nonzero(~missing).ravel(), self.n_samples),
@@ -2290,10 +2293,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 )
             columns = self._fit_columns()
         frame = self._blanket_frame(X, self.roles_, columns)
-        self._warn_if_inputs_all_missing(frame)
+        self._warn_if_inputs_missing(frame)
         return frame
 
-    def _warn_if_inputs_all_missing(self, frame: pd.DataFrame) -> None:
+    def _warn_if_inputs_missing(self, frame: pd.DataFrame) -> None:
         """Inputs missing in every row (a column not measured at a new site), or, for
         parents and co-parents, in some rows: the model reads a missing input as its
         training mean unless it was missing in training too, which is worth saying.
@@ -2744,25 +2747,6 @@ def _warn_if_one_hot_children(frame: pd.DataFrame) -> None:
                 "a graph.",
                 UserWarning,
             )
-
-
-def _feeder_reach(model: CAMANet) -> list[tuple[int, list[int]]]:
-    """Each feeder of ``model`` (a child whose missing value is averaged over, see
-    :meth:`CAMANet._set_feeders`) with the positions of the children it feeds, directly
-    or through other children, among the children."""
-    cfg = model.cfg
-    feeds = cfg.child_inputs[cfg.n_coparents:]  # feeds[i][j] > 0: child i feeds child j
-    reach = []
-    for feeder in model.feed_column.tolist():
-        below: set = set()
-        frontier = [feeder]
-        while frontier:
-            i = frontier.pop()
-            fed = {j for j in range(cfg.n_children) if feeds[i][j] > 0} - below
-            below |= fed
-            frontier.extend(fed)
-        reach.append((feeder, sorted(below)))
-    return reach
 
 
 def _weighed_out(left_out: Any, classes: np.ndarray) -> list:

@@ -344,6 +344,20 @@ def _child_generations(cfg: CAMAConfig) -> tuple[tuple[int, ...], ...]:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _children_below(cfg: CAMAConfig) -> tuple[tuple[int, ...], ...]:
+    """For each child, the children it feeds, directly or through other children (their
+    positions among the children, sorted). Children are in topological order, so each
+    child's set is built from those of the children after it."""
+    feeds = cfg.child_inputs[cfg.n_coparents:]
+    below: list[set[int]] = [set() for _ in range(cfg.n_children)]
+    for i in reversed(range(cfg.n_children)):
+        for j in range(i + 1, cfg.n_children):
+            if feeds[i][j] > 0:
+                below[i] |= {j} | below[j]
+    return tuple(tuple(sorted(fed)) for fed in below)
+
+
 def _class_rows(table: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:
     """Rows of a per-class ``table`` (K, H): every class as (1, K, H) when ``y_index`` is
     None, else the observed class of each row as (B, 1, H).
