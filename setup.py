@@ -37,7 +37,7 @@ setup(
         "safetensors>=0.4.4",  # empty tensors
     ],
     extras_require={
-        "test": ["pytest>=7", "pytest-xdist>=3", "dask[distributed]>=2024.1"],
+        "test": ["pytest>=7", "pytest-xdist>=3", "dask[distributed]>=2024.1", "polars>=1.0"],
         # model search on a Dask cluster through joblib's Dask backend
         "dask": ["dask[distributed]>=2024.1"],
         "dev": ["pytest>=7", "pytest-xdist>=3", "ruff>=0.5"],

@@ -49,6 +49,7 @@ from ._columns import (
     spelling_variants,
     warn_if_misaligned,
 )
+from ._frames import reads_tables
 from ._guard import restore_on_error
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet, _children_below
 from ._random import seeded_torch
@@ -510,6 +511,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     # ------------------------------------------------------------------------- fitting
+    @reads_tables("X", "y", "manipulated", "sample_weight")
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
         self,
@@ -524,7 +526,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         ----------
         X : pandas.DataFrame or array-like of shape (n_samples, n_features)
             Feature columns; with a graph they are matched to its nodes by name and
-            columns outside the graph are ignored.
+            columns outside the graph are ignored. A polars DataFrame or a pyarrow Table
+            is read as the same pandas DataFrame would be.
         y : array-like of shape (n_samples,)
             Class labels (any hashable values).
         manipulated : array-like of bool of shape (n_samples,), default=None
@@ -852,6 +855,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         )
 
     # ---------------------------------------------------------------------- prediction
+    @reads_tables("X")
     def predict_log_proba(self, X: MatrixLike) -> np.ndarray:
         """Log-probability of each class for each row, by Bayes' rule.
 
@@ -878,6 +882,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """
         return self._predict(X)[0]
 
+    @reads_tables("X")
     def manipulation_score(self, X: MatrixLike) -> np.ndarray:
         """Probability that each row is manipulated, given what the model has learned.
 
@@ -937,6 +942,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         prior_odds = np.log1p(-self.clean_prior) - np.log(self.clean_prior)
         return 1.0 / (1.0 + np.exp(-(log_odds + prior_odds)))
 
+    @reads_tables("X")
     def explain(self, X: MatrixLike, *, manipulation: str = "auto") -> pd.DataFrame:
         """The evidence behind each class's score, measurement by measurement.
 
@@ -1123,6 +1129,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         device = next(self.model_.parameters()).device
         return torch.as_tensor(shift, dtype=torch.float32, device=device)
 
+    @reads_tables("X")
     def predict_proba(self, X: MatrixLike) -> np.ndarray:
         """Probability of each class for each row, by Bayes' rule (paper eq. 6).
 
@@ -1151,6 +1158,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         proba = np.exp(log_proba)
         return proba / proba.sum(axis=1, keepdims=True)
 
+    @reads_tables("X")
     def predict(self, X: MatrixLike) -> np.ndarray:
         """Most probable class of each row.
 
@@ -1195,6 +1203,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return eps_z.to(device), eps_m.to(device)
 
     # ---------------------------------------------------------------------- adaptation
+    @reads_tables("X", "reference")
     def adapt(self, X: MatrixLike, *, reference: tuple[Any, Any] | None = None) -> CAMAClassifier:
         """Adapt to a new setting from unlabelled rows (test-time fine-tuning, paper eq. 8).
 
@@ -1330,6 +1339,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             self.__dict__.pop(name, None)
         return self
 
+    @reads_tables("X")
     def adapt_prior(
         self,
         X: MatrixLike,
@@ -1774,6 +1784,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
         return load_model(path)
 
+    @reads_tables("X", "y")
     def reconstruct_clean(
         self, X: MatrixLike, y: VectorLike | None = None, *, method: str = "counterfactual"
     ) -> pd.DataFrame:

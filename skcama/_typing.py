@@ -13,7 +13,8 @@ from numpy.typing import ArrayLike
 
 from .graph import MarkovBlanketRoles
 
-# rows x columns: a DataFrame (columns matched by name), an array or nested lists
+# rows x columns: a DataFrame (columns matched by name; a polars DataFrame or pyarrow Table
+# is read as pandas), an array or nested lists
 MatrixLike = pd.DataFrame | ArrayLike
 # one value per row: a Series, an array or a list
 VectorLike = pd.Series | ArrayLike

@@ -34,7 +34,8 @@ import torch
 import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._columns import check_known_labels, is_real_number
+from ._columns import check_known_labels, is_real_number, warn_if_misaligned
+from ._frames import reads_tables
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike, VectorLike
 from ._warn import each_warning_once, warn_user
@@ -281,6 +282,15 @@ def _check_labels(
     return labels
 
 
+def _has_infinity(column: pd.Series) -> bool:
+    """Whether a numeric (not bool) column holds an infinite value."""
+    if pd.api.types.is_bool_dtype(column.dtype) or not pd.api.types.is_numeric_dtype(
+        column.dtype
+    ):
+        return False
+    return bool(np.isinf(column.to_numpy(dtype=np.float64, na_value=np.nan)).any())
+
+
 def _check_inputs(columns: list, function: Any) -> None:
     """Every one of ``columns`` is an input of the differentiable ``function``."""
     outside = [c for c in columns if c not in function.columns]
@@ -300,6 +310,8 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
             f"X must be a pandas DataFrame (attacked columns are chosen by name); got "
             f"{type(X).__name__}."
         )
+    _check_labels(y, len(X))  # the shape, before any other message
+    warn_if_misaligned(X, "y", y)
     check_is_fitted(estimator)
     if surrogate is not None:
         check_is_fitted(surrogate)
@@ -364,6 +376,13 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
     missing = [c for c in function.columns if c not in X.columns]
     if missing:
         raise ValueError(f"X lacks the columns {missing} that {function.name} uses.")
+    infinite = [c for c in function.columns if _has_infinity(X[c])]
+    if infinite:
+        raise ValueError(
+            f"X contains infinity in columns {infinite}; {function.name} cannot score such "
+            "rows, so the attack cannot move them. Replace the infinite values with NaN "
+            "(a missing value) or with finite numbers."
+        )
     y = _check_labels(y, len(X), function.classes, function.name)
     if mode == "transfer" and getattr(estimator, "classes_", None) is not None:
         # the attacked model must know the labels too, or its accuracy reads 0
@@ -497,6 +516,7 @@ def _attack(
     return out
 
 
+@reads_tables("X", "y", "reference")
 def fgsm(
     estimator: Any,
     X: pd.DataFrame,
@@ -577,6 +597,7 @@ def fgsm(
     )
 
 
+@reads_tables("X", "y", "reference")
 def pgd(
     estimator: Any,
     X: pd.DataFrame,
@@ -654,6 +675,7 @@ def _differentiable(estimator: Any) -> bool:
     return _is_cama(estimator) or hasattr(estimator, "_torch_log_proba")
 
 
+@reads_tables("X", "y")
 def attack_variants(
     estimator: Any,
     X: pd.DataFrame,
@@ -747,6 +769,7 @@ def attack_variants(
     return out
 
 
+@reads_tables("X", "y")
 def strongest_attack(
     estimator: Any,
     X: pd.DataFrame,
@@ -796,7 +819,8 @@ def strongest_attack(
     -------
     pandas.DataFrame
         The attacked rows. ``attrs`` holds ``attack``, ``mode`` (the label of the strongest
-        variant, or ``"per-row worst of n variants"``), ``epsilon``, ``columns``,
+        variant, or ``"per-row worst of n variants"`` where ``per_row`` combined several),
+        ``epsilon``, ``columns``,
         ``accuracies`` (accuracy of ``estimator`` under each variant, and under the per-row
         combination as ``"per-row worst"``), ``strongest`` (the label of the variant with
         the lowest accuracy) and ``rows_from`` (rows taken from each variant when
@@ -854,7 +878,8 @@ def strongest_attack(
             take = choice == i
             values[take] = variants[label][cols].to_numpy(dtype=np.float64)[take]
         out[cols] = values
-        mode = f"per-row worst of {len(labels)} variants"
+        # one variant (a transfer to a model without gradients) is that variant
+        mode = f"per-row worst of {len(labels)} variants" if len(labels) > 1 else labels[0]
         rows_from = {label: int(np.sum(choice == i)) for i, label in enumerate(labels)}
     else:
         out = variants[strongest].copy()

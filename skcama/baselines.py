@@ -33,6 +33,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._columns import _show, check_fit_labels, check_unique_columns
+from ._frames import reads_tables
 from ._guard import restore_on_error
 from ._random import seeded_torch
 from ._typing import MatrixLike, SeedLike, VectorLike
@@ -103,6 +104,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
     }
 
     # -------------------------------------------------------------------------- fit
+    @reads_tables("X", "y")
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: MatrixLike, y: VectorLike) -> _TorchClassifier:
         """Fit the network on labelled rows.
@@ -310,6 +312,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         _check_finite(values, names, self)
         return values
 
+    @reads_tables("X")
     def predict_proba(self, X: MatrixLike) -> np.ndarray:
         """Class probabilities, columns ordered as ``classes_``.
 
@@ -345,6 +348,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         proba = np.concatenate(parts)
         return proba / proba.sum(axis=1, keepdims=True)
 
+    @reads_tables("X")
     def predict(self, X: MatrixLike) -> np.ndarray:
         """Most probable class of each row.
 

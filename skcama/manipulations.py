@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._columns import infer_kind, is_real_number
+from ._frames import reads_tables
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike
 from ._warn import warn_user
@@ -106,6 +107,7 @@ def _roles_of(reference: Any, roles: Any) -> dict[str, list] | None:
     )
 
 
+@reads_tables("X", "reference")
 def resolve_columns(
     X: pd.DataFrame,
     columns: Hashable | Iterable | None = None,
@@ -234,6 +236,7 @@ def resolve_columns(
     return out
 
 
+@reads_tables("X", "reference")
 def clean_std(
     X: pd.DataFrame,
     columns: Hashable | Iterable,
@@ -501,6 +504,7 @@ def _check_amount(name: str, value: Any) -> float:
     return float(value)
 
 
+@reads_tables("X", "reference")
 def shift(
     X: pd.DataFrame,
     amount: float,
@@ -569,6 +573,7 @@ def shift(
     return out
 
 
+@reads_tables("X", "reference")
 def scale(
     X: pd.DataFrame,
     factor: float,
@@ -611,6 +616,7 @@ def scale(
     return out
 
 
+@reads_tables("X", "reference")
 def add_noise(
     X: pd.DataFrame,
     amount: float,
@@ -657,6 +663,7 @@ def add_noise(
     return out
 
 
+@reads_tables("X", "reference")
 def replace(
     X: pd.DataFrame,
     fraction: float,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
+from ._frames import reads_tables
 from ._typing import MatrixLike, VectorLike
 from .graph import as_digraph, node_roles
 
@@ -354,6 +355,7 @@ def _missing_children(clf: Any, one: Any) -> set:
             and pd.isna(values[c])}
 
 
+@reads_tables("row")
 def plot_evidence(
     clf: CAMAClassifier,
     row: MatrixLike | VectorLike,

@@ -12,6 +12,7 @@ import copy
 import functools
 import inspect
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._columns import warn_if_misaligned
+from ._frames import reads_tables
 from ._typing import VectorLike
 from ._warn import each_warning_once, warn_user
 from .attacks import (
@@ -133,6 +135,7 @@ def _check_options(name: str, func: Callable, options: Mapping) -> None:
         )
 
 
+@reads_tables("X", "y")
 def robustness_curve(
     estimators: Mapping[str, Any],
     X: pd.DataFrame,
@@ -185,7 +188,11 @@ def robustness_curve(
         disagree; CAMA models attacked on their own each keep theirs): a manipulation
         also takes that model as ``reference`` when none is given (its column kinds and
         training sds), and an attack moves the continuous columns of those roles in
-        every model. For attacks, a single ``surrogate`` crafts the transfer attack on
+        every model. With ``roles`` given and no ``reference``, a CAMAClassifier among
+        ``estimators`` still lends its column kinds (and, to a manipulation of columns
+        in its blanket, its training sds), so no model has integer codes moved that CAMA
+        reads as discrete. A model with ``predict`` and no ``fit`` (a fixed rule) is
+        taken as fitted. For attacks, a single ``surrogate`` crafts the transfer attack on
         the models without gradients (under ``"fgsm"`` and ``"pgd"`` the others are
         attacked white-box, the stronger attack; under ``"strongest"`` the transfer is
         one more variant for every model); a dict by model name gives each model it
@@ -247,8 +254,9 @@ def robustness_curve(
                 "every entry must be a fitted estimator with a predict method (a fitted "
                 "CAMAClassifier, a baseline of skcama.baselines or a scikit-learn classifier)."
             )
-        try:
-            check_is_fitted(estimator)
+        try:  # a model without fit (a fixed rule) is taken as it is
+            if callable(getattr(estimator, "fit", None)):
+                check_is_fitted(estimator)
         except NotFittedError:
             raise NotFittedError(
                 f"estimators[{name!r}] ({type(estimator).__name__}) is not fitted; call its "
@@ -381,7 +389,7 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
                         extra["variants"] = dict(X_new.attrs.get("accuracies", {}))
                 else:
                     X_new = shared[strength]
-                accuracy = float(np.mean(estimator.predict(X_new) == y))
+                accuracy = _accuracy(estimator, X_new, y, label, options, strength)
                 rows.append(dict(model=name, manipulation=label, strength=strength,
                                  accuracy=accuracy, adapted=False, **extra))
                 logger.info("%s, %s %.3g: accuracy %.3f", name, label, strength, accuracy)
@@ -396,6 +404,27 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
                                          accuracy=float(np.mean(adapted.predict(X) == y)),
                                          adapted=True, **extra))
     return rows
+
+
+def _accuracy(estimator: Any, X_new: pd.DataFrame, y: Any, label: str, options: dict,
+              strength: float) -> float:
+    """Accuracy of ``estimator`` on the manipulated rows; where it refuses a code it never
+    saw and no ``reference=`` said which columns are discrete, the error says so."""
+    try:
+        return float(np.mean(estimator.predict(X_new) == y))
+    except ValueError as error:
+        if strength <= 0 or options.get("reference") is not None or (
+            "not seen in fit" not in str(error)
+        ):
+            raise
+        first = re.match(r"(.*?not seen in fit \(known: .*?\))", str(error), re.S)
+        raise ValueError(
+            f"{first.group(1) if first else error}. The {label} moved a column that this "
+            "model reads as discrete codes: "
+            "without reference=, X's dtypes alone say which columns are discrete, and "
+            "integer codes look like numbers. Pass reference=<the clean training rows> "
+            "(or a fitted CAMAClassifier), or name the continuous columns in columns=."
+        ) from error
 
 
 def _adapts(estimator: Any) -> bool:
@@ -481,16 +510,23 @@ def _lend_roles(
     every model; an error before anything runs where those disagree. A manipulation
     also takes that model as ``reference`` when none is given (its column kinds and
     training sds); an attack gets the continuous columns of those roles by name, so every
-    model faces the same columns. Attacks of CAMA models alone need none: each is
+    model faces the same columns. With ``roles=`` given, a CAMA among ``estimators``
+    still lends its column kinds (and, to a manipulation of columns it knows, its
+    training sds): without them the other models would read X's dtypes alone, and move
+    integer codes CAMA reads as discrete. Attacks of CAMA models alone need none: each is
     attacked on its own roles. Where the only CAMA model ends a Pipeline, whose roles are
     not read, a manipulation's error says how to pass them."""
-    if options.get("roles") is not None or _is_cama(options.get("reference")):
+    if _is_cama(options.get("reference")):
         return
+    given = options.get("roles")
     columns = options.get("columns")
     camas = {name: e for name, e in estimators.items() if _is_cama(e)}
-    if columns is not None and not any(
+    by_name = columns is not None and not any(
         isinstance(c, str) and c in _ALL_ROLES for c in _as_list(columns)
-    ):
+    )
+    if given is not None and (by_name or not camas):
+        return
+    if by_name:
         # columns named one by one: the CAMA models' roles still say which of them are
         # parents (a warning) or the target (an error), before anything runs
         roles = {(e.roles_.target, e.roles_.parents): e.roles_ for e in camas.values()}
@@ -509,7 +545,7 @@ def _lend_roles(
     if not camas or (is_attack and len(camas) == len(estimators)):
         return
     found = {(e.roles_.parents, e.roles_.coparents, e.roles_.children) for e in camas.values()}
-    if len(found) > 1:
+    if given is None and len(found) > 1:
         raise ValueError(
             f"the CAMA models {list(camas)} give the target different roles, so the "
             f"co-parents and children to manipulate are ambiguous for "
@@ -517,14 +553,19 @@ def _lend_roles(
             "roles=<one model's roles_> or columns=[...]."
         )
     name, lender = next(iter(camas.items()))
-    logger.info("columns from the roles of %r (%s)", name, type(lender).__name__)
+    roles = lender.roles_ if given is None else given
+    named = _as_list(list(VALID_ROLES) if columns is None else columns)
     if not is_attack:
-        options["roles"] = lender.roles_
-        if options.get("reference") is None:
+        options["roles"] = roles
+        known = set(lender.roles_.blanket)
+        if options.get("reference") is None and (given is None or set(
+            resolve_columns(X, named, roles=roles, allow_parents=True)
+        ) <= known):
+            logger.info("column kinds and sds from %r (%s)", name, type(lender).__name__)
             options["reference"] = lender
         return
-    named = _as_list(list(VALID_ROLES) if columns is None else columns)
-    chosen = resolve_columns(X, named, roles=lender.roles_, allow_parents=True)
+    logger.info("column kinds from %r (%s)", name, type(lender).__name__)
+    chosen = resolve_columns(X, named, roles=roles, allow_parents=True)
     discrete = set(_discrete([c for c in chosen if c not in named], lender, X))
     options["columns"] = [c for c in chosen if c not in discrete]
     if not options["columns"]:

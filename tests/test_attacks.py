@@ -522,3 +522,34 @@ def test_a_discrete_column_is_warned_once_per_model_that_reads_it(mixed_cama):
     assert len(discrete) == 1
     assert discrete[0].startswith("columns ['x2', 'x3'] are discrete (categorical or binary) "
                                   "for the surrogate CAMAClassifier, so"), discrete
+
+
+def test_labels_indexed_unlike_the_rows_are_warned(blobs):
+    X, y, mlp = blobs
+    labels = pd.Series(y, index=X.index[::-1])
+    with pytest.warns(UserWarning, match=r"y's index holds the rows in another order"):
+        fgsm(mlp, X, labels, 0.5, columns=["c", "x"])
+
+
+def test_an_infinite_input_is_refused_for_a_model_of_any_kind(blobs):
+    X, y, mlp = blobs
+    X = X.copy()
+    X.loc[3, "x"] = np.inf
+    with pytest.raises(ValueError, match=r"infinity in columns \['x'\]; TorchMLPClassifier"):
+        pgd(mlp, X, y, 0.5, columns=["c", "x"], random_state=0)
+
+
+def test_a_wrong_number_of_labels_is_said_before_any_warning(sem):
+    X, y, clf = sem
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the discrete-columns warning must not come first
+        with pytest.raises(ValueError, match="one label per row"):
+            fgsm(clf, X, y[:10], 0.5)
+
+
+def test_per_row_worst_of_a_single_transfer_is_that_transfer(blobs):
+    X, y, mlp = blobs
+    boosting = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
+    out = strongest_attack(boosting, X, y, 0.5, surrogate=mlp, columns=["c", "x"],
+                           per_row=True, steps=3, random_state=0)
+    assert out.attrs["mode"].startswith("transfer from TorchMLPClassifier")

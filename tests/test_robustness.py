@@ -377,6 +377,15 @@ def test_lent_roles_bring_the_lenders_column_kinds(monkeypatch):
     monkeypatch.setitem(skcama.attacks.ATTACKS, "fgsm", spy)
     robustness_curve({"CAMA": cama, "MLP": mlp}, X, y, "fgsm", [0.25])
     assert seen == [["c", "x1", "x2", "x3"]] * 2
+    # the roles given by hand: the CAMA model still lends its kinds (the MLP, reading
+    # X's dtypes alone, would be attacked on the grade's integer codes)
+    seen.clear()
+    robustness_curve({"CAMA": cama, "MLP": mlp}, X, y, "fgsm", [0.25], roles=cama.roles_)
+    assert seen == [["c", "x1", "x2", "x3"]] * 2
+    with pytest.warns(UserWarning, match=r"columns \['g'\] are discrete"):
+        by_hand = robustness_curve({"CAMA": cama, "MLP": mlp}, X, y, "shift", [1.0],
+                                   roles=cama.roles_)
+    assert len(by_hand) == 2
     only_grade = CAMAClassifier(graph=nx.DiGraph([("y", "g")]), target="y", max_epochs=2,
                                 random_state=0).fit(X[["g"]], y)
     with pytest.raises(ValueError, match=r"every column of \['coparents', 'children'\] is "
@@ -603,3 +612,40 @@ def test_a_cama_inside_a_pipeline_is_named_when_a_manipulation_needs_roles(fitte
     curve = robustness_curve({"pipe": pipe}, X, y, "shift", [0.5], roles=pipe[-1].roles_,
                              reference=X)
     assert len(curve) == 1
+
+
+def test_a_moved_code_that_a_pipeline_refuses_is_explained(fitted):
+    """A Pipeline ending in CAMA lends no column kinds: a transfer attack that moves an
+    integer code it reads as categories gets an error that points to reference=."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y, graph = simple_sem(0, n=250)
+    X = X.assign(g=np.clip(np.round(X["x2"]), -2, 2).astype(int) + 2)
+    graph.add_edge("y", "g")
+    pipe = make_pipeline(FunctionTransformer(feature_names_out="one-to-one"),
+                         CAMAClassifier(graph=graph, target="y", max_epochs=3,
+                                        random_state=0)).set_output(transform="pandas")
+    pipe.fit(X, y)
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"not seen in fit \(known: .*\)\. The fgsm moved a "
+                                         r"column .* Pass reference="):
+        robustness_curve({"pipe": pipe}, X, y, "fgsm", [0.5], surrogate=mlp,
+                         roles=pipe[-1].roles_)
+    with pytest.warns(UserWarning, match=r"columns \['g'\] are discrete"):
+        curve = robustness_curve({"pipe": pipe}, X, y, "fgsm", [0.5], surrogate=mlp,
+                                 roles=pipe[-1].roles_, reference=X)
+    assert len(curve) == 1
+
+
+def test_a_fixed_rule_with_predict_alone_is_scored():
+    """A model with predict and no fit (a hand-written rule) is taken as fitted."""
+
+    class Threshold:
+        def predict(self, X):
+            return (X["x"].to_numpy() > 9).astype(int)
+
+    X = pd.DataFrame({"x": np.arange(20.0)})
+    y = (X["x"] > 9).astype(int).to_numpy()
+    curve = robustness_curve({"rule": Threshold()}, X, y, "shift", [0, 1], columns=["x"])
+    assert curve["accuracy"].tolist() == [1.0, 0.7]

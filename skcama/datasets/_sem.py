@@ -25,6 +25,7 @@ from scipy.linalg import cho_factor, cho_solve
 from scipy.special import log_softmax, logsumexp, ndtr
 
 from .._columns import check_known_labels
+from .._frames import reads_tables
 from .._random import default_rng
 from .._warn import warn_user
 from ..manipulations import InvalidManipulationWarning
@@ -843,6 +844,7 @@ class SEMOracle:
         return -0.5 * (mahalanobis + log_det + len(children) * np.log(2 * np.pi))
 
     # ----------------------------------------------------------------- public API
+    @reads_tables("X")
     def predict_log_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Log posterior ``log p(y | x, a, c)``, shape (rows, classes).
 
@@ -880,6 +882,7 @@ class SEMOracle:
                 joint[rows] += likelihood(values, standardised, rows)
         return log_softmax(joint, axis=1)
 
+    @reads_tables("X")
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Posterior class probabilities; columns follow ``classes_`` and rows sum to 1.
 
@@ -901,6 +904,7 @@ class SEMOracle:
         """
         return np.exp(self.predict_log_proba(X))
 
+    @reads_tables("X")
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The most probable class of each row.
 
@@ -922,6 +926,7 @@ class SEMOracle:
         """
         return self.classes_[np.argmax(self.predict_log_proba(X), axis=1)]
 
+    @reads_tables("X", "y")
     def score(self, X: pd.DataFrame, y: ArrayLike) -> float:
         """Accuracy of :meth:`predict` on ``(X, y)``.
 

@@ -1,0 +1,164 @@
+"""Rows given as polars or pyarrow tables: read as the same pandas rows would be."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import cross_val_score
+
+from skcama import CAMAClassifier
+from skcama._frames import as_pandas, reads_tables
+from skcama.attacks import pgd
+from skcama.discovery import discover_graph
+from skcama.manipulations import shift
+from skcama.robustness import robustness_curve
+
+from conftest import simple_sem
+
+pl = pytest.importorskip("polars")
+
+
+def _polars(frame: pd.DataFrame):
+    """``frame`` as polars builds it from its own values: missing values as nulls."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_numeric_dtype(values):
+            columns[name] = pl.Series(name, values.to_numpy(), nan_to_null=True)
+        else:
+            columns[name] = pl.Series(name, [None if pd.isna(v) else v for v in values])
+    return pl.DataFrame(columns)
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    """The small SEM with a text co-parent and holes in a child: (X, y, graph)."""
+    X, y, graph = simple_sem(0, n=300)
+    X = X.copy()
+    X["site"] = np.where(X["a"] > 0, "north", "south")
+    X.loc[X.index[::9], "site"] = None
+    X.loc[X.index[::7], "x2"] = np.nan
+    graph = graph.copy()
+    graph.add_edge("site", "x1")
+    return X, y, graph
+
+
+def _fit(X, y, graph):
+    return CAMAClassifier(graph=graph, target="y", max_epochs=4, random_state=0,
+                          adapt_steps=5).fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_polars_rows_fit_and_predict_as_pandas(mixed):
+    X, y, graph = mixed
+    Xp, yp = _polars(X), pl.Series("y", y.to_numpy())
+    from_pandas, from_polars = _fit(X, y, graph), _fit(Xp, yp, graph)
+    assert list(from_polars.feature_names_in_) == list(X.columns)
+    assert from_polars.column_types_ == from_pandas.column_types_
+    assert from_polars.column_types_["site"] == "bernoulli"
+    np.testing.assert_array_equal(from_polars.predict_proba(Xp), from_pandas.predict_proba(X))
+    np.testing.assert_array_equal(from_pandas.predict(Xp), from_pandas.predict(X))
+    assert from_polars.score(Xp, yp) == from_pandas.score(X, y)
+    pd.testing.assert_frame_equal(
+        from_polars.explain(Xp.head(3)).reset_index(drop=True),
+        from_pandas.explain(X.head(3)).reset_index(drop=True),
+    )
+    assert isinstance(from_polars.reconstruct_clean(Xp.head(3)), pd.DataFrame)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore:adapt_prior. the class prevalence is poorly determined")
+def test_polars_rows_adapt_with_a_polars_reference(mixed):
+    X, y, graph = mixed
+    Xp, yp = _polars(X), pl.Series("y", y.to_numpy())
+    from_pandas = _fit(X, y, graph).adapt(X.iloc[:100], reference=(X.iloc[100:], y.iloc[100:]))
+    from_polars = _fit(X, y, graph).adapt(Xp[:100], reference=(Xp[100:], yp[100:]))
+    np.testing.assert_array_equal(from_polars.predict_proba(X), from_pandas.predict_proba(X))
+    np.testing.assert_array_equal(from_polars.manipulation_score(Xp.head(5)),
+                                  from_pandas.manipulation_score(X.head(5)))
+    pd.testing.assert_frame_equal(from_polars.reconstruct_clean(Xp.head(5)),
+                                  from_pandas.reconstruct_clean(X.head(5)))
+    prior = _fit(X, y, graph).adapt_prior(Xp).adapted_class_prior_
+    np.testing.assert_allclose(prior, _fit(X, y, graph).adapt_prior(X).adapted_class_prior_)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_polars_without_pyarrow_reads_column_by_column(mixed, monkeypatch):
+    """polars converts through pyarrow; without it, the columns are read one by one, to
+    the same rows."""
+    X, y, graph = mixed
+    Xp, yp = _polars(X), pl.Series("y", y.to_numpy())
+
+    def no_pyarrow(self, *args, **kwargs):
+        raise ModuleNotFoundError("No module named 'pyarrow'")
+
+    monkeypatch.setattr(pl.DataFrame, "to_pandas", no_pyarrow)
+    monkeypatch.setattr(pl.Series, "to_pandas", no_pyarrow)
+    converted = as_pandas(Xp)
+    assert list(converted.columns) == list(X.columns)
+    assert converted["x2"].isna().sum() == X["x2"].isna().sum()
+    assert converted["site"].isna().sum() == X["site"].isna().sum()
+    assert as_pandas(yp, "y").name == "y"
+    np.testing.assert_array_equal(_fit(Xp, yp, graph).predict_proba(X),
+                                  _fit(X, y, graph).predict_proba(X))
+
+
+def test_polars_lazy_frame_is_refused_with_the_fix(mixed):
+    X, y, graph = mixed
+    with pytest.raises(TypeError, match=r"LazyFrame.*X\.collect\(\)"):
+        CAMAClassifier(graph=graph, target="y").fit(_polars(X).lazy(), y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_polars_rows_in_discovery_manipulations_and_attacks(mixed):
+    X, y, graph = mixed
+    numeric = X.drop(columns="site").fillna(0.0)
+    found = discover_graph(_polars(numeric), pl.Series("y", y.to_numpy()), target="y")
+    assert set(found.nodes) == set(numeric.columns) | {"y"}
+    moved = shift(_polars(X), 1.0, columns=["x1"], reference=_polars(X))
+    pd.testing.assert_frame_equal(moved, shift(X, 1.0, columns=["x1"], reference=X))
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=10, random_state=0).fit(X, y)
+    attacked = pgd(clf, _polars(X.head(20)), pl.Series(y.head(20).to_numpy()), 0.2,
+                   columns=["x1", "x3"], steps=3, random_state=0)
+    expected = pgd(clf, X.head(20), y.head(20), 0.2, columns=["x1", "x3"], steps=3,
+                   random_state=0)
+    numbers = list(numeric.columns)
+    np.testing.assert_array_equal(attacked[numbers].to_numpy(), expected[numbers].to_numpy())
+    assert attacked["site"].isna().equals(expected["site"].isna())
+    curve = robustness_curve({"CAMA": clf}, _polars(X), pl.Series(y.to_numpy()), "shift",
+                             [0.0, 1.0], columns=["x1"], reference=_polars(X))
+    pd.testing.assert_frame_equal(curve, robustness_curve(
+        {"CAMA": clf}, X, y, "shift", [0.0, 1.0], columns=["x1"], reference=X))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_polars_rows_in_cross_validation(mixed):
+    X, y, graph = mixed
+    model = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0)
+    on_polars = cross_val_score(model, _polars(X), pl.Series("y", y.to_numpy()), cv=2)
+    np.testing.assert_array_equal(on_polars, cross_val_score(model, X, y, cv=2))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_pyarrow_table_rows(mixed):
+    pa = pytest.importorskip("pyarrow")
+    X, y, graph = mixed
+    table = pa.Table.from_pandas(X, preserve_index=False)
+    clf = _fit(table, pa.array(y.to_numpy()), graph)
+    assert list(clf.feature_names_in_) == list(X.columns)
+    np.testing.assert_array_equal(clf.predict(table), clf.predict(X))
+
+
+def test_reads_tables_passes_other_arguments_through():
+    @reads_tables("X")
+    def identity(X, y=None):
+        return X, y
+
+    rows, labels = np.zeros((2, 2)), [0, 1]
+    assert identity(rows, labels)[0] is rows
+    frame = pd.DataFrame({"a": [1.0]})
+    assert identity(X=frame)[0] is frame
+    converted, untouched = identity(pl.DataFrame({"a": [1.0]}), y=pl.Series([1]))
+    assert isinstance(converted, pd.DataFrame)
+    assert isinstance(untouched, pl.Series)  # not one of the names it reads
