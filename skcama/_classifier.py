@@ -2284,7 +2284,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """The blanket columns of X, checked, with their values as given."""
         if isinstance(X, pd.Series):  # one row, as X.iloc[0] gives it
             raise ValueError(
-                f"X is a pandas Series ({len(X)} values), one row as X.iloc[i] gives it; "
+                f"X is a Series ({len(X)} values), one row as X.iloc[i] gives it; "
                 "pass a DataFrame of rows, even of one: X.iloc[[i]]."
             )
         if isinstance(X, pd.DataFrame) and self._fitted_on_frame():

@@ -215,6 +215,18 @@ def _warn_identifier(name: Hashable, how: str, read_as: str = "a measurement") -
 DECIMAL_COMMA_ADVICE = "read the file with decimal=',' (pd.read_csv(..., decimal=','))"
 # the advice for a category never seen in fit (the command line names its own option)
 UNKNOWN_CATEGORY_ADVICE = "set handle_unknown='missing'"
+
+
+class UnseenValueError(ValueError):
+    """A discrete column holds values that fit never saw: ``column``, the unseen
+    ``values`` and the known ``categories`` (for callers that explain it further)."""
+
+    def __init__(self, message: str, column: Any = None, values: Any = (),
+                 categories: Any = ()):
+        super().__init__(message)
+        self.column, self.values, self.categories = column, values, categories
+
+
 # with handle_unknown='missing', a column of at least this many values, most of them
 # unseen in fit, is warned about: it was probably coded otherwise
 _UNSEEN_WARN_ROWS = 10
@@ -613,12 +625,13 @@ class ColumnCodec:
         if unseen.any():
             values = pd.unique(column[unseen])
             if handle_unknown == "error":
-                raise ValueError(
+                raise UnseenValueError(
                     f"column {self.names[j]!r} holds values {_show(values)} that were not "
                     f"seen in fit (known: {_show(categories)}); map them to known values, or "
                     f"{UNKNOWN_CATEGORY_ADVICE} to treat them as missing."
                     + _near_categories(self.names[j], list(values), list(categories),
-                                       isinstance(column.dtype, pd.CategoricalDtype))
+                                       isinstance(column.dtype, pd.CategoricalDtype)),
+                    self.names[j], values, categories,
                 )
             observed = int((~missing).sum())
             if observed >= _UNSEEN_WARN_ROWS and unseen.sum() * 2 > observed:

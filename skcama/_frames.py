@@ -28,26 +28,49 @@ def is_foreign_table(obj: Any) -> bool:
     return _library(obj) in _LIBRARIES
 
 
+def _polars_column(column: Any) -> Any:
+    """One polars Series as the values of a pandas column (numpy arrays, zero-copy for
+    numbers without nulls). The same with or without pyarrow installed: an Enum keeps
+    its declared levels, in order (unused ones too); a Categorical is read as its text
+    (polars gives its levels no order of their own, so the model orders them as it orders
+    any text); a time-zone-aware Datetime keeps its zone; nested values (List, Struct)
+    come as Python objects, for the model to refuse by name."""
+    import polars as pl
+
+    dtype = column.dtype
+    if isinstance(dtype, pl.Enum):
+        return pd.Categorical(column.cast(pl.String).to_numpy(),
+                              categories=dtype.categories.to_list())
+    if isinstance(dtype, pl.Categorical):
+        return column.cast(pl.String).to_numpy()
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+        return pd.Series(column.to_numpy()).dt.tz_localize("UTC").dt.tz_convert(
+            dtype.time_zone).to_numpy()
+    if dtype.is_nested():
+        return np.array(column.to_list() + [None], dtype=object)[:-1]
+    return column.to_numpy()
+
+
 def _polars_as_pandas(obj: Any, name: str) -> pd.DataFrame | pd.Series:
     kind = type(obj).__name__
     if kind == "LazyFrame":
         raise TypeError(
             f"{name} is a polars LazyFrame, a query not yet run; collect its rows first: "
-            f"{name}.collect()."
+            "call .collect() on it."
         )
-    try:  # through Arrow: keeps categorical columns as categories
-        return obj.to_pandas()
-    except ImportError:  # polars converts through pyarrow; without it, column by column
-        if kind == "Series":
-            return pd.Series(obj.to_numpy(), name=obj.name)
-        if kind == "DataFrame":
-            return pd.DataFrame({col: obj.get_column(col).to_numpy() for col in obj.columns})
-        raise
+    if kind == "Series":
+        return pd.Series(_polars_column(obj), name=obj.name)
+    if kind == "DataFrame":
+        return pd.DataFrame({col: _polars_column(obj.get_column(col)) for col in obj.columns},
+                            columns=obj.columns)
+    return obj
 
 
 def as_pandas(obj: Any, name: str = "X") -> Any:
     """``obj`` as a pandas DataFrame or Series where it is a polars or pyarrow one; any
-    other value as it is (a tuple element by element, as ``reference=(X, y)`` is given).
+    other value as it is. A tuple or list holding such tables, as ``reference=(X, y)`` is
+    given, is converted part by part, and a converted vector is paired with the frame
+    before it by position (it has no index of its own to pair it by).
 
     Examples
     --------
@@ -55,8 +78,14 @@ def as_pandas(obj: Any, name: str = "X") -> Any:
     >>> as_pandas(np.zeros(2))
     array([0., 0.])
     """
-    if isinstance(obj, tuple):
-        return tuple(as_pandas(part, name) for part in obj)
+    if isinstance(obj, (tuple, list)) and any(map(is_foreign_table, obj)):
+        parts = [as_pandas(part, f"{name}[{i}]") for i, part in enumerate(obj)]
+        for part, given in zip(parts[1:], obj[1:], strict=True):
+            if is_foreign_table(given):
+                _pair_by_position(part, parts[0])
+            elif is_foreign_table(obj[0]):  # converted rows, pandas labels
+                _pair_by_position(parts[0], part)
+        return type(obj)(parts)
     library = _library(obj)
     if library not in _LIBRARIES:
         return obj
@@ -67,16 +96,30 @@ def as_pandas(obj: Any, name: str = "X") -> Any:
     return np.asarray(obj)
 
 
+def _pair_by_position(converted: Any, other: Any) -> None:
+    """Give ``converted`` (a frame or vector just made from a table without an index) the
+    index of ``other`` (the pandas rows or labels it goes with) where their lengths agree,
+    so that it is paired by position without a warning that the indexes differ."""
+    if (isinstance(converted, (pd.DataFrame, pd.Series))
+            and isinstance(other, (pd.DataFrame, pd.Series))
+            and len(converted) == len(other)):
+        converted.index = other.index
+
+
 def _has_foreign(values: Any) -> bool:
     return any(
-        is_foreign_table(v) or (isinstance(v, tuple) and any(map(is_foreign_table, v)))
+        is_foreign_table(v)
+        or (isinstance(v, (tuple, list)) and any(map(is_foreign_table, v)))
         for v in values
     )
 
 
 def reads_tables(*names: str) -> Callable[[F], F]:
     """Decorate a function so that its arguments ``names`` are read as pandas when they
-    come from polars or pyarrow (see :func:`as_pandas`).
+    come from polars or pyarrow (see :func:`as_pandas`). The first name is the rows:
+    a converted vector among the others (labels, weights) takes the index of the rows,
+    and converted rows take the index of the first pandas vector given with them, so a
+    table without an index is paired by position, as an array is.
 
     Calls without such an argument pass straight through; the check looks at the types
     of the arguments only.
@@ -98,9 +141,20 @@ def reads_tables(*names: str) -> Callable[[F], F]:
             if not (_has_foreign(args) or _has_foreign(kwargs.values())):
                 return func(*args, **kwargs)
             bound = signature.bind(*args, **kwargs)
-            for name in names:
-                if name in bound.arguments:
-                    bound.arguments[name] = as_pandas(bound.arguments[name], name)
+            given = {n: bound.arguments[n] for n in names if n in bound.arguments}
+            for name, value in given.items():
+                bound.arguments[name] = as_pandas(value, name)
+            rows_name = names[0]
+            rows = bound.arguments.get(rows_name)
+            vectors = [n for n in given if n != rows_name]
+            for name in vectors:
+                if is_foreign_table(given[name]):
+                    _pair_by_position(bound.arguments[name], rows)
+            if is_foreign_table(given.get(rows_name)):
+                partner = next((bound.arguments[n] for n in vectors
+                                if isinstance(bound.arguments[n], pd.Series)
+                                and not is_foreign_table(given[n])), None)
+                _pair_by_position(rows, partner)
             return func(*bound.args, **bound.kwargs)
 
         return wrapper  # type: ignore[return-value]

@@ -35,7 +35,7 @@ import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._columns import check_known_labels, is_real_number, warn_if_misaligned
-from ._frames import reads_tables
+from ._frames import as_pandas, reads_tables
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike, VectorLike
 from ._warn import each_warning_once, warn_user
@@ -67,7 +67,14 @@ class _Differentiable:
     def inputs(self, X: pd.DataFrame) -> torch.Tensor:
         """The rows of ``X`` as the (B, d) float32 input of :attr:`log_proba`."""
         # a writable copy: frames may hand out read-only views, which torch warns about
-        return torch.from_numpy(np.array(self.encode(X), dtype=np.float32))
+        return torch.from_numpy(np.array(self.encode(as_pandas(X)), dtype=np.float32))
+
+
+def _check_fitted(estimator: Any) -> None:
+    """scikit-learn's check that ``estimator`` is fitted; a model with ``predict`` and no
+    ``fit`` (a fixed rule) is taken as it is."""
+    if callable(getattr(estimator, "fit", None)):
+        check_is_fitted(estimator)
 
 
 def _is_cama(estimator: Any) -> bool:
@@ -282,6 +289,14 @@ def _check_labels(
     return labels
 
 
+def _labels_once(X: Any, y: Any) -> np.ndarray:
+    """``y`` checked against the rows of ``X`` and as an array, before attacks that call
+    others: a misaligned index or a column vector is then said once, not per variant."""
+    if isinstance(X, pd.DataFrame):
+        warn_if_misaligned(X, "y", y)
+    return _check_labels(y, len(X) if hasattr(X, "__len__") else None)
+
+
 def _has_infinity(column: pd.Series) -> bool:
     """Whether a numeric (not bool) column holds an infinite value."""
     if pd.api.types.is_bool_dtype(column.dtype) or not pd.api.types.is_numeric_dtype(
@@ -310,9 +325,9 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
             f"X must be a pandas DataFrame (attacked columns are chosen by name); got "
             f"{type(X).__name__}."
         )
-    _check_labels(y, len(X))  # the shape, before any other message
     warn_if_misaligned(X, "y", y)
-    check_is_fitted(estimator)
+    y = _check_labels(y, len(X))  # the shape, before any other message
+    _check_fitted(estimator)
     if surrogate is not None:
         check_is_fitted(surrogate)
         source, mode = surrogate, "transfer"
@@ -740,8 +755,8 @@ def attack_variants(
         raise ValueError(f"attack must be 'fgsm' or 'pgd'; got {attack!r}.")
     if isinstance(eot, bool) or not isinstance(eot, (int, np.integer)) or eot < 0:
         raise ValueError(f"eot is a number of noise draws per step (0 = none); got {eot!r}.")
-    check_is_fitted(estimator)
-    y = _check_labels(y)  # once, so a column vector warns once and not in every variant
+    y = _labels_once(X, y)
+    _check_fitted(estimator)
     function = ATTACKS[attack]
     out: dict[str, pd.DataFrame] = {}
     with each_warning_once():  # a warning of the budget or columns once, not per variant
@@ -846,7 +861,7 @@ def strongest_attack(
     >>> bool(gb.score(X_adv, y) < gb.score(X, y))
     True
     """
-    y = _check_labels(y)
+    y = _labels_once(X, y)
     variants = attack_variants(
         estimator, X, y, epsilon, attack=attack, eot=eot, surrogate=surrogate,
         random_state=random_state, **options,

@@ -12,21 +12,20 @@ import copy
 import functools
 import inspect
 import logging
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
-from sklearn.utils.validation import check_is_fitted
 
-from ._columns import warn_if_misaligned
+from ._columns import UnseenValueError, _show, warn_if_misaligned
 from ._frames import reads_tables
 from ._typing import VectorLike
 from ._warn import each_warning_once, warn_user
 from .attacks import (
     ATTACKS,
+    _check_fitted,
     _check_labels,
     _differentiable,
     _is_cama,
@@ -255,8 +254,7 @@ def robustness_curve(
                 "CAMAClassifier, a baseline of skcama.baselines or a scikit-learn classifier)."
             )
         try:  # a model without fit (a fixed rule) is taken as it is
-            if callable(getattr(estimator, "fit", None)):
-                check_is_fitted(estimator)
+            _check_fitted(estimator)
         except NotFittedError:
             raise NotFittedError(
                 f"estimators[{name!r}] ({type(estimator).__name__}) is not fitted; call its "
@@ -343,7 +341,7 @@ class _naming:
     error keeps its type, arguments and attributes, with ``where`` added as a note
     (Python 3.11+; raised as it was before)."""
 
-    _RENAMED = (ValueError, TypeError, NotFittedError)
+    _RENAMED = (ValueError, TypeError, NotFittedError, UnseenValueError)
 
     def __init__(self, where: str):
         self.where = where
@@ -389,7 +387,7 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
                         extra["variants"] = dict(X_new.attrs.get("accuracies", {}))
                 else:
                     X_new = shared[strength]
-                accuracy = _accuracy(estimator, X_new, y, label, options, strength)
+                accuracy = _accuracy(estimator, X, X_new, y, manipulation, label, options)
                 rows.append(dict(model=name, manipulation=label, strength=strength,
                                  accuracy=accuracy, adapted=False, **extra))
                 logger.info("%s, %s %.3g: accuracy %.3f", name, label, strength, accuracy)
@@ -406,24 +404,27 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
     return rows
 
 
-def _accuracy(estimator: Any, X_new: pd.DataFrame, y: Any, label: str, options: dict,
-              strength: float) -> float:
-    """Accuracy of ``estimator`` on the manipulated rows; where it refuses a code it never
-    saw and no ``reference=`` said which columns are discrete, the error says so."""
+def _accuracy(estimator: Any, X: pd.DataFrame, X_new: pd.DataFrame, y: Any,
+              manipulation: Any, label: str, options: dict) -> float:
+    """Accuracy of ``estimator`` on the manipulated rows ``X_new``. Where it refuses a code
+    it never saw in a numeric column that a named manipulation moved without
+    ``reference=``, the error says why the column was moved."""
     try:
         return float(np.mean(estimator.predict(X_new) == y))
-    except ValueError as error:
-        if strength <= 0 or options.get("reference") is not None or (
-            "not seen in fit" not in str(error)
-        ):
+    except UnseenValueError as error:
+        column = error.column
+        if not (isinstance(manipulation, str) and options.get("reference") is None
+                and column in X.columns and column in X_new.columns
+                and pd.api.types.is_numeric_dtype(X[column].dtype)
+                and not X_new[column].equals(X[column])):
             raise
-        first = re.match(r"(.*?not seen in fit \(known: .*?\))", str(error), re.S)
         raise ValueError(
-            f"{first.group(1) if first else error}. The {label} moved a column that this "
-            "model reads as discrete codes: "
-            "without reference=, X's dtypes alone say which columns are discrete, and "
-            "integer codes look like numbers. Pass reference=<the clean training rows> "
-            "(or a fitted CAMAClassifier), or name the continuous columns in columns=."
+            f"column {column!r} holds values {_show(error.values)} that were not seen in fit "
+            f"(known: {_show(error.categories)}): the {label} moved it, and this model "
+            "reads it as discrete codes. Without reference=, X's dtypes alone say which "
+            "columns are discrete, and integer codes look like numbers: pass "
+            "reference=<the clean training rows> (or a fitted CAMAClassifier), or name the "
+            "continuous columns in columns=."
         ) from error
 
 

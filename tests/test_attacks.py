@@ -529,6 +529,16 @@ def test_labels_indexed_unlike_the_rows_are_warned(blobs):
     labels = pd.Series(y, index=X.index[::-1])
     with pytest.warns(UserWarning, match=r"y's index holds the rows in another order"):
         fgsm(mlp, X, labels, 0.5, columns=["c", "x"])
+    with pytest.warns(UserWarning, match=r"y's index holds the rows in another order"):
+        strongest_attack(mlp, X, labels, 0.5, columns=["c", "x"], steps=2, random_state=0)
+
+
+def test_a_column_of_labels_is_warned_once(blobs):
+    X, y, mlp = blobs
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fgsm(mlp, X, y[:, None], 0.5, columns=["c", "x"])
+    assert sum(issubclass(w.category, DataConversionWarning) for w in caught) == 1
 
 
 def test_an_infinite_input_is_refused_for_a_model_of_any_kind(blobs):

@@ -479,7 +479,7 @@ def test_empty_frame_is_rejected(sem_data):
 def test_one_row_as_a_series_is_named(fitted, sem_data):
     X, _, _ = sem_data
     for method in ("predict", "predict_proba", "adapt"):
-        with pytest.raises(ValueError, match=r"X is a pandas Series .*X\.iloc\[\[i\]\]"):
+        with pytest.raises(ValueError, match=r"X is a Series .*X\.iloc\[\[i\]\]"):
             getattr(copy.deepcopy(fitted), method)(X.iloc[0])
 
 

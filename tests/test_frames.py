@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import cross_val_score
 
 from skcama import CAMAClassifier
 from skcama._frames import as_pandas, reads_tables
 from skcama.attacks import pgd
+from skcama.datasets import add_missing
 from skcama.discovery import discover_graph
 from skcama.manipulations import shift
 from skcama.robustness import robustness_curve
@@ -84,9 +88,9 @@ def test_polars_rows_adapt_with_a_polars_reference(mixed):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_polars_without_pyarrow_reads_column_by_column(mixed, monkeypatch):
-    """polars converts through pyarrow; without it, the columns are read one by one, to
-    the same rows."""
+def test_polars_rows_are_read_without_pyarrow(mixed, monkeypatch):
+    """The columns are read one by one, never through pyarrow (whose conversion orders
+    a Categorical's levels its own way), so a fit is the same with or without it."""
     X, y, graph = mixed
     Xp, yp = _polars(X), pl.Series("y", y.to_numpy())
 
@@ -106,8 +110,52 @@ def test_polars_without_pyarrow_reads_column_by_column(mixed, monkeypatch):
 
 def test_polars_lazy_frame_is_refused_with_the_fix(mixed):
     X, y, graph = mixed
-    with pytest.raises(TypeError, match=r"LazyFrame.*X\.collect\(\)"):
+    with pytest.raises(TypeError, match=r"X is a polars LazyFrame.*\.collect\(\)"):
         CAMAClassifier(graph=graph, target="y").fit(_polars(X).lazy(), y)
+
+
+def test_polars_categorical_reads_as_text_and_enum_keeps_its_levels():
+    text = ["b", "a", None, "b", "c"]
+    converted = as_pandas(pl.DataFrame({
+        "cat": pl.Series(text, dtype=pl.Categorical),
+        "enum": pl.Series(text, dtype=pl.Enum(["c", "b", "a", "unused"])),
+        "flag": pl.Series([True, None, False, True, False]),
+        "count": pl.Series([1, None, 3, 4, 5]),
+    }))
+    assert converted["cat"].tolist()[:2] == ["b", "a"] and converted["cat"].isna().sum() == 1
+    assert not isinstance(converted["cat"].dtype, pd.CategoricalDtype)
+    assert list(converted["enum"].cat.categories) == ["c", "b", "a", "unused"]
+    assert converted["flag"].isna().sum() == 1 and converted["count"].isna().sum() == 1
+    stamps = pl.Series([0, 3_600_000_000], dtype=pl.Datetime("us")).dt.replace_time_zone(
+        "Europe/Berlin")
+    assert str(as_pandas(stamps).iloc[0]) == str(stamps.to_list()[0])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_polars_labels_pair_by_position_with_indexed_rows(mixed):
+    """A polars vector has no index: paired by position with a pandas X of any index,
+    as an array is, and polars rows with an indexed pandas y likewise, without a warning."""
+    X, y, graph = mixed
+    part = slice(100, 300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the short fits
+        model = _fit(X.iloc[part], pl.Series("y", y.iloc[part].to_numpy()), graph)
+        np.testing.assert_array_equal(
+            model.predict_proba(X.iloc[part]),
+            _fit(X.iloc[part], y.iloc[part], graph).predict_proba(X.iloc[part]),
+        )
+        _fit(_polars(X.iloc[part]), y.iloc[part], graph)
+        model.adapt(X.iloc[part], reference=[X.iloc[part], pl.Series(y.iloc[part].to_numpy())])
+        model.adapt(X.iloc[part], reference=[_polars(X.iloc[part]), y.iloc[part]])
+
+
+def test_add_missing_takes_polars_rows(mixed):
+    X, _, _ = mixed
+    numbers = X.drop(columns="site")
+    holes = add_missing(_polars(numbers), 0.2, random_state=0)
+    pd.testing.assert_frame_equal(holes, add_missing(numbers.reset_index(drop=True), 0.2,
+                                                     random_state=0))
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -628,14 +628,19 @@ def test_a_moved_code_that_a_pipeline_refuses_is_explained(fitted):
                                         random_state=0)).set_output(transform="pandas")
     pipe.fit(X, y)
     mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
-    with pytest.raises(ValueError, match=r"not seen in fit \(known: .*\)\. The fgsm moved a "
-                                         r"column .* Pass reference="):
+    with pytest.raises(ValueError, match=r"not seen in fit \(known: .*\): the fgsm moved it, "
+                                         r"and this model reads it as discrete codes.*"
+                                         r"pass reference="):
         robustness_curve({"pipe": pipe}, X, y, "fgsm", [0.5], surrogate=mlp,
                          roles=pipe[-1].roles_)
     with pytest.warns(UserWarning, match=r"columns \['g'\] are discrete"):
         curve = robustness_curve({"pipe": pipe}, X, y, "fgsm", [0.5], surrogate=mlp,
                                  roles=pipe[-1].roles_, reference=X)
     assert len(curve) == 1
+    # a callable of the user's own moved the code: the model's own message, unchanged
+    with pytest.raises(ValueError, match=r"not seen in fit .*; map them to known values"):
+        robustness_curve({"pipe": pipe}, X, y, lambda rows, s: rows.assign(g=rows["g"] + s),
+                         [1.0])
 
 
 def test_a_fixed_rule_with_predict_alone_is_scored():
@@ -649,3 +654,7 @@ def test_a_fixed_rule_with_predict_alone_is_scored():
     y = (X["x"] > 9).astype(int).to_numpy()
     curve = robustness_curve({"rule": Threshold()}, X, y, "shift", [0, 1], columns=["x"])
     assert curve["accuracy"].tolist() == [1.0, 0.7]
+    surrogate = TorchMLPClassifier(max_epochs=20, random_state=0).fit(X, y)
+    attacked = robustness_curve({"rule": Threshold()}, X, y, "fgsm", [0.5],
+                                columns=["x"], surrogate=surrogate)
+    assert attacked["mode"].tolist() == ["transfer from TorchMLPClassifier"]

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from .._frames import reads_tables
 from ._sem import _rng
 
 __all__ = ["add_missing"]
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 MECHANISMS = ("mcar", "mar")
 
 
+@reads_tables("X")
 def add_missing(
     X: pd.DataFrame,
     rate: float | Mapping[Hashable, float],
