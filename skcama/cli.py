@@ -1539,7 +1539,9 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("--tier", action="append", default=[], metavar="COLUMNS",
                           help="comma-separated columns of one tier, earliest tier first: a "
                           "column cannot cause one of an earlier tier (repeatable), e.g. "
-                          "--tier age,sex --tier smoking --tier diagnosis")
+                          "--tier age,sex --tier smoking --tier diagnosis (a column "
+                          "whose name holds a comma cannot be named here: rename it, or "
+                          "use discover_graph(background=...) in Python)")
     discover.add_argument("--complete-rows", action="store_true",
                           help="discover on the rows without missing values (discovery needs "
                           "complete rows; warns how many were dropped)")

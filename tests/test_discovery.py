@@ -251,7 +251,8 @@ def test_constant_columns_of_any_kind_get_no_edges(small_sem, value, test):
         graph = discover_graph(X.assign(k=value), y, target="y", test=test)
     assert graph.degree("k") == 0
     assert set(graph.edges()) == set(discover_graph(X, y, target="y", test=test).edges())
-    with pytest.warns(UserWarning, match="are constant"):
+    with pytest.warns(UserWarning, match=r"no edges \(besides the edges background requires "
+                                         r"of \['k'\]\)"):
         required = discover_graph(
             X.assign(k=value), y, target="y", test=test, background={"required": [("a1", "k")]}
         )
@@ -545,6 +546,36 @@ def test_orienting_away_from_the_target_creates_no_new_v_structure():
     names = ["a", "b", "y"]
     graph, _ = _to_dag(_marks(3, undirected=[(2, 0), (0, 1)]), names, "y", NO_BACKGROUND)
     assert set(graph.edges()) == {("y", "a"), ("a", "b")}
+
+
+def test_edges_without_a_consistent_orientation_are_warned_and_named():
+    # a chordless 4-cycle a - b - c - d - a away from the target: every orientation has a
+    # v-structure or a cycle, so the edges are oriented in some order, with a warning
+    names = ["a", "b", "c", "d", "y"]
+    marks = _marks(5, undirected=[(0, 1), (1, 2), (2, 3), (3, 0)], directed=[(4, 0)])
+    with pytest.warns(UserWarning, match=r"4 undirected edges were oriented in an arbitrary "
+                                         r"order of the columns: 'b' -> 'a', 'b' -> 'c', "
+                                         r"'c' -> 'd', 'd' -> 'a'"):
+        graph, _ = _to_dag(marks, names, "y", NO_BACKGROUND)
+    assert nx.is_directed_acyclic_graph(graph)
+
+
+def test_two_causes_of_the_label_joined_by_a_mediator_form_a_collider():
+    """x0 -> m -> x2, x0 -> y <- x2: x0 and x2 are dependent given nothing (through m),
+    independent given m, which the label does not touch; the collider at the label is
+    found, and no v-structure is made at m."""
+    rng = np.random.default_rng(7)
+    n = 3000
+    x0 = rng.normal(size=n)
+    m = x0 + rng.normal(size=n)
+    x2 = m + rng.normal(size=n)
+    y = (x0 + x2 / np.sqrt(3) + 0.7 * rng.normal(size=n) > 0).astype(int)
+    X = pd.DataFrame({"x0": x0, "m": m, "x2": x2, "c1": 1.5 * y + rng.normal(size=n),
+                      "c2": -1.5 * y + rng.normal(size=n)})
+    graph = discover_graph(X, pd.Series(y, name="y"), target="y")
+    assert graph.has_edge("x0", "y") and graph.has_edge("x2", "y")
+    assert graph.has_edge("y", "c1") and graph.has_edge("y", "c2")
+    assert len(list(graph.predecessors("m"))) <= 1  # no v-structure at the mediator
 
 
 def test_bidirected_edges_at_the_target_become_children():
