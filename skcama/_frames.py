@@ -31,10 +31,11 @@ def is_foreign_table(obj: Any) -> bool:
 def _polars_column(column: Any) -> Any:
     """One polars Series as the values of a pandas column (numpy arrays, zero-copy for
     numbers without nulls). The same with or without pyarrow installed: an Enum keeps
-    its declared levels, in order (unused ones too); a Categorical is read as its text
-    (polars gives its levels no order of their own, so the model orders them as it orders
-    any text); a time-zone-aware Datetime keeps its zone; nested values (List, Struct)
-    come as Python objects, for the model to refuse by name."""
+    its declared levels, in order (unused ones too); a Decimal is read as floats; a
+    Categorical is read as its text (polars gives its levels no order of their own, so
+    the model orders them as it orders any text); a time-zone-aware Datetime keeps its
+    zone; nested values (List, Struct) come as Python objects, for the model to refuse
+    by name."""
     import polars as pl
 
     dtype = column.dtype
@@ -43,6 +44,8 @@ def _polars_column(column: Any) -> Any:
                               categories=dtype.categories.to_list())
     if isinstance(dtype, pl.Categorical):
         return column.cast(pl.String).to_numpy()
+    if isinstance(dtype, pl.Decimal):  # a database's NUMERIC: numbers, not Python objects
+        return column.cast(pl.Float64).to_numpy()
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
         return pd.Series(column.to_numpy()).dt.tz_localize("UTC").dt.tz_convert(
             dtype.time_zone).to_numpy()
@@ -58,8 +61,8 @@ def _polars_as_pandas(obj: Any, name: str) -> pd.DataFrame | pd.Series:
             f"{name} is a polars LazyFrame, a query not yet run; collect its rows first: "
             "call .collect() on it."
         )
-    if kind == "Series":
-        return pd.Series(_polars_column(obj), name=obj.name)
+    if kind == "Series":  # polars names an unnamed Series "": unnamed, as in pandas
+        return pd.Series(_polars_column(obj), name=obj.name or None)
     if kind == "DataFrame":
         return pd.DataFrame({col: _polars_column(obj.get_column(col)) for col in obj.columns},
                             columns=obj.columns)
@@ -80,11 +83,14 @@ def as_pandas(obj: Any, name: str = "X") -> Any:
     """
     if isinstance(obj, (tuple, list)) and any(map(is_foreign_table, obj)):
         parts = [as_pandas(part, f"{name}[{i}]") for i, part in enumerate(obj)]
+        partner = None  # the first pandas part, whose index converted rows take
         for part, given in zip(parts[1:], obj[1:], strict=True):
             if is_foreign_table(given):
                 _pair_by_position(part, parts[0])
-            elif is_foreign_table(obj[0]):  # converted rows, pandas labels
-                _pair_by_position(parts[0], part)
+            elif partner is None:
+                partner = part
+        if is_foreign_table(obj[0]):
+            _pair_by_position(parts[0], partner)
         return type(obj)(parts)
     library = _library(obj)
     if library not in _LIBRARIES:

@@ -553,17 +553,28 @@ def test_edges_without_a_consistent_orientation_are_warned_and_named():
     # v-structure or a cycle, so the edges are oriented in some order, with a warning
     names = ["a", "b", "c", "d", "y"]
     marks = _marks(5, undirected=[(0, 1), (1, 2), (2, 3), (3, 0)], directed=[(4, 0)])
-    with pytest.warns(UserWarning, match=r"4 undirected edges were oriented in an arbitrary "
-                                         r"order of the columns: 'b' -> 'a', 'b' -> 'c', "
-                                         r"'c' -> 'd', 'd' -> 'a'"):
+    with pytest.warns(UserWarning, match=r"4 edges were oriented in an arbitrary order of "
+                                         r"the columns: 'b' -> 'a', 'b' -> 'c', 'c' -> 'd', "
+                                         r"'d' -> 'a'"):
         graph, _ = _to_dag(marks, names, "y", NO_BACKGROUND)
     assert nx.is_directed_acyclic_graph(graph)
+    # an edge that background knowledge orients is the user's, and is not named; the
+    # others are named as the returned graph has them
+    knowledge = dict(NO_BACKGROUND, required=[("a", "b")])
+    with pytest.warns(UserWarning, match=r"3 edges were oriented") as caught:
+        graph, _ = _to_dag(marks, names, "y", knowledge)
+    assert graph.has_edge("a", "b")
+    named = re.findall(r"'(\w)' -> '(\w)'", str(caught[0].message))
+    assert ("a", "b") not in named and ("b", "a") not in named
+    assert all(graph.has_edge(u, v) for u, v in named)
 
 
-def test_two_causes_of_the_label_joined_by_a_mediator_form_a_collider():
-    """x0 -> m -> x2, x0 -> y <- x2: x0 and x2 are dependent given nothing (through m),
-    independent given m, which the label does not touch; the collider at the label is
-    found, and no v-structure is made at m."""
+def test_two_causes_of_the_label_joined_by_a_mediator_are_read_as_children_with_a_warning():
+    """x0 -> m -> x2, x0 -> y <- x2: x0 and x2 are dependent given nothing (through m), so
+    the collider at the label is not oriented (the rule that keeps children of the label
+    from becoming its causes, see the module notes): both are read as children, and the
+    edges around m, which then admit no orientation without a new v-structure, are named
+    in a warning."""
     rng = np.random.default_rng(7)
     n = 3000
     x0 = rng.normal(size=n)
@@ -572,10 +583,17 @@ def test_two_causes_of_the_label_joined_by_a_mediator_form_a_collider():
     y = (x0 + x2 / np.sqrt(3) + 0.7 * rng.normal(size=n) > 0).astype(int)
     X = pd.DataFrame({"x0": x0, "m": m, "x2": x2, "c1": 1.5 * y + rng.normal(size=n),
                       "c2": -1.5 * y + rng.normal(size=n)})
-    graph = discover_graph(X, pd.Series(y, name="y"), target="y")
-    assert graph.has_edge("x0", "y") and graph.has_edge("x2", "y")
-    assert graph.has_edge("y", "c1") and graph.has_edge("y", "c2")
-    assert len(list(graph.predecessors("m"))) <= 1  # no v-structure at the mediator
+    with pytest.warns(UserWarning, match=r"2 edges were oriented in an arbitrary order of "
+                                         r"the columns: 'm' -> 'x0', 'm' -> 'x2'"):
+        graph = discover_graph(X, pd.Series(y, name="y"), target="y")
+    assert set(graph.successors("y")) == {"x0", "x2", "c1", "c2"}
+    assert nx.is_directed_acyclic_graph(graph)
+    # given as background knowledge, the direction is the user's and nothing is warned
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        known = discover_graph(X, pd.Series(y, name="y"), target="y",
+                               background={"required": [("x0", "y"), ("x2", "y")]})
+    assert known.has_edge("x0", "y") and known.has_edge("x2", "y")
 
 
 def test_bidirected_edges_at_the_target_become_children():

@@ -129,6 +129,16 @@ def test_polars_categorical_reads_as_text_and_enum_keeps_its_levels():
     stamps = pl.Series([0, 3_600_000_000], dtype=pl.Datetime("us")).dt.replace_time_zone(
         "Europe/Berlin")
     assert str(as_pandas(stamps).iloc[0]) == str(stamps.to_list()[0])
+    prices = as_pandas(pl.Series("p", ["1.50", None]).cast(pl.Decimal(10, 2)), "p")
+    assert prices.dtype == np.float64 and prices.iloc[0] == 1.5 and prices.isna().iloc[1]
+    assert as_pandas(pl.Series([1, 2])).name is None  # unnamed, as in pandas (polars: "")
+
+
+def test_converted_rows_take_the_index_of_the_first_pandas_part():
+    labels = pd.Series([0, 1, 0], index=[100, 101, 102])
+    weights = pd.Series([1.0, 1.0, 1.0])
+    rows, *_ = as_pandas((pl.DataFrame({"a": [1.0, 2.0, 3.0]}), labels, weights), "ref")
+    assert list(rows.index) == [100, 101, 102]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
