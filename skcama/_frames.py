@@ -72,8 +72,9 @@ def _polars_as_pandas(obj: Any, name: str) -> pd.DataFrame | pd.Series:
 def as_pandas(obj: Any, name: str = "X") -> Any:
     """``obj`` as a pandas DataFrame or Series where it is a polars or pyarrow one; any
     other value as it is. A tuple or list holding such tables, as ``reference=(X, y)`` is
-    given, is converted part by part, and a converted vector is paired with the frame
-    before it by position (it has no index of its own to pair it by).
+    given, is converted part by part: a converted vector takes the index of the first
+    part (the rows), and converted rows take the index of the first pandas part after
+    them, so that parts without an index are paired by position.
 
     Examples
     --------

@@ -51,14 +51,14 @@ label are dependent through it; two that share more than the label (a hidden cau
 otherwise read as its causes wherever a set of other measurements separated them: on a
 40-node SEM of ``benchmarks/graphs_sem.py`` (10,000 rows) two children became causes of
 the label and ten more became co-parents (role recall 0.47 instead of 1.0). The price is
-paid by two causes of the label that something else joins (``x -> m -> z``, ``x -> y <-
-z``): their collider is not oriented, they are read as children of the label, and the
-edges around ``m`` may admit no orientation without a new v-structure (a warning names
-them). Losing a child costs CAMA far more than reading a parent as a child (on the 20-node
-SEMs, every parent read as a child cost 0.7 points on clean rows); a rule that also
-accepted a separation given nodes the label does not touch found such colliders, but
-read children as parents where one child was separated from another by a grandchild of
-the label, so it was not kept.
+paid by two causes of the label that something else joins (``x -> m -> z`` besides
+``x -> y <- z``): their collider is not oriented, they are read as children of the
+label, and the edges around ``m`` may admit no orientation without a new v-structure (a
+warning names them). Losing a child costs CAMA far more than reading a parent as a child
+(on the 20-node SEMs, every parent read as a child cost 0.7 points on clean rows); a
+rule that also accepted a separation given nodes the label does not touch found such
+colliders, but read children as parents where one child was separated from another by a
+grandchild of the label, so it was not kept.
 
 The level at the target: ``target_alpha``
 ------------------------------------------
