@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import uuid
@@ -18,12 +19,20 @@ def replaced_on_success(path: str | os.PathLike) -> Iterator[Path]:
 
     A failed write (an error, an interrupt) leaves an existing file as it was and no
     temporary file behind. Through a symbolic link the file it points to is replaced,
-    and an existing file keeps its permissions. Each call writes a temporary file of its
-    own, so writers in several threads do not meet. An OS error names ``path``, not the
-    temporary file, and keeps its type and ``errno``.
+    and an existing file keeps its permissions; one this process may not write to is
+    refused (``PermissionError``), as writing it in place would be. Each call writes a
+    temporary file of its own, so writers in several threads do not meet. An OS error
+    names ``path``, not the temporary file, and keeps its type and ``errno``.
     """
     path = Path(path)
     target = Path(os.path.realpath(path))
+    if target.is_file() and not os.access(target, os.W_OK):
+        # renaming over it needs only the folder's permission: a file made read-only
+        # (a model in production) would be replaced as if it were not
+        refused = PermissionError(f"cannot write {str(path)!r}: the file is read-only (make "
+                                  "it writable, or write another file)")
+        refused.errno = errno.EACCES
+        raise refused
     # a name of its own, short enough beside a long file name (255 characters at most)
     partial = target.with_name(f".{target.name[:100]}.{uuid.uuid4().hex[:12]}.partial")
     try:

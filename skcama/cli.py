@@ -386,12 +386,20 @@ def _out_sep(text: str) -> str:
 
 
 def _require_rows(frame: Any, path: Path) -> Any:
-    """The table itself, or a :class:`UsageError` when it has a header but no rows."""
+    """The table itself, or a :class:`UsageError` when it has a header but no rows.
+
+    A table without an index of its own is numbered from 1, as its data rows are counted
+    below the header: messages that name rows by their index label (a value too far from
+    the training data) then name the row a user finds in the file."""
+    import pandas as pd
+
     if len(frame) == 0:
         raise UsageError(
             f"data file {str(path)!r} has no data rows (only a header); pass a table with "
             "at least one row."
         )
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0:
+        frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame
 
 

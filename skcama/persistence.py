@@ -517,6 +517,8 @@ def _read(path: Path) -> tuple[dict, bytes]:
         f"{str(path)!r} is not a skcama model file (expected a zip written by "
         "skcama.persistence.save_model / `skcama fit`)"
     )
+    with open(path, "rb"):  # a file this process may not read raises PermissionError here:
+        pass  # is_zipfile would call it "not a zip archive"
     if not zipfile.is_zipfile(path):
         raise ModelFileError(
             f"{not_ours}; it is not a zip archive (another program's file, or a damaged one)."
@@ -607,10 +609,13 @@ def load_model(path: str | os.PathLike) -> CAMAClassifier:
     ------
     FileNotFoundError
         If the file does not exist.
+    PermissionError
+        If this process may not read it.
     ModelFileError
         If the file is not a skcama model file (another program's file, a pickle, a
-        ``torch.save`` archive), is damaged or truncated, has another format version, or
-        its tensors do not fit this skcama's network.
+        ``torch.save`` archive), is damaged or truncated, has another format version, its
+        tensors do not fit this skcama's network or are not finite, a parameter is out of
+        its range, or a fitted attribute is missing.
 
     Warns
     -----
@@ -653,6 +658,9 @@ def load_model(path: str | os.PathLike) -> CAMAClassifier:
         ) from error
 
 
+# what every fitted model has, whatever version wrote it (prediction reads each of them)
+_FITTED_ATTRIBUTES = ("classes_", "roles_", "scaler_", "n_features_in_", "target_")
+
 _BEHAVIOUR_OF_OLDER_FILES = {
     # before it existed, adapt moved m's projection into the mechanisms at the full step
     "adapt_mechanism_rate": 1.0,
@@ -678,10 +686,19 @@ def _build(metadata: dict, tensors: dict[str, torch.Tensor], path: Path) -> CAMA
             "load it with the skcama version that wrote it."
         )
     clf = CAMAClassifier(**params)
+    try:
+        clf._validate_params()
+    except ValueError as error:  # scikit-learn's InvalidParameterError
+        raise ModelFileError(
+            f"model file {str(path)!r} holds an invalid parameter: {error}"
+        ) from error
     for name, value in metadata["attributes"].items():
         if not isinstance(name, str) or not name.isidentifier() or hasattr(CAMAClassifier, name):
             raise ModelFileError(f"model file {str(path)!r} sets a forbidden attribute {name!r}")
         setattr(clf, name, decoder.decode(value))
+    absent = [name for name in _FITTED_ATTRIBUTES if not hasattr(clf, name)]
+    if absent:
+        raise ModelFileError(f"model file {str(path)!r} lacks the fitted attributes {absent}")
     cfg = decoder.decode(metadata["model_config"])
     if not isinstance(cfg, CAMAConfig):
         raise ModelFileError(f"model file {str(path)!r} has no valid model configuration")
@@ -689,6 +706,12 @@ def _build(metadata: dict, tensors: dict[str, torch.Tensor], path: Path) -> CAMA
         model = CAMANet(cfg)
     state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
     model.load_state_dict(state, strict=True)
+    broken = [k for k, v in state.items() if v.is_floating_point() and not v.isfinite().all()]
+    if broken:
+        raise ModelFileError(
+            f"model file {str(path)!r} is damaged: its weights {broken[:3]} hold NaN or "
+            "infinite values, so every prediction would be NaN; refit the model."
+        )
     model.eval()
     clf.model_ = model
     return clf

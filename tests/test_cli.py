@@ -1361,3 +1361,13 @@ def test_a_later_file_that_writes_the_codes_otherwise_reads_them_as_fitted(tmp_p
     np.testing.assert_allclose(scores.drop(index=5)[["proba_0", "proba_1"]].to_numpy(), plain,
                                rtol=1e-6)
     capsys.readouterr()
+
+
+def test_a_value_too_far_names_its_data_row_counting_from_1(workdir, model, capsys):
+    """Rows in messages count from 1 below the header, as docs/cli.rst says: the value
+    on the third data row is in "row 3"."""
+    frame = pd.read_csv(workdir / "train.csv").head(5)
+    frame.loc[2, "x1"] = 1e9
+    frame.to_csv(workdir / "far.csv", index=False)
+    assert main(["predict", str(model), str(workdir / "far.csv")]) == 2
+    assert "(row 3)" in capsys.readouterr().err

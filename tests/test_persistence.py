@@ -333,6 +333,47 @@ def test_load_refuses_tensors_of_another_network(saved):
         load_model(saved)
 
 
+def test_load_refuses_weights_that_are_not_finite(saved):
+    def poison(blob):
+        from safetensors.torch import load, save
+
+        tensors = load(blob)
+        key = next(k for k, v in tensors.items() if k.startswith("model.")
+                   and v.is_floating_point())
+        tensors[key] = torch.full_like(tensors[key], float("nan"))
+        return save(tensors)
+
+    _rewrite(saved, "tensors.safetensors", poison)
+    with pytest.raises(ModelFileError, match="NaN or infinite values.*refit"):
+        load_model(saved)
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda m: m["params"].update(hidden_size="abc"), "invalid parameter.*hidden_size"),
+    (lambda m: m["attributes"].pop("classes_"), r"lacks the fitted attributes \['classes_'\]"),
+], ids=["parameter out of range", "no classes_"])
+def test_load_refuses_bad_parameters_and_missing_fitted_attributes(saved, edit, message):
+    _edit_metadata(saved, edit)
+    with pytest.raises(ModelFileError, match=message):
+        load_model(saved)
+
+
+def test_a_file_the_process_may_not_read_is_a_permission_error(saved, monkeypatch):
+    """Not "not a skcama model file": zipfile.is_zipfile swallows the PermissionError."""
+    import builtins
+
+    import skcama.persistence as persistence
+
+    def refuse(file, *args, **kwargs):
+        if str(file) == str(saved):
+            raise PermissionError(13, "Permission denied", str(file))
+        return builtins.open(file, *args, **kwargs)
+
+    monkeypatch.setattr(persistence, "open", refuse, raising=False)
+    with pytest.raises(PermissionError):
+        load_model(saved)
+
+
 @pytest.mark.parametrize(
     "content",
     [b"a,b\n1,2\n", b"", json.dumps({"format": "other"}).encode()],
@@ -519,3 +560,17 @@ def test_files_from_before_constant_columns_were_read_as_missing_predict_as_befo
     far = X.assign(k=7.0)
     assert not np.array_equal(old.predict_proba(far), old.predict_proba(X))  # read, as before
     np.testing.assert_array_equal(clf.predict_proba(far), clf.predict_proba(X))  # new: missing
+
+
+def test_a_file_this_process_may_not_write_is_not_replaced(saved, fitted, monkeypatch):
+    """Renaming over a file needs only its folder's permission: a read-only model file
+    would be replaced as if it were writable. (Checked through os.access, which root
+    always passes, so it is stubbed here.)"""
+    import skcama._files as files
+
+    before = saved.read_bytes()
+    monkeypatch.setattr(files.os, "access", lambda path, mode: False)
+    with pytest.raises(PermissionError, match="the file is read-only") as caught:
+        save_model(fitted, saved)
+    assert caught.value.errno == 13
+    assert saved.read_bytes() == before
