@@ -444,8 +444,13 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
     with replaced_on_success(path) as partial, zipfile.ZipFile(
         partial, "w", compression=zipfile.ZIP_DEFLATED
     ) as archive:
-        archive.writestr(_METADATA, text)
-        archive.writestr(_TENSORS, blob)
+        for name, data in ((_METADATA, text), (_TENSORS, blob)):
+            # a fixed date (zip's earliest): the same model gives the same bytes, so a
+            # file's checksum identifies the model, not when it was saved
+            member = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            archive.writestr(member, data)
     logger.debug("saved %s to %s", type(clf).__name__, path)
 
 

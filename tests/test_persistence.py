@@ -574,3 +574,16 @@ def test_a_file_this_process_may_not_write_is_not_replaced(saved, fitted, monkey
         save_model(fitted, saved)
     assert caught.value.errno == 13
     assert saved.read_bytes() == before
+
+
+def test_the_same_model_saved_twice_gives_the_same_bytes(fitted, tmp_path, monkeypatch):
+    """A checksum identifies the model, not when it was saved: the zip records a fixed
+    date, not the clock's."""
+    import time as clock
+
+    save_model(fitted, tmp_path / "first.skcama")
+    later = clock.time() + 3600.0
+    monkeypatch.setattr(clock, "time", lambda: later)
+    monkeypatch.setattr(clock, "localtime", lambda *args: clock.gmtime(later))
+    save_model(fitted, tmp_path / "second.skcama")
+    assert (tmp_path / "first.skcama").read_bytes() == (tmp_path / "second.skcama").read_bytes()
