@@ -57,10 +57,13 @@ def machine_line() -> str:
     import sklearn
     import torch
 
+    gpu = ""
+    if torch.cuda.is_available():  # which card a CUDA table was measured on
+        gpu = f", GPU {torch.cuda.get_device_name(0)}"
     return (
         f"{_dt.date.today().isoformat()}, {platform.python_version()}, torch {torch.__version__} "
         f"({torch.get_num_threads()} threads), scikit-learn {sklearn.__version__}, "
-        f"{_cpus()}"
+        f"{_cpus()}{gpu}"
     )
 
 
