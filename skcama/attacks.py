@@ -290,8 +290,9 @@ def _check_labels(
 
 
 def _labels_once(X: Any, y: Any) -> np.ndarray:
-    """``y`` checked against the rows of ``X`` and as an array, before attacks that call
-    others: a misaligned index or a column vector is then said once, not per variant."""
+    """``y`` checked against the rows of ``X`` (a misaligned index warned of, the length
+    refused) and as an array. The attacks that call others check it once, so a misaligned
+    index or a column vector is said once, not per variant."""
     if isinstance(X, pd.DataFrame):
         warn_if_misaligned(X, "y", y)
     return _check_labels(y, len(X) if hasattr(X, "__len__") else None)
@@ -325,8 +326,7 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
             f"X must be a pandas DataFrame (attacked columns are chosen by name); got "
             f"{type(X).__name__}."
         )
-    warn_if_misaligned(X, "y", y)
-    y = _check_labels(y, len(X))  # the shape, before any other message
+    y = _labels_once(X, y)  # the shape, before any other message
     _check_fitted(estimator)
     if surrogate is not None:
         check_is_fitted(surrogate)

@@ -522,34 +522,36 @@ def _read(path: Path) -> tuple[dict, bytes]:
         f"{str(path)!r} is not a skcama model file (expected a zip written by "
         "skcama.persistence.save_model / `skcama fit`)"
     )
-    with open(path, "rb"):  # a file this process may not read raises PermissionError here:
-        pass  # is_zipfile would call it "not a zip archive"
-    if not zipfile.is_zipfile(path):
-        raise ModelFileError(
-            f"{not_ours}; it is not a zip archive (another program's file, or a damaged one)."
-        )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if _METADATA not in names:
-                raise ModelFileError(f"{not_ours}; it holds no {_METADATA}.")
-            info = archive.getinfo(_METADATA)
-            if info.file_size > _MAX_METADATA_BYTES:
-                raise ModelFileError(f"{not_ours}; its {_METADATA} is implausibly large.")
-            raw = archive.read(_METADATA)
-            metadata = _parse_metadata(raw, not_ours)
-            _check_format(metadata, path)
-            if _TENSORS not in names:
-                raise ModelFileError(
-                    f"model file {str(path)!r} is damaged: it holds no {_TENSORS}."
-                )
-            blob = archive.read(_TENSORS)
-    except ModelFileError:
-        raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as error:
-        raise ModelFileError(
-            f"model file {str(path)!r} is damaged or truncated ({error}); save it again."
-        ) from error
+    # opened once, here: a file this process may not read raises PermissionError, where
+    # zipfile.is_zipfile would swallow it and call the file "not a zip archive"
+    with open(path, "rb") as handle:
+        if not zipfile.is_zipfile(handle):
+            raise ModelFileError(
+                f"{not_ours}; it is not a zip archive (another program's file, or a damaged "
+                "one)."
+            )
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                names = set(archive.namelist())
+                if _METADATA not in names:
+                    raise ModelFileError(f"{not_ours}; it holds no {_METADATA}.")
+                info = archive.getinfo(_METADATA)
+                if info.file_size > _MAX_METADATA_BYTES:
+                    raise ModelFileError(f"{not_ours}; its {_METADATA} is implausibly large.")
+                raw = archive.read(_METADATA)
+                metadata = _parse_metadata(raw, not_ours)
+                _check_format(metadata, path)
+                if _TENSORS not in names:
+                    raise ModelFileError(
+                        f"model file {str(path)!r} is damaged: it holds no {_TENSORS}."
+                    )
+                blob = archive.read(_TENSORS)
+        except ModelFileError:
+            raise
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as error:
+            raise ModelFileError(
+                f"model file {str(path)!r} is damaged or truncated ({error}); save it again."
+            ) from error
     return metadata, blob
 
 
