@@ -11,6 +11,7 @@ file, unreadable table, absent column, unknown graph format, not a skcama model 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import logging
 import math
@@ -19,7 +20,7 @@ import re
 import sys
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,121 @@ class UsageError(Exception):
 
 
 TABLE_FORMATS = {".csv": ",", ".tsv": "\t", ".txt": None, ".parquet": None, ".pq": None}
+#: compressions of a text table, by the extension after the table's own (``data.csv.gz``)
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zip": "zip"}
+#: the data argument that reads a comma-separated table from standard input
+STDIN = "-"
 _OTHER_DELIMITERS = (",", ";", "\t", "|")
+_PARQUET = (".parquet", ".pq")
+
+
+def table_format(path: str | Path) -> tuple[str, str | None]:
+    """The table format of ``path`` by its extensions: the table's own (a key of
+    :data:`TABLE_FORMATS`, or what the name ends with where it is none of them) and the
+    compression of a text table (a value of :data:`COMPRESSIONS`, or None).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A file name such as ``data.csv``, ``data.tsv.gz`` or ``data.parquet``.
+
+    Returns
+    -------
+    suffix : str
+        The table's extension in lower case, ``""`` for a name without one.
+    compression : str or None
+        ``"gzip"``, ``"bz2"``, ``"xz"`` or ``"zip"``; None for an uncompressed file.
+
+    Examples
+    --------
+    >>> table_format("visits.csv.gz")
+    ('.csv', 'gzip')
+    >>> table_format("visits.v2.TSV")
+    ('.tsv', None)
+    """
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    compression = COMPRESSIONS.get(suffixes[-1]) if suffixes else None
+    if compression is not None:
+        suffixes.pop()
+    return (suffixes[-1] if suffixes else ""), compression
+
+
+def _shown(data: str | Path, what: str = "") -> str:
+    """A data argument as messages name it: quoted after ``what`` (``"data file"``), or
+    "standard input" for ``-``."""
+    if str(data) == STDIN:
+        return "standard input"
+    return f"{what} {str(data)!r}".lstrip()
+
+
+class _Source:
+    """The bytes of a text table: a file, compressed or not, or standard input, which is
+    read once and kept, since a table is read more than once (its names as written, a
+    hint on its delimiter, its last line)."""
+
+    def __init__(self, path: str | Path, compression: str | None = None):
+        self.stdin = str(path) == STDIN
+        self.path = Path(path)
+        self.compression = compression
+        self.data = sys.stdin.buffer.read() if self.stdin else None
+
+    @property
+    def name(self) -> str:
+        """The table as messages name it: ``data file 'x.csv'`` or ``standard input``."""
+        return _shown(self.path, "data file")
+
+    def for_pandas(self) -> Any:
+        """What ``pandas.read_csv`` reads, with :attr:`compression`."""
+        import io
+
+        return io.BytesIO(self.data) if self.stdin else self.path
+
+    @contextlib.contextmanager
+    def binary(self) -> Iterator[Any]:
+        """A fresh binary stream of the table's (decompressed) bytes, closed on exit."""
+        import bz2
+        import gzip
+        import io
+        import lzma
+        import zipfile
+
+        if self.stdin:
+            yield io.BytesIO(self.data)
+            return
+        with contextlib.ExitStack() as stack:
+            if self.compression == "zip":
+                archive = stack.enter_context(zipfile.ZipFile(self.path))
+                yield stack.enter_context(archive.open(archive.namelist()[0]))
+                return
+            opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
+            yield stack.enter_context(opener.get(self.compression, open)(self.path, "rb"))
+
+    def lines(self, encoding: str, count: int) -> list[str]:
+        """The first ``count`` lines, decoded with ``encoding`` (bad bytes replaced)."""
+        import io
+
+        try:
+            with self.binary() as raw:
+                text = io.TextIOWrapper(raw, encoding=encoding, errors="replace")
+                return [text.readline() for _ in range(count)]
+        except (OSError, EOFError, ValueError):
+            return []
+
+    def last_line(self, encoding: str) -> str:
+        """The last line that holds more than blanks ("" where none can be read): from
+        the end of a plain file, by reading through a compressed one."""
+        tail = b""
+        try:
+            with self.binary() as stream:
+                if not self.stdin and self.compression is None:
+                    stream.seek(max(0, stream.seek(0, os.SEEK_END) - 65536))
+                while chunk := stream.read(1 << 20):
+                    tail = (tail + chunk)[-65536:]
+        except (OSError, EOFError, ValueError):
+            return ""
+        lines = [line for line in tail.decode(encoding, errors="replace").splitlines()
+                 if line.strip()]
+        return lines[-1] if lines else ""
 
 
 def read_table(
@@ -138,7 +253,10 @@ def read_table(
     Parameters
     ----------
     path : str or pathlib.Path
-        A ``.csv``, ``.tsv``, ``.txt`` or ``.parquet`` / ``.pq`` file.
+        A ``.csv``, ``.tsv``, ``.txt`` or ``.parquet`` / ``.pq`` file; a text file may be
+        compressed, with one of :data:`COMPRESSIONS` after its own extension
+        (``data.csv.gz``; a ``.zip`` holding the one table). ``"-"`` reads a text table
+        from standard input.
     sep : str, optional
         Column delimiter of a text file; default ``,`` (``\\t`` for ``.tsv``).
     text_columns : sequence of str, optional
@@ -162,8 +280,15 @@ def read_table(
     ------
     UsageError
         If the file is missing, its extension unknown, it is empty or has a header but no
-        data rows, it is not text in ``encoding``, or it reads as one column whose header
-        holds another delimiter (``;`` read with ``,``, say).
+        data rows, it is not text in ``encoding``, it reads as one column whose header
+        holds another delimiter (``;`` read with ``,``, say), or it is a damaged or
+        several-file compressed archive.
+
+    Warns
+    -----
+    UserWarning
+        If the last line has fewer fields than the header, as a file cut short has: the
+        fields it lacks read as missing values.
 
     Notes
     -----
@@ -184,82 +309,154 @@ def read_table(
     """
     import pandas as pd
 
-    path = Path(path)
-    if path.is_dir():
-        raise UsageError(f"{str(path)!r} is a folder, not a data file; pass the file.")
-    if not path.is_file():
-        raise UsageError(f"data file {str(path)!r} does not exist.")
-    suffix = path.suffix.lower()
-    if suffix not in TABLE_FORMATS:
-        raise UsageError(
-            f"cannot tell the format of data file {str(path)!r} from its extension "
-            f"{suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}."
-        )
-    if suffix in (".parquet", ".pq"):
-        try:
-            frame = pd.read_parquet(path)
-        except ImportError as error:
+    suffix, compression = (".csv", None) if str(path) == STDIN else table_format(path)
+    if str(path) != STDIN:
+        path = Path(path)
+        if path.is_dir():
+            raise UsageError(f"{str(path)!r} is a folder, not a data file; pass the file.")
+        if not path.is_file():
+            raise UsageError(f"data file {str(path)!r} does not exist.")
+        if suffix not in TABLE_FORMATS and compression:
             raise UsageError(
-                f"reading Parquet file {str(path)!r} needs pyarrow: pip install pyarrow "
-                "(or save the data as CSV)."
-            ) from error
-        except Exception as error:  # pyarrow raises its own types on a bad file
-            raise UsageError(f"could not read {str(path)!r} as Parquet: {error}") from error
-        return _require_rows(frame, path)
+                f"cannot tell the format of the table compressed in {str(path)!r}: name it "
+                f"by its format, then {path.suffix!r} (e.g. {path.stem}.csv{path.suffix}); a "
+                f"text table is one of {', '.join(t for t in TABLE_FORMATS if t not in _PARQUET)}."
+            )
+        if suffix not in TABLE_FORMATS:
+            raise UsageError(
+                f"cannot tell the format of data file {str(path)!r} from its extension "
+                f"{suffix or '(none)'!r}; use one of {', '.join(TABLE_FORMATS)}, for a text "
+                f"table compressed with {', '.join(COMPRESSIONS)} after it (data.csv.gz)."
+            )
+        if suffix in _PARQUET:
+            if compression is not None:
+                raise UsageError(
+                    f"{str(path)!r}: a Parquet file compresses its own columns and is read "
+                    f"as is; decompress it, or name it without {path.suffix!r}."
+                )
+            return _read_parquet(path)
+    source = _Source(path, compression)
+    if compression == "zip":
+        _check_zip(path)
     delimiter = sep or TABLE_FORMATS[suffix] or ","
     if not isinstance(decimal, str) or len(decimal) != 1:
         raise UsageError(f"--decimal takes one character, such as ',' ; got {decimal!r}.")
     encoding = encoding or "utf-8"
     try:
-        frame = pd.read_csv(path, sep=delimiter, dtype={c: str for c in text_columns} or None,
-                            decimal=decimal, na_values=list(na_values) or None,
-                            encoding=encoding)
+        frame = pd.read_csv(source.for_pandas(), sep=delimiter, compression=compression,
+                            dtype={c: str for c in text_columns} or None, decimal=decimal,
+                            na_values=list(na_values) or None, encoding=encoding)
         # the names as written: without na_filter, a name such as 'NA' is a name
-        names = pd.read_csv(path, sep=delimiter, header=None, nrows=1, dtype=str,
-                            encoding=encoding, na_filter=False).iloc[0]
+        names = pd.read_csv(source.for_pandas(), sep=delimiter, compression=compression,
+                            header=None, nrows=1, dtype=str, encoding=encoding,
+                            na_filter=False).iloc[0]
     except pd.errors.EmptyDataError as error:
-        raise UsageError(f"data file {str(path)!r} is empty.") from error
+        raise UsageError(f"{source.name} is empty.") from error
     except UnicodeDecodeError as error:
-        raise UsageError(_not_encoded(path, encoding, error)) from error
+        raise UsageError(_not_encoded(source.name, encoding, error)) from error
     except LookupError as error:  # an encoding Python does not know
         raise UsageError(f"--encoding: {error}; pass a name such as utf-8 or cp1252.") from error
+    except (OSError, EOFError) as error:  # a damaged compressed file
+        raise UsageError(f"could not read {source.name}: {error}") from error
     except pd.errors.ParserError as error:
         first = str(error).strip().splitlines()[-1] if str(error).strip() else ""
         raise UsageError(
-            f"could not parse {str(path)!r} with --sep {delimiter!r}: {first}"
-            + _delimiter_hint(path, delimiter, decimal, encoding)
+            f"could not parse {source.name} with --sep {delimiter!r}: {first}"
+            + _delimiter_hint(source, delimiter, decimal, encoding)
         ) from error
+    header_fields = len(names)
     names = names[names.str.strip() != ""]  # unnamed columns: pandas names each its own
     repeated = sorted({str(h) for h in names[names.duplicated()]})
     if repeated:  # pandas would rename the copies 'a.1', 'a.2', ...
         raise UsageError(
-            f"data file {str(path)!r} has several columns named {repeated}; column names "
+            f"{source.name} has several columns named {repeated}; column names "
             "must be unique to be matched to the graph's nodes. Rename or drop the copies."
         )
     if frame.shape[1] == 1:  # with the default or a given --sep
-        hint = _delimiter_hint(path, delimiter, decimal, encoding)
+        hint = _delimiter_hint(source, delimiter, decimal, encoding)
         if hint:
             raise UsageError(
-                f"data file {str(path)!r} reads as a single column with delimiter "
+                f"{source.name} reads as a single column with delimiter "
                 f"{delimiter!r} but {hint.removeprefix('; ')}"
             )
     last = frame.columns[-1] if frame.shape[1] > 1 else None
     if (last not in text_columns and re.fullmatch(r"Unnamed: \d+", str(last))
             and frame[last].isna().all()):  # a delimiter at the end of every line
-        logger.info("dropped the empty last column of %s (a delimiter ends every line)", path)
+        logger.info("dropped the empty last column of %s (a delimiter ends every line)",
+                    source.name)
         frame = frame.drop(columns=[last])
-    return _require_rows(frame, path)
+    frame = _require_rows(frame, source.name)
+    _warn_short_last_line(frame, source, delimiter, encoding, header_fields)
+    return frame
 
 
-def _delimiter_hint(path: Path, delimiter: str, decimal: str, encoding: str) -> str:
+def _read_parquet(path: Path) -> Any:
+    """A Parquet table, with pyarrow's errors as :class:`UsageError`."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_parquet(path)
+    except ImportError as error:
+        raise UsageError(
+            f"reading Parquet file {str(path)!r} needs pyarrow: pip install pyarrow "
+            "(or save the data as CSV)."
+        ) from error
+    except Exception as error:  # pyarrow raises its own types on a bad file
+        raise UsageError(f"could not read {str(path)!r} as Parquet: {error}") from error
+    return _require_rows(frame, _shown(path, "data file"))
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a zip archive that does not hold exactly one file (the table)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if not m.endswith("/")]
+    except (OSError, zipfile.BadZipFile) as error:
+        raise UsageError(f"could not read {str(path)!r} as a zip archive: {error}") from error
+    if len(members) != 1:
+        shown = ", ".join(repr(m) for m in members[:5]) or "nothing"
+        raise UsageError(
+            f"zip archive {str(path)!r} holds {shown}; a zipped table holds exactly one "
+            "file. Unzip it and pass the table itself."
+        )
+
+
+def _warn_short_last_line(
+    frame: Any, source: _Source, delimiter: str, encoding: str, header_fields: int
+) -> None:
+    """Warn where the table's last line has fewer fields than its header, as a file cut
+    short (an interrupted copy or download) has: pandas reads the fields it lacks as
+    missing values, and the row would be used as if they were. A last line with a quote
+    is left alone (it may end a quoted field that spans lines)."""
+    import csv
+
+    line = source.last_line(encoding)
+    if not line or '"' in line:
+        return
+    fields = len(next(csv.reader([line], delimiter=delimiter)))
+    if fields >= header_fields:
+        return
+    lacking = [repr(str(c)) for c in frame.columns[fields:header_fields]]
+    shown = lacking[:5] + (["..."] if len(lacking) > 5 else [])
+    warnings.warn(
+        f"the last line of {source.name} has {fields} of the header's {header_fields} "
+        f"fields, as a file cut short has: row {len(frame)} reads {', '.join(shown)} as "
+        f"missing. Check that the file is complete; to mark those values missing on "
+        f"purpose, end the line with {header_fields - fields} empty field(s).",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _delimiter_hint(source: _Source, delimiter: str, decimal: str, encoding: str) -> str:
     """``"; its header looks ';'-separated; pass --sep ';'"`` where the file's first line
     holds another delimiter and not ``delimiter`` (and ``" --decimal ','"`` where a
     ';'-separated file writes numbers with a decimal comma, as a European spreadsheet
     does); empty otherwise."""
-    try:
-        with open(path, encoding=encoding, errors="replace") as handle:
-            lines = [handle.readline() for _ in range(6)]
-    except OSError:
+    lines = source.lines(encoding, 6)
+    if not lines:
         return ""
     header = lines[0]
     others = [o for o in _OTHER_DELIMITERS if o != delimiter and o in header]
@@ -276,17 +473,18 @@ def _delimiter_hint(path: Path, delimiter: str, decimal: str, encoding: str) -> 
     return f"; its header looks {other!r}-separated; pass {flag}"
 
 
-def _not_encoded(path: Path, encoding: str, error: UnicodeDecodeError) -> str:
-    """The message for a text file that is not in ``encoding``."""
+def _not_encoded(name: str, encoding: str, error: UnicodeDecodeError) -> str:
+    """The message for a text table (``name``, such as ``data file 'x.csv'``) that is
+    not in ``encoding``."""
     byte = error.object[error.start:error.start + 1].hex()
     where = f"byte 0x{byte} at position {error.start}"
     if encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig"):
         return (
-            f"data file {str(path)!r} is not UTF-8 text ({where}); pass its encoding, e.g. "
+            f"{name} is not UTF-8 text ({where}); pass its encoding, e.g. "
             "--encoding cp1252 (what Excel writes on Windows) or --encoding latin-1, or "
             "save it as 'CSV UTF-8'."
         )
-    return f"data file {str(path)!r} is not {encoding} text ({where}); pass its --encoding."
+    return f"{name} is not {encoding} text ({where}); pass its --encoding."
 
 
 def write_table(
@@ -294,7 +492,9 @@ def write_table(
 ) -> None:
     """Write ``frame`` in the format its extension names, as :func:`read_table` reads it:
     comma-separated ``.csv`` and ``.txt``, tab-separated ``.tsv``, Parquet ``.parquet``
-    and ``.pq`` (needs pyarrow). Missing folders are created.
+    and ``.pq`` (needs pyarrow); a text table named with one of :data:`COMPRESSIONS`
+    after its extension is compressed (``out.csv.gz``; gzip without a time, so the same
+    table gives the same bytes). Missing folders are created.
 
     Parameters
     ----------
@@ -330,15 +530,15 @@ def write_table(
     'a;b\\n1;3\\n2;4\\n'
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in TABLE_FORMATS:
+    suffix, compression = table_format(path)
+    if suffix not in TABLE_FORMATS or (compression and suffix in _PARQUET):
         raise UsageError(
             f"cannot write a table to {str(path)!r}: its extension {suffix or '(none)'!r} is "
-            f"none of {', '.join(TABLE_FORMATS)}."
+            f"none of {', '.join(TABLE_FORMATS)}, or a Parquet file is named as compressed."
         )
     _check_out_sep(sep, path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix in (".parquet", ".pq"):
+    if suffix in _PARQUET:
         try:
             frame.to_parquet(path, index=index)
         except ImportError as error:
@@ -347,7 +547,10 @@ def write_table(
                 "(or name a .csv file)."
             ) from error
         return
-    frame.to_csv(path, sep=sep or TABLE_FORMATS[suffix] or ",", index=index)
+    # a gzip file records no time (the same table, the same bytes); a zip names its member
+    options = {"gzip": {"mtime": 0}, "zip": {"archive_name": path.stem}}.get(compression, {})
+    frame.to_csv(path, sep=sep or TABLE_FORMATS[suffix] or ",", index=index,
+                 compression={"method": compression, **options} if compression else None)
 
 
 def _check_out_sep(sep: str | None, path: str | Path | None) -> None:
@@ -355,8 +558,8 @@ def _check_out_sep(sep: str | None, path: str | Path | None) -> None:
     take: a Parquet file has no delimiter, a ``.tsv`` file is tab-separated by its name."""
     if sep is None or path in (None, "-"):
         return
-    suffix = Path(path).suffix.lower()
-    if suffix in (".parquet", ".pq"):
+    suffix = table_format(path)[0]
+    if suffix in _PARQUET:
         raise UsageError(
             f"--out-sep {sep!r}: {str(path)!r} is a Parquet file, which has no delimiter; "
             "drop --out-sep, or name a .csv file to write text."
@@ -385,7 +588,7 @@ def _out_sep(text: str) -> str:
     return sep
 
 
-def _require_rows(frame: Any, path: Path) -> Any:
+def _require_rows(frame: Any, name: str) -> Any:
     """The table itself, or a :class:`UsageError` when it has a header but no rows.
 
     A table without an index of its own is numbered from 1, as its data rows are counted
@@ -395,7 +598,7 @@ def _require_rows(frame: Any, path: Path) -> Any:
 
     if len(frame) == 0:
         raise UsageError(
-            f"data file {str(path)!r} has no data rows (only a header); pass a table with "
+            f"{name} has no data rows (only a header); pass a table with "
             "at least one row."
         )
     if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0:
@@ -431,16 +634,16 @@ def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
         close = did_you_mean(absent[0], [str(c) for c in frame.columns])
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise UsageError(
-            f"--id {absent[0]!r} is not a column of {args.data!r} (columns: {shown}).{hint}"
+            f"--id {absent[0]!r} is not a column of {_shown(args.data)} (columns: {shown}).{hint}"
         )
-    if Path(args.data).suffix.lower() not in (".parquet", ".pq"):
+    if args.data == STDIN or table_format(args.data)[0] not in _PARQUET:
         checked = [c for c in frame.columns
                    if c not in (*ids, target) and (used is None or c in used)]
         _check_text_columns(frame[checked], args)
     unnamed = [c for c in frame.columns if c not in ids and re.fullmatch(r"Unnamed: \d+", str(c))]
     if unnamed:  # a row index saved with the table (DataFrame.to_csv without index=False)
         raise UsageError(
-            f"{args.data!r} has a column without a name ({unnamed[0]!r}), as a row index "
+            f"{_shown(args.data)} has a column without a name ({unnamed[0]!r}), as a row index "
             "saved with the table has; it would be read as a measurement. Drop it, or keep "
             f"it out of the model with --id {unnamed[0]!r}."
         )
@@ -510,7 +713,8 @@ def _by_position(frame: Any, clf: Any, path: str) -> Any:
         raise UsageError(
             f"the model was fitted on an array (or a DataFrame whose columns are 0..{n - 1}): "
             f"it reads its {n} columns by position, which a table names 0..{n - 1} in its "
-            f"header; {path!r} has no column {absent[0]!r} (columns: {_first_columns(frame)}). "
+            f"header; {_shown(path)} has no column {absent[0]!r} (columns: "
+            f"{_first_columns(frame)}). "
             f"Give the table the header row {','.join(map(str, range(min(n, 6))))}"
             f"{',...' if n > 6 else ''} (the columns in the order of the array it was fitted "
             "on), or refit the model on a DataFrame with named columns."
@@ -558,7 +762,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         if not len(text) or not all(isinstance(v, str) for v in text):
             continue
         text = text.str.strip()
-        where = f"column {name!r} of {args.data!r}"
+        where = f"column {name!r} of {_shown(args.data)}"
         if _holds_dates(text):
             raise UsageError(
                 f"{where} holds dates (e.g. {text.iloc[0]!r}), which would be read as "
@@ -620,7 +824,7 @@ def _split_target(
         hint = f" Did you mean {close[0]!r}?" if close else ""
         shown = _first_columns(frame)
         raise UsageError(
-            f"{option} {target!r} is not in {path!r} (columns: {shown}).{hint}"
+            f"{option} {target!r} is not in {_shown(path)} (columns: {shown}).{hint}"
         )
     values = frame[target]
     empty = values.isna().to_numpy()
@@ -628,7 +832,7 @@ def _split_target(
         where = [int(i) + 1 for i in empty.nonzero()[0][:5]]
         more = ", ..." if empty.sum() > 5 else ""
         raise UsageError(
-            f"target column {target!r} of {path!r} has no label in {int(empty.sum())} rows "
+            f"target column {target!r} of {_shown(path)} has no label in {int(empty.sum())} rows "
             f"(data rows {', '.join(map(str, where))}{more}, counting from 1 below the "
             "header); fill in their labels, or drop those rows."
         )
@@ -696,18 +900,20 @@ def _check_output(
             f"'{path.suffix}' file; name it with .skcama (e.g. "
             f"{str(path.with_suffix('.skcama'))!r})."
         )
-    if table and path.suffix.lower() in (".parquet", ".pq") and not any(
+    suffix, compression = table_format(path)
+    if table and (suffix not in TABLE_FORMATS or (compression and suffix in _PARQUET)):
+        given = f"'{path.suffix}' files" if path.suffix else "a name without an extension"
+        raise UsageError(
+            f"{option} {str(path)!r}: cannot write {given}; end the name with one of "
+            f"{', '.join(TABLE_FORMATS)}, for text with {', '.join(COMPRESSIONS)} after it "
+            f"if compressed (e.g. {str(path.with_suffix('.csv'))!r})."
+        )
+    if table and suffix in _PARQUET and not any(
         importlib.util.find_spec(engine) for engine in ("pyarrow", "fastparquet")
     ):
         raise UsageError(
             f"writing Parquet file {str(path)!r} needs pyarrow: pip install pyarrow (or "
             "name a .csv file)."
-        )
-    if table and path.suffix.lower() not in TABLE_FORMATS:
-        given = f"'{path.suffix}' files" if path.suffix else "a name without an extension"
-        raise UsageError(
-            f"{option} {str(path)!r}: cannot write {given}; end the name with one of "
-            f"{', '.join(TABLE_FORMATS)} (e.g. {str(path.with_suffix('.csv'))!r})."
         )
     if figure:
         from matplotlib.backend_bases import FigureCanvasBase
@@ -918,7 +1124,7 @@ def _split_weight(X: Any, args: argparse.Namespace) -> tuple[Any, Any]:
         shown = ", ".join(f"row {i + 1}: {weights.iloc[i]}" for i in bad[:5])
         rows = "1 row does" if len(bad) == 1 else f"{len(bad)} rows do"
         raise UsageError(
-            f"--weight {args.weight!r} of {args.data!r} must hold a finite, non-negative "
+            f"--weight {args.weight!r} of {_shown(args.data)} must hold a finite, non-negative "
             f"number in every row; {rows} not ({shown}{', ...' if len(bad) > 5 else ''}; "
             "data rows, counting from 1 below the header). Fix them, or give those rows "
             "weight 0 to leave them out."
@@ -1002,7 +1208,7 @@ def _adapt(args: argparse.Namespace) -> int:
     frame, _ = _read(args, used=set(clf.roles_.blanket))
     if clf.roles_.target in frame.columns:
         warnings.warn(
-            f"{args.data!r} has the column {clf.roles_.target!r}, the model's target: adapt "
+            f"{_shown(args.data)} has the column {clf.roles_.target!r}, the model's target: adapt "
             "learns from the measurements alone and leaves it out (skcama evaluate "
             "--adapt scores an adaptation against labels).", UserWarning, stacklevel=1,
         )
@@ -1167,7 +1373,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         shifts = parse_shift(args.shift, clf)
         absent = [column for column in shifts if column not in X.columns]
         if absent:
-            raise UsageError(f"--shift: {args.data} has no columns {absent}.")
+            raise UsageError(f"--shift: {_shown(args.data)} has no columns {absent}.")
         shifted = X.copy()
         for column, amount in shifts.items():
             shifted[column] = pd.to_numeric(shifted[column], errors="raise") + amount
@@ -1183,7 +1389,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         if len(settings) > 1:
             rows.append(_scores("as given, after adapt", adapted, X, y, log_loss))
     table = pd.DataFrame(rows).set_index("test data")
-    print(f"{len(X)} labelled rows from {args.data}:\n")
+    source = "standard input" if args.data == STDIN else args.data
+    print(f"{len(X)} labelled rows from {source}:\n")
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     if args.output:
         write_table(table, args.output, index=True, sep=args.out_sep)
@@ -1249,7 +1456,7 @@ def _discover(args: argparse.Namespace) -> int:
         given = [f"{kept_out[c]} {c!r}" for c in frame.columns]
         given += [f"--id {c!r}" for c in dict.fromkeys(args.id or [])]
         raise UsageError(
-            f"{args.data!r} has no columns to discover a graph over: its only columns are "
+            f"{_shown(args.data)} has no columns to discover a graph over: its only columns are "
             f"{', '.join(given)}, which discovery keeps out of the graph, so there is "
             "nothing to discover. Pass a table with the measurements as columns (or, if "
             "--id names a measurement, leave it out of --id)."
@@ -1267,7 +1474,7 @@ def _discover(args: argparse.Namespace) -> int:
     elif frame.isna().any().any():
         holes = [str(c) for c in frame.columns[frame.isna().any()]]
         raise UsageError(
-            f"{args.data!r} has missing values (columns {', '.join(holes[:8])}); discovery "
+            f"{_shown(args.data)} has missing values (columns {', '.join(holes[:8])}); discovery "
             "needs complete rows: impute them, or pass --complete-rows to use the rows "
             "without holes."
         )
@@ -1417,7 +1624,8 @@ def build_parser() -> argparse.ArgumentParser:
         "file (GML, GraphML, DOT, DAGitty, JSON or CSV edge list) and write a model file.",
         epilog="example: skcama fit train.csv --graph graph.gml --target y -o model.skcama",
     )
-    fit.add_argument("data", help="training table; one column is the target")
+    fit.add_argument("data", help="training table; one column is the target (- reads CSV "
+                     "from standard input)")
     fit.add_argument("-g", "--graph", help="causal graph file, or a discovery method (pc, "
                      "fci, ges) to discover it from the table; its options go in --set "
                      "'discovery_params={...}' (default: every column is a child of the "
@@ -1447,7 +1655,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: skcama predict model.skcama new.csv --id patient_id -o predictions.csv",
     )
     predict.add_argument("model", help="model file written by skcama fit / adapt")
-    predict.add_argument("data", help="table with the model's columns")
+    predict.add_argument("data", help="table with the model's columns (- reads CSV from "
+                         "standard input)")
     predict.add_argument("-o", "--output", help="table to write, in the format its extension "
                          "names: .csv, .tsv, .txt, .parquet (default: CSV on standard output)")
     predict.add_argument("--manipulation-score", action="store_true",
@@ -1471,7 +1680,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--prior",
     )
     adapt.add_argument("model", help="model file")
-    adapt.add_argument("data", help="unlabelled table from the new setting")
+    adapt.add_argument("data", help="unlabelled table from the new setting (- reads CSV "
+                       "from standard input)")
     adapt.add_argument("-o", "--output", required=True, help="adapted model file to write")
     adapt.add_argument("--steps", type=int, default=None, help="gradient steps (default: the "
                        "model's adapt_steps)")
@@ -1499,7 +1709,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--adapt --figure eval.png",
     )
     evaluate.add_argument("model", help="model file")
-    evaluate.add_argument("data", help="labelled table")
+    evaluate.add_argument("data", help="labelled table (- reads CSV from standard input)")
     evaluate.add_argument("-t", "--target", required=True, help="name of the label column")
     evaluate.add_argument("--shift", action="append", metavar="COLUMN=AMOUNT",
                           help="add AMOUNT clean standard deviations to COLUMN (repeatable)")
@@ -1524,7 +1734,7 @@ def build_parser() -> argparse.ArgumentParser:
         "writes a DAG in the format of the output's extension.",
         epilog="example: skcama discover train.csv -t y -o graph.gml",
     )
-    discover.add_argument("data", help="labelled table")
+    discover.add_argument("data", help="labelled table (- reads CSV from standard input)")
     discover.add_argument("-t", "--target", required=True, help="name of the label column")
     discover.add_argument("-o", "--output", required=True,
                           help="graph file to write (.gml, .graphml, .dot, .json, .csv, .dagitty)")

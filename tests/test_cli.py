@@ -18,7 +18,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skcama import CAMAClassifier
-from skcama.cli import build_parser, main
+from skcama.cli import build_parser, main, read_table, write_table
 from skcama.graph import read_graph, write_graph
 from skcama.persistence import load_model
 
@@ -1371,3 +1371,114 @@ def test_a_value_too_far_names_its_data_row_counting_from_1(workdir, model, caps
     frame.to_csv(workdir / "far.csv", index=False)
     assert main(["predict", str(model), str(workdir / "far.csv")]) == 2
     assert "(row 3)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("extension", [".gz", ".bz2", ".xz", ".zip"])
+def test_compressed_tables_are_read_and_written_by_their_extension(
+    workdir, model, extension, capsys
+):
+    plain = workdir / "plain_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(plain)]) == 0
+    packed = workdir / f"train.csv{extension}"
+    pd.read_csv(workdir / "train.csv").to_csv(packed, index=False)  # pandas compresses it
+    out = workdir / f"predictions.tsv{extension}"
+    assert main(["predict", str(model), str(packed), "-o", str(out)]) == 0
+    assert out.read_bytes()[:2] != b"pr"  # compressed, not plain text
+    pd.testing.assert_frame_equal(pd.read_csv(out, sep="\t"), pd.read_csv(plain))
+    capsys.readouterr()
+
+
+def test_gzip_output_is_the_same_bytes_for_the_same_table(tmp_path):
+    import time
+
+    frame = pd.DataFrame({"a": [1.5, 2.0], "b": ["x", "y"]})
+    write_table(frame, tmp_path / "out.csv.gz")
+    first = (tmp_path / "out.csv.gz").read_bytes()
+    time.sleep(1.1)  # gzip records seconds
+    write_table(frame, tmp_path / "out.csv.gz")
+    assert (tmp_path / "out.csv.gz").read_bytes() == first
+
+
+def test_bad_compressed_tables_are_refused_with_the_fix(workdir, model, capsys):
+    import zipfile
+
+    two = workdir / "two.csv.zip"
+    with zipfile.ZipFile(two, "w") as archive:
+        archive.writestr("a.csv", "x\n1\n")
+        archive.writestr("b.csv", "x\n2\n")
+    damaged = workdir / "damaged.csv.gz"
+    damaged.write_bytes(b"not gzip at all\n")
+    formatless = workdir / "formatless.gz"
+    formatless.write_bytes(b"")
+    parquet = workdir / "table.parquet.gz"
+    parquet.write_bytes(b"")
+    cases = {
+        two: "holds 'a.csv', 'b.csv'; a zipped table holds exactly one file",
+        damaged: "could not read data file",
+        formatless: "name it by its format, then '.gz' (e.g. formatless.csv.gz)",
+        parquet: "a Parquet file compresses its own columns",
+    }
+    for path, expected in cases.items():
+        assert main(["predict", str(model), str(path)]) == 2
+        assert expected in capsys.readouterr().err, path
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o",
+                 str(workdir / "out.parquet.gz")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+class _Stdin:
+    """A stand-in for ``sys.stdin`` whose ``buffer`` holds ``data``."""
+
+    def __init__(self, data: bytes):
+        self.buffer = io.BytesIO(data)
+
+
+def test_dash_reads_the_table_from_standard_input(workdir, model, monkeypatch, capsys):
+    plain = workdir / "stdin_plain.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(plain)]) == 0
+    monkeypatch.setattr(sys, "stdin", _Stdin((workdir / "train.csv").read_bytes()))
+    out = workdir / "stdin_predictions.csv"
+    assert main(["predict", str(model), "-", "-o", str(out)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(plain))
+    semicolons = (workdir / "semicolon.csv").read_bytes()
+    monkeypatch.setattr(sys, "stdin", _Stdin(semicolons))
+    assert main(["evaluate", str(model), "-", "--target", "y", "--sep", ";"]) == 0
+    assert "labelled rows from standard input" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", _Stdin(semicolons))  # the hint reads it again
+    assert main(["predict", str(model), "-"]) == 2
+    err = capsys.readouterr().err
+    assert "standard input reads as a single column" in err and "--sep ';'" in err
+    monkeypatch.setattr(sys, "stdin", _Stdin(b""))
+    assert main(["predict", str(model), "-"]) == 2
+    assert "standard input is empty" in capsys.readouterr().err
+
+
+def test_a_last_line_cut_short_is_warned_of(workdir, model, monkeypatch, capsys):
+    import gzip
+
+    text = (workdir / "train.csv").read_text()
+    header = text.splitlines()[0].split(",")
+    cut = text[: text.rindex(",", 0, len(text) - 1)]  # the last line loses its last field
+    (workdir / "cut.csv").write_text(cut)
+    (workdir / "cut.csv.gz").write_bytes(gzip.compress(cut.encode()))
+    rows = len(text.splitlines()) - 1
+    for path in ("cut.csv", "cut.csv.gz"):
+        assert main(["predict", str(model), str(workdir / path)]) == 0
+        err = capsys.readouterr().err
+        assert (f"the last line of data file '{workdir / path}' has {len(header) - 1} of the "
+                f"header's {len(header)} fields") in err
+        assert f"row {rows} reads '{header[-1]}' as missing" in err
+    monkeypatch.setattr(sys, "stdin", _Stdin(cut.encode()))
+    assert main(["predict", str(model), "-"]) == 0
+    assert "the last line of standard input has" in capsys.readouterr().err
+    # complete tables are not warned of: empty last fields written out, a quoted last field
+    lines = text.splitlines()
+    last = lines[-1].split(",")
+    marked = "\n".join([*lines[:-1], ",".join([*last[:-1], ""])]) + "\n"
+    (workdir / "marked.csv").write_text(marked)
+    quoted = "\n".join([*lines[:-1], ",".join([*last[:-1], f'"{last[-1]}"'])])
+    (workdir / "quoted.csv").write_text(quoted)
+    for path in ("marked.csv", "quoted.csv", "train.csv"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            assert len(read_table(workdir / path)) == rows
