@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import replace
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, BinaryIO
 
 import networkx as nx
 import numpy as np
@@ -1731,7 +1731,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 out.append(model.prior(model.code_a(a)).double().cpu().numpy())
         return np.concatenate(out)
 
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike | BinaryIO) -> None:
         """Write the fitted model to a file that loads without executing code.
 
         Weights go through safetensors, everything else through JSON; see
@@ -1739,8 +1739,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        path : str or path-like
-            Where to write (``.skcama`` by convention).
+        path : str, path-like or binary file object
+            Where to write (``.skcama`` by convention), or a file object open for
+            writing bytes (``open(..., "wb")``, :class:`io.BytesIO`, a cloud storage
+            library's file), which is written and left open.
 
         Examples
         --------
@@ -1759,13 +1761,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         save_model(self, path)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> CAMAClassifier:
+    def load(cls, path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
         """Read a model written by :meth:`save` (no pickle involved).
 
         Parameters
         ----------
-        path : str or path-like
-            A file written by :meth:`save`.
+        path : str, path-like or binary file object
+            A file written by :meth:`save`, or a file object open for reading bytes,
+            which is read to its end and left open.
 
         Returns
         -------

@@ -27,6 +27,7 @@ them only for files you trust.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import math
@@ -34,7 +35,7 @@ import os
 import zipfile
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import networkx as nx
 import numpy as np
@@ -339,7 +340,7 @@ def _object_items(values: list) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------- save
-def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
+def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
     """Write a fitted :class:`~skcama.CAMAClassifier` to a safe model file.
 
     The file is a zip holding the metadata as JSON and the tensors as safetensors (see
@@ -350,16 +351,20 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
     ----------
     clf : CAMAClassifier
         A fitted (and possibly adapted) estimator.
-    path : str or pathlib.Path
+    path : str, pathlib.Path or binary file object
         Destination file; ``.skcama`` is the conventional extension. An existing file is
-        replaced (atomically: a failed save leaves the old file intact). A ``graph``
+        replaced (atomically: a failed save leaves the old file intact). A file object
+        open for writing bytes (``open(..., "wb")``, :class:`io.BytesIO`, a cloud
+        storage library's file) is written from its position and left open; nothing
+        makes that write atomic. A ``graph``
         parameter naming a graph file is saved as the graph the file held at fit time
         (``clf.graph_``), so that the loaded model refits and clones without the file.
 
     Raises
     ------
     TypeError
-        If ``clf`` is not a CAMAClassifier.
+        If ``clf`` is not a CAMAClassifier, or ``path`` is a file object open in text
+        mode.
     sklearn.exceptions.NotFittedError
         If ``clf`` has not been fitted.
     ModelFileError
@@ -385,6 +390,15 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
     >>> save_model(clf, path)
     >>> np.array_equal(load_model(path).predict_proba(X), clf.predict_proba(X))
     True
+
+    In memory, as bytes to keep in a database or send over a network:
+
+    >>> import io
+    >>> buffer = io.BytesIO()
+    >>> save_model(clf, buffer)
+    >>> _ = buffer.seek(0)
+    >>> np.array_equal(load_model(buffer).predict(X), clf.predict(X))
+    True
     """
     from sklearn.utils.validation import check_is_fitted
 
@@ -398,7 +412,10 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
         raise IsADirectoryError(
             f"cannot write {path!r}: it names a folder (it ends with a slash); name a file."
         )
-    path = _as_path(path, "save_model")
+    if _is_stream(path):
+        _binary(path, "wb", "save_model")
+    else:
+        path = _as_path(path, "save_model")
     encoder = _Encoder()
     values = clf.get_params(deep=False)
     if isinstance(values["graph"], (str, os.PathLike)) and not is_discovery_method(
@@ -435,15 +452,29 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
     blob = _safetensors_save(tensors, metadata={"format": FORMAT_NAME})
     text = json.dumps(metadata, indent=1, allow_nan=False)
 
+    if _is_stream(path):
+        # built in memory, then written in one call: a stream may not seek back (a
+        # compressing or uploading one) as zipfile would to finish each member
+        archive = io.BytesIO()
+        _write_archive(archive, text, blob)
+        path.write(archive.getvalue())
+        logger.debug("saved %s to %s", type(clf).__name__, _shown(path))
+        return
     if not path.parent.is_dir():
         raise FileNotFoundError(
             f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist."
         )
     if path.is_dir():
         raise IsADirectoryError(f"cannot write {str(path)!r}: it is a folder; name a file.")
-    with replaced_on_success(path) as partial, zipfile.ZipFile(
-        partial, "w", compression=zipfile.ZIP_DEFLATED
-    ) as archive:
+    with replaced_on_success(path) as partial:
+        _write_archive(partial, text, blob)
+    logger.debug("saved %s to %s", type(clf).__name__, path)
+
+
+def _write_archive(target: Any, text: str, blob: bytes) -> None:
+    """The model file's zip: the metadata ``text`` and the tensors ``blob``, written to
+    ``target`` (a path, or a seekable binary stream, which is left open)."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in ((_METADATA, text), (_TENSORS, blob)):
             # a fixed date (zip's earliest): the same model gives the same bytes, so a
             # file's checksum identifies the model, not when it was saved
@@ -451,7 +482,6 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike) -> None:
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
             archive.writestr(member, data)
-    logger.debug("saved %s to %s", type(clf).__name__, path)
 
 
 def _versions() -> dict[str, str]:
@@ -468,13 +498,13 @@ def _versions() -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------------- load
-def read_metadata(path: str | os.PathLike) -> dict:
+def read_metadata(path: str | os.PathLike | BinaryIO) -> dict:
     """The JSON metadata of a model file, checked to be a skcama model of this format.
 
     Parameters
     ----------
-    path : str or pathlib.Path
-        A file written by :func:`save_model`.
+    path : str, pathlib.Path or binary file object
+        A file written by :func:`save_model`, or a file object open for reading bytes.
 
     Returns
     -------
@@ -500,58 +530,101 @@ def read_metadata(path: str | os.PathLike) -> dict:
     >>> read_metadata(path)["format_version"]
     3
     """
-    return _read(_as_path(path, "read_metadata"))[0]
+    return _read(path if _is_stream(path) else _as_path(path, "read_metadata"))[0]
+
+
+def _is_stream(target: Any) -> bool:
+    """Whether ``target`` is an open file object rather than a path."""
+    return not isinstance(target, (str, os.PathLike)) and (
+        callable(getattr(target, "read", None)) or callable(getattr(target, "write", None))
+    )
+
+
+def _shown(target: Any) -> str:
+    """A model file as messages name it: ``model file 'm.skcama'``, or a stream by its
+    name where it has one (an opened file)."""
+    if not _is_stream(target):
+        return f"model file {str(target)!r}"
+    name = getattr(target, "name", None)
+    if isinstance(name, (str, os.PathLike)):
+        return f"model stream {str(name)!r}"
+    return f"model stream ({type(target).__name__})"
 
 
 def _as_path(path: Any, action: str) -> Path:
     """``path`` as a Path, or a TypeError saying what ``action`` needs."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(
-            f"{action} needs a file path (a str or pathlib.Path), got {type(path).__name__}; "
-            "pass the model file's name, e.g. 'model.skcama'."
+            f"{action} needs a file path (a str or pathlib.Path) or a binary file object, "
+            f"got {type(path).__name__}; pass the model file's name, e.g. 'model.skcama', "
+            "or a file opened with 'rb' / 'wb' (io.BytesIO for memory)."
         )
     return Path(path)
 
 
-def _read(path: Path) -> tuple[dict, bytes]:
+def _binary(stream: Any, mode: str, action: str) -> None:
+    """Refuse a text-mode stream (``mode`` 'rb' or 'wb' is what ``action`` needs)."""
+    opened = getattr(stream, "mode", None)  # a str on files (gzip's is a number)
+    if isinstance(stream, io.TextIOBase) or (isinstance(opened, str) and "b" not in opened):
+        raise TypeError(
+            f"{action} reads and writes bytes (a zip archive), but {_shown(stream)} is open "
+            f"in text mode; open it with {mode!r}, or use io.BytesIO for memory."
+        )
+
+
+def _read(source: Any) -> tuple[dict, bytes]:
+    """The metadata and the tensors' bytes of a model file (a path or a binary stream)."""
+    shown = _shown(source)
+    if _is_stream(source):
+        _binary(source, "rb", "load_model")
+        raw = source.read()
+        if not isinstance(raw, bytes):
+            raise TypeError(
+                f"{shown} gave {type(raw).__name__}, not bytes; open it with 'rb'."
+            )
+        return _read_archive(io.BytesIO(raw), shown)
+    path = _as_path(source, "load_model")
     if path.is_dir():
         raise IsADirectoryError(f"{str(path)!r} is a folder, not a model file; pass the file.")
     if not path.is_file():
-        raise FileNotFoundError(f"model file {str(path)!r} does not exist.")
-    not_ours = (
-        f"{str(path)!r} is not a skcama model file (expected a zip written by "
-        "skcama.persistence.save_model / `skcama fit`)"
-    )
+        raise FileNotFoundError(f"{shown} does not exist.")
     # opened once, here: a file this process may not read raises PermissionError, where
     # zipfile.is_zipfile would swallow it and call the file "not a zip archive"
     with open(path, "rb") as handle:
-        if not zipfile.is_zipfile(handle):
-            raise ModelFileError(
-                f"{not_ours}; it is not a zip archive (another program's file, or a damaged "
-                "one)."
-            )
-        try:
-            with zipfile.ZipFile(handle) as archive:
-                names = set(archive.namelist())
-                if _METADATA not in names:
-                    raise ModelFileError(f"{not_ours}; it holds no {_METADATA}.")
-                info = archive.getinfo(_METADATA)
-                if info.file_size > _MAX_METADATA_BYTES:
-                    raise ModelFileError(f"{not_ours}; its {_METADATA} is implausibly large.")
-                raw = archive.read(_METADATA)
-                metadata = _parse_metadata(raw, not_ours)
-                _check_format(metadata, path)
-                if _TENSORS not in names:
-                    raise ModelFileError(
-                        f"model file {str(path)!r} is damaged: it holds no {_TENSORS}."
-                    )
-                blob = archive.read(_TENSORS)
-        except ModelFileError:
-            raise
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as error:
-            raise ModelFileError(
-                f"model file {str(path)!r} is damaged or truncated ({error}); save it again."
-            ) from error
+        return _read_archive(handle, shown)
+
+
+def _read_archive(handle: Any, shown: str) -> tuple[dict, bytes]:
+    """:func:`_read` on an open, seekable binary ``handle``."""
+    not_ours = (
+        f"{shown.removeprefix('model file ')} is not a skcama model file (expected a zip "
+        "written by skcama.persistence.save_model / `skcama fit`)"
+    )
+    if not zipfile.is_zipfile(handle):
+        raise ModelFileError(
+            f"{not_ours}; it is not a zip archive (another program's file, or a damaged "
+            "one)."
+        )
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            names = set(archive.namelist())
+            if _METADATA not in names:
+                raise ModelFileError(f"{not_ours}; it holds no {_METADATA}.")
+            info = archive.getinfo(_METADATA)
+            if info.file_size > _MAX_METADATA_BYTES:
+                raise ModelFileError(f"{not_ours}; its {_METADATA} is implausibly large.")
+            raw = archive.read(_METADATA)
+            metadata = _parse_metadata(raw, not_ours)
+            _check_format(metadata, shown)
+            if _TENSORS not in names:
+                raise ModelFileError(f"{shown} is damaged: it holds no {_TENSORS}.")
+            blob = archive.read(_TENSORS)
+    except ModelFileError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as error:
+        raise ModelFileError(
+            f"{shown} is damaged or truncated ({error}); save it again."
+        ) from error
     return metadata, blob
 
 
@@ -567,7 +640,7 @@ def _parse_metadata(raw: bytes, not_ours: str) -> dict:
     return metadata
 
 
-def _check_format(metadata: dict, path: Path) -> None:
+def _check_format(metadata: dict, shown: str) -> None:
     version = metadata.get("format_version")
     versions = metadata.get("versions")
     written_by = versions.get("skcama") if isinstance(versions, dict) else None
@@ -575,13 +648,13 @@ def _check_format(metadata: dict, path: Path) -> None:
         written_by = "an unknown version"
     if not isinstance(version, int) or isinstance(version, bool):
         raise ModelFileError(
-            f"model file {str(path)!r} is damaged: its format version {version!r} is not a "
+            f"{shown} is damaged: its format version {version!r} is not a "
             f"version number (this skcama reads version {FORMAT_VERSION}); save the model "
             "again from the fitted estimator, or refit it."
         )
     if version != FORMAT_VERSION:
         raise ModelFileError(
-            f"model file {str(path)!r} has skcama file format version {version!r} (written by "
+            f"{shown} has skcama file format version {version!r} (written by "
             f"skcama {written_by}), but this skcama reads version {FORMAT_VERSION}; load it "
             "with a matching skcama version, or refit the model."
         )
@@ -589,13 +662,13 @@ def _check_format(metadata: dict, path: Path) -> None:
 
     if written_by != __version__:
         warn_user(
-            f"model file {str(path)!r} was written by skcama {written_by}; this is skcama "
+            f"{shown} was written by skcama {written_by}; this is skcama "
             f"{__version__}. The file format is the same, but check its predictions.",
             UserWarning,
         )
 
 
-def load_model(path: str | os.PathLike) -> CAMAClassifier:
+def load_model(path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
     """Read a :class:`~skcama.CAMAClassifier` written by :func:`save_model`.
 
     Nothing is unpickled and no code named by the file is run: tensors are read with
@@ -603,8 +676,9 @@ def load_model(path: str | os.PathLike) -> CAMAClassifier:
 
     Parameters
     ----------
-    path : str or pathlib.Path
-        A model file.
+    path : str, pathlib.Path or binary file object
+        A model file, or a file object open for reading bytes (read from its position
+        to its end, and left open).
 
     Returns
     -------
@@ -618,6 +692,8 @@ def load_model(path: str | os.PathLike) -> CAMAClassifier:
         If the file does not exist.
     PermissionError
         If this process may not read it.
+    TypeError
+        If ``path`` is a file object open in text mode.
     ModelFileError
         If the file is not a skcama model file (another program's file, a pickle, a
         ``torch.save`` archive), is damaged or truncated, has another format version, its
@@ -645,21 +721,21 @@ def load_model(path: str | os.PathLike) -> CAMAClassifier:
     >>> load_model(path).classes_.tolist()
     ['no', 'yes']
     """
-    path = _as_path(path, "load_model")
-    metadata, blob = _read(path)
+    shown = _shown(path)
+    metadata, blob = _read(path if _is_stream(path) else _as_path(path, "load_model"))
     try:
         tensors = _safetensors_load(blob)
     except Exception as error:  # safetensors raises its own error types on bad bytes
         raise ModelFileError(
-            f"model file {str(path)!r} is damaged: its tensors cannot be read ({error})."
+            f"{shown} is damaged: its tensors cannot be read ({error})."
         ) from error
     try:
-        return _build(metadata, tensors, path)
+        return _build(metadata, tensors, shown)
     except ModelFileError:
         raise
     except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, RecursionError) as error:
         raise ModelFileError(
-            f"model file {str(path)!r} does not fit this skcama "
+            f"{shown} does not fit this skcama "
             f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); "
             "it may come from another skcama version: refit the model or load it there."
         ) from error
@@ -674,10 +750,10 @@ _BEHAVIOUR_OF_OLDER_FILES = {
 }
 
 
-def _build(metadata: dict, tensors: dict[str, torch.Tensor], path: Path) -> CAMAClassifier:
+def _build(metadata: dict, tensors: dict[str, torch.Tensor], shown: str) -> CAMAClassifier:
     if metadata.get("estimator") != CAMAClassifier.__name__:
         raise ModelFileError(
-            f"model file {str(path)!r} holds a {metadata.get('estimator')!r}, not a CAMAClassifier."
+            f"{shown} holds a {metadata.get('estimator')!r}, not a CAMAClassifier."
         )
     decoder = _Decoder(tensors)
     params = {name: decoder.decode(v) for name, v in metadata["params"].items()}
@@ -689,7 +765,7 @@ def _build(metadata: dict, tensors: dict[str, torch.Tensor], path: Path) -> CAMA
     unknown = sorted(set(params) - known)
     if unknown:
         raise ModelFileError(
-            f"model file {str(path)!r} sets parameters {unknown} this skcama does not know; "
+            f"{shown} sets parameters {unknown} this skcama does not know; "
             "load it with the skcama version that wrote it."
         )
     clf = CAMAClassifier(**params)
@@ -697,18 +773,18 @@ def _build(metadata: dict, tensors: dict[str, torch.Tensor], path: Path) -> CAMA
         clf._validate_params()
     except ValueError as error:  # scikit-learn's InvalidParameterError
         raise ModelFileError(
-            f"model file {str(path)!r} holds an invalid parameter: {error}"
+            f"{shown} holds an invalid parameter: {error}"
         ) from error
     for name, value in metadata["attributes"].items():
         if not isinstance(name, str) or not name.isidentifier() or hasattr(CAMAClassifier, name):
-            raise ModelFileError(f"model file {str(path)!r} sets a forbidden attribute {name!r}")
+            raise ModelFileError(f"{shown} sets a forbidden attribute {name!r}")
         setattr(clf, name, decoder.decode(value))
     absent = [name for name in _FITTED_ATTRIBUTES if not hasattr(clf, name)]
     if absent:
-        raise ModelFileError(f"model file {str(path)!r} lacks the fitted attributes {absent}")
+        raise ModelFileError(f"{shown} lacks the fitted attributes {absent}")
     cfg = decoder.decode(metadata["model_config"])
     if not isinstance(cfg, CAMAConfig):
-        raise ModelFileError(f"model file {str(path)!r} has no valid model configuration")
+        raise ModelFileError(f"{shown} has no valid model configuration")
     with seeded_torch(0):  # initial weights, replaced next: under the lock of fits in threads
         model = CAMANet(cfg)
     state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
@@ -716,7 +792,7 @@ def _build(metadata: dict, tensors: dict[str, torch.Tensor], path: Path) -> CAMA
     broken = [k for k, v in state.items() if v.is_floating_point() and not v.isfinite().all()]
     if broken:
         raise ModelFileError(
-            f"model file {str(path)!r} is damaged: its weights {broken[:3]} hold NaN or "
+            f"{shown} is damaged: its weights {broken[:3]} hold NaN or "
             "infinite values, so every prediction would be NaN; refit the model."
         )
     model.eval()

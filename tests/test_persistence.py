@@ -587,3 +587,68 @@ def test_the_same_model_saved_twice_gives_the_same_bytes(fitted, tmp_path, monke
     monkeypatch.setattr(clock, "localtime", lambda *args: clock.gmtime(later))
     save_model(fitted, tmp_path / "second.skcama")
     assert (tmp_path / "first.skcama").read_bytes() == (tmp_path / "second.skcama").read_bytes()
+
+
+class _WriteOnly:
+    """A stream that can only be written to, as a socket or a cloud upload is."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_models_save_to_and_load_from_binary_streams(fitted, saved, data, tmp_path):
+    X = data[0]
+    expected = fitted.predict_proba(X)
+    buffer = io.BytesIO(b"header")
+    buffer.seek(0, io.SEEK_END)
+    fitted.save(buffer)  # from the stream's position, which stays open
+    assert not buffer.closed
+    buffer.seek(len(b"header"))
+    np.testing.assert_array_equal(CAMAClassifier.load(buffer).predict_proba(X), expected)
+    # the same bytes as the file, so a stream holds exactly what a file would
+    fresh = io.BytesIO()
+    save_model(fitted, fresh)
+    assert fresh.getvalue() == saved.read_bytes()
+    stream = _WriteOnly()
+    save_model(fitted, stream)
+    assert b"".join(stream.parts)[:2] == b"PK"
+    loaded = load_model(io.BytesIO(b"".join(stream.parts)))
+    np.testing.assert_array_equal(loaded.predict_proba(X), expected)
+    import gzip  # a stream that cannot seek back while it writes
+
+    with gzip.open(tmp_path / "model.skcama.gz", "wb") as handle:
+        fitted.save(handle)
+    with gzip.open(tmp_path / "model.skcama.gz", "rb") as handle:
+        np.testing.assert_array_equal(load_model(handle).predict_proba(X), expected)
+    with open(saved, "rb") as handle:
+        assert read_metadata(handle)["estimator"] == "CAMAClassifier"
+        handle.seek(0)
+        np.testing.assert_array_equal(load_model(handle).predict_proba(X), expected)
+
+
+def test_text_streams_and_damaged_streams_are_refused_with_the_fix(fitted, saved, tmp_path):
+    with open(tmp_path / "text.skcama", "w") as handle:
+        with pytest.raises(TypeError, match=r"open in text mode; open it with 'wb'"):
+            save_model(fitted, handle)
+    with open(saved, encoding="latin-1") as handle:
+        with pytest.raises(TypeError, match=r"open it with 'rb'"):
+            load_model(handle)
+    with pytest.raises(TypeError, match="open it with 'rb'"):
+        load_model(io.StringIO("text"))
+    with pytest.raises(ModelFileError, match=r"model stream \(BytesIO\) is not a skcama"):
+        load_model(io.BytesIO(b"not a zip"))
+    cut = saved.read_bytes()[:-100]
+    with open(tmp_path / "cut.skcama", "wb") as handle:
+        handle.write(cut)
+    with open(tmp_path / "cut.skcama", "rb") as handle:
+        with pytest.raises(ModelFileError, match=r"model stream '.*cut.skcama'"):
+            load_model(handle)
+    with pytest.raises(TypeError, match=r"a binary file object, got int"):
+        load_model(3)
