@@ -228,20 +228,31 @@ class _Source:
             return []
 
     def last_line(self, encoding: str) -> str:
-        """The last line that holds more than blanks ("" where none can be read): from
-        the end of a plain file, by reading through a compressed one."""
-        tail = b""
+        """The last line that holds more than blanks, without its line break; "" where
+        it cannot be told (an unreadable file, a line longer than the 64 KB read from
+        the end, a UTF-16 or UTF-32 file): from the end of a plain file, by reading
+        through a compressed one."""
+        if re.match(r"utf[-_]?(16|32)", encoding.lower()):
+            return ""
+        limit, tail, cut = 1 << 16, b"", False
         try:
             with self.binary() as stream:
                 if not self.stdin and self.compression is None:
-                    stream.seek(max(0, stream.seek(0, os.SEEK_END) - 65536))
+                    size = stream.seek(0, os.SEEK_END)
+                    cut = size > limit
+                    stream.seek(max(0, size - limit))
                 while chunk := stream.read(1 << 20):
-                    tail = (tail + chunk)[-65536:]
+                    tail += chunk
+                    if len(tail) > limit:
+                        tail, cut = tail[-limit:], True
         except (OSError, EOFError, ValueError):
             return ""
-        lines = [line for line in tail.decode(encoding, errors="replace").splitlines()
-                 if line.strip()]
-        return lines[-1] if lines else ""
+        lines = tail.split(b"\n")
+        while lines and not lines[-1].strip():  # blank lines at the end
+            lines.pop()
+        if not lines or (len(lines) == 1 and cut):  # no line break seen before it
+            return ""
+        return lines[-1].rstrip(b"\r").decode(encoding, errors="replace")
 
 
 def read_table(

@@ -1478,7 +1478,13 @@ def test_a_last_line_cut_short_is_warned_of(workdir, model, monkeypatch, capsys)
     (workdir / "marked.csv").write_text(marked)
     quoted = "\n".join([*lines[:-1], ",".join([*last[:-1], f'"{last[-1]}"'])])
     (workdir / "quoted.csv").write_text(quoted)
-    for path in ("marked.csv", "quoted.csv", "train.csv"):
+    # a line longer than the part read from the end, a tab-separated empty last field
+    (workdir / "wide.csv").write_text(
+        ",".join(f"c{i}" for i in range(9000)) + "\n" + ",".join(["1.2345678"] * 9000) + "\n"
+    )
+    (workdir / "empty_last.tsv").write_text("a\tb\tc\n1\t2\t3\n1\t2\t\n\n")
+    rows_of = {"wide.csv": 1, "empty_last.tsv": 2}
+    for path in ("marked.csv", "quoted.csv", "train.csv", "wide.csv", "empty_last.tsv"):
         with warnings.catch_warnings():
             warnings.simplefilter("error", UserWarning)
-            assert len(read_table(workdir / path)) == rows
+            assert len(read_table(workdir / path)) == rows_of.get(path, rows)
