@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import io
 import logging
 import math
 import os
@@ -174,34 +175,79 @@ def _shown(data: str | Path, what: str = "") -> str:
     return f"{what} {str(data)!r}".lstrip()
 
 
+_SIGNATURES = {  # the first bytes of a compressed file, by its compression
+    b"\x1f\x8b": ("gzip", ".gz"), b"BZh": ("bz2", ".bz2"),
+    b"\xfd7zXZ\x00": ("xz", ".xz"), b"PK\x03\x04": ("zip", ".zip"),
+}
+_TAIL_BYTES = 1 << 16  # how much of a table's end the check of its last line reads
+
+
+def _zip_members(archive: Any) -> list[str]:
+    """The files of a zip archive, without folders and the ``__MACOSX/`` copies of
+    resource forks that macOS's Finder adds."""
+    return [m for m in archive.namelist()
+            if not m.endswith("/") and not m.startswith("__MACOSX/")]
+
+
+class _Tail(io.RawIOBase):
+    """A binary stream that keeps the last :data:`_TAIL_BYTES` of what is read through
+    it, so the last line of a table is known once pandas has read the table, without a
+    second pass (a compressed file would be decompressed twice)."""
+
+    def __init__(self, raw: Any):
+        super().__init__()
+        self.raw = raw
+        self.kept = bytearray()
+        self.cut = False  # whether bytes before ``kept`` were dropped
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.kept += data
+        if len(self.kept) > _TAIL_BYTES:
+            del self.kept[:-_TAIL_BYTES]
+            self.cut = True
+        return len(data)
+
+    def last_line(self, encoding: str) -> str:
+        """The last line that holds more than blanks, without its line break; "" where
+        it cannot be told (nothing read, a line longer than the bytes kept, a UTF-16 or
+        UTF-32 file). Lines may end with CR LF, LF or a CR alone (old Mac exports)."""
+        if re.match(r"utf[-_]?(16|32)", encoding.lower()):
+            return ""
+        lines = re.split(rb"\r\n|\r|\n", bytes(self.kept))
+        while lines and not lines[-1].strip():  # blank lines at the end
+            lines.pop()
+        if not lines or (len(lines) == 1 and self.cut):  # no line break seen before it
+            return ""
+        return lines[-1].decode(encoding, errors="replace")
+
+
 class _Source:
     """The bytes of a text table: a file, compressed or not, or standard input, which is
     read once and kept, since a table is read more than once (its names as written, a
-    hint on its delimiter, its last line)."""
+    hint on its delimiter)."""
 
     def __init__(self, path: str | Path, compression: str | None = None):
         self.stdin = str(path) == STDIN
         self.path = Path(path)
         self.compression = compression
         self.data = sys.stdin.buffer.read() if self.stdin else None
+        self.tail: _Tail | None = None  # of the last full read (see :meth:`reading`)
 
     @property
     def name(self) -> str:
         """The table as messages name it: ``data file 'x.csv'`` or ``standard input``."""
         return _shown(self.path, "data file")
 
-    def for_pandas(self) -> Any:
-        """What ``pandas.read_csv`` reads, with :attr:`compression`."""
-        import io
-
-        return io.BytesIO(self.data) if self.stdin else self.path
-
     @contextlib.contextmanager
     def binary(self) -> Iterator[Any]:
         """A fresh binary stream of the table's (decompressed) bytes, closed on exit."""
         import bz2
         import gzip
-        import io
         import lzma
         import zipfile
 
@@ -211,48 +257,55 @@ class _Source:
         with contextlib.ExitStack() as stack:
             if self.compression == "zip":
                 archive = stack.enter_context(zipfile.ZipFile(self.path))
-                yield stack.enter_context(archive.open(archive.namelist()[0]))
+                yield stack.enter_context(archive.open(_zip_members(archive)[0]))
                 return
             opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
             yield stack.enter_context(opener.get(self.compression, open)(self.path, "rb"))
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Any]:
+        """What pandas reads: a plain file's path (pandas reads a path twice as fast as
+        a stream), else :meth:`binary`, keeping the end of what is read in :attr:`tail`."""
+        if not self.stdin and self.compression is None:
+            yield self.path
+            return
+        with self.binary() as raw:
+            self.tail = _Tail(raw)
+            yield io.BufferedReader(self.tail, buffer_size=1 << 20)
+
+    def last_line(self, encoding: str) -> str:
+        """:meth:`_Tail.last_line` of the table as read by :meth:`reading`; a plain
+        file's end is read here."""
+        if self.tail is None and not self.stdin and self.compression is None:
+            try:
+                with open(self.path, "rb") as handle:
+                    size = handle.seek(0, os.SEEK_END)
+                    handle.seek(max(0, size - _TAIL_BYTES))
+                    self.tail = _Tail(handle)
+                    self.tail.read()
+                    self.tail.cut = size > _TAIL_BYTES
+            except OSError:
+                return ""
+        return self.tail.last_line(encoding) if self.tail is not None else ""
+
+    def first_bytes(self, count: int) -> bytes:
+        """The first ``count`` bytes of the file as stored (not decompressed)."""
+        if self.stdin:
+            return self.data[:count]
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read(count)
+        except OSError:
+            return b""
+
     def lines(self, encoding: str, count: int) -> list[str]:
         """The first ``count`` lines, decoded with ``encoding`` (bad bytes replaced)."""
-        import io
-
         try:
             with self.binary() as raw:
                 text = io.TextIOWrapper(raw, encoding=encoding, errors="replace")
                 return [text.readline() for _ in range(count)]
         except (OSError, EOFError, ValueError):
             return []
-
-    def last_line(self, encoding: str) -> str:
-        """The last line that holds more than blanks, without its line break; "" where
-        it cannot be told (an unreadable file, a line longer than the 64 KB read from
-        the end, a UTF-16 or UTF-32 file): from the end of a plain file, by reading
-        through a compressed one."""
-        if re.match(r"utf[-_]?(16|32)", encoding.lower()):
-            return ""
-        limit, tail, cut = 1 << 16, b"", False
-        try:
-            with self.binary() as stream:
-                if not self.stdin and self.compression is None:
-                    size = stream.seek(0, os.SEEK_END)
-                    cut = size > limit
-                    stream.seek(max(0, size - limit))
-                while chunk := stream.read(1 << 20):
-                    tail += chunk
-                    if len(tail) > limit:
-                        tail, cut = tail[-limit:], True
-        except (OSError, EOFError, ValueError):
-            return ""
-        lines = tail.split(b"\n")
-        while lines and not lines[-1].strip():  # blank lines at the end
-            lines.pop()
-        if not lines or (len(lines) == 1 and cut):  # no line break seen before it
-            return ""
-        return lines[-1].rstrip(b"\r").decode(encoding, errors="replace")
 
 
 def read_table(
@@ -327,11 +380,15 @@ def read_table(
             raise UsageError(f"{str(path)!r} is a folder, not a data file; pass the file.")
         if not path.is_file():
             raise UsageError(f"data file {str(path)!r} does not exist.")
+        if compression == "zip":
+            suffix = _zipped_format(path, suffix)
         if suffix not in TABLE_FORMATS and compression:
+            text_formats = ", ".join(t for t in TABLE_FORMATS if t not in _PARQUET)
             raise UsageError(
                 f"cannot tell the format of the table compressed in {str(path)!r}: name it "
-                f"by its format, then {path.suffix!r} (e.g. {path.stem}.csv{path.suffix}); a "
-                f"text table is one of {', '.join(t for t in TABLE_FORMATS if t not in _PARQUET)}."
+                f"by its format, then {path.suffix!r} (e.g. "
+                f"{_renamed(path, '.csv' + path.suffix.lower())}); a text table is one of "
+                f"{text_formats}."
             )
         if suffix not in TABLE_FORMATS:
             raise UsageError(
@@ -347,20 +404,20 @@ def read_table(
                 )
             return _read_parquet(path)
     source = _Source(path, compression)
-    if compression == "zip":
-        _check_zip(path)
+    encoding = encoding or "utf-8"
+    _check_stored_as_text(source, encoding)
     delimiter = sep or TABLE_FORMATS[suffix] or ","
     if not isinstance(decimal, str) or len(decimal) != 1:
         raise UsageError(f"--decimal takes one character, such as ',' ; got {decimal!r}.")
-    encoding = encoding or "utf-8"
     try:
-        frame = pd.read_csv(source.for_pandas(), sep=delimiter, compression=compression,
-                            dtype={c: str for c in text_columns} or None, decimal=decimal,
-                            na_values=list(na_values) or None, encoding=encoding)
         # the names as written: without na_filter, a name such as 'NA' is a name
-        names = pd.read_csv(source.for_pandas(), sep=delimiter, compression=compression,
-                            header=None, nrows=1, dtype=str, encoding=encoding,
-                            na_filter=False).iloc[0]
+        with source.reading() as stream:
+            names = pd.read_csv(stream, sep=delimiter, header=None, nrows=1, dtype=str,
+                                encoding=encoding, na_filter=False).iloc[0]
+        with source.reading() as stream:  # last: its tail is the table's end
+            frame = pd.read_csv(stream, sep=delimiter, decimal=decimal, encoding=encoding,
+                                dtype={c: str for c in text_columns} or None,
+                                na_values=list(na_values) or None)
     except pd.errors.EmptyDataError as error:
         raise UsageError(f"{source.name} is empty.") from error
     except UnicodeDecodeError as error:
@@ -396,9 +453,67 @@ def read_table(
         logger.info("dropped the empty last column of %s (a delimiter ends every line)",
                     source.name)
         frame = frame.drop(columns=[last])
+        header_fields -= 1
     frame = _require_rows(frame, source.name)
     _warn_short_last_line(frame, source, delimiter, encoding, header_fields)
     return frame
+
+
+def _zipped_format(path: Path, suffix: str) -> str:
+    """The table format of zip archive ``path``: ``suffix`` (its own name's,
+    ``data.csv.zip``) where that is one, else its one file's (``export.zip`` holding
+    ``export.csv``). Refuses an archive that does not hold exactly one file."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = _zip_members(archive)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise UsageError(f"could not read {str(path)!r} as a zip archive: {error}") from error
+    if len(members) != 1:
+        shown = ", ".join(repr(m) for m in members[:5]) or "nothing"
+        raise UsageError(
+            f"zip archive {str(path)!r} holds {shown}; a zipped table holds exactly one "
+            "file. Unzip it and pass the table itself."
+        )
+    return suffix if suffix in TABLE_FORMATS else table_format(members[0])[0]
+
+
+def _renamed(path: str | Path, suffix: str) -> str:
+    """``path``'s name with its table and compression extensions replaced by ``suffix``
+    (``out.csv.7z`` -> ``'out.csv'``), quoted, for a message's suggestion."""
+    path = Path(path)
+    name = path.name
+    for _ in range(2):
+        stem, dot, ext = name.rpartition(".")
+        if dot and stem and (f".{ext.lower()}" in {*TABLE_FORMATS, *COMPRESSIONS}
+                             or name == path.name):
+            name = stem
+    return repr(str(path.with_name(name + suffix)))
+
+
+def _check_stored_as_text(source: _Source, encoding: str) -> None:
+    """Refuse a table whose bytes are compressed though its name (or standard input)
+    says text, and a UTF-16 file read as another encoding, naming the fix: pandas would
+    call either one text in a wrong encoding."""
+    if source.compression is None:
+        start = source.first_bytes(6)
+        for signature, (kind, ext) in _SIGNATURES.items():
+            if not start.startswith(signature):
+                continue
+            if source.stdin:
+                command = {"gzip": "zcat", "bz2": "bzcat", "xz": "xzcat", "zip": "unzip -p"}
+                fix = f"decompress it into the pipe ({command[kind]} FILE | skcama ...)"
+            else:
+                fix = f"name it {_renamed(source.path, table_format(source.path)[0] + ext)}"
+            raise UsageError(f"{source.name} is {kind}-compressed, not text: {fix}.")
+    if not re.match(r"utf[-_]?(16|32)", encoding.lower()):
+        start = source.first_bytes(2) if source.compression is None else b""
+        if start in (b"\xff\xfe", b"\xfe\xff"):
+            raise UsageError(
+                f"{source.name} is UTF-16 text (it starts with a UTF-16 byte-order mark); "
+                "pass --encoding utf-16."
+            )
 
 
 def _read_parquet(path: Path) -> Any:
@@ -417,45 +532,31 @@ def _read_parquet(path: Path) -> Any:
     return _require_rows(frame, _shown(path, "data file"))
 
 
-def _check_zip(path: Path) -> None:
-    """Refuse a zip archive that does not hold exactly one file (the table)."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.namelist() if not m.endswith("/")]
-    except (OSError, zipfile.BadZipFile) as error:
-        raise UsageError(f"could not read {str(path)!r} as a zip archive: {error}") from error
-    if len(members) != 1:
-        shown = ", ".join(repr(m) for m in members[:5]) or "nothing"
-        raise UsageError(
-            f"zip archive {str(path)!r} holds {shown}; a zipped table holds exactly one "
-            "file. Unzip it and pass the table itself."
-        )
-
-
 def _warn_short_last_line(
     frame: Any, source: _Source, delimiter: str, encoding: str, header_fields: int
 ) -> None:
     """Warn where the table's last line has fewer fields than its header, as a file cut
     short (an interrupted copy or download) has: pandas reads the fields it lacks as
-    missing values, and the row would be used as if they were. A last line with a quote
-    is left alone (it may end a quoted field that spans lines)."""
+    missing values, and the row would be used as if they were. Left alone: a delimiter
+    of several characters (a pattern such as ``\\s+``), and a last line with an odd
+    number of quotes, which may end a quoted field that spans lines."""
     import csv
 
     line = source.last_line(encoding)
-    if not line or '"' in line:
+    if not line or len(delimiter) != 1 or line.count('"') % 2:
         return
-    fields = len(next(csv.reader([line], delimiter=delimiter)))
-    if fields >= header_fields:
+    fields = next(csv.reader([line], delimiter=delimiter))
+    if len(fields) >= header_fields:
         return
-    lacking = [repr(str(c)) for c in frame.columns[fields:header_fields]]
+    lacking = [repr(str(c)) for c in frame.columns[len(fields):header_fields]]
     shown = lacking[:5] + (["..."] if len(lacking) > 5 else [])
     warnings.warn(
-        f"the last line of {source.name} has {fields} of the header's {header_fields} "
-        f"fields, as a file cut short has: row {len(frame)} reads {', '.join(shown)} as "
-        f"missing. Check that the file is complete; to mark those values missing on "
-        f"purpose, end the line with {header_fields - fields} empty field(s).",
+        f"the last line of {source.name} has {len(fields)} of the header's "
+        f"{header_fields} fields, as a file cut short has: row {len(frame)} reads "
+        f"{', '.join(shown)} as missing, and its last field read, "
+        f"{str(frame.columns[len(fields) - 1])!r} = {fields[-1]!r}, may be cut short too. "
+        "Check that the file is complete; to mark those values missing on purpose, end "
+        f"the line with {header_fields - len(fields)} empty field(s).",
         UserWarning,
         stacklevel=3,
     )
@@ -576,10 +677,11 @@ def _check_out_sep(sep: str | None, path: str | Path | None) -> None:
             "drop --out-sep, or name a .csv file to write text."
         )
     if suffix == ".tsv" and sep != "\t":
+        packed = Path(path).suffix.lower() if table_format(path)[1] else ""
         raise UsageError(
             f"--out-sep {sep!r}: a .tsv file is tab-separated, as {str(path)!r} says; name a "
-            f".csv file (e.g. {str(Path(path).with_suffix('.csv'))!r}) to write {sep!r}, or "
-            "drop --out-sep."
+            f".csv file (e.g. {_renamed(path, '.csv' + packed)}) to write {sep!r}, or drop "
+            "--out-sep."
         )
 
 
@@ -884,6 +986,14 @@ def _check_output(
             f"{option} {str(path)!r} names a folder (it ends with a slash); name a file to "
             "write instead."
         )
+    if str(path) == STDIN:  # it would be a file named '-'
+        what, example = (("a model", "model.skcama") if model else ("a figure", "figure.png")
+                         if figure else ("a table", "results.csv") if table
+                         else ("a graph", "graph.gml"))
+        raise UsageError(
+            f"{option} '-': only predict writes to standard output (without -o); this "
+            f"writes {what} to a file: name one (e.g. {example})."
+        )
     path = Path(path)
     if path.is_dir():
         raise UsageError(f"{option} {str(path)!r} is a folder; name a file to write instead.")
@@ -912,12 +1022,18 @@ def _check_output(
             f"{str(path.with_suffix('.skcama'))!r})."
         )
     suffix, compression = table_format(path)
-    if table and (suffix not in TABLE_FORMATS or (compression and suffix in _PARQUET)):
+    if table and compression and suffix in _PARQUET:
+        raise UsageError(
+            f"{option} {str(path)!r}: a Parquet file compresses its own columns; name it "
+            f"without {path.suffix!r} (e.g. {_renamed(path, suffix)}), or name a text "
+            f"table to compress (e.g. {_renamed(path, '.csv' + path.suffix.lower())})."
+        )
+    if table and suffix not in TABLE_FORMATS:
         given = f"'{path.suffix}' files" if path.suffix else "a name without an extension"
         raise UsageError(
             f"{option} {str(path)!r}: cannot write {given}; end the name with one of "
             f"{', '.join(TABLE_FORMATS)}, for text with {', '.join(COMPRESSIONS)} after it "
-            f"if compressed (e.g. {str(path.with_suffix('.csv'))!r})."
+            f"if compressed (e.g. {_renamed(path, '.csv')})."
         )
     if table and suffix in _PARQUET and not any(
         importlib.util.find_spec(engine) for engine in ("pyarrow", "fastparquet")
@@ -1457,8 +1573,8 @@ def _discover(args: argparse.Namespace) -> int:
     from .discovery import discover_graph
     from .graph import _format_of, node_roles, write_graph
 
-    _format_of(Path(args.output))  # fail on a bad output before the slow part
     _check_output(args.output, "--output", inputs=(args.data,))
+    _format_of(Path(args.output))  # fail on a bad output before the slow part
     frame, _ = _read(args)
     kept_out = {args.target: "--target", args.weight: "--weight"}
     if args.target in frame.columns and all(c in kept_out for c in frame.columns):

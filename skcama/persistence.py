@@ -457,7 +457,7 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
         # compressing or uploading one) as zipfile would to finish each member
         archive = io.BytesIO()
         _write_archive(archive, text, blob)
-        path.write(archive.getvalue())
+        _write_all(path, archive.getvalue())
         logger.debug("saved %s to %s", type(clf).__name__, _shown(path))
         return
     if not path.parent.is_dir():
@@ -504,7 +504,9 @@ def read_metadata(path: str | os.PathLike | BinaryIO) -> dict:
     Parameters
     ----------
     path : str, pathlib.Path or binary file object
-        A file written by :func:`save_model`, or a file object open for reading bytes.
+        A file written by :func:`save_model`, or a file object open for reading bytes,
+        which is read from its position to its end (``seek(0)`` before loading from it
+        too).
 
     Returns
     -------
@@ -530,7 +532,7 @@ def read_metadata(path: str | os.PathLike | BinaryIO) -> dict:
     >>> read_metadata(path)["format_version"]
     3
     """
-    return _read(path if _is_stream(path) else _as_path(path, "read_metadata"))[0]
+    return _read(path, "read_metadata")[0]
 
 
 def _is_stream(target: Any) -> bool:
@@ -563,27 +565,72 @@ def _as_path(path: Any, action: str) -> Path:
 
 
 def _binary(stream: Any, mode: str, action: str) -> None:
-    """Refuse a text-mode stream (``mode`` 'rb' or 'wb' is what ``action`` needs)."""
-    opened = getattr(stream, "mode", None)  # a str on files (gzip's is a number)
-    if isinstance(stream, io.TextIOBase) or (isinstance(opened, str) and "b" not in opened):
+    """Refuse a text-mode or closed stream (``mode`` 'rb' or 'wb' is what ``action``
+    needs). A stream's ``mode`` attribute is not read: a zip member open for reading
+    says 'r', a gzip file a number."""
+    if isinstance(stream, io.TextIOBase):
         raise TypeError(
             f"{action} reads and writes bytes (a zip archive), but {_shown(stream)} is open "
             f"in text mode; open it with {mode!r}, or use io.BytesIO for memory."
         )
+    if getattr(stream, "closed", False) is True:
+        raise ValueError(f"{action}: {_shown(stream)} is closed; pass an open file object.")
 
 
-def _read(source: Any) -> tuple[dict, bytes]:
+def _write_all(stream: Any, data: bytes) -> None:
+    """Write every byte of ``data`` to ``stream``: a raw stream (an unbuffered file, a
+    socket) may take fewer bytes than it is given in one call."""
+    view = memoryview(data)
+    while len(view):
+        try:
+            written = stream.write(view)
+        except TypeError as error:  # a text stream that io.TextIOBase does not catch
+            raise TypeError(
+                f"save_model writes bytes (a zip archive), but {_shown(stream)} did not take "
+                f"them ({error}); open it with 'wb', or use io.BytesIO for memory."
+            ) from error
+        if written is None:  # a file object that returns nothing wrote all it was given
+            return
+        if written <= 0:
+            raise OSError(
+                f"{_shown(stream)} took no bytes with {len(view)} of {len(data)} left to "
+                "write; the model was not saved."
+            )
+        view = view[written:]
+
+
+def _stream_bytes(stream: Any, action: str) -> bytes:
+    """Everything left in a binary ``stream`` (from its position to its end)."""
+    _binary(stream, "rb", action)
+    shown = _shown(stream)
+    try:
+        raw = stream.read()
+    except io.UnsupportedOperation as error:
+        raise TypeError(f"{action}: {shown} cannot be read ({error}); open it with 'rb'.") \
+            from error
+    if isinstance(raw, (bytearray, memoryview)):
+        raw = bytes(raw)
+    if isinstance(raw, str):
+        raise TypeError(f"{action}: {shown} gave text, not bytes; open it with 'rb'.")
+    if not raw:  # None (a non-blocking stream with nothing ready) or b""
+        raise ModelFileError(
+            f"{shown} gave no bytes: it is empty, or was already read to its end (after "
+            "saving into it, or after read_metadata, which reads it to its end); call "
+            "seek(0) on it first, or pass a fresh one."
+        )
+    if not isinstance(raw, bytes):
+        raise TypeError(
+            f"{action}: {shown} gave {type(raw).__name__}, not bytes; open it with 'rb'."
+        )
+    return raw
+
+
+def _read(source: Any, action: str = "load_model") -> tuple[dict, bytes]:
     """The metadata and the tensors' bytes of a model file (a path or a binary stream)."""
     shown = _shown(source)
     if _is_stream(source):
-        _binary(source, "rb", "load_model")
-        raw = source.read()
-        if not isinstance(raw, bytes):
-            raise TypeError(
-                f"{shown} gave {type(raw).__name__}, not bytes; open it with 'rb'."
-            )
-        return _read_archive(io.BytesIO(raw), shown)
-    path = _as_path(source, "load_model")
+        return _read_archive(io.BytesIO(_stream_bytes(source, action)), shown)
+    path = _as_path(source, action)
     if path.is_dir():
         raise IsADirectoryError(f"{str(path)!r} is a folder, not a model file; pass the file.")
     if not path.is_file():
@@ -722,7 +769,7 @@ def load_model(path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
     ['no', 'yes']
     """
     shown = _shown(path)
-    metadata, blob = _read(path if _is_stream(path) else _as_path(path, "load_model"))
+    metadata, blob = _read(path, "load_model")
     try:
         tensors = _safetensors_load(blob)
     except Exception as error:  # safetensors raises its own error types on bad bytes

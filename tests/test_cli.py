@@ -1415,7 +1415,7 @@ def test_bad_compressed_tables_are_refused_with_the_fix(workdir, model, capsys):
     cases = {
         two: "holds 'a.csv', 'b.csv'; a zipped table holds exactly one file",
         damaged: "could not read data file",
-        formatless: "name it by its format, then '.gz' (e.g. formatless.csv.gz)",
+        formatless: "name it by its format, then '.gz' (e.g. '",
         parquet: "a Parquet file compresses its own columns",
     }
     for path, expected in cases.items():
@@ -1423,7 +1423,8 @@ def test_bad_compressed_tables_are_refused_with_the_fix(workdir, model, capsys):
         assert expected in capsys.readouterr().err, path
     assert main(["predict", str(model), str(workdir / "train.csv"), "-o",
                  str(workdir / "out.parquet.gz")]) == 2
-    assert "cannot write" in capsys.readouterr().err
+    assert "a Parquet file compresses its own columns; name it without '.gz'" in (
+        capsys.readouterr().err)
 
 
 class _Stdin:
@@ -1488,3 +1489,93 @@ def test_a_last_line_cut_short_is_warned_of(workdir, model, monkeypatch, capsys)
         with warnings.catch_warnings():
             warnings.simplefilter("error", UserWarning)
             assert len(read_table(workdir / path)) == rows_of.get(path, rows)
+
+
+def test_compressed_bytes_under_a_text_name_or_on_standard_input_name_the_fix(
+    workdir, model, monkeypatch, capsys
+):
+    import gzip
+
+    packed = gzip.compress((workdir / "train.csv").read_bytes())
+    (workdir / "misnamed.csv").write_bytes(packed)
+    assert main(["predict", str(model), str(workdir / "misnamed.csv")]) == 2
+    assert (f"is gzip-compressed, not text: name it '{workdir / 'misnamed.csv.gz'}'"
+            in capsys.readouterr().err)
+    monkeypatch.setattr(sys, "stdin", _Stdin(packed))
+    assert main(["predict", str(model), "-"]) == 2
+    assert "standard input is gzip-compressed, not text: decompress it into the pipe (zcat" \
+        in capsys.readouterr().err
+    (workdir / "utf16.csv").write_text((workdir / "train.csv").read_text(), encoding="utf-16")
+    assert main(["predict", str(model), str(workdir / "utf16.csv")]) == 2
+    assert "pass --encoding utf-16" in capsys.readouterr().err
+    out = workdir / "utf16_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "utf16.csv"), "--encoding", "utf-16",
+                 "-o", str(out)]) == 0
+    assert len(pd.read_csv(out)) == len(pd.read_csv(workdir / "train.csv"))
+
+
+def test_zips_from_file_managers_and_by_their_member_name_are_read(workdir, model, capsys):
+    import zipfile
+
+    plain = workdir / "zip_plain.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(plain)]) == 0
+    finder = workdir / "finder.csv.zip"  # a folder entry and macOS's resource copies
+    with zipfile.ZipFile(finder, "w") as archive:
+        archive.writestr("export/", "")
+        archive.writestr("export/train.csv", (workdir / "train.csv").read_bytes())
+        archive.writestr("__MACOSX/export/._train.csv", b"\x00\x05")
+    named = workdir / "export.zip"  # the format from the one file's name
+    with zipfile.ZipFile(named, "w") as archive:
+        archive.writestr("export.csv", (workdir / "train.csv").read_bytes())
+    for path in (finder, named):
+        out = workdir / "zip_out.csv"
+        assert main(["predict", str(model), str(path), "-o", str(out)]) == 0, path
+        pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(plain))
+    capsys.readouterr()
+
+
+def test_patterns_and_old_mac_line_ends_read_and_check_the_last_line(workdir, model, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    aligned = frame.to_string(index=False)  # columns aligned with runs of spaces
+    (workdir / "aligned.txt").write_text(aligned + "\n")
+    out = workdir / "aligned_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "aligned.txt"), "--sep", r"\s+",
+                 "-o", str(out)]) == 0
+    assert len(pd.read_csv(out)) == len(frame)
+    text = (workdir / "train.csv").read_text()
+    (workdir / "mac.csv").write_bytes(text.replace("\n", "\r").encode())
+    assert main(["predict", str(model), str(workdir / "mac.csv"), "-o", str(out)]) == 0
+    assert "cut short" not in capsys.readouterr().err
+    short = text.rstrip("\n")
+    short = short[: short.rindex(",")]
+    (workdir / "mac_short.csv").write_bytes(short.replace("\n", "\r").encode())
+    assert main(["predict", str(model), str(workdir / "mac_short.csv"), "-o", str(out)]) == 0
+    assert "as a file cut short has" in capsys.readouterr().err
+
+
+def test_the_cut_short_warning_reads_quoted_lines_and_trailing_delimiters(tmp_path):
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('id,site,value,grade\n"p1","north",1.5,"a"\n"p2","south",11')
+    with pytest.warns(UserWarning, match=r"has 3 of the header's 4 fields.*reads 'grade' as "
+                      r"missing, and its last field read, 'value' = '11', may be cut short"):
+        read_table(quoted)
+    spanning = tmp_path / "spanning.csv"  # the last line ends a quoted field: left alone
+    spanning.write_text('id,note,value\np1,"two\nlines",3\n')
+    trailing = tmp_path / "trailing.csv"  # every line but the last ends with a delimiter
+    trailing.write_text("a,b,c,\n1,2,3,\n7,8,9\n")
+    for path in (spanning, trailing):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            read_table(path)
+
+
+@pytest.mark.parametrize("command", ["fit", "adapt", "evaluate", "discover"])
+def test_dash_as_an_output_file_is_refused(workdir, model, command, capsys):
+    args = {
+        "fit": ["fit", str(workdir / "train.csv"), "-t", "y"],
+        "adapt": ["adapt", str(model), str(workdir / "train.csv")],
+        "evaluate": ["evaluate", str(model), str(workdir / "train.csv"), "-t", "y"],
+        "discover": ["discover", str(workdir / "train.csv"), "-t", "y"],
+    }[command]
+    assert main([*args, "-o", "-"]) == 2
+    assert "--output '-': only predict writes to standard output" in capsys.readouterr().err

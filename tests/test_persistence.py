@@ -652,3 +652,56 @@ def test_text_streams_and_damaged_streams_are_refused_with_the_fix(fitted, saved
             load_model(handle)
     with pytest.raises(TypeError, match=r"a binary file object, got int"):
         load_model(3)
+
+
+class _Trickle(_WriteOnly):
+    """A raw stream that takes at most 4096 bytes a call, as an unbuffered file or a
+    socket may."""
+
+    def write(self, data) -> int:
+        return super().write(bytes(data)[:4096])
+
+
+def test_streams_that_take_few_bytes_a_call_or_are_zip_members_round_trip(
+    fitted, saved, data, tmp_path
+):
+    X = data[0]
+    stream = _Trickle()
+    save_model(fitted, stream)
+    assert b"".join(stream.parts) == saved.read_bytes()
+    bundle = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.write(saved, "model.skcama")
+    with zipfile.ZipFile(bundle) as archive, archive.open("model.skcama") as member:
+        loaded = load_model(member)  # a member's mode says 'r', yet it gives bytes
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_spent_closed_and_unreadable_streams_say_what_to_do(fitted, saved, tmp_path):
+    buffer = io.BytesIO()
+    fitted.save(buffer)  # not rewound
+    with pytest.raises(ModelFileError, match=r"gave no bytes.*call seek\(0\)"):
+        load_model(buffer)
+    buffer.seek(0)
+    read_metadata(buffer)
+    with pytest.raises(ModelFileError, match="after read_metadata"):
+        load_model(buffer)
+    with open(saved, "rb") as handle:
+        pass
+    with pytest.raises(ValueError, match=r"load_model: model stream '.*model.skcama' is closed"):
+        load_model(handle)
+    with open(tmp_path / "out.skcama", "wb") as handle, pytest.raises(
+        TypeError, match=r"read_metadata: .* cannot be read"
+    ):
+        read_metadata(handle)
+    with pytest.raises(TypeError, match=r"read_metadata reads and writes bytes"):
+        read_metadata(io.StringIO(""))
+
+    class Bytearrays(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def read(self, size=-1):
+            return bytearray(saved.read_bytes())
+
+    assert read_metadata(Bytearrays())["estimator"] == "CAMAClassifier"
