@@ -120,8 +120,8 @@ curves = {
 # The curves
 # ----------
 # One panel per manipulation. Solid lines are the models as fitted, dashed lines CAMA
-# adapted at test time; the ``[... (clean rows)]`` line shows that adapting to the
-# shifted rows did not cost accuracy on clean rows.
+# adapted at test time; the dotted ``..., on clean rows`` line shows that adapting to
+# the shifted rows did not cost accuracy on clean rows.
 fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), sharey=True)
 for ax, (title, curve) in zip(axes, curves.items(), strict=True):
     plot_robustness(curve, ax=ax, title=title)

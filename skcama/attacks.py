@@ -765,7 +765,7 @@ def attack_variants(
                 estimator, X, y, epsilon, eot=0, random_state=random_state, **options
             )
             if eot:
-                out[f"white-box (EOT, {int(eot)} draws)"] = function(
+                out[f"white-box (EOT, {int(eot)} draw{'s' * (int(eot) != 1)})"] = function(
                     estimator, X, y, epsilon, eot=int(eot), random_state=random_state, **options
                 )
         elif _differentiable(estimator):

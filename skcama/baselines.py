@@ -456,7 +456,8 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
     pgd_steps : int, default=5
         Ascent steps per batch.
     clean_weight : float, default=0.0
-        Share of the loss from clean rows (0 = pure adversarial training).
+        Share of the loss from clean rows (0 = pure adversarial training; 1 = clean rows
+        alone, no attack run, the plain MLP's training).
 
     Examples
     --------
@@ -517,6 +518,8 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
         def attack_loss(v):
             return F.cross_entropy(self.model_(v), target)
 
+        if self.clean_weight == 1:  # clean rows alone: no attack to run
+            return F.cross_entropy(self.model_(u), target)
         adv = self._adversarial(u, target, generator, attack_loss)
         loss = F.cross_entropy(self.model_(adv), target)
         if self.clean_weight > 0:

@@ -60,7 +60,8 @@ def _manipulator(
         inner = manipulation
         while isinstance(inner, functools.partial):  # partial(shift, columns=...): "shift"
             inner = inner.func
-        label = getattr(inner, "__name__", "custom")
+        registered = {f: n for n, f in {**MANIPULATIONS, **ATTACKS}.items()}
+        label = registered.get(inner) or getattr(inner, "__name__", "custom")
         if options:
             raise TypeError(
                 f"options {sorted(options, key=str)} are passed to a manipulation or attack "
@@ -267,7 +268,7 @@ def robustness_curve(
             "score the models on."
         )
     strengths = _check_strengths(strengths)
-    if manipulation == "scale" and 0 in strengths:
+    if _manipulator(manipulation, {})[0] == "scale" and 0 in strengths:
         warn_user(
             "strength 0 of 'scale' multiplies each column's deviation from its clean mean "
             "by 0, so every value becomes the mean; the unmanipulated rows are strength 1.",
@@ -511,12 +512,12 @@ def _lend_roles(
     every model; an error before anything runs where those disagree. A manipulation
     also takes that model as ``reference`` when none is given (its column kinds and
     training sds); an attack gets the continuous columns of those roles by name, so every
-    model faces the same columns. With ``roles=`` given, a CAMA among ``estimators``
-    still lends its column kinds (and, to a manipulation of columns it knows, its
-    training sds): without them the other models would read X's dtypes alone, and move
-    integer codes CAMA reads as discrete. Attacks of CAMA models alone need none: each is
-    attacked on its own roles. Where the only CAMA model ends a Pipeline, whose roles are
-    not read, a manipulation's error says how to pass them."""
+    model faces the same columns. With ``roles=`` given, or columns named one by one, a
+    CAMA among ``estimators`` still lends its column kinds (and, to a manipulation of
+    columns it knows, its training sds): without them the other models would read X's
+    dtypes alone, and move integer codes CAMA reads as discrete. Attacks of CAMA models
+    alone need none: each is attacked on its own roles. Where the only CAMA model ends a
+    Pipeline, whose roles are not read, a manipulation's error says how to pass them."""
     if _is_cama(options.get("reference")):
         return
     given = options.get("roles")
@@ -525,15 +526,22 @@ def _lend_roles(
     by_name = columns is not None and not any(
         isinstance(c, str) and c in _ALL_ROLES for c in _as_list(columns)
     )
-    if given is not None and (by_name or not camas):
-        return
     if by_name:
         # columns named one by one: the CAMA models' roles still say which of them are
         # parents (a warning) or the target (an error), before anything runs
         roles = {(e.roles_.target, e.roles_.parents): e.roles_ for e in camas.values()}
-        for known in roles.values():
+        for known in roles.values() if given is None else ():
             resolve_columns(X, _as_list(columns), roles=known,
                             allow_parents=bool(options.get("allow_parents", False)))
+        named = set(_as_list(columns))
+        lenders = [(n, e) for n, e in camas.items() if named <= set(e.roles_.blanket)]
+        if not is_attack and options.get("reference") is None and lenders:
+            # its column kinds and training sds, as for columns named by role
+            name, lender = lenders[0]
+            logger.info("column kinds and sds from %r (%s)", name, type(lender).__name__)
+            options["reference"] = lender
+        return
+    if given is not None and not camas:
         return
     hint = "" if camas or is_attack else _pipeline_hint(estimators.values())
     if hint:  # else the manipulation asks for roles= without saying where they are
@@ -684,8 +692,12 @@ def plot_robustness(
         group = group.sort_values("strength")
         label = str(model) + (" + adapt" if adapted else "")  # names may be 1 or (a, b)
         modes = group["mode"] if "mode" in group else pd.Series(dtype=object)
-        if modes.astype(str).str.startswith("transfer").any():  # an attack without gradients
+        modes = modes.dropna().astype(str)
+        transfer = modes[modes != "none"].str.startswith("transfer")  # "none": strength 0
+        if len(transfer) and transfer.all():  # an attack without gradients
             label += " (transfer)"
+        elif transfer.any():  # "strongest" chose transfer at some strengths only
+            label += " (transfer at some strengths)"
         kind = kinds.index(str(manip).removesuffix(" (clean rows)"))
         linestyle = "--" if adapted else ("-" if kind == 0 else "-.")
         if str(manip).endswith(" (clean rows)"):  # robustness_curve(clean_after_adapt=True)

@@ -658,3 +658,61 @@ def test_a_fixed_rule_with_predict_alone_is_scored():
     attacked = robustness_curve({"rule": Threshold()}, X, y, "fgsm", [0.5],
                                 columns=["x"], surrogate=surrogate)
     assert attacked["mode"].tolist() == ["transfer from TorchMLPClassifier"]
+
+
+def test_columns_named_one_by_one_are_moved_in_the_cama_models_training_sds(monkeypatch):
+    """The same children named one by one or by their role give the same curve: both
+    shift in the CAMA model's training sds and keep its discrete columns still."""
+    import skcama.manipulations
+
+    X, y, graph = simple_sem(0, n=250)
+    X = X.assign(g=np.clip(np.round(X["x2"]), -2, 2).astype(int) + 2)  # a grade 0-4
+    graph.add_edge("y", "g")
+    cama = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    models = {"CAMA": cama, "MLP": mlp}
+    test = X.iloc[:100] * 1.0
+    test["x1"] *= 3  # test rows spread unlike the training rows
+    references = []
+    real = skcama.manipulations.MANIPULATIONS["shift"]
+
+    @functools.wraps(real)
+    def spy(*args, **kwargs):
+        references.append(kwargs.get("reference"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setitem(skcama.manipulations.MANIPULATIONS, "shift", spy)
+    named = robustness_curve(models, test, y.iloc[:100], "shift", [2.0],
+                             columns=["x1", "x2", "x3"])
+    assert references == [cama]
+    with pytest.warns(UserWarning, match=r"columns \['g'\] are discrete"):
+        by_role = robustness_curve(models, test, y.iloc[:100], "shift", [2.0],
+                                   columns="children")
+    pd.testing.assert_frame_equal(named, by_role)
+    with pytest.raises(ValueError, match="'g'"):  # a code is refused, not moved
+        robustness_curve(models, test, y.iloc[:100], "shift", [2.0], columns=["x1", "g"],
+                         roles=cama.roles_)
+
+
+def test_a_partial_of_a_manipulation_is_named_as_the_manipulation(fitted):
+    from skcama.manipulations import add_noise, scale
+
+    X, y, models = fitted
+    curve = robustness_curve(models, X, y, functools.partial(add_noise, columns=["x1"],
+                                                             random_state=0), [0.0, 1.0])
+    assert set(curve["manipulation"]) == {"noise"}
+    assert plot_robustness(curve).get_xlabel() == "noise sd (clean sds)"
+    with pytest.warns(UserWarning, match="strength 0 of 'scale'"):
+        robustness_curve(models, X, y, functools.partial(scale, columns=["x1"]), [0.0, 1.0])
+
+
+def test_plot_says_transfer_only_for_a_model_attacked_by_transfer_at_every_strength():
+    curve = pd.DataFrame({
+        "model": ["CAMA"] * 3 + ["boosting"] * 3, "manipulation": ["strongest"] * 6,
+        "strength": [0.0, 0.1, 0.2] * 2, "accuracy": [0.9, 0.8, 0.7, 0.9, 0.7, 0.5],
+        "adapted": [False] * 6,
+        "mode": ["none", "white-box (fixed noise)", "transfer from MLP",
+                 "none", "transfer from MLP", "transfer from MLP"],
+    })
+    labels = [line.get_label() for line in plot_robustness(curve).get_lines()]
+    assert labels == ["CAMA (transfer at some strengths)", "boosting (transfer)"]
