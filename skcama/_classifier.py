@@ -207,10 +207,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     max_epochs : int, default=200
         Maximum number of passes over the training data.
     batch_size : int or "auto", default="auto"
-        Mini-batch size for training. ``"auto"`` uses ``n_rows // 16`` clipped to
-        [32, 4096]: 16 optimiser steps per epoch up to 65,536 rows, enough steps on small
-        data sets (a few hundred rows) for the likelihood's variance to be learned, and
-        large batches that keep the per-step overhead small on large ones.
+        Mini-batch size for training and :meth:`adapt`. ``"auto"`` trains with
+        ``n_rows // 16`` clipped to [32, 4096], ``n_rows`` being the rows left after the
+        validation split: 16 optimiser steps per epoch from 512 to 65,536 such rows
+        (fewer below, about 9 for 300), enough steps on small data sets for the
+        likelihood's variance to be learned, and large batches that keep the per-step
+        overhead small on large ones; :meth:`adapt` takes 256.
     learning_rate : float, default=3e-3
         Adam step size.
     weight_decay : float, default=0.0
@@ -383,7 +385,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         to 500 training rows under the fitted model: :meth:`adapt_prior` warns when the
         new rows' median falls below the 5th, as changed measurements make it.
     adapt_history_ : list of dict
-        Figures of the last :meth:`adapt` call (present once it has been called).
+        Figures of the last :meth:`adapt` call (present once it has been called, until
+        :meth:`reset_adaptation` or a refit).
 
     See Also
     --------
@@ -700,7 +703,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 model.prior.logits.copy_(logits)
         model.to(device)
         generator = torch.Generator(device=device).manual_seed(int(seeds[1]))
-        train_data, valid_data = self._split(data, generator)
+        train_data, valid_data = self._split(data, generator, classes)
         loss_fn = clean_elbo
         if flags.any():
             share = np.average(flags, weights=weights)
@@ -725,7 +728,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.manipulation_learned_ = self._augmented = bool(flags.any())
         self.class_prior_ = class_freq
         self.prior_shift_ = np.zeros(len(classes))
-        for name in _PRIOR_ATTRIBUTES:  # from an adapt_prior before a refit
+        for name in _ADAPTATION_ATTRIBUTES:  # from an adapt or adapt_prior before a refit
             self.__dict__.pop(name, None)
         self.replay_summary_ = _replay_summary(standardised, roles, codec, weights)
         self.replay_summary_["latent"] = _latent_summary(model, data)
@@ -817,14 +820,33 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return self.batch_size
 
     def _split(
-        self, data: Tensors, generator: torch.Generator
+        self, data: Tensors, generator: torch.Generator, classes: np.ndarray
     ) -> tuple[Tensors, Tensors | None]:
         n = len(data)
         n_valid = int(round(self.validation_fraction * n))
         if n < 50 or n_valid < 1:
             return data, None
+        if n - n_valid < 2:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} holds out {n_valid} of the "
+                f"{n} training rows for early stopping, leaving {n - n_valid} to train on; "
+                "lower it (the default is 0.1), or set validation_fraction=0 to train on "
+                "every row and monitor the training ELBO."
+            )
         order = torch.randperm(n, generator=generator, device=generator.device)
-        return data.rows(order[n_valid:]), data.rows(order[:n_valid])
+        train, valid = data.rows(order[n_valid:]), data.rows(order[:n_valid])
+        absent = sorted(set(range(len(classes))) - set(torch.unique(train.y).tolist()))
+        if absent:
+            held = [classes[k] for k in absent]
+            warn_user(
+                f"every row of class(es) {held[:10]} fell in the {n_valid} rows that "
+                f"validation_fraction={self.validation_fraction} holds out for early "
+                "stopping, so the model never trains on them (the split is random, not "
+                "stratified); lower validation_fraction, set it to 0, or change "
+                "random_state.",
+                UserWarning,
+            )
+        return train, valid
 
     def _config(
         self, roles: MarkovBlanketRoles, n_classes: int, codec: ColumnCodec
@@ -1335,7 +1357,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self._n_adapt_calls = 0
         if hasattr(self, "prior_shift_"):
             self.prior_shift_ = np.zeros(len(self.classes_))
-        for name in _PRIOR_ATTRIBUTES:
+        for name in _ADAPTATION_ATTRIBUTES:
             self.__dict__.pop(name, None)
         return self
 
@@ -2110,8 +2132,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     "the names. CAMA needs no scaler (it standardises inside, and a scaled "
                     "0/1 or graded column no longer reads as discrete) nor an imputer (it "
                     "takes missing values): dropping them is simpler. Some "
-                    "scikit-learn wrappers (BaggingClassifier, OneVsOneClassifier, "
-                    "SelfTrainingClassifier) turn a DataFrame into an array themselves: "
+                    "scikit-learn wrappers (AdaBoostClassifier, BaggingClassifier, "
+                    "OneVsOneClassifier, SelfTrainingClassifier) turn a DataFrame into an "
+                    "array themselves: "
                     "with them, use graph=None or a graph whose nodes are column positions, "
                     "nx.relabel_nodes(graph, {name: i for i, name in enumerate(X.columns)}), "
                     "and keep every column in its place (no max_features below 1)."
@@ -2317,15 +2340,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Parents and co-parents are inputs; so is a discrete child that causes other
         children: its own factor drops out exactly, but the children it causes read it
         as missing. (A continuous one is averaged over its values in those children's
-        likelihoods.)"""
-        if len(frame) < 2:
-            return
+        likelihoods.) A single row is only said to have missing values, not to miss a
+        column "in every row"."""
         feeding = {c: [d for d, parents in self.roles_.child_parents.items() if c in parents]
                    for c in self.roles_.children if self.column_types_[c] != "gaussian"}
         inputs = list(dict.fromkeys([*self.roles_.parents, *self.roles_.coparents,
                                      *[c for c, fed in feeding.items() if fed]]))
         flagged = dict(zip(inputs, self.scaler_.missing_of(inputs), strict=True))
-        blank = [c for c in inputs if not flagged[c] and frame[c].isna().all()]
+        blank = [c for c in inputs if not flagged[c] and frame[c].isna().all()
+                 and len(frame) > 1]
         causes = [c for c in blank if c not in feeding]
         if causes:
             warn_user(
@@ -2459,10 +2482,10 @@ _CHECK_CHUNK = 8192
 _CHECK_SHIFT = 0.2
 _CHECK_Z = 4.0
 _CHECK_MIN_ROWS = 30  # a child measured in fewer of the rows is not checked
-# what adapt_prior leaves on the estimator, removed by fit and reset_adaptation
-_PRIOR_ATTRIBUTES = (
+# what adapt_prior and adapt leave on the estimator, removed by fit and reset_adaptation
+_ADAPTATION_ATTRIBUTES = (
     "adapted_class_prior_", "adapted_class_prior_se_", "adapted_children_shift_",
-    "adapted_children_z_",
+    "adapted_children_z_", "adapt_history_",
 )
 
 

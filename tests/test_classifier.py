@@ -905,8 +905,10 @@ def test_an_input_missing_in_every_row_is_warned_about(sem_data):
         clf.predict(X.assign(x2=np.nan))
         clf.predict(X.assign(x3=np.nan))
         clf.predict(X.assign(x1=np.nan))  # continuous: averaged over in x3's likelihood
-        clf.predict(X.iloc[:1].assign(a=np.nan))
         learned.predict(graded.assign(x1=np.nan).astype({"x1": float}))  # learned in fit
+    # a single row has missing values; it is not "missing in every row" of a column
+    with pytest.warns(UserWarning, match=r"inputs with missing values: 'a' \(1 of 1 rows\)"):
+        clf.predict(X.iloc[:1].assign(a=np.nan))
 
 
 def test_missing_continuous_children_that_cause_others_are_averaged_over():
@@ -1431,3 +1433,44 @@ def test_a_value_too_far_to_score_names_its_row():
     with pytest.raises(ValueError, match=r"'bmi': 2\.5e\+09 \(row 'p7'\).*set those values to "
                                          r"NaN \(missing\) first; they are in row 'p7'"):
         clf.predict(X)
+
+
+def test_a_validation_fraction_leaving_no_training_rows_is_refused_and_a_held_out_class_warned():
+    X, y, graph = simple_sem(0, n=300)
+    clf = CAMAClassifier(graph=graph, target="y", validation_fraction=0.999, **FAST)
+    with pytest.raises(ValueError, match=r"holds out 300 of the 300 training rows for early "
+                                         r"stopping, leaving 0 to train on; lower it"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "model_")  # nothing half-fitted is left behind
+    rare = y.astype(str).to_numpy().copy()
+    rare[:2] = "rare"  # a class of two rows, both held out at some random_state
+    held = []
+    for seed in range(40):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            CAMAClassifier(graph=graph, target="y", validation_fraction=0.5,
+                           **dict(FAST, random_state=seed)).fit(X, rare)
+        held += [seed for w in caught if "fell in the 150 rows" in str(w.message)]
+        if held:
+            break
+    assert held, "no random_state held out both rows of the rare class"
+
+
+def test_a_missing_parent_in_a_single_row_is_warned_as_in_a_batch():
+    X, y, graph = simple_sem(0, n=300)
+    clf = CAMAClassifier(graph=graph, target="y", **FAST).fit(X, y)
+    rows = X.iloc[:2].copy()
+    rows.loc[rows.index[0], "a"] = np.nan
+    for part in (rows.iloc[:1], rows):
+        with pytest.warns(UserWarning, match=r"inputs with missing values: 'a' \(1 of "):
+            clf.predict_proba(part)
+
+
+def test_reset_adaptation_and_refit_remove_the_adaptation_history():
+    X, y, graph = simple_sem(0, n=300)
+    clf = CAMAClassifier(graph=graph, target="y", **dict(FAST, adapt_steps=3)).fit(X, y)
+    clf.adapt(X + 0.5)
+    assert clf.adapt_history_
+    assert not hasattr(clf.reset_adaptation(), "adapt_history_")
+    clf.adapt(X + 0.5).fit(X, y)
+    assert not hasattr(clf, "adapt_history_")
