@@ -311,6 +311,7 @@ class _Source:
 def read_table(
     path: str | Path, sep: str | None = None, text_columns: Sequence = (), decimal: str = ".",
     *, na_values: Sequence[str] = (), encoding: str | None = None,
+    thousands: str | None = None,
 ) -> Any:
     """Read a data table (CSV / TSV / Parquet) as a DataFrame, with clear errors.
 
@@ -328,6 +329,9 @@ def read_table(
         ``00042`` keep their leading zeros).
     decimal : str, default="."
         Decimal mark of the numbers in a text file (``","`` for ``1,5``).
+    thousands : str, optional
+        Character between the thousands of the numbers in a text file (``","`` for
+        ``1,540.5``, ``"."`` for ``1.540,5`` with ``decimal=","``); none by default.
     na_values : sequence of str, optional
         Further codes of missing values in a text file (``"."``, ``"-999"``), besides
         pandas' own (an empty field, ``NA``, ``n/a``, ``NaN``, ...).
@@ -409,6 +413,11 @@ def read_table(
     delimiter = sep or TABLE_FORMATS[suffix] or ","
     if not isinstance(decimal, str) or len(decimal) != 1:
         raise UsageError(f"--decimal takes one character, such as ',' ; got {decimal!r}.")
+    if thousands is not None and (len(thousands) != 1 or thousands in (decimal, delimiter)):
+        raise UsageError(
+            f"--thousands takes one character other than the decimal mark {decimal!r} and "
+            f"the delimiter {delimiter!r}, such as ',' for 1,540.5; got {thousands!r}."
+        )
     try:
         # the names as written: without na_filter, a name such as 'NA' is a name
         with source.reading() as stream:
@@ -417,7 +426,7 @@ def read_table(
         with source.reading() as stream:  # last: its tail is the table's end
             frame = pd.read_csv(stream, sep=delimiter, decimal=decimal, encoding=encoding,
                                 dtype={c: str for c in text_columns} or None,
-                                na_values=list(na_values) or None)
+                                na_values=list(na_values) or None, thousands=thousands)
     except pd.errors.EmptyDataError as error:
         raise UsageError(f"{source.name} is empty.") from error
     except UnicodeDecodeError as error:
@@ -740,7 +749,8 @@ def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
             f"Drop {read[0]!r} from --id."
         )
     frame = read_table(args.data, args.sep, text_columns=ids, decimal=args.decimal,
-                       na_values=args.na_values, encoding=args.encoding)
+                       na_values=args.na_values, encoding=args.encoding,
+                       thousands=args.thousands)
     absent = [c for c in ids if c not in frame.columns]
     if absent:
         shown = _first_columns(frame)
@@ -854,6 +864,20 @@ def _as_numbers(text: Any, decimal: str) -> Any:
     return pd.to_numeric(text, errors="coerce")
 
 
+def _thousands_mark(text: Any, decimal: str) -> str | None:
+    """The character that ``text`` (a Series of str) puts between the thousands of
+    numbers written with the decimal mark ``decimal`` (``'1,540.5'``: ``','``), where
+    every value is such a number; else None."""
+    for mark in (",", ".", " ", "'"):
+        if mark == decimal:
+            continue
+        pattern = (rf"[-+]?\d{{1,3}}(?:{re.escape(mark)}\d{{3}})+"
+                   rf"(?:{re.escape(decimal)}\d*)?")
+        if len(text) and text.str.fullmatch(pattern).all():
+            return mark
+    return None
+
+
 def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
     """Refuse a text column of a table read from a text file that holds measurements
     the model would read as labels, one level per distinct value: numbers written with
@@ -885,6 +909,17 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         parsed = _as_numbers(text, decimal)
         here = parsed.notna()
         if here.mean() < 0.5:
+            grouped = _thousands_mark(text[~here], decimal)
+            if grouped is not None:
+                either = (f", or --decimal {grouped!r} if {grouped!r} is their decimal mark"
+                          if grouped == other_mark and _as_numbers(
+                              text, other_mark).notna().all() else "")
+                raise UsageError(
+                    f"{where} holds numbers with {grouped!r} between their thousands (e.g. "
+                    f"{text[~here].iloc[0]!r}), which are text without --thousands and would "
+                    f"be read as labels, one per distinct value; pass --thousands "
+                    f"{grouped!r}{either}."
+                )
             if _as_numbers(text, other_mark).notna().mean() >= 0.9:
                 marks = "commas" if other_mark == "," else "points"
                 fix = ("pass --decimal ','" if other_mark == ","
@@ -908,7 +943,11 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                    f"pass {flags}")
         else:
             fix = "if that text marks missing values, pass --na-values for each code"
-        if _as_numbers(left, other_mark).notna().all():
+        grouped = _thousands_mark(left, decimal)
+        if grouped is not None:
+            fix = (f"they are numbers with {grouped!r} between their thousands; pass "
+                   f"--thousands {grouped!r}")
+        elif _as_numbers(left, other_mark).notna().all():
             fix = (f"its numbers mix the decimal marks {decimal!r} and {other_mark!r}; "
                    "write them with one")
         raise UsageError(
@@ -1684,6 +1723,9 @@ def _common(sub: argparse.ArgumentParser, sep: bool = True) -> None:
         sub.add_argument("--decimal", default=".", metavar="MARK",
                          help="decimal mark of the numbers in text data files (default '.'; "
                          "',' for 1,5)")
+        sub.add_argument("--thousands", default=None, metavar="CHAR",
+                         help="character between the thousands of the numbers in text data "
+                         "files, e.g. ',' for 1,540.5 (default: none)")
         sub.add_argument("--na-values", action="append", metavar="CODE", default=[],
                          help="a code of missing values in text data files, e.g. '.' or "
                          "-999, besides the empty field, NA and n/a (repeatable)")

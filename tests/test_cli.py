@@ -1579,3 +1579,30 @@ def test_dash_as_an_output_file_is_refused(workdir, model, command, capsys):
     }[command]
     assert main([*args, "-o", "-"]) == 2
     assert "--output '-': only predict writes to standard output" in capsys.readouterr().err
+
+
+def test_numbers_with_a_thousands_separator_name_the_option_that_reads_them(
+    workdir, model, capsys
+):
+    frame = pd.read_csv(workdir / "train.csv")
+    big = frame.assign(x1=frame["x1"] * 1000 + 5000)  # every value above 1,000
+    some = big.copy()
+    some["x1"] = some["x1"].map(lambda v: f"{v:,.2f}")  # 5,123.45
+    some.to_csv(workdir / "grouped.csv", index=False, sep=";")
+    assert main(["predict", str(model), str(workdir / "grouped.csv"), "--sep", ";"]) == 2
+    err = capsys.readouterr().err
+    assert "holds numbers with ',' between their thousands" in err
+    assert "pass --thousands ','." in err
+    whole = big.assign(x1=big["x1"].map(lambda v: f"{round(v):,}"))  # 5,123: or 5.123?
+    whole.to_csv(workdir / "ambiguous.csv", index=False, sep=";")
+    assert main(["predict", str(model), str(workdir / "ambiguous.csv"), "--sep", ";"]) == 2
+    assert "pass --thousands ',', or --decimal ',' if ',' is their decimal mark" in (
+        capsys.readouterr().err)
+    read = read_table(workdir / "grouped.csv", sep=";", thousands=",")
+    np.testing.assert_allclose(read["x1"], big["x1"].round(2), rtol=1e-12)
+    assert main(["predict", str(model), str(workdir / "grouped.csv"), "--sep", ";",
+                 "--thousands", ","]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(model), str(workdir / "grouped.csv"), "--sep", ";",
+                 "--thousands", ";"]) == 2
+    assert "--thousands takes one character other than" in capsys.readouterr().err
