@@ -182,6 +182,18 @@ _SIGNATURES = {  # the first bytes of a compressed file, by its compression
 _TAIL_BYTES = 1 << 16  # how much of a table's end the check of its last line reads
 
 
+def _damaged_errors() -> tuple[type[BaseException], ...]:
+    """What reading a damaged compressed file raises, by compression."""
+    import lzma
+    import zipfile
+    import zlib
+
+    return OSError, EOFError, lzma.LZMAError, zlib.error, zipfile.BadZipFile
+
+
+_DAMAGED = _damaged_errors()
+
+
 def _zip_members(archive: Any) -> list[str]:
     """The files of a zip archive, without folders and the ``__MACOSX/`` copies of
     resource forks that macOS's Finder adds."""
@@ -216,7 +228,7 @@ class _Tail(io.RawIOBase):
         """The last line that holds more than blanks, without its line break; "" where
         it cannot be told (nothing read, a line longer than the bytes kept, a UTF-16 or
         UTF-32 file). Lines may end with CR LF, LF or a CR alone (old Mac exports)."""
-        if re.match(r"utf[-_]?(16|32)", encoding.lower()):
+        if _wide_unicode(encoding):
             return ""
         lines = re.split(rb"\r\n|\r|\n", bytes(self.kept))
         while lines and not lines[-1].strip():  # blank lines at the end
@@ -235,6 +247,12 @@ class _Source:
         self.stdin = str(path) == STDIN
         self.path = Path(path)
         self.compression = compression
+        if self.stdin and getattr(sys.stdin, "isatty", lambda: False)():
+            raise UsageError(
+                "'-' reads a table from standard input, but none is piped in (standard "
+                "input is the terminal); pipe one in (cat data.csv | skcama ...), or name "
+                "the file."
+            )
         self.data = sys.stdin.buffer.read() if self.stdin else None
         self.tail: _Tail | None = None  # of the last full read (see :meth:`reading`)
 
@@ -304,7 +322,7 @@ class _Source:
             with self.binary() as raw:
                 text = io.TextIOWrapper(raw, encoding=encoding, errors="replace")
                 return [text.readline() for _ in range(count)]
-        except (OSError, EOFError, ValueError):
+        except (*_DAMAGED, ValueError, RuntimeError):
             return []
 
 
@@ -413,10 +431,11 @@ def read_table(
     delimiter = sep or TABLE_FORMATS[suffix] or ","
     if not isinstance(decimal, str) or len(decimal) != 1:
         raise UsageError(f"--decimal takes one character, such as ',' ; got {decimal!r}.")
-    if thousands is not None and (len(thousands) != 1 or thousands in (decimal, delimiter)):
+    if thousands is not None and (len(thousands) != 1 or thousands == decimal):
         raise UsageError(
-            f"--thousands takes one character other than the decimal mark {decimal!r} and "
-            f"the delimiter {delimiter!r}, such as ',' for 1,540.5; got {thousands!r}."
+            f"--thousands takes one character other than the decimal mark {decimal!r}, "
+            f"such as ',' for 1,540.5 (in quotes where ',' is also the delimiter); got "
+            f"{thousands!r}."
         )
     try:
         # the names as written: without na_filter, a name such as 'NA' is a name
@@ -433,7 +452,11 @@ def read_table(
         raise UsageError(_not_encoded(source.name, encoding, error)) from error
     except LookupError as error:  # an encoding Python does not know
         raise UsageError(f"--encoding: {error}; pass a name such as utf-8 or cp1252.") from error
-    except (OSError, EOFError) as error:  # a damaged compressed file
+    except _DAMAGED as error:  # a damaged (or, for zip, encrypted) compressed file
+        raise UsageError(f"could not read {source.name}: {error}") from error
+    except RuntimeError as error:
+        if compression != "zip":
+            raise
         raise UsageError(f"could not read {source.name}: {error}") from error
     except pd.errors.ParserError as error:
         first = str(error).strip().splitlines()[-1] if str(error).strip() else ""
@@ -479,13 +502,36 @@ def _zipped_format(path: Path, suffix: str) -> str:
             members = _zip_members(archive)
     except (OSError, zipfile.BadZipFile) as error:
         raise UsageError(f"could not read {str(path)!r} as a zip archive: {error}") from error
+    if _EXCEL_PART in members or any(m.startswith("xl/") for m in members):
+        raise UsageError(_EXCEL_ADVICE.format(name=repr(str(path))))
     if len(members) != 1:
         shown = ", ".join(repr(m) for m in members[:5]) or "nothing"
         raise UsageError(
             f"zip archive {str(path)!r} holds {shown}; a zipped table holds exactly one "
             "file. Unzip it and pass the table itself."
         )
-    return suffix if suffix in TABLE_FORMATS else table_format(members[0])[0]
+    inner, packed = table_format(members[0])
+    if inner in _PARQUET or packed is not None:
+        raise UsageError(
+            f"zip archive {str(path)!r} holds {members[0]!r}, which is read as it is, not "
+            "from inside a zip: unzip it and pass that file."
+        )
+    if inner in TABLE_FORMATS:
+        return inner
+    if suffix in TABLE_FORMATS and not Path(members[0]).suffix:
+        return suffix
+    raise UsageError(
+        f"zip archive {str(path)!r} holds {members[0]!r}, which is not a text table "
+        f"({', '.join(t for t in TABLE_FORMATS if t not in _PARQUET)}); unzip it, and save "
+        "the table as CSV."
+    )
+
+
+_EXCEL_PART = "[Content_Types].xml"  # the first part of an Office Open XML file
+_EXCEL_ADVICE = (
+    "{name} is an Excel workbook (or another Office file), not a text table: save the "
+    "sheet as 'CSV UTF-8' in Excel, or read it with pandas.read_excel in Python."
+)
 
 
 def _renamed(path: str | Path, suffix: str) -> str:
@@ -503,26 +549,60 @@ def _renamed(path: str | Path, suffix: str) -> str:
 
 def _check_stored_as_text(source: _Source, encoding: str) -> None:
     """Refuse a table whose bytes are compressed though its name (or standard input)
-    says text, and a UTF-16 file read as another encoding, naming the fix: pandas would
-    call either one text in a wrong encoding."""
+    says text, an Excel workbook named as text, and a UTF-16 or UTF-32 file read as
+    another encoding, naming the fix: pandas would call each one text in a wrong
+    encoding."""
     if source.compression is None:
         start = source.first_bytes(6)
         for signature, (kind, ext) in _SIGNATURES.items():
             if not start.startswith(signature):
                 continue
+            if kind == "zip" and _is_office_file(source):
+                raise UsageError(_EXCEL_ADVICE.format(name=source.name))
             if source.stdin:
                 command = {"gzip": "zcat", "bz2": "bzcat", "xz": "xzcat", "zip": "unzip -p"}
                 fix = f"decompress it into the pipe ({command[kind]} FILE | skcama ...)"
             else:
                 fix = f"name it {_renamed(source.path, table_format(source.path)[0] + ext)}"
             raise UsageError(f"{source.name} is {kind}-compressed, not text: {fix}.")
-    if not re.match(r"utf[-_]?(16|32)", encoding.lower()):
-        start = source.first_bytes(2) if source.compression is None else b""
-        if start in (b"\xff\xfe", b"\xfe\xff"):
+    if _wide_unicode(encoding):
+        return
+    try:
+        with source.binary() as raw:  # a compressed file's first bytes, decompressed
+            start = raw.read(4)
+    except (*_DAMAGED, RuntimeError):
+        return  # read_table names the damage
+    for mark, name in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if start.startswith(mark):
             raise UsageError(
-                f"{source.name} is UTF-16 text (it starts with a UTF-16 byte-order mark); "
-                "pass --encoding utf-16."
+                f"{source.name} is {name.upper()} text (it starts with a {name.upper()} "
+                f"byte-order mark); pass --encoding {name}."
             )
+
+
+def _wide_unicode(encoding: str) -> bool:
+    """Whether ``encoding`` names UTF-16 or UTF-32 (whose lines are not split on bytes)."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name.startswith(("utf-16", "utf-32"))
+
+
+def _is_office_file(source: _Source) -> bool:
+    """Whether a zip-signed table is an Office Open XML file (an Excel workbook)."""
+    import zipfile
+
+    try:
+        with (zipfile.ZipFile(io.BytesIO(source.data)) if source.stdin
+              else zipfile.ZipFile(source.path)) as archive:
+            names = archive.namelist()
+    except (*_DAMAGED, RuntimeError):
+        return False
+    return _EXCEL_PART in names or any(n.startswith("xl/") for n in names)
 
 
 def _read_parquet(path: Path) -> Any:
@@ -864,18 +944,30 @@ def _as_numbers(text: Any, decimal: str) -> Any:
     return pd.to_numeric(text, errors="coerce")
 
 
-def _thousands_mark(text: Any, decimal: str) -> str | None:
+def _thousands_mark(text: Any, decimal: str) -> tuple[str | None, bool]:
     """The character that ``text`` (a Series of str) puts between the thousands of
     numbers written with the decimal mark ``decimal`` (``'1,540.5'``: ``','``), where
-    every value is such a number; else None."""
+    every value is such a number, else None; and whether the values could as well be
+    numbers written with that character as their decimal mark (``'1,104'``: 1104 or
+    1.104; ``'0,870'`` is never grouped, as no grouped number starts with 0)."""
     for mark in (",", ".", " ", "'"):
         if mark == decimal:
             continue
-        pattern = (rf"[-+]?\d{{1,3}}(?:{re.escape(mark)}\d{{3}})+"
-                   rf"(?:{re.escape(decimal)}\d*)?")
-        if len(text) and text.str.fullmatch(pattern).all():
-            return mark
-    return None
+        grouped = rf"[-+]?[1-9]\d{{0,2}}(?:{re.escape(mark)}\d{{3}})+"
+        if len(text) and text.str.fullmatch(rf"{grouped}(?:{re.escape(decimal)}\d*)?").all():
+            single_group = text.str.fullmatch(rf"[-+]?\d{{1,3}}{re.escape(mark)}\d{{3}}")
+            return mark, bool(single_group.all()) and mark in ",."
+    return None, False
+
+
+def _thousands_fix(mark: str, either: bool, decimal_fix: str) -> str:
+    """The advice for numbers grouped by ``mark``: ``--thousands``, and where the values
+    could as well have ``mark`` as their decimal mark (``either``), ``decimal_fix``
+    beside it, neither put first."""
+    if not either:
+        return f"pass --thousands {mark!r}"
+    return (f"if {mark!r} separates their thousands (1{mark}104 = 1104), pass --thousands "
+            f"{mark!r}; if it is their decimal mark (1{mark}104 = 1.104), {decimal_fix}")
 
 
 def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
@@ -909,16 +1001,12 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         parsed = _as_numbers(text, decimal)
         here = parsed.notna()
         if here.mean() < 0.5:
-            grouped = _thousands_mark(text[~here], decimal)
+            grouped, either = _thousands_mark(text[~here], decimal)
             if grouped is not None:
-                either = (f", or --decimal {grouped!r} if {grouped!r} is their decimal mark"
-                          if grouped == other_mark and _as_numbers(
-                              text, other_mark).notna().all() else "")
                 raise UsageError(
-                    f"{where} holds numbers with {grouped!r} between their thousands (e.g. "
-                    f"{text[~here].iloc[0]!r}), which are text without --thousands and would "
-                    f"be read as labels, one per distinct value; pass --thousands "
-                    f"{grouped!r}{either}."
+                    f"{where} holds numbers written like {text[~here].iloc[0]!r}, which are "
+                    "text as read and would be read as labels, one per distinct value: "
+                    f"{_thousands_fix(grouped, either, f'pass --decimal {grouped!r}')}."
                 )
             if _as_numbers(text, other_mark).notna().mean() >= 0.9:
                 marks = "commas" if other_mark == "," else "points"
@@ -943,10 +1031,9 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                    f"pass {flags}")
         else:
             fix = "if that text marks missing values, pass --na-values for each code"
-        grouped = _thousands_mark(left, decimal)
+        grouped, either = _thousands_mark(left, decimal)
         if grouped is not None:
-            fix = (f"they are numbers with {grouped!r} between their thousands; pass "
-                   f"--thousands {grouped!r}")
+            fix = _thousands_fix(grouped, either, "write them with one decimal mark")
         elif _as_numbers(left, other_mark).notna().all():
             fix = (f"its numbers mix the decimal marks {decimal!r} and {other_mark!r}; "
                    "write them with one")
@@ -1030,8 +1117,8 @@ def _check_output(
                          if figure else ("a table", "results.csv") if table
                          else ("a graph", "graph.gml"))
         raise UsageError(
-            f"{option} '-': only predict writes to standard output (without -o); this "
-            f"writes {what} to a file: name one (e.g. {example})."
+            f"{option} '-': only predict's table goes to standard output (with -o - or "
+            f"without -o); this writes {what} to a file: name one (e.g. {example})."
         )
     path = Path(path)
     if path.is_dir():
@@ -1827,7 +1914,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("data", help="table with the model's columns (- reads CSV from "
                          "standard input)")
     predict.add_argument("-o", "--output", help="table to write, in the format its extension "
-                         "names: .csv, .tsv, .txt, .parquet (default: CSV on standard output)")
+                         "names: .csv, .tsv, .txt, .parquet, text compressed with .gz, .bz2, "
+                         ".xz or .zip after it (default, or -: CSV on standard output)")
     predict.add_argument("--manipulation-score", action="store_true",
                          help="add each row's probability of being manipulated (adapted "
                          "models only)")
@@ -1887,7 +1975,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--set", action="append", metavar="NAME=VALUE",
                           help=_ADAPT_SET_HELP + "; needs --adapt")
     evaluate.add_argument("-o", "--output", help="file for the table (.csv, .tsv, .txt, "
-                          ".parquet)")
+                          ".parquet; text compressed with .gz, .bz2, .xz or .zip after it)")
     evaluate.add_argument("--figure", help="PNG file for a bar chart of the accuracies")
     _out_sep_option(evaluate)
     _common(evaluate)

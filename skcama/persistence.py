@@ -584,13 +584,18 @@ def _write_all(stream: Any, data: bytes) -> None:
     while len(view):
         try:
             written = stream.write(view)
-        except TypeError as error:  # a text stream that io.TextIOBase does not catch
+        except (TypeError, io.UnsupportedOperation) as error:  # text, or open for reading
             raise TypeError(
                 f"save_model writes bytes (a zip archive), but {_shown(stream)} did not take "
                 f"them ({error}); open it with 'wb', or use io.BytesIO for memory."
             ) from error
-        if written is None:  # a file object that returns nothing wrote all it was given
-            return
+        if written is None:
+            if isinstance(stream, io.RawIOBase):  # non-blocking and not ready: none taken
+                raise OSError(
+                    f"{_shown(stream)} is a non-blocking stream that took none of the "
+                    f"{len(view)} bytes left; save to a blocking stream or a file."
+                )
+            return  # a file object that returns nothing wrote all it was given
         if written <= 0:
             raise OSError(
                 f"{_shown(stream)} took no bytes with {len(view)} of {len(data)} left to "
@@ -603,6 +608,9 @@ def _stream_bytes(stream: Any, action: str) -> bytes:
     """Everything left in a binary ``stream`` (from its position to its end)."""
     _binary(stream, "rb", action)
     shown = _shown(stream)
+    if not callable(getattr(stream, "read", None)):
+        raise TypeError(f"{action}: {shown} cannot be read (it has no read method); pass "
+                        "a file object opened with 'rb'.")
     try:
         raw = stream.read()
     except io.UnsupportedOperation as error:

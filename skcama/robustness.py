@@ -535,11 +535,23 @@ def _lend_roles(
                             allow_parents=bool(options.get("allow_parents", False)))
         named = set(_as_list(columns))
         lenders = [(n, e) for n, e in camas.items() if named <= set(e.roles_.blanket)]
-        if not is_attack and options.get("reference") is None and lenders:
-            # its column kinds and training sds, as for columns named by role
+        if is_attack or options.get("reference") is not None or not camas:
+            return
+        if lenders:  # its column kinds and training sds, as for columns named by role
             name, lender = lenders[0]
             logger.info("column kinds and sds from %r (%s)", name, type(lender).__name__)
             options["reference"] = lender
+            return
+        name, first = next(iter(camas.items()))
+        outside = sorted(named - set(first.roles_.blanket), key=str)
+        warn_user(
+            f"columns {outside[:10]} are outside the Markov blanket of {name!r}, so it "
+            "cannot lend its column kinds and training sds: the columns are moved in the "
+            "sds of the rows manipulated, and integer codes it reads as discrete are moved "
+            "too. Pass reference=X_train (clean training rows) to measure strengths in "
+            "their sds and keep codes still.",
+            UserWarning,
+        )
         return
     if given is not None and not camas:
         return

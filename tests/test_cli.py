@@ -1578,7 +1578,8 @@ def test_dash_as_an_output_file_is_refused(workdir, model, command, capsys):
         "discover": ["discover", str(workdir / "train.csv"), "-t", "y"],
     }[command]
     assert main([*args, "-o", "-"]) == 2
-    assert "--output '-': only predict writes to standard output" in capsys.readouterr().err
+    assert "--output '-': only predict's table goes to standard output" in (
+        capsys.readouterr().err)
 
 
 def test_numbers_with_a_thousands_separator_name_the_option_that_reads_them(
@@ -1591,18 +1592,68 @@ def test_numbers_with_a_thousands_separator_name_the_option_that_reads_them(
     some.to_csv(workdir / "grouped.csv", index=False, sep=";")
     assert main(["predict", str(model), str(workdir / "grouped.csv"), "--sep", ";"]) == 2
     err = capsys.readouterr().err
-    assert "holds numbers with ',' between their thousands" in err
-    assert "pass --thousands ','." in err
+    assert "holds numbers written like '" in err and "labels, one per distinct value: pass " \
+        "--thousands ','." in err
     whole = big.assign(x1=big["x1"].map(lambda v: f"{round(v):,}"))  # 5,123: or 5.123?
     whole.to_csv(workdir / "ambiguous.csv", index=False, sep=";")
     assert main(["predict", str(model), str(workdir / "ambiguous.csv"), "--sep", ";"]) == 2
-    assert "pass --thousands ',', or --decimal ',' if ',' is their decimal mark" in (
-        capsys.readouterr().err)
+    assert ("if ',' separates their thousands (1,104 = 1104), pass --thousands ','; if it is "
+            "their decimal mark (1,104 = 1.104), pass --decimal ','") in capsys.readouterr().err
+    # three decimals after a decimal comma, one starting with 0: never grouped thousands
+    small = frame.assign(x1=(frame["x1"] % 1).map(lambda v: f"{v:.3f}".replace(".", ",")))
+    small.to_csv(workdir / "decimal_comma.csv", index=False, sep=";")
+    assert main(["predict", str(model), str(workdir / "decimal_comma.csv"), "--sep", ";"]) == 2
+    err = capsys.readouterr().err
+    assert "pass --decimal ','" in err and "--thousands" not in err
+    # quoted in a comma-separated file, as US spreadsheets write them
+    big.assign(x1=big["x1"].map(lambda v: f"{v:,.2f}")).to_csv(workdir / "quoted.csv",
+                                                               index=False)
+    assert main(["predict", str(model), str(workdir / "quoted.csv"), "--thousands", ","]) == 0
     read = read_table(workdir / "grouped.csv", sep=";", thousands=",")
     np.testing.assert_allclose(read["x1"], big["x1"].round(2), rtol=1e-12)
     assert main(["predict", str(model), str(workdir / "grouped.csv"), "--sep", ";",
                  "--thousands", ","]) == 0
     capsys.readouterr()
     assert main(["predict", str(model), str(workdir / "grouped.csv"), "--sep", ";",
-                 "--thousands", ";"]) == 2
-    assert "--thousands takes one character other than" in capsys.readouterr().err
+                 "--thousands", "."]) == 2
+    assert "--thousands takes one character other than the decimal mark" in (
+        capsys.readouterr().err)
+
+
+def test_damaged_office_and_mismatched_archives_and_wide_unicode_name_the_fix(
+    workdir, model, monkeypatch, capsys
+):
+    import gzip
+    import lzma
+    import zipfile
+
+    text = (workdir / "train.csv").read_text()
+    (workdir / "bad.csv.xz").write_bytes(lzma.compress(text.encode())[:40] + b"garbage" * 9)
+    with zipfile.ZipFile(workdir / "book.zip", "w") as archive:  # what Excel saves
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    (workdir / "book.csv").write_bytes((workdir / "book.zip").read_bytes())
+    with zipfile.ZipFile(workdir / "inner.csv.zip", "w") as archive:
+        archive.writestr("table.parquet", b"PAR1")
+    (workdir / "u16.csv.gz").write_bytes(gzip.compress(text.encode("utf-16")))
+    (workdir / "u32.csv").write_bytes(text.encode("utf-32"))
+    cases = {
+        "bad.csv.xz": "could not read data file",
+        "book.zip": "is an Excel workbook (or another Office file), not a text table",
+        "book.csv": "is an Excel workbook (or another Office file), not a text table",
+        "inner.csv.zip": "holds 'table.parquet', which is read as it is, not from inside",
+        "u16.csv.gz": "is UTF-16 text (it starts with a UTF-16 byte-order mark); pass "
+                      "--encoding utf-16.",
+        "u32.csv": "pass --encoding utf-32.",
+    }
+    for name, expected in cases.items():
+        assert main(["predict", str(model), str(workdir / name)]) == 2, name
+        assert expected in capsys.readouterr().err, name
+
+    class Terminal(_Stdin):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(b""))
+    assert main(["predict", str(model), "-"]) == 2
+    assert "but none is piped in" in capsys.readouterr().err

@@ -705,3 +705,20 @@ def test_spent_closed_and_unreadable_streams_say_what_to_do(fitted, saved, tmp_p
             return bytearray(saved.read_bytes())
 
     assert read_metadata(Bytearrays())["estimator"] == "CAMAClassifier"
+
+
+def test_streams_open_the_wrong_way_round_or_not_ready_say_so(fitted, saved, tmp_path):
+    with open(saved, "rb") as handle, pytest.raises(TypeError, match="open it with 'wb'"):
+        save_model(fitted, handle)
+    with pytest.raises(TypeError, match="it has no read method"):
+        load_model(_WriteOnly())
+
+    class NotReady(io.RawIOBase):
+        def writable(self):
+            return True
+
+        def write(self, data):
+            return None  # non-blocking, nothing taken
+
+    with pytest.raises(OSError, match="non-blocking stream that took none"):
+        save_model(fitted, NotReady())

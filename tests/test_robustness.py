@@ -716,3 +716,10 @@ def test_plot_says_transfer_only_for_a_model_attacked_by_transfer_at_every_stren
     })
     labels = [line.get_label() for line in plot_robustness(curve).get_lines()]
     assert labels == ["CAMA (transfer at some strengths)", "boosting (transfer)"]
+
+
+def test_columns_named_beyond_the_cama_models_blanket_are_warned_that_nothing_is_lent(fitted):
+    X, y, models = fitted
+    with pytest.warns(UserWarning, match=r"columns \['o'\] are outside the Markov blanket "
+                                         r"of 'CAMA', so it cannot lend"):
+        robustness_curve(models, X, y, "shift", [1.0], columns=["x1", "o"])
