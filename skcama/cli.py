@@ -492,9 +492,11 @@ def read_table(
 
 
 def _zipped_format(path: Path, suffix: str) -> str:
-    """The table format of zip archive ``path``: ``suffix`` (its own name's,
-    ``data.csv.zip``) where that is one, else its one file's (``export.zip`` holding
-    ``export.csv``). Refuses an archive that does not hold exactly one file."""
+    """The table format of zip archive ``path``: its one file's (``export.zip`` holding
+    ``export.csv``), or ``suffix``, its own name's (``data.csv.zip``), where that file has
+    no extension. Refuses an archive that does not hold exactly one file, an Office file,
+    and one holding a file read as it is (Parquet, a compressed table) or not a text
+    table."""
     import zipfile
 
     try:
@@ -502,7 +504,7 @@ def _zipped_format(path: Path, suffix: str) -> str:
             members = _zip_members(archive)
     except (OSError, zipfile.BadZipFile) as error:
         raise UsageError(f"could not read {str(path)!r} as a zip archive: {error}") from error
-    if _EXCEL_PART in members or any(m.startswith("xl/") for m in members):
+    if _is_office(members):
         raise UsageError(_EXCEL_ADVICE.format(name=repr(str(path))))
     if len(members) != 1:
         shown = ", ".join(repr(m) for m in members[:5]) or "nothing"
@@ -527,7 +529,11 @@ def _zipped_format(path: Path, suffix: str) -> str:
     )
 
 
-_EXCEL_PART = "[Content_Types].xml"  # the first part of an Office Open XML file
+def _is_office(names: list[str]) -> bool:
+    """Whether a zip's file ``names`` are those of an Office Open XML file (a workbook)."""
+    return "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names)
+
+
 _EXCEL_ADVICE = (
     "{name} is an Excel workbook (or another Office file), not a text table: save the "
     "sheet as 'CSV UTF-8' in Excel, or read it with pandas.read_excel in Python."
@@ -599,10 +605,9 @@ def _is_office_file(source: _Source) -> bool:
     try:
         with (zipfile.ZipFile(io.BytesIO(source.data)) if source.stdin
               else zipfile.ZipFile(source.path)) as archive:
-            names = archive.namelist()
+            return _is_office(archive.namelist())
     except (*_DAMAGED, RuntimeError):
         return False
-    return _EXCEL_PART in names or any(n.startswith("xl/") for n in names)
 
 
 def _read_parquet(path: Path) -> Any:
