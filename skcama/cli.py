@@ -699,8 +699,8 @@ def write_table(
     """Write ``frame`` in the format its extension names, as :func:`read_table` reads it:
     comma-separated ``.csv`` and ``.txt``, tab-separated ``.tsv``, Parquet ``.parquet``
     and ``.pq`` (needs pyarrow); a text table named with one of :data:`COMPRESSIONS`
-    after its extension is compressed (``out.csv.gz``; gzip without a time, so the same
-    table gives the same bytes). Missing folders are created.
+    after its extension is compressed (``out.csv.gz``; gzip and zip without a time, so
+    the same table gives the same bytes). Missing folders are created.
 
     Parameters
     ----------
@@ -753,10 +753,23 @@ def write_table(
                 "(or name a .csv file)."
             ) from error
         return
-    # a gzip file records no time (the same table, the same bytes); a zip names its member
-    options = {"gzip": {"mtime": 0}, "zip": {"archive_name": path.stem}}.get(compression, {})
-    frame.to_csv(path, sep=sep or TABLE_FORMATS[suffix] or ",", index=index,
-                 compression={"method": compression, **options} if compression else None)
+    delimiter = sep or TABLE_FORMATS[suffix] or ","
+    if compression == "zip":  # written here: pandas' zip member records the time
+        import zipfile
+
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            member = zipfile.ZipInfo(path.stem, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            with archive.open(member, "w") as raw, io.TextIOWrapper(
+                raw, encoding="utf-8", newline=""
+            ) as text:
+                frame.to_csv(text, sep=delimiter, index=index, lineterminator="\n")
+        return
+    # a gzip file records no time either: the same table gives the same bytes
+    frame.to_csv(path, sep=delimiter, index=index,
+                 compression={"method": compression, "mtime": 0} if compression == "gzip"
+                 else compression)
 
 
 def _check_out_sep(sep: str | None, path: str | Path | None) -> None:

@@ -1388,15 +1388,18 @@ def test_compressed_tables_are_read_and_written_by_their_extension(
     capsys.readouterr()
 
 
-def test_gzip_output_is_the_same_bytes_for_the_same_table(tmp_path):
+@pytest.mark.parametrize("name", ["out.csv.gz", "out.csv.zip"])
+def test_compressed_output_is_the_same_bytes_for_the_same_table(tmp_path, name):
     import time
 
     frame = pd.DataFrame({"a": [1.5, 2.0], "b": ["x", "y"]})
-    write_table(frame, tmp_path / "out.csv.gz")
-    first = (tmp_path / "out.csv.gz").read_bytes()
-    time.sleep(1.1)  # gzip records seconds
-    write_table(frame, tmp_path / "out.csv.gz")
-    assert (tmp_path / "out.csv.gz").read_bytes() == first
+    write_table(frame, tmp_path / name)
+    first = (tmp_path / name).read_bytes()
+    time.sleep(2.1)  # gzip records seconds, zip two-second steps
+    write_table(frame, tmp_path / name)
+    assert (tmp_path / name).read_bytes() == first
+    pd.testing.assert_frame_equal(read_table(tmp_path / name), frame.set_axis(
+        pd.RangeIndex(1, 3)))
 
 
 def test_bad_compressed_tables_are_refused_with_the_fix(workdir, model, capsys):
