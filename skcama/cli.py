@@ -239,9 +239,9 @@ class _Tail(io.RawIOBase):
 
 
 class _Source:
-    """The bytes of a text table: a file, compressed or not, or standard input, which is
-    read once and kept, since a table is read more than once (its names as written, a
-    hint on its delimiter)."""
+    """The bytes of a text table: a file, compressed or not, or standard input, a named
+    pipe or a device, which are read once and kept, since a table is read more than
+    once (its names as written, a hint on its delimiter)."""
 
     def __init__(self, path: str | Path, compression: str | None = None):
         self.stdin = str(path) == STDIN
@@ -253,13 +253,23 @@ class _Source:
                 "input is the terminal); pipe one in (cat data.csv | skcama ...), or name "
                 "the file."
             )
-        self.data = sys.stdin.buffer.read() if self.stdin else None
+        self.data: bytes | None = None  # the bytes of a stream, read once
+        if self.stdin:
+            self.data = sys.stdin.buffer.read()
+        elif not self.path.is_file():  # a named pipe, <(zcat ...), /dev/stdin
+            self.data = self.path.read_bytes()
         self.tail: _Tail | None = None  # of the last full read (see :meth:`reading`)
 
     @property
     def name(self) -> str:
         """The table as messages name it: ``data file 'x.csv'`` or ``standard input``."""
         return _shown(self.path, "data file")
+
+    @property
+    def stored(self) -> Any:
+        """What holds the bytes as stored: the file's path, or a fresh stream over the
+        bytes read from a pipe."""
+        return self.path if self.data is None else io.BytesIO(self.data)
 
     @contextlib.contextmanager
     def binary(self) -> Iterator[Any]:
@@ -269,22 +279,25 @@ class _Source:
         import lzma
         import zipfile
 
-        if self.stdin:
-            yield io.BytesIO(self.data)
-            return
         with contextlib.ExitStack() as stack:
             if self.compression == "zip":
-                archive = stack.enter_context(zipfile.ZipFile(self.path))
+                archive = stack.enter_context(zipfile.ZipFile(self.stored))
                 yield stack.enter_context(archive.open(_zip_members(archive)[0]))
                 return
-            opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
-            yield stack.enter_context(opener.get(self.compression, open)(self.path, "rb"))
+            opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(
+                self.compression)
+            if opener is not None:
+                yield stack.enter_context(opener(self.stored, "rb"))
+            elif self.data is not None:
+                yield io.BytesIO(self.data)
+            else:
+                yield stack.enter_context(open(self.path, "rb"))
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Any]:
         """What pandas reads: a plain file's path (pandas reads a path twice as fast as
         a stream), else :meth:`binary`, keeping the end of what is read in :attr:`tail`."""
-        if not self.stdin and self.compression is None:
+        if self.data is None and self.compression is None:
             yield self.path
             return
         with self.binary() as raw:
@@ -294,7 +307,7 @@ class _Source:
     def last_line(self, encoding: str) -> str:
         """:meth:`_Tail.last_line` of the table as read by :meth:`reading`; a plain
         file's end is read here."""
-        if self.tail is None and not self.stdin and self.compression is None:
+        if self.tail is None and self.data is None and self.compression is None:
             try:
                 with open(self.path, "rb") as handle:
                     size = handle.seek(0, os.SEEK_END)
@@ -308,7 +321,7 @@ class _Source:
 
     def first_bytes(self, count: int) -> bytes:
         """The first ``count`` bytes of the file as stored (not decompressed)."""
-        if self.stdin:
+        if self.data is not None:
             return self.data[:count]
         try:
             with open(self.path, "rb") as handle:
@@ -400,10 +413,21 @@ def read_table(
         path = Path(path)
         if path.is_dir():
             raise UsageError(f"{str(path)!r} is a folder, not a data file; pass the file.")
-        if not path.is_file():
+        if not path.exists():
             raise UsageError(f"data file {str(path)!r} does not exist.")
+        if not suffix and compression is None and (
+            not path.is_file() or str(path).startswith(("/dev/", "/proc/"))
+        ):
+            suffix = ".csv"  # a pipe or a descriptor without a name (<(zcat ...), /dev/stdin)
+        if not path.is_file() and suffix in _PARQUET:
+            raise UsageError(
+                f"{str(path)!r} is a pipe or a device, from which a Parquet file cannot be "
+                "read; write it to a file first, or pipe a CSV table."
+            )
+    source = _Source(path, compression)
+    if str(path) != STDIN:
         if compression == "zip":
-            suffix = _zipped_format(path, suffix)
+            suffix = _zipped_format(source, suffix)
         if suffix not in TABLE_FORMATS and compression:
             text_formats = ", ".join(t for t in TABLE_FORMATS if t not in _PARQUET)
             raise UsageError(
@@ -425,12 +449,17 @@ def read_table(
                     f"as is; decompress it, or name it without {path.suffix!r}."
                 )
             return _read_parquet(path)
-    source = _Source(path, compression)
     encoding = encoding or "utf-8"
     _check_stored_as_text(source, encoding)
     delimiter = sep or TABLE_FORMATS[suffix] or ","
     if not isinstance(decimal, str) or len(decimal) != 1:
         raise UsageError(f"--decimal takes one character, such as ',' ; got {decimal!r}.")
+    if thousands is not None and len(thousands) == 1 and not thousands.isascii():
+        raise UsageError(
+            f"--thousands {thousands!r} (U+{ord(thousands):04X}) is not an ASCII character, "
+            "which pandas cannot read as a thousands mark; remove it from the numbers in the "
+            "file first (e.g. sed 's/\\xc2\\xa0//g' for a UTF-8 non-breaking space)."
+        )
     if thousands is not None and (len(thousands) != 1 or thousands == decimal):
         raise UsageError(
             f"--thousands takes one character other than the decimal mark {decimal!r}, "
@@ -442,10 +471,25 @@ def read_table(
         with source.reading() as stream:
             names = pd.read_csv(stream, sep=delimiter, header=None, nrows=1, dtype=str,
                                 encoding=encoding, na_filter=False).iloc[0]
-        with source.reading() as stream:  # last: its tail is the table's end
+        with source.reading() as stream, warnings.catch_warnings(record=True) as caught:
+            # last: its tail is the table's end. index_col=False: rows with one field more
+            # than the header (a delimiter ending each data row) keep their columns; by
+            # default pandas would make the first column the index, shifting every name
+            warnings.simplefilter("always", pd.errors.ParserWarning)
             frame = pd.read_csv(stream, sep=delimiter, decimal=decimal, encoding=encoding,
                                 dtype={c: str for c in text_columns} or None,
-                                na_values=list(na_values) or None, thousands=thousands)
+                                na_values=list(na_values) or None, thousands=thousands,
+                                index_col=False)
+        for warning in caught:
+            if not issubclass(warning.category, pd.errors.ParserWarning):
+                warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                       warning.lineno)
+            elif not _ends_with_delimiter(source, delimiter, encoding):
+                raise UsageError(
+                    f"{source.name} has rows with more fields than its header "
+                    f"({len(frame.columns)}): a column has no name in the header line. "
+                    "Name every column in the header, or remove the extra fields."
+                )
     except pd.errors.EmptyDataError as error:
         raise UsageError(f"{source.name} is empty.") from error
     except UnicodeDecodeError as error:
@@ -491,7 +535,14 @@ def read_table(
     return frame
 
 
-def _zipped_format(path: Path, suffix: str) -> str:
+def _ends_with_delimiter(source: _Source, delimiter: str, encoding: str) -> bool:
+    """Whether the table's last line ends with ``delimiter`` (an empty last field, as
+    exports that end every data row with a delimiter write)."""
+    line = source.last_line(encoding)
+    return bool(line) and len(delimiter) == 1 and line.rstrip(" ").endswith(delimiter)
+
+
+def _zipped_format(source: _Source, suffix: str) -> str:
     """The table format of zip archive ``path``: its one file's (``export.zip`` holding
     ``export.csv``), or ``suffix``, its own name's (``data.csv.zip``), where that file has
     no extension. Refuses an archive that does not hold exactly one file, an Office file,
@@ -499,8 +550,9 @@ def _zipped_format(path: Path, suffix: str) -> str:
     table."""
     import zipfile
 
+    path = source.path
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source.stored) as archive:
             members = _zip_members(archive)
     except (OSError, zipfile.BadZipFile) as error:
         raise UsageError(f"could not read {str(path)!r} as a zip archive: {error}") from error
@@ -565,7 +617,7 @@ def _check_stored_as_text(source: _Source, encoding: str) -> None:
                 continue
             if kind == "zip" and _is_office_file(source):
                 raise UsageError(_EXCEL_ADVICE.format(name=source.name))
-            if source.stdin:
+            if source.data is not None:  # standard input or a pipe
                 command = {"gzip": "zcat", "bz2": "bzcat", "xz": "xzcat", "zip": "unzip -p"}
                 fix = f"decompress it into the pipe ({command[kind]} FILE | skcama ...)"
             else:
@@ -603,8 +655,7 @@ def _is_office_file(source: _Source) -> bool:
     import zipfile
 
     try:
-        with (zipfile.ZipFile(io.BytesIO(source.data)) if source.stdin
-              else zipfile.ZipFile(source.path)) as archive:
+        with zipfile.ZipFile(source.stored) as archive:
             return _is_office(archive.namelist())
     except (*_DAMAGED, RuntimeError):
         return False
@@ -644,6 +695,16 @@ def _warn_short_last_line(
         return
     lacking = [repr(str(c)) for c in frame.columns[len(fields):header_fields]]
     shown = lacking[:5] + (["..."] if len(lacking) > 5 else [])
+    if len(fields) == 1:  # no delimiter at all: a footer as often as a cut
+        warnings.warn(
+            f"the last line of {source.name}, {line.strip()[:60]!r}, has no delimiter, "
+            f"where the header has {header_fields} fields: a footer line (a total, a note) "
+            f"or a file cut short. It was read as row {len(frame)}, with "
+            f"{', '.join(shown)} missing; delete a footer line from the file.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return
     warnings.warn(
         f"the last line of {source.name} has {len(fields)} of the header's "
         f"{header_fields} fields, as a file cut short has: row {len(frame)} reads "
@@ -743,33 +804,52 @@ def write_table(
             f"none of {', '.join(TABLE_FORMATS)}, or a Parquet file is named as compressed."
         )
     _check_out_sep(sep, path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix in _PARQUET:
-        try:
-            frame.to_parquet(path, index=index)
-        except ImportError as error:
-            raise UsageError(
-                f"writing Parquet file {str(path)!r} needs pyarrow: pip install pyarrow "
-                "(or name a .csv file)."
-            ) from error
-        return
-    delimiter = sep or TABLE_FORMATS[suffix] or ","
-    if compression == "zip":  # written here: pandas' zip member records the time
-        import zipfile
+    from ._files import replaced_on_success
 
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            member = zipfile.ZipInfo(path.stem, date_time=(1980, 1, 1, 0, 0, 0))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # a named pipe or a device (/dev/null) is written to as it is; a file is written
+    # beside and renamed over, so a failed write (a full disk) leaves no table cut short
+    direct = path.exists() and not path.is_file()
+    with contextlib.nullcontext(path) if direct else replaced_on_success(path) as target:
+        if suffix in _PARQUET:
+            try:
+                frame.to_parquet(target, index=index)
+            except ImportError as error:
+                raise UsageError(
+                    f"writing Parquet file {str(path)!r} needs pyarrow: pip install pyarrow "
+                    "(or name a .csv file)."
+                ) from error
+            return
+        with _text_writer(target, compression, path.name) as text:
+            frame.to_csv(text, sep=sep or TABLE_FORMATS[suffix] or ",", index=index,
+                         lineterminator="\n")
+
+
+@contextlib.contextmanager
+def _text_writer(target: Path, compression: str | None, name: str) -> Iterator[Any]:
+    """A UTF-8 text stream into ``target``, compressed with ``compression``. gzip and zip
+    record no time (and the file's ``name``, not a temporary one), so the same table
+    gives the same bytes."""
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    with contextlib.ExitStack() as stack:
+        raw = stack.enter_context(open(target, "wb"))
+        if compression == "gzip":
+            raw = stack.enter_context(gzip.GzipFile(filename=name, mode="wb", fileobj=raw,
+                                                    mtime=0))
+        elif compression in ("bz2", "xz"):
+            raw = stack.enter_context((bz2.BZ2File if compression == "bz2"
+                                       else lzma.LZMAFile)(raw, "wb"))
+        elif compression == "zip":
+            archive = stack.enter_context(zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED))
+            member = zipfile.ZipInfo(Path(name).stem, date_time=(1980, 1, 1, 0, 0, 0))
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
-            with archive.open(member, "w") as raw, io.TextIOWrapper(
-                raw, encoding="utf-8", newline=""
-            ) as text:
-                frame.to_csv(text, sep=delimiter, index=index, lineterminator="\n")
-        return
-    # a gzip file records no time either: the same table gives the same bytes
-    frame.to_csv(path, sep=delimiter, index=index,
-                 compression={"method": compression, "mtime": 0} if compression == "gzip"
-                 else compression)
+            raw = stack.enter_context(archive.open(member, "w"))
+        yield stack.enter_context(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
 
 
 def _check_out_sep(sep: str | None, path: str | Path | None) -> None:
@@ -978,6 +1058,26 @@ def _thousands_mark(text: Any, decimal: str) -> tuple[str | None, bool]:
     return None, False
 
 
+_DECORATION = re.compile("[%\u20ac$\u00a3\u00a5<>\u2264\u2265()~*\u00a0\u202f' ]")
+
+
+def _decorated(text: Any, decimal: str) -> list[str]:
+    """Up to five values of ``text`` (a Series of str) that are numbers once units,
+    signs and spaces around them are removed (``'6.9%'``, ``'<0.5'``, ``'(1,487.1)'``,
+    ``'12 \u20ac'``), where at least 90% of the values are; else an empty list. Codes
+    with letters (``'J45.0'``) are never such numbers."""
+    import pandas as pd
+
+    other = "," if decimal == "." else "."
+    bare = (text.str.replace(_DECORATION, "", regex=True).str.replace(other, "", regex=False)
+            .str.replace(decimal, ".", regex=False).str.replace("\u2212", "-", regex=False))
+    changed = bare != text
+    numbers = pd.to_numeric(bare, errors="coerce").notna() & changed
+    if not len(text) or numbers.mean() < 0.9:
+        return []
+    return list(pd.unique(text[numbers]))[:5]
+
+
 def _thousands_fix(mark: str, either: bool, decimal_fix: str) -> str:
     """The advice for numbers grouped by ``mark``: ``--thousands``, and where the values
     could as well have ``mark`` as their decimal mark (``either``), ``decimal_fix``
@@ -1036,6 +1136,14 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                     f"{' (the default)' if decimal == '.' else ''} and would be read as "
                     f"labels, one per distinct value; {fix}."
                 )
+            decorated = _decorated(text[~here], decimal)
+            if decorated:
+                raise UsageError(
+                    f"{where} holds numbers written with other characters (e.g. "
+                    f"{_show(decorated)}), which would be read as labels, one per distinct "
+                    "value; write them as plain numbers in the file (without units, %, "
+                    f"currency or '<'), or keep the column out with --id {name!r}."
+                )
             continue
         numbers = parsed[here]
         left = text[~here]
@@ -1055,6 +1163,9 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         elif _as_numbers(left, other_mark).notna().all():
             fix = (f"its numbers mix the decimal marks {decimal!r} and {other_mark!r}; "
                    "write them with one")
+        elif not codes and _decorated(left, decimal):
+            fix = ("they are numbers written with other characters (units, %, currency, "
+                   "'<'); write them as plain numbers")
         raise UsageError(
             f"{where} holds numbers and also the text {_show(pd.unique(left))} ({len(left)} "
             f"rows), so it would be read as labels, one per distinct value: {fix}. "
@@ -1148,6 +1259,11 @@ def _check_output(
         raise UsageError(
             f"cannot write {option} {str(path)!r}: {str(folder)!r} is a file, not a folder; "
             "choose a path in a folder."
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):  # found now, not after the slow part
+        raise UsageError(
+            f"cannot write {option} {str(path)!r}: this user may not write in the folder "
+            f"{str(folder)!r}; choose a folder you can write in."
         )
     for given in inputs:
         if given is not None and path.is_file() and Path(given).is_file() and (

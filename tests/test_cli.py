@@ -1660,3 +1660,101 @@ def test_damaged_office_and_mismatched_archives_and_wide_unicode_name_the_fix(
     monkeypatch.setattr(sys, "stdin", Terminal(b""))
     assert main(["predict", str(model), "-"]) == 2
     assert "but none is piped in" in capsys.readouterr().err
+
+
+def test_data_rows_ending_with_a_delimiter_keep_their_columns(workdir, model, capsys):
+    plain = workdir / "trail_plain.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(plain)]) == 0
+    lines = (workdir / "train.csv").read_text().splitlines()
+    (workdir / "trail_rows.csv").write_text(
+        "\n".join([lines[0], *(f"{line}," for line in lines[1:])]) + "\n")
+    out = workdir / "trail_rows_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "trail_rows.csv"), "-o", str(out)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(plain))
+    (workdir / "extra_field.csv").write_text(
+        "\n".join([lines[0], *(f"{line},9" for line in lines[1:])]) + "\n")
+    assert main(["predict", str(model), str(workdir / "extra_field.csv")]) == 2
+    assert "has rows with more fields than its header" in capsys.readouterr().err
+
+
+def test_named_pipes_and_descriptors_are_read_once(workdir, model, capsys):
+    import os
+    import threading
+
+    plain = workdir / "pipe_plain.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(plain)]) == 0
+    for name in ("pipe.csv", "pipe"):  # a named pipe with and without a table's name
+        fifo = workdir / name
+        os.mkfifo(fifo)
+        feed = threading.Thread(target=fifo.write_bytes,
+                                args=((workdir / "train.csv").read_bytes(),))
+        feed.start()
+        out = workdir / f"{name}_predictions.csv"
+        assert main(["predict", str(model), str(fifo), "-o", str(out)]) == 0
+        feed.join()
+        pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(plain))
+        fifo.unlink()
+    capsys.readouterr()
+
+
+def test_numbers_dressed_as_text_and_footers_name_the_fix(workdir, model, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    dressed = frame.assign(x1=frame["x1"].map(lambda v: f"{v:.2f}%"))
+    dressed.to_csv(workdir / "percent.csv", index=False)
+    assert main(["predict", str(model), str(workdir / "percent.csv")]) == 2
+    assert "holds numbers written with other characters (e.g. [" in capsys.readouterr().err
+    censored = frame.assign(x1=frame["x1"].astype(object))
+    censored.loc[censored.index[:3], "x1"] = "<0.5"
+    censored.to_csv(workdir / "censored.csv", index=False)
+    assert main(["predict", str(model), str(workdir / "censored.csv")]) == 2
+    assert "they are numbers written with other characters" in capsys.readouterr().err
+    assert main(["predict", str(model), str(workdir / "train.csv"), "--thousands",
+                 "\u00a0"]) == 2
+    assert "is not an ASCII character" in capsys.readouterr().err
+    text = (workdir / "train.csv").read_text()
+    (workdir / "footer.csv").write_text(text + "Total: 200 rows\n")
+    main(["predict", str(model), str(workdir / "footer.csv")])
+    assert "'Total: 200 rows', has no delimiter" in capsys.readouterr().err
+
+
+def test_tables_are_written_whole_or_not_at_all_and_pipes_as_they_are(
+    workdir, monkeypatch, tmp_path
+):
+    import os
+    import threading
+
+    import skcama.cli as cli
+
+    frame = pd.DataFrame({"a": [1.5, 2.0]})
+    target = tmp_path / "kept.csv.gz"
+    write_table(frame, target)
+    before = target.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli, "_text_writer", broken)
+    with pytest.raises(OSError, match="No space left on device"):
+        write_table(frame.assign(a=[3.0, 4.0]), target)
+    assert target.read_bytes() == before  # the old table, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.csv.gz"]  # no partial file
+    monkeypatch.undo()
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    write_table(frame, fifo)
+    reader.join()
+    assert got == ["a\n1.5\n2.0\n"] and not fifo.is_file()
+
+
+def test_an_output_folder_this_user_may_not_write_is_refused_before_the_work(
+    workdir, model, monkeypatch, capsys
+):
+    import skcama.cli as cli
+
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: False)
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o",
+                 str(workdir / "locked" / "p.csv")]) == 2
+    assert "this user may not write in the folder" in capsys.readouterr().err
