@@ -532,7 +532,35 @@ def read_table(
         header_fields -= 1
     frame = _require_rows(frame, source.name)
     _warn_short_last_line(frame, source, delimiter, encoding, header_fields)
+    _warn_merged_rows(frame, source, delimiter, header_fields)
     return frame
+
+
+def _warn_merged_rows(frame: Any, source: _Source, delimiter: str, fields: int) -> None:
+    """Warn of a text value holding line breaks and as many delimiters as whole rows do:
+    an unmatched quote makes one field of every line up to the next quote, merging rows
+    without an error. (Text over several lines, such as a note, holds few delimiters.)"""
+    if len(delimiter) != 1 or fields < 3:
+        return
+    import pandas as pd
+
+    for name in frame.columns:
+        if not pd.api.types.is_string_dtype(frame[name].dtype):  # object or str columns
+            continue
+        text = frame[name].dropna()
+        text = text[[isinstance(v, str) and "\n" in v for v in text]]
+        swallowed = text[text.str.count(re.escape(delimiter)) >= fields - 1]
+        if len(swallowed):
+            warnings.warn(
+                f"column {name!r} of {source.name} holds, in row {swallowed.index[0]} "
+                f"({len(swallowed)} such value(s)), text over several lines with "
+                f"{int(swallowed.str.count(re.escape(delimiter)).iloc[0])} delimiters, as "
+                "whole rows have: an unmatched quote (\") has most likely merged the rows "
+                "up to the next quote into one. Check the quotes in that column.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return
 
 
 def _ends_with_delimiter(source: _Source, delimiter: str, encoding: str) -> bool:

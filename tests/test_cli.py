@@ -1758,3 +1758,27 @@ def test_an_output_folder_this_user_may_not_write_is_refused_before_the_work(
     assert main(["predict", str(model), str(workdir / "train.csv"), "-o",
                  str(workdir / "locked" / "p.csv")]) == 2
     assert "this user may not write in the folder" in capsys.readouterr().err
+
+
+def test_rows_merged_by_an_unmatched_quote_are_warned_of(workdir, model, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    notes = pd.Series(["ok"] * len(frame), dtype=object)
+    notes[10], notes[19] = '"urgent', 'recheck"'  # an opening quote closed 9 rows later
+    lines = (workdir / "train.csv").read_text().splitlines()
+    text = "\n".join([lines[0] + ",note",
+                      *(f"{line},{note}" for line, note in zip(lines[1:], notes, strict=True))])
+    (workdir / "merged.csv").write_text(text + "\n")
+    out = workdir / "merged_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "merged.csv"), "--id", "note",
+                 "-o", str(out)]) == 0
+    assert len(pd.read_csv(out)) < len(frame)  # rows merged, as pandas reads the quotes
+    err = capsys.readouterr().err
+    assert "column 'note' of" in err and "an unmatched quote" in err
+    # a note over two lines, with few delimiters, is text, not merged rows
+    notes[10], notes[19] = '"call back\nat 5"', "ok"
+    text = "\n".join([lines[0] + ",note",
+                      *(f"{line},{note}" for line, note in zip(lines[1:], notes, strict=True))])
+    (workdir / "note.csv").write_text(text + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        assert len(read_table(workdir / "note.csv", text_columns=["note"])) == len(frame)
