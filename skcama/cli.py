@@ -508,6 +508,8 @@ def read_table(
             f"could not parse {source.name} with --sep {delimiter!r}: {first}"
             + _delimiter_hint(source, delimiter, decimal, encoding)
         ) from error
+    if thousands is not None:
+        _check_grouping(source, delimiter, encoding, thousands, decimal, text_columns)
     header_fields = len(names)
     names = names[names.str.strip() != ""]  # unnamed columns: pandas names each its own
     repeated = sorted({str(h) for h in names[names.duplicated()]})
@@ -561,6 +563,39 @@ def _warn_merged_rows(frame: Any, source: _Source, delimiter: str, fields: int) 
                 stacklevel=3,
             )
             return
+
+
+def _check_grouping(
+    source: _Source, delimiter: str, encoding: str, thousands: str, decimal: str,
+    text_columns: Sequence,
+) -> None:
+    """Refuse a number in which ``thousands`` does not group three digits (``1.5`` read
+    with ``--thousands .``): pandas drops the mark wherever it is, and reads 15 (and a
+    date ``01.02.2024`` as 1022024). Text columns (``--id``) are read as written."""
+    import pandas as pd
+
+    with source.reading() as stream:
+        text = pd.read_csv(stream, sep=delimiter, dtype=str, encoding=encoding,
+                           index_col=False, keep_default_na=False)
+    mark, point = re.escape(thousands), re.escape(decimal)
+    grouped = rf"\s*[-+]?\d{{1,3}}(?:{mark}\d{{3}})*(?:{point}\d*)?(?:[eE][-+]?\d+)?\s*"
+    number = rf"\s*[-+]?[\d{mark}]+(?:{point}\d*)?(?:[eE][-+]?\d+)?\s*"
+    for name in text.columns:
+        values = text[name]
+        if name in text_columns:  # read as text, not converted
+            continue
+        marked = values[values.str.contains(thousands, regex=False)
+                        & values.str.fullmatch(number)]
+        wrong = marked[~marked.str.fullmatch(grouped)]
+        if len(wrong):
+            raise UsageError(
+                f"column {name!r} of {source.name} holds {wrong.iloc[0]!r}, in which "
+                f"--thousands {thousands!r} does not separate groups of three digits; "
+                f"pandas would drop it and read {wrong.iloc[0].replace(thousands, '')!r}. "
+                f"Write that number without {thousands!r} (or with --decimal "
+                f"{thousands!r} if it is the decimal mark), or leave --thousands out; a date "
+                f"column is kept out with --id {name!r}."
+            )
 
 
 def _ends_with_delimiter(source: _Source, delimiter: str, encoding: str) -> bool:

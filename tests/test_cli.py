@@ -1617,6 +1617,15 @@ def test_numbers_with_a_thousands_separator_name_the_option_that_reads_them(
     assert main(["predict", str(model), str(workdir / "grouped.csv"), "--sep", ";",
                  "--thousands", ","]) == 0
     capsys.readouterr()
+    # a '.' that groups no thousands would be dropped: 1.5 read as 15
+    typed = big.assign(x1=big["x1"].map(lambda v: f"{v:,.2f}".replace(",", " ")))
+    typed = typed.assign(x1=typed["x1"].str.replace(".", ",").str.replace(" ", "."))
+    typed.loc[typed.index[0], "x1"] = "1.5"  # typed by hand with a point
+    typed.to_csv(workdir / "typed.csv", index=False, sep=";", decimal=",")
+    assert main(["predict", str(model), str(workdir / "typed.csv"), "--sep", ";",
+                 "--decimal", ",", "--thousands", "."]) == 2
+    assert "holds '1.5', in which --thousands '.' does not separate groups of three " \
+        "digits; pandas would drop it and read '15'" in capsys.readouterr().err
     assert main(["predict", str(model), str(workdir / "grouped.csv"), "--sep", ";",
                  "--thousands", "."]) == 2
     assert "--thousands takes one character other than the decimal mark" in (
