@@ -551,12 +551,13 @@ def _warn_merged_rows(frame: Any, source: _Source, delimiter: str, fields: int) 
             continue
         text = frame[name].dropna()
         text = text[[isinstance(v, str) and "\n" in v for v in text]]
-        swallowed = text[text.str.count(re.escape(delimiter)) >= fields - 1]
+        counts = text.str.count(re.escape(delimiter))
+        swallowed = counts[counts >= fields - 1]
         if len(swallowed):
             warnings.warn(
                 f"column {name!r} of {source.name} holds, in row {swallowed.index[0]} "
                 f"({len(swallowed)} such value(s)), text over several lines with "
-                f"{int(swallowed.str.count(re.escape(delimiter)).iloc[0])} delimiters, as "
+                f"{int(swallowed.iloc[0])} delimiters, as "
                 "whole rows have: an unmatched quote (\") has most likely merged the rows "
                 "up to the next quote into one. Check the quotes in that column.",
                 UserWarning,
@@ -673,7 +674,7 @@ def _check_stored_as_text(source: _Source, encoding: str) -> None:
     says text, an Excel workbook named as text, and a UTF-16 or UTF-32 file read as
     another encoding, naming the fix: pandas would call each one text in a wrong
     encoding."""
-    if source.compression is None:
+    if source.compression is None:  # its first bytes also hold a byte-order mark
         start = source.first_bytes(6)
         for signature, (kind, ext) in _SIGNATURES.items():
             if not start.startswith(signature):
@@ -688,11 +689,12 @@ def _check_stored_as_text(source: _Source, encoding: str) -> None:
             raise UsageError(f"{source.name} is {kind}-compressed, not text: {fix}.")
     if _wide_unicode(encoding):
         return
-    try:
-        with source.binary() as raw:  # a compressed file's first bytes, decompressed
-            start = raw.read(4)
-    except (*_DAMAGED, RuntimeError):
-        return  # read_table names the damage
+    if source.compression is not None:
+        try:
+            with source.binary() as raw:  # a compressed file's first bytes, decompressed
+                start = raw.read(4)
+        except (*_DAMAGED, RuntimeError):
+            return  # read_table names the damage
     for mark, name in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
                        (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if start.startswith(mark):
