@@ -1,4 +1,5 @@
-"""Writing a file so that a failed write loses nothing: model files and graph files."""
+"""Writing files: so that a failed write loses nothing (model files, graph files, tables),
+and so that the same content gives the same bytes (zip members)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import errno
 import os
 import shutil
 import uuid
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,3 +49,13 @@ def replaced_on_success(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):  # never hides the error above
             partial.unlink(missing_ok=True)
+
+
+def zip_member(name: str) -> zipfile.ZipInfo:
+    """A compressed zip member ``name`` with a fixed date (zip's earliest) and ordinary
+    file permissions: the same content gives the same bytes, so a file's checksum
+    identifies what it holds, not when it was written."""
+    member = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member.external_attr = 0o644 << 16
+    return member

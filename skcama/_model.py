@@ -168,7 +168,6 @@ class InputCoder(nn.Module):
         indicators: tuple[bool, ...] | None = None,
     ):
         super().__init__()
-        self.n_columns = len(kinds)
         g, b, cat, lmax = _split_by_kind(kinds, levels)
         valid = torch.tensor([[lv < levels[i] for lv in range(lmax)] for i in cat],
                              dtype=torch.bool).reshape(len(cat), lmax)
@@ -176,7 +175,7 @@ class InputCoder(nn.Module):
         self.register_buffer("bern_idx", torch.tensor(b, dtype=torch.long))
         self.register_buffer("cat_idx", torch.tensor(cat, dtype=torch.long))
         self.register_buffer("cat_levels", torch.arange(lmax, dtype=torch.float32))
-        self.register_buffer("cat_valid", valid)
+        self.register_buffer("cat_valid", valid)  # unread, but saved in model files
         # the valid (column, level) cells as positions in the flattened one-hot block: a
         # gather, where a boolean mask would read its count back from a GPU
         self.register_buffer(

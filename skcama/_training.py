@@ -314,7 +314,9 @@ class AdaptSettings:
 
 
 @contextmanager
-def only_these_trainable(model: torch.nn.Module, params: list[torch.nn.Parameter]):
+def only_these_trainable(
+    model: torch.nn.Module, params: list[torch.nn.Parameter]
+) -> Iterator[None]:
     """Switch off gradients for every parameter of ``model`` not in ``params``."""
     keep = {id(p) for p in params}
     frozen = [p for p in model.parameters() if id(p) not in keep and p.requires_grad]

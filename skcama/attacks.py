@@ -331,7 +331,7 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
     if surrogate is not None:
         check_is_fitted(surrogate)
         source, mode = surrogate, "transfer"
-    elif _is_cama(estimator) or hasattr(estimator, "_torch_log_proba"):
+    elif _differentiable(estimator):
         source, mode = estimator, "white-box"
     else:
         raise TypeError(
@@ -580,7 +580,7 @@ def fgsm(
         :class:`~skcama.manipulations.InvalidManipulationWarning`. Moving a parent changes
         ``p(y | a)``, the label's own distribution, so it is not a valid manipulation of
         the measurements; the attack runs either way, as in :func:`~skcama.manipulations.shift`.
-    random_state : int or None, default=None
+    random_state : int, numpy Generator, RandomState or None, default=None
         Seeds the EOT noise.
 
     Returns
@@ -650,7 +650,7 @@ def pgd(
         Start from a uniform draw inside the budget (seeded by ``random_state``).
     eot, surrogate, reference, roles, allow_parents
         As in :func:`fgsm`.
-    random_state : int or None, default=None
+    random_state : int, numpy Generator, RandomState or None, default=None
         Seeds the random start and the EOT noise.
 
     Returns
@@ -687,6 +687,7 @@ def pgd(
 
 
 def _differentiable(estimator: Any) -> bool:
+    """Whether ``estimator``'s probabilities have gradients in its inputs."""
     return _is_cama(estimator) or hasattr(estimator, "_torch_log_proba")
 
 
@@ -722,7 +723,7 @@ def attack_variants(
         Noise draws per gradient of the EOT variant (CAMA only); 0 leaves it out.
     surrogate : fitted differentiable classifier, default=None
         Crafts the rows of the transfer variant.
-    random_state : int or None, default=None
+    random_state : int, numpy Generator, RandomState or None, default=None
         Seeds every variant (random start, EOT noise).
     **options
         Passed to the attack (``columns``, ``reference``, ``roles``, ``allow_parents``,
@@ -823,7 +824,7 @@ def strongest_attack(
         Combine variants row by row: each row comes from the first variant that the
         estimator misclassifies, else from the one giving the true class the lowest
         probability. At least as strong as the best single variant.
-    random_state : int or None, default=None
+    random_state : int, numpy Generator, RandomState or None, default=None
         Seeds every variant.
     **options
         Passed to the attack (``columns``, ``reference``, ``roles``, ``allow_parents``,

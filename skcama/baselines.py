@@ -36,7 +36,7 @@ from ._columns import _show, check_fit_labels, check_unique_columns
 from ._frames import reads_tables
 from ._guard import restore_on_error
 from ._random import seeded_torch
-from ._typing import MatrixLike, SeedLike, VectorLike
+from ._typing import MatrixLike, VectorLike
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
 from .manipulations import _discrete
@@ -422,7 +422,7 @@ class TorchMLPClassifier(_TorchClassifier):
         batch_size: int = 128,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
-        random_state: SeedLike = None,
+        random_state: int | np.random.RandomState | None = None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.max_epochs = max_epochs
@@ -491,7 +491,7 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
         batch_size: int = 128,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
-        random_state: SeedLike = None,
+        random_state: int | np.random.RandomState | None = None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.epsilon = epsilon
@@ -507,20 +507,25 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
     def _check_params_extra(self, frame: pd.DataFrame | None = None) -> None:
         self._mask = self._column_mask(self.attack_columns, "attack_columns", frame)
 
-    def _adversarial(self, u, target, generator, loss_fn) -> torch.Tensor:
+    def _adversarial(
+        self, u: torch.Tensor, generator: torch.Generator,
+        loss_fn: Callable[[torch.Tensor], torch.Tensor],
+    ) -> torch.Tensor:
         step = 2.5 * self.epsilon / self.pgd_steps
         self.model_.eval()
         adv = _perturb_linf(loss_fn, u, self._mask, self.epsilon, self.pgd_steps, step, generator)
         self.model_.train()
         return adv
 
-    def _batch_loss(self, u, target, generator):
+    def _batch_loss(
+        self, u: torch.Tensor, target: torch.Tensor, generator: torch.Generator
+    ) -> torch.Tensor:
         def attack_loss(v):
             return F.cross_entropy(self.model_(v), target)
 
         if self.clean_weight == 1:  # clean rows alone: no attack to run
             return F.cross_entropy(self.model_(u), target)
-        adv = self._adversarial(u, target, generator, attack_loss)
+        adv = self._adversarial(u, generator, attack_loss)
         loss = F.cross_entropy(self.model_(adv), target)
         if self.clean_weight > 0:
             clean = F.cross_entropy(self.model_(u), target)
@@ -598,7 +603,7 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         batch_size: int = 128,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
-        random_state: SeedLike = None,
+        random_state: int | np.random.RandomState | None = None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.epsilon = epsilon
@@ -651,7 +656,9 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
     def _style(self, u: torch.Tensor, basis: torch.Tensor) -> torch.Tensor:
         return F.normalize(self.model_.body(u), dim=1) @ basis
 
-    def _batch_loss(self, u, target, generator):
+    def _batch_loss(
+        self, u: torch.Tensor, target: torch.Tensor, generator: torch.Generator
+    ) -> torch.Tensor:
         basis = self._style_basis()
 
         def attack_loss(v):
@@ -659,7 +666,7 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
             style = self.style_head_(self._style(v, basis))
             return F.cross_entropy(logits, target) + self.alpha * F.cross_entropy(style, target)
 
-        adv = self._adversarial(u, target, generator, attack_loss)
+        adv = self._adversarial(u, generator, attack_loss)
         s_nat = self._style(u, basis)
         s_adv = self._style(adv, basis)
         # the style head learns the label from natural style (features held fixed) ...

@@ -380,14 +380,18 @@ def read_table(
     UsageError
         If the file is missing, its extension unknown, it is empty or has a header but no
         data rows, it is not text in ``encoding``, it reads as one column whose header
-        holds another delimiter (``;`` read with ``,``, say), or it is a damaged or
-        several-file compressed archive.
+        holds another delimiter (``;`` read with ``,``, say), it is a damaged or
+        several-file compressed archive, two columns share a name, a row has more fields
+        than the header, ``decimal`` is not one character or ``thousands`` not one ASCII
+        character other than ``decimal``, or ``thousands`` stands in a number without
+        grouping three digits (``1.5`` with ``thousands="."``).
 
     Warns
     -----
     UserWarning
         If the last line has fewer fields than the header, as a file cut short has: the
-        fields it lacks read as missing values.
+        fields it lacks read as missing values; or if a text value holds line breaks and
+        a row's worth of delimiters, as an unmatched quote that merged rows does.
 
     Notes
     -----
@@ -737,6 +741,8 @@ def _read_parquet(path: Path) -> Any:
             f"reading Parquet file {str(path)!r} needs pyarrow: pip install pyarrow "
             "(or save the data as CSV)."
         ) from error
+    except MemoryError:  # not the file's fault
+        raise
     except Exception as error:  # pyarrow raises its own types on a bad file
         raise UsageError(f"could not read {str(path)!r} as Parquet: {error}") from error
     return _require_rows(frame, _shown(path, "data file"))
@@ -900,6 +906,8 @@ def _text_writer(target: Path, compression: str | None, name: str) -> Iterator[A
     import lzma
     import zipfile
 
+    from ._files import zip_member
+
     with contextlib.ExitStack() as stack:
         raw = stack.enter_context(open(target, "wb"))
         if compression == "gzip":
@@ -910,10 +918,7 @@ def _text_writer(target: Path, compression: str | None, name: str) -> Iterator[A
                                        else lzma.LZMAFile)(raw, "wb"))
         elif compression == "zip":
             archive = stack.enter_context(zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED))
-            member = zipfile.ZipInfo(Path(name).stem, date_time=(1980, 1, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            raw = stack.enter_context(archive.open(member, "w"))
+            raw = stack.enter_context(archive.open(zip_member(Path(name).stem), "w"))
         yield stack.enter_context(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
 
 

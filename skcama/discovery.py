@@ -954,7 +954,7 @@ def discover_graph(
         position = [*kept, len(names) - 1]
         full[np.ix_(position, position)] = marks
         marks = full
-    searched_graph, n_rule = _to_dag(marks, names, target, knowledge)
+    searched_graph, n_rule = _to_dag(marks, names, knowledge)
     graph = nx.DiGraph()  # the nodes in the order of X's columns, as given
     graph.add_nodes_from(given_order)
     graph.add_edges_from(searched_graph.edges)  # in the search's order, the same for any X
@@ -1651,11 +1651,13 @@ def _run_ges(frame, labels, target, names, knowledge, normal_scores=False) -> np
 
 
 # ------------------------------------------------------------- marks -> DAG (the rules)
-def _to_dag(marks: np.ndarray, names: list, target: Hashable, knowledge: dict):
+def _to_dag(marks: np.ndarray, names: list, knowledge: dict) -> tuple[nx.DiGraph, int]:
     """Turn causal-learn's endpoint matrix into a DAG with the rules of the module notes.
 
     ``marks[i, j]`` is the mark at node ``i`` of the edge ``i - j``: -1 tail, 1 arrow,
-    2 circle, 0 no edge.
+    2 circle, 0 no edge; the target is the last of ``names``. Returns the DAG and how
+    many edges the search and the background knowledge left undirected, which the rules
+    oriented.
     """
     t = len(names) - 1
     directed: set = set()

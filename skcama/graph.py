@@ -661,7 +661,10 @@ def markov_blanket_roles(graph: nx.DiGraph | Mapping, target: Hashable) -> Marko
         raise GraphError("target is None; name the node to predict, e.g. target='y'.")
     g = as_digraph(graph)
     validate_dag(g, target)
-    order = {node: i for i, node in enumerate(nx.lexicographical_topological_sort(g, key=_key(g)))}
+    order = {
+        node: i
+        for i, node in enumerate(nx.lexicographical_topological_sort(g, key=_natural_key))
+    }
     parents = _sorted_nodes(g.predecessors(target), order)
     children = _sorted_nodes(g.successors(target), order)
     child_set = set(children)
@@ -685,12 +688,11 @@ def markov_blanket_roles(graph: nx.DiGraph | Mapping, target: Hashable) -> Marko
     )
 
 
-def _key(g: nx.DiGraph):
+def _natural_key(node: Hashable) -> list:
     """Sort key for ties in the topological order: the node's name in natural order
     (``x2`` before ``x10``), so that the same graph gives the same roles, and so the same
     model, whatever order its nodes were added in (a file, a dict, the columns of X)."""
-    return lambda node: [int(part) if i % 2 else part
-                         for i, part in enumerate(re.split(r"(\d+)", str(node)))]
+    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", str(node)))]
 
 
 DISCOVERY_METHODS = ("pc", "fci", "ges")
@@ -1122,7 +1124,7 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
     _check_utf8(path, fmt)
     try:
         graph = _READERS[fmt](path)
-    except GraphError:
+    except (GraphError, MemoryError):
         raise
     except Exception as exc:  # the parsers raise many types; name the file and the format
         raise GraphError(

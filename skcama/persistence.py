@@ -45,8 +45,8 @@ from safetensors.torch import load as _safetensors_load
 from safetensors.torch import save as _safetensors_save
 
 from ._classifier import CAMAClassifier
-from ._columns import ColumnCodec
-from ._files import replaced_on_success
+from ._columns import KINDS, ColumnCodec
+from ._files import replaced_on_success, zip_member
 from ._model import CAMAConfig, CAMANet
 from ._random import seeded_torch
 from ._warn import warn_user
@@ -295,7 +295,7 @@ class _Decoder:
             codec = object.__new__(ColumnCodec)
             codec.names = self.decode(body["names"])
             codec.kinds = tuple(self.decode(body["kinds"]))
-            if any(kind not in ("gaussian", "bernoulli", "categorical") for kind in codec.kinds):
+            if any(kind not in KINDS for kind in codec.kinds):
                 raise ModelFileError(f"unknown column kinds {codec.kinds} in the model file")
             codec.categories = [
                 None if c is None else pd.Index(c) for c in self.decode(body["categories"])
@@ -476,12 +476,8 @@ def _write_archive(target: Any, text: str, blob: bytes) -> None:
     ``target`` (a path, or a seekable binary stream, which is left open)."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in ((_METADATA, text), (_TENSORS, blob)):
-            # a fixed date (zip's earliest): the same model gives the same bytes, so a
-            # file's checksum identifies the model, not when it was saved
-            member = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            archive.writestr(member, data)
+            # a fixed date: the same model gives the same bytes
+            archive.writestr(zip_member(name), data)
 
 
 def _versions() -> dict[str, str]:
@@ -780,6 +776,8 @@ def load_model(path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
     metadata, blob = _read(path, "load_model")
     try:
         tensors = _safetensors_load(blob)
+    except MemoryError:
+        raise
     except Exception as error:  # safetensors raises its own error types on bad bytes
         raise ModelFileError(
             f"{shown} is damaged: its tensors cannot be read ({error})."

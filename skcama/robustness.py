@@ -337,12 +337,13 @@ def _check_column_order(name: Any, estimator: Any, X: Any) -> None:
 
 class _naming:
     """A block whose error says ``where`` (which model, manipulation and strength): a
-    ValueError or TypeError (the errors of bad input) is raised again, as its own type,
-    with ``where`` in front of its message and the original as its cause; any other
-    error keeps its type, arguments and attributes, with ``where`` added as a note
-    (Python 3.11+; raised as it was before)."""
+    ValueError or TypeError (the errors of bad input, subclasses included) is raised
+    again, as its own type and with its attributes, with ``where`` in front of its
+    message and the original as its cause; any other error, or one whose type is not
+    built from a message alone, keeps its type, arguments and attributes, with ``where``
+    added as a note (Python 3.11+; raised as it was before)."""
 
-    _RENAMED = (ValueError, TypeError, NotFittedError, UnseenValueError)
+    _RENAMED = (ValueError, TypeError)  # NotFittedError and UnseenValueError among them
 
     def __init__(self, where: str):
         self.where = where
@@ -353,8 +354,14 @@ class _naming:
     def __exit__(self, kind: Any, error: Any, traceback: Any) -> bool:
         if error is None or not isinstance(error, Exception):
             return False
-        if type(error) in self._RENAMED:
-            raise type(error)(f"{self.where}: {error}") from error
+        if isinstance(error, self._RENAMED):
+            try:
+                renamed = type(error)(f"{self.where}: {error}")
+            except Exception:  # its type needs other arguments: it gets the note
+                renamed = None
+            if renamed is not None:
+                renamed.__dict__.update(vars(error))  # e.g. an UnseenValueError's column
+                raise renamed from error
         if hasattr(error, "add_note"):
             error.add_note(self.where)
         return False  # the error goes on as it was
@@ -647,13 +654,15 @@ def plot_robustness(
     Parameters
     ----------
     frame : pandas.DataFrame
-        The output of :func:`robustness_curve` (several may be concatenated; one panel
-        per call, so filter to one manipulation first). Model names of any type are
-        shown as ``str(name)``.
+        The output of :func:`robustness_curve`. Several may be concatenated: all are
+        drawn in one panel, each manipulation with its own marker; filter the frame to
+        one manipulation for a panel of its own. Model names of any type are shown as
+        ``str(name)``.
     ax : matplotlib.axes.Axes, default=None
         Where to draw; a new figure when None.
     title : str, default=None
-        Panel title; defaults to the manipulation's name.
+        Panel title; defaults to the names of the manipulations drawn, joined by
+        "and".
 
     Returns
     -------

@@ -535,7 +535,7 @@ def test_undirected_edges_at_the_target_point_away_from_it():
     # names: a, b, c, y (target last); y - a, y - b undirected, a - b undirected (a clique)
     names = ["a", "b", "c", "y"]
     marks = _marks(4, undirected=[(3, 0), (3, 1), (0, 1)], directed=[(2, 0)])
-    graph, n_rule = _to_dag(marks, names, "y", NO_BACKGROUND)
+    graph, n_rule = _to_dag(marks, names, NO_BACKGROUND)
     assert graph.has_edge("y", "a") and graph.has_edge("y", "b")
     assert n_rule == 3
     assert nx.is_directed_acyclic_graph(graph)
@@ -544,7 +544,7 @@ def test_undirected_edges_at_the_target_point_away_from_it():
 def test_orienting_away_from_the_target_creates_no_new_v_structure():
     # chain component y - a - b: the rule gives y -> a -> b, never y -> a <- b.
     names = ["a", "b", "y"]
-    graph, _ = _to_dag(_marks(3, undirected=[(2, 0), (0, 1)]), names, "y", NO_BACKGROUND)
+    graph, _ = _to_dag(_marks(3, undirected=[(2, 0), (0, 1)]), names, NO_BACKGROUND)
     assert set(graph.edges()) == {("y", "a"), ("a", "b")}
 
 
@@ -556,13 +556,13 @@ def test_edges_without_a_consistent_orientation_are_warned_and_named():
     with pytest.warns(UserWarning, match=r"4 edges were oriented in an arbitrary order of "
                                          r"the columns: 'b' -> 'a', 'b' -> 'c', 'c' -> 'd', "
                                          r"'d' -> 'a'"):
-        graph, _ = _to_dag(marks, names, "y", NO_BACKGROUND)
+        graph, _ = _to_dag(marks, names, NO_BACKGROUND)
     assert nx.is_directed_acyclic_graph(graph)
     # an edge that background knowledge orients is the user's, and is not named; the
     # others are named as the returned graph has them
     knowledge = dict(NO_BACKGROUND, required=[("a", "b")])
     with pytest.warns(UserWarning, match=r"3 edges were oriented") as caught:
-        graph, _ = _to_dag(marks, names, "y", knowledge)
+        graph, _ = _to_dag(marks, names, knowledge)
     assert graph.has_edge("a", "b")
     named = re.findall(r"'(\w)' -> '(\w)'", str(caught[0].message))
     assert ("a", "b") not in named and ("b", "a") not in named
@@ -599,7 +599,7 @@ def test_two_causes_of_the_label_joined_by_a_mediator_are_read_as_children_with_
 def test_bidirected_edges_at_the_target_become_children():
     names = ["a", "b", "y"]
     marks = _marks(3, bidirected=[(0, 2)], directed=[(1, 2)])
-    graph, _ = _to_dag(marks, names, "y", NO_BACKGROUND)
+    graph, _ = _to_dag(marks, names, NO_BACKGROUND)
     assert set(graph.edges()) == {("y", "a"), ("b", "y")}
 
 
@@ -610,7 +610,7 @@ def test_bidirected_edges_elsewhere_point_into_a_child_or_are_dropped():
     # dropped
     names = ["a", "b", "c", "d", "y"]
     marks = _marks(5, undirected=[(4, 1)], bidirected=[(0, 4), (0, 1), (2, 0), (2, 3)])
-    graph, _ = _to_dag(marks, names, "y", NO_BACKGROUND)
+    graph, _ = _to_dag(marks, names, NO_BACKGROUND)
     assert set(graph.edges()) == {("y", "a"), ("y", "b"), ("c", "a")}
 
 
@@ -619,7 +619,7 @@ def test_pag_circle_marks_are_read_like_a_cpdag():
     marks = np.zeros((3, 3), dtype=int)
     marks[0, 2], marks[2, 0] = 2, 1  # a o-> y
     marks[1, 2] = marks[2, 1] = 2  # b o-o y
-    graph, _ = _to_dag(marks, names, "y", NO_BACKGROUND)
+    graph, _ = _to_dag(marks, names, NO_BACKGROUND)
     assert set(graph.edges()) == {("a", "y"), ("y", "b")}
 
 

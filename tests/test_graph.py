@@ -1096,3 +1096,19 @@ def test_names_that_only_resemble_each_other_are_not_called_look_alikes():
                  ("\u0915\u0941\u0932", "\u0915\u0932")]:
         assert _lookalike_characters(a, b) == "", (a, b)
     assert "CYRILLIC SMALL LETTER ES" in _lookalike_characters("\u0441rp", "crp")
+
+
+def test_running_out_of_memory_while_reading_a_graph_is_not_called_a_bad_file(
+    tmp_path, monkeypatch
+):
+    import skcama.graph as graph_module
+
+    path = tmp_path / "g.gml"
+    write_graph(nx.DiGraph([("a", "y")]), path)
+
+    def exhausted(path):
+        raise MemoryError
+
+    monkeypatch.setitem(graph_module._READERS, "gml", exhausted)
+    with pytest.raises(MemoryError):
+        read_graph(path)

@@ -722,3 +722,14 @@ def test_streams_open_the_wrong_way_round_or_not_ready_say_so(fitted, saved, tmp
 
     with pytest.raises(OSError, match="non-blocking stream that took none"):
         save_model(fitted, NotReady())
+
+
+def test_running_out_of_memory_while_loading_is_not_called_a_damaged_file(saved, monkeypatch):
+    import skcama.persistence as persistence
+
+    def exhausted(blob):
+        raise MemoryError
+
+    monkeypatch.setattr(persistence, "_safetensors_load", exhausted)
+    with pytest.raises(MemoryError):
+        load_model(saved)

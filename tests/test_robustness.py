@@ -723,3 +723,29 @@ def test_columns_named_beyond_the_cama_models_blanket_are_warned_that_nothing_is
     with pytest.warns(UserWarning, match=r"columns \['o'\] are outside the Markov blanket "
                                          r"of 'CAMA', so it cannot lend"):
         robustness_curve(models, X, y, "shift", [1.0], columns=["x1", "o"])
+
+
+def test_an_error_inside_the_curve_keeps_its_type_and_attributes_with_where_it_happened():
+    from skcama._columns import UnseenValueError
+    from skcama.graph import GraphError
+    from skcama.robustness import _naming
+
+    with pytest.raises(UnseenValueError, match="^CAMA, shift 1: column 'c'") as caught:
+        with _naming("CAMA, shift 1"):
+            raise UnseenValueError("column 'c' holds 'z'", column="c", values=("z",),
+                                   categories=("a", "b"))
+    assert (caught.value.column, caught.value.values) == ("c", ("z",))
+    with pytest.raises(GraphError, match="^CAMA, shift 1: node 'q'"):
+        with _naming("CAMA, shift 1"):
+            raise GraphError("node 'q' is not in the graph")
+
+    class NeedsTwo(ValueError):
+        def __init__(self, message, code):
+            super().__init__(message)
+            self.code = code
+
+    with pytest.raises(NeedsTwo, match="^bad") as caught:  # it cannot be rebuilt: a note
+        with _naming("CAMA, shift 1"):
+            raise NeedsTwo("bad", 7)
+    assert caught.value.code == 7
+    assert getattr(caught.value, "__notes__", ["CAMA, shift 1"]) == ["CAMA, shift 1"]

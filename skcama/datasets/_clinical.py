@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._typing import SeedLike
 from ._mixed import MixedNode, MixedSEM
 
 __all__ = ["DYSPNEA_COLUMNS", "dyspnea_sem", "load_dyspnea"]
@@ -57,7 +58,7 @@ def _by_diagnosis(values: Mapping[str, np.ndarray], asthma: float, copd: float, 
     return np.array([asthma, copd, hf])[values[_TARGET]]
 
 
-def dyspnea_sem(random_state: int | np.random.Generator | None = None) -> MixedSEM:
+def dyspnea_sem(random_state: SeedLike = None) -> MixedSEM:
     """The causal model behind :func:`load_dyspnea`: the cause of a patient's breathlessness.
 
     The target ``diagnosis`` (asthma, COPD, heart failure) has the parents ``age``, ``smoking``

@@ -11,6 +11,7 @@ import pandas as pd
 from scipy.special import expit
 
 from .._frames import reads_tables
+from .._typing import SeedLike
 from ._sem import _rng
 
 __all__ = ["add_missing"]
@@ -30,7 +31,7 @@ def add_missing(
     depends_on: Hashable | None = None,
     strength: float = 2.0,
     nullable: bool = True,
-    random_state: int | np.random.Generator | None = None,
+    random_state: SeedLike = None,
     return_mask: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Blank cells of chosen columns, completely at random or depending on an observed column.

@@ -38,14 +38,25 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.special import expit, log_softmax, ndtr, ndtri, softmax
+from scipy.special import expit, ndtr, ndtri, softmax
 
+from .._typing import SeedLike
 from ._sem import (
     _ACTIVATIONS,
-    NONLINEARITIES,
+    _EDGE_WEIGHT,
+    _INTERACTION_SD,
+    _LATENT_EDGE_PROB,
+    _LATENT_WEIGHT,
+    _N_REFERENCE,
+    _NOISE_SPREAD,
+    _PRIOR_WEIGHT_SD,
+    ROLES,
     _check_count,
+    _check_nonlinearity,
     _check_real,
+    _draw_activation,
     _rng,
+    _softmax_bias,
     _spawn,
     _warn_if_parents_manipulated,
 )
@@ -55,7 +66,6 @@ __all__ = ["NODE_KINDS", "MixedNode", "MixedSEM", "make_mixed_sem"]
 logger = logging.getLogger(__name__)
 
 NODE_KINDS = ("continuous", "binary", "ordinal", "categorical", "latent")
-ROLES = ("parents", "coparents", "children", "latent", "outside")
 
 # The manipulation that applies to each observed kind, and how to call it in messages.
 _MANIPULATION_KIND = {
@@ -80,23 +90,16 @@ DEFAULT_KINDS = {
     "outside": ("continuous", "binary"),
 }
 
-# Scales of the randomly drawn mechanisms. The continuous ones are those of SyntheticSEM; the
+# Scales of the randomly drawn mechanisms: the others are SyntheticSEM's, imported above. The
 # class offsets of binary and ordinal children are larger because thresholding a score loses
 # part of the information it carries, those of categorical children smaller because each
 # category gets its own offset. Chosen by measurement: with the defaults, three classes and
 # 4000 training rows, gradient boosting scores 0.81 on clean rows (mean of seeds 0-2), and the
 # two children of one kind alone score 0.43 (continuous) to 0.51 (categorical).
-_PRIOR_WEIGHT_SD = 0.7
 _OFFSET_SD = {"continuous": 0.38, "binary": 1.0, "ordinal": 0.8, "categorical": 0.25}
-_INTERACTION_SD = 0.15
-_EDGE_WEIGHT = (0.5, 1.2)
-_LATENT_WEIGHT = (0.5, 1.0)
-_NOISE_SPREAD = (0.8, 1.2)
-_LATENT_EDGE_PROB = 0.5
 _PREVALENCE = (0.2, 0.5)  # range of the clean rate of True of a random binary node
 _LEVEL_CONCENTRATION = 3.0  # Dirichlet concentration of the level / category frequencies
 _LOGISTIC_SD = np.pi / np.sqrt(3.0)  # sd of the standard logistic distribution
-_N_REFERENCE = 20_000
 
 
 @dataclass(frozen=True)
@@ -373,7 +376,7 @@ class MixedSEM:
         nodes: Sequence[MixedNode],
         target: str,
         *,
-        random_state: int | np.random.Generator | None = None,
+        random_state: SeedLike = None,
     ) -> None:
         if isinstance(nodes, MixedNode) or not isinstance(nodes, Sequence) or not nodes:
             raise ValueError(
@@ -469,7 +472,7 @@ class MixedSEM:
         child_edge_prob: float = 0.2,
         parent_child_edge_prob: float = 0.0,
         class_names: Sequence[Hashable] | None = None,
-        random_state: int | np.random.Generator | None = None,
+        random_state: SeedLike = None,
     ) -> MixedSEM:
         """Draw a random mixed-type nonlinear SEM around a categorical target ``y``.
 
@@ -546,11 +549,7 @@ class MixedSEM:
         n_classes = _check_count("n_classes", n_classes, minimum=2)
         n_levels = _check_count("n_levels", n_levels, minimum=2)
         n_categories = _check_count("n_categories", n_categories, minimum=2)
-        if nonlinearity not in NONLINEARITIES:
-            raise ValueError(
-                f"nonlinearity must be one of {', '.join(map(repr, NONLINEARITIES))}, "
-                f"got {nonlinearity!r}."
-            )
+        _check_nonlinearity(nonlinearity)
         noise = _check_real("noise", noise, low=0.0, low_open=True)
         class_sep = _check_real("class_sep", class_sep, low=0.0)
         child_edge_prob = _check_real("child_edge_prob", child_edge_prob, low=0.0, high=1.0)
@@ -776,7 +775,7 @@ class MixedSEM:
         flip: Mapping[str, float] | None = None,
         level_shift: Mapping[str, int] | None = None,
         recode: Mapping[str, Mapping[Hashable, Hashable]] | None = None,
-        random_state: int | np.random.Generator | None = None,
+        random_state: SeedLike = None,
     ) -> tuple[pd.DataFrame, pd.Series]:
         """Draw rows from the model, clean or manipulated.
 
@@ -1033,9 +1032,7 @@ class _RandomBuilder:
         self.values: dict[str, np.ndarray] = {}
 
     def _activation(self) -> str:
-        if self.nonlinearity == "mixed":
-            return str(self.rng.choice(["tanh", "leaky_relu", "softplus", "linear"]))
-        return self.nonlinearity
+        return _draw_activation(self.nonlinearity, self.rng)
 
     def _encoder(self, name: str) -> _Encoder:
         node, value = self.nodes[name], self.values[name]
@@ -1181,13 +1178,7 @@ def _balance(
     binary = not mechanism.vector
     scores = mechanism(values)
     logits = np.stack([np.zeros_like(scores), scores], axis=1) if binary else scores
-    bias = np.zeros(logits.shape[1])
-    for _ in range(200):
-        mean_prob = np.exp(log_softmax(logits + bias, axis=1)).mean(axis=0)
-        step = np.log(mean_prob) - np.log(frequencies)
-        bias -= step
-        if np.max(np.abs(step)) < 1e-7:
-            break
+    bias = _softmax_bias(logits, frequencies, 200, 1e-7)
     bias -= bias[0] if binary else bias.mean()
     # The mechanism multiplies its bias by its gain.
     bias = bias / mechanism.gain
@@ -1212,7 +1203,7 @@ def make_mixed_sem(
     child_edge_prob: float = 0.2,
     parent_child_edge_prob: float = 0.0,
     class_names: Sequence[Hashable] | None = None,
-    random_state: int | np.random.Generator | None = None,
+    random_state: SeedLike = None,
     return_sem: bool = False,
 ) -> (
     tuple[pd.DataFrame, pd.Series, nx.DiGraph]

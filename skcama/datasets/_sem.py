@@ -27,6 +27,7 @@ from scipy.special import log_softmax, logsumexp, ndtr
 from .._columns import check_known_labels
 from .._frames import reads_tables
 from .._random import default_rng
+from .._typing import SeedLike
 from .._warn import warn_user
 from ..manipulations import InvalidManipulationWarning
 
@@ -141,6 +142,39 @@ class _Plan:
     shift: Mapping[str, float] = field(default_factory=dict)
     scale: Mapping[str, float] = field(default_factory=dict)
     do: Mapping[str, float] = field(default_factory=dict)
+
+
+def _check_nonlinearity(nonlinearity: str) -> str:
+    """``nonlinearity`` if it is one of :data:`NONLINEARITIES`, else a ValueError naming them."""
+    if nonlinearity not in NONLINEARITIES:
+        raise ValueError(
+            f"nonlinearity must be one of {', '.join(map(repr, NONLINEARITIES))}, "
+            f"got {nonlinearity!r}."
+        )
+    return nonlinearity
+
+
+def _draw_activation(nonlinearity: str, rng: np.random.Generator) -> str:
+    """The activation of one mechanism: ``nonlinearity``, or a random one for "mixed"."""
+    if nonlinearity == "mixed":
+        return str(rng.choice(["tanh", "leaky_relu", "softplus", "linear"]))
+    return nonlinearity
+
+
+def _softmax_bias(
+    logits: np.ndarray, frequencies: np.ndarray, max_iter: int, tol: float
+) -> np.ndarray:
+    """Biases of the columns of ``logits`` that make the mean softmax over the rows match
+    ``frequencies`` (fixed-point steps of the log ratio, at most ``max_iter``, until a step
+    moves no bias by ``tol``); defined up to a constant."""
+    bias = np.zeros(logits.shape[1])
+    for _ in range(max_iter):
+        mean_prob = np.exp(log_softmax(logits + bias, axis=1)).mean(axis=0)
+        step = np.log(mean_prob) - np.log(frequencies)
+        bias -= step
+        if np.max(np.abs(step)) < tol:
+            break
+    return bias
 
 
 def _check_count(name: str, value: object, minimum: int = 0) -> int:
@@ -266,7 +300,7 @@ class SyntheticSEM:
         class_sep: float = 1.0,
         child_edge_prob: float = 0.2,
         parent_child_edge_prob: float = 0.0,
-        random_state: int | np.random.Generator | None = None,
+        random_state: SeedLike = None,
     ) -> None:
         self.n_parents = _check_count("n_parents", n_parents)
         self.n_coparents = _check_count("n_coparents", n_coparents)
@@ -274,12 +308,7 @@ class SyntheticSEM:
         self.n_latent = _check_count("n_latent", n_latent)
         self.n_classes = _check_count("n_classes", n_classes, minimum=2)
         self.n_outside = _check_count("n_outside", n_outside)
-        if nonlinearity not in NONLINEARITIES:
-            raise ValueError(
-                f"nonlinearity must be one of {', '.join(map(repr, NONLINEARITIES))}, "
-                f"got {nonlinearity!r}."
-            )
-        self.nonlinearity = nonlinearity
+        self.nonlinearity = _check_nonlinearity(nonlinearity)
         self.noise = _check_real("noise", noise, low=0.0, low_open=True)
         self.class_sep = _check_real("class_sep", class_sep, low=0.0)
         self.child_edge_prob = _check_real("child_edge_prob", child_edge_prob, low=0.0, high=1.0)
@@ -395,11 +424,6 @@ class SyntheticSEM:
         self.feature_names = [*parents, *coparents, *children, *outside]
         self._order = list(nx.lexicographical_topological_sort(g, key=rank.__getitem__))
 
-    def _draw_activation(self, rng: np.random.Generator) -> str:
-        if self.nonlinearity == "mixed":
-            return str(rng.choice(["tanh", "leaky_relu", "softplus", "linear"]))
-        return self.nonlinearity
-
     def _draw_mechanisms(self, rng: np.random.Generator) -> None:
         g, k = self.full_graph, self.n_classes
         latent = set(self.roles["latent"])
@@ -408,7 +432,7 @@ class SyntheticSEM:
             if node in latent:
                 continue
             inputs = tuple(p for p in g.predecessors(node) if p != TARGET and p not in latent)
-            activations = tuple(self._draw_activation(rng) for _ in inputs)
+            activations = tuple(_draw_activation(self.nonlinearity, rng) for _ in inputs)
             if node == TARGET:
                 weights = rng.normal(0.0, _PRIOR_WEIGHT_SD, size=(k, len(inputs)))
                 self._prior = _Prior(inputs, activations, weights, np.zeros(k))
@@ -452,14 +476,7 @@ class SyntheticSEM:
         self.std_ = pd.Series({v: self._std[v] for v in self.feature_names}, dtype=float)
 
     def _balance_bias(self, logits: np.ndarray) -> np.ndarray:
-        target = np.full(self.n_classes, 1.0 / self.n_classes)
-        bias = np.zeros(self.n_classes)
-        for _ in range(100):
-            mean_prob = np.exp(log_softmax(logits + bias, axis=1)).mean(axis=0)
-            step = np.log(mean_prob) - np.log(target)
-            bias -= step
-            if np.max(np.abs(step)) < 1e-6:
-                break
+        bias = _softmax_bias(logits, np.full(self.n_classes, 1.0 / self.n_classes), 100, 1e-6)
         return bias - bias.mean()
 
     # ----------------------------------------------------------------- generation
@@ -591,7 +608,7 @@ class SyntheticSEM:
         shift: Mapping[str, float] | None = None,
         scale: Mapping[str, float] | None = None,
         do: Mapping[str, float] | None = None,
-        random_state: int | np.random.Generator | None = None,
+        random_state: SeedLike = None,
     ) -> tuple[pd.DataFrame, pd.Series]:
         """Draw rows from the model, clean or manipulated.
 
@@ -666,7 +683,7 @@ class SyntheticSEM:
         shift: Mapping[str, float] | None = None,
         scale: Mapping[str, float] | None = None,
         n_mc: int | None = None,
-        random_state: int | np.random.Generator | None = 0,
+        random_state: SeedLike = 0,
     ) -> SEMOracle:
         """The Bayes-optimal classifier of this model, optionally told a manipulation.
 
@@ -753,7 +770,7 @@ class SEMOracle:
         shift: Mapping[str, float] | None = None,
         scale: Mapping[str, float] | None = None,
         n_mc: int | None = None,
-        random_state: int | np.random.Generator | None = 0,
+        random_state: SeedLike = 0,
     ) -> None:
         self.sem = sem
         self.classes_ = sem.classes_
@@ -984,18 +1001,19 @@ def _warn_if_parents_manipulated(
         )
 
 
-def _rng(random_state: int | np.random.Generator | None) -> np.random.Generator:
+def _rng(random_state: SeedLike) -> np.random.Generator:
     """``numpy.random.default_rng(random_state)``, with an error that names the argument."""
     if isinstance(random_state, (bool, np.bool_)):
         raise TypeError(
-            f"random_state must be an int, a numpy.random.Generator or None, got {random_state!r}."
+            "random_state must be an int, a numpy.random.Generator, a numpy.random.RandomState "
+            f"or None, got {random_state!r}."
         )
     try:
         return default_rng(random_state)
     except (TypeError, ValueError) as error:
         raise type(error)(
-            "random_state must be an int >= 0, a numpy.random.Generator or None, got "
-            f"{random_state!r}."
+            "random_state must be an int >= 0, a numpy.random.Generator, a "
+            f"numpy.random.RandomState or None, got {random_state!r}."
         ) from None
 
 
@@ -1027,7 +1045,7 @@ def make_sem(
     class_sep: float = 1.0,
     child_edge_prob: float = 0.2,
     parent_child_edge_prob: float = 0.0,
-    random_state: int | np.random.Generator | None = None,
+    random_state: SeedLike = None,
     return_sem: bool = False,
 ) -> (
     tuple[pd.DataFrame, pd.Series, nx.DiGraph]
