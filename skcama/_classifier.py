@@ -904,6 +904,60 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """
         return self._predict(X)[0]
 
+    @reads_tables("X", "y")
+    def score(
+        self, X: MatrixLike, y: VectorLike, sample_weight: VectorLike | None = None
+    ) -> float:
+        """Accuracy of :meth:`predict` on ``X`` against the labels ``y``.
+
+        The labels are checked as everywhere else in skcama, where scikit-learn's
+        ``score`` would compare them silently: a label this model does not know or a
+        missing one is an error, and a ``y`` whose index holds ``X``'s rows in another
+        order is warned of.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Rows to classify; columns matched by name as in :meth:`fit`.
+        y : array-like of shape (n_samples,)
+            Their true labels, among :attr:`classes_`.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the mean.
+
+        Returns
+        -------
+        float
+            The (weighted) share of rows predicted right.
+
+        Raises
+        ------
+        ValueError
+            If ``y`` does not hold one label per row, misses a label, or holds a label
+            this model does not know (``"Sick"`` for ``"sick"``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skcama import CAMAClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> y = rng.integers(0, 2, 200)
+        >>> X = rng.normal(size=(200, 2)) + 3 * y[:, None]
+        >>> clf = CAMAClassifier(max_epochs=20, random_state=0).fit(X, y)
+        >>> 0.8 < clf.score(X, y) <= 1.0
+        True
+        """
+        from sklearn.metrics import accuracy_score
+        from sklearn.utils.validation import _check_sample_weight
+
+        log_proba = self._predict(X)[0]
+        warn_if_misaligned(X, "y", y)
+        y_index = self._encode_labels(y, len(log_proba))
+        weights = None if sample_weight is None else _check_sample_weight(
+            sample_weight, log_proba
+        )
+        return float(accuracy_score(y_index, np.argmax(log_proba, axis=1),
+                                    sample_weight=weights))
+
     @reads_tables("X")
     def manipulation_score(self, X: MatrixLike) -> np.ndarray:
         """Probability that each row is manipulated, given what the model has learned.
@@ -1795,7 +1849,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         CAMAClassifier
-            The fitted estimator, predicting exactly as the saved one.
+            The fitted estimator, predicting exactly as the saved one. Called on a
+            subclass, it reads that subclass's files into an instance of it.
 
         Examples
         --------
@@ -1805,9 +1860,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         ...
         FileNotFoundError: model file 'no-such-file.skcama' does not exist.
         """
-        from .persistence import load_model
+        from .persistence import _load
 
-        return load_model(path)
+        return _load(path, cls)
 
     @reads_tables("X", "y")
     def reconstruct_clean(
@@ -1879,7 +1934,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
         roles = self.roles_
         given = self._prediction_frame(X)
-        standardised = self.scaler_.transform(given, self.handle_unknown)
+        standardised = self._standardised_given(given)
         data = self._tensors(standardised, roles, None, self._model_device())
         if y is None:
             y_index = np.argmax(self._predict_tensors(data)[0], axis=1)
@@ -1918,19 +1973,31 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 position]
             values[measured] = (pd.to_numeric(given[name]).to_numpy(np.float64) - move)[measured]
             frame[name] = values
+        # a parent's or co-parent's value unseen in fit (read as missing under
+        # handle_unknown='missing') comes back as given, as the others do
+        for position, name in enumerate(roles.blanket):
+            unseen = np.isnan(standardised[:, position]) & given[name].notna().to_numpy()
+            if name not in child and name not in self.scaler_.missing_constant and unseen.any():
+                values = frame[name].to_numpy(dtype=object, copy=True)
+                values[unseen] = given[name].to_numpy(dtype=object)[unseen]
+                frame[name] = values
+        # a DataFrame is read by its labels only by a model fitted on one; by position
+        # otherwise, as predict reads it, and the columns keep fit's labels
+        by_label = isinstance(X, pd.DataFrame) and self._fitted_on_frame()
         # a column constant in fit is read as missing: it comes back as given
         kept = [name for name in frame.columns if name in self.scaler_.missing_constant]
-        if kept and isinstance(X, pd.DataFrame) and self._fitted_on_frame():
+        if kept and by_label:
             frame[kept] = X[kept].to_numpy()
         elif kept:
             position = {name: i for i, name in enumerate(self._fit_columns())}
             frame[kept] = np.asarray(X)[:, [position[name] for name in kept]]
         if isinstance(X, pd.DataFrame):
             frame.index = X.index
+        if by_label:
             for name in frame.columns:
                 frame[name] = _as_dtype_of(frame[name], X[name].dtype)
         # in the order of X's columns (of fit's, for an array), not the roles' order
-        order = list(X.columns) if isinstance(X, pd.DataFrame) else self._fit_columns()
+        order = list(X.columns) if by_label else self._fit_columns()
         return frame[[name for name in order if name in frame.columns]]
 
     def _reconstructed_codes(self, data: Tensors, rows: int, n_samples: int | None) -> np.ndarray:
@@ -2304,7 +2371,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     def _prediction_standardised(self, X: Any) -> np.ndarray:
         """The blanket columns of X, checked and standardised as in fit."""
-        return self.scaler_.transform(self._prediction_frame(X), self.handle_unknown)
+        return self._standardised_given(self._prediction_frame(X))
+
+    def _standardised_given(self, frame: pd.DataFrame) -> np.ndarray:
+        """:meth:`_prediction_frame`'s ``frame`` standardised as in fit; inputs missing in
+        it, or unseen in fit and so read as missing, are warned of."""
+        codes = self.scaler_.transform(frame, self.handle_unknown)
+        self._warn_if_inputs_missing(frame, codes)
+        return codes
 
     def _prediction_frame(self, X: Any) -> pd.DataFrame:
         """The blanket columns of X, checked, with their values as given."""
@@ -2329,11 +2403,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     f"{self.n_features_in_} features as input."
                 )
             columns = self._fit_columns()
-        frame = self._blanket_frame(X, self.roles_, columns)
-        self._warn_if_inputs_missing(frame)
-        return frame
+        return self._blanket_frame(X, self.roles_, columns)
 
-    def _warn_if_inputs_missing(self, frame: pd.DataFrame) -> None:
+    def _warn_if_inputs_missing(self, frame: pd.DataFrame, codes: np.ndarray) -> None:
         """Inputs missing in every row (a column not measured at a new site), or, for
         parents and co-parents, in some rows: the model reads a missing input as its
         training mean unless it was missing in training too, which is worth saying.
@@ -2347,8 +2419,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         inputs = list(dict.fromkeys([*self.roles_.parents, *self.roles_.coparents,
                                      *[c for c, fed in feeding.items() if fed]]))
         flagged = dict(zip(inputs, self.scaler_.missing_of(inputs), strict=True))
-        blank = [c for c in inputs if not flagged[c] and frame[c].isna().all()
-                 and len(frame) > 1]
+        # missing as given, or a value unseen in fit that handle_unknown='missing' reads
+        # as missing (``codes`` are NaN there; in the scaler's column order)
+        # (a column constant in fit is read as missing always, as it was in fit: left out)
+        position = {name: j for j, name in enumerate(self.scaler_.names)}
+        given = {c: frame[c].isna().to_numpy() for c in inputs}
+        missing = {c: given[c] if c in self.scaler_.missing_constant
+                   else given[c] | np.isnan(codes[:, position[c]]) for c in inputs}
+        unseen = any((missing[c] & ~given[c]).any() for c in inputs)
+        blank = [c for c in inputs if not flagged[c] and missing[c].all() and len(frame) > 1]
         causes = [c for c in blank if c not in feeding]
         if causes:
             warn_user(
@@ -2358,14 +2437,16 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "measure them if you can.",
                 UserWarning,
             )
-        holes = {c: int(frame[c].isna().sum()) for c in inputs
+        holes = {c: int(missing[c].sum()) for c in inputs
                  if c not in feeding and not flagged[c] and c not in blank}
         holes = {c: n for c, n in holes.items() if n}
         if holes:
             shown = ", ".join(f"{c!r} ({n} of {len(frame)} rows)"
                               for c, n in list(holes.items())[:10])
+            how = (" (values unseen in fit among them, read as missing as "
+                   "handle_unknown='missing' asks)" if unseen else "")
             warn_user(
-                f"inputs with missing values: {shown}; they are causes of the label or of "
+                f"inputs with missing values{how}: {shown}; they are causes of the label or of "
                 "its children that were always measured in training, so in those rows "
                 "the model reads them as their training mean, a guess those rows' "
                 "predictions lean on. Fit with rows where they are sometimes missing, and "
@@ -2388,6 +2469,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 def _numeric_array(X: Any, **options: Any) -> np.ndarray:
     """``X`` (not a frame) as a float array, missing values kept; text in it is an error
     naming the column: an array has no types per column, so it is read as numbers."""
+    if isinstance(X, Mapping) or (
+        isinstance(X, (list, tuple)) and len(X) and isinstance(X[0], Mapping)
+    ):  # JSON records: columns by name, which an array has not
+        how = "pd.DataFrame([X])" if isinstance(X, Mapping) else "pd.DataFrame(X)"
+        raise TypeError(
+            f"X is {'a dict' if isinstance(X, Mapping) else 'a list of dicts'} (values by "
+            f"column name); pass it as a DataFrame, {how}, so that its columns are matched "
+            "by name."
+        )
     try:
         return check_array(
             X, dtype=[np.float64, np.float32], ensure_all_finite=False, input_name="X",

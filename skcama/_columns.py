@@ -979,6 +979,14 @@ def check_measurement_dtype(column: pd.Series, name: Any) -> None:
 
 def _as_float(column: pd.Series, name: Any) -> np.ndarray:
     check_measurement_dtype(column, name)
+    if pd.api.types.is_bool_dtype(column.dtype):
+        # a yes/no column where a measurement belongs is most often the wrong column
+        warn_user(
+            f"column {name!r} is continuous in this model but holds True / False, read as "
+            "1 / 0. Check that it is the right column; a yes/no column is declared "
+            f"column_types={{{name!r}: 'binary'}} at fit.",
+            UserWarning,
+        )
     try:
         return pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError):

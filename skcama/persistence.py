@@ -367,6 +367,8 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
         mode.
     sklearn.exceptions.NotFittedError
         If ``clf`` has not been fitted.
+    ValueError
+        If a parameter was set out of its range after fit (``set_params``).
     ModelFileError
         If a parameter or attribute holds a value with no safe encoding (e.g. an object
         of an unknown class). The graph's own attributes (of the graph, its nodes and
@@ -408,6 +410,13 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
             "joblib for other objects."
         )
     check_is_fitted(clf)
+    try:  # a parameter set out of range after fit: load would refuse the file
+        clf._validate_params()
+    except ValueError as error:  # scikit-learn's InvalidParameterError
+        raise ValueError(
+            f"cannot save this model: {error} Set it back with set_params before saving; "
+            "load_model would refuse the file."
+        ) from error
     if isinstance(path, str) and path.endswith(("/", os.sep)):  # Path() would drop it
         raise IsADirectoryError(
             f"cannot write {path!r}: it names a folder (it ends with a slash); name a file."
@@ -772,6 +781,11 @@ def load_model(path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
     >>> load_model(path).classes_.tolist()
     ['no', 'yes']
     """
+    return _load(path, CAMAClassifier)
+
+
+def _load(path: str | os.PathLike | BinaryIO, cls: type[CAMAClassifier]) -> CAMAClassifier:
+    """:func:`load_model` into an instance of ``cls``, the class the file names."""
     shown = _shown(path)
     metadata, blob = _read(path, "load_model")
     try:
@@ -783,7 +797,7 @@ def load_model(path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
             f"{shown} is damaged: its tensors cannot be read ({error})."
         ) from error
     try:
-        return _build(metadata, tensors, shown)
+        return _build(metadata, tensors, shown, cls)
     except ModelFileError:
         raise
     except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, RecursionError) as error:
@@ -803,25 +817,33 @@ _BEHAVIOUR_OF_OLDER_FILES = {
 }
 
 
-def _build(metadata: dict, tensors: dict[str, torch.Tensor], shown: str) -> CAMAClassifier:
-    if metadata.get("estimator") != CAMAClassifier.__name__:
-        raise ModelFileError(
-            f"{shown} holds a {metadata.get('estimator')!r}, not a CAMAClassifier."
-        )
+def _build(
+    metadata: dict, tensors: dict[str, torch.Tensor], shown: str,
+    cls: type[CAMAClassifier] = CAMAClassifier,
+) -> CAMAClassifier:
+    held = metadata.get("estimator")
+    if held != cls.__name__:
+        if held != CAMAClassifier.__name__ and isinstance(held, str) and held.isidentifier():
+            # a subclass's file: the file names its class but cannot import it safely
+            raise ModelFileError(
+                f"{shown} holds a {held!r}, a subclass of CAMAClassifier: load it with "
+                f"{held}.load(path) where {held} is defined."
+            )
+        raise ModelFileError(f"{shown} holds a {held!r}, not a {cls.__name__}.")
     decoder = _Decoder(tensors)
     params = {name: decoder.decode(v) for name, v in metadata["params"].items()}
     # parameters added since a file was written take the value that reproduces how the
     # writing skcama behaved, not today's default
     for name, value in _BEHAVIOUR_OF_OLDER_FILES.items():
         params.setdefault(name, value)
-    known = set(CAMAClassifier().get_params(deep=False))
+    known = set(cls().get_params(deep=False))
     unknown = sorted(set(params) - known)
     if unknown:
         raise ModelFileError(
             f"{shown} sets parameters {unknown} this skcama does not know; "
             "load it with the skcama version that wrote it."
         )
-    clf = CAMAClassifier(**params)
+    clf = cls(**params)
     try:
         clf._validate_params()
     except ValueError as error:  # scikit-learn's InvalidParameterError
@@ -829,7 +851,7 @@ def _build(metadata: dict, tensors: dict[str, torch.Tensor], shown: str) -> CAMA
             f"{shown} holds an invalid parameter: {error}"
         ) from error
     for name, value in metadata["attributes"].items():
-        if not isinstance(name, str) or not name.isidentifier() or hasattr(CAMAClassifier, name):
+        if not isinstance(name, str) or not name.isidentifier() or hasattr(cls, name):
             raise ModelFileError(f"{shown} sets a forbidden attribute {name!r}")
         setattr(clf, name, decoder.decode(value))
     absent = [name for name in _FITTED_ATTRIBUTES if not hasattr(clf, name)]

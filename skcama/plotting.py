@@ -348,11 +348,12 @@ def _missing_children(clf: Any, one: Any) -> set:
     import pandas as pd
 
     children = clf.roles_.children
-    if isinstance(one, pd.DataFrame):
+    if isinstance(one, pd.DataFrame) and clf._fitted_on_frame():  # by label, as predict
         return {c for c in children if c in one.columns and pd.isna(one[c].iloc[0])}
-    values = np.asarray(one, dtype=object)[0]
-    return {c for c in children if isinstance(c, (int, np.integer)) and 0 <= c < len(values)
-            and pd.isna(values[c])}
+    values = np.asarray(one, dtype=object)[0]  # by position: fit's columns in fit's order
+    position = {name: j for j, name in enumerate(clf._fit_columns())}
+    return {c for c in children if position.get(c, len(values)) < len(values)
+            and pd.isna(values[position[c]])}
 
 
 @reads_tables("row")
@@ -454,6 +455,8 @@ def plot_evidence(
             f"against={against!r} is not a class of the model; its classes are "
             f"{list(clf.classes_)!r}."
         )
+    else:  # the class itself: 1 or 1.0 equals True, but only True finds its terms
+        against = clf.classes_[list(clf.classes_).index(against)]
     if against == best:
         raise ValueError(
             f"against={against!r} is the predicted class itself; name another class."

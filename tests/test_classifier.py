@@ -1474,3 +1474,45 @@ def test_reset_adaptation_and_refit_remove_the_adaptation_history():
     assert not hasattr(clf.reset_adaptation(), "adapt_history_")
     clf.adapt(X + 0.5).fit(X, y)
     assert not hasattr(clf, "adapt_history_")
+
+
+def test_score_checks_the_labels_as_the_rest_of_the_library(fitted, sem_data):
+    X, y, _ = sem_data
+    X, y = X.iloc[:300], y.iloc[:300]
+    accuracy = fitted.score(X, y)
+    assert accuracy == np.mean(fitted.predict(X) == y.to_numpy())
+    with pytest.warns(UserWarning, match="another order"):
+        fitted.score(X, y.sample(frac=1, random_state=0))
+    with pytest.raises(ValueError, match="unknown"):
+        fitted.score(X, y + 10)
+    with pytest.raises(ValueError, match="missing labels"):
+        fitted.score(X, y.astype(float).where(y.index != y.index[5]))
+    weights = np.where(fitted.predict(X) == y.to_numpy(), 1.0, 0.0)
+    assert fitted.score(X, y, sample_weight=weights) == 1.0
+
+
+def test_reconstruct_clean_reads_a_frame_by_position_for_a_model_fitted_on_an_array():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    X = np.c_[rng.normal(size=300) + 2 * y, 100 + rng.normal(size=300)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = CAMAClassifier(max_epochs=5, random_state=0).fit(X, y)
+    expected = clf.reconstruct_clean(X[:3])
+    with pytest.warns(UserWarning, match="feature names"):  # scikit-learn's, as in predict
+        named = clf.reconstruct_clean(pd.DataFrame(X[:3], columns=["bnp", "age"]))
+    pd.testing.assert_frame_equal(named, expected)
+    # fit's labels in another order: still by position (a KeyError or swapped labels before)
+    swapped = clf.reconstruct_clean(pd.DataFrame(X[:3], columns=[1, 0]))
+    pd.testing.assert_frame_equal(swapped, expected)
+
+
+def test_records_as_dicts_are_refused_with_the_dataframe_to_make(fitted, sem_data):
+    X, y, _ = sem_data
+    record = X.iloc[0].to_dict()
+    with pytest.raises(TypeError, match=r"X is a dict .*pd.DataFrame\(\[X\]\)"):
+        fitted.predict_proba(record)
+    with pytest.raises(TypeError, match=r"X is a list of dicts .*pd.DataFrame\(X\)"):
+        fitted.explain([record, record])
+    with pytest.raises(TypeError, match="a list of dicts"):
+        CAMAClassifier(**FAST).fit(X.to_dict("records"), y)

@@ -371,6 +371,15 @@ def test_mcar_blanks_each_chosen_column_at_its_rate(table):
     pd.testing.assert_series_equal(X_missing["x1"][observed], table["x1"][observed])
 
 
+def test_the_mask_holds_the_cells_blanked_not_those_missing_already(table):
+    first, _ = add_missing(table, 0.3, columns=["x1"], random_state=0, return_mask=True)
+    second, mask = add_missing(first, 0.3, columns=["x1"], random_state=1, return_mask=True)
+    assert not (mask["x1"] & first["x1"].isna()).any()
+    pd.testing.assert_series_equal(mask["x1"], second["x1"].isna() & first["x1"].notna(),
+                                   check_names=False)
+    assert mask["x1"].sum() > 0
+
+
 def test_mcar_is_independent_of_the_other_columns(table):
     X_missing = add_missing(table, 0.3, columns=["x1"], random_state=1)
     high = table["c1"] > table["c1"].median()

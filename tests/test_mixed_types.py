@@ -622,3 +622,25 @@ def test_a_detection_limit_in_a_lab_column_gets_a_number_as_the_fix(fitted, data
     X_new.loc[X_new.index[0], "lab"] = text
     with pytest.raises(ValueError, match=rf"column 'lab' .*{re.escape(fix)}"):
         fitted.predict(X_new)
+
+
+@pytest.mark.parametrize("dtype", [bool, "boolean"])
+def test_a_yes_no_column_in_place_of_a_measurement_is_warned_naming_it(fitted, data, dtype):
+    X, _, _ = data
+    mixed_up = X.iloc[:20].assign(lab=X["finding"].iloc[:20].astype(dtype))
+    with pytest.warns(UserWarning, match=r"column 'lab' is continuous in this model but "
+                                         r"holds True / False"):
+        fitted.predict_proba(mixed_up)
+
+
+def test_an_unseen_value_of_a_cause_read_as_missing_is_warned_and_given_back(fitted, data):
+    X, _, _ = data
+    model = copy.deepcopy(fitted).set_params(handle_unknown="missing")
+    rows = X.iloc[:5].assign(site=X["site"].iloc[:5].astype(object))
+    rows.iloc[0, rows.columns.get_loc("site")] = "west"
+    with pytest.warns(UserWarning, match=r"inputs with missing values \(values unseen in fit "
+                                         r"among them.*'site' \(1 of 5 rows\)"):
+        model.predict_proba(rows)
+    with pytest.warns(UserWarning, match="unseen in fit"):
+        back = model.reconstruct_clean(rows)
+    assert back["site"].tolist() == rows["site"].tolist()

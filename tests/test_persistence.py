@@ -733,3 +733,28 @@ def test_running_out_of_memory_while_loading_is_not_called_a_damaged_file(saved,
     monkeypatch.setattr(persistence, "_safetensors_load", exhausted)
     with pytest.raises(MemoryError):
         load_model(saved)
+
+
+def test_a_parameter_set_out_of_range_after_fit_is_refused_at_save(fitted, tmp_path):
+    model = copy.deepcopy(fitted).set_params(max_epochs=0)  # prediction still works
+    with pytest.raises(ValueError, match="cannot save this model: .*'max_epochs'.*set_params"):
+        save_model(model, tmp_path / "m.skcama")
+    assert not (tmp_path / "m.skcama").exists()
+
+
+class SiteModel(CAMAClassifier):
+    """A subclass, as a user's own code defines one."""
+
+
+def test_a_subclass_loads_with_its_own_load_and_is_named_by_the_others(data, tmp_path):
+    X, y, graph = data
+    model = _fit(SiteModel(graph=graph, target="y", **TINY), X, y)
+    path = tmp_path / "site.skcama"
+    model.save(path)
+    loaded = SiteModel.load(path)
+    assert type(loaded) is SiteModel
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    for load in (load_model, CAMAClassifier.load):
+        with pytest.raises(ModelFileError, match=r"holds a 'SiteModel', a subclass of "
+                                                 r"CAMAClassifier: load it with SiteModel.load"):
+            load(path)

@@ -262,3 +262,28 @@ def test_graph_legends_of_axes_side_by_side_do_not_overlap():
     left, right = (ax.get_legend().get_window_extent() for ax in axes)
     assert left.x1 <= right.x0  # each within its half
     plt.close(figure)
+
+
+def test_plot_evidence_takes_a_class_equal_to_a_label_and_marks_a_missing_child_in_an_array():
+    import warnings
+
+    import pandas as pd
+    from sklearn.exceptions import ConvergenceWarning
+
+    from skcama import CAMAClassifier
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300).astype(bool)
+    X = pd.DataFrame({"x1": rng.normal(size=300) + 2 * y, "x2": rng.normal(size=300)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = CAMAClassifier(max_epochs=10, random_state=0).fit(X, y)
+    row = X.iloc[[0]].assign(x1=np.nan)
+    other = not clf.predict(row)[0]
+    titles = {plot_evidence(clf, row, against=label).get_title()
+              for label in (other, int(other), float(other))}  # 1 == True: a KeyError before
+    assert len(titles) == 1
+    for given in (row, row.iloc[0], row.to_numpy()[0]):  # the array lost "(missing)" before
+        labels = [t.get_text() for t in plot_evidence(clf, given).get_yticklabels()]
+        assert "x1 (missing)" in labels
+    plt.close("all")

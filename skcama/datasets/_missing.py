@@ -49,9 +49,10 @@ def add_missing(
     X : pandas.DataFrame
         The table; it is not modified.
     rate : float or dict
-        Expected fraction of missing cells per chosen column, in [0, 1); a dict
-        ``{column: rate}`` gives each column its own rate (and, without ``columns``, chooses
-        the columns).
+        Expected fraction of the cells of each chosen column that are blanked, in [0, 1);
+        a dict ``{column: rate}`` gives each column its own rate (and, without ``columns``,
+        chooses the columns). Cells missing already stay missing, so a column with missing
+        values ends with more than ``rate`` of its cells missing.
     columns : list-like of column names, optional
         The columns to blank; default every column (MCAR) or every column but ``depends_on``
         (MAR), or the keys of ``rate``.
@@ -77,7 +78,8 @@ def add_missing(
     X_missing : pandas.DataFrame
         A copy of ``X`` with the chosen cells missing.
     mask : pandas.DataFrame of bool
-        Only with ``return_mask=True``: True where a cell was blanked (same shape as ``X``).
+        Only with ``return_mask=True``: True where a cell was blanked, observed in ``X``
+        and missing in ``X_missing`` (same shape as ``X``).
 
     Raises
     ------
@@ -164,7 +166,7 @@ def add_missing(
             probability = np.full(len(X), rates[column])
         blank = uniform[:, j] < probability
         out[column] = _missing_capable(X[column], nullable).mask(blank)
-        mask[column] = blank
+        mask[column] = blank & X[column].notna().to_numpy()  # a cell missing already: not blanked
     logger.debug("blanked %s cells (%s)", int(mask.to_numpy().sum()), mechanism)
     return (out, mask) if return_mask else out
 
