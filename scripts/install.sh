@@ -10,6 +10,16 @@ if ! command -v "$PYTHON" >/dev/null; then
     exit 1
 fi
 TORCH_VERSION="${SKCAMA_TORCH_VERSION:-2.13.0}"
+# an installed torch older than skcama's lower bound would be upgraded by pip from the
+# package index (on Linux a CUDA build of several GB): it is replaced as a missing one is
+if "$PYTHON" -c "import torch" 2>/dev/null && ! "$PYTHON" -c "
+import sys, torch
+major, minor = (int(p) for p in torch.__version__.split('+')[0].split('.')[:2])
+sys.exit((major, minor) < (2, 2))" 2>/dev/null; then
+    echo "the installed torch is older than 2.2, which skcama needs; replacing it (install"
+    echo "a newer CUDA build first to keep a GPU build)"
+    "$PYTHON" -m pip uninstall -y torch
+fi
 if ! "$PYTHON" -c "import torch" 2>/dev/null; then
     echo "installing the CPU build of torch ${TORCH_VERSION}"
     "$PYTHON" -m pip install "torch==${TORCH_VERSION}+cpu" \

@@ -2469,7 +2469,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 def _numeric_array(X: Any, **options: Any) -> np.ndarray:
     """``X`` (not a frame) as a float array, missing values kept; text in it is an error
     naming the column: an array has no types per column, so it is read as numbers."""
-    if isinstance(X, Mapping) or (
+    from scipy import sparse
+
+    if (isinstance(X, Mapping) and not sparse.issparse(X)) or (  # a DOK matrix is a dict
         isinstance(X, (list, tuple)) and len(X) and isinstance(X[0], Mapping)
     ):  # JSON records: columns by name, which an array has not
         how = "pd.DataFrame([X])" if isinstance(X, Mapping) else "pd.DataFrame(X)"
@@ -2522,13 +2524,18 @@ def _resolve_device(spec: str, fallback: bool = False) -> torch.device:
     if device.type == "cuda" and not torch.cuda.is_available():
         if fallback:
             warn_user(
-                f"device={spec!r} but PyTorch sees no CUDA GPU here; predicting on the CPU.",
+                f"device={spec!r} but PyTorch sees no CUDA GPU here; predicting on the CPU"
+                + ("." if torch.version.cuda else
+                   f" (this PyTorch, {torch.__version__}, is built without CUDA)."),
                 UserWarning,
             )
             return torch.device("cpu")
+        build = ("" if torch.version.cuda else
+                 f" This PyTorch ({torch.__version__}) is built without CUDA: on a machine "
+                 "with a GPU, install a CUDA build (https://pytorch.org/get-started).")
         raise ValueError(
             f"device={spec!r} but PyTorch sees no CUDA GPU on this machine; use "
-            "device='cpu' or 'auto'."
+            f"device='cpu' or 'auto'.{build}"
         )
     if device.type == "cuda" and device.index is None:
         device = torch.device("cuda", torch.cuda.current_device())

@@ -119,6 +119,16 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
             else:
                 text_numbers.append(values.name)
             return "gaussian"
+        elif (with_unit := numbers_with_unit(text)) is not None:
+            unit, examples = with_unit
+            warn_user(
+                f"column {values.name!r} holds numbers written with the unit {unit!r} (e.g. "
+                f"{_show(examples)}), so it is read as categorical labels, one level per "
+                f"distinct value ({text.nunique()} levels). If it is a measurement, convert "
+                f"it: pd.to_numeric(X[{values.name!r}].str.removesuffix({unit!r})) (the "
+                "unit belongs in the column's name).",
+                UserWarning,
+            )
         else:
             _warn_if_numbers_as_text(values.name, text, as_numbers, comma)
     # object, string: labels
@@ -193,6 +203,34 @@ def _text_as_numbers(text: pd.Series) -> tuple[pd.Series, bool]:
     if comma:  # "1,5": a decimal comma
         numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
     return numbers, comma
+
+
+# a number and what follows it: "45.0 pg/mL", "2122pg", "6.9%", "37,5 °C"
+_NUMBER_AND_SUFFIX = r"\s*[-+]?(\d+(?:[.,]\d+)?|[.,]\d+)\s*(\S.*?)\s*"
+_UNIT_START = r"[^\W\d_]|[%\u00b0\u00b5]"  # a letter, %, degree or micro sign
+
+
+def numbers_with_unit(text: pd.Series) -> tuple[str, list] | None:
+    """The unit of a text column of measurements written with one (``"45.0 pg/mL"``):
+    where at least 90% of the values are a number followed by the same suffix starting
+    with a letter, ``%``, ``°`` or ``µ``, and the numbers vary as a measurement does
+    (some fractional, or more than :data:`MAX_INTEGER_LEVELS` of them), the unit and up
+    to three such values; else None. Codes (``J45.0``, grades ``3a`` / ``3b``) are not."""
+    values = text.dropna().astype(str)
+    if not len(values):
+        return None
+    found = values.str.extract(f"^{_NUMBER_AND_SUFFIX}$")
+    suffix = found[1].where(found[1].str.match(_UNIT_START).fillna(False))
+    if suffix.notna().mean() < 0.9:
+        return None
+    unit = suffix.mode().iloc[0]
+    same = suffix == unit
+    if same.mean() < 0.9:
+        return None
+    numbers = pd.to_numeric(found[0][same].str.replace(",", ".", regex=False), errors="coerce")
+    if not ((numbers % 1 != 0).any() or numbers.nunique() > MAX_INTEGER_LEVELS):
+        return None
+    return unit, list(pd.unique(values[same]))[:3]
 
 
 def _distinct_in_every_row(observed: pd.Series) -> bool:

@@ -489,6 +489,13 @@ def read_table(
                 warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                        warning.lineno)
             elif not _ends_with_delimiter(source, delimiter, encoding):
+                hint = _delimiter_hint(source, delimiter, decimal, encoding)
+                if hint:  # ';' with decimal commas: the commas made the extra fields
+                    raise UsageError(
+                        f"{source.name} has rows with more fields than its header "
+                        f"({len(frame.columns)}) with delimiter {delimiter!r}, but "
+                        f"{hint.removeprefix('; ')}"
+                    )
                 raise UsageError(
                     f"{source.name} has rows with more fields than its header "
                     f"({len(frame.columns)}): a column has no name in the header line. "
@@ -1166,7 +1173,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
     choice); the command line reads the file itself, so it says how to read it right."""
     import pandas as pd
 
-    from ._columns import MAX_INTEGER_LEVELS, _holds_dates, _show
+    from ._columns import MAX_INTEGER_LEVELS, _holds_dates, _show, numbers_with_unit
 
     decimal = args.decimal
     other_mark = "," if decimal == "." else "."
@@ -1213,6 +1220,14 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                     f"{_show(decorated)}), which would be read as labels, one per distinct "
                     "value; write them as plain numbers in the file (without units, %, "
                     f"currency or '<'), or keep the column out with --id {name!r}."
+                )
+            with_unit = numbers_with_unit(text[~here])
+            if with_unit is not None:
+                raise UsageError(
+                    f"{where} holds numbers written with the unit {with_unit[0]!r} (e.g. "
+                    f"{_show(with_unit[1])}), which would be read as labels, one per distinct "
+                    "value; write them as plain numbers in the file (the unit in the "
+                    f"column's name), or keep the column out with --id {name!r}."
                 )
             continue
         numbers = parsed[here]
@@ -1279,9 +1294,18 @@ def _split_target(
 
 def _load_model(path: str, args: argparse.Namespace | None = None) -> Any:
     """The model of a model file, with ``--handle-unknown`` of ``args`` when given."""
-    from .persistence import load_model
+    from .persistence import ModelFileError, load_model
 
-    clf = load_model(path)
+    try:
+        clf = load_model(path)
+    except ModelFileError as error:
+        data = getattr(args, "data", None)
+        if (data is not None and table_format(path)[0] in TABLE_FORMATS
+                and str(data).lower().endswith(".skcama")):  # the two files swapped
+            raise UsageError(
+                f"{error} The model file comes first: skcama {args.command} {data} {path}."
+            ) from error
+        raise
     if args is not None and args.handle_unknown is not None:
         clf.set_params(handle_unknown=args.handle_unknown)
     return clf
@@ -1502,10 +1526,13 @@ def _print_roles(roles: Any) -> None:
 
 
 def _print_node_roles(roles: dict, indent: str = "") -> None:
-    """:func:`~skcama.graph.node_roles`'s ``{node: role}``, one line per role (the target
-    first, then the roles in the order they come) with its count: readable at any width."""
+    """:func:`~skcama.graph.node_roles`'s ``{node: role}``, one line per role with its
+    count, readable at any width: the target, then from causes to effects (parents, nodes
+    that are parents and co-parents, co-parents, children), then the nodes outside."""
+    rank = {"target": 0, "parent": 1, "parent+co-parent": 2, "co-parent": 3, "child": 4,
+            "outside": 6}
     groups: dict[str, list] = {}
-    for node, role in sorted(roles.items(), key=lambda item: item[1] != "target"):
+    for node, role in sorted(roles.items(), key=lambda item: rank.get(item[1], 5)):
         groups.setdefault(role, []).append(str(node))
     width = max(len(role) for role in groups)
     for role, nodes in groups.items():
@@ -2317,7 +2344,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # as parse_args would say, with the option a graph file belongs to
+        from .graph import GRAPH_FORMATS
+
+        graph = [e for e in extra if Path(e).suffix.lower() in set(GRAPH_FORMATS) - {".csv"}]
+        hint = (f"; a graph file is given with --graph: --graph {graph[0]}"
+                if graph and hasattr(args, "graph") else "")
+        parser.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
     verbose = getattr(args, "verbose", 0) or not getattr(args, "quiet", True)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")

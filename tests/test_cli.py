@@ -368,8 +368,8 @@ def test_roles_are_printed_one_line_per_role_with_counts(tmp_path, capsys):
     write_graph(graph, tmp_path / "wide.gml")
     assert main(["roles", str(tmp_path / "wide.gml"), "--target", "y"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:4] == ["target     y", "parent     (1) a", "child      (2) x1, x2",
-                         "co-parent  (1) c"]
+    assert lines[:4] == ["target     y", "parent     (1) a", "co-parent  (1) c",
+                         "child      (2) x1, x2"]  # from causes to effects
     assert len(lines) == 5 and lines[4].startswith("outside    (101) o, w0, w1")
 
 
@@ -422,6 +422,13 @@ def test_a_spreadsheet_export_with_semicolons_and_decimal_commas_gets_both_optio
         cli.read_table(path)
     frame = cli.read_table(path, sep=";", decimal=",")
     assert frame["age"].tolist() == [61.0, 58.4]
+    # every data row with more fields than the one-column header: the same options
+    path.write_text("age;crp;y\n61,2;17,9;a\n58,4;3,1;b\n")
+    with pytest.raises(cli.UsageError, match=r"more fields than its header \(1\) with delimiter "
+                                             r"',', but its header looks ';'-separated, with a "
+                                             r"decimal comma in the numbers; pass --sep ';' "
+                                             r"--decimal ','"):
+        cli.read_table(path)
 
 
 def test_decimal_commas_are_read_with_the_decimal_option(workdir, model, capsys):
@@ -1712,6 +1719,10 @@ def test_numbers_dressed_as_text_and_footers_name_the_fix(workdir, model, capsys
     dressed.to_csv(workdir / "percent.csv", index=False)
     assert main(["predict", str(model), str(workdir / "percent.csv")]) == 2
     assert "holds numbers written with other characters (e.g. [" in capsys.readouterr().err
+    with_unit = frame.assign(x1=frame["x1"].map(lambda v: f"{v:.2f} mg/dL"))
+    with_unit.to_csv(workdir / "unit.csv", index=False)
+    assert main(["predict", str(model), str(workdir / "unit.csv")]) == 2
+    assert "holds numbers written with the unit 'mg/dL'" in capsys.readouterr().err
     censored = frame.assign(x1=frame["x1"].astype(object))
     censored.loc[censored.index[:3], "x1"] = "<0.5"
     censored.to_csv(workdir / "censored.csv", index=False)
@@ -1791,3 +1802,15 @@ def test_rows_merged_by_an_unmatched_quote_are_warned_of(workdir, model, capsys)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         assert len(read_table(workdir / "note.csv", text_columns=["note"])) == len(frame)
+
+
+def test_a_graph_file_without_its_option_and_swapped_files_get_the_fix(workdir, model, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["fit", str(workdir / "train.csv"), str(workdir / "graph.gml"), "-t", "y",
+              "-o", str(workdir / "unused.skcama")])
+    assert stopped.value.code == 2
+    assert (f"unrecognized arguments: {workdir / 'graph.gml'}; a graph file is given with "
+            f"--graph: --graph {workdir / 'graph.gml'}") in capsys.readouterr().err
+    assert main(["predict", str(workdir / "train.csv"), str(model)]) == 2
+    assert (f"The model file comes first: skcama predict {model} {workdir / 'train.csv'}."
+            in capsys.readouterr().err)

@@ -644,3 +644,19 @@ def test_an_unseen_value_of_a_cause_read_as_missing_is_warned_and_given_back(fit
     with pytest.warns(UserWarning, match="unseen in fit"):
         back = model.reconstruct_clean(rows)
     assert back["site"].tolist() == rows["site"].tolist()
+
+
+def test_numbers_written_with_a_unit_are_warned_of_at_fit(data):
+    from skcama._columns import infer_kind
+
+    X, y, graph = data
+    with_unit = X.assign(lab=X["lab"].map(lambda v: f"{v:.1f} mmol/L"))
+    with pytest.warns(UserWarning, match=r"column 'lab' holds numbers written with the unit "
+                                         r"'mmol/L'.*str.removesuffix\('mmol/L'\)"):
+        clf = CAMAClassifier(graph=graph, **{**FAST, "max_epochs": 1}).fit(with_unit, y)
+    assert clf.column_types_["lab"] == "categorical"
+    grades = X.assign(grade=X["grade"].map(lambda v: f"{v}a"))  # codes such as 3a: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", "CAMAClassifier stopped")
+        assert infer_kind(grades["grade"].astype(object)) == "categorical"
