@@ -1057,7 +1057,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             so that a class's terms add up to its score, up to float32 rounding (at
             most about 5e-5 on the rows measured; about 3e-7 of the score's size, so
             more on a row far outside the training values); a term named like a child
-            is written in parentheses).
+            is written in parentheses, twice if a child is named so too).
             ``frame[k] - frame[j]`` gives the evidence for class ``k`` over ``j``.
 
         Examples
@@ -1101,8 +1101,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if shift is not None:
             prior = prior + shift.cpu()
         children_names = list(self.roles_.children)
-        names = [f"({name})" if name in children_names else name
-                 for name in ("prior", "latent")]
+        names = []
+        for name in ("prior", "latent"):  # in parentheses, as many as it takes to be unique
+            while name in children_names:
+                name = f"({name})"
+            names.append(name)
         values = torch.cat([prior[..., None], children, rest[..., None]], dim=-1)
         columns = pd.MultiIndex.from_product(
             [self.classes_, [names[0], *children_names, names[1]]], names=["class", "term"]

@@ -115,6 +115,9 @@ def test_a_child_named_like_a_term_keeps_its_name():
     X = pd.DataFrame({"prior": rng.normal(size=200) + y, "b": rng.normal(size=200) - y})
     clf = CAMAClassifier(max_epochs=5, random_state=0).fit(X, y)
     assert list(clf.explain(X)[0].columns) == ["(prior)", "b", "prior", "latent"]
+    both = X.rename(columns={"b": "(prior)"})  # a child named as the renamed term, too
+    clf = CAMAClassifier(max_epochs=5, random_state=0).fit(both, y)
+    assert list(clf.explain(both)[0].columns) == ["((prior))", "(prior)", "prior", "latent"]
 
 
 def test_a_model_without_children_is_explained_by_its_prior_alone():
