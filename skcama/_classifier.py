@@ -951,6 +951,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
         log_proba = self._predict(X)[0]
         warn_if_misaligned(X, "y", y)
+        if sample_weight is not None:
+            warn_if_misaligned(X, "sample_weight", sample_weight)
         y_index = self._encode_labels(y, len(log_proba))
         weights = None if sample_weight is None else _check_sample_weight(
             sample_weight, log_proba
@@ -2424,13 +2426,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         flagged = dict(zip(inputs, self.scaler_.missing_of(inputs), strict=True))
         # missing as given, or a value unseen in fit that handle_unknown='missing' reads
         # as missing (``codes`` are NaN there; in the scaler's column order)
-        # (a column constant in fit is read as missing always, as it was in fit: left out)
+        # (a column constant in fit is read as missing always, as in fit, and the model
+        # ignores it: left out)
         position = {name: j for j, name in enumerate(self.scaler_.names)}
+        inputs = [c for c in inputs if c not in self.scaler_.missing_constant]
         given = {c: frame[c].isna().to_numpy() for c in inputs}
-        missing = {c: given[c] if c in self.scaler_.missing_constant
-                   else given[c] | np.isnan(codes[:, position[c]]) for c in inputs}
+        missing = {c: given[c] | np.isnan(codes[:, position[c]]) for c in inputs}
         unseen = any((missing[c] & ~given[c]).any() for c in inputs)
-        blank = [c for c in inputs if not flagged[c] and missing[c].all() and len(frame) > 1]
+        # not measured at all (unseen values are measured: they count as holes below)
+        blank = [c for c in inputs if not flagged[c] and given[c].all() and len(frame) > 1]
         causes = [c for c in blank if c not in feeding]
         if causes:
             warn_user(
@@ -2477,7 +2481,10 @@ def _numeric_array(X: Any, **options: Any) -> np.ndarray:
     if (isinstance(X, Mapping) and not sparse.issparse(X)) or (  # a DOK matrix is a dict
         isinstance(X, (list, tuple)) and len(X) and isinstance(X[0], Mapping)
     ):  # JSON records: columns by name, which an array has not
-        how = "pd.DataFrame([X])" if isinstance(X, Mapping) else "pd.DataFrame(X)"
+        one_record = isinstance(X, Mapping) and not any(
+            np.ndim(v) or isinstance(v, (list, tuple)) for v in X.values()
+        )  # {"age": 61, ...}; {"age": [61, 58], ...} holds columns
+        how = "pd.DataFrame([X])" if one_record else "pd.DataFrame(X)"
         raise TypeError(
             f"X is {'a dict' if isinstance(X, Mapping) else 'a list of dicts'} (values by "
             f"column name); pass it as a DataFrame, {how}, so that its columns are matched "

@@ -107,7 +107,20 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
         as_numbers, comma = _text_as_numbers(text)
         parsed = as_numbers.dropna()
         measured = len(parsed) >= 0.5 * len(text) and not (parsed % 1 == 0).all()
-        if _distinct_in_every_row(observed) and not measured:  # codes, not measurements
+        with_unit = None if len(parsed) == len(text) else numbers_with_unit(text)
+        if with_unit is not None:
+            unit, examples = with_unit
+            warn_user(
+                f"column {values.name!r} holds numbers written with the unit {unit!r} (e.g. "
+                f"{_show(examples)}), so it is read as categorical labels, one level per "
+                f"distinct value ({text.nunique()} levels). If it is a measurement, convert "
+                f"it: pd.to_numeric(X[{values.name!r}].str.replace({unit!r}, '', "
+                "regex=False).str.strip(), errors='coerce'), checking the values that "
+                "become missing (thousands separators, decimal commas); the unit belongs in "
+                "the column's name.",
+                UserWarning,
+            )
+        elif _distinct_in_every_row(observed) and not measured:  # codes, not measurements
             _warn_identifier(
                 values.name, f"a distinct text in each, e.g. {observed.iloc[0]!r}",
                 "a category with one level per row, which no new row would match",
@@ -119,16 +132,6 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
             else:
                 text_numbers.append(values.name)
             return "gaussian"
-        elif (with_unit := numbers_with_unit(text)) is not None:
-            unit, examples = with_unit
-            warn_user(
-                f"column {values.name!r} holds numbers written with the unit {unit!r} (e.g. "
-                f"{_show(examples)}), so it is read as categorical labels, one level per "
-                f"distinct value ({text.nunique()} levels). If it is a measurement, convert "
-                f"it: pd.to_numeric(X[{values.name!r}].str.removesuffix({unit!r})) (the "
-                "unit belongs in the column's name).",
-                UserWarning,
-            )
         else:
             _warn_if_numbers_as_text(values.name, text, as_numbers, comma)
     # object, string: labels
@@ -205,30 +208,37 @@ def _text_as_numbers(text: pd.Series) -> tuple[pd.Series, bool]:
     return numbers, comma
 
 
-# a number and what follows it: "45.0 pg/mL", "2122pg", "6.9%", "37,5 °C"
-_NUMBER_AND_SUFFIX = r"\s*[-+]?(\d+(?:[.,]\d+)?|[.,]\d+)\s*(\S.*?)\s*"
-_UNIT_START = r"[^\W\d_]|[%\u00b0\u00b5]"  # a letter, %, degree or micro sign
+# a number and what follows it: "45.0 pg/mL", "2122pg", "1,054.3 pg/mL", "-4.3 °C", "4.8e2 mg"
+_NUMBER_AND_SUFFIX = (
+    r"\s*([-+\u2212]?(?:\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|[.,]\d+)"
+    r"(?:[eE][-+]?\d+)?)\s*(\S.*?)\s*"
+)
+# where a unit starts: a letter, %, a degree, micro or multiplication sign, or a bracket
+# before a letter ("(mg)", "[IU]")
+_UNIT_START = r"[^\W\d_]|[%\u00b0\u00b5\u00d7]|[(\[][^\W\d_]"
+_UNIT_SAMPLE = 1000  # values looked at first: a column of labels is told apart on them
 
 
 def numbers_with_unit(text: pd.Series) -> tuple[str, list] | None:
     """The unit of a text column of measurements written with one (``"45.0 pg/mL"``):
-    where at least 90% of the values are a number followed by the same suffix starting
-    with a letter, ``%``, ``°`` or ``µ``, and the numbers vary as a measurement does
-    (some fractional, or more than :data:`MAX_INTEGER_LEVELS` of them), the unit and up
-    to three such values; else None. Codes (``J45.0``, grades ``3a`` / ``3b``) are not."""
+    where at least 90% of the values are a number followed by the same suffix, starting
+    as a unit does (a letter, ``%``, ``°``, ``µ``, ``×`` or a bracket), and the numbers
+    take more than :data:`MAX_INTEGER_LEVELS` values, as a measurement's do; the unit and
+    up to three such values, else None. Codes (``J45.0``), grades (``3a`` / ``3b``) and
+    a few levels with a unit (``1.5 T`` / ``3 T``, doses) are not."""
     values = text.dropna().astype(str)
-    if not len(values):
+    if len(values) <= MAX_INTEGER_LEVELS:
         return None
-    found = values.str.extract(f"^{_NUMBER_AND_SUFFIX}$")
+    pattern = f"^{_NUMBER_AND_SUFFIX}$"
+    if not values.iloc[:_UNIT_SAMPLE].str.match(pattern).mean() >= 0.8:  # labels: quickly
+        return None
+    found = values.str.extract(pattern)
     suffix = found[1].where(found[1].str.match(_UNIT_START).fillna(False))
     if suffix.notna().mean() < 0.9:
         return None
     unit = suffix.mode().iloc[0]
     same = suffix == unit
-    if same.mean() < 0.9:
-        return None
-    numbers = pd.to_numeric(found[0][same].str.replace(",", ".", regex=False), errors="coerce")
-    if not ((numbers % 1 != 0).any() or numbers.nunique() > MAX_INTEGER_LEVELS):
+    if same.mean() < 0.9 or found[0][same].nunique() <= MAX_INTEGER_LEVELS:
         return None
     return unit, list(pd.unique(values[same]))[:3]
 
@@ -606,6 +616,15 @@ class ColumnCodec:
                 continue
             column = frame.iloc[:, j]
             if self.kinds[j] == "gaussian":
+                if pd.api.types.is_bool_dtype(column.dtype) and not (
+                    0.0 <= self.mean[j] <= 1.0 and self.scale[j] <= 0.5 + 1e-9
+                ):  # True / False where fit saw values no 0 / 1 column has: another column?
+                    warn_user(
+                        f"column {name!r} holds True / False, read as 1 / 0, but was a "
+                        f"measurement in fit (mean {self.mean[j]:.3g}, sd "
+                        f"{self.scale[j]:.3g}); check that it is the right column.",
+                        UserWarning,
+                    )
                 values = _as_float(column, name)[:, None]
                 out[:, j] = self._standardised(values, [j], check_far, rows)[:, 0]
             else:
@@ -1017,14 +1036,6 @@ def check_measurement_dtype(column: pd.Series, name: Any) -> None:
 
 def _as_float(column: pd.Series, name: Any) -> np.ndarray:
     check_measurement_dtype(column, name)
-    if pd.api.types.is_bool_dtype(column.dtype):
-        # a yes/no column where a measurement belongs is most often the wrong column
-        warn_user(
-            f"column {name!r} is continuous in this model but holds True / False, read as "
-            "1 / 0. Check that it is the right column; a yes/no column is declared "
-            f"column_types={{{name!r}: 'binary'}} at fit.",
-            UserWarning,
-        )
     try:
         return pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError):

@@ -983,10 +983,13 @@ def _require_rows(frame: Any, name: str) -> Any:
     return frame
 
 
-def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
+def _read(
+    args: argparse.Namespace, used: Any = None, declared: Any = None
+) -> tuple[Any, Any]:
     """The table ``args.data`` without its ``--id`` columns, and those columns (a
     DataFrame with the same rows, or None without ``--id``). ``used`` names the columns
-    the model reads (None: all), whose text is checked (:func:`_check_text_columns`)."""
+    the model reads (None: all), whose text is checked (:func:`_check_text_columns`),
+    but for those ``declared`` in ``column_types``: their type is the user's choice."""
     from .graph import did_you_mean
 
     ids = list(dict.fromkeys(getattr(args, "id", None) or []))
@@ -1016,7 +1019,7 @@ def _read(args: argparse.Namespace, used: Any = None) -> tuple[Any, Any]:
         )
     if args.data == STDIN or table_format(args.data)[0] not in _PARQUET:
         checked = [c for c in frame.columns
-                   if c not in (*ids, target) and (used is None or c in used)]
+                   if c not in (*ids, target, *(declared or ())) and (used is None or c in used)]
         _check_text_columns(frame[checked], args)
     unnamed = [c for c in frame.columns if c not in ids and re.fullmatch(r"Unnamed: \d+", str(c))]
     if unnamed:  # a row index saved with the table (DataFrame.to_csv without index=False)
@@ -1303,7 +1306,8 @@ def _load_model(path: str, args: argparse.Namespace | None = None) -> Any:
         if (data is not None and table_format(path)[0] in TABLE_FORMATS
                 and str(data).lower().endswith(".skcama")):  # the two files swapped
             raise UsageError(
-                f"{error} The model file comes first: skcama {args.command} {data} {path}."
+                f"{error} The model file comes first: skcama {args.command} MODEL DATA, "
+                f"here {data} then {path}."
             ) from error
         raise
     if args is not None and args.handle_unknown is not None:
@@ -1551,7 +1555,8 @@ def _fit(args: argparse.Namespace) -> int:
     graph = args.graph
     if graph and not is_discovery_method(graph):
         graph = load_graph(graph)  # a method name is discovered by fit
-    frame, _ = _read(args, used=_blanket(graph, args.target))
+    frame, _ = _read(args, used=_blanket(graph, args.target),
+                     declared=params.get("column_types"))
     X, y = _split_target(frame, args.target, args.data)
     X, weights = _split_weight(X, args)
     if isinstance(params.get("class_weight"), dict):
@@ -1653,7 +1658,7 @@ def _predict(args: argparse.Namespace) -> int:
     if args.output not in (None, "-"):
         _check_output(args.output, "--output", table=True, inputs=(args.data, args.model))
     clf = _load_model(args.model, args)
-    frame, ids = _read(args, used=set(clf.roles_.blanket))
+    frame, ids = _read(args, used=set(clf.roles_.blanket), declared=clf.column_types)
     frame = _by_position(frame, clf, args.data)
     proba = clf.predict_proba(frame)
     labels = clf.classes_[proba.argmax(axis=1)]
@@ -1689,7 +1694,7 @@ def _adapt(args: argparse.Namespace) -> int:
     if args.prior_only and options:
         raise UsageError("--prior-only adapts the class prevalence only; drop --set.")
     clf = _load_model(args.model, args)
-    frame, _ = _read(args, used=set(clf.roles_.blanket))
+    frame, _ = _read(args, used=set(clf.roles_.blanket), declared=clf.column_types)
     if clf.roles_.target in frame.columns:
         warnings.warn(
             f"{_shown(args.data)} has the column {clf.roles_.target!r}, the model's target: adapt "
@@ -1848,7 +1853,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     if options and not args.adapt:
         raise UsageError("--set changes how the model adapts; add --adapt.")
     clf = _load_model(args.model, args)
-    frame, _ = _read(args, used=set(clf.roles_.blanket))
+    frame, _ = _read(args, used=set(clf.roles_.blanket), declared=clf.column_types)
     X, y = _split_target(frame, args.target, args.data)
     X = _by_position(X, clf, args.data)
     y = _as_fitted_codes(y, clf.classes_)
@@ -2350,7 +2355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         graph = [e for e in extra if Path(e).suffix.lower() in set(GRAPH_FORMATS) - {".csv"}]
         hint = (f"; a graph file is given with --graph: --graph {graph[0]}"
-                if graph and hasattr(args, "graph") else "")
+                if graph and args.command == "fit" else "")  # fit's option alone
         parser.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
     verbose = getattr(args, "verbose", 0) or not getattr(args, "quiet", True)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,

@@ -441,7 +441,7 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "versions": _versions(),
-        "estimator": type(clf).__name__,
+        "estimator": _estimator_name(type(clf)),
         "params": params,
         "attributes": attributes,
         "model_config": encoder.encode(clf.model_.cfg, "model_.cfg"),
@@ -817,26 +817,36 @@ _BEHAVIOUR_OF_OLDER_FILES = {
 }
 
 
+def _estimator_name(cls: type) -> str:
+    """How a model file names the class of its estimator: ``"CAMAClassifier"``, or a
+    subclass's module and qualified name (two subclasses may share a name)."""
+    if cls is CAMAClassifier:
+        return CAMAClassifier.__name__
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def _build(
     metadata: dict, tensors: dict[str, torch.Tensor], shown: str,
     cls: type[CAMAClassifier] = CAMAClassifier,
 ) -> CAMAClassifier:
     held = metadata.get("estimator")
-    if held != cls.__name__:
-        if held != CAMAClassifier.__name__ and isinstance(held, str) and held.isidentifier():
-            # a subclass's file: the file names its class but cannot import it safely
+    if held != _estimator_name(cls):
+        if isinstance(held, str) and "." in held:
+            # a subclass's file: it names its class, which is never imported from a file
+            name = held.rsplit(".", 1)[-1]
             raise ModelFileError(
                 f"{shown} holds a {held!r}, a subclass of CAMAClassifier: load it with "
-                f"{held}.load(path) where {held} is defined."
+                f"{name}.load(path) where {name} is defined."
             )
-        raise ModelFileError(f"{shown} holds a {held!r}, not a {cls.__name__}.")
+        raise ModelFileError(f"{shown} holds a {held!r}, not a {_estimator_name(cls)}.")
     decoder = _Decoder(tensors)
     params = {name: decoder.decode(v) for name, v in metadata["params"].items()}
     # parameters added since a file was written take the value that reproduces how the
     # writing skcama behaved, not today's default
-    for name, value in _BEHAVIOUR_OF_OLDER_FILES.items():
-        params.setdefault(name, value)
     known = set(cls().get_params(deep=False))
+    for name, value in _BEHAVIOUR_OF_OLDER_FILES.items():
+        if name in known:  # a subclass may fix a parameter
+            params.setdefault(name, value)
     unknown = sorted(set(params) - known)
     if unknown:
         raise ModelFileError(

@@ -1489,6 +1489,8 @@ def test_score_checks_the_labels_as_the_rest_of_the_library(fitted, sem_data):
         fitted.score(X, y.astype(float).where(y.index != y.index[5]))
     weights = np.where(fitted.predict(X) == y.to_numpy(), 1.0, 0.0)
     assert fitted.score(X, y, sample_weight=weights) == 1.0
+    with pytest.warns(UserWarning, match="sample_weight's index"):
+        fitted.score(X, y, sample_weight=pd.Series(weights, index=X.index[::-1]))
 
 
 def test_reconstruct_clean_reads_a_frame_by_position_for_a_model_fitted_on_an_array():
@@ -1516,3 +1518,9 @@ def test_records_as_dicts_are_refused_with_the_dataframe_to_make(fitted, sem_dat
         fitted.explain([record, record])
     with pytest.raises(TypeError, match="a list of dicts"):
         CAMAClassifier(**FAST).fit(X.to_dict("records"), y)
+
+
+def test_a_dict_of_columns_gets_its_own_dataframe_advice(fitted, sem_data):
+    X, _, _ = sem_data
+    with pytest.raises(TypeError, match=r"pd.DataFrame\(X\),"):
+        fitted.predict_proba(X.iloc[:2].to_dict("list"))

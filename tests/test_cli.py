@@ -1812,5 +1812,26 @@ def test_a_graph_file_without_its_option_and_swapped_files_get_the_fix(workdir, 
     assert (f"unrecognized arguments: {workdir / 'graph.gml'}; a graph file is given with "
             f"--graph: --graph {workdir / 'graph.gml'}") in capsys.readouterr().err
     assert main(["predict", str(workdir / "train.csv"), str(model)]) == 2
-    assert (f"The model file comes first: skcama predict {model} {workdir / 'train.csv'}."
-            in capsys.readouterr().err)
+    assert (f"The model file comes first: skcama predict MODEL DATA, here {model} then "
+            f"{workdir / 'train.csv'}." in capsys.readouterr().err)
+
+
+def test_levels_written_with_a_unit_or_declared_categorical_are_not_refused(workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    rng = np.random.default_rng(0)
+    levels = frame.assign(x1=rng.choice(["1.5 T", "3 T"], len(frame)))  # a scanner's field
+    levels.to_csv(workdir / "levels.csv", index=False)
+    assert main(["fit", str(workdir / "levels.csv"), "--graph", str(workdir / "graph.gml"),
+                 "-t", "y", "-o", str(workdir / "levels.skcama"), *FIT_OPTIONS]) == 0
+    with_unit = frame.assign(x1=frame["x1"].map(lambda v: f"{v:.2f} mg/dL"))
+    with_unit.to_csv(workdir / "unit_fit.csv", index=False)
+    declared = ["--set", 'column_types={"x1": "categorical"}']
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the library warns of it still
+        assert main(["fit", str(workdir / "unit_fit.csv"), "--graph", str(workdir / "graph.gml"),
+                     "-t", "y", "-o", str(workdir / "declared.skcama"), *FIT_OPTIONS,
+                     *declared]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["roles", str(workdir / "graph.gml"), str(workdir / "graph.gml"), "-t", "y"])
+    assert "--graph" not in capsys.readouterr().err  # roles takes its graph as an argument

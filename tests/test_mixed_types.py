@@ -628,9 +628,19 @@ def test_a_detection_limit_in_a_lab_column_gets_a_number_as_the_fix(fitted, data
 def test_a_yes_no_column_in_place_of_a_measurement_is_warned_naming_it(fitted, data, dtype):
     X, _, _ = data
     mixed_up = X.iloc[:20].assign(lab=X["finding"].iloc[:20].astype(dtype))
-    with pytest.warns(UserWarning, match=r"column 'lab' is continuous in this model but "
-                                         r"holds True / False"):
+    with pytest.warns(UserWarning, match=r"column 'lab' holds True / False, read as 1 / 0, "
+                                         r"but was a measurement in fit"):
         fitted.predict_proba(mixed_up)
+
+
+def test_a_yes_no_column_declared_continuous_is_not_warned_of(data):
+    X, y, graph = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", "CAMAClassifier stopped")
+        clf = CAMAClassifier(graph=graph, column_types={"smoker": "continuous"},
+                             **{**FAST, "max_epochs": 1}).fit(X, y)
+        clf.predict_proba(X.iloc[:20])
 
 
 def test_an_unseen_value_of_a_cause_read_as_missing_is_warned_and_given_back(fitted, data):
@@ -644,6 +654,12 @@ def test_an_unseen_value_of_a_cause_read_as_missing_is_warned_and_given_back(fit
     with pytest.warns(UserWarning, match="unseen in fit"):
         back = model.reconstruct_clean(rows)
     assert back["site"].tolist() == rows["site"].tolist()
+    rows["site"] = "west"  # measured in every row, never as in fit: not "missing"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.predict_proba(rows)
+    said = " ".join(str(w.message) for w in caught)
+    assert "'site' (5 of 5 rows)" in said and "missing in every row" not in said
 
 
 def test_numbers_written_with_a_unit_are_warned_of_at_fit(data):
@@ -652,7 +668,7 @@ def test_numbers_written_with_a_unit_are_warned_of_at_fit(data):
     X, y, graph = data
     with_unit = X.assign(lab=X["lab"].map(lambda v: f"{v:.1f} mmol/L"))
     with pytest.warns(UserWarning, match=r"column 'lab' holds numbers written with the unit "
-                                         r"'mmol/L'.*str.removesuffix\('mmol/L'\)"):
+                                         r"'mmol/L'.*str.replace\('mmol/L', '', regex=False\)"):
         clf = CAMAClassifier(graph=graph, **{**FAST, "max_epochs": 1}).fit(with_unit, y)
     assert clf.column_types_["lab"] == "categorical"
     grades = X.assign(grade=X["grade"].map(lambda v: f"{v}a"))  # codes such as 3a: no warning

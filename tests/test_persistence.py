@@ -755,6 +755,27 @@ def test_a_subclass_loads_with_its_own_load_and_is_named_by_the_others(data, tmp
     assert type(loaded) is SiteModel
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     for load in (load_model, CAMAClassifier.load):
-        with pytest.raises(ModelFileError, match=r"holds a 'SiteModel', a subclass of "
-                                                 r"CAMAClassifier: load it with SiteModel.load"):
+        with pytest.raises(ModelFileError, match=r"holds a 'test_persistence.SiteModel', a "
+                                                 r"subclass of CAMAClassifier: load it with "
+                                                 r"SiteModel.load"):
             load(path)
+
+
+def test_a_subclass_fixing_parameters_or_named_as_the_base_round_trips(data, tmp_path):
+    X, y, graph = data
+
+    class Small(CAMAClassifier):  # a narrower __init__: no adapt_mechanism_rate
+        def __init__(self, graph=None, target=None, max_epochs=3, random_state=0):
+            super().__init__(graph=graph, target=target, max_epochs=max_epochs,
+                             random_state=random_state)
+
+    class CAMAClassifierAtSite(CAMAClassifier):
+        pass
+
+    CAMAClassifierAtSite.__name__ = CAMAClassifierAtSite.__qualname__ = "CAMAClassifier"
+    for cls in (Small, CAMAClassifierAtSite):
+        path = tmp_path / "m.skcama"
+        _fit(cls(graph=graph, target="y"), X, y).save(path)
+        assert type(cls.load(path)) is cls
+        with pytest.raises(ModelFileError, match="a subclass of CAMAClassifier"):
+            load_model(path)  # never read as the base class

@@ -49,10 +49,12 @@ def add_missing(
     X : pandas.DataFrame
         The table; it is not modified.
     rate : float or dict
-        Expected fraction of the cells of each chosen column that are blanked, in [0, 1);
-        a dict ``{column: rate}`` gives each column its own rate (and, without ``columns``,
-        chooses the columns). Cells missing already stay missing, so a column with missing
-        values ends with more than ``rate`` of its cells missing.
+        Probability that a cell of a chosen column is blanked (MCAR), or its mean over
+        the rows (MAR), in [0, 1); a dict ``{column: rate}`` gives each column its own
+        rate (and, without ``columns``, chooses the columns). Cells missing already stay
+        missing whatever their draw: in a column with missing values, about ``rate``
+        of the observed cells are blanked, and more than ``rate`` of all cells end
+        missing.
     columns : list-like of column names, optional
         The columns to blank; default every column (MCAR) or every column but ``depends_on``
         (MAR), or the keys of ``rate``.
