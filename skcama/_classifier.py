@@ -47,6 +47,7 @@ from ._columns import (
     missing_rows,
     same_text_other_type,
     spelling_variants,
+    unknown_labels,
     warn_if_misaligned,
 )
 from ._frames import reads_tables
@@ -910,10 +911,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     ) -> float:
         """Accuracy of :meth:`predict` on ``X`` against the labels ``y``.
 
-        The labels are checked as everywhere else in skcama, where scikit-learn's
-        ``score`` would compare them silently: a label this model does not know or a
-        missing one is an error, and a ``y`` whose index holds ``X``'s rows in another
-        order is warned of.
+        The labels are checked, where scikit-learn's ``score`` compares them silently:
+        a missing label is an error; a label this model was not fitted with counts as a
+        wrong prediction, as in scikit-learn (a class absent from a cross-validation
+        fold's training rows), and is warned of, as it may be a fitted class spelled
+        otherwise; and a ``y`` whose index holds ``X``'s rows in another order is warned
+        of.
 
         Parameters
         ----------
@@ -932,8 +935,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            If ``y`` does not hold one label per row, misses a label, or holds a label
-            this model does not know (``"Sick"`` for ``"sick"``).
+            If ``y`` does not hold one label per row, or misses a label.
+
+        Warns
+        -----
+        UserWarning
+            If ``y`` holds labels the model was not fitted with (``"Sick"`` for
+            ``"sick"``), or is a Series indexed in another order than ``X``.
 
         Examples
         --------
@@ -953,7 +961,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         warn_if_misaligned(X, "y", y)
         if sample_weight is not None:
             warn_if_misaligned(X, "sample_weight", sample_weight)
-        y_index = self._encode_labels(y, len(log_proba))
+        labels = self._labels_of(y, len(log_proba))
+        y_index = pd.Index(self.classes_).get_indexer(labels)  # -1: not a fitted class
+        found = None if (y_index >= 0).all() else unknown_labels(
+            labels, self.classes_, "y", "this CAMAClassifier"
+        )
+        if found is not None:
+            warn_user(
+                f"{found[0]}; their {int((y_index < 0).sum())} rows count as wrong "
+                f"predictions. If they are fitted classes written otherwise, {found[1]}",
+                UserWarning,
+            )
         weights = None if sample_weight is None else _check_sample_weight(
             sample_weight, log_proba
         )
@@ -2051,6 +2069,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return Tensors(a, c, x, y_index)
 
     def _encode_labels(self, y: Any, n_rows: int, name: str = "y") -> np.ndarray:
+        y = self._labels_of(y, n_rows, name)
+        check_known_labels(y, self.classes_, name, "this CAMAClassifier")
+        return np.searchsorted(self.classes_, y)
+
+    def _labels_of(self, y: Any, n_rows: int, name: str = "y") -> np.ndarray:
+        """``y`` as one present label per row of ``n_rows``, or an error saying what
+        it is instead."""
         if y is None or np.ndim(y) == 0:
             raise ValueError(
                 f"{name} must hold one label per row ({n_rows} rows), got {y!r}; pass the "
@@ -2063,8 +2088,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "per row."
             )
         check_labels_present(y, name)
-        check_known_labels(y, self.classes_, name, "this CAMAClassifier")
-        return np.searchsorted(self.classes_, y)
+        return y
 
     def _reference_tensors(self, reference: Any) -> Tensors:
         """The ``reference=(X_ref, y_ref)`` argument of :meth:`adapt`, checked."""

@@ -986,10 +986,20 @@ def check_known_labels(labels: np.ndarray, classes: Any, name: str, unknown_to: 
     """Labels outside a model's ``classes``, named, with the fix: when they only differ
     in type (``"1"`` for ``1``) the message says so. ``unknown_to`` names the model."""
     check_labels_present(labels, name)  # NaN would read as an unknown class 'nan'
+    found = unknown_labels(labels, classes, name, unknown_to)
+    if found is not None:
+        raise ValueError(f"{found[0]}; {found[1]}")
+
+
+def unknown_labels(
+    labels: np.ndarray, classes: Any, name: str, unknown_to: str
+) -> tuple[str, str] | None:
+    """Labels outside ``classes`` as (what they are, the fix), or None where there are
+    none: :func:`check_known_labels`' message in two parts."""
     known = np.asarray(classes).tolist()
     unknown = sorted(set(labels.tolist()) - set(known), key=str)
     if not unknown:
-        return
+        return None
     as_text = {str(c) for c in known}
     if all(str(u) in as_text for u in unknown):
         fix = (
@@ -999,9 +1009,7 @@ def check_known_labels(labels: np.ndarray, classes: Any, name: str, unknown_to: 
         )
     else:
         fix = "pass the labels the model was fitted with."
-    raise ValueError(
-        f"{name} holds labels {unknown[:5]} unknown to {unknown_to} (classes: {known}); {fix}"
-    )
+    return f"{name} holds labels {unknown[:5]} unknown to {unknown_to} (classes: {known})", fix
 
 
 def _levels(column: pd.Series) -> pd.Index:

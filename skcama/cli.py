@@ -1230,7 +1230,9 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                     f"{where} holds numbers written with the unit {with_unit[0]!r} (e.g. "
                     f"{_show(with_unit[1])}), which would be read as labels, one per distinct "
                     "value; write them as plain numbers in the file (the unit in the "
-                    f"column's name), or keep the column out with --id {name!r}."
+                    f"column's name), keep the column out with --id {name!r}, or, where "
+                    "the values are labels, declare them with --set "
+                    f"'column_types={{\"{name}\": \"categorical\"}}'."
                 )
             continue
         numbers = parsed[here]
