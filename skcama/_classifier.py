@@ -610,6 +610,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         check_fit_labels(y, positions=kept_rows)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
+        if len(classes) > _MANY_CLASSES and np.issubdtype(classes.dtype, np.number):
+            warn_user(
+                f"y holds {len(classes)} distinct numbers ({classes[:3].tolist()} ... "
+                f"{classes[-1:].tolist()}), each a class of its own: it reads as a "
+                "measurement, not a label. If it is one, predict a category of it instead "
+                "(pd.cut(y, bins)), or check that the right column is the target.",
+                UserWarning,
+            )
         # discovery weighs its tests by the rows' own weights (not the class weights, which
         # would act like a selection on the label and make its causes look dependent)
         row_weights = None if weights is None or np.all(weights == weights[0]) else weights
@@ -658,7 +666,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             single = classes[counts == 1].tolist()
             first_row = np.unique(y_index, return_index=True)[1]  # of every class
             rows = [int(first_row[k]) for k in np.flatnonzero(counts == 1)[:5]]
-            if kept_rows is not None:
+            if isinstance(X, pd.DataFrame):  # by X's index labels, as the user finds them
+                rows = X.index[rows].tolist()
+            elif kept_rows is not None:
                 rows = [int(kept_rows[r]) for r in rows]
             warn_user(
                 f"y holds a single row of each of the classes {single[:5]} (rows "
@@ -838,7 +848,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         train, valid = data.rows(order[n_valid:]), data.rows(order[:n_valid])
         absent = sorted(set(range(len(classes))) - set(torch.unique(train.y).tolist()))
         if absent:
-            held = [classes[k] for k in absent]
+            held = classes[absent].tolist()  # plain values, not numpy scalars
             warn_user(
                 f"every row of class(es) {held[:10]} fell in the {n_valid} rows that "
                 f"validation_fraction={self.validation_fraction} holds out for early "
@@ -2407,6 +2417,18 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         it, or unseen in fit and so read as missing, are warned of."""
         codes = self.scaler_.transform(frame, self.handle_unknown)
         self._warn_if_inputs_missing(frame, codes)
+        read = [j for j, name in enumerate(self.scaler_.names)
+                if name not in self.scaler_.missing_constant]
+        empty = np.isnan(codes[:, read]).all(axis=1) if read else np.zeros(len(codes), bool)
+        if empty.any():  # an empty line of a file, or a row of identifiers only
+            labels = frame.index[np.flatnonzero(empty)[:5]].tolist()
+            warn_user(
+                f"{int(empty.sum())} row(s) hold no value the model reads (rows {labels}"
+                f"{', ...' if empty.sum() > 5 else ''}): each is predicted from the class "
+                "prior at the training means, the same for every such row. Drop empty rows, "
+                "or check that their columns are named as in fit.",
+                UserWarning,
+            )
         return codes
 
     def _prediction_frame(self, X: Any) -> pd.DataFrame:
@@ -2495,6 +2517,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "what its absence means), or leave it and them out.",
                 UserWarning,
             )
+
+
+# more numeric classes than this, and y reads as a measurement (a wrong --target)
+_MANY_CLASSES = 20
 
 
 def _numeric_array(X: Any, **options: Any) -> np.ndarray:

@@ -667,8 +667,9 @@ class ColumnCodec:
         index = np.atleast_1d(np.asarray(index))
         units = (values - self.mean[index]) / self.scale[index]
         if check_far:
-            _check_far(units, values, [self.names[j] for j in index], self.mean[index],
-                       self.scale[index], rows)
+            names = [self.names[j] for j in index]
+            _check_codes(units, values, names, rows)
+            _check_far(units, values, names, self.mean[index], self.scale[index], rows)
         return units
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
@@ -1149,6 +1150,34 @@ FAR_VALUE_ADVICE = (  # why a far value is suspect, in fit's and in prediction's
     "value (9999; replace it with NaN) or a typing error than a measurement."
 )
 _TOO_FAR_SDS = 1e6  # beyond this, float32 likelihoods lose the classes' differences
+
+
+_CODE_SDS = 5.0  # a code of missing values this many training sds from the mean is warned of
+
+
+def _check_codes(units: np.ndarray, values: np.ndarray, names: list,
+                 rows: pd.Index | None = None) -> None:
+    """Warn about numbers made of nines (-999, 9999) that lie more than ``_CODE_SDS``
+    training sds from a column's mean in rows to predict: a code for a missing value, as
+    :func:`_warn_if_missing_code` finds in fit, which would be read as a measurement
+    (however often it comes). ``rows`` labels the rows (by position when None)."""
+    if units.size == 0:
+        return
+    coded = np.isin(values, _MISSING_CODES)
+    if not coded.any():
+        return
+    coded &= np.abs(units) > _CODE_SDS
+    for j in np.flatnonzero(coded.any(axis=0))[:5]:
+        hits = np.flatnonzero(coded[:, j])
+        codes = np.unique(values[hits, j])
+        first = hits[0] if rows is None else rows[hits[0]]
+        warn_user(
+            f"column {names[j]!r} holds {', '.join(f'{c:g}' for c in codes)} in "
+            f"{len(hits)} row(s) (the first: row {first!r}), far from its training values, "
+            "as a code for a missing value does; it is read as a measurement. If it is "
+            f"one, {MISSING_CODE_ADVICE} (X[{names[j]!r}].replace({codes[0]:g}, np.nan)).",
+            UserWarning,
+        )
 
 
 def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndarray,

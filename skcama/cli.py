@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib.util
 import io
 import logging
@@ -832,6 +833,12 @@ def _not_encoded(name: str, encoding: str, error: UnicodeDecodeError) -> str:
     return f"{name} is not {encoding} text ({where}); pass its --encoding."
 
 
+def _is_stream_path(path: Path) -> bool:
+    """Whether ``path`` is an existing device or named pipe (``/dev/null``, ``/dev/stdout``,
+    a FIFO), written to as it is, not a file to create."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
 def write_table(
     frame: Any, path: str | Path, *, index: bool = False, sep: str | None = None
 ) -> None:
@@ -876,6 +883,8 @@ def write_table(
     """
     path = Path(path)
     suffix, compression = table_format(path)
+    if not suffix and compression is None and _is_stream_path(path):
+        suffix = ".csv"  # /dev/null, /dev/stdout, a named pipe: CSV text
     if suffix not in TABLE_FORMATS or (compression and suffix in _PARQUET):
         raise UsageError(
             f"cannot write a table to {str(path)!r}: its extension {suffix or '(none)'!r} is "
@@ -1180,6 +1189,8 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
 
     decimal = args.decimal
     other_mark = "," if decimal == "." else "."
+    # the columns a fitted model reads cannot be kept out with --id (it refuses them)
+    can_drop = args.command in ("fit", "discover")
     for name in frame.columns:
         column = frame[name]
         if pd.api.types.is_numeric_dtype(column.dtype) or isinstance(
@@ -1193,8 +1204,9 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         if _holds_dates(text):
             raise UsageError(
                 f"{where} holds dates (e.g. {text.iloc[0]!r}), which would be read as "
-                f"labels, one per distinct date; keep it out of the model with --id {name!r}, "
-                "or replace it in the file by a number (days since a reference date, say)."
+                "labels, one per distinct date; "
+                + (f"keep it out of the model with --id {name!r}, or " if can_drop else "")
+                + "replace it in the file by a number (days since a reference date, say)."
             )
         parsed = _as_numbers(text, decimal)
         here = parsed.notna()
@@ -1222,7 +1234,8 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                     f"{where} holds numbers written with other characters (e.g. "
                     f"{_show(decorated)}), which would be read as labels, one per distinct "
                     "value; write them as plain numbers in the file (without units, %, "
-                    f"currency or '<'), or keep the column out with --id {name!r}."
+                    "currency or '<')"
+                    + (f", or keep the column out with --id {name!r}." if can_drop else ".")
                 )
             with_unit = numbers_with_unit(text[~here])
             if with_unit is not None:
@@ -1230,7 +1243,9 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                     f"{where} holds numbers written with the unit {with_unit[0]!r} (e.g. "
                     f"{_show(with_unit[1])}), which would be read as labels, one per distinct "
                     "value; write them as plain numbers in the file (the unit in the "
-                    f"column's name), keep the column out with --id {name!r}, or, where "
+                    "column's name), "
+                    + (f"keep the column out with --id {name!r}, " if can_drop else "")
+                    + "or, where "
                     "the values are labels, declare them with --set "
                     f"'column_types={{\"{name}\": \"categorical\"}}'."
                 )
@@ -1259,7 +1274,8 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         raise UsageError(
             f"{where} holds numbers and also the text {_show(pd.unique(left))} ({len(left)} "
             f"rows), so it would be read as labels, one per distinct value: {fix}. "
-            "Otherwise replace that text in the file, or keep the column out with --id."
+            "Otherwise replace that text in the file"
+            + (", or keep the column out with --id." if can_drop else ".")
         )
 
 
@@ -1382,6 +1398,8 @@ def _check_output(
             f"{str(path.with_suffix('.skcama'))!r})."
         )
     suffix, compression = table_format(path)
+    if table and not suffix and compression is None and _is_stream_path(path):
+        suffix = ".csv"  # a device or a named pipe without an extension: CSV text
     if table and compression and suffix in _PARQUET:
         raise UsageError(
             f"{option} {str(path)!r}: a Parquet file compresses its own columns; name it "
@@ -1669,9 +1687,12 @@ def _predict(args: argparse.Namespace) -> int:
         out[f"proba_{label}"] = proba[:, i]
     if args.manipulation_score:
         if not clf.manipulation_learned_:
+            prior_only = any(float(v) != 0 for v in getattr(clf, "prior_shift_", ()))
             raise UsageError(
-                "--manipulation-score needs a model that has learned a manipulation; adapt "
-                "it first (skcama adapt MODEL NEW_DATA -o ADAPTED)."
+                "--manipulation-score needs a model that has learned a manipulation; "
+                + ("this one was adapted with --prior-only, which re-estimates the class "
+                   "prior alone: adapt it without --prior-only." if prior_only else
+                   "adapt it first (skcama adapt MODEL NEW_DATA -o ADAPTED).")
             )
         out["manipulation_score"] = clf.manipulation_score(frame)
     if args.explain:
@@ -1856,6 +1877,14 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise UsageError("--set changes how the model adapts; add --adapt.")
     clf = _load_model(args.model, args)
     frame, _ = _read(args, used=set(clf.roles_.blanket), declared=clf.column_types)
+    if args.target != str(clf.target_) and (
+        args.target in clf.roles_.blanket or clf.target_ in frame.columns
+    ):  # the labels are another column: the model's own target is named in the file
+        reads = " (a column the model reads)" if args.target in clf.roles_.blanket else ""
+        raise UsageError(
+            f"--target {args.target!r}{reads} is not what this model predicts: it was "
+            f"fitted with --target {clf.target_!r}; pass --target {clf.target_!r}."
+        )
     X, y = _split_target(frame, args.target, args.data)
     X = _by_position(X, clf, args.data)
     y = _as_fitted_codes(y, clf.classes_)
@@ -2057,9 +2086,11 @@ def _common(sub: argparse.ArgumentParser, sep: bool = True) -> None:
         sub.add_argument("--encoding", default=None,
                          help="text encoding of text data files (default utf-8; cp1252 for "
                          "what Excel writes on Windows)")
+        writes = ("; written next to each row's prediction" if sub.prog.endswith("predict")
+                  else "")
         sub.add_argument("--id", action="append", metavar="COLUMN", default=[],
-                         help="a row identifier (e.g. patient_id): kept out of the model; "
-                         "predict writes it next to each row's prediction (repeatable)")
+                         help=f"a row identifier (e.g. patient_id): kept out of the model"
+                         f"{writes} (repeatable)")
 
 
 _ADAPT_SET_HELP = (
@@ -2105,10 +2136,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--n-train", type=_positive_int, default=4000,
                       help="training rows (default 4000)")
-    demo.add_argument("--n-test", type=_positive_int, default=4000, help="rows per test set")
+    demo.add_argument("--n-test", type=_positive_int, default=4000,
+                      help="rows per test set (default 4000)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    demo.add_argument("--figure", default="skcama-demo.png", help="where to save the figure")
-    demo.add_argument("--verbose", type=int, default=0, help="1 shows progress bars")
+    demo.add_argument("--figure", default="skcama-demo.png", metavar="FILE",
+                      help="where to save the figure (default skcama-demo.png in the "
+                      "current folder)")
+    demo.add_argument("--verbose", type=int, default=0, metavar="LEVEL",
+                      help="0 quiet (default), 1 shows progress bars")
     _common(demo, sep=False)
     demo.set_defaults(func=_demo)
 
@@ -2236,7 +2271,8 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("--method", choices=METHODS, default="pc", help="default pc")
     discover.add_argument("--test", choices=TESTS, default="block-lrt-nonlinear",
                           help="independence test of pc / fci (default block-lrt-nonlinear)")
-    discover.add_argument("--alpha", type=float, default=0.01, help="significance level")
+    discover.add_argument("--alpha", type=float, default=0.01,
+                          help="significance level of the tests (default 0.01)")
     discover.add_argument("--target-alpha", type=float, default=None, metavar="LEVEL",
                           help="significance level of the tests at the target: an edge at "
                           "the target is removed only where a test's p-value exceeds it "
@@ -2275,8 +2311,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     roles = sub.add_parser(
         "roles", help="the nodes of a graph by Markov-blanket role, one line per role",
-        description="Print parent / co-parent / child / outside for every node of a graph "
-        "file, for a target node.",
+        description="Print the role of every node of a graph file for a target node: the "
+        "target, parents, nodes that are parents and co-parents at once, co-parents, "
+        "children, and the nodes outside the Markov blanket.",
         epilog="example: skcama roles graph.gml --target y",
     )
     roles.add_argument("graph", help="graph file (.gml, .graphml, .dot, .json, .csv, .dagitty)")
@@ -2318,6 +2355,16 @@ def _in_cli_words(message: str) -> str:
     message = message.replace(UNKNOWN_CATEGORY_ADVICE, "pass --handle-unknown missing")
     message = re.sub(r"can be passed as a column of NaN \(X\[(.*?)\] = np\.nan\)",
                      r"can be given as an empty column \1 of the table", message)
+    message = re.sub(r"\bgraph='(pc|ges|fci)'", r"--graph \1", message)
+    message = re.sub(r"\braise max_epochs\b", "raise --max-epochs", message)
+    # a parameter's setting in Python (column_types={'a': 'gaussian'}, validation_fraction)
+    # as the --set that gives it
+    message = re.sub(r"(?<![-\w'])column_types=(\{[^{}]*\})",
+                     lambda m: f"--set 'column_types={m.group(1).replace(chr(39), chr(34))}'",
+                     message)
+    message = re.sub(r"\b(lower|set|raise) (validation_fraction|n_samples|adapt_steps)\b",
+                     r"\1 --set \2=...", message)
+    message = re.sub(r"\b(change|set) random_state\b", r"\1 --random-state", message)
     return re.sub(r"\btarget=(<[^>]*>|'[^']*'|\"[^\"]*\")",
                   lambda m: f"--target {m.group(1).strip(chr(39) + chr(34))}", message)
 
@@ -2330,6 +2377,11 @@ def _warning_printer(command: str):
               f"{_in_cli_words(_one_line(Exception(str(message))))}", file=sys.stderr)
 
     return show
+
+
+# OS errors that say the machine failed (a full disk, a device error), not the input:
+# exit code 1, as any failure of ours
+_MACHINE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -2377,7 +2429,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             except (OSError, ValueError):  # stdout without a file descriptor
                 pass
             return 0
-        except (UsageError, GraphError, ValueError, OSError) as error:
+        except OSError as error:
+            if debug:
+                raise
+            if error.errno in _MACHINE_ERRORS:  # the machine's failure, not the input's
+                where = f" writing {error.filename!r}" if error.filename else ""
+                print(f"skcama {args.command}: failed{where}: {error.strerror or error}",
+                      file=sys.stderr)
+                return 1
+            print(f"skcama {args.command}: error: {_in_cli_words(_one_line(error))}",
+                  file=sys.stderr)
+            return 2
+        except (UsageError, GraphError, ValueError) as error:
             if debug:
                 raise
             print(f"skcama {args.command}: error: {_in_cli_words(_one_line(error))}",

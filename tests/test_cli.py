@@ -6,11 +6,13 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
 import pickle
 import re
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -1835,3 +1837,51 @@ def test_levels_written_with_a_unit_or_declared_categorical_are_not_refused(work
     with pytest.raises(SystemExit):
         main(["roles", str(workdir / "graph.gml"), str(workdir / "graph.gml"), "-t", "y"])
     assert "--graph" not in capsys.readouterr().err  # roles takes its graph as an argument
+
+
+def test_data_manager_mistakes_get_named_rows_and_cli_fixes(workdir, model, capsys, tmp_path):
+    frame = pd.read_csv(workdir / "train.csv")
+    features = frame.drop(columns="y")
+    # a code for a missing value and a row with nothing the model reads, at predict
+    coded = features.copy()
+    coded.loc[:2, "x1"] = -999
+    coded.loc[len(coded)] = np.nan
+    coded.to_csv(tmp_path / "coded.csv", index=False)
+    assert main(["predict", str(model), str(tmp_path / "coded.csv"), "-o",
+                 str(tmp_path / "p.csv")]) == 0
+    said = capsys.readouterr().err
+    assert "column 'x1' holds -999 in 3 row(s) (the first: row 1)" in said
+    assert "read the file with --na-values -999" in said
+    assert f"1 row(s) hold no value the model reads (rows [{len(coded)}])" in said
+    # a device is written to as it is; a full disk is the machine's failure (exit 1)
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", os.devnull]) == 0
+    if Path("/dev/full").exists():
+        assert main(["predict", str(model), str(workdir / "train.csv"), "-o",
+                     "/dev/full"]) == 1
+        assert "failed" in capsys.readouterr().err
+    # the labels of another column
+    assert main(["evaluate", str(model), str(workdir / "train.csv"), "-t", "x1"]) == 2
+    assert "it was fitted with --target 'y'; pass --target 'y'" in capsys.readouterr().err
+    # --manipulation-score after a prior-only adaptation
+    adapted = tmp_path / "prior.skcama"
+    assert main(["adapt", str(model), str(workdir / "train.csv"), "-o", str(adapted),
+                 "--prior-only"]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(adapted), str(workdir / "train.csv"),
+                 "--manipulation-score"]) == 2
+    assert "adapted with --prior-only" in capsys.readouterr().err
+
+
+def test_fit_names_rows_as_counted_in_the_file_and_warns_of_a_numeric_target(workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.loc[17, "y"] = "Low"  # the 18th data row
+    frame.to_csv(workdir / "typo.csv", index=False)
+    assert main(["fit", str(workdir / "typo.csv"), "--graph", str(workdir / "graph.gml"),
+                 "-t", "y", "-o", str(workdir / "typo.skcama"), *FIT_OPTIONS]) == 0
+    assert "single row of each of the classes ['Low'] (rows [18])" in capsys.readouterr().err
+    numeric = frame.drop(columns="y").assign(y=np.arange(len(frame)) % 30)
+    numeric.to_csv(workdir / "numeric.csv", index=False)
+    assert main(["fit", str(workdir / "numeric.csv"), "-t", "y",
+                 "-o", str(workdir / "numeric.skcama"), *FIT_OPTIONS]) == 0
+    said = capsys.readouterr().err
+    assert "y holds 30 distinct numbers" in said and "raise --max-epochs" in said
