@@ -1152,6 +1152,12 @@ FAR_VALUE_ADVICE = (  # why a far value is suspect, in fit's and in prediction's
 _TOO_FAR_SDS = 1e6  # beyond this, float32 likelihoods lose the classes' differences
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (its repr is then ``5``, not
+    ``np.int64(5)``); anything else as it is."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 _CODE_SDS = 5.0  # a code of missing values this many training sds from the mean is warned of
 
 
@@ -1170,7 +1176,7 @@ def _check_codes(units: np.ndarray, values: np.ndarray, names: list,
     for j in np.flatnonzero(coded.any(axis=0))[:5]:
         hits = np.flatnonzero(coded[:, j])
         codes = np.unique(values[hits, j])
-        first = hits[0] if rows is None else rows[hits[0]]
+        first = _plain(hits[0] if rows is None else rows[hits[0]])
         warn_user(
             f"column {names[j]!r} holds {', '.join(f'{c:g}' for c in codes)} in "
             f"{len(hits)} row(s) (the first: row {first!r}), far from its training values, "
@@ -1194,7 +1200,7 @@ def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndar
     if not len(far):
         return
     parts = []
-    label = (lambda i: f"row {i}") if rows is None else (lambda i: f"row {rows[i]!r}")
+    label = (lambda i: f"row {i}") if rows is None else (lambda i: f"row {_plain(rows[i])!r}")
     for j in far[:5]:
         column = units[:, j]
         row = int(np.nanargmax(np.abs(column)))
