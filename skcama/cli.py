@@ -2381,7 +2381,8 @@ def _warning_printer(command: str):
 
 # OS errors that say the machine failed (a full disk, a device error), not the input:
 # exit code 1, as any failure of ours
-_MACHINE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM}
+_MACHINE_ERRORS = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EIO", "ENOMEM")
+                   if hasattr(errno, name)}  # EDQUOT is not on every system
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -2433,7 +2434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if debug:
                 raise
             if error.errno in _MACHINE_ERRORS:  # the machine's failure, not the input's
-                where = f" writing {error.filename!r}" if error.filename else ""
+                where = f" on {error.filename!r}" if error.filename else ""
                 print(f"skcama {args.command}: failed{where}: {error.strerror or error}",
                       file=sys.stderr)
                 return 1
