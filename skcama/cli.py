@@ -1929,9 +1929,21 @@ def _scores(name: str, clf: Any, X: Any, y: Any, log_loss) -> dict:
     y = np.asarray(y)
     unknown = sorted(set(y.tolist()) - set(clf.classes_.tolist()), key=str)
     if unknown:
+        from ._columns import _spelling
+
+        at = np.flatnonzero(np.isin(y, np.asarray(unknown, dtype=object)))
+        rows = (X.index[at[:5]] if hasattr(X, "index") else at[:5] + 1).tolist()
+        known = {_spelling(c): c for c in clf.classes_.tolist() if isinstance(c, str)}
+        alike = {u: known[_spelling(u)] for u in unknown
+                 if isinstance(u, str) and _spelling(u) in known}
+        fix = (f"; {', '.join(f'{u!r} is {c!r} written otherwise' for u, c in alike.items())}"
+               ": write the labels as in the training table" if alike else
+               "; those rows' classes are not among the model's, so they cannot be scored: "
+               "leave them out, or refit with them")
         raise UsageError(
-            f"the target column holds labels {unknown[:5]} the model never saw (it knows "
-            f"{clf.classes_.tolist()})."
+            f"the target column holds labels {unknown[:5]} the model never saw (data rows "
+            f"{', '.join(map(str, rows))}{', ...' if len(at) > 5 else ''}; it knows "
+            f"{clf.classes_.tolist()}){fix}."
         )
     return {
         "test data": name,

@@ -1885,3 +1885,17 @@ def test_fit_names_rows_as_counted_in_the_file_and_warns_of_a_numeric_target(wor
                  "-o", str(workdir / "numeric.skcama"), *FIT_OPTIONS]) == 0
     said = capsys.readouterr().err
     assert "y holds 30 distinct numbers" in said and "raise --max-epochs" in said
+
+
+def test_evaluate_names_the_rows_of_unknown_labels_and_labels_written_otherwise(
+    workdir, model, capsys
+):
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.loc[[2, 15], "y"] = "extreme"
+    frame.to_csv(workdir / "unknown_label.csv", index=False)
+    assert main(["evaluate", str(model), str(workdir / "unknown_label.csv"), "-t", "y"]) == 2
+    assert "labels ['extreme'] the model never saw (data rows 3, 16;" in capsys.readouterr().err
+    frame["y"] = pd.read_csv(workdir / "train.csv")["y"].str.upper()
+    frame.to_csv(workdir / "upper_label.csv", index=False)
+    assert main(["evaluate", str(model), str(workdir / "upper_label.csv"), "-t", "y"]) == 2
+    assert "'HIGH' is 'high' written otherwise" in capsys.readouterr().err
