@@ -2419,7 +2419,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self._warn_if_inputs_missing(frame, codes)
         read = [j for j, name in enumerate(self.scaler_.names)
                 if name not in self.scaler_.missing_constant]
-        empty = np.isnan(codes[:, read]).all(axis=1) if read else np.zeros(len(codes), bool)
+        empty = np.full(len(codes), bool(read))
+        for j in read:  # column by column (the codes are column-major): no copy of them
+            empty &= np.isnan(codes[:, j])
         if empty.any():  # an empty line of a file, or a row of identifiers only
             labels = frame.index[np.flatnonzero(empty)[:5]].tolist()
             warn_user(

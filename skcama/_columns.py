@@ -668,8 +668,9 @@ class ColumnCodec:
         units = (values - self.mean[index]) / self.scale[index]
         if check_far:
             names = [self.names[j] for j in index]
-            _check_codes(units, values, names, rows)
-            _check_far(units, values, names, self.mean[index], self.scale[index], rows)
+            top = _largest_units(units)
+            _check_codes(units, values, names, top, rows)
+            _check_far(units, values, names, self.mean[index], self.scale[index], top, rows)
         return units
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
@@ -1161,20 +1162,28 @@ def _plain(value: Any) -> Any:
 _CODE_SDS = 5.0  # a code of missing values this many training sds from the mean is warned of
 
 
-def _check_codes(units: np.ndarray, values: np.ndarray, names: list,
+def _largest_units(units: np.ndarray) -> np.ndarray:
+    """The largest absolute standardised value of each column of ``units`` (NaN for a
+    column with no value), by column reductions: no temporary array of its size."""
+    if units.size == 0:
+        return np.full(units.shape[1], np.nan)
+    return np.fmax(np.fmax.reduce(units, axis=0), -np.fmin.reduce(units, axis=0))
+
+
+def _check_codes(units: np.ndarray, values: np.ndarray, names: list, top: np.ndarray,
                  rows: pd.Index | None = None) -> None:
     """Warn about numbers made of nines (-999, 9999) that lie more than ``_CODE_SDS``
     training sds from a column's mean in rows to predict: a code for a missing value, as
     :func:`_warn_if_missing_code` finds in fit, which would be read as a measurement
-    (however often it comes). ``rows`` labels the rows (by position when None)."""
-    if units.size == 0:
-        return
-    coded = np.isin(values, _MISSING_CODES)
-    if not coded.any():
-        return
-    coded &= np.abs(units) > _CODE_SDS
-    for j in np.flatnonzero(coded.any(axis=0))[:5]:
-        hits = np.flatnonzero(coded[:, j])
+    (however often it comes). Only the columns whose largest value ``top`` (see
+    :func:`_largest_units`) lies that far are searched. ``rows`` labels the rows (by
+    position when None)."""
+    shown = 0
+    for j in np.flatnonzero(top > _CODE_SDS):  # NaN (all missing) compares False
+        far = np.flatnonzero(np.abs(units[:, j]) > _CODE_SDS)  # few rows: then the codes
+        hits = far[np.isin(values[far, j], _MISSING_CODES)]
+        if not len(hits):
+            continue
         codes = np.unique(values[hits, j])
         first = _plain(hits[0] if rows is None else rows[hits[0]])
         warn_user(
@@ -1184,18 +1193,19 @@ def _check_codes(units: np.ndarray, values: np.ndarray, names: list,
             f"one, {MISSING_CODE_ADVICE} (X[{names[j]!r}].replace({codes[0]:g}, np.nan)).",
             UserWarning,
         )
+        shown += 1
+        if shown == 5:
+            break
 
 
 def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndarray,
-               scale: np.ndarray, rows: pd.Index | None = None) -> None:
+               scale: np.ndarray, top: np.ndarray, rows: pd.Index | None = None) -> None:
     """Warn about standardised ``units`` (rows x columns) more than ``_FAR_SDS`` training
     sds from the training mean, naming the columns; beyond ``_TOO_FAR_SDS`` the model's
     likelihoods can no longer tell the classes apart (a row would get equal
     probabilities, or NaN), so that is an error. Column reductions only: no temporary
-    array of the size of ``units``. ``rows`` labels the rows (by position when None)."""
-    if units.size == 0:
-        return
-    top = np.fmax(np.fmax.reduce(units, axis=0), -np.fmin.reduce(units, axis=0))
+    array of the size of ``units``; ``top`` is :func:`_largest_units` of them. ``rows``
+    labels the rows (by position when None)."""
     far = np.flatnonzero(top > _FAR_SDS)  # NaN (all missing) compares False
     if not len(far):
         return

@@ -883,8 +883,12 @@ def write_table(
     """
     path = Path(path)
     suffix, compression = table_format(path)
-    if not suffix and compression is None and _is_stream_path(path):
-        suffix = ".csv"  # /dev/null, /dev/stdout, a named pipe: CSV text
+    # a named pipe or a device (/dev/null) is written to as it is (as CSV text where its
+    # name has no extension); a file is written beside and renamed over, so a failed
+    # write (a full disk) leaves no table cut short
+    direct = _is_stream_path(path)
+    if not suffix and compression is None and direct:
+        suffix = ".csv"
     if suffix not in TABLE_FORMATS or (compression and suffix in _PARQUET):
         raise UsageError(
             f"cannot write a table to {str(path)!r}: its extension {suffix or '(none)'!r} is "
@@ -894,9 +898,6 @@ def write_table(
     from ._files import replaced_on_success
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    # a named pipe or a device (/dev/null) is written to as it is; a file is written
-    # beside and renamed over, so a failed write (a full disk) leaves no table cut short
-    direct = path.exists() and not path.is_file()
     with contextlib.nullcontext(path) if direct else replaced_on_success(path) as target:
         if suffix in _PARQUET:
             try:

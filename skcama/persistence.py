@@ -826,8 +826,7 @@ def _estimator_name(cls: type) -> str:
 
 
 def _build(
-    metadata: dict, tensors: dict[str, torch.Tensor], shown: str,
-    cls: type[CAMAClassifier] = CAMAClassifier,
+    metadata: dict, tensors: dict[str, torch.Tensor], shown: str, cls: type[CAMAClassifier]
 ) -> CAMAClassifier:
     held = metadata.get("estimator")
     if held != _estimator_name(cls):
