@@ -4,6 +4,7 @@
     python benchmarks/perf.py --quick              # 10k and 100k rows x 20 features
     python benchmarks/perf.py --device cuda        # the same on a GPU
     python benchmarks/perf.py --threads 2          # pin torch and BLAS to 2 threads
+    python benchmarks/perf.py --device cuda --cpu-threads 2 16   # GPU, and its ratio to CPU
 
 Each (rows, features) case runs in a fresh process, so its peak resident memory is its
 own. In that process, on SEM data with 1/5 parents, 1/5 co-parents and 3/5 children:
@@ -23,6 +24,10 @@ own. In that process, on SEM data with 1/5 parents, 1/5 co-parents and 3/5 child
   its peak during CAMA's fit and predict (the peak is reset before the fit, on Linux),
   and how far that peak rises above the resident set before it: CAMA's own working
   memory; the lifetime peak of the whole case; the GPU's peak allocation on CUDA.
+
+With ``--cpu-threads``, a GPU run also times CAMA's fit and prediction on the same
+host's CPU with each of those thread counts (in fresh processes, the same data, epochs
+and batch) and gives the ratios GPU / CPU of the throughputs.
 
 Accuracies are on the training rows after the fixed epochs: a check that the speed was
 not bought with a worse fit, not a measure of generalisation. Up to 100,000 rows both
@@ -76,16 +81,21 @@ def _mlp(**params):
     return make_pipeline(StandardScaler(), MLPClassifier((64, 64), random_state=0, **params))
 
 
-def run_case(rows: int, n_features: int, device: str, threads: int | None) -> dict:
+def run_case(
+    rows: int, n_features: int, device: str, threads: int | None, cama_speed_only: bool = False
+) -> dict:
     """Measure one case in this process; returns the figures as a dict. ``threads`` limits
-    torch and every BLAS / OpenMP pool for both models alike."""
+    torch and every BLAS / OpenMP pool for both models alike. ``cama_speed_only``: CAMA's
+    fit and default prediction alone (the CPU baseline of a GPU run)."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=threads):
-        return _run_case(rows, n_features, device, threads)
+        return _run_case(rows, n_features, device, threads, cama_speed_only)
 
 
-def _run_case(rows: int, n_features: int, device: str, threads: int | None) -> dict:
+def _run_case(
+    rows: int, n_features: int, device: str, threads: int | None, cama_speed_only: bool
+) -> dict:
     import torch
     from sklearn.neural_network import MLPClassifier
     from threadpoolctl import threadpool_limits
@@ -141,6 +151,8 @@ def _run_case(rows: int, n_features: int, device: str, threads: int | None) -> d
     seconds, proba = _timed(predict_cama, _repeats(rows))
     out["cama_predict_rows_s"] = rows / seconds
     out["cama_accuracy"] = float((clf.classes_[proba.argmax(1)] == np.asarray(y)).mean())
+    if cama_speed_only:
+        return out
     # data + CAMA fit + predict, before the MLP; the lifetime peak where no reset exists
     out["cama_peak_rss_mb"] = _peak_since_reset_mb() if peak_reset else _peak_rss_mb()
 
@@ -284,9 +296,48 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
+def _case_process(rows: int, n_features: int, device: str, threads: int | None,
+                  cama_speed_only: bool = False) -> dict:
+    """One case measured in a fresh process (its peak memory is its own)."""
+    command = [sys.executable, __file__, "--one", str(rows), str(n_features),
+               "--device", device]
+    if threads:
+        command += ["--threads", str(threads)]
+    if cama_speed_only:
+        command.append("--cama-speed-only")
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"case {rows} x {n_features} on {device} failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _gpu_against_cpu(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """CAMA's fit and prediction throughput on the GPU and on the same host's CPU at each
+    thread count of ``--cpu-threads``, and their ratios; None without CPU baselines."""
+    threads = [c[len("cpu"):-len("_fit_s")] for c in frame.columns
+               if c.startswith("cpu") and c.endswith("_fit_s")]
+    if not threads:
+        return None
+    work = frame["rows"] * frame["epochs"]
+    table = pd.DataFrame({
+        "rows": frame["rows"],
+        "features": frame["features"],
+        "GPU fit rows*epochs/s": work / frame["cama_fit_s"],
+        "GPU predict rows/s": frame["cama_predict_rows_s"],
+    })
+    for n in threads:
+        table[f"CPU {n} threads: fit rows*epochs/s"] = work / frame[f"cpu{n}_fit_s"]
+        table[f"CPU {n} threads: predict rows/s"] = frame[f"cpu{n}_predict_rows_s"]
+        table[f"fit GPU/CPU {n} threads"] = frame[f"cpu{n}_fit_s"] / frame["cama_fit_s"]
+        table[f"predict GPU/CPU {n} threads"] = (frame["cama_predict_rows_s"]
+                                                 / frame[f"cpu{n}_predict_rows_s"])
+    return table
+
+
 def tables(
     results: list[dict],
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
     frame = pd.DataFrame(results)
     samples = frame["default_samples"].iloc[0]
     speed = pd.DataFrame({
@@ -324,10 +375,11 @@ def tables(
             speed.columns.get_loc("adapt 1000 rows (s)") + 1,
             "adapt without the CUDA graph (s)", frame["cama_adapt_stepwise_s"],
         )
+    ratios = _gpu_against_cpu(frame)
     if "gpu_peak_mb" in frame:
         memory["GPU peak (MB)"] = frame["gpu_peak_mb"]
     if "conv_cama_s" not in frame:  # no case small enough for fits to convergence
-        return speed, memory, None
+        return speed, memory, None, ratios
     done = frame.dropna(subset=["conv_cama_s"])
     converged = pd.DataFrame({
         "rows": done["rows"],
@@ -340,7 +392,7 @@ def tables(
         "CAMA held-out accuracy": done["conv_cama_acc"],
         "MLP held-out accuracy": done["conv_mlp_acc"],
     })
-    return speed, memory, converged
+    return speed, memory, converged, ratios
 
 
 def main() -> None:
@@ -350,31 +402,37 @@ def main() -> None:
     parser.add_argument("--features", type=int, nargs="*", help="feature counts to run")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default cpu)")
     parser.add_argument("--threads", type=int, default=None, help="torch / BLAS threads")
+    parser.add_argument("--cpu-threads", type=int, nargs="*", default=[],
+                        help="with a GPU device: also time CAMA on this host's CPU with "
+                        "these thread counts, for the ratios GPU / CPU")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--one", nargs=2, type=int, metavar=("ROWS", "FEATURES"),
                         help=argparse.SUPPRESS)
+    parser.add_argument("--cama-speed-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_case(*args.one, args.device, args.threads)))
+        print(json.dumps(run_case(*args.one, args.device, args.threads, args.cama_speed_only)))
         return
+    if args.cpu_threads and args.device == "cpu":
+        parser.error("--cpu-threads gives a GPU run its CPU baseline; use it with --device cuda")
     rows = args.rows or ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000])
     features = args.features or ([20] if args.quick else [20, 100])
     results = []
     for n_features in features:
         for n_rows in rows:
-            command = [sys.executable, __file__, "--one", str(n_rows), str(n_features),
-                       "--device", args.device]
-            if args.threads:
-                command += ["--threads", str(args.threads)]
             start = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True, env=os.environ)
-            if done.returncode != 0:
-                sys.stderr.write(done.stderr)
-                raise SystemExit(f"case {n_rows} x {n_features} failed")
-            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            result = _case_process(n_rows, n_features, args.device, args.threads)
+            for threads in args.cpu_threads:
+                cpu = _case_process(n_rows, n_features, "cpu", threads, cama_speed_only=True)
+                if cpu["cama_batch"] != result["cama_batch"]:  # the same steps, or no ratio
+                    raise SystemExit(f"the CPU baseline trained with batch {cpu['cama_batch']}"
+                                     f", the GPU with {result['cama_batch']}")
+                result[f"cpu{threads}_fit_s"] = cpu["cama_fit_s"]
+                result[f"cpu{threads}_predict_rows_s"] = cpu["cama_predict_rows_s"]
+            results.append(result)
             print(f"# {n_rows} rows x {n_features} features: "
                   f"{time.perf_counter() - start:.0f} s", flush=True)
-    speed, memory, converged = tables(results)
+    speed, memory, converged, ratios = tables(results)
     from _report import machine_line, to_markdown, write_section
 
     with pd.option_context("display.width", 200, "display.max_columns", 20):
@@ -382,6 +440,8 @@ def main() -> None:
         print(memory.round(1).to_string(index=False))
         if converged is not None:
             print(converged.round(3).to_string(index=False))
+        if ratios is not None:
+            print(ratios.round(2).to_string(index=False))
     if not args.no_write:
         device = results[0]["device"]
         body = (
@@ -393,6 +453,12 @@ def main() -> None:
             body += (
                 "\nFits to convergence with each model's default stopping rule, scored on "
                 f"20,000 fresh rows:\n\n{to_markdown(converged, '.3g')}\n"
+            )
+        if ratios is not None:
+            body += (
+                "\nCAMA on the GPU against the same host's CPU (the same data, epochs and "
+                "batch; the CPU cases in fresh processes with the thread counts named):\n\n"
+                f"{to_markdown(ratios, '.3g')}\n"
             )
         kind = device.split(":")[0]
         write_section(f"perf-{kind}-{'-'.join(str(f) for f in features)}", body)
