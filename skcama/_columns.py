@@ -449,6 +449,10 @@ class ColumnCodec:
     # (pickled, or in older model files) read them on a unit scale, and keep doing so, so
     # that a loaded model predicts as the saved one did
     constant_as_missing: bool = False
+    # names of the continuous columns with no negative value in fit, where a negative code
+    # for a missing value (-999) is warned of however close to the mean it lies; empty for
+    # codecs made before the set was kept
+    nonnegative: frozenset = frozenset()
 
     def __init__(
         self,
@@ -461,7 +465,7 @@ class ColumnCodec:
         kinds, categories, has_missing = [], [], []
         mean = np.zeros(len(names))
         scale = np.ones(len(names))
-        constant = []
+        constant, nonnegative = [], []
         text_numbers: list = []  # columns of numbers written as text: one warning for all
         observed: list[int] = []  # measured rows per column
         for j, name in enumerate(names):
@@ -497,6 +501,8 @@ class ColumnCodec:
                 if np.isinf(finite).any():
                     raise _infinite_error([name], int(np.isinf(finite).sum()))
                 if len(finite):
+                    if finite.min() >= 0:
+                        nonnegative.append(name)
                     mean[j], sd = _mean_and_sd(finite)
                     # relative to the values' size (hormones in mol/L vary by 1e-13), at
                     # 1e4 float64 roundings: a large offset (1e10 + N(0, 1)) still varies
@@ -558,6 +564,7 @@ class ColumnCodec:
         self.scale = scale
         self.constant = frozenset(constant)
         self.constant_as_missing = True
+        self.nonnegative = frozenset(nonnegative)
 
     # -- queries ----------------------------------------------------------------------
     @property
@@ -669,7 +676,8 @@ class ColumnCodec:
         if check_far:
             names = [self.names[j] for j in index]
             top = _largest_units(units)
-            _check_codes(units, values, names, top, rows)
+            nonnegative = np.array([name in self.nonnegative for name in names], dtype=bool)
+            _check_codes(units, values, names, top, rows, nonnegative)
             _check_far(units, values, names, self.mean[index], self.scale[index], top, rows)
         return units
 
@@ -1171,26 +1179,39 @@ def _largest_units(units: np.ndarray) -> np.ndarray:
 
 
 def _check_codes(units: np.ndarray, values: np.ndarray, names: list, top: np.ndarray,
-                 rows: pd.Index | None = None) -> None:
-    """Warn about numbers made of nines (-999, 9999) that lie more than ``_CODE_SDS``
-    training sds from a column's mean in rows to predict: a code for a missing value, as
-    :func:`_warn_if_missing_code` finds in fit, which would be read as a measurement
+                 rows: pd.Index | None = None, nonnegative: np.ndarray | None = None) -> None:
+    """Warn about numbers made of nines (-999, 9999) in rows to predict that lie more than
+    ``_CODE_SDS`` training sds from a column's mean, or below zero in a column that fit
+    saw no negative value of (``nonnegative``, a mask of the columns; a wide column, such
+    as a hormone of sd 1,500, holds -999 within a few sds): a code for a missing value,
+    as :func:`_warn_if_missing_code` finds in fit, which would be read as a measurement
     (however often it comes). Only the columns whose largest value ``top`` (see
-    :func:`_largest_units`) lies that far are searched. ``rows`` labels the rows (by
-    position when None)."""
+    :func:`_largest_units`) lies that far, or which hold a negative value where fit saw
+    none, are searched. ``rows`` labels the rows (by position when None)."""
+    if len(values) == 0:
+        return
+    searched = top > _CODE_SDS  # NaN (all missing) compares False
+    if nonnegative is not None:
+        for j in np.flatnonzero(nonnegative & ~searched):  # NaN is no negative value
+            searched[j] = np.fmin.reduce(values[:, j]) < 0
     shown = 0
-    for j in np.flatnonzero(top > _CODE_SDS):  # NaN (all missing) compares False
-        far = np.flatnonzero(np.abs(units[:, j]) > _CODE_SDS)  # few rows: then the codes
-        hits = far[np.isin(values[far, j], _MISSING_CODES)]
+    for j in np.flatnonzero(searched):
+        suspect = np.abs(units[:, j]) > _CODE_SDS
+        if nonnegative is not None and nonnegative[j]:
+            suspect |= values[:, j] < 0
+        candidates = np.flatnonzero(suspect)  # few rows: then the codes
+        hits = candidates[np.isin(values[candidates, j], _MISSING_CODES)]
         if not len(hits):
             continue
         codes = np.unique(values[hits, j])
         first = _plain(hits[0] if rows is None else rows[hits[0]])
+        where = ("far from its training values" if np.all(np.abs(units[hits, j]) > _CODE_SDS)
+                 else "below zero, where no training value was")
         warn_user(
             f"column {names[j]!r} holds {', '.join(f'{c:g}' for c in codes)} in "
-            f"{len(hits)} row(s) (the first: row {first!r}), far from its training values, "
-            "as a code for a missing value does; it is read as a measurement. If it is "
-            f"one, {MISSING_CODE_ADVICE} (X[{names[j]!r}].replace({codes[0]:g}, np.nan)).",
+            f"{len(hits)} row(s) (the first: row {first!r}), {where}, as a code for a "
+            "missing value does; it is read as a measurement. If it is one, "
+            f"{MISSING_CODE_ADVICE} (X[{names[j]!r}].replace({codes[0]:g}, np.nan)).",
             UserWarning,
         )
         shown += 1

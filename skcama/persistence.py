@@ -166,7 +166,10 @@ class _Encoder:
                                  "has_missing": self.encode(list(value.has_missing), where),
                                  "constant": self.encode(
                                      [n for n in value.names if n in value.constant], where),
-                                 "constant_as_missing": bool(value.constant_as_missing)}}
+                                 "constant_as_missing": bool(value.constant_as_missing),
+                                 "nonnegative": self.encode(
+                                     [n for n in value.names if n in value.nonnegative],
+                                     where)}}
         if isinstance(value, CAMAConfig):
             return {"$config": self.encode(asdict(value), where)}
         if isinstance(value, np.random.RandomState):
@@ -308,6 +311,8 @@ class _Decoder:
             # files written before constant columns were read as missing kept them on a
             # unit scale: they predict as they did
             codec.constant_as_missing = body.get("constant_as_missing") is True
+            # files written before the set was kept name none: no sign check for them
+            codec.nonnegative = frozenset(self.decode(body.get("nonnegative", [])))
             return codec
         if tag == "$interval":
             if not (isinstance(body, list) and len(body) == 3

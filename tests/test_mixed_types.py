@@ -596,6 +596,35 @@ def test_a_repeated_missing_value_code_is_warned_naming_the_column():
         ColumnCodec(frame[["score"]], ["score"])
 
 
+def test_a_negative_code_in_a_column_never_negative_in_fit_is_warned_at_prediction():
+    """A wide, positive column (a hormone: sd about 1,500) holds -999 within a few sds
+    of its mean, where the far-value check does not look; no training value was below
+    zero, so a negative code of nines is named. Ordinary negative values, and codes in a
+    column that took negative values in fit, are read as they are."""
+    from skcama._columns import ColumnCodec
+
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame({"ntprobnp": rng.lognormal(6.5, 1.0, 400),
+                          "change": rng.normal(0, 300, 400)})
+    codec = ColumnCodec(train, list(train.columns))
+    assert codec.nonnegative == {"ntprobnp"}
+    new = train.iloc[:20].copy()
+    new.loc[new.index[[3, 7]], "ntprobnp"] = -999.0
+    with pytest.warns(UserWarning) as caught:
+        codec.transform(new)
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("column 'ntprobnp' holds -999 in 2 row(s) (the first: row "
+                                  "3), below zero, where no training value was")
+    assert "X['ntprobnp'].replace(-999, np.nan)" in messages[0]
+    new.loc[new.index[[3, 7]], "ntprobnp"] = [-5.0, np.nan]  # a negative value, no code
+    new.loc[new.index[:3], "change"] = -999.0  # within the sds of a signed column
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        codec.transform(new)
+        codec.transform(new.iloc[:0])  # no rows
+
+
 def test_text_that_differs_only_in_case_or_spaces_is_named_at_fit(data):
     X, y, graph = data
     messy = X.assign(imaging=X["imaging"].astype(object))

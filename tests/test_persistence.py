@@ -562,6 +562,34 @@ def test_files_from_before_constant_columns_were_read_as_missing_predict_as_befo
     np.testing.assert_array_equal(clf.predict_proba(far), clf.predict_proba(X))  # new: missing
 
 
+def test_files_keep_the_never_negative_columns_and_older_files_check_no_sign(tmp_path):
+    """The columns with no negative value in fit travel in the file, so a loaded model
+    names a negative code (-999) in them as the fitted one does; files written before
+    the set was kept load with none (and predict as before, without that warning)."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame({"lab": rng.lognormal(6 + y, 1.0), "delta": rng.normal(y, 1.0)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = _fit(CAMAClassifier(**TINY), X, y)
+    path = tmp_path / "m.skcama"
+    save_model(clf, path)
+    assert load_model(path).scaler_.nonnegative == clf.scaler_.nonnegative == {"lab"}
+    coded = X.iloc[:10].assign(lab=[-999.0] + [500.0] * 9)
+    with pytest.warns(UserWarning, match="column 'lab' holds -999 in 1 row"):
+        load_model(path).predict_proba(coded)
+
+    def as_before(text):
+        metadata = json.loads(text)
+        del metadata["attributes"]["scaler_"]["$columns"]["nonnegative"]
+        return json.dumps(metadata)
+
+    _rewrite(path, "skcama.json", as_before)
+    old = load_model(path)
+    assert old.scaler_.nonnegative == frozenset()
+    np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
+
+
 def test_a_file_this_process_may_not_write_is_not_replaced(saved, fitted, monkeypatch):
     """Renaming over a file needs only its folder's permission: a read-only model file
     would be replaced as if it were writable. (Checked through os.access, which root
