@@ -536,6 +536,17 @@ class _Opaque:
         return str(self.value) < str(other.value)
 
 
+def _drop_column_field(path, field: str) -> None:
+    """Rewrite the model file at ``path`` as a version before ``field`` of its column
+    codec existed wrote it."""
+    def as_before(text):
+        metadata = json.loads(text)
+        del metadata["attributes"]["scaler_"]["$columns"][field]
+        return json.dumps(metadata)
+
+    _rewrite(path, "skcama.json", as_before)
+
+
 def test_files_from_before_constant_columns_were_read_as_missing_predict_as_before(tmp_path):
     """Older files kept a column constant in training on a unit scale; loaded, such a model
     still reads the column so, as the saved one did (a new file reads it as missing)."""
@@ -549,12 +560,7 @@ def test_files_from_before_constant_columns_were_read_as_missing_predict_as_befo
     save_model(clf, path)
     assert load_model(path).scaler_.constant_as_missing
 
-    def as_before(text):
-        metadata = json.loads(text)
-        del metadata["attributes"]["scaler_"]["$columns"]["constant_as_missing"]
-        return json.dumps(metadata)
-
-    _rewrite(path, "skcama.json", as_before)
+    _drop_column_field(path, "constant_as_missing")
     old = load_model(path)
     assert not old.scaler_.constant_as_missing and old.scaler_.constant == {"k"}
     far = X.assign(k=7.0)
@@ -579,12 +585,7 @@ def test_files_keep_the_never_negative_columns_and_older_files_check_no_sign(tmp
     with pytest.warns(UserWarning, match="column 'lab' holds -999 in 1 row"):
         load_model(path).predict_proba(coded)
 
-    def as_before(text):
-        metadata = json.loads(text)
-        del metadata["attributes"]["scaler_"]["$columns"]["nonnegative"]
-        return json.dumps(metadata)
-
-    _rewrite(path, "skcama.json", as_before)
+    _drop_column_field(path, "nonnegative")
     old = load_model(path)
     assert old.scaler_.nonnegative == frozenset()
     np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
