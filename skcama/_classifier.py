@@ -185,7 +185,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Activation of every network.
     n_samples : int, default=4
         Importance samples of ``z`` (and of ``m`` once a manipulation is learned) per
-        class used by :meth:`predict_proba`, drawn in antithetic pairs. Prediction cost
+        class used by :meth:`predict_proba`, drawn in antithetic pairs (each draw and its
+        negation; an odd count leaves its last draw unpaired). Prediction cost
         grows with it (``benchmarks/perf.py`` measures 4 against 64). In one-off runs on
         the robustness benchmark's SEMs (6 seeds; the benchmark itself keeps the
         default), accuracy at 4, 16 and 64 samples agreed within one point under every
@@ -2244,6 +2245,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     "with them, use graph=None or a graph whose nodes are column positions, "
                     "nx.relabel_nodes(graph, {name: i for i, name in enumerate(X.columns)}), "
                     "and keep every column in its place (no max_features below 1)."
+                )
+            elif all(isinstance(n, (int, np.integer)) and not isinstance(n, bool)
+                     and 0 <= n < len(columns) for n in missing):
+                hints.append(
+                    f"The graph's nodes {missing[:5]} are column positions, as for an "
+                    f"array, while X has named columns ({list(columns)[:5]}"
+                    f"{' ...' if len(columns) > 5 else ''}); pass X as an array "
+                    "(X.to_numpy()), or name the graph's nodes by the columns: "
+                    "nx.relabel_nodes(graph, dict(enumerate(X.columns)))."
                 )
             else:
                 # with no node of the blanket among X's columns, close names are chance

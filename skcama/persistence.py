@@ -9,8 +9,10 @@ A fitted :class:`~skcama.CAMAClassifier` is written as one zip file (extension
     parameters (``params``), its fitted attributes (``attributes``: classes with their
     dtype, feature names, ``graph_`` as networkx node-link data, ``roles_``, the column
     codes (kinds, categories, means and scales), ``replay_summary_``, ``history_``, the
-    manipulation state and prediction seeds, ...) and the network's
-    :class:`~skcama._model.CAMAConfig` (``model_config``).
+    manipulation state and prediction seeds, ...), the network's
+    :class:`~skcama._model.CAMAConfig` (``model_config``) and, where
+    ``set_fit_request`` & co. were called, the metadata-routing requests
+    (``metadata_requests``).
 ``tensors.safetensors``
     Every tensor and numeric array, in the `safetensors <https://huggingface.co/docs/safetensors>`_
     format: the network's ``state_dict`` under ``model.<name>`` and numeric arrays of
@@ -439,7 +441,7 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
     params = {name: encoder.encode(value, f"parameter {name!r}") for name, value in values.items()}
     attributes = {}
     for name, value in vars(clf).items():
-        if name in params or name == "model_":
+        if name in params or name in ("model_", _REQUESTS):
             continue
         attributes[name] = encoder.encode(value, f"attribute {name!r}")
     metadata = {
@@ -451,6 +453,8 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
         "attributes": attributes,
         "model_config": encoder.encode(clf.model_.cfg, "model_.cfg"),
     }
+    if _REQUESTS in vars(clf):  # set_fit_request & co. for scikit-learn's metadata routing
+        metadata["metadata_requests"] = vars(clf)[_REQUESTS]._serialize()
     if encoder.as_text:
         named = list(encoder.as_text)
         more = f"; and {len(named) - 5} more" if len(named) > 5 else ""
@@ -789,6 +793,36 @@ def load_model(path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
     return _load(path, CAMAClassifier)
 
 
+_REQUESTS = "_metadata_request"  # where scikit-learn keeps an estimator's routing requests
+
+
+def _set_requests(clf: CAMAClassifier, requests: Any, shown: str) -> None:
+    """Apply the metadata-routing requests a file holds (``{method: {parameter: request}}``,
+    as ``set_fit_request(sample_weight=True)`` and the like set them); None for a file
+    written without any."""
+    if requests is None:
+        return
+    import sklearn
+
+    if not isinstance(requests, dict) or not all(
+        isinstance(method, str) and isinstance(asked, dict)
+        and hasattr(clf, f"set_{method}_request")
+        and all(isinstance(k, str) and (v is None or isinstance(v, (bool, str)))
+                for k, v in asked.items())
+        for method, asked in requests.items()
+    ):
+        raise ModelFileError(f"{shown} holds unreadable metadata-routing requests")
+    with sklearn.config_context(enable_metadata_routing=True):
+        for method, asked in requests.items():
+            try:
+                getattr(clf, f"set_{method}_request")(**asked)
+            except (TypeError, ValueError) as error:  # a parameter the method does not take
+                raise ModelFileError(
+                    f"{shown} holds metadata-routing requests this skcama does not take: "
+                    f"{error}"
+                ) from error
+
+
 def _load(path: str | os.PathLike | BinaryIO, cls: type[CAMAClassifier]) -> CAMAClassifier:
     """:func:`load_model` into an instance of ``cls``, the class the file names."""
     shown = _shown(path)
@@ -871,6 +905,7 @@ def _build(
     absent = [name for name in _FITTED_ATTRIBUTES if not hasattr(clf, name)]
     if absent:
         raise ModelFileError(f"{shown} lacks the fitted attributes {absent}")
+    _set_requests(clf, metadata.get("metadata_requests"), shown)
     cfg = decoder.decode(metadata["model_config"])
     if not isinstance(cfg, CAMAConfig):
         raise ModelFileError(f"{shown} has no valid model configuration")

@@ -84,7 +84,18 @@ def _manipulator(
                     f"the manipulation {label!r} must return the manipulated rows (a frame "
                     f"with the {len(X)} rows of X); got {len(out)} rows."
                 )
-            return out
+            if out.index.equals(X.index):
+                return out
+            # rows are scored against y by position: rows returned in another order (a
+            # concat of parts, a sort) are put back in X's by their labels
+            if X.index.is_unique and out.index.is_unique and out.index.isin(X.index).all():
+                return out.reindex(X.index)
+            raise ValueError(
+                f"the manipulation {label!r} returned rows whose index labels are not X's "
+                f"(the first: {out.index[0]!r} for {X.index[0]!r}), so they cannot be paired "
+                "with their labels in y. Keep X's index (no reset_index or ignore_index); "
+                "rows may come back in another order."
+            )
 
         return label, custom
     if manipulation in MANIPULATIONS:
@@ -161,7 +172,8 @@ def robustness_curve(
         ``DataConversionWarning``, as in ``fit``.
     manipulation : callable or str
         ``f(X, strength) -> X``, called with a fresh copy of ``X`` at each strength (it may
-        change it in place; the caller's ``X`` is never modified); or the name of a
+        change it in place; the caller's ``X`` is never modified), returning the rows
+        with ``X``'s index labels (in any order: they are put back in ``X``'s); or the name of a
         manipulation of :mod:`skcama.manipulations` (``"shift"``, ``"scale"``, ``"noise"``,
         ``"replace"``),
         applied once for every model; or of an attack of :mod:`skcama.attacks`
@@ -208,9 +220,11 @@ def robustness_curve(
     pandas.DataFrame
         Columns ``model``, ``manipulation`` (the name given, or a callable's name: for a
         :func:`functools.partial`, its function's), ``strength``, ``accuracy``,
-        ``adapted``; for attacks also ``mode`` (white-box or transfer), and for
-        ``"strongest"`` (:func:`~skcama.attacks.strongest_attack`, the strongest of every
-        applicable variant) ``variants``: a dict of the accuracy under each variant.
+        ``adapted``; for attacks also ``mode`` (white-box or transfer; ``"none"`` on the
+        clean rows), and for ``"strongest"`` (:func:`~skcama.attacks.strongest_attack`,
+        the strongest of every applicable variant) ``variants``: a dict of the accuracy
+        under each variant of the model before adaptation (None on the rows of adapted
+        copies).
 
     Raises
     ------
@@ -220,7 +234,8 @@ def robustness_curve(
         callable ``manipulation`` that returns anything but a DataFrame.
     ValueError
         For bad strengths, labels or manipulation names, ``surrogate`` keys that name no
-        model, or CAMA models whose roles disagree where the columns need them.
+        model, CAMA models whose roles disagree where the columns need them, or a
+        callable ``manipulation`` that returns rows with other index labels than ``X``'s.
 
     Warns
     -----
@@ -262,6 +277,8 @@ def robustness_curve(
                 "fit method first: robustness_curve compares fitted models."
             ) from None
         _check_column_order(name, estimator, X)
+        if isinstance(manipulation, str) and manipulation in ATTACKS:
+            _check_named_inputs(name, estimator, X)
     if len(X) == 0:
         raise ValueError(
             "X has no rows, so there is no accuracy to measure; pass the labelled rows to "
@@ -335,6 +352,25 @@ def _check_column_order(name: Any, estimator: Any, X: Any) -> None:
     )
 
 
+def _check_named_inputs(name: Any, estimator: Any, X: Any) -> None:
+    """Before any attack runs: an attack moves columns by name, and a differentiable
+    baseline fitted on an array knows its inputs only by position (a manipulation, which
+    edits X itself, still works with it)."""
+    if (
+        not hasattr(estimator, "_torch_log_proba")
+        or hasattr(estimator, "feature_names_in_")
+        or not isinstance(X, pd.DataFrame)
+        or list(X.columns) == list(range(getattr(estimator, "n_features_in_", -1)))
+    ):
+        return
+    raise ValueError(
+        f"estimators[{name!r}] ({type(estimator).__name__}) was fitted on an array, so its "
+        f"inputs have no names, and an attack chooses the columns of X "
+        f"([{_preview([str(c) for c in X.columns])}]) by name. Refit it on a DataFrame "
+        "with X's columns."
+    )
+
+
 class _naming:
     """A block whose error says ``where`` (which model, manipulation and strength): a
     ValueError or TypeError (the errors of bad input, subclasses included) is raised
@@ -401,14 +437,18 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
                 logger.info("%s, %s %.3g: accuracy %.3f", name, label, strength, accuracy)
                 adapted = _adapted_copy(estimator, X_new) if adapt else None
                 if adapted is not None:
+                    # the variants' accuracies are the model's before adaptation; the
+                    # adapted copy is scored on the strongest variant's rows alone
+                    after = {k: (None if k == "variants" else v) for k, v in extra.items()}
                     rows.append(dict(model=name, manipulation=label, strength=strength,
                                      accuracy=float(np.mean(adapted.predict(X_new) == y)),
-                                     adapted=True, **extra))
-                    if clean_after_adapt:
+                                     adapted=True, **after))
+                    if clean_after_adapt:  # no attack on the clean rows
+                        clean = {k: ("none" if k == "mode" else None) for k in extra}
                         rows.append(dict(model=name, manipulation=f"{label} (clean rows)",
                                          strength=strength,
                                          accuracy=float(np.mean(adapted.predict(X) == y)),
-                                         adapted=True, **extra))
+                                         adapted=True, **clean))
     return rows
 
 

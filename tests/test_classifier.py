@@ -373,6 +373,11 @@ def test_a_wrapper_that_hands_on_an_array_is_named_with_the_positional_fix():
     position = {name: i for i, name in enumerate(X.columns)}
     children = sorted(position[c] for c in graph.successors("y"))
     assert [sorted(e.roles_.children) for e in bag.estimators_] == [children, children]
+    # that graph of positions with the named frame itself: the positions are named
+    with pytest.raises(ValueError, match=r"nodes \[.*\] are column positions, as for an "
+                                         r"array, while X has named columns .*X.to_numpy\(\)"
+                                         r".*dict\(enumerate\(X.columns\)\)"):
+        CAMAClassifier(graph=positions, target="target").fit(X, y)
 
 
 def test_prediction_frame_missing_a_used_column_is_named(fitted, sem_data):

@@ -591,6 +591,43 @@ def test_files_keep_the_never_negative_columns_and_older_files_check_no_sign(tmp
     np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
 
 
+def test_metadata_routing_requests_are_saved_and_loaded(tmp_path):
+    """The routing the guide to clinical tables sets up (set_fit_request(sample_weight=
+    True)) is kept by a model file, as by pickle: save used to refuse the estimator
+    (its MetadataRequest had no encoding); a tampered request is refused on load."""
+    import sklearn
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame({"lab": rng.normal(y, 1.0), "age": rng.normal(50, 10, 200)})
+    with sklearn.config_context(enable_metadata_routing=True), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = CAMAClassifier(**TINY).set_fit_request(sample_weight=True)
+        clf.set_score_request(sample_weight=False).fit(X, y, sample_weight=np.ones(200))
+    path = tmp_path / "m.skcama"
+    save_model(clf, path)  # routing off again: the requests stay on the estimator
+    loaded = load_model(path)
+    assert (loaded.get_metadata_routing()._serialize()
+            == clf.get_metadata_routing()._serialize()
+            == pickle.loads(pickle.dumps(clf)).get_metadata_routing()._serialize())
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = _fit(CAMAClassifier(**TINY), X, y)
+    save_model(plain, tmp_path / "plain.skcama")
+    assert "_metadata_request" not in vars(load_model(tmp_path / "plain.skcama"))
+
+    def tampered(text):
+        metadata = json.loads(text)
+        metadata["metadata_requests"] = {"fit": {"weights_of_rows": True}}
+        return json.dumps(metadata)
+
+    _rewrite(path, "skcama.json", tampered)
+    with pytest.raises(ModelFileError, match="metadata-routing requests this skcama does "
+                                             "not take"):
+        load_model(path)
+
+
 def test_a_file_this_process_may_not_write_is_not_replaced(saved, fitted, monkeypatch):
     """Renaming over a file needs only its folder's permission: a read-only model file
     would be replaced as if it were writable. (Checked through os.access, which root

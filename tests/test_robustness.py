@@ -749,3 +749,54 @@ def test_an_error_inside_the_curve_keeps_its_type_and_attributes_with_where_it_h
             raise NeedsTwo("bad", 7)
     assert caught.value.code == 7
     assert getattr(caught.value, "__notes__", ["CAMA, shift 1"]) == ["CAMA, shift 1"]
+
+
+def test_rows_a_manipulation_returns_in_another_order_are_paired_with_their_labels(fitted):
+    """Labels are paired with rows by position: a manipulation that splits, edits and
+    concatenates the rows (or sorts them) returns them in another order, which scored
+    chance accuracy silently; they are put back by their index labels. Rows with other
+    labels (after reset_index) are refused, naming the fix."""
+    X, y, models = fitted
+    models = {"logreg": models["logreg"]}
+
+    def concatenated(X, s):
+        high = X["c"] > 0
+        return pd.concat([X[~high], X[high].assign(x1=X.loc[high, "x1"] + s)])
+
+    def in_order(X, s):
+        high = X["c"] > 0
+        return X.assign(x1=X["x1"].where(~high, X["x1"] + s))
+
+    curve = robustness_curve(models, X, y, concatenated, [0.0, 1.0])
+    pd.testing.assert_series_equal(curve["accuracy"],
+                                   robustness_curve(models, X, y, in_order, [0.0, 1.0])["accuracy"])
+    with pytest.raises(ValueError, match=r"returned rows whose index labels are not X's .*"
+                                         r"Keep X's index \(no reset_index"):
+        robustness_curve(models, X.set_axis(X.index + 1000), np.asarray(y),
+                         lambda X, s: X.reset_index(drop=True), [0.0])
+
+
+def test_adapted_rows_do_not_carry_the_variants_of_the_model_before_adapting(fitted):
+    """Under "strongest", the variants' accuracies are those of the model before
+    adaptation: its adapted copy's row has none, and its clean-rows row is no attack."""
+    X, y, models = fitted
+    curve = robustness_curve({"CAMA": models["CAMA"]}, X, y, "strongest", [0.5],
+                             adapt=True, clean_after_adapt=True, columns=["x1", "x2"],
+                             eot=2, steps=2, random_state=0)
+    before, after, clean = (curve.iloc[i] for i in range(3))
+    assert not before["adapted"] and isinstance(before["variants"], dict)
+    assert after["adapted"] and after["variants"] is None and after["mode"] == before["mode"]
+    assert clean["manipulation"].endswith("(clean rows)")
+    assert clean["mode"] == "none" and clean["variants"] is None
+
+
+def test_an_attack_on_a_baseline_fitted_on_an_array_is_refused_before_it_runs(fitted):
+    X, y, models = fitted
+    on_array = TorchMLPClassifier(max_epochs=2, random_state=0).fit(X.to_numpy(), y)
+    with pytest.raises(ValueError, match=r"estimators\['mlp'\] \(TorchMLPClassifier\) was "
+                                         r"fitted on an array.*Refit it on a DataFrame"):
+        robustness_curve({"logreg": models["logreg"], "mlp": on_array}, X, y, "pgd", [0.1],
+                         columns=["x1"], steps=2)
+    # a manipulation edits X itself: the model reads its columns by position
+    with pytest.warns(UserWarning, match="fitted without feature names"):
+        robustness_curve({"mlp": on_array}, X, y, "shift", [0.0, 1.0], columns=["x1"])
