@@ -7,6 +7,7 @@ maths live in :mod:`skcama._model` and the loops in :mod:`skcama._training`.
 from __future__ import annotations
 
 import copy
+import difflib
 import logging
 import math
 import os
@@ -706,7 +707,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             data.weight = torch.as_tensor(weights, dtype=torch.float32, device=device)
         class_freq = np.bincount(y_index, weights=weights, minlength=len(classes))
         class_freq = class_freq / class_freq.sum()
-        cfg = self._config(roles, len(classes), codec)
+        cfg = self._config(roles, len(classes), codec, standardised)
         with seeded_torch(int(seeds[0])):
             model = CAMANet(cfg)
         if cfg.n_parents == 0:
@@ -861,12 +862,22 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return train, valid
 
     def _config(
-        self, roles: MarkovBlanketRoles, n_classes: int, codec: ColumnCodec
+        self, roles: MarkovBlanketRoles, n_classes: int, codec: ColumnCodec,
+        codes: np.ndarray,
     ) -> CAMAConfig:
         inputs = (*roles.coparents, *roles.children)
         order = [*roles.parents, *roles.coparents, *roles.children]
         flags = codec.missing_of(order)
         all_gaussian = codec.all_gaussian
+        position = {node: i for i, node in enumerate(roles.blanket)}
+        causes = {*roles.parents, *roles.coparents}
+        fills = tuple(
+            _training_mean(codes[:, position[node]], kind, levels)
+            if node in causes and kind != "gaussian" and not flag else ()
+            for node, kind, levels, flag in zip(
+                order, codec.kinds_of(order), codec.levels_of(order), flags, strict=True
+            )
+        )
         mask = tuple(
             tuple(float(node in roles.child_parents[child]) for child in roles.children)
             for node in inputs
@@ -886,6 +897,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             kinds=None if all_gaussian else codec.kinds_of(order),
             levels=None if all_gaussian else codec.levels_of(order),
             indicators=flags if any(flags) else None,
+            input_fills=fills if any(fills) else None,
         )
 
     # ---------------------------------------------------------------------- prediction
@@ -2201,6 +2213,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "more rows, or a larger level for the tests at the target "
                 "(discovery_params={'target_alpha': 0.1}), it may find the weaker ones; "
                 "check also that y holds the labels of these rows."
+                + _forbidden_at_target(self.discovery_params, roles.target)
                 if is_discovery_method(self.graph)
                 else "Add the edges that connect the target to its causes and effects."
             )
@@ -2296,6 +2309,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
         if ignored:
             logger.info("columns outside the Markov blanket, ignored: %s", ignored)
+        if self.graph is not None and not is_discovery_method(self.graph):
+            _warn_of_near_names(graph, roles.target, columns)
         outside = tuple(dict.fromkeys([*roles.outside, *extra]))
         return replace(roles, outside=outside)
 
@@ -2612,6 +2627,61 @@ def _resolve_device(spec: str, fallback: bool = False) -> torch.device:
     if device.type == "cuda" and device.index is None:
         device = torch.device("cuda", torch.cuda.current_device())
     return device
+
+
+def _forbidden_at_target(discovery_params: Any, target: Any) -> str:
+    """A sentence on the edges at the target that the background knowledge forbids
+    (empty without any): where discovery found none, they may be why."""
+    params = discovery_params if isinstance(discovery_params, dict) else {}
+    background = params.get("background")
+    forbidden = background.get("forbidden", ()) if isinstance(background, dict) else ()
+    at_target = [edge for edge in forbidden
+                 if isinstance(edge, (tuple, list)) and target in tuple(edge)]
+    if not at_target:
+        return ""
+    return (f" The background knowledge forbids {len(at_target)} edges at the target "
+            f"(e.g. {tuple(at_target[0])!r}): check that it leaves the edges it should.")
+
+
+def _training_mean(codes: np.ndarray, kind: str, levels: int) -> tuple[float, ...]:
+    """What a missing value of a discrete cause reads as, from its training ``codes``:
+    a Bernoulli column's mean on the +-1 scale the networks read, a categorical one's
+    level frequencies (see :class:`~skcama._model.InputCoder`)."""
+    observed = codes[~np.isnan(codes)]
+    if not len(observed):  # a column read as missing throughout: zeros
+        return ()
+    if kind == "bernoulli":
+        return (float(2.0 * observed.mean() - 1.0),)
+    counts = np.bincount(observed.astype(np.int64), minlength=levels)[:levels]
+    return tuple(float(v) for v in counts / counts.sum())
+
+
+def _warn_of_near_names(graph: nx.DiGraph, target: Any, columns: list) -> None:
+    """Warn of graph nodes that are neither columns of X nor the target (nor marked
+    latent) but are named nearly like one: a typo on an edge of a graph file
+    ('Diagnosis -> hba1c' for the target 'diagnosis') makes a node of its own, which the
+    model takes for an unmeasured variable, so the edge's child falls out of the blanket
+    without an error. Latent nodes named unlike any column are not warned of."""
+    known = {str(c).lower(): c for c in [*columns, target]}
+    measured = set(columns) | {target}
+    near = []
+    for node in graph.nodes:
+        if node in measured or _flag_set(graph.nodes[node].get("latent")):
+            continue
+        close = difflib.get_close_matches(str(node).lower(), list(known), n=1, cutoff=0.8)
+        if close:
+            match = known[close[0]]
+            edges = [f"{u} -> {v}" for u, v in [*graph.in_edges(node), *graph.out_edges(node)]]
+            near.append(f"{node!r} (like {'the target ' if match == target else ''}"
+                        f"{match!r}{'; edges ' + ', '.join(edges[:3]) if edges else ''})")
+    if near:
+        warn_user(
+            f"graph nodes {'; '.join(near[:5])}{' ...' if len(near) > 5 else ''} are not "
+            "columns of X nor the target, but are named nearly like one: the model takes "
+            "them for unmeasured variables, so their edges do not reach the data. If they "
+            "are those columns, name them alike in the graph.",
+            UserWarning,
+        )
 
 
 def _antithetic_normal(n: int, dim: int, generator: torch.Generator) -> torch.Tensor:

@@ -63,6 +63,12 @@ class CAMAConfig:
     kinds: tuple[str, ...] | None = None
     levels: tuple[int, ...] | None = None
     indicators: tuple[bool, ...] | None = None
+    # per column (parents, co-parents, children): what a missing value of a discrete
+    # parent or co-parent measured in every training row reads as, its training mean (a
+    # Bernoulli column's on the +-1 scale, a categorical one's level frequencies); empty
+    # where a missing input reads as zeros (Gaussian columns, whose zero is their mean,
+    # columns with a missing indicator, children, and configs made before the fill)
+    input_fills: tuple[tuple[float, ...], ...] | None = None
 
     def column_kinds(self) -> tuple[tuple[str, ...], tuple[int, ...], tuple[bool, ...]]:
         """Kind, number of values and missing-indicator flag of every column, parents then
@@ -82,6 +88,17 @@ class CAMAConfig:
         size = {"parents": self.n_parents, "coparents": self.n_coparents,
                 "children": self.n_children}[name]
         return tuple(part[start : start + size] for part in self.column_kinds())
+
+    def fills(self, name: str) -> tuple[tuple[float, ...], ...] | None:
+        """The :attr:`input_fills` of the ``"parents"``, ``"coparents"`` or ``"children"``
+        (None where the config has none)."""
+        if self.input_fills is None:
+            return None
+        start = {"parents": 0, "coparents": self.n_parents,
+                 "children": self.n_parents + self.n_coparents}[name]
+        size = {"parents": self.n_parents, "coparents": self.n_coparents,
+                "children": self.n_children}[name]
+        return self.input_fills[start : start + size]
 
 
 def _mlp(sizes: list[int], activation: str, final_activation: bool = False) -> nn.Sequential:
@@ -157,8 +174,11 @@ class InputCoder(nn.Module):
     one-hot vector; a missing value gives zeros. Columns flagged in ``indicators`` (those
     with missing values in the training data) also give a missing indicator, so there
     "missing" never looks like "average"; elsewhere a missing input counts as the
-    training mean. ``feature_column`` maps each feature back to its column (for the
-    graph's masks).
+    training mean: zero for a standardised Gaussian column, and for a discrete column
+    the ``fills`` given (one tuple per column: a Bernoulli column's mean on the +-1
+    scale, a categorical column's level frequencies; empty for zeros): zeros are a value
+    such a column never gave in training. ``feature_column`` maps each feature back to
+    its column (for the graph's masks).
     """
 
     def __init__(
@@ -166,6 +186,7 @@ class InputCoder(nn.Module):
         kinds: tuple[str, ...],
         levels: tuple[int, ...],
         indicators: tuple[bool, ...] | None = None,
+        fills: tuple[tuple[float, ...], ...] | None = None,
     ):
         super().__init__()
         g, b, cat, lmax = _split_by_kind(kinds, levels)
@@ -187,6 +208,19 @@ class InputCoder(nn.Module):
         column = [*g, *b, *[i for i in cat for lv in range(levels[i])], *flagged]
         self.feature_column = tuple(column)
         self.n_features = len(column)
+        # training means of the discrete columns measured in every training row (not in
+        # the state dict: a model file rebuilds them from its config)
+        if fills is not None:  # a column with an indicator keeps zeros
+            fills = tuple(() if i in flagged else fill for i, fill in enumerate(fills))
+        if fills is not None and any(fills[i] for i in (*b, *cat)):
+            bern_fill = [fills[i][0] if fills[i] else 0.0 for i in b]
+            cat_fill = torch.zeros(len(cat), lmax)
+            for row, i in enumerate(cat):
+                if fills[i]:
+                    cat_fill[row, : len(fills[i])] = torch.tensor(fills[i])
+            self.register_buffer("bern_fill", torch.tensor(bern_fill, dtype=torch.float32),
+                                 persistent=False)
+            self.register_buffer("cat_fill", cat_fill, persistent=False)
 
     def forward(self, codes: torch.Tensor) -> torch.Tensor:
         if self.only_gaussian and not len(self.flag_idx):  # one kernel instead of two
@@ -196,12 +230,19 @@ class InputCoder(nn.Module):
         parts = [filled if self.only_gaussian else filled[:, self.gauss_idx]]
         if not self.only_gaussian:
             observed = (~missing).to(codes.dtype)
+            fill = self._buffers.get("bern_fill")  # absent: zeros (and in older pickles)
             if len(self.bern_idx):
-                bern = 2.0 * filled[:, self.bern_idx] - 1.0
-                parts.append(bern * observed[:, self.bern_idx])
+                bern = (2.0 * filled[:, self.bern_idx] - 1.0) * observed[:, self.bern_idx]
+                if fill is not None:  # a missing value (0 so far) reads as the mean
+                    bern = torch.addcmul(bern, 1.0 - observed[:, self.bern_idx], fill)
+                parts.append(bern)
             if len(self.cat_idx):
                 index = torch.where(missing[:, self.cat_idx], -1.0, filled[:, self.cat_idx])
                 one_hot = (index[:, :, None] == self.cat_levels).to(codes.dtype)
+                if fill is not None:  # a missing value (all zeros so far): the frequencies
+                    one_hot = torch.addcmul(
+                        one_hot, 1.0 - observed[:, self.cat_idx, None], self.cat_fill
+                    )
                 parts.append(one_hot.flatten(1)[:, self.cat_valid_index])
         if len(self.flag_idx):
             parts.append(missing[:, self.flag_idx].to(codes.dtype))
@@ -735,8 +776,8 @@ class CAMANet(nn.Module):
     def __init__(self, cfg: CAMAConfig):
         super().__init__()
         self.cfg = cfg
-        self.code_a = InputCoder(*cfg.block("parents"))
-        self.code_c = InputCoder(*cfg.block("coparents"))
+        self.code_a = InputCoder(*cfg.block("parents"), cfg.fills("parents"))
+        self.code_c = InputCoder(*cfg.block("coparents"), cfg.fills("coparents"))
         self.code_x = InputCoder(*cfg.block("children"))
         self.prior = ClassPrior(cfg, self.code_a.n_features)
         self.has_children = cfg.n_children > 0

@@ -830,6 +830,9 @@ def check_discovery_params(params: Mapping | None) -> dict:
         if name not in DISCOVERY_PARAMS:
             close = did_you_mean(str(name), DISCOVERY_PARAMS)
             hint = f" Did you mean {close[0]!r}?" if close else ""
+            if name in ("tiers", "required", "forbidden"):  # background knowledge
+                hint = (f" Background knowledge goes inside 'background': "
+                        f"discovery_params={{'background': {{{name!r}: ...}}}}.")
             set_by = (
                 " The estimator sets it: the method is graph=, the target, the row weights, "
                 "the seed and the verbosity come from fit and the estimator's own parameters."
@@ -1042,10 +1045,12 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
         position in ``nodes``, are refused, not guessed. In DOT, nodes and edges inside
         subgraphs (at any depth) are read, an edge to or from a subgraph joins each of its
         nodes, ``edge [...]`` defaults apply to the edges after them, and a port
-        (``a:p1``) is not part of the node's name. In CSV, a row with a source and an empty target
-        names a node without edges (``c,``); rows with every field empty are skipped. The
-        delimiter is ``,``; a header line without a comma may use ``;`` (as spreadsheets
-        write where the decimal mark is a comma) or a tab instead.
+        (``a:p1``) is not part of the node's name. In CSV, a row with a source and an
+        empty target names a node without edges (``c,``); rows with every field empty,
+        and lines starting with ``#`` (comments), are skipped. The delimiter is ``,``; a
+        header line without a comma may use ``;`` (as spreadsheets write where the
+        decimal mark is a comma) or a tab instead. In CSV and DOT an edge written more
+        than once must say the same each time (the same marks and attributes).
 
     Returns
     -------
@@ -1248,6 +1253,17 @@ def _oriented(graph: nx.Graph) -> nx.DiGraph:
         if mark is not None and mark[0] == "back":
             u, v = v, u
             attributes = {k: w for k, w in attributes.items() if k not in mark[1]}
+        if out.has_edge(u, v):  # written again: the copies must agree, whatever their order
+            before = out.edges[u, v]
+            clash = sorted(k for k in set(before) & set(attributes)
+                           if before[k] != attributes[k])
+            if clash:
+                key = clash[0]
+                raise GraphError(
+                    f"the edge {u!r} -> {v!r} is written more than once, with {key}="
+                    f"{before[key]!r} and {key}={attributes[key]!r}; keep one of them, so "
+                    "that what the graph says does not depend on the order of its lines."
+                )
         out.add_edge(u, v, **attributes)
     return out
 
@@ -1876,15 +1892,22 @@ def _read_csv(path: Path) -> nx.Graph:
     # a multigraph: read_graph orients each row before parallel edges merge
     graph = nx.MultiDiGraph()
     lines: list[str] = []  # the lines of the row being read, to quote it in errors
+    comments = [0]  # comment lines (# ...) passed so far, which the reader never sees
 
     def remembered(handle: Iterable[str]) -> Iterable[str]:
         for text in handle:
+            if text.lstrip().startswith("#"):
+                comments[0] += 1
+                continue
             lines.append(text)
             yield text
 
     # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark
     with path.open(newline="", encoding="utf-8-sig") as handle:
         first = handle.readline()
+        while first.lstrip().startswith("#"):  # comments above the header
+            comments[0] += 1
+            first = handle.readline()
         delimiter = _csv_delimiter(first)
         if delimiter != ",":
             logger.info("reading the edge list %s with %s as the delimiter, as in its header "
@@ -1913,7 +1936,7 @@ def _read_csv(path: Path) -> nx.Graph:
         for row in reader:
             while lines and not lines[0].strip():  # blank lines the reader skipped
                 lines.pop(0)
-            where = f"line {reader.line_num - len(lines) + 1} of {str(path)!r}"
+            where = f"line {reader.line_num - len(lines) + 1 + comments[0]} of {str(path)!r}"
             text = "".join(lines).rstrip("\r\n")
             lines.clear()
             if row.get(None):  # more fields than the header names

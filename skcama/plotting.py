@@ -74,6 +74,12 @@ def _layered_layout(graph: nx.DiGraph, roles: Mapping, sweeps: int = 4) -> dict:
     return {n: (float(col_of[n]), height[n]) for n in graph.nodes}
 
 
+def _literal(text: str) -> str:
+    """``text`` drawn as written: matplotlib reads a ``$`` as the start of mathematical
+    text (``cost ($)`` garbled, ``a$^$b`` failed to draw)."""
+    return text.replace("$", r"\$")
+
+
 def _wrapped(name: str, width: int = 10) -> str:
     """``name`` on lines of about ``width`` characters, broken after ``_``, ``-``, ``.``
     or a space where it is longer (``"recent_infection"`` -> ``"recent_\\ninfection"``);
@@ -278,7 +284,8 @@ def plot_graph(
     nx.draw_networkx_nodes(
         g, pos=positions, ax=ax, node_color=colours, node_size=sizes, edgecolors="black"
     )
-    nx.draw_networkx_labels(g, pos=positions, ax=ax, labels=labels, font_size=font_size)
+    nx.draw_networkx_labels(g, pos=positions, ax=ax, font_size=font_size,
+                            labels={n: _literal(label) for n, label in labels.items()})
     # an edge drawn straight through another node would read as two edges: bend those,
     # for the aspect the nodes' own limits give
     nodes = np.array(list(positions.values()), dtype=float)
@@ -468,7 +475,8 @@ def plot_evidence(
         _, ax = plt.subplots(figsize=(6, 0.35 * len(evidence) + 1.2), layout="constrained")
     colours = ["#1f77b4" if value >= 0 else "#d62728" for value in evidence]
     missing = _missing_children(clf, one)  # no evidence because not measured: said so
-    labels = [f"{name} (missing)" if name in missing else str(name) for name in evidence.index]
+    labels = [_literal(f"{name} (missing)" if name in missing else str(name))
+              for name in evidence.index]
     ax.barh(labels, evidence.to_numpy(), color=colours)
     ax.axvline(0.0, color="black", linewidth=0.8)
     ax.set_xlabel(f"evidence for {best!s} over {against!s} (log-likelihood ratio, nats)")

@@ -1532,3 +1532,40 @@ def test_a_dict_of_columns_gets_its_own_dataframe_advice(fitted, sem_data):
     X, _, _ = sem_data
     with pytest.raises(TypeError, match=r"pd.DataFrame\(X\),"):
         fitted.predict_proba(X.iloc[:2].to_dict("list"))
+
+
+def test_a_graph_node_named_nearly_like_the_target_or_a_column_is_warned():
+    """'Diagnosis -> hba1c' beside the target 'diagnosis' made a node of its own, taken
+    for an unmeasured variable: hba1c fell out of the blanket without a word. A latent
+    node named unlike every column is not warned of."""
+    rng = np.random.default_rng(0)
+    n = 200
+    y = pd.Series(rng.integers(0, 2, n), name="diagnosis")
+    X = pd.DataFrame({"age": rng.normal(50, 10, n), "hba1c": rng.normal(y, 1.0),
+                      "crp": rng.normal(y, 1.0), "smoker": rng.integers(0, 2, n)})
+    typo = nx.DiGraph([("age", "diagnosis"), ("Diagnosis", "hba1c"), ("diagnosis", "crp"),
+                       ("smokre", "age")])
+    with pytest.warns(UserWarning, match=r"graph nodes 'Diagnosis' \(like the target "
+                                         r"'diagnosis'; edges Diagnosis -> hba1c\); 'smokre' "
+                                         r"\(like 'smoker'; edges smokre -> age\) are not "
+                                         r"columns of X nor the target"):
+        CAMAClassifier(graph=typo, target="diagnosis", max_epochs=1).fit(X, y)
+    latent = nx.DiGraph([("age", "diagnosis"), ("diagnosis", "hba1c"), ("diagnosis", "crp"),
+                         ("U_environment", "age"), ("smoker", "crp")])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CAMAClassifier(graph=latent, target="diagnosis", max_epochs=1).fit(X, y)
+    assert not [w for w in caught if "nearly like" in str(w.message)]
+
+
+def test_an_empty_discovered_blanket_names_the_forbidden_edges_at_the_target():
+    rng = np.random.default_rng(0)
+    n = 200
+    y = pd.Series(rng.integers(0, 2, n), name="diagnosis")
+    X = pd.DataFrame({"age": rng.normal(size=n), "hba1c": 2 * y + rng.normal(size=n)})
+    background = {"forbidden": [(c, "diagnosis") for c in X] + [("diagnosis", c) for c in X]}
+    clf = CAMAClassifier(graph="pc", target="diagnosis", max_epochs=1,
+                         discovery_params={"background": background})
+    with pytest.raises(GraphError, match=r"background knowledge forbids 4 edges at the "
+                                         r"target \(e.g. \('age', 'diagnosis'\)\)"):
+        clf.fit(X, y)

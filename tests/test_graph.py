@@ -1112,3 +1112,41 @@ def test_running_out_of_memory_while_reading_a_graph_is_not_called_a_bad_file(
     monkeypatch.setitem(graph_module._READERS, "gml", exhausted)
     with pytest.raises(MemoryError):
         read_graph(path)
+
+
+def test_csv_comment_lines_are_skipped_and_line_numbers_still_count_them(tmp_path):
+    """A '# ...' line is a comment (one holding a comma made an edge '# risk factors' ->
+    'per protocol v2'); errors still name the line as the file numbers it."""
+    path = tmp_path / "g.csv"
+    path.write_text("# drawn by the cardiology team\nsource,target\n"
+                    "# risk factors, per protocol v2\nage,diagnosis\ndiagnosis,hba1c\n")
+    assert sorted(read_graph(path).edges) == [("age", "diagnosis"), ("diagnosis", "hba1c")]
+    path.write_text("# comment\nsource,target\n# another\nage,diagnosis,extra\n")
+    with pytest.raises(GraphError, match=r"line 4 of .* has more fields than the header"):
+        read_graph(path)
+
+
+def test_an_edge_written_twice_with_different_marks_is_refused_whatever_the_order(tmp_path):
+    """The last copy used to win: '<->' then '-->' read as a directed edge, the other
+    order was refused. Copies that agree are read as one edge."""
+    path = tmp_path / "g.csv"
+    for rows in (["x,y,<->", "x,y,-->"], ["x,y,-->", "x,y,<->"]):
+        path.write_text("source,target,type\n" + "\n".join(rows) + "\n")
+        with pytest.raises(GraphError, match=r"the edge 'x' -> 'y' is written more than once"
+                                             r", with type="):
+            read_graph(path)
+    dot = tmp_path / "g.dot"
+    dot.write_text("digraph { x -> y [dir=none]; x -> y [dir=forward]; }")
+    with pytest.raises(GraphError, match="written more than once, with dir="):
+        read_graph(dot)
+    path.write_text("source,target,type\nx,y,-->\nx,y,-->\na,y,\n")
+    assert sorted(read_graph(path).edges) == [("a", "y"), ("x", "y")]
+
+
+def test_background_keys_given_beside_background_name_where_they_belong():
+    from skcama.graph import check_discovery_params
+
+    for key in ("tiers", "forbidden", "required"):
+        with pytest.raises(ValueError, match=r"inside 'background': discovery_params="
+                                             rf"\{{'background': \{{'{key}': \.\.\.\}}\}}"):
+            check_discovery_params({key: []})

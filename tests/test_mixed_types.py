@@ -4,6 +4,7 @@ import copy
 import pathlib
 import re
 import warnings
+import zipfile
 
 import networkx as nx
 import numpy as np
@@ -273,6 +274,66 @@ def test_input_coder_gives_one_hot_and_missing_indicators():
     )
     torch.testing.assert_close(features, expected)
     assert coder.feature_column == (0, 1, 2, 2, 2, 0, 2)
+
+
+def test_a_missing_discrete_input_without_indicator_reads_as_its_training_mean():
+    """A yes/no or categorical column complete in training, missing at prediction, gives
+    its training mean (+-1 scale, level frequencies), not zeros the networks never saw;
+    columns with indicators, and coders without fills, keep zeros."""
+    nan = float("nan")
+    fills = ((), (0.8,), (0.5, 0.3, 0.2), (0.1, 0.9))
+    coder = InputCoder(("gaussian", "bernoulli", "categorical", "categorical"),
+                       (1, 2, 3, 2), (False, False, False, True), fills)
+    codes = torch.tensor([[0.5, 1.0, 2.0, 1.0], [nan, nan, nan, nan]])
+    expected = torch.tensor([[0.5, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0],
+                             [0.0, 0.8, 0.5, 0.3, 0.2, 0.1, 0.9, 1.0]])
+    expected[1, 5:7] = 0.0  # the flagged column keeps zeros and its indicator
+    torch.testing.assert_close(coder(codes), expected)
+    plain = InputCoder(("bernoulli",), (2,), (False,))
+    torch.testing.assert_close(plain(torch.tensor([[nan]])), torch.tensor([[0.0]]))
+
+
+def test_a_missing_yes_no_co_parent_is_predicted_from_its_training_share(tmp_path):
+    """End to end: the fitted model's co-parent coder holds the training share, a model
+    file rebuilds it from its config, and a file written before it reads zeros."""
+    import json
+
+    from skcama.persistence import load_model, save_model
+
+    rng = np.random.default_rng(0)
+    n = 600
+    y = rng.integers(0, 2, n)
+    c = (rng.random(n) < 0.9).astype(int)
+    X = pd.DataFrame({"c": c, "x1": 1.5 * y + 2.0 * c + rng.normal(0, 0.5, n),
+                      "x2": y + rng.normal(0, 1, n)})
+    graph = nx.DiGraph([("y", "x1"), ("c", "x1"), ("y", "x2")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = CAMAClassifier(graph=graph, target="y", max_epochs=5, random_state=0).fit(X, y)
+    share = 2.0 * c.mean() - 1.0
+    fills = clf.model_.cfg.input_fills  # co-parent c, then the children x1, x2
+    assert len(fills) == 3 and fills[1:] == ((), ()) and np.isclose(fills[0][0], share)
+    blank = X.assign(c=np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        proba = clf.predict_proba(blank)
+        path = tmp_path / "m.skcama"
+        save_model(clf, path)
+        np.testing.assert_array_equal(load_model(path).predict_proba(blank), proba)
+        with zipfile.ZipFile(path) as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+        metadata = json.loads(members["skcama.json"])
+        fields = metadata["model_config"]["$config"]["$dict"]
+        metadata["model_config"]["$config"]["$dict"] = [
+            pair for pair in fields if pair[0] != "input_fills"]
+        members["skcama.json"] = json.dumps(metadata).encode()
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in members.items():
+                archive.writestr(name, data)
+        old = load_model(path)
+        assert old.model_.cfg.input_fills is None
+        assert not np.array_equal(old.predict_proba(blank), proba)  # zeros, as it read
+        np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
 
 
 def test_missing_indicators_only_for_columns_with_holes_in_training(data):

@@ -287,3 +287,16 @@ def test_plot_evidence_takes_a_class_equal_to_a_label_and_marks_a_missing_child_
         labels = [t.get_text() for t in plot_evidence(clf, given).get_yticklabels()]
         assert "x1 (missing)" in labels
     plt.close("all")
+
+
+def test_node_names_with_dollar_signs_are_drawn_as_written(tmp_path):
+    """matplotlib reads '$' as mathematical text: 'a$^$b' failed to draw and '$a$' came
+    out as an italic a."""
+    import networkx as nx
+
+    graph = nx.DiGraph([("cost ($)", "y"), ("y", "a$^$b"), ("y", "$a$")])
+    ax = plot_graph(graph, target="y")
+    ax.figure.savefig(tmp_path / "g.png")
+    texts = {t.get_text() for t in ax.texts}
+    assert {r"cost (\$)", r"a\$^\$b", r"\$a\$"} <= texts
+    plt.close(ax.figure)
