@@ -1347,7 +1347,16 @@ def _read_dot(path: Path) -> nx.Graph:
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) as printed:
         # pydot's parser calls deprecated pyparsing names on first use; not our concern.
         warnings.simplefilter("ignore", DeprecationWarning)
-        graphs = pydot.graph_from_dot_data(text)
+        try:
+            graphs = pydot.graph_from_dot_data(text)
+        except TypeError as error:  # pydot passes a 'name' attribute on as its own argument
+            if "multiple values for argument 'name'" not in str(error):
+                raise
+            raise GraphError(
+                f"{str(path)!r} gives a graph, node or edge an attribute called 'name' "
+                "(name=...), which the DOT reader cannot take; rename the attribute (e.g. "
+                "to 'title'), or write the graph as .graphml or .gml."
+            ) from None
     if not graphs:  # pydot prints the parse error and returns None
         detail = " ".join(printed.getvalue().split())[:200]
         raise GraphError(
@@ -1520,7 +1529,11 @@ def _add_dot_statements(
             named.update(dict.fromkeys(_add_dot_statements(graph, entry, defaults, path)))
         elif kind == "nodes" and key == "edge":  # edge [...]: defaults for later edges
             defaults.update(attributes)
-        elif kind == "nodes" and key not in ("node", "graph"):  # node [...], graph [...]
+        elif kind == "nodes" and key == "graph" and statements.get("type") in (
+            "graph", "digraph"
+        ):  # graph [...] at the top level (not in a subgraph): the graph's attributes
+            graph.graph.update(attributes)
+        elif kind == "nodes" and key not in ("node", "graph"):  # node [...]
             graph.add_node(_dot_name(key), **attributes)
             named[_dot_name(key)] = None
         elif kind == "edges":
@@ -2010,8 +2023,10 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
         and ``"1"``); on a name a format cannot carry (in DOT a backslash
         before a quote, a line break or the end of the name, or a carriage return; in
         CSV an empty name or one with spaces around it; in GML an attribute name other
-        than an ASCII letter followed by ASCII letters, digits or ``_``): the message
-        names the node (or edge) and the attribute.
+        than an ASCII letter followed by ASCII letters, digits or ``_``); on an attribute
+        name the format keeps for itself (an edge's ``source`` or ``target`` in CSV, GML
+        and JSON, a node's ``id`` in GML and JSON, an edge's ``key`` in JSON and DOT,
+        ``name`` in DOT): the message names the node (or edge) and the attribute.
 
     See Also
     --------
@@ -2037,6 +2052,7 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
         f"{fmt.upper()} stores names as text, so they would become one node: rename one."
         if fmt != "json" else "read_graph refuses such a file: rename one.",
     )
+    _check_reserved_attributes(g, fmt, path)
     if fmt == "gml":
         _check_gml_keys(g, path)
     elif fmt == "csv":
@@ -2123,6 +2139,8 @@ def _write_dot(g: nx.DiGraph, path: Path) -> None:
         return f" [{', '.join(pairs)}]" if pairs else ""
 
     lines = ["strict digraph {"]
+    if g.graph:  # the graph's own attributes (discovery's method, test, alpha, ...)
+        lines.append(f"graph{attributes(g.graph, 'the graph')};")
     for node, data in g.nodes(data=True):
         what = f"node {node!r}"
         lines.append(f"{_dot_quoted(node, what)}{attributes(data, what)};")
@@ -2134,6 +2152,40 @@ def _write_dot(g: nx.DiGraph, path: Path) -> None:
 
 
 _GML_KEY = re.compile(r"[A-Za-z][0-9A-Za-z_]*")  # networkx.write_gml's rule for a key
+
+
+# attribute names a format keeps for itself, which it would drop or not read back:
+# (of the graph, of nodes, of edges)
+_RESERVED = {
+    "csv": ((), (), ("source", "target")),
+    "gml": ((), ("id",), ("source", "target")),
+    "json": ((), ("id",), ("source", "target", "key")),
+    "dot": (("name",), ("name",), ("key",)),  # pydot cannot read 'name' back
+}
+
+
+def _check_reserved_attributes(g: nx.DiGraph, fmt: str, path: Path) -> None:
+    """Refuse, naming the owner and the attribute, an attribute name the format uses for
+    itself (an edge attribute 'source' made a CSV header with two 'source' columns; a
+    node's 'id' in GML and JSON was dropped without a word)."""
+    if fmt not in _RESERVED:
+        return
+    kept = _RESERVED[fmt]
+    owners = itertools.chain(
+        [("the graph", g.graph, kept[0])],
+        ((f"node {node!r}", data, kept[1]) for node, data in g.nodes(data=True)),
+        ((f"the edge {u!r} -> {v!r}", data, kept[2]) for u, v, data in g.edges(data=True)),
+    )
+    for owner, data, names in owners:
+        for key in data:
+            # the CSV reader reads its header stripped and in lower case
+            if (str(key).strip().lower() if fmt == "csv" else key) in names:
+                raise GraphError(
+                    f"cannot write {owner} to the {fmt.upper()} file {str(path)!r}: its "
+                    f"attribute {key!r} is a name {fmt.upper()} uses for itself, so it would "
+                    f"not read back. Rename the attribute (e.g. to '{key}_'), or write the "
+                    "graph as .graphml, which keeps any attribute name."
+                )
 
 
 def _check_gml_keys(g: nx.DiGraph, path: Path) -> None:

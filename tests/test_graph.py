@@ -1150,3 +1150,29 @@ def test_background_keys_given_beside_background_name_where_they_belong():
         with pytest.raises(ValueError, match=r"inside 'background': discovery_params="
                                              rf"\{{'background': \{{'{key}': \.\.\.\}}\}}"):
             check_discovery_params({key: []})
+
+
+def test_attribute_names_a_format_keeps_for_itself_are_refused_on_write(tmp_path):
+    """An edge attribute 'source' made a CSV header with two 'source' columns; a node's
+    'id' was dropped by GML and JSON; a 'name' attribute written to DOT could not be
+    read back, nor can one in a DOT file written by hand."""
+    for fmt, owner, key in (("csv", "edge", "Source"), ("gml", "node", "id"),
+                            ("json", "edge", "target"), ("dot", "node", "name"),
+                            ("dot", "graph", "name")):
+        g = nx.DiGraph([("age", "y"), ("y", "x")])
+        {"edge": g.edges["age", "y"], "node": g.nodes["y"], "graph": g.graph}[owner][key] = "v"
+        with pytest.raises(GraphError, match=rf"attribute '{key}' is a name {fmt.upper()} "
+                                             r"uses for itself.*\.graphml"):
+            write_graph(g, tmp_path / f"g.{fmt}")
+        write_graph(g, tmp_path / "g.graphml")
+    path = tmp_path / "hand.dot"
+    path.write_text('digraph { graph [name="clinic"]; age -> y; }')
+    with pytest.raises(GraphError, match=r"an attribute called 'name'.*rename the attribute"):
+        read_graph(path)
+
+
+def test_dot_keeps_the_graphs_own_attributes(tmp_path):
+    g = nx.DiGraph([("a", "y"), ("y", "x")])
+    g.graph.update(method="pc", alpha=0.01)
+    write_graph(g, tmp_path / "g.dot")
+    assert read_graph(tmp_path / "g.dot").graph == {"method": "pc", "alpha": "0.01"}
