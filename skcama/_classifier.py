@@ -229,8 +229,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Relative improvement of the monitored ELBO that counts as progress.
     clean_weight : float, default=0.5
         ``lambda`` of the augmented objective (paper eq. 5) when :meth:`fit` is given
-        ``manipulated`` rows: clean rows contribute ``lambda * ELBO(x, y, do(m=0))`` and
-        manipulated rows ``(1 - lambda) * ELBO(x, y)`` with the manipulation inferred.
+        ``manipulated`` rows: ``lambda`` times the mean ``ELBO(x, y, do(m=0))`` of the
+        clean rows plus ``1 - lambda`` times the mean ``ELBO(x, y)`` of the manipulated
+        rows, with the manipulation inferred. The weights are of the two groups, not of
+        each row: with 10 % of the rows manipulated and ``lambda=0.5``, a manipulated row
+        weighs nine times a clean one.
     adapt_alpha : float, default=0.2
         ``alpha`` of the adaptation objective (paper eq. 8): weight of the clean reference
         rows against the new unlabelled rows in :meth:`adapt`, strictly between 0 and 1
@@ -1331,8 +1334,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
         Maximises ``adapt_alpha * ELBO(x, y)`` on clean reference rows plus
         ``(1 - adapt_alpha) * ELBO(x)`` on the new rows, updating only the manipulation
-        branch of the decoder and ``q(m | x, c)`` (the projection of ``m`` into the
-        mechanisms at ``adapt_mechanism_rate`` times the step size); the mechanisms
+        branch of the decoder, ``q(m | x, c)`` and the way ``m`` enters ``q(z | ...)``
+        (the projection of ``m`` into the mechanisms at ``adapt_mechanism_rate`` times
+        the step size; every part of that branch is zero at m = 0); the mechanisms
         ``y -> x``, ``c -> x``, ``z -> x`` and ``p(y | a)`` stay exactly as fitted.
         Afterwards prediction infers the manipulation of each row with ``q(m | x, c)``.
 

@@ -564,9 +564,12 @@ class ChildDecoder(nn.Module):
         outputs (..., O), from the m branch's features ``m_hidden`` (..., H_m).
 
         Besides its own terms, m shifts the mean of each Gaussian child; where such a child
-        is a parent of others, their mechanisms read its value minus that shift (its clean
-        value), which subtracts ``shift @ W`` from their parent terms. ``observed``
-        (broadcastable to (..., G), 1 / 0) marks which of those children were measured
+        is a parent of others, their mechanisms read its value minus that shift, which
+        subtracts ``shift @ W`` from their parent terms. That is its clean value where m
+        moves outputs only (``manipulation_model="shift"``); with ``"mechanism"``, the part
+        of its move that m makes through the child's own hidden layer is not subtracted
+        (8.5 % of the move of a child shifted by 2 sds, adapted to, in one measurement).
+        ``observed`` (broadcastable to (..., G), 1 / 0) marks which of those children were measured
         (a missing one reads as the training mean, which no shift moved), or None when all
         were.
         """

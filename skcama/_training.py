@@ -343,9 +343,9 @@ def adapt(
     """Test-time adaptation (paper eq. 8).
 
     Maximises alpha * ELBO(x, y) on clean reference rows + (1 - alpha) * ELBO(x) on the
-    unlabelled new rows, updating only the manipulation branch of the decoder and q(m | x, c),
-    m's projection into the mechanisms at ``settings.mechanism_rate`` times the step size
-    (see :func:`_adaptation_groups`).
+    unlabelled new rows, updating only the manipulation branch of the decoder, q(m | x, c)
+    and m's input to q(z | ...), m's projection into the mechanisms at
+    ``settings.mechanism_rate`` times the step size (see :func:`_adaptation_groups`).
     ``reference(n, generator)`` returns n labelled clean rows (replayed or real). Returns
     one record per 10 steps.
 
