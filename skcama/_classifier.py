@@ -2673,6 +2673,8 @@ def _warn_of_near_names(graph: nx.DiGraph, target: Any, columns: list) -> None:
         if node in measured or _flag_set(graph.nodes[node].get("latent")):
             continue
         close = difflib.get_close_matches(str(node).lower(), list(known), n=1, cutoff=0.8)
+        if close and _digits_apart(str(node).lower(), close[0]):
+            continue  # x13 beside x1: another of a numbered series, not a typo
         if close:
             match = known[close[0]]
             edges = [f"{u} -> {v}" for u, v in [*graph.in_edges(node), *graph.out_edges(node)]]
@@ -2686,6 +2688,11 @@ def _warn_of_near_names(graph: nx.DiGraph, target: Any, columns: list) -> None:
             "are those columns, name them alike in the graph.",
             UserWarning,
         )
+
+
+def _digits_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ in their digits alone (``x13`` and ``x1``)."""
+    return a != b and re.sub(r"\d", "", a) == re.sub(r"\d", "", b)
 
 
 def _antithetic_normal(n: int, dim: int, generator: torch.Generator) -> torch.Tensor:

@@ -80,25 +80,23 @@ class CAMAConfig:
         flags = self.indicators if self.indicators is not None else (False,) * n
         return tuple(kinds), tuple(levels), tuple(flags)
 
-    def block(self, name: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[bool, ...]]:
-        """Kinds, levels and indicator flags of the ``"parents"``, ``"coparents"`` or
-        ``"children"``."""
+    def _span(self, name: str) -> slice:
+        """The columns of the ``"parents"``, ``"coparents"`` or ``"children"``."""
         start = {"parents": 0, "coparents": self.n_parents,
                  "children": self.n_parents + self.n_coparents}[name]
         size = {"parents": self.n_parents, "coparents": self.n_coparents,
                 "children": self.n_children}[name]
-        return tuple(part[start : start + size] for part in self.column_kinds())
+        return slice(start, start + size)
+
+    def block(self, name: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[bool, ...]]:
+        """Kinds, levels and indicator flags of the ``"parents"``, ``"coparents"`` or
+        ``"children"``."""
+        return tuple(part[self._span(name)] for part in self.column_kinds())
 
     def fills(self, name: str) -> tuple[tuple[float, ...], ...] | None:
         """The :attr:`input_fills` of the ``"parents"``, ``"coparents"`` or ``"children"``
         (None where the config has none)."""
-        if self.input_fills is None:
-            return None
-        start = {"parents": 0, "coparents": self.n_parents,
-                 "children": self.n_parents + self.n_coparents}[name]
-        size = {"parents": self.n_parents, "coparents": self.n_coparents,
-                "children": self.n_children}[name]
-        return self.input_fills[start : start + size]
+        return None if self.input_fills is None else self.input_fills[self._span(name)]
 
 
 def _mlp(sizes: list[int], activation: str, final_activation: bool = False) -> nn.Sequential:
@@ -569,9 +567,9 @@ class ChildDecoder(nn.Module):
         moves outputs only (``manipulation_model="shift"``); with ``"mechanism"``, the part
         of its move that m makes through the child's own hidden layer is not subtracted
         (8.5 % of the move of a child shifted by 2 sds, adapted to, in one measurement).
-        ``observed`` (broadcastable to (..., G), 1 / 0) marks which of those children were measured
-        (a missing one reads as the training mean, which no shift moved), or None when all
-        were.
+        ``observed`` (broadcastable to (..., G), 1 / 0) marks which of those children were
+        measured (a missing one reads as the training mean, which no shift moved), or None
+        when all were.
         """
         proj, shift = self.m_proj.weight.T, self.m_shift.weight.T  # (H_m, D*H), (H_m, O)
         if len(self.shift_feature) == 0:

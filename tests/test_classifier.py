@@ -1537,7 +1537,8 @@ def test_a_dict_of_columns_gets_its_own_dataframe_advice(fitted, sem_data):
 def test_a_graph_node_named_nearly_like_the_target_or_a_column_is_warned():
     """'Diagnosis -> hba1c' beside the target 'diagnosis' made a node of its own, taken
     for an unmeasured variable: hba1c fell out of the blanket without a word. A latent
-    node named unlike every column is not warned of."""
+    node named unlike every column, or one of a numbered series (age2 beside age), is
+    not warned of."""
     rng = np.random.default_rng(0)
     n = 200
     y = pd.Series(rng.integers(0, 2, n), name="diagnosis")
@@ -1551,7 +1552,7 @@ def test_a_graph_node_named_nearly_like_the_target_or_a_column_is_warned():
                                          r"columns of X nor the target"):
         CAMAClassifier(graph=typo, target="diagnosis", max_epochs=1).fit(X, y)
     latent = nx.DiGraph([("age", "diagnosis"), ("diagnosis", "hba1c"), ("diagnosis", "crp"),
-                         ("U_environment", "age"), ("smoker", "crp")])
+                         ("U_environment", "age"), ("smoker", "crp"), ("age2", "age")])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         CAMAClassifier(graph=latent, target="diagnosis", max_epochs=1).fit(X, y)
