@@ -104,6 +104,8 @@ def _run_case(
 
     if threads:
         torch.set_num_threads(threads)
+    if device == "auto":  # named as it resolves, in the tables and the section
+        device = "cuda" if torch.cuda.is_available() else "cpu"
     warnings.simplefilter("ignore")
     sem = _sem(n_features)
     # Warm-up in this process: the first fit of a process pays one-time imports (about
@@ -413,8 +415,12 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_case(*args.one, args.device, args.threads, args.cama_speed_only)))
         return
-    if args.cpu_threads and args.device == "cpu":
-        parser.error("--cpu-threads gives a GPU run its CPU baseline; use it with --device cuda")
+    if args.cpu_threads:
+        import torch
+
+        if args.device == "cpu" or (args.device == "auto" and not torch.cuda.is_available()):
+            parser.error("--cpu-threads gives a GPU run its CPU baseline; use it with "
+                         "--device cuda on a machine with a GPU")
     rows = args.rows or ([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000])
     features = args.features or ([20] if args.quick else [20, 100])
     results = []

@@ -710,7 +710,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             data.weight = torch.as_tensor(weights, dtype=torch.float32, device=device)
         class_freq = np.bincount(y_index, weights=weights, minlength=len(classes))
         class_freq = class_freq / class_freq.sum()
-        cfg = self._config(roles, len(classes), codec, standardised)
+        cfg = self._config(roles, len(classes), codec, standardised, weights)
         with seeded_torch(int(seeds[0])):
             model = CAMANet(cfg)
         if cfg.n_parents == 0:
@@ -866,7 +866,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     def _config(
         self, roles: MarkovBlanketRoles, n_classes: int, codec: ColumnCodec,
-        codes: np.ndarray,
+        codes: np.ndarray, weights: np.ndarray | None = None,
     ) -> CAMAConfig:
         inputs = (*roles.coparents, *roles.children)
         order = [*roles.parents, *roles.coparents, *roles.children]
@@ -875,7 +875,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         position = {node: i for i, node in enumerate(roles.blanket)}
         causes = {*roles.parents, *roles.coparents}
         fills = tuple(
-            _training_mean(codes[:, position[node]], kind, levels)
+            _training_mean(codes[:, position[node]], kind, levels, weights)
             if node in causes and kind != "gaussian" and not flag else ()
             for node, kind, levels, flag in zip(
                 order, codec.kinds_of(order), codec.levels_of(order), flags, strict=True
@@ -2643,43 +2643,55 @@ def _forbidden_at_target(discovery_params: Any, target: Any) -> str:
                  if isinstance(edge, (tuple, list)) and target in tuple(edge)]
     if not at_target:
         return ""
-    return (f" The background knowledge forbids {len(at_target)} edges at the target "
+    edges = "edge" if len(at_target) == 1 else "edges"
+    return (f" The background knowledge forbids {len(at_target)} {edges} at the target "
             f"(e.g. {tuple(at_target[0])!r}): check that it leaves the edges it should.")
 
 
-def _training_mean(codes: np.ndarray, kind: str, levels: int) -> tuple[float, ...]:
-    """What a missing value of a discrete cause reads as, from its training ``codes``:
-    a Bernoulli column's mean on the +-1 scale the networks read, a categorical one's
-    level frequencies (see :class:`~skcama._model.InputCoder`)."""
-    observed = codes[~np.isnan(codes)]
-    if not len(observed):  # a column read as missing throughout: zeros
-        return ()
+def _training_mean(
+    codes: np.ndarray, kind: str, levels: int, weights: np.ndarray | None = None
+) -> tuple[float, ...]:
+    """What a missing value of a discrete cause reads as, from its training ``codes``
+    weighted by the rows' ``weights`` (as the class prior is): a Bernoulli column's mean
+    on the +-1 scale the networks read, a categorical one's level frequencies (see
+    :class:`~skcama._model.InputCoder`)."""
+    seen = ~np.isnan(codes)
+    observed = codes[seen]
+    weight = None if weights is None else np.asarray(weights, dtype=np.float64)[seen]
+    if not len(observed) or (weight is not None and weight.sum() <= 0):
+        return ()  # a column read as missing throughout: zeros
+    counts = np.bincount(observed.astype(np.int64), weights=weight, minlength=levels)[:levels]
+    shares = counts / counts.sum()
     if kind == "bernoulli":
-        return (float(2.0 * observed.mean() - 1.0),)
-    counts = np.bincount(observed.astype(np.int64), minlength=levels)[:levels]
-    return tuple(float(v) for v in counts / counts.sum())
+        return (float(2.0 * shares[1] - 1.0),)
+    return tuple(float(v) for v in shares)
 
 
 def _warn_of_near_names(graph: nx.DiGraph, target: Any, columns: list) -> None:
     """Warn of graph nodes that are neither columns of X nor the target (nor marked
-    latent) but are named nearly like one: a typo on an edge of a graph file
-    ('Diagnosis -> hba1c' for the target 'diagnosis') makes a node of its own, which the
-    model takes for an unmeasured variable, so the edge's child falls out of the blanket
-    without an error. Latent nodes named unlike any column are not warned of."""
-    known = {str(c).lower(): c for c in [*columns, target]}
+    latent) but are named nearly like a column the graph does not name, or like the
+    target written otherwise ('Diagnosis'): a typo on an edge of a graph file makes a
+    node of its own, which the model takes for an unmeasured variable, so the edge's
+    child falls out of the blanket without an error. Unmeasured nodes named like
+    columns the graph uses (x11 beside x1) are the graph's own and are not warned of;
+    with every column in the graph, nothing is compared."""
+    unused = {str(c).lower(): c for c in columns if c not in graph}
     measured = set(columns) | {target}
     near = []
     for node in graph.nodes:
         if node in measured or _flag_set(graph.nodes[node].get("latent")):
             continue
-        close = difflib.get_close_matches(str(node).lower(), list(known), n=1, cutoff=0.8)
-        if close and _digits_apart(str(node).lower(), close[0]):
-            continue  # x13 beside x1: another of a numbered series, not a typo
-        if close:
-            match = known[close[0]]
-            edges = [f"{u} -> {v}" for u, v in [*graph.in_edges(node), *graph.out_edges(node)]]
-            near.append(f"{node!r} (like {'the target ' if match == target else ''}"
-                        f"{match!r}{'; edges ' + ', '.join(edges[:3]) if edges else ''})")
+        if _plain_name(node) and _plain_name(node) == _plain_name(target):
+            match = target
+        else:
+            close = difflib.get_close_matches(str(node).lower(), list(unused), n=1,
+                                              cutoff=0.8) if unused else []
+            if not close:
+                continue
+            match = unused[close[0]]
+        edges = [f"{u} -> {v}" for u, v in [*graph.in_edges(node), *graph.out_edges(node)]]
+        near.append(f"{node!r} (like {'the target ' if match == target else 'the column '}"
+                    f"{match!r}{'; edges ' + ', '.join(edges[:3]) if edges else ''})")
     if near:
         warn_user(
             f"graph nodes {'; '.join(near[:5])}{' ...' if len(near) > 5 else ''} are not "
@@ -2688,11 +2700,6 @@ def _warn_of_near_names(graph: nx.DiGraph, target: Any, columns: list) -> None:
             "are those columns, name them alike in the graph.",
             UserWarning,
         )
-
-
-def _digits_apart(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` differ in their digits alone (``x13`` and ``x1``)."""
-    return a != b and re.sub(r"\d", "", a) == re.sub(r"\d", "", b)
 
 
 def _antithetic_normal(n: int, dim: int, generator: torch.Generator) -> torch.Tensor:

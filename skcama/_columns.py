@@ -1205,8 +1205,10 @@ def _check_codes(units: np.ndarray, values: np.ndarray, names: list, top: np.nda
             continue
         codes = np.unique(values[hits, j])
         first = _plain(hits[0] if rows is None else rows[hits[0]])
-        where = ("far from its training values" if np.all(np.abs(units[hits, j]) > _CODE_SDS)
-                 else "below zero, where no training value was")
+        far = np.abs(units[hits, j]) > _CODE_SDS
+        where = ("far from its training values" if far.all() else
+                 "below zero, where no training value was" if not far.any() else
+                 "far from its training values or below zero, where no training value was")
         warn_user(
             f"column {names[j]!r} holds {', '.join(f'{c:g}' for c in codes)} in "
             f"{len(hits)} row(s) (the first: row {first!r}), {where}, as a code for a "

@@ -1909,7 +1909,8 @@ def _read_csv(path: Path) -> nx.Graph:
 
     def remembered(handle: Iterable[str]) -> Iterable[str]:
         for text in handle:
-            if text.lstrip().startswith("#"):
+            # a comment starts a record; inside a quoted field a line is part of the value
+            if text.lstrip().startswith("#") and not any(line.strip() for line in lines):
                 comments[0] += 1
                 continue
             lines.append(text)
@@ -2085,8 +2086,10 @@ def _write_format(g: nx.DiGraph, fmt: str, path: Path) -> None:
         path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
     else:
         keys = sorted({k for _, _, d in g.edges(data=True) for k in d})
+        # a line starting with # reads as a comment: quote every field where a name does
+        quote_all = any(str(node).startswith("#") for node in g.nodes)
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = csv.writer(handle, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
             writer.writerow(["source", "target", *keys])
             for u, v, d in g.edges(data=True):
                 writer.writerow([u, v, *(d.get(k, "") for k in keys)])
@@ -2139,8 +2142,17 @@ def _write_dot(g: nx.DiGraph, path: Path) -> None:
         return f" [{', '.join(pairs)}]" if pairs else ""
 
     lines = ["strict digraph {"]
-    if g.graph:  # the graph's own attributes (discovery's method, test, alpha, ...)
-        lines.append(f"graph{attributes(g.graph, 'the graph')};")
+    kept = {}  # the graph's own attributes (discovery's method, test, alpha, ...)
+    for key, value in g.graph.items():
+        try:  # those DOT cannot carry (a 'name', a value ending in a backslash) stay out
+            if key == "name":
+                raise GraphError("'name' is the reader's own")
+            attributes({key: value}, "the graph")
+            kept[key] = value
+        except GraphError:
+            logger.info("the graph's attribute %r is not written to DOT", key)
+    if kept:
+        lines.append(f"graph{attributes(kept, 'the graph')};")
     for node, data in g.nodes(data=True):
         what = f"node {node!r}"
         lines.append(f"{_dot_quoted(node, what)}{attributes(data, what)};")
@@ -2160,7 +2172,7 @@ _RESERVED = {
     "csv": ((), (), ("source", "target")),
     "gml": ((), ("id",), ("source", "target")),
     "json": ((), ("id",), ("source", "target", "key")),
-    "dot": (("name",), ("name",), ("key",)),  # pydot cannot read 'name' back
+    "dot": ((), ("name",), ("key",)),  # pydot cannot read 'name' back (the graph's: left out)
 }
 
 

@@ -173,7 +173,10 @@ class _Encoder:
                                      [n for n in value.names if n in value.nonnegative],
                                      where)}}
         if isinstance(value, CAMAConfig):
-            return {"$config": self.encode(asdict(value), where)}
+            settings = asdict(value)
+            if settings["input_fills"] is None:  # left out: such files load in older skcama
+                del settings["input_fills"]
+            return {"$config": self.encode(settings, where)}
         if isinstance(value, np.random.RandomState):
             return {"$random_state": self.encode(list(value.get_state()), where)}
         if isinstance(value, os.PathLike):  # graph=Path("clinic.gml")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 
-from ._columns import UnseenValueError, _show, warn_if_misaligned
+from ._columns import UnseenValueError, _plain, _show, warn_if_misaligned
 from ._frames import reads_tables
 from ._typing import VectorLike
 from ._warn import each_warning_once, warn_user
@@ -86,15 +86,25 @@ def _manipulator(
                 )
             if out.index.equals(X.index):
                 return out
+            if out.index.equals(pd.RangeIndex(len(X))):
+                # a frame built anew (from an array): its labels are positions, and the
+                # rows are paired with y by position, as they come
+                return out.set_axis(X.index)
             # rows are scored against y by position: rows returned in another order (a
             # concat of parts, a sort) are put back in X's by their labels
-            if X.index.is_unique and out.index.is_unique and out.index.isin(X.index).all():
+            if not X.index.is_unique:
+                raise ValueError(
+                    f"the manipulation {label!r} returned the rows in another order, and "
+                    "X's index repeats labels, so they cannot be put back in X's order. "
+                    "Keep the rows in X's order, or give X a unique index."
+                )
+            if out.index.is_unique and out.index.isin(X.index).all():
                 return out.reindex(X.index)
             raise ValueError(
                 f"the manipulation {label!r} returned rows whose index labels are not X's "
-                f"(the first: {out.index[0]!r} for {X.index[0]!r}), so they cannot be paired "
-                "with their labels in y. Keep X's index (no reset_index or ignore_index); "
-                "rows may come back in another order."
+                f"(the first: {_plain(out.index[0])!r} for {_plain(X.index[0])!r}), so they "
+                "cannot be paired with their labels in y. Keep X's index (no reset_index or "
+                "ignore_index); rows may come back in another order."
             )
 
         return label, custom
@@ -173,7 +183,9 @@ def robustness_curve(
     manipulation : callable or str
         ``f(X, strength) -> X``, called with a fresh copy of ``X`` at each strength (it may
         change it in place; the caller's ``X`` is never modified), returning the rows
-        with ``X``'s index labels (in any order: they are put back in ``X``'s); or the name of a
+        with ``X``'s index labels (in any order: they are put back in ``X``'s), or in
+        ``X``'s order with a fresh index ``0..n-1`` (a frame built from an array); or the
+        name of a
         manipulation of :mod:`skcama.manipulations` (``"shift"``, ``"scale"``, ``"noise"``,
         ``"replace"``),
         applied once for every model; or of an attack of :mod:`skcama.attacks`
@@ -235,7 +247,8 @@ def robustness_curve(
     ValueError
         For bad strengths, labels or manipulation names, ``surrogate`` keys that name no
         model, CAMA models whose roles disagree where the columns need them, or a
-        callable ``manipulation`` that returns rows with other index labels than ``X``'s.
+        callable ``manipulation`` that returns rows with other index labels than ``X``'s
+        (or reorders rows whose index repeats labels).
 
     Warns
     -----

@@ -1537,8 +1537,8 @@ def test_a_dict_of_columns_gets_its_own_dataframe_advice(fitted, sem_data):
 def test_a_graph_node_named_nearly_like_the_target_or_a_column_is_warned():
     """'Diagnosis -> hba1c' beside the target 'diagnosis' made a node of its own, taken
     for an unmeasured variable: hba1c fell out of the blanket without a word. A latent
-    node named unlike every column, or one of a numbered series (age2 beside age), is
-    not warned of."""
+    node named unlike every unused column, or like a column the graph names (age2 beside
+    age, one of a numbered series), is not warned of."""
     rng = np.random.default_rng(0)
     n = 200
     y = pd.Series(rng.integers(0, 2, n), name="diagnosis")
@@ -1548,8 +1548,8 @@ def test_a_graph_node_named_nearly_like_the_target_or_a_column_is_warned():
                        ("smokre", "age")])
     with pytest.warns(UserWarning, match=r"graph nodes 'Diagnosis' \(like the target "
                                          r"'diagnosis'; edges Diagnosis -> hba1c\); 'smokre' "
-                                         r"\(like 'smoker'; edges smokre -> age\) are not "
-                                         r"columns of X nor the target"):
+                                         r"\(like the column 'smoker'; edges smokre -> age\) "
+                                         r"are not columns of X nor the target"):
         CAMAClassifier(graph=typo, target="diagnosis", max_epochs=1).fit(X, y)
     latent = nx.DiGraph([("age", "diagnosis"), ("diagnosis", "hba1c"), ("diagnosis", "crp"),
                          ("U_environment", "age"), ("smoker", "crp"), ("age2", "age")])

@@ -1114,6 +1114,16 @@ def test_running_out_of_memory_while_reading_a_graph_is_not_called_a_bad_file(
         read_graph(path)
 
 
+def test_csv_names_starting_with_a_hash_are_quoted_and_a_quoted_line_is_no_comment(
+        tmp_path):
+    graph = nx.DiGraph([("#visits", "y"), ("y", "x"), ("y", "# of stents")])
+    graph.edges["y", "x"]["note"] = "first\n# second line"
+    write_graph(graph, tmp_path / "g.csv")
+    back = read_graph(tmp_path / "g.csv")
+    assert sorted(back.edges) == sorted(graph.edges)
+    assert back.edges["y", "x"]["note"] == "first\n# second line"
+
+
 def test_csv_comment_lines_are_skipped_and_line_numbers_still_count_them(tmp_path):
     """A '# ...' line is a comment (one holding a comma made an edge '# risk factors' ->
     'per protocol v2'); errors still name the line as the file numbers it."""
@@ -1157,14 +1167,17 @@ def test_attribute_names_a_format_keeps_for_itself_are_refused_on_write(tmp_path
     'id' was dropped by GML and JSON; a 'name' attribute written to DOT could not be
     read back, nor can one in a DOT file written by hand."""
     for fmt, owner, key in (("csv", "edge", "Source"), ("gml", "node", "id"),
-                            ("json", "edge", "target"), ("dot", "node", "name"),
-                            ("dot", "graph", "name")):
+                            ("json", "edge", "target"), ("dot", "node", "name")):
         g = nx.DiGraph([("age", "y"), ("y", "x")])
         {"edge": g.edges["age", "y"], "node": g.nodes["y"], "graph": g.graph}[owner][key] = "v"
         with pytest.raises(GraphError, match=rf"attribute '{key}' is a name {fmt.upper()} "
                                              r"uses for itself.*\.graphml"):
             write_graph(g, tmp_path / f"g.{fmt}")
         write_graph(g, tmp_path / "g.graphml")
+    # the graph's own 'name' (nx.DiGraph(name=...)) is left out of a DOT file
+    named = nx.DiGraph([("age", "y")], name="study", note="C:\\path\\", method="pc")
+    write_graph(named, tmp_path / "named.dot")
+    assert read_graph(tmp_path / "named.dot").graph == {"method": "pc"}
     path = tmp_path / "hand.dot"
     path.write_text('digraph { graph [name="clinic"]; age -> y; }')
     with pytest.raises(GraphError, match=r"an attribute called 'name'.*rename the attribute"):

@@ -313,6 +313,13 @@ def test_a_missing_yes_no_co_parent_is_predicted_from_its_training_share(tmp_pat
     share = 2.0 * c.mean() - 1.0
     fills = clf.model_.cfg.input_fills  # co-parent c, then the children x1, x2
     assert len(fills) == 3 and fills[1:] == ((), ()) and np.isclose(fills[0][0], share)
+    weights = np.where(c == 1, 1.0, 3.0)  # weighted rows: the share of the weights
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        weighted = CAMAClassifier(graph=graph, target="y", max_epochs=1).fit(
+            X, y, sample_weight=weights)
+    assert np.isclose(weighted.model_.cfg.input_fills[0][0],
+                      2.0 * np.average(c, weights=weights) - 1.0)
     blank = X.assign(c=np.nan)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

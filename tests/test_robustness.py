@@ -755,7 +755,8 @@ def test_rows_a_manipulation_returns_in_another_order_are_paired_with_their_labe
     """Labels are paired with rows by position: a manipulation that splits, edits and
     concatenates the rows (or sorts them) returns them in another order, which scored
     chance accuracy silently; they are put back by their index labels. Rows with other
-    labels (after reset_index) are refused, naming the fix."""
+    labels are refused, naming the fix; a fresh index 0..n-1 (a frame built from an
+    array) is read in X's order, as before."""
     X, y, models = fitted
     models = {"logreg": models["logreg"]}
 
@@ -770,10 +771,17 @@ def test_rows_a_manipulation_returns_in_another_order_are_paired_with_their_labe
     curve = robustness_curve(models, X, y, concatenated, [0.0, 1.0])
     pd.testing.assert_series_equal(curve["accuracy"],
                                    robustness_curve(models, X, y, in_order, [0.0, 1.0])["accuracy"])
-    with pytest.raises(ValueError, match=r"returned rows whose index labels are not X's .*"
-                                         r"Keep X's index \(no reset_index"):
-        robustness_curve(models, X.set_axis(X.index + 1000), np.asarray(y),
-                         lambda X, s: X.reset_index(drop=True), [0.0])
+    with pytest.raises(ValueError, match=r"returned rows whose index labels are not X's "
+                                         r"\(the first: 1000 for 0\).*Keep X's index"):
+        robustness_curve(models, X, y, lambda X, s: X.set_axis(X.index + 1000), [0.0])
+    # a frame built from an array has a fresh index: its rows are read in X's order
+    reversed_rows = X.set_axis(X.index[::-1])
+    from_array = robustness_curve(models, reversed_rows, np.asarray(y), lambda X, s:
+                                  pd.DataFrame(X.to_numpy(), columns=X.columns), [0.0])
+    assert from_array["accuracy"].iloc[0] == curve["accuracy"].iloc[0]
+    with pytest.raises(ValueError, match="X's index repeats labels"):
+        robustness_curve(models, X.set_axis(np.arange(len(X)) % 2), np.asarray(y),
+                         lambda X, s: X.iloc[::-1], [0.0])
 
 
 def test_adapted_rows_do_not_carry_the_variants_of_the_model_before_adapting(fitted):
