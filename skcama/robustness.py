@@ -89,6 +89,14 @@ def _manipulator(
             if out.index.equals(pd.RangeIndex(len(X))):
                 # a frame built anew (from an array): its labels are positions, and the
                 # rows are paired with y by position, as they come
+                if X.index.isin(out.index).all() and X.index.is_unique:
+                    warn_user(  # X's labels are 0..n-1 in another order: which is meant?
+                        f"the manipulation {label!r} returned rows labelled 0..{len(X) - 1} "
+                        "in order, and X's labels are those numbers in another order; the "
+                        "rows are read in X's order by position. If they were sorted by "
+                        "their labels (sort_index), keep X's order instead.",
+                        UserWarning,
+                    )
                 return out.set_axis(X.index)
             # rows are scored against y by position: rows returned in another order (a
             # concat of parts, a sort) are put back in X's by their labels

@@ -775,10 +775,13 @@ def test_rows_a_manipulation_returns_in_another_order_are_paired_with_their_labe
                                          r"\(the first: 1000 for 0\).*Keep X's index"):
         robustness_curve(models, X, y, lambda X, s: X.set_axis(X.index + 1000), [0.0])
     # a frame built from an array has a fresh index: its rows are read in X's order
-    reversed_rows = X.set_axis(X.index[::-1])
-    from_array = robustness_curve(models, reversed_rows, np.asarray(y), lambda X, s:
+    from_array = robustness_curve(models, X.set_axis(X.index + 7), np.asarray(y), lambda X, s:
                                   pd.DataFrame(X.to_numpy(), columns=X.columns), [0.0])
     assert from_array["accuracy"].iloc[0] == curve["accuracy"].iloc[0]
+    # X labelled 0..n-1 in another order: positions or a sort by label? said
+    with pytest.warns(UserWarning, match="rows are read in X's order by position"):
+        robustness_curve(models, X.set_axis(X.index[::-1]), np.asarray(y),
+                         lambda X, s: pd.DataFrame(X.to_numpy(), columns=X.columns), [0.0])
     with pytest.raises(ValueError, match="X's index repeats labels"):
         robustness_curve(models, X.set_axis(np.arange(len(X)) % 2), np.asarray(y),
                          lambda X, s: X.iloc[::-1], [0.0])
