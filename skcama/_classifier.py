@@ -2872,12 +2872,18 @@ def _predict_batch(clf: CAMAClassifier, n_samples: int | None = None) -> tuple[i
     hours, when other work shares the cache). Larger buffers lose: those above glibc's
     32 MB ceiling for reusing freed heap memory are mapped fresh from the OS on every call
     (40 MB ran at 38-56% of the speed, page faults included). On a GPU the budget is as
-    large as memory comfortably allows. The numbers depend on the model and the device
+    large as memory comfortably allows. A categorical child counts once per level (its
+    hidden units are read for each of its outputs). The numbers depend on the model and the device
     only, so rows always meet the same kernel shapes.
     """
     cfg = clf.model_.cfg
     n_samples = clf.n_samples if n_samples is None else n_samples
-    per_sample = len(clf.classes_) * max(cfg.n_children * cfg.child_hidden_size, 1)
+    # the buffer holds a child's hidden units once per output it reads them for: a
+    # categorical child of L levels L times (a child of 400 levels asked a GPU for 282 GB)
+    units = cfg.n_children
+    if clf.model_.has_children and not clf.model_.decoder.single_output:
+        units = len(clf.model_.decoder.out_child)
+    per_sample = len(clf.classes_) * max(units * cfg.child_hidden_size, 1)
     on_gpu = next(clf.model_.parameters()).device.type == "cuda"
     target, ceiling, most_rows = _GPU_PREDICT_BUFFER if on_gpu else _CPU_PREDICT_BUFFER
     rows = int(np.clip(target // (per_sample * n_samples), 64, most_rows))

@@ -773,3 +773,24 @@ def test_numbers_written_with_a_unit_are_warned_of_at_fit(data):
         warnings.simplefilter("error", UserWarning)
         warnings.filterwarnings("ignore", "CAMAClassifier stopped")
         assert infer_kind(grades["grade"].astype(object)) == "categorical"
+
+
+def test_prediction_chunks_count_a_categorical_child_once_per_level():
+    """The decoder's buffer holds a categorical child's hidden units once per level:
+    the chunk is sized for that (a child of 400 levels asked a GPU for 282 GB)."""
+    from skcama._classifier import _CPU_PREDICT_BUFFER, _predict_batch
+
+    rng = np.random.default_rng(0)
+    n = 300
+    y = rng.integers(0, 2, n)
+    X = pd.DataFrame({"code": rng.integers(0, 150, n) + 150 * y, "lab": rng.normal(y, 1.0)})
+    graph = nx.DiGraph([("y", "code"), ("y", "lab")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = CAMAClassifier(graph=graph, target="y", max_epochs=1,
+                             column_types={"code": "categorical"}).fit(X, y)
+    decoder = clf.model_.decoder
+    assert not decoder.single_output and len(decoder.out_child) > 150
+    rows, samples = _predict_batch(clf)
+    held = rows * 2 * samples * len(decoder.out_child) * clf.child_hidden_size
+    assert rows == 64 or held <= _CPU_PREDICT_BUFFER[1]
