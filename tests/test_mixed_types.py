@@ -778,7 +778,7 @@ def test_numbers_written_with_a_unit_are_warned_of_at_fit(data):
 def test_prediction_chunks_count_a_categorical_child_once_per_level():
     """The decoder's buffer holds a categorical child's hidden units once per level:
     the chunk is sized for that (a child of 400 levels asked a GPU for 282 GB)."""
-    from skcama._classifier import _CPU_PREDICT_BUFFER, _predict_batch
+    from skcama._classifier import _CPU_PREDICT_BUFFER, _GPU_PREDICT_BUFFER, _predict_batch
 
     rng = np.random.default_rng(0)
     n = 300
@@ -793,4 +793,5 @@ def test_prediction_chunks_count_a_categorical_child_once_per_level():
     assert not decoder.single_output and len(decoder.out_child) > 150
     rows, samples = _predict_batch(clf)
     held = rows * 2 * samples * len(decoder.out_child) * clf.child_hidden_size
-    assert rows == 64 or held <= _CPU_PREDICT_BUFFER[1]
+    on_gpu = next(clf.model_.parameters()).is_cuda
+    assert rows == 64 or held <= (_GPU_PREDICT_BUFFER if on_gpu else _CPU_PREDICT_BUFFER)[1]
