@@ -675,9 +675,11 @@ class ColumnCodec:
         units = (values - self.mean[index]) / self.scale[index]
         if check_far:
             names = [self.names[j] for j in index]
-            top = _largest_units(units)
+            lowest, top = _unit_range(units)
+            # a value below zero, in a column fit saw none below, sits below the unit of 0
+            zero = -self.mean[index] / self.scale[index]
             nonnegative = np.array([name in self.nonnegative for name in names], dtype=bool)
-            _check_codes(units, values, names, top, rows, nonnegative)
+            _check_codes(units, values, names, top, rows, nonnegative & (lowest < zero))
             _check_far(units, values, names, self.mean[index], self.scale[index], top, rows)
         return units
 
@@ -1170,34 +1172,36 @@ def _plain(value: Any) -> Any:
 _CODE_SDS = 5.0  # a code of missing values this many training sds from the mean is warned of
 
 
-def _largest_units(units: np.ndarray) -> np.ndarray:
-    """The largest absolute standardised value of each column of ``units`` (NaN for a
-    column with no value), by column reductions: no temporary array of its size."""
+def _unit_range(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The smallest standardised value of each column of ``units`` and the largest
+    absolute one (NaN for a column with no value), by column reductions: no temporary
+    array of its size."""
     if units.size == 0:
-        return np.full(units.shape[1], np.nan)
-    return np.fmax(np.fmax.reduce(units, axis=0), -np.fmin.reduce(units, axis=0))
+        empty = np.full(units.shape[1], np.nan)
+        return empty, empty
+    lowest = np.fmin.reduce(units, axis=0)
+    return lowest, np.fmax(np.fmax.reduce(units, axis=0), -lowest)
 
 
 def _check_codes(units: np.ndarray, values: np.ndarray, names: list, top: np.ndarray,
-                 rows: pd.Index | None = None, nonnegative: np.ndarray | None = None) -> None:
+                 rows: pd.Index | None = None, negative: np.ndarray | None = None) -> None:
     """Warn about numbers made of nines (-999, 9999) in rows to predict that lie more than
     ``_CODE_SDS`` training sds from a column's mean, or below zero in a column that fit
-    saw no negative value of (``nonnegative``, a mask of the columns; a wide column, such
-    as a hormone of sd 1,500, holds -999 within a few sds): a code for a missing value,
-    as :func:`_warn_if_missing_code` finds in fit, which would be read as a measurement
-    (however often it comes). Only the columns whose largest value ``top`` (see
-    :func:`_largest_units`) lies that far, or which hold a negative value where fit saw
-    none, are searched. ``rows`` labels the rows (by position when None)."""
+    saw no negative value of (``negative``, a mask of the columns that hold one where fit
+    saw none; a wide column, such as a hormone of sd 1,500, holds -999 within a few
+    sds): a code for a missing value, as :func:`_warn_if_missing_code` finds in fit,
+    which would be read as a measurement (however often it comes). Only the columns
+    whose largest value ``top`` (see :func:`_unit_range`) lies that far, or marked in
+    ``negative``, are searched. ``rows`` labels the rows (by position when None)."""
     if len(values) == 0:
         return
     searched = top > _CODE_SDS  # NaN (all missing) compares False
-    if nonnegative is not None:
-        for j in np.flatnonzero(nonnegative & ~searched):  # NaN is no negative value
-            searched[j] = np.fmin.reduce(values[:, j]) < 0
+    if negative is not None:
+        searched |= negative
     shown = 0
     for j in np.flatnonzero(searched):
         suspect = np.abs(units[:, j]) > _CODE_SDS
-        if nonnegative is not None and nonnegative[j]:
+        if negative is not None and negative[j]:
             suspect |= values[:, j] < 0
         candidates = np.flatnonzero(suspect)  # few rows: then the codes
         hits = candidates[np.isin(values[candidates, j], _MISSING_CODES)]
@@ -1227,8 +1231,8 @@ def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndar
     sds from the training mean, naming the columns; beyond ``_TOO_FAR_SDS`` the model's
     likelihoods can no longer tell the classes apart (a row would get equal
     probabilities, or NaN), so that is an error. Column reductions only: no temporary
-    array of the size of ``units``; ``top`` is :func:`_largest_units` of them. ``rows``
-    labels the rows (by position when None)."""
+    array of the size of ``units``; ``top`` is the largest absolute value of each column
+    (see :func:`_unit_range`). ``rows`` labels the rows (by position when None)."""
     far = np.flatnonzero(top > _FAR_SDS)  # NaN (all missing) compares False
     if not len(far):
         return
