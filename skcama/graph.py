@@ -2145,12 +2145,13 @@ def _write_dot(g: nx.DiGraph, path: Path) -> None:
     kept = {}  # the graph's own attributes (discovery's method, test, alpha, ...)
     for key, value in g.graph.items():
         try:  # those DOT cannot carry (a 'name', a value ending in a backslash) stay out
-            if key == "name":
-                raise GraphError("'name' is the reader's own")
-            attributes({key: value}, "the graph")
-            kept[key] = value
+            if key != "name":  # pydot cannot read it back
+                attributes({key: value}, "the graph")
+                kept[key] = value
+                continue
         except GraphError:
-            logger.info("the graph's attribute %r is not written to DOT", key)
+            pass
+        logger.info("the graph's attribute %r is not written to DOT", key)
     if kept:
         lines.append(f"graph{attributes(kept, 'the graph')};")
     for node, data in g.nodes(data=True):
