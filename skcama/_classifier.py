@@ -1207,23 +1207,30 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Such a child is a continuous one complete in fit (:meth:`CAMANet._set_feeders`);
         a row where every child it feeds is missing too keeps ``n_samples``. A row's
         count depends on the row alone, so it is predicted alike in any batch."""
-        feed = getattr(self.model_, "feed_column", None)  # none in a model without children
-        if self.n_samples >= _FEEDER_SAMPLES or feed is None or not len(feed) or not len(data):
-            return [(None, self.n_samples)]
-        absent = torch.isnan(data.x)
-        if not bool(absent.index_select(1, feed).any()):  # the common case: one check
-            return [(None, self.n_samples)]
-        below = _children_below(self.model_.cfg)
-        missing = torch.zeros(len(data), dtype=torch.bool, device=absent.device)
-        for feeder in feed.tolist():
-            # a missing feeder matters where a child it feeds (or feeds through others)
-            # was measured: where they are missing too, nothing is averaged
-            missing |= absent[:, feeder] & ~absent[:, list(below[feeder])].all(1)
-        if not bool(missing.any()):
+        missing = self._feeder_missing(data.x)
+        if missing is None:
             return [(None, self.n_samples)]
         groups = [(torch.nonzero(~missing).ravel(), self.n_samples),
                   (torch.nonzero(missing).ravel(), _FEEDER_SAMPLES)]
         return [(rows, n) for rows, n in groups if len(rows)]
+
+    def _feeder_missing(self, x: torch.Tensor) -> torch.Tensor | None:
+        """Which rows of the children's codes ``x`` (NaN where missing) :meth:`_sample_counts`
+        predicts with :data:`_FEEDER_SAMPLES` samples, (B,) bool; None when none is (or
+        when ``n_samples`` is at least that many already)."""
+        feed = getattr(self.model_, "feed_column", None)  # none in a model without children
+        if self.n_samples >= _FEEDER_SAMPLES or feed is None or not len(feed) or not len(x):
+            return None
+        absent = torch.isnan(x)
+        if not bool(absent.index_select(1, feed).any()):  # the common case: one check
+            return None
+        below = _children_below(self.model_.cfg)
+        missing = torch.zeros(len(x), dtype=torch.bool, device=absent.device)
+        for feeder in feed.tolist():
+            # a missing feeder matters where a child it feeds (or feeds through others)
+            # was measured: where they are missing too, nothing is averaged
+            missing |= absent[:, feeder] & ~absent[:, list(below[feeder])].all(1)
+        return missing if bool(missing.any()) else None
 
     def _by_sample_count(
         self, data: Tensors, run: Callable[[Tensors, int], tuple]

@@ -65,9 +65,11 @@ class _Differentiable:
     encode: Callable[[pd.DataFrame], np.ndarray]  # frame -> raw-unit inputs, NaN if missing
 
     def inputs(self, X: pd.DataFrame) -> torch.Tensor:
-        """The rows of ``X`` as the (B, d) float32 input of :attr:`log_proba`."""
+        """The rows of ``X`` as the (B, d) float64 input of :attr:`log_proba`: a step
+        of a small part of an sd survives on a column whose values lie far from 0 (which
+        float32 would round away), and ``log_proba`` standardises in float64 too."""
         # a writable copy: frames may hand out read-only views, which torch warns about
-        return torch.from_numpy(np.array(self.encode(as_pandas(X)), dtype=np.float32))
+        return torch.from_numpy(np.array(self.encode(as_pandas(X)), dtype=np.float64))
 
 
 def _check_fitted(estimator: Any) -> None:
@@ -153,6 +155,8 @@ def differentiable_log_proba(estimator: Any) -> _Differentiable:
 
 
 def _cama_function(clf: Any) -> _Differentiable:
+    from ._classifier import _FEEDER_SAMPLES
+
     roles = clf.roles_
     blanket = list(roles.blanket)
     position = {node: i for i, node in enumerate(blanket)}
@@ -161,11 +165,11 @@ def _cama_function(clf: Any) -> _Differentiable:
     idx_x = [position[n] for n in roles.children]
     model = clf.model_
     device = clf._model_device()  # the attack runs where the model lives
-    mean = torch.as_tensor(clf.scaler_.mean, dtype=torch.float32, device=device)
-    scale = torch.as_tensor(clf.scaler_.scale, dtype=torch.float32, device=device)
+    mean = torch.as_tensor(clf.scaler_.mean, dtype=torch.float64, device=device)
+    scale = torch.as_tensor(clf.scaler_.scale, dtype=torch.float64, device=device)
     model.eval()
     cfg = model.cfg
-    fixed_z, fixed_m = clf._prediction_noise()
+    fixed = {clf.n_samples: clf._prediction_noise()}  # predict's noise, by sample count
     learned = bool(clf.manipulation_learned_)
 
     def log_proba(values: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
@@ -173,14 +177,30 @@ def _cama_function(clf: Any) -> _Differentiable:
         return log_p.to(values.device)  # gradients flow back to the caller's device
 
     def _cama_log_proba(values: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
-        u = (values - mean) / scale
+        # in float64, as prediction standardises; the model reads float32
+        u = ((values.double() - mean) / scale).float()
         a, c, x = u[:, idx_a], u[:, idx_c], u[:, idx_x]
+        # rows missing a child that causes others: with the samples predict gives them
+        # (the attack moves no missing value, so a row stays in its group)
+        many = clf._feeder_missing(x.detach())
+        if many is None:
+            return _scored(a, c, x, clf.n_samples, generator)
+        groups = [(torch.nonzero(rows).ravel(), n) for rows, n in
+                  ((~many, clf.n_samples), (many, _FEEDER_SAMPLES)) if bool(rows.any())]
+        order = torch.cat([rows for rows, _ in groups])
+        parts = torch.cat([_scored(a[rows], c[rows], x[rows], n, generator)
+                           for rows, n in groups])
+        return parts[torch.argsort(order)]
+
+    def _scored(a, c, x, n_samples: int, generator: torch.Generator | None) -> torch.Tensor:
         if generator is None:
-            eps_z, eps_m = fixed_z, fixed_m
+            if n_samples not in fixed:
+                fixed[n_samples] = clf._prediction_noise(n_samples)
+            eps_z, eps_m = fixed[n_samples]
         else:
-            eps_z = torch.randn((clf.n_samples, cfg.latent_dim), generator=generator)
+            eps_z = torch.randn((n_samples, cfg.latent_dim), generator=generator)
             eps_m = (
-                torch.randn((clf.n_samples, cfg.manipulation_dim), generator=generator)
+                torch.randn((n_samples, cfg.manipulation_dim), generator=generator)
                 if learned
                 else None
             )
@@ -407,11 +427,9 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         std = clean_std(X, cols, reference)[1].to_numpy(dtype=np.float64)
     else:
         std = np.asarray(function.std, dtype=np.float64)[[function.columns.index(c) for c in cols]]
-    mask = torch.zeros(len(function.columns))
-    mask[[function.columns.index(c) for c in cols]] = 1.0
-    budget = torch.zeros(len(function.columns))
+    budget = torch.zeros(len(function.columns), dtype=torch.float64)  # as the inputs
     budget[[function.columns.index(c) for c in cols]] = torch.as_tensor(
-        epsilon * std, dtype=torch.float32
+        epsilon * std, dtype=torch.float64
     )
     values = function.inputs(X)
     return function, cols, target, budget, std, values, mode, epsilon

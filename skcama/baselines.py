@@ -292,10 +292,13 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if not isinstance(values, torch.Tensor):
-            values = torch.from_numpy(np.array(self._raw_array(values), dtype=np.float32))
-        mean = torch.as_tensor(self.mean_, dtype=values.dtype)
-        scale = torch.as_tensor(self.scale_, dtype=values.dtype)
-        return torch.log_softmax(self.model_((values - mean) / scale), dim=-1)
+            values = torch.from_numpy(np.array(self._raw_array(values), dtype=np.float64))
+        # standardised in float64, as fit standardises: in float32, a column whose mean is
+        # 1e7 of its sds would round a move of a tenth of an sd away (and an attack with it)
+        mean = torch.as_tensor(self.mean_, dtype=torch.float64, device=values.device)
+        scale = torch.as_tensor(self.scale_, dtype=torch.float64, device=values.device)
+        u = ((values.double() - mean) / scale).float()
+        return torch.log_softmax(self.model_(u), dim=-1)
 
     def _raw_array(self, X: Any) -> np.ndarray:
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
@@ -336,7 +339,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         (3, 2)
         """
         check_is_fitted(self)
-        values = torch.from_numpy(np.array(self._raw_array(X), dtype=np.float32))
+        values = torch.from_numpy(np.array(self._raw_array(X), dtype=np.float64))
         parts = [np.empty((0, len(self.classes_)))]
         with torch.no_grad():  # chunks of one size, the last padded, as CAMAClassifier's:
             # a row's probabilities do not depend on the rows that come with it

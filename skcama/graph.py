@@ -1033,9 +1033,11 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
     ----------
     path : str or pathlib.Path
         A ``.gml``, ``.graphml``, ``.dot`` / ``.gv`` (Graphviz, read with pydot), ``.json``
-        (networkx node-link or adjacency data, Cytoscape's JSON, or an object
-        ``{node: [parents...]}``), ``.dagitty`` (DAGitty's model code ``dag { ... }``; a
-        ``.dot`` file holding such code is read the same way) or ``.csv`` file
+        (networkx node-link or adjacency data, Cytoscape's JSON, an object
+        ``{node: [parents...]}``, or an edge list: ``[[source, target], ...]`` or
+        ``[{"source": ..., "target": ...}, ...]``, alone or as ``{"edges": [...]}``),
+        ``.dagitty`` (DAGitty's model code ``dag { ... }``; a ``.dot`` file holding such
+        code is read the same way) or ``.csv`` file
         (an edge list with a header holding ``source`` and ``target`` columns; other
         columns become edge attributes). Text is read as UTF-8 (a GraphML file may name
         another encoding in its XML declaration); a leading byte-order mark (as Excel's
@@ -1754,12 +1756,58 @@ def _read_json(path: Path) -> nx.Graph:
             graph, f"Write each node's name the same way everywhere in {str(path)!r}."
         )
         return graph
+    edges = _json_edge_list(path, data)
+    if edges is not None:
+        graph = nx.DiGraph()
+        for source, target, attributes in edges:
+            graph.add_edge(source, target, **attributes)
+        _check_name_spellings(
+            graph, f"Write each node's name the same way everywhere in {str(path)!r}."
+        )
+        return graph
     if isinstance(data, Mapping):
         return as_digraph(data)
     raise GraphError(
         f"{str(path)!r} holds neither networkx node-link data (an object with 'nodes' and "
-        "'edges') nor an object mapping each node to its list of parents."
+        "'edges'), nor an edge list ([[source, target], ...], alone or as the object's "
+        "'edges'), nor an object mapping each node to its list of parents."
     )
+
+
+def _json_edge_list(path: Path, data: Any) -> list[tuple[Any, Any, dict]] | None:
+    """The edges (source, target, attributes) of a JSON edge list, or None when ``data``
+    is not one: a list of ``[source, target]`` pairs or of ``{"source": ..., "target":
+    ...}`` objects (their other keys become edge attributes), alone or as the only entry
+    (``edges`` or ``links``) of an object. Such an object is not a parent list: a parent
+    list's entries are names, never pairs."""
+    if isinstance(data, Mapping):
+        if len(data) != 1 or next(iter(data)) not in ("edges", "links"):
+            return None
+        data = next(iter(data.values()))
+    if not isinstance(data, list) or not data:
+        return None
+    if all(isinstance(edge, list) and len(edge) == 2 for edge in data):
+        edges = [(edge[0], edge[1], {}) for edge in data]
+    elif all(isinstance(edge, Mapping) and {"source", "target"} <= set(edge) for edge in data):
+        edges = [(edge["source"], edge["target"],
+                  {k: v for k, v in edge.items() if k not in ("source", "target")})
+                 for edge in data]
+    else:
+        return None
+    for source, target, _ in edges:
+        for end in (source, target):
+            if not _json_name(end):
+                raise GraphError(
+                    f"{str(path)!r}: the edge {[source, target]!r} has the end {end!r}, "
+                    "which is not a node name: each end of an edge must be one name (text "
+                    'or a number), e.g. ["age", "diagnosis"].'
+                )
+    return edges
+
+
+def _json_name(value: Any) -> bool:
+    """Whether a JSON value can name a node: text, or a number (not a boolean)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def _read_cytoscape(path: Path, data: Mapping) -> nx.Graph:

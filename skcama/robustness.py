@@ -134,6 +134,25 @@ def _manipulator(
     )
 
 
+def _by_name(manipulation: Any, options: dict) -> tuple[Any, dict]:
+    """A manipulation or attack of skcama passed as its function, or as a
+    ``functools.partial`` of it that binds keywords only, as its name with the bound
+    keywords among the options (``options`` win); anything else as it is. An attack then
+    runs as one named: against each model, with the model and the labels."""
+    if not callable(manipulation):
+        return manipulation, options
+    inner, bound = manipulation, {}
+    while isinstance(inner, functools.partial):
+        if inner.args:  # positional arguments: a function of its own, called f(X, strength)
+            return manipulation, options
+        bound = {**inner.keywords, **bound}  # an outer partial's keywords win
+        inner = inner.func
+    registered = {f: n for n, f in {**MANIPULATIONS, **ATTACKS}.items()}
+    if inner not in registered:
+        return manipulation, options
+    return registered[inner], {**bound, **options}
+
+
 def _options_of(func: Callable) -> set[str]:
     """The keyword-only options of a manipulation or attack; one that takes ``**options``
     passes them on to an attack (``strongest``), so it accepts the attacks' too."""
@@ -198,7 +217,9 @@ def robustness_curve(
         ``"replace"``),
         applied once for every model; or of an attack of :mod:`skcama.attacks`
         (``"fgsm"``, ``"pgd"``, ``"strongest"``), run against each model in turn. A
-        strength of 0 skips an attack and scores the clean rows.
+        strength of 0 skips an attack and scores the clean rows. One of those passed as
+        its function (``pgd``), or as a ``functools.partial`` of it binding options by
+        keyword, runs as the one named, with those options.
     strengths : iterable of float
         Strengths (shift in sds, scale factor, noise sd, replaced share, attack budget),
         each once.
@@ -278,6 +299,7 @@ def robustness_curve(
     >>> bool(curve.accuracy.iloc[1] < curve.accuracy.iloc[0])
     True
     """
+    manipulation, options = _by_name(manipulation, options)
     if not isinstance(estimators, Mapping) or not estimators:
         raise ValueError(
             "estimators must be a non-empty dict {name: fitted classifier}; got "

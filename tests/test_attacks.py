@@ -483,6 +483,41 @@ def test_an_attack_on_cama_stays_in_budget_on_a_column_with_a_large_offset(offse
     pd.testing.assert_frame_equal(fgsm(clf, holed, y, 0.05).iloc[:10], holed.iloc[:10])
 
 
+def test_an_attack_is_as_strong_on_a_column_with_a_large_offset_as_without_it(offset):
+    # the gradient's inputs are standardised in float64: in float32, a move of 0.25 sd
+    # of a column at 1e7 sds from 0 rounded away, and the attack moved nothing
+    X, y = offset
+    plain = X.assign(x1=X["x1"] - 1e7)
+    for make in (lambda: TorchMLPClassifier(max_epochs=20, random_state=0),
+                 lambda: CAMAClassifier(graph={"y": ["a1"], "x1": ["y", "c1"]}, target="y",
+                                        max_epochs=20, random_state=0)):
+        accuracies = []
+        for data in (plain, X):
+            model = make().fit(data, y)
+            f = differentiable_log_proba(model)
+            np.testing.assert_allclose(f.log_proba(f.inputs(data), None).detach().numpy(),
+                                       np.log(model.predict_proba(data)), atol=1e-4)
+            attacked = pgd(model, data, y, 0.25, columns=["c1", "x1"], random_state=0)
+            accuracies.append((model.score(data, y), model.score(attacked, y)))
+        (clean, hit), (clean_far, hit_far) = accuracies
+        assert hit < clean - 0.05, (type(model).__name__, accuracies)
+        assert abs(hit_far - hit) <= 0.02 and abs(clean_far - clean) <= 0.02, accuracies
+
+
+def test_the_fixed_noise_function_gives_rows_missing_a_feeding_child_predicts_samples():
+    # a missing child that causes other children is averaged over with 64 samples in
+    # predict; the attack's function scores those rows the same way
+    X, y, graph = simple_sem(0, n=300)
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=10, n_samples=4,
+                         random_state=0).fit(X, y)
+    assert len(clf.model_.feed_column)
+    holed = X.copy()
+    holed.loc[holed.index[:20], "x1"] = np.nan
+    f = differentiable_log_proba(clf)
+    np.testing.assert_allclose(f.log_proba(f.inputs(holed), None).detach().numpy(),
+                               clf.predict_log_proba(holed), atol=1e-4)
+
+
 def test_pgd_with_few_steps_takes_larger_steps_and_is_at_least_as_strong_as_fgsm(blobs):
     """A step of 0.25 epsilon moves 3 steps at most 0.75 epsilon from a random start: too
     little to cross the budget. The default step grows when there are fewer than 10."""

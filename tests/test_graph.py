@@ -56,6 +56,25 @@ def test_json_accepts_a_dict_of_parent_lists(tmp_path):
     assert set(read_graph(tmp_path / "g.json").edges()) == {("y", "x"), ("c", "x"), ("a", "y")}
 
 
+@pytest.mark.parametrize("data", [
+    [["a", "y"], ["y", "x"]],
+    {"edges": [["a", "y"], ["y", "x"]]},
+    {"links": [{"source": "a", "target": "y", "weight": 2}, {"source": "y", "target": "x"}]},
+])
+def test_json_edge_lists_are_read_as_edges(tmp_path, data):
+    (tmp_path / "g.json").write_text(json.dumps(data))
+    graph = read_graph(tmp_path / "g.json")
+    assert set(graph.edges()) == {("a", "y"), ("y", "x")}
+    if isinstance(data, dict) and "links" in data:  # other keys: edge attributes
+        assert graph.edges["a", "y"] == {"weight": 2}
+
+
+def test_json_edge_list_with_an_end_that_is_not_a_name_is_refused(tmp_path):
+    (tmp_path / "g.json").write_text(json.dumps({"edges": [["a", ["y", "x"]]]}))
+    with pytest.raises(GraphError, match=r"the edge \['a', \['y', 'x'\]\] has the end"):
+        read_graph(tmp_path / "g.json")
+
+
 def test_load_graph_accepts_digraph_dict_str_and_path(graph, tmp_path):
     path = tmp_path / "g.gml"
     write_graph(graph, path)

@@ -706,6 +706,21 @@ def test_a_partial_of_a_manipulation_is_named_as_the_manipulation(fitted):
         robustness_curve(models, X, y, functools.partial(scale, columns=["x1"]), [0.0, 1.0])
 
 
+def test_an_attack_passed_as_its_function_runs_as_the_attack_named():
+    from skcama.attacks import pgd
+
+    X, y, graph = simple_sem(0, n=200)
+    cama = CAMAClassifier(graph=graph, target="y", max_epochs=5, random_state=0).fit(X, y)
+    named = robustness_curve({"CAMA": cama}, X, y, "pgd", [0.0, 0.5], steps=3, random_state=0)
+    for manipulation, options in (
+        (pgd, {"steps": 3, "random_state": 0}),
+        (functools.partial(pgd, steps=3, random_state=0), {}),
+        (functools.partial(pgd, steps=50), {"steps": 3, "random_state": 0}),  # options win
+    ):
+        curve = robustness_curve({"CAMA": cama}, X, y, manipulation, [0.0, 0.5], **options)
+        pd.testing.assert_frame_equal(curve, named)
+
+
 def test_plot_says_transfer_only_for_a_model_attacked_by_transfer_at_every_strength():
     curve = pd.DataFrame({
         "model": ["CAMA"] * 3 + ["boosting"] * 3, "manipulation": ["strongest"] * 6,
