@@ -77,8 +77,16 @@ def run(args: argparse.Namespace) -> dict[str, pd.DataFrame]:
 
 
 def _mean_over_seeds(frame: pd.DataFrame) -> pd.DataFrame:
+    """The mean accuracy over the seeds; an attack's ``mode`` (white-box, transfer) is
+    kept, which the figures label transfer-attacked models by."""
     keys = ["model", "manipulation", "strength", "adapted"]
-    return frame.groupby(keys, sort=False, as_index=False)["accuracy"].mean()
+    mean = frame.groupby(keys, sort=False, as_index=False)["accuracy"].mean()
+    if "mode" not in frame:
+        return mean
+    modes = frame.groupby(keys, sort=False, as_index=False)["mode"].agg(
+        lambda seen: "; ".join(dict.fromkeys(seen.fillna("none")))
+    )
+    return mean.merge(modes, on=keys, how="left", sort=False)
 
 
 def _panel(frame: pd.DataFrame, manipulation: str, ax, title: str, clean_rows: bool) -> None:

@@ -604,7 +604,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         weights, kept_rows, left_out = None, None, ()
         if sample_weight is not None and len(y) > 0:
             check_one_label_per_row(len(X), len(y))
-            weights = check_sample_weight(sample_weight, len(y))
+            weights = check_sample_weight(sample_weight, len(y), _index_of(X))
             manipulated = _manipulated_mask(manipulated, len(y))
             if not (weights > 0).all():  # a row of weight 0 is a row left out, label and all
                 kept_rows = np.flatnonzero(weights > 0)
@@ -612,7 +612,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 X = X.iloc[kept_rows] if isinstance(X, pd.DataFrame) else X[kept_rows]
                 y, manipulated = y[kept_rows], manipulated[kept_rows]
                 weights = weights[kept_rows]
-        check_fit_labels(y, positions=kept_rows)
+        # rows named as the other messages name them: by X's index labels, else by position
+        check_fit_labels(y, positions=kept_rows if _index_of(X) is None else X.index)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) > _MANY_CLASSES and np.issubdtype(classes.dtype, np.number):
@@ -2356,11 +2357,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 causes = [n for n in renamed if n not in set(roles.children)
                           and _plain_name(n) not in spelled]
                 if causes:
+                    codec = getattr(self, "scaler_", None)
+                    holed = (codec is not None and causes[0] in codec.names
+                             and codec.missing_of([causes[0]])[0])
+                    reading = (  # a column with holes in fit has a missing-value indicator
+                        "read as missing, as in the training rows that lacked it" if holed
+                        else "read at its training mean (with a warning)"
+                    )
                     hints.append(
                         f" A parent or co-parent that was not measured can be passed as a "
-                        f"column of NaN (X[{causes[0]!r}] = np.nan): it is then read at its "
-                        "training mean (with a warning), and the prediction rests on the "
-                        "other columns."
+                        f"column of NaN (X[{causes[0]!r}] = np.nan): it is then {reading}, "
+                        "and the prediction rests on the other columns."
                     )
                 raise ValueError(
                     f"X lacks the columns {missing} that the model uses (roles: "
@@ -3226,6 +3233,11 @@ def _replayed_values(centred: torch.Tensor, summary: dict) -> torch.Tensor:
         top = torch.as_tensor(levels, dtype=torch.float32, device=device)[rounded] - 1
         values[:, rounded] = torch.minimum(values[:, rounded].round().clamp(min=0.0), top)
     return values
+
+
+def _index_of(X: Any) -> pd.Index | None:
+    """X's index labels, where X is a DataFrame."""
+    return X.index if isinstance(X, pd.DataFrame) else None
 
 
 def _latent_summary(model: CAMANet, data: Tensors, chunk: int = 65_536) -> dict | None:

@@ -871,23 +871,34 @@ def check_label_not_a_column(y_name: Hashable | None, columns: Sequence) -> None
 def missing_rows(values: Any, positions: np.ndarray | None = None) -> tuple[int, str]:
     """How many of ``values`` are missing (NaN, None, ``pd.NA``) and the first few of
     their row numbers as text, e.g. ``(2, "3, 8")``; ``positions`` gives each value's row
-    number when the values are a subset of the rows."""
+    number when the values are a subset of the rows, or its index label."""
     return _row_numbers(np.flatnonzero(pd.isna(values)), positions)
 
 
-def _row_numbers(rows: np.ndarray, positions: np.ndarray | None) -> tuple[int, str]:
+def _row_numbers(rows: np.ndarray, positions: Any) -> tuple[int, str]:
     """How many ``rows`` (indices into the values) and the first few row numbers as text
-    (``positions`` as in :func:`missing_rows`)."""
+    (``positions`` as in :func:`missing_rows`, or the rows' index labels: a label that is
+    not a whole number is quoted)."""
     if positions is not None:
-        rows = np.asarray(positions)[rows]
-    text = ", ".join(str(i) for i in rows[:5]) + (", ..." if len(rows) > 5 else "")
+        rows = np.asarray(positions, dtype=object)[rows]
+    text = ", ".join(_row_name(i) for i in rows[:5]) + (", ..." if len(rows) > 5 else "")
     return len(rows), text
 
 
-def check_sample_weight(sample_weight: VectorLike, n_rows: int) -> np.ndarray:
+def _row_name(row: Any) -> str:
+    """A row number as it is (``7``), any other index label quoted (``'P007'``)."""
+    if isinstance(row, (int, np.integer)) and not isinstance(row, bool):
+        return str(int(row))
+    return repr(row.item() if isinstance(row, np.generic) else row)
+
+
+def check_sample_weight(
+    sample_weight: VectorLike, n_rows: int, rows: Any = None
+) -> np.ndarray:
     """``sample_weight`` (of fit, or of graph discovery) as a float array, checked: one
     finite, non-negative weight per row (a single number stands for every row), not all
-    zero. Errors name a Series by its name."""
+    zero. Errors name a Series by its name, and the rows by ``rows`` (X's index labels)
+    where given, else by position."""
     name = getattr(sample_weight, "name", None)
     what = "sample_weight" if name is None else f"sample_weight (column {name!r})"
     values = np.asarray(sample_weight)
@@ -912,7 +923,9 @@ def check_sample_weight(sample_weight: VectorLike, n_rows: int) -> np.ndarray:
         )
     bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
     if len(bad):
-        shown = ", ".join(f"row {i}: {float(weights[i])}" for i in bad[:5])
+        names = bad if rows is None else np.asarray(rows, dtype=object)[bad]
+        shown = ", ".join(f"row {_row_name(name)}: {float(weights[i])}"
+                          for name, i in zip(names[:5], bad[:5], strict=True))
         shown += ", ..." if len(bad) > 5 else ""
         raise ValueError(
             f"{what} must be finite and non-negative; {len(bad)} of {n_rows} are not "

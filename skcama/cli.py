@@ -366,7 +366,10 @@ def read_table(
         ``1,540.5``, ``"."`` for ``1.540,5`` with ``decimal=","``); none by default.
     na_values : sequence of str, optional
         Further codes of missing values in a text file (``"."``, ``"-999"``), besides
-        pandas' own (an empty field, ``NA``, ``n/a``, ``NaN``, ...).
+        pandas' own (an empty field, ``NA``, ``n/a``, ``N/A``, ``NULL``, ``NaN``,
+        ``#N/A``, ...). ``None`` is missing in a column of numbers only: a column of text
+        keeps it as a value (a symptom graded None / Mild / Severe), unless ``na_values``
+        names it.
     encoding : str, optional
         Text encoding of a text file (default UTF-8, with or without a byte-order mark);
         ``"cp1252"`` for what Excel on Windows writes.
@@ -483,8 +486,14 @@ def read_table(
             warnings.simplefilter("always", pd.errors.ParserWarning)
             frame = pd.read_csv(stream, sep=delimiter, decimal=decimal, encoding=encoding,
                                 dtype={c: str for c in text_columns} or None,
-                                na_values=list(na_values) or None, thousands=thousands,
-                                index_col=False)
+                                keep_default_na=False,
+                                na_values=[*_MISSING_CODES, *na_values],
+                                thousands=thousands, index_col=False)
+        if "None" not in na_values:
+            frame = _none_as_missing_among_numbers(
+                frame, source, delimiter, decimal, encoding, thousands, text_columns,
+                na_values,
+            )
         for warning in caught:
             if not issubclass(warning.category, pd.errors.ParserWarning):
                 warnings.warn_explicit(warning.message, warning.category, warning.filename,
@@ -547,6 +556,42 @@ def read_table(
     frame = _require_rows(frame, source.name)
     _warn_short_last_line(frame, source, delimiter, encoding, header_fields)
     _warn_merged_rows(frame, source, delimiter, header_fields)
+    return frame
+
+
+# what a text table's field reads as missing: pandas' codes, but for ``None``, which a
+# text column keeps as a level of its own (a symptom graded None / Mild / Severe)
+_MISSING_CODES = (
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+    "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null",
+)
+
+
+def _none_as_missing_among_numbers(
+    frame: Any, source: _Source, delimiter: str, decimal: str, encoding: str,
+    thousands: str | None, text_columns: Sequence, na_values: Sequence[str],
+) -> Any:
+    """``frame`` with the columns that hold ``None`` among numbers read as numbers with
+    ``None`` missing (as pandas reads them); a column of text keeps ``None`` as a value.
+    Those columns are read a second time, and only they."""
+    import pandas as pd
+
+    holding = [c for c in frame.columns if c not in text_columns
+               and not pd.api.types.is_numeric_dtype(frame[c]) and (frame[c] == "None").any()]
+    if not holding:
+        return frame
+    with source.reading() as stream:
+        again = pd.read_csv(stream, sep=delimiter, decimal=decimal, encoding=encoding,
+                            usecols=holding, keep_default_na=False,
+                            na_values=[*_MISSING_CODES, "None", *na_values],
+                            thousands=thousands, index_col=False)
+    numbers = [c for c in holding if pd.api.types.is_numeric_dtype(again[c])]
+    for column in numbers:
+        frame[column] = again[column].to_numpy()
+    for column in (c for c in holding if c not in numbers):
+        logger.info("column %r of %s holds the text 'None' (%d rows), read as a value of "
+                    "its own; pass --na-values None to read it as missing", column,
+                    source.name, int((frame[column] == "None").sum()))
     return frame
 
 
@@ -1314,8 +1359,11 @@ def _split_target(
     return frame.drop(columns=[target]), values
 
 
-def _load_model(path: str, args: argparse.Namespace | None = None) -> Any:
-    """The model of a model file, with ``--handle-unknown`` of ``args`` when given."""
+def _load_model(
+    path: str, args: argparse.Namespace | None = None, own_setting: bool = False
+) -> Any:
+    """The model of a model file, with ``--handle-unknown`` of ``args`` when given (and
+    ``own_setting`` is False: with it, the model's own setting)."""
     from .persistence import ModelFileError, load_model
 
     try:
@@ -1329,7 +1377,7 @@ def _load_model(path: str, args: argparse.Namespace | None = None) -> Any:
                 f"here {data} then {path}."
             ) from error
         raise
-    if args is not None and args.handle_unknown is not None:
+    if args is not None and args.handle_unknown is not None and not own_setting:
         clf.set_params(handle_unknown=args.handle_unknown)
     return clf
 
@@ -1576,6 +1624,11 @@ def _fit(args: argparse.Namespace) -> int:
     graph = args.graph
     if graph and not is_discovery_method(graph):
         graph = load_graph(graph)  # a method name is discovered by fit
+        if args.target is None:
+            args.target = _outcome(graph, args.graph)
+    if args.target is None:
+        raise UsageError("pass --target, the name of the label column (a graph file that "
+                         "marks one node as the outcome, as DAGitty's [outcome], names it).")
     frame, _ = _read(args, used=_blanket(graph, args.target),
                      declared=params.get("column_types"))
     X, y = _split_target(frame, args.target, args.data)
@@ -1717,7 +1770,11 @@ def _adapt(args: argparse.Namespace) -> int:
     options = _adapt_settings(args)
     if args.prior_only and options:
         raise UsageError("--prior-only adapts the class prevalence only; drop --set.")
-    clf = _load_model(args.model, args)
+    clf = _load_model(args.model, args, own_setting=True)
+    # --handle-unknown is this command's reading of the rows: the file keeps the model's own
+    own_setting = clf.handle_unknown
+    if args.handle_unknown is not None:
+        clf.set_params(handle_unknown=args.handle_unknown)
     frame, _ = _read(args, used=set(clf.roles_.blanket), declared=clf.column_types)
     if clf.roles_.target in frame.columns:
         warnings.warn(
@@ -1741,7 +1798,7 @@ def _adapt(args: argparse.Namespace) -> int:
         )
         print(f"class prevalence estimated from {len(frame)} unlabelled rows (training -> "
               f"new setting, +/- one standard error): {shares}")
-    _save_model(clf, args.output)
+    _save_model(clf.set_params(handle_unknown=own_setting), args.output)
     print(f"adapted model written to {args.output}")
     return 0
 
@@ -2038,24 +2095,31 @@ def _discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outcome(graph: Any, path: str) -> Any:
+    """The node the graph of file ``path`` marks as its outcome (a DAGitty model's
+    ``[outcome]``), the target where ``--target`` is not given; an error unless there is
+    exactly one."""
+    from .graph import _flag_set
+
+    outcomes = [n for n, data in graph.nodes(data=True) if _flag_set(data.get("outcome"))]
+    if len(outcomes) != 1:
+        raise UsageError(
+            f"pass --target: {path!r} marks "
+            + (f"{len(outcomes)} nodes as the outcome ({outcomes[:5]})" if outcomes
+               else "no node as the outcome (as a DAGitty model's [outcome] would)")
+            + "."
+        )
+    return outcomes[0]
+
+
 def _roles(args: argparse.Namespace) -> int:
     """Print the role of every node of a graph file for a target."""
     import json
 
-    from .graph import _flag_set, load_graph, node_roles
+    from .graph import load_graph, node_roles
 
     graph = load_graph(args.graph)
-    target = args.target
-    if target is None:  # a DAGitty model may mark it
-        outcomes = [n for n, data in graph.nodes(data=True) if _flag_set(data.get("outcome"))]
-        if len(outcomes) != 1:
-            raise ValueError(
-                f"pass --target: {args.graph!r} marks "
-                + (f"{len(outcomes)} nodes as the outcome ({outcomes[:5]})" if outcomes
-                   else "no node as the outcome (as a DAGitty model's [outcome] would)")
-                + "."
-            )
-        target = outcomes[0]
+    target = args.target if args.target is not None else _outcome(graph, args.graph)
     if target not in graph and target.lstrip("-").isdigit() and int(target) in graph:
         target = int(target)
     roles = node_roles(graph, target)
@@ -2095,7 +2159,9 @@ def _common(sub: argparse.ArgumentParser, sep: bool = True) -> None:
                          "files, e.g. ',' for 1,540.5 (default: none)")
         sub.add_argument("--na-values", action="append", metavar="CODE", default=[],
                          help="a code of missing values in text data files, e.g. '.' or "
-                         "-999, besides the empty field, NA and n/a (repeatable)")
+                         "-999, besides the empty field, NA, n/a, N/A, NULL, NaN and #N/A "
+                         "(None is missing among numbers only; a text column keeps it as a "
+                         "value unless named here) (repeatable)")
         sub.add_argument("--encoding", default=None,
                          help="text encoding of text data files (default utf-8; cp1252 for "
                          "what Excel writes on Windows)")
@@ -2172,7 +2238,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "fci, ges) to discover it from the table; its options go in --set "
                      "'discovery_params={...}' (default: every column is a child of the "
                      "target)")
-    fit.add_argument("-t", "--target", required=True, help="name of the label column")
+    fit.add_argument("-t", "--target", default=None,
+                     help="name of the label column (default: the node a DAGitty model "
+                     "marks as its outcome)")
     fit.add_argument("-o", "--output", required=True, help="model file to write (.skcama)")
     fit.add_argument("--max-epochs", type=int, default=None, help="cap on training epochs")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
@@ -2336,6 +2404,8 @@ def build_parser() -> argparse.ArgumentParser:
     roles.add_argument("--json", action="store_true", help="print JSON {node: role}")
     _common(roles, sep=False)
     roles.set_defaults(func=_roles)
+    for command in sub.choices.values():  # its usage for an option it does not take
+        command.set_defaults(command_parser=command)
     return parser
 
 
@@ -2424,7 +2494,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         graph = [e for e in extra if Path(e).suffix.lower() in set(GRAPH_FORMATS) - {".csv"}]
         hint = (f"; a graph file is given with --graph: --graph {graph[0]}"
                 if graph and args.command == "fit" else "")  # fit's option alone
-        parser.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+        getattr(args, "command_parser", parser).error(
+            f"unrecognized arguments: {' '.join(extra)}{hint}"
+        )
     verbose = getattr(args, "verbose", 0) or not getattr(args, "quiet", True)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")

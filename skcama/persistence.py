@@ -385,6 +385,12 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
         edges), which the model does not read, are saved as their text instead, with a
         warning naming them.
 
+    Warns
+    -----
+    UserWarning
+        If ``path`` ends in ``.pkl``, ``.pickle`` or ``.joblib``: the file is a model
+        file all the same, which pickle and joblib cannot read.
+
     See Also
     --------
     load_model : The inverse.
@@ -435,6 +441,14 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
         _binary(path, "wb", "save_model")
     else:
         path = _as_path(path, "save_model")
+        if path.suffix.lower() in (".pkl", ".pickle", ".joblib"):
+            warn_user(
+                f"{str(path)!r} is written as a skcama model file (a zip, read back by "
+                "load_model or CAMAClassifier.load), which pickle.load and joblib.load "
+                f"cannot read; name it {path.stem}.skcama, or write a pickle with "
+                "pickle.dump(clf, file) instead.",
+                UserWarning,
+            )
     encoder = _Encoder()
     values = clf.get_params(deep=False)
     if isinstance(values["graph"], (str, os.PathLike)) and not is_discovery_method(

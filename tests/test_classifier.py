@@ -726,6 +726,15 @@ def test_missing_and_mixed_labels_are_named(sem_data):
     mixed.iloc[0] = "zero"
     with pytest.raises(ValueError, match="y mixes text labels with labels of type"):
         CAMAClassifier(graph=graph, **FAST).fit(X, mixed)
+    # rows of a frame with an index of its own are named by their labels, as elsewhere
+    ids = [f"P{i:03d}" for i in range(len(X))]
+    X_ids, holes_ids = X.set_axis(ids), holes.set_axis(ids)
+    with pytest.raises(ValueError, match=r"y has 2 missing labels \(rows 'P003', 'P008'\)"):
+        CAMAClassifier(graph=graph, **FAST).fit(X_ids, holes_ids)
+    weights = pd.Series(1.0, index=ids)
+    weights.iloc[5] = -1.0
+    with pytest.raises(ValueError, match=r"\(row 'P005': -1\.0\)"):
+        CAMAClassifier(graph=graph, **FAST).fit(X_ids, y.set_axis(ids), sample_weight=weights)
 
 
 def test_target_that_is_also_a_column_of_x_is_rejected(sem_data):
@@ -883,6 +892,18 @@ def test_columns_missing_at_prediction_get_the_fix(sem_data):
                                          r"\[0, 1.*\(int\)") as raised:
         clf.predict(numbered.set_axis(numbered.columns.astype(str), axis=1))
     assert "column of NaN" not in str(raised.value)  # the names' type is the fix
+
+
+def test_the_advice_for_a_missing_cause_column_says_how_it_will_be_read(sem_data):
+    X, y, graph = sem_data
+    complete = CAMAClassifier(graph=graph, **FAST).fit(X, y)
+    with pytest.raises(ValueError, match=r"X\['a'\] = np.nan\): it is then read at its "
+                                         r"training mean \(with a warning\)"):
+        complete.predict(X.drop(columns="a"))
+    holed = CAMAClassifier(graph=graph, **FAST).fit(X.assign(a=X["a"].mask(X.index < 20)), y)
+    with pytest.raises(ValueError, match=r"it is then read as missing, as in the training "
+                                         "rows that lacked it"):
+        holed.predict(X.drop(columns="a"))
 
 
 def test_an_input_missing_in_every_row_is_warned_about(sem_data):

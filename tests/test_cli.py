@@ -384,6 +384,14 @@ def test_roles_takes_the_outcome_a_dagitty_model_marks(workdir, capsys):
         "U": "outside", "y": "target", "a": "parent", "x1": "child", "c": "co-parent"}
     assert main(["roles", str(workdir / "graph.gml")]) == 2
     assert "pass --target" in capsys.readouterr().err
+    # fit takes the same target without --target
+    out = workdir / "marked.skcama"
+    assert main(["fit", str(workdir / "train.csv"), "-g", str(path), "-o", str(out),
+                 *FIT_OPTIONS]) == 0
+    assert load_model(out).target_ == "y"
+    assert main(["fit", str(workdir / "train.csv"), "-g", str(workdir / "graph.gml"), "-o",
+                 str(out), *FIT_OPTIONS]) == 2
+    assert "pass --target" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------------ bad input
@@ -1089,6 +1097,18 @@ def test_numbers_with_the_other_decimal_mark_are_refused_naming_the_column(workd
     assert "holds numbers with decimal commas" in capsys.readouterr().err
 
 
+def test_none_is_a_value_in_a_text_column_and_missing_among_numbers(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("cough,crp,lab\nNone,None,NULL\nMild,3.5,4\nSevere,,#N/A\nNone,1,N/A\n")
+    frame = read_table(path)
+    assert frame["cough"].tolist() == ["None", "Mild", "Severe", "None"]  # a level
+    assert frame["crp"].dtype.kind == "f" and frame["crp"].isna().tolist() == [
+        True, False, True, False]
+    assert frame["lab"].isna().tolist() == [True, False, True, True]  # pandas' codes
+    named = read_table(path, na_values=["None"])
+    assert named["cough"].isna().tolist() == [True, False, False, True]
+
+
 def test_missing_value_codes_are_refused_or_flagged_and_read_with_na_values(
     workdir, model, capsys
 ):
@@ -1220,6 +1240,11 @@ def test_unseen_categories_take_handle_unknown_on_the_command_line(workdir, caps
     expected = clf.predict_proba(frame.drop(columns="y"))
     np.testing.assert_allclose(pd.read_csv(out).filter(like="proba_").to_numpy(), expected,
                                rtol=1e-6, atol=1e-9)
+    # adapt reads the rows with the flag; the model it writes keeps the model's setting
+    adapted = workdir / "levels_adapted.skcama"
+    assert main(["adapt", str(model), str(workdir / "new_level.csv"), "--handle-unknown",
+                 "missing", "--steps", "2", "-o", str(adapted)]) == 0
+    assert load_model(adapted).handle_unknown == load_model(model).handle_unknown == "error"
 
 
 # ------------------------------------------------------------- outputs and positions
@@ -1811,8 +1836,10 @@ def test_a_graph_file_without_its_option_and_swapped_files_get_the_fix(workdir, 
         main(["fit", str(workdir / "train.csv"), str(workdir / "graph.gml"), "-t", "y",
               "-o", str(workdir / "unused.skcama")])
     assert stopped.value.code == 2
+    err = capsys.readouterr().err
     assert (f"unrecognized arguments: {workdir / 'graph.gml'}; a graph file is given with "
-            f"--graph: --graph {workdir / 'graph.gml'}") in capsys.readouterr().err
+            f"--graph: --graph {workdir / 'graph.gml'}") in err
+    assert err.startswith("usage: skcama fit ")  # the command's usage, with its options
     assert main(["predict", str(workdir / "train.csv"), str(model)]) == 2
     assert (f"The model file comes first: skcama predict MODEL DATA, here {model} then "
             f"{workdir / 'train.csv'}." in capsys.readouterr().err)

@@ -845,3 +845,13 @@ def test_a_subclass_fixing_parameters_or_named_as_the_base_round_trips(data, tmp
         assert type(cls.load(path)) is cls
         with pytest.raises(ModelFileError, match="a subclass of CAMAClassifier"):
             load_model(path)  # never read as the base class
+
+
+@pytest.mark.parametrize("suffix", [".pkl", ".joblib"])
+def test_a_model_file_named_as_a_pickle_is_written_with_a_warning(fitted, data, tmp_path,
+                                                                  suffix):
+    path = tmp_path / f"model{suffix}"
+    with pytest.warns(UserWarning, match=r"pickle.load and joblib.load cannot read; name it "
+                                         r"model\.skcama"):
+        save_model(fitted, path)
+    np.testing.assert_array_equal(load_model(path).predict(data[0]), fitted.predict(data[0]))
