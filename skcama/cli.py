@@ -489,11 +489,6 @@ def read_table(
                                 keep_default_na=False,
                                 na_values=[*_MISSING_CODES, *na_values],
                                 thousands=thousands, index_col=False)
-        if "None" not in na_values:
-            frame = _none_as_missing_among_numbers(
-                frame, source, delimiter, decimal, encoding, thousands, text_columns,
-                na_values,
-            )
         for warning in caught:
             if not issubclass(warning.category, pd.errors.ParserWarning):
                 warnings.warn_explicit(warning.message, warning.category, warning.filename,
@@ -511,6 +506,11 @@ def read_table(
                     f"({len(frame.columns)}): a column has no name in the header line. "
                     "Name every column in the header, or remove the extra fields."
                 )
+        if "None" not in na_values:
+            frame = _none_as_missing_among_numbers(
+                frame, source, delimiter, decimal, encoding, thousands, text_columns,
+                na_values,
+            )
     except pd.errors.EmptyDataError as error:
         raise UsageError(f"{source.name} is empty.") from error
     except UnicodeDecodeError as error:
@@ -580,7 +580,9 @@ def _none_as_missing_among_numbers(
                and not pd.api.types.is_numeric_dtype(frame[c]) and (frame[c] == "None").any()]
     if not holding:
         return frame
-    with source.reading() as stream:
+    # the first read said what its ParserWarning (extra fields) means
+    with source.reading() as stream, warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
         again = pd.read_csv(stream, sep=delimiter, decimal=decimal, encoding=encoding,
                             usecols=holding, keep_default_na=False,
                             na_values=[*_MISSING_CODES, "None", *na_values],

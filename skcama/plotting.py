@@ -96,11 +96,17 @@ def _wrapped(name: str, width: int = 10) -> str:
 
 
 def _label_area(label: str, font_size: float) -> float:
-    """The marker area (points squared) of a circle around the text box of ``label``,
-    from a glyph width of about 0.62 and a line height of about 1.2 font sizes, with a
-    margin of 0.6 font sizes."""
-    lines = label.split("\n")
-    width = 0.62 * font_size * max(len(line) for line in lines)
+    """The marker area (points squared) of a circle around the text box of ``label``:
+    the widest line as matplotlib's default font draws it (wide glyphs such as ``m``
+    and ``H`` take more than an average width), a line height of about 1.2 font sizes,
+    and a margin of 0.6 font sizes."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(size=font_size)
+    lines = label.replace(r"\$", "$").split("\n")  # as drawn: see _literal
+    width = max(text_to_path.get_text_width_height_descent(line, font, ismath=False)[0]
+                for line in lines)
     height = 1.2 * font_size * len(lines)
     return (float(np.hypot(width, height)) + 0.6 * font_size) ** 2
 

@@ -168,11 +168,17 @@ def test_a_node_is_large_enough_for_its_name_and_long_names_are_broken():
     assert sizes["diagnosis"] == pytest.approx(_label_area("diagnosis", 9))
     assert sizes["diagnosis"] > 900
     assert {t.get_text() for t in ax.texts} >= {"recent_\ninfection", "diagnosis", "x"}
-    # the label's drawn extent fits inside its circle
+    plt.close(ax.figure)
+    # the label's drawn box fits inside its circle, names of wide glyphs too
+    names = ["diagnosis", "sbp_mmHg", "WMWMWM"]
+    ax = plot_graph({"diagnosis": [], "sbp_mmHg": ["diagnosis"], "WMWMWM": ["diagnosis"]},
+                    "diagnosis")
     renderer = ax.figure.canvas.get_renderer()
-    label = next(t for t in ax.texts if t.get_text() == "diagnosis")
-    width_points = label.get_window_extent(renderer).width * 72 / ax.figure.dpi
-    assert width_points < np.sqrt(sizes["diagnosis"])
+    drawn = {t.get_text(): t for t in ax.texts}
+    for name, size in zip(names, ax.collections[0].get_sizes(), strict=True):
+        box = drawn[name].get_window_extent(renderer)
+        diagonal = np.hypot(box.width, box.height) * 72 / ax.figure.dpi
+        assert diagonal < np.sqrt(size), name
     plt.close(ax.figure)
 
 
