@@ -83,10 +83,20 @@ def _mean_over_seeds(frame: pd.DataFrame) -> pd.DataFrame:
     mean = frame.groupby(keys, sort=False, as_index=False)["accuracy"].mean()
     if "mode" not in frame:
         return mean
-    modes = frame.groupby(keys, sort=False, as_index=False)["mode"].agg(
-        lambda seen: "; ".join(dict.fromkeys(seen.fillna("none")))
-    )
+    modes = frame.groupby(keys, sort=False, as_index=False)["mode"].agg(_one_mode)
     return mean.merge(modes, on=keys, how="left", sort=False)
+
+
+def _one_mode(seen: pd.Series) -> str:
+    """The seeds' mode of one point: the mode where they agree; a transfer where each
+    was one; else a mode that reads as no transfer, naming the ones seen (in any order of
+    the seeds, so a figure's labels do not depend on it)."""
+    modes = sorted(set(seen.fillna("none")))
+    if len(modes) == 1:
+        return modes[0]
+    if all(mode.startswith("transfer") for mode in modes):
+        return modes[0]
+    return "varied over the seeds: " + "; ".join(modes)
 
 
 def _panel(frame: pd.DataFrame, manipulation: str, ax, title: str, clean_rows: bool) -> None:

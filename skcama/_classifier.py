@@ -46,6 +46,7 @@ from ._columns import (
     check_sample_weight,
     check_unique_columns,
     missing_rows,
+    row_labels,
     same_text_other_type,
     spelling_variants,
     unknown_labels,
@@ -602,9 +603,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         for warning in caught:
             warn_user(str(warning.message), warning.category)
         weights, kept_rows, left_out = None, None, ()
+        # rows named as the other messages name them: by X's index labels, else by position
+        labels = row_labels(X)
         if sample_weight is not None and len(y) > 0:
             check_one_label_per_row(len(X), len(y))
-            weights = check_sample_weight(sample_weight, len(y), _index_of(X))
+            weights = check_sample_weight(sample_weight, len(y), labels)
             manipulated = _manipulated_mask(manipulated, len(y))
             if not (weights > 0).all():  # a row of weight 0 is a row left out, label and all
                 kept_rows = np.flatnonzero(weights > 0)
@@ -612,8 +615,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 X = X.iloc[kept_rows] if isinstance(X, pd.DataFrame) else X[kept_rows]
                 y, manipulated = y[kept_rows], manipulated[kept_rows]
                 weights = weights[kept_rows]
-        # rows named as the other messages name them: by X's index labels, else by position
-        check_fit_labels(y, positions=kept_rows if _index_of(X) is None else X.index)
+        if labels is None:
+            check_fit_labels(y, positions=kept_rows)
+        else:
+            check_fit_labels(y, positions=labels if kept_rows is None else labels[kept_rows])
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) > _MANY_CLASSES and np.issubdtype(classes.dtype, np.number):
@@ -3233,11 +3238,6 @@ def _replayed_values(centred: torch.Tensor, summary: dict) -> torch.Tensor:
         top = torch.as_tensor(levels, dtype=torch.float32, device=device)[rounded] - 1
         values[:, rounded] = torch.minimum(values[:, rounded].round().clamp(min=0.0), top)
     return values
-
-
-def _index_of(X: Any) -> pd.Index | None:
-    """X's index labels, where X is a DataFrame."""
-    return X.index if isinstance(X, pd.DataFrame) else None
 
 
 def _latent_summary(model: CAMANet, data: Tensors, chunk: int = 65_536) -> dict | None:

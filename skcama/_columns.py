@@ -877,19 +877,35 @@ def missing_rows(values: Any, positions: np.ndarray | None = None) -> tuple[int,
 
 def _row_numbers(rows: np.ndarray, positions: Any) -> tuple[int, str]:
     """How many ``rows`` (indices into the values) and the first few row numbers as text
-    (``positions`` as in :func:`missing_rows`, or the rows' index labels: a label that is
-    not a whole number is quoted)."""
+    (``positions`` as in :func:`missing_rows`, or a pandas Index of the rows' labels,
+    then said as ``labelled 'P003', 'P008'``: a label that is not a whole number is
+    quoted)."""
+    labelled = isinstance(positions, pd.Index)
     if positions is not None:
         rows = np.asarray(positions, dtype=object)[rows]
     text = ", ".join(_row_name(i) for i in rows[:5]) + (", ..." if len(rows) > 5 else "")
-    return len(rows), text
+    return len(rows), f"labelled {text}" if labelled else text
+
+
+def row_labels(X: Any) -> pd.Index | None:
+    """The index labels that messages name X's rows by: a DataFrame's own index where
+    it is unique and not the positions ``0..n-1`` (those name the rows as well, and
+    repeated labels name none); else None, for positions."""
+    if not isinstance(X, pd.DataFrame) or not X.index.is_unique:
+        return None
+    if X.index.equals(pd.RangeIndex(len(X))):
+        return None
+    return X.index
 
 
 def _row_name(row: Any) -> str:
-    """A row number as it is (``7``), any other index label quoted (``'P007'``)."""
-    if isinstance(row, (int, np.integer)) and not isinstance(row, bool):
-        return str(int(row))
-    return repr(row.item() if isinstance(row, np.generic) else row)
+    """A row number or numeric label as it is (``7``), any other index label quoted as
+    text (``'P007'``, ``'2020-01-04 00:00:00'``)."""
+    if isinstance(row, np.generic):
+        row = row.item()
+    if isinstance(row, (int, float)) and not isinstance(row, bool):
+        return str(row)
+    return repr(row if isinstance(row, tuple) else str(row))  # a MultiIndex's tuple
 
 
 def check_sample_weight(
@@ -898,7 +914,7 @@ def check_sample_weight(
     """``sample_weight`` (of fit, or of graph discovery) as a float array, checked: one
     finite, non-negative weight per row (a single number stands for every row), not all
     zero. Errors name a Series by its name, and the rows by ``rows`` (X's index labels)
-    where given, else by position."""
+    where given, else by position (see :func:`row_labels`)."""
     name = getattr(sample_weight, "name", None)
     what = "sample_weight" if name is None else f"sample_weight (column {name!r})"
     values = np.asarray(sample_weight)
@@ -924,7 +940,8 @@ def check_sample_weight(
     bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
     if len(bad):
         names = bad if rows is None else np.asarray(rows, dtype=object)[bad]
-        shown = ", ".join(f"row {_row_name(name)}: {float(weights[i])}"
+        row = "row" if rows is None else "row labelled"
+        shown = ", ".join(f"{row} {_row_name(name)}: {float(weights[i])}"
                           for name, i in zip(names[:5], bad[:5], strict=True))
         shown += ", ..." if len(bad) > 5 else ""
         raise ValueError(

@@ -12,8 +12,11 @@ Three ways to get gradients, said in the returned frame's ``attrs["mode"]``:
   with ``eot=n`` every gradient is averaged over ``n`` fresh noise draws (expectation over
   transformation), which defeats gradient masking by a particular noise draw.
 - **white-box against the torch baselines** of :mod:`skcama.baselines`, or any model
-  exposing ``_torch_log_proba(values)`` (raw-unit rows in ``feature_names_in_`` order ->
-  differentiable log-probabilities) with ``classes_`` and ``scale_``.
+  exposing ``_torch_log_proba(values)`` (raw-unit rows in ``feature_names_in_`` order, a
+  float32 tensor, -> differentiable log-probabilities) with ``classes_`` and ``scale_``.
+  (skcama's own baselines receive float64 rows, which they standardise before their
+  float32 network reads them, so that a step of a part of an sd on a column far from 0
+  is not rounded away.)
 - **transfer** for anything else (gradient boosting): adversarial rows are crafted on a
   differentiable ``surrogate`` fitted to the same task and then given to the model.
 
@@ -133,8 +136,14 @@ def differentiable_log_proba(estimator: Any) -> _Differentiable:
             else list(range(estimator.n_features_in_))
         )
 
+        from .baselines import _TorchClassifier
+
+        # skcama's baselines standardise float64 rows before their float32 network; a
+        # model of another library gets float32 rows, as its network reads them
+        own = isinstance(estimator, _TorchClassifier)
+
         def log_proba(values: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
-            return estimator._torch_log_proba(values)
+            return estimator._torch_log_proba(values if own else values.float())
 
         def encode(X: pd.DataFrame) -> np.ndarray:
             frame = X[columns]

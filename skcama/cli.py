@@ -587,7 +587,10 @@ def _none_as_missing_among_numbers(
                             usecols=holding, keep_default_na=False,
                             na_values=[*_MISSING_CODES, "None", *na_values],
                             thousands=thousands, index_col=False)
-    numbers = [c for c in holding if pd.api.types.is_numeric_dtype(again[c])]
+    # numbers: at least one of them (a column of None and blanks alone, as a file of one
+    # patient may hold, is text: its None is a value)
+    numbers = [c for c in holding
+               if pd.api.types.is_numeric_dtype(again[c]) and again[c].notna().any()]
     for column in numbers:
         frame[column] = again[column].to_numpy()
     for column in (c for c in holding if c not in numbers):

@@ -1266,7 +1266,7 @@ def _oriented(graph: nx.Graph) -> nx.DiGraph:
                     f"{before[key]!r} and {key}={attributes[key]!r}; keep one of them, so "
                     "that what the graph says does not depend on the order of its lines."
                 )
-        out.add_edge(u, v, **attributes)
+        out.add_edges_from([(u, v, attributes)])  # any attribute name, 'u_of_edge' too
     return out
 
 
@@ -1542,7 +1542,7 @@ def _add_dot_statements(
             ends = [_dot_edge_end(graph, point, defaults, path) for point in entry["points"]]
             for u in ends[0]:
                 for v in ends[-1]:
-                    graph.add_edge(u, v, **{**defaults, **attributes})
+                    graph.add_edges_from([(u, v, {**defaults, **attributes})])
             named.update(dict.fromkeys(ends[0] + ends[-1]))
     return list(named)
 
@@ -1697,7 +1697,7 @@ def _read_dagitty(text: str, path: Path) -> nx.DiGraph:
             edge_settings = settings()  # a -> b [beta=0.3]: the edge's
             for u in left:
                 for v in right:
-                    graph.add_edge(*((u, v) if op == "->" else (v, u)), **edge_settings)
+                    graph.add_edges_from([(*((u, v) if op == "->" else (v, u)), edge_settings)])
             left = right
     if braced:
         take("}")
@@ -1759,8 +1759,7 @@ def _read_json(path: Path) -> nx.Graph:
     edges = _json_edge_list(path, data)
     if edges is not None:
         graph = nx.DiGraph()
-        for source, target, attributes in edges:
-            graph.add_edge(source, target, **attributes)
+        graph.add_edges_from(edges)  # attributes as a dict: any key, 'u_of_edge' too
         _check_name_spellings(
             graph, f"Write each node's name the same way everywhere in {str(path)!r}."
         )
@@ -1777,13 +1776,24 @@ def _read_json(path: Path) -> nx.Graph:
 def _json_edge_list(path: Path, data: Any) -> list[tuple[Any, Any, dict]] | None:
     """The edges (source, target, attributes) of a JSON edge list, or None when ``data``
     is not one: a list of ``[source, target]`` pairs or of ``{"source": ..., "target":
-    ...}`` objects (their other keys become edge attributes), alone or as the only entry
-    (``edges`` or ``links``) of an object. Such an object is not a parent list: a parent
-    list's entries are names, never pairs."""
+    ...}`` objects (their other keys become edge attributes), alone or as the ``edges``
+    (or ``links``) of an object that holds besides at most networkx's ``directed``,
+    ``multigraph`` and ``graph``. Such an object is not a parent list: a parent list's
+    entries are names, never pairs. An end is text or a finite number, as in node-link
+    data read by JSON's rules."""
     if isinstance(data, Mapping):
-        if len(data) != 1 or next(iter(data)) not in ("edges", "links"):
+        keys = [key for key in ("edges", "links") if key in data]
+        if len(keys) != 1 or set(data) - {keys[0], "directed", "multigraph", "graph"}:
             return None
-        data = next(iter(data.values()))
+        if data.get("directed", True) is not True:
+            raise GraphError(
+                f"{str(path)!r} holds an edge list marked \"directed\": "
+                f"{json.dumps(data['directed'])}; a causal graph's edges point from cause "
+                'to effect: write "directed": true, or leave it out.'
+            )
+        data = data[keys[0]]
+        if data == []:  # {"edges": []}: no edges, not a node named "edges"
+            return []
     if not isinstance(data, list) or not data:
         return None
     if all(isinstance(edge, list) and len(edge) == 2 for edge in data):
@@ -1806,8 +1816,11 @@ def _json_edge_list(path: Path, data: Any) -> list[tuple[Any, Any, dict]] | None
 
 
 def _json_name(value: Any) -> bool:
-    """Whether a JSON value can name a node: text, or a number (not a boolean)."""
-    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    """Whether a JSON value can name a node: text, or a finite number (not a boolean;
+    Python's json reads NaN and Infinity too)."""
+    if isinstance(value, float):
+        return value == value and abs(value) != float("inf")
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
 def _read_cytoscape(path: Path, data: Mapping) -> nx.Graph:
@@ -2034,7 +2047,7 @@ def _read_csv(path: Path) -> nx.Graph:
                     )
                 graph.add_node(source)
                 continue
-            graph.add_edge(source, sink, **attributes)
+            graph.add_edges_from([(source, sink, attributes)])
     return graph
 
 

@@ -445,8 +445,8 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
             warn_user(
                 f"{str(path)!r} is written as a skcama model file (a zip, read back by "
                 "load_model or CAMAClassifier.load), which pickle.load and joblib.load "
-                f"cannot read; name it {path.stem}.skcama, or write a pickle with "
-                "pickle.dump(clf, file) instead.",
+                f"cannot read; name it {path.stem}.skcama (or, in Python, write a pickle "
+                "with pickle.dump(clf, file) instead).",
                 UserWarning,
             )
     encoder = _Encoder()

@@ -135,10 +135,11 @@ def _manipulator(
 
 
 def _by_name(manipulation: Any, options: dict) -> tuple[Any, dict]:
-    """A manipulation or attack of skcama passed as its function, or as a
-    ``functools.partial`` of it that binds keywords only, as its name with the bound
-    keywords among the options (``options`` win); anything else as it is. An attack then
-    runs as one named: against each model, with the model and the labels."""
+    """An attack of skcama passed as its function, or as a ``functools.partial`` of it
+    that binds keywords only, as its name with the bound keywords among the options
+    (``options`` win): it then runs as one named, against each model, with the model and
+    the labels. Anything else as it is (a manipulation's function is called f(X,
+    strength), as it always was)."""
     if not callable(manipulation):
         return manipulation, options
     inner, bound = manipulation, {}
@@ -147,7 +148,7 @@ def _by_name(manipulation: Any, options: dict) -> tuple[Any, dict]:
             return manipulation, options
         bound = {**inner.keywords, **bound}  # an outer partial's keywords win
         inner = inner.func
-    registered = {f: n for n, f in {**MANIPULATIONS, **ATTACKS}.items()}
+    registered = {f: n for n, f in ATTACKS.items()}
     if inner not in registered:
         return manipulation, options
     return registered[inner], {**bound, **options}
@@ -217,7 +218,7 @@ def robustness_curve(
         ``"replace"``),
         applied once for every model; or of an attack of :mod:`skcama.attacks`
         (``"fgsm"``, ``"pgd"``, ``"strongest"``), run against each model in turn. A
-        strength of 0 skips an attack and scores the clean rows. One of those passed as
+        strength of 0 skips an attack and scores the clean rows. An attack passed as
         its function (``pgd``), or as a ``functools.partial`` of it binding options by
         keyword, runs as the one named, with those options.
     strengths : iterable of float
@@ -254,7 +255,8 @@ def robustness_curve(
         every model without gradients are checked before any attack runs. An
         option the manipulation or attack does not take is an error naming the ones it
         does; a callable ``manipulation`` takes none (bind them with
-        :func:`functools.partial`).
+        :func:`functools.partial`), but for an attack's own function, which takes them
+        as the attack named does.
 
     Returns
     -------

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import DataConversionWarning, NotFittedError
 
@@ -502,6 +503,26 @@ def test_an_attack_is_as_strong_on_a_column_with_a_large_offset_as_without_it(of
         (clean, hit), (clean_far, hit_far) = accuracies
         assert hit < clean - 0.05, (type(model).__name__, accuracies)
         assert abs(hit_far - hit) <= 0.02 and abs(clean_far - clean) <= 0.02, accuracies
+
+
+def test_a_model_of_another_library_with_torch_log_proba_gets_float32_rows(blobs):
+    X, y, mlp = blobs
+
+    class Other(ClassifierMixin, BaseEstimator):  # a network reading float32 rows
+        def fit(self, X, y):
+            self.classes_, self.scale_ = mlp.classes_, mlp.scale_
+            self.feature_names_in_, self.n_features_in_ = mlp.feature_names_in_, 3
+            return self
+
+        def _torch_log_proba(self, values):
+            assert values.dtype == torch.float32
+            return mlp._torch_log_proba(values.double())
+
+        def predict(self, X):
+            return mlp.predict(X)
+
+    attacked = fgsm(Other().fit(X, y), X, y, 0.5, columns=["c", "x"])
+    assert mlp.score(attacked, y) < mlp.score(X, y) - 0.1
 
 
 def test_the_fixed_noise_function_gives_rows_missing_a_feeding_child_predicts_samples():

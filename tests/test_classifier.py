@@ -729,12 +729,17 @@ def test_missing_and_mixed_labels_are_named(sem_data):
     # rows of a frame with an index of its own are named by their labels, as elsewhere
     ids = [f"P{i:03d}" for i in range(len(X))]
     X_ids, holes_ids = X.set_axis(ids), holes.set_axis(ids)
-    with pytest.raises(ValueError, match=r"y has 2 missing labels \(rows 'P003', 'P008'\)"):
+    with pytest.raises(ValueError, match=r"y has 2 missing labels \(rows labelled 'P003', "
+                                         r"'P008'\)"):
         CAMAClassifier(graph=graph, **FAST).fit(X_ids, holes_ids)
     weights = pd.Series(1.0, index=ids)
     weights.iloc[5] = -1.0
-    with pytest.raises(ValueError, match=r"\(row 'P005': -1\.0\)"):
+    with pytest.raises(ValueError, match=r"\(row labelled 'P005': -1\.0\)"):
         CAMAClassifier(graph=graph, **FAST).fit(X_ids, y.set_axis(ids), sample_weight=weights)
+    # an index that repeats labels names no row: positions, as for an array
+    twice = [f"P{i // 2:03d}" for i in range(len(X))]
+    with pytest.raises(ValueError, match=r"y has 2 missing labels \(rows 3, 8\)"):
+        CAMAClassifier(graph=graph, **FAST).fit(X.set_axis(twice), holes.set_axis(twice))
 
 
 def test_target_that_is_also_a_column_of_x_is_rejected(sem_data):

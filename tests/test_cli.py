@@ -1107,6 +1107,9 @@ def test_none_is_a_value_in_a_text_column_and_missing_among_numbers(tmp_path):
     assert frame["lab"].isna().tolist() == [True, False, True, True]  # pandas' codes
     named = read_table(path, na_values=["None"])
     assert named["cough"].isna().tolist() == [True, False, False, True]
+    # a file whose column holds None alone (one patient's row) keeps it as a value
+    (tmp_path / "one.csv").write_text("cough,crp\nNone,0.5\nNone,\n")
+    assert read_table(tmp_path / "one.csv")["cough"].tolist() == ["None", "None"]
 
 
 def test_missing_value_codes_are_refused_or_flagged_and_read_with_na_values(

@@ -60,6 +60,8 @@ def test_json_accepts_a_dict_of_parent_lists(tmp_path):
     [["a", "y"], ["y", "x"]],
     {"edges": [["a", "y"], ["y", "x"]]},
     {"links": [{"source": "a", "target": "y", "weight": 2}, {"source": "y", "target": "x"}]},
+    {"directed": True, "edges": [{"source": "a", "target": "y", "u_of_edge": 1},
+                                 {"source": "y", "target": "x"}]},
 ])
 def test_json_edge_lists_are_read_as_edges(tmp_path, data):
     (tmp_path / "g.json").write_text(json.dumps(data))
@@ -72,6 +74,12 @@ def test_json_edge_lists_are_read_as_edges(tmp_path, data):
 def test_json_edge_list_with_an_end_that_is_not_a_name_is_refused(tmp_path):
     (tmp_path / "g.json").write_text(json.dumps({"edges": [["a", ["y", "x"]]]}))
     with pytest.raises(GraphError, match=r"the edge \['a', \['y', 'x'\]\] has the end"):
+        read_graph(tmp_path / "g.json")
+    (tmp_path / "g.json").write_text('[[NaN, "y"]]')  # Python's json reads NaN
+    with pytest.raises(GraphError, match=r"the edge \[nan, 'y'\] has the end nan"):
+        read_graph(tmp_path / "g.json")
+    (tmp_path / "g.json").write_text(json.dumps({"directed": False, "edges": [["a", "y"]]}))
+    with pytest.raises(GraphError, match='"directed": false'):
         read_graph(tmp_path / "g.json")
 
 
