@@ -608,7 +608,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if sample_weight is not None and len(y) > 0:
             check_one_label_per_row(len(X), len(y))
             weights = check_sample_weight(sample_weight, len(y), labels)
-            manipulated = _manipulated_mask(manipulated, len(y))
+            manipulated = _manipulated_mask(manipulated, len(y), labels)
             if not (weights > 0).all():  # a row of weight 0 is a row left out, label and all
                 kept_rows = np.flatnonzero(weights > 0)
                 left_out = y[weights == 0]
@@ -688,7 +688,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "such a row, or collect more rows of the class.",
                 UserWarning,
             )
-        flags = _manipulated_mask(manipulated, len(y))
+        flags = _manipulated_mask(manipulated, len(y), labels if kept_rows is None
+                                  or labels is None else labels[kept_rows])
         if flags.any() and not roles.children:
             raise ValueError(
                 f"manipulated= flags {int(flags.sum())} rows, but the target {target!r} has "
@@ -2974,8 +2975,10 @@ def _one_column(values: Any, name: str) -> np.ndarray:
     return column_or_1d(values)
 
 
-def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
-    """The ``manipulated`` argument of fit as a bool array (all False when None)."""
+def _manipulated_mask(manipulated: Any, n_rows: int, rows: Any = None) -> np.ndarray:
+    """The ``manipulated`` argument of fit as a bool array (all False when None); a
+    missing flag is named by ``rows`` (index labels, see :func:`row_labels`) where given,
+    else by position."""
     if manipulated is None:
         return np.zeros(n_rows, dtype=bool)
     if np.ndim(manipulated) != 1:
@@ -2988,10 +2991,10 @@ def _manipulated_mask(manipulated: Any, n_rows: int) -> np.ndarray:
         raise ValueError(
             f"manipulated has {len(mask)} entries but X has {n_rows} rows; pass one flag per row."
         )
-    n_missing, rows = missing_rows(mask)
+    n_missing, named = missing_rows(mask, rows)
     if n_missing:
         raise ValueError(
-            f"manipulated has {n_missing} missing flags (rows {rows}); every row needs "
+            f"manipulated has {n_missing} missing flags (rows {named}); every row needs "
             "True or False."
         )
     if mask.dtype != bool:

@@ -868,7 +868,7 @@ def check_label_not_a_column(y_name: Hashable | None, columns: Sequence) -> None
         )
 
 
-def missing_rows(values: Any, positions: np.ndarray | None = None) -> tuple[int, str]:
+def missing_rows(values: Any, positions: Any = None) -> tuple[int, str]:
     """How many of ``values`` are missing (NaN, None, ``pd.NA``) and the first few of
     their row numbers as text, e.g. ``(2, "3, 8")``; ``positions`` gives each value's row
     number when the values are a subset of the rows, or its index label."""

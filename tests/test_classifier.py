@@ -736,6 +736,10 @@ def test_missing_and_mixed_labels_are_named(sem_data):
     weights.iloc[5] = -1.0
     with pytest.raises(ValueError, match=r"\(row labelled 'P005': -1\.0\)"):
         CAMAClassifier(graph=graph, **FAST).fit(X_ids, y.set_axis(ids), sample_weight=weights)
+    flags = pd.Series(False, index=ids, dtype=object)
+    flags.iloc[4] = None
+    with pytest.raises(ValueError, match=r"1 missing flags \(rows labelled 'P004'\)"):
+        CAMAClassifier(graph=graph, **FAST).fit(X_ids, y.set_axis(ids), manipulated=flags)
     # an index that repeats labels names no row: positions, as for an array
     twice = [f"P{i // 2:03d}" for i in range(len(X))]
     with pytest.raises(ValueError, match=r"y has 2 missing labels \(rows 3, 8\)"):
