@@ -182,6 +182,12 @@ def _cama_function(clf: Any) -> _Differentiable:
     learned = bool(clf.manipulation_learned_)
 
     def log_proba(values: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
+        if not values.requires_grad:
+            # scores alone, computed as predict computes them: on a GPU, autograd on rows
+            # that take no gradient reads like a training step, which reads a missing
+            # feeding child at its training mean instead of averaging over it
+            with torch.no_grad():
+                return _cama_log_proba(values.to(device), generator).to(values.device)
         log_p = _cama_log_proba(values.to(device), generator)
         return log_p.to(values.device)  # gradients flow back to the caller's device
 

@@ -1086,7 +1086,8 @@ def test_children_are_drawn_a_generation_at_a_time_as_if_one_by_one():
     X = pd.DataFrame({"c": c, "x1": x1, "x2": x2, "x3": x3, "x4": x4})
     graph = nx.DiGraph([("y", "x1"), ("y", "x2"), ("y", "x3"), ("y", "x4"), ("c", "x1"),
                         ("x1", "x2"), ("x2", "x3")])
-    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0,
+                         device="cpu").fit(X, y)  # the draws below are made on the CPU
     model = clf.model_
     order = list(clf.roles_.children)
     generations = [sorted(order[j] for j in g) for g in _child_generations(model.cfg)]
