@@ -2180,8 +2180,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
         if self.graph is None:
             target = self.target
-            if target is None:
-                target = y_name if y_name is not None and y_name not in columns else "y"
+            if target is None:  # a name for the target node alone: one no column has
+                taken = set(columns)
+                target = y_name if y_name is not None and y_name not in taken else next(
+                    name for name in ("y", "target", *(f"y_{i}" for i in range(len(taken) + 1)))
+                    if name not in taken
+                )
             if target in columns:
                 raise GraphError(
                     f"the target {target!r} is also a column of X; with graph=None every "
@@ -2596,10 +2600,19 @@ def _numeric_array(X: Any, **options: Any) -> np.ndarray:
             X, dtype=[np.float64, np.float32], ensure_all_finite=False, input_name="X",
             **options,
         )
-    except ValueError as error:
-        if "could not convert" not in str(error):
+    except (TypeError, ValueError) as error:
+        if isinstance(error, ValueError) and "could not convert" not in str(error):
             raise
         values = np.asarray(X, dtype=object)
+        missing = pd.isna(values) if values.ndim == 2 else None
+        if missing is not None and missing.any():  # pd.NA or None (X.to_numpy() of Int64)
+            filled = np.where(missing, np.nan, values)
+            try:
+                return _numeric_array(filled.astype(np.float64), **options)
+            except (TypeError, ValueError):
+                values = filled  # text too: named below
+        elif isinstance(error, TypeError):  # an object that is no number (a dict)
+            raise
         for j in range(values.shape[1] if values.ndim == 2 else 0):
             for value in values[:, j]:
                 try:

@@ -2450,8 +2450,9 @@ def _in_cli_words(message: str) -> str:
     message = re.sub(r"(?<![-\w'])column_types=(\{[^{}]*\})",
                      lambda m: f"--set 'column_types={m.group(1).replace(chr(39), chr(34))}'",
                      message)
-    message = re.sub(r"\b(lower|set|raise) (validation_fraction|n_samples|adapt_steps)\b",
-                     r"\1 --set \2=...", message)
+    # (not an option the message already names: --set adapt_steps=...)
+    message = re.sub(r"(?<!-)\b(lower|set|raise) (validation_fraction|n_samples|adapt_steps)"
+                     r"\b(?!=)", r"\1 --set \2=...", message)
     message = re.sub(r"\b(change|set) random_state\b", r"\1 --random-state", message)
     return re.sub(r"\btarget=(<[^>]*>|'[^']*'|\"[^\"]*\")",
                   lambda m: f"--target {m.group(1).strip(chr(39) + chr(34))}", message)

@@ -752,6 +752,42 @@ def test_target_that_is_also_a_column_of_x_is_rejected(sem_data):
         CAMAClassifier(graph=graph, target="x3").fit(X, y)
 
 
+def test_an_object_array_with_pandas_missing_values_reads_them_as_missing(sem_data):
+    # X.to_numpy() of a frame with an Int64 column holds pd.NA in an object array
+    X, y, _ = sem_data
+    frame = X[["x1", "x2"]].assign(g=pd.array(np.arange(len(X)) % 3, dtype="Int64"))
+    frame.loc[frame.index[:5], "g"] = pd.NA
+    values = frame.to_numpy()
+    assert values.dtype == object
+    clf = CAMAClassifier(**FAST).fit(values, np.asarray(y))
+    assert np.isfinite(clf.predict_proba(values)).all()
+
+
+def test_a_column_of_two_values_read_as_a_measurement_is_warned_of(sem_data):
+    # a 0/1 indicator a StandardScaler has scaled: its kind would follow its prevalence
+    X, y, _ = sem_data
+    flag = (np.arange(len(X)) % 3 == 0).astype(float)
+    scaled = X[["x1"]].assign(flag=(flag - flag.mean()) / flag.std())
+    with pytest.warns(UserWarning, match=r"column 'flag' holds only two values .* pass it "
+                                         "unscaled"):
+        CAMAClassifier(**FAST).fit(scaled, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # raw 0/1, or declared: no warning
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        CAMAClassifier(**FAST).fit(X[["x1"]].assign(flag=flag), y)
+        CAMAClassifier(column_types={"flag": "bernoulli"}, **FAST).fit(scaled, y)
+
+
+def test_without_a_graph_unnamed_labels_take_a_name_no_column_has(sem_data):
+    # graph=None names the target node itself: a feature called 'y' is a feature
+    X, y, _ = sem_data
+    X = X[["x1", "x2"]].rename(columns={"x2": "y"})
+    clf = CAMAClassifier(**FAST).fit(X, np.asarray(y))
+    assert clf.target_ == "target" and set(clf.roles_.children) == {"x1", "y"}
+    with pytest.raises(GraphError, match="target 'y' is also a column of X"):
+        CAMAClassifier(target="y", **FAST).fit(X, np.asarray(y))  # as the user asks
+
+
 @pytest.mark.parametrize("graph", [None, "with the label as a child"])
 def test_labels_left_in_x_are_refused(sem_data, graph):
     # fit(df, df["label"]) without dropping the column: graph=None made it a child
