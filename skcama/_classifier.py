@@ -13,7 +13,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import replace
 from numbers import Integral, Real
 from typing import Any, BinaryIO
@@ -76,6 +76,7 @@ from .graph import (
     MarkovBlanketRoles,
     _flag_set,
     _unicode_twin_hint,
+    _unnamed_target,
     all_children_graph,
     check_discovery_params,
     check_graph_name,
@@ -155,7 +156,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         The graph node that ``y`` holds. When ``None`` it is inferred: ``y.name`` if that
         is a graph node, else the one graph node that is not a column of ``X`` (in a
         DAGitty model, the node marked ``outcome``; nodes marked ``latent`` are not
-        candidates).
+        candidates). With ``graph=None`` or a discovery method, ``y.name``, else ``"y"``
+        (``"target"`` where a column of ``X`` is called ``y``).
     discovery_params : dict or None, default=None
         Options of :func:`skcama.discovery.discover_graph` when ``graph`` names a discovery
         method: ``"test"``, ``"alpha"``, ``"target_alpha"``, ``"background"``,
@@ -663,6 +665,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         _warn_if_classes_weighed_out(left_out, classes)
         if self.graph is None:
             _warn_if_one_hot_children(frame)
+        _warn_if_two_valued_children(frame, roles.children, self.column_types)
         variants = spelling_variants(classes)
         if variants:
             shown = ", ".join(str([str(v) for v in group]) for group in variants[:3])
@@ -2181,11 +2184,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if self.graph is None:
             target = self.target
             if target is None:  # a name for the target node alone: one no column has
-                taken = set(columns)
-                target = y_name if y_name is not None and y_name not in taken else next(
-                    name for name in ("y", "target", *(f"y_{i}" for i in range(len(taken) + 1)))
-                    if name not in taken
-                )
+                target = (y_name if y_name is not None and y_name not in columns
+                          else _unnamed_target(columns, X, y))
             if target in columns:
                 raise GraphError(
                     f"the target {target!r} is also a column of X; with graph=None every "
@@ -2203,6 +2203,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if target is None and y_name is not None:
             if is_method and y_name not in columns or not is_method and y_name in spec:
                 target = y_name
+        if target is None and is_method:  # discovery names the target node as graph=None
+            target = _unnamed_target(columns, X, y)
         if not is_method:
             graph, target = resolve_given_graph(spec, columns, target)
             if target in columns:
@@ -3035,6 +3037,49 @@ def _zero_one(column: pd.Series) -> np.ndarray | None:
         if not np.isin(values[~np.isnan(values)], (0.0, 1.0)).all():
             return None
     return values
+
+
+def _warn_if_two_valued_children(
+    frame: pd.DataFrame, children: Sequence, declared: Mapping | None
+) -> None:
+    """Warn, once for all, of children of float dtype that hold two distinct values and
+    are not 0 / 1, which the codec reads as Gaussian measurements: a yes / no indicator
+    scaled by a StandardScaler looks so, and its kind then follows its prevalence (two
+    whole numbers +-1 at exactly 50 % read as levels, any other share as a measurement),
+    so that its likelihood could change from one fold of a cross-validation to the next.
+    The message names the columns only, the same in every fold. (Parents and co-parents
+    are conditioned on, not modelled: their scaling changes no likelihood.) The first
+    1,000 values settle most columns."""
+    declared = declared or {}
+    named = []
+    for name in children:
+        column = frame[name]
+        if name in declared or not pd.api.types.is_float_dtype(column.dtype):
+            continue
+        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = values[~np.isnan(values)]
+        if len(values) < _TWO_VALUES_MIN_ROWS or len(np.unique(values[:1000])) != 2:
+            continue
+        low, high = float(values.min()), float(values.max())
+        if not np.isfinite([low, high]).all() or not ((values == low) | (values == high)).all():
+            continue
+        if (low, high) == (0.0, 1.0) or (low == np.rint(low) and high == np.rint(high)):
+            continue  # read as levels already
+        named.append(name)
+    if named:
+        warn_user(
+            f"columns {named[:10]} are read as continuous (Gaussian) measurements but hold "
+            "two values each. A yes / no indicator scaled by a StandardScaler (or similar) "
+            "reads so, and its kind then depends on its prevalence, fold by fold: pass such "
+            "columns unscaled (CAMAClassifier standardises continuous columns itself, and "
+            "reads 0 / 1 as binary), or declare them, column_types={"
+            + repr(named[0]) + ": 'bernoulli'} (or 'gaussian' for a measurement that takes "
+            "two values).",
+            UserWarning,
+        )
+
+
+_TWO_VALUES_MIN_ROWS = 20  # fewer rows hold two values by chance (a coarse measurement)
 
 
 def _warn_if_one_hot_children(frame: pd.DataFrame) -> None:

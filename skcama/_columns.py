@@ -373,30 +373,6 @@ def _float_kind(observed: np.ndarray) -> str:
     return "gaussian"
 
 
-def _warn_if_two_values(name: Any, observed: np.ndarray) -> None:
-    """Warn when a column read as a Gaussian measurement holds two distinct values only,
-    as a 0/1 indicator does once a StandardScaler has scaled it: its kind would then
-    follow its prevalence (whole numbers +-1 at exactly 50 % read as levels, any other
-    share as a measurement), and the likelihood family could change from one fold of a
-    cross-validation to the next. The first 1,000 values settle most columns."""
-    if len(observed) < _TWO_VALUES_MIN_ROWS or len(np.unique(observed[:1000])) > 2:
-        return
-    low, high = float(observed.min()), float(observed.max())
-    if low == high or not ((observed == low) | (observed == high)).all():
-        return
-    warn_user(
-        f"column {name!r} holds only two values ({low:.4g} and {high:.4g}) in "
-        f"{len(observed)} rows, and is read as a continuous (Gaussian) measurement. If it "
-        "is a yes / no indicator scaled by a StandardScaler (or similar), pass it "
-        "unscaled: CAMAClassifier standardises continuous columns itself, and reads 0/1 "
-        "as binary; or declare it with column_types={" + repr(name) + ": 'bernoulli'}.",
-        UserWarning,
-    )
-
-
-_TWO_VALUES_MIN_ROWS = 20  # fewer rows hold two values by chance (a coarse measurement)
-
-
 # the advice for a number that codes a missing value (the command line names its option)
 MISSING_CODE_ADVICE = "replace it with NaN first"
 # codes of missing values in exported tables: 9, 99, 999, ... with either sign
@@ -503,8 +479,6 @@ class ColumnCodec:
                 else:
                     _warn_if_float_identifier(name, finite)
                     kind = _float_kind(finite)
-                    if kind == "gaussian":
-                        _warn_if_two_values(name, finite)
                 n_observed = len(finite)
             else:
                 kind = (overrides[name] if name in overrides

@@ -2450,9 +2450,13 @@ def _in_cli_words(message: str) -> str:
     message = re.sub(r"(?<![-\w'])column_types=(\{[^{}]*\})",
                      lambda m: f"--set 'column_types={m.group(1).replace(chr(39), chr(34))}'",
                      message)
-    # (not an option the message already names: --set adapt_steps=...)
+    # with the value the advice gives (set validation_fraction=0), else "=..."; not an
+    # option the message names already (--set adapt_steps=...)
     message = re.sub(r"(?<!-)\b(lower|set|raise) (validation_fraction|n_samples|adapt_steps)"
-                     r"\b(?!=)", r"\1 --set \2=...", message)
+                     r"\b(=[^\s,;)]+)?",
+                     lambda m: f"{'pass' if m.group(1) == 'set' else m.group(1)} --set "
+                               f"{m.group(2)}{m.group(3) or '=...'}",
+                     message)
     message = re.sub(r"\b(change|set) random_state\b", r"\1 --random-state", message)
     return re.sub(r"\btarget=(<[^>]*>|'[^']*'|\"[^\"]*\")",
                   lambda m: f"--target {m.group(1).strip(chr(39) + chr(34))}", message)

@@ -210,6 +210,7 @@ from .graph import (
     DISCOVERY_PARAMS,
     DISCOVERY_TESTS,
     GraphError,
+    _unnamed_target,
     all_children_graph,
     check_discovery_params,
     did_you_mean,
@@ -1907,8 +1908,10 @@ def resolve_graph_spec(
     y : numpy.ndarray
         The training labels.
     target : hashable or None
-        The target's node name. ``None``: ``"y"`` for ``None`` and a method name; for a
-        given graph, the one node that is not a column of ``X``.
+        The target's node name. ``None``: ``"y"`` for ``None`` and a method name (where a
+        column of ``X`` is called ``y``, ``"target"``, then ``"y_0"``, ``"y_1"``, ...: a
+        column ``y`` holding the labels themselves is refused); for a given graph, the one
+        node that is not a column of ``X``.
     random_state : int, RandomState instance or None, default=None
         Passed to :func:`discover_graph`.
     verbose : int, default=0
@@ -1938,7 +1941,7 @@ def resolve_graph_spec(
     """
     columns = list(X.columns)
     if spec is None:
-        target = "y" if target is None else target
+        target = _unnamed_target(columns, X, y) if target is None else target
         if target in columns:
             raise GraphError(
                 f"the target {target!r} is also a column of X; with graph=None every column is "
@@ -1946,7 +1949,7 @@ def resolve_graph_spec(
             )
         return all_children_graph(columns, target), target
     if isinstance(spec, str) and spec.lower() in METHODS and not Path(spec).exists():
-        target = "y" if target is None else target
+        target = _unnamed_target(columns, X, y) if target is None else target
         method = spec.lower()
         if sample_weight is not None and method == "ges":
             warn_user(

@@ -17,7 +17,7 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -899,6 +899,30 @@ def resolve_given_graph(
         target = candidates[0]
     validate_dag(graph, target)
     return graph, target
+
+
+def _unnamed_target(columns: Sequence, X: Any, labels: Any) -> Hashable:
+    """The target node's name where the labels have none and no graph names it: ``"y"``,
+    or, where a column of X is called so, the first of ``"target"``, ``"y_0"``, ``"y_1"``,
+    ... that no column is called (a feature named ``y``, as ``make_moons`` gives, stays
+    a feature). A column ``y`` that holds the labels themselves is refused: the labels
+    were left in X."""
+    taken = set(columns)
+    if "y" not in taken:
+        return "y"
+    column = np.asarray(X["y"] if hasattr(X, "iloc") else X[:, list(columns).index("y")])
+    values = np.asarray(labels)
+    try:
+        same = column.shape == values.shape and bool(np.all(column == values))
+    except (TypeError, ValueError):  # values no == compares
+        same = False
+    if same:
+        raise GraphError(
+            "X's column 'y' holds the labels themselves: they were left in X. Drop that "
+            "column from X (the model reads the labels from y)."
+        )
+    return next(name for name in ("target", *(f"y_{i}" for i in range(len(taken) + 1)))
+                if name not in taken)
 
 
 def all_children_graph(features: Iterable, target: Hashable) -> nx.DiGraph:

@@ -768,8 +768,8 @@ def test_a_column_of_two_values_read_as_a_measurement_is_warned_of(sem_data):
     X, y, _ = sem_data
     flag = (np.arange(len(X)) % 3 == 0).astype(float)
     scaled = X[["x1"]].assign(flag=(flag - flag.mean()) / flag.std())
-    with pytest.warns(UserWarning, match=r"column 'flag' holds only two values .* pass it "
-                                         "unscaled"):
+    with pytest.warns(UserWarning, match=r"columns \['flag'\] are read as continuous .* "
+                                         "hold two values each.*pass such columns unscaled"):
         CAMAClassifier(**FAST).fit(scaled, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # raw 0/1, or declared: no warning
@@ -786,6 +786,9 @@ def test_without_a_graph_unnamed_labels_take_a_name_no_column_has(sem_data):
     assert clf.target_ == "target" and set(clf.roles_.children) == {"x1", "y"}
     with pytest.raises(GraphError, match="target 'y' is also a column of X"):
         CAMAClassifier(target="y", **FAST).fit(X, np.asarray(y))  # as the user asks
+    # a column 'y' that holds the labels is the labels left in X, not a feature
+    with pytest.raises(GraphError, match="X's column 'y' holds the labels themselves"):
+        CAMAClassifier(**FAST).fit(X.assign(y=np.asarray(y)), np.asarray(y))
 
 
 @pytest.mark.parametrize("graph", [None, "with the label as a child"])

@@ -1930,3 +1930,17 @@ def test_evaluate_names_the_rows_of_unknown_labels_and_labels_written_otherwise(
     frame.to_csv(workdir / "upper_label.csv", index=False)
     assert main(["evaluate", str(model), str(workdir / "upper_label.csv"), "-t", "y"]) == 2
     assert "'HIGH' is 'high' written otherwise" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("advice, said", [
+    ("lower validation_fraction (the default is 0.1)",
+     "lower --set validation_fraction=... (the default is 0.1)"),
+    ("or set validation_fraction=0 to train", "or pass --set validation_fraction=0 to train"),
+    ("raise n_samples for a finer estimate", "raise --set n_samples=... for a finer estimate"),
+    ("--steps and --set adapt_steps=... say the same",
+     "--steps and --set adapt_steps=... say the same"),
+])
+def test_library_advice_is_said_in_the_command_line_options(advice, said):
+    from skcama.cli import _in_cli_words
+
+    assert _in_cli_words(advice) == said
