@@ -2606,13 +2606,16 @@ def _numeric_array(X: Any, **options: Any) -> np.ndarray:
         if isinstance(error, ValueError) and "could not convert" not in str(error):
             raise
         values = np.asarray(X, dtype=object)
-        missing = pd.isna(values) if values.ndim == 2 else None
+        # (a 1-d array too: scikit-learn's "Expected 2D array" then says what is wrong)
+        missing = pd.isna(values) if values.ndim in (1, 2) else None
         if missing is not None and missing.any():  # pd.NA or None (X.to_numpy() of Int64)
             filled = np.where(missing, np.nan, values)
             try:
-                return _numeric_array(filled.astype(np.float64), **options)
+                floats = filled.astype(np.float64)
             except (TypeError, ValueError):
                 values = filled  # text too: named below
+            else:
+                return _numeric_array(floats, **options)
         elif isinstance(error, TypeError):  # an object that is no number (a dict)
             raise
         for j in range(values.shape[1] if values.ndim == 2 else 0):

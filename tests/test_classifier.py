@@ -761,6 +761,8 @@ def test_an_object_array_with_pandas_missing_values_reads_them_as_missing(sem_da
     assert values.dtype == object
     clf = CAMAClassifier(**FAST).fit(values, np.asarray(y))
     assert np.isfinite(clf.predict_proba(values)).all()
+    with pytest.raises(ValueError, match="Expected 2D array"):  # scikit-learn's, not float()'s
+        CAMAClassifier(**FAST).fit(values[:, 2], np.asarray(y))
 
 
 def test_a_column_of_two_values_read_as_a_measurement_is_warned_of(sem_data):
