@@ -617,10 +617,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 X = X.iloc[kept_rows] if isinstance(X, pd.DataFrame) else X[kept_rows]
                 y, manipulated = y[kept_rows], manipulated[kept_rows]
                 weights = weights[kept_rows]
-        if labels is None:
-            check_fit_labels(y, positions=kept_rows)
-        else:
-            check_fit_labels(y, positions=labels if kept_rows is None else labels[kept_rows])
+                labels = None if labels is None else labels[kept_rows]
+        check_fit_labels(y, positions=kept_rows if labels is None else labels)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) > _MANY_CLASSES and np.issubdtype(classes.dtype, np.number):
@@ -665,7 +663,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         _warn_if_classes_weighed_out(left_out, classes)
         if self.graph is None:
             _warn_if_one_hot_children(frame)
-        _warn_if_two_valued_children(frame, roles.children, self.column_types)
         variants = spelling_variants(classes)
         if variants:
             shown = ", ".join(str([str(v) for v in group]) for group in variants[:3])
@@ -691,8 +688,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "such a row, or collect more rows of the class.",
                 UserWarning,
             )
-        flags = _manipulated_mask(manipulated, len(y), labels if kept_rows is None
-                                  or labels is None else labels[kept_rows])
+        flags = _manipulated_mask(manipulated, len(y), labels)
         if flags.any() and not roles.children:
             raise ValueError(
                 f"manipulated= flags {int(flags.sum())} rows, but the target {target!r} has "
@@ -707,6 +703,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
         device = _resolve_device(self.device)
         codec = ColumnCodec(frame, list(roles.blanket), self.column_types)
+        _warn_if_two_valued_children(frame, codec, roles.children, self.column_types)
         _report_numbers_as_levels(codec, frame, self.column_types, self.verbose)
         rng = check_random_state(self.random_state)
         seeds = rng.randint(0, 2**31 - 1, size=4)
@@ -1204,9 +1201,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         odds = None if log_odds is None else log_odds.double().numpy()
         return log_proba.double().numpy(), odds
 
-    def _sample_counts(self, data: Tensors) -> list[tuple[torch.Tensor | None, int]]:
-        """The rows of ``data`` (None: all of them) and the importance samples each group
-        is predicted with: ``n_samples``, and at least :data:`_FEEDER_SAMPLES` for a row
+    def _sample_counts(self, x: torch.Tensor) -> list[tuple[torch.Tensor | None, int]]:
+        """The rows (None: all of them) of the children's codes ``x`` (NaN where missing)
+        and the importance samples each group is predicted with: ``n_samples``, and at
+        least :data:`_FEEDER_SAMPLES` for a row
         missing a child that causes other children. Its value is drawn in each sample
         (:meth:`CAMANet._marginalise_feeders`), which averages the likelihood of the
         children it causes over it slowly: on ``SyntheticSEM(random_state=0)`` (3,000
@@ -1217,37 +1215,30 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Such a child is a continuous one complete in fit (:meth:`CAMANet._set_feeders`);
         a row where every child it feeds is missing too keeps ``n_samples``. A row's
         count depends on the row alone, so it is predicted alike in any batch."""
-        missing = self._feeder_missing(data.x)
-        if missing is None:
-            return [(None, self.n_samples)]
-        groups = [(torch.nonzero(~missing).ravel(), self.n_samples),
-                  (torch.nonzero(missing).ravel(), _FEEDER_SAMPLES)]
-        return [(rows, n) for rows, n in groups if len(rows)]
-
-    def _feeder_missing(self, x: torch.Tensor) -> torch.Tensor | None:
-        """Which rows of the children's codes ``x`` (NaN where missing) :meth:`_sample_counts`
-        predicts with :data:`_FEEDER_SAMPLES` samples, (B,) bool; None when none is (or
-        when ``n_samples`` is at least that many already)."""
         feed = getattr(self.model_, "feed_column", None)  # none in a model without children
         if self.n_samples >= _FEEDER_SAMPLES or feed is None or not len(feed) or not len(x):
-            return None
+            return [(None, self.n_samples)]
         absent = torch.isnan(x)
         if not bool(absent.index_select(1, feed).any()):  # the common case: one check
-            return None
+            return [(None, self.n_samples)]
         below = _children_below(self.model_.cfg)
         missing = torch.zeros(len(x), dtype=torch.bool, device=absent.device)
         for feeder in feed.tolist():
             # a missing feeder matters where a child it feeds (or feeds through others)
             # was measured: where they are missing too, nothing is averaged
             missing |= absent[:, feeder] & ~absent[:, list(below[feeder])].all(1)
-        return missing if bool(missing.any()) else None
+        if not bool(missing.any()):
+            return [(None, self.n_samples)]
+        groups = [(torch.nonzero(~missing).ravel(), self.n_samples),
+                  (torch.nonzero(missing).ravel(), _FEEDER_SAMPLES)]
+        return [(rows, n) for rows, n in groups if len(rows)]
 
     def _by_sample_count(
         self, data: Tensors, run: Callable[[Tensors, int], tuple]
     ) -> tuple:
         """``run(rows, n_samples)`` over the groups of :meth:`_sample_counts`, its row-wise
         outputs (tensors on the CPU, or None) put back in the order of ``data``."""
-        groups = self._sample_counts(data)
+        groups = self._sample_counts(data.x)
         if groups[0][0] is None:
             return run(data, groups[0][1])
         results = [(rows.cpu(), run(data.rows(rows), n)) for rows, n in groups]
@@ -3047,10 +3038,10 @@ def _zero_one(column: pd.Series) -> np.ndarray | None:
 
 
 def _warn_if_two_valued_children(
-    frame: pd.DataFrame, children: Sequence, declared: Mapping | None
+    frame: pd.DataFrame, codec: ColumnCodec, children: Sequence, declared: Mapping | None
 ) -> None:
-    """Warn, once for all, of children of float dtype that hold two distinct values and
-    are not 0 / 1, which the codec reads as Gaussian measurements: a yes / no indicator
+    """Warn, once for all, of children that ``codec`` read as Gaussian measurements on its
+    own (not declared so) while they hold two distinct values: a yes / no indicator
     scaled by a StandardScaler looks so, and its kind then follows its prevalence (two
     whole numbers +-1 at exactly 50 % read as levels, any other share as a measurement),
     so that its likelihood could change from one fold of a cross-validation to the next.
@@ -3059,20 +3050,19 @@ def _warn_if_two_valued_children(
     1,000 values settle most columns."""
     declared = declared or {}
     named = []
-    for name in children:
+    for name, kind in zip(children, codec.kinds_of(list(children)), strict=True):
         column = frame[name]
-        if name in declared or not pd.api.types.is_float_dtype(column.dtype):
+        if kind != "gaussian" or name in declared or not pd.api.types.is_float_dtype(
+            column.dtype
+        ):  # two whole numbers read as levels already; an integer column likewise
             continue
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         values = values[~np.isnan(values)]
         if len(values) < _TWO_VALUES_MIN_ROWS or len(np.unique(values[:1000])) != 2:
             continue
         low, high = float(values.min()), float(values.max())
-        if not np.isfinite([low, high]).all() or not ((values == low) | (values == high)).all():
-            continue
-        if (low, high) == (0.0, 1.0) or (low == np.rint(low) and high == np.rint(high)):
-            continue  # read as levels already
-        named.append(name)
+        if ((values == low) | (values == high)).all():
+            named.append(name)
     if named:
         warn_user(
             f"columns {named[:10]} are read as continuous (Gaussian) measurements but hold "

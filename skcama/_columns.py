@@ -901,8 +901,7 @@ def row_labels(X: Any) -> pd.Index | None:
 def _row_name(row: Any) -> str:
     """A row number or numeric label as it is (``7``), any other index label quoted as
     text (``'P007'``, ``'2020-01-04 00:00:00'``)."""
-    if isinstance(row, np.generic):
-        row = row.item()
+    row = _plain(row)
     if isinstance(row, (int, float)) and not isinstance(row, bool):
         return str(row)
     return repr(row if isinstance(row, tuple) else str(row))  # a MultiIndex's tuple

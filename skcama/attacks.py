@@ -164,8 +164,6 @@ def differentiable_log_proba(estimator: Any) -> _Differentiable:
 
 
 def _cama_function(clf: Any) -> _Differentiable:
-    from ._classifier import _FEEDER_SAMPLES
-
     roles = clf.roles_
     blanket = list(roles.blanket)
     position = {node: i for i, node in enumerate(blanket)}
@@ -197,11 +195,9 @@ def _cama_function(clf: Any) -> _Differentiable:
         a, c, x = u[:, idx_a], u[:, idx_c], u[:, idx_x]
         # rows missing a child that causes others: with the samples predict gives them
         # (the attack moves no missing value, so a row stays in its group)
-        many = clf._feeder_missing(x.detach())
-        if many is None:
-            return _scored(a, c, x, clf.n_samples, generator)
-        groups = [(torch.nonzero(rows).ravel(), n) for rows, n in
-                  ((~many, clf.n_samples), (many, _FEEDER_SAMPLES)) if bool(rows.any())]
+        groups = clf._sample_counts(x.detach())
+        if groups[0][0] is None:
+            return _scored(a, c, x, groups[0][1], generator)
         order = torch.cat([rows for rows, _ in groups])
         parts = torch.cat([_scored(a[rows], c[rows], x[rows], n, generator)
                            for rows, n in groups])

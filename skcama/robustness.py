@@ -302,6 +302,7 @@ def robustness_curve(
     True
     """
     manipulation, options = _by_name(manipulation, options)
+    is_attack = isinstance(manipulation, str) and manipulation in ATTACKS
     if not isinstance(estimators, Mapping) or not estimators:
         raise ValueError(
             "estimators must be a non-empty dict {name: fitted classifier}; got "
@@ -322,7 +323,7 @@ def robustness_curve(
                 "fit method first: robustness_curve compares fitted models."
             ) from None
         _check_column_order(name, estimator, X)
-        if isinstance(manipulation, str) and manipulation in ATTACKS:
+        if is_attack:
             _check_named_inputs(name, estimator, X)
     if len(X) == 0:
         raise ValueError(
@@ -351,7 +352,6 @@ def robustness_curve(
         classes = getattr(estimator, "classes_", None)
         if classes is not None:
             _check_labels(y, len(X), classes, f"model {name!r} ({type(estimator).__name__})")
-    is_attack = isinstance(manipulation, str) and manipulation in ATTACKS
     if is_attack and min(strengths) < 0:
         raise ValueError(
             f"an attack budget cannot be negative; got strengths {strengths}. Use 0 for the "

@@ -1048,7 +1048,7 @@ def test_missing_continuous_children_that_cause_others_are_averaged_over():
     np.testing.assert_array_equal(sampled[4][~holes], clf.predict_log_proba(mixed[~holes]))
     # where every child x1 feeds is missing too, nothing is averaged: n_samples stays
     nothing = clf._prediction_tensors(mixed.iloc[:3].assign(x1=np.nan, x2=np.nan, x3=np.nan))
-    assert clf._sample_counts(nothing) == [(None, 4)]
+    assert clf._sample_counts(nothing.x) == [(None, 4)]
     terms = clf.explain(mixed)
     scores = np.stack([terms[k].sum(axis=1) for k in clf.classes_], axis=1)
     scores = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
