@@ -2749,6 +2749,7 @@ def _antithetic_normal(n: int, dim: int, generator: torch.Generator) -> torch.Te
 
 
 _REPLAY_ROWS = 4096  # clean rows replayed once per adapt call, then resampled
+_SUMMARY_ROWS = 4096  # training rows at most that fit's summary of z reads
 _RECONSTRUCT_ROWS = 1024  # rows per chunk of reconstruct_clean
 
 
@@ -3301,9 +3302,18 @@ def _replayed_values(centred: torch.Tensor, summary: dict) -> torch.Tensor:
 def _latent_summary(model: CAMANet, data: Tensors, chunk: int = 65_536) -> dict | None:
     """Mean and Cholesky factor of the aggregate posterior of z over the training rows
     (a summary, not rows), so replayed rows look like real clean rows rather than like
-    draws from the prior. Streams over the rows: memory grows with ``chunk`` only."""
+    draws from the prior. Streams over the rows: memory grows with ``chunk`` only.
+
+    At most :data:`_SUMMARY_ROWS` evenly spaced rows are read, as many as one adapt call
+    replays: from them the mean of z has a standard error under 2% of the spread that
+    replay draws with, where an encoder pass over every row took 0.4 s at 1M rows x 20
+    features (5 ms of a 150 ms fit at 10,000)."""
     if not model.has_children or len(data) == 0:
         return None
+    if len(data) > _SUMMARY_ROWS:
+        data = data.rows(slice(0, len(data), -(-len(data) // _SUMMARY_ROWS)))
+        if data.weight is not None:  # mean 1 over the rows read, as over the fit
+            data.weight = data.weight / data.weight.mean()
     dim = model.cfg.latent_dim
     total = torch.zeros(dim, dtype=torch.float64)
     outer = torch.zeros(dim, dim, dtype=torch.float64)

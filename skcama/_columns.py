@@ -1159,11 +1159,12 @@ def _warn_if_outlying(name: Any, values: np.ndarray, mean: float, sd: float) -> 
     until the model barely reads the column; measured against that inflated sd itself
     it never looks far (in n rows no value lies more than sqrt(n - 1) sds from the
     mean), so the check at prediction cannot see it. The median and the deviation come
-    from at most 5,000 evenly spaced values (their sampling error is a few hundredths of
-    a robust sd, against a threshold of 100); the farthest value from every one."""
+    from at most 1,000 evenly spaced values (the deviation's sampling error, about 4%,
+    moves the threshold of 100 by a few robust sds; 5,000 values cost 2 ms of a 150 ms
+    fit at 20 columns); the farthest value from every one."""
     if len(values) < 10:
         return
-    sample = values[:: -(-len(values) // 5_000)]
+    sample = values[:: -(-len(values) // 1_000)]
     median = float(np.median(sample))
     robust_sd = 1.4826 * float(np.median(np.abs(sample - median)))
     if robust_sd <= 0:  # more than half of the values alike: no robust spread to judge by

@@ -859,20 +859,25 @@ class CAMANet(nn.Module):
 
     # -- the pieces of the bound -----------------------------------------------------
     def _m_sample(
-        self, f: _Features, eps_m: torch.Tensor | None
-    ) -> tuple[torch.Tensor | None, torch.Tensor, tuple[torch.Tensor, torch.Tensor] | None]:
+        self, f: _Features, eps_m: torch.Tensor | None, with_log_ratio: bool = True
+    ) -> tuple[
+        torch.Tensor | None, torch.Tensor | None, tuple[torch.Tensor, torch.Tensor] | None
+    ]:
         """m (B, 1, S, M), log p(m) - log q(m | x, c) (B, 1, S) and the moments of
         q(m | x, c) (mean and log-variance, (B, M) each).
 
         ``eps_m`` is (S, M) noise shared by every row, or (B, 1, S, M); when it is None the
         result is do(m=0), returned as m = None and no moments (the m branch then
-        contributes nothing).
+        contributes nothing). Without ``with_log_ratio`` the log-ratio is None (the bound
+        takes the KL in closed form: a training step skips those operations).
         """
         if eps_m is None:
             return None, f.x.new_zeros(1, 1, 1), None
         mean, logvar = self.m_encoder(f.parents_of_children)
         std = torch.exp(0.5 * logvar)
         m = mean[:, None, None, :] + std[:, None, None, :] * eps_m
+        if not with_log_ratio:
+            return m, None, (mean, logvar)
         log_q = (-0.5 * (eps_m.square() + _LOG_2PI)).sum(-1) - 0.5 * logvar.sum(-1)[:, None, None]
         return m, standard_normal_log_prob(m) - log_q, (mean, logvar)
 
@@ -882,10 +887,14 @@ class CAMANet(nn.Module):
         y_index: torch.Tensor | None,
         m: torch.Tensor | None,
         eps_z: torch.Tensor,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        """z ~ q(z | x, y, m, a, c) by reparameterisation; also its log q and moments."""
+        with_log_q: bool = True,
+    ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor, torch.Tensor]:
+        """z ~ q(z | x, y, m, a, c) by reparameterisation; also its log q (None without
+        ``with_log_q``) and moments."""
         z_mean, z_logvar = self.z_encoder(f.rows, y_index, m)
         z = z_mean + torch.exp(0.5 * z_logvar) * eps_z
+        if not with_log_q:
+            return z, None, z_mean, z_logvar
         log_q = (-0.5 * (eps_z.square() + _LOG_2PI)).sum(-1) - 0.5 * z_logvar.sum(-1)
         return z, log_q, z_mean, z_logvar
 
@@ -1136,8 +1145,8 @@ class CAMANet(nn.Module):
             log_prior = log_prior.gather(1, y_index[:, None]).squeeze(1)
         if not self.has_children:
             return log_prior
-        m, _, m_moments = self._m_sample(f, eps_m)
-        z, _, z_mean, z_logvar = self._latent(f, y_index, m, eps_z)
+        m, _, m_moments = self._m_sample(f, eps_m, with_log_ratio=False)
+        z, _, z_mean, z_logvar = self._latent(f, y_index, m, eps_z, with_log_q=False)
         log_px = self._child_log_lik(f, x, y_index, m, z)
         bound = (log_px - kl_to_standard_normal(z_mean, z_logvar)).mean(-1)  # (B, K)
         if m_moments is not None:

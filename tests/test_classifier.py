@@ -1246,6 +1246,28 @@ def test_extreme_weights_still_weight_and_still_adapt(sem_data):
     clf.set_params(adapt_steps=5).adapt(X.assign(x1=X["x1"] + 1.0))
 
 
+def test_the_latent_summary_reads_at_most_its_share_of_rows(fitted, sem_data, monkeypatch):
+    from skcama import _classifier
+
+    X, y, _ = sem_data
+    data = fitted._prediction_tensors(X)
+    data.y = torch.as_tensor(np.searchsorted(fitted.classes_, y))
+    data.weight = torch.as_tensor(np.random.default_rng(0).uniform(0.5, 1.5, len(y)),
+                                  dtype=torch.float32)
+    data.weight = data.weight / data.weight.mean()
+    full = _classifier._latent_summary(fitted.model_, data)
+    seen = []
+    encode = fitted.model_.latent_posterior
+    monkeypatch.setattr(fitted.model_, "latent_posterior",
+                        lambda a, *rest: seen.append(len(a)) or encode(a, *rest))
+    monkeypatch.setattr(_classifier, "_SUMMARY_ROWS", 100)
+    part = _classifier._latent_summary(fitted.model_, data)
+    assert sum(seen) == 100  # 400 rows, every 4th
+    spread = np.diag(full["cholesky"] @ full["cholesky"].T) ** 0.5
+    assert np.all(np.abs(part["mean"] - full["mean"]) < 0.3 * spread)
+    assert np.isfinite(part["cholesky"]).all()
+
+
 def test_a_single_number_weighs_every_row_alike(fitted, sem_data):
     X, y, graph = sem_data
     clf = CAMAClassifier(graph=graph, target="y", **FAST).fit(X, y, sample_weight=2.0)
