@@ -13,7 +13,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from numbers import Integral, Real
 from typing import Any, BinaryIO
@@ -280,8 +280,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         overall accuracy for balanced accuracy. :meth:`adapt_prior` estimates the
         prevalence of a real population afterwards.
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, mini-batches, the validation split and the Monte
-        Carlo noise of prediction. The same value gives the same predictions on the same
+        Seeds weight initialisation, mini-batches, the validation split, the Monte
+        Carlo noise of prediction and that of :meth:`adapt` (its replayed rows, batches
+        and noise). All of these seeds are drawn at ``fit``: setting ``random_state``
+        afterwards changes nothing until the next ``fit``. The ``n``-th call of
+        :meth:`adapt` after a fit (or after :meth:`reset_adaptation`) takes the fit's
+        adaptation seed plus ``n - 1``, so a model adapts alike every time it is
+        fitted alike. The same value gives the same predictions on the same
         device and number of torch threads, whatever order the graph lists its nodes in
         or ``X`` its columns (roles are ordered by name where the graph leaves the order
         open); another thread count changes the order of floating-point sums, and the
@@ -1047,12 +1052,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         >>> bool(scores[:50].mean() < scores[50:].mean())
         True
         """
+        self._check_ready()
         if self.clean_prior is None:
             raise ValueError(
                 "manipulation_score needs clean_prior set (a probability, e.g. 0.5); with "
                 "clean_prior=None every row is treated as manipulated."
             )
-        self._check_ready()
         if not self.model_.has_children:
             raise ValueError(
                 f"the target {self.target_!r} has no children in this model's graph, and a "
@@ -1184,6 +1189,25 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             {name: getattr(self, name) for name in _READ_AFTER_FIT},
             caller_name=type(self).__name__,
         )
+        self._refuse_bool_numbers(_READ_AFTER_FIT)
+
+    def _validate_params(self) -> None:
+        """scikit-learn's check of the hyperparameters, and no bool for a number."""
+        super()._validate_params()
+        self._refuse_bool_numbers(self._parameter_constraints)
+
+    def _refuse_bool_numbers(self, names: Iterable[str]) -> None:
+        """Refuse True / False for a numeric hyperparameter: Python counts them as 1 and
+        0, so ``adapt_steps=True`` ran one step (``adapt_prior`` refuses them too)."""
+        for name in names:
+            value = getattr(self, name)
+            numeric = any(isinstance(c, Interval) for c in self._parameter_constraints[name])
+            if numeric and isinstance(value, (bool, np.bool_)):
+                raise ValueError(
+                    f"The {name!r} parameter of {type(self).__name__} must be a number, got "
+                    f"{value!r}: a bool would count as {int(value)}. Pass the number "
+                    "itself."
+                )
 
     def _predict_tensors(self, data: Tensors) -> tuple[np.ndarray, np.ndarray | None]:
         """Log class probabilities, under the class prior of :meth:`adapt_prior` (if
@@ -1585,6 +1609,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         True
         """
         self._check_ready()
+        if not self.model_.has_children:
+            raise ValueError(
+                "this model has no children of the target: the prevalence of the classes "
+                "shows in the children's values given the class, so there is no evidence "
+                "to estimate it from; adapt_prior needs a graph where the target has "
+                "children."
+            )
         if n_samples is not None and (
             isinstance(n_samples, bool) or not (isinstance(n_samples, Integral) and n_samples >= 1)
         ):
@@ -2149,6 +2180,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "reference holds no rows; pass at least one clean labelled row, or leave "
                 "reference out to replay clean rows from the model."
+            )
+        if bool(torch.isnan(data.x).all()):
+            raise ValueError(
+                f"reference=(X_ref, y_ref): the children {list(self.roles_.children)[:10]} "
+                f"are missing in every one of its {len(data)} rows, so they cannot hold the "
+                "clean mechanisms in place while adapt learns the manipulation. Pass clean "
+                "rows with measured children, or leave reference out to replay clean rows "
+                "from the model."
             )
         return data
 

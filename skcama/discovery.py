@@ -161,6 +161,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import itertools
 import logging
 import numbers
@@ -171,7 +172,6 @@ import warnings
 import zlib
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -214,6 +214,7 @@ from .graph import (
     all_children_graph,
     check_discovery_params,
     did_you_mean,
+    is_discovery_method,
     resolve_given_graph,
 )
 
@@ -459,7 +460,8 @@ def _is_constant(column: pd.Series) -> bool:
 
 
 def _normal_scores(values: np.ndarray) -> np.ndarray:
-    """Normal scores of ``values``: the standard normal quantiles of their mid-ranks.
+    """Normal scores of ``values`` (of each column of a 2-d array): the standard normal
+    quantiles of their mid-ranks.
 
     Conditional independence is unchanged by a strictly increasing transform of any
     column, so the tests may read each numeric column through its normal scores: every
@@ -467,7 +469,7 @@ def _normal_scores(values: np.ndarray) -> np.ndarray:
     then gives the same graph, and the basis ``z, z^2, z^3`` of a heavy-tailed column has
     finite moments. Ties (a count, an ordinal score) share their average rank.
     """
-    ranks = rankdata(values)
+    ranks = rankdata(values, axis=0)
     return ndtri((ranks - 0.5) / len(values))
 
 
@@ -718,13 +720,17 @@ def discover_graph(
         Class labels. When ``None``, the target is the column ``target`` of ``X``.
     target : hashable, optional
         Node name of the target; default ``y.name`` when it is not a column of ``X``, else
-        ``"y"``.
+        ``"y"`` (where a column of ``X`` is called ``y``, ``"target"``, then ``"y_0"``,
+        ``"y_1"``, ..., as :class:`~skcama.CAMAClassifier` names them; a column ``y``
+        holding the labels themselves is refused).
     method : {"pc", "fci", "ges"}, default="pc"
         ``"pc"``: constraint-based, assumes no hidden common causes (returns a CPDAG that is
         oriented as described in the module notes). ``"fci"``: constraint-based, allows
         hidden common causes (a PAG; slower). ``"ges"``: score-based greedy equivalence
         search with the linear-Gaussian BIC, the target entering as indicator nodes; it
-        ignores ``test`` and ``alpha``, and its search grows steeply with the columns
+        ignores ``test``, ``alpha``, ``target_alpha`` and ``max_condition_size`` (with a
+        warning where they are given) and draws no progress bar, records ``alpha`` as
+        None, and its search grows steeply with the columns
         (minutes beyond about 20; a warning says so).
     test : {"block-lrt", "block-lrt-basis", "block-lrt-nonlinear", "indicator-fisherz", \
 "fisherz", "kci", "rcit"}, default="block-lrt-nonlinear"
@@ -813,8 +819,9 @@ def discover_graph(
         method (``graph.graph["method"]``), the test, ``alpha``, ``target_alpha`` and
         ``max_condition_size`` (``None`` for GES), ``normal_scores``, the background
         knowledge given (``"background"``, as text), the seconds taken and the number of
-        edges discovery left unoriented (``"n_oriented_by_rule"``); GML, GraphML and JSON
-        files keep them. The target node has ``outcome=True``, DAGitty's mark, so a
+        edges discovery left unoriented (``"n_oriented_by_rule"``); JSON files keep them
+        as they are, GML, GraphML and DOT files as text (GML writes a boolean as 0 or 1,
+        and None as ``"None"``). The target node has ``outcome=True``, DAGitty's mark, so a
         written graph names its target (``skcama roles`` and ``fit`` find it there).
 
     Raises
@@ -863,6 +870,11 @@ def discover_graph(
             "max_condition_size must be a whole number >= 0, or None for no limit; got "
             f"{max_condition_size!r}."
         )
+    if method == "ges":
+        _warn_of_unused_ges_options(
+            test=test, alpha=alpha, target_alpha=target_alpha,
+            max_condition_size=max_condition_size,
+        )
     alpha = float(alpha)
     if target_alpha is None:
         target_alpha = max(alpha, _TARGET_ALPHA)
@@ -892,7 +904,7 @@ def discover_graph(
             positions = np.flatnonzero(keep)  # the rows' numbers in the user's X
         if np.all(weights == weights[0]):  # equal weights: the unweighted discovery exactly
             weights = None
-    frame, labels, target = _frame_and_target(X, y, target, positions)
+    frame, labels, target = _frame_and_target(X, y, target, positions, normal_scores)
     given_order = [*frame.columns, target]
     # The search sees the columns sorted by name, so the graph does not depend on their
     # order in X (PC's orientations and the ties of a consistent extension did).
@@ -963,7 +975,7 @@ def discover_graph(
     graph.graph.update(
         method=method,
         test=None if method == "ges" else test,
-        alpha=alpha,
+        alpha=None if method == "ges" else alpha,
         target_alpha=None if method == "ges" else target_alpha,
         max_condition_size=None if method == "ges" else max_condition_size,
         normal_scores=bool(normal_scores),
@@ -989,6 +1001,23 @@ def discover_graph(
     return graph
 
 
+_DEFAULTS = {name: parameter.default for name, parameter in
+             inspect.signature(discover_graph).parameters.items()}
+
+
+def _warn_of_unused_ges_options(**given: Any) -> None:
+    """Warn of options of the tests that ``method="ges"`` was given other than their
+    defaults: GES runs no tests, so they would change nothing (a grid over ``alpha``
+    would tune nothing)."""
+    unused = [name for name, value in given.items() if value != _DEFAULTS[name]]
+    if unused:
+        warn_user(
+            f"method='ges' does not use {unused}: GES scores whole graphs (BIC) and runs no "
+            "independence tests, so they are ignored. Leave them out, or use method='pc' "
+            "or 'fci', which use them."
+        )
+
+
 def _discovery_weights(sample_weight: Any, n_rows: int, method: str, test: str) -> np.ndarray:
     """``sample_weight`` of :func:`discover_graph`, checked: the method and test must use
     it, and :func:`~skcama._columns.check_sample_weight` (as in ``fit``)."""
@@ -1003,18 +1032,21 @@ def _discovery_weights(sample_weight: Any, n_rows: int, method: str, test: str) 
 
 
 def _check_option(name: str, value: Any, options: Sequence[str]) -> str:
-    if isinstance(value, str) and value.lower() in options:
-        return value.lower()
+    if isinstance(value, str) and value.strip().lower() in options:
+        return value.strip().lower()
     close = did_you_mean(value, options) if isinstance(value, str) else []
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise ValueError(f"{name} must be one of {list(options)}, got {value!r}.{hint}")
 
 
 def _frame_and_target(
-    X: Any, y: Any, target: Hashable | None, positions: np.ndarray | None = None
+    X: Any, y: Any, target: Hashable | None, positions: np.ndarray | None = None,
+    normal_scores: bool = False,
 ):
     """X without the target, the labels and the target's name, checked as fit checks
-    them; ``positions`` are the rows' numbers in the user's X where rows were left out
+    them (copies and near-copies among the columns as the tests will read them: through
+    their normal scores with ``normal_scores``, where a column and its log are one
+    column); ``positions`` are the rows' numbers in the user's X where rows were left out
     (weight 0), for messages that name rows."""
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
     # whole names only: ``name in frame.columns`` also matches the first level of a
@@ -1045,9 +1077,10 @@ def _frame_and_target(
                 "single column of labels."
             )
         labels = labels.ravel()
-        if target is None:
+        if target is None:  # as fit names unnamed labels
             name = getattr(y, "name", None)
-            target = name if name is not None and name not in columns else "y"
+            target = (name if name is not None and name not in columns
+                      else _unnamed_target(columns, frame, labels))
         if target in columns:
             raise ValueError(
                 f"the target {target!r} is also a column of X; drop that column or pass "
@@ -1126,16 +1159,21 @@ def _frame_and_target(
         for j in np.flatnonzero(huge):
             frame[numeric[j]] = values[:, j]
     # one correlation matrix for both checks: the pairs beyond 0.99, strongest first
-    close = _perfectly_correlated(values, numeric, above=_NEAR_COLLINEAR)
+    read = _normal_scores(values) if normal_scores and len(values) else values
+    close = _perfectly_correlated(read, numeric, above=_NEAR_COLLINEAR)
     pairs = [pair for pair in close if abs(pair[2]) > _PERFECT]
     if pairs:
         shown = "; ".join(f"{a!r} and {b!r}" for a, b, _ in pairs[:5])
         more = "; ..." if len(pairs) > 5 else ""
+        how = ("with normal_scores=True the tests read columns through their ranks, and "
+               "one is an increasing or decreasing function of the other, e.g. a copy, its "
+               "log or other units" if normal_scores
+               else "one is a linear function of the other, e.g. a copy or the same "
+               "measurement in other units")
         raise ValueError(
-            f"these columns of X are perfectly correlated: {shown}{more} "
-            "(one is a linear function of the other, e.g. a copy or the same measurement in "
-            "other units). No test can tell which of the two the label depends on, so the "
-            "graph would be arbitrary. Drop one column of each pair."
+            f"these columns of X are perfectly correlated: {shown}{more} ({how}). No test "
+            "can tell which of the two the label depends on, so the graph would be "
+            "arbitrary. Drop one column of each pair."
         )
     _check_same_groupings(frame, labels, target)
     if close:
@@ -1948,9 +1986,9 @@ def resolve_graph_spec(
                 "a child of the target. Drop that column from X or set target= to another name."
             )
         return all_children_graph(columns, target), target
-    if isinstance(spec, str) and spec.lower() in METHODS and not Path(spec).exists():
+    if is_discovery_method(spec):
         target = _unnamed_target(columns, X, y) if target is None else target
-        method = spec.lower()
+        method = spec.strip().lower()
         if sample_weight is not None and method == "ges":
             warn_user(
                 "graph='ges' discovers the graph without sample_weight (GES's score takes no "

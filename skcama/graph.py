@@ -13,6 +13,7 @@ import io
 import itertools
 import json
 import logging
+import numbers
 import os
 import re
 import unicodedata
@@ -601,17 +602,26 @@ def did_you_mean(name: Hashable, candidates: Iterable) -> list:
     -------
     list
         Up to three close candidates (more where several differ only in case), best
-        first; empty when none is close.
+        first; empty when none is close. Candidates that hold the whole name as a word
+        (``age_years``, ``age (y)``, ``patient age`` for ``age``), shortest first, come
+        before those whose spelling is merely similar.
 
     Examples
     --------
     >>> did_you_mean("Age", ["age", "sex", "weight"])
     ['age']
+    >>> did_you_mean("age", ["stage 2", "age_years"])
+    ['age_years', 'stage 2']
     """
     by_lower: dict[str, list] = {}
     for candidate in candidates:
         by_lower.setdefault(str(candidate).lower(), []).append(candidate)
-    close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=3, cutoff=0.6)
+    key = str(name).lower()
+    word = re.compile(rf"(?:.*[\W_])?{re.escape(key)}(?:[\W_].*)?", re.DOTALL)
+    holding = sorted((k for k in by_lower if k != key and key.strip() and word.fullmatch(k)),
+                     key=len)
+    similar = difflib.get_close_matches(key, list(by_lower), n=3, cutoff=0.6)
+    close = list(dict.fromkeys([*holding, *similar]))[:3]
     return [c for key in close for c in by_lower[key]]
 
 
@@ -715,7 +725,7 @@ def is_discovery_method(spec: Any) -> bool:
     """Whether a ``graph=`` value names a discovery method rather than a graph or a file.
 
     Text that spells a method (case and surrounding spaces aside) does, unless a file of
-    that name exists.
+    that name exists (a folder of that name does not count).
 
     Parameters
     ----------
@@ -734,7 +744,7 @@ def is_discovery_method(spec: Any) -> bool:
     return (
         isinstance(spec, str)
         and spec.strip().lower() in DISCOVERY_METHODS
-        and not os.path.exists(spec)
+        and not os.path.isfile(spec)
     )
 
 
@@ -2105,7 +2115,8 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
     Raises
     ------
     GraphError
-        On an unknown extension; on two nodes whose names read the same as text (``1``
+        On an unknown extension; on a name that is neither text nor a number (a tuple of
+        MultiIndex columns); on two nodes whose names read the same as text (``1``
         and ``"1"``); on a name a format cannot carry (in DOT a backslash
         before a quote, a line break or the end of the name, or a carriage return; in
         CSV an empty name or one with spaces around it; in GML an attribute name other
@@ -2133,6 +2144,15 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
     path = Path(path)
     fmt = _format_of(path)
     g = as_digraph(graph)
+    for node in g.nodes:
+        if not isinstance(node, (str, numbers.Number)):
+            raise GraphError(
+                f"cannot write node {node!r} to {str(path)!r}: graph files hold names as "
+                f"text or numbers, and a {type(node).__name__} would read back as text that "
+                "no column of X matches. Give the columns (a MultiIndex: X.columns = "
+                "['_'.join(map(str, c)) for c in X.columns]) and the nodes text names, or "
+                "keep this graph in Python (pickle)."
+            )
     _check_name_spellings(
         g,
         f"{fmt.upper()} stores names as text, so they would become one node: rename one."

@@ -230,6 +230,8 @@ def test_adapt_with_real_reference_rows(fitted, sem_data):
         (lambda X, y: (X.iloc[:0], y.iloc[:0]), "reference holds no rows"),
         (lambda X, y: (X, y.where(y.index != y.index[2])), r"y_ref has 1 missing labels"),
         (lambda X, y: (X, y.iloc[:-1]), r"400 rows were given but y_ref has 399 labels"),
+        (lambda X, y: (X.assign(x1=np.nan, x2=np.nan, x3=np.nan), y),
+         r"the children \['x1', 'x2', 'x3'\] are missing in every one of its 400 rows"),
     ],
 )
 def test_bad_reference_rows_are_named_and_change_nothing(fitted, sem_data, make_reference,
@@ -1160,3 +1162,24 @@ def test_adapt_prior_checks_the_children_when_a_parent_was_constant_in_fit():
         clf = CAMAClassifier(graph=graph, target="y", max_epochs=30, random_state=0).fit(X, y)
         clf.adapt_prior(X)
     assert np.isfinite(clf.adapted_children_shift_).all()
+
+
+@pytest.mark.parametrize("name", ["adapt_steps", "adapt_learning_rate", "n_samples"])
+def test_a_bool_is_no_number_for_the_adaptation_settings(fitted, sem_data, name):
+    X, y, graph = sem_data
+    clf = copy.deepcopy(fitted).set_params(**{name: True})
+    with pytest.raises(ValueError, match=rf"'{name}' parameter .* must be a number, got True"):
+        clf.adapt(shifted(X.iloc[:50]))
+    with pytest.raises(ValueError, match=rf"'{name}' parameter .* must be a number, got True"):
+        CAMAClassifier(graph=graph, target="y", **{name: True}).fit(X, y)
+
+
+def test_a_model_without_children_refuses_adapt_prior(sem_data):
+    X, y, _ = sem_data
+    clf = CAMAClassifier(graph={"y": ["a"]}, target="y", max_epochs=2)
+    with pytest.warns(UserWarning, match="no children"):
+        clf.fit(X[["a"]], y)
+    with pytest.raises(ValueError, match="no children of the target.*adapt_prior needs"):
+        clf.adapt_prior(X[["a"]])
+    with pytest.raises(NotFittedError):  # before what it would say of its settings
+        CAMAClassifier(clean_prior=None).manipulation_score(X)

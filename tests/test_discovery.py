@@ -1265,3 +1265,51 @@ def test_the_discovered_graph_marks_its_target_as_dagitty_does(small_sem, tmp_pa
     assert sum(bool(data.get("outcome")) for _, data in graph.nodes(data=True)) == 1
     write_graph(graph, tmp_path / "g.dagitty")  # a written graph names its target
     assert re.search(r"\by \[outcome", (tmp_path / "g.dagitty").read_text())
+
+
+def _lab_data(n: int = 400) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, n)
+    return pd.DataFrame({"crp": np.exp(y + rng.normal(size=n)),
+                         "age": rng.normal(size=n)}), y
+
+
+def test_normal_scores_refuse_a_monotone_copy_of_a_column():
+    X, y = _lab_data()
+    logged = X.assign(log_crp=np.log(X["crp"]))
+    discover_graph(logged, y)  # on the raw scale the two are different columns
+    with pytest.raises(ValueError, match=r"'crp' and 'log_crp'.*normal_scores=True the tests read"):
+        discover_graph(logged, y, normal_scores=True)
+
+
+def test_ges_warns_of_the_test_options_it_does_not_use():
+    X, y = _lab_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        graph = discover_graph(X, y, method="ges")  # the defaults: no warning
+    assert graph.graph["alpha"] is None and graph.graph["test"] is None
+    with pytest.warns(UserWarning, match=r"method='ges' does not use \['test', 'alpha'\]"):
+        discover_graph(X, y, method="ges", alpha=0.3, test="kci")
+
+
+def test_method_names_with_spaces_and_folders_of_their_name(tmp_path, monkeypatch):
+    X, y = _lab_data()
+    plain = discover_graph(X, y)
+    assert sorted(discover_graph(X, y, method=" PC ").edges) == sorted(plain.edges)
+    assert sorted(resolve_graph_spec(" pc", X, y, None)[0].edges) == sorted(plain.edges)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pc").mkdir()  # a folder is no graph file: "pc" still names the method
+    clf = CAMAClassifier(graph="pc", max_epochs=2).fit(X, y)
+    assert sorted(clf.graph_.edges) == sorted(plain.edges)
+    (tmp_path / "ges").write_text("")  # a file of that name is read as the graph
+    with pytest.raises(GraphError, match="ges"):
+        CAMAClassifier(graph="ges", max_epochs=2).fit(X, y)
+
+
+def test_discovery_names_unnamed_labels_as_fit_does():
+    X, y = _lab_data()
+    X = X.rename(columns={"age": "y"})  # a feature called y, as make_moons gives
+    graph = discover_graph(X, y)
+    assert "target" in graph and "y" in graph
+    with pytest.raises(GraphError, match="holds the labels themselves"):
+        discover_graph(X.assign(y=y), y)

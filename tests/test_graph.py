@@ -1216,3 +1216,18 @@ def test_dot_keeps_the_graphs_own_attributes(tmp_path):
     g.graph.update(method="pc", alpha=0.01)
     write_graph(g, tmp_path / "g.dot")
     assert read_graph(tmp_path / "g.dot").graph == {"method": "pc", "alpha": "0.01"}
+
+
+@pytest.mark.parametrize("ext", ["json", "gml", "graphml", "dot", "csv", "dagitty"])
+def test_write_graph_refuses_names_that_files_cannot_hold(tmp_path, ext):
+    graph = nx.DiGraph([(("demo", "age"), "y"), ("y", "crp")])  # MultiIndex columns
+    path = tmp_path / f"g.{ext}"
+    with pytest.raises(GraphError, match=r"node \('demo', 'age'\).*text or numbers"):
+        write_graph(graph, path)
+    assert not path.exists()
+
+
+def test_near_names_prefer_a_column_holding_the_name_as_a_word():
+    X = pd.DataFrame({"stage 2": [0.0, 1.0] * 10, "age_years": [1.0, 2.0] * 10})
+    with pytest.raises(ValueError, match=r"'age' -> did you mean 'age_years'\?"):
+        CAMAClassifier(graph={"y": ["age"], "stage 2": ["y"]}, target="y").fit(X, [0, 1] * 10)
