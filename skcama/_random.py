@@ -21,10 +21,22 @@ def default_rng(random_state: SeedLike) -> np.random.Generator:
     """``numpy.random.default_rng(random_state)``, also for a legacy
     ``numpy.random.RandomState`` (as scikit-learn passes) on numpy before 2.2, which
     refuses one: a Generator over its bit generator, the one numpy 2.2 and later make, so
-    the draws are the same on every numpy."""
+    the draws are the same on every numpy. A bool, a negative number or anything else
+    numpy cannot seed from gives an error that names ``random_state``."""
     if isinstance(random_state, np.random.RandomState):
         return np.random.Generator(random_state._bit_generator)
-    return np.random.default_rng(random_state)
+    if isinstance(random_state, (bool, np.bool_)):
+        raise TypeError(
+            "random_state must be an int, a numpy.random.Generator, a numpy.random.RandomState "
+            f"or None, got {random_state!r}."
+        )
+    try:
+        return np.random.default_rng(random_state)
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            "random_state must be an int >= 0, a numpy.random.Generator, a "
+            f"numpy.random.RandomState or None, got {random_state!r}."
+        ) from None
 
 
 @contextlib.contextmanager

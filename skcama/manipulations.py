@@ -4,12 +4,14 @@ Every amount is in *clean standard-deviation units*: the sd of each column is ta
 a clean reference frame or from a fitted :class:`~skcama.CAMAClassifier` (its scaler).
 Columns are chosen by name or by role: ``"coparents"`` and ``"children"`` of the target.
 Amounts in standard deviations apply to continuous columns: a role takes its continuous
-members, and discrete ones are left as they are (see :func:`shift`).
+members, and discrete ones are left as they are (see :func:`shift` for which columns count
+as discrete: without a reference, integer codes count as measurements).
 
 Only co-parents and children are *valid* manipulations in the causal sense: they change
 how the measurements are produced but leave the label's mechanism ``y -> x`` (and
 ``p(y | a)``) intact. Manipulating a parent of the target changes the label distribution
-itself (a warning says so), and manipulating the target is refused.
+itself (a warning says so), and manipulating the target is refused where the roles
+name it (a fitted model's, a SEM's ``roles``, or a dict's ``"target"``, else ``"y"``).
 
 Changes of causes that propagate through the true mechanism (a co-parent moved, its
 children following) need the true SEM; use
@@ -99,7 +101,8 @@ def _roles_of(reference: Any, roles: Any) -> dict[str, list] | None:
                     f"one column write {{{key!r}: [{members!r}]}}."
                 )
             out[key] = list(members)
-        out["target"] = roles.get("target", "y")
+        # a SEM's roles name their target as an attribute; a plain dict by its key
+        out["target"] = roles.get("target", getattr(roles, "target", "y"))
         return out
     raise TypeError(
         "roles must be a MarkovBlanketRoles (clf.roles_) or a dict such as "
@@ -527,9 +530,13 @@ def shift(
         Columns and/or roles, one name or a list-like of them (a list, a pandas Index, an
         array); ``None`` = co-parents and children (the valid manipulations).
         A role takes its continuous members: discrete ones (for a fitted model, its
-        binary and categorical columns; for a frame, text, category and bool columns)
-        are left as they are, with a warning. A discrete column named on its own is an
-        error.
+        binary and categorical columns; for a reference frame, the columns fit would
+        read as discrete: text, category and bool columns and whole numbers with few
+        distinct values, such as a grade 0-4; without a reference, by ``X``'s dtypes
+        alone: text, category and bool columns, so integer codes are moved like
+        measurements) are left as they are, with a warning. A discrete column named on
+        its own is an error. Pass the training frame as ``reference`` to keep integer
+        codes whole.
     reference : pandas.DataFrame or fitted CAMAClassifier, default=None
         Where the clean sd comes from (``X`` itself when None); a CAMAClassifier also gives
         the roles.
@@ -544,6 +551,10 @@ def shift(
     Returns
     -------
     pandas.DataFrame
+        A copy of ``X`` with the columns shifted. A float32 column stays float32, a
+        nullable numeric one (``Int64``, ``Float64``) becomes ``Float64``, any other
+        moved column float64; :func:`scale`, :func:`add_noise` and :func:`replace` keep
+        types alike.
 
     Raises
     ------
@@ -569,7 +580,7 @@ def shift(
     """
     amount = _check_amount("amount", amount)
     out, cols, _, std = _prepare(X, columns, reference, roles, allow_parents)
-    out[cols] = out[cols].astype(float) + amount * std.to_numpy()
+    _assign(out, cols, out[cols].astype(float) + amount * std.to_numpy())
     return out
 
 
@@ -612,7 +623,7 @@ def scale(
     factor = _check_amount("factor", factor)
     out, cols, mean, _ = _prepare(X, columns, reference, roles, allow_parents)
     m = mean.to_numpy()
-    out[cols] = (out[cols].astype(float) - m) * factor + m
+    _assign(out, cols, (out[cols].astype(float) - m) * factor + m)
     return out
 
 
@@ -659,7 +670,7 @@ def add_noise(
     out, cols, _, std = _prepare(X, columns, reference, roles, allow_parents)
     rng = default_rng(random_state)
     noise = rng.normal(size=(len(out), len(cols))) * amount * std.to_numpy()
-    out[cols] = out[cols].astype(float) + noise
+    _assign(out, cols, out[cols].astype(float) + noise)
     return out
 
 
@@ -732,8 +743,24 @@ def replace(
         draws = mean.to_numpy() + std.to_numpy() * rng.normal(size=(n, len(cols)))
     values = out[cols].to_numpy(dtype=float)
     # a missing value stays missing, as under the other manipulations and the attacks
-    out[cols] = np.where(mask & ~np.isnan(values), draws, values)
+    _assign(out, cols, np.where(mask & ~np.isnan(values), draws, values))
     return out
+
+
+def _assign(out: pd.DataFrame, cols: list, values: pd.DataFrame | np.ndarray) -> None:
+    """Write the manipulated ``values`` (float64) of ``cols`` into ``out`` in the columns'
+    own float type where they have one: float32 stays float32, and a nullable numeric
+    column (``Int64``, ``Float64``) becomes ``Float64``, missing values as ``<NA>``;
+    other numbers (int64, float64) become float64."""
+    values = np.asarray(values, dtype=float)
+    for j, column in enumerate(cols):
+        dtype = out[column].dtype
+        if dtype == np.float32:
+            out[column] = values[:, j].astype(np.float32)
+        elif isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            out[column] = pd.array(values[:, j], dtype="Float64")  # NaN reads as <NA>
+        else:
+            out[column] = values[:, j]
 
 
 MANIPULATIONS: dict[str, Callable[..., pd.DataFrame]] = {

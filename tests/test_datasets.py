@@ -454,3 +454,29 @@ def test_the_default_oracle_is_exact_where_latent_draws_fall_short():
     fitted = LogisticRegression(max_iter=2000).fit(X, y).score(X_test, y_test)
     assert exact.score(X_test, y_test) > fitted
     assert exact.score(X_test, y_test) > sem.oracle(n_mc=1000).score(X_test, y_test)
+
+
+def test_shifting_an_outside_cause_of_a_parent_warns():
+    from skcama.manipulations import InvalidManipulationWarning
+
+    sem = next(s for s in (SyntheticSEM(random_state=seed) for seed in range(40))
+               if any(sem_parent in s.roles["parents"]
+                      for sem_parent in s.full_graph.successors("o1")))
+    with pytest.warns(InvalidManipulationWarning, match=r"\['o1'\], causes of the target"):
+        sem.sample(50, shift={"o1": 3.0}, random_state=0)
+    with pytest.warns(InvalidManipulationWarning, match="causes of the target"):
+        sem.sample(50, shift={"outside": 3.0}, random_state=0)
+
+
+def test_a_sem_without_features_still_has_its_rows_and_roles_name_the_target():
+    sem = SyntheticSEM(n_parents=0, n_coparents=0, n_children=0, n_latent=0, n_outside=0,
+                       random_state=0)
+    X, y = sem.sample(5, random_state=0)
+    assert X.shape == (5, 0) and len(y) == 5
+    assert SyntheticSEM(random_state=0).roles.target == "y"
+
+
+@pytest.mark.parametrize("name", ["noise", "class_sep"])
+def test_scales_that_would_overflow_are_refused(name):
+    with pytest.raises(ValueError, match=rf"{name} must be a finite number .*<= 1000000"):
+        SyntheticSEM(**{name: 1e200})

@@ -348,3 +348,27 @@ def test_a_role_given_as_a_string_is_refused_naming_the_role(data):
     with pytest.raises(TypeError, match=r"roles\['children'\] must be a list of column "
                        r"names; got 'x1'.*\{'children': \['x1'\]\}"):
         shift(X, 1.0, roles={"children": "x1"})
+
+
+def test_manipulations_keep_float32_and_nullable_columns_and_name_bad_seeds():
+    X = pd.DataFrame({"a": np.arange(6, dtype=np.float32),
+                      "b": pd.array([1, 2, None, 4, 5, 6], dtype="Int64"),
+                      "c": np.arange(6, dtype=np.float64)})
+    for moved in (shift(X, 0.0, columns=list(X)), scale(X, 1.0, columns=list(X)),
+                  add_noise(X, 0.0, columns=list(X), random_state=0)):
+        assert [str(t) for t in moved.dtypes] == ["float32", "Float64", "float64"]
+        assert moved["b"].isna().tolist() == X["b"].isna().tolist()
+    with pytest.raises(ValueError, match="random_state must be an int >= 0"):
+        add_noise(X, 1.0, columns=["a"], random_state=-1)
+    with pytest.raises(TypeError, match="random_state must be an int"):
+        add_noise(X, 1.0, columns=["a"], random_state=True)
+
+
+def test_a_sems_roles_protect_its_target_whatever_its_name():
+    from skcama.datasets import MixedSEM
+
+    sem = MixedSEM.random(n_parents=1, n_coparents=1, n_children=3, random_state=0)
+    X, y = sem.sample(50, random_state=0)
+    X = X.assign(**{sem.target: np.asarray(y, dtype=float)})
+    with pytest.raises(ValueError, match=f"cannot manipulate the target {sem.target!r}"):
+        shift(X, 1.0, columns=[sem.target], roles=sem.roles)

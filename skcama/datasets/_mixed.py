@@ -47,10 +47,12 @@ from ._sem import (
     _INTERACTION_SD,
     _LATENT_EDGE_PROB,
     _LATENT_WEIGHT,
+    _MOST_SCALE,
     _N_REFERENCE,
     _NOISE_SPREAD,
     _PRIOR_WEIGHT_SD,
     ROLES,
+    SEMRoles,
     _check_count,
     _check_nonlinearity,
     _check_real,
@@ -62,6 +64,8 @@ from ._sem import (
 )
 
 __all__ = ["NODE_KINDS", "MixedNode", "MixedSEM", "make_mixed_sem"]
+
+_MOST_CLASS_SEP = 1e3  # class_sep at most: 1e4 overflowed a categorical child's logits
 
 logger = logging.getLogger(__name__)
 
@@ -329,7 +333,8 @@ class MixedSEM:
     roles : dict of str to list of str
         ``"parents"``, ``"coparents"`` (every parent of a child other than the target and the
         children; a parent with a double role is listed in both), ``"children"``,
-        ``"latent"`` and ``"outside"``.
+        ``"latent"`` and ``"outside"``; its attribute ``target`` names the target, which
+        :mod:`skcama.manipulations` given ``roles=sem.roles`` refuses to manipulate.
     feature_names : list of str
         The columns of the sampled ``X``.
     classes_ : numpy.ndarray
@@ -437,7 +442,7 @@ class MixedSEM:
         }
         blanket = {*roles["parents"], *roles["coparents"], *children}
         roles["outside"] = [n for n in self.feature_names if n not in blanket]
-        self.roles = roles
+        self.roles = SEMRoles(roles, target)
 
         rng = _rng(random_state)
         reference_rng, sample_seed = _spawn(rng, 2)
@@ -508,9 +513,12 @@ class MixedSEM:
         nonlinearity : {"mixed", "linear", "tanh", "leaky_relu", "softplus"}, default="mixed"
             The functions ``g`` on the edges; ``"mixed"`` draws one per edge.
         noise : float, default=0.5
-            Scale of the noise of non-root nodes (per node ``noise * U(0.8, 1.2)``).
+            Scale of the noise of non-root nodes (per node ``noise * U(0.8, 1.2)``), at
+            most 1e6.
         class_sep : float, default=1.0
-            Scale of the class-dependent terms of the children; 0 makes them uninformative.
+            Scale of the class-dependent terms of the children; 0 makes them
+            uninformative; at most 1,000 (the logits of a discrete child overflow
+            beyond).
         child_edge_prob, parent_child_edge_prob : float, default=0.2, 0.0
             Probability of a child -> child edge (along a random order) and of a parent ->
             child edge (a parent with a double role).
@@ -550,8 +558,8 @@ class MixedSEM:
         n_levels = _check_count("n_levels", n_levels, minimum=2)
         n_categories = _check_count("n_categories", n_categories, minimum=2)
         _check_nonlinearity(nonlinearity)
-        noise = _check_real("noise", noise, low=0.0, low_open=True)
-        class_sep = _check_real("class_sep", class_sep, low=0.0)
+        noise = _check_real("noise", noise, low=0.0, low_open=True, high=_MOST_SCALE)
+        class_sep = _check_real("class_sep", class_sep, low=0.0, high=_MOST_CLASS_SEP)
         child_edge_prob = _check_real("child_edge_prob", child_edge_prob, low=0.0, high=1.0)
         parent_child_edge_prob = _check_real(
             "parent_child_edge_prob", parent_child_edge_prob, low=0.0, high=1.0
@@ -563,12 +571,16 @@ class MixedSEM:
             )
         labels: tuple[Hashable, ...] = tuple(range(n_classes))
         if class_names is not None:
+            if isinstance(class_names, (np.ndarray, pd.Index, pd.Series)) and np.ndim(
+                class_names
+            ) == 1:  # np.unique(...) of labels: their plain values
+                class_names = np.asarray(class_names).tolist()
             valid = isinstance(class_names, Sequence) and not isinstance(class_names, str)
             labels = tuple(class_names) if valid else ()
             if len(labels) != n_classes or len(set(labels)) != n_classes:
                 raise ValueError(
-                    f"class_names must be {n_classes} distinct labels (n_classes={n_classes}), "
-                    f"got {class_names!r}."
+                    f"class_names must be a list of {n_classes} distinct labels "
+                    f"(n_classes={n_classes}), got {class_names!r}."
                 )
 
         rng = _rng(random_state)
@@ -657,7 +669,8 @@ class MixedSEM:
                 columns[name] = pd.Categorical.from_codes(
                     value, categories=list(self.nodes[name].categories)
                 )
-        return pd.DataFrame(columns)
+        # the index given: a SEM without observed features still has its rows
+        return pd.DataFrame(columns, index=pd.RangeIndex(len(values[self.target])))
 
     # ----------------------------------------------------------------- manipulations
     def _resolve(self, manipulation: Mapping | None, kind: str) -> dict:
@@ -678,7 +691,7 @@ class MixedSEM:
             else:
                 by_node.update({n: self._check_amount(kind, n, amount) for n in nodes})
         resolved = {**by_role, **by_node}
-        _warn_if_parents_manipulated(kind, resolved, self.roles["parents"], self.target)
+        _warn_if_parents_manipulated(kind, resolved, self.full_graph, self.target)
         return resolved
 
     def _nodes_of(self, key: Hashable, kind: str) -> list[str]:
@@ -750,7 +763,9 @@ class MixedSEM:
                     f"the level_shift value for {node!r} must be an integer number of levels, "
                     f"got {amount!r}."
                 )
-            return int(amount)
+            # the moved level is clipped to 0 .. L-1 anyway: a larger shift is the same
+            # shift, and one past int64 no longer overflowed
+            return int(max(-(2**31), min(2**31, int(amount))))
         if (
             isinstance(amount, bool)
             or not isinstance(amount, numbers.Real)

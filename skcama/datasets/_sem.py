@@ -183,6 +183,9 @@ def _check_count(name: str, value: object, minimum: int = 0) -> int:
     return int(value)
 
 
+_MOST_SCALE = 1e6  # noise and class_sep at most: larger ones overflowed (1e200 gave inf sds)
+
+
 def _check_real(
     name: str, value: object, *, low: float, high: float = np.inf, low_open: bool = False
 ) -> float:
@@ -233,10 +236,11 @@ class SyntheticSEM:
         The functions ``g`` on the edges; ``"mixed"`` draws one per edge. Each is rescaled to
         mean 0 and sd 1 under a standard normal input.
     noise : float, default=0.5
-        Scale of the additive noise of non-root nodes (per node ``noise * U(0.8, 1.2)``).
+        Scale of the additive noise of non-root nodes (per node ``noise * U(0.8, 1.2)``),
+        at most 1e6 (larger scales overflow the mechanisms' squares).
     class_sep : float, default=1.0
         Scale of the class-dependent terms of the children (``mu`` and ``beta``); 0 makes the
-        children uninformative about ``y``.
+        children uninformative about ``y``; at most 1e6.
     child_edge_prob : float, default=0.2
         Probability of an edge between two children, along a random order (so acyclic).
     parent_child_edge_prob : float, default=0.0
@@ -257,7 +261,8 @@ class SyntheticSEM:
     roles : dict of str to list of str
         ``"parents"``, ``"coparents"`` (every parent of a child other than ``y`` and the
         children, so a parent with a double role is listed in both), ``"children"``,
-        ``"latent"`` and ``"outside"``.
+        ``"latent"`` and ``"outside"``; its attribute ``target`` names the target, which
+        :mod:`skcama.manipulations` given ``roles=sem.roles`` refuses to manipulate.
     feature_names : list of str
         The columns of the sampled ``X``: every observed node but ``y``, in a stable order.
     classes_ : numpy.ndarray
@@ -309,8 +314,8 @@ class SyntheticSEM:
         self.n_classes = _check_count("n_classes", n_classes, minimum=2)
         self.n_outside = _check_count("n_outside", n_outside)
         self.nonlinearity = _check_nonlinearity(nonlinearity)
-        self.noise = _check_real("noise", noise, low=0.0, low_open=True)
-        self.class_sep = _check_real("class_sep", class_sep, low=0.0)
+        self.noise = _check_real("noise", noise, low=0.0, low_open=True, high=_MOST_SCALE)
+        self.class_sep = _check_real("class_sep", class_sep, low=0.0, high=_MOST_SCALE)
         self.child_edge_prob = _check_real("child_edge_prob", child_edge_prob, low=0.0, high=1.0)
         self.parent_child_edge_prob = _check_real(
             "parent_child_edge_prob", parent_child_edge_prob, low=0.0, high=1.0
@@ -414,13 +419,13 @@ class SyntheticSEM:
             if p != TARGET and p not in child_set
         }
         rank = {node: i for i, node in enumerate(g.nodes)}
-        self.roles = {
+        self.roles = SEMRoles({
             "parents": parents,
             "coparents": sorted(blanket_coparents, key=rank.__getitem__),
             "children": children,
             "latent": latent,
             "outside": outside,
-        }
+        }, TARGET)
         self.feature_names = [*parents, *coparents, *children, *outside]
         self._order = list(nx.lexicographical_topological_sort(g, key=rank.__getitem__))
 
@@ -553,7 +558,7 @@ class SyntheticSEM:
             amount = self._check_amount(kind, key, amount)
             (by_role if key in ROLES else by_node).update(dict.fromkeys(nodes, amount))
         resolved = {**by_role, **by_node}
-        _warn_if_parents_manipulated(kind, resolved, self.roles["parents"], TARGET)
+        _warn_if_parents_manipulated(kind, resolved, self.full_graph, TARGET)
         return resolved
 
     def _nodes_of(self, key: Hashable, kind: str) -> list[str]:
@@ -626,9 +631,10 @@ class SyntheticSEM:
         shift : dict, optional
             ``{node or role: amount}``, the amount in units of the node's clean sd (``std_``);
             positive moves up. Roles: ``"coparents"`` (pure co-parents only, not parents of
-            ``y`` with a double role), ``"children"``, ``"outside"`` and ``"parents"`` (an
-            ``InvalidManipulationWarning``: manipulating a cause of ``y`` is not a valid
-            manipulation).
+            ``y`` with a double role), ``"children"``, ``"outside"`` and ``"parents"``.
+            Manipulating a cause of ``y`` (a parent, or an outside node upstream of one)
+            moves the label and is not a valid manipulation: it gives an
+            ``InvalidManipulationWarning``.
         scale : dict, optional
             ``{node or role: factor}``: multiplies the node's deviation from its clean mean.
         do : dict, optional
@@ -673,7 +679,9 @@ class SyntheticSEM:
         rng = self._sample_rng if random_state is None else _rng(random_state)
         logger.debug("sampling %d rows with %s", n_samples, plan)
         values = self._generate(n_samples, rng, plan)
-        X = pd.DataFrame({v: values[v] for v in self.feature_names})
+        # the index given: a SEM without observed features still has n_samples rows
+        X = pd.DataFrame({v: values[v] for v in self.feature_names},
+                         index=pd.RangeIndex(n_samples))
         y = pd.Series(values[TARGET].astype(np.int64), name=TARGET)
         return X, y
 
@@ -984,15 +992,41 @@ class SEMOracle:
         return float(np.mean(self.predict(X) == labels))
 
 
+class SEMRoles(dict):
+    """A SEM's ``roles``: a dict of role name to node names, which also knows the target
+    (``.target``), so that :mod:`skcama.manipulations` given ``roles=sem.roles`` refuses
+    the target column whatever it is called."""
+
+    def __init__(self, roles: Mapping[str, list], target: Hashable):
+        super().__init__(roles)
+        self.target = target
+
+    def __reduce__(self):  # pickled with the target
+        return (type(self), (dict(self), self.target))
+
+
 def _warn_if_parents_manipulated(
-    kind: str, resolved: Mapping[str, float], parents: list, target: Hashable
+    kind: str, resolved: Mapping[str, float], graph: nx.DiGraph, target: Hashable
 ) -> None:
     """Warn (InvalidManipulationWarning) when a manipulation of a SEM's sample touches a
-    parent of its target; shared by :class:`SyntheticSEM` and the mixed-type SEMs."""
+    cause of its target: a parent, or an ancestor of one (an "outside" node upstream of a
+    parent), whose change reaches the label through the mechanisms; shared by
+    :class:`SyntheticSEM` and the mixed-type SEMs. ``graph`` is the full graph, latent
+    nodes included."""
+    parents = set(graph.predecessors(target))
+    causes = nx.ancestors(graph, target)
     touched = [node for node in resolved if node in parents]
-    if touched:
+    upstream = [node for node in resolved if node in causes and node not in parents]
+    if touched or upstream:
+        named = " and ".join(
+            part for part in (
+                f"{touched}, parents of the target {target!r}" if touched else "",
+                f"{upstream}, causes of the target {target!r} through its parents"
+                if upstream else "",
+            ) if part
+        )
         warn_user(
-            f"{kind} on {touched}, parents of the target {target!r}: this changes the "
+            f"{kind} on {named}: this changes the "
             "distribution of the label itself and is not a valid manipulation in the "
             "causal sense (the causes of the target are assumed unmanipulated). Silence "
             "it with warnings.filterwarnings('ignore', "
@@ -1003,18 +1037,7 @@ def _warn_if_parents_manipulated(
 
 def _rng(random_state: SeedLike) -> np.random.Generator:
     """``numpy.random.default_rng(random_state)``, with an error that names the argument."""
-    if isinstance(random_state, (bool, np.bool_)):
-        raise TypeError(
-            "random_state must be an int, a numpy.random.Generator, a numpy.random.RandomState "
-            f"or None, got {random_state!r}."
-        )
-    try:
-        return default_rng(random_state)
-    except (TypeError, ValueError) as error:
-        raise type(error)(
-            "random_state must be an int >= 0, a numpy.random.Generator, a "
-            f"numpy.random.RandomState or None, got {random_state!r}."
-        ) from None
+    return default_rng(random_state)
 
 
 def _spawn(rng: np.random.Generator, n: int) -> list[np.random.Generator]:
