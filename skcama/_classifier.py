@@ -2700,6 +2700,22 @@ def _resolve_device(spec: str, fallback: bool = False) -> torch.device:
             f"device={spec!r} but PyTorch sees no CUDA GPU on this machine; use "
             f"device='cpu' or 'auto'.{build}"
         )
+    if device.type == "cuda" and device.index is not None:
+        count = torch.cuda.device_count()
+        if device.index >= count:
+            here = f"this machine has {count} CUDA GPU{'s' if count > 1 else ''} (0"
+            here += f" to {count - 1})" if count > 1 else ")"
+            if not fallback:
+                raise ValueError(
+                    f"device={spec!r} names GPU {device.index}, but {here}; use "
+                    "device='cuda' or one of those numbers."
+                )
+            warn_user(
+                f"device={spec!r} names GPU {device.index}, but {here}; predicting on GPU "
+                f"{torch.cuda.current_device()}.",
+                UserWarning,
+            )
+            device = torch.device("cuda")
     if device.type == "cuda" and device.index is None:
         device = torch.device("cuda", torch.cuda.current_device())
     return device

@@ -20,9 +20,11 @@ def replaced_on_success(path: str | os.PathLike) -> Iterator[Path]:
     when the block completes.
 
     A failed write (an error, an interrupt) leaves an existing file as it was and no
-    temporary file behind. Through a symbolic link the file it points to is replaced,
-    and an existing file keeps its permissions; one this process may not write to is
-    refused (``PermissionError``), as writing it in place would be. Each call writes a
+    temporary file behind; the new file is flushed to disk before it takes the name, so
+    a power cut leaves the old file or the new one, whole. Through a symbolic link the
+    file it points to is replaced, and an existing file keeps its permissions; one this
+    process may not write to is refused (``PermissionError``), as writing it in place
+    would be. Each call writes a
     temporary file of its own, so writers in several threads do not meet. An OS error
     names ``path``, not the temporary file, and keeps its type and ``errno``.
     """
@@ -41,7 +43,10 @@ def replaced_on_success(path: str | os.PathLike) -> Iterator[Path]:
         yield partial
         if target.is_file():
             shutil.copymode(target, partial)
+        _flush_to_disk(partial)  # on disk before its name: a power cut leaves one of the two
         os.replace(partial, target)
+        with contextlib.suppress(OSError):  # the new name too (not possible on Windows)
+            _flush_to_disk(target.parent)
     except OSError as error:  # name the file the user asked for, not the temporary one
         raised = type(error)(f"cannot write {str(path)!r}: {error.strerror or error}")
         raised.errno = error.errno  # (a filename would replace the message in str())
@@ -49,6 +54,15 @@ def replaced_on_success(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):  # never hides the error above
             partial.unlink(missing_ok=True)
+
+
+def _flush_to_disk(path: Path) -> None:
+    """``os.fsync`` of a file or folder: its content (a folder's: its names) on disk."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def zip_member(name: str) -> zipfile.ZipInfo:

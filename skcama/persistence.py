@@ -21,7 +21,8 @@ A fitted :class:`~skcama.CAMAClassifier` is written as one zip file (extension
 Nothing in the file is ever unpickled and no class named by the file is imported:
 the JSON is decoded with a fixed set of tags (tuple, dict, array, tensor, graph, roles,
 column codes, random state), so a tampered file cannot run code when loaded. Numbers are
-stored bit for bit, so a loaded model predicts exactly as the saved one did.
+stored bit for bit, so a loaded model predicts exactly as the saved one did on the same
+kind of device (a GPU's model on a CPU differs by about 1e-7 in a probability).
 
 Plain ``pickle`` / ``joblib`` of the estimator keep working as in scikit-learn; use
 them only for files you trust.
@@ -35,6 +36,7 @@ import logging
 import math
 import os
 import zipfile
+import zlib
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -117,6 +119,11 @@ class _Encoder:
             return [self.encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
         if isinstance(value, tuple):
             return {"$tuple": [self.encode(v, f"{where}[{i}]") for i, v in enumerate(value)]}
+        if isinstance(value, (set, frozenset)):  # parent sets, background tiers: read
+            # back as a tuple, which every parameter taking a set takes; in the order of
+            # the items' text, so that a model saves to the same bytes in every process
+            items = sorted(value, key=lambda item: (type(item).__name__, repr(item)))
+            return {"$tuple": [self.encode(v, f"{where} item") for v in items]}
         if isinstance(value, dict):
             return {
                 "$dict": [
@@ -687,6 +694,15 @@ def _read_archive(handle: Any, shown: str) -> tuple[dict, bytes]:
         "written by skcama.persistence.save_model / `skcama fit`)"
     )
     if not zipfile.is_zipfile(handle):
+        handle.seek(0)
+        start = handle.read(4 + 26 + len(_METADATA))  # a zip entry's header, then its name
+        handle.seek(0)
+        if start[:4] == b"PK\x03\x04" and start[30:] == _METADATA.encode():
+            raise ModelFileError(
+                f"{shown} is truncated or damaged: it begins as a skcama model file, but "
+                "its end is missing (an interrupted copy or download). Copy or save it "
+                "again."
+            )
         raise ModelFileError(
             f"{not_ours}; it is not a zip archive (another program's file, or a damaged "
             "one)."
@@ -707,7 +723,7 @@ def _read_archive(handle: Any, shown: str) -> tuple[dict, bytes]:
             blob = archive.read(_TENSORS)
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as error:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError, zlib.error) as error:
         raise ModelFileError(
             f"{shown} is damaged or truncated ({error}); save it again."
         ) from error
@@ -770,7 +786,8 @@ def load_model(path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
     -------
     CAMAClassifier
         The fitted (and, if it was, adapted) estimator; its predictions equal the saved
-        model's bit for bit. It can be adapted further, refitted or cloned.
+        model's bit for bit on the same kind of device and PyTorch build (by about 1e-7
+        across a GPU and a CPU). It can be adapted further, refitted or cloned.
 
     Raises
     ------
@@ -885,13 +902,28 @@ def _build(
     metadata: dict, tensors: dict[str, torch.Tensor], shown: str, cls: type[CAMAClassifier]
 ) -> CAMAClassifier:
     held = metadata.get("estimator")
-    if held != _estimator_name(cls):
+    calling = _estimator_name(cls)
+    if (isinstance(held, str) and held.startswith("__main__.") and cls is not CAMAClassifier
+            and held.split(".", 1)[1] == cls.__qualname__):
+        # saved where the class was defined in a script or notebook (its module is
+        # __main__ there) and loaded where it is imported: the same class by name
+        warn_user(
+            f"{shown} was saved by a {held!r}, a class of a script or notebook; it is "
+            f"loaded as {calling!r}, the class of that name given here. Define the "
+            "subclass in a module to have files name it exactly."
+        )
+        held = calling
+    if held != calling:
         if isinstance(held, str) and "." in held:
             # a subclass's file: it names its class, which is never imported from a file
             name = held.rsplit(".", 1)[-1]
+            module = held.rsplit(".", 1)[0]
+            home = ("the script or notebook that saved it, or a module defining it"
+                    if module == "__main__" else f"the module {module!r}")
             raise ModelFileError(
-                f"{shown} holds a {held!r}, a subclass of CAMAClassifier: load it with "
-                f"{name}.load(path) where {name} is defined."
+                f"{shown} holds a {held!r}, a subclass of CAMAClassifier, not the "
+                f"{calling!r} asked for: load it with {name}.load(path), {name} from "
+                f"{home}."
             )
         raise ModelFileError(f"{shown} holds a {held!r}, not a {_estimator_name(cls)}.")
     decoder = _Decoder(tensors)

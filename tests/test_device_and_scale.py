@@ -252,3 +252,13 @@ def test_grid_search_runs_on_a_local_dask_cluster():
     np.testing.assert_allclose(
         search.cv_results_["mean_test_score"], serial.cv_results_["mean_test_score"]
     )
+
+
+def test_a_gpu_number_the_machine_lacks_is_named(monkeypatch):
+    from skcama._classifier import _resolve_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    with pytest.raises(ValueError, match=r"device='cuda:1' names GPU 1, but this machine has "
+                                         r"1 CUDA GPU \(0\)"):
+        _resolve_device("cuda:1")

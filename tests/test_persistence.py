@@ -822,9 +822,60 @@ def test_a_subclass_loads_with_its_own_load_and_is_named_by_the_others(data, tmp
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     for load in (load_model, CAMAClassifier.load):
         with pytest.raises(ModelFileError, match=r"holds a 'test_persistence.SiteModel', a "
-                                                 r"subclass of CAMAClassifier: load it with "
-                                                 r"SiteModel.load"):
+                                                 r"subclass of CAMAClassifier, not the "
+                                                 r"'CAMAClassifier' asked for: load it with "
+                                                 r"SiteModel.load\(path\), SiteModel from "
+                                                 r"the module 'test_persistence'"):
             load(path)
+
+
+def test_a_subclass_saved_from_a_script_loads_where_it_is_imported(data, tmp_path,
+                                                                    monkeypatch):
+    X, y, graph = data
+    model = _fit(SiteModel(graph=graph, target="y", **TINY), X, y)
+    path = tmp_path / "site.skcama"
+    monkeypatch.setattr(SiteModel, "__module__", "__main__")  # as run as a script
+    model.save(path)
+    monkeypatch.undo()
+    with pytest.warns(UserWarning, match=r"saved by a '__main__.SiteModel'.*loaded as "
+                                         r"'test_persistence.SiteModel'"):
+        loaded = SiteModel.load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    with pytest.raises(ModelFileError, match="SiteModel from the script or notebook"):
+        load_model(path)
+
+
+def test_sets_in_parameters_are_saved_as_tuples(data, tmp_path):
+    X, y, graph = data
+    as_sets = {node: set(graph.predecessors(node)) for node in graph.nodes}
+    model = _fit(CAMAClassifier(graph=as_sets, target="y", **TINY), X, y)
+    path = tmp_path / "m.skcama"
+    model.save(path)
+    loaded = load_model(path)
+    assert loaded.graph == {node: tuple(sorted(parents)) for node, parents in as_sets.items()}
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_a_truncated_or_damaged_file_says_so(data, tmp_path):
+    X, y, graph = data
+    path = tmp_path / "m.skcama"
+    _fit(CAMAClassifier(graph=graph, target="y", **TINY), X, y).save(path)
+    raw = path.read_bytes()
+    cut = tmp_path / "cut.skcama"
+    cut.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(ModelFileError, match="is truncated or damaged: it begins as a skcama"):
+        load_model(cut)
+    escaped = []
+    for start in range(0, len(raw), 512):  # a sector of zeros anywhere
+        damaged = tmp_path / "d.skcama"
+        damaged.write_bytes(raw[:start] + bytes(min(512, len(raw) - start)) + raw[start + 512:])
+        try:
+            load_model(damaged)
+        except ModelFileError:
+            pass
+        except Exception as error:  # noqa: BLE001 - what escapes is the defect
+            escaped.append((start, type(error).__name__, error))
+    assert not escaped
 
 
 def test_a_subclass_fixing_parameters_or_named_as_the_base_round_trips(data, tmp_path):
