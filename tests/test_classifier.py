@@ -1251,9 +1251,9 @@ def test_the_latent_summary_reads_at_most_its_share_of_rows(fitted, sem_data, mo
 
     X, y, _ = sem_data
     data = fitted._prediction_tensors(X)
-    data.y = torch.as_tensor(np.searchsorted(fitted.classes_, y))
+    data.y = torch.as_tensor(np.searchsorted(fitted.classes_, y), device=data.x.device)
     data.weight = torch.as_tensor(np.random.default_rng(0).uniform(0.5, 1.5, len(y)),
-                                  dtype=torch.float32)
+                                  dtype=torch.float32, device=data.x.device)
     data.weight = data.weight / data.weight.mean()
     full = _classifier._latent_summary(fitted.model_, data)
     seen = []
