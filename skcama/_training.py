@@ -228,6 +228,42 @@ def train(
         capturable=graphed,
     )
 
+    with rows_known_complete(model, train_data, valid_data):
+        return _train_loop(model, train_data, valid_data, settings, generator, loss_fn,
+                           optimizer, graphed, progress)
+
+
+@contextmanager
+def rows_known_complete(model: CAMANet, *datasets: Tensors | None) -> Iterator[None]:
+    """Set ``model.rows_complete`` for the block where no row of ``datasets`` misses a
+    value: every step then skips looking for missing values (a NaN test, a host read and
+    a replacement per block of columns, about 4% of a small training step)."""
+    complete = all(
+        not bool(torch.isnan(t).any())
+        for data in datasets if data is not None for t in (data.a, data.c, data.x)
+    )
+    if not complete:
+        yield
+        return
+    model.rows_complete = True
+    try:
+        yield
+    finally:
+        del model.rows_complete  # the class's False again
+
+
+def _train_loop(
+    model: CAMANet,
+    train_data: Tensors,
+    valid_data: Tensors | None,
+    settings: TrainSettings,
+    generator: torch.Generator,
+    loss_fn: LossFn,
+    optimizer: torch.optim.Adam,
+    graphed: bool,
+    progress: Callable[[dict], None] | None,
+) -> tuple[list[dict], bool, float]:
+    """The epochs of :func:`train`."""
     weighted = train_data.weight is not None
 
     def objective(inputs: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:

@@ -1666,3 +1666,40 @@ def test_an_empty_discovered_blanket_names_the_forbidden_edges_at_the_target():
     with pytest.raises(GraphError, match=r"background knowledge forbids 4 edges at the "
                                          r"target \(e.g. \('age', 'diagnosis'\)\)"):
         clf.fit(X, y)
+
+
+def test_training_knows_complete_rows_only_while_it_trains(sem_data, monkeypatch):
+    from skcama import _model
+
+    X, y, graph = sem_data
+    seen = []
+    elbo = _model.CAMANet.elbo
+
+    def spy(self, *args, **kwargs):
+        seen.append(self.rows_complete)
+        return elbo(self, *args, **kwargs)
+
+    monkeypatch.setattr(_model.CAMANet, "elbo", spy)
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=2).fit(X, y)
+    assert seen and all(seen) and not clf.model_.rows_complete
+    seen.clear()
+    clf.fit(X.assign(x1=X["x1"].where(X.index != 3)), y)  # a missing child in one row
+    assert seen and not any(seen)
+
+
+@pytest.mark.parametrize("n_children", [3, 20])
+def test_the_outputs_are_the_same_with_and_without_autograd(n_children):
+    from skcama.datasets import MixedSEM
+
+    sem = MixedSEM.random(n_parents=1, n_coparents=2, n_children=n_children, random_state=0)
+    X, y = sem.sample(200, random_state=0)
+    clf = CAMAClassifier(graph=sem.graph, target=sem.target, max_epochs=2).fit(X, y)
+    data = clf._prediction_tensors(X)
+    model = clf.model_
+    f = model.features(data.a, data.c, data.x)
+    z = torch.randn(len(X), len(clf.classes_), 4, clf.latent_dim)
+    with torch.no_grad():
+        without = model._child_outputs(f, data.x, None, None, z)
+    with torch.enable_grad():
+        with_grad = model._child_outputs(f, data.x, None, None, z.requires_grad_())
+    torch.testing.assert_close(with_grad.detach(), without, rtol=1e-5, atol=1e-5)
