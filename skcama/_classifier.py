@@ -1194,14 +1194,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     def _validate_params(self) -> None:
         """scikit-learn's check of the hyperparameters, and no bool for a number."""
         super()._validate_params()
-        self._refuse_bool_numbers(self._parameter_constraints)
+        self._refuse_bool_numbers(self.get_params(deep=False))
 
     def _refuse_bool_numbers(self, names: Iterable[str]) -> None:
         """Refuse True / False for a numeric hyperparameter: Python counts them as 1 and
         0, so ``adapt_steps=True`` ran one step (``adapt_prior`` refuses them too)."""
         for name in names:
             value = getattr(self, name)
-            numeric = any(isinstance(c, Interval) for c in self._parameter_constraints[name])
+            constraints = self._parameter_constraints.get(name, ())
+            numeric = any(isinstance(c, Interval) for c in constraints)
             if numeric and isinstance(value, (bool, np.bool_)):
                 raise ValueError(
                     f"The {name!r} parameter of {type(self).__name__} must be a number, got "

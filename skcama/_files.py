@@ -57,8 +57,10 @@ def replaced_on_success(path: str | os.PathLike) -> Iterator[Path]:
 
 
 def _flush_to_disk(path: Path) -> None:
-    """``os.fsync`` of a file or folder: its content (a folder's: its names) on disk."""
-    handle = os.open(path, os.O_RDONLY)
+    """``os.fsync`` of a file or folder: its content (a folder's: its names) on disk. A
+    file is opened for writing (Windows commits only such a handle); a folder can be
+    opened on POSIX systems only."""
+    handle = os.open(path, os.O_RDONLY if path.is_dir() else os.O_RDWR)
     try:
         os.fsync(handle)
     finally:

@@ -903,8 +903,8 @@ def _build(
 ) -> CAMAClassifier:
     held = metadata.get("estimator")
     calling = _estimator_name(cls)
-    if (isinstance(held, str) and held.startswith("__main__.") and cls is not CAMAClassifier
-            and held.split(".", 1)[1] == cls.__qualname__):
+    if (isinstance(held, str) and held != calling and held.startswith("__main__.")
+            and cls is not CAMAClassifier and held.split(".", 1)[1] == cls.__qualname__):
         # saved where the class was defined in a script or notebook (its module is
         # __main__ there) and loaded where it is imported: the same class by name
         warn_user(

@@ -73,13 +73,43 @@ def test_torch_log_proba_is_differentiable_in_raw_inputs():
     assert values.grad is not None and values.grad.abs().sum() > 0
 
 
-def test_causaladv_style_basis_is_orthogonal_to_classifier_weights():
+def test_causaladv_style_is_uncorrelated_with_the_logits():
     X, y = _data()
-    clf = CausalAdvClassifier(epsilon=0.1, max_epochs=2, pgd_steps=1, random_state=0).fit(X, y)
-    basis = clf._style_basis()
-    weights = clf.model_.head.weight.detach()
-    assert torch.allclose(weights @ basis, torch.zeros(3, basis.shape[1]), atol=1e-4)
+    clf = CausalAdvClassifier(epsilon=0.1, max_epochs=5, pgd_steps=1, random_state=0).fit(X, y)
+    u = torch.as_tensor((np.asarray(X) - clf.mean_) / clf.scale_, dtype=torch.float32)
+    with torch.no_grad():
+        basis = clf._style_basis(u)
+        features = torch.nn.functional.normalize(clf.model_.body(u), dim=1)
+        style = features @ basis
+        content = features @ clf.model_.head.weight.T  # the logits' direction in features
     assert torch.allclose(basis.T @ basis, torch.eye(basis.shape[1]), atol=1e-4)
+    centred_style, centred_content = style - style.mean(0), content - content.mean(0)
+    covariance = centred_style.T @ centred_content / (len(u) - 1)
+    assert covariance.abs().max() < 1e-5
+
+
+def test_causaladv_alignment_trains_the_features_not_the_style_head():
+    X, y = _data()
+    clf = CausalAdvClassifier(epsilon=0.1, max_epochs=1, pgd_steps=1, random_state=0).fit(X, y)
+    u = torch.as_tensor((np.asarray(X) - clf.mean_) / clf.scale_, dtype=torch.float32)
+    clf.style_head_.zero_grad(set_to_none=True)
+    clf.model_.zero_grad(set_to_none=True)
+    basis = clf._style_basis(u)
+    s_nat, s_adv = clf._style(u, basis), clf._style(u + 0.3, basis)
+    target = torch.softmax(clf._style_logits(s_nat, fixed=True), dim=1)
+    align = -(target * torch.log_softmax(clf._style_logits(s_adv, fixed=True), 1)).sum(1).mean()
+    align.backward()
+    assert clf.style_head_.weight.grad is None
+    assert clf.model_.body[0].weight.grad.abs().sum() > 0
+
+
+def test_an_empty_or_discrete_attack_column_list_is_refused():
+    X, y = _data()
+    with pytest.raises(ValueError, match="attack_columns is empty"):
+        PGDTrainedMLPClassifier(attack_columns=[], max_epochs=1).fit(X, y)
+    flagged = X.assign(flag=(np.arange(len(X)) % 2).astype(bool))
+    with pytest.raises(ValueError, match=r"names columns \['flag'\] that are discrete"):
+        PGDTrainedMLPClassifier(attack_columns=["x", "flag"], max_epochs=1).fit(flagged, y)
 
 
 def test_unknown_attack_column_raises_with_suggestion():

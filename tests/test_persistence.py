@@ -906,3 +906,15 @@ def test_a_model_file_named_as_a_pickle_is_written_with_a_warning(fitted, data, 
                                          r"model\.skcama"):
         save_model(fitted, path)
     np.testing.assert_array_equal(load_model(path).predict(data[0]), fitted.predict(data[0]))
+
+
+def test_a_subclass_of_a_script_loads_in_that_script_without_a_warning(data, tmp_path,
+                                                                         monkeypatch):
+    X, y, graph = data
+    monkeypatch.setattr(SiteModel, "__module__", "__main__")  # saved and loaded there
+    model = _fit(SiteModel(graph=graph, target="y", **TINY), X, y)
+    path = tmp_path / "site.skcama"
+    model.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert type(SiteModel.load(path)) is SiteModel
