@@ -41,9 +41,11 @@ def replaced_on_success(path: str | os.PathLike) -> Iterator[Path]:
     partial = target.with_name(f".{target.name[:100]}.{uuid.uuid4().hex[:12]}.partial")
     try:
         yield partial
+        # on disk before its name (a power cut leaves one of the two), and before it takes
+        # the target's permissions, which may not let this process open it
+        _flush_to_disk(partial)
         if target.is_file():
             shutil.copymode(target, partial)
-        _flush_to_disk(partial)  # on disk before its name: a power cut leaves one of the two
         os.replace(partial, target)
         with contextlib.suppress(OSError):  # the new name too (not possible on Windows)
             _flush_to_disk(target.parent)

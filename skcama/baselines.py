@@ -253,7 +253,12 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                 f"be a plain MLP's; name the columns to move, or pass {name}=None for all."
             )
         if not from_roles and frame is not None:  # as the attacks refuse named ones
-            discrete = _discrete([c for c in columns if c in frame.columns], frame, frame)
+            # without column names the columns are positions, whatever X's labels are
+            label = ({c: c for c in columns if c in frame.columns} if has_names else
+                     {c: frame.columns[c] for c in columns
+                      if isinstance(c, Integral) and not isinstance(c, bool) and 0 <= c < n})
+            named = _discrete(list(label.values()), frame, frame)
+            discrete = [c for c, column in label.items() if column in named]
             if discrete:
                 raise ValueError(
                     f"{name} names columns {discrete} that are discrete (categorical or "
@@ -560,8 +565,8 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
     head ``g`` predicts the class from a *style* projection ``s = normalise(f(u)) B`` of
     the body's features ``f(u)``. The basis ``B`` is made from fixed random anchor
     directions decorrelated from the classifier's logits (orthogonalised after the
-    columns of ``Sigma W^T``, ``Sigma`` the covariance of the batch's normalised features,
-    recomputed every step) and Gram–Schmidt orthonormalised, so ``s`` carries what the
+    covariance of the batch's normalised features with its logits, recomputed every
+    step) and Gram–Schmidt orthonormalised, so ``s`` carries what the
     classifier does not use: the spurious correlations. ``g`` is fitted to the labels on
     natural rows (and by nothing else). Adversarial rows are found by PGD against the
     loss below, whose style term is measured against the natural row's style
@@ -678,16 +683,21 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
 
     def _style_basis(self, u: torch.Tensor) -> torch.Tensor:
         """Anchors decorrelated from the classifier's logits, then orthonormalised
-        (Gram–Schmidt by QR): orthogonal to ``Sigma W^T``, with ``Sigma`` the covariance of
-        the batch ``u``'s normalised features, so a style coordinate is uncorrelated with
-        every logit and ``s`` carries no class content. (Orthogonal to ``W^T`` alone, as
-        before, a linear read of ``s`` predicted the logits with R^2 0.87 on a 3-class
-        SEM: correlated features leak the class into any projection.)"""
+        (Gram–Schmidt by QR): orthogonal to the covariance of the batch ``u``'s
+        normalised features with its logits, so on the batch a style coordinate is
+        uncorrelated with every logit and ``s`` carries no class content. (Orthogonal to
+        ``W^T`` alone, as before, a linear read of ``s`` predicted the logits with R^2
+        0.87 on a 3-class SEM: correlated features leak the class into any projection.)
+        A batch of no more rows than classes cannot measure that covariance: there the
+        anchors are orthogonalised against ``W^T``."""
         with torch.no_grad():
-            features = F.normalize(self.model_.body(u), dim=1)
-            centred = features - features.mean(0)
-            covariance = centred.T @ centred / max(len(u) - 1, 1)
-            content = covariance @ self.model_.head.weight.T  # (width, K)
+            raw = self.model_.body(u)
+            content = self.model_.head.weight.T  # (width, K): a batch too small to measure
+            if len(u) > content.shape[1]:  # the covariance of the features with the logits
+                features = F.normalize(raw, dim=1)
+                logits = self.model_.head(raw)
+                content = ((features - features.mean(0)).T @ (logits - logits.mean(0))
+                           / (len(u) - 1))
             q, _ = torch.linalg.qr(torch.cat([content, self.anchors_], dim=1))
         return q[:, content.shape[1] :]
 
