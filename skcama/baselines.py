@@ -715,8 +715,12 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         self, u: torch.Tensor, target: torch.Tensor, generator: torch.Generator
     ) -> torch.Tensor:
         basis = self._style_basis(u)
-        with torch.no_grad():  # the natural style prediction the attack moves away from
-            natural = torch.softmax(self.style_head_(self._style(u, basis)), dim=1)
+        s_nat = self._style(u, basis)
+        # the style head learns the label from natural style (features held fixed); its
+        # prediction there is what the attack moves away from
+        natural_logits = self.style_head_(s_nat.detach())
+        style_fit = F.cross_entropy(natural_logits, target)
+        natural = torch.softmax(natural_logits, dim=1).detach()
 
         def attack_loss(v):
             logits = self.model_(v)
@@ -725,12 +729,9 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
             return self.beta * F.cross_entropy(logits, target) + self.alpha * soft_ce
 
         adv = self._adversarial(u, generator, attack_loss)
-        s_nat = self._style(u, basis)
         s_adv = self._style(adv, basis)
-        # the style head learns the label from natural style (features held fixed) ...
-        style_fit = F.cross_entropy(self.style_head_(s_nat.detach()), target)
-        # ... and the classifier's features align the adversarial style prediction with
-        # the natural one, through both (g held fixed)
+        # the classifier's features align the adversarial style prediction with the
+        # natural one, through both (g held fixed)
         soft_target = torch.softmax(self._style_logits(s_nat, fixed=True), dim=1)
         align = -(soft_target * torch.log_softmax(
             self._style_logits(s_adv, fixed=True), dim=1)).sum(1).mean()

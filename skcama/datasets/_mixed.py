@@ -60,7 +60,7 @@ from ._sem import (
     _rng,
     _softmax_bias,
     _spawn,
-    _warn_if_parents_manipulated,
+    _warn_if_causes_manipulated,
 )
 
 __all__ = ["NODE_KINDS", "MixedNode", "MixedSEM", "make_mixed_sem"]
@@ -691,7 +691,7 @@ class MixedSEM:
             else:
                 by_node.update({n: self._check_amount(kind, n, amount) for n in nodes})
         resolved = {**by_role, **by_node}
-        _warn_if_parents_manipulated(kind, resolved, self.full_graph, self.target)
+        _warn_if_causes_manipulated(kind, resolved, self.full_graph, self.target)
         return resolved
 
     def _nodes_of(self, key: Hashable, kind: str) -> list[str]:

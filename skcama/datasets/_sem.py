@@ -558,7 +558,7 @@ class SyntheticSEM:
             amount = self._check_amount(kind, key, amount)
             (by_role if key in ROLES else by_node).update(dict.fromkeys(nodes, amount))
         resolved = {**by_role, **by_node}
-        _warn_if_parents_manipulated(kind, resolved, self.full_graph, TARGET)
+        _warn_if_causes_manipulated(kind, resolved, self.full_graph, TARGET)
         return resolved
 
     def _nodes_of(self, key: Hashable, kind: str) -> list[str]:
@@ -1001,11 +1001,8 @@ class SEMRoles(dict):
         super().__init__(roles)
         self.target = target
 
-    def __reduce__(self):  # pickled with the target
-        return (type(self), (dict(self), self.target))
 
-
-def _warn_if_parents_manipulated(
+def _warn_if_causes_manipulated(
     kind: str, resolved: Mapping[str, float], graph: nx.DiGraph, target: Hashable
 ) -> None:
     """Warn (InvalidManipulationWarning) when a manipulation of a SEM's sample touches a
@@ -1035,9 +1032,7 @@ def _warn_if_parents_manipulated(
         )
 
 
-def _rng(random_state: SeedLike) -> np.random.Generator:
-    """``numpy.random.default_rng(random_state)``, with an error that names the argument."""
-    return default_rng(random_state)
+_rng = default_rng  # checks random_state, with an error that names it
 
 
 def _spawn(rng: np.random.Generator, n: int) -> list[np.random.Generator]:
