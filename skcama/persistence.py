@@ -488,9 +488,17 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
             "strings or numbers yourself to choose how they are kept.",
             UserWarning,
         )
+    state = clf.model_.state_dict()
     tensors = dict(encoder.tensors)
-    for key, tensor in clf.model_.state_dict().items():
+    for key, tensor in state.items():
         tensors[f"model.{key}"] = tensor.detach().cpu().clone().contiguous()
+    broken = [k for k, v in state.items() if v.is_floating_point() and not v.isfinite().all()]
+    if broken:  # load_model would refuse the file: say so before writing it
+        raise ValueError(
+            f"cannot save this model: its weights {broken[:3]} hold NaN or infinite "
+            "values, so every prediction would be NaN (load_model refuses such a file); "
+            "refit the model."
+        )
     blob = _safetensors_save(tensors, metadata={"format": FORMAT_NAME})
     text = json.dumps(metadata, indent=1, allow_nan=False)
 

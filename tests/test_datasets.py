@@ -283,6 +283,7 @@ def test_invalid_manipulation_raises_helpful_value_error(sem, kwargs, match):
     ("params", "match"),
     [
         ({"n_classes": 1}, "n_classes must be an integer >= 2"),
+        ({"n_classes": 10**7}, "n_classes must be an integer >= 2 and <= 1000, got 10000000"),
         ({"n_children": 2.5}, "n_children must be an integer"),
         ({"nonlinearity": "relu"}, "nonlinearity must be one of"),
         ({"noise": 0.0}, "noise must be a finite number > 0"),

@@ -274,6 +274,7 @@ def test_invalid_manipulations_raise_errors_naming_the_argument(sem, kwargs, mat
     [
         ({"n_classes": 1}, "n_classes must be an integer >= 2"),
         ({"n_levels": 1}, "n_levels must be an integer >= 2"),
+        ({"n_categories": 5000}, "n_categories must be an integer >= 2 and <= 1000"),
         ({"node_kinds": {"x_1": "binary"}}, "node_kinds names 'x_1'.*Did you mean 'x1'"),
         ({"node_kinds": {"x1": "latent"}}, r"node_kinds\['x1'\] must be one of"),
         ({"class_names": ["a", "b"]}, "class_names must be a list of 3 distinct labels"),

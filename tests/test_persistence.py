@@ -7,6 +7,7 @@ import io
 import json
 import os
 import pickle
+import re
 import warnings
 import zipfile
 
@@ -346,6 +347,17 @@ def test_load_refuses_weights_that_are_not_finite(saved):
     _rewrite(saved, "tensors.safetensors", poison)
     with pytest.raises(ModelFileError, match="NaN or infinite values.*refit"):
         load_model(saved)
+
+
+def test_save_refuses_weights_that_are_not_finite_and_writes_nothing(fitted, tmp_path):
+    clf = copy.deepcopy(fitted)
+    name, weight = next((n, p) for n, p in clf.model_.named_parameters())
+    with torch.no_grad():
+        weight[(0,) * weight.dim()] = float("inf")
+    path = tmp_path / "m.skcama"
+    with pytest.raises(ValueError, match=rf"weights \['{re.escape(name)}'\] hold NaN.*refit"):
+        save_model(clf, path)
+    assert not path.exists()
 
 
 @pytest.mark.parametrize(("edit", "message"), [

@@ -47,6 +47,7 @@ from ._sem import (
     _INTERACTION_SD,
     _LATENT_EDGE_PROB,
     _LATENT_WEIGHT,
+    _MOST_LEVELS,
     _MOST_SCALE,
     _N_REFERENCE,
     _NOISE_SPREAD,
@@ -507,9 +508,10 @@ class MixedSEM:
             parents continuous, binary, categorical; co-parents continuous, binary, ordinal;
             children continuous, binary, ordinal, categorical; outside continuous, binary.
         n_levels : int, default=5
-            Levels ``0 .. n_levels - 1`` of every ordinal node (a graded scale).
+            Levels ``0 .. n_levels - 1`` of every ordinal node (a graded scale), 2 to 1,000.
         n_categories : int, default=4
-            Categories ``"a", "b", ...`` of every categorical node but the target.
+            Categories ``"a", "b", ...`` of every categorical node but the target, 2 to
+            1,000.
         nonlinearity : {"mixed", "linear", "tanh", "leaky_relu", "softplus"}, default="mixed"
             The functions ``g`` on the edges; ``"mixed"`` draws one per edge.
         noise : float, default=0.5
@@ -554,9 +556,9 @@ class MixedSEM:
             "n_latent": _check_count("n_latent", n_latent),
             "n_outside": _check_count("n_outside", n_outside),
         }
-        n_classes = _check_count("n_classes", n_classes, minimum=2)
-        n_levels = _check_count("n_levels", n_levels, minimum=2)
-        n_categories = _check_count("n_categories", n_categories, minimum=2)
+        n_classes = _check_count("n_classes", n_classes, minimum=2, maximum=_MOST_LEVELS)
+        n_levels = _check_count("n_levels", n_levels, minimum=2, maximum=_MOST_LEVELS)
+        n_categories = _check_count("n_categories", n_categories, minimum=2, maximum=_MOST_LEVELS)
         _check_nonlinearity(nonlinearity)
         noise = _check_real("noise", noise, low=0.0, low_open=True, high=_MOST_SCALE)
         class_sep = _check_real("class_sep", class_sep, low=0.0, high=_MOST_CLASS_SEP)

@@ -177,9 +177,14 @@ def _softmax_bias(
     return bias
 
 
-def _check_count(name: str, value: object, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+_MOST_LEVELS = 1000  # classes, levels or categories of one variable: more exhausted memory
+
+
+def _check_count(name: str, value: object, minimum: int = 0, maximum: int | None = None) -> int:
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not ok or value < minimum or (maximum is not None and value > maximum):
+        upper = "" if maximum is None else f" and <= {maximum}"
+        raise ValueError(f"{name} must be an integer >= {minimum}{upper}, got {value!r}.")
     return int(value)
 
 
@@ -229,7 +234,7 @@ class SyntheticSEM:
     n_latent : int, default=2
         Number of latent causes; each points into a random non-empty subset of the children.
     n_classes : int, default=3
-        Number of classes of ``y`` (labels ``0 .. n_classes - 1``).
+        Number of classes of ``y``, 2 to 1,000 (labels ``0 .. n_classes - 1``).
     n_outside : int, default=2
         Number of observed nodes outside the Markov blanket of ``y``.
     nonlinearity : {"mixed", "linear", "tanh", "leaky_relu", "softplus"}, default="mixed"
@@ -311,7 +316,7 @@ class SyntheticSEM:
         self.n_coparents = _check_count("n_coparents", n_coparents)
         self.n_children = _check_count("n_children", n_children)
         self.n_latent = _check_count("n_latent", n_latent)
-        self.n_classes = _check_count("n_classes", n_classes, minimum=2)
+        self.n_classes = _check_count("n_classes", n_classes, minimum=2, maximum=_MOST_LEVELS)
         self.n_outside = _check_count("n_outside", n_outside)
         self.nonlinearity = _check_nonlinearity(nonlinearity)
         self.noise = _check_real("noise", noise, low=0.0, low_open=True, high=_MOST_SCALE)
