@@ -1,10 +1,12 @@
 """Tables of other dataframe libraries (polars, pyarrow) read as pandas where skcama
 reads rows: the public functions and methods that take ``X`` or ``y`` convert them on
 entry, so column names, text and categorical columns and missing values reach the model
-as they do from pandas."""
+as they do from pandas. Columns of ``decimal.Decimal`` values in a pandas frame are read
+as floats there too."""
 
 from __future__ import annotations
 
+import decimal
 import functools
 import inspect
 from collections.abc import Callable
@@ -121,6 +123,49 @@ def _has_foreign(values: Any) -> bool:
     )
 
 
+def _decimal_columns(frame: pd.DataFrame) -> list:
+    """Positions of the object columns of ``frame`` that hold ``decimal.Decimal`` values
+    and nothing else but missing ones (``pd.read_sql`` gives a database's NUMERIC so). A
+    column whose first value is no Decimal costs one look."""
+    found = []
+    for j, dtype in enumerate(frame.dtypes):
+        if not pd.api.types.is_object_dtype(dtype):
+            continue
+        values = frame.iloc[:, j].to_numpy()
+        first = next((v for v in values if not (pd.api.types.is_scalar(v) and pd.isna(v))),
+                     None)
+        if not isinstance(first, decimal.Decimal):
+            continue
+        present = values[pd.notna(values)]
+        if all(isinstance(v, decimal.Decimal) for v in present):
+            found.append(j)
+    return found
+
+
+def _decimals_as_floats(value: Any) -> Any:
+    """``value`` (a frame, or a tuple or list of parts) with its Decimal columns as float64,
+    as polars Decimal columns are read; the object itself where it has none."""
+    if isinstance(value, (tuple, list)):
+        parts = [_decimals_as_floats(part) for part in value]
+        changed = any(p is not v for p, v in zip(parts, value, strict=True))
+        return type(value)(parts) if changed else value
+    columns = _decimal_columns(value) if isinstance(value, pd.DataFrame) else []
+    if not columns:
+        return value
+    value = value.copy(deep=False)  # the caller's frame stays as it is
+    for j in columns:
+        value.isetitem(j, pd.to_numeric(value.iloc[:, j]).astype(np.float64))
+    return value
+
+
+def _has_decimals(values: Any) -> bool:
+    for value in values:
+        parts = value if isinstance(value, (tuple, list)) else [value]
+        if any(isinstance(p, pd.DataFrame) and _decimal_columns(p) for p in parts):
+            return True
+    return False
+
+
 def reads_tables(*names: str) -> Callable[[F], F]:
     """Decorate a function so that its arguments ``names`` are read as pandas when they
     come from polars or pyarrow (see :func:`as_pandas`). The first name is the rows:
@@ -128,8 +173,11 @@ def reads_tables(*names: str) -> Callable[[F], F]:
     and converted rows take the index of the first pandas vector given with them, so a
     table without an index is paired by position, as an array is.
 
+    A pandas frame's object columns of ``decimal.Decimal`` values (a database's NUMERIC,
+    as ``pd.read_sql`` gives it) are read as floats, as polars Decimal columns are.
+
     Calls without such an argument pass straight through; the check looks at the types
-    of the arguments only.
+    of the arguments and at the first value of a frame's object columns.
 
     Examples
     --------
@@ -145,12 +193,13 @@ def reads_tables(*names: str) -> Callable[[F], F]:
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not (_has_foreign(args) or _has_foreign(kwargs.values())):
+            if not (_has_foreign(args) or _has_foreign(kwargs.values())
+                    or _has_decimals(args) or _has_decimals(kwargs.values())):
                 return func(*args, **kwargs)
             bound = signature.bind(*args, **kwargs)
             given = {n: bound.arguments[n] for n in names if n in bound.arguments}
             for name, value in given.items():
-                bound.arguments[name] = as_pandas(value, name)
+                bound.arguments[name] = _decimals_as_floats(as_pandas(value, name))
             rows_name = names[0]
             rows = bound.arguments.get(rows_name)
             vectors = [n for n in given if n != rows_name]

@@ -188,6 +188,7 @@ from ._columns import (
     DECIMAL_COMMA_ADVICE,
     _distinct_in_every_row,
     _numbers_kind,
+    _plain,
     _show,
     _text_as_numbers,
     check_fit_labels,
@@ -1110,7 +1111,12 @@ def _frame_and_target(
     # before anything sorts them: labels mixing text and numbers made numpy's sort fail
     check_fit_labels(labels, labels_name, positions)
     if len(np.unique(labels.astype(str))) < 2:
-        raise ValueError("y holds a single class; discovery needs at least 2 classes.")
+        shown = f" ({_plain(labels[0])!r})" if len(labels) else ""
+        raise ValueError(
+            f"y holds a single class{shown}; discovery needs at least 2 classes, as it "
+            "tests which columns depend on the label. Check that y is the label column and "
+            "that the rows were not filtered to one class."
+        )
     if type_of_target(labels) == "continuous":
         raise ValueError(
             f"y holds {len(np.unique(labels))} distinct non-integer numbers, a continuous "

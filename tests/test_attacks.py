@@ -619,3 +619,10 @@ def test_per_row_worst_of_a_single_transfer_is_that_transfer(blobs):
     out = strongest_attack(boosting, X, y, 0.5, surrogate=mlp, columns=["c", "x"],
                            per_row=True, steps=3, random_state=0)
     assert out.attrs["mode"].startswith("transfer from TorchMLPClassifier")
+
+
+def test_an_attack_on_no_rows_gives_no_rows(blobs):
+    X, y, mlp = blobs
+    for attack in (pgd, fgsm):
+        out = attack(mlp, X.iloc[:0], y[:0], 0.5, columns=["x"])
+        assert out.shape == (0, 3) and list(out.columns) == ["a", "c", "x"]

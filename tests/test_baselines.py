@@ -58,6 +58,26 @@ def test_baseline_is_reproducible_with_random_state():
     np.testing.assert_allclose(a, b)
 
 
+@pytest.mark.parametrize("cls", [PGDTrainedMLPClassifier, CausalAdvClassifier])
+def test_adversarial_training_makes_the_model_robust_to_the_attack_it_trains_on(cls):
+    # two classes apart in every column; the attack may move c and x by 1 sd: a model
+    # trained on attacked rows must lean on a, which a plain MLP does not need to
+    from skcama.attacks import pgd
+
+    rng = np.random.default_rng(0)
+    y, y_test = rng.integers(0, 2, 400), rng.integers(0, 2, 400)
+    X, X_test = (pd.DataFrame(rng.normal(size=(400, 3)) * 0.7 + 1.5 * labels[:, None],
+                              columns=["a", "c", "x"]) for labels in (y, y_test))
+    plain = TorchMLPClassifier(max_epochs=10, random_state=0).fit(X, y)
+    robust = cls(epsilon=1.0, attack_columns=["c", "x"], max_epochs=10, random_state=0)
+    robust.fit(X, y)
+    attacked = {name: model.score(pgd(model, X_test, y_test, 1.0, columns=["c", "x"],
+                                      random_state=0), y_test)
+                for name, model in (("plain", plain), ("robust", robust))}
+    assert plain.score(X_test, y_test) > 0.9
+    assert attacked["robust"] > attacked["plain"] + 0.15, attacked
+
+
 def test_baselines_keep_params_in_init_for_clone():
     est = CausalAdvClassifier(alpha=2.0, beta=3.0, n_anchors=5)
     params = clone(est).get_params()
@@ -157,29 +177,34 @@ def test_single_class_raises():
 
 
 def _failed_refits():
-    """(estimator class, params to set, X, y) of refits that must raise ValueError."""
+    """(estimator class, params to set, X, y, the error's message) of refits that must
+    raise ValueError."""
     X, y = _data()
     renamed = X.rename(columns={"a": "b"})
     for cls in (TorchMLPClassifier, PGDTrainedMLPClassifier, CausalAdvClassifier):
         name = cls.__name__
-        yield pytest.param(cls, {}, X, np.zeros(len(X)), id=f"{name}-single-class")
-        yield pytest.param(cls, {}, renamed.assign(c=np.nan), y, id=f"{name}-nan-in-X")
+        yield pytest.param(cls, {}, X, np.zeros(len(X)), "needs at least 2 classes",
+                           id=f"{name}-single-class")
+        yield pytest.param(cls, {}, renamed.assign(c=np.nan), y,
+                           r"missing values \(NaN\) in columns \['c'\].*Impute",
+                           id=f"{name}-nan-in-X")
         yield pytest.param(cls, {"hidden_layer_sizes": (0,)}, renamed, y,
-                           id=f"{name}-zero-width")
+                           r"hidden_layer_sizes\[0\] is 0", id=f"{name}-zero-width")
         if cls is not TorchMLPClassifier:
             yield pytest.param(cls, {"attack_columns": ["zz"]}, renamed, y,
+                               "attack_columns names the column 'zz'",
                                id=f"{name}-unknown-attack-column")
 
 
-@pytest.mark.parametrize("cls, params, X_bad, y_bad", list(_failed_refits()))
-def test_failed_refit_leaves_the_fitted_model_unchanged(cls, params, X_bad, y_bad):
+@pytest.mark.parametrize("cls, params, X_bad, y_bad, message", list(_failed_refits()))
+def test_failed_refit_leaves_the_fitted_model_unchanged(cls, params, X_bad, y_bad, message):
     X, y = _data()
     clf = cls(hidden_layer_sizes=(8,), max_epochs=2, random_state=0)
     if cls is not TorchMLPClassifier:
         clf.set_params(pgd_steps=1)
     clf.fit(X, y)
     before = clf.predict_proba(X)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=message):
         clf.set_params(**params).fit(X_bad, y_bad)
     np.testing.assert_array_equal(clf.predict_proba(X), before)
     np.testing.assert_array_equal(clf.classes_, [0, 1, 2])

@@ -79,6 +79,9 @@ def test_same_random_state_gives_identical_predictions(sem_data):
     p1 = CAMAClassifier(graph=graph, **FAST).fit(X, y).predict_proba(X)
     p2 = CAMAClassifier(graph=graph, **FAST).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(p1, p2)
+    # and the seed is read: another one gives another model
+    p3 = CAMAClassifier(graph=graph, **{**FAST, "random_state": 1}).fit(X, y).predict_proba(X)
+    assert np.abs(p3 - p1).max() > 1e-3
 
 
 @pytest.mark.parametrize("n_samples", [1, 4, 5])
@@ -279,6 +282,58 @@ def test_cyclic_graph_is_rejected_naming_the_cycle(sem_data):
         CAMAClassifier(graph=g, target="y").fit(X, y)
 
 
+def test_the_cycles_suggested_edge_is_on_the_cycle_and_removing_it_breaks_it(sem_data):
+    X, y, graph = sem_data
+    g = graph.copy()
+    g.add_edge("x3", "c")  # c -> x1 -> x3 -> c
+    with pytest.raises(GraphError) as caught:
+        CAMAClassifier(graph=g, target="y").fit(X, y)
+    message = str(caught.value)
+    cycle = re.search(r"cycle ((?:\S+ -> )+\S+);", message).group(1).split(" -> ")
+    assert cycle[0] == cycle[-1] and set(cycle) == {"c", "x1", "x3"}
+    suggested = tuple(re.search(r"e\.g\. \('(\w+)', '(\w+)'\)", message).groups())
+    assert suggested in set(zip(cycle, cycle[1:], strict=False))
+    g.remove_edge(*suggested)
+    assert nx.is_directed_acyclic_graph(g)
+
+
+_BAD_INPUTS = {  # name -> (how to spoil X, y, graph, the CAMAClassifier keywords), message
+    "cycle": (lambda X, y, g: (X, y, nx.DiGraph([*g.edges, ("x3", "c")]), {}), "cycle"),
+    "missing column": (lambda X, y, g: (X.drop(columns="x2"), y, g, {}), "x2"),
+    "target not in graph": (lambda X, y, g: (X, y, g, {"target": "Y"}), "'Y'"),
+    "infinite value": (lambda X, y, g: (X.assign(x2=X.x2.where(X.index != 3, np.inf)), y, g,
+                                        {}), "infinite"),
+    "single class": (lambda X, y, g: (X, y * 0, g, {}), "class"),
+    "empty frame": (lambda X, y, g: (X.iloc[:0], y.iloc[:0], g, {}), "empty"),
+}
+
+
+@pytest.mark.parametrize("case", list(_BAD_INPUTS))
+def test_a_refused_fit_leaves_the_callers_data_and_graph_as_they_were(sem_data, case):
+    spoil, message = _BAD_INPUTS[case]
+    X, y, graph, params = spoil(*sem_data)
+    X, y, graph = X.copy(), y.copy(), graph.copy()  # objects the caller holds
+    kept = X.copy(deep=True), y.copy(deep=True), graph.copy()
+    with pytest.raises((ValueError, GraphError), match=message):
+        CAMAClassifier(graph=graph, **{"target": "y", **params}).fit(X, y)
+    pd.testing.assert_frame_equal(X, kept[0])
+    pd.testing.assert_series_equal(y, kept[1])
+    assert nx.utils.graphs_equal(graph, kept[2])
+    assert list(graph.edges) == list(kept[2].edges)
+
+
+def test_a_refused_prediction_leaves_the_callers_frame_as_it_was(sem_data):
+    X, y, graph = sem_data
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3).fit(X, y)
+    for bad, message in ((X.drop(columns="x2"), "x2"),
+                         (X.assign(x1=X.x1.where(X.index != 0, -np.inf)),
+                          r"infinity in columns \['x1'\].*Replace the infinite values")):
+        kept = bad.copy(deep=True)
+        with pytest.raises(ValueError, match=message):
+            clf.predict(bad)
+        pd.testing.assert_frame_equal(bad, kept)
+
+
 def test_target_not_in_graph_is_rejected_with_a_suggestion(sem_data):
     X, y, graph = sem_data
     with pytest.raises(GraphError, match="target 'Y' is not a node.*Did you mean 'y'"):
@@ -391,7 +446,8 @@ def test_infinite_values_are_rejected_naming_the_column(fitted, sem_data, bad):
     X, y, graph = sem_data
     X_bad = X.copy()
     X_bad.loc[3, "x2"] = bad
-    with pytest.raises(ValueError, match=r"infinity in columns \['x2'\]"):
+    with pytest.raises(ValueError, match=r"infinity in columns \['x2'\].*Replace the infinite "
+                                         "values with NaN"):
         CAMAClassifier(graph=graph).fit(X_bad, y)
     with pytest.raises(ValueError, match=r"infinity in columns \['x2'\]"):
         fitted.predict(X_bad)
@@ -477,7 +533,8 @@ def test_labels_as_a_one_column_frame_are_warned_at_the_users_line(sem_data):
 
 def test_empty_frame_is_rejected(sem_data):
     X, y, graph = sem_data
-    with pytest.raises(ValueError, match="empty|0 sample"):
+    with pytest.raises(ValueError, match=r"X is empty \(0 rows\); CAMAClassifier needs at "
+                                         "least 2 rows"):
         CAMAClassifier(graph=graph).fit(X.iloc[:0], y.iloc[:0])
 
 
@@ -616,7 +673,7 @@ def test_failed_refit_leaves_the_fitted_model_unchanged(fitted, sem_data):
     X, y, graph = sem_data
     clf = pickle.loads(pickle.dumps(fitted))
     before = clf.predict_proba(X)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="column 'x1' holds only missing values"):
         clf.fit(X.assign(x1=np.nan), y)
     np.testing.assert_array_equal(clf.predict_proba(X), before)
     assert clf.n_features_in_ == X.shape[1]

@@ -333,6 +333,16 @@ def test_labels_must_be_classes_in_one_column(small_sem):
         discover_graph(X, np.random.default_rng(0).normal(size=300))
 
 
+def test_a_single_class_is_refused_by_discovery_and_by_a_fit_that_discovers(small_sem):
+    _, X, y = small_sem
+    X = X.iloc[:300, :5]
+    with pytest.raises(ValueError, match=r"y holds a single class \('b'\); discovery needs at "
+                                         "least 2 classes.*filtered to one class"):
+        discover_graph(X, np.full(300, "b"))
+    with pytest.raises(ValueError, match=r"y holds a single class \(0\)"):
+        CAMAClassifier(graph="pc").fit(X, np.zeros(300, dtype=int))
+
+
 # The graphs of ordinary numeric data must not change by accident. Computed with the code
 # before the input-handling fixes (object, constant and MultiIndex columns); the
 # "block-lrt-nonlinear" graph again when the basis tests began to condition on the

@@ -122,6 +122,7 @@ def test_cycle_is_rejected_and_printed():
     g = nx.DiGraph([("y", "x1"), ("x1", "x2"), ("x2", "y")])
     with pytest.raises(GraphError, match=r"cycle y -> x1 -> x2 -> y; CAMA needs"):
         validate_dag(g, "y")
+    assert list(g.edges) == [("y", "x1"), ("x1", "x2"), ("x2", "y")]  # the caller's graph
 
 
 def test_self_loop_is_rejected_naming_the_node():

@@ -64,10 +64,9 @@ def test_a_role_with_columns_missing_from_x_is_refused(data, fitted_cama):
 def test_std_taken_from_fitted_cama_scaler(data, fitted_cama):
     X, _ = data
     out = shift(X, 2.0, columns="children", reference=fitted_cama)
-    blanket = list(fitted_cama.roles_.blanket)
-    for child in fitted_cama.roles_.children:
-        expected = 2.0 * fitted_cama.scaler_.scale[blanket.index(child)]
-        np.testing.assert_allclose(out[child] - X[child], expected)
+    for child in fitted_cama.roles_.children:  # fitted_cama was fitted on X
+        np.testing.assert_allclose(out[child] - X[child], 2.0 * X[child].std(ddof=0),
+                                   rtol=1e-5)
 
 
 def test_manipulating_a_parent_warns_that_it_is_not_valid(data):
@@ -372,3 +371,12 @@ def test_a_sems_roles_protect_its_target_whatever_its_name():
     X = X.assign(**{sem.target: np.asarray(y, dtype=float)})
     with pytest.raises(ValueError, match=f"cannot manipulate the target {sem.target!r}"):
         shift(X, 1.0, columns=[sem.target], roles=sem.roles)
+
+
+def test_no_rows_need_a_reference_and_give_no_rows(data):
+    X, _ = data
+    with pytest.raises(ValueError, match="X has no rows, so it has no clean mean or sd; pass "
+                                         "clean rows"):
+        shift(X.iloc[:0], 1.0, columns=["x1"])
+    out = shift(X.iloc[:0], 1.0, columns=["x1"], reference=X)
+    assert out.shape == (0, X.shape[1]) and list(out.columns) == list(X.columns)

@@ -1,6 +1,7 @@
 """Mixed column types, missing values and unseen categories in CAMAClassifier."""
 
 import copy
+import io
 import pathlib
 import re
 import warnings
@@ -374,7 +375,8 @@ def test_unseen_categories_raise_by_default_and_can_count_as_missing(fitted, dat
     X_new = X.head(5).copy()
     X_new["imaging"] = X_new["imaging"].astype(object)
     X_new.loc[X_new.index[0], "imaging"] = "cavitating"
-    with pytest.raises(ValueError, match=r"column 'imaging' holds values \['cavitating'\]"):
+    with pytest.raises(ValueError, match=r"column 'imaging' holds values \['cavitating'\].*"
+                                         r"set handle_unknown='missing'"):
         fitted.predict(X_new)
     lenient = CAMAClassifier(**{**fitted.get_params(), "handle_unknown": "missing"})
     lenient.set_params(graph=fitted.graph)
@@ -795,3 +797,29 @@ def test_prediction_chunks_count_a_categorical_child_once_per_level():
     held = rows * 2 * samples * len(decoder.out_child) * clf.child_hidden_size
     on_gpu = next(clf.model_.parameters()).is_cuda
     assert rows == 64 or held <= (_GPU_PREDICT_BUFFER if on_gpu else _CPU_PREDICT_BUFFER)[1]
+
+
+def test_decimal_columns_from_a_database_are_read_as_numbers():
+    # pd.read_sql gives a NUMERIC column as Python Decimals: read as floats (as polars
+    # Decimal columns are), not as text, so the model saves and predicts as with floats
+    from decimal import Decimal
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    floats = pd.DataFrame({"x": rng.normal(y, 1.0), "grade": rng.integers(0, 4, 300) * 1.0,
+                           "dose": np.round(rng.normal(size=300), 2)})
+    floats.loc[5, "dose"] = np.nan
+    X = floats.assign(**{c: pd.Series([None if np.isnan(v) else Decimal(str(v))
+                                       for v in floats[c]], dtype=object)
+                         for c in ("grade", "dose")})
+    kept = X.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no "numbers written as text"
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = CAMAClassifier(max_epochs=2, random_state=0).fit(X, y)
+        reference = CAMAClassifier(max_epochs=2, random_state=0).fit(floats, y)
+    assert model.column_types_ == reference.column_types_
+    np.testing.assert_array_equal(model.predict_proba(X), reference.predict_proba(floats))
+    model.save(io.BytesIO())  # Decimal levels had no safe encoding
+    pd.testing.assert_frame_equal(X, kept)
+    assert isinstance(X["dose"].iloc[0], Decimal)

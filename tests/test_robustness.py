@@ -55,6 +55,28 @@ def test_adapt_scores_an_adapted_copy_and_leaves_the_original(fitted):
     np.testing.assert_allclose(models["CAMA"].predict_proba(X), before)
 
 
+def test_each_rows_accuracy_is_that_of_its_model_on_its_rows(fitted):
+    # the curve's three rows against the same steps taken by hand: the model on the
+    # shifted rows, an adapted copy on them, and that copy on the clean rows
+    import copy
+
+    from skcama.manipulations import shift
+
+    X, y, models = fitted
+    cama = copy.deepcopy(models["CAMA"]).set_params(adapt_steps=50)
+    curve = robustness_curve({"CAMA": cama}, X, y, "shift", [3.0], adapt=True,
+                             clean_after_adapt=True, reference=cama)
+    shifted = shift(X, 3.0, reference=cama)
+    adapted = copy.deepcopy(cama).adapt(shifted)
+    expected = {(False, "shift"): cama.score(shifted, y),
+                (True, "shift"): adapted.score(shifted, y),
+                (True, "shift (clean rows)"): adapted.score(X, y)}
+    found = {(row.adapted, row.manipulation): row.accuracy for row in curve.itertuples()}
+    assert found == pytest.approx(expected)
+    assert expected[True, "shift"] != expected[False, "shift"]  # adapting moved something
+    assert expected[True, "shift"] != expected[True, "shift (clean rows)"]
+
+
 def test_callable_manipulation_and_attack_by_name(fitted):
     X, y, models = fitted
     curve = robustness_curve({"CAMA": models["CAMA"]}, X, y, lambda X, s: X + s, [0.0])
