@@ -281,6 +281,18 @@ def test_discover_normal_scores_match_discover_graph(workdir):
     assert set(expected.edges) != set(discover_graph(X, y, target="y").edges)
 
 
+def test_discover_prunes_child_edges_on_request(workdir):
+    from test_discovery import _two_children
+
+    X, y = _two_children(direct=False)
+    X.assign(y=y).to_csv(workdir / "hidden.csv", index=False)
+    out = workdir / "pruned.json"
+    assert main(["discover", str(workdir / "hidden.csv"), "-t", "y", "--prune-child-edges",
+                 "-o", str(out), "-q"]) == 0
+    graph = read_graph(out)
+    assert not graph.has_edge("v", "u") and graph.graph["n_child_edges_removed"] == 1
+
+
 def test_discover_target_alpha_matches_discover_graph(workdir):
     from skcama.discovery import discover_graph
 
