@@ -74,6 +74,7 @@ from .graph import (
     DISCOVERY_METHODS,
     GraphError,
     MarkovBlanketRoles,
+    _file_id_hint,
     _flag_set,
     _unicode_twin_hint,
     _unnamed_target,
@@ -2331,6 +2332,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 # with no node of the blanket among X's columns, close names are chance
                 measured = bool(column_set & set(roles.blanket))
                 hints = _renamed_column_hints(missing, columns, guess=measured)
+                relabelled = _file_id_hint(graph, columns)
+                if relabelled and not hints:  # the file's ids were X's column names
+                    hints.append(relabelled.strip())
                 written = {_plain_name(c): c for c in columns}
                 plain = {n: _plain_name(n) for n in missing}
                 otherwise = [f"{written[plain[n]]!r} for {n!r}" for n in missing

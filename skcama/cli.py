@@ -1628,7 +1628,7 @@ def _fit(args: argparse.Namespace) -> int:
     params = _estimator_params(args)
     graph = args.graph
     if graph and not is_discovery_method(graph):
-        graph = load_graph(graph)  # a method name is discovered by fit
+        graph = _text_names(load_graph(graph))  # a method name is discovered by fit
         if args.target is None:
             args.target = _outcome(graph, args.graph)
     if args.target is None:
@@ -1655,6 +1655,18 @@ def _fit(args: argparse.Namespace) -> int:
     _print_roles(clf.roles_)
     print(f"model written to {args.output}")
     return 0
+
+
+def _text_names(graph: Any) -> Any:
+    """``graph`` with its number nodes (a JSON file keeps them as numbers) named by their
+    text, as a table's header names its columns; ``graph`` itself where it has none, or
+    where two nodes would share a text."""
+    import networkx as nx
+
+    names = {node: str(node) for node in graph.nodes if not isinstance(node, str)}
+    if not names or len({str(node) for node in graph.nodes}) < len(graph):
+        return graph
+    return nx.relabel_nodes(graph, names)
 
 
 def _blanket(graph: Any, target: str) -> set | None:

@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import networkx as nx
 import numpy as np
@@ -357,7 +357,8 @@ def validate_dag(graph: nx.DiGraph, target: Hashable | None = None) -> None:
             f"the target {target!r} is not a node of the graph ("
             + (f"nodes: {_preview(graph.nodes)}" if len(graph) else "it has no nodes")
             + f").{hint}"
-            + (_label_hint(graph, target) or " Pass target=<the target's node name>.")
+            + (_file_id_hint(graph, [target]) or _label_hint(graph, target)
+               or " Pass target=<the target's node name>.")
         )
 
 
@@ -386,7 +387,12 @@ def _label_hint(graph: nx.DiGraph, target: Hashable | None) -> str:
 
 # Edge attributes that mark an edge as not (fully) oriented, as graph files from discovery
 # tools write them: DOT's dir=none / dir=both, or a type-like attribute naming the edge kind.
-_MARK_KEYS = ("dir", "type", "edge_type", "kind", "mark", "marks", "orientation", "arrow")
+_MARK_KEYS = ("dir", "type", "edge_type", "kind", "mark", "marks", "orientation", "arrow",
+              "arrows", "direction", "edge_direction", "edge_kind")
+# values that draw an edge other than forward whatever their column's name: an edge list's
+# "relation" column of "<-" and "undirected" is read as its marks
+_MARK_VALUES = {"<-", "<--", "<->", "<-->", "<-o", "o->", "o-o", "--", "---", "undirected",
+                "bidirected"}
 _UNDIRECTED_VALUES = {"none", "undirected", "---", "--", "-", "o-o", "o--", "--o", "circle"}
 _BIDIRECTED_VALUES = {"both", "bidirected", "<->", "<-->", "confounded"}
 # a PAG's edge with a circle at one end and an arrow at the other: one end not known
@@ -461,8 +467,13 @@ def _edge_mark(attributes: Mapping) -> tuple[str, tuple[str, ...]] | None:
         kind = _dot_edge_kind(attributes)
         if kind is not None:
             return kind, keys
-    for key in _MARK_KEYS:
-        if key in attributes and key not in keys:
+    # a key as an edge list's header may write it: "Edge Type", "edge-type"
+    named = {re.sub(r"[\s\-]+", "_", str(k).strip().lower()): k for k in attributes}
+    marked = [named[key] for key in _MARK_KEYS if key in named]
+    marked += [k for k in attributes if k not in marked and k not in _DOT_MARK_KEYS
+               and _mark_text(attributes[k]) in _MARK_VALUES]
+    for key in marked:
+        if key not in keys:
             value = _mark_text(attributes[key])
             if value in _UNDIRECTED_VALUES:
                 return "undirected", (key,)
@@ -1219,7 +1230,8 @@ def _check_utf8(path: Path, fmt: str) -> None:
         ) from None
 
 
-_TOOL_ID = re.compile(r"n?\d+")  # ids a tool made up: causal-learn's 0, 1, ...; GraphML's n0
+# ids a tool made up: causal-learn's 0, 1, ...; GraphML's n0; yEd's n0::n1 in a group
+_TOOL_ID = re.compile(r"n?\d+(::n\d+)*")
 
 
 def _named_by_labels(graph: nx.Graph) -> nx.Graph:
@@ -1235,7 +1247,25 @@ def _named_by_labels(graph: nx.Graph) -> nx.Graph:
     renamed = nx.relabel_nodes(graph, labels)
     for _, data in renamed.nodes(data=True):
         del data[key]
+    for node, label in labels.items():  # kept, for the messages about names that differ
+        renamed.nodes[label][_FILE_ID] = str(node)
     return renamed
+
+
+_FILE_ID = "file_id"  # the id a graph file gave a node that read_graph named by its label
+
+
+def _file_id_hint(graph: nx.Graph, names: Iterable) -> str:
+    """Where ``names`` (a target, data columns) are the ids a graph file gave nodes that
+    :func:`read_graph` named by their labels: a sentence saying so, else ""."""
+    by_id = {str(data[_FILE_ID]): node for node, data in graph.nodes(data=True)
+             if _FILE_ID in data}
+    pairs = [(name, by_id[str(name)]) for name in names if str(name) in by_id]
+    if not pairs:
+        return ""
+    shown = ", ".join(f"{name!r} is {node!r}" for name, node in pairs[:5])
+    return (f" read_graph named the file's nodes by their labels, not their ids ({shown}): "
+            "use the labels as the names, or write the ids as the labels in the file.")
 
 
 def _label_problem(graph: nx.Graph, key: str) -> str | None:
@@ -1308,20 +1338,60 @@ def _read_gml(path: Path) -> nx.Graph:
     # read as text: nx.read_gml rejects a UTF-8 byte-order mark as "not ASCII-encoded"
     text = path.read_text(encoding="utf-8-sig")
     try:
-        return nx.parse_gml(text, label="label")
+        graph = nx.parse_gml(text, label="label")
     except nx.NetworkXError as exc:
         if "has no 'label' attribute" not in str(exc):
             raise
         try:  # R's igraph names nodes by a 'name' attribute
-            return nx.parse_gml(text, label="name")
+            graph = nx.parse_gml(text, label="name")
         except nx.NetworkXError:
             raise exc from None
+    _add_yed_gml_arrows(path, text, graph)
+    return graph
 
 
 def _read_graphml(path: Path) -> nx.Graph:
     graph = nx.read_graphml(path)
+    _flatten_groups(path, graph)
     _add_yed_arrows(path, graph)
     return graph
+
+
+def _flatten_groups(path: Path, graph: nx.Graph) -> None:
+    """Drop from ``graph`` the nodes that only hold a nested graph (yEd's groups and
+    folders, a box drawn around measurements), and refuse a file whose nested graphs
+    networkx did not read whole, or whose edges end at such a box, naming them: no node
+    or edge of the drawing is lost without a word."""
+    import xml.etree.ElementTree as ElementTree
+
+    root = ElementTree.parse(path).getroot()
+    boxes: list = []
+    nodes: set = set()
+    for node in root.iter(f"{_GRAPHML}node"):
+        if node.find(f"{_GRAPHML}graph") is not None:
+            boxes.append(node.get("id"))
+        else:
+            nodes.add(node.get("id"))
+    if not boxes:
+        return
+    ends = [(edge.get("source"), edge.get("target")) for edge in root.iter(f"{_GRAPHML}edge")]
+    drawn = len(ends) if graph.is_multigraph() else len(set(ends))
+    lost = sorted(nodes - set(graph.nodes), key=str)
+    if lost or drawn != graph.number_of_edges():
+        missing = f"the nodes {lost[:5]}" if lost else "edges"
+        raise GraphError(
+            f"{str(path)!r} draws nodes inside groups or folders (nested graphs in "
+            f"{boxes[:5]}), and reading them lost {missing}. Ungroup them before saving "
+            "(in yEd: Edit > Select All, then Grouping > Ungroup), so that every node and "
+            "edge is read."
+        )
+    joined = [box for box in boxes if box in graph and graph.degree(box)]
+    if joined:
+        raise GraphError(
+            f"{str(path)!r} draws edges to the group or folder {joined[0]!r}, a box around "
+            "other nodes rather than a measurement; draw them to the nodes inside it."
+        )
+    graph.remove_nodes_from(boxes)
 
 
 _YED = "{http://www.yworks.com/xml/graphml}"
@@ -1330,6 +1400,29 @@ _GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 _YED_ARROWS = {"none": "none", "circle": "circle", "transparent_circle": "circle"} | dict.fromkeys(
     ("standard", "delta", "white_delta", "short", "plain", "concave", "convex"), "normal"
 )
+
+
+def _yed_drawing(source_shape: str, target_shape: str) -> str:
+    """How yEd draws an edge stored ``source -> target`` with these arrow shapes at its
+    ends: "forward", "back" (``target -> source``), or the words for a drawing with no
+    causal direction."""
+    tail, head = (_arrow_end(_YED_ARROWS.get(shape, shape))
+                  for shape in (source_shape, target_shape))
+    if (tail, head) == ("tail", "arrow"):
+        return "forward"
+    if (tail, head) == ("arrow", "tail"):
+        return "back"
+    return {("arrow", "arrow"): "with arrows at both ends (a bidirected edge)",
+            ("tail", "tail"): "without arrows (an undirected edge)"}.get(
+        (tail, head), f"with the arrow shapes {source_shape!r} and {target_shape!r}")
+
+
+def _refuse_yed_edge(path: Path, u: str, v: str, drawn: str) -> NoReturn:
+    raise GraphError(
+        f"the yEd drawing {str(path)!r} draws the edge between {u} and {v} {drawn}; CAMA "
+        "needs a directed acyclic graph. In yEd, give the edge one arrow, at the effect's "
+        "end (Properties > Arrows), or delete it."
+    )
 
 
 def _add_yed_arrows(path: Path, graph: nx.Graph) -> None:
@@ -1353,23 +1446,38 @@ def _add_yed_arrows(path: Path, graph: nx.Graph) -> None:
         arrows = edge.find(f".//{_YED}Arrows")
         if arrows is None:
             continue
-        shapes = [arrows.get(end, "none") for end in ("source", "target")]
-        tail, head = (_arrow_end(_YED_ARROWS.get(shape, shape)) for shape in shapes)
-        if (tail, head) == ("tail", "arrow"):
-            continue
         u, v = edge.get("source"), edge.get("target")
-        if (tail, head) == ("arrow", "tail"):
-            for data in (graph[u][v].values() if graph.is_multigraph() else [graph[u][v]]):
-                data["dir"] = "back"
+        drawn = _yed_drawing(arrows.get("source", "none"), arrows.get("target", "none"))
+        if drawn == "forward":
             continue
-        drawn = {("arrow", "arrow"): "with arrows at both ends (a bidirected edge)",
-                 ("tail", "tail"): "without arrows (an undirected edge)"}.get(
-            (tail, head), f"with the arrow shapes {shapes[0]!r} and {shapes[1]!r}")
-        raise GraphError(
-            f"the yEd drawing {str(path)!r} draws the edge between {name(u)} and {name(v)} "
-            f"{drawn}; CAMA needs a directed acyclic graph. In yEd, give the edge one "
-            "arrow, at the effect's end (Properties > Arrows), or delete it."
-        )
+        if drawn != "back":
+            _refuse_yed_edge(path, name(u), name(v), drawn)
+        if not graph.is_multigraph():
+            graph[u][v]["dir"] = "back"
+            continue
+        # this edge alone: a pair drawn u -> v and v -> u, both stored u -> v, is a cycle
+        parallel = graph[u][v]
+        key = edge.get("id")
+        for data in [parallel[key]] if key in parallel else parallel.values():
+            data["dir"] = "back"
+
+
+def _add_yed_gml_arrows(path: Path, text: str, graph: nx.Graph) -> None:
+    """The arrows of a GML file yEd wrote (``sourceArrow`` / ``targetArrow`` in an
+    edge's graphics), read as :func:`_add_yed_arrows` reads its GraphML: an edge drawn
+    backwards is reversed, one drawn without one direction refused."""
+    by_yed = re.search(r'^\s*Creator\s+"yFiles', text, re.MULTILINE) is not None
+    for u, v, data in list(graph.edges(data=True)):
+        drawing = data.get("graphics")
+        drawing = drawing if isinstance(drawing, Mapping) else {}
+        if not (by_yed or "sourceArrow" in drawing or "targetArrow" in drawing):
+            continue
+        drawn = _yed_drawing(str(drawing.get("sourceArrow", "none")),
+                             str(drawing.get("targetArrow", "none")))
+        if drawn == "back":
+            data["dir"] = "back"
+        elif drawn != "forward":
+            _refuse_yed_edge(path, repr(u), repr(v), drawn)
 
 
 def _read_dot(path: Path) -> nx.Graph:
@@ -2169,11 +2277,44 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
                     "strips spaces around names and reads an empty name as a missing one. "
                     "Rename the node, or write the graph as .json, .graphml or .gml."
                 )
+    if fmt in ("csv", "dagitty"):
+        _warn_of_unkept_attributes(g, fmt, path)
     with replaced_on_success(path) as partial:
         try:
             _write_format(g, fmt, partial)
         except GraphError as error:  # named by the file asked for, not the temporary one
             raise GraphError(str(error).replace(str(partial), str(path))) from None
+
+
+def _warn_of_unkept_attributes(g: nx.DiGraph, fmt: str, path: Path) -> None:
+    """Warn, naming them, of the node and edge attributes an edge list (which keeps edge
+    attributes only) or a DAGitty model (its flags and positions, and edges' ``beta`` and
+    ``pos``) cannot keep."""
+    if fmt == "csv":
+        node_keys, edge_keys = {_FILE_ID}, None
+    else:
+        node_keys, edge_keys = {*_DAGITTY_FLAGS, "pos", _FILE_ID}, {"beta", "pos"}
+    lost = {
+        "the nodes'": sorted({k for _, d in g.nodes(data=True) for k in d} - node_keys, key=str),
+        "the edges'": [] if edge_keys is None else sorted(
+            {k for _, _, d in g.edges(data=True) for k in d} - edge_keys, key=str),
+    }
+    shown = [f"{whose} {_preview(keys, 6)}" for whose, keys in lost.items() if keys]
+    if not shown:
+        return
+    from ._warn import warn_user  # not at import: the command line's help stays light
+
+    outcome = fmt == "csv" and any(_flag_set(d.get("outcome")) for _, d in g.nodes(data=True))
+    target = (" Without the outcome flag, the file no longer names the target: pass it "
+              "(target=, --target) where you use the file." if outcome else "")
+    keeps = ("an edge list keeps the edges and their attributes only" if fmt == "csv" else
+             "a DAGitty model keeps the nodes' DAGitty flags and positions and the edges' "
+             "beta and pos")
+    warn_user(
+        f"{str(path)!r} is written without {' and '.join(shown)} attributes: {keeps}."
+        f"{target} Write the graph as .json (or .graphml, .gml) to keep them.",
+        UserWarning,
+    )
 
 
 def _write_format(g: nx.DiGraph, fmt: str, path: Path) -> None:

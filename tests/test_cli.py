@@ -281,6 +281,18 @@ def test_discover_normal_scores_match_discover_graph(workdir):
     assert set(expected.edges) != set(discover_graph(X, y, target="y").edges)
 
 
+def test_fit_matches_a_json_graphs_number_nodes_to_the_tables_headers(workdir, capsys):
+    # JSON keeps node names as numbers; a table's header names its columns by text
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    pd.DataFrame({"1": rng.normal(y), "2": rng.normal(y), "3": rng.normal(y), "y": y}).to_csv(
+        workdir / "items.csv", index=False)
+    write_graph({"y": [1], 2: ["y"], 3: ["y", 1]}, workdir / "items.json")
+    assert main(["fit", str(workdir / "items.csv"), "-g", str(workdir / "items.json"),
+                 "-t", "y", "-o", str(workdir / "items.skcama"), "--max-epochs", "2"]) == 0
+    assert "children   2, 3" in capsys.readouterr().out
+
+
 def test_discover_prunes_child_edges_on_request(workdir):
     from test_discovery import _two_children
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import warnings
 from pathlib import Path
 
 import networkx as nx
@@ -462,8 +463,18 @@ def test_nodes_are_named_by_their_labels_when_all_are_unique(tmp_path, suffix):
             f'<node id="n{i}"><data key="d0">{name}</data></node>'
             for i, name in enumerate(labels))))
     g = read_graph(path)
-    assert list(g.nodes(data=True)) == [("a", {}), ("y", {}), ("x", {})]
+    # the ids stay on the nodes, for the messages where a column is named by its id
+    assert list(g.nodes(data=True)) == [("a", {"file_id": "n0"}), ("y", {"file_id": "n1"}),
+                                        ("x", {"file_id": "n2"})]
     assert set(g.edges()) == {("a", "y"), ("y", "x")}
+    X = pd.DataFrame({"n0": [0.0, 1.0, 2.0, 3.0], "n2": [1.0, 0.0, 1.0, 0.0]})
+    with pytest.raises(GraphError, match=r"target 'n1' is not a node.*read_graph named the "
+                                         r"file's nodes by their labels.*'n1' is 'y'"):
+        CAMAClassifier(graph=g, target="n1").fit(X, [0, 1, 0, 1])
+    with pytest.raises(ValueError, match=r"not columns of X\. read_graph named the file's nodes "
+                                         r"by their labels, not their ids \('n0' is 'a', "
+                                         r"'n2' is 'x'\)"):
+        CAMAClassifier(graph=g, target="y").fit(X, pd.Series([0, 1, 0, 1], name="y"))
 
 
 
@@ -858,6 +869,90 @@ def test_yed_edges_without_one_direction_are_refused_by_their_labels(tmp_path, t
         read_graph(path)
 
 
+def test_a_yed_feedback_pair_drawn_as_two_edges_is_a_cycle(tmp_path):
+    # both edges stored insulin -> glucose, the second drawn backwards
+    path = tmp_path / "g.graphml"
+    _yed(path, ["insulin", "glucose", "diagnosis"],
+         [(0, 1, "none", "standard"), (0, 1, "standard", "none"), (2, 1, "none", "standard")])
+    g = read_graph(path)
+    assert {("insulin", "glucose"), ("glucose", "insulin")} <= set(g.edges)
+    with pytest.raises(GraphError, match="cycle"):
+        validate_dag(g, "diagnosis")
+
+
+def _yed_gml(path: Path, arrows: list) -> None:
+    """A GML file as yEd's "Save as GML" writes it: arrows in each edge's graphics."""
+    nodes = "".join(f'node [ id {i} label "{name}" ]\n'
+                    for i, name in enumerate(["Age (years)", "diagnosis", "HbA1c"]))
+    edges = "".join(
+        f"edge [ source {u} target {v} graphics [ fill \"#000000\" "
+        + "".join(f'{end}Arrow "{shape}" ' for end, shape in marks.items())
+        + "] ]\n"
+        for u, v, marks in arrows
+    )
+    path.write_text(f'Creator "yFiles"\nVersion "2.22"\ngraph [ directed 1\n{nodes}{edges}]\n')
+
+
+def test_yed_gml_edges_are_read_as_drawn(tmp_path):
+    path = tmp_path / "g.gml"
+    _yed_gml(path, [(0, 1, {"target": "standard"}), (2, 1, {"source": "standard"})])
+    g = read_graph(path)
+    assert set(g.edges) == {("Age (years)", "diagnosis"), ("diagnosis", "HbA1c")}
+    assert node_roles(g, "diagnosis")["HbA1c"] == "child"
+    _yed_gml(path, [(0, 1, {"target": "standard"}), (2, 1, {})])  # no arrow at all
+    with pytest.raises(GraphError, match="edge between 'HbA1c' and 'diagnosis' without "
+                                         "arrows"):
+        read_graph(path)
+
+
+def test_yed_groups_are_read_without_their_box_and_nested_graphs_lose_nothing(tmp_path):
+    graphml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:y="http://www.yworks.com/xml/graphml">'
+        '<key for="node" id="d6" yfiles.type="nodegraphics"/>'
+        '<key for="node" id="d7" attr.name="yfiles.foldertype" attr.type="string"/>'
+        '<graph edgedefault="directed" id="G">{box}'
+        '<node id="n1"><data key="d6"><y:ShapeNode><y:NodeLabel>diagnosis</y:NodeLabel>'
+        '</y:ShapeNode></data></node>'
+        '<edge id="e0" source="n1" target="n0::n0"/><edge id="e1" source="n1" '
+        'target="n0::n1"/>{inner}</graph></graphml>'
+    )
+    inside = ''.join(f'<node id="n0::n{i}"><data key="d6"><y:ShapeNode><y:NodeLabel>{name}'
+                     '</y:NodeLabel></y:ShapeNode></data></node>'
+                     for i, name in enumerate(["HbA1c", "CRP"]))
+    path = tmp_path / "g.graphml"
+    path.write_text(graphml.format(
+        box=f'<node id="n0" yfiles.foldertype="group"><data key="d7">group</data>'
+            f'<graph edgedefault="directed" id="n0:">{inside}</graph></node>', inner=""))
+    g = read_graph(path)
+    assert sorted(g.nodes) == ["CRP", "HbA1c", "diagnosis"]
+    assert set(g.edges) == {("diagnosis", "HbA1c"), ("diagnosis", "CRP")}
+    # a nested graph networkx does not read whole (a plain one, here with an edge inside)
+    path.write_text(graphml.format(
+        box=f'<node id="n0"><graph edgedefault="directed" id="n0:">{inside}'
+            '<edge source="n0::n0" target="n0::n1"/></graph></node>', inner=""))
+    with pytest.raises(GraphError, match=r"draws nodes inside groups or folders \(nested graphs "
+                                         r"in \['n0'\]\), and reading them lost edges.*Ungroup"):
+        read_graph(path)
+
+
+@pytest.mark.parametrize("header, marks", [
+    ("source,target,direction", ["->", "<-", "undirected"]),
+    ("Source,Target,Edge Type", ["directed", "<--", "undirected"]),
+    ("source,target,relation", ["->", "<-", "--"]),  # any column of such marks
+])
+def test_an_edge_lists_mark_column_is_read_whatever_its_header(tmp_path, header, marks):
+    path = tmp_path / "g.csv"
+    rows = [("Age", "diagnosis"), ("HbA1c", "diagnosis"), ("smoking", "HbA1c")]
+    path.write_text(header + "\n" + "".join(f"{u},{v},{m}\n"
+                                            for (u, v), m in zip(rows, marks, strict=True)))
+    g = read_graph(path)
+    assert g.has_edge("diagnosis", "HbA1c") and not g.has_edge("HbA1c", "diagnosis")
+    with pytest.raises(GraphError, match="the edge 'smoking' -> 'HbA1c' is marked undirected"):
+        validate_dag(g, "diagnosis")
+
+
 def test_a_yed_node_without_text_is_no_node_named_none(tmp_path):
     path = tmp_path / "g.graphml"
     _yed(path, ["age", None, "diabetes"], [(0, 2, "none", "standard"), (1, 2, "none", "standard")])
@@ -1232,3 +1327,19 @@ def test_near_names_prefer_a_column_holding_the_name_as_a_word():
     X = pd.DataFrame({"stage 2": [0.0, 1.0] * 10, "age_years": [1.0, 2.0] * 10})
     with pytest.raises(ValueError, match=r"'age' -> did you mean 'age_years'\?"):
         CAMAClassifier(graph={"y": ["age"], "stage 2": ["y"]}, target="y").fit(X, [0, 1] * 10)
+
+
+def test_attributes_a_format_cannot_keep_are_named_when_written(tmp_path):
+    g = nx.DiGraph([("a", "y", {"weight": 0.5}), ("y", "x", {})])
+    g.nodes["y"].update(outcome=True, units="mmol/l")
+    with pytest.warns(UserWarning, match=r"written without the nodes' 'outcome', 'units' "
+                                         r"attributes: an edge list keeps the edges.*no longer "
+                                         r"names the target"):
+        write_graph(g, tmp_path / "g.csv")
+    assert read_graph(tmp_path / "g.csv").edges["a", "y"]["weight"] == "0.5"
+    with pytest.warns(UserWarning, match=r"the nodes' 'units' and the edges' 'weight' "
+                                         r"attributes: a DAGitty model keeps"):
+        write_graph(g, tmp_path / "g.dagitty")
+    with warnings.catch_warnings():  # a format that keeps them: no word
+        warnings.simplefilter("error")
+        write_graph(g, tmp_path / "g.json")
