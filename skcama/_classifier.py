@@ -12,6 +12,7 @@ import logging
 import math
 import os
 import re
+import threading
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -321,8 +322,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         ``0`` silent, ``1`` a progress bar over epochs in a terminal or a notebook, and
         elsewhere (standard error redirected to a log file) one line per epoch with its
         ELBOs, on the ``skcama`` logger at INFO (on standard error where logging is not
-        configured); with ``graph="pc"`` (or another method), discovery reports its steps
-        too.
+        configured; where it is, at WARNING as ``logging.basicConfig()`` sets it, the
+        lines show only once the ``skcama`` logger is set to INFO:
+        ``logging.getLogger("skcama").setLevel(logging.INFO)``); with ``graph="pc"`` (or
+        another method), discovery reports its steps too.
 
     Notes
     -----
@@ -2472,8 +2475,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """The device prediction runs on: ``device`` resolved here, the model moved there
         if it lives elsewhere (e.g. fitted on a GPU, loaded on a CPU-only machine)."""
         device = _resolve_device(self.device, fallback=True)
-        if next(self.model_.parameters()).device != device:
-            self.model_.to(device)
+        # one thread moves it while the others wait: threads serving a model just loaded
+        # on a GPU machine moved it at once, and some of its weights came out wrong
+        with _MOVE_LOCK:
+            if next(self.model_.parameters()).device != device:
+                self.model_.to(device)
         return device
 
     def __getstate__(self) -> dict:
@@ -2817,6 +2823,7 @@ _RECONSTRUCT_ROWS = 1024  # rows per chunk of reconstruct_clean
 # the ceiling above which the samples are split into passes) and the most rows
 _CPU_PREDICT_BUFFER = (2_000_000, 5_000_000, 65_536)
 _GPU_PREDICT_BUFFER = (300_000_000, 300_000_000, 262_144)
+_MOVE_LOCK = threading.Lock()  # held while a fitted model moves to its prediction device
 _PRIOR_SAMPLES = 64  # importance samples at least, for the posteriors adapt_prior reads
 # importance samples at least for a row missing a child that causes other children
 _FEEDER_SAMPLES = 64

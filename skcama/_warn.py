@@ -85,13 +85,9 @@ def report(verbose: int, message: str, *args: Any) -> None:
     if configured:
         logger.info(message, *args)
         return
-    handler = logging.StreamHandler()
+    # written straight to standard error, the logger left as it is: a handler added and
+    # removed around the call lost and repeated lines of fits in several threads
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("skcama: %(message)s"))
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        logger.info(message, *args)
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+    handler.handle(logger.makeRecord(logger.name, logging.INFO, "(skcama)", 0, message, args,
+                                     None))

@@ -1750,7 +1750,9 @@ def test_the_outputs_are_the_same_with_and_without_autograd(n_children):
 
     sem = MixedSEM.random(n_parents=1, n_coparents=2, n_children=n_children, random_state=0)
     X, y = sem.sample(200, random_state=0)
-    clf = CAMAClassifier(graph=sem.graph, target=sem.target, max_epochs=2).fit(X, y)
+    # on the CPU, where the tensors below are made (a GPU machine fits on the GPU)
+    clf = CAMAClassifier(graph=sem.graph, target=sem.target, max_epochs=2, device="cpu")
+    clf.fit(X, y)
     data = clf._prediction_tensors(X)
     model = clf.model_
     f = model.features(data.a, data.c, data.x)
@@ -1760,3 +1762,31 @@ def test_the_outputs_are_the_same_with_and_without_autograd(n_children):
     with torch.enable_grad():
         with_grad = model._child_outputs(f, data.x, None, None, z.requires_grad_())
     torch.testing.assert_close(with_grad.detach(), without, rtol=1e-5, atol=1e-5)
+
+
+def test_progress_lines_of_threads_are_each_shown_once(capsys, monkeypatch):
+    # a handler added and removed around each line lost and repeated lines across threads
+    import threading
+
+    from skcama._warn import report
+
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])  # logging as in a script
+
+    def lines(k):
+        for i in range(500):
+            report(1, "thread %d line %d", k, i)
+
+    threads = [threading.Thread(target=lines, args=(k,)) for k in range(3)]
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch often, as under load
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(previous)
+    shown = capsys.readouterr().err.splitlines()
+    assert sorted(shown) == sorted(f"skcama: thread {k} line {i}"
+                                   for k in range(3) for i in range(500))
+    assert logging.getLogger("skcama").level == logging.NOTSET
