@@ -2096,8 +2096,7 @@ def _discover(args: argparse.Namespace) -> int:
         X, y, target=args.target, method=args.method, test=args.test, alpha=args.alpha,
         target_alpha=args.target_alpha, background=background,
         max_condition_size=None if args.max_condition_size < 0 else args.max_condition_size,
-        sample_weight=weights, normal_scores=args.normal_scores,
-        prune_child_edges=args.prune_child_edges, random_state=args.random_state,
+        sample_weight=weights, normal_scores=args.normal_scores, random_state=args.random_state,
         # the step and timing log lines unless -q; causal-learn's progress bar, redrawn per
         # node, only on a terminal (as fit's)
         verbose=0 if args.quiet else 1, progress=bool(_progress(args)),
@@ -2401,10 +2400,6 @@ def build_parser() -> argparse.ArgumentParser:
                           help="read numeric columns as normal scores (the normal quantiles "
                           "of their ranks): the graph does not change with an increasing "
                           "transform of a column; for skewed measurements such as lab values")
-    discover.add_argument("--prune-child-edges", action="store_true",
-                          help="remove the edges between two children of the target that the "
-                          "data show to stand for a hidden cause they share (see "
-                          "discover_graph)")
     discover.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     discover.add_argument("-q", "--quiet", action="store_true",
                           help="no log of the steps and their times, and no progress bar "

@@ -155,35 +155,6 @@ member of the equivalence class with these rules, in order:
 6. A cycle left by the steps above (causal-learn's own marks can hold one, and so can a
    forbidden edge turned round) is broken by removing one of its edges, preferring an
    edge that does not touch the target, with a warning naming it.
-
-Edges between children: ``prune_child_edges``
-----------------------------------------------
-Children of the label often share hidden causes (a patient's general condition behind
-several measurements). No set of measured columns separates two such children, so PC
-joins them by an edge, and orients it. CAMA's latent causes ``z`` model that dependence
-already; with the edge, one child also reads the other as a stand-in for the hidden cause.
-On the 20-node SEMs of ``benchmarks/graphs_sem.py`` (two hidden causes of the children,
-seeds 0-9, 5,000 rows) PC found 110 edges between children, 71 of them spurious.
-
-``prune_child_edges=True`` removes such edges where the data show it. An effect
-``u -> v`` carries into ``v`` whatever drives ``u``; a shared hidden cause carries none
-of it. Each numeric child is regressed on the label's indicators and on every numeric
-cause of the children that is independent of the label (p > 1e-3), in the basis of the
-tests with its products with the indicators; an F test gives the p-value of each cause
-for each child. The direction ``u -> v`` is refuted when one cause moves ``u``
-(p < 1e-6) and leaves ``v`` alone (p > 0.01); an edge goes when both directions are
-refuted. It is off by default because it did not make CAMA more accurate. Measured with
-the scripts of the session that added it (20-node SEMs of ``benchmarks/graphs_sem.py``):
-
-- edges removed: at 2,000, 5,000 and 10,000 rows (seeds 0-5, 3-9 and 0-5) 11 of 29,
-  20 of 54 and 29 of 49 spurious edges between children, and none of the 18, 29 and 19
-  true ones; on 40-node SEMs (5,000 rows, seeds 0-1) 13 of 30 spurious, none of the 20
-  true;
-- CAMA (three fits of each graph, seeds 3-9, 5,000 rows, co-parents shifted +2 sd):
-  0.740 with the edges removed against 0.742 with them kept (true graph 0.794; clean
-  rows 0.803 against 0.805). Removing them gained 2.5 points on seed 3 and 0.9 on seed 8,
-  and lost 0.7 to 1.4 on the other five: most of the gap to the true graph lies
-  elsewhere.
 """
 
 from __future__ import annotations
@@ -209,7 +180,7 @@ import pandas as pd
 from causallearn.graph.GraphNode import GraphNode
 from causallearn.utils.cit import CIT_Base, register_ci_test
 from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge
-from scipy.special import chdtrc, fdtrc, ndtri
+from scipy.special import chdtrc, ndtri
 from scipy.stats import rankdata
 from sklearn.utils.multiclass import type_of_target
 
@@ -731,7 +702,6 @@ def discover_graph(
     max_condition_size: int | None = 4,
     sample_weight: VectorLike | None = None,
     normal_scores: bool = False,
-    prune_child_edges: bool = False,
     random_state: int | np.random.RandomState | None = None,
     verbose: int = 0,
     progress: bool | None = None,
@@ -828,16 +798,6 @@ def discover_graph(
         heavy-tailed columns make far fewer false edges; on the nonlinear SEMs of
         ``benchmarks/graphs_sem.py`` it cost accuracy downstream (see the module notes).
         Use it for skewed measurements such as laboratory values.
-    prune_child_edges : bool, default=False
-        Remove the edges between two children of the target that stand for a hidden
-        cause they share rather than for an effect of one on the other (which
-        :class:`~skcama.CAMAClassifier` models with its latent causes ``z``; see the
-        module notes). An effect ``u -> v`` carries whatever drives ``u`` into ``v``, a
-        shared hidden cause does not: an edge is removed only when, in both directions, a
-        cause of the children independent of the target strongly moves one child
-        (p < 1e-6) and leaves the other alone (p > 0.01). Numeric children are tested,
-        against numeric causes; a required edge is kept. It makes the graph more
-        faithful, not CAMA more accurate (measured in the module notes).
     random_state : int, RandomState instance or None, default=None
         Seeds the randomised test ``"rcit"``; the other methods are deterministic.
     verbose : int, default=0
@@ -927,10 +887,6 @@ def discover_graph(
     target_alpha = float(target_alpha)
     if not isinstance(normal_scores, (bool, np.bool_)):
         raise ValueError(f"normal_scores must be True or False, got {normal_scores!r}.")
-    if not isinstance(prune_child_edges, (bool, np.bool_)):
-        raise ValueError(
-            f"prune_child_edges must be True or False, got {prune_child_edges!r}."
-        )
     if progress is not None and not isinstance(progress, (bool, np.bool_)):
         raise ValueError(f"progress must be True, False or None, got {progress!r}.")
     weights, positions = None, None
@@ -1013,13 +969,6 @@ def discover_graph(
         full[np.ix_(position, position)] = marks
         marks = full
     searched_graph, n_rule = _to_dag(marks, names, knowledge)
-    dropped = []
-    if prune_child_edges:
-        dropped = _prune_child_edges(searched_graph, frame, labels, target, weights,
-                                     normal_scores, set(knowledge["required"]))
-        if dropped:
-            log("removed %d edges between children that stand for a hidden common cause: "
-                "%s", len(dropped), ", ".join(f"{u!r} -> {v!r}" for u, v in dropped))
     graph = nx.DiGraph()  # the nodes in the order of X's columns, as given
     graph.add_nodes_from(given_order)
     graph.add_edges_from(searched_graph.edges)  # in the search's order, the same for any X
@@ -1031,10 +980,8 @@ def discover_graph(
         target_alpha=None if method == "ges" else target_alpha,
         max_condition_size=None if method == "ges" else max_condition_size,
         normal_scores=bool(normal_scores),
-        prune_child_edges=bool(prune_child_edges),
         seconds=seconds,
         n_oriented_by_rule=n_rule,
-        n_child_edges_removed=len(dropped),
     )
     if any(knowledge.values()):  # as text, which GML, GraphML and JSON files keep
         graph.graph["background"] = repr({k: v for k, v in knowledge.items() if v})
@@ -1746,100 +1693,6 @@ def _run_ges(frame, labels, target, names, knowledge, normal_scores=False) -> np
             "ges: causal-learn's GES takes no background knowledge; it is applied to the result"
         )
     return _merge_indicators(marks, node_of, len(names))
-
-
-# ------------------------------------------- edges between children that a hidden cause makes
-_DRIVES = 1e-6  # p-value below which an outside cause drives a child
-_UNTOUCHED = 1e-2  # p-value above which it leaves a child alone
-_EXOGENOUS = 1e-3  # an outside cause is one independent of the target at this level
-
-
-def _footprint_basis(values: np.ndarray, indicators: np.ndarray) -> np.ndarray:
-    """The basis of a cause in the footprint tests: ``z``, then as many of ``z^2, z^3,
-    tanh z`` as its distinct values allow (as the tests' basis), and the products of ``z``
-    and ``tanh z`` with the target's indicators."""
-    z = (values - values.mean()) / (values.std() or 1.0)
-    room = max(0, len(np.unique(values)) - 2)
-    columns = [z] + [f for f in (z**2, z**3, np.tanh(z)) if f.std() > 1e-9][:room]
-    columns += [label * f for label in indicators.T for f in (z, np.tanh(z))]
-    return np.column_stack(columns)
-
-
-def _least_squares(design: np.ndarray, response: np.ndarray,
-                   scale: np.ndarray | None) -> tuple[float, int]:
-    """Residual sum of squares and rank of the least-squares fit of ``response`` on
-    ``design``, rows weighted by ``scale ** 2`` where given."""
-    if scale is not None:
-        design, response = design * scale[:, None], response * scale
-    coef, _, rank, _ = np.linalg.lstsq(design, response, rcond=None)
-    residual = response - design @ coef
-    return float(residual @ residual), int(rank)
-
-
-def _f_pvalue(reduced: tuple[float, int], full: tuple[float, int], n: int) -> float:
-    """p-value of the F test that a fit ``full`` (its residual sum of squares and rank)
-    is no better than the nested fit ``reduced``."""
-    (rss0, rank0), (rss1, rank1) = reduced, full
-    df1, df2 = rank1 - rank0, n - rank1
-    if df1 <= 0:
-        return 1.0
-    if df2 <= 0 or rss1 <= 0:
-        return 0.0
-    return float(fdtrc(df1, df2, max(0.0, (rss0 - rss1) / df1) / (rss1 / df2)))
-
-
-def _prune_child_edges(
-    graph: nx.DiGraph, frame: pd.DataFrame, labels: np.ndarray, target: Hashable,
-    weights: np.ndarray | None, normal_scores: bool, required: set,
-) -> list:
-    """Remove the edges between two children of ``target`` that stand for a hidden common
-    cause, not for an effect of one on the other (the module notes, "Edges between
-    children"); returns them. Only numeric children are tested, against numeric causes."""
-    children = set(graph.successors(target))
-    numeric = {name for name in frame.columns if not _is_categorical(frame[name])}
-    pairs = [(u, v) for u, v in graph.edges
-             if u in children and v in children and u in numeric and v in numeric
-             and (u, v) not in required]
-    if not pairs:
-        return []
-    classes, codes = np.unique(np.asarray(labels).astype(str), return_inverse=True)
-    onehot = np.eye(len(classes))[codes]
-    scale = None if weights is None else np.sqrt(weights)
-
-    def values_of(name: Hashable) -> np.ndarray:
-        values = pd.to_numeric(frame[name]).to_numpy(dtype=float)
-        return _normal_scores(values) if normal_scores else values
-
-    causes = sorted({p for c in children for p in graph.predecessors(c)} - children - {target},
-                    key=str)
-    n = len(onehot)
-    outside = []
-    for name in causes:  # causes of the children independent of the target
-        if name in numeric:
-            values = values_of(name)
-            if _f_pvalue(_least_squares(np.ones((n, 1)), values, scale),
-                         _least_squares(onehot, values, scale), n) > _EXOGENOUS:
-                outside.append(name)
-    if not outside:
-        return []
-    bases = [_footprint_basis(values_of(name), onehot[:, 1:]) for name in outside]
-    full = np.column_stack([onehot, *bases])
-    bounds = np.cumsum([onehot.shape[1]] + [b.shape[1] for b in bases])
-    p = {}  # (child, cause) -> p-value of the cause's effect on the child, given the others
-    for child in sorted({node for pair in pairs for node in pair}, key=str):
-        response = values_of(child)
-        fit = _least_squares(full, response, scale)
-        for k, name in enumerate(outside):
-            reduced = np.delete(full, np.arange(bounds[k], bounds[k + 1]), axis=1)
-            p[child, name] = _f_pvalue(_least_squares(reduced, response, scale), fit, n)
-
-    def refuted(cause_side: Hashable, effect: Hashable) -> bool:
-        # an effect cause_side -> effect would carry what drives cause_side into effect
-        return any(p[cause_side, c] < _DRIVES and p[effect, c] > _UNTOUCHED for c in outside)
-
-    dropped = [(u, v) for u, v in pairs if refuted(u, v) and refuted(v, u)]
-    graph.remove_edges_from(dropped)
-    return dropped
 
 
 # ------------------------------------------------------------- marks -> DAG (the rules)

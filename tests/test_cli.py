@@ -293,18 +293,6 @@ def test_fit_matches_a_json_graphs_number_nodes_to_the_tables_headers(workdir, c
     assert "children   2, 3" in capsys.readouterr().out
 
 
-def test_discover_prunes_child_edges_on_request(workdir):
-    from test_discovery import _two_children
-
-    X, y = _two_children(direct=False)
-    X.assign(y=y).to_csv(workdir / "hidden.csv", index=False)
-    out = workdir / "pruned.json"
-    assert main(["discover", str(workdir / "hidden.csv"), "-t", "y", "--prune-child-edges",
-                 "-o", str(out), "-q"]) == 0
-    graph = read_graph(out)
-    assert not graph.has_edge("v", "u") and graph.graph["n_child_edges_removed"] == 1
-
-
 def test_discover_target_alpha_matches_discover_graph(workdir):
     from skcama.discovery import discover_graph
 

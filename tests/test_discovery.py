@@ -343,51 +343,6 @@ def test_a_single_class_is_refused_by_discovery_and_by_a_fit_that_discovers(smal
         CAMAClassifier(graph="pc").fit(X, np.zeros(300, dtype=int))
 
 
-def _two_children(direct: bool, n: int = 3000, seed: int = 0):
-    """Children u and v of y, each with an outside cause of its own (c1 -> u, c2 -> v),
-    joined either by a hidden cause h of both or by an effect u -> v."""
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 3, n)
-    c1, c2, h = rng.normal(size=(3, n))
-    u = np.array([-1.0, 0.5, 1.0])[y] + 1.2 * np.tanh(c1) + 0.8 * h + 0.4 * rng.normal(size=n)
-    v = np.array([0.8, -1.0, 0.3])[y] + 1.2 * np.tanh(c2) + 0.4 * rng.normal(size=n)
-    v = v + (0.8 * u if direct else 0.8 * h)
-    return pd.DataFrame({"c1": c1, "c2": c2, "u": u, "v": v}), y
-
-
-def test_an_edge_between_children_that_a_hidden_cause_makes_is_removed():
-    X, y = _two_children(direct=False)
-    kept = discover_graph(X, y, target="y")  # the default keeps every edge found
-    assert kept.has_edge("v", "u") and kept.graph["n_child_edges_removed"] == 0
-    graph = discover_graph(X, y, target="y", prune_child_edges=True)
-    assert sorted(graph.edges) == sorted(set(kept.edges) - {("v", "u")})
-    assert graph.graph["n_child_edges_removed"] == 1 and graph.graph["prune_child_edges"]
-    # background knowledge that requires the edge keeps it
-    required = discover_graph(X, y, target="y", background={"required": [("v", "u")]},
-                              prune_child_edges=True)
-    assert required.has_edge("v", "u")
-
-
-def test_an_effect_of_one_child_on_another_is_kept():
-    X, y = _two_children(direct=True)
-    graph = discover_graph(X, y, target="y", prune_child_edges=True)
-    assert graph.has_edge("u", "v") and graph.graph["n_child_edges_removed"] == 0
-
-
-def test_a_categorical_child_is_not_tested_for_a_hidden_cause():
-    X, y = _two_children(direct=False)
-    X["v"] = pd.cut(X["v"], 4, labels=list("abcd"))  # no longer numeric: not testable
-    kept = discover_graph(X, y, target="y")
-    graph = discover_graph(X, y, target="y", prune_child_edges=True)
-    assert kept.has_edge("v", "u") and sorted(graph.edges) == sorted(kept.edges)
-
-
-def test_prune_child_edges_must_be_a_bool():
-    X, y = _two_children(direct=False, n=200)
-    with pytest.raises(ValueError, match="prune_child_edges must be True or False, got 'yes'"):
-        discover_graph(X, y, target="y", prune_child_edges="yes")
-
-
 # The graphs of ordinary numeric data must not change by accident. Computed with the code
 # before the input-handling fixes (object, constant and MultiIndex columns); the
 # "block-lrt-nonlinear" graph again when the basis tests began to condition on the
