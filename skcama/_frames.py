@@ -6,7 +6,6 @@ as floats there too."""
 
 from __future__ import annotations
 
-import decimal
 import functools
 import inspect
 from collections.abc import Callable
@@ -125,21 +124,10 @@ def _has_foreign(values: Any) -> bool:
 
 def _decimal_columns(frame: pd.DataFrame) -> list:
     """Positions of the object columns of ``frame`` that hold ``decimal.Decimal`` values
-    and nothing else but missing ones (``pd.read_sql`` gives a database's NUMERIC so). A
-    column whose first value is no Decimal costs one look."""
-    found = []
-    for j, dtype in enumerate(frame.dtypes):
-        if not pd.api.types.is_object_dtype(dtype):
-            continue
-        values = frame.iloc[:, j].to_numpy()
-        first = next((v for v in values if not (pd.api.types.is_scalar(v) and pd.isna(v))),
-                     None)
-        if not isinstance(first, decimal.Decimal):
-            continue
-        present = values[pd.notna(values)]
-        if all(isinstance(v, decimal.Decimal) for v in present):
-            found.append(j)
-    return found
+    and nothing else but missing ones (``pd.read_sql`` gives a database's NUMERIC so)."""
+    return [j for j, dtype in enumerate(frame.dtypes)
+            if pd.api.types.is_object_dtype(dtype)
+            and pd.api.types.infer_dtype(frame.iloc[:, j], skipna=True) == "decimal"]
 
 
 def _decimals_as_floats(value: Any) -> Any:
@@ -177,7 +165,7 @@ def reads_tables(*names: str) -> Callable[[F], F]:
     as ``pd.read_sql`` gives it) are read as floats, as polars Decimal columns are.
 
     Calls without such an argument pass straight through; the check looks at the types
-    of the arguments and at the first value of a frame's object columns.
+    of the arguments and at the values of a frame's object columns.
 
     Examples
     --------

@@ -388,11 +388,12 @@ def _label_hint(graph: nx.DiGraph, target: Hashable | None) -> str:
 # Edge attributes that mark an edge as not (fully) oriented, as graph files from discovery
 # tools write them: DOT's dir=none / dir=both, or a type-like attribute naming the edge kind.
 _MARK_KEYS = ("dir", "type", "edge_type", "kind", "mark", "marks", "orientation", "arrow",
-              "arrows", "direction", "edge_direction", "edge_kind")
-# values that draw an edge other than forward whatever their column's name: an edge list's
-# "relation" column of "<-" and "undirected" is read as its marks
-_MARK_VALUES = {"<-", "<--", "<->", "<-->", "<-o", "o->", "o-o", "--", "---", "undirected",
-                "bidirected"}
+              "edge_kind")
+# columns that may name an edge's direction, or an effect's sign ("-" for a negative one):
+# read only where their value draws arrows or names an edge kind in words
+_DIRECTION_KEYS = ("direction", "edge_direction", "arrows")
+_DIRECTION_VALUES = {"<-", "<--", "<->", "<-->", "<-o", "o->", "o-o", "undirected",
+                     "bidirected", "both", "back", "backward"}
 _UNDIRECTED_VALUES = {"none", "undirected", "---", "--", "-", "o-o", "o--", "--o", "circle"}
 _BIDIRECTED_VALUES = {"both", "bidirected", "<->", "<-->", "confounded"}
 # a PAG's edge with a circle at one end and an arrow at the other: one end not known
@@ -470,8 +471,8 @@ def _edge_mark(attributes: Mapping) -> tuple[str, tuple[str, ...]] | None:
     # a key as an edge list's header may write it: "Edge Type", "edge-type"
     named = {re.sub(r"[\s\-]+", "_", str(k).strip().lower()): k for k in attributes}
     marked = [named[key] for key in _MARK_KEYS if key in named]
-    marked += [k for k in attributes if k not in marked and k not in _DOT_MARK_KEYS
-               and _mark_text(attributes[k]) in _MARK_VALUES]
+    marked += [named[key] for key in _DIRECTION_KEYS
+               if key in named and _mark_text(attributes[named[key]]) in _DIRECTION_VALUES]
     for key in marked:
         if key not in keys:
             value = _mark_text(attributes[key])
@@ -1406,7 +1407,7 @@ def _yed_drawing(source_shape: str, target_shape: str) -> str:
     """How yEd draws an edge stored ``source -> target`` with these arrow shapes at its
     ends: "forward", "back" (``target -> source``), or the words for a drawing with no
     causal direction."""
-    tail, head = (_arrow_end(_YED_ARROWS.get(shape, shape))
+    tail, head = (_arrow_end(_YED_ARROWS.get(shape.strip().lower(), shape))
                   for shape in (source_shape, target_shape))
     if (tail, head) == ("tail", "arrow"):
         return "forward"
@@ -1442,11 +1443,13 @@ def _add_yed_arrows(path: Path, graph: nx.Graph) -> None:
         label = graph.nodes[node].get("label") if node in graph else None
         return repr(label) if isinstance(label, str) and label.strip() else repr(node)
 
+    seen: dict = {}  # (u, v) -> XML edges between them so far: networkx keeps their order
     for edge in ElementTree.parse(path).getroot().iter(f"{_GRAPHML}edge"):
+        u, v = edge.get("source"), edge.get("target")
+        nth = seen[u, v] = seen.get((u, v), -1) + 1
         arrows = edge.find(f".//{_YED}Arrows")
         if arrows is None:
             continue
-        u, v = edge.get("source"), edge.get("target")
         drawn = _yed_drawing(arrows.get("source", "none"), arrows.get("target", "none"))
         if drawn == "forward":
             continue
@@ -1456,9 +1459,8 @@ def _add_yed_arrows(path: Path, graph: nx.Graph) -> None:
             graph[u][v]["dir"] = "back"
             continue
         # this edge alone: a pair drawn u -> v and v -> u, both stored u -> v, is a cycle
-        parallel = graph[u][v]
-        key = edge.get("id")
-        for data in [parallel[key]] if key in parallel else parallel.values():
+        parallel = list(graph[u][v].values())
+        for data in parallel[nth:nth + 1] if nth < len(parallel) else parallel:
             data["dir"] = "back"
 
 
@@ -1474,8 +1476,10 @@ def _add_yed_gml_arrows(path: Path, text: str, graph: nx.Graph) -> None:
             continue
         drawn = _yed_drawing(str(drawing.get("sourceArrow", "none")),
                              str(drawing.get("targetArrow", "none")))
-        if drawn == "back":
-            data["dir"] = "back"
+        if drawn == "back":  # reversed: the arrows go with it, so a GML written back
+            data["dir"] = "back"  # draws the edge as read
+            data["graphics"] = {**drawing, "sourceArrow": drawing.get("targetArrow", "none"),
+                                "targetArrow": drawing.get("sourceArrow", "none")}
         elif drawn != "forward":
             _refuse_yed_edge(path, repr(u), repr(v), drawn)
 
@@ -2251,7 +2255,9 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
     """
     path = Path(path)
     fmt = _format_of(path)
-    g = as_digraph(graph)
+    g = as_digraph(graph)  # a copy
+    for _, data in g.nodes(data=True):  # read_graph's note of a file's ids stays out
+        data.pop(_FILE_ID, None)
     for node in g.nodes:
         if not isinstance(node, (str, numbers.Number)):
             raise GraphError(
@@ -2291,9 +2297,9 @@ def _warn_of_unkept_attributes(g: nx.DiGraph, fmt: str, path: Path) -> None:
     attributes only) or a DAGitty model (its flags and positions, and edges' ``beta`` and
     ``pos``) cannot keep."""
     if fmt == "csv":
-        node_keys, edge_keys = {_FILE_ID}, None
+        node_keys, edge_keys = set(), None
     else:
-        node_keys, edge_keys = {*_DAGITTY_FLAGS, "pos", _FILE_ID}, {"beta", "pos"}
+        node_keys, edge_keys = {*_DAGITTY_FLAGS, "pos"}, {"beta", "pos"}
     lost = {
         "the nodes'": sorted({k for _, d in g.nodes(data=True) for k in d} - node_keys, key=str),
         "the edges'": [] if edge_keys is None else sorted(

@@ -878,6 +878,13 @@ def test_a_yed_feedback_pair_drawn_as_two_edges_is_a_cycle(tmp_path):
     assert {("insulin", "glucose"), ("glucose", "insulin")} <= set(g.edges)
     with pytest.raises(GraphError, match="cycle"):
         validate_dag(g, "diagnosis")
+    for ids in ('id="0"', 'id="1"'), ("", ""):  # ids networkx reads as numbers, or none
+        _yed(path, ["insulin", "glucose", "diagnosis"], [
+            (0, 1, "none", "standard"), (0, 1, "standard", "none"), (2, 1, "none", "standard")])
+        text = path.read_text().replace('id="e0"', ids[0]).replace('id="e1"', ids[1])
+        assert ids[0] in text and 'id="e0"' not in text
+        path.write_text(text)
+        assert {("insulin", "glucose"), ("glucose", "insulin")} <= set(read_graph(path).edges)
 
 
 def _yed_gml(path: Path, arrows: list) -> None:
@@ -899,6 +906,8 @@ def test_yed_gml_edges_are_read_as_drawn(tmp_path):
     g = read_graph(path)
     assert set(g.edges) == {("Age (years)", "diagnosis"), ("diagnosis", "HbA1c")}
     assert node_roles(g, "diagnosis")["HbA1c"] == "child"
+    write_graph(g, tmp_path / "again.gml")  # the arrows follow the reversed edge
+    assert set(read_graph(tmp_path / "again.gml").edges) == set(g.edges)
     _yed_gml(path, [(0, 1, {"target": "standard"}), (2, 1, {})])  # no arrow at all
     with pytest.raises(GraphError, match="edge between 'HbA1c' and 'diagnosis' without "
                                          "arrows"):
@@ -940,7 +949,6 @@ def test_yed_groups_are_read_without_their_box_and_nested_graphs_lose_nothing(tm
 @pytest.mark.parametrize("header, marks", [
     ("source,target,direction", ["->", "<-", "undirected"]),
     ("Source,Target,Edge Type", ["directed", "<--", "undirected"]),
-    ("source,target,relation", ["->", "<-", "--"]),  # any column of such marks
 ])
 def test_an_edge_lists_mark_column_is_read_whatever_its_header(tmp_path, header, marks):
     path = tmp_path / "g.csv"
@@ -951,6 +959,17 @@ def test_an_edge_lists_mark_column_is_read_whatever_its_header(tmp_path, header,
     assert g.has_edge("diagnosis", "HbA1c") and not g.has_edge("HbA1c", "diagnosis")
     with pytest.raises(GraphError, match="the edge 'smoking' -> 'HbA1c' is marked undirected"):
         validate_dag(g, "diagnosis")
+
+
+def test_columns_that_only_look_like_marks_leave_the_edges_as_written(tmp_path):
+    # a comment of "--" and an effect's sign "-" under "direction" are no edge marks
+    path = tmp_path / "g.csv"
+    path.write_text("source,target,comment,direction\nAge,diagnosis,--,+\n"
+                    "diagnosis,HbA1c,note,-\n")
+    g = read_graph(path)
+    assert set(g.edges) == {("Age", "diagnosis"), ("diagnosis", "HbA1c")}
+    validate_dag(g, "diagnosis")
+    validate_dag(nx.DiGraph([("a", "y", {"label": "--"})]), "y")  # in memory too
 
 
 def test_a_yed_node_without_text_is_no_node_named_none(tmp_path):

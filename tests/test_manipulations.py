@@ -63,10 +63,12 @@ def test_a_role_with_columns_missing_from_x_is_refused(data, fitted_cama):
 
 def test_std_taken_from_fitted_cama_scaler(data, fitted_cama):
     X, _ = data
-    out = shift(X, 2.0, columns="children", reference=fitted_cama)
-    for child in fitted_cama.roles_.children:  # fitted_cama was fitted on X
-        np.testing.assert_allclose(out[child] - X[child], 2.0 * X[child].std(ddof=0),
+    few = X.iloc[:40] * 3.0  # three times the spread of the training rows (fitted_cama's X)
+    out = shift(few, 2.0, columns="children", reference=fitted_cama)
+    for child in fitted_cama.roles_.children:
+        np.testing.assert_allclose(out[child] - few[child], 2.0 * X[child].std(ddof=0),
                                    rtol=1e-5)
+        assert few[child].std(ddof=0) > 2 * X[child].std(ddof=0)
 
 
 def test_manipulating_a_parent_warns_that_it_is_not_valid(data):
