@@ -71,15 +71,20 @@ def fit_models(task: Task, manipulation_model: str = "mechanism") -> dict:
     clean training rows."""
     valid = task.columns("co-parents") + task.columns("children")
     seed = task.seed
+    # the torch baselines stop early as CAMA does (10% of the rows held out, 10 epochs
+    # of patience, at most 200 epochs), each on its own training objective
+    stopping = dict(validation_fraction=0.1, n_iter_no_change=10, max_epochs=200)
     models = {
         "CAMA": CAMAClassifier(graph=task.sem.graph, target="y", random_state=seed,
                                manipulation_model=manipulation_model),
-        "MLP": TorchMLPClassifier((64, 64), random_state=seed),
+        "MLP": TorchMLPClassifier((64, 64), random_state=seed, **stopping),
         "PGD-trained MLP": PGDTrainedMLPClassifier(
-            (64, 64), epsilon=TRAIN_BUDGET, attack_columns=valid, random_state=seed
+            (64, 64), epsilon=TRAIN_BUDGET, attack_columns=valid, random_state=seed,
+            **stopping,
         ),
         "CausalAdv": CausalAdvClassifier(
-            (64, 64), epsilon=TRAIN_BUDGET, attack_columns=valid, random_state=seed
+            (64, 64), epsilon=TRAIN_BUDGET, attack_columns=valid, random_state=seed,
+            **stopping,
         ),
         "gradient boosting": HistGradientBoostingClassifier(random_state=seed),
     }

@@ -161,7 +161,8 @@ def pages(curves: dict[str, pd.DataFrame], args: argparse.Namespace, wall: float
         "noise draws, and transfer from the plain MLP; the PGD-trained MLP and CausalAdv "
         f"(both trained at budget {TRAIN_BUDGET:g} on co-parents and children) the stronger of "
         "white-box and transfer from the MLP; gradient boosting transfer from the MLP only "
-        "(it has no gradients). CAMA + adapt is a copy of CAMA adapted without labels on the "
+        "(it has no gradients). The three torch baselines stop early as CAMA does, on 10% of "
+        "the training rows held out. CAMA + adapt is a copy of CAMA adapted without labels on the "
         f"rows that attacked CAMA (paper section 4.1). {after}"
     )
     return {

@@ -17,6 +17,7 @@ log-probabilities, which :mod:`skcama.attacks` uses for white-box attacks.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Hashable
 from numbers import Integral, Real
 from typing import Any
@@ -100,6 +101,8 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     }
 
@@ -163,10 +166,13 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
             self._init_extra(generator)
         u = torch.as_tensor((X - self.mean_) / self.scale_, dtype=torch.float32)
         target = torch.as_tensor(y_index, dtype=torch.long)
+        (u, target), held = self._held_out(u, target, generator)
         optimiser = torch.optim.Adam(
             self._trainable(), lr=self.learning_rate, weight_decay=self.weight_decay
         )
         self.loss_curve_ = []
+        self.validation_loss_curve_ = []
+        best, best_state, stale = math.inf, None, 0
         self.model_.train()
         for epoch in range(self.max_epochs):
             order = torch.randperm(len(u), generator=generator)
@@ -180,9 +186,57 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                 total += float(loss.detach()) * len(idx)
             self.loss_curve_.append(total / len(u))
             logger.debug("%s epoch %d: loss %.4f", type(self).__name__, epoch, total / len(u))
+            if held is None:
+                continue
+            score = self._held_out_loss(*held, generator)
+            self.validation_loss_curve_.append(score)
+            if score < best - _EARLY_STOPPING_TOL:
+                best, stale = score, 0
+                best_state = {k: v.detach().clone() for k, v in self._state().items()}
+            else:
+                stale += 1
+                if stale >= self.n_iter_no_change:
+                    break
+        if best_state is not None:  # the weights of the best held-out loss
+            self._load_state(best_state)
         self.model_.eval()
-        self.n_iter_ = self.max_epochs
+        self.n_iter_ = len(self.loss_curve_)
         return self
+
+    def _held_out(self, u: torch.Tensor, target: torch.Tensor, generator: torch.Generator
+                  ) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple | None]:
+        """The rows to train on, and the rows held out for early stopping (None without
+        ``validation_fraction``, or where too few rows would be left)."""
+        n_held = int(round(self.validation_fraction * len(u)))
+        if n_held < 1 or len(u) - n_held < 2:
+            if self.validation_fraction > 0:
+                raise ValueError(
+                    f"validation_fraction={self.validation_fraction} holds out {n_held} of "
+                    f"the {len(u)} training rows, leaving {len(u) - n_held} to train on; "
+                    "pass more rows, or validation_fraction=0 to train on every row for "
+                    "max_epochs epochs."
+                )
+            return (u, target), None
+        order = torch.randperm(len(u), generator=generator)
+        held, kept = order[:n_held], order[n_held:]
+        return (u[kept], target[kept]), (u[held], target[held])
+
+    def _held_out_loss(self, u: torch.Tensor, target: torch.Tensor,
+                       generator: torch.Generator) -> float:
+        """The training objective on the held-out rows (adversarial rows included, for
+        the adversarially trained models), in mini-batches; no weight changes."""
+        total = 0.0
+        for start in range(0, len(u), self.batch_size):
+            part = slice(start, start + self.batch_size)
+            total += float(self._batch_loss(u[part], target[part], generator).detach()) * len(
+                u[part])
+        return total / len(u)
+
+    def _state(self) -> dict:
+        return self.model_.state_dict()
+
+    def _load_state(self, state: dict) -> None:
+        self.model_.load_state_dict(state)
 
     def _hidden_layer_sizes(self) -> tuple[int, ...]:
         """``hidden_layer_sizes`` as a tuple of ints, each entry checked."""
@@ -411,8 +465,16 @@ class TorchMLPClassifier(_TorchClassifier):
         Adam step size.
     weight_decay : float, default=0.0
         L2 penalty passed to Adam.
+    validation_fraction : float, default=0.0
+        Share of the training rows held out for early stopping: after each epoch the
+        training objective (for the adversarially trained models, on adversarial rows
+        of the held-out ones) is measured there, training stops once it has not fallen
+        by 1e-4 for ``n_iter_no_change`` epochs, and the weights of its lowest value are
+        kept. ``0`` trains on every row for ``max_epochs`` epochs.
+    n_iter_no_change : int, default=10
+        Epochs without improvement of the held-out loss before training stops.
     random_state : int, RandomState instance or None, default=None
-        Seeds the weights and the mini-batches.
+        Seeds the weights, the mini-batches and the held-out rows.
 
     Attributes
     ----------
@@ -422,6 +484,10 @@ class TorchMLPClassifier(_TorchClassifier):
     model_ : torch.nn.Module
     loss_curve_ : list of float
         Mean training loss per epoch.
+    validation_loss_curve_ : list of float
+        Held-out loss per epoch (empty without ``validation_fraction``).
+    n_iter_ : int
+        Epochs run.
 
     Examples
     --------
@@ -443,6 +509,8 @@ class TorchMLPClassifier(_TorchClassifier):
         batch_size: int = 128,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
+        validation_fraction: float = 0.0,
+        n_iter_no_change: int = 10,
         random_state: int | np.random.RandomState | None = None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -450,6 +518,8 @@ class TorchMLPClassifier(_TorchClassifier):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
         self.random_state = random_state
 
 
@@ -464,7 +534,8 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
 
     Parameters
     ----------
-    hidden_layer_sizes, max_epochs, batch_size, learning_rate, weight_decay, random_state
+    hidden_layer_sizes, max_epochs, batch_size, learning_rate, weight_decay, \
+validation_fraction, n_iter_no_change, random_state
         As in :class:`TorchMLPClassifier`.
     epsilon : float, default=0.25
         Training budget in clean-sd units per column.
@@ -516,6 +587,8 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
         batch_size: int = 128,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
+        validation_fraction: float = 0.0,
+        n_iter_no_change: int = 10,
         random_state: int | np.random.RandomState | None = None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -527,6 +600,8 @@ class PGDTrainedMLPClassifier(_TorchClassifier):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
         self.random_state = random_state
 
     def _check_params_extra(self, frame: pd.DataFrame | None = None) -> None:
@@ -585,7 +660,8 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
 
     Parameters
     ----------
-    hidden_layer_sizes, max_epochs, batch_size, learning_rate, weight_decay, random_state
+    hidden_layer_sizes, max_epochs, batch_size, learning_rate, weight_decay, \
+validation_fraction, n_iter_no_change, random_state
         As in :class:`TorchMLPClassifier`.
     epsilon, attack_columns, pgd_steps
         As in :class:`PGDTrainedMLPClassifier`.
@@ -638,6 +714,8 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         batch_size: int = 128,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
+        validation_fraction: float = 0.0,
+        n_iter_no_change: int = 10,
         random_state: int | np.random.RandomState | None = None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -651,6 +729,8 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
         self.random_state = random_state
 
     def _check_params_extra(self, frame: pd.DataFrame | None = None) -> None:
@@ -711,6 +791,15 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
             return self.style_head_(s)
         return F.linear(s, self.style_head_.weight.detach(), self.style_head_.bias.detach())
 
+    def _state(self) -> dict:
+        return {**{f"model.{k}": v for k, v in self.model_.state_dict().items()},
+                **{f"style.{k}": v for k, v in self.style_head_.state_dict().items()}}
+
+    def _load_state(self, state: dict) -> None:
+        for prefix, module in (("model.", self.model_), ("style.", self.style_head_)):
+            module.load_state_dict({k[len(prefix):]: v for k, v in state.items()
+                                    if k.startswith(prefix)})
+
     def _batch_loss(
         self, u: torch.Tensor, target: torch.Tensor, generator: torch.Generator
     ) -> torch.Tensor:
@@ -740,6 +829,7 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
 
 
 _PREDICT_ROWS = 1024  # rows per chunk of predict_proba
+_EARLY_STOPPING_TOL = 1e-4  # the least fall of the held-out loss that counts
 
 
 def _check_numeric_columns(X: Any, estimator: Any) -> None:

@@ -366,3 +366,30 @@ def test_missing_and_infinite_values_at_prediction_are_named():
         clf.predict(X.assign(c=np.nan))
     with pytest.raises(ValueError, match=r"infinity in columns \['x'\] \(200 values\)"):
         clf.predict_proba(X.assign(x=np.inf))
+
+
+@pytest.mark.parametrize("estimator", BASELINES, ids=lambda e: type(e).__name__)
+def test_early_stopping_keeps_the_weights_of_the_best_held_out_loss(estimator):
+    X, y = _data(n=600)
+    plain = clone(estimator).fit(X, y)
+    assert plain.n_iter_ == plain.max_epochs and plain.validation_loss_curve_ == []
+    clf = clone(estimator).set_params(validation_fraction=0.2, n_iter_no_change=3,
+                                      max_epochs=200)
+    clf.fit(X, y)
+    curve = clf.validation_loss_curve_
+    kept, lowest = 0, curve[0]  # the last epoch that lowered the loss by more than 1e-4
+    for epoch, loss in enumerate(curve[1:], start=1):
+        if loss < lowest - 1e-4:
+            kept, lowest = epoch, loss
+    assert clf.n_iter_ == len(curve) == len(clf.loss_curve_) == kept + 4 < 200
+    # the weights kept are those of that epoch: a fit stopped there predicts the same
+    short = clone(clf).set_params(max_epochs=kept + 1).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), short.predict_proba(X))
+    assert clf.score(X, y) > 0.6
+
+
+def test_early_stopping_needs_rows_to_hold_out():
+    X, y = _data(n=200)
+    with pytest.raises(ValueError, match=r"validation_fraction=0.001 holds out 0 of the 200 "
+                                         "training rows.*validation_fraction=0"):
+        TorchMLPClassifier(validation_fraction=0.001, max_epochs=2).fit(X, y)
