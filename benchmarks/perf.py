@@ -12,8 +12,10 @@ own. In that process, on SEM data with 1/5 parents, 1/5 co-parents and 3/5 child
 * fit: CAMA and ``MLPClassifier(64, 64)`` (with a StandardScaler, as in a pipeline) for
   the same number of epochs over the same rows — no validation split, no early stopping —
   reported as rows x epochs per second and as the ratio CAMA / MLP (at 10,000 rows the
-  median of 5 fits of each, as one fit takes a fraction of a second); on CUDA also with
-  the training steps launched kernel by kernel instead of replayed as a CUDA graph;
+  median of 5 fits of each, as one fit takes a fraction of a second), each model with
+  its default batch; the optimiser steps per epoch of each, and the ratio once more
+  against the MLP at CAMA's batch size (as many steps per epoch as CAMA); on CUDA also
+  with the training steps launched kernel by kernel instead of replayed as a CUDA graph;
 * predict: rows per second of ``predict_proba`` at the default sample count and at
   64 samples, and of the MLP (at 10,000 rows the median of 5 calls);
 * adapt: seconds for ``adapt`` on 1,000 shifted rows (600 steps, the default when the
