@@ -6,8 +6,10 @@ as floats there too."""
 
 from __future__ import annotations
 
+import decimal
 import functools
 import inspect
+import numbers
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -124,10 +126,26 @@ def _has_foreign(values: Any) -> bool:
 
 def _decimal_columns(frame: pd.DataFrame) -> list:
     """Positions of the object columns of ``frame`` that hold ``decimal.Decimal`` values
-    and nothing else but missing ones (``pd.read_sql`` gives a database's NUMERIC so)."""
-    return [j for j, dtype in enumerate(frame.dtypes)
-            if pd.api.types.is_object_dtype(dtype)
-            and pd.api.types.infer_dtype(frame.iloc[:, j], skipna=True) == "decimal"]
+    (``pd.read_sql`` gives a database's NUMERIC so), alone or beside other numbers, and
+    nothing else but missing ones."""
+    found = []
+    for j, dtype in enumerate(frame.dtypes):
+        if not pd.api.types.is_object_dtype(dtype):
+            continue
+        kind = pd.api.types.infer_dtype(frame.iloc[:, j], skipna=True)
+        if kind == "decimal" or (kind == "mixed" and _decimals_and_numbers(frame.iloc[:, j])):
+            found.append(j)
+    return found
+
+
+def _decimals_and_numbers(column: pd.Series) -> bool:
+    """Whether ``column`` holds Decimals beside other numbers only (a Decimal column
+    concatenated with a float one), which pandas infers as "mixed"."""
+    values = column.dropna().to_numpy()
+    kinds = [isinstance(v, decimal.Decimal) for v in values]
+    return any(kinds) and all(
+        is_decimal or (isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)))
+        for v, is_decimal in zip(values, kinds, strict=True))
 
 
 def _decimals_as_floats(value: Any) -> Any:

@@ -87,7 +87,11 @@ def report(verbose: int, message: str, *args: Any) -> None:
         return
     # written straight to standard error, the logger left as it is: a handler added and
     # removed around the call lost and repeated lines of fits in several threads
+    if logger.manager.disable >= logging.INFO:  # logging.disable(INFO) silences it too
+        return
+    record = logger.makeRecord(logger.name, logging.INFO, "(skcama)", 0, message, args, None)
+    if not logger.filter(record):  # filters the user set on the skcama logger still apply
+        return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("skcama: %(message)s"))
-    handler.handle(logger.makeRecord(logger.name, logging.INFO, "(skcama)", 0, message, args,
-                                     None))
+    handler.handle(record)

@@ -1790,3 +1790,18 @@ def test_progress_lines_of_threads_are_each_shown_once(capsys, monkeypatch):
     assert sorted(shown) == sorted(f"skcama: thread {k} line {i}"
                                    for k in range(3) for i in range(500))
     assert logging.getLogger("skcama").level == logging.NOTSET
+
+    # logging.disable and the skcama logger's filters still silence them
+    logging.disable(logging.INFO)
+    try:
+        report(1, "not shown")
+    finally:
+        logging.disable(logging.NOTSET)
+    quiet = logging.Filter("elsewhere")  # lets through records of another logger only
+    logging.getLogger("skcama").addFilter(quiet)
+    try:
+        report(1, "not shown either")
+    finally:
+        logging.getLogger("skcama").removeFilter(quiet)
+    report(1, "shown")
+    assert capsys.readouterr().err == "skcama: shown\n"

@@ -823,3 +823,7 @@ def test_decimal_columns_from_a_database_are_read_as_numbers():
     model.save(io.BytesIO())  # Decimal levels had no safe encoding
     pd.testing.assert_frame_equal(X, kept)
     assert isinstance(X["dose"].iloc[0], Decimal)
+    # Decimals beside floats (a NUMERIC column concatenated with a float one) too
+    mixed = X.assign(dose=X["dose"].where(X.index % 2 == 0, floats["dose"]))
+    assert {type(v) for v in mixed["dose"].dropna()} == {Decimal, float}
+    np.testing.assert_array_equal(model.predict_proba(mixed), model.predict_proba(X))
