@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -35,7 +36,45 @@ def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
     while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_DIRS):
         frame = frame.f_back
         level += 1
+    if frame is not None and _shown_before(str(message), category, frame):
+        return
     warnings.warn(message, category, stacklevel=level)
+
+
+# Python shows a warning once per line of code under the "default" action, but forgets
+# what it showed whenever a warnings.catch_warnings block is entered, and pandas enters
+# several on every call of predict: a scoring loop over single rows repeated the same
+# warning at every row. The warnings shown under "default" are remembered here as Python
+# remembers them, and forgotten when the filters change, as Python forgets them; a block
+# that restores the filters it found (pandas') changes nothing.
+_SHOWN: set = set()
+_SHOWN_UNDER: list = [None]  # the filters (the list object and its entries) they hold for
+_SHOWN_LOCK = threading.Lock()
+
+
+def _shown_before(text: str, category: type[Warning], frame: Any) -> bool:
+    """Whether a warning of ``text`` and ``category`` from ``frame``'s line was already
+    shown under the "default" action with the filters in force (then it is not shown
+    again); records it where it will be shown now."""
+    module = frame.f_globals.get("__name__", "<string>")
+    lineno = frame.f_lineno
+    action = next((action for action, pattern, kind, where, line in warnings.filters
+                   if (pattern is None or pattern.match(text)) and issubclass(category, kind)
+                   and (where is None or where.match(module)) and line in (0, lineno)),
+                  warnings.defaultaction)
+    if action != "default":
+        return False
+    key = (text, category, frame.f_code.co_filename, lineno)
+    with _SHOWN_LOCK:
+        # the list itself is kept (not its id, which a later list could reuse)
+        under, entries = _SHOWN_UNDER[0] or (None, None), tuple(warnings.filters)
+        if under[0] is not warnings.filters or under[1] != entries:
+            _SHOWN.clear()
+            _SHOWN_UNDER[0] = (warnings.filters, entries)
+        if key in _SHOWN:
+            return True
+        _SHOWN.add(key)
+    return False
 
 
 @contextlib.contextmanager

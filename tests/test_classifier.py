@@ -1805,3 +1805,23 @@ def test_progress_lines_of_threads_are_each_shown_once(capsys, monkeypatch):
         logging.getLogger("skcama").removeFilter(quiet)
     report(1, "shown")
     assert capsys.readouterr().err == "skcama: shown\n"
+
+
+def test_a_warning_of_a_scoring_loop_is_shown_once_per_line_as_python_shows_it(sem_data):
+    # pandas enters warnings.catch_warnings on every call of predict, which made Python
+    # forget the warnings it had shown: a loop over single rows repeated one per row
+    X, y, graph = sem_data
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    rows = X.head(4).assign(c=np.nan)  # c was measured in every training row
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for i in range(4):
+            clf.predict(rows.iloc[[i]])
+        assert sum("inputs with missing values: 'c'" in str(w.message) for w in caught) == 1
+        warnings.simplefilter("always")  # filters changed, and "always" shows each one
+        for i in range(2):
+            clf.predict(rows.iloc[[i]])
+    assert sum("inputs with missing values: 'c'" in str(w.message) for w in caught) == 3
