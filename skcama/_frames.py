@@ -141,11 +141,13 @@ def _decimal_columns(frame: pd.DataFrame) -> list:
 def _decimals_and_numbers(column: pd.Series) -> bool:
     """Whether ``column`` holds Decimals beside other numbers only (a Decimal column
     concatenated with a float one), which pandas infers as "mixed"."""
-    values = column.dropna().to_numpy()
-    kinds = [isinstance(v, decimal.Decimal) for v in values]
-    return any(kinds) and all(
-        is_decimal or (isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)))
-        for v, is_decimal in zip(values, kinds, strict=True))
+    found = False
+    for value in column.dropna().to_numpy():  # stops at the first text of a text column
+        if isinstance(value, decimal.Decimal):
+            found = True
+        elif not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+            return False
+    return found
 
 
 def _decimals_as_floats(value: Any) -> Any:

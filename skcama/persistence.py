@@ -489,16 +489,16 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
             UserWarning,
         )
     state = clf.model_.state_dict()
-    tensors = dict(encoder.tensors)
-    for key, tensor in state.items():
-        tensors[f"model.{key}"] = tensor.detach().cpu().clone().contiguous()
-    broken = [k for k, v in state.items() if v.is_floating_point() and not v.isfinite().all()]
+    broken = _not_finite(state)
     if broken:  # load_model would refuse the file: say so before writing it
         raise ValueError(
             f"cannot save this model: its weights {broken[:3]} hold NaN or infinite "
             "values, so every prediction would be NaN (load_model refuses such a file); "
             "refit the model."
         )
+    tensors = dict(encoder.tensors)
+    for key, tensor in state.items():
+        tensors[f"model.{key}"] = tensor.detach().cpu().clone().contiguous()
     blob = _safetensors_save(tensors, metadata={"format": FORMAT_NAME})
     text = json.dumps(metadata, indent=1, allow_nan=False)
 
@@ -906,6 +906,12 @@ def _estimator_name(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+def _not_finite(state: dict[str, torch.Tensor]) -> list[str]:
+    """The names of the floating-point tensors of ``state`` that hold NaN or inf values:
+    a model's weights that save_model refuses to write and load_model to read."""
+    return [k for k, v in state.items() if v.is_floating_point() and not v.isfinite().all()]
+
+
 def _build(
     metadata: dict, tensors: dict[str, torch.Tensor], shown: str, cls: type[CAMAClassifier]
 ) -> CAMAClassifier:
@@ -933,7 +939,7 @@ def _build(
                 f"{calling!r} asked for: load it with {name}.load(path), {name} from "
                 f"{home}."
             )
-        raise ModelFileError(f"{shown} holds a {held!r}, not a {_estimator_name(cls)}.")
+        raise ModelFileError(f"{shown} holds a {held!r}, not a {calling}.")
     decoder = _Decoder(tensors)
     params = {name: decoder.decode(v) for name, v in metadata["params"].items()}
     # parameters added since a file was written take the value that reproduces how the
@@ -970,7 +976,7 @@ def _build(
         model = CAMANet(cfg)
     state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
     model.load_state_dict(state, strict=True)
-    broken = [k for k, v in state.items() if v.is_floating_point() and not v.isfinite().all()]
+    broken = _not_finite(state)
     if broken:
         raise ModelFileError(
             f"{shown} is damaged: its weights {broken[:3]} hold NaN or "
