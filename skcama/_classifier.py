@@ -1004,7 +1004,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if sample_weight is not None:
             warn_if_misaligned(X, "sample_weight", sample_weight)
         labels = self._labels_of(y, len(log_proba))
-        y_index = pd.Index(self.classes_).get_indexer(labels)  # -1: not a fitted class
+        y_index = _class_positions(labels, self.classes_)  # -1: not a fitted class
         found = None if (y_index >= 0).all() else unknown_labels(
             labels, self.classes_, "y", "this CAMAClassifier"
         )
@@ -3041,6 +3041,20 @@ def _class_weight_values(
             )
         values[position[label]] = number
     return values
+
+
+def _class_positions(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """The position of each of ``labels`` among ``classes``, -1 for a label that is not
+    one of them. Values equal as numbers are the same label, as numpy and scikit-learn's
+    ``accuracy_score`` compare them (``True`` and ``1``, ``1`` and ``1.0``: numpy bool
+    labels against the classes ``[0., 1.]`` of a pandas "boolean" y), and as
+    :func:`unknown_labels` tells the unknown ones apart; a number and its text differ
+    (``pd.Index.get_indexer`` matched no bool against numbers)."""
+    codes, uniques = pd.factorize(labels)
+    position = {label: i for i, label in enumerate(np.asarray(classes).tolist())}
+    found = np.fromiter((position.get(label, -1) for label in uniques.tolist()),
+                        dtype=np.intp, count=len(uniques))
+    return found[codes]
 
 
 def _one_column(values: Any, name: str) -> np.ndarray:

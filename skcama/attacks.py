@@ -43,7 +43,14 @@ from ._random import default_rng
 from ._typing import RolesLike, SeedLike, VectorLike
 from ._warn import each_warning_once, warn_user
 from .baselines import _check_numeric_columns
-from .manipulations import VALID_ROLES, _as_list, _discrete, clean_std, resolve_columns
+from .manipulations import (
+    VALID_ROLES,
+    _as_list,
+    _discrete,
+    _warn_of_constant,
+    clean_std,
+    resolve_columns,
+)
 
 if TYPE_CHECKING:
     from ._classifier import CAMAClassifier
@@ -66,6 +73,8 @@ class _Differentiable:
     name: str
     is_cama: bool
     encode: Callable[[pd.DataFrame], np.ndarray]  # frame -> raw-unit inputs, NaN if missing
+    # input columns constant in the model's training rows, whose ``std`` is 1 (raw units)
+    constant: frozenset = frozenset()
 
     def inputs(self, X: pd.DataFrame) -> torch.Tensor:
         """The rows of ``X`` as the (B, d) float64 input of :attr:`log_proba`: a step
@@ -154,7 +163,7 @@ def differentiable_log_proba(estimator: Any) -> _Differentiable:
 
         return _Differentiable(
             columns, estimator.classes_, log_proba, np.asarray(estimator.scale_), name, False,
-            encode,
+            encode, frozenset(getattr(estimator, "constant_columns_", ())),
         )
     raise TypeError(
         f"{name} is not differentiable in its inputs, so a white-box attack is impossible; "
@@ -231,7 +240,8 @@ def _cama_function(clf: Any) -> _Differentiable:
         return codes * codec.scale + codec.mean
 
     return _Differentiable(
-        blanket, clf.classes_, log_proba, np.asarray(codec.scale), "CAMAClassifier", True, encode
+        blanket, clf.classes_, log_proba, np.asarray(codec.scale), "CAMAClassifier", True, encode,
+        frozenset(codec.constant),
     )
 
 
@@ -434,10 +444,12 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         # the attacked model must know the labels too, or its accuracy reads 0
         _check_labels(y, len(X), estimator.classes_, f"the attacked {type(estimator).__name__}")
     target = torch.as_tensor(np.searchsorted(function.classes, y), dtype=torch.long)
-    if reference is not None:
+    if reference is not None:  # warns of the columns constant in the reference
         std = clean_std(X, cols, reference)[1].to_numpy(dtype=np.float64)
     else:
         std = np.asarray(function.std, dtype=np.float64)[[function.columns.index(c) for c in cols]]
+        _warn_of_constant([c for c in cols if c in function.constant],
+                          f"the training rows of {function.name}", "budgets")
     budget = torch.zeros(len(function.columns), dtype=torch.float64)  # as the inputs
     budget[[function.columns.index(c) for c in cols]] = torch.as_tensor(
         epsilon * std, dtype=torch.float64
@@ -483,13 +495,31 @@ def _run(function, values, target, budget, steps, step_size, eot, random_start, 
     return best.detach()
 
 
-def _warn_discrete_left_out(columns: list, by: str) -> None:
-    """The warning for a role's discrete members left out of an attack; ``by`` says whose
-    kinds made them discrete (``"for CAMAClassifier"``)."""
+def _warn_discrete_left_out(
+    columns: list, by: str, *, absent: list | None = None, mover: str = "the attack",
+    argument: str = "columns=", hint: str = "",
+) -> None:
+    """The one warning for the members of roles that an attack (or an adversarially
+    trained baseline's adversary, ``mover``) leaves out: ``columns``, discrete by the
+    kinds ``by`` names (``"for CAMAClassifier"``), and ``absent``, members that are not
+    columns of the model's X (a model of numeric columns only is fitted without a text or
+    categorical co-parent or child); ``hint`` follows them (a did-you-mean), and
+    ``argument`` is where the columns to move are named instead."""
+    reasons = []
+    if columns:
+        reasons.append(
+            f"columns {columns} are discrete (categorical or binary) {by}, so {mover} "
+            "leaves them as they are: a gradient attack moves continuous values only"
+        )
+    if absent:
+        reasons.append(
+            f"the roles name columns {absent} that are not columns of X{hint}, so {mover} "
+            "leaves them out: a model of numeric columns only, such as the baselines, is "
+            "fitted without its text and categorical columns (or with them encoded under "
+            "other names)"
+        )
     warn_user(
-        f"columns {columns} are discrete (categorical or binary) {by}, so the attack "
-        "leaves them as they are: a gradient attack moves continuous values only. Name "
-        "the continuous columns in columns= to silence this."
+        f"{'; '.join(reasons)}. Name the continuous columns in {argument} to silence this."
     )
 
 

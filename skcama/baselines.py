@@ -38,7 +38,6 @@ from ._frames import reads_tables
 from ._guard import restore_on_error
 from ._random import seeded_torch
 from ._typing import MatrixLike, VectorLike
-from ._warn import warn_user
 from .graph import MarkovBlanketRoles, did_you_mean
 from .manipulations import _discrete
 
@@ -157,7 +156,10 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         self._check_params_extra(frame)
         self.mean_ = X.mean(axis=0)
         std = X.std(axis=0)
-        self.scale_ = np.where(std < 1e-12, 1.0, std)
+        constant = std < 1e-12
+        self.scale_ = np.where(constant, 1.0, std)
+        names = list(getattr(self, "feature_names_in_", range(len(std))))
+        self.constant_columns_ = [names[j] for j in np.flatnonzero(constant)]
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(0, 2**31 - 1))
         generator = torch.Generator().manual_seed(seed)
@@ -268,10 +270,12 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
     ) -> torch.Tensor:
         """1 for the columns an adversary may move during training, 0 elsewhere; the
         discrete members of roles (by the training ``frame``, as the attacks read them with
-        a reference frame) are left out."""
+        a reference frame) and those that are not columns of X are left out."""
         n = self.n_features_in_
         if columns is None:
             return torch.ones(n)
+        has_names = hasattr(self, "feature_names_in_")
+        names = list(self.feature_names_in_) if has_names else list(range(n))
         from_roles = isinstance(columns, MarkovBlanketRoles)
         if from_roles:  # the valid columns of those roles
             roles, parents = columns, set(columns.parents)
@@ -283,23 +287,8 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                     "columns instead."
                 )
             if frame is not None:
-                discrete = _discrete([c for c in columns if c in frame.columns], frame, frame)
-                columns = [c for c in columns if c not in discrete]
-                if not columns:
-                    raise ValueError(
-                        f"every co-parent and child that {name} gives is discrete "
-                        f"(categorical or binary) in X: {discrete}; the adversary moves "
-                        "continuous values only. Name the columns to move instead."
-                    )
-                if discrete:
-                    warn_user(
-                        f"columns {discrete} are discrete (categorical or binary) in X, so "
-                        f"the adversary of {name} leaves them as they are, as the attacks "
-                        "do: it moves continuous values only. Name the continuous columns "
-                        f"in {name} to silence this."
-                    )
-        has_names = hasattr(self, "feature_names_in_")
-        names = list(self.feature_names_in_) if has_names else list(range(n))
+                columns = self._movable_members(columns, name, frame, names if has_names
+                                                else None)
         columns = [columns] if isinstance(columns, (str, Integral)) else list(columns)
         if not columns:
             raise ValueError(
@@ -354,6 +343,39 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                 )
             mask[names.index(column)] = 1.0
         return mask
+
+    @staticmethod
+    def _movable_members(
+        members: list, name: str, frame: pd.DataFrame, names: list | None
+    ) -> list:
+        """The members of roles given as ``name`` that the adversary moves: those
+        discrete in the training ``frame`` and, where X has column ``names``, those
+        that are not among them (a baseline takes numeric columns only, so a text or
+        categorical co-parent or child is left out of its X) are left out with one
+        warning, as the attacks leave out the members they cannot move."""
+        from .attacks import _warn_discrete_left_out  # attacks imports this module
+
+        absent = [] if names is None else [c for c in members if c not in names]
+        discrete = _discrete([c for c in members if c in frame.columns], frame, frame)
+        kept = [c for c in members if c not in discrete and c not in absent]
+        if not kept:
+            reasons = [f"discrete (categorical or binary) in X: {discrete}"] if discrete else []
+            if absent:
+                reasons.append(f"not columns of X: {absent}")
+            raise ValueError(
+                f"no co-parent or child that {name} gives can be moved, being "
+                f"{'; '.join(reasons)}; the adversary moves continuous columns of X only. "
+                "Name the columns to move instead."
+            )
+        if discrete or absent:
+            close = {c: did_you_mean(c, names) for c in absent}
+            hint = "; ".join(f"did you mean {found[0]!r} for {c!r}?"
+                             for c, found in close.items() if found)
+            _warn_discrete_left_out(
+                discrete, "in X", absent=absent, mover=f"the adversary of {name}",
+                argument=name, hint=f" ({hint})" if hint else "",
+            )
+        return kept
 
     # ------------------------------------------------------------------- prediction
     def _torch_log_proba(self, values: Any) -> torch.Tensor:
@@ -481,6 +503,11 @@ class TorchMLPClassifier(_TorchClassifier):
     classes_ : ndarray of shape (n_classes,)
     mean_, scale_ : ndarray of shape (`n_features_in_`,)
         Clean mean and sd of the training columns; inputs are standardised with them.
+        A column constant in fit gets scale 1.
+    constant_columns_ : list
+        The columns constant in fit (names, or positions when ``X`` had no column
+        names): their ``scale_`` is 1, so an attack's budget in clean sds moves them in
+        their raw units, which the attacks warn of.
     model_ : torch.nn.Module
     loss_curve_ : list of float
         Mean training loss per epoch.
@@ -546,9 +573,11 @@ validation_fraction, n_iter_no_change, random_state
         columns, the co-parents (other than parents of the target) and the children, as
         the attacks of :mod:`skcama.attacks` take them by default, less those that are
         discrete in the training frame (bool, category, or whole numbers with few
-        values), which are left out with a warning. Columns named one by one must be
-        continuous (a discrete one is an error, as in the attacks); None = every
-        column, discrete ones included.
+        values) and those that are not columns of ``X`` (this model takes numeric
+        columns only, so a text or categorical co-parent or child is not among them),
+        which are left out with one warning naming them. Columns named one by one must
+        be columns of ``X`` and continuous (a missing or discrete one is an error, as in
+        the attacks); None = every column, discrete ones included.
     pgd_steps : int, default=5
         Ascent steps per batch.
     clean_weight : float, default=0.0

@@ -333,13 +333,7 @@ def clean_std(
                 "them out of columns=."
             )
         std = frame.std(ddof=0)
-        constant = [c for c in columns if std[c] <= 1e-12]
-        if constant:
-            warn_user(
-                f"columns {constant} are constant in {source} (sd 0), so their amounts are "
-                "taken in raw units (sd 1). Pass reference=<clean frame where they vary> "
-                "(or a fitted CAMAClassifier) for amounts in standard deviations."
-            )
+        _warn_of_constant([c for c in columns if std[c] <= 1e-12], source)
         return frame.mean(), std.where(std > 1e-12, 1.0)
     scaler = getattr(reference, "scaler_", None)
     if scaler is None:
@@ -361,11 +355,24 @@ def clean_std(
             "have no clean sd (and shifted codes would be values the model never saw); "
             "manipulate continuous columns only."
         )
+    _warn_of_constant([c for c in columns if c in scaler.constant],
+                      "the training rows of the reference CAMAClassifier")
     position = [blanket.index(c) for c in columns]
     return (
         pd.Series(scaler.mean[position], index=columns),
         pd.Series(scaler.scale[position], index=columns),
     )
+
+
+def _warn_of_constant(columns: list, source: str, amounts: str = "amounts") -> None:
+    """Warn that ``columns``, constant in ``source`` (sd 0), have their ``amounts`` (of
+    a manipulation, or an attack's budgets) in standard deviations taken in raw units."""
+    if columns:
+        warn_user(
+            f"columns {columns} are constant in {source} (sd 0), so their {amounts} are "
+            "taken in raw units (sd 1). Pass reference=<clean frame where they vary> for "
+            f"{amounts} in standard deviations, or leave them out of columns=."
+        )
 
 
 def _prepare(X, columns, reference, roles, allow_parents):

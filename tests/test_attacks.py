@@ -626,3 +626,28 @@ def test_an_attack_on_no_rows_gives_no_rows(blobs):
     for attack in (pgd, fgsm):
         out = attack(mlp, X.iloc[:0], y[:0], 0.5, columns=["x"])
         assert out.shape == (0, 3) and list(out.columns) == ["a", "c", "x"]
+
+
+def test_a_column_constant_in_the_training_rows_is_warned_as_moved_in_raw_units(blobs):
+    """The baseline's scale_ is 1 for a column constant in fit (a stuck sensor): a budget
+    in clean sds moved it by epsilon raw units without a word, where shift(...,
+    reference=X_train) warns of the same."""
+    X, y, _ = blobs
+    stuck = X.assign(const=5.0)
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(stuck, y)
+    assert mlp.constant_columns_ == ["const"] and mlp.scale_[3] == 1.0
+    for attack in (fgsm, pgd):
+        with pytest.warns(UserWarning, match=r"columns \['const'\] are constant in the "
+                                             r"training rows of TorchMLPClassifier \(sd 0\), "
+                                             r"so their budgets are taken in raw units \(sd 1\)"):
+            out = attack(mlp, stuck, y, 0.5, columns=["x", "const"])
+        assert (out["const"] - 5.0).abs().max() <= 0.5
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fgsm(mlp, stuck, y, 0.5, columns=["x"])  # the constant column is not attacked
+        varying = stuck.assign(const=np.linspace(4.0, 6.0, len(stuck)))
+        out = fgsm(mlp, stuck, y, 0.5, columns=["x", "const"], reference=varying)
+    assert not [w for w in caught if "constant" in str(w.message)]
+    assert (out["const"] - 5.0).abs().max() <= 0.5 * varying["const"].std(ddof=0) + 1e-9
+    unnamed = TorchMLPClassifier(max_epochs=1, random_state=0).fit(stuck.to_numpy(), y)
+    assert unnamed.constant_columns_ == [3]

@@ -313,11 +313,44 @@ def test_roles_leave_the_discrete_columns_of_the_training_frame_out_of_the_adver
     with pytest.warns(UserWarning, match=r"columns \['ward', 'flag'\] are discrete"):
         clf = model(attack_columns=roles, max_epochs=1, pgd_steps=1, random_state=0).fit(X, y)
     assert clf._mask.tolist() == [0.0, 1.0, 1.0, 0.0, 0.0]
-    with pytest.raises(ValueError, match=r"column 'ward', which is not a column of X\. It is a "
-                                         r"co-parent or child in the roles"):
+    with pytest.warns(UserWarning, match=r"the roles name columns \['ward'\] that are not "
+                                         r"columns of X, so the adversary"):
         model(attack_columns=roles, max_epochs=1).fit(X.drop(columns="ward"), y)
-    with pytest.raises(ValueError, match=r"in the roles .*instead\. Did you mean 'Ward'\?"):
+    with pytest.warns(UserWarning, match=r"\['ward'\] that are not columns of X \(did you "
+                                         r"mean 'Ward' for 'ward'\?\)"):
         model(attack_columns=roles, max_epochs=1).fit(X.rename(columns={"ward": "Ward"}), y)
+
+
+@pytest.mark.parametrize("model", [PGDTrainedMLPClassifier, CausalAdvClassifier])
+def test_roles_with_a_text_coparent_leave_it_out_of_a_numeric_x_with_one_warning(model):
+    """A CAMA model's roles_ name a text co-parent ('site') that the numeric-only baseline
+    is fitted without: it was an error ("names the column 'site', which is not a column
+    of X") for any such graph; now it is left out with one warning, as the attacks leave
+    out the members they cannot move. A list of names that names it is still an error."""
+    X, y = _data()
+    rng = np.random.default_rng(1)
+    X = X.assign(flag=rng.random(len(X)) < 0.5)
+    roles = MarkovBlanketRoles(target="y", parents=("a",), coparents=("c", "site"),
+                               children=("x", "flag", "grade"), outside=())
+    with pytest.warns(UserWarning) as record:
+        clf = model(attack_columns=roles, max_epochs=1, pgd_steps=1, random_state=0).fit(X, y)
+    left_out = [str(w.message) for w in record if "leaves" in str(w.message)]
+    assert len(left_out) == 1, left_out
+    assert left_out[0].startswith(
+        "columns ['flag'] are discrete (categorical or binary) in X, so the adversary of "
+        "attack_columns leaves them as they are"), left_out
+    assert "the roles name columns ['site', 'grade'] that are not columns of X" in left_out[0]
+    assert "fitted without its text and categorical columns" in left_out[0]
+    assert clf._mask.tolist() == [0.0, 1.0, 1.0, 0.0]
+    with pytest.raises(ValueError, match=r"attack_columns names the column 'site', which is "
+                                         r"not a column of X\.$"):
+        model(attack_columns=["c", "site"], max_epochs=1).fit(X, y)
+    only_text = MarkovBlanketRoles(target="y", parents=("a",), coparents=("site",),
+                                   children=("flag",), outside=())
+    with pytest.raises(ValueError, match=r"no co-parent or child that attack_columns gives "
+                                         r"can be moved, being discrete .*\['flag'\]; not "
+                                         r"columns of X: \['site'\]"):
+        model(attack_columns=only_text, max_epochs=1).fit(X, y)
 
 
 def _messy_inputs():

@@ -1654,6 +1654,37 @@ def test_score_checks_the_labels_as_the_rest_of_the_library(fitted, sem_data):
         fitted.score(X, y, sample_weight=pd.Series(weights, index=X.index[::-1]))
 
 
+def test_score_counts_bool_labels_equal_to_numeric_classes_as_accuracy_score_does():
+    """pd.Index([0, 1]).get_indexer([False, True]) is [-1, -1]: score gave 0.0, without a
+    warning, for bool labels of a model fitted on 0/1 (and the reverse, and numpy bool
+    labels of a model fitted on a pandas "boolean" y, whose classes are [0., 1.]), where
+    scikit-learn's accuracy_score takes True == 1."""
+    from sklearn.metrics import accuracy_score
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    X = pd.DataFrame({"a": rng.normal(size=300) + y, "b": rng.normal(size=300) - y})
+    weights = rng.uniform(0.5, 2.0, 300)
+    nullable = pd.Series(y.astype(bool), dtype="boolean")
+    cases = [(y, y.astype(bool)), (y.astype(bool), y), (nullable, y.astype(bool))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        models = [CAMAClassifier(max_epochs=5, random_state=0).fit(X, fit_y)
+                  for fit_y, _ in cases]
+    assert models[2].classes_.tolist() == [0.0, 1.0]
+    for clf, (_, scored_y) in zip(models, cases, strict=True):
+        predicted = clf.predict(X)
+        expected = accuracy_score(scored_y, predicted)
+        assert expected > 0.6
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no label is unknown
+            assert clf.score(X, scored_y) == pytest.approx(expected)
+            assert clf.score(X, scored_y, sample_weight=weights) == pytest.approx(
+                accuracy_score(scored_y, predicted, sample_weight=weights))
+    with pytest.warns(UserWarning, match=r"y holds labels \[2\] unknown .*their \d+ rows"):
+        models[1].score(X, np.where(y == 1, 2, 0))  # 0 is False; 2 is no class
+
+
 def test_reconstruct_clean_reads_a_frame_by_position_for_a_model_fitted_on_an_array():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 300)

@@ -295,6 +295,16 @@ def test_a_constant_column_warns_that_its_amount_is_in_raw_units(data):
     np.testing.assert_allclose(out["x1"], 6.0)
     with pytest.warns(UserWarning, match="constant in the reference frame"):
         shift(X, 1.0, columns="x1", reference=flat)
+    # a CAMAClassifier fitted where the column was constant keeps sd 1 for it too
+    _, _, graph = simple_sem(0, n=10)
+    with warnings.catch_warnings():  # of the constant column and the short fit
+        warnings.simplefilter("ignore")
+        stuck = CAMAClassifier(graph=graph, target="y", max_epochs=1, random_state=0)
+        stuck.fit(flat, data[1])
+    with pytest.warns(UserWarning, match=r"columns \['x1'\] are constant in the training "
+                      r"rows of the reference CAMAClassifier \(sd 0\), so their amounts"):
+        out = shift(X, 1.0, columns=["x1", "x2"], reference=stuck)
+    np.testing.assert_allclose(out["x1"], X["x1"] + 1.0)
 
 
 def test_a_column_without_observed_values_has_no_clean_sd(data):

@@ -824,6 +824,29 @@ def test_rows_a_manipulation_returns_in_another_order_are_paired_with_their_labe
                          lambda X, s: X.iloc[::-1], [0.0])
 
 
+def test_a_sort_by_label_is_put_back_by_label_unless_it_returns_0_to_n_in_order(fitted):
+    """What docs/user_guide/robustness.rst says of a callable's rows: X's labels in another
+    order are matched by label, but an index 0..n-1 in order is read by position, also
+    where it comes from sorting an X labelled 0..n-1 in another order (a shuffled test
+    set), with a warning; the guide said a sort was always put back in X's order."""
+    X, y, models = fitted
+    models = {"logreg": models["logreg"]}
+    order = np.random.default_rng(0).permutation(len(X))
+    shuffled, labels = X.iloc[order], np.asarray(y)[order]
+    assert not shuffled.index.equals(pd.RangeIndex(len(X)))
+
+    def sorted_by_label(X, s):
+        return X.sort_index()
+
+    clean = robustness_curve(models, shuffled, labels, "shift", [0.0], columns=["x1"])
+    by_label = robustness_curve(models, shuffled.set_axis(shuffled.index + 1000), labels,
+                                sorted_by_label, [0.0])
+    assert by_label["accuracy"].iloc[0] == clean["accuracy"].iloc[0]
+    with pytest.warns(UserWarning, match="rows are read in X's order by position"):
+        by_position = robustness_curve(models, shuffled, labels, sorted_by_label, [0.0])
+    assert by_position["accuracy"].iloc[0] < clean["accuracy"].iloc[0] - 0.2
+
+
 def test_adapted_rows_do_not_carry_the_variants_of_the_model_before_adapting(fitted):
     """Under "strongest", the variants' accuracies are those of the model before
     adaptation: its adapted copy's row has none, and its clean-rows row is no attack."""
