@@ -349,7 +349,10 @@ def test_a_single_class_is_refused_by_discovery_and_by_a_fit_that_discovers(smal
 # products of the target's indicators with the conditioning columns (and a collider at the
 # target began to need its two causes independent given nothing); the "fisherz" and default
 # graphs when discovery began to read the columns sorted by name (the same edges, two and
-# one of them reversed). These are the graphs at
+# one of them reversed); the "block-lrt" and default graphs when PC began to orient a node
+# independent of the target into its dependent neighbours (c2 -> x4, a true edge, and in
+# the default graph c2 -> c3 and x6 -> o2 in turn: c2, a true co-parent, joined the
+# blanket). These are the graphs at
 # target_alpha=alpha, one level for every test; DEFAULT_EDGES is the default graph, whose
 # tests at the target are read at 0.05.
 SEM_EDGES = {
@@ -360,8 +363,8 @@ SEM_EDGES = {
         ("x7", "c3"), ("x7", "x4"), ("x7", "x5"), ("x7", "x6"), ("y", "x1"), ("y", "x8"),
     ],
     "block-lrt": [
-        ("a1", "y"), ("a2", "y"), ("c1", "o1"), ("c1", "x3"), ("c1", "x7"), ("c2", "x5"),
-        ("x2", "c2"), ("x2", "c3"), ("x4", "c2"), ("x4", "c3"), ("x4", "x7"), ("x5", "x3"),
+        ("a1", "y"), ("a2", "y"), ("c1", "o1"), ("c1", "x3"), ("c1", "x7"), ("c2", "x4"),
+        ("c2", "x5"), ("x2", "c2"), ("x2", "c3"), ("x4", "c3"), ("x4", "x7"), ("x5", "x3"),
         ("x6", "o2"), ("x6", "x3"), ("x7", "c3"), ("x7", "x6"), ("y", "a3"), ("y", "x1"),
         ("y", "x8"),
     ],
@@ -376,8 +379,8 @@ SEM_EDGES = {
 
 DEFAULT_EDGES = [
     ("a1", "y"), ("a2", "y"), ("a3", "o2"), ("c1", "o1"), ("c1", "x3"), ("c1", "x7"),
-    ("c2", "x5"), ("c3", "c2"), ("o2", "x6"), ("x2", "c2"), ("x2", "c3"), ("x4", "c2"),
-    ("x4", "c3"), ("x4", "x6"), ("x4", "x7"), ("x5", "x3"), ("x6", "x3"), ("x7", "c3"),
+    ("c2", "c3"), ("c2", "x4"), ("c2", "x5"), ("x2", "c2"), ("x2", "c3"), ("x4", "c3"),
+    ("x4", "x6"), ("x4", "x7"), ("x5", "x3"), ("x6", "o2"), ("x6", "x3"), ("x7", "c3"),
     ("x7", "x5"), ("x7", "x6"), ("y", "a3"), ("y", "x1"), ("y", "x4"), ("y", "x8"),
 ]
 
@@ -681,6 +684,96 @@ def test_collider_step_matches_causal_learn_and_its_limit_changes_nothing_here(s
     np.testing.assert_array_equal(ours.G.graph, stock.G.graph)
     limited = _pc(enc.data, 0.01, _LRT_NAME, None, 4, **kwargs)
     np.testing.assert_array_equal(limited.G.graph, stock.G.graph)
+
+
+class _MarginalTest:
+    """A stand-in for causal-learn's test: given nothing, a pair is dependent exactly when
+    it is in ``dependent``; given a set, dependent unless ``(i, j, set)`` is in
+    ``independent``."""
+
+    method = "stand-in"
+
+    def __init__(self, dependent: set, independent: set = frozenset()):
+        self.dependent = {frozenset(pair) for pair in dependent}
+        self.independent = {(frozenset((i, j)), frozenset(S)) for i, j, S in independent}
+
+    def __call__(self, i, j, S):
+        if not S:
+            return 0.0 if frozenset((i, j)) in self.dependent else 0.5
+        return 0.5 if (frozenset((i, j)), frozenset(S)) in self.independent else 0.0
+
+
+def _graph_of(n: int, edges: dict):
+    """causal-learn's graph of ``n`` nodes with only ``edges``: (i, j) -> '--' or '->'."""
+    from causallearn.graph.GraphClass import CausalGraph
+
+    from skcama.discovery import _orient
+
+    cg = CausalGraph(n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if (i, j) not in edges and (j, i) not in edges:
+                cg.G.remove_edge(cg.G.get_edge(cg.G.nodes[i], cg.G.nodes[j]))
+    for (i, j), kind in edges.items():
+        if kind == "->":
+            _orient(cg, i, j)
+    return cg
+
+
+def test_a_node_independent_of_the_target_points_into_its_dependent_neighbours():
+    """w (0) is independent of the target (4) given nothing; x1 (1) and x2 (2) are children
+    of the target, joined to w by a collider x1 -> w <- x2 that tests given larger sets
+    claimed, and a (3) is a cause of the target that a collider at it found. w becomes a
+    cause of both children (the collider goes), the target's undirected edge to x2 points
+    at x2, and the edge between w and the cause a is left alone."""
+    from skcama.discovery import _independent_of_target_point_in
+
+    w, x1, x2, a, t = range(5)
+    cg = _graph_of(5, {(x1, w): "->", (x2, w): "->", (t, x1): "->", (x2, t): "--",
+                       (a, t): "->", (a, w): "--"})
+    cg.definite_UC = [(x1, w, x2)]
+    cg.test = _MarginalTest({(x1, t), (x2, t), (a, t), (x1, x2)})
+    oriented = _independent_of_target_point_in(cg, 0.01, None, t)
+    assert sorted(oriented) == [(w, x1), (w, x2), (t, x2)]
+    for i, j in [(w, x1), (w, x2), (t, x1), (t, x2), (a, t)]:
+        assert cg.is_fully_directed(i, j), (i, j)
+    assert cg.is_undirected(a, w)
+    assert cg.definite_UC == []
+
+
+def test_the_independent_node_rule_needs_the_collider_and_closes_no_cycle():
+    """w (0) and c (1) are independent of the target (4); x (2) and v (3) depend on it.
+    w - x: w is independent of the target given x and c (a chain w -> c -> x the skeleton
+    kept as an edge too), so the edge is left. c - x: a collider, but x -> v -> c is
+    directed, so c -> x would close a cycle: left. c - v, checked next: turned round to
+    c -> v (v -> c would join c to the target), and the undirected v - target then points
+    at v."""
+    from skcama.discovery import _independent_of_target_point_in
+
+    w, c, x, v, t = range(5)
+    cg = _graph_of(5, {(w, x): "--", (w, c): "--", (c, x): "--", (x, v): "->",
+                       (v, c): "->", (x, t): "--", (v, t): "--"})
+    cg.test = _MarginalTest({(x, t), (v, t), (w, c), (c, x), (x, v)},
+                            independent={(w, t, (x, c))})
+    assert _independent_of_target_point_in(cg, 0.01, None, t) == [(c, v), (t, v)]
+    assert cg.is_undirected(w, x) and cg.is_undirected(c, x) and cg.is_fully_directed(c, v)
+    # without the path x -> v the collider at x is oriented
+    cg = _graph_of(5, {(c, x): "--", (x, t): "--"})
+    cg.test = _MarginalTest({(x, t)})
+    assert _independent_of_target_point_in(cg, 0.01, None, t) == [(c, x), (t, x)]
+
+
+def test_background_knowledge_wins_over_the_independent_node_rule():
+    from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge
+
+    from skcama.discovery import _independent_of_target_point_in
+
+    w, x1, t = range(3)
+    cg = _graph_of(3, {(x1, w): "->", (t, x1): "--"})
+    cg.test = _MarginalTest({(x1, t)})
+    bk = BackgroundKnowledge().add_forbidden_by_node(cg.G.nodes[w], cg.G.nodes[x1])
+    assert _independent_of_target_point_in(cg, 0.01, bk, t) == []
+    assert cg.is_fully_directed(x1, w) and cg.is_undirected(t, x1)
 
 
 def test_conditioning_sets_are_limited_in_size():
