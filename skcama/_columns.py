@@ -504,9 +504,7 @@ class ColumnCodec:
                     if finite.min() >= 0:
                         nonnegative.append(name)
                     mean[j], sd = _mean_and_sd(finite)
-                    # relative to the values' size (hormones in mol/L vary by 1e-13), at
-                    # 1e4 float64 roundings: a large offset (1e10 + N(0, 1)) still varies
-                    if sd == 0 or sd <= 1e-12 * float(np.abs(finite).max()):
+                    if negligible_sd(sd, float(np.abs(finite).max())):
                         constant.append(name)
                     else:
                         scale[j] = sd
@@ -1139,6 +1137,14 @@ def _warn_if_sparse(n_rows: int, names: list, observed: list, constant: list) ->
         "fit with more rows where they were measured.",
         UserWarning,
     )
+
+
+def negligible_sd(sd: Any, magnitude: Any) -> Any:
+    """Whether a standard deviation ``sd`` is zero up to float64 rounding against the
+    values' ``magnitude`` (their largest absolute value): a column constant in the rows.
+    Relative to the values' size (hormones in mol/L vary by 1e-13), at 1e4 roundings: a
+    large offset (1e10 + N(0, 1)) still varies. Works elementwise on arrays and Series."""
+    return sd <= 1e-12 * magnitude
 
 
 def _mean_and_sd(values: np.ndarray) -> tuple[float, float]:

@@ -33,7 +33,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._columns import _show, check_fit_labels, check_unique_columns
+from ._columns import _show, check_fit_labels, check_unique_columns, negligible_sd
 from ._frames import reads_tables
 from ._guard import restore_on_error
 from ._random import seeded_torch
@@ -156,7 +156,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         self._check_params_extra(frame)
         self.mean_ = X.mean(axis=0)
         std = X.std(axis=0)
-        constant = std < 1e-12
+        constant = negligible_sd(std, np.abs(X).max(axis=0))
         self.scale_ = np.where(constant, 1.0, std)
         names = list(getattr(self, "feature_names_in_", range(len(std))))
         self.constant_columns_ = [names[j] for j in np.flatnonzero(constant)]

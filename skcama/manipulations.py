@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._columns import infer_kind, is_real_number
+from ._columns import infer_kind, is_real_number, negligible_sd
 from ._frames import reads_tables
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike
@@ -287,6 +287,17 @@ def clean_std(
     >>> clean_std(X, "x")[0].tolist()
     [1.0]
     """
+    return _clean_moments(X, columns, reference)
+
+
+def _clean_moments(
+    X: pd.DataFrame,
+    columns: Hashable | Iterable,
+    reference: pd.DataFrame | CAMAClassifier | None,
+    sd_used: bool = True,
+) -> tuple[pd.Series, pd.Series]:
+    """:func:`clean_std`; ``sd_used=False`` (a manipulation that reads the mean alone,
+    :func:`scale`) leaves out the warning of columns whose sd is taken in raw units."""
     _check_frame(X)
     columns = _as_list(columns)
     given = reference is not None  # training rows, whose kinds are read as fit reads them
@@ -333,8 +344,10 @@ def clean_std(
                 "them out of columns=."
             )
         std = frame.std(ddof=0)
-        _warn_of_constant([c for c in columns if std[c] <= 1e-12], source)
-        return frame.mean(), std.where(std > 1e-12, 1.0)
+        constant = negligible_sd(std, frame.abs().max())
+        if sd_used:
+            _warn_of_constant([c for c in columns if constant[c]], source)
+        return frame.mean(), std.where(~constant, 1.0)
     scaler = getattr(reference, "scaler_", None)
     if scaler is None:
         raise ValueError(
@@ -355,8 +368,9 @@ def clean_std(
             "have no clean sd (and shifted codes would be values the model never saw); "
             "manipulate continuous columns only."
         )
-    _warn_of_constant([c for c in columns if c in scaler.constant],
-                      "the training rows of the reference CAMAClassifier")
+    if sd_used:
+        _warn_of_constant([c for c in columns if c in scaler.constant],
+                          "the training rows of the reference CAMAClassifier")
     position = [blanket.index(c) for c in columns]
     return (
         pd.Series(scaler.mean[position], index=columns),
@@ -375,7 +389,7 @@ def _warn_of_constant(columns: list, source: str, amounts: str = "amounts") -> N
         )
 
 
-def _prepare(X, columns, reference, roles, allow_parents):
+def _prepare(X, columns, reference, roles, allow_parents, sd_used=True):
     _check_frame(X)
     named = _as_list(list(VALID_ROLES) if columns is None else columns)  # read once
     cols = resolve_columns(
@@ -400,7 +414,7 @@ def _prepare(X, columns, reference, roles, allow_parents):
             "to continuous columns only. Name the continuous columns in columns= to "
             "silence this."
         )
-    mean, std = clean_std(X, cols, reference)
+    mean, std = _clean_moments(X, cols, reference, sd_used)
     if reference is not None:  # else clean_std has checked X itself
         _check_numbers(X, cols)
         numeric = [c for c in cols if pd.api.types.is_numeric_dtype(X[c].dtype)]
@@ -628,7 +642,7 @@ def scale(
     [-1.0, 3.0]
     """
     factor = _check_amount("factor", factor)
-    out, cols, mean, _ = _prepare(X, columns, reference, roles, allow_parents)
+    out, cols, mean, _ = _prepare(X, columns, reference, roles, allow_parents, sd_used=False)
     m = mean.to_numpy()
     _assign(out, cols, (out[cols].astype(float) - m) * factor + m)
     return out

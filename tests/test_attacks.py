@@ -651,3 +651,13 @@ def test_a_column_constant_in_the_training_rows_is_warned_as_moved_in_raw_units(
     assert (out["const"] - 5.0).abs().max() <= 0.5 * varying["const"].std(ddof=0) + 1e-9
     unnamed = TorchMLPClassifier(max_epochs=1, random_state=0).fit(stuck.to_numpy(), y)
     assert unnamed.constant_columns_ == [3]
+    # a column in small units (a hormone in mol/L, sd about 1e-13) is not constant: it is
+    # standardised by its own sd, and its budget is in that sd, without a warning
+    tiny = stuck.assign(const=X["x"] * 1e-13)
+    small = TorchMLPClassifier(max_epochs=1, random_state=0).fit(tiny, y)
+    assert small.constant_columns_ == []
+    np.testing.assert_allclose(small.scale_[3], tiny["const"].std(ddof=0), rtol=1e-6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = fgsm(small, tiny, y, 0.5, columns=["const"])
+    assert (out["const"] - tiny["const"]).abs().max() <= 0.5 * small.scale_[3] * (1 + 1e-6)

@@ -763,6 +763,41 @@ def test_the_independent_node_rule_needs_the_collider_and_closes_no_cycle():
     assert _independent_of_target_point_in(cg, 0.01, None, t) == [(c, x), (t, x)]
 
 
+def test_a_collider_into_a_dependent_neighbour_points_its_target_edge_at_it_too():
+    """w -> x from a collider w -> x <- z (w independent of the target t, x dependent):
+    x -> t would make w a cause of t, so the undirected x - t points at x even though the
+    rule itself did not orient w -> x (Meek would otherwise read w -> x - t as x -> t)."""
+    from skcama.discovery import _independent_of_target_point_in
+
+    w, z, x, t = range(4)
+    cg = _graph_of(4, {(w, x): "->", (z, x): "->", (x, t): "--"})
+    cg.test = _MarginalTest({(x, t), (z, t)}, independent={(w, t, (x,))})
+    assert _independent_of_target_point_in(cg, 0.01, None, t) == [(t, x)]
+    assert cg.is_fully_directed(t, x) and cg.is_fully_directed(w, x)
+
+
+def test_the_independent_node_rule_keeps_to_the_conditioning_limit():
+    from skcama.discovery import _independent_of_target_point_in
+
+    class Recording(_MarginalTest):
+        largest = 0
+
+        def __call__(self, i, j, S):
+            Recording.largest = max(Recording.largest, len(S))
+            return super().__call__(i, j, S)
+
+    w, c1, c2, c3, x, t = range(6)  # w's neighbours c1..c3 are independent of t too
+    cg = _graph_of(6, {(w, x): "--", (w, c1): "--", (w, c2): "--", (w, c3): "--",
+                       (x, t): "--"})
+    cg.test = Recording({(x, t)})
+    assert _independent_of_target_point_in(cg, 0.01, None, t, limit=2) == [(w, x), (t, x)]
+    assert Recording.largest == 2
+    cg = _graph_of(6, {(w, x): "--", (w, c1): "--", (w, c2): "--", (w, c3): "--",
+                       (x, t): "--"})
+    cg.test = Recording({(x, t)}, independent={(w, t, (x, c1, c2, c3))})
+    assert _independent_of_target_point_in(cg, 0.01, None, t) == []  # no limit: all four
+
+
 def test_background_knowledge_wins_over_the_independent_node_rule():
     from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge
 

@@ -305,6 +305,16 @@ def test_a_constant_column_warns_that_its_amount_is_in_raw_units(data):
                       r"rows of the reference CAMAClassifier \(sd 0\), so their amounts"):
         out = shift(X, 1.0, columns=["x1", "x2"], reference=stuck)
     np.testing.assert_allclose(out["x1"], X["x1"] + 1.0)
+    with warnings.catch_warnings():  # scale reads the mean alone: no sd, no raw units
+        warnings.simplefilter("error")
+        scale(X, 2.0, columns=["x1", "x2"], reference=stuck)
+        scale(X, 2.0, columns=["x1", "x2"], reference=flat)
+    # values in small units (sd about 1e-13) are not constant
+    tiny = X.assign(x1=X["x1"] * 1e-13)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = shift(tiny, 1.0, columns="x1")
+    np.testing.assert_allclose(out["x1"] - tiny["x1"], tiny["x1"].std(ddof=0))
 
 
 def test_a_column_without_observed_values_has_no_clean_sd(data):
