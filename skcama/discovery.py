@@ -137,9 +137,9 @@ independence does not change under a strictly increasing transform of a column, 
 neither does the graph (a laboratory value on a log scale is discovered as on its own
 scale), and the same case gave 10 false edges in 200 samples (23 at 0.05). On the
 20-node SEMs of ``benchmarks/graphs_sem.py`` with every column replaced by a log-normal-like
-``exp(z)``, raw values lost 0.15 of role precision and 0.07 of role recall (10 SEMs, 5,000
-rows), while normal scores gave the graphs of the untransformed data; GES lost 0.18 and
-0.17 on raw values (section ``graphs_sem-scale`` of ``benchmarks/RESULTS.md``, from
+``exp(z)``, raw values lost 0.13 of role precision and 0.05 of role recall (10 SEMs, 5,000
+rows), while normal scores gave the graphs of the untransformed data; GES lost 0.15 and
+0.10 on raw values (section ``graphs_sem-scale`` of ``benchmarks/RESULTS.md``, from
 ``python benchmarks/graphs_sem.py --part scale --seeds 0 1 2 3 4 10 11 12 13 14``).
 
 It is not the default because on those SEMs in their own scale (noise close to Gaussian,
