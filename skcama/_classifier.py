@@ -208,8 +208,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         every child shifted by +2 sds, the mean moves against 1,024 samples were 0.016,
         0.010, 0.017 and 0.007 at 4, 16, 64 and 256 samples, and the accuracies 0.803,
         0.804, 0.790 and 0.804: the moves need not shrink steadily with the samples.
-        A row missing a continuous child that was complete in fit and causes other,
-        measured children is predicted with at least 64 samples, whatever this says
+        A row missing a child that was complete in fit and causes other, measured
+        children is predicted with at least 64 samples, whatever this says
         (its value is averaged over in each, which converges more slowly; see the guide
         to clinical tables).
     max_epochs : int, default=200
@@ -336,10 +336,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     input of the inference networks — it enters as zero with a missing-indicator set, so
     the networks learn what its absence means; indicators exist for the columns with
     missing values in the training data, and a hole in a column that was complete in
-    :meth:`fit` counts as its training mean. The exception is a continuous child that
-    was complete in :meth:`fit` and causes other children: where it is missing, their
-    likelihoods are averaged over its values, drawn from its own mechanism in each
-    importance sample (a discrete one reads as missing there). Bernoulli and
+    :meth:`fit` counts as its training mean. The exception is a child that was complete
+    in :meth:`fit` and causes other children: where it is missing, their likelihoods are
+    averaged over its values (its levels, for a discrete one), drawn from its own
+    mechanism in each importance sample. Bernoulli and
     categorical children are modelled with their own likelihoods, so a binary finding or
     a graded scale needs no preprocessing.
 
@@ -1241,8 +1241,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         4 samples, 0.574 at 16, 0.560 at 64 and 0.555 at 128 (mean of 8 noise seeds,
         measured by setting ``n_samples`` before this rule; the exact marginal's 0.515,
         the model's own gap to it on complete rows 0.02).
-        Such a child is a continuous one complete in fit (:meth:`CAMANet._set_feeders`);
-        a row where every child it feeds is missing too keeps ``n_samples``. A row's
+        Such a child is one complete in fit (:meth:`CAMANet._set_feeders`); a row where
+        every child it feeds is missing too keeps ``n_samples``. A row's
         count depends on the row alone, so it is predicted alike in any batch."""
         feed = getattr(self.model_, "feed_column", None)  # none in a model without children
         if self.n_samples >= _FEEDER_SAMPLES or feed is None or not len(feed) or not len(x):
@@ -2562,15 +2562,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """Inputs missing in every row (a column not measured at a new site), or, for
         parents and co-parents, in some rows: the model reads a missing input as its
         training mean unless it was missing in training too, which is worth saying.
-        Parents and co-parents are inputs; so is a discrete child that causes other
-        children: its own factor drops out exactly, but the children it causes read it
-        as missing. (A continuous one is averaged over its values in those children's
+        Parents and co-parents are the inputs meant. (A missing child's own factor drops
+        out exactly, and a child that causes others is averaged over its values in their
         likelihoods.) A single row is only said to have missing values, not to miss a
         column "in every row"."""
-        feeding = {c: [d for d, parents in self.roles_.child_parents.items() if c in parents]
-                   for c in self.roles_.children if self.column_types_[c] != "gaussian"}
-        inputs = list(dict.fromkeys([*self.roles_.parents, *self.roles_.coparents,
-                                     *[c for c, fed in feeding.items() if fed]]))
+        inputs = list(dict.fromkeys([*self.roles_.parents, *self.roles_.coparents]))
         flagged = dict(zip(inputs, self.scaler_.missing_of(inputs), strict=True))
         # missing as given, or a value unseen in fit that handle_unknown='missing' reads
         # as missing (``codes`` are NaN there; in the scaler's column order)
@@ -2583,17 +2579,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         unseen = any((missing[c] & ~given[c]).any() for c in inputs)
         # not measured at all (unseen values are measured: they count as holes below)
         blank = [c for c in inputs if not flagged[c] and given[c].all() and len(frame) > 1]
-        causes = [c for c in blank if c not in feeding]
-        if causes:
+        if blank:
             warn_user(
-                f"columns {causes[:10]} are missing in every row; they are causes of the "
+                f"columns {blank[:10]} are missing in every row; they are causes of the "
                 "label or of its children that were always measured in training, so the "
                 "model reads them as their training mean. Predictions lean on that guess; "
                 "measure them if you can.",
                 UserWarning,
             )
-        holes = {c: int(missing[c].sum()) for c in inputs
-                 if c not in feeding and not flagged[c] and c not in blank}
+        holes = {c: int(missing[c].sum()) for c in inputs if not flagged[c] and c not in blank}
         holes = {c: n for c, n in holes.items() if n}
         if holes:
             shown = ", ".join(f"{c!r} ({n} of {len(frame)} rows)"
@@ -2606,17 +2600,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "the model reads them as their training mean, a guess those rows' "
                 "predictions lean on. Fit with rows where they are sometimes missing, and "
                 "the model learns what their absence means.",
-                UserWarning,
-            )
-        for child in [c for c in blank if c in feeding][:10]:
-            warn_user(
-                f"column {child!r} is missing in every row; it is a child of the label, so "
-                "its own factor drops out of the likelihood exactly, but it is discrete, "
-                f"was always measured in training and is a cause of {feeding[child][:10]}, "
-                "whose mechanisms then read it as if it had none of its values instead of "
-                "averaging over them. Those children's evidence leans on that guess: "
-                "measure it, or fit with rows where it is missing (the model then learns "
-                "what its absence means), or leave it and them out.",
                 UserWarning,
             )
 

@@ -825,26 +825,47 @@ class CAMANet(nn.Module):
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
-        if self.has_children and not hasattr(self, "feed_passes"):  # pickled before them
+        # pickled before the feeders, or before discrete ones were among them
+        if self.has_children and not hasattr(self, "discrete_feeders"):
             self._set_feeders(self.cfg)
 
     def _set_feeders(self, cfg: CAMAConfig) -> None:
-        """The Gaussian children that are inputs of other children and had no missing
-        value in fit (no missing indicator): where one is missing, the children it feeds
-        are scored averaged over its values (see :meth:`_marginalise_feeders`). Buffers
-        of their positions among the children, their features in the decoder's input and
-        their outputs, and the number of passes that a chain of them needs."""
+        """The children that are inputs of other children and had no missing value in
+        fit (no missing indicator): where one is missing, the children it feeds are
+        scored averaged over its values (see :meth:`_marginalise_feeders`).
+
+        ``feed_column`` holds their positions among the children, the Gaussian ones
+        first (``n_gauss_feeders`` of them, with their features in the decoder's input
+        and their outputs in ``feed_feature`` and ``feed_output``), then the discrete
+        ones, described in ``discrete_feeders`` as (kind, decoder input features, first
+        output, number of outputs). ``feed_passes`` is the number of passes that a chain
+        of them needs."""
         dec = self.decoder
         flagged = set(self.code_x.flag_idx.tolist())
         kept = [i for i, j in enumerate(dec.shift_column.tolist()) if j not in flagged]
-        for name, source in (("feed_column", dec.shift_column), ("feed_feature",
-                             dec.shift_feature), ("feed_output", dec.shift_output)):
+        for name, source in (("feed_feature", dec.shift_feature),
+                             ("feed_output", dec.shift_output)):
             self.register_buffer(name, source[kept].clone(), persistent=False)
         # the children's rows of the nested tuples: indexing a tensor element by element
         # made the model's construction 3x slower at 60 children (0.048 s against 0.014)
         feeds = cfg.child_inputs[cfg.n_coparents:]
+        n_cf = self.code_c.n_features
+        discrete = [j for j, kind in enumerate(self.heads.kinds)
+                    if kind != "gaussian" and j not in flagged and any(feeds[j])]
+        self.discrete_feeders = tuple(
+            (self.heads.kinds[j],
+             tuple(n_cf + k for k, column in enumerate(self.code_x.feature_column)
+                   if column == j),
+             self.heads.offsets[j], self.heads.n_out[j])
+            for j in discrete
+        )
+        self.n_gauss_feeders = len(kept)
+        columns = [*dec.shift_column[kept].tolist(), *discrete]
+        self.register_buffer("feed_column", torch.tensor(columns, dtype=torch.long,
+                                                         device=dec.shift_column.device),
+                             persistent=False)
         depth = [0] * cfg.n_children  # children are in topological order
-        chosen = set(self.feed_column.tolist())
+        chosen = set(columns)
         for j in range(cfg.n_children):
             depth[j] = max([depth[i] for i in chosen if i < j and feeds[i][j] > 0],
                            default=0) + (j in chosen)
@@ -1080,28 +1101,62 @@ class CAMANet(nn.Module):
         causes needs a value of it. Drawing that value from p(x_j | y, c, z, m) in each
         importance sample averages the child's likelihood over the values x_j could have
         had: the importance-sampled likelihood stays an unbiased estimate, now of the
-        likelihood with x_j integrated out. The draw is x_j's clean value (the shift m
-        gives a measurement does not reach its descendants, see :meth:`ChildDecoder.m_terms`).
-        A chain of missing feeders takes one pass per link. ``noise`` (S, G), standard
-        normal, is that of the draws in these S samples (:meth:`feeder_noise` when None).
+        likelihood with x_j integrated out (summed over its levels, for a discrete child).
+        The draw is x_j's clean value (the shift m gives a measurement, or the logits of a
+        discrete one, does not reach its descendants, see :meth:`ChildDecoder.m_terms`).
+        A Gaussian draw is its mean plus its sd times the noise; a discrete one is the
+        level whose interval of the cumulative probabilities holds the noise's normal
+        CDF. A chain of missing feeders takes one pass per link. ``noise`` (S, G),
+        standard normal, is that of the draws in these S samples (:meth:`feeder_noise`
+        when None), one column per feeder in the order of ``feed_column``.
         """
         dec = self.decoder
-        sd = torch.exp(0.5 * dec.clamped_logvar()[self.feed_column])
+        n_gauss = self.n_gauss_feeders
         if noise is None:
             noise = self.feeder_noise(z.shape[-2], z)
-        noise = noise * sd  # (S, G)
-        w_hidden, w_skip = dec.input_rows(self.feed_feature)
-        own_shift = (
-            None if m_hidden is None
-            else m_hidden @ dec.m_shift.weight.T[:, self.feed_output]  # (B, 1, S, G)
-        )
         unmeasured = unmeasured[:, None, None, :]
+        gauss = None
+        if n_gauss:
+            sd = torch.exp(0.5 * dec.clamped_logvar()[self.feed_column[:n_gauss]])
+            w_hidden, w_skip = dec.input_rows(self.feed_feature)
+            own_shift = (
+                None if m_hidden is None
+                else m_hidden @ dec.m_shift.weight.T[:, self.feed_output]  # (B, 1, S, G)
+            )
+            gauss = (noise[:, :n_gauss] * sd, own_shift, w_hidden, w_skip)
+        discrete = [  # (kind, input rows, first output, outputs, m's shift of them, noise)
+            (kind, *dec.input_rows(torch.tensor(features, device=z.device)), first, n,
+             None if m_hidden is None else m_hidden @ dec.m_shift.weight.T[:, first:first + n],
+             torch.special.ndtr(noise[:, n_gauss + d]))
+            for d, (kind, features, first, n) in enumerate(self.discrete_feeders)
+        ]
         for _ in range(self.feed_passes):
-            value = out[..., self.feed_output] + noise
-            if own_shift is not None:
-                value = value - own_shift
-            value = value * unmeasured  # 0 (the input as it was) where it was measured
-            out = dec.outputs_given(pre + value @ w_hidden, linear + value @ w_skip, z)
+            hidden, skip = pre, linear
+            if gauss is not None:
+                scaled_noise, own_shift, w_hidden, w_skip = gauss
+                value = out[..., self.feed_output] + scaled_noise
+                if own_shift is not None:
+                    value = value - own_shift
+                value = value * unmeasured[..., :n_gauss]  # 0 (as it was) where measured
+                hidden, skip = hidden + value @ w_hidden, skip + value @ w_skip
+            for d, (kind, w_hidden, w_skip, first, n, own_shift, uniform) in enumerate(
+                discrete
+            ):
+                logits = out[..., first:first + n]
+                if own_shift is not None:
+                    logits = logits - own_shift
+                if kind == "bernoulli":  # the +-1 coding of a measured value
+                    value = 2.0 * (uniform[:, None] < torch.sigmoid(logits)).to(out.dtype) - 1
+                else:  # the level whose interval of the cumulative holds the uniform draw
+                    cdf = torch.softmax(logits, -1).cumsum(-1)
+                    level = (uniform[:, None] > cdf).sum(-1).clamp(max=n - 1)
+                    value = (level[..., None] == torch.arange(n, device=out.device)).to(
+                        out.dtype
+                    )
+                # a missing discrete child's features are zeros: add the drawn value's
+                value = value * unmeasured[..., n_gauss + d, None]
+                hidden, skip = hidden + value @ w_hidden, skip + value @ w_skip
+            out = dec.outputs_given(hidden, skip, z)
         return out
 
     def feeder_noise(self, n_samples: int, like: torch.Tensor) -> torch.Tensor:

@@ -1,7 +1,10 @@
 """Manipulations of measurement data: shift, scale, noise and replacement of columns.
 
 Every amount is in *clean standard-deviation units*: the sd of each column is taken from
-a clean reference frame or from a fitted :class:`~skcama.CAMAClassifier` (its scaler).
+a clean reference frame or from a fitted :class:`~skcama.CAMAClassifier` (its scaler),
+passed as ``reference=``. Without one it is taken from the frame being manipulated, which
+gives clean units only where that frame is clean: a shift of 1 after a scale of 3 moves a
+column about 3 clean sds. Pass the training frame or the fitted model for figures you report.
 Columns are chosen by name or by role: ``"coparents"`` and ``"children"`` of the target.
 Amounts in standard deviations apply to continuous columns: a role takes its continuous
 members, and discrete ones are left as they are (see :func:`shift` for which columns count

@@ -1023,14 +1023,11 @@ def test_an_input_missing_in_every_row_is_warned_about(sem_data):
                                          rf"{len(X)} rows\); .*reads them as their training "
                                          "mean.*Fit with rows where they are sometimes"):
         clf.predict(X.assign(a=X["a"].where(np.arange(len(X)) >= 10)))  # some rows only
-    # a graded x1 causes x3: its own factor drops out, but x3's mechanism reads it as
-    # having none of its values
+    # a graded x1 causes x3: its own factor drops out, and x3's likelihood is averaged
+    # over its grades
     graded = X.assign(x1=np.clip(np.round(X["x1"]), -2, 2).astype(int))
     on_grades = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(graded, y)
     assert on_grades.column_types_["x1"] == "categorical"
-    with pytest.warns(UserWarning, match=r"column 'x1' is missing in every row; .* it is "
-                                         r"discrete, .*cause of \['x3'\]"):
-        on_grades.predict(graded.assign(x1=np.nan))
     holes = X.assign(x1=X["x1"].where(np.arange(len(X)) % 3 > 0))
     learned = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(holes, y)
     with warnings.catch_warnings():  # a leaf child is marginalised exactly; a row is a row
@@ -1038,6 +1035,7 @@ def test_an_input_missing_in_every_row_is_warned_about(sem_data):
         clf.predict(X.assign(x2=np.nan))
         clf.predict(X.assign(x3=np.nan))
         clf.predict(X.assign(x1=np.nan))  # continuous: averaged over in x3's likelihood
+        on_grades.predict(graded.assign(x1=np.nan))  # discrete: summed over likewise
         learned.predict(graded.assign(x1=np.nan).astype({"x1": float}))  # learned in fit
     # a single row has missing values; it is not "missing in every row" of a column
     with pytest.warns(UserWarning, match=r"inputs with missing values: 'a' \(1 of 1 rows\)"):
@@ -1121,10 +1119,74 @@ def test_missing_continuous_children_that_cause_others_are_averaged_over():
     torch.testing.assert_close(grouped, whole)
     # a model pickled before the feeders were known rebuilds them
     older = copy.deepcopy(clf)
-    for name in ("feed_column", "feed_feature", "feed_output", "feed_passes"):
+    for name in ("feed_column", "feed_feature", "feed_output", "feed_passes",
+                 "discrete_feeders", "n_gauss_feeders"):
         delattr(older.model_, name)
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(older)).predict_proba(blank),
                                   clf.predict_proba(blank))
+
+
+def test_missing_discrete_children_that_cause_others_are_summed_over():
+    """A categorical x1 and a yes/no x3, children of y, both cause the Gaussian x2: the
+    exact posterior with either or both missing sums x2's likelihood over their values.
+    The library draws them from their own mechanisms in each importance sample; reading
+    them as 'none of their values', as earlier versions did, is far off."""
+    level_p = np.array([[0.7, 0.2, 0.1], [0.15, 0.7, 0.15], [0.1, 0.2, 0.7]])  # y -> x1
+    yes_p = np.array([0.2, 0.5, 0.8])  # P(x3 | y)
+    effect, means, sd = np.array([-1.2, 0.0, 1.2]), np.array([-0.5, 0.0, 0.5]), 0.5
+
+    def sample(n, seed):
+        rng = np.random.default_rng(seed)
+        y = rng.integers(0, 3, n)
+        x1 = (rng.random(n)[:, None] > level_p[y].cumsum(1)).sum(1)
+        x3 = (rng.random(n) < yes_p[y]).astype(int)
+        x2 = means[y] + effect[x1] + 0.8 * x3 + sd * rng.normal(size=n)
+        return pd.DataFrame({"x1": pd.Categorical(x1, categories=[0, 1, 2]), "x2": x2,
+                             "x3": pd.array(x3.astype(bool), dtype="boolean")}), y
+
+    def exact(X, missing):
+        x1, x3 = X["x1"].astype(int).to_numpy(), X["x3"].astype(int).to_numpy()
+        p = np.zeros((len(X), 3))
+        for k in range(3):
+            for one in (range(3) if "x1" in missing else [x1]):
+                for three in ((0, 1) if "x3" in missing else [x3]):
+                    p[:, k] += (level_p[k, one] * np.where(three == 1, yes_p[k], 1 - yes_p[k])
+                                * np.exp(-0.5 * (X["x2"] - means[k] - effect[one]
+                                                 - 0.8 * three) ** 2 / sd**2))
+        return p / p.sum(axis=1, keepdims=True)
+
+    graph = nx.DiGraph([("y", "x1"), ("y", "x2"), ("y", "x3"), ("x1", "x2"), ("x3", "x2")])
+    X, y = sample(2000, 0)
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=40, random_state=0).fit(X, y)
+    assert clf.column_types_ == {"x1": "categorical", "x2": "gaussian", "x3": "bernoulli"}
+    X_test, y_test = sample(1000, 1)
+
+    def log_loss(p):
+        return -np.mean(np.log(p[np.arange(len(y_test)), y_test]))
+
+    gap = log_loss(clf.predict_proba(X_test)) - log_loss(exact(X_test, []))
+    for missing in (["x1"], ["x3"], ["x1", "x3"]):
+        blank = X_test.copy()
+        blank.loc[:, missing] = None
+        assert blank[missing].isna().all().all()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)  # nothing to warn of
+            proba = clf.predict_proba(blank)
+        truth = exact(X_test, missing)
+        assert log_loss(proba) < log_loss(truth) + gap + 0.02, missing
+        assert np.abs(proba - truth).mean() < 0.04, missing
+        np.testing.assert_array_equal(proba, clf.predict_proba(blank))  # deterministic
+        np.testing.assert_array_equal(proba[:5], clf.predict_proba(blank.iloc[:5]))
+        as_zeros = copy.deepcopy(clf)
+        as_zeros.model_.feed_passes = 0  # no draws: 'none of its values'
+        assert log_loss(as_zeros.predict_proba(blank)) > log_loss(proba) + 0.01, missing
+    # explain scores such rows the same way
+    blank = X_test.iloc[:50].copy()
+    blank.loc[blank.index[::2], "x1"] = None
+    terms = clf.explain(blank)
+    scores = np.stack([terms[k].sum(axis=1) for k in clf.classes_], axis=1)
+    scores = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)
+    np.testing.assert_allclose(scores, clf.predict_log_proba(blank), atol=1e-4)
 
 
 def test_huge_values_are_standardised_without_overflow():
