@@ -826,7 +826,7 @@ class CAMANet(nn.Module):
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
         # pickled before the feeders, or before discrete ones were among them
-        if self.has_children and not hasattr(self, "discrete_feeders"):
+        if self.has_children and "discrete_feature" not in self._buffers:
             self._set_feeders(self.cfg)
 
     def _set_feeders(self, cfg: CAMAConfig) -> None:
@@ -837,9 +837,10 @@ class CAMANet(nn.Module):
         ``feed_column`` holds their positions among the children, the Gaussian ones
         first (``n_gauss_feeders`` of them, with their features in the decoder's input
         and their outputs in ``feed_feature`` and ``feed_output``), then the discrete
-        ones, described in ``discrete_feeders`` as (kind, decoder input features, first
-        output, number of outputs). ``feed_passes`` is the number of passes that a chain
-        of them needs."""
+        ones, described in ``discrete_feeders`` as (kind, first output, number of
+        outputs), with their features in the decoder's input in ``discrete_feature``, one
+        slice of ``n`` (categorical) or 1 (Bernoulli) per feeder, in that order.
+        ``feed_passes`` is the number of passes that a chain of them needs."""
         dec = self.decoder
         flagged = set(self.code_x.flag_idx.tolist())
         kept = [i for i, j in enumerate(dec.shift_column.tolist()) if j not in flagged]
@@ -853,12 +854,13 @@ class CAMANet(nn.Module):
         discrete = [j for j, kind in enumerate(self.heads.kinds)
                     if kind != "gaussian" and j not in flagged and any(feeds[j])]
         self.discrete_feeders = tuple(
-            (self.heads.kinds[j],
-             tuple(n_cf + k for k, column in enumerate(self.code_x.feature_column)
-                   if column == j),
-             self.heads.offsets[j], self.heads.n_out[j])
+            (self.heads.kinds[j], self.heads.offsets[j], self.heads.n_out[j])
             for j in discrete
         )
+        features = [n_cf + k for j in discrete
+                    for k, column in enumerate(self.code_x.feature_column) if column == j]
+        self.register_buffer("discrete_feature", torch.tensor(
+            features, dtype=torch.long, device=dec.shift_column.device), persistent=False)
         self.n_gauss_feeders = len(kept)
         columns = [*dec.shift_column[kept].tolist(), *discrete]
         self.register_buffer("feed_column", torch.tensor(columns, dtype=torch.long,
@@ -1075,8 +1077,9 @@ class CAMANet(nn.Module):
         row; None when none is. Training and adaptation on a GPU (gradients for the
         parameters, not for ``x``: steps recorded as CUDA graphs, which cannot branch on a
         value) and compiled code skip the check: there a missing feeder reads as its
-        training mean. (In fit no feeder is ever missing: one with holes has its missing
-        indicator instead.) Nor is it looked for while :attr:`rows_complete` holds."""
+        training mean (a discrete one as none of its values). (In fit no feeder is ever
+        missing: one with holes has its missing indicator instead.) Nor is it looked for
+        while :attr:`rows_complete` holds."""
         if not len(self.feed_column) or self.rows_complete or _is_compiling() or (
             x.is_cuda and torch.is_grad_enabled() and not x.requires_grad
         ):
@@ -1106,7 +1109,9 @@ class CAMANet(nn.Module):
         discrete one, does not reach its descendants, see :meth:`ChildDecoder.m_terms`).
         A Gaussian draw is its mean plus its sd times the noise; a discrete one is the
         level whose interval of the cumulative probabilities holds the noise's normal
-        CDF. A chain of missing feeders takes one pass per link. ``noise`` (S, G),
+        CDF; with a single sample (a training or adaptation step) a discrete child gets its
+        expected coding instead, its probabilities, as a Gaussian one gets its mean. A
+        chain of missing feeders takes one pass per link. ``noise`` (S, G),
         standard normal, is that of the draws in these S samples (:meth:`feeder_noise`
         when None), one column per feeder in the order of ``feed_column``.
         """
@@ -1124,12 +1129,20 @@ class CAMANet(nn.Module):
                 else m_hidden @ dec.m_shift.weight.T[:, self.feed_output]  # (B, 1, S, G)
             )
             gauss = (noise[:, :n_gauss] * sd, own_shift, w_hidden, w_skip)
-        discrete = [  # (kind, input rows, first output, outputs, m's shift of them, noise)
-            (kind, *dec.input_rows(torch.tensor(features, device=z.device)), first, n,
-             None if m_hidden is None else m_hidden @ dec.m_shift.weight.T[:, first:first + n],
-             torch.special.ndtr(noise[:, n_gauss + d]))
-            for d, (kind, features, first, n) in enumerate(self.discrete_feeders)
-        ]
+        discrete, start = [], 0  # (kind, input rows, first output, outputs, m's shift, noise)
+        for d, (kind, first, n) in enumerate(self.discrete_feeders):
+            width = n if kind == "categorical" else 1
+            rows = dec.input_rows(self.discrete_feature[start:start + width])
+            start += width
+            discrete.append((
+                kind, *rows, first, n,
+                None if m_hidden is None else m_hidden @ dec.m_shift.weight.T[:, first:first + n],
+                torch.special.ndtr(noise[:, n_gauss + d]),
+            ))
+        # one sample (a training or adaptation step): the child's expected coding, as a
+        # Gaussian one gets its mean there (its single noise quantile is 0), where a draw
+        # at the median would feed one level in every row and step
+        expected = z.shape[-2] == 1
         for _ in range(self.feed_passes):
             hidden, skip = pre, linear
             if gauss is not None:
@@ -1145,7 +1158,10 @@ class CAMANet(nn.Module):
                 logits = out[..., first:first + n]
                 if own_shift is not None:
                     logits = logits - own_shift
-                if kind == "bernoulli":  # the +-1 coding of a measured value
+                if expected:
+                    value = (2.0 * torch.sigmoid(logits) - 1 if kind == "bernoulli"
+                             else torch.softmax(logits, -1))
+                elif kind == "bernoulli":  # the +-1 coding of a measured value
                     value = 2.0 * (uniform[:, None] < torch.sigmoid(logits)).to(out.dtype) - 1
                 else:  # the level whose interval of the cumulative holds the uniform draw
                     cdf = torch.softmax(logits, -1).cumsum(-1)

@@ -192,7 +192,8 @@ def _cama_function(clf: Any) -> _Differentiable:
         if not values.requires_grad:
             # scores alone, computed as predict computes them: on a GPU, autograd on rows
             # that take no gradient reads like a training step, which reads a missing
-            # feeding child at its training mean instead of averaging over it
+            # feeding child at its training mean (a discrete one as none of its values)
+            # instead of averaging over it
             with torch.no_grad():
                 return _cama_log_proba(values.to(device), generator).to(values.device)
         log_p = _cama_log_proba(values.to(device), generator)

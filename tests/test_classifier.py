@@ -1120,7 +1120,7 @@ def test_missing_continuous_children_that_cause_others_are_averaged_over():
     # a model pickled before the feeders were known rebuilds them
     older = copy.deepcopy(clf)
     for name in ("feed_column", "feed_feature", "feed_output", "feed_passes",
-                 "discrete_feeders", "n_gauss_feeders"):
+                 "discrete_feeders", "n_gauss_feeders", "discrete_feature"):
         delattr(older.model_, name)
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(older)).predict_proba(blank),
                                   clf.predict_proba(blank))
@@ -1180,6 +1180,24 @@ def test_missing_discrete_children_that_cause_others_are_summed_over():
         as_zeros = copy.deepcopy(clf)
         as_zeros.model_.feed_passes = 0  # no draws: 'none of its values'
         assert log_loss(as_zeros.predict_proba(blank)) > log_loss(proba) + 0.01, missing
+    # a training or adaptation step (one sample per row) feeds the expected coding, the
+    # level probabilities and 2 P(yes) - 1, as a Gaussian feeder gets its mean there
+    model = clf.model_
+    data = clf._prediction_tensors(X_test.iloc[:20].assign(x1=None, x3=None))
+    f = model.features(data.a, data.c, data.x)
+    z = torch.randn(20, 1, 1, model.cfg.latent_dim, generator=torch.Generator().manual_seed(0))
+    y_index = torch.arange(20) % 3
+    with torch.no_grad():
+        out = model._child_outputs(f, data.x, y_index, None, z)
+        first = model.decoder.outputs_given(
+            *model.decoder.conditioning(f.parents_of_children, y_index, None), z)
+        one, three = (model.heads.offsets[clf.roles_.children.index(c)] for c in ("x1", "x3"))
+        expected = torch.cat([first[..., one:one + 3].softmax(-1),
+                              2 * first[..., three:three + 1].sigmoid() - 1], -1)
+        u = f.parents_of_children.clone()
+        u[:, model.discrete_feature] = expected[:, 0, 0]
+        by_hand = model.decoder.outputs_given(*model.decoder.conditioning(u, y_index, None), z)
+    torch.testing.assert_close(out, by_hand)
     # explain scores such rows the same way
     blank = X_test.iloc[:50].copy()
     blank.loc[blank.index[::2], "x1"] = None
