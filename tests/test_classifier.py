@@ -1186,7 +1186,7 @@ def test_missing_discrete_children_that_cause_others_are_summed_over():
     data = clf._prediction_tensors(X_test.iloc[:20].assign(x1=None, x3=None))
     f = model.features(data.a, data.c, data.x)
     z = torch.randn(20, 1, 1, model.cfg.latent_dim, generator=torch.Generator().manual_seed(0))
-    y_index = torch.arange(20) % 3
+    z, y_index = z.to(data.x.device), (torch.arange(20) % 3).to(data.x.device)  # a GPU's
     with torch.no_grad():
         out = model._child_outputs(f, data.x, y_index, None, z)
         first = model.decoder.outputs_given(
