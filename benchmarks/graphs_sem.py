@@ -131,7 +131,7 @@ def acceptance_lines(rec: pd.DataFrame | None, acc: pd.DataFrame | None) -> list
             # the spread of the seeds' gaps: the verdict reads the mean, this says how
             # far another set of SEMs could move it
             gaps = 100 * (per_seed["CAMA, discovered graph", setting]
-                          - per_seed["CAMA, true graph", setting])
+                          - per_seed["CAMA, true graph", setting]).dropna()
             spread = ""
             if len(gaps) > 1:
                 spread = (f"; per seed {', '.join(f'{g:+.1f}' for g in gaps)}, standard "

@@ -19,7 +19,8 @@ own. In that process, on SEM data with 1/5 parents, 1/5 co-parents and 3/5 child
   rows, 3 above), so a drift of the machine's load reaches both sides of a ratio; the
   tables give the median of the rounds' ratios and their range;
 * predict: rows per second of ``predict_proba`` at the default sample count and of the
-  MLP, in rounds likewise (median and range), and of CAMA at 64 samples (one call);
+  MLP, in rounds likewise (CAMA's median and range, the MLP's median), and of CAMA at 64
+  samples (one call after a warm-up);
 * adapt: seconds for ``adapt`` on 1,000 shifted rows (600 steps, the default when the
   rows fill more than one batch); on CUDA also with the step launched kernel by kernel
   instead of replayed as a CUDA graph, the baseline of that graph;

@@ -897,8 +897,13 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 order, codec.kinds_of(order), codec.levels_of(order), flags, strict=True
             )
         )
+        # a column constant in fit is read as missing in every row: it tells its children
+        # nothing, and as an input it would only be a child to average over in every
+        # prediction (at 64 samples), so it is no input of the children's mechanisms
+        constant = codec.missing_constant
         mask = tuple(
-            tuple(float(node in roles.child_parents[child]) for child in roles.children)
+            tuple(float(node in roles.child_parents[child] and node not in constant)
+                  for child in roles.children)
             for node in inputs
         )
         return CAMAConfig(

@@ -1109,14 +1109,21 @@ class CAMANet(nn.Module):
         discrete one, does not reach its descendants, see :meth:`ChildDecoder.m_terms`).
         A Gaussian draw is its mean plus its sd times the noise; a discrete one is the
         level whose interval of the cumulative probabilities holds the noise's normal
-        CDF; with a single sample (a training or adaptation step) a discrete child gets its
-        expected coding instead, its probabilities, as a Gaussian one gets its mean. A
+        CDF; with a single sample and no ``noise`` given (a training or adaptation step) a
+        discrete child gets its expected coding instead, its probabilities, as a Gaussian
+        one gets its mean. A
         chain of missing feeders takes one pass per link. ``noise`` (S, G),
         standard normal, is that of the draws in these S samples (:meth:`feeder_noise`
         when None), one column per feeder in the order of ``feed_column``.
         """
         dec = self.decoder
         n_gauss = self.n_gauss_feeders
+        # one sample and no noise given (a training or adaptation step): the child's
+        # expected coding, as a Gaussian one gets its mean there (its single noise
+        # quantile is 0), where a draw at the median would feed one level in every row
+        # and step. Prediction passes its noise, also when it takes the samples in
+        # groups of one, and draws.
+        expected = noise is None and z.shape[-2] == 1
         if noise is None:
             noise = self.feeder_noise(z.shape[-2], z)
         unmeasured = unmeasured[:, None, None, :]
@@ -1139,10 +1146,6 @@ class CAMANet(nn.Module):
                 None if m_hidden is None else m_hidden @ dec.m_shift.weight.T[:, first:first + n],
                 torch.special.ndtr(noise[:, n_gauss + d]),
             ))
-        # one sample (a training or adaptation step): the child's expected coding, as a
-        # Gaussian one gets its mean there (its single noise quantile is 0), where a draw
-        # at the median would feed one level in every row and step
-        expected = z.shape[-2] == 1
         for _ in range(self.feed_passes):
             hidden, skip = pre, linear
             if gauss is not None:

@@ -1198,6 +1198,21 @@ def test_missing_discrete_children_that_cause_others_are_summed_over():
         u[:, model.discrete_feature] = expected[:, 0, 0]
         by_hand = model.decoder.outputs_given(*model.decoder.conditioning(u, y_index, None), z)
     torch.testing.assert_close(out, by_hand)
+    # the samples evaluated in groups, of one too (as wide models predict), draw the
+    # same levels as in one pass
+    eps = torch.randn(8, model.cfg.latent_dim, generator=torch.Generator().manual_seed(0))
+    eps = eps.to(data.x.device)
+    with torch.no_grad():
+        whole = model.log_joint(data.a, data.c, data.x, eps)
+        for group in (1, 3):
+            grouped = model.log_joint(data.a, data.c, data.x, eps, sample_group=group)
+            torch.testing.assert_close(grouped, whole)
+    # a discrete child constant in fit (read as missing in every row) tells the children
+    # it causes nothing: it is no input of theirs, so no row is averaged over it
+    never = X.assign(x3=pd.array([False] * len(X), dtype="boolean"))
+    flat = CAMAClassifier(graph=graph, target="y", max_epochs=2, random_state=0).fit(never, y)
+    assert flat.model_.feed_column.tolist() == [flat.roles_.children.index("x1")]
+    assert flat._sample_counts(flat._prediction_tensors(never.iloc[:5]).x) == [(None, 4)]
     # explain scores such rows the same way
     blank = X_test.iloc[:50].copy()
     blank.loc[blank.index[::2], "x1"] = None
