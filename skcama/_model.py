@@ -1111,10 +1111,10 @@ class CAMANet(nn.Module):
         level whose interval of the cumulative probabilities holds the noise's normal
         CDF; with a single sample and no ``noise`` given (a training or adaptation step) a
         discrete child gets its expected coding instead, its probabilities, as a Gaussian
-        one gets its mean. A
-        chain of missing feeders takes one pass per link. ``noise`` (S, G),
-        standard normal, is that of the draws in these S samples (:meth:`feeder_noise`
-        when None), one column per feeder in the order of ``feed_column``.
+        one gets its mean. A chain of missing feeders takes one pass per link. ``noise``
+        (S, G), standard normal, is that of the draws in these S samples
+        (:meth:`feeder_noise` when None), one column per feeder in the order of
+        ``feed_column``.
         """
         dec = self.decoder
         n_gauss = self.n_gauss_feeders
