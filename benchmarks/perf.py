@@ -183,8 +183,8 @@ def _run_case(
         fits["mlp_same_batch_fit_s"] = lambda: same.fit(X, y)
         predictions["mlp_predict_s"] = lambda: mlp.predict_proba(X)
     with threadpool_limits(limits=threads):
-        fit_times = _rounds(fits, _repeats(rows))
-        predict_times, last = _rounds(predictions, _repeats(rows), keep=True)
+        fit_times, _ = _rounds(fits, _repeats(rows))
+        predict_times, last = _rounds(predictions, _repeats(rows))
     for name, times in fit_times.items():
         out[name] = float(np.median(times))
     out["cama_predict_rows_s"] = rows / float(np.median(predict_times["cama_predict_s"]))
@@ -272,10 +272,12 @@ def _repeats(rows: int) -> int:
 _SETTLE_S = 0.5
 
 
-def _rounds(runs: dict[str, Callable[[], object]], rounds: int, keep: bool = False):
+def _rounds(
+    runs: dict[str, Callable[[], object]], rounds: int
+) -> tuple[dict[str, list[float]], dict[str, object]]:
     """Seconds of each of ``runs`` over ``rounds`` rounds, each round calling every run
-    once in turn (so a drift of the machine's load reaches all of them alike): a dict of
-    lists, and with ``keep`` also what each run returned last."""
+    once in turn (so a drift of the machine's load reaches all of them alike), as a dict
+    of lists, and what each run returned last."""
     times: dict[str, list[float]] = {name: [] for name in runs}
     last: dict[str, object] = {}
     for _ in range(rounds):
@@ -286,7 +288,7 @@ def _rounds(runs: dict[str, Callable[[], object]], rounds: int, keep: bool = Fal
             start = time.perf_counter()
             last[name] = run()
             times[name].append(time.perf_counter() - start)
-    return (times, last) if keep else times
+    return times, last
 
 
 def _return_freed_memory() -> None:

@@ -360,17 +360,22 @@ class ChildHeads(nn.Module):
             if noise is None:
                 return mean
             return mean + torch.exp(0.5 * logvar[j].clamp(_LOGVAR_MIN, _LOGVAR_MAX)) * noise
-        if kind == "bernoulli":
-            if noise is None:
-                return (out[:, first] > 0).to(out.dtype)
-            uniform = torch.special.ndtr(noise)
-            return (uniform < torch.sigmoid(out[:, first])).to(out.dtype)
         logits = out[:, first : first + n]
         if noise is None:
+            if kind == "bernoulli":
+                return (logits[:, 0] > 0).to(out.dtype)
             return logits.argmax(-1).to(out.dtype)
-        cdf = torch.softmax(logits, -1).cumsum(-1)
-        uniform = torch.special.ndtr(noise)[:, None]
-        return (uniform > cdf).sum(-1).clamp(max=n - 1).to(out.dtype)
+        return discrete_draw(kind, logits, torch.special.ndtr(noise))
+
+
+def discrete_draw(kind: str, logits: torch.Tensor, uniform: torch.Tensor) -> torch.Tensor:
+    """The code of a Bernoulli or categorical child drawn from its ``logits`` (..., n; one
+    for a Bernoulli child) by ``uniform`` (broadcastable to (...)): 1 where the uniform is
+    below P(yes), or the level whose interval of the cumulative probabilities holds it."""
+    if kind == "bernoulli":
+        return (uniform < torch.sigmoid(logits[..., 0])).to(logits.dtype)
+    cdf = torch.softmax(logits, -1).cumsum(-1)
+    return (uniform[..., None] > cdf).sum(-1).clamp(max=logits.shape[-1] - 1).to(logits.dtype)
 
 
 @functools.lru_cache(maxsize=64)
@@ -1164,14 +1169,10 @@ class CAMANet(nn.Module):
                 if expected:
                     value = (2.0 * torch.sigmoid(logits) - 1 if kind == "bernoulli"
                              else torch.softmax(logits, -1))
-                elif kind == "bernoulli":  # the +-1 coding of a measured value
-                    value = 2.0 * (uniform[:, None] < torch.sigmoid(logits)).to(out.dtype) - 1
-                else:  # the level whose interval of the cumulative holds the uniform draw
-                    cdf = torch.softmax(logits, -1).cumsum(-1)
-                    level = (uniform[:, None] > cdf).sum(-1).clamp(max=n - 1)
-                    value = (level[..., None] == torch.arange(n, device=out.device)).to(
-                        out.dtype
-                    )
+                else:  # the coding of a measured value: +-1, or one-hot
+                    code = discrete_draw(kind, logits, uniform)[..., None]
+                    value = (2.0 * code - 1 if kind == "bernoulli"
+                             else (code == torch.arange(n, device=out.device)).to(out.dtype))
                 # a missing discrete child's features are zeros: add the drawn value's
                 value = value * unmeasured[..., n_gauss + d, None]
                 hidden, skip = hidden + value @ w_hidden, skip + value @ w_skip

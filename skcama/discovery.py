@@ -1634,7 +1634,6 @@ def _definite_colliders(
     SEMs: with the plain or maxP rule 1-3 of 8 children came out as parents of the target
     (a weak path a -> y -> x looks like a collider); with this rule 0-1.
     """
-
     nodes = cg.G.nodes
     colliders = []
     for x, y, z in cg.find_unshielded_triples():
