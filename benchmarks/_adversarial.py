@@ -96,11 +96,16 @@ def fit_models(task: Task, manipulation_model: str = "mechanism") -> dict:
     return models
 
 
+SETTINGS = (" (clean rows)", " (attacked after adapting)")  # robustness_curve's suffixes
+
+
 def _tidy(frame: pd.DataFrame, label: str, seed: int) -> pd.DataFrame:
-    """Name the manipulation and add the seed."""
+    """Name the manipulation (keeping the setting robustness_curve appends to it) and add
+    the seed."""
     frame = frame.copy()
-    clean_rows = frame["manipulation"].str.endswith("(clean rows)")
-    frame["manipulation"] = np.where(clean_rows, label + " (clean rows)", label)
+    names = [label + next((s for s in SETTINGS if str(m).endswith(s)), "")
+             for m in frame["manipulation"]]
+    frame["manipulation"] = names
     frame["seed"] = seed
     return frame
 
@@ -113,7 +118,8 @@ def display_names(frame: pd.DataFrame) -> pd.Series:
 
 
 def attack_curve(
-    models: dict, task: Task, role: str, attack: str, budgets, *, eot: int = 4
+    models: dict, task: Task, role: str, attack: str, budgets, *, eot: int = 4,
+    attack_adapted: bool = False,
 ) -> pd.DataFrame:
     """Accuracy of every model under the strongest ``attack`` on ``role``, per budget > 0.
 
@@ -121,12 +127,15 @@ def attack_curve(
     :func:`skcama.robustness.robustness_curve` plus ``mode`` (the attack that counted),
     ``variants`` (accuracy under every variant tried) and ``seed``; CAMA adapted on the
     attacked rows appears with ``adapted`` True, and its accuracy on the clean rows
-    as manipulation ``"<attack> on <role> (clean rows)"`` (``adapted`` True).
+    as manipulation ``"<attack> on <role> (clean rows)"`` (``adapted`` True); with
+    ``attack_adapted``, also the adapted CAMA under the strongest attack crafted against
+    it, as manipulation ``"<attack> on <role> (attacked after adapting)"``.
     """
     frame = robustness_curve(
         models, task.X_test, task.y_test, "strongest", budgets,
         attack=attack, eot=eot, surrogate=models["MLP"], columns=task.columns(role),
         reference=task.X_train, random_state=task.seed, adapt=True, clean_after_adapt=True,
+        attack_adapted=attack_adapted,
     )
     return _tidy(frame, f"{attack.upper()} on {role}", task.seed)
 

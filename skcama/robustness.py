@@ -194,6 +194,7 @@ def robustness_curve(
     *,
     adapt: bool = False,
     clean_after_adapt: bool = False,
+    attack_adapted: bool = False,
     **options: Any,
 ) -> pd.DataFrame:
     """Accuracy of each estimator on ``X`` manipulated at each strength.
@@ -233,6 +234,18 @@ def robustness_curve(
     clean_after_adapt : bool, default=False
         With ``adapt`` (an error without it), also record the adapted copy's accuracy on
         the clean rows, as manipulation ``"<name> (clean rows)"``.
+    attack_adapted : bool, default=False
+        With ``adapt`` under an attack (an error otherwise), also attack each adapted
+        copy anew: the same attack, from the clean rows, now crafted against the adapted
+        copy (by the surrogate where the model was attacked by transfer), and record
+        the copy's accuracy on those rows, as manipulation
+        ``"<name> (attacked after adapting)"``. It is an attacker who knows the adapted
+        model, where the ``adapted`` row measures adaptation to an attack that already
+        happened (the paper's setting); it is not a worst case of the two (the rows of
+        the first attack may fool the copy more). A model attacked by transfer alone (a
+        ``Pipeline``, a model a ``surrogate`` dict names under ``"fgsm"`` or ``"pgd"``)
+        gets no such row, with a warning: a transfer does not depend on the model it
+        targets.
     **options
         Passed to the manipulation or attack (``columns``, ``reference``, ``roles``,
         ``allow_parents``, ``random_state``, ``eot``, ``surrogate``, ...). Where
@@ -267,7 +280,7 @@ def robustness_curve(
         clean rows), and for ``"strongest"`` (:func:`~skcama.attacks.strongest_attack`,
         the strongest of every applicable variant) ``variants``: a dict of the accuracy
         under each variant of the model before adaptation (None on the rows of adapted
-        copies).
+        copies, but for the ``"(attacked after adapting)"`` rows: the adapted copy's).
 
     Raises
     ------
@@ -359,13 +372,24 @@ def robustness_curve(
         )
     surrogates = options.pop("surrogate", None) if is_attack else None
     label, _ = _manipulator(manipulation, options)  # checks the options' names
+    if attack_adapted and not adapt:
+        raise ValueError(
+            "attack_adapted=True attacks the adapted models anew; it needs adapt=True."
+        )
+    if attack_adapted and not is_attack:
+        raise ValueError(
+            "attack_adapted=True attacks the adapted models anew; it needs an attack as "
+            f"the manipulation ({', '.join(repr(a) for a in sorted(ATTACKS))}, or the "
+            f"attack's own function), and {label!r} runs as a manipulation f(X, strength) "
+            "(a function of your own, or a partial that binds the estimator)."
+        )
     if is_attack:
         _check_surrogates(estimators, surrogates)
     with each_warning_once():  # a manipulation's warning once, not once per strength
         if not callable(manipulation):
             _lend_roles(estimators, X, options, is_attack)
         rows = _curve_rows(estimators, X, y, manipulation, label, strengths, options,
-                           surrogates, adapt, clean_after_adapt)
+                           surrogates, adapt, clean_after_adapt, attack_adapted)
     frame = pd.DataFrame(rows)
     ordered = COLUMNS + [c for c in frame.columns if c not in COLUMNS]
     return frame[ordered]
@@ -449,7 +473,7 @@ class _naming:
 
 
 def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surrogates,
-                adapt, clean_after_adapt) -> list[dict]:
+                adapt, clean_after_adapt, attack_adapted=False) -> list[dict]:
     """One row per model, strength and (where adapted) setting of ``robustness_curve``."""
     is_attack = isinstance(manipulation, str) and manipulation in ATTACKS
     rows = []
@@ -460,20 +484,17 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
     for name, estimator in estimators.items():
         if is_attack:
             surrogate = _surrogate_of(name, estimator, surrogates, manipulation)
+            opts = options if surrogate is None else dict(options, surrogate=surrogate)
         for strength in strengths:
             with _naming(f"estimators[{name!r}] on {label} at strength {strength:g}"):
                 extra = {}
                 if is_attack:
                     if strength <= 0:
-                        X_new, mode = X, "none"
+                        X_new = X
+                        extra = {**_attack_record(X, manipulation), "mode": "none"}
                     else:
-                        opts = options if surrogate is None else dict(options,
-                                                                      surrogate=surrogate)
                         X_new = ATTACKS[manipulation](estimator, X, y, strength, **opts)
-                        mode = X_new.attrs.get("mode", "")
-                    extra = {"mode": mode}
-                    if manipulation == "strongest":
-                        extra["variants"] = dict(X_new.attrs.get("accuracies", {}))
+                        extra = _attack_record(X_new, manipulation)
                 else:
                     X_new = shared[strength]
                 accuracy = _accuracy(estimator, X, X_new, y, manipulation, label, options)
@@ -494,7 +515,46 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
                                          strength=strength,
                                          accuracy=float(np.mean(adapted.predict(X) == y)),
                                          adapted=True, **clean))
+                    if attack_adapted and strength > 0 and _knows_the_copy(
+                        name, adapted, manipulation, surrogate
+                    ):  # an attacker who knows the adapted copy
+                        with _naming("attacking its adapted copy anew"):
+                            X_again = ATTACKS[manipulation](adapted, X, y, strength, **opts)
+                        accuracy = float(np.mean(adapted.predict(X_again) == y))
+                        rows.append(dict(model=name, strength=strength, accuracy=accuracy,
+                                         manipulation=f"{label} (attacked after adapting)",
+                                         adapted=True,
+                                         **_attack_record(X_again, manipulation)))
+                        logger.info("%s + adapt, attacked anew at %.3g: accuracy %.3f",
+                                    name, strength, accuracy)
     return rows
+
+
+def _knows_the_copy(name: Any, adapted: Any, attack: str, surrogate: Any) -> bool:
+    """Whether attacking the adapted copy crafts rows through its own gradients (white-box,
+    or among the variants of ``"strongest"``). A transfer from a surrogate does not depend
+    on the model it targets: attacking the copy anew would repeat the rows it was scored
+    on, so no row is recorded for it, and a warning says so."""
+    if _differentiable(adapted) and (attack == "strongest" or surrogate is None):
+        return True
+    warn_user(
+        f"attack_adapted=True: model {name!r} is attacked by transfer from a surrogate "
+        "only (a Pipeline has no gradients; a surrogate dict attacks the models it names "
+        "by transfer), and a transfer attack does not depend on the model it targets, so "
+        "its adapted copy attacked anew would meet the same rows; no '(attacked after "
+        "adapting)' row is recorded for it.",
+        UserWarning,
+    )
+    return False
+
+
+def _attack_record(X_attacked: pd.DataFrame, attack: str) -> dict:
+    """The columns an attack adds to its row of the curve: the ``mode`` that counted and,
+    for ``"strongest"``, every variant's accuracy."""
+    record: dict[str, Any] = {"mode": X_attacked.attrs.get("mode", "")}
+    if attack == "strongest":
+        record["variants"] = dict(X_attacked.attrs.get("accuracies", {}))
+    return record
 
 
 def _accuracy(estimator: Any, X: pd.DataFrame, X_new: pd.DataFrame, y: Any,
@@ -724,7 +784,8 @@ def plot_robustness(
     frame: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None
 ) -> Axes:
     """Accuracy against strength, one line per model (dashed when adapted, dotted for an
-    adapted model's accuracy on the clean rows).
+    adapted model's accuracy on the clean rows, dash-dot-dot for an adapted model
+    attacked anew).
 
     A model keeps one colour in all its lines, and models get their colours in the
     order they come, so panels of the same models match. A model attacked by transfer
@@ -790,8 +851,7 @@ def plot_robustness(
         _, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")
     colours = _model_colours(list(pd.unique(frame["model"])))
     # the manipulations in order, a panel's own (clean rows) lines counted with it
-    kinds = list(dict.fromkeys(str(m).removesuffix(" (clean rows)")
-                               for m in frame["manipulation"]))
+    kinds = list(dict.fromkeys(_setting(m)[0] for m in frame["manipulation"]))
     for (model, adapted, manip), group in frame.groupby(
         ["model", "adapted", "manipulation"], sort=False
     ):
@@ -804,11 +864,12 @@ def plot_robustness(
             label += " (transfer)"
         elif transfer.any():  # "strongest" chose transfer at some strengths only
             label += " (transfer at some strengths)"
-        kind = kinds.index(str(manip).removesuffix(" (clean rows)"))
+        base, suffix = _setting(manip)
+        kind = kinds.index(base)
         linestyle = "--" if adapted else ("-" if kind == 0 else "-.")
-        if str(manip).endswith(" (clean rows)"):  # robustness_curve(clean_after_adapt=True)
-            label += ", on clean rows"
-            linestyle = ":"
+        if suffix:  # robustness_curve(clean_after_adapt=True) or (attack_adapted=True)
+            label += _SETTINGS[suffix][0]
+            linestyle = _SETTINGS[suffix][1]
         if kind:
             label += f" [{kinds[kind]}]"
         ax.plot(group["strength"], group["accuracy"], marker=_MARKERS[kind % len(_MARKERS)],
@@ -829,6 +890,23 @@ def plot_robustness(
 
 
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X")  # one per manipulation of a panel
+
+# the settings robustness_curve appends to a manipulation's name: label and line style
+_SETTINGS = {
+    " (clean rows)": (", on clean rows", ":"),
+    " (attacked after adapting)": (", attacked anew", (0, (3, 1, 1, 1, 1, 1))),
+}
+
+
+def _setting(manipulation: Any) -> tuple[str, str]:
+    """A curve's manipulation name split into the manipulation and the setting appended
+    to it (``""`` for none)."""
+    name = str(manipulation)
+    for suffix in _SETTINGS:
+        if name.endswith(suffix):
+            return name.removesuffix(suffix), suffix
+    return name, ""
+
 
 # what the strength of each named manipulation or attack means, for the x axis
 _STRENGTH_LABELS = {

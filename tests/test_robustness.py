@@ -871,3 +871,98 @@ def test_an_attack_on_a_baseline_fitted_on_an_array_is_refused_before_it_runs(fi
     # a manipulation edits X itself: the model reads its columns by position
     with pytest.warns(UserWarning, match="fitted without feature names"):
         robustness_curve({"mlp": on_array}, X, y, "shift", [0.0, 1.0], columns=["x1"])
+
+
+def test_attack_adapted_attacks_the_adapted_copy_anew(fitted):
+    """The row of an attacker who knows the adapted model: the attack crafted against the
+    adapted copy (from the clean rows, with the same options) and the copy scored on it,
+    as done by hand; the clean rows get no such row, and a model that does not adapt
+    none at all."""
+    import copy
+
+    from skcama.attacks import pgd
+
+    X, y, models = fitted
+    cama = copy.deepcopy(models["CAMA"]).set_params(adapt_steps=30)
+    mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    options = dict(columns=["x1", "x2", "x3"], steps=3, random_state=0)
+    curve = robustness_curve({"CAMA": cama, "mlp": mlp}, X, y, "pgd",
+                             [0.0, 0.5], adapt=True, attack_adapted=True, **options)
+    again = curve[curve.manipulation == "pgd (attacked after adapting)"]
+    assert again["model"].tolist() == ["CAMA"] and again["strength"].tolist() == [0.5]
+    assert again["adapted"].all() and again["mode"].iloc[0].startswith("white-box")
+
+    attacked = pgd(cama, X, y, 0.5, **options)
+    adapted = copy.deepcopy(cama).adapt(attacked)
+    crafted = pgd(adapted, X, y, 0.5, **options)
+    assert again["accuracy"].iloc[0] == pytest.approx(adapted.score(crafted, y))
+    # the attack moved the adapted copy's rows: it is not the attack on the model before
+    assert not crafted.equals(attacked)
+    assert adapted.score(crafted, y) < adapted.score(X, y)
+
+
+def test_attack_adapted_under_strongest_keeps_the_adapted_copys_variants(fitted):
+    X, y, models = fitted
+    curve = robustness_curve({"CAMA": models["CAMA"]}, X, y, "strongest", [0.5],
+                             adapt=True, attack_adapted=True, columns=["x1", "x2"],
+                             eot=2, steps=2, random_state=0)
+    assert curve["manipulation"].tolist() == [
+        "strongest", "strongest", "strongest (attacked after adapting)"]
+    again = curve.iloc[2]
+    assert isinstance(again["variants"], dict) and again["variants"]
+    single = {k: v for k, v in again["variants"].items() if k != "per-row worst"}
+    assert again["accuracy"] == min(single.values())
+
+
+def test_attack_adapted_needs_adaptation_and_an_attack(fitted):
+    from skcama.attacks import pgd
+
+    X, y, models = fitted
+    with pytest.raises(ValueError, match="attacks the adapted models anew; it needs "
+                                         "adapt=True"):
+        robustness_curve(models, X, y, "pgd", [0.5], attack_adapted=True, columns=["x1"])
+    bound = functools.partial(pgd, models["CAMA"])  # called as bound(X, strength)
+    for manipulation, name, options in (("shift", "'shift'", {"columns": ["x1"]}),
+                                        (bound, "'pgd'", {})):
+        with pytest.raises(ValueError, match=f"needs an attack as the manipulation.*{name} "
+                                             r"runs as a manipulation f\(X, strength\)"):
+            robustness_curve(models, X, y, manipulation, [0.5], adapt=True,
+                             attack_adapted=True, **options)
+
+
+def test_attack_adapted_records_nothing_for_a_model_attacked_by_transfer(fitted):
+    """A transfer attack's rows do not depend on the model it targets: the adapted copy
+    attacked anew would meet the rows it was scored on, so no row is recorded, with a
+    warning; a surrogate for the other models leaves CAMA white-box."""
+    X, y, models = fitted
+    mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    options = dict(columns=["x1", "x2"], steps=2, random_state=0, adapt=True,
+                   attack_adapted=True)
+    with pytest.warns(UserWarning, match="model 'CAMA' is attacked by transfer from a "
+                                         "surrogate only.*no '\\(attacked after adapting"):
+        curve = robustness_curve({"CAMA": models["CAMA"]}, X, y, "pgd", [0.5],
+                                 surrogate={"CAMA": mlp}, **options)
+    assert curve["manipulation"].tolist() == ["pgd", "pgd"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        curve = robustness_curve(models, X, y, "pgd", [0.5], surrogate=mlp, **options)
+    again = curve[curve.manipulation == "pgd (attacked after adapting)"]
+    assert again["model"].tolist() == ["CAMA"]
+    assert again["mode"].iloc[0] == "white-box"
+
+
+def test_plot_draws_the_adapted_model_attacked_anew_in_its_own_style(fitted):
+    X, y, models = fitted
+    curve = robustness_curve({"CAMA": models["CAMA"]}, X, y, "pgd", [0.0, 0.5],
+                             adapt=True, clean_after_adapt=True, attack_adapted=True,
+                             columns=["x1", "x2"], steps=2, random_state=0)
+    ax = plot_robustness(curve)
+    styles = {line.get_label(): line.get_linestyle() for line in ax.get_lines()}
+    assert styles == {"CAMA": "-", "CAMA + adapt": "--", "CAMA + adapt, on clean rows": ":",
+                      "CAMA + adapt, attacked anew": "--"}  # "--": any dash pattern
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    # its own pattern of dashes and dots, unlike the adapted line's plain dashes
+    patterns = [getattr(lines[name], "_unscaled_dash_pattern", None)
+                for name in ("CAMA + adapt", "CAMA + adapt, attacked anew")]
+    assert patterns[0] != patterns[1]
+    assert ax.get_title() == "pgd"
