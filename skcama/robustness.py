@@ -235,17 +235,16 @@ def robustness_curve(
         With ``adapt`` (an error without it), also record the adapted copy's accuracy on
         the clean rows, as manipulation ``"<name> (clean rows)"``.
     attack_adapted : bool, default=False
-        With ``adapt`` under an attack (an error otherwise), also attack each adapted
-        copy anew: the same attack, from the clean rows, now crafted against the adapted
-        copy (by the surrogate where the model was attacked by transfer), and record
-        the copy's accuracy on those rows, as manipulation
+        With ``adapt`` under an attack (an error otherwise), also attack each adapted copy
+        anew: the same attack and options, from the clean rows, now crafted through the
+        adapted copy's own gradients (under ``"strongest"`` a surrogate's transfer is one
+        more variant), and record the copy's accuracy on those rows, as manipulation
         ``"<name> (attacked after adapting)"``. It is an attacker who knows the adapted
         model, where the ``adapted`` row measures adaptation to an attack that already
-        happened (the paper's setting); it is not a worst case of the two (the rows of
-        the first attack may fool the copy more). A model attacked by transfer alone (a
-        ``Pipeline``, a model a ``surrogate`` dict names under ``"fgsm"`` or ``"pgd"``)
-        gets no such row, with a warning: a transfer does not depend on the model it
-        targets.
+        happened (the paper's setting); it is not a worst case of the two (the rows of the
+        first attack may fool the copy more). A model attacked by transfer alone (a
+        ``Pipeline``, a model a ``surrogate`` dict names under ``"fgsm"`` or ``"pgd"``) gets
+        no such row, with a warning: a transfer does not depend on the model it targets.
     **options
         Passed to the manipulation or attack (``columns``, ``reference``, ``roles``,
         ``allow_parents``, ``random_state``, ``eot``, ``surrogate``, ...). Where
