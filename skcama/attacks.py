@@ -27,7 +27,7 @@ keeps the one that hurts most: the honest measure for a model that may mask grad
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ from ._random import default_rng
 from ._typing import RolesLike, SeedLike, VectorLike
 from ._warn import each_warning_once, warn_user
 from .baselines import _check_numeric_columns
+from .graph import _preview, did_you_mean
 from .manipulations import (
     VALID_ROLES,
     _as_list,
@@ -361,7 +362,8 @@ def _check_inputs(columns: list, function: Any) -> None:
         )
 
 
-def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow_parents):
+def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow_parents,
+           budget_scale=None):
     epsilon = _check_epsilon(epsilon)
     if not isinstance(X, pd.DataFrame):
         raise TypeError(
@@ -451,12 +453,46 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         std = np.asarray(function.std, dtype=np.float64)[[function.columns.index(c) for c in cols]]
         _warn_of_constant([c for c in cols if c in function.constant],
                           f"the training rows of {function.name}", "budgets")
+    # each column's unit of the budget: its clean sd, times its scale where one is given
+    unit = std * _budget_scales(budget_scale, cols, X)
     budget = torch.zeros(len(function.columns), dtype=torch.float64)  # as the inputs
     budget[[function.columns.index(c) for c in cols]] = torch.as_tensor(
-        epsilon * std, dtype=torch.float64
+        epsilon * unit, dtype=torch.float64
     )
     values = function.inputs(X)
-    return function, cols, target, budget, std, values, mode, epsilon
+    return function, cols, target, budget, unit, values, mode, epsilon
+
+
+def _budget_scales(budget_scale: Any, cols: list, X: pd.DataFrame) -> np.ndarray:
+    """The multiplier of the budget of each attacked column in ``cols`` (1 where
+    ``budget_scale`` names none), checked: a mapping of attacked columns to finite
+    positive numbers."""
+    if budget_scale is None:
+        return np.ones(len(cols))
+    if not isinstance(budget_scale, Mapping):
+        raise TypeError(
+            "budget_scale maps columns to multipliers of epsilon, e.g. {'crp': 0.5}; got "
+            f"{type(budget_scale).__name__}."
+        )
+    attacked = set(cols)
+    for column, value in budget_scale.items():
+        if column not in attacked:
+            if column in X.columns:
+                where = (f"it is not among the columns the attack moves "
+                         f"({_preview(cols)}; discrete columns never move); name it in "
+                         "columns= too, or leave it out of budget_scale.")
+            else:
+                close = did_you_mean(column, [str(c) for c in X.columns])
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                where = f"{column!r} is not a column of X.{hint}"
+            raise ValueError(f"budget_scale names {column!r}, but {where}")
+        number = float(value) if is_real_number(value) else np.nan
+        if not (np.isfinite(number) and number > 0):
+            raise ValueError(
+                f"budget_scale[{column!r}] is {value!r}; a multiplier of epsilon must be a "
+                "finite number > 0 (to hold a column fixed, leave it out of columns=)."
+            )
+    return np.array([float(budget_scale.get(c, 1.0)) for c in cols])
 
 
 def _gradient(function, values, target, eot, generator):
@@ -542,12 +578,13 @@ def _warn_if_unreadable_rows(function: _Differentiable, values: torch.Tensor) ->
 
 def _attack(
     name, estimator, X, y, epsilon, *, columns, steps, step_size_fraction, eot, random_start,
-    surrogate, reference, roles, allow_parents, random_state,
+    surrogate, reference, roles, allow_parents, random_state, budget_scale,
 ) -> pd.DataFrame:
     if isinstance(eot, bool) or not isinstance(eot, (int, np.integer)) or eot < 0:
         raise ValueError(f"eot is a number of noise draws per step (0 = fixed noise); got {eot!r}.")
-    function, cols, target, budget, std, values, mode, epsilon = _setup(
-        estimator, X, y, epsilon, columns, surrogate, reference, roles, allow_parents
+    function, cols, target, budget, unit, values, mode, epsilon = _setup(
+        estimator, X, y, epsilon, columns, surrogate, reference, roles, allow_parents,
+        budget_scale,
     )
     if not function.is_cama:
         _warn_if_unreadable_rows(function, values)
@@ -573,7 +610,7 @@ def _attack(
     positions = [function.columns.index(c) for c in cols]
     # X's own values (float32 would round a large offset by more than the budget) plus the
     # perturbation, in the budget in float64: a row left alone comes back as it was
-    limit = epsilon * std
+    limit = epsilon * unit
     out = X.copy()
     out[cols] = (X[cols].apply(pd.to_numeric).to_numpy(dtype=np.float64, na_value=np.nan)
                  + np.clip(delta[:, positions], -limit, limit))
@@ -584,6 +621,9 @@ def _attack(
         "columns": list(cols),
         "eot": int(eot),
     }
+    if budget_scale is not None:
+        out.attrs["budget_scale"] = {c: float(budget_scale[c]) for c in cols
+                                     if c in budget_scale}
     logger.info(
         "%s (%s) on %s, epsilon %.3g sd, columns %s", name, out.attrs["mode"],
         type(estimator).__name__, epsilon, cols,
@@ -605,6 +645,7 @@ def fgsm(
     roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
+    budget_scale: Mapping[Hashable, float] | None = None,
 ) -> pd.DataFrame:
     """Fast gradient sign method: one step of size ``epsilon`` clean sds on ``columns``.
 
@@ -642,14 +683,20 @@ def fgsm(
         the measurements; the attack runs either way, as in :func:`~skcama.manipulations.shift`.
     random_state : int, numpy Generator, RandomState or None, default=None
         Seeds the EOT noise.
+    budget_scale : dict of column to float, default=None
+        A budget per column: column ``c`` moves by at most ``epsilon * budget_scale[c]``
+        clean sds, the columns it does not name by ``epsilon`` (e.g. ``{"crp": 0.5}``
+        where an assay is harder to tamper with than a questionnaire). Every column it
+        names must be one the attack moves, with a finite multiplier > 0.
 
     Returns
     -------
     pandas.DataFrame
         ``X`` with the attacked columns perturbed, each value by at most ``epsilon``
-        clean sds (a row the attack leaves alone comes back unchanged, and missing values
-        stay missing); ``attrs`` records the attack, the mode (``"white-box"`` or
-        ``"transfer from ..."``), epsilon and columns.
+        clean sds (times its ``budget_scale``; a row the attack leaves alone comes back
+        unchanged, and missing values stay missing); ``attrs`` records the attack, the
+        mode (``"white-box"`` or ``"transfer from ..."``), epsilon and columns (and
+        ``budget_scale`` where given).
 
     Examples
     --------
@@ -668,7 +715,7 @@ def fgsm(
     return _attack(
         "fgsm", estimator, X, y, epsilon, columns=columns, steps=1, step_size_fraction=1.0,
         eot=eot, random_start=False, surrogate=surrogate, reference=reference, roles=roles,
-        allow_parents=allow_parents, random_state=random_state,
+        allow_parents=allow_parents, random_state=random_state, budget_scale=budget_scale,
     )
 
 
@@ -689,6 +736,7 @@ def pgd(
     roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
+    budget_scale: Mapping[Hashable, float] | None = None,
 ) -> pd.DataFrame:
     """Projected gradient descent under an L-inf budget of ``epsilon`` clean sds.
 
@@ -712,6 +760,8 @@ def pgd(
         As in :func:`fgsm`.
     random_state : int, numpy Generator, RandomState or None, default=None
         Seeds the random start and the EOT noise.
+    budget_scale : dict of column to float, default=None
+        As in :func:`fgsm`: each step and the projection use the column's own budget.
 
     Returns
     -------
@@ -742,7 +792,7 @@ def pgd(
         "pgd", estimator, X, y, epsilon, columns=columns, steps=int(steps),
         step_size_fraction=float(step_size), eot=eot, random_start=random_start,
         surrogate=surrogate, reference=reference, roles=roles, allow_parents=allow_parents,
-        random_state=random_state,
+        random_state=random_state, budget_scale=budget_scale,
     )
 
 
@@ -787,8 +837,8 @@ def attack_variants(
         Seeds every variant (random start, EOT noise).
     **options
         Passed to the attack (``columns``, ``reference``, ``roles``, ``allow_parents``,
-        and for ``"pgd"`` ``steps`` and ``step_size``, whose default grows for fewer
-        than 10 steps: see :func:`pgd`).
+        ``budget_scale``, and for ``"pgd"`` ``steps`` and ``step_size``, whose default
+        grows for fewer than 10 steps: see :func:`pgd`).
 
     Returns
     -------
@@ -888,8 +938,8 @@ def strongest_attack(
         Seeds every variant.
     **options
         Passed to the attack (``columns``, ``reference``, ``roles``, ``allow_parents``,
-        and for ``"pgd"`` ``steps`` and ``step_size``, whose default grows for fewer
-        than 10 steps: see :func:`pgd`).
+        ``budget_scale``, and for ``"pgd"`` ``steps`` and ``step_size``, whose default
+        grows for fewer than 10 steps: see :func:`pgd`).
 
     Returns
     -------

@@ -661,3 +661,60 @@ def test_a_column_constant_in_the_training_rows_is_warned_as_moved_in_raw_units(
         warnings.simplefilter("error")
         out = fgsm(small, tiny, y, 0.5, columns=["const"])
     assert (out["const"] - tiny["const"]).abs().max() <= 0.5 * small.scale_[3] * (1 + 1e-6)
+
+
+@pytest.mark.parametrize("attack", [fgsm, pgd])
+def test_budget_scale_gives_each_column_its_own_budget(blobs, attack):
+    """A column named in budget_scale moves by at most epsilon times its multiplier in
+    clean sds, the others by epsilon; FGSM's single full step reaches each bound."""
+    X, y, mlp = blobs
+    X_adv = attack(mlp, X, y, 0.4, columns=["c", "x"], random_state=0,
+                   budget_scale={"x": 0.25})
+    moved = (X_adv - X).abs() / mlp.scale_
+    assert moved["x"].max() <= 0.1 + 1e-9 and moved["c"].max() <= 0.4 + 1e-9
+    assert moved["a"].max() == 0
+    if attack is fgsm:  # every value at its bound (the gradient is nowhere exactly 0)
+        np.testing.assert_allclose(moved["x"], 0.1, rtol=1e-6)
+        np.testing.assert_allclose(moved["c"], 0.4, rtol=1e-6)
+    assert X_adv.attrs["budget_scale"] == {"x": 0.25}
+    # a multiplier of 1 is the attack without one
+    same = attack(mlp, X, y, 0.4, columns=["c", "x"], random_state=0, budget_scale={"x": 1})
+    assert same.equals(attack(mlp, X, y, 0.4, columns=["c", "x"], random_state=0))
+
+
+def test_budget_scale_reaches_cama_through_the_strongest_attack_and_the_curve(sem):
+    from skcama.robustness import robustness_curve
+
+    X, y, clf = sem
+    X_adv = strongest_attack(clf, X, y, 0.5, eot=0, steps=3, random_state=0,
+                             budget_scale={"x1": 0.1, "c": 2.0})
+    sd = pd.Series(clf.scaler_.scale, index=list(clf.roles_.blanket))
+    moved = (X_adv[["c", "x1", "x2"]] - X[["c", "x1", "x2"]]).abs().max() / sd[
+        ["c", "x1", "x2"]]
+    assert moved["x1"] <= 0.05 + 1e-6 and moved["x2"] <= 0.5 + 1e-6
+    assert moved["c"] > 0.5  # beyond epsilon: its multiplier is 2
+    curve = robustness_curve({"CAMA": clf}, X, y, "pgd", [0.5], steps=3, random_state=0,
+                             budget_scale={"x1": 0.1, "c": 2.0})
+    assert curve["accuracy"].iloc[0] == pytest.approx(
+        clf.score(pgd(clf, X, y, 0.5, steps=3, random_state=0,
+                      budget_scale={"x1": 0.1, "c": 2.0}), y))
+
+
+@pytest.mark.parametrize(
+    "budget_scale, error, match",
+    [
+        ({"a": 0.5}, ValueError, r"budget_scale names 'a', but it is not among the columns "
+                                 r"the attack moves \('c', 'x'"),
+        ({"xx": 0.5}, ValueError, r"'xx' is not a column of X. Did you mean 'x'\?"),
+        ({"x": 0}, ValueError, r"budget_scale\['x'\] is 0; a multiplier of epsilon must be "
+                               r"a finite number > 0"),
+        ({"x": float("inf")}, ValueError, r"budget_scale\['x'\] is inf"),
+        ({"x": True}, ValueError, r"budget_scale\['x'\] is True"),
+        ({"x": "half"}, ValueError, r"budget_scale\['x'\] is 'half'"),
+        ([("x", 0.5)], TypeError, "budget_scale maps columns to multipliers of epsilon"),
+    ],
+)
+def test_a_bad_budget_scale_is_named(blobs, budget_scale, error, match):
+    X, y, mlp = blobs
+    with pytest.raises(error, match=match):
+        pgd(mlp, X, y, 0.3, columns=["c", "x"], budget_scale=budget_scale)
