@@ -256,15 +256,22 @@ def _check_epsilon(epsilon: Any) -> float:
             f"epsilon is the attack budget in clean-sd units and must be > 0; got {epsilon}. "
             "For the clean accuracy, score the model on X directly."
         )
-    if epsilon > _LARGE_BUDGET:
+    return epsilon
+
+
+def _warn_if_large(epsilon: float, scales: np.ndarray) -> None:
+    """Warn where a column may move by more than :data:`_LARGE_BUDGET` clean sds
+    (``epsilon`` times its ``budget_scale``): more likely a unit mistake than a study."""
+    largest = epsilon * float(scales.max()) if len(scales) else epsilon
+    if largest > _LARGE_BUDGET:
+        scaled = "" if largest == epsilon else f" (epsilon {epsilon:g} times its budget_scale)"
         warn_user(
-            f"an attack budget of {epsilon:g} clean sds moves each attacked value by up to "
-            f"{epsilon:g} standard deviations of its column, across most of its range; "
-            "budgets are in sds, not in the columns' own units or in percent (0.1 is a "
-            "tenth of an sd).",
+            f"an attack budget of {largest:g} clean sds{scaled} moves an attacked value by "
+            f"up to {largest:g} standard deviations of its column, across most of its "
+            "range; budgets are in sds, not in the columns' own units or in percent (0.1 "
+            "is a tenth of an sd).",
             UserWarning,
         )
-    return epsilon
 
 
 _LARGE_BUDGET = 3.0  # sds: beyond this a budget is more likely a unit mistake than a study
@@ -454,7 +461,9 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         _warn_of_constant([c for c in cols if c in function.constant],
                           f"the training rows of {function.name}", "budgets")
     # each column's unit of the budget: its clean sd, times its scale where one is given
-    unit = std * _budget_scales(budget_scale, cols, X)
+    scales = _budget_scales(budget_scale, cols, X)
+    _warn_if_large(epsilon, scales)
+    unit = std * scales
     budget = torch.zeros(len(function.columns), dtype=torch.float64)  # as the inputs
     budget[[function.columns.index(c) for c in cols]] = torch.as_tensor(
         epsilon * unit, dtype=torch.float64
@@ -478,12 +487,19 @@ def _budget_scales(budget_scale: Any, cols: list, X: pd.DataFrame) -> np.ndarray
     for column, value in budget_scale.items():
         if column not in attacked:
             if column in X.columns:
-                where = (f"it is not among the columns the attack moves "
-                         f"({_preview(cols)}; discrete columns never move); name it in "
-                         "columns= too, or leave it out of budget_scale.")
+                where = (f"it is not among the columns the attack moves ({_preview(cols)}): "
+                         "name it in columns= (a parent of the target also needs "
+                         "allow_parents=True; a discrete column, or one the attacked "
+                         "model does not read, never moves), or leave it out of "
+                         "budget_scale.")
             else:
-                close = did_you_mean(column, [str(c) for c in X.columns])
-                hint = f" Did you mean {close[0]!r}?" if close else ""
+                same_text = [c for c in X.columns if str(c) == str(column)]
+                if same_text:  # 2 against "2"
+                    hint = (f" X has the column {same_text[0]!r} "
+                            f"({type(same_text[0]).__name__}); use it as the key.")
+                else:
+                    close = did_you_mean(column, list(X.columns))
+                    hint = f" Did you mean {close[0]!r}?" if close else ""
                 where = f"{column!r} is not a column of X.{hint}"
             raise ValueError(f"budget_scale names {column!r}, but {where}")
         number = float(value) if is_real_number(value) else np.nan

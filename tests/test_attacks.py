@@ -700,11 +700,39 @@ def test_budget_scale_reaches_cama_through_the_strongest_attack_and_the_curve(se
                       budget_scale={"x1": 0.1, "c": 2.0}), y))
 
 
+def test_budget_scale_sizes_each_columns_steps_and_random_start(blobs):
+    """PGD's steps and its random start are in each column's own budget, not only the
+    final bound: one step of a tenth of the budget moves each column by a tenth of its
+    own, and a start drawn inside a small budget stays off its bound."""
+    X, y, mlp = blobs
+    step = pgd(mlp, X, y, 0.4, columns=["c", "x"], budget_scale={"x": 0.25}, steps=1,
+               step_size=0.1, random_start=False)
+    moved = (step - X).abs() / mlp.scale_
+    np.testing.assert_allclose(moved["x"], 0.01, rtol=1e-6)
+    np.testing.assert_allclose(moved["c"], 0.04, rtol=1e-6)
+    start = pgd(mlp, X, y, 0.4, columns=["c", "x"], budget_scale={"x": 0.25}, steps=1,
+                step_size=1e-9, random_state=0)
+    moved = (start - X).abs() / mlp.scale_
+    assert moved["x"].max() <= 0.1 + 1e-9
+    assert np.mean(np.isclose(moved["x"], 0.1, rtol=1e-6)) < 0.05  # a uniform draw
+    assert moved["x"].mean() == pytest.approx(0.05, abs=0.01)
+
+
+def test_a_budget_scale_that_makes_a_large_budget_is_warned(blobs):
+    X, y, mlp = blobs
+    with pytest.warns(UserWarning, match=r"an attack budget of 10 clean sds \(epsilon 0.5 "
+                                         r"times its budget_scale\)"):
+        fgsm(mlp, X, y, 0.5, columns=["c", "x"], budget_scale={"x": 20})
+    with warnings.catch_warnings():  # 4 sds scaled down to 0.4 everywhere: no warning
+        warnings.simplefilter("error", UserWarning)
+        fgsm(mlp, X, y, 4.0, columns=["c", "x"], budget_scale={"x": 0.1, "c": 0.1})
+
+
 @pytest.mark.parametrize(
     "budget_scale, error, match",
     [
         ({"a": 0.5}, ValueError, r"budget_scale names 'a', but it is not among the columns "
-                                 r"the attack moves \('c', 'x'"),
+                                 r"the attack moves \('c', 'x'\): name it in columns="),
         ({"xx": 0.5}, ValueError, r"'xx' is not a column of X. Did you mean 'x'\?"),
         ({"x": 0}, ValueError, r"budget_scale\['x'\] is 0; a multiplier of epsilon must be "
                                r"a finite number > 0"),
@@ -718,3 +746,13 @@ def test_a_bad_budget_scale_is_named(blobs, budget_scale, error, match):
     X, y, mlp = blobs
     with pytest.raises(error, match=match):
         pgd(mlp, X, y, 0.3, columns=["c", "x"], budget_scale=budget_scale)
+
+
+def test_a_budget_scale_key_written_as_text_for_a_number_column_is_told():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame(rng.normal(size=(200, 3)) + y[:, None])  # columns 0, 1, 2
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"budget_scale names '2', but '2' is not a column of "
+                                         r"X. X has the column 2 \(int\); use it as the key"):
+        pgd(mlp, X, y, 0.3, columns=[1, 2], budget_scale={"2": 0.5})
