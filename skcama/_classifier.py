@@ -1577,7 +1577,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         n_samples : int or None, default=None
             Importance samples per class for the posteriors that EM reads; ``None`` takes
             the larger of 64 and the estimator's ``n_samples`` (the time of a prediction
-            at that many samples: about 10 times the default's on the CPU, 2 to 3.4 times
+            at that many samples: about 10 times the default's on the CPU, 2.7 to 3.2 times
             on a GPU, in ``benchmarks/perf.py``). The Monte Carlo noise of
             a few samples is shared by all rows (common random numbers), so it tilts every
             row's posterior the same way, and EM, which looks for a prior that explains a

@@ -117,12 +117,13 @@ measured on its own seeds:
   table (``python benchmarks/graphs_sem.py --part all``, seeds 0-2) had 40 nodes at
   2,000 rows at 0.74 / 0.72 (0.63 / 0.57 before) in 11.6 s (7.8 s before), and 40 nodes
   at 10,000 rows unchanged at 0.95 / 0.97 (since discovery reads the columns sorted by
-  name: 0.73 / 0.68, seed 2 finding 70% of the blanket instead of 90%, and 0.95 / 0.97);
+  name: 0.73 / 0.68, seed 2 finding 70% of the blanket instead of 90%, and 0.95 / 0.97;
+  with today's default test 0.77 / 0.73 in 13.5 s and 0.95 / 0.97);
 - CAMA, discovered - true graph (five fits of each; clean, co-parents shifted by +2):
   seeds 20-27 (three fits) -1.7 and -3.0 points at 0.01, -1.3 and -2.3 at 0.05; the
   benchmark's seeds 0-2 -1.4 and -4.0 against -1.0 and -3.4; seeds 10-14 -3.0 and -6.4
   against -2.4 and -5.6 (seed 13: -15.7 against -13.9). These are with the test of that
-  time; with today's default test the benchmark's seeds 0-2 give -0.9 and -2.5
+  time; with today's default test the benchmark's seeds 0-2 give -0.8 and -2.4
   (section ``graphs_sem-acceptance`` of ``benchmarks/RESULTS.md``).
 
 Skewed measurements: ``normal_scores=True``
@@ -805,7 +806,8 @@ def discover_graph(
         Largest conditioning set PC and FCI try (``None``: no limit). Larger sets cost
         exponentially more tests and, with finite data, mostly lose power: on the
         40-node SEMs of ``benchmarks/graphs_sem.py`` at 10,000 rows the limit of 4 took
-        13-20 s instead of 3-6 minutes with ``test="block-lrt-basis"`` and recovered more
+        13-29 s (17 s in the latest run) instead of 3-6 minutes with
+        ``test="block-lrt-basis"`` and recovered more
         of the Markov blanket; on the 20-node SEMs the graphs were the same as without a
         limit.
     sample_weight : array-like of shape (n_samples,), optional
@@ -1340,7 +1342,7 @@ def _check_same_groupings(frame: pd.DataFrame, labels: np.ndarray, target: Hasha
         )
 
 
-_GES_WARN_COLUMNS = 20  # benchmarks/real_tables.py: 5 s at 20 columns, 39 s at 24 (PC: 2, 3 s)
+_GES_WARN_COLUMNS = 20  # benchmarks/real_tables.py: 3.3 s at 20 columns, 19.4 s at 24 (PC 1.2, 1.6)
 _NEAR_COLLINEAR = 0.99  # |correlation| above which two columns are nearly one
 
 
