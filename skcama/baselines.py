@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from numbers import Integral, Real
 from typing import Any
 
@@ -33,7 +33,13 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._columns import _show, check_fit_labels, check_unique_columns, negligible_sd
+from ._columns import (
+    _show,
+    check_fit_labels,
+    check_unique_columns,
+    is_real_number,
+    negligible_sd,
+)
 from ._frames import reads_tables
 from ._guard import restore_on_error
 from ._random import seeded_torch
@@ -68,13 +74,14 @@ def _perturb_linf(
     loss_fn: Callable[[torch.Tensor], torch.Tensor],
     u: torch.Tensor,
     mask: torch.Tensor,
-    epsilon: float,
+    epsilon: float | torch.Tensor,
     steps: int,
-    step_size: float,
+    step_size: float | torch.Tensor,
     generator: torch.Generator | None,
 ) -> torch.Tensor:
     """Projected gradient ascent of ``loss_fn`` within an L-inf ball of radius ``epsilon``
-    around ``u`` (standardised units), moving only the columns where ``mask`` is 1.
+    around ``u`` (standardised units), moving only the columns where ``mask`` is 1;
+    ``epsilon`` and ``step_size`` are numbers or one per column.
 
     A random start inside the ball when ``generator`` is given. Returns the perturbed
     input, detached.
@@ -87,7 +94,7 @@ def _perturb_linf(
         loss = loss_fn(u + delta)
         (grad,) = torch.autograd.grad(loss, delta)
         with torch.no_grad():
-            delta = (delta + step_size * grad.sign() * mask).clamp(-epsilon, epsilon)
+            delta = torch.clamp(delta + step_size * grad.sign() * mask, -epsilon, epsilon)
     return (u + delta).detach()
 
 
@@ -578,6 +585,11 @@ validation_fraction, n_iter_no_change, random_state
         which are left out with one warning naming them. Columns named one by one must
         be columns of ``X`` and continuous (a missing or discrete one is an error, as in
         the attacks); None = every column, discrete ones included.
+    budget_scale : dict of column to float, default=None
+        A training budget per column, as the attacks of :mod:`skcama.attacks` take it:
+        column ``c`` moves by at most ``epsilon * budget_scale[c]`` clean sds (and its
+        steps scale alike), the columns it does not name by ``epsilon``. Every column it
+        names must be one the adversary moves, with a finite multiplier > 0.
     pgd_steps : int, default=5
         Ascent steps per batch.
     clean_weight : float, default=0.0
@@ -600,6 +612,7 @@ validation_fraction, n_iter_no_change, random_state
         **_TorchClassifier._parameter_constraints,
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "attack_columns": ["array-like", str, Integral, MarkovBlanketRoles, None],
+        "budget_scale": [Mapping, None],
         "pgd_steps": [Interval(Integral, 1, None, closed="left")],
         "clean_weight": [Interval(Real, 0, 1, closed="both")],
     }
@@ -610,6 +623,7 @@ validation_fraction, n_iter_no_change, random_state
         *,
         epsilon: float = 0.25,
         attack_columns: ArrayLike | Hashable | MarkovBlanketRoles | None = None,
+        budget_scale: Mapping[Hashable, float] | None = None,
         pgd_steps: int = 5,
         clean_weight: float = 0.0,
         max_epochs: int = 100,
@@ -623,6 +637,7 @@ validation_fraction, n_iter_no_change, random_state
         self.hidden_layer_sizes = hidden_layer_sizes
         self.epsilon = epsilon
         self.attack_columns = attack_columns
+        self.budget_scale = budget_scale
         self.pgd_steps = pgd_steps
         self.clean_weight = clean_weight
         self.max_epochs = max_epochs
@@ -635,14 +650,50 @@ validation_fraction, n_iter_no_change, random_state
 
     def _check_params_extra(self, frame: pd.DataFrame | None = None) -> None:
         self._mask = self._column_mask(self.attack_columns, "attack_columns", frame)
+        self._budget = self._column_budgets()
+
+    def _column_budgets(self) -> float | torch.Tensor:
+        """The training budget: ``epsilon``, or one per column (in standardised units,
+        which are clean sds) where ``budget_scale`` is given, checked against the columns
+        the adversary moves."""
+        if self.budget_scale is None:
+            return float(self.epsilon)
+        has_names = hasattr(self, "feature_names_in_")
+        names = list(self.feature_names_in_) if has_names else list(range(self.n_features_in_))
+        scales = torch.ones(len(names))
+        for column, value in self.budget_scale.items():
+            # True == 1 in Python: a bool names no column position
+            matches = [i for i, n in enumerate(names)
+                       if n == column and isinstance(n, bool) == isinstance(column, bool)]
+            position = matches[0] if matches else None
+            if position is None or not self._mask[position]:
+                close = did_you_mean(column, names) if has_names else []
+                what = ("a column of X" + (f" (did you mean {close[0]!r}?)" if close else "")
+                        if has_names else f"a column position of X (0 to {len(names) - 1})")
+                moved = [n for n, m in zip(names, self._mask.tolist(), strict=True) if m]
+                why = (f"is not {what}" if position is None else
+                       f"is not among the columns attack_columns lets the adversary move "
+                       f"({_show(moved)})")
+                raise ValueError(f"budget_scale names {column!r}, which {why}; name only "
+                                 "columns the adversary moves.")
+            number = float(value) if is_real_number(value) else math.nan
+            if not (math.isfinite(number) and number > 0):
+                raise ValueError(
+                    f"budget_scale[{column!r}] is {value!r}; a multiplier of epsilon must be "
+                    "a finite number > 0 (to hold a column fixed, leave it out of "
+                    "attack_columns)."
+                )
+            scales[position] = number
+        return self.epsilon * scales
 
     def _adversarial(
         self, u: torch.Tensor, generator: torch.Generator,
         loss_fn: Callable[[torch.Tensor], torch.Tensor],
     ) -> torch.Tensor:
-        step = 2.5 * self.epsilon / self.pgd_steps
+        budget = self._budget
+        step = 2.5 * budget / self.pgd_steps
         self.model_.eval()
-        adv = _perturb_linf(loss_fn, u, self._mask, self.epsilon, self.pgd_steps, step, generator)
+        adv = _perturb_linf(loss_fn, u, self._mask, budget, self.pgd_steps, step, generator)
         self.model_.train()
         return adv
 
@@ -692,7 +743,7 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
     hidden_layer_sizes, max_epochs, batch_size, learning_rate, weight_decay, \
 validation_fraction, n_iter_no_change, random_state
         As in :class:`TorchMLPClassifier`.
-    epsilon, attack_columns, pgd_steps
+    epsilon, attack_columns, budget_scale, pgd_steps
         As in :class:`PGDTrainedMLPClassifier`.
     alpha : float, default=1.0
         Weight of the style terms (in the attack and in the alignment loss).
@@ -735,6 +786,7 @@ validation_fraction, n_iter_no_change, random_state
         *,
         epsilon: float = 0.25,
         attack_columns: ArrayLike | Hashable | MarkovBlanketRoles | None = None,
+        budget_scale: Mapping[Hashable, float] | None = None,
         pgd_steps: int = 5,
         alpha: float = 1.0,
         beta: float = 1.0,
@@ -750,6 +802,7 @@ validation_fraction, n_iter_no_change, random_state
         self.hidden_layer_sizes = hidden_layer_sizes
         self.epsilon = epsilon
         self.attack_columns = attack_columns
+        self.budget_scale = budget_scale
         self.pgd_steps = pgd_steps
         self.alpha = alpha
         self.beta = beta

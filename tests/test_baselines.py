@@ -426,3 +426,55 @@ def test_early_stopping_needs_rows_to_hold_out():
     with pytest.raises(ValueError, match=r"validation_fraction=0.001 holds out 0 of the 200 "
                                          "training rows.*validation_fraction=0"):
         TorchMLPClassifier(validation_fraction=0.001, max_epochs=2).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", [PGDTrainedMLPClassifier, CausalAdvClassifier])
+def test_budget_scale_gives_the_training_attack_a_budget_per_column(cls, monkeypatch):
+    """The rows adversarial training fits on move each column by at most epsilon times
+    its multiplier (in standardised units, i.e. clean sds), with steps in proportion; a
+    multiplier of 1 is training without one, bit for bit."""
+    import skcama.baselines as baselines
+
+    X, y = _data()
+    seen = []
+    perturb = baselines._perturb_linf
+
+    def recording(loss_fn, u, mask, epsilon, steps, step_size, generator):
+        out = perturb(loss_fn, u, mask, epsilon, steps, step_size, generator)
+        seen.append((out - u).abs().amax(dim=0))
+        return out
+
+    monkeypatch.setattr(baselines, "_perturb_linf", recording)
+    params = dict(epsilon=0.2, attack_columns=["c", "x"], max_epochs=2, pgd_steps=3,
+                  random_state=0)
+    scaled = cls(budget_scale={"x": 0.25}, **params).fit(X, y)
+    moved = torch.stack(seen).amax(dim=0)
+    assert moved[0] == 0
+    assert 0.15 < moved[1] <= 0.2 + 1e-6  # c: epsilon
+    assert 0.03 < moved[2] <= 0.05 + 1e-6  # x: epsilon / 4
+    plain = cls(**params).fit(X, y)
+    same = cls(budget_scale={"x": 1.0}, **params).fit(X, y)
+    np.testing.assert_array_equal(same.predict_proba(X), plain.predict_proba(X))
+    assert not np.array_equal(scaled.predict_proba(X), plain.predict_proba(X))
+
+
+@pytest.mark.parametrize(
+    "budget_scale, match",
+    [
+        ({"a": 0.5}, r"budget_scale names 'a', which is not among the columns "
+                     r"attack_columns lets the adversary move \(\['c', 'x'\]\)"),
+        ({"xx": 0.5}, r"budget_scale names 'xx', which is not a column of X \(did you mean "
+                      r"'x'\?\)"),
+        ({"x": -1}, r"budget_scale\['x'\] is -1; a multiplier of epsilon must be a finite "
+                    r"number > 0"),
+        ({"x": True}, r"budget_scale\['x'\] is True"),
+    ],
+)
+def test_a_bad_training_budget_scale_is_named(budget_scale, match):
+    X, y = _data()
+    with pytest.raises(ValueError, match=match):
+        PGDTrainedMLPClassifier(attack_columns=["c", "x"], budget_scale=budget_scale,
+                                max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match=r"budget_scale names True, which is not a column "
+                                         r"position of X \(0 to 2\)"):
+        PGDTrainedMLPClassifier(budget_scale={True: 0.5}, max_epochs=1).fit(X.to_numpy(), y)
