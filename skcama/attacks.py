@@ -42,7 +42,7 @@ from ._frames import as_pandas, reads_tables
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike, VectorLike
 from ._warn import each_warning_once, warn_user
-from .baselines import _check_numeric_columns
+from .baselines import _budget_multiplier, _check_numeric_columns
 from .graph import _preview, did_you_mean
 from .manipulations import (
     VALID_ROLES,
@@ -502,12 +502,7 @@ def _budget_scales(budget_scale: Any, cols: list, X: pd.DataFrame) -> np.ndarray
                     hint = f" Did you mean {close[0]!r}?" if close else ""
                 where = f"{column!r} is not a column of X.{hint}"
             raise ValueError(f"budget_scale names {column!r}, but {where}")
-        number = float(value) if is_real_number(value) else np.nan
-        if not (np.isfinite(number) and number > 0):
-            raise ValueError(
-                f"budget_scale[{column!r}] is {value!r}; a multiplier of epsilon must be a "
-                "finite number > 0 (to hold a column fixed, leave it out of columns=)."
-            )
+        _budget_multiplier(column, value, "columns=")
     return np.array([float(budget_scale.get(c, 1.0)) for c in cols])
 
 

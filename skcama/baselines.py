@@ -70,6 +70,18 @@ class _Net(torch.nn.Module):
         return self.head(self.body(u))
 
 
+def _budget_multiplier(column: Hashable, value: Any, columns_option: str) -> float:
+    """``budget_scale[column]`` as a float, refused unless a finite number > 0 (a
+    column held fixed is left out of ``columns_option`` instead)."""
+    number = float(value) if is_real_number(value) else math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise ValueError(
+            f"budget_scale[{column!r}] is {value!r}; a multiplier of epsilon must be a "
+            f"finite number > 0 (to hold a column fixed, leave it out of {columns_option})."
+        )
+    return number
+
+
 def _perturb_linf(
     loss_fn: Callable[[torch.Tensor], torch.Tensor],
     u: torch.Tensor,
@@ -676,14 +688,7 @@ validation_fraction, n_iter_no_change, random_state
                        f"({_show(moved)})")
                 raise ValueError(f"budget_scale names {column!r}, which {why}; name only "
                                  "columns the adversary moves.")
-            number = float(value) if is_real_number(value) else math.nan
-            if not (math.isfinite(number) and number > 0):
-                raise ValueError(
-                    f"budget_scale[{column!r}] is {value!r}; a multiplier of epsilon must be "
-                    "a finite number > 0 (to hold a column fixed, leave it out of "
-                    "attack_columns)."
-                )
-            scales[position] = number
+            scales[position] = _budget_multiplier(column, value, "attack_columns")
         return self.epsilon * scales
 
     def _adversarial(
