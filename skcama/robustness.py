@@ -517,8 +517,11 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
                     if attack_adapted and strength > 0 and _knows_the_copy(
                         name, adapted, manipulation, surrogate
                     ):  # an attacker who knows the adapted copy
+                        again = dict(opts)
+                        if "random_state" in opts:  # leaves the caller's stream as it was
+                            again["random_state"] = _own_stream(opts["random_state"])
                         with _naming("attacking its adapted copy anew"):
-                            X_again = ATTACKS[manipulation](adapted, X, y, strength, **opts)
+                            X_again = ATTACKS[manipulation](adapted, X, y, strength, **again)
                         accuracy = float(np.mean(adapted.predict(X_again) == y))
                         rows.append(dict(model=name, strength=strength, accuracy=accuracy,
                                          manipulation=f"{label} (attacked after adapting)",
@@ -545,6 +548,20 @@ def _knows_the_copy(name: Any, adapted: Any, attack: str, surrogate: Any) -> boo
         UserWarning,
     )
     return False
+
+
+def _own_stream(random_state: Any) -> Any:
+    """``random_state`` for a draw that must not move the caller's stream: a child of a
+    numpy Generator (or a copy, where it cannot spawn), a copy of a RandomState; a seed
+    or None as it is."""
+    if isinstance(random_state, np.random.Generator):
+        try:
+            return random_state.spawn(1)[0]
+        except (AttributeError, TypeError, ValueError):  # no seed sequence to spawn from
+            return copy.deepcopy(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return copy.deepcopy(random_state)
+    return random_state
 
 
 def _attack_record(X_attacked: pd.DataFrame, attack: str) -> dict:

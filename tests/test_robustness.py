@@ -966,3 +966,21 @@ def test_plot_draws_the_adapted_model_attacked_anew_in_its_own_style(fitted):
                 for name in ("CAMA + adapt", "CAMA + adapt, attacked anew")]
     assert patterns[0] != patterns[1]
     assert ax.get_title() == "pgd"
+
+
+def test_attack_adapted_leaves_a_generators_draws_for_the_other_rows(fitted):
+    """With a numpy Generator as random_state, the attacks anew draw from a stream of
+    their own: every other row of the curve is the same with and without them."""
+    X, y, models = fitted
+    mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    estimators = {"CAMA": models["CAMA"], "mlp": mlp}
+
+    def curve(**extra):
+        return robustness_curve(estimators, X, y, "pgd", [0.3, 0.6], adapt=True,
+                                columns=["x1", "x2"], steps=2,
+                                random_state=np.random.default_rng(5), **extra)
+
+    plain, again = curve(), curve(attack_adapted=True)
+    kept = again[~again.manipulation.str.endswith("(attacked after adapting)")]
+    pd.testing.assert_frame_equal(kept.reset_index(drop=True), plain)
+    assert len(again) == len(plain) + 2
