@@ -42,7 +42,7 @@ from ._frames import as_pandas, reads_tables
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike, VectorLike
 from ._warn import each_warning_once, warn_user
-from .baselines import _budget_multiplier, _check_numeric_columns
+from .baselines import _budget_multiplier, _check_numeric_columns, _same_key
 from .graph import _preview, did_you_mean
 from .manipulations import (
     VALID_ROLES,
@@ -483,10 +483,11 @@ def _budget_scales(budget_scale: Any, cols: list, X: pd.DataFrame) -> np.ndarray
             "budget_scale maps columns to multipliers of epsilon, e.g. {'crp': 0.5}; got "
             f"{type(budget_scale).__name__}."
         )
-    attacked = set(cols)
+    scales = np.ones(len(cols))
     for column, value in budget_scale.items():
-        if column not in attacked:
-            if column in X.columns:
+        matches = [i for i, c in enumerate(cols) if _same_key(c, column)]
+        if not matches:
+            if any(_same_key(c, column) for c in X.columns):
                 where = (f"it is not among the columns the attack moves ({_preview(cols)}): "
                          "name it in columns= (a parent of the target also needs "
                          "allow_parents=True; a discrete column, or one the attacked "
@@ -502,8 +503,8 @@ def _budget_scales(budget_scale: Any, cols: list, X: pd.DataFrame) -> np.ndarray
                     hint = f" Did you mean {close[0]!r}?" if close else ""
                 where = f"{column!r} is not a column of X.{hint}"
             raise ValueError(f"budget_scale names {column!r}, but {where}")
-        _budget_multiplier(column, value, "columns=")
-    return np.array([float(budget_scale.get(c, 1.0)) for c in cols])
+        scales[matches[0]] = _budget_multiplier(column, value, "columns=")
+    return scales
 
 
 def _gradient(function, values, target, eot, generator):
@@ -632,9 +633,11 @@ def _attack(
         "columns": list(cols),
         "eot": int(eot),
     }
-    if budget_scale is not None:
-        out.attrs["budget_scale"] = {c: float(budget_scale[c]) for c in cols
-                                     if c in budget_scale}
+    if budget_scale is not None:  # the columns it names, with their multipliers
+        out.attrs["budget_scale"] = {
+            c: float(budget_scale[key]) for c in cols for key in budget_scale
+            if _same_key(c, key)
+        }
     logger.info(
         "%s (%s) on %s, epsilon %.3g sd, columns %s", name, out.attrs["mode"],
         type(estimator).__name__, epsilon, cols,

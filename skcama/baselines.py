@@ -70,6 +70,15 @@ class _Net(torch.nn.Module):
         return self.head(self.body(u))
 
 
+def _same_key(column: Hashable, key: Hashable) -> bool:
+    """Whether ``key`` of ``budget_scale`` names ``column``: equal, and a bool only for a
+    bool (``True == 1`` in Python, so ``True`` would otherwise name the column ``1``)."""
+    def is_bool(value: Any) -> bool:
+        return isinstance(value, (bool, np.bool_))
+
+    return is_bool(column) == is_bool(key) and bool(column == key)
+
+
 def _budget_multiplier(column: Hashable, value: Any, columns_option: str) -> float:
     """``budget_scale[column]`` as a float, refused unless a finite number > 0 (a
     column held fixed is left out of ``columns_option`` instead)."""
@@ -600,8 +609,10 @@ validation_fraction, n_iter_no_change, random_state
     budget_scale : dict of column to float, default=None
         A training budget per column, as the attacks of :mod:`skcama.attacks` take it:
         column ``c`` moves by at most ``epsilon * budget_scale[c]`` clean sds (and its
-        steps scale alike), the columns it does not name by ``epsilon``. Every column it
-        names must be one the adversary moves, with a finite multiplier > 0.
+        steps and random start scale alike), the columns it does not name by ``epsilon``.
+        Keys are names of ``X``'s columns, or positions when ``X`` has no column names.
+        Every column it names must be one the adversary moves, with a finite multiplier
+        > 0.
     pgd_steps : int, default=5
         Ascent steps per batch.
     clean_weight : float, default=0.0
@@ -674,9 +685,7 @@ validation_fraction, n_iter_no_change, random_state
         names = list(self.feature_names_in_) if has_names else list(range(self.n_features_in_))
         scales = torch.ones(len(names))
         for column, value in self.budget_scale.items():
-            # True == 1 in Python: a bool names no column position
-            matches = [i for i, n in enumerate(names)
-                       if n == column and isinstance(n, bool) == isinstance(column, bool)]
+            matches = [i for i, n in enumerate(names) if _same_key(n, column)]
             position = matches[0] if matches else None
             if position is None or not self._mask[position]:
                 close = did_you_mean(column, names) if has_names else []
@@ -689,7 +698,14 @@ validation_fraction, n_iter_no_change, random_state
                 raise ValueError(f"budget_scale names {column!r}, which {why}; name only "
                                  "columns the adversary moves.")
             scales[position] = _budget_multiplier(column, value, "attack_columns")
-        return self.epsilon * scales
+        budget = self.epsilon * scales
+        zero = [n for n, b in zip(names, budget.tolist(), strict=True) if b <= 0]
+        if zero:  # a multiplier too small for float32
+            raise ValueError(
+                f"budget_scale gives {_show(zero)} a budget that rounds to 0 in float32; to "
+                "hold a column fixed, leave it out of attack_columns."
+            )
+        return budget
 
     def _adversarial(
         self, u: torch.Tensor, generator: torch.Generator,

@@ -242,9 +242,10 @@ def robustness_curve(
         ``"<name> (attacked after adapting)"``. It is an attacker who knows the adapted
         model, where the ``adapted`` row measures adaptation to an attack that already
         happened (the paper's setting); it is not a worst case of the two (the rows of the
-        first attack may fool the copy more). A model attacked by transfer alone (a
-        ``Pipeline``, a model a ``surrogate`` dict names under ``"fgsm"`` or ``"pgd"``) gets
-        no such row, with a warning: a transfer does not depend on the model it targets.
+        first attack may fool the copy more). Strength 0 (no attack) gets no such row. A
+        model attacked by transfer alone (a ``Pipeline``, a model a ``surrogate`` dict names
+        under ``"fgsm"`` or ``"pgd"``) gets no such row, with a warning: a transfer does not
+        depend on the model it targets.
     **options
         Passed to the manipulation or attack (``columns``, ``reference``, ``roles``,
         ``allow_parents``, ``random_state``, ``eot``, ``surrogate``, ...). Where
@@ -291,13 +292,16 @@ def robustness_curve(
         For bad strengths, labels or manipulation names, ``surrogate`` keys that name no
         model, CAMA models whose roles disagree where the columns need them, or a
         callable ``manipulation`` that returns rows with other index labels than ``X``'s
-        (or reorders rows whose index repeats labels).
+        (or reorders rows whose index repeats labels), and for ``attack_adapted=True``
+        without ``adapt=True`` or without an attack.
 
     Warns
     -----
     UserWarning
         Where ``y`` is a Series whose index differs from ``X``'s (rows are paired by
-        position), and where ``adapt=True`` finds no model that adapts.
+        position), where ``adapt=True`` finds no model that adapts, and where
+        ``attack_adapted=True`` meets a model attacked by transfer alone (it gets no such
+        row).
 
     Examples
     --------
@@ -551,17 +555,20 @@ def _knows_the_copy(name: Any, adapted: Any, attack: str, surrogate: Any) -> boo
 
 
 def _own_stream(random_state: Any) -> Any:
-    """``random_state`` for a draw that must not move the caller's stream: a child of a
-    numpy Generator (or a copy, where it cannot spawn), a copy of a RandomState; a seed
-    or None as it is."""
+    """``random_state`` for a draw that must leave the caller's generator as it was: a
+    numpy Generator or RandomState over a copy of its bit generator jumped far ahead (a
+    plain copy where it cannot jump); a seed or None as it is."""
     if isinstance(random_state, np.random.Generator):
-        try:
-            return random_state.spawn(1)[0]
-        except (AttributeError, TypeError, ValueError):  # no seed sequence to spawn from
-            return copy.deepcopy(random_state)
-    if isinstance(random_state, np.random.RandomState):
+        bits = random_state.bit_generator
+    elif isinstance(random_state, np.random.RandomState):
+        bits = random_state._bit_generator
+    else:
+        return random_state
+    try:
+        jumped = bits.jumped()  # a new bit generator; the caller's is untouched
+    except (AttributeError, NotImplementedError):  # one that cannot jump
         return copy.deepcopy(random_state)
-    return random_state
+    return type(random_state)(jumped)
 
 
 def _attack_record(X_attacked: pd.DataFrame, attack: str) -> dict:

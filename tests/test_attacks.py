@@ -756,3 +756,16 @@ def test_a_budget_scale_key_written_as_text_for_a_number_column_is_told():
     with pytest.raises(ValueError, match=r"budget_scale names '2', but '2' is not a column of "
                                          r"X. X has the column 2 \(int\); use it as the key"):
         pgd(mlp, X, y, 0.3, columns=[1, 2], budget_scale={"2": 0.5})
+
+
+def test_a_bool_budget_scale_key_names_no_numbered_column():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame(rng.normal(size=(200, 3)) + y[:, None])  # columns 0, 1, 2
+    mlp = TorchMLPClassifier(max_epochs=3, random_state=0).fit(X, y)
+    for key in (True, np.True_):  # True == 1 in Python
+        with pytest.raises(ValueError, match=rf"budget_scale names {key!r}, but {key!r} is "
+                                             r"not a column of X"):
+            pgd(mlp, X, y, 0.3, columns=[1, 2], budget_scale={key: 0.5})
+    X_adv = fgsm(mlp, X, y, 0.3, columns=[1, 2], budget_scale={np.int64(2): 0.5})
+    assert X_adv.attrs["budget_scale"] == {2: 0.5}

@@ -478,3 +478,61 @@ def test_a_bad_training_budget_scale_is_named(budget_scale, match):
     with pytest.raises(ValueError, match=r"budget_scale names True, which is not a column "
                                          r"position of X \(0 to 2\)"):
         PGDTrainedMLPClassifier(budget_scale={True: 0.5}, max_epochs=1).fit(X.to_numpy(), y)
+
+
+def test_the_training_attack_steps_and_starts_in_each_columns_own_budget():
+    """The per-column budget reaches every part of the training attack: its steps
+    (2.5 * budget / pgd_steps, each column its own) and its random start."""
+    import skcama.baselines as baselines
+
+    X, y = _data()
+    clf = PGDTrainedMLPClassifier(epsilon=0.2, attack_columns=["c", "x"], pgd_steps=5,
+                                  budget_scale={"x": 0.25}, max_epochs=1,
+                                  random_state=0).fit(X, y)
+    u = torch.as_tensor(((X - clf.mean_) / clf.scale_).to_numpy(), dtype=torch.float32)
+    target = torch.as_tensor(np.searchsorted(clf.classes_, y))
+
+    def loss(v):
+        return torch.nn.functional.cross_entropy(clf.model_(v), target)
+
+    budget = clf._budget
+    # one step of the training attack's size, no random start: each column moves by its
+    # own step, half its own budget (2.5 / 5)
+    step = baselines._perturb_linf(loss, u, clf._mask, budget, 1, 2.5 * budget / 5, None)
+    moved = (step - u).abs()
+    np.testing.assert_allclose(moved[:, 1].numpy(), 0.1, rtol=1e-5)
+    np.testing.assert_allclose(moved[:, 2].numpy(), 0.025, rtol=1e-5)
+    assert moved[:, 0].max() == 0
+    # the random start alone (a step too small to matter): uniform in each own budget
+    start = baselines._perturb_linf(loss, u, clf._mask, budget, 1, 1e-9 * budget,
+                                    torch.Generator().manual_seed(0))
+    moved = (start - u).abs()
+    assert moved[:, 2].max() <= 0.05 + 1e-6 and moved[:, 2].mean() == pytest.approx(0.025,
+                                                                                   abs=0.005)
+    assert moved[:, 1].mean() == pytest.approx(0.1, abs=0.02)
+    # and fit hands the attack those steps
+    seen = []
+    perturb = baselines._perturb_linf
+
+    def recording(loss_fn, v, mask, epsilon, steps, step_size, generator):
+        seen.append((epsilon, step_size))
+        return perturb(loss_fn, v, mask, epsilon, steps, step_size, generator)
+
+    baselines._perturb_linf = recording
+    try:
+        clf.fit(X, y)
+    finally:
+        baselines._perturb_linf = perturb
+    epsilon, step_size = seen[0]
+    np.testing.assert_allclose(epsilon.numpy(), [0.2, 0.2, 0.05], rtol=1e-6)
+    np.testing.assert_allclose(step_size.numpy(), [0.1, 0.1, 0.025], rtol=1e-6)
+
+
+def test_a_bool_budget_scale_key_names_no_column_position():
+    X, y = _data()
+    for key in (True, np.True_):
+        with pytest.raises(ValueError, match="which is not a column position of X"):
+            PGDTrainedMLPClassifier(budget_scale={key: 0.5}, max_epochs=1).fit(X.to_numpy(), y)
+    with pytest.raises(ValueError, match="rounds to 0 in float32"):
+        PGDTrainedMLPClassifier(attack_columns=["c", "x"], budget_scale={"x": 1e-300},
+                                max_epochs=1).fit(X, y)
