@@ -174,13 +174,16 @@ def shift_curve(models: dict, task: Task, role: str, strengths) -> pd.DataFrame:
 
 def panel_table(results: pd.DataFrame, manipulation: str) -> pd.DataFrame:
     """Mean accuracy over seeds for one manipulation: a row per strength, a column per model
-    (``CAMA + adapt, clean rows``: the adapted model's accuracy on the clean rows)."""
-    names = {manipulation: "", f"{manipulation} (clean rows)": ", clean rows"}
+    (``CAMA + adapt, clean rows``: the adapted model's accuracy on the clean rows;
+    ``CAMA + adapt, attacked anew``: under an attack crafted against the adapted model)."""
+    names = {manipulation: "", f"{manipulation} (clean rows)": ", clean rows",
+             f"{manipulation} (attacked after adapting)": ", attacked anew"}
     chosen = results[results["manipulation"].isin(names)]
     chosen = chosen.assign(
         model=display_names(chosen) + chosen["manipulation"].map(names)
     )
     table = chosen.pivot_table(index="strength", columns="model", values="accuracy",
                                aggfunc="mean")
-    order = ["CAMA", "CAMA + adapt", "CAMA + adapt, clean rows", *MODELS[1:]]
+    order = ["CAMA", "CAMA + adapt", "CAMA + adapt, clean rows", "CAMA + adapt, attacked anew",
+             *MODELS[1:]]
     return table[[m for m in order if m in table.columns]].reset_index()
