@@ -285,7 +285,8 @@ def robustness_curve(
     Raises
     ------
     TypeError
-        For an entry of ``estimators`` without ``predict``, an option the manipulation
+        For ``adapt``, ``clean_after_adapt`` or ``attack_adapted`` other than True or
+        False, an entry of ``estimators`` without ``predict``, an option the manipulation
         does not take, a model without gradients attacked without a surrogate, or a
         callable ``manipulation`` that returns anything but a DataFrame.
     ValueError
@@ -317,6 +318,10 @@ def robustness_curve(
     >>> bool(curve.accuracy.iloc[1] < curve.accuracy.iloc[0])
     True
     """
+    for flag, value in (("adapt", adapt), ("clean_after_adapt", clean_after_adapt),
+                        ("attack_adapted", attack_adapted)):
+        if not isinstance(value, (bool, np.bool_)):  # "no" would read as True
+            raise TypeError(f"{flag} must be True or False; got {value!r}.")
     manipulation, options = _by_name(manipulation, options)
     is_attack = isinstance(manipulation, str) and manipulation in ATTACKS
     if not isinstance(estimators, Mapping) or not estimators:

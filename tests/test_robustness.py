@@ -984,3 +984,10 @@ def test_attack_adapted_leaves_a_generators_draws_for_the_other_rows(fitted):
     kept = again[~again.manipulation.str.endswith("(attacked after adapting)")]
     pd.testing.assert_frame_equal(kept.reset_index(drop=True), plain)
     assert len(again) == len(plain) + 2
+
+
+@pytest.mark.parametrize("flag", ["adapt", "clean_after_adapt", "attack_adapted"])
+def test_the_adaptation_flags_must_be_true_or_false(fitted, flag):
+    X, y, models = fitted
+    with pytest.raises(TypeError, match=f"{flag} must be True or False; got 'no'"):
+        robustness_curve(models, X, y, "shift", [1.0], columns=["x1"], **{flag: "no"})
