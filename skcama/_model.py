@@ -15,6 +15,7 @@ D = children, H = hidden units.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import math
 from collections.abc import Iterator
@@ -25,6 +26,11 @@ from torch import nn
 from torch.nn import functional as F
 
 _LOG_2PI = math.log(2.0 * math.pi)
+# the model whose rows this thread (or task) is predicting are known to miss no value;
+# see skcama._training.predicting_complete_rows
+KNOWN_COMPLETE: contextvars.ContextVar = contextvars.ContextVar(
+    "skcama_known_complete", default=None
+)
 _LOGVAR_MIN, _LOGVAR_MAX = -9.0, 5.0
 
 ACTIVATIONS = {
@@ -797,7 +803,9 @@ class CAMANet(nn.Module):
     """
 
     # True only while fit trains on rows without a missing value (see
-    # skcama._training.rows_known_complete): the steps then skip looking for them
+    # skcama._training.rows_known_complete): the steps then skip looking for them.
+    # Prediction says the same of its rows through KNOWN_COMPLETE (see
+    # :meth:`_rows_complete`), which no other thread predicting with the model sees.
     rows_complete: bool = False
 
     def __init__(self, cfg: CAMAConfig):
@@ -878,9 +886,15 @@ class CAMANet(nn.Module):
                            default=0) + (j in chosen)
         self.feed_passes = max(depth, default=0)
 
+    def _rows_complete(self) -> bool:
+        """Whether the rows at hand are known to miss no value: while fit trains on such
+        rows (:attr:`rows_complete`), or while this thread predicts such rows with this
+        model (:data:`KNOWN_COMPLETE`)."""
+        return self.rows_complete or KNOWN_COMPLETE.get() is self
+
     def features(self, a: torch.Tensor, c: torch.Tensor, x: torch.Tensor) -> _Features:
         """Network features of column codes (see :class:`InputCoder`)."""
-        complete = self.rows_complete
+        complete = self._rows_complete()
         return _Features(self.code_a(a, complete), self.code_c(c, complete),
                          self.code_x(x, complete))
 
@@ -961,7 +975,8 @@ class CAMANet(nn.Module):
         """log p(x | y, c, z, m) over the observed children, (B, K, S); ``feeder_noise``
         as in :meth:`_marginalise_feeders`."""
         out = self._child_outputs(f, x, y_index, m, z, feeder_noise)
-        return self.heads.log_prob(x, out, self.decoder.clamped_logvar(), self.rows_complete)
+        return self.heads.log_prob(x, out, self.decoder.clamped_logvar(),
+                                   self._rows_complete())
 
     def _child_outputs(
         self,
@@ -1084,8 +1099,8 @@ class CAMANet(nn.Module):
         value) and compiled code skip the check: there a missing feeder reads as its
         training mean (a discrete one as none of its values). (In fit no feeder is ever
         missing: one with holes has its missing indicator instead.) Nor is it looked for
-        while :attr:`rows_complete` holds."""
-        if not len(self.feed_column) or self.rows_complete or _is_compiling() or (
+        while the rows are known to be complete (:meth:`_rows_complete`)."""
+        if not len(self.feed_column) or self._rows_complete() or _is_compiling() or (
             x.is_cuda and torch.is_grad_enabled() and not x.requires_grad
         ):
             return None

@@ -18,7 +18,7 @@ from typing import NoReturn
 
 import torch
 
-from ._model import CAMANet
+from ._model import KNOWN_COMPLETE, CAMANet
 
 logger = logging.getLogger("skcama")
 
@@ -233,16 +233,20 @@ def train(
                            optimizer, graphed, progress)
 
 
+def _complete(*datasets: Tensors | None) -> bool:
+    """Whether no row of ``datasets`` misses a value."""
+    return all(
+        not bool(torch.isnan(t).any())
+        for data in datasets if data is not None for t in (data.a, data.c, data.x)
+    )
+
+
 @contextmanager
 def rows_known_complete(model: CAMANet, *datasets: Tensors | None) -> Iterator[None]:
     """Set ``model.rows_complete`` for the block where no row of ``datasets`` misses a
     value: every step then skips looking for missing values (a NaN test, a host read and
     a replacement per block of columns, about 4% of a small training step)."""
-    complete = all(
-        not bool(torch.isnan(t).any())
-        for data in datasets if data is not None for t in (data.a, data.c, data.x)
-    )
-    if not complete:
+    if not _complete(*datasets):
         yield
         return
     model.rows_complete = True
@@ -250,6 +254,24 @@ def rows_known_complete(model: CAMANet, *datasets: Tensors | None) -> Iterator[N
         yield
     finally:
         del model.rows_complete  # the class's False again
+
+
+@contextmanager
+def predicting_complete_rows(model: CAMANet, data: Tensors) -> Iterator[None]:
+    """For the block, tell ``model`` that the rows ``data`` it predicts miss no value,
+    where that is so: every chunk then skips looking for missing values (a NaN test and a
+    host read per block of columns; 4% of the time of a prediction of 10,000 rows with 20
+    features on 2 CPU threads, the probabilities the same to the last bit). Only this
+    thread's (or task's) calls see it, so threads predicting with one model at once
+    each keep their own."""
+    if not _complete(data):
+        yield
+        return
+    token = KNOWN_COMPLETE.set(model)
+    try:
+        yield
+    finally:
+        KNOWN_COMPLETE.reset(token)
 
 
 def _train_loop(
@@ -676,13 +698,15 @@ def predict_log_proba(
     """
     model.eval()
     out, odds = [], []
-    for batch, n in padded_chunks(data, batch_size):
-        log_joint, log_odds = model.predictive_log_joint(
-            batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior, sample_group, class_shift
-        )
-        if log_odds is not None:
-            odds.append(log_odds[:n])
-        out.append((torch.log_softmax(log_joint, dim=-1) if normalise else log_joint)[:n])
+    with predicting_complete_rows(model, data):
+        for batch, n in padded_chunks(data, batch_size):
+            log_joint, log_odds = model.predictive_log_joint(
+                batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior, sample_group,
+                class_shift,
+            )
+            if log_odds is not None:
+                odds.append(log_odds[:n])
+            out.append((torch.log_softmax(log_joint, dim=-1) if normalise else log_joint)[:n])
     if not out:
         return torch.empty(0, model.cfg.n_classes), None
     return torch.cat(out).cpu(), (torch.cat(odds).cpu() if odds else None)
@@ -702,9 +726,10 @@ def log_joint_terms(
     children's terms (N, K, D) and the rest (N, K), on the CPU."""
     model.eval()
     parts = []
-    for batch, n in padded_chunks(data, batch_size):
-        terms = model.log_joint_terms(batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior)
-        parts.append([t[:n].cpu() for t in terms])
+    with predicting_complete_rows(model, data):
+        for batch, n in padded_chunks(data, batch_size):
+            terms = model.log_joint_terms(batch.a, batch.c, batch.x, eps_z, eps_m, clean_prior)
+            parts.append([t[:n].cpu() for t in terms])
     if not parts:
         k, d = model.cfg.n_classes, model.cfg.n_children
         return torch.empty(0, k), torch.empty(0, k, d), torch.empty(0, k)

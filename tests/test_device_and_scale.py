@@ -262,3 +262,50 @@ def test_a_gpu_number_the_machine_lacks_is_named(monkeypatch):
     with pytest.raises(ValueError, match=r"device='cuda:1' names GPU 1, but this machine has "
                                          r"1 CUDA GPU \(0\)"):
         _resolve_device("cuda:1")
+
+
+def test_prediction_of_complete_rows_skips_the_missing_value_checks_with_the_same_result(
+    monkeypatch,
+):
+    """Rows that miss no value are predicted on the path that skips looking for missing
+    values, to the last bit as on the general path; rows with a hole take the general
+    path; the flag lives only while this thread predicts."""
+    import threading
+
+    import pandas as pd
+
+    import skcama._training as training
+    from skcama._model import KNOWN_COMPLETE
+
+    X, y, graph = simple_sem(0, n=300)
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    seen = []
+    features = type(clf.model_).features
+
+    def recording(model, a, c, x):
+        seen.append((model._rows_complete(), threading.get_ident()))
+        return features(model, a, c, x)
+
+    monkeypatch.setattr(type(clf.model_), "features", recording)
+    fast, explained = clf.predict_proba(X), clf.explain(X)
+    assert seen and all(flag for flag, _ in seen)
+    assert KNOWN_COMPLETE.get() is None  # reset after the call
+    seen.clear()
+    holed = X.copy()
+    holed.iloc[0, holed.columns.get_loc("x1")] = np.nan
+    clf.predict_proba(holed)
+    # x1 causes another child: its row is predicted in a group of its own (more samples),
+    # on the general path; the other rows may still take the fast one
+    assert seen and not all(flag for flag, _ in seen)
+    # another thread predicting with the model meanwhile does not see the flag
+    with training.predicting_complete_rows(clf.model_, clf._prediction_tensors(X)):
+        assert clf.model_._rows_complete()
+        other: list = []
+        thread = threading.Thread(target=lambda: other.append(clf.model_._rows_complete()))
+        thread.start()
+        thread.join()
+        assert other == [False]
+    # the general path gives the same probabilities and evidence, bit for bit
+    monkeypatch.setattr(training, "_complete", lambda *data: False)
+    np.testing.assert_array_equal(clf.predict_proba(X), fast)
+    pd.testing.assert_frame_equal(clf.explain(X), explained)
