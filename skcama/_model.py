@@ -26,8 +26,8 @@ from torch import nn
 from torch.nn import functional as F
 
 _LOG_2PI = math.log(2.0 * math.pi)
-# the model whose rows this thread (or task) is predicting are known to miss no value;
-# see skcama._training.predicting_complete_rows
+# the model this thread (or task) is predicting rows with that are known to miss no
+# value; see skcama._training.predicting_complete_rows
 KNOWN_COMPLETE: contextvars.ContextVar = contextvars.ContextVar(
     "skcama_known_complete", default=None
 )
