@@ -36,6 +36,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._columns import (
+    _SPARSE_ROWS,
     MAX_INTEGER_LEVELS,
     ColumnCodec,
     _show,
@@ -719,6 +720,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         standardised = codec.transform(frame, check_far=False)  # its own scale
         _warn_of_label_copies(codec, standardised, y_index, len(classes),
                               self.graph is not None)
+        _warn_if_children_unmeasured_in_a_class(codec, standardised, roles.children,
+                                                y_index, classes)
         data = self._tensors(standardised, roles, y_index, device)
         # a copy: the user's array may be read-only (a pandas Series with copy-on-write)
         data.manipulated = torch.as_tensor(np.array(flags, dtype=bool), device=device)
@@ -972,7 +975,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
             Their true labels, among :attr:`classes_`.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the rows in the mean.
+            Weights of the rows in the mean: finite, non-negative and not all zero, one
+            per row (checked as in :meth:`fit`).
 
         Returns
         -------
@@ -982,7 +986,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            If ``y`` does not hold one label per row, or misses a label.
+            If ``y`` does not hold one label per row, or misses a label; if
+            ``sample_weight`` is negative, not finite, all zero or not one per row.
 
         Warns
         -----
@@ -1002,7 +1007,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         True
         """
         from sklearn.metrics import accuracy_score
-        from sklearn.utils.validation import _check_sample_weight
 
         log_proba = self._predict(X)[0]
         warn_if_misaligned(X, "y", y)
@@ -1019,8 +1023,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"predictions. If they are fitted classes written otherwise, {found[1]}",
                 UserWarning,
             )
-        weights = None if sample_weight is None else _check_sample_weight(
-            sample_weight, log_proba
+        # checked as fit checks them: a negative weight was read as it stood
+        weights = None if sample_weight is None else check_sample_weight(
+            sample_weight, len(log_proba), row_labels(X)
         )
         return float(accuracy_score(y_index, np.argmax(log_proba, axis=1),
                                     sample_weight=weights))
@@ -2630,6 +2635,13 @@ def _numeric_array(X: Any, **options: Any) -> np.ndarray:
             f"column name); pass it as a DataFrame, {how}, so that its columns are matched "
             "by name."
         )
+    fields = getattr(getattr(X, "dtype", None), "names", None)
+    if fields:  # a structured or record array: one element per row, its columns as fields
+        raise TypeError(
+            f"X is a structured (record) array with fields {list(fields)[:5]}"
+            f"{' ...' if len(fields) > 5 else ''}; pass it as a DataFrame, "
+            "pd.DataFrame(X), so that its fields become columns matched by name."
+        )
     try:
         return check_array(
             X, dtype=[np.float64, np.float32], ensure_all_finite=False, input_name="X",
@@ -3105,6 +3117,48 @@ def _zero_one(column: pd.Series) -> np.ndarray | None:
         if not np.isin(values[~np.isnan(values)], (0.0, 1.0)).all():
             return None
     return values
+
+
+def _warn_if_children_unmeasured_in_a_class(
+    codec: ColumnCodec,
+    codes: np.ndarray,
+    children: Sequence,
+    y_index: np.ndarray,
+    classes: np.ndarray,
+) -> None:
+    """Warn, once for all, of children measured in fewer than ``_SPARSE_ROWS`` training
+    rows of a class that has at least that many rows: a child's mechanism under a class is
+    learned from the rows of that class where it was measured, so with none or a handful
+    (a test ordered only where a diagnosis was suspected) its likelihood under that class
+    is a guess, and predictions of rows where it is measured read that guess. Without
+    this warning a table whose child was measured in no row of one of two classes gave
+    0.20 to 0.55 accuracy where the same table measured throughout gave 0.85 to 0.88,
+    with nothing said. Columns constant in fit (read as missing) are left out."""
+    position = {name: j for j, name in enumerate(codec.names)}
+    counts = np.bincount(y_index, minlength=len(classes))
+    large = counts >= _SPARSE_ROWS  # a small class is short of every child alike
+    named = []
+    for name in children:
+        if name in codec.missing_constant or not large.any():
+            continue
+        measured = np.bincount(y_index[~np.isnan(codes[:, position[name]])],
+                               minlength=len(classes))
+        short = np.flatnonzero(large & (measured < _SPARSE_ROWS))
+        named += [(name, classes.tolist()[k], int(measured[k]), int(counts[k])) for k in short]
+    if not named:
+        return
+    shown = ", ".join(f"{name!r} in {m} of the {n} rows of class {label!r}"
+                      for name, label, m, n in named[:5])
+    warn_user(
+        f"children measured in few rows of a class ({shown}{', ...' if len(named) > 5 else ''}"
+        "): a child's mechanism under a class is learned from the rows of that class where "
+        "it was measured, so here it is a guess, and a prediction that reads such a child "
+        "can be far off (worse than chance where a class never had it measured). A missing "
+        "value that depends on the label (a test ordered only where a diagnosis was "
+        "suspected) is not the random gap the model treats it as. Leave such columns out, "
+        "or fit with rows of that class where they were measured.",
+        UserWarning,
+    )
 
 
 def _warn_if_two_valued_children(

@@ -908,7 +908,7 @@ def _row_name(row: Any) -> str:
 def check_sample_weight(
     sample_weight: VectorLike, n_rows: int, rows: Any = None
 ) -> np.ndarray:
-    """``sample_weight`` (of fit, or of graph discovery) as a float array, checked: one
+    """``sample_weight`` (of fit, score or graph discovery) as a float array, checked: one
     finite, non-negative weight per row (a single number stands for every row), not all
     zero. Errors name a Series by its name, and the rows by ``rows`` (X's index labels)
     where given, else by position (see :func:`row_labels`)."""
@@ -947,8 +947,8 @@ def check_sample_weight(
         )
     if not weights.any():
         raise ValueError(
-            f"{what} is zero for every row, which leaves nothing to fit; give the rows "
-            "to train on a positive weight."
+            f"{what} is zero for every row, which leaves no row to fit on (or to score); "
+            "give the rows that count a positive weight."
         )
     return weights
 
@@ -1149,10 +1149,11 @@ def negligible_sd(sd: Any, magnitude: Any) -> Any:
 
 def _mean_and_sd(values: np.ndarray) -> tuple[float, float]:
     """Mean and standard deviation of finite ``values``, also where their squares
-    overflow (magnitudes above about 1e154): computed on the values divided by the
-    largest magnitude."""
+    overflow (magnitudes above about 1e154) or underflow (below about 1e-162, where the
+    sd came out 0 and the column read as constant): computed on the values divided by
+    the largest magnitude."""
     top = float(np.abs(values).max())
-    if top < 1e150:  # the common case, computed as it always was
+    if 1e-150 < top < 1e150 or top == 0:  # the common case, computed as it always was
         return float(values.mean()), float(values.std())
     unit = values / top
     return float(unit.mean()) * top, float(unit.std()) * top

@@ -607,6 +607,50 @@ def test_tiny_units_are_a_spread_not_a_constant(sem_data):
         X["x1"].std(ddof=0) * 1e-13)
 
 
+def test_minute_units_are_a_spread_not_a_constant():
+    """The squares of values below about 1e-162 underflow: the sd came out 0 and such a
+    column read as constant, missing in every row (as 1e200 overflowed before)."""
+    values, y = _labelled_rows()
+    X = pd.DataFrame(values, columns=["a", "b", "c"])
+    fits = []
+    for factor in (1.0, 1e-170):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fits.append(CAMAClassifier(max_epochs=5, random_state=0).fit(
+                X.assign(a=X["a"] * factor), y))
+        assert not [w for w in caught if "constant" in str(w.message)]
+    assert fits[1].scaler_.scale[0] == pytest.approx(fits[0].scaler_.scale[0] * 1e-170)
+    np.testing.assert_allclose(fits[1].predict_proba(X.assign(a=X["a"] * 1e-170)),
+                               fits[0].predict_proba(X), atol=1e-5)
+
+
+def test_a_child_measured_in_no_or_few_rows_of_a_class_is_named():
+    """A test ordered only where a diagnosis was suspected: a child measured in no row of
+    a class had a mechanism under that class learned from nothing, and predictions that
+    read it fell below chance without a word."""
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(400, 3)), columns=["x0", "x1", "x2"])
+    y = pd.Series(np.where(X["x0"] + 0.5 * rng.normal(size=400) > 0, "sick", "well"))
+    for measured in (0, 6):
+        gappy = X.assign(x0=X["x0"].where(y == "sick"))
+        well = np.flatnonzero(y == "well")
+        gappy.iloc[well[:measured], 0] = X["x0"].iloc[well[:measured]]
+        with pytest.warns(UserWarning, match=(
+            rf"children measured in few rows of a class \('x0' in {measured} of the "
+            rf"{len(well)} rows of class 'well'\).*Leave such columns out")):
+            CAMAClassifier(max_epochs=2, random_state=0).fit(gappy, y)
+    # 20 rows of the class suffice, and a small class is short of every child alike
+    enough = X.assign(x0=X["x0"].where((y == "sick") | (np.arange(400) % 9 == 0)))
+    small = np.r_[np.flatnonzero(y == "sick"), np.flatnonzero(y == "well")[:15]]
+    for frame, labels in ((enough, y), (X.iloc[small].assign(x0=np.nan), y.iloc[small])):
+        frame = frame.copy()
+        frame.iloc[:30, 0] = X["x0"].iloc[frame.index[:30]]  # measured in some rows
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            CAMAClassifier(max_epochs=2, random_state=0).fit(frame, labels)
+        assert not [w for w in caught if "few rows of a class" in str(w.message)]
+
+
 @pytest.mark.parametrize("dtype", [bool, "boolean"])
 def test_a_finding_absent_in_every_training_row_may_be_present_later(sem_data, dtype):
     X, y, graph = sem_data
@@ -1747,6 +1791,13 @@ def test_score_checks_the_labels_as_the_rest_of_the_library(fitted, sem_data):
     assert fitted.score(X, y, sample_weight=weights) == 1.0
     with pytest.warns(UserWarning, match="sample_weight's index"):
         fitted.score(X, y, sample_weight=pd.Series(weights, index=X.index[::-1]))
+    # weights are checked as fit checks them: a negative one was read as it stood
+    for bad, match in ((-weights, "must be finite and non-negative"),
+                       (np.r_[weights[:-1], np.nan], r"non-negative; 1 of 300 are not"),
+                       (weights[:-1], "has 299 entries but X has 300 rows"),
+                       (0.0 * weights, "zero for every row")):
+        with pytest.raises(ValueError, match=match):
+            fitted.score(X, y, sample_weight=bad)
 
 
 def test_score_counts_bool_labels_equal_to_numeric_classes_as_accuracy_score_does():
@@ -1805,6 +1856,18 @@ def test_records_as_dicts_are_refused_with_the_dataframe_to_make(fitted, sem_dat
         fitted.explain([record, record])
     with pytest.raises(TypeError, match="a list of dicts"):
         CAMAClassifier(**FAST).fit(X.to_dict("records"), y)
+
+
+def test_a_record_array_is_refused_with_the_dataframe_to_make(fitted, sem_data):
+    """A structured array was cast by scikit-learn's check_array, whose TypeError named
+    numpy's casting rule only."""
+    X, y, _ = sem_data
+    records = X.to_records(index=False)
+    with pytest.raises(TypeError, match=r"structured \(record\) array with fields "
+                                        r"\['a', .*pd.DataFrame\(X\)"):
+        CAMAClassifier(**FAST).fit(records, y)
+    with pytest.raises(TypeError, match=r"structured \(record\) array"):
+        fitted.predict_proba(np.asarray(records))
 
 
 def test_a_dict_of_columns_gets_its_own_dataframe_advice(fitted, sem_data):
