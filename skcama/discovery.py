@@ -123,8 +123,8 @@ measured on its own seeds:
   seeds 20-27 (three fits) -1.7 and -3.0 points at 0.01, -1.3 and -2.3 at 0.05; the
   benchmark's seeds 0-2 -1.4 and -4.0 against -1.0 and -3.4; seeds 10-14 -3.0 and -6.4
   against -2.4 and -5.6 (seed 13: -15.7 against -13.9). These are with the test of that
-  time; with today's default test the benchmark's seeds 0-2 give -0.8 and -2.4
-  (section ``graphs_sem-acceptance`` of ``benchmarks/RESULTS.md``).
+  time; with today's default test the benchmark's seeds 0-2 give -0.8 and -2.4, and its
+  seeds 0-9 -0.9 and -2.9 (section ``graphs_sem-acceptance`` of ``benchmarks/RESULTS.md``).
 
 Skewed measurements: ``normal_scores=True``
 --------------------------------------------
