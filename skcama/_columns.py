@@ -1147,16 +1147,41 @@ def negligible_sd(sd: Any, magnitude: Any) -> Any:
     return sd <= 1e-12 * magnitude
 
 
+_PLAIN_MAGNITUDES = (1e-150, 1e150)  # squares neither underflow nor overflow within
+
+
 def _mean_and_sd(values: np.ndarray) -> tuple[float, float]:
     """Mean and standard deviation of finite ``values``, also where their squares
     overflow (magnitudes above about 1e154) or underflow (below about 1e-162, where the
     sd came out 0 and the column read as constant): computed on the values divided by
     the largest magnitude."""
     top = float(np.abs(values).max())
-    if 1e-150 < top < 1e150 or top == 0:  # the common case, computed as it always was
+    low, high = _PLAIN_MAGNITUDES
+    if low < top < high or top == 0:  # the common case, computed as it always was
         return float(values.mean()), float(values.std())
     unit = values / top
     return float(unit.mean()) * top, float(unit.std()) * top
+
+
+def extreme_column_moments(
+    values: np.ndarray, mean: np.ndarray, sd: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``mean`` and ``sd`` (ddof 0) of the columns of ``values`` (rows x columns, NaN
+    skipped), recomputed on the values divided by their largest magnitude for the
+    columns whose squares overflow or underflow (see :func:`_mean_and_sd`); the other
+    columns keep the moments given, computed as the caller always did."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
+        top = np.nanmax(np.abs(values), axis=0) if len(values) else np.zeros(values.shape[1])
+    low, high = _PLAIN_MAGNITUDES
+    extreme = np.flatnonzero(np.isfinite(top) & (top > 0) & ((top <= low) | (top >= high)))
+    if len(extreme) == 0:
+        return mean, sd
+    mean, sd = np.array(mean, dtype=np.float64), np.array(sd, dtype=np.float64)
+    unit = values[:, extreme] / top[extreme]
+    mean[extreme] = np.nanmean(unit, axis=0) * top[extreme]
+    sd[extreme] = np.nanstd(unit, axis=0) * top[extreme]
+    return mean, sd
 
 
 def _warn_if_outlying(name: Any, values: np.ndarray, mean: float, sd: float) -> None:

@@ -37,6 +37,7 @@ from ._columns import (
     _show,
     check_fit_labels,
     check_unique_columns,
+    extreme_column_moments,
     is_real_number,
     negligible_sd,
 )
@@ -182,8 +183,9 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                 f"{self.classes_.tolist()[0]!r}."
             )
         self._check_params_extra(frame)
-        self.mean_ = X.mean(axis=0)
-        std = X.std(axis=0)
+        with np.errstate(over="ignore", under="ignore"):  # recomputed where they do
+            plain = X.mean(axis=0), X.std(axis=0)
+        self.mean_, std = extreme_column_moments(X, *plain)
         constant = negligible_sd(std, np.abs(X).max(axis=0))
         self.scale_ = np.where(constant, 1.0, std)
         names = list(getattr(self, "feature_names_in_", range(len(std))))

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._columns import infer_kind, is_real_number, negligible_sd
+from ._columns import extreme_column_moments, infer_kind, is_real_number, negligible_sd
 from ._frames import reads_tables
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike
@@ -346,11 +346,14 @@ def _clean_moments(
                 "clean mean or sd; pass a reference frame where they are observed, or leave "
                 "them out of columns=."
             )
-        std = frame.std(ddof=0)
+        with np.errstate(over="ignore", under="ignore"):  # recomputed where they do
+            plain = frame.mean().to_numpy(), frame.std(ddof=0).to_numpy()
+        mean, std = (pd.Series(v, index=frame.columns)
+                     for v in extreme_column_moments(frame.to_numpy(), *plain))
         constant = negligible_sd(std, frame.abs().max())
         if sd_used:
             _warn_of_constant([c for c in columns if constant[c]], source)
-        return frame.mean(), std.where(~constant, 1.0)
+        return mean, std.where(~constant, 1.0)
     scaler = getattr(reference, "scaler_", None)
     if scaler is None:
         raise ValueError(

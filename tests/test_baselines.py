@@ -50,6 +50,21 @@ def test_a_rows_probabilities_do_not_depend_on_the_other_rows(estimator):
         np.testing.assert_array_equal(clf.predict_proba(X.iloc[[i]]), together[[i]])
 
 
+@pytest.mark.parametrize("factor", [1e-170, 1e200])
+def test_columns_in_extreme_units_are_scaled_not_dropped(factor):
+    """The squares of values below about 1e-162 underflow and above about 1e154
+    overflow: the sd came out 0 (a constant, left out) or infinite (every value read as
+    0)."""
+    X, y = _data()
+    plain = TorchMLPClassifier(max_epochs=10, random_state=0).fit(X, y)
+    extreme = TorchMLPClassifier(max_epochs=10, random_state=0).fit(X.assign(x=X["x"] * factor),
+                                                                     y)
+    assert extreme.constant_columns_ == []
+    assert extreme.scale_[2] == pytest.approx(plain.scale_[2] * factor, rel=1e-9)
+    np.testing.assert_allclose(extreme.predict_proba(X.assign(x=X["x"] * factor)),
+                               plain.predict_proba(X), atol=1e-5)
+
+
 def test_baseline_is_reproducible_with_random_state():
     estimator = BASELINES[2]
     X, y = _data()

@@ -315,6 +315,15 @@ def test_a_constant_column_warns_that_its_amount_is_in_raw_units(data):
         warnings.simplefilter("error")
         out = shift(tiny, 1.0, columns="x1")
     np.testing.assert_allclose(out["x1"] - tiny["x1"], tiny["x1"].std(ddof=0))
+    # nor in units whose squares underflow (1e-170) or overflow (1e200); a hole is skipped
+    for factor in (1e-170, 1e200):
+        extreme = X.assign(x1=X["x1"] * factor)
+        extreme.loc[extreme.index[0], "x1"] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            out = shift(extreme, 1.0, columns="x1")
+        moved = (out["x1"] - extreme["x1"]).dropna() / factor
+        np.testing.assert_allclose(moved, X["x1"].iloc[1:].std(ddof=0), rtol=1e-9)
 
 
 def test_a_column_without_observed_values_has_no_clean_sd(data):
