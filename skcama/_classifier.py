@@ -3141,8 +3141,10 @@ def _warn_if_children_unmeasured_in_a_class(
     for name in children:
         if name in codec.missing_constant or not large.any():
             continue
-        measured = np.bincount(y_index[~np.isnan(codes[:, position[name]])],
-                               minlength=len(classes))
+        observed = ~np.isnan(codes[:, position[name]])
+        if observed.all():
+            continue
+        measured = np.bincount(y_index[observed], minlength=len(classes))
         short = np.flatnonzero(large & (measured < _SPARSE_ROWS))
         named += [(name, classes.tolist()[k], int(measured[k]), int(counts[k])) for k in short]
     if not named:
