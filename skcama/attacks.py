@@ -26,7 +26,9 @@ keeps the one that hurts most: the honest measure for a model that may mask grad
 
 from __future__ import annotations
 
+import inspect
 import logging
+import math
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,7 +39,12 @@ import torch
 import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._columns import check_known_labels, is_real_number, warn_if_misaligned
+from ._columns import (
+    check_known_labels,
+    check_unique_columns,
+    is_real_number,
+    warn_if_misaligned,
+)
 from ._frames import as_pandas, reads_tables
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike, VectorLike
@@ -363,9 +370,14 @@ def _check_inputs(columns: list, function: Any) -> None:
     if outside:
         why = (" (outside its Markov blanket: the model ignores them)"
                if function.name == "CAMAClassifier" else "")
+        positions = all(isinstance(c, (int, np.integer)) for c in function.columns)
+        if positions and not any(isinstance(c, (int, np.integer)) for c in outside):
+            why += (", which was fitted on an array and knows its inputs by position 0.."
+                    f"{len(function.columns) - 1} only: fit it on a DataFrame to attack "
+                    "columns by name")
         raise ValueError(
             f"columns {outside} are not inputs of {function.name}{why}, so gradients cannot "
-            f"move them; choose among {function.columns[:10]}."
+            f"move them; choose among [{_preview(function.columns)}]."
         )
 
 
@@ -377,10 +389,19 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
             f"X must be a pandas DataFrame (attacked columns are chosen by name); got "
             f"{type(X).__name__}."
         )
+    check_unique_columns(X, "to the model's inputs and to columns=")
     y = _labels_once(X, y)  # the shape, before any other message
     _check_fitted(estimator)
     if surrogate is not None:
         check_is_fitted(surrogate)
+        if not _differentiable(surrogate):
+            raise TypeError(
+                f"the surrogate, a {type(surrogate).__name__}, is not differentiable in its "
+                "inputs, and a transfer attack follows the surrogate's gradients; pass a "
+                "fitted TorchMLPClassifier or CAMAClassifier trained on the same task and "
+                "columns (fitted on the raw columns: a Pipeline's scaling steps pass no "
+                "gradient)."
+            )
         source, mode = surrogate, "transfer"
     elif _differentiable(estimator):
         source, mode = estimator, "white-box"
@@ -449,10 +470,14 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
             "rows, so the attack cannot move them. Replace the infinite values with NaN "
             "(a missing value) or with finite numbers."
         )
-    y = _check_labels(y, len(X), function.classes, function.name)
     if mode == "transfer" and getattr(estimator, "classes_", None) is not None:
-        # the attacked model must know the labels too, or its accuracy reads 0
+        # the attacked model's labels first (or its accuracy reads 0): where y suits it,
+        # the surrogate is the misfit
         _check_labels(y, len(X), estimator.classes_, f"the attacked {type(estimator).__name__}")
+    y = _check_labels(y, len(X), function.classes,
+                      f"the surrogate {function.name} (a surrogate must be trained on the "
+                      "same task, with the same labels, as the attacked model)"
+                      if mode == "transfer" else function.name)
     target = torch.as_tensor(np.searchsorted(function.classes, y), dtype=torch.long)
     if reference is not None:  # warns of the columns constant in the reference
         std = clean_std(X, cols, reference)[1].to_numpy(dtype=np.float64)
@@ -883,6 +908,16 @@ def attack_variants(
     y = _labels_once(X, y)
     _check_fitted(estimator)
     function = ATTACKS[attack]
+    taken = [name for name, p in inspect.signature(function).parameters.items()
+             if p.kind is p.KEYWORD_ONLY and name not in ("eot", "surrogate", "random_state")]
+    unknown = [key for key in options if key not in taken]
+    if unknown:  # Python's own TypeError named pgd(), not this function, and no fix
+        hints = [f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+                 for key in unknown for close in [did_you_mean(key, taken)]]
+        raise TypeError(
+            f"{attack} takes no option {', '.join(hints)}; the options passed on to it are "
+            f"{taken}."
+        )
     out: dict[str, pd.DataFrame] = {}
     with each_warning_once():  # a warning of the budget or columns once, not per variant
         if _is_cama(estimator):
@@ -992,8 +1027,11 @@ def strongest_attack(
         random_state=random_state, **options,
     )
     labels = list(variants)
-    predictions = {label: np.asarray(estimator.predict(frame)) for label, frame in variants.items()}
-    accuracies = {label: float(np.mean(pred == y)) for label, pred in predictions.items()}
+    # no rows: nothing to predict (scikit-learn's models refuse 0 rows) and no accuracy
+    predictions = {label: np.asarray(estimator.predict(frame)) if len(frame) else y[:0]
+                   for label, frame in variants.items()}
+    accuracies = {label: float(np.mean(pred == y)) if len(y) else math.nan
+                  for label, pred in predictions.items()}
     strongest = min(labels, key=lambda label: accuracies[label])  # first of ties
     # per row: fooled by any variant? else the lowest probability of the true class
     wrong = np.stack([predictions[label] != y for label in labels], axis=1)
@@ -1009,7 +1047,7 @@ def strongest_attack(
             axis=1,
         )
         choice[rows] = np.argmin(true_proba, axis=1)
-    accuracies["per-row worst"] = float(np.mean(~wrong.any(axis=1)))
+    accuracies["per-row worst"] = float(np.mean(~wrong.any(axis=1))) if len(y) else math.nan
     if per_row:
         out = variants[labels[0]].copy()
         cols = list(out.attrs["columns"])

@@ -37,7 +37,7 @@ from ._frames import reads_tables
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike
 from ._warn import warn_user
-from .graph import MarkovBlanketRoles, did_you_mean
+from .graph import MarkovBlanketRoles, _preview, did_you_mean
 
 if TYPE_CHECKING:
     from ._classifier import CAMAClassifier
@@ -58,6 +58,7 @@ __all__ = [
 
 VALID_ROLES = ("coparents", "children")
 _ALL_ROLES = ("parents", "coparents", "children")
+_ROLE_KEYS = (*_ALL_ROLES, "target", "outside", "latent")  # a SEM's roles hold the last two
 
 
 class InvalidManipulationWarning(UserWarning):
@@ -95,6 +96,16 @@ def _roles_of(reference: Any, roles: Any) -> dict[str, list] | None:
             "children": list(roles.children),
         }
     if isinstance(roles, Mapping):
+        unknown = [key for key in roles if key not in _ROLE_KEYS]
+        if unknown:  # a misspelt role ('parent', 'coparent') was read as an empty one
+            hints = [f"{key!r} -> {did_you_mean(key, _ROLE_KEYS)[0]!r}"
+                     for key in unknown if did_you_mean(key, _ROLE_KEYS)]
+            raise ValueError(
+                f"roles has keys {unknown[:5]} that name no role"
+                + (f" (did you mean {', '.join(hints[:5])}?)" if hints else "")
+                + f"; the keys read are {list(_ALL_ROLES)} and 'target' ("
+                "'outside' and 'latent', as a SEM's roles hold them, are allowed and not read)."
+            )
         out: dict = {}
         for key in _ALL_ROLES:
             members = roles.get(key, [])
@@ -210,7 +221,7 @@ def resolve_columns(
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
                 f"column {name!r} is not in X and is not a role name.{hint} Known columns: "
-                f"{list(X.columns)[:10]}; roles: {list(VALID_ROLES)} (and 'parents', which "
+                f"[{_preview(X.columns)}]; roles: {list(VALID_ROLES)} (and 'parents', which "
                 "changes the label's own distribution)."
             )
     out = list(dict.fromkeys(out))

@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 
-from ._columns import UnseenValueError, _plain, _show, warn_if_misaligned
+from ._columns import (
+    UnseenValueError,
+    _plain,
+    _show,
+    same_text_other_type,
+    warn_if_misaligned,
+)
 from ._frames import reads_tables
 from ._typing import VectorLike
 from ._warn import each_warning_once, warn_user
@@ -89,7 +95,7 @@ def _manipulator(
             if out.index.equals(pd.RangeIndex(len(X))):
                 # a frame built anew (from an array): its labels are positions, and the
                 # rows are paired with y by position, as they come
-                if X.index.isin(out.index).all() and X.index.is_unique:
+                if _among(X.index, out.index).all() and X.index.is_unique:
                     warn_user(  # X's labels are 0..n-1 in another order: which is meant?
                         f"the manipulation {label!r} returned rows labelled 0..{len(X) - 1} "
                         "in order, and X's labels are those numbers in another order; the "
@@ -106,12 +112,14 @@ def _manipulator(
                     "X's index repeats labels, so they cannot be put back in X's order. "
                     "Keep the rows in X's order, or give X a unique index."
                 )
-            if out.index.is_unique and out.index.isin(X.index).all():
+            known = _among(out.index, X.index)
+            if out.index.is_unique and known.all():
                 return out.reindex(X.index)
+            what = (f"labels that are not X's (the first: {_plain(out.index[~known][0])!r})"
+                    if not known.all() else "a label more than once")
             raise ValueError(
-                f"the manipulation {label!r} returned rows whose index labels are not X's "
-                f"(the first: {_plain(out.index[0])!r} for {_plain(X.index[0])!r}), so they "
-                "cannot be paired with their labels in y. Keep X's index (no reset_index or "
+                f"the manipulation {label!r} returned rows holding {what}, so they cannot be "
+                "paired with their labels in y. Keep X's index (no reset_index or "
                 "ignore_index); rows may come back in another order."
             )
 
@@ -142,14 +150,21 @@ def _by_name(manipulation: Any, options: dict) -> tuple[Any, dict]:
     strength), as it always was)."""
     if not callable(manipulation):
         return manipulation, options
-    inner, bound = manipulation, {}
+    inner, bound, positional = manipulation, {}, False
     while isinstance(inner, functools.partial):
-        if inner.args:  # positional arguments: a function of its own, called f(X, strength)
-            return manipulation, options
+        positional = positional or bool(inner.args)
         bound = {**inner.keywords, **bound}  # an outer partial's keywords win
         inner = inner.func
     registered = {f: n for n, f in ATTACKS.items()}
-    if inner not in registered:
+    if positional and inner in registered:  # called f(X, strength): no model, no labels
+        raise TypeError(
+            f"manipulation is a functools.partial of {registered[inner]} that binds "
+            "positional arguments (the model?); a manipulation is called f(X, strength), "
+            f"where {registered[inner]} needs the model, X, y and the budget. Pass "
+            f"manipulation={registered[inner]!r} (or a partial binding options by keyword "
+            "only): the curve gives the attack each model and the labels."
+        )
+    if positional or inner not in registered:  # a function of its own, f(X, strength)
         return manipulation, options
     return registered[inner], {**bound, **options}
 
@@ -389,7 +404,7 @@ def robustness_curve(
             "attack_adapted=True attacks the adapted models anew; it needs an attack as "
             f"the manipulation ({', '.join(repr(a) for a in sorted(ATTACKS))}, or the "
             f"attack's own function), and {label!r} runs as a manipulation f(X, strength) "
-            "(a function of your own, or a partial that binds the estimator)."
+            "(a function of your own)."
         )
     if is_attack:
         _check_surrogates(estimators, surrogates)
@@ -515,13 +530,13 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
                     # adapted copy is scored on the strongest variant's rows alone
                     after = {k: (None if k == "variants" else v) for k, v in extra.items()}
                     rows.append(dict(model=name, manipulation=label, strength=strength,
-                                     accuracy=float(np.mean(adapted.predict(X_new) == y)),
+                                     accuracy=_share_right(adapted.predict(X_new), y),
                                      adapted=True, **after))
                     if clean_after_adapt:  # no attack on the clean rows
                         clean = {k: ("none" if k == "mode" else None) for k in extra}
                         rows.append(dict(model=name, manipulation=f"{label} (clean rows)",
                                          strength=strength,
-                                         accuracy=float(np.mean(adapted.predict(X) == y)),
+                                         accuracy=_share_right(adapted.predict(X), y),
                                          adapted=True, **clean))
                     if attack_adapted and strength > 0 and _knows_the_copy(
                         name, adapted, manipulation, surrogate
@@ -531,7 +546,7 @@ def _curve_rows(estimators, X, y, manipulation, label, strengths, options, surro
                             again["random_state"] = _own_stream(opts["random_state"])
                         with _naming("attacking its adapted copy anew"):
                             X_again = ATTACKS[manipulation](adapted, X, y, strength, **again)
-                        accuracy = float(np.mean(adapted.predict(X_again) == y))
+                        accuracy = _share_right(adapted.predict(X_again), y)
                         rows.append(dict(model=name, strength=strength, accuracy=accuracy,
                                          manipulation=f"{label} (attacked after adapting)",
                                          adapted=True,
@@ -585,13 +600,49 @@ def _attack_record(X_attacked: pd.DataFrame, attack: str) -> dict:
     return record
 
 
+def _among(index: pd.Index, other: pd.Index) -> np.ndarray:
+    """Which labels of ``index`` are ``other``'s; none where one is a MultiIndex and the
+    other not, or their levels differ (``isin`` raised there)."""
+    if index.nlevels != other.nlevels:
+        return np.zeros(len(index), dtype=bool)
+    return np.asarray(index.isin(other))
+
+
+def _share_right(predicted: Any, y: np.ndarray) -> float:
+    """The share of ``predicted`` labels equal to ``y``'s, refusing predictions that are
+    not one label per row (a column, probabilities: numpy broadcast them against ``y``
+    into an n x n comparison) and labels that spell ``y``'s in another type (``"1"`` for
+    ``1``) or are None, which no row could match (a fixed rule has no ``classes_`` to
+    check beforehand)."""
+    predicted = np.asarray(predicted)
+    if predicted.shape != (len(y),):
+        raise ValueError(
+            f"predict returned an array of shape {predicted.shape} for {len(y)} rows; the "
+            f"curve scores one label per row, shape ({len(y)},): return the labels (not "
+            "probabilities, not a column)."
+        )
+    hits = np.asarray(predicted == y)
+    if len(y) and not hits.any():
+        given = list(pd.unique(predicted.astype(object)))[:20]
+        retyped, known = same_text_other_type(given, list(pd.unique(np.asarray(y, object))))
+        if retyped or any(v is None for v in given):
+            shown = retyped[:3] if retyped else [None]
+            raise ValueError(
+                f"predict returned labels {shown} where y holds "
+                f"{known[:3] if retyped else _show(pd.unique(np.asarray(y, object)))}, so no "
+                "row could count as right; return labels of y's kind (the same values and "
+                "type)."
+            )
+    return float(np.mean(hits))
+
+
 def _accuracy(estimator: Any, X: pd.DataFrame, X_new: pd.DataFrame, y: Any,
               manipulation: Any, label: str, options: dict) -> float:
     """Accuracy of ``estimator`` on the manipulated rows ``X_new``. Where it refuses a code
     it never saw in a numeric column that a named manipulation moved without
     ``reference=``, the error says why the column was moved."""
     try:
-        return float(np.mean(estimator.predict(X_new) == y))
+        return _share_right(estimator.predict(X_new), y)
     except UnseenValueError as error:
         column = error.column
         if not (isinstance(manipulation, str) and options.get("reference") is None
@@ -808,6 +859,38 @@ def _check_strengths(strengths: Any) -> list[float]:
     return values
 
 
+def _check_plotted_frame(frame: pd.DataFrame) -> None:
+    """Refuse what :func:`plot_robustness` would draw wrongly: ``adapted`` not True /
+    False (the text 'False' drew as adapted), ``accuracy`` or ``strength`` not numbers,
+    and several rows of one model, manipulation and strength (two runs concatenated:
+    their points joined into one zig-zag line)."""
+    flags = frame["adapted"]
+    if not (pd.api.types.is_bool_dtype(flags.dtype)
+            or all(isinstance(v, (bool, np.bool_)) for v in flags)):
+        raise TypeError(
+            f"frame's 'adapted' column must hold True / False; got {_show(pd.unique(flags))} "
+            "(as robustness_curve writes it; text read from a file: "
+            "frame['adapted'] == 'True')."
+        )
+    for column in ("strength", "accuracy"):
+        if not pd.api.types.is_numeric_dtype(frame[column].dtype):
+            raise TypeError(
+                f"frame's {column!r} column must hold numbers; got dtype "
+                f"{frame[column].dtype} (pd.to_numeric(frame[{column!r}]) converts text)."
+            )
+    keys = ["model", "adapted", "manipulation", "strength"]
+    repeated = frame[frame.duplicated(keys, keep=False)]
+    if len(repeated):
+        model, adapted, manipulation, strength = repeated.iloc[0][keys]
+        raise ValueError(
+            f"frame holds several rows of one curve point (model {model!r}, "
+            f"{manipulation!r} at strength {strength:g}{', adapted' if adapted else ''}), "
+            "as where two runs of the same model are concatenated, whose points would join "
+            "into one line; name the runs apart "
+            "(frame.assign(model=...)) or plot them on separate axes."
+        )
+
+
 def plot_robustness(
     frame: pd.DataFrame, ax: Axes | None = None, *, title: str | None = None
 ) -> Axes:
@@ -872,8 +955,16 @@ def plot_robustness(
         )
     if frame.empty:
         raise ValueError("frame has no rows; there is nothing to plot.")
+    _check_plotted_frame(frame)
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes as _Axes
 
+    if ax is not None and not isinstance(ax, _Axes):
+        raise TypeError(
+            f"ax must be one matplotlib Axes; got {type(ax).__name__}"
+            + (" (an array of them, as plt.subplots(1, 2) returns: pass one, e.g. axes[0])"
+               if isinstance(ax, np.ndarray) else "") + "."
+        )
     created = ax is None
     if created:  # laid out on drawing: the axis labels stay inside a saved figure
         _, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")

@@ -103,6 +103,49 @@ def test_gradient_boosting_needs_a_surrogate_and_is_labelled_transfer(blobs):
     assert gb.score(X_adv, y) < gb.score(X, y)
 
 
+def test_a_surrogate_without_gradients_and_repeated_column_names_are_named(blobs):
+    """A Pipeline as the surrogate was told to pass a surrogate; a frame repeating a column
+    name failed with pandas' AttributeError, whichever column was attacked."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y, mlp = blobs
+    gb = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
+    piped = make_pipeline(StandardScaler(), TorchMLPClassifier(max_epochs=2, random_state=0))
+    with pytest.raises(TypeError, match=r"the surrogate, a Pipeline, is not differentiable.*"
+                                        r"a Pipeline's scaling steps pass no gradient"):
+        fgsm(gb, X, y, 0.5, columns=["x"], surrogate=piped.fit(X, y))
+    twice = pd.concat([X, X[["c"]]], axis=1)
+    for attack in (fgsm, pgd):
+        with pytest.raises(ValueError, match=r"X has several columns named \['c'\]"):
+            attack(mlp, twice, y, 0.5, columns=["x"])
+
+
+def test_a_surrogate_fitted_on_other_labels_is_named_as_the_surrogate(blobs):
+    """The labels suit the attacked model: the message named the surrogate's class as if
+    it were the model attacked, and told to pass other labels."""
+    X, y, _ = blobs
+    three = np.where(X["a"] > 2.5, 2, y)
+    gb = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, three)
+    binary = TorchMLPClassifier(max_epochs=2, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"unknown to the surrogate TorchMLPClassifier \(a "
+                                         r"surrogate must be trained on the same task"):
+        fgsm(gb, X, three, 0.5, columns=["x"], surrogate=binary)
+    with pytest.raises(ValueError, match=r"unknown to the attacked "
+                                         r"HistGradientBoostingClassifier"):
+        fgsm(gb, X, np.where(three == 2, 5, three), 0.5, columns=["x"], surrogate=binary)
+
+
+def test_a_model_fitted_on_an_array_is_said_to_know_positions_only(blobs):
+    X, y, _ = blobs
+    wide = pd.concat([X] * 4, axis=1).set_axis([f"v{i}" for i in range(12)], axis=1)
+    positional = TorchMLPClassifier(max_epochs=2, random_state=0).fit(wide.to_numpy(), y)
+    with pytest.raises(ValueError, match=r"fitted on an array and knows its inputs by position "
+                                         r"0..11 only: fit it on a DataFrame.*choose among "
+                                         r"\[0, 1, .*, 9, \.\.\. \(12 in all\)\]"):
+        fgsm(positional, wide, y, 0.5, columns=["v1"])
+
+
 @pytest.mark.parametrize("epsilon", [0.0, -0.1, np.nan, "a", True])
 def test_non_positive_budget_raises(blobs, epsilon):
     X, y, mlp = blobs
@@ -221,6 +264,22 @@ def test_strongest_attack_on_cama_tries_every_variant_and_keeps_the_worst(sem, b
     budget = 0.5 * clf.scaler_.scale[list(clf.roles_.blanket).index("x1")]
     assert np.all(np.abs(per_row["x1"] - X["x1"]) <= budget + 1e-5)
     assert per_row[["a", "o", "w"]].equals(X[["a", "o", "w"]])
+
+
+def test_strongest_attack_names_an_unknown_option_and_takes_no_rows(blobs):
+    """A misspelt option reached pgd() as Python's TypeError; 0 rows reached the
+    baseline's predict, which refuses them as scikit-learn's models do."""
+    X, y, mlp = blobs
+    with pytest.raises(TypeError, match=r"pgd takes no option 'stepz' \(did you mean "
+                                        r"'steps'\?\)"):
+        strongest_attack(mlp, X, y, 0.5, columns=["x"], stepz=2)
+    with pytest.raises(TypeError, match=r"fgsm takes no option 'steps'"):
+        attack_variants(mlp, X, y, 0.5, attack="fgsm", columns=["x"], steps=2)
+    for per_row in (False, True):
+        empty = strongest_attack(mlp, X.iloc[:0], y[:0], 0.5, columns=["x"], steps=2,
+                                 per_row=per_row)
+        assert len(empty) == 0 and list(empty.columns) == list(X.columns)
+        assert all(np.isnan(v) for v in empty.attrs["accuracies"].values())
 
 
 def test_strongest_attack_needs_a_surrogate_for_a_model_without_gradients(blobs):

@@ -97,6 +97,23 @@ def test_role_name_without_roles_explains_how_to_pass_them(data):
         resolve_columns(X, "children")
 
 
+def test_a_misspelt_role_in_a_roles_dict_is_named_not_read_as_empty(data):
+    """roles={'parent': ...} was read as no parents, so a parent moved without the
+    warning, and roles={'coparent': ...} left the co-parents unmanipulated, silently."""
+    X, _ = data
+    with pytest.raises(ValueError, match=r"roles has keys \['parent', 'coparent'\] that name "
+                       r"no role \(did you mean 'parent' -> 'parents', 'coparent' -> "
+                       r"'coparents'\?\)"):
+        shift(X, 1.0, roles={"target": "y", "parent": ["x1"], "coparent": ["x2"],
+                             "children": ["x3"]})
+    with pytest.raises(ValueError, match=r"\['childs'\] that name no role"):
+        resolve_columns(X, "children", roles={"childs": ["x3"]})
+    # a SEM's roles hold 'outside' and 'latent' too: allowed, not read
+    roles = {"target": "y", "parents": [], "coparents": ["x2"], "children": ["x3"],
+             "outside": [], "latent": ["z1"]}
+    assert resolve_columns(X, roles=roles) == ["x2", "x3"]
+
+
 def test_default_columns_without_roles_say_what_the_default_means(data):
     """Leaving out columns= means the co-parents and children; without roles the error
     says so instead of naming a role the user never wrote."""

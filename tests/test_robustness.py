@@ -203,6 +203,63 @@ def test_plotting_an_empty_frame_is_an_error(fitted):
         plot_robustness(curve.iloc[:0])
 
 
+def test_plotting_refuses_what_it_would_draw_wrongly(fitted):
+    """Two runs of one model concatenated drew one zig-zag line; 'adapted' read from a
+    file as text drew every row as adapted; an array of axes raised numpy's
+    AttributeError."""
+    import matplotlib.pyplot as plt
+
+    X, y, models = fitted
+    logreg = {"logreg": models["logreg"]}
+    first, second = (robustness_curve(logreg, part, y.loc[part.index], "shift", [0.0, 1.0],
+                                      columns=["x1"]) for part in (X.iloc[:125], X.iloc[125:]))
+    with pytest.raises(ValueError, match=r"several rows of one curve point \(model 'logreg', "
+                                         r"'shift' at strength 0\).*frame.assign\(model="):
+        plot_robustness(pd.concat([first, second]))
+    plot_robustness(pd.concat([first, second.assign(model="logreg, second half")]))
+    with pytest.raises(TypeError, match=r"'adapted' column must hold True / False.*== 'True'"):
+        plot_robustness(first.astype({"adapted": str}))
+    with pytest.raises(TypeError, match=r"'accuracy' column must hold numbers"):
+        plot_robustness(first.astype({"accuracy": str}))
+    _, axes = plt.subplots(1, 2)
+    with pytest.raises(TypeError, match=r"one matplotlib Axes; got ndarray \(an array of "
+                                        r"them.*axes\[0\]\)"):
+        plot_robustness(first, ax=axes)
+    plot_robustness(first, ax=axes[0])
+    plt.close("all")
+
+
+def test_predictions_that_are_not_one_label_per_row_of_ys_kind_are_refused():
+    """A fixed rule has no classes_ to check first: a column of labels broadcast against y
+    into an n x n comparison (0.50 where 0.825 was right), and labels as text against
+    numbers scored 0 without a word."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame({"x": rng.normal(size=200) + 2 * y})
+
+    class Rule:  # a fixed rule: predict and no fit
+        def __init__(self, out):
+            self.out = out
+
+        def predict(self, X):
+            return self.out(X["x"].to_numpy() > 1)
+
+    right = robustness_curve({"rule": Rule(lambda hit: hit.astype(int))}, X, y, "shift",
+                             [0.0], columns=["x"])
+    assert right["accuracy"].iloc[0] == pytest.approx(np.mean((X["x"] > 1) == y))
+    for out, match in ((lambda hit: hit.astype(int)[:, None], r"shape \(200, 1\) for 200 rows"),
+                       (lambda hit: hit.astype(int)[:-1], r"shape \(199,\) for 200 rows"),
+                       (lambda hit: np.where(hit, "1", "0"),
+                        r"labels \['0', '1'\] where y holds \[0, 1\]"),
+                       (lambda hit: [None] * len(hit), r"labels \[None\]")):
+        with pytest.raises(ValueError, match=match):
+            robustness_curve({"rule": Rule(out)}, X, y, "shift", [0.0], columns=["x"])
+    # a rule that is simply always wrong scores 0
+    wrong = robustness_curve({"rule": Rule(lambda hit: np.full(len(hit), 7))}, X, y, "shift",
+                             [0.0], columns=["x"])
+    assert wrong["accuracy"].iloc[0] == 0.0
+
+
 @pytest.mark.parametrize("manipulation", ["shift", "fgsm", lambda X, s: X])
 def test_labels_of_another_type_than_the_classes_are_an_error_not_accuracy_0(fitted,
                                                                              manipulation):
@@ -808,9 +865,22 @@ def test_rows_a_manipulation_returns_in_another_order_are_paired_with_their_labe
     curve = robustness_curve(models, X, y, concatenated, [0.0, 1.0])
     pd.testing.assert_series_equal(curve["accuracy"],
                                    robustness_curve(models, X, y, in_order, [0.0, 1.0])["accuracy"])
-    with pytest.raises(ValueError, match=r"returned rows whose index labels are not X's "
-                                         r"\(the first: 1000 for 0\).*Keep X's index"):
+    with pytest.raises(ValueError, match=r"returned rows holding labels that are not X's "
+                                         r"\(the first: 1000\).*Keep X's index"):
         robustness_curve(models, X, y, lambda X, s: X.set_axis(X.index + 1000), [0.0])
+    # the first foreign label is named, not the first row's; a repeated label is said so
+    with pytest.raises(ValueError, match=r"not X's \(the first: 500\)"):
+        robustness_curve(models, X, y, lambda X, s: X.iloc[::-1].set_axis(
+            [*X.index[:-1], 500]), [0.0])
+    with pytest.raises(ValueError, match="holding a label more than once"):
+        robustness_curve(models, X, y, lambda X, s: X.iloc[::-1].set_axis(
+            [*X.index[:-1], X.index[0]]), [0.0])
+    # a MultiIndex X and a function that rebuilds the frame from its values: by position
+    nested = X.set_axis(pd.MultiIndex.from_arrays([np.arange(len(X)) // 10,
+                                                   np.arange(len(X)) % 10]))
+    rebuilt = robustness_curve(models, nested, np.asarray(y), lambda X, s:
+                               pd.DataFrame(X.to_numpy(), columns=X.columns), [0.0])
+    assert rebuilt["accuracy"].iloc[0] == curve["accuracy"].iloc[0]
     # a frame built from an array has a fresh index: its rows are read in X's order
     from_array = robustness_curve(models, X.set_axis(X.index + 7), np.asarray(y), lambda X, s:
                                   pd.DataFrame(X.to_numpy(), columns=X.columns), [0.0])
@@ -921,13 +991,17 @@ def test_attack_adapted_needs_adaptation_and_an_attack(fitted):
     with pytest.raises(ValueError, match="attacks the adapted models anew; it needs "
                                          "adapt=True"):
         robustness_curve(models, X, y, "pgd", [0.5], attack_adapted=True, columns=["x1"])
-    bound = functools.partial(pgd, models["CAMA"])  # called as bound(X, strength)
-    for manipulation, name, options in (("shift", "'shift'", {"columns": ["x1"]}),
-                                        (bound, "'pgd'", {})):
-        with pytest.raises(ValueError, match=f"needs an attack as the manipulation.*{name} "
-                                             r"runs as a manipulation f\(X, strength\)"):
-            robustness_curve(models, X, y, manipulation, [0.5], adapt=True,
-                             attack_adapted=True, **options)
+    with pytest.raises(ValueError, match="needs an attack as the manipulation.*'shift' "
+                                         r"runs as a manipulation f\(X, strength\)"):
+        robustness_curve(models, X, y, "shift", [0.5], adapt=True, attack_adapted=True,
+                         columns=["x1"])
+    # a partial binding the model would be called bound(X, strength): pgd() then missed
+    # its budget, in Python's words
+    bound = functools.partial(pgd, models["CAMA"])
+    for adapt in (False, True):
+        with pytest.raises(TypeError, match=r"a functools.partial of pgd that binds positional "
+                                            r"arguments .*Pass manipulation='pgd'"):
+            robustness_curve(models, X, y, bound, [0.5], adapt=adapt, attack_adapted=adapt)
 
 
 def test_attack_adapted_records_nothing_for_a_model_attacked_by_transfer(fitted):
