@@ -83,6 +83,8 @@ class _Differentiable:
     encode: Callable[[pd.DataFrame], np.ndarray]  # frame -> raw-unit inputs, NaN if missing
     # input columns constant in the model's training rows, whose ``std`` is 1 (raw units)
     constant: frozenset = frozenset()
+    # of those, the ones the model reads as missing whatever their value (CAMA's)
+    unread: frozenset = frozenset()
 
     def inputs(self, X: pd.DataFrame) -> torch.Tensor:
         """The rows of ``X`` as the (B, d) float64 input of :attr:`log_proba`: a step
@@ -250,7 +252,7 @@ def _cama_function(clf: Any) -> _Differentiable:
 
     return _Differentiable(
         blanket, clf.classes_, log_proba, np.asarray(codec.scale), "CAMAClassifier", True, encode,
-        frozenset(codec.constant),
+        frozenset(codec.constant), frozenset(codec.missing_constant),
     )
 
 
@@ -483,8 +485,15 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         std = clean_std(X, cols, reference)[1].to_numpy(dtype=np.float64)
     else:
         std = np.asarray(function.std, dtype=np.float64)[[function.columns.index(c) for c in cols]]
-        _warn_of_constant([c for c in cols if c in function.constant],
+        _warn_of_constant([c for c in cols if c in function.constant - function.unread],
                           f"the training rows of {function.name}", "budgets")
+        unread = [c for c in cols if c in function.unread]
+        if unread:  # the budget warning would be true and beside the point
+            warn_user(
+                f"columns {unread} are constant in the training rows of {function.name}, "
+                "which reads them as missing whatever their value: the attack cannot "
+                "change its predictions through them. Leave them out of columns=."
+            )
     # each column's unit of the budget: its clean sd, times its scale where one is given
     scales = _budget_scales(budget_scale, cols, X)
     _warn_if_large(epsilon, scales)

@@ -618,7 +618,8 @@ def shift(
     """
     amount = _check_amount("amount", amount)
     out, cols, _, std = _prepare(X, columns, reference, roles, allow_parents)
-    _assign(out, cols, out[cols].astype(float) + amount * std.to_numpy())
+    with np.errstate(over="ignore"):  # a value taken past the largest float: _assign says
+        _assign(out, cols, out[cols].astype(float) + amount * std.to_numpy())
     return out
 
 
@@ -661,7 +662,8 @@ def scale(
     factor = _check_amount("factor", factor)
     out, cols, mean, _ = _prepare(X, columns, reference, roles, allow_parents, sd_used=False)
     m = mean.to_numpy()
-    _assign(out, cols, (out[cols].astype(float) - m) * factor + m)
+    with np.errstate(over="ignore"):  # a value taken past the largest float: _assign says
+        _assign(out, cols, (out[cols].astype(float) - m) * factor + m)
     return out
 
 
@@ -707,8 +709,9 @@ def add_noise(
         raise ValueError(f"amount is a noise sd and must be >= 0; got {amount}.")
     out, cols, _, std = _prepare(X, columns, reference, roles, allow_parents)
     rng = default_rng(random_state)
-    noise = rng.normal(size=(len(out), len(cols))) * amount * std.to_numpy()
-    _assign(out, cols, out[cols].astype(float) + noise)
+    with np.errstate(over="ignore", invalid="ignore"):  # past the largest float: said
+        noise = rng.normal(size=(len(out), len(cols))) * amount * std.to_numpy()
+        _assign(out, cols, out[cols].astype(float) + noise)
     return out
 
 
@@ -791,6 +794,16 @@ def _assign(out: pd.DataFrame, cols: list, values: pd.DataFrame | np.ndarray) ->
     column (``Int64``, ``Float64``) becomes ``Float64``, missing values as ``<NA>``;
     other numbers (int64, float64) become float64."""
     values = np.asarray(values, dtype=float)
+    with np.errstate(over="ignore"):  # said below
+        beyond = [column for j, column in enumerate(cols) if np.isinf(
+            values[:, j].astype(np.float32) if out[column].dtype == np.float32
+            else values[:, j]).any()]
+    if beyond:  # the inputs were finite (checked): the amount took them past the largest
+        raise ValueError(  # float, which the models refuse as an infinite value
+            f"the manipulation took columns {beyond} beyond the largest number their type "
+            "holds (infinity); its amount is too large for their values. Use a smaller "
+            "amount."
+        )
     for j, column in enumerate(cols):
         dtype = out[column].dtype
         if dtype == np.float32:

@@ -722,6 +722,24 @@ def test_a_column_constant_in_the_training_rows_is_warned_as_moved_in_raw_units(
     assert (out["const"] - tiny["const"]).abs().max() <= 0.5 * small.scale_[3] * (1 + 1e-6)
 
 
+def test_a_column_cama_reads_as_missing_is_said_to_be_out_of_the_attacks_reach():
+    """CAMA reads a column constant in fit as missing whatever its value: the warning that
+    its budget was in raw units was true and beside the point (FGSM moved it by 0)."""
+    X, y, graph = simple_sem(0, n=250)
+    stuck = X.assign(c=2.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = CAMAClassifier(graph=graph, target="y", max_epochs=2, random_state=0).fit(stuck, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fgsm(clf, stuck, y, 0.5, columns=["c", "x1"])
+    texts = [str(w.message) for w in caught]
+    assert any("columns ['c'] are constant in the training rows of CAMAClassifier, which "
+               "reads them as missing whatever their value" in t for t in texts)
+    assert not any("raw units" in t for t in texts)
+    assert (out["c"] == 2.0).all()
+
+
 @pytest.mark.parametrize("attack", [fgsm, pgd])
 def test_budget_scale_gives_each_column_its_own_budget(blobs, attack):
     """A column named in budget_scale moves by at most epsilon times its multiplier in

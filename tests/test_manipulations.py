@@ -114,6 +114,23 @@ def test_a_misspelt_role_in_a_roles_dict_is_named_not_read_as_empty(data):
     assert resolve_columns(X, roles=roles) == ["x2", "x3"]
 
 
+def test_an_amount_that_takes_values_past_the_largest_float_is_refused():
+    """add_noise(X, 1e308) returned infinite values, which every model then refuses as
+    an input; float32 columns overflow sooner."""
+    X = pd.DataFrame({"a": np.linspace(0.0, 1.0, 50),
+                      "b": np.linspace(0.0, 1.0, 50).astype(np.float32)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning before the error either
+        for call, beyond in ((lambda: add_noise(X, 1e308, columns=["a", "b"], random_state=0),
+                              r"\['a', 'b'\]"),
+                             (lambda: shift(X, 1e308, columns=["a", "b"]), r"\['b'\]"),
+                             (lambda: scale(X, 1e39, columns=["a", "b"]), r"\['b'\]")):
+            with pytest.raises(ValueError, match=rf"took columns {beyond} beyond the largest "
+                                                 "number their type holds"):
+                call()
+        assert np.isfinite(shift(X, 1e37, columns=["b"])["b"]).all()  # within float32
+
+
 def test_default_columns_without_roles_say_what_the_default_means(data):
     """Leaving out columns= means the co-parents and children; without roles the error
     says so instead of naming a role the user never wrote."""
