@@ -541,6 +541,13 @@ def _unicode_twin_hint(name: Hashable, candidates: Iterable, what: str) -> str:
     text written with other Unicode code points ('ö' as one or as 'o' plus an accent, as
     macOS file names and text copied from PDFs write it); else ""."""
     candidates = list(candidates)
+    retyped = [c for c in candidates if c != name and str(c) == str(name)]
+    if retyped:  # the same text: 1 and '1' (their text has no accents to encode otherwise)
+        return (
+            f"{name!r} and {what} {retyped[0]!r} are the same text, one written as a number "
+            "and one as text: write both the same way (e.g. str() of the graph's nodes, or "
+            "the target as the node is written)."
+        )
     key = unicodedata.normalize("NFC", str(name))
     twins = [c for c in candidates if c != name and unicodedata.normalize("NFC", str(c)) == key]
     if twins:
@@ -2273,6 +2280,7 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
         if fmt != "json" else "read_graph refuses such a file: rename one.",
     )
     _check_reserved_attributes(g, fmt, path)
+    _check_writable_text(g, fmt, path)
     if fmt == "gml":
         _check_gml_keys(g, path)
     elif fmt == "csv":
@@ -2290,6 +2298,36 @@ def write_graph(graph: nx.DiGraph | Mapping, path: str | os.PathLike) -> None:
             _write_format(g, fmt, partial)
         except GraphError as error:  # named by the file asked for, not the temporary one
             raise GraphError(str(error).replace(str(partial), str(path))) from None
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not in XML 1.0
+
+
+def _check_writable_text(g: nx.DiGraph, fmt: str, path: Path) -> None:
+    """Refuse node names that the text of ``fmt`` cannot hold, naming the node: a lone
+    surrogate (text decoded with errors='surrogateescape') in the UTF-8 formats, where
+    writing raised a raw UnicodeEncodeError, and control characters in GraphML, which
+    XML 1.0 cannot hold and read_graph then refused as a broken file. (JSON escapes
+    both; GML escapes them too.)"""
+    if fmt in ("json", "gml"):
+        return
+    for node in g.nodes:
+        text = str(node)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise GraphError(
+                f"cannot write node {node!r} to {str(path)!r}: its name holds a character "
+                "that is no Unicode text (a lone surrogate, as text decoded with "
+                "errors='surrogateescape' holds for bytes it could not read). Decode the "
+                "names with the file's encoding, or write the graph as .json."
+            ) from None
+        if fmt == "graphml" and _XML_ILLEGAL.search(text):
+            raise GraphError(
+                f"cannot write node {node!r} to the GraphML file {str(path)!r}: its name "
+                "holds a control character that XML cannot hold, so it would not read "
+                "back. Rename the node, or write the graph as .json."
+            )
 
 
 def _warn_of_unkept_attributes(g: nx.DiGraph, fmt: str, path: Path) -> None:
@@ -2335,7 +2373,8 @@ def _write_format(g: nx.DiGraph, fmt: str, path: Path) -> None:
         _write_dagitty(g, path)
     elif fmt == "json":
         data = nx.node_link_data(g, edges="edges")
-        path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(data, indent=2, default=_json_value) + "\n",
+                        encoding="utf-8")
     else:
         keys = sorted({k for _, _, d in g.edges(data=True) for k in d})
         # a line starting with # reads as a comment: quote every field where a name does
@@ -2349,14 +2388,27 @@ def _write_format(g: nx.DiGraph, fmt: str, path: Path) -> None:
                 writer.writerow([node, "", *("" for _ in keys)])
 
 
+def _json_value(value: Any) -> Any:
+    """A value JSON has no type for: a numpy number as the number it holds (numpy's
+    integers were written as text, so nodes named by them came back as '0', '1', and a
+    graph mixing them with Python numbers named its edges' ends otherwise than its
+    nodes); anything else as its text."""
+    return value.item() if isinstance(value, np.generic) else str(value)
+
+
 def _stringified(g: nx.DiGraph) -> nx.DiGraph:
     """A copy with string node names, attribute names and values (DOT and GraphML store
-    text); a node's ``label``, which :func:`read_graph` takes for its name, is its name."""
+    text); a node's ``label``, which :func:`read_graph` takes for its name, is its name.
+    Where every node has a ``name`` attribute and none a label, each gets its name as its
+    label too: :func:`read_graph` takes such ``name`` attributes for the names where the
+    ids look made up by a tool (``0``, ``n0``), which renamed the nodes of a round trip."""
     out = nx.DiGraph()
     # the graph's own attributes too (discovery's method, test, alpha, ...), where set
     out.graph.update({str(k): str(v) for k, v in g.graph.items() if v is not None})
+    named = _label_key(g) == "name"
     out.add_nodes_from(
-        (str(n), {str(k): str(n) if k == "label" else str(v) for k, v in d.items()})
+        (str(n), {**({"label": str(n)} if named else {}),
+                  **{str(k): str(n) if k == "label" else str(v) for k, v in d.items()}})
         for n, d in g.nodes(data=True)
     )
     out.add_edges_from(

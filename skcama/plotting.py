@@ -186,6 +186,19 @@ def _edges_behind_nodes(
     return bent
 
 
+def _check_axes(ax: Any) -> None:
+    """``ax`` None or one matplotlib Axes (an array of them, as ``plt.subplots(1, 2)``
+    returns, and other objects failed inside matplotlib)."""
+    from matplotlib.axes import Axes as _Axes
+
+    if ax is not None and not isinstance(ax, _Axes):
+        raise TypeError(
+            f"ax must be one matplotlib Axes; got {type(ax).__name__}"
+            + (" (an array of them, as plt.subplots(1, 2) returns: pass one, e.g. axes[0])"
+               if isinstance(ax, np.ndarray) else "") + "."
+        )
+
+
 def plot_graph(
     graph: nx.DiGraph | Mapping,
     target: Hashable,
@@ -250,6 +263,11 @@ def plot_graph(
 
     if layout not in ("roles", "spring"):
         raise ValueError(f"layout must be 'roles' or 'spring', got {layout!r}.")
+    _check_axes(ax)
+    for name, value in (("node_size", node_size), ("font_size", font_size)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)) \
+                or not np.isfinite(value) or value <= 0:  # NaN reached matplotlib's limits
+            raise ValueError(f"{name} must be a positive number (points); got {value!r}.")
     g = as_digraph(graph)
     roles = node_roles(g, target)
     if blanket_only:  # the roles stay those of the whole graph
@@ -474,6 +492,7 @@ def plot_evidence(
         raise ValueError(
             f"against={against!r} is the predicted class itself; name another class."
         )
+    _check_axes(ax)
     terms = clf.explain(one).iloc[0]
     evidence = (terms[best] - terms[against])[::-1]  # first term on top
     if ax is None:

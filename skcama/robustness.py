@@ -957,14 +957,10 @@ def plot_robustness(
         raise ValueError("frame has no rows; there is nothing to plot.")
     _check_plotted_frame(frame)
     import matplotlib.pyplot as plt
-    from matplotlib.axes import Axes as _Axes
 
-    if ax is not None and not isinstance(ax, _Axes):
-        raise TypeError(
-            f"ax must be one matplotlib Axes; got {type(ax).__name__}"
-            + (" (an array of them, as plt.subplots(1, 2) returns: pass one, e.g. axes[0])"
-               if isinstance(ax, np.ndarray) else "") + "."
-        )
+    from .plotting import _check_axes
+
+    _check_axes(ax)
     created = ax is None
     if created:  # laid out on drawing: the axis labels stay inside a saved figure
         _, ax = plt.subplots(figsize=(5, 3.5), layout="constrained")

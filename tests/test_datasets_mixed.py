@@ -440,6 +440,52 @@ def test_mar_missingness_depends_on_the_driver_column(table, strength):
     assert X_missing["c1"].notna().all()
 
 
+@pytest.mark.parametrize("strength", [100.0, 1000.0, -1e6])
+def test_mar_keeps_the_rate_however_strong_the_dependence(strength):
+    """The search for the rate's offset kept to [-50, 50]: at strength 1000 a rate of 0.2
+    came out 0.47."""
+    X = pd.DataFrame({"a": np.random.default_rng(0).normal(size=4000), "b": 0.0})
+    blanked = add_missing(X, 0.2, columns=["b"], mechanism="mar", depends_on="a",
+                          strength=strength, random_state=0)
+    assert abs(blanked["b"].isna().mean() - 0.2) < 0.02
+
+
+@pytest.mark.parametrize("names", [[1, "1"], ["a", b"a"], [True, 2], [1, "a"], [None, "x"],
+                                   [np.nan, 1.0], [(1, 2), (3, 4)]])
+def test_class_labels_that_an_array_would_not_hold_as_given_are_refused(names):
+    """[1, '1'] became ['1', '1'], one label for two classes; [None, 'x'] gave a class of
+    missing labels; tuples failed in sample with pandas' 'must be 1-dimensional'."""
+    with pytest.raises(ValueError, match="class labels of 'y'"):
+        MixedSEM.random(n_classes=2, class_names=names, random_state=0)
+    target = MixedNode("y", "categorical", categories=tuple(names))
+    child = MixedNode("x", "continuous", parents=("y",))
+    with pytest.raises(ValueError, match="class labels of 'y'"):
+        MixedSEM([target, child], "y", random_state=0)
+
+
+@pytest.mark.parametrize("names", [["no", "yes"], [0, 1], [np.int64(3), np.int64(5)],
+                                   [False, True], [1.5, 2.5]])
+def test_class_labels_of_one_kind_are_kept(names):
+    sem = MixedSEM.random(n_classes=2, class_names=names, random_state=0)
+    assert sem.classes_.tolist() == [n.item() if isinstance(n, np.generic) else n
+                                     for n in names]
+    assert set(sem.sample(200, random_state=0)[1]) == set(sem.classes_.tolist())
+
+
+def test_a_transform_must_give_one_finite_value_per_value():
+    """np.log of Gaussian values gave NaN measurements (and a NaN mean_); a transform
+    changing the length failed in pandas; an error inside names its node."""
+    target = MixedNode("y", "categorical", categories=("a", "b"))
+    for transform, match in ((np.log, r"transform of node 'x' returned non-finite values"),
+                             (lambda v: v[:2], r"transform of node 'x' returned shape \(2,\)")):
+        child = MixedNode("x", "continuous", parents=("y",), transform=transform)
+        with pytest.raises(ValueError, match=match):
+            MixedSEM([target, child], "y", random_state=0).sample(50, random_state=0)
+    fine = MixedNode("x", "continuous", parents=("y",), transform=np.exp)
+    X, _ = MixedSEM([target, fine], "y", random_state=0).sample(50, random_state=0)
+    assert (X["x"] > 0).all()
+
+
 def test_mar_accepts_binary_and_categorical_drivers(table):
     by_flag = add_missing(
         table, 0.2, columns=["x1"], mechanism="mar", depends_on="c2", strength=3.0, random_state=0

@@ -52,6 +52,52 @@ def test_json_keeps_integer_node_names(tmp_path):
     assert set(read_graph(tmp_path / "g.json").edges()) == {("y", 0), ("y", 1)}
 
 
+def test_json_keeps_numpy_integer_node_names_as_numbers(tmp_path):
+    """numpy's integers were written as text ('0'), so a graph of a numpy X's positions
+    came back naming no column, and one mixing them with Python numbers wrote a file
+    read_graph refused."""
+    g = nx.DiGraph([("y", j) for j in np.arange(2)])
+    write_graph(g, tmp_path / "g.json")
+    assert set(read_graph(tmp_path / "g.json").edges()) == {("y", 0), ("y", 1)}
+    mixed = nx.DiGraph([(np.int64(0), np.int64(1)), (0.5, 1)])
+    write_graph(mixed, tmp_path / "m.json")
+    assert set(read_graph(tmp_path / "m.json").edges()) == {(0, 1), (0.5, 1)}
+
+
+@pytest.mark.parametrize("ids", [[0, 1, 2], ["n0", "n1", "n2"]])
+def test_graphml_keeps_the_ids_of_nodes_with_a_name_attribute(tmp_path, ids):
+    """Nodes whose ids look made up by a tool and that carry a 'name' attribute came back
+    named by that attribute: another graph."""
+    g = nx.DiGraph([(ids[0], ids[2]), (ids[2], ids[1])])
+    for node, name in zip(ids, ["age", "bnp", "dx"], strict=True):
+        g.nodes[node]["name"] = name
+    write_graph(g, tmp_path / "g.graphml")
+    back = read_graph(tmp_path / "g.graphml")
+    assert set(back.edges()) == {(str(ids[0]), str(ids[2])), (str(ids[2]), str(ids[1]))}
+    assert back.nodes[str(ids[0])]["name"] == "age"
+
+
+@pytest.mark.parametrize(("name", "suffix", "match"), [
+    ("a\udc80", ".csv", "no Unicode text"), ("a\udc80", ".dot", "no Unicode text"),
+    ("a\udc80", ".dagitty", "no Unicode text"), ("a\udc80", ".graphml", "no Unicode text"),
+    ("a\x07", ".graphml", "control character that XML cannot hold"),
+])
+def test_names_a_format_cannot_hold_are_refused_naming_the_node(tmp_path, name, suffix, match):
+    """A lone surrogate raised UnicodeEncodeError; a control character was written to
+    GraphML, which read_graph then refused as a broken file."""
+    with pytest.raises(GraphError, match=rf"cannot write node {re.escape(repr(name))} .*{match}"):
+        write_graph(nx.DiGraph([(name, "y")]), tmp_path / f"g{suffix}")
+    assert not (tmp_path / f"g{suffix}").exists()
+    write_graph(nx.DiGraph([(name, "y")]), tmp_path / "g.json")  # JSON escapes both
+    assert set(read_graph(tmp_path / "g.json").nodes) == {name, "y"}
+
+
+def test_a_target_written_as_text_for_a_number_node_is_said_so():
+    with pytest.raises(GraphError, match=r"'1' and the node 1 are the same text, one written "
+                                         r"as a number and one as text"):
+        node_roles(nx.DiGraph([(0, 1), (1, 2)]), "1")
+
+
 def test_json_accepts_a_dict_of_parent_lists(tmp_path):
     (tmp_path / "g.json").write_text(json.dumps({"x": ["y", "c"], "y": ["a"]}))
     assert set(read_graph(tmp_path / "g.json").edges()) == {("y", "x"), ("c", "x"), ("a", "y")}

@@ -41,6 +41,13 @@ def test_plot_graph_spring_layout_and_errors():
         plot_graph({"x": ["y"]}, "y", layout="circle")
     with pytest.raises(GraphError, match="target 'z' is not a node"):
         plot_graph({"x": ["y"]}, "z")
+    # checked here, not left to matplotlib's own messages
+    for options, match in (({"node_size": float("nan")}, "node_size must be a positive"),
+                           ({"node_size": 0}, "node_size must be a positive"),
+                           ({"font_size": "big"}, "font_size must be a positive"),
+                           ({"ax": "ax"}, "ax must be one matplotlib Axes; got str")):
+        with pytest.raises((ValueError, TypeError), match=match):
+            plot_graph({"x": ["y"]}, "y", **options)
 
 
 def test_an_edge_that_would_pass_behind_a_node_is_bent_away_from_it():

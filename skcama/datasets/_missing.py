@@ -238,7 +238,11 @@ def _calibrated_probability(driver: np.ndarray, rate: float, strength: float) ->
     """``sigmoid(b + strength * driver)`` with ``b`` found by bisection so the mean is ``rate``."""
     if rate == 0.0:
         return np.zeros(len(driver))
-    low, high = -50.0, 50.0
+    # b's range holds the root: [-50, 50] does where |strength * driver| <= 25; beyond,
+    # it missed the rate (0.47 for 0.2 at strength 1000)
+    reach = abs(strength) * float(np.max(np.abs(driver))) if len(driver) else 0.0
+    bound = 50.0 if reach <= 25.0 else 50.0 + reach
+    low, high = -bound, bound
     for _ in range(100):
         middle = 0.5 * (low + high)
         if expit(middle + strength * driver).mean() < rate:

@@ -32,8 +32,10 @@ from __future__ import annotations
 import difflib
 import logging
 import numbers
+import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -258,7 +260,12 @@ class MixedNode:
         n = len(eps)
         if self.kind == "latent":
             return np.asarray(eps, dtype=float)
-        raw = 0.0 if self.mechanism is None else self.mechanism(values)
+        try:
+            raw = 0.0 if self.mechanism is None else self.mechanism(values)
+        except Exception as error:  # the user's function: say whose it is
+            if hasattr(error, "add_note"):  # Python 3.11 and newer
+                error.add_note(f"(raised by the mechanism of node {self.name!r})")
+            raise
         if self.kind == "categorical":
             shape = (n, len(self.categories))
             if self.mechanism is None:
@@ -277,7 +284,24 @@ class MixedNode:
         if self.kind == "continuous":
             value = loc + self.noise * eps
             if self.transform is not None:
-                value = np.asarray(self.transform(value), dtype=float)
+                try:
+                    value = np.asarray(self.transform(value), dtype=float)
+                except Exception as error:
+                    if hasattr(error, "add_note"):  # Python 3.11 and newer
+                        error.add_note(f"(raised by the transform of node {self.name!r})")
+                    raise
+                if value.shape != (n,):  # a mechanism's output is checked so, too
+                    raise ValueError(
+                        f"the transform of node {self.name!r} returned shape {value.shape} "
+                        f"for {n} values; it must return one value per value, shape ({n},)."
+                    )
+                if not np.all(np.isfinite(value)):  # np.log of a negative, exp overflowing
+                    raise ValueError(
+                        f"the transform of node {self.name!r} returned non-finite values "
+                        f"({int((~np.isfinite(value)).sum())} of {n}); a measurement must "
+                        "be finite: keep its input in the transform's domain (np.log of a "
+                        "shifted positive value, not of a Gaussian one)."
+                    )
             return value
         if self.kind == "binary":
             return (ndtr(eps) < expit(loc)).astype(float)
@@ -297,6 +321,43 @@ class _Plan:
     flip: Mapping[str, float] = field(default_factory=dict)
     level_shift: Mapping[str, int] = field(default_factory=dict)
     recode: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+
+def _class_labels(target: Hashable, categories: tuple) -> np.ndarray:
+    """The target's categories as the array of class labels ``y`` takes its values from,
+    refusing labels that the array would not hold as given: missing ones (a class that
+    fit reads as missing labels), tuples (a 2-d array), and labels of several kinds that
+    numpy converts to one (1 and '1' both became '1', one class under two codes; True and
+    2 became 1 and 2)."""
+    labels = list(categories)
+    missing = [label for label in labels if not isinstance(label, tuple) and pd.isna(label)]
+    if missing:
+        raise ValueError(
+            f"the class labels of {target!r} (class_names, or the target's categories) hold "
+            f"missing values {missing}; a class needs a label. Name every class."
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy's ragged-array warnings: refused below
+        try:
+            array = np.asarray(labels)
+        except ValueError:
+            array = np.empty(0)
+
+    def plain(value: Any) -> Any:  # numpy's scalars as the Python values they hold
+        return value.item() if isinstance(value, np.generic) else value
+
+    same = array.ndim == 1 and len(array) == len(labels) and all(
+        type(plain(a)) is type(plain(b)) and plain(a) == plain(b)
+        for a, b in zip(array.tolist(), labels, strict=True)
+    )
+    if not same:
+        raise ValueError(
+            f"the class labels of {target!r} (class_names, or the target's categories) "
+            f"{labels!r} must be labels of one kind, all text or all numbers of one type, "
+            "each a single value (no tuples): as an array of labels they read as "
+            f"{array.tolist()!r}. Write them alike, e.g. [str(c) for c in labels]."
+        )
+    return array
 
 
 class MixedSEM:
@@ -429,7 +490,7 @@ class MixedSEM:
         self._order = list(nx.lexicographical_topological_sort(full, key=rank.__getitem__))
         self.feature_names = [n for n in names if n != target and n not in set(latent)]
         self.node_kinds = {n: self.nodes[n].kind for n in self.feature_names}
-        self.classes_ = np.asarray(self.nodes[target].categories)
+        self.classes_ = _class_labels(target, self.nodes[target].categories)
 
         children = [n for n in names if self.graph.has_edge(target, n)]
         coparents = {p for x in children for p in self.graph.predecessors(x) if p != target} - set(
