@@ -472,6 +472,17 @@ def test_class_labels_of_one_kind_are_kept(names):
     assert set(sem.sample(200, random_state=0)[1]) == set(sem.classes_.tolist())
 
 
+def test_more_than_26_categories_are_named_as_spreadsheet_columns():
+    """Past 'z' the names ran on into '{', '|', ... and control characters."""
+    sem = MixedSEM.random(n_categories=30, random_state=0)
+    categorical = [n for n in sem.nodes.values()
+                   if n.kind == "categorical" and n.name != sem.target]
+    assert categorical
+    for node in categorical:
+        assert node.categories[:3] == ("a", "b", "c")
+        assert node.categories[25:] == ("z", "aa", "ab", "ac", "ad")
+
+
 def test_a_transform_must_give_one_finite_value_per_value():
     """np.log of Gaussian values gave NaN measurements (and a NaN mean_); a transform
     changing the length failed in pandas; an error inside names its node."""

@@ -323,6 +323,19 @@ class _Plan:
     recode: Mapping[str, np.ndarray] = field(default_factory=dict)
 
 
+def _category_names(n: int) -> tuple[str, ...]:
+    """``"a"`` to ``"z"``, then ``"aa"``, ``"ab"``, ... as spreadsheets name columns (past
+    ``"z"`` the letters ran on into punctuation and control characters)."""
+    names = []
+    for i in range(n):
+        name, i = "", i + 1
+        while i:
+            i, rest = divmod(i - 1, 26)
+            name = chr(ord("a") + rest) + name
+        names.append(name)
+    return tuple(names)
+
+
 def _class_labels(target: Hashable, categories: tuple) -> np.ndarray:
     """The target's categories as the array of class labels ``y`` takes its values from,
     refusing labels that the array would not hold as given: missing ones (a class that
@@ -572,7 +585,7 @@ class MixedSEM:
             Levels ``0 .. n_levels - 1`` of every ordinal node (a graded scale), 2 to 1,000.
         n_categories : int, default=4
             Categories ``"a", "b", ...`` of every categorical node but the target, 2 to
-            1,000.
+            1,000 (after ``"z"``: ``"aa"``, ``"ab"``, ...).
         nonlinearity : {"mixed", "linear", "tanh", "leaky_relu", "softplus"}, default="mixed"
             The functions ``g`` on the edges; ``"mixed"`` draws one per edge.
         noise : float, default=0.5
@@ -1204,7 +1217,7 @@ class _RandomBuilder:
                 MixedNode(name, kind, tuple(parents), mechanism, noise=sigma, thresholds=thresholds)
             )
         bias = _balance(mechanism, self.values, self._frequencies(self.n_categories))
-        categories = tuple(chr(ord("a") + i) for i in range(self.n_categories))
+        categories = _category_names(self.n_categories)
         return self._record(
             MixedNode(name, kind, tuple(parents), mechanism.with_bias(bias), categories=categories)
         )
@@ -1221,7 +1234,7 @@ class _RandomBuilder:
             return MixedNode(
                 name, kind, thresholds=tuple(_increasing(ndtri(np.cumsum(frequencies)[:-1])))
             )
-        categories = tuple(chr(ord("a") + i) for i in range(self.n_categories))
+        categories = _category_names(self.n_categories)
         return MixedNode(
             name, kind, categories=categories, mechanism=_Constant(np.log(frequencies))
         )
