@@ -803,6 +803,21 @@ def _read_parquet(path: Path) -> Any:
         raise
     except Exception as error:  # pyarrow raises its own types on a bad file
         raise UsageError(f"could not read {str(path)!r} as Parquet: {error}") from error
+    if any(name is not None for name in frame.index.names):
+        # a frame saved with its index (df.set_index('patient_id').to_parquet(...)): the
+        # named index is a column of the table, which --id can name (it was dropped)
+        clash = [name for name in frame.index.names if name in frame.columns]
+        if clash:
+            raise UsageError(
+                f"{str(path)!r} holds {clash[0]!r} both as its index and as a column; save "
+                "it without the index (to_parquet(..., index=False)) or rename one."
+            )
+        frame = frame.reset_index(
+            level=[i for i, name in enumerate(frame.index.names) if name is not None],
+            drop=False,
+        )
+        if not any(name is not None for name in frame.index.names):
+            frame = frame.reset_index(drop=True)
     return _require_rows(frame, _shown(path, "data file"))
 
 
@@ -1510,6 +1525,10 @@ def _parse_value(text: str) -> Any:
     return text
 
 
+_FIT_VALUES = "--set / --max-epochs"  # the options that give fit's estimator values
+_ADAPT_VALUES = "--set / --steps"  # and adapt's
+_FLAG_OF = {_FIT_VALUES: ("--max-epochs", "max_epochs"), _ADAPT_VALUES: ("--steps", "adapt_steps")}
+
 # CAMAClassifier options that ``skcama fit`` sets through its own flags, not --set
 _FLAG_OPTIONS = {"graph": "-g/--graph", "target": "-t/--target", "max_epochs": "--max-epochs",
                  "random_state": "--random-state", "verbose": "-q/--quiet"}
@@ -1543,6 +1562,17 @@ def _parse_settings(
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise UsageError(f"--set: CAMAClassifier has no option {name!r}.{hint}")
         params[name] = _parse_value(value)
+        if isinstance(params[name], str) and params[name].strip()[:1] in ("{", "["):
+            import json
+
+            try:  # JSON meant, not text: say why it did not parse
+                json.loads(params[name])
+            except ValueError as error:
+                raise UsageError(
+                    f"--set {item!r}: the value is not valid JSON ({error}); write keys and "
+                    "text values in double quotes, e.g. --set "
+                    "'column_types={\"mmrc\": \"categorical\"}'."
+                ) from None
     return params
 
 
@@ -1558,6 +1588,10 @@ def _check_values(params: dict, option: str) -> None:
         CAMAClassifier(**params)._validate_params()
         check_discovery_params(params.get("discovery_params"))
     except (InvalidParameterError, ValueError) as error:
+        named = re.search(r"The '(\w+)' parameter", str(error))  # scikit-learn's wording
+        if named and named.group(1) in params and option in (*_FLAG_OF, "--set"):
+            flag, parameter = _FLAG_OF.get(option, ("--set", None))  # the one that gave it
+            option = flag if named.group(1) == parameter else f"--set {named.group(1)}=..."
         raise UsageError(f"{option}: {error}") from None
 
 
@@ -1571,7 +1605,7 @@ def _estimator_params(args: argparse.Namespace) -> dict:
              for name, flag in _FLAG_OPTIONS.items()}
     known = set(CAMAClassifier().get_params()) - set(_FLAG_OPTIONS)
     params.update(_parse_settings(args.set, known, fixed))
-    _check_values(params, "--set / --max-epochs")
+    _check_values(params, _FIT_VALUES)
     return params
 
 
@@ -1593,7 +1627,9 @@ def _adapt_settings(args: argparse.Namespace) -> dict:
         if "adapt_steps" in params:
             raise UsageError("--steps and --set adapt_steps=... say the same; give one.")
         params["adapt_steps"] = args.steps
-    _check_values(params, "--set / --steps")
+        _check_values(params, _ADAPT_VALUES)  # adapt_steps named as --steps
+    else:
+        _check_values(params, "--set")
     return params
 
 
@@ -1634,10 +1670,10 @@ def _fit(args: argparse.Namespace) -> int:
     if args.target is None:
         raise UsageError("pass --target, the name of the label column (a graph file that "
                          "marks one node as the outcome, as DAGitty's [outcome], names it).")
-    frame, _ = _read(args, used=_blanket(graph, args.target),
-                     declared=params.get("column_types"))
+    used = _blanket(graph, args.target)
+    frame, _ = _read(args, used=used, declared=params.get("column_types"))
     X, y = _split_target(frame, args.target, args.data)
-    X, weights = _split_weight(X, args)
+    X, weights = _split_weight(X, args, used)
     if isinstance(params.get("class_weight"), dict):
         params["class_weight"] = _labels_of_keys(params["class_weight"], y)
     clf = CAMAClassifier(graph=graph, target=args.target, **params)
@@ -1683,12 +1719,19 @@ def _blanket(graph: Any, target: str) -> set | None:
         return set(graph.nodes)
 
 
-def _split_weight(X: Any, args: argparse.Namespace) -> tuple[Any, Any]:
-    """``X`` without the ``--weight`` column, and that column (None without ``--weight``)."""
+def _split_weight(X: Any, args: argparse.Namespace, used: set | None = None) -> tuple[Any, Any]:
+    """``X`` without the ``--weight`` column, and that column (None without ``--weight``);
+    ``used`` names the columns the model reads (None: not known yet)."""
     if args.weight is None:
         return X, None
     if args.weight == args.target:
         raise UsageError(f"--weight {args.weight!r} is the target; name a weight column.")
+    if used is not None and str(args.weight) in {str(u) for u in used}:
+        raise UsageError(  # taken out of X, it was then missing from the graph's columns
+            f"--weight {args.weight!r} names a column the model reads (a measurement in "
+            "the target's Markov blanket); --weight is for a column of row weights the "
+            "model does not read. Name another column."
+        )
     if args.weight in (args.id or []):
         raise UsageError(
             f"--weight {args.weight!r} is also given as --id; a column is either a row "
@@ -1769,6 +1812,13 @@ def _predict(args: argparse.Namespace) -> int:
     if args.explain:
         out = pd.concat([out, _evidence_over_runner_up(clf, frame, proba)], axis=1)
     if ids is not None:
+        clash = [c for c in ids.columns if c in out.columns]
+        if clash:  # the header would name two columns alike, the id and a prediction
+            raise UsageError(
+                f"--id {clash[0]!r} has the name of a column of the predictions; rename it "
+                f"in {_shown(args.data)} (e.g. to 'id'), so that the output names each "
+                "column once."
+            )
         out = pd.concat([ids, out], axis=1)
     if args.output in (None, "-"):
         out.to_csv(sys.stdout, index=False, sep=args.out_sep or ",")
@@ -2238,7 +2288,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--figure", default="skcama-demo.png", metavar="FILE",
                       help="where to save the figure (default skcama-demo.png in the "
                       "current folder)")
-    demo.add_argument("--verbose", type=int, default=0, metavar="LEVEL",
+    demo.add_argument("--verbose", type=int, default=0, choices=(0, 1), metavar="LEVEL",
                       help="0 quiet (default), 1 shows progress bars")
     _common(demo, sep=False)
     demo.set_defaults(func=_demo)
@@ -2442,7 +2492,7 @@ def _one_line(error: BaseException) -> str:
     return " ".join(text.split())
 
 
-def _in_cli_words(message: str) -> str:
+def _in_cli_words(message: str, command: str | None = None) -> str:
     """A library message with its advice written as the command line's options:
     ``target=<name>`` / ``target='y'`` as ``--target``, ``decimal=','`` as ``--decimal``,
     a missing-value code's replacement as ``--na-values``, ``handle_unknown`` as
@@ -2455,6 +2505,9 @@ def _in_cli_words(message: str) -> str:
     message = message.replace(UNKNOWN_CATEGORY_ADVICE, "pass --handle-unknown missing")
     message = re.sub(r"can be passed as a column of NaN \(X\[(.*?)\] = np\.nan\)",
                      r"can be given as an empty column \1 of the table", message)
+    if command == "roles":  # no --graph there: discovery is a command of its own
+        message = re.sub(r"\bpass graph='(pc|ges|fci)'", r"run skcama discover --method \1 "
+                         "on the data", message)
     message = re.sub(r"\bgraph='(pc|ges|fci)'", r"--graph \1", message)
     message = re.sub(r"\braise max_epochs\b", "raise --max-epochs", message)
     # a parameter's setting in Python (column_types={'a': 'gaussian'}, validation_fraction)
@@ -2490,6 +2543,39 @@ _MACHINE_ERRORS = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EIO", 
                    if hasattr(errno, name)}  # EDQUOT is not on every system
 
 
+def _repeated_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str | None:
+    """The first option of ``parser`` that takes one value and is given more than once in
+    ``argv`` (under any of its names, ``--name=value`` and ``-xvalue`` included), as it
+    was written; None where none is. Options that collect values (``--set``, ``--tier``)
+    and flags may repeat."""
+    single = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._StoreAction) and action.nargs in (None, "?"):
+            for option in action.option_strings:
+                single[option] = action
+    seen: dict = {}
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--":
+            break
+        if not token.startswith("-") or token == "-":
+            continue
+        name, attached = token, False
+        if token.startswith("--") and "=" in token:
+            name, attached = token.split("=", 1)[0], True
+        elif not token.startswith("--") and len(token) > 2 and token[:2] in single:
+            name, attached = token[:2], True  # -tdiagnosis
+        action = single.get(name)
+        if action is None:
+            continue
+        if action in seen:
+            return f"{seen[action]} (or {name})" if seen[action] != name else name
+        seen[action] = name
+        if not attached and action.nargs is None:
+            next(tokens, None)  # its value, which may start with '-'
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``skcama`` command; returns the exit code.
 
@@ -2519,6 +2605,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         getattr(args, "command_parser", parser).error(
             f"unrecognized arguments: {' '.join(extra)}{hint}"
         )
+    command_parser = getattr(args, "command_parser", None)
+    if command_parser is not None:
+        repeated = _repeated_options(command_parser, sys.argv[1:] if argv is None else argv)
+        if repeated:  # argparse keeps the last silently: -t diagnosis -t smoking fitted smoking
+            command_parser.error(
+                f"{repeated} is given twice; give it once (only the last was kept)."
+            )
     verbose = getattr(args, "verbose", 0) or not getattr(args, "quiet", True)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
@@ -2545,13 +2638,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"skcama {args.command}: failed{where}: {error.strerror or error}",
                       file=sys.stderr)
                 return 1
-            print(f"skcama {args.command}: error: {_in_cli_words(_one_line(error))}",
+            print(f"skcama {args.command}: error: "
+                  f"{_in_cli_words(_one_line(error), args.command)}",
                   file=sys.stderr)
             return 2
         except (UsageError, GraphError, ValueError) as error:
             if debug:
                 raise
-            print(f"skcama {args.command}: error: {_in_cli_words(_one_line(error))}",
+            print(f"skcama {args.command}: error: "
+                  f"{_in_cli_words(_one_line(error), args.command)}",
                   file=sys.stderr)
             return 2
         except KeyboardInterrupt:

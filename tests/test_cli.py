@@ -193,8 +193,9 @@ def test_adapt_set_takes_the_adaptation_options(model, workdir):
       "--steps and --set adapt_steps=... say the same; give one"),
      (["--set", "adapt_steps=4", "--set", "adapt_steps=5"], "is given twice"),
      (["--set", "adapt_alpha"], "takes NAME=VALUE"),
-     (["--set", "adapt_alpha=5"], "--set / --steps: The 'adapt_alpha' parameter"),
-     (["--steps", "0"], "--set / --steps: The 'adapt_steps' parameter"),
+     (["--set", "adapt_alpha=5"], "--set adapt_alpha=...: The 'adapt_alpha' parameter"),
+     (["--steps", "0"], "--steps: The 'adapt_steps' parameter"),
+     (["--set", "adapt_steps=0"], "--set adapt_steps=...: The 'adapt_steps' parameter"),
      (["--prior-only", "--set", "adapt_alpha=0.5"], "drop --set")],
 )
 def test_adapt_set_refuses_what_it_cannot_set(model, workdir, capsys, extra, message):
@@ -211,10 +212,18 @@ def test_bad_set_values_are_refused_before_the_data_is_read(workdir, capsys):
     absent = str(workdir / "absent.csv")
     assert main(["fit", absent, "-t", "y", "-o", str(workdir / "never.skcama"),
                  "--set", "hidden_size=-1"]) == 2
-    assert "--set / --max-epochs: The 'hidden_size' parameter" in capsys.readouterr().err
+    assert "--set hidden_size=...: The 'hidden_size' parameter" in capsys.readouterr().err
+    assert main(["fit", absent, "-t", "y", "-o", str(workdir / "never.skcama"),
+                 "--max-epochs", "0"]) == 2
+    assert "--max-epochs: The 'max_epochs' parameter" in capsys.readouterr().err
     assert main(["evaluate", str(workdir / "absent.skcama"), absent, "-t", "y", "--adapt",
                  "--set", "adapt_learning_rate=-1"]) == 2
-    assert "--set / --steps: The 'adapt_learning_rate' parameter" in capsys.readouterr().err
+    assert "--set adapt_learning_rate=...: The 'adapt_learning_rate' parameter" in \
+        capsys.readouterr().err
+    # JSON meant and mistyped: said so, not "must be a dict"
+    assert main(["fit", absent, "-t", "y", "-o", str(workdir / "never.skcama"),
+                 "--set", 'column_types={bmi: "categorical"}']) == 2
+    assert "the value is not valid JSON (Expecting property name" in capsys.readouterr().err
 
 
 def test_evaluate_set_adapts_the_copy_with_the_options(model, workdir, capsys):
@@ -367,6 +376,72 @@ def test_discover_passes_the_conditioning_limit(workdir, monkeypatch, given, exp
     assert main(["discover", str(workdir / "train.csv"), "-t", "y", "-o", str(out), "-q",
                  *given]) == 0
     assert seen["max_condition_size"] == expected and out.exists()
+
+
+def test_an_option_given_twice_is_refused_not_overridden(workdir, capsys):
+    """argparse kept the last value silently: -t y -t c fitted a model of c."""
+    out = str(workdir / "never.skcama")
+    for argv, named in (
+        (["fit", str(workdir / "train.csv"), "-t", "y", "-t", "c", "-o", out], "-t"),
+        (["fit", str(workdir / "train.csv"), "--target=y", "-tc", "-o", out],
+         "--target (or -t)"),
+        (["fit", str(workdir / "train.csv"), "-t", "y", "-o", out, "--output", out],
+         "-o (or --output)"),
+        (["predict", "m.skcama", "d.csv", "--sep", ",", "--sep", ";"], "--sep"),
+    ):
+        with pytest.raises(SystemExit):
+            main(argv)
+        assert f"{named} is given twice; give it once" in capsys.readouterr().err
+    assert not (workdir / "never.skcama").exists()
+    # options that collect values may repeat, and a value may look like an option
+    from skcama.cli import _repeated_options, build_parser
+
+    fit = build_parser()._subparsers._group_actions[0].choices["fit"]
+    assert _repeated_options(fit, ["d.csv", "--id", "a", "--id", "b", "--set", "x=1",
+                                   "--set", "y=2", "-t", "y", "-o", "-t"]) is None
+
+
+def test_predict_refuses_an_id_named_like_an_output_column(model, workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv").drop(columns="y")
+    frame.insert(0, "predicted", np.arange(len(frame)))
+    frame.to_csv(workdir / "clash.csv", index=False)
+    assert main(["predict", str(model), str(workdir / "clash.csv"), "--id", "predicted",
+                 "-o", str(workdir / "clash_out.csv")]) == 2
+    assert "--id 'predicted' has the name of a column of the predictions" in \
+        capsys.readouterr().err
+    assert not (workdir / "clash_out.csv").exists()
+
+
+def test_a_parquet_tables_named_index_is_read_as_a_column(model, workdir):
+    """df.set_index('patient_id').to_parquet(...) lost its ids: the index was dropped and
+    --id patient_id was 'not a column'."""
+    frame = pd.read_csv(workdir / "train.csv").drop(columns="y")
+    frame.insert(0, "patient_id", [f"p{i:03d}" for i in range(len(frame))])
+    frame.set_index("patient_id").to_parquet(workdir / "indexed.parquet")
+    frame.to_csv(workdir / "indexed.csv", index=False)
+    outputs = []
+    for name in ("indexed.parquet", "indexed.csv"):
+        out = workdir / f"{name}.out.csv"
+        assert main(["predict", str(model), str(workdir / name), "--id", "patient_id",
+                     "-o", str(out)]) == 0
+        outputs.append(pd.read_csv(out))
+    pd.testing.assert_frame_equal(*outputs)
+    assert outputs[0]["patient_id"].tolist() == frame["patient_id"].tolist()
+
+
+def test_fit_refuses_a_weight_column_the_model_reads(workdir, capsys):
+    """--weight took the column out of X, and fit then said the graph named a column X
+    lacks."""
+    assert main(["fit", str(workdir / "train.csv"), "-g", str(workdir / "graph.gml"), "-t",
+                 "y", "--weight", "c", "-o", str(workdir / "never.skcama")]) == 2
+    assert "--weight 'c' names a column the model reads" in capsys.readouterr().err
+
+
+def test_roles_advises_the_discover_command_for_a_cycle(tmp_path, capsys):
+    (tmp_path / "cycle.dot").write_text("digraph { y -> x; x -> y; a -> y }")
+    assert main(["roles", str(tmp_path / "cycle.dot"), "-t", "y"]) == 2
+    err = capsys.readouterr().err
+    assert "run skcama discover --method pc on the data" in err and "--graph" not in err
 
 
 def test_roles_prints_json(workdir, capsys):
