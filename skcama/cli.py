@@ -501,10 +501,13 @@ def read_table(
                         f"({len(frame.columns)}) with delimiter {delimiter!r}, but "
                         f"{hint.removeprefix('; ')}"
                     )
+                title = (f" Its first line, {str(names.iloc[0])[:60]!r}, looks like a title "
+                         "or a comment above the header: delete the lines above the header."
+                         if len(frame.columns) == 1 else "")
                 raise UsageError(
                     f"{source.name} has rows with more fields than its header "
                     f"({len(frame.columns)}): a column has no name in the header line. "
-                    "Name every column in the header, or remove the extra fields."
+                    f"Name every column in the header, or remove the extra fields.{title}"
                 )
         if "None" not in na_values:
             frame = _none_as_missing_among_numbers(
@@ -514,7 +517,7 @@ def read_table(
     except pd.errors.EmptyDataError as error:
         raise UsageError(f"{source.name} is empty.") from error
     except UnicodeDecodeError as error:
-        raise UsageError(_not_encoded(source.name, encoding, error)) from error
+        raise UsageError(_not_encoded(source.name, encoding, error, source)) from error
     except LookupError as error:  # an encoding Python does not know
         raise UsageError(f"--encoding: {error}; pass a name such as utf-8 or cp1252.") from error
     except _DAMAGED as error:  # a damaged (or, for zip, encrypted) compressed file
@@ -884,11 +887,35 @@ def _delimiter_hint(source: _Source, delimiter: str, decimal: str, encoding: str
     return f"; its header looks {other!r}-separated; pass {flag}"
 
 
-def _not_encoded(name: str, encoding: str, error: UnicodeDecodeError) -> str:
+def _not_encoded(
+    name: str, encoding: str, error: UnicodeDecodeError, source: _Source | None = None
+) -> str:
     """The message for a text table (``name``, such as ``data file 'x.csv'``) that is
-    not in ``encoding``."""
+    not in ``encoding``. The error's position counts from the start of the part pandas
+    was decoding (0 or 1 for a byte well inside the file): where ``source`` is given, the
+    first such byte is found in the table itself and named by its line."""
     byte = error.object[error.start:error.start + 1].hex()
     where = f"byte 0x{byte} at position {error.start}"
+    if source is not None:
+        import codecs
+
+        try:
+            decoder = codecs.getincrementaldecoder(encoding)()
+            offset, line = 0, 1
+            with source.binary() as raw:
+                for chunk in iter(lambda: raw.read(1 << 20), b""):
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as found:
+                        at = max(found.start, 0)
+                        line += chunk[:at].count(b"\n")
+                        where = (f"byte 0x{chunk[at:at + 1].hex()} on line {line}, byte "
+                                 f"{offset + at} of the file")
+                        break
+                    offset += len(chunk)
+                    line += chunk.count(b"\n")
+        except (OSError, LookupError):  # the position pandas gave stays
+            pass
     if encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig"):
         return (
             f"{name} is not UTF-8 text ({where}); pass its encoding, e.g. "

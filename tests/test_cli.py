@@ -437,6 +437,15 @@ def test_fit_refuses_a_weight_column_the_model_reads(workdir, capsys):
     assert "--weight 'c' names a column the model reads" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("first", ["Patient export 2024-05-01", "# exported by the EHR"])
+def test_a_title_line_above_the_header_is_named(model, workdir, capsys, first):
+    text = (workdir / "train.csv").read_text()
+    (workdir / "titled.csv").write_text(f"{first}\n{text}")
+    assert main(["predict", str(model), str(workdir / "titled.csv")]) == 2
+    assert (f"Its first line, {first!r}, looks like a title or a comment above the header"
+            in capsys.readouterr().err)
+
+
 def test_roles_advises_the_discover_command_for_a_cycle(tmp_path, capsys):
     (tmp_path / "cycle.dot").write_text("digraph { y -> x; x -> y; a -> y }")
     assert main(["roles", str(tmp_path / "cycle.dot"), "-t", "y"]) == 2
@@ -1251,7 +1260,17 @@ def test_a_file_in_another_encoding_is_named_and_read_with_encoding(workdir, mod
     frame.to_csv(workdir / "latin.csv", index=False, encoding="cp1252")
     assert main(["predict", str(model), str(workdir / "latin.csv")]) == 2
     err = capsys.readouterr().err
-    assert "is not UTF-8 text (byte 0xe2 at position" in err and "--encoding cp1252" in err
+    at = (workdir / "latin.csv").read_bytes().index(b"\xe2")  # in the header: line 1
+    assert f"is not UTF-8 text (byte 0xe2 on line 1, byte {at} of the file)" in err
+    assert "--encoding cp1252" in err
+    # a byte further down is named by its line too (the position counted from the part
+    # pandas was decoding: 0 or 1 for a byte well inside the file)
+    lines = (workdir / "train.csv").read_bytes().splitlines(keepends=True)
+    lines[40] = lines[40].replace(b",", b",\xe9", 1)
+    (workdir / "late.csv").write_bytes(b"".join(lines))
+    assert main(["predict", str(model), str(workdir / "late.csv")]) == 2
+    at = b"".join(lines).index(b"\xe9")
+    assert f"(byte 0xe9 on line 41, byte {at} of the file)" in capsys.readouterr().err
     assert "--sep" not in err
     out = workdir / "latin_predictions.csv"
     assert main(["predict", str(model), str(workdir / "latin.csv"), "--encoding", "cp1252",
