@@ -302,14 +302,17 @@ def robustness_curve(
     TypeError
         For ``adapt``, ``clean_after_adapt`` or ``attack_adapted`` other than True or
         False, an entry of ``estimators`` without ``predict``, an option the manipulation
-        does not take, a model without gradients attacked without a surrogate, or a
-        callable ``manipulation`` that returns anything but a DataFrame.
+        does not take, a model without gradients attacked without a surrogate, a
+        callable ``manipulation`` that returns anything but a DataFrame, or a
+        ``functools.partial`` of an attack that binds positional arguments (the model).
     ValueError
         For bad strengths, labels or manipulation names, ``surrogate`` keys that name no
-        model, CAMA models whose roles disagree where the columns need them, or a
-        callable ``manipulation`` that returns rows with other index labels than ``X``'s
-        (or reorders rows whose index repeats labels), and for ``attack_adapted=True``
-        without ``adapt=True`` or without an attack.
+        model, CAMA models whose roles disagree where the columns need them, a callable
+        ``manipulation`` that returns rows with other index labels than ``X``'s (or
+        reorders rows whose index repeats labels), a model whose ``predict`` returns
+        other than one label per row, or labels of another type than ``y``'s (``"1"``
+        for ``1``, None), and for ``attack_adapted=True`` without ``adapt=True`` or
+        without an attack.
 
     Warns
     -----
@@ -928,9 +931,12 @@ def plot_robustness(
     Raises
     ------
     TypeError
-        If ``frame`` is not a DataFrame.
+        If ``frame`` is not a DataFrame, its ``adapted`` column not True / False or its
+        ``strength`` / ``accuracy`` not numbers, or ``ax`` not one Axes.
     ValueError
-        If it lacks a column of :func:`robustness_curve`'s output, or has no rows.
+        If it lacks a column of :func:`robustness_curve`'s output, has no rows, or holds
+        several rows of one point (one model, manipulation, strength and adaptation: two
+        runs concatenated; name them apart).
 
     Examples
     --------
