@@ -479,6 +479,17 @@ def read_table(
         with source.reading() as stream:
             names = pd.read_csv(stream, sep=delimiter, header=None, nrows=1, dtype=str,
                                 encoding=encoding, na_filter=False).iloc[0]
+        # fields separated by ', ' (a delimiter and a space), as some exports write them:
+        # every name but the first starts with a space, ' age' matching no node or column
+        spaced = (len(delimiter) == 1 and not delimiter.isspace() and len(names) > 1
+                  and all(str(n)[:1] == " " and str(n).strip() for n in names.iloc[1:]))
+        if spaced:
+            warnings.warn(
+                f"the header of {source.name} separates its names by {delimiter!r} and a "
+                f"space ({str(names.iloc[1])!r}); the spaces after each delimiter are left "
+                "out of the names and values.", UserWarning, stacklevel=2,
+            )
+            names = names.str.lstrip()
         with source.reading() as stream, warnings.catch_warnings(record=True) as caught:
             # last: its tail is the table's end. index_col=False: rows with one field more
             # than the header (a delimiter ending each data row) keep their columns; by
@@ -488,7 +499,8 @@ def read_table(
                                 dtype={c: str for c in text_columns} or None,
                                 keep_default_na=False,
                                 na_values=[*_MISSING_CODES, *na_values],
-                                thousands=thousands, index_col=False)
+                                thousands=thousands, index_col=False,
+                                skipinitialspace=spaced)
         for warning in caught:
             if not issubclass(warning.category, pd.errors.ParserWarning):
                 warnings.warn_explicit(warning.message, warning.category, warning.filename,
@@ -512,7 +524,7 @@ def read_table(
         if "None" not in na_values:
             frame = _none_as_missing_among_numbers(
                 frame, source, delimiter, decimal, encoding, thousands, text_columns,
-                na_values,
+                na_values, spaced,
             )
     except pd.errors.EmptyDataError as error:
         raise UsageError(f"{source.name} is empty.") from error
@@ -533,7 +545,7 @@ def read_table(
             + _delimiter_hint(source, delimiter, decimal, encoding)
         ) from error
     if thousands is not None:
-        _check_grouping(source, delimiter, encoding, thousands, decimal, text_columns)
+        _check_grouping(source, delimiter, encoding, thousands, decimal, text_columns, spaced)
     header_fields = len(names)
     names = names[names.str.strip() != ""]  # unnamed columns: pandas names each its own
     repeated = sorted({str(h) for h in names[names.duplicated()]})
@@ -573,6 +585,7 @@ _MISSING_CODES = (
 def _none_as_missing_among_numbers(
     frame: Any, source: _Source, delimiter: str, decimal: str, encoding: str,
     thousands: str | None, text_columns: Sequence, na_values: Sequence[str],
+    spaced: bool = False,
 ) -> Any:
     """``frame`` with the columns that hold ``None`` among numbers read as numbers with
     ``None`` missing (as pandas reads them); a column of text keeps ``None`` as a value.
@@ -589,7 +602,7 @@ def _none_as_missing_among_numbers(
         again = pd.read_csv(stream, sep=delimiter, decimal=decimal, encoding=encoding,
                             usecols=holding, keep_default_na=False,
                             na_values=[*_MISSING_CODES, "None", *na_values],
-                            thousands=thousands, index_col=False)
+                            thousands=thousands, index_col=False, skipinitialspace=spaced)
     # numbers: at least one of them (a column of None and blanks alone, as a file of one
     # patient may hold, is text: its None is a value)
     numbers = [c for c in holding
@@ -633,7 +646,7 @@ def _warn_merged_rows(frame: Any, source: _Source, delimiter: str, fields: int) 
 
 def _check_grouping(
     source: _Source, delimiter: str, encoding: str, thousands: str, decimal: str,
-    text_columns: Sequence,
+    text_columns: Sequence, spaced: bool = False,
 ) -> None:
     """Refuse a number in which ``thousands`` does not group three digits (``1.5`` read
     with ``--thousands .``): pandas drops the mark wherever it is, and reads 15 (and a
@@ -642,7 +655,7 @@ def _check_grouping(
 
     with source.reading() as stream:
         text = pd.read_csv(stream, sep=delimiter, dtype=str, encoding=encoding,
-                           index_col=False, keep_default_na=False)
+                           index_col=False, keep_default_na=False, skipinitialspace=spaced)
     mark, point = re.escape(thousands), re.escape(decimal)
     grouped = rf"\s*[-+]?\d{{1,3}}(?:{mark}\d{{3}})*(?:{point}\d*)?(?:[eE][-+]?\d+)?\s*"
     number = rf"\s*[-+]?[\d{mark}]+(?:{point}\d*)?(?:[eE][-+]?\d+)?\s*"

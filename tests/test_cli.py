@@ -437,6 +437,24 @@ def test_fit_refuses_a_weight_column_the_model_reads(workdir, capsys):
     assert "--weight 'c' names a column the model reads" in capsys.readouterr().err
 
 
+def test_fields_separated_by_a_delimiter_and_a_space_are_read_without_the_spaces(
+        model, workdir, capsys):
+    """An export writing ', ' between fields gave names ' age', matching no node: 'X
+    lacks the columns' with a did-you-mean per column."""
+    frame = pd.read_csv(workdir / "train.csv").drop(columns="y").head(30)
+    rows = [", ".join(map(str, frame.columns))]
+    rows += [", ".join(map(str, row)) for row in frame.itertuples(index=False)]
+    (workdir / "spaced.csv").write_text("\n".join(rows) + "\n")
+    frame.to_csv(workdir / "unspaced.csv", index=False)
+    outputs = []
+    for name in ("spaced.csv", "unspaced.csv"):
+        assert main(["predict", str(model), str(workdir / name), "-o",
+                     str(workdir / f"{name}.out.csv")]) == 0
+        outputs.append(pd.read_csv(workdir / f"{name}.out.csv"))
+    assert "separates its names by ',' and a space" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(*outputs)
+
+
 @pytest.mark.parametrize("first", ["Patient export 2024-05-01", "# exported by the EHR"])
 def test_a_title_line_above_the_header_is_named(model, workdir, capsys, first):
     text = (workdir / "train.csv").read_text()
