@@ -2606,6 +2606,9 @@ def _repeated_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> s
         elif not token.startswith("--") and len(token) > 2 and token[:2] in single:
             name, attached = token[:2], True  # -tdiagnosis
         action = single.get(name)
+        if action is None and name.startswith("--"):  # argparse takes unique prefixes
+            matches = {single[o] for o in single if o.startswith(name)}
+            action = matches.pop() if len(matches) == 1 else None
         if action is None:
             continue
         if action in seen:

@@ -399,6 +399,9 @@ def test_an_option_given_twice_is_refused_not_overridden(workdir, capsys):
     fit = build_parser()._subparsers._group_actions[0].choices["fit"]
     assert _repeated_options(fit, ["d.csv", "--id", "a", "--id", "b", "--set", "x=1",
                                    "--set", "y=2", "-t", "y", "-o", "-t"]) is None
+    # argparse takes a unique prefix of a long option
+    assert _repeated_options(fit, ["d.csv", "--targ", "y", "--target", "z"]) == \
+        "--targ (or --target)"
 
 
 def test_predict_refuses_an_id_named_like_an_output_column(model, workdir, capsys):
