@@ -616,7 +616,10 @@ def _check_background(background: Mapping | None, names: list) -> dict:
                 f"background[{kind!r}] must be a list of (source, target) pairs, e.g. "
                 f"[('a1', 'x1')]; got the {type(edges).__name__} {edges!r}."
             )
-        edges = list(edges)
+        if isinstance(edges, pd.DataFrame):  # its rows, not its column names
+            edges = edges.to_numpy()
+        # the rows of an array of pairs as pairs (numpy's rows are no Sequence)
+        edges = [e.tolist() if isinstance(e, np.ndarray) else e for e in edges]
         if len(edges) == 2 and all(isinstance(node, (str, bytes)) for node in edges):
             raise ValueError(
                 f"background[{kind!r}] must be a list of (source, target) pairs; {edges!r} "
@@ -797,8 +800,12 @@ def discover_graph(
         it is unused.
     background : dict, optional
         Background knowledge: ``{"required": [(u, v), ...], "forbidden": [(u, v), ...],
-        "tiers": [[...], [...], ...]}`` with node names; a node in a later tier cannot cause
-        a node in an earlier one, and a node belongs to at most one tier. A forbidden edge
+        "tiers": [[...], [...], ...]}`` with node names; a node in a later tier has no
+        edge into a node in an earlier one, and a node belongs to at most one tier. Tiers
+        (and required edges) constrain edges, not paths: a path through a node in no tier
+        may still run from a later tier to an earlier one (``a1 -> y -> a2`` with tiers
+        ``[["a2"], ["a1"]]``); put every node on such paths, the target included, in a
+        tier to order them. A forbidden edge
         has a direction: ``(u, v)`` forbids ``u -> v``, and an adjacency the data support
         is then kept as ``v -> u``; forbid both to remove it. Passed to causal-learn for PC
         and FCI and enforced on the result of every method.
@@ -894,6 +901,19 @@ def discover_graph(
     start = time.perf_counter()
     method = _check_option("method", method, METHODS)
     test = _check_option("test", test, TESTS)
+    if not isinstance(target, Hashable):  # a node name: it failed inside a dict before
+        raise TypeError(
+            f"target must be the target's name (a string or a number), got the "
+            f"{type(target).__name__} {target!r}."
+        )
+    if not (random_state is None or isinstance(random_state, np.random.RandomState) or (
+        isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool)
+        and 0 <= random_state < 2**32
+    )):  # rcit seeds numpy with it: numpy's message named no option
+        raise ValueError(
+            "random_state must be None, an int in [0, 2**32 - 1] or a "
+            f"numpy.random.RandomState; got {random_state!r}."
+        )
     if not (is_real_number(alpha) and 0 < alpha < 1):
         raise ValueError(f"alpha must be a number strictly between 0 and 1, got {alpha!r}.")
     if max_condition_size is not None and (
@@ -939,11 +959,16 @@ def discover_graph(
             positions = np.flatnonzero(keep)  # the rows' numbers in the user's X
         if np.all(weights == weights[0]):  # equal weights: the unweighted discovery exactly
             weights = None
+        elif weights.max() > 1e100:  # the tests' weighted sums overflowed: an empty graph
+            weights = weights / weights.max()  # (only the weights' ratios count)
     frame, labels, target = _frame_and_target(X, y, target, positions, normal_scores)
     given_order = [*frame.columns, target]
     # The search sees the columns sorted by name, so the graph does not depend on their
     # order in X (PC's orientations and the ties of a consistent extension did).
-    by_name = sorted(range(frame.shape[1]), key=lambda j: str(frame.columns[j]))
+    # (names that print alike, 1 and '1', are told apart by their type: ties were left to
+    # X's order)
+    by_name = sorted(range(frame.shape[1]),
+                     key=lambda j: (str(frame.columns[j]), type(frame.columns[j]).__name__))
     if by_name != list(range(frame.shape[1])):  # no copy of a frame already in that order
         frame = frame.iloc[:, by_name]
     names = [*frame.columns, target]
@@ -1162,7 +1187,15 @@ def _frame_and_target(
     frame = _read_text_as_fit(frame)
     numeric = [c for c in frame.columns if not _is_categorical(frame[c])]
     numeric_set = set(numeric)
-    values = frame[numeric].to_numpy(dtype=float)  # converted once for the checks below
+    # converted once for the checks below; an object column of numbers column by column,
+    # pd.NA there missing (the frame's own conversion raised pandas' TypeError on it)
+    if any(frame[c].dtype == object for c in numeric):
+        values = np.column_stack([
+            (pd.to_numeric(frame[c], errors="coerce") if frame[c].dtype == object
+             else frame[c]).to_numpy(dtype=float, na_value=np.nan) for c in numeric
+        ]) if numeric else np.empty((len(frame), 0))
+    else:
+        values = frame[numeric].to_numpy(dtype=float)
     infinite = [c for c, bad in zip(numeric, np.isinf(values).any(axis=0), strict=True) if bad]
     if infinite:
         raise ValueError(
@@ -1189,10 +1222,24 @@ def _frame_and_target(
             "of it slow. Drop it from X (X.drop(columns=[...]); on the command line: --id "
             f"{first!r})."
         )
+    crowded = {c: n for c in frame.columns if c not in numeric_set
+               and (n := frame[c].nunique()) > max(_CROWDED_LEVELS, len(frame) // 2)}
+    if crowded:  # one duplicate let an identifier past the check above: it joined every node
+        first, levels = next(iter(crowded.items()))
+        raise ValueError(
+            f"columns {list(crowded)} hold nearly one distinct value per row ({levels} in "
+            f"{len(frame)} rows in {first!r}), as an identifier, free text or numbers with "
+            "stray text do: read as categorical labels, each level has a row or two, and "
+            "the tests, which fit one indicator per level, find such a column dependent on "
+            "every other (one took the place of the label's every neighbour). Drop it "
+            f"from X (on the command line: --id {first!r}), or convert a measurement with "
+            f"pd.to_numeric(X[{first!r}], errors='coerce')."
+        )
     # every test is unchanged by a column's scale; values whose squares overflow (above
-    # about 1e154) are divided by their largest magnitude, on a copy
+    # about 1e154) or underflow (below about 1e-162, read as perfectly correlated with
+    # others) are divided by their largest magnitude, on a copy
     top = np.abs(values).max(axis=0, initial=0)
-    huge = top > 1e150
+    huge = (top > 1e150) | ((top > 0) & (top < 1e-150))
     if huge.any():
         values = values / np.where(huge, top, 1.0)
         frame = frame.copy()
@@ -1228,6 +1275,10 @@ def _frame_and_target(
             UserWarning,
         )
     return frame, labels, target
+
+
+_CROWDED_LEVELS = 20  # a categorical column with more levels than this and half the rows
+# is refused by discovery as nearly an identifier
 
 
 def _read_text_as_fit(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1345,6 +1345,61 @@ def test_labels_mixing_types_or_infinite_are_named_as_fit_names_them(small_sem):
         discover_graph(X, infinite, target="y", sample_weight=weights)
 
 
+def test_a_column_of_nearly_one_level_per_row_is_refused(small_sem):
+    """One repeated value let an identifier past the check of one level per row: read as
+    a category of 1,999 levels it became the label's only neighbour (its parent)."""
+    _, X, y = small_sem
+    ids = np.array([f"p{i}" for i in range(len(X))])
+    ids[1] = ids[0]
+    with pytest.raises(ValueError, match=r"columns \['pid'\] hold nearly one distinct value "
+                                         r"per row \(1999 in 2000 rows in 'pid'\).*--id 'pid'"):
+        discover_graph(X.assign(pid=ids), y, target="y")
+    noted = np.where(X["x1"] > 1.5, "high", X["x1"].astype(str))  # numbers and a note
+    with pytest.raises(ValueError, match=r"hold nearly one distinct value per row.*"
+                                         r"pd.to_numeric\(X\['x1'\]"):
+        discover_graph(X.assign(x1=noted), y, target="y")
+    # a category of many levels with several rows each is a category
+    wards = np.array([f"w{i}" for i in range(100)])[np.arange(len(X)) % 100]
+    discover_graph(X.assign(ward=wards), y, target="y")
+
+
+def test_odd_but_valid_inputs_give_the_graph_of_the_plain_ones(small_sem):
+    """pd.NA in an object column of numbers raised pandas' TypeError (now: missing, as
+    elsewhere); values below about 1e-162 read as perfectly correlated with others; names
+    that print alike (1 and '1') left the graph to X's column order; weights of 1e160
+    gave an empty graph."""
+    _, X, y = small_sem
+    plain = set(discover_graph(X, y, target="y").edges())
+    holed = pd.Series([pd.NA, *X["x1"].iloc[1:]], dtype=object, index=X.index)
+    with pytest.raises(ValueError, match=r"missing values in columns \['x1'\]"):
+        discover_graph(X.assign(x1=holed), y, target="y")
+    minute = discover_graph(X.assign(x1=X["x1"] * 1e-170), y, target="y")
+    assert set(minute.edges()) == plain
+    named = X.rename(columns={"x2": 1, "c2": "1"})
+    order = list(named.columns)
+    i, j = order.index(1), order.index("1")
+    order[i], order[j] = order[j], order[i]
+    assert set(discover_graph(named, y, target="y").edges()) == set(
+        discover_graph(named[order], y, target="y").edges())
+    weights = np.r_[0.5, np.ones(len(X) - 1)]
+    assert set(discover_graph(X, y, target="y", sample_weight=weights * 1e160).edges()) == \
+        set(discover_graph(X, y, target="y", sample_weight=weights).edges())
+
+
+def test_a_bad_target_or_seed_and_an_array_of_edges(small_sem):
+    _, X, y = small_sem
+    with pytest.raises(TypeError, match=r"target must be the target's name .* list \['y'\]"):
+        discover_graph(X, y, target=["y"])
+    for seed in (-1, "a", 2**32, True):
+        with pytest.raises(ValueError, match="random_state must be None, an int in"):
+            discover_graph(X, y, target="y", random_state=seed)
+    # required edges as a numpy array or a DataFrame of pairs are their rows
+    listed = discover_graph(X, y, target="y", background={"required": [("a1", "y")]})
+    for edges in (np.array([["a1", "y"]]), pd.DataFrame({"s": ["a1"], "t": ["y"]})):
+        given = discover_graph(X, y, target="y", background={"required": edges})
+        assert set(given.edges()) == set(listed.edges())
+
+
 def test_a_measurement_with_a_stray_text_value_is_not_called_an_identifier(small_sem):
     """fit reads a column of numbers and some text as labels, with a warning that says to
     convert it; discovery says the same instead of advising to drop it as an identifier."""
