@@ -2182,6 +2182,11 @@ def _discover(args: argparse.Namespace) -> int:
         "forbidden": [tuple(edge) for edge in args.forbid],
         "tiers": [[n.strip() for n in tier.split(",") if n.strip()] for tier in args.tier],
     }
+    if args.max_condition_size < -1:  # read as no limit, silently
+        raise UsageError(
+            f"--max-condition-size takes a whole number >= 0, or -1 for no limit; got "
+            f"{args.max_condition_size}."
+        )
     graph = discover_graph(
         X, y, target=args.target, method=args.method, test=args.test, alpha=args.alpha,
         target_alpha=args.target_alpha, background=background,

@@ -378,6 +378,12 @@ def test_discover_passes_the_conditioning_limit(workdir, monkeypatch, given, exp
     assert seen["max_condition_size"] == expected and out.exists()
 
 
+def test_discover_refuses_a_conditioning_limit_below_minus_one(workdir, capsys):
+    assert main(["discover", str(workdir / "train.csv"), "-t", "y", "-o",
+                 str(workdir / "never.gml"), "--max-condition-size", "-2"]) == 2
+    assert "--max-condition-size takes a whole number >= 0, or -1" in capsys.readouterr().err
+
+
 def test_an_option_given_twice_is_refused_not_overridden(workdir, capsys):
     """argparse kept the last value silently: -t y -t c fitted a model of c."""
     out = str(workdir / "never.skcama")
