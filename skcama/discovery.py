@@ -1193,7 +1193,7 @@ def _frame_and_target(
         values = np.column_stack([
             (pd.to_numeric(frame[c], errors="coerce") if frame[c].dtype == object
              else frame[c]).to_numpy(dtype=float, na_value=np.nan) for c in numeric
-        ]) if numeric else np.empty((len(frame), 0))
+        ])
     else:
         values = frame[numeric].to_numpy(dtype=float)
     infinite = [c for c, bad in zip(numeric, np.isinf(values).any(axis=0), strict=True) if bad]
