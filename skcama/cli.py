@@ -2550,6 +2550,16 @@ def _in_cli_words(message: str, command: str | None = None) -> str:
     message = message.replace(UNKNOWN_CATEGORY_ADVICE, "pass --handle-unknown missing")
     message = re.sub(r"can be passed as a column of NaN \(X\[(.*?)\] = np\.nan\)",
                      r"can be given as an empty column \1 of the table", message)
+    # pandas code has no place on the command line: the same advice for the table
+    message = re.sub(r"map them to the spelling used in fit, e\.g\. X\[.*?\] = .*?\.replace\("
+                     r"\{.*?\}\)( \(and the others alike\))?\.",
+                     "write them in the table as fit's rows spell them.", message)
+    message = message.replace("predict a category of it instead (pd.cut(y, bins))",
+                              "predict a category of it instead (bin the column in the table)")
+    message = re.sub(r"declare every level, X\[.*?\] = X\[.*?\]\.astype\(pd\.CategoricalDtype\("
+                     r".*?\)\), or read the column",
+                     "fit with rows holding every level, or read the column", message)
+    message = message.replace("handle_unknown='missing'", "--handle-unknown missing")
     if command == "roles":  # no --graph there: discovery is a command of its own
         message = re.sub(r"\bpass graph='(pc|ges|fci)'", r"run skcama discover --method \1 "
                          "on the data", message)

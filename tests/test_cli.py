@@ -2072,6 +2072,18 @@ def test_evaluate_names_the_rows_of_unknown_labels_and_labels_written_otherwise(
     ("raise n_samples for a finer estimate", "raise --set n_samples=... for a finer estimate"),
     ("--steps and --set adapt_steps=... say the same",
      "--steps and --set adapt_steps=... say the same"),
+    # pandas code has no place on the command line
+    ("only in case or in spaces around them: map them to the spelling used in fit, e.g. "
+     "X['smoking'] = X['smoking'].replace({'Former': 'former'}) (and the others alike).",
+     "only in case or in spaces around them: write them in the table as fit's rows spell "
+     "them."),
+    ("predict a category of it instead (pd.cut(y, bins)), or check",
+     "predict a category of it instead (bin the column in the table), or check"),
+    ("is unknown: declare every level, X['mmrc'] = X['mmrc'].astype(pd.CategoricalDtype("
+     "[0, 1, 9])), or read the column as a measurement, column_types={'mmrc': 'gaussian'} "
+     "(handle_unknown='missing' would count",
+     "is unknown: fit with rows holding every level, or read the column as a measurement, "
+     "--set 'column_types={\"mmrc\": \"gaussian\"}' (--handle-unknown missing would count"),
 ])
 def test_library_advice_is_said_in_the_command_line_options(advice, said):
     from skcama.cli import _in_cli_words
