@@ -1143,9 +1143,33 @@ def _read(
             "saved with the table has; it would be read as a measurement. Drop it, or keep "
             f"it out of the model with --id {unnamed[0]!r}."
         )
+    _refuse_infinite_cells(frame.drop(columns=ids) if ids else frame, args.data, used)
     if not ids:
         return frame, None
     return frame.drop(columns=ids), frame[ids]
+
+
+def _refuse_infinite_cells(frame: Any, data: Any, used: set | None) -> None:
+    """Refuse an infinite value (``inf``, ``1e999``) in a column the model reads (every
+    column where ``used`` is None), naming the column and the first data rows: the
+    library names the column alone, and a table is searched by row."""
+    import numpy as np
+    import pandas as pd
+
+    for column in frame.columns:
+        if used is not None and str(column) not in {str(u) for u in used}:
+            continue
+        values = frame[column]
+        if not pd.api.types.is_float_dtype(values.dtype):
+            continue
+        bad = np.flatnonzero(np.isinf(values.to_numpy(dtype=float, na_value=np.nan)))
+        if len(bad):
+            rows = ", ".join(str(i + 1) for i in bad[:5]) + (", ..." if len(bad) > 5 else "")
+            raise UsageError(
+                f"{_shown(data)} has infinite values in column {column!r} (data rows {rows}, "
+                "counting from 1 below the header); write them as numbers, or leave the "
+                "cells empty for missing values."
+            )
 
 
 def _as_fitted_codes(values: Any, known: Any) -> Any:

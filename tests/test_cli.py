@@ -473,6 +473,17 @@ def test_a_title_line_above_the_header_is_named(model, workdir, capsys, first):
             in capsys.readouterr().err)
 
 
+def test_an_infinite_cell_is_named_by_its_rows(model, workdir, capsys):
+    """The library's message named the column alone; a table is searched by row."""
+    frame = pd.read_csv(workdir / "train.csv").drop(columns="y")
+    frame.loc[[3, 7], "x1"] = np.inf
+    frame.insert(0, "pid", np.arange(len(frame)))
+    frame.to_csv(workdir / "infinite.csv", index=False)
+    assert main(["predict", str(model), str(workdir / "infinite.csv"), "--id", "pid"]) == 2
+    assert ("has infinite values in column 'x1' (data rows 4, 8, counting from 1 below the "
+            "header)" in capsys.readouterr().err)
+
+
 def test_roles_advises_the_discover_command_for_a_cycle(tmp_path, capsys):
     (tmp_path / "cycle.dot").write_text("digraph { y -> x; x -> y; a -> y }")
     assert main(["roles", str(tmp_path / "cycle.dot"), "-t", "y"]) == 2
