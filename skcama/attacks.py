@@ -849,6 +849,18 @@ def _differentiable(estimator: Any) -> bool:
     return _is_cama(estimator) or hasattr(estimator, "_torch_log_proba")
 
 
+def _options_of(func: Callable) -> set[str]:
+    """The keyword-only options of a manipulation or attack; one that takes ``**options``
+    passes them on to an attack (``strongest``), so it accepts the attacks' too."""
+    parameters = inspect.signature(func).parameters.values()
+    names = {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        for attack in ATTACKS.values():
+            if attack is not func:
+                names |= _options_of(attack)
+    return names
+
+
 @reads_tables("X", "y")
 def attack_variants(
     estimator: Any,
@@ -917,8 +929,7 @@ def attack_variants(
     y = _labels_once(X, y)
     _check_fitted(estimator)
     function = ATTACKS[attack]
-    taken = [name for name, p in inspect.signature(function).parameters.items()
-             if p.kind is p.KEYWORD_ONLY and name not in ("eot", "surrogate", "random_state")]
+    taken = sorted(_options_of(function) - {"eot", "surrogate", "random_state"})
     unknown = [key for key in options if key not in taken]
     if unknown:  # Python's own TypeError named pgd(), not this function, and no fix
         hints = [f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")

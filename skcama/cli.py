@@ -1156,8 +1156,9 @@ def _refuse_infinite_cells(frame: Any, data: Any, used: set | None) -> None:
     import numpy as np
     import pandas as pd
 
+    read = None if used is None else {str(u) for u in used}
     for column in frame.columns:
-        if used is not None and str(column) not in {str(u) for u in used}:
+        if read is not None and str(column) not in read:
             continue
         values = frame[column]
         if not pd.api.types.is_float_dtype(values.dtype):

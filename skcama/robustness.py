@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import inspect
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -35,6 +34,7 @@ from .attacks import (
     _check_labels,
     _differentiable,
     _is_cama,
+    _options_of,
     _pipeline_hint,
     _warn_discrete_left_out,
 )
@@ -167,18 +167,6 @@ def _by_name(manipulation: Any, options: dict) -> tuple[Any, dict]:
     if positional or inner not in registered:  # a function of its own, f(X, strength)
         return manipulation, options
     return registered[inner], {**bound, **options}
-
-
-def _options_of(func: Callable) -> set[str]:
-    """The keyword-only options of a manipulation or attack; one that takes ``**options``
-    passes them on to an attack (``strongest``), so it accepts the attacks' too."""
-    parameters = inspect.signature(func).parameters.values()
-    names = {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        for attack in ATTACKS.values():
-            if attack is not func:
-                names |= _options_of(attack)
-    return names
 
 
 def _check_options(name: str, func: Callable, options: Mapping) -> None:

@@ -35,13 +35,13 @@ import numbers
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.special import expit, ndtr, ndtri, softmax
 
+from .._columns import _plain
 from .._typing import SeedLike
 from ._sem import (
     _ACTIVATIONS,
@@ -355,12 +355,8 @@ def _class_labels(target: Hashable, categories: tuple) -> np.ndarray:
             array = np.asarray(labels)
         except ValueError:
             array = np.empty(0)
-
-    def plain(value: Any) -> Any:  # numpy's scalars as the Python values they hold
-        return value.item() if isinstance(value, np.generic) else value
-
     same = array.ndim == 1 and len(array) == len(labels) and all(
-        type(plain(a)) is type(plain(b)) and plain(a) == plain(b)
+        type(_plain(a)) is type(_plain(b)) and _plain(a) == _plain(b)
         for a, b in zip(array.tolist(), labels, strict=True)
     )
     if not same:
