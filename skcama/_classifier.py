@@ -39,6 +39,7 @@ from ._columns import (
     _SPARSE_ROWS,
     MAX_INTEGER_LEVELS,
     ColumnCodec,
+    _plain,
     _show,
     check_fit_labels,
     check_known_labels,
@@ -1392,7 +1393,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         children from the decoder under do(m=0)), so a fitted model never needs to carry
         training rows. Calls accumulate: a stream of batches keeps refining the same
         manipulation model. :meth:`reset_adaptation` undoes every call; to keep the
-        original untouched, adapt a copy: ``copy.deepcopy(clf).adapt(X_new)``. On a CUDA
+        original untouched, adapt a copy: ``copy.deepcopy(clf).adapt(X_new)``. A class
+        prior that :meth:`adapt_prior` estimated before stays applied, with a warning:
+        call :meth:`adapt_prior` again after adapting. On a CUDA
         device the gradient step is recorded once as a CUDA graph and replayed: the same
         result as launching its kernels one by one, several times faster (see the
         scaling guide).
@@ -1477,6 +1480,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self._n_adapt_calls += 1
         self.adapt_history_ = history
         self.manipulation_learned_ = True
+        shift = getattr(self, "prior_shift_", None)
+        if shift is not None and np.any(shift != 0):
+            # estimated with the measurements read as they were before this adaptation:
+            # biased where they were manipulated (adapt_prior warns of that itself)
+            warn_user(
+                "a class prior estimated by adapt_prior before this adaptation is still "
+                f"applied ({_prevalence_text(self.classes_, self.adapted_class_prior_)}); "
+                "it read the measurements as the model did before adapting. Call "
+                "adapt_prior(X) again to estimate it through the adapted model.",
+                UserWarning,
+            )
         return self
 
     def reset_adaptation(self) -> CAMAClassifier:
@@ -3472,6 +3486,13 @@ _READ_AFTER_FIT = (
     "n_samples", "clean_prior", "adapt_alpha", "adapt_steps", "adapt_learning_rate",
     "adapt_mechanism_rate", "batch_size", "manipulation_model", "handle_unknown", "device",
 )
+
+
+def _prevalence_text(classes: np.ndarray, prevalence: np.ndarray) -> str:
+    """``"'a': 0.30, 'b': 0.70"``: each class's share, for messages (up to 10 classes)."""
+    shown = ", ".join(f"{_plain(c)!r}: {p:.2f}"
+                      for c, p in list(zip(classes, prevalence, strict=True))[:10])
+    return shown + (", ..." if len(classes) > 10 else "")
 
 
 def _adapt_steps(steps: int | str, n_rows: int, batch_size: int) -> int:

@@ -36,6 +36,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._columns import (
     _show,
     check_fit_labels,
+    check_measurement_dtype,
     check_unique_columns,
     extreme_column_moments,
     is_real_number,
@@ -90,6 +91,26 @@ def _budget_multiplier(column: Hashable, value: Any, columns_option: str) -> flo
             f"finite number > 0 (to hold a column fixed, leave it out of {columns_option})."
         )
     return number
+
+
+_LARGEST_BUDGET = 1e30  # sds: past it the attack's arithmetic overflows float32
+
+
+def _check_budget_size(budgets: list[float], names: list | None) -> None:
+    """Refuse training budgets (in sds, one per column of ``names``, or one for every
+    column where None) too large for the attack's float32 arithmetic: its random start
+    and steps overflowed to infinity, and the weights to NaN, without a word."""
+    large = [n for n, b in zip(names or [None], budgets, strict=True)
+             if not b <= _LARGEST_BUDGET]
+    if large:
+        whom = "every column" if names is None else f"{_show(large)}"
+        raise ValueError(
+            f"epsilon{'' if names is None else ' times budget_scale'} gives {whom} a "
+            f"budget above "
+            f"{_LARGEST_BUDGET:g} sds, too large for the attack's float32 arithmetic; a "
+            "budget is in standard deviations of the column, so a few sds moves any "
+            "value across its whole training range."
+        )
 
 
 def _perturb_linf(
@@ -682,10 +703,11 @@ validation_fraction, n_iter_no_change, random_state
         which are clean sds) where ``budget_scale`` is given, checked against the columns
         the adversary moves."""
         if self.budget_scale is None:
+            _check_budget_size([float(self.epsilon)], None)
             return float(self.epsilon)
         has_names = hasattr(self, "feature_names_in_")
         names = list(self.feature_names_in_) if has_names else list(range(self.n_features_in_))
-        scales = torch.ones(len(names))
+        scales = np.ones(len(names))
         for column, value in self.budget_scale.items():
             matches = [i for i, n in enumerate(names) if _same_key(n, column)]
             position = matches[0] if matches else None
@@ -700,7 +722,9 @@ validation_fraction, n_iter_no_change, random_state
                 raise ValueError(f"budget_scale names {column!r}, which {why}; name only "
                                  "columns the adversary moves.")
             scales[position] = _budget_multiplier(column, value, "attack_columns")
-        budget = self.epsilon * scales
+        wide = float(self.epsilon) * scales  # float64: a product past float32's range
+        _check_budget_size(wide.tolist(), names)
+        budget = torch.as_tensor(wide, dtype=torch.float32)
         zero = [n for n, b in zip(names, budget.tolist(), strict=True) if b <= 0]
         if zero:  # a multiplier too small for float32
             raise ValueError(
@@ -952,6 +976,17 @@ def _check_numeric_columns(X: Any, estimator: Any) -> None:
     text = [c for c in X.columns
             if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))]
     for column in text:
+        # dates and durations convert to integers silently, periods and intervals not at
+        # all: each is named with its fix
+        check_measurement_dtype(X[column], column)
+        if isinstance(X[column].dtype, (pd.PeriodDtype, pd.IntervalDtype)):
+            what = "periods" if isinstance(X[column].dtype, pd.PeriodDtype) else "intervals"
+            raise ValueError(
+                f"column {column!r} holds {what} (dtype {X[column].dtype}), which "
+                f"{type(estimator).__name__} cannot read as numbers; convert it to a number "
+                "with a meaning (e.g. days since a reference date, an interval's midpoint), "
+                "or drop it."
+            )
         values = pd.to_numeric(X[column].dropna(), errors="coerce")
         if values.isna().any():  # numbers stored as objects convert; text does not
             example = X[column].dropna()[values.isna()].iloc[0]

@@ -372,8 +372,10 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
         Destination file; ``.skcama`` is the conventional extension. An existing file is
         replaced (atomically: a failed save leaves the old file intact). A file object
         open for writing bytes (``open(..., "wb")``, :class:`io.BytesIO`, a cloud
-        storage library's file) is written from its position and left open; nothing
-        makes that write atomic. A ``graph``
+        storage library's file) is written from its position and left open (a seekable
+        one is cut where the model ends, as ``"wb"`` would); nothing makes that write
+        atomic. A named pipe or a device (``/dev/stdout``) is written into, not
+        replaced. A ``graph``
         parameter naming a graph file is saved as the graph the file held at fit time
         (``clf.graph_``), so that the loaded model refits and clones without the file.
 
@@ -503,11 +505,7 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
     text = json.dumps(metadata, indent=1, allow_nan=False)
 
     if _is_stream(path):
-        # built in memory, then written in one call: a stream may not seek back (a
-        # compressing or uploading one) as zipfile would to finish each member
-        archive = io.BytesIO()
-        _write_archive(archive, text, blob)
-        _write_all(path, archive.getvalue())
+        _write_to_stream(path, text, blob)
         logger.debug("saved %s to %s", type(clf).__name__, _shown(path))
         return
     if not path.parent.is_dir():
@@ -516,9 +514,39 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
         )
     if path.is_dir():
         raise IsADirectoryError(f"cannot write {str(path)!r}: it is a folder; name a file.")
+    if _special_file(path):  # a named pipe, a device: written into, never replaced
+        with open(path, "wb") as handle:
+            _write_to_stream(handle, text, blob)
+        logger.debug("saved %s into %s", type(clf).__name__, path)
+        return
     with replaced_on_success(path) as partial:
         _write_archive(partial, text, blob)
     logger.debug("saved %s to %s", type(clf).__name__, path)
+
+
+def _special_file(path: Path) -> bool:
+    """Whether ``path`` (through any symbolic link) is a file that is neither regular nor
+    a folder: a named pipe, ``/dev/stdout``, a device. Such a file is written into and
+    read from as a stream; replacing it by a new file removed the pipe (its reader then
+    waited for ever) or, run as root, the device."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
+def _write_to_stream(stream: Any, text: str, blob: bytes) -> None:
+    """The model file's bytes written to a binary ``stream``: built in memory, then
+    written in one call, since a stream may not seek back (a compressing or uploading
+    one) as zipfile would to finish each member. A seekable stream is then cut where the
+    model ends, as a file opened with 'wb' is: older, longer content after it made a file
+    that no longer loaded."""
+    archive = io.BytesIO()
+    _write_archive(archive, text, blob)
+    _write_all(stream, archive.getvalue())
+    seekable = getattr(stream, "seekable", None)
+    try:
+        if callable(seekable) and seekable():
+            stream.truncate()
+    except (io.UnsupportedOperation, OSError):  # a stream that may seek but not shrink
+        pass
 
 
 def _write_archive(target: Any, text: str, blob: bytes) -> None:
@@ -687,6 +715,9 @@ def _read(source: Any, action: str = "load_model") -> tuple[dict, bytes]:
     path = _as_path(source, action)
     if path.is_dir():
         raise IsADirectoryError(f"{str(path)!r} is a folder, not a model file; pass the file.")
+    if _special_file(path):  # a named pipe, <(...) in a shell: read as a stream
+        with open(path, "rb") as handle:
+            return _read_archive(io.BytesIO(_stream_bytes(handle, action)), shown)
     if not path.is_file():
         raise FileNotFoundError(f"{shown} does not exist.")
     # opened once, here: a file this process may not read raises PermissionError, where
@@ -708,8 +739,9 @@ def _read_archive(handle: Any, shown: str) -> tuple[dict, bytes]:
         if start[:4] == b"PK\x03\x04" and start[30:] == _METADATA.encode():
             raise ModelFileError(
                 f"{shown} is truncated or damaged: it begins as a skcama model file, but "
-                "its end is missing (an interrupted copy or download). Copy or save it "
-                "again."
+                "its end is missing (an interrupted copy or download) or other data follows "
+                "it (a model saved over longer content of a stream opened without "
+                "truncating it). Copy or save it again."
             )
         raise ModelFileError(
             f"{not_ours}; it is not a zip archive (another program's file, or a damaged "
@@ -787,8 +819,9 @@ def load_model(path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
     Parameters
     ----------
     path : str, pathlib.Path or binary file object
-        A model file, or a file object open for reading bytes (read from its position
-        to its end, and left open).
+        A model file (a named pipe or ``<(...)`` of a shell is read as a stream), or a
+        file object open for reading bytes (read from its position to its end, and left
+        open).
 
     Returns
     -------
@@ -898,6 +931,37 @@ _BEHAVIOUR_OF_OLDER_FILES = {
 }
 
 
+def _check_fitted_attributes(clf: CAMAClassifier, shown: str) -> None:
+    """The attributes prediction reads, checked for their type and sense: a file whose
+    metadata was edited (its checksums redone) loaded, then failed at the first
+    prediction with Python's own error, or predicted NaN."""
+    from ._columns import ColumnCodec
+    from .graph import MarkovBlanketRoles
+
+    def refuse(what: str) -> None:
+        raise ModelFileError(f"{shown} is damaged: {what}; save the model again.")
+
+    if not isinstance(clf.roles_, MarkovBlanketRoles):
+        refuse(f"its roles_ is a {type(clf.roles_).__name__}, not the roles of a graph")
+    codec = clf.scaler_
+    if not isinstance(codec, ColumnCodec):
+        refuse(f"its scaler_ is a {type(codec).__name__}, not a column coder")
+    sizes = {len(codec.names), len(np.atleast_1d(codec.mean)), len(np.atleast_1d(codec.scale))}
+    if len(sizes) != 1 or not (np.all(np.isfinite(codec.mean))
+                               and np.all(np.isfinite(codec.scale))):
+        refuse("its column means and scales are not one finite number per column")
+    classes = clf.classes_
+    if not isinstance(classes, np.ndarray) or classes.ndim != 1 or len(classes) < 2:
+        refuse("its classes_ is not a list of two or more class labels")
+    n_features = clf.n_features_in_
+    if not isinstance(n_features, int) or isinstance(n_features, bool) or n_features < 0:
+        refuse(f"its n_features_in_ is {n_features!r}, not a number of columns")
+    for name in ("_predict_seed", "_adapt_seed"):
+        seed = getattr(clf, name, 0)
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+            refuse(f"its {name} is {seed!r}, not a seed (a whole number in [0, 2**63))")
+
+
 def _estimator_name(cls: type) -> str:
     """How a model file names the class of its estimator: ``"CAMAClassifier"``, or a
     subclass's module and qualified name (two subclasses may share a name)."""
@@ -968,6 +1032,7 @@ def _build(
     absent = [name for name in _FITTED_ATTRIBUTES if not hasattr(clf, name)]
     if absent:
         raise ModelFileError(f"{shown} lacks the fitted attributes {absent}")
+    _check_fitted_attributes(clf, shown)
     _set_requests(clf, metadata.get("metadata_requests"), shown)
     cfg = decoder.decode(metadata["model_config"])
     if not isinstance(cfg, CAMAConfig):

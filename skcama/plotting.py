@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
+from ._columns import _plain as _plain_label
 from ._frames import reads_tables
 from ._typing import MatrixLike, VectorLike
 from .graph import as_digraph, node_roles
@@ -478,19 +479,20 @@ def plot_evidence(
     elif not isinstance(against, Hashable) or np.ndim(against) != 0:
         # [1] or (1,) would otherwise match the class 1 element-wise
         raise ValueError(
-            f"against must be a single class label, one of {list(clf.classes_)!r}; got "
+            f"against must be a single class label, one of {clf.classes_.tolist()!r}; got "
             f"{against!r}."
         )
     elif against not in list(clf.classes_):
         raise ValueError(
             f"against={against!r} is not a class of the model; its classes are "
-            f"{list(clf.classes_)!r}."
+            f"{clf.classes_.tolist()!r}."
         )
     else:  # the class itself: 1 or 1.0 equals True, but only True finds its terms
         against = clf.classes_[list(clf.classes_).index(against)]
     if against == best:
         raise ValueError(
-            f"against={against!r} is the predicted class itself; name another class."
+            f"against={_plain_label(against)!r} is the predicted class itself; name another "
+            "class."
         )
     _check_axes(ax)
     terms = clf.explain(one).iloc[0]
@@ -504,6 +506,7 @@ def plot_evidence(
               for name in evidence.index]
     ax.barh(labels, evidence.to_numpy(), color=colours)
     ax.axvline(0.0, color="black", linewidth=0.8)
-    ax.set_xlabel(f"evidence for {best!s} over {against!s} (log-likelihood ratio, nats)")
-    ax.set_title(f"predicted {best!s} (p = {proba[order[0]]:.2f}) over {against!s}")
+    best_text, against_text = _literal(str(best)), _literal(str(against))
+    ax.set_xlabel(f"evidence for {best_text} over {against_text} (log-likelihood ratio, nats)")
+    ax.set_title(f"predicted {best_text} (p = {proba[order[0]]:.2f}) over {against_text}")
     return ax

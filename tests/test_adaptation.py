@@ -596,6 +596,24 @@ def test_adapt_prior_estimates_a_new_prevalence_and_improves_the_posteriors(fitt
     np.testing.assert_array_equal(clf.reset_adaptation().predict_proba(X_test), before)
 
 
+def test_adapt_after_adapt_prior_says_the_earlier_prior_is_still_applied(fitted):
+    """adapt_prior before adapt reads manipulated measurements as clean; the prior it
+    estimated stayed applied after adapt without a word."""
+    X_new, _ = _label_shifted(11, [0.7, 0.2, 0.1], n=300)
+    clf = copy.deepcopy(fitted).set_params(adapt_steps=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.adapt_prior(X_new)
+    shift = clf.prior_shift_.copy()
+    with pytest.warns(UserWarning, match=r"adapt_prior before this adaptation is still "
+                                         r"applied \(0: 0\.\d\d, 1: .*Call adapt_prior\(X\) again"):
+        clf.adapt(shifted(X_new))
+    np.testing.assert_array_equal(clf.prior_shift_, shift)  # kept, as said
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no prior estimated: nothing said
+        copy.deepcopy(fitted).set_params(adapt_steps=5).adapt(shifted(X_new))
+
+
 def test_adapt_prior_on_the_training_prevalence_changes_little(fitted, sem_data):
     X, _, _ = sem_data
     clf = copy.deepcopy(fitted).adapt_prior(X)

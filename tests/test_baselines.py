@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -312,6 +314,45 @@ def test_a_text_column_is_named(model):
     fitted = model(max_epochs=2, random_state=0).fit(X.astype({"a": object}), y)  # numbers
     with pytest.raises(ValueError, match="column 'c' holds text"):
         fitted.predict(text)
+
+
+@pytest.mark.parametrize(
+    ("values", "what"),
+    [
+        (pd.date_range("2020-01-01", periods=100), "dates"),
+        (pd.date_range("2020-01-01", periods=100, tz="UTC"), "dates"),
+        (pd.timedelta_range("1D", periods=100), "durations"),
+        (pd.period_range("2020-01", periods=100, freq="M"), "periods"),
+        (pd.interval_range(0, 100), "intervals"),
+    ],
+    ids=["datetime", "datetime-tz", "timedelta", "period", "interval"],
+)
+def test_date_and_duration_columns_are_named_with_their_fix(values, what):
+    """pandas converts dates and durations to integers silently, periods and intervals
+    not at all: each was scikit-learn's or numpy's error on the whole array."""
+    X, y = _data(n=100)
+    dated = X.assign(when=values)
+    with pytest.raises(ValueError, match=rf"column 'when' holds {what} \(dtype .*convert it"):
+        TorchMLPClassifier(max_epochs=1).fit(dated, y)
+    fitted = TorchMLPClassifier(max_epochs=1, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=rf"column 'x' holds {what}"):
+        fitted.predict(X.assign(x=values))
+
+
+@pytest.mark.parametrize("model", [PGDTrainedMLPClassifier, CausalAdvClassifier])
+@pytest.mark.parametrize(
+    "params",
+    [{"epsilon": 1e40}, {"budget_scale": {"x": 1e50}},
+     {"epsilon": 1e30, "budget_scale": {"x": 1e10}}],
+    ids=["epsilon", "multiplier", "product"],
+)
+def test_a_budget_past_float32s_range_is_refused(model, params):
+    """It overflowed to infinity in the attack's start and steps: a raw torch error, or
+    NaN weights and probabilities without a word."""
+    X, y = _data(n=100)
+    named = "every column" if "budget_scale" not in params else "['x']"
+    with pytest.raises(ValueError, match=rf"gives {re.escape(named)} a budget above 1e\+30 sds"):
+        model(attack_columns=["c", "x"], max_epochs=1, **params).fit(X, y)
 
 
 @pytest.mark.parametrize("model", [PGDTrainedMLPClassifier, CausalAdvClassifier])

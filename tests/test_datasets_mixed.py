@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from pathlib import Path
 
 import networkx as nx
@@ -340,6 +341,14 @@ def test_hand_written_model_follows_its_mechanisms():
         (lambda: MixedNode("g", "latent", parents=("a",)), "standard normal root"),
         (lambda: MixedNode("g", "binary", transform=np.exp), "transform is for continuous"),
         (lambda: MixedNode("g", "continuous", noise=-1.0), "noise of node 'g'"),
+        # a scalar, text or a list as a label: Python's own TypeError / ValueError before
+        (lambda: MixedNode("g", "ordinal", thresholds=0.5),
+         r"thresholds of node 'g' must be .* e.g. thresholds=\(0.0,\) for two; got 0.5"),
+        (lambda: MixedNode("g", "ordinal", thresholds=("a",)), "thresholds of node 'g' must"),
+        (lambda: MixedNode("g", "categorical", categories=([1], [2])),
+         r"categories of node 'g' must be labels .* \[1\] is not one"),
+        (lambda: MixedNode("g", "categorical", categories="ab"),
+         "categories of node 'g' must be a tuple of labels, got 'ab'"),
     ],
 )
 def test_invalid_hand_written_models_raise_errors_naming_the_node(build, match):
@@ -527,6 +536,9 @@ def test_mar_accepts_binary_and_categorical_drivers(table):
             {"mechanism": "mar", "depends_on": "c1", "strength": float("inf")},
             "strength must be a finite number",
         ),
+        # any truthy value read as True
+        ({"nullable": "no"}, "nullable must be True or False, got 'no'"),
+        ({"return_mask": "no"}, "return_mask must be True or False, got 'no'"),
     ],
 )
 def test_add_missing_rejects_invalid_arguments(table, kwargs, match):
@@ -542,6 +554,45 @@ def test_mar_driver_must_be_observed(table):
     with pytest.raises(ValueError, match="X must be a pandas DataFrame"):
         add_missing(table.to_numpy(), 0.1)
 
+
+
+def test_unsigned_and_nullable_integers_keep_their_kind_and_values():
+    """uint64 was cast to Int64: values of 2**63 and more failed to convert, the rest
+    became signed."""
+    X = pd.DataFrame({
+        "u": np.array([2**63 + 5, 1, 2] * 20, dtype=np.uint64),
+        "i": np.arange(60, dtype=np.int32),
+        "n": pd.array([None, *range(59)], dtype="Int16"),
+    })
+    out, mask = add_missing(X, 0.3, random_state=0, return_mask=True)
+    assert out.dtypes.astype(str).tolist() == ["UInt64", "Int64", "Int16"]
+    kept = ~mask["u"]
+    assert (out["u"][kept].to_numpy(dtype=np.uint64) == X["u"][kept].to_numpy()).all()
+    plain = add_missing(X, 0.3, random_state=0, nullable=False)
+    assert plain.dtypes.astype(str).tolist() == ["float64"] * 3
+
+
+def test_mar_depends_on_a_driver_of_any_magnitude():
+    """A driver near the largest float overflowed its sd: the probabilities became flat
+    (MCAR) with numpy's overflow warning alone. An empty frame gave numpy warnings."""
+    rng = np.random.default_rng(0)
+    age = rng.normal(60, 10, 4000)
+    old = age > np.median(age)
+    rates = []
+    for factor in (1.0, 1e200):
+        X = pd.DataFrame({"age": age * factor, "g": rng.normal(size=4000)})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            out = add_missing(X, 0.3, mechanism="mar", depends_on="age", columns=["g"],
+                              random_state=0)
+        rates.append((out["g"][old].isna().mean(), out["g"][~old].isna().mean()))
+    assert rates[1] == rates[0]  # the same standardised driver
+    assert rates[1][0] > rates[1][1] + 0.3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        empty = add_missing(pd.DataFrame({"age": [], "g": []}), 0.3, mechanism="mar",
+                            depends_on="age", columns=["g"], random_state=0)
+    assert empty.shape == (0, 2)
 
 
 def test_mar_driver_must_hold_finite_numbers(table):

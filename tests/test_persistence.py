@@ -370,6 +370,34 @@ def test_load_refuses_bad_parameters_and_missing_fitted_attributes(saved, edit, 
         load_model(saved)
 
 
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda m: m["attributes"].update(roles_=None), "its roles_ is a NoneType"),
+    (lambda m: m["attributes"].update(scaler_=None), "its scaler_ is a NoneType"),
+    (lambda m: m["attributes"].update(_predict_seed="x"), "its _predict_seed is 'x'"),
+    (lambda m: m["attributes"].update(_adapt_seed=2**80), "its _adapt_seed is 1208925"),
+    (lambda m: m["attributes"].update(classes_="abc"), "its classes_ is not a list"),
+    (lambda m: m["attributes"].update(n_features_in_="abc"), "its n_features_in_ is 'abc'"),
+], ids=["roles", "scaler", "seed text", "seed too large", "classes text", "n_features text"])
+def test_load_refuses_fitted_attributes_of_the_wrong_type(saved, edit, message):
+    """A file whose metadata was edited loaded, then failed at the first prediction with
+    Python's own error (or took text as the classes)."""
+    _edit_metadata(saved, edit)
+    with pytest.raises(ModelFileError, match=f"is damaged: {message}"):
+        load_model(saved)
+
+
+def test_load_refuses_column_scales_that_are_not_finite(saved, fitted, monkeypatch):
+    codec = copy.deepcopy(fitted.scaler_)
+    codec.scale = np.full(len(codec.names), np.nan)
+    broken = copy.copy(fitted)
+    broken.scaler_ = codec
+    buffer = io.BytesIO()
+    save_model(broken, buffer)
+    buffer.seek(0)
+    with pytest.raises(ModelFileError, match="means and scales are not one finite number"):
+        load_model(buffer)
+
+
 def test_a_file_the_process_may_not_read_is_a_permission_error(saved, monkeypatch):
     """Not "not a skcama model file": zipfile.is_zipfile swallows the PermissionError."""
     import builtins
@@ -709,6 +737,57 @@ def test_models_save_to_and_load_from_binary_streams(fitted, saved, data, tmp_pa
         assert read_metadata(handle)["estimator"] == "CAMAClassifier"
         handle.seek(0)
         np.testing.assert_array_equal(load_model(handle).predict_proba(X), expected)
+
+
+def test_a_stream_with_longer_content_is_cut_where_the_model_ends(fitted, data, tmp_path):
+    """Saved over longer bytes (a file opened with 'r+b', a filled BytesIO), the old tail
+    stayed after the model, and the file no longer loaded."""
+    X, _, _ = data
+    path = tmp_path / "big.bin"
+    path.write_bytes(os.urandom(300_000))
+    with open(path, "r+b") as handle:
+        save_model(fitted, handle)
+    reference = io.BytesIO()
+    save_model(fitted, reference)
+    assert path.read_bytes() == reference.getvalue()
+    np.testing.assert_array_equal(load_model(path).predict_proba(X), fitted.predict_proba(X))
+    filled = io.BytesIO(b"kept" + os.urandom(300_000))
+    filled.seek(4)
+    save_model(fitted, filled)
+    assert filled.getvalue() == b"kept" + reference.getvalue()
+
+
+def test_a_file_followed_by_other_data_is_named_as_such(saved):
+    with open(saved, "ab") as handle:
+        handle.write(os.urandom(300_000))
+    with pytest.raises(ModelFileError, match="or other data follows it"):
+        load_model(saved)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_a_named_pipe_is_written_into_and_read_from_not_replaced(fitted, data, tmp_path):
+    """save_model replaced a pipe by a regular file (its reader waited for ever; run as
+    root, /dev/null went the same way), and load_model called a pipe missing."""
+    import stat
+    import threading
+
+    X, _, _ = data
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = {}
+    reader = threading.Thread(target=lambda: received.setdefault("bytes", pipe.read_bytes()))
+    reader.start()
+    save_model(fitted, pipe)
+    reader.join(timeout=60)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    reference = io.BytesIO()
+    save_model(fitted, reference)
+    assert received["bytes"] == reference.getvalue()
+    writer = threading.Thread(target=lambda: pipe.write_bytes(received["bytes"]))
+    writer.start()
+    loaded = load_model(pipe)
+    writer.join(timeout=60)
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
 
 
 def test_text_streams_and_damaged_streams_are_refused_with_the_fix(fitted, saved, tmp_path):

@@ -159,6 +159,27 @@ def test_plot_evidence_refuses_what_is_not_a_row_a_class_or_a_cama_model():
     plt.close(ax.figure)
 
 
+def test_plot_evidence_draws_class_labels_with_dollar_signs_as_written(tmp_path):
+    """The bars escaped a '$', the title and axis label did not: a label such as
+    'income $10^{k$' failed to draw at savefig, far from its cause."""
+    import numpy as np
+
+    from skcama import CAMAClassifier
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    X = np.c_[rng.normal(size=300) + 2 * y, rng.normal(size=300)]
+    labels = np.array(["inc $10^k$", "inc $10^{k$"])[y]
+    clf = CAMAClassifier(max_epochs=5, random_state=0).fit(X, labels)
+    ax = plot_evidence(clf, X[0])
+    ax.figure.savefig(tmp_path / "evidence.png")
+    assert "inc \\$10^{k\\$" in ax.get_title() and "inc \\$10^k\\$" in ax.get_title()
+    with pytest.raises(ValueError, match=r"against='inc \$10\^k\$' is the predicted|"
+                                         r"against='inc \$10\^\{k\$' is the predicted"):
+        plot_evidence(clf, X[0], against=clf.predict(X[:1])[0])
+    plt.close(ax.figure)
+
+
 def test_a_node_is_large_enough_for_its_name_and_long_names_are_broken():
     """The circle holds its label: a long name gets a larger node than a short one (the
     short one keeps node_size), and is broken at its separators."""

@@ -67,9 +67,11 @@ def add_missing(
         rows with a high value more often missing, 0 gives MCAR.
     nullable : bool, default=True
         Chosen ``bool`` and integer columns become pandas nullable ``boolean`` and ``Int64``
-        (missing as ``pd.NA``), so their type stays visible whether or not a cell was blanked;
-        with False they become ``object`` (True / False / NaN) and ``float64``. Float and
-        ``category`` columns hold NaN as they are.
+        (``UInt64`` for unsigned integers; missing as ``pd.NA``), so their type stays
+        visible whether or not a cell was blanked; with False they become ``object``
+        (True / False / NaN) and ``float64``, which holds integers exactly up to 2**53
+        only. Pandas' nullable integer columns keep their dtype (with False they become
+        ``float64`` too); float and ``category`` columns hold NaN as they are.
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         Seeds the uniform draws.
     return_mask : bool, default=False
@@ -107,6 +109,9 @@ def add_missing(
     """
     if not isinstance(X, pd.DataFrame):
         raise ValueError(f"X must be a pandas DataFrame, got {type(X).__name__}.")
+    for name, value in (("nullable", nullable), ("return_mask", return_mask)):
+        if not isinstance(value, bool | np.bool_):  # "no" would read as True
+            raise ValueError(f"{name} must be True or False, got {value!r}.")
     if mechanism not in MECHANISMS:
         raise ValueError(
             f"mechanism must be one of {', '.join(map(repr, MECHANISMS))}, got {mechanism!r}."
@@ -230,13 +235,19 @@ def _standardised(column: pd.Series, name: Hashable) -> np.ndarray:
                 f"depends_on={name!r} holds {int((~np.isfinite(values)).sum())} infinite "
                 "values; MAR missingness depends on a column of finite values: replace them."
             )
+    if len(values) == 0:
+        return values
+    # scaled first: the squares of values near the largest float overflow, and an
+    # infinite sd made the driver all zeros (MAR fell back to MCAR without a word)
+    largest = float(np.abs(values).max())
+    values = values / largest if largest > 0 else values
     sd = values.std()
     return (values - values.mean()) / (sd if sd > 0 else 1.0)
 
 
 def _calibrated_probability(driver: np.ndarray, rate: float, strength: float) -> np.ndarray:
     """``sigmoid(b + strength * driver)`` with ``b`` found by bisection so the mean is ``rate``."""
-    if rate == 0.0:
+    if rate == 0.0 or len(driver) == 0:
         return np.zeros(len(driver))
     # b's range holds the root: [-50, 50] does where |strength * driver| <= 25; beyond,
     # it missed the rate (0.47 for 0.2 at strength 1000)
@@ -257,6 +268,12 @@ def _missing_capable(column: pd.Series, nullable: bool) -> pd.Series:
     dtype = column.dtype
     if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
         return column.astype("boolean") if nullable else column.astype(object)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        if not nullable:
+            return column.astype(np.float64)
+        # unsigned as unsigned: values of 2**63 and more do not fit Int64
+        return column.astype("UInt64" if dtype.kind == "u" else "Int64")
     if pd.api.types.is_integer_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
-        return column.astype("Int64") if nullable else column.astype(np.float64)
+        # pandas' nullable integers hold missing values as they are
+        return column if nullable else column.astype(np.float64)
     return column

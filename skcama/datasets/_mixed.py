@@ -185,8 +185,21 @@ class MixedNode:
                 f"{self.parents!r}."
             )
         object.__setattr__(self, "parents", tuple(self.parents))
-        object.__setattr__(self, "thresholds", tuple(float(t) for t in self.thresholds))
+        object.__setattr__(self, "thresholds", self._cut_points())
+        if isinstance(self.categories, str) or not isinstance(
+            self.categories, Sequence | np.ndarray | pd.Index
+        ):
+            raise ValueError(
+                f"categories of node {self.name!r} must be a tuple of labels, got "
+                f"{self.categories!r}."
+            )
         object.__setattr__(self, "categories", tuple(self.categories))
+        unhashable = [c for c in self.categories if not isinstance(c, Hashable)]
+        if unhashable:
+            raise ValueError(
+                f"categories of node {self.name!r} must be labels such as strings or numbers; "
+                f"{unhashable[0]!r} is not one (a list cannot label a category)."
+            )
         _check_real(f"noise of node {self.name!r}", self.noise, low=0.0)
         if self.mechanism is not None and not callable(self.mechanism):
             raise ValueError(f"mechanism of node {self.name!r} must be callable or None.")
@@ -214,6 +227,22 @@ class MixedNode:
             raise ValueError(f"categories are for categorical nodes; {self.name!r} is {self.kind}.")
         if self.transform is not None and self.kind != "continuous":
             raise ValueError(f"transform is for continuous nodes; {self.name!r} is {self.kind}.")
+
+    def _cut_points(self) -> tuple[float, ...]:
+        """``thresholds`` as floats; a single number or text is refused with the form."""
+        given = self.thresholds
+        shape = ("finite, strictly increasing cut-points, a tuple of L - 1 numbers for L "
+                 "levels, e.g. thresholds=(0.0,) for two")
+        if isinstance(given, str) or not isinstance(given, Sequence | np.ndarray | pd.Index):
+            raise ValueError(
+                f"thresholds of node {self.name!r} must be {shape}; got {given!r}."
+            )
+        try:
+            return tuple(float(t) for t in given)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"thresholds of node {self.name!r} must be {shape}; got {given!r}."
+            ) from None
 
     def __repr__(self) -> str:
         return f"MixedNode(name={self.name!r}, kind={self.kind!r}, parents={self.parents!r})"
