@@ -90,13 +90,32 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
     if len(observed) and numeric.all():
         # an object column holding only numbers: read as numbers
         return infer_kind(pd.to_numeric(values))
-    if len(observed) and numeric.mean() >= 0.5:
-        text = _show(pd.unique(observed[~numeric]))
+    texts = observed[~numeric].astype(str) if numeric.any() else None  # beside numbers
+    if texts is not None and pd.to_numeric(texts, errors="coerce").notna().all():
+        # 3 beside '3' (a file's column edited by hand, frames concatenated): the text
+        # is a level of its own beside the number it spells
         warn_user(
-            f"column {values.name!r} holds numbers and some text ({text}), so it is read "
-            "as categorical labels, one level per distinct number. If it is a measurement, "
-            f"convert it with pd.to_numeric(X[{values.name!r}], errors='coerce') (the text "
-            "becomes missing) or declare it with column_types.",
+            f"column {values.name!r} holds numbers, some of them written as text "
+            f"({_show(list(pd.unique(texts))[:5])}), so it is read as categorical labels in "
+            "which a number and its text are two levels (3 and '3' split the rows of one "
+            f"value). Convert it before fit: X[{values.name!r}] = "
+            f"pd.to_numeric(X[{values.name!r}]).",
+            UserWarning,
+        )
+    elif texts is not None and _text_as_numbers(texts)[1] == "thousands":
+        # 450 beside '1,730': the larger numbers written with a thousands separator
+        warn_user(
+            f"column {values.name!r} holds numbers and some text ({_show(pd.unique(texts))}), "
+            "so it is read as categorical labels, one level per distinct value: "
+            f"{comma_advice('thousands', texts.iloc[0])}.",
+            UserWarning,
+        )
+    elif texts is not None and numeric.mean() >= 0.5:
+        warn_user(
+            f"column {values.name!r} holds numbers and some text ({_show(pd.unique(texts))}), "
+            "so it is read as categorical labels, one level per distinct number. If it is a "
+            f"measurement, convert it with pd.to_numeric(X[{values.name!r}], errors='coerce') "
+            "(the text becomes missing) or declare it with column_types.",
             UserWarning,
         )
     elif len(observed) and not numeric.any():
@@ -109,11 +128,13 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
         measured = len(parsed) >= 0.5 * len(text) and not (parsed % 1 == 0).all()
         with_unit = None if len(parsed) == len(text) else numbers_with_unit(text)
         if with_unit is not None:
-            unit, examples = with_unit
+            unit, examples, others = with_unit
+            besides = f", besides other text ({_show(others)})" if others else ""
             warn_user(
                 f"column {values.name!r} holds numbers written with the unit {unit!r} (e.g. "
-                f"{_show(examples)}), so it is read as categorical labels, one level per "
-                f"distinct value ({text.nunique()} levels). If it is a measurement, convert "
+                f"{_show(examples)}){besides}, so it is read as categorical labels, one "
+                f"level per distinct value ({text.nunique()} levels). If it is a "
+                "measurement, convert "
                 f"it: pd.to_numeric(X[{values.name!r}].str.replace({unit!r}, '', "
                 "regex=False).str.strip(), errors='coerce'), checking the values that "
                 "become missing (thousands separators, decimal commas); the unit belongs in "
@@ -198,14 +219,35 @@ def _numbers_rows(observed: pd.Series) -> bool:
     return bool(span == n - 1 or (n >= 50 and span < 2 * n))
 
 
-def _text_as_numbers(text: pd.Series) -> tuple[pd.Series, bool]:
-    """Text read as numbers (NaN where it is none), with "," read as a decimal mark
-    where fewer than half the values read otherwise; and whether it was."""
+# a number with commas between groups of three digits: "1,730", "-12,345.5", "1,054,321"
+_THOUSANDS = re.compile(r"\s*[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?\s*")
+
+
+def _text_as_numbers(text: pd.Series) -> tuple[pd.Series, str]:
+    """Text read as numbers (NaN where it is none), and how commas were read: ``""``
+    (none needed), ``"thousands"`` where every value that does not read as a number has
+    commas between groups of three digits (``"1,730"``: read without them), else
+    ``"decimal"`` where fewer than half the values read otherwise (``"1,5"``: read as a
+    decimal mark)."""
     numbers = pd.to_numeric(text, errors="coerce")
-    comma = bool(numbers.notna().mean() < 0.5)
-    if comma:  # "1,5": a decimal comma
+    failed = text[numbers.isna()]
+    if len(failed) and failed.str.fullmatch(_THOUSANDS).all():
+        numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+        return numbers, "thousands"
+    if numbers.notna().mean() < 0.5:  # "1,5": a decimal comma
         numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    return numbers, comma
+        return numbers, "decimal"
+    return numbers, ""
+
+
+def comma_advice(mark: str, example: Any) -> str:
+    """What a text column whose numbers carry commas (``mark`` from
+    :func:`_text_as_numbers`) needs, with an ``example`` value."""
+    if mark == "thousands":
+        return (f"its numbers have commas between groups of three digits (e.g. "
+                f"{example!r}), as thousands separators do; {THOUSANDS_ADVICE} (if they "
+                f"are decimal commas instead, {DECIMAL_COMMA_ADVICE})")
+    return f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
 
 
 # a number and what follows it: "45.0 pg/mL", "2122pg", "1,054.3 pg/mL", "-4.3 °C", "4.8e2 mg"
@@ -219,14 +261,22 @@ _UNIT_START = r"[^\W\d_]|[%\u00b0\u00b5\u00d7]|[(\[][^\W\d_]"
 _UNIT_SAMPLE = 1000  # values looked at first: a column of labels is told apart on them
 
 
-def numbers_with_unit(text: pd.Series) -> tuple[str, list] | None:
+def numbers_with_unit(text: pd.Series) -> tuple[str, list, list] | None:
     """The unit of a text column of measurements written with one (``"45.0 pg/mL"``):
-    where at least 90% of the values are a number followed by the same suffix, starting
-    as a unit does (a letter, ``%``, ``°``, ``µ``, ``×`` or a bracket), and the numbers
-    take more than :data:`MAX_INTEGER_LEVELS` values, as a measurement's do; the unit and
-    up to three such values, else None. Codes (``J45.0``), grades (``3a`` / ``3b``) and
-    a few levels with a unit (``1.5 T`` / ``3 T``, doses) are not."""
+    where at least half of the values start as a number does, and at least 90% of those
+    are a number followed by the same suffix, starting as a unit does (a letter, ``%``,
+    ``°``, ``µ``, ``×`` or a bracket), and the numbers take more than
+    :data:`MAX_INTEGER_LEVELS` values, as a measurement's do; the unit, up to three such
+    values and up to three of the values that do not start as a number (``"NA"``,
+    ``"not done"``: text for a missing value), else None. Codes (``J45.0``), grades
+    (``3a`` / ``3b``) and a few levels with a unit (``1.5 T`` / ``3 T``, doses) are
+    not."""
     values = text.dropna().astype(str)
+    starts = values.str.match(r"\s*[-+\u2212]?[.,]?\d")
+    if starts.mean() < 0.5:
+        return None
+    others = list(pd.unique(values[~starts]))[:3]
+    values = values[starts]  # text for a missing value does not count against the unit
     if len(values) <= MAX_INTEGER_LEVELS:
         return None
     pattern = f"^{_NUMBER_AND_SUFFIX}$"
@@ -240,7 +290,7 @@ def numbers_with_unit(text: pd.Series) -> tuple[str, list] | None:
     same = suffix == unit
     if same.mean() < 0.9 or found[0][same].nunique() <= MAX_INTEGER_LEVELS:
         return None
-    return unit, list(pd.unique(values[same]))[:3]
+    return unit, list(pd.unique(values[same]))[:3], others
 
 
 def _distinct_in_every_row(observed: pd.Series) -> bool:
@@ -261,6 +311,8 @@ def _warn_identifier(name: Hashable, how: str, read_as: str = "a measurement") -
 
 # the advice for a file with decimal commas (the command line names its own option)
 DECIMAL_COMMA_ADVICE = "read the file with decimal=',' (pd.read_csv(..., decimal=','))"
+# the advice for thousands separators (the command line names its own option)
+THOUSANDS_ADVICE = "read the file with thousands=',' (pd.read_csv(..., thousands=','))"
 # the advice for a category never seen in fit (the command line names its own option)
 UNKNOWN_CATEGORY_ADVICE = "set handle_unknown='missing'"
 
@@ -303,7 +355,7 @@ def warn_numbers_as_text(names: list) -> None:
 
 
 def _warn_if_numbers_as_text(
-    name: Any, text: pd.Series, as_numbers: pd.Series, comma: bool
+    name: Any, text: pd.Series, as_numbers: pd.Series, comma: str
 ) -> None:
     """Warn when a text column is mostly numbers written as text, as a measurement read
     from a file with a few notes in it ("<0.1", "n/a") or with decimal commas: it is read
@@ -314,7 +366,8 @@ def _warn_if_numbers_as_text(
         return
     levels = f"{text.nunique()} levels"
     if comma:
-        how = f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
+        with_comma = text[text.str.contains(",", regex=False)]
+        how = comma_advice(comma, with_comma.iloc[0] if len(with_comma) else text.iloc[0])
     else:
         how = (f"it also holds other text ({_show(pd.unique(text[~parsed]))}); if it is a "
                f"measurement, convert it with pd.to_numeric(X[{name!r}], errors='coerce') "
@@ -466,6 +519,7 @@ class ColumnCodec:
         mean = np.zeros(len(names))
         scale = np.ones(len(names))
         constant, nonnegative = [], []
+        rounded: list[tuple[Any, float, float]] = []  # constant up to float64 rounding
         text_numbers: list = []  # columns of numbers written as text: one warning for all
         observed: list[int] = []  # measured rows per column
         for j, name in enumerate(names):
@@ -506,6 +560,8 @@ class ColumnCodec:
                     mean[j], sd = _mean_and_sd(finite)
                     if negligible_sd(sd, float(np.abs(finite).max())):
                         constant.append(name)
+                        if finite.min() != finite.max():  # varies, below the rounding
+                            rounded.append((name, sd, float(np.abs(finite).max())))
                     else:
                         scale[j] = sd
                         if not coded:  # a code for missing is warned about as such
@@ -516,9 +572,15 @@ class ColumnCodec:
                 if name in overrides:
                     _warn_if_measurement_declared_levels(name, column, levels, kind)
                 if kind == "bernoulli" and len(levels) > 2:
+                    merged = len({_spelling(v) if isinstance(v, str) else v for v in levels})
+                    fix = (  # 'yes' / 'Yes ': one finding spelt two ways
+                        f"some differ only in case or in spaces around them; write them "
+                        f"alike first, e.g. X[{name!r}] = X[{name!r}].str.strip().str.lower()"
+                        if merged <= 2 else "declare it 'categorical' instead"
+                    )
                     raise ValueError(
                         f"column {name!r} is declared 'bernoulli' but holds {len(levels)} "
-                        f"values ({_show(levels)}); declare it 'categorical' instead."
+                        f"values ({_show(levels)}); {fix}."
                     )
                 if column.dropna().nunique() <= 1:  # declared levels may go unseen
                     constant.append(name)
@@ -535,12 +597,24 @@ class ColumnCodec:
                 categories.append(levels)
             kinds.append(kind)
         warn_numbers_as_text(text_numbers)
-        if constant and len(frame) > 1:
+        flat = [c for c in constant if c not in {r[0] for r in rounded}]
+        if flat and len(frame) > 1:
             warn_user(
-                f"columns {constant} are constant in the training data (or hold a single "
+                f"columns {flat} are constant in the training data (or hold a single "
                 "measured value); they carry no information, and the model reads them as "
                 "missing, in fit and in prediction: a value they take later adds no "
                 "evidence.",
+                UserWarning,
+            )
+        if rounded:
+            name, sd, size = rounded[0]
+            warn_user(
+                f"columns {[r[0] for r in rounded]} vary by less than 1e-12 of the size of "
+                f"their values (column {name!r}: sd {sd:.3g} against values up to "
+                f"{size:.3g}), too close to float64 rounding to be read reliably; the "
+                "model reads them as missing, as constant columns. If the "
+                "variation is real, subtract the common offset before fit, e.g. "
+                f"X[{name!r}] = X[{name!r}] - X[{name!r}].min().",
                 UserWarning,
             )
         _warn_if_sparse(len(frame), names, observed, constant)
@@ -1092,11 +1166,10 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
         except TypeError:  # values pandas cannot even coerce (lists, dicts)
             sample = column.dropna()
         as_numbers, comma = _text_as_numbers(sample.astype(str))
-        if comma and as_numbers.notna().mean() >= 0.5:  # "1,5": decimal commas
+        if comma and as_numbers.notna().mean() >= 0.5:  # "1,5", "1,730": commas
             raise ValueError(
                 f"column {name!r} is declared or inferred continuous but holds text (e.g. "
-                f"{sample.iloc[0]!r}): its numbers have decimal commas; "
-                f"{DECIMAL_COMMA_ADVICE}."
+                f"{sample.iloc[0]!r}): {comma_advice(comma, sample.iloc[0])}."
             ) from None
         example = sample.iloc[0]
         limit = isinstance(example, str) and re.fullmatch(
@@ -1193,7 +1266,9 @@ def _warn_if_outlying(name: Any, values: np.ndarray, mean: float, sd: float) -> 
     mean), so the check at prediction cannot see it. The median and the deviation come
     from at most 1,000 evenly spaced values (the deviation's sampling error, about 4%,
     moves the threshold of 100 by a few robust sds; 5,000 values cost 2 ms of a 150 ms
-    fit at 20 columns); the farthest value from every one."""
+    fit at 20 columns); the farthest value from every one. Far values that are more
+    than ``_FAR_SHARE`` of the column form a cluster of their own, which the model reads
+    well (a measurement that separates the classes): no warning then."""
     if len(values) < 10:
         return
     sample = values[:: -(-len(values) // 1_000)]
@@ -1207,6 +1282,11 @@ def _warn_if_outlying(name: Any, values: np.ndarray, mean: float, sd: float) -> 
     if distance <= _FAR_SDS:
         return
     n_far = int(np.sum(np.abs(values - median) > _FAR_SDS * robust_sd))
+    if n_far > max(1.0, _FAR_SHARE * len(values)):
+        # not a few stray values but a cluster of its own: a measurement nearly
+        # determined by the class (a quarter of the rows at 141 robust sds, read
+        # perfectly) or a bimodal one, which would lose its best values to the advice
+        return
     warn_user(
         f"column {name!r}: the training value {farthest:.6g} is {distance:.3g} robust sds "
         f"from the column's median {median:.4g} ({n_far} value{'s' if n_far > 1 else ''} "
@@ -1219,6 +1299,7 @@ def _warn_if_outlying(name: Any, values: np.ndarray, mean: float, sd: float) -> 
 
 
 _FAR_SDS = 100.0  # beyond this, a unit mistake or a code for "missing" is likelier
+_FAR_SHARE = 0.05  # far values beyond this share of a column are a cluster, not mistakes
 FAR_VALUE_ADVICE = (  # why a far value is suspect, in fit's and in prediction's warnings
     "Such values are far more often a unit mistake (mg against g), a code for a missing "
     "value (9999; replace it with NaN) or a typing error than a measurement."
@@ -1318,11 +1399,18 @@ def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndar
                         for i in np.flatnonzero(np.abs(units[:, j]) > _TOO_FAR_SDS)})
         shown = ", ".join(label(i) for i in worst[:5]) + (
             f" and {len(worst) - 5} more" if len(worst) > 5 else "")
+        if len(worst) == len(units):
+            # every row: setting them to NaN would leave nothing (adapt then refuses)
+            fix = ("Every row holds such a value, as a column recorded in other units or "
+                   "with an offset does (a new assay, mg against g): convert those columns "
+                   "to the units of the training data first.")
+        else:
+            fix = (f"{FAR_VALUE_ADVICE} To score the other rows, set those values to NaN "
+                   f"(missing) first; they are in {shown}.")
         raise ValueError(
             f"values lie too far from the training data for the model to score them: "
             f"{'; '.join(parts)}. Beyond {_TOO_FAR_SDS:g} sds the likelihoods of the "
-            f"classes can no longer be told apart. {FAR_VALUE_ADVICE} To score the other "
-            f"rows, set those values to NaN (missing) first; they are in {shown}."
+            f"classes can no longer be told apart. {fix}"
         )
     warn_user(
         f"values lie far outside the training data: {'; '.join(parts)}. {FAR_VALUE_ADVICE} The "

@@ -2564,12 +2564,19 @@ def _one_line(error: BaseException) -> str:
 
 def _in_cli_words(message: str, command: str | None = None) -> str:
     """A library message with its advice written as the command line's options:
-    ``target=<name>`` / ``target='y'`` as ``--target``, ``decimal=','`` as ``--decimal``,
+    ``target=<name>`` / ``target='y'`` as ``--target``, ``decimal=','`` as ``--decimal``
+    (``thousands=','`` as ``--thousands``),
     a missing-value code's replacement as ``--na-values``, ``handle_unknown`` as
     ``--handle-unknown``, a column of NaN as an empty column of the table."""
-    from ._columns import DECIMAL_COMMA_ADVICE, MISSING_CODE_ADVICE, UNKNOWN_CATEGORY_ADVICE
+    from ._columns import (
+        DECIMAL_COMMA_ADVICE,
+        MISSING_CODE_ADVICE,
+        THOUSANDS_ADVICE,
+        UNKNOWN_CATEGORY_ADVICE,
+    )
 
     message = message.replace(DECIMAL_COMMA_ADVICE, "pass --decimal ','")
+    message = message.replace(THOUSANDS_ADVICE, "pass --thousands ','")
     message = re.sub(re.escape(MISSING_CODE_ADVICE) + r" \(X\[.*?\]\.replace\((\S+), np\.nan\)\)",
                      r"read the file with --na-values \1", message)
     message = message.replace(UNKNOWN_CATEGORY_ADVICE, "pass --handle-unknown missing")

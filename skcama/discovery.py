@@ -946,6 +946,7 @@ def discover_graph(
     weights, positions = None, None
     if sample_weight is not None:
         weights = _discovery_weights(sample_weight, len(X), method, test)
+        warn_if_misaligned(X, "sample_weight", sample_weight)  # paired by position, as in fit
         keep = weights > 0
         if not keep.all():  # a row of weight 0 is left out before anything else is checked
             if keep.sum() < 10:

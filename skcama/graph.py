@@ -920,10 +920,16 @@ def resolve_given_graph(
                 "target=<node name>)."
                 if positional and len(candidates) > 1 else ""
             )
+            every = (  # the label column left in X: every node is then a column
+                " Every node of the graph is a column of X: if one of them holds the "
+                "labels, drop it from X (the labels come from y) and pass "
+                "target=<its name>."
+                if not candidates and len(graph) else ""
+            )
             raise GraphError(
                 "cannot tell which graph node is the target: pass target=<node name> "
                 f"(graph nodes not among the columns of X: {candidates[:10]}).{array}"
-                f"{_label_hint(graph, None)}"
+                f"{every}{_label_hint(graph, None)}"
             )
         target = candidates[0]
     validate_dag(graph, target)

@@ -887,10 +887,13 @@ def test_adapt_prior_says_when_no_row_carries_evidence(fitted, sem_data):
     X, _, _ = sem_data
     blank = X.iloc[:60].copy()
     blank[list(fitted.roles_.children)] = np.nan
-    with pytest.warns(UserWarning, match=r"these 60 rows carry no evidence on the "
+    with pytest.warns(UserWarning, match=r"these 60 rows do not determine the "
                                          r"prevalence of the classes \[0, 1, 2\]"):
         clf = copy.deepcopy(fitted).adapt_prior(blank)
     assert np.all(np.isinf(clf.adapted_class_prior_se_))
+    # copies of one row: the estimate moved (to 0 or 1), which the warning used to deny
+    with pytest.warns(UserWarning, match=r"not to be trusted: .* can drive them to 0 or 1"):
+        copy.deepcopy(fitted).adapt_prior(pd.concat([X.iloc[[0]]] * 60))
 
 
 def test_adapt_prior_refuses_too_few_rows_and_loses_nothing(fitted):

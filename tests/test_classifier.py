@@ -473,9 +473,15 @@ def test_values_far_from_the_training_data_are_warned_and_beyond_float_range_ref
         with pytest.raises(ValueError, match=r"too far from the training data.*'x2'"):
             fitted.predict_proba(far)
     clf = copy.deepcopy(fitted)
-    with pytest.raises(ValueError, match=r"too far from the training data.*'x2'"):
+    with pytest.raises(ValueError, match=r"too far from the training data.*'x2'.*set those "
+                                         r"values to NaN \(missing\) first; they are in "
+                                         r"row 3\."):
         clf.adapt(far)
     assert not clf.manipulation_learned_
+    # in every row: NaN would leave nothing to adapt to; other units are likelier
+    with pytest.raises(ValueError, match=r"Every row holds such a value, as a column "
+                                         r"recorded in other units .* convert those columns"):
+        clf.adapt(X.assign(x2=X["x2"] + 1e7))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fitted.predict_proba(X.assign(x2=X["x2"] + 20 * X["x2"].std()))  # a large shift
@@ -496,6 +502,15 @@ def test_values_far_from_the_training_data_are_warned_and_beyond_float_range_ref
         warnings.simplefilter("always")
         CAMAClassifier(max_epochs=1).fit(
             pd.DataFrame({"x": rng.standard_t(3, size=2_000)}), rng.integers(0, 2, 2_000))
+    assert not [w for w in caught if "robust sds" in str(w.message)]
+    # a cluster of far values is a measurement nearly determined by the class, read
+    # perfectly: its values are not mistakes to delete (a quarter of the rows at 141
+    # robust sds were called so)
+    labels = (rng.random(300) < 0.3).astype(int)
+    marker = pd.DataFrame({"marker": 1.0 + 2.0 * labels + 0.01 * rng.normal(size=300)})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CAMAClassifier(max_epochs=1).fit(marker, labels)
     assert not [w for w in caught if "robust sds" in str(w.message)]
     # a column constant in fit is read as missing: a far value of it is no evidence at all
     flat = pd.DataFrame({"x": rng.normal(size=200), "k": 5.0})
@@ -1312,6 +1327,87 @@ def test_numbers_written_as_text_are_read_as_measurements_or_warned_as_labels():
             X.astype({"a": str}).astype({"a": "category"}), y)
 
 
+def test_thousands_separators_are_not_taken_for_decimal_commas():
+    """'1,730' was said to hold a decimal comma, and decimal=',' reads it as 1.73: the
+    largest values, a thousand times too small; with fewer than half of the values so
+    written, the advice made them missing."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    values = np.exp(rng.normal(6.5, 1.0, 400) + y)  # 30 to 20,000: a lab value
+    X = pd.DataFrame({"lab": [f"{v:,.0f}" for v in values], "v": rng.normal(size=400)})
+    for frame, share in ((X, "many"), (X.assign(lab=[f"{v / 10:,.0f}" for v in values]), "few")):
+        assert (frame["lab"].str.contains(",").mean() < 0.5) == (share == "few")
+        with pytest.warns(UserWarning, match=r"column 'lab' holds numbers written as text .*"
+                                             r"commas between groups of three digits \(e.g. "
+                                             r"'\d{1,3},\d{3}'\), as thousands separators do; "
+                                             r"read the file with thousands=','"):
+            CAMAClassifier(max_epochs=1, random_state=0).fit(frame, y)
+    model = CAMAClassifier(max_epochs=1, random_state=0).fit(X.assign(lab=values), y)
+    with pytest.raises(ValueError, match=r"column 'lab' is declared or inferred continuous "
+                                         r"but holds text .*thousands separators do"):
+        model.predict(X)
+    mixed = X.assign(lab=[v if v < 1000 else f"{v:,.0f}" for v in np.round(values)])
+    with pytest.warns(UserWarning, match=r"holds numbers and some text .* thousands=','"):
+        CAMAClassifier(max_epochs=1, random_state=0).fit(mixed, y)
+
+
+def test_numbers_written_as_text_beside_the_same_numbers_are_named():
+    """3 beside '3' split one grade into two levels, and the warning said the text would
+    become missing with pd.to_numeric, which reads '3' as 3."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    grade = pd.Series(rng.integers(0, 4, 300), dtype=object)
+    grade[::7] = grade[::7].astype(str)
+    X = pd.DataFrame({"grade": grade, "v": rng.normal(size=300) + y})
+    with pytest.warns(UserWarning, match=r"column 'grade' holds numbers, some of them written "
+                                         r"as text .* Convert it before fit: X\['grade'\] = "
+                                         r"pd.to_numeric\(X\['grade'\]\)"):
+        CAMAClassifier(max_epochs=1, random_state=0).fit(X, y)
+
+
+def test_numbers_with_a_unit_are_named_beside_text_for_missing_values():
+    """'74 %' with 'NA' in 15% of the rows became a category of 55 levels silently (the
+    share of values with the unit was counted over the 'NA's too)."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    ratio = rng.normal(70, 8, 400) + 3 * y
+    text = [f"{v:.0f} %" if i % 7 else "NA" for i, v in enumerate(ratio)]
+    X = pd.DataFrame({"ratio": text, "v": rng.normal(size=400)})
+    with pytest.warns(UserWarning, match=r"column 'ratio' holds numbers written with the unit "
+                                         r"'%' \(e.g. .*\), besides other text \(\['NA'\]\)"):
+        CAMAClassifier(max_epochs=1, random_state=0).fit(X, y)
+
+
+def test_a_bernoulli_column_spelt_two_ways_gets_the_spelling_fix():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    finding = np.where(rng.random(200) < 0.4, "yes", "no").astype(object)
+    finding[:5] = "Yes "
+    X = pd.DataFrame({"finding": finding, "v": rng.normal(size=200) + y})
+    with pytest.raises(ValueError, match=r"declared 'bernoulli' but holds 3 values .*differ "
+                                         r"only in case or in spaces .*\.str\.strip\(\)"):
+        CAMAClassifier(max_epochs=1, column_types={"finding": "bernoulli"}).fit(X, y)
+    finding[:5] = "maybe"
+    with pytest.raises(ValueError, match="declare it 'categorical' instead"):
+        CAMAClassifier(max_epochs=1, column_types={"finding": "bernoulli"}).fit(
+            X.assign(finding=finding), y)
+
+
+def test_a_mistyped_target_in_the_graph_and_the_label_left_in_x_are_named():
+    rng = np.random.default_rng(0)
+    y = pd.Series(rng.integers(0, 2, 200), name="diagnosis")
+    X = pd.DataFrame({"age": rng.normal(size=200), "marker": rng.normal(size=200) + y,
+                      "finding": rng.normal(size=200) + y})
+    graph = {"diagnosis": ["age"], "marker": ["diagnosis"], "finding": ["diagnsis"]}
+    with pytest.warns(UserWarning, match=r"graph nodes 'diagnsis' \(like the target "
+                                         r"'diagnosis'; edges diagnsis -> finding\)"):
+        CAMAClassifier(graph=graph, target="diagnosis", max_epochs=1).fit(X, y)
+    full = {"diagnosis": ["age"], "marker": ["diagnosis"], "finding": ["diagnosis"]}
+    with pytest.raises(GraphError, match=r"Every node of the graph is a column of X: if one "
+                                         r"of them holds the labels, drop it from X"):
+        CAMAClassifier(graph=full, max_epochs=1).fit(X.assign(diagnosis=y), y.to_numpy())
+
+
 @pytest.mark.parametrize("graph, close", [("pcc", "pc"), ("gse", "ges"), ("fcii", "fci")])
 def test_a_mistyped_discovery_method_is_named_with_a_suggestion(sem_data, graph, close):
     X, y, _ = sem_data
@@ -1710,6 +1806,25 @@ def test_a_column_with_a_large_offset_is_not_constant():
     assert clf.score(X, y) > 0.75
 
 
+def test_a_column_varying_below_float_rounding_is_not_called_constant():
+    """2**60 + a spread of 1e5: read as missing like a constant column, but it varies,
+    and the warning said it was constant; it now says why and how to read it."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    X = pd.DataFrame({"x": (2**60 + rng.integers(0, 300, 300) * 1000).astype(np.int64),
+                      "k": 5.0, "v": rng.normal(size=300) + y})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf = CAMAClassifier(max_epochs=1).fit(X, y)
+    messages = [str(w.message) for w in caught]
+    assert any(m.startswith("columns ['k'] are constant") for m in messages)
+    assert any(re.match(r"columns \['x'\] vary by less than 1e-12 of the size of their "
+                        r"values \(column 'x': sd .* against values up to 1.15e\+18\).*"
+                        r"X\['x'\] = X\['x'\] - X\['x'\].min\(\)", m) for m in messages)
+    assert not any("['x'] are constant" in m or "'x', 'k'" in m for m in messages)
+    assert {"x", "k"} <= set(clf.scaler_.missing_constant)
+
+
 def test_verbose_writes_a_line_per_epoch_where_stderr_is_not_a_terminal(capsys, caplog):
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 200)
@@ -1751,6 +1866,21 @@ def test_a_validation_fraction_leaving_no_training_rows_is_refused_and_a_held_ou
         if held:
             break
     assert held, "no random_state held out both rows of the rare class"
+
+
+def test_a_validation_share_of_a_few_rows_monitors_the_training_elbo(caplog):
+    """Early stopping on the ELBO of one held-out row stopped a fit of 50 rows at epoch
+    19 near chance accuracy; fewer than 5 held-out rows are not held out."""
+    X, y, graph = simple_sem(0, n=100)
+    params = dict(FAST, max_epochs=4)
+    with caplog.at_level(logging.INFO, logger="skcama"):
+        few = CAMAClassifier(graph=graph, target="y", validation_fraction=0.02,
+                             **params).fit(X, y)
+    assert "holds out 2 row(s), fewer than 5: the training ELBO is monitored" in caplog.text
+    none = CAMAClassifier(graph=graph, target="y", validation_fraction=0.0, **params).fit(X, y)
+    np.testing.assert_array_equal(few.predict_proba(X), none.predict_proba(X))
+    five = CAMAClassifier(graph=graph, target="y", validation_fraction=0.05, **params).fit(X, y)
+    assert not np.array_equal(five.predict_proba(X), none.predict_proba(X))
 
 
 def test_a_missing_parent_in_a_single_row_is_warned_as_in_a_batch():

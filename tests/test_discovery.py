@@ -996,6 +996,16 @@ def test_equal_weights_and_zero_weights(small_sem):
     assert set(weighted.edges) == kept_only
 
 
+def test_weights_indexed_otherwise_than_x_are_warned_of(small_sem):
+    """Rows are paired by position, as in fit, which warns of such a Series; discovery
+    said nothing."""
+    _, X, y = small_sem
+    weights = pd.Series(np.ones(len(X)), index=X.index[::-1])
+    with pytest.warns(UserWarning, match="sample_weight's index holds the rows in another "
+                                         "order than X's index"):
+        discover_graph(X, y, target="y", sample_weight=weights)
+
+
 @pytest.mark.parametrize(
     "options, weights, message",
     [(dict(method="ges"), "ones", "not by method='ges'"),
