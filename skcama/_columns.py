@@ -98,7 +98,7 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
             f"column {values.name!r} holds numbers, some of them written as text "
             f"({_show(list(pd.unique(texts))[:5])}), so it is read as categorical labels in "
             "which a number and its text are two levels (3 and '3' split the rows of one "
-            f"value). Convert it before fit: X[{values.name!r}] = "
+            f"value). Convert it first: X[{values.name!r}] = "
             f"pd.to_numeric(X[{values.name!r}]).",
             UserWarning,
         )

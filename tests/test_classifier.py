@@ -1360,7 +1360,7 @@ def test_numbers_written_as_text_beside_the_same_numbers_are_named():
     grade[::7] = grade[::7].astype(str)
     X = pd.DataFrame({"grade": grade, "v": rng.normal(size=300) + y})
     with pytest.warns(UserWarning, match=r"column 'grade' holds numbers, some of them written "
-                                         r"as text .* Convert it before fit: X\['grade'\] = "
+                                         r"as text .* Convert it first: X\['grade'\] = "
                                          r"pd.to_numeric\(X\['grade'\]\)"):
         CAMAClassifier(max_epochs=1, random_state=0).fit(X, y)
 
