@@ -29,6 +29,7 @@ from __future__ import annotations
 import inspect
 import logging
 import math
+import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -1047,9 +1048,11 @@ def strongest_attack(
         random_state=random_state, **options,
     )
     labels = list(variants)
-    # no rows: nothing to predict (scikit-learn's models refuse 0 rows) and no accuracy
-    predictions = {label: np.asarray(estimator.predict(frame)) if len(frame) else y[:0]
-                   for label, frame in variants.items()}
+    # no rows: nothing to predict (scikit-learn's models refuse 0 rows) and no accuracy;
+    # the model's warnings of the rows (missing inputs) once, not once per variant
+    with each_warning_once():
+        predictions = {label: np.asarray(estimator.predict(frame)) if len(frame) else y[:0]
+                       for label, frame in variants.items()}
     accuracies = {label: float(np.mean(pred == y)) if len(y) else math.nan
                   for label, pred in predictions.items()}
     strongest = min(labels, key=lambda label: accuracies[label])  # first of ties
@@ -1061,11 +1064,13 @@ def strongest_attack(
         classes = list(np.asarray(estimator.classes_))
         true_col = np.array([classes.index(v) for v in y[unfooled]])
         rows = np.flatnonzero(unfooled)
-        true_proba = np.stack(
-            [np.asarray(estimator.predict_proba(variants[label].iloc[rows]))[
-                np.arange(len(rows)), true_col] for label in labels],
-            axis=1,
-        )
+        with warnings.catch_warnings():  # rows predicted above, whose warnings were shown
+            warnings.simplefilter("ignore")  # (counted in a subset, they misled)
+            true_proba = np.stack(
+                [np.asarray(estimator.predict_proba(variants[label].iloc[rows]))[
+                    np.arange(len(rows)), true_col] for label in labels],
+                axis=1,
+            )
         choice[rows] = np.argmin(true_proba, axis=1)
     accuracies["per-row worst"] = float(np.mean(~wrong.any(axis=1))) if len(y) else math.nan
     if per_row:

@@ -340,6 +340,13 @@ class _Source:
             return []
 
 
+def _engine(delimiter: str) -> str:
+    """pandas' parser for ``delimiter``: a pattern or a delimiter of several characters
+    needs the Python one (pandas falls back to it with a ParserWarning, which read as
+    rows with extra fields), except ``\\s+``, which the C parser reads."""
+    return "python" if len(delimiter) > 1 and delimiter != r"\s+" else "c"
+
+
 def read_table(
     path: str | Path, sep: str | None = None, text_columns: Sequence = (), decimal: str = ".",
     *, na_values: Sequence[str] = (), encoding: str | None = None,
@@ -459,7 +466,8 @@ def read_table(
             return _read_parquet(path)
     encoding = encoding or "utf-8"
     _check_stored_as_text(source, encoding)
-    delimiter = sep or TABLE_FORMATS[suffix] or ","
+    # '\t' as typed (backslash, t) is a tab, as for --out-sep
+    delimiter = "\t" if sep == "\\t" else (sep or TABLE_FORMATS[suffix] or ",")
     if not isinstance(decimal, str) or len(decimal) != 1:
         raise UsageError(f"--decimal takes one character, such as ',' ; got {decimal!r}.")
     if thousands is not None and len(thousands) == 1 and not thousands.isascii():
@@ -477,7 +485,8 @@ def read_table(
     try:
         # the names as written: without na_filter, a name such as 'NA' is a name
         with source.reading() as stream:
-            names = pd.read_csv(stream, sep=delimiter, header=None, nrows=1, dtype=str,
+            names = pd.read_csv(stream, sep=delimiter, engine=_engine(delimiter), header=None,
+                                nrows=1, dtype=str,
                                 encoding=encoding, na_filter=False).iloc[0]
         # fields separated by ', ' (a delimiter and a space), as some exports write them:
         # every name but the first starts with a space, ' age' matching no node or column
@@ -495,10 +504,11 @@ def read_table(
             # than the header (a delimiter ending each data row) keep their columns; by
             # default pandas would make the first column the index, shifting every name
             warnings.simplefilter("always", pd.errors.ParserWarning)
-            frame = pd.read_csv(stream, sep=delimiter, decimal=decimal, encoding=encoding,
+            frame = pd.read_csv(stream, sep=delimiter, engine=_engine(delimiter),
+                                decimal=decimal, encoding=encoding,
                                 dtype={c: str for c in text_columns} or None,
                                 keep_default_na=False,
-                                na_values=[*_MISSING_CODES, *na_values],
+                                na_values=_missing_codes(names, text_columns, na_values),
                                 thousands=thousands, index_col=False,
                                 skipinitialspace=spaced)
         for warning in caught:
@@ -561,9 +571,11 @@ def read_table(
                 f"{source.name} reads as a single column with delimiter "
                 f"{delimiter!r} but {hint.removeprefix('; ')}"
             )
-    last = frame.columns[-1] if frame.shape[1] > 1 else None
-    if (last not in text_columns and re.fullmatch(r"Unnamed: \d+", str(last))
-            and frame[last].isna().all()):  # a delimiter at the end of every line
+    while frame.shape[1] > 1:  # delimiters at the end of every line: ',,' gives two
+        last = frame.columns[-1]
+        if not (last not in text_columns and re.fullmatch(r"Unnamed: \d+", str(last))
+                and frame[last].isna().all()):
+            break
         logger.info("dropped the empty last column of %s (a delimiter ends every line)",
                     source.name)
         frame = frame.drop(columns=[last])
@@ -580,6 +592,22 @@ _MISSING_CODES = (
     "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
     "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null",
 )
+
+
+def _missing_codes(
+    names: Any, text_columns: Sequence, na_values: Sequence[str]
+) -> list | dict:
+    """The text read as missing in a table with the header ``names``: the codes pandas
+    knows and ``na_values``, but in ``text_columns`` (identifiers, read as written) an
+    empty cell alone: an id 'NA' or 'NULL' is an id, which was erased. A list where
+    every column takes the same, else one entry per column, named as pandas names
+    them (an empty name is 'Unnamed: <position>')."""
+    codes = [*_MISSING_CODES, *na_values]
+    text = set(text_columns)
+    if not text:
+        return codes
+    named = [str(n) if str(n) else f"Unnamed: {i}" for i, n in enumerate(names)]
+    return {name: ([""] if name in text else codes) for name in named}
 
 
 def _none_as_missing_among_numbers(
@@ -599,7 +627,8 @@ def _none_as_missing_among_numbers(
     # the first read said what its ParserWarning (extra fields) means
     with source.reading() as stream, warnings.catch_warnings():
         warnings.simplefilter("ignore", pd.errors.ParserWarning)
-        again = pd.read_csv(stream, sep=delimiter, decimal=decimal, encoding=encoding,
+        again = pd.read_csv(stream, sep=delimiter, engine=_engine(delimiter),
+                            decimal=decimal, encoding=encoding,
                             usecols=holding, keep_default_na=False,
                             na_values=[*_MISSING_CODES, "None", *na_values],
                             thousands=thousands, index_col=False, skipinitialspace=spaced)
@@ -654,7 +683,8 @@ def _check_grouping(
     import pandas as pd
 
     with source.reading() as stream:
-        text = pd.read_csv(stream, sep=delimiter, dtype=str, encoding=encoding,
+        text = pd.read_csv(stream, sep=delimiter, engine=_engine(delimiter), dtype=str,
+                           encoding=encoding,
                            index_col=False, keep_default_na=False, skipinitialspace=spaced)
     mark, point = re.escape(thousands), re.escape(decimal)
     grouped = rf"\s*[-+]?\d{{1,3}}(?:{mark}\d{{3}})*(?:{point}\d*)?(?:[eE][-+]?\d+)?\s*"
@@ -1137,6 +1167,11 @@ def _read(
                    if c not in (*ids, target, *(declared or ())) and (used is None or c in used)]
         _check_text_columns(frame[checked], args)
     unnamed = [c for c in frame.columns if c not in ids and re.fullmatch(r"Unnamed: \d+", str(c))]
+    ignored = [c for c in unnamed if used is not None and str(c) not in {str(u) for u in used}]
+    if ignored:  # the model does not read them: nothing to refuse
+        logger.info("columns without a name in %s, which the model does not read: %s",
+                    _shown(args.data), ignored)
+        unnamed = [c for c in unnamed if c not in ignored]
     if unnamed:  # a row index saved with the table (DataFrame.to_csv without index=False)
         raise UsageError(
             f"{_shown(args.data)} has a column without a name ({unnamed[0]!r}), as a row index "
@@ -1330,7 +1365,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         text = column.dropna()
         if not len(text) or not all(isinstance(v, str) for v in text):
             continue
-        text = text.str.strip()
+        raw, text = text, text.str.strip()  # raw: a code as the file spells it (' ')
         where = f"column {name!r} of {_shown(args.data)}"
         if _holds_dates(text):
             raise UsageError(
@@ -1383,7 +1418,11 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
             continue
         numbers = parsed[here]
         left = text[~here]
-        codes = [t for t in pd.unique(left) if _MISSING_TEXT.fullmatch(t)]
+        # as the file spells them: --na-values matches a cell exactly (a cell of one
+        # space, as spreadsheets export a blank one, was shown as '' and got no code)
+        spelt = raw[~here]
+        codes = [t for t in pd.unique(spelt)
+                 if not t.strip() or _MISSING_TEXT.fullmatch(t.strip())]
         measured = bool((numbers % 1 != 0).any()) or numbers.nunique() > MAX_INTEGER_LEVELS
         if not codes and not measured:
             continue  # labels that are partly numbers ('1', '2', '3a'): categories
@@ -1403,7 +1442,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
             fix = ("they are numbers written with other characters (units, %, currency, "
                    "'<'); write them as plain numbers")
         raise UsageError(
-            f"{where} holds numbers and also the text {_show(pd.unique(left))} ({len(left)} "
+            f"{where} holds numbers and also the text {_show(pd.unique(spelt))} ({len(left)} "
             f"rows), so it would be read as labels, one per distinct value: {fix}. "
             "Otherwise replace that text in the file"
             + (", or keep the column out with --id." if can_drop else ".")
@@ -1515,9 +1554,12 @@ def _check_output(
             f"cannot write {option} {str(path)!r}: this user may not write in the folder "
             f"{str(folder)!r}; choose a folder you can write in."
         )
+    # where the writer will land: 'new/../data.csv' is data.csv once 'new' is made
+    target = Path(os.path.realpath(path))
     for given in inputs:
-        if given is not None and path.is_file() and Path(given).is_file() and (
-            os.path.samefile(path, given)
+        if given is not None and Path(given).is_file() and (
+            target == Path(os.path.realpath(given))
+            or (target.is_file() and os.path.samefile(target, given))
         ):
             raise UsageError(
                 f"{option} {str(path)!r} is the input file {given!r}: writing it would "
@@ -2558,8 +2600,10 @@ def _positive_int(text: str) -> int:
 
 
 def _one_line(error: BaseException) -> str:
+    """An error's message on one line: line breaks (with the indentation around them)
+    become one space; spaces inside it stay, as in a quoted name ('diag  nosis')."""
     text = str(error).strip() or type(error).__name__
-    return " ".join(text.split())
+    return re.sub(r"\s*[\r\n]+\s*", " ", text)
 
 
 def _in_cli_words(message: str, command: str | None = None) -> str:
@@ -2580,6 +2624,8 @@ def _in_cli_words(message: str, command: str | None = None) -> str:
     message = re.sub(re.escape(MISSING_CODE_ADVICE) + r" \(X\[.*?\]\.replace\((\S+), np\.nan\)\)",
                      r"read the file with --na-values \1", message)
     message = message.replace(UNKNOWN_CATEGORY_ADVICE, "pass --handle-unknown missing")
+    message = re.sub(r"^X lacks the columns (.*?); pass a frame with those columns\.",
+                     r"the table lacks the columns \1; give it those columns.", message)
     message = re.sub(r"can be passed as a column of NaN \(X\[(.*?)\] = np\.nan\)",
                      r"can be given as an empty column \1 of the table", message)
     # pandas code has no place on the command line: the same advice for the table
@@ -2640,6 +2686,7 @@ def _repeated_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> s
         if isinstance(action, argparse._StoreAction) and action.nargs in (None, "?"):
             for option in action.option_strings:
                 single[option] = action
+    flags = {o for a in parser._actions if a.nargs == 0 for o in a.option_strings}
     seen: dict = {}
     tokens = iter(argv)
     for token in tokens:
@@ -2650,8 +2697,15 @@ def _repeated_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> s
         name, attached = token, False
         if token.startswith("--") and "=" in token:
             name, attached = token.split("=", 1)[0], True
-        elif not token.startswith("--") and len(token) > 2 and token[:2] in single:
-            name, attached = token[:2], True  # -tdiagnosis
+        elif not token.startswith("--") and len(token) > 2:
+            # -tdiagnosis, or flags first in a cluster: -qo model.skcama, -qtdiagnosis
+            for i in range(1, len(token)):
+                short = f"-{token[i]}"
+                if short in single:
+                    name, attached = short, i + 1 < len(token)
+                    break
+                if short not in flags:
+                    break
         action = single.get(name)
         if action is None and name.startswith("--"):  # argparse takes unique prefixes
             matches = {single[o] for o in single if o.startswith(name)}

@@ -798,6 +798,25 @@ def _lend_roles(
     name, lender = next(iter(camas.items()))
     roles = lender.roles_ if given is None else given
     named = _as_list(list(VALID_ROLES) if columns is None else columns)
+    chosen = resolve_columns(X, named, roles=roles, allow_parents=True)
+    # the columns each CAMA model reads as discrete, of those chosen by role: a code one
+    # model reads as a category is moved in none (moved, it is a value that model never
+    # saw; which model lent its kinds depended on the order of estimators)
+    by_model = {n: set(_discrete([c for c in chosen if c not in named], e, X))
+                for n, e in camas.items()}
+    every = set().union(*by_model.values())
+    if len(set(map(frozenset, by_model.values()))) > 1:
+        widest = [n for n, d in by_model.items() if d == every]
+        if widest:  # a model that keeps every such code still
+            name, lender = widest[0], camas[widest[0]]
+        elif not is_attack:
+            raise ValueError(
+                f"the CAMA models read the columns {sorted(every, key=str)[:10]} as "
+                f"discrete or continuous differently "
+                f"({', '.join(f'{n!r}: {sorted(d, key=str)}' for n, d in by_model.items())}), "
+                "and none reads all of them as discrete, so no model can lend the column "
+                "kinds that keep every code still; pass columns=[...] without them."
+            )
     if not is_attack:
         options["roles"] = roles
         known = set(lender.roles_.blanket)
@@ -807,18 +826,19 @@ def _lend_roles(
             logger.info("column kinds and sds from %r (%s)", name, type(lender).__name__)
             options["reference"] = lender
         return
-    logger.info("column kinds from %r (%s)", name, type(lender).__name__)
-    chosen = resolve_columns(X, named, roles=roles, allow_parents=True)
-    discrete = set(_discrete([c for c in chosen if c not in named], lender, X))
+    readers = [n for n, d in by_model.items() if d]
+    logger.info("column kinds from %s", readers or [name])
+    discrete = every
     options["columns"] = [c for c in chosen if c not in discrete]
+    whom = f"for {readers[0]!r}" if len(readers) == 1 else f"for one of {readers}"
     if not options["columns"]:
         raise ValueError(
-            f"every column of {named} is discrete for {name!r} ({sorted(discrete, key=str)}); "
+            f"every column of {named} is discrete {whom} ({sorted(discrete, key=str)}); "
             "a gradient attack moves continuous values only. Name continuous columns in "
             "columns=."
         )
     if discrete:
-        _warn_discrete_left_out(sorted(discrete, key=str), f"for {name!r}")
+        _warn_discrete_left_out(sorted(discrete, key=str), whom)
 
 
 def _check_strengths(strengths: Any) -> list[float]:

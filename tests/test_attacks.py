@@ -846,3 +846,21 @@ def test_a_bool_budget_scale_key_names_no_numbered_column():
             pgd(mlp, X, y, 0.3, columns=[1, 2], budget_scale={key: 0.5})
     X_adv = fgsm(mlp, X, y, 0.3, columns=[1, 2], budget_scale={np.int64(2): 0.5})
     assert X_adv.attrs["budget_scale"] == {2: 0.5}
+
+
+def test_strongest_attack_warns_of_missing_inputs_once_with_the_callers_rows():
+    """Scoring every variant, and then the rows no variant fooled, repeated the model's
+    warning four times, two of them counting an internal subset of the rows."""
+    from skcama.datasets import add_missing, make_mixed_sem
+
+    X, y, graph = make_mixed_sem(400, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = CAMAClassifier(graph=graph, target="y", max_epochs=3,
+                               random_state=0).fit(X[:300], y[:300])
+    holed = add_missing(X[300:], 0.15, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        strongest_attack(model, holed, y[300:], 0.5, steps=2, eot=1, random_state=0)
+    said = [str(w.message) for w in caught if "inputs with missing values" in str(w.message)]
+    assert len(said) == 1 and "of 100 rows" in said[0], said

@@ -746,12 +746,24 @@ def test_out_sep_takes_one_character_that_is_not_part_of_a_number(sep, message, 
 def test_a_saved_row_index_or_repeated_header_is_refused(model, workdir, capsys):
     frame = pd.read_csv(workdir / "train.csv")
     frame.to_csv(workdir / "indexed.csv")  # the row index as a column without a name
-    assert main(["predict", str(model), str(workdir / "indexed.csv")]) == 2
+    # read as a measurement without a graph: refused
+    assert main(["fit", str(workdir / "indexed.csv"), "-t", "y", "-o",
+                 str(workdir / "indexed.skcama"), *FIT_OPTIONS]) == 2
     assert "column without a name ('Unnamed: 0')" in capsys.readouterr().err
     out = workdir / "indexed_predictions.csv"
     assert main(["predict", str(model), str(workdir / "indexed.csv"), "--id", "Unnamed: 0",
                  "-o", str(out)]) == 0
     assert len(pd.read_csv(out)) == len(frame)
+    # a model that does not read it predicts as without it, as with any extra column
+    # (it was refused as 'read as a measurement'); trailing empty columns are dropped
+    plain, indexed = workdir / "plain_predictions.csv", workdir / "unnamed_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(plain)]) == 0
+    assert main(["predict", str(model), str(workdir / "indexed.csv"), "-o", str(indexed)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(indexed), pd.read_csv(plain))
+    lines = (workdir / "train.csv").read_text().splitlines()
+    (workdir / "trailing.csv").write_text("\n".join(line + ",," for line in lines) + "\n")
+    assert main(["predict", str(model), str(workdir / "trailing.csv"), "-o", str(indexed)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(indexed), pd.read_csv(plain))
     text = (workdir / "train.csv").read_text().splitlines()
     header = text[0].split(",")
     header[1] = header[0]  # two columns named alike: pandas would rename one 'a.1'
@@ -2100,3 +2112,79 @@ def test_library_advice_is_said_in_the_command_line_options(advice, said):
     from skcama.cli import _in_cli_words
 
     assert _in_cli_words(advice) == said
+
+
+def test_an_output_through_a_folder_not_made_yet_cannot_name_the_input(model, workdir,
+                                                                      capsys, monkeypatch):
+    """'-o new/../data.csv' is data.csv once 'new' is made: it overwrote the input."""
+    monkeypatch.chdir(workdir)
+    before = (workdir / "train.csv").read_bytes()
+    assert main(["predict", str(model), "train.csv", "-o", "not_yet/../train.csv"]) == 2
+    assert "is the input file 'train.csv'" in capsys.readouterr().err
+    assert (workdir / "train.csv").read_bytes() == before
+    assert not (workdir / "not_yet").exists()
+
+
+def test_a_delimiter_pattern_and_a_typed_tab_are_read_as_pandas_reads_them(model, workdir,
+                                                                         capsys):
+    """pandas' note that it reads a pattern with its Python parser was taken for rows
+    with more fields than the header; '\\t' as typed was two characters."""
+    frame = pd.read_csv(workdir / "train.csv").drop(columns="y")
+    frame.to_csv(workdir / "spaced_semicolons.csv", sep=";", index=False)
+    text = (workdir / "spaced_semicolons.csv").read_text().replace(";", " ; ")
+    (workdir / "spaced_semicolons.csv").write_text(text)
+    frame.to_csv(workdir / "tabs.txt", sep="\t", index=False)
+    plain = workdir / "pattern_plain.csv"
+    assert main(["predict", str(model), str(workdir / "train.csv"), "-o", str(plain)]) == 0
+    for path, sep in (("spaced_semicolons.csv", r"\s*;\s*"), ("tabs.txt", "\\t")):
+        out = workdir / f"pattern_{sep.strip(chr(92))[:1]}.csv"
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            assert main(["predict", str(model), str(workdir / path), "--sep", sep,
+                         "-o", str(out)]) == 0, capsys.readouterr().err
+        pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(plain))
+
+
+def test_identifiers_spelt_like_missing_value_codes_are_kept(model, workdir):
+    frame = pd.read_csv(workdir / "train.csv").drop(columns="y")
+    ids = [f"p{i}" for i in range(len(frame))]
+    ids[:4] = ["NA", "NULL", "nan", "."]
+    frame.insert(0, "patient", ids)
+    frame.to_csv(workdir / "coded_ids.csv", index=False)
+    out = workdir / "coded_ids_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "coded_ids.csv"), "--id", "patient",
+                 "--na-values", ".", "-o", str(out)]) == 0
+    written = pd.read_csv(out, dtype={"patient": str}, keep_default_na=False)
+    assert written["patient"].tolist() == ids
+
+
+def test_a_cell_of_one_space_is_named_as_written_with_its_code(model, workdir, capsys):
+    """Shown as '' (already a missing code), so no --na-values could be passed."""
+    frame = pd.read_csv(workdir / "train.csv").drop(columns="y")
+    frame = frame.astype(object)
+    frame.iloc[:3, 1] = " "
+    frame.to_csv(workdir / "space_cells.csv", index=False)
+    assert main(["predict", str(model), str(workdir / "space_cells.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "holds numbers and also the text [' '] (3 rows)" in err
+    assert "pass --na-values ' '" in err
+    out = workdir / "space_cells_predictions.csv"
+    assert main(["predict", str(model), str(workdir / "space_cells.csv"), "--na-values", " ",
+                 "-o", str(out)]) == 0
+
+
+@pytest.mark.parametrize("flags", [["-qo", "a.skcama", "-o", "b.skcama"],
+                                   ["-qty", "-t", "x1", "-o", "c.skcama"]],
+                         ids=["-qo", "-qt"])
+def test_an_option_given_twice_in_a_cluster_of_short_flags_is_refused(workdir, capsys, flags):
+    """'-q' first in a cluster hid the option after it: the last value won silently."""
+    with pytest.raises(SystemExit):
+        main(["fit", str(workdir / "train.csv"), "-g", str(workdir / "graph.gml"),
+              *([] if "-qty" in flags else ["-t", "y"]), *FIT_OPTIONS, *flags])
+    assert "is given twice; give it once" in capsys.readouterr().err
+
+
+def test_messages_keep_the_spaces_inside_names(workdir, capsys):
+    assert main(["fit", str(workdir / "train.csv"), "-t", "y  two", "-o",
+                 str(workdir / "spaces.skcama")]) == 2
+    assert "target column 'y  two' is not in" in capsys.readouterr().err

@@ -1065,3 +1065,36 @@ def test_the_adaptation_flags_must_be_true_or_false(fitted, flag):
     X, y, models = fitted
     with pytest.raises(TypeError, match=f"{flag} must be True or False; got 'no'"):
         robustness_curve(models, X, y, "shift", [1.0], columns=["x1"], **{flag: "no"})
+
+
+def test_codes_any_cama_model_reads_as_discrete_are_moved_in_none_whatever_the_order():
+    """The first CAMA model among estimators lent its column kinds: with one reading a
+    grade as a measurement first, the shift moved it and the other model refused the
+    values (blaming the data), and the attack refused the columns it chose itself."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from skcama.datasets import make_mixed_sem
+
+    X, y, graph = make_mixed_sem(400, random_state=0)
+    train, test = slice(0, 300), slice(300, 400)
+    params = dict(graph=graph, target="y", max_epochs=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        codes = CAMAClassifier(**params).fit(X[train], y[train])
+        graded = [c for c in ("c3", "x3") if codes.column_types_[c] != "gaussian"]
+        assert graded, "the test needs integer codes read as discrete"
+        numbers = CAMAClassifier(**params, column_types=dict.fromkeys(graded, "gaussian")).fit(
+            X[train], y[train])
+        boosting = HistGradientBoostingClassifier(max_iter=10).fit(X[train], y[train])
+    for manipulation, options in (("shift", {}),
+                                  ("pgd", dict(surrogate=numbers, steps=2, random_state=0))):
+        curves = []
+        for order in (("codes", "numbers"), ("numbers", "codes")):
+            models = {name: {"codes": codes, "numbers": numbers}[name] for name in order}
+            models["boosting"] = boosting
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                curve = robustness_curve(models, X[test], y[test], manipulation, [0.0, 0.5],
+                                         **options)
+            curves.append(curve.set_index(["model", "strength"])["accuracy"].sort_index())
+        pd.testing.assert_series_equal(curves[0], curves[1])
