@@ -244,6 +244,7 @@ from .graph import (
     DISCOVERY_PARAMS,
     DISCOVERY_TESTS,
     GraphError,
+    _unicode_twin_hint,
     _unnamed_target,
     all_children_graph,
     check_discovery_params,
@@ -601,8 +602,9 @@ def _check_background(background: Mapping | None, names: list) -> dict:
                 f"numbers). Write the name itself{example}{fix}."
             ) from None
         if node not in known:
+            twin = _unicode_twin_hint(node, names, "the column")  # '1' for a column 1
             close = did_you_mean(node, names)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = (f" {twin}" if twin else f" Did you mean {close[0]!r}?" if close else "")
             raise GraphError(
                 f"background {where} names node {node!r}, which is neither a column of X nor "
                 f"the target.{hint}"
@@ -1146,6 +1148,15 @@ def _frame_and_target(
             raise ValueError(
                 f"the target {target!r} is also a column of X; drop that column or pass "
                 "another target name."
+            )
+        alike = [c for c in columns if str(c) == str(target)]
+        if alike:  # '1' beside a column 1: a graph with two nodes reading '1'
+            raise ValueError(
+                f"the target {target!r} reads as X's column {alike[0]!r} ("
+                f"{type(target).__name__} against {type(alike[0]).__name__}): the graph "
+                "would hold two nodes that read alike, which no other function accepts. "
+                "Name the target otherwise, or name X's columns as text "
+                "(X.columns = X.columns.map(str))."
             )
     if frame.shape[1] == 0:
         given = (f"X's only column is the target {target!r}" if y is None else

@@ -692,7 +692,7 @@ def markov_blanket_roles(graph: nx.DiGraph | Mapping, target: Hashable) -> Marko
     validate_dag(g, target)
     order = {
         node: i
-        for i, node in enumerate(nx.lexicographical_topological_sort(g, key=_natural_key))
+        for i, node in enumerate(nx.lexicographical_topological_sort(g, key=_total_key))
     }
     parents = _sorted_nodes(g.predecessors(target), order)
     children = _sorted_nodes(g.successors(target), order)
@@ -722,6 +722,13 @@ def _natural_key(node: Hashable) -> list:
     (``x2`` before ``x10``), so that the same graph gives the same roles, and so the same
     model, whatever order its nodes were added in (a file, a dict, the columns of X)."""
     return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", str(node)))]
+
+
+def _total_key(node: Hashable) -> tuple:
+    """:func:`_natural_key`, with ties between names it reads alike (``x1`` / ``x01``,
+    ``1`` / ``'1'``) broken by their text and type: else the graph's own order decided
+    between them, and with it the model."""
+    return _natural_key(node), str(node), type(node).__name__
 
 
 DISCOVERY_METHODS = ("pc", "fci", "ges")
@@ -1101,17 +1108,19 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
         columns become edge attributes). Text is read as UTF-8 (a GraphML file may name
         another encoding in its XML declaration); a leading byte-order mark (as Excel's
         "CSV UTF-8" and some editors write) is ignored. In a JSON object of parent lists,
-        ``null`` means no parents. In node-link data, the ends of each edge (``links`` or
-        ``edges``) are ids of the listed nodes: D3's links, which point to nodes by their
-        position in ``nodes``, are refused, not guessed. In DOT, nodes and edges inside
-        subgraphs (at any depth) are read, an edge to or from a subgraph joins each of its
-        nodes, ``edge [...]`` defaults apply to the edges after them, and a port
-        (``a:p1``) is not part of the node's name. In CSV, a row with a source and an
-        empty target names a node without edges (``c,``); rows with every field empty,
-        and lines starting with ``#`` (comments), are skipped. The delimiter is ``,``; a
-        header line without a comma may use ``;`` (as spreadsheets write where the
-        decimal mark is a comma) or a tab instead. In CSV and DOT an edge written more
-        than once must say the same each time (the same marks and attributes).
+        ``null`` means no parents; networkx's ``to_dict_of_lists`` writes lists of
+        *children*, which would read with every edge reversed: write such a graph with
+        :func:`write_graph` or as node-link data instead. In node-link data, the ends of
+        each edge (``links`` or ``edges``) are ids of the listed nodes: D3's links, which
+        point to nodes by their position in ``nodes``, are refused, not guessed. In DOT,
+        nodes and edges inside subgraphs (at any depth) are read, an edge to or from a
+        subgraph joins each of its nodes, ``edge [...]`` defaults apply to the edges after
+        them, and a port (``a:p1``) is not part of the node's name. In CSV, a row with a
+        source and an empty target names a node without edges (``c,``); rows with every
+        field empty, and lines starting with ``#`` (comments), are skipped. The delimiter is
+        ``,``; a header line without a comma may use ``;`` (as spreadsheets write where the
+        decimal mark is a comma) or a tab instead. In CSV and DOT an edge written more than
+        once must say the same each time (the same marks and attributes).
 
     Returns
     -------
@@ -1359,16 +1368,48 @@ def _read_gml(path: Path) -> nx.Graph:
         try:  # R's igraph names nodes by a 'name' attribute
             graph = nx.parse_gml(text, label="name")
         except nx.NetworkXError:
-            raise exc from None
+            if re.search(r"\b(label|name)\b", text):  # some nodes named, some not
+                raise exc from None
+            # no node named at all (igraph without names): the nodes are their ids
+            graph = nx.parse_gml(text, label="id")
     _add_yed_gml_arrows(path, text, graph)
     return graph
 
 
 def _read_graphml(path: Path) -> nx.Graph:
+    _refuse_graphml_mixed_edges(path)
     graph = nx.read_graphml(path)
     _flatten_groups(path, graph)
     _add_yed_arrows(path, graph)
     return graph
+
+
+def _refuse_graphml_mixed_edges(path: Path) -> None:
+    """Refuse an edge whose ``directed`` attribute contradicts its graph's
+    ``edgedefault`` (an undirected edge in a directed graph, as a CPDAG exported to
+    GraphML holds), naming it: networkx's own error named no edge."""
+    import xml.etree.ElementTree as ElementTree
+
+    for graph in ElementTree.parse(path).getroot().iter(f"{_GRAPHML}graph"):
+        directed = graph.get("edgedefault", "directed") == "directed"
+        for edge in graph.findall(f"{_GRAPHML}edge"):
+            flag = edge.get("directed")
+            if flag is None or (flag.lower() == "true") == directed:
+                continue
+            u, v = edge.get("source"), edge.get("target")
+            if directed:
+                raise GraphError(
+                    f"the edge {u!r} -- {v!r} of {str(path)!r} is marked undirected "
+                    "(directed=\"false\"), as a CPDAG or PAG leaves edges it cannot orient. "
+                    f"CAMA needs a DAG: orient it (drop directed=\"false\", keeping "
+                    f"{u!r} -> {v!r} or reversing it), or pass graph='pc' to let skcama "
+                    "discover and orient the graph."
+                )
+            raise GraphError(
+                f"the graph in {str(path)!r} is undirected (edgedefault=\"undirected\") but "
+                f"marks the edge {u!r} -> {v!r} directed; CAMA needs a directed acyclic "
+                "graph: write edgedefault=\"directed\" and orient every edge."
+            )
 
 
 def _flatten_groups(path: Path, graph: nx.Graph) -> None:
@@ -2012,8 +2053,11 @@ def _read_cytoscape(path: Path, data: Mapping) -> nx.Graph:
         by_id = {i: i for i in ids}
     graph = nx.DiGraph() if data.get("directed", True) else nx.Graph()
     graph.add_nodes_from(by_id.values())
+    by_text = {str(i): i for i in ids}
     for edge in edges:
-        ends = [edge.get("source"), edge.get("target")]
+        # networkx's cytoscape_data writes a node 1's id as "1", its edges' ends as 1
+        ends = [end if end in by_id or str(end) not in by_text else by_text[str(end)]
+                for end in (edge.get("source"), edge.get("target"))]
         unknown = [end for end in ends if end not in by_id]
         if unknown:
             raise GraphError(

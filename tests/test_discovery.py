@@ -996,6 +996,20 @@ def test_equal_weights_and_zero_weights(small_sem):
     assert set(weighted.edges) == kept_only
 
 
+def test_a_target_or_background_node_written_as_text_for_a_number_column_is_named():
+    """'1' beside a column 1: the search ran, then every function refused the graph's two
+    nodes reading '1'; a tier naming '1' got 'Did you mean 1?'."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    X = pd.DataFrame(rng.normal(size=(300, 3)) + y[:, None]).set_axis(range(3), axis=1)
+    with pytest.raises(ValueError, match=r"the target '1' reads as X's column 1 \(str against "
+                                         r"int\).*X.columns.map\(str\)"):
+        discover_graph(X, y, target="1")
+    with pytest.raises(GraphError, match=r"names node '1', which is neither a column of X nor "
+                                         r"the target. '1' and the column 1 are the same text"):
+        discover_graph(X, y, target="t", background={"tiers": [["1"], ["t"]]})
+
+
 def test_weights_indexed_otherwise_than_x_are_warned_of(small_sem):
     """Rows are paired by position, as in fit, which warns of such a Series; discovery
     said nothing."""

@@ -1408,3 +1408,44 @@ def test_attributes_a_format_cannot_keep_are_named_when_written(tmp_path):
     with warnings.catch_warnings():  # a format that keeps them: no word
         warnings.simplefilter("error")
         write_graph(g, tmp_path / "g.json")
+
+
+def test_names_read_alike_by_the_natural_order_keep_one_order_of_roles():
+    """x1 and x01 tied in the natural order, so the graph's own order decided between
+    them, and with it the model (predictions differed by up to 0.023)."""
+    edges = [("y", "x01"), ("y", "x1"), ("c", "x1"), ("c", "x01")]
+    forward = markov_blanket_roles(nx.DiGraph(edges), "y")
+    backward = markov_blanket_roles(nx.DiGraph(edges[::-1]), "y")
+    assert forward == backward
+    assert forward.children == ("x01", "x1")
+
+
+def test_cytoscape_json_of_networkx_with_number_nodes_is_read(tmp_path):
+    """cytoscape_data writes a node 1's id as "1" and its edges' ends as 1: refused."""
+    path = tmp_path / "cyto.json"
+    path.write_text(json.dumps(nx.cytoscape_data(nx.DiGraph([(1, "y"), ("y", "x")]))))
+    assert sorted(read_graph(path).edges) == [("1", "y"), ("y", "x")]
+
+
+def test_a_gml_file_without_node_labels_names_its_nodes_by_their_ids(tmp_path):
+    path = tmp_path / "ids.gml"
+    path.write_text("graph [ directed 1 node [ id 0 ] node [ id 1 ] "
+                    "edge [ source 0 target 1 ] ]")
+    assert list(read_graph(path).edges) == [(0, 1)]
+
+
+@pytest.mark.parametrize(("default", "edge", "message"), [
+    ("directed", 'directed="false"', r"the edge 'n1' -- 'n2' of .* is marked undirected"),
+    ("undirected", 'directed="true"', r"is undirected \(edgedefault=\"undirected\"\) but "
+                                      r"marks the edge 'n1' -> 'n2' directed"),
+])
+def test_a_graphml_edge_against_its_graphs_default_is_named(tmp_path, default, edge, message):
+    path = tmp_path / "mixed.graphml"
+    path.write_text(
+        '<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+        f'<graph edgedefault="{default}"><node id="n1"/><node id="n2"/><node id="y"/>'
+        f'<edge source="n1" target="n2" {edge}/><edge source="n1" target="y"/>'
+        "</graph></graphml>"
+    )
+    with pytest.raises(GraphError, match=message):
+        read_graph(path)
