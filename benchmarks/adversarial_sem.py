@@ -24,6 +24,7 @@ import logging
 import time
 import warnings
 
+import numpy as np
 import pandas as pd
 import torch
 from _adversarial import (
@@ -147,15 +148,28 @@ def summarise(results: pd.DataFrame, budgets) -> dict[str, pd.DataFrame]:
                 diff=diff, per_seed=pd.DataFrame(rows))
 
 
+def _spread(per_seed: pd.DataFrame, column: str) -> str:
+    """The standard error of a per-seed difference over the seeds, and how many seeds
+    have it below 0, as text: a verdict on a mean of few seeds says how sure it is."""
+    if column not in per_seed.columns or len(per_seed) < 2:
+        return ""
+    values = per_seed[column].to_numpy(dtype=float)
+    se = values.std(ddof=1) / np.sqrt(len(values))
+    return (f"; standard error {se:.4f} over {len(values)} seeds, "
+            f"{int((values < 0).sum())} below 0")
+
+
 def acceptance(tables: dict[str, pd.DataFrame]) -> list[str]:
-    acc, diff = tables["accuracy"], tables["diff"]
+    acc, diff, per_seed = tables["accuracy"], tables["diff"], tables["per_seed"]
     lines = []
     for role in ROLES:
         c01, c025 = _cell(role, 0.1), _cell(role, 0.25)
         if c01 in acc.columns:
             cama, mlp = acc.loc["CAMA", c01], acc.loc["MLP", c01]
             met = round(cama - mlp, 9) >= 0  # accuracies are multiples of 1 / rows
-            lines.append(f"- {role}, budget 0.1: CAMA {cama:.4f} vs MLP {mlp:.4f} "
+            lines.append(f"- {role}, budget 0.1: CAMA {cama:.4f} vs MLP {mlp:.4f}, "
+                         f"difference {cama - mlp:+.4f}"
+                         f"{_spread(per_seed, f'{role} 0.1: CAMA - MLP')} "
                          f"(CAMA >= MLP: {'met' if met else 'NOT met'})")
         if c025 in acc.columns:
             gain = diff.loc["CAMA + adapt - CAMA", c025]
@@ -164,7 +178,8 @@ def acceptance(tables: dict[str, pd.DataFrame]) -> list[str]:
             drop_met = round(abs(drop), 9) <= 0.01
             lines.append(
                 f"- {role}, budget 0.25: CAMA + adapt {acc.loc['CAMA + adapt', c025]:.4f} vs "
-                f"CAMA {acc.loc['CAMA', c025]:.4f}, gain {gain:+.4f} (>= +0.10: "
+                f"CAMA {acc.loc['CAMA', c025]:.4f}, gain {gain:+.4f}"
+                f"{_spread(per_seed, f'{role} 0.25: adapt gain')} (>= +0.10: "
                 f"{'met' if gain_met else 'NOT met'}); clean accuracy after adapting "
                 f"{drop:+.4f} vs before (within 0.01: {'met' if drop_met else 'NOT met'})"
             )

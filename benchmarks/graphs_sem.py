@@ -115,7 +115,7 @@ def acceptance_lines(rec: pd.DataFrame | None, acc: pd.DataFrame | None) -> list
             slowest = finished["seconds"].max()
             all_done = len(finished) == len(default)
             lines += [
-                f"- blanket precision {p:.2f}, recall {r:.2f} (>= 0.9 each: "
+                f"- blanket precision {p:.3f}, recall {r:.3f} (>= 0.9 each: "
                 f"{'met' if p >= 0.9 and r >= 0.9 else 'NOT met'})",
                 f"- discovery: slowest case {slowest:.2f} s, {len(finished)}/{len(default)} "
                 f"finished (< 30 s: {'met' if all_done and slowest < 30 else 'NOT met'})",
@@ -141,7 +141,7 @@ def acceptance_lines(rec: pd.DataFrame | None, acc: pd.DataFrame | None) -> list
                           f"{len(gaps)} seeds")
             lines.append(
                 f"- {setting}: CAMA with the discovered graph {found:.4f} vs the true graph "
-                f"{true:.4f}, {100 * gap:+.1f} points{spread} (within 2: "
+                f"{true:.4f}, {100 * gap:+.2f} points{spread} (within 2: "
                 f"{'met' if abs(gap) <= 0.02 else 'NOT met'})"
             )
     return lines

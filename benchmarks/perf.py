@@ -42,7 +42,7 @@ models are then also fitted to convergence with their default stopping rules and
 20,000 fresh rows: a larger batch makes an epoch cheaper but may need more of them, and
 this table shows the time of a finished fit.
 
-Tables go to stdout and, unless ``--no-write``, to benchmarks/RESULTS.md.
+Tables go to stdout and, unless ``--no-write`` or ``--quick``, to benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -402,22 +402,27 @@ def _gpu_against_cpu(frame: pd.DataFrame) -> pd.DataFrame | None:
 
 def acceptance_lines(results: list[dict]) -> list[str]:
     """Issue 8's CPU criteria, case by case: fit at most 2 times the MLP's time for the
-    same rows and epochs (each model at its default batch; the ratio at CAMA's batch is
-    given beside it), prediction at least 200,000 rows per second at the default sample
-    count, and at 1,000,000 rows x 20 features CAMA's fit and prediction under 2 GB of
-    peak memory. Medians of the rounds, with their range."""
+    same rows and epochs (each model at its default batch, and the MLP at CAMA's batch,
+    which does as many optimiser steps per epoch), prediction at least 200,000 rows per
+    second at the default sample count, and at 1,000,000 rows x 20 features CAMA's fit
+    and prediction under 2 GB of peak memory. Medians of the rounds, with their range."""
     lines = []
     for r in results:
         case = f"{r['rows']:,} rows x {r['features']} features"
         lo, hi = r["fit_ratio_range"]
         lines.append(
-            f"- fit, {case}: CAMA/MLP {r['fit_ratio']:.2f} (rounds {lo:.2f}-{hi:.2f}; "
-            f"{r['fit_ratio_same']:.2f} with the MLP at CAMA's batch) (at most 2: "
-            f"{'met' if r['fit_ratio'] <= 2 else 'NOT met'})")
+            f"- fit, {case}: CAMA/MLP {r['fit_ratio']:.3f} (rounds {lo:.2f}-{hi:.2f}), each "
+            f"at its default batch (at most 2: {'met' if r['fit_ratio'] <= 2 else 'NOT met'})")
+        # the MLP's default batch of 200 takes several times CAMA's optimiser steps per
+        # epoch, and reaches a higher training accuracy in them: the same work per epoch
+        # is the MLP at CAMA's batch
+        lines.append(
+            f"- fit at the same batch, {case}: CAMA/MLP {r['fit_ratio_same']:.3f} (at most "
+            f"2: {'met' if r['fit_ratio_same'] <= 2 else 'NOT met'})")
         lo, hi = r["cama_predict_rows_s_range"]
         lines.append(
-            f"- predict, {case}: {r['cama_predict_rows_s']:.3g} rows/s (rounds "
-            f"{lo:.3g}-{hi:.3g}) (at least 200,000: "
+            f"- predict, {case}: {r['cama_predict_rows_s']:,.0f} rows/s (rounds "
+            f"{lo:,.0f}-{hi:,.0f}) (at least 200,000: "
             f"{'met' if r['cama_predict_rows_s'] >= 200_000 else 'NOT met'})")
         if r["rows"] == 1_000_000 and r["features"] == 20:
             peak = r["cama_peak_rss_mb"]
@@ -501,7 +506,9 @@ def tables(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10k and 100k rows, 20 features")
+    parser.add_argument("--quick", action="store_true",
+                        help="10k and 100k rows, 20 features (a smoke run: RESULTS.md is not "
+                        "written)")
     parser.add_argument("--rows", type=int, nargs="*", help="row counts to run")
     parser.add_argument("--features", type=int, nargs="*", help="feature counts to run")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default cpu)")
@@ -553,7 +560,7 @@ def main() -> None:
     cpu = results[0]["device"] == "cpu"
     lines = acceptance_lines(results) if cpu else []
     print("\n".join(lines))
-    if not args.no_write:
+    if not args.no_write and not args.quick:  # a smoke run replaces no published section
         device = results[0]["device"]
         body = (
             f"## Speed and memory ({device}, {results[0]['threads']} threads)\n\n"
