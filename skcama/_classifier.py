@@ -150,9 +150,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     ----------
     graph : networkx.DiGraph, dict, str, path or None, default=None
         The causal DAG over the feature columns and the target: a graph, a mapping
-        ``{node: [parents...]}``, a graph file (GML, GraphML, DOT, DAGitty, node-link JSON
-        or a ``source,target`` CSV edge list), or a discovery method name (``"pc"``, ``"fci"``,
-        ``"ges"``) to learn the graph from the training data with
+        ``{node: [parents...]}`` (parents, not children: a dict of children reverses
+        every edge; check ``roles_`` after fitting), a graph file (GML, GraphML, DOT,
+        DAGitty, node-link JSON or a ``source,target`` CSV edge list), or a discovery
+        method name (``"pc"``, ``"fci"``, ``"ges"``) to learn the graph from the training
+        data with
         :func:`skcama.discovery.discover_graph`. Node names are the DataFrame's column
         names (or column positions ``0..d-1`` for a numpy ``X``). ``None`` treats every
         feature as a child of the target — the single-modality model ``y -> x``.
@@ -600,10 +602,19 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        if isinstance(X, pd.Series) or (
+            isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.names is None
+        ):  # (a record array is refused below with the DataFrame to make)
+            raise ValueError(
+                f"X is one-dimensional ({type(X).__name__} of {len(X)} values); fit takes "
+                "rows of columns: for a single measurement pass X.to_frame() (or "
+                "X[['column']] of a DataFrame), for an array X.reshape(-1, 1)."
+            )
         if not isinstance(X, pd.DataFrame):
             X = _numeric_array(X)
         else:
             check_unique_columns(X)
+        y = _fit_labels_shape(y, X)
         validate_data(self, X, reset=True, skip_check_array=True)
         for name, values in (("y", y), ("manipulated", manipulated),
                              ("sample_weight", sample_weight)):
@@ -1387,7 +1398,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     # ---------------------------------------------------------------------- adaptation
     @reads_tables("X", "reference")
-    def adapt(self, X: MatrixLike, *, reference: tuple[Any, Any] | None = None) -> CAMAClassifier:
+    def adapt(
+        self, X: MatrixLike, y: None = None, *, reference: tuple[Any, Any] | None = None
+    ) -> CAMAClassifier:
         """Adapt to a new setting from unlabelled rows (test-time fine-tuning, paper eq. 8).
 
         Maximises ``adapt_alpha * ELBO(x, y)`` on clean reference rows plus
@@ -1415,6 +1428,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         X : pandas.DataFrame or array-like of shape (n_samples, n_features)
             Unlabelled rows from the new setting, columns as in :meth:`fit`. A single row
             is accepted (the fit is then only as good as one row allows).
+        y : None
+            Not taken: adaptation learns from unlabelled rows, and labels given here are
+            refused with where they belong (``reference=`` for clean labelled rows,
+            ``fit(..., manipulated=...)`` for labelled rows of the new setting).
         reference : tuple (X_ref, y_ref), default=None
             Real clean labelled rows to use as the reference instead of replay.
 
@@ -1435,6 +1452,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         >>> clf.adapt(X_new).manipulation_learned_
         True
         """
+        _refuse_labels(y, "adapt")
         self._check_ready()
         if not self.model_.has_children:
             raise ValueError(
@@ -1540,6 +1558,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     def adapt_prior(
         self,
         X: MatrixLike,
+        y: None = None,
         *,
         n_samples: int | None = None,
         max_iter: int = 1000,
@@ -1603,6 +1622,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             Unlabelled rows of the new setting; columns matched by name as in
             :meth:`fit`. On the test SEM of the adaptation guide, 900 rows gave the
             prevalence to within 0.1 point.
+        y : None
+            Not taken: the prevalence is estimated without labels; labels given here are
+            refused (score the model against them with :meth:`score`).
         n_samples : int or None, default=None
             Importance samples per class for the posteriors that EM reads; ``None`` takes
             the larger of 64 and the estimator's ``n_samples`` (the time of a prediction
@@ -1647,6 +1669,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         >>> bool(clf.adapted_class_prior_se_[1] < 0.05)
         True
         """
+        _refuse_labels(y, "adapt_prior")
         self._check_ready()
         if not self.model_.has_children:
             raise ValueError(
@@ -2378,7 +2401,16 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 plain = {n: _plain_name(n) for n in missing}
                 otherwise = [f"{written[plain[n]]!r} for {n!r}" for n in missing
                              if plain[n] and plain[n] in written]
-                if not measured and not hints and otherwise:  # 'Age' for 'age'
+                levels = [c[-1] for c in columns if isinstance(c, tuple) and c]
+                if not measured and not hints and set(missing) & set(levels):
+                    # a MultiIndex ('g', 'x1'): the nodes are the columns' last level
+                    hints.append(
+                        "X's columns have several levels (e.g. "
+                        f"{next(c for c in columns if isinstance(c, tuple))!r}), whose last "
+                        "level names the graph's nodes: flatten them first, X.columns = "
+                        "X.columns.get_level_values(-1)."
+                    )
+                elif not measured and not hints and otherwise:  # 'Age' for 'age'
                     hints.append(
                         f"X's columns are the graph's nodes written otherwise "
                         f"({', '.join(otherwise[:3])}); name them alike."
@@ -3084,6 +3116,49 @@ def _class_positions(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
     found = np.fromiter((position.get(label, -1) for label in uniques.tolist()),
                         dtype=np.intp, count=len(uniques))
     return found[codes]
+
+
+def _refuse_labels(y: Any, method: str) -> None:
+    """``adapt`` and ``adapt_prior`` learn from unlabelled rows: labels passed to them
+    (``adapt(X, y)``, which was Python's TypeError on the argument count) are refused
+    with where labelled rows go."""
+    if y is None:
+        return
+    raise TypeError(
+        f"{method} learns from unlabelled rows and takes no y. Clean labelled rows to "
+        f"anchor it go in reference=(X_ref, y_ref) (adapt); labelled rows of the new "
+        "setting go in fit(X, y, manipulated=mask), which trains on them; to score the "
+        "adapted model against labels, call score(X, y) after adapting."
+    )
+
+
+def _fit_labels_shape(y: Any, X: Any) -> Any:
+    """fit's ``y`` checked for its shape before scikit-learn's conversion, whose messages
+    name no fix: a column's name passed as y, a frame of several columns. A list mixing
+    numbers and text becomes an object array, so that the mix is refused as it is for
+    one (as a list, numpy made every label text: 1 came back '1')."""
+    if isinstance(y, (str, bytes)) or np.isscalar(y):
+        # fit(X, "diagnosis") (np.ndim would call the array function of an array-like)
+        named = isinstance(X, pd.DataFrame) and isinstance(y, Hashable) and y in X.columns
+        hint = (f" {y!r} is a column of X: pass fit(X.drop(columns=[{y!r}]), X[{y!r}])."
+                if named else "")
+        raise ValueError(
+            f"y must hold one label per row ({len(X)} rows), got {y!r}; pass the labels of "
+            f"those rows.{hint}"
+        )
+    shape = getattr(y, "shape", None)
+    if shape is None:  # a list, or an array-like that only converts
+        shape = np.asarray(y, dtype=object).shape if isinstance(y, (list, tuple)) else (0,)
+    if len(shape) > 2 or (len(shape) == 2 and shape[1] != 1):
+        which = (f" (columns {list(y.columns)[:5]}: pass one of them, e.g. "
+                 f"y[{y.columns[0]!r}])" if isinstance(y, pd.DataFrame) else "")
+        raise ValueError(
+            f"y must hold one label per row, as a 1-d array or a single column; got an "
+            f"array of shape {shape}{which}."
+        )
+    if isinstance(y, (list, tuple)) and len({isinstance(v, str) for v in y}) > 1:
+        return np.asarray(y, dtype=object)
+    return y
 
 
 def _one_column(values: Any, name: str) -> np.ndarray:

@@ -743,6 +743,13 @@ def _read_archive(handle: Any, shown: str) -> tuple[dict, bytes]:
                 "it (a model saved over longer content of a stream opened without "
                 "truncating it). Copy or save it again."
             )
+        if start[:1] == b"\x80":  # pickle's protocol 2 and later begin so
+            raise ModelFileError(
+                f"{not_ours}; it looks like a pickle (pickle.dump or joblib.dump of a "
+                "model), which load_model does not read, as it would run code from the "
+                "file: load it with pickle.load or joblib.load if you trust its source, "
+                "then save it with save_model."
+            )
         raise ModelFileError(
             f"{not_ours}; it is not a zip archive (another program's file, or a damaged "
             "one)."

@@ -877,7 +877,7 @@ def test_an_object_array_with_pandas_missing_values_reads_them_as_missing(sem_da
     assert values.dtype == object
     clf = CAMAClassifier(**FAST).fit(values, np.asarray(y))
     assert np.isfinite(clf.predict_proba(values)).all()
-    with pytest.raises(ValueError, match="Expected 2D array"):  # scikit-learn's, not float()'s
+    with pytest.raises(ValueError, match="X is one-dimensional"):  # not float()'s error
         CAMAClassifier(**FAST).fit(values[:, 2], np.asarray(y))
 
 
@@ -2144,3 +2144,45 @@ def test_a_warning_of_a_scoring_loop_is_shown_once_per_line_as_python_shows_it(s
         for i in range(2):
             clf.predict(rows.iloc[[i]])
     assert sum("inputs with missing values: 'c'" in str(w.message) for w in caught) == 3
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda X, y: (X, "y"), r"y must hold one label per row \(300 rows\), got 'y'"),
+    (lambda X, y: (X.assign(y=y), "y"), r"'y' is a column of X: pass fit\(X.drop\(columns="
+                                        r"\['y'\]\), X\['y'\]\)"),
+    (lambda X, y: (X, pd.DataFrame({"y": y, "z": y})), r"got an array of shape \(300, 2\) "
+                                                       r"\(columns \['y', 'z'\]: pass one"),
+    (lambda X, y: (X["x1"], y), r"X is one-dimensional \(Series of 300 values\).*"
+                                r"X.to_frame\(\)"),
+    (lambda X, y: (X["x1"].to_numpy(), y), r"X is one-dimensional \(ndarray"),
+    (lambda X, y: (X, [int(v) if v else "0" for v in y]), r"y mixes text labels with "
+                                                           r"labels of type \['int'\]"),
+], ids=["name as y", "name of a column", "two columns", "series", "1-d array", "mixed list"])
+def test_beginner_mistakes_in_fit_are_named_with_their_fix(sem_data, make, message):
+    """scikit-learn's own messages named no fix (a column's name as y, a frame of two
+    columns, a Series as X), and a list mixing numbers and text became text silently."""
+    X, y, graph = sem_data
+    X, y = X.iloc[:300], y.iloc[:300].to_numpy()
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=1)
+    with pytest.raises(ValueError, match=message):
+        clf.fit(*make(X, y))
+    assert not hasattr(clf, "model_")
+
+
+def test_labels_given_to_adapt_are_refused_with_where_they_belong(fitted, sem_data):
+    X, y, _ = sem_data
+    clf = copy.deepcopy(fitted)
+    for method in (clf.adapt, clf.adapt_prior):
+        with pytest.raises(TypeError, match=r"learns from unlabelled rows and takes no y.*"
+                                            r"reference=\(X_ref, y_ref\).*manipulated=mask"):
+            method(X.iloc[:60], y.iloc[:60])
+    assert not getattr(clf, "manipulation_learned_", False)
+
+
+def test_columns_of_several_levels_get_the_flattening_fix(sem_data):
+    X, y, graph = sem_data
+    levelled = X.copy()
+    levelled.columns = pd.MultiIndex.from_tuples([("site", c) for c in X.columns])
+    with pytest.raises(ValueError, match=r"X's columns have several levels .*"
+                                         r"X.columns.get_level_values\(-1\)"):
+        CAMAClassifier(graph=graph, target="y", max_epochs=1).fit(levelled, y)

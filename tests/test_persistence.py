@@ -458,7 +458,8 @@ def test_load_refuses_pickle_payload_without_running_it(tmp_path, fitted):
     marker = tmp_path / "pwned"
     path = tmp_path / "evil.skcama"
     path.write_bytes(pickle.dumps(_Payload(marker)))
-    with pytest.raises(ModelFileError, match="not a skcama model file"):
+    with pytest.raises(ModelFileError, match="not a skcama model file.*looks like a pickle "
+                                             ".*pickle.load or joblib.load if you trust"):
         load_model(path)
     # the torch.save form: a zip whose data.pkl holds the payload
     torch.save({"model": _Payload(marker)}, path)
