@@ -434,7 +434,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "graph": [None, nx.Graph, dict, str, os.PathLike],
+        # checked at fit, where a list of edges or a matrix gets its conversion
+        "graph": "no_validation",
         "target": [Hashable, None],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "manipulation_dim": [Interval(Integral, 1, None, closed="left")],

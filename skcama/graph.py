@@ -260,7 +260,7 @@ def as_digraph(graph: nx.DiGraph | Mapping) -> nx.DiGraph:
     hint = (
         " For a graph file, read it first: skcama.graph.load_graph(path) (fit and the "
         "command line take the path itself)."
-        if isinstance(graph, (str, os.PathLike)) else ""
+        if isinstance(graph, (str, os.PathLike)) else _conversion_hint(graph)
     )
     raise GraphError(
         f"cannot use a graph of type {type(graph).__name__}; pass a networkx.DiGraph or a "
@@ -722,6 +722,26 @@ def _natural_key(node: Hashable) -> list:
     (``x2`` before ``x10``), so that the same graph gives the same roles, and so the same
     model, whatever order its nodes were added in (a file, a dict, the columns of X)."""
     return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", str(node)))]
+
+
+def _conversion_hint(graph: Any) -> str:
+    """How to make a networkx.DiGraph of the forms a graph is commonly held in: a list of
+    edges, an adjacency matrix, a frame of edges or of adjacency; else ""."""
+    import pandas as pd
+
+    if isinstance(graph, pd.DataFrame):
+        if graph.shape[1] == 2 or {"source", "target"} <= set(graph.columns):
+            return (" For a frame of edges: nx.from_pandas_edgelist(frame, 'source', "
+                    "'target', create_using=nx.DiGraph) (naming its two columns).")
+        return (" For an adjacency matrix with named rows and columns (row -> column): "
+                "nx.from_pandas_adjacency(frame, create_using=nx.DiGraph).")
+    if isinstance(graph, np.ndarray) and graph.ndim == 2:
+        return (" For an adjacency matrix (row -> column): nx.relabel_nodes(nx.from_numpy_"
+                "array(A, create_using=nx.DiGraph), dict(enumerate(names))).")
+    if isinstance(graph, (list, tuple, set)):
+        return (" For a list of (cause, effect) pairs: nx.DiGraph(edges); text such as "
+                "'a->b' must be split into pairs first.")
+    return ""
 
 
 def _total_key(node: Hashable) -> tuple:

@@ -1449,3 +1449,17 @@ def test_a_graphml_edge_against_its_graphs_default_is_named(tmp_path, default, e
     )
     with pytest.raises(GraphError, match=message):
         read_graph(path)
+
+
+@pytest.mark.parametrize(("make", "fix"), [
+    (lambda g: list(g.edges), r"nx.DiGraph\(edges\)"),
+    (lambda g: nx.to_numpy_array(g), r"nx.from_numpy_array\(A, create_using=nx.DiGraph\)"),
+    (lambda g: nx.to_pandas_adjacency(g), r"nx.from_pandas_adjacency\(frame"),
+    (lambda g: pd.DataFrame(list(g.edges), columns=["source", "target"]),
+     r"nx.from_pandas_edgelist\(frame, 'source', 'target'"),
+], ids=["edge list", "matrix", "adjacency frame", "edge frame"])
+def test_a_graph_held_in_another_form_gets_its_conversion(sem_data, make, fix):
+    """scikit-learn's parameter check printed the whole matrix or frame and no way out."""
+    X, y, graph = sem_data
+    with pytest.raises(GraphError, match=rf"cannot use a graph of type \w+; .*{fix}"):
+        CAMAClassifier(graph=make(graph), target="y", max_epochs=1).fit(X, y)
