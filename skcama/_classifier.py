@@ -2212,10 +2212,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         """``y`` as one present label per row of ``n_rows``, or an error saying what
         it is instead."""
         if y is None or np.ndim(y) == 0:
-            raise ValueError(
-                f"{name} must hold one label per row ({n_rows} rows), got {y!r}; pass the "
-                "labels of those rows."
-            )
+            raise ValueError(_not_labels(y, n_rows, name))
         y = _one_column(y, name)
         if len(y) != n_rows:
             raise ValueError(
@@ -3143,20 +3140,12 @@ def _fit_labels_shape(y: Any, X: Any) -> Any:
         named = isinstance(X, pd.DataFrame) and isinstance(y, Hashable) and y in X.columns
         hint = (f" {y!r} is a column of X: pass fit(X.drop(columns=[{y!r}]), X[{y!r}])."
                 if named else "")
-        raise ValueError(
-            f"y must hold one label per row ({len(X)} rows), got {y!r}; pass the labels of "
-            f"those rows.{hint}"
-        )
+        raise ValueError(_not_labels(y, len(X), "y") + hint)
     shape = getattr(y, "shape", None)
     if shape is None:  # a list, or an array-like that only converts
         shape = np.asarray(y, dtype=object).shape if isinstance(y, (list, tuple)) else (0,)
     if len(shape) > 2 or (len(shape) == 2 and shape[1] != 1):
-        which = (f" (columns {list(y.columns)[:5]}: pass one of them, e.g. "
-                 f"y[{y.columns[0]!r}])" if isinstance(y, pd.DataFrame) else "")
-        raise ValueError(
-            f"y must hold one label per row, as a 1-d array or a single column; got an "
-            f"array of shape {shape}{which}."
-        )
+        raise ValueError(_not_one_column(shape, "y", y))
     if isinstance(y, (list, tuple)) and len({isinstance(v, str) for v in y}) > 1:
         return np.asarray(y, dtype=object)
     return y
@@ -3168,11 +3157,23 @@ def _one_column(values: Any, name: str) -> np.ndarray:
     which needs Python 3.11.)"""
     shape = np.shape(values)
     if len(shape) != 1 and not (len(shape) == 2 and shape[1] == 1):
-        raise ValueError(
-            f"{name} must hold one label per row, as a 1-d array or a single column; got "
-            f"an array of shape {shape}."
-        )
+        raise ValueError(_not_one_column(shape, name, values))
     return column_or_1d(values)
+
+
+def _not_labels(values: Any, n_rows: int, name: str) -> str:
+    """The message for labels that are one value (a column's name), not one per row."""
+    return (f"{name} must hold one label per row ({n_rows} rows), got {values!r}; pass the "
+            "labels of those rows.")
+
+
+def _not_one_column(shape: tuple, name: str, values: Any) -> str:
+    """The message for labels of another ``shape`` than one per row; a frame's columns
+    are named, one of which is likely meant."""
+    which = (f" (columns {list(values.columns)[:5]}: pass one of them, e.g. "
+             f"{name}[{values.columns[0]!r}])" if isinstance(values, pd.DataFrame) else "")
+    return (f"{name} must hold one label per row, as a 1-d array or a single column; got "
+            f"an array of shape {shape}{which}.")
 
 
 def _manipulated_mask(manipulated: Any, n_rows: int, rows: Any = None) -> np.ndarray:

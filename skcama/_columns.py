@@ -91,7 +91,8 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
         # an object column holding only numbers: read as numbers
         return infer_kind(pd.to_numeric(values))
     texts = observed[~numeric].astype(str) if numeric.any() else None  # beside numbers
-    if texts is not None and pd.to_numeric(texts, errors="coerce").notna().all():
+    spelt, mark = _text_as_numbers(texts) if texts is not None else (None, "")
+    if texts is not None and mark == "" and spelt.notna().all():
         # 3 beside '3' (a file's column edited by hand, frames concatenated): the text
         # is a level of its own beside the number it spells
         warn_user(
@@ -102,7 +103,7 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
             f"pd.to_numeric(X[{values.name!r}]).",
             UserWarning,
         )
-    elif texts is not None and _text_as_numbers(texts)[1] == "thousands":
+    elif mark == "thousands":
         # 450 beside '1,730': the larger numbers written with a thousands separator
         warn_user(
             f"column {values.name!r} holds numbers and some text ({_show(pd.unique(texts))}), "
@@ -597,7 +598,8 @@ class ColumnCodec:
                 categories.append(levels)
             kinds.append(kind)
         warn_numbers_as_text(text_numbers)
-        flat = [c for c in constant if c not in {r[0] for r in rounded}]
+        varying = {r[0] for r in rounded}
+        flat = [c for c in constant if c not in varying]
         if flat and len(frame) > 1:
             warn_user(
                 f"columns {flat} are constant in the training data (or hold a single "

@@ -1144,7 +1144,8 @@ def _read(
             f"--id {target!r} names the target column; the target is given with --target "
             "alone: drop it from --id."
         )
-    read = [c for c in ids if used is not None and str(c) in {str(u) for u in used}]
+    used_names = None if used is None else {str(u) for u in used}  # as the table's text
+    read = [c for c in ids if used_names is not None and str(c) in used_names]
     if read:
         raise UsageError(
             f"--id {read[0]!r} names a column the model reads (a measurement in the "
@@ -1167,7 +1168,7 @@ def _read(
                    if c not in (*ids, target, *(declared or ())) and (used is None or c in used)]
         _check_text_columns(frame[checked], args)
     unnamed = [c for c in frame.columns if c not in ids and re.fullmatch(r"Unnamed: \d+", str(c))]
-    ignored = [c for c in unnamed if used is not None and str(c) not in {str(u) for u in used}]
+    ignored = [c for c in unnamed if used_names is not None and str(c) not in used_names]
     if ignored:  # the model does not read them: nothing to refuse
         logger.info("columns without a name in %s, which the model does not read: %s",
                     _shown(args.data), ignored)

@@ -820,9 +820,7 @@ def _lend_roles(
     if not is_attack:
         options["roles"] = roles
         known = set(lender.roles_.blanket)
-        if options.get("reference") is None and (given is None or set(
-            resolve_columns(X, named, roles=roles, allow_parents=True)
-        ) <= known):
+        if options.get("reference") is None and (given is None or set(chosen) <= known):
             logger.info("column kinds and sds from %r (%s)", name, type(lender).__name__)
             options["reference"] = lender
         return
