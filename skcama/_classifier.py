@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import torch
-from scipy.special import logsumexp
+from scipy.special import expit, logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.utils import Tags, check_random_state
@@ -56,7 +56,7 @@ from ._columns import (
     warn_if_misaligned,
 )
 from ._frames import reads_tables
-from ._guard import restore_on_error
+from ._guard import gradients_on, restore_on_error
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet, _children_below
 from ._random import seeded_torch
 from ._training import (
@@ -287,20 +287,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         are that common: with ``"balanced"``, of equally common classes, which trades
         overall accuracy for balanced accuracy. :meth:`adapt_prior` estimates the
         prevalence of a real population afterwards.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, mini-batches, the validation split, the Monte
-        Carlo noise of prediction and that of :meth:`adapt` (its replayed rows, batches
-        and noise). All of these seeds are drawn at ``fit``: setting ``random_state``
-        afterwards changes nothing until the next ``fit``. The ``n``-th call of
-        :meth:`adapt` after a fit (or after :meth:`reset_adaptation`) takes the fit's
-        adaptation seed plus ``n - 1``, so a model adapts alike every time it is
-        fitted alike. The same value gives the same predictions on the same
-        device and number of torch threads, whatever order the graph lists its nodes in
-        or ``X`` its columns (roles are ordered by name where the graph leaves the order
-        open); another thread count changes the order of floating-point sums, and the
-        probabilities by up to about 1e-6. A discovered graph (``graph="pc"``) does not
-        depend on the column order of ``X`` either: discovery reads the columns sorted
-        by name.
     column_types : dict, default=None
         Likelihood of a column, overriding the type read from its dtype:
         ``{"column": "gaussian" | "bernoulli" | "categorical"}`` (aliases
@@ -317,6 +303,20 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     handle_unknown : {"error", "missing"}, default="error"
         What a categorical value never seen in :meth:`fit` does at prediction: raise a
         ``ValueError`` naming the column and the value, or count as a missing value.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, mini-batches, the validation split, the Monte
+        Carlo noise of prediction and that of :meth:`adapt` (its replayed rows, batches
+        and noise). All of these seeds are drawn at ``fit``: setting ``random_state``
+        afterwards changes nothing until the next ``fit``. The ``n``-th call of
+        :meth:`adapt` after a fit (or after :meth:`reset_adaptation`) takes the fit's
+        adaptation seed plus ``n - 1``, so a model adapts alike every time it is
+        fitted alike. The same value gives the same predictions on the same
+        device and number of torch threads, whatever order the graph lists its nodes in
+        or ``X`` its columns (roles are ordered by name where the graph leaves the order
+        open); another thread count changes the order of floating-point sums, and the
+        probabilities by up to about 1e-6. A discovered graph (``graph="pc"``) does not
+        depend on the column order of ``X`` either: discovery reads the columns sorted
+        by name.
     device : str, default="auto"
         Where the network runs: ``"cpu"``, ``"cuda"`` (or ``"cuda:N"``), or ``"auto"`` —
         the GPU when PyTorch sees one, else the CPU. A model fitted on a GPU pickles and
@@ -541,12 +541,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------------- fitting
     @reads_tables("X", "y", "manipulated", "sample_weight")
     @_fit_context(prefer_skip_nested_validation=True)
+    @gradients_on
     def fit(
         self,
         X: MatrixLike,
         y: VectorLike,
-        manipulated: VectorLike | None = None,
         sample_weight: VectorLike | None = None,
+        *,
+        manipulated: VectorLike | None = None,
     ) -> CAMAClassifier:
         """Fit the model on labelled rows.
 
@@ -558,13 +560,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             is read as the same pandas DataFrame would be.
         y : array-like of shape (n_samples,)
             Class labels (any hashable values).
-        manipulated : array-like of bool of shape (n_samples,), default=None
-            Rows known to be manipulated, by an unknown manipulation (augmented training,
-            paper eq. 5): they are fitted with the manipulation inferred, clean rows with
-            do(m=0), weighted by ``clean_weight``. Inside a ``Pipeline`` or
-            ``GridSearchCV`` route it with scikit-learn's metadata routing:
-            ``sklearn.set_config(enable_metadata_routing=True)`` and
-            ``clf.set_fit_request(manipulated=True)``.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each row (survey or inverse-probability weights;
             for classes see ``class_weight``): a row counts in the training bound, the
@@ -575,8 +570,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             exactly. Graph discovery (``graph="pc"`` or ``"fci"``) weighs its tests by
             these weights, not by ``class_weight``; ``graph="ges"`` ignores them, with a
             warning. The standardisation of the columns is not weighted.
-            Routed like ``manipulated`` (``Pipeline`` also takes
-            ``clf__sample_weight=...`` without routing).
+            Inside a ``Pipeline`` or ``GridSearchCV`` route it with scikit-learn's
+            metadata routing (``sklearn.set_config(enable_metadata_routing=True)`` and
+            ``clf.set_fit_request(sample_weight=True)``); ``Pipeline``
+            also takes ``clf__sample_weight=...`` without routing.
+        manipulated : array-like of bool of shape (n_samples,), default=None
+            Keyword only. Rows known to be manipulated, by an unknown manipulation
+            (augmented training, paper eq. 5): they are fitted with the manipulation
+            inferred, clean rows with do(m=0), weighted by ``clean_weight``. Inside a
+            ``Pipeline`` or ``GridSearchCV`` route it with scikit-learn's metadata
+            routing: ``sklearn.set_config(enable_metadata_routing=True)`` and
+            ``clf.set_fit_request(manipulated=True)``.
 
         Returns
         -------
@@ -726,6 +730,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "weight 1 - clean_weight = 0, so nothing would be trained; lower clean_weight "
                 "(e.g. 0.5) or flag only the manipulated rows."
             )
+        learns_manipulation = bool(flags.any()) and self.clean_weight < 1
+        if flags.any() and not learns_manipulation:
+            warn_user(
+                f"manipulated= flags {int(flags.sum())} rows, but clean_weight=1 gives "
+                "manipulated rows weight 1 - clean_weight = 0: they are left out of "
+                "training and no manipulation is learned from them (manipulation_learned_ "
+                "is False). Lower clean_weight (e.g. 0.5) to learn the manipulation.",
+                UserWarning,
+            )
         device = _resolve_device(self.device)
         codec = ColumnCodec(frame, list(roles.blanket), self.column_types)
         _warn_if_two_valued_children(frame, codec, roles.children, self.column_types)
@@ -775,7 +788,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.model_ = model
         self.history_ = history
         self.n_iter_ = len(history)
-        self.manipulation_learned_ = self._augmented = bool(flags.any())
+        self.manipulation_learned_ = self._augmented = learns_manipulation
         self.class_prior_ = class_freq
         self.prior_shift_ = np.zeros(len(classes))
         for name in _ADAPTATION_ATTRIBUTES:  # from an adapt or adapt_prior before a refit
@@ -1111,7 +1124,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if log_odds is None:  # no rows
             log_odds = np.zeros(0)
         prior_odds = np.log1p(-self.clean_prior) - np.log(self.clean_prior)
-        return 1.0 / (1.0 + np.exp(-(log_odds + prior_odds)))
+        return expit(log_odds + prior_odds)
 
     @reads_tables("X")
     def explain(self, X: MatrixLike, *, manipulation: str = "auto") -> pd.DataFrame:
@@ -1399,6 +1412,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     # ---------------------------------------------------------------------- adaptation
     @reads_tables("X", "reference")
+    @gradients_on
     def adapt(
         self, X: MatrixLike, y: None = None, *, reference: tuple[Any, Any] | None = None
     ) -> CAMAClassifier:
@@ -2186,9 +2200,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         summary = self.replay_summary_
         nodes = summary["nodes"]
         device = generator.device
-        values = torch.zeros(n, 0, device=device)
+        values = torch.zeros(n, 0, dtype=torch.float32, device=device)
         if nodes:
-            normal = torch.randn((n, len(nodes)), generator=generator, device=device).double()
+            normal = torch.randn((n, len(nodes)), generator=generator, dtype=torch.float32,
+                                 device=device).double()
             cholesky = torch.as_tensor(summary["cholesky"], device=device)
             values = _replayed_values(normal @ cholesky.T, summary)
         position = {node: i for i, node in enumerate(nodes)}
@@ -2869,7 +2884,7 @@ def _antithetic_normal(n: int, dim: int, generator: torch.Generator) -> torch.Te
     samples), 4 antithetic samples gave probabilities closer to the reference than 4
     independent ones in every setting, and about as close as 8.
     """
-    half = torch.randn(((n + 1) // 2, dim), generator=generator)
+    half = torch.randn(((n + 1) // 2, dim), generator=generator, dtype=torch.float32)
     return torch.cat([half, -half])[:n]
 
 

@@ -1,9 +1,14 @@
-"""A failed call loses nothing: the state of an object put back when a block raises."""
+"""Guards around public calls: a failed call loses nothing, and a call that trains or
+differentiates works whatever the caller's autograd mode."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+import torch
 
 
 @contextmanager
@@ -17,3 +22,23 @@ def restore_on_error(obj: object) -> Iterator[None]:
         obj.__dict__.clear()
         obj.__dict__.update(saved)
         raise
+
+
+_Call = TypeVar("_Call", bound=Callable)
+
+
+def gradients_on(function: _Call) -> _Call:
+    """Run ``function`` with autograd on, whatever the caller's mode.
+
+    Training, adaptation and gradient attacks need gradients: called from evaluation code
+    inside ``torch.no_grad()`` or ``torch.inference_mode()`` they would fail with
+    autograd's "does not require grad" (or make inference tensors that autograd cannot
+    use). Prediction needs no such guard.
+    """
+
+    @functools.wraps(function)
+    def with_gradients(*args, **kwargs):
+        with torch.inference_mode(False), torch.enable_grad():
+            return function(*args, **kwargs)
+
+    return with_gradients  # type: ignore[return-value]

@@ -108,7 +108,7 @@ class CAMAConfig:
 def _mlp(sizes: list[int], activation: str, final_activation: bool = False) -> nn.Sequential:
     layers: list[nn.Module] = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        layers.append(nn.Linear(n_in, n_out))
+        layers.append(nn.Linear(n_in, n_out, dtype=torch.float32))
         if i < len(sizes) - 2 or final_activation:
             layers.append(ACTIVATIONS[activation]())
     return nn.Sequential(*layers)
@@ -218,10 +218,10 @@ class InputCoder(nn.Module):
             fills = tuple(() if i in flagged else fill for i, fill in enumerate(fills))
         if fills is not None and any(fills[i] for i in (*b, *cat)):
             bern_fill = [fills[i][0] if fills[i] else 0.0 for i in b]
-            cat_fill = torch.zeros(len(cat), lmax)
+            cat_fill = torch.zeros(len(cat), lmax, dtype=torch.float32)
             for row, i in enumerate(cat):
                 if fills[i]:
-                    cat_fill[row, : len(fills[i])] = torch.tensor(fills[i])
+                    cat_fill[row, : len(fills[i])] = torch.tensor(fills[i], dtype=torch.float32)
             self.register_buffer("bern_fill", torch.tensor(bern_fill, dtype=torch.float32),
                                  persistent=False)
             self.register_buffer("cat_fill", cat_fill, persistent=False)
@@ -440,12 +440,15 @@ def _block_init(out_child: torch.Tensor, d: int, h: int) -> torch.Tensor:
     """Initial (D*H, O) output weights: each output reads only its child's hidden units,
     with N(0, 1/h) weights; the first output of every child draws them in one (D, H)
     block, so a model of single-output children starts exactly as a per-child layer."""
-    first = torch.randn(d, h) / math.sqrt(h)
-    weight = torch.zeros(d * h, len(out_child))
+    first = torch.randn(d, h, dtype=torch.float32) / math.sqrt(h)
+    weight = torch.zeros(d * h, len(out_child), dtype=torch.float32)
     seen: set[int] = set()
     for o, child in enumerate(out_child.tolist()):
         rows = slice(child * h, (child + 1) * h)
-        weight[rows, o] = first[child] if child not in seen else torch.randn(h) / math.sqrt(h)
+        if child in seen:
+            weight[rows, o] = torch.randn(h, dtype=torch.float32) / math.sqrt(h)
+        else:
+            weight[rows, o] = first[child]
         seen.add(child)
     return weight
 
@@ -461,7 +464,7 @@ class ClassPrior(nn.Module):
             self.net = _mlp([n_features, cfg.hidden_size, cfg.n_classes], cfg.activation)
         else:
             self.net = None
-            self.logits = nn.Parameter(torch.zeros(cfg.n_classes))
+            self.logits = nn.Parameter(torch.zeros(cfg.n_classes, dtype=torch.float32))
 
     def forward(self, a_features: torch.Tensor) -> torch.Tensor:
         """Log-probabilities of every class, shape (B, K)."""
@@ -472,7 +475,7 @@ class ClassPrior(nn.Module):
         return torch.log_softmax(logits, dim=-1)
 
 
-_DENSE_CONTRACT_CHILDREN = 16  # children at most for the dense output product in training
+_DENSE_CONTRACT_CHILDREN = 16  # children at most for the dense output product with autograd
 
 
 class ChildDecoder(nn.Module):
@@ -497,7 +500,8 @@ class ChildDecoder(nn.Module):
         self.d, self.h = d, h
         column_mask = torch.as_tensor(cfg.child_inputs, dtype=torch.float32).reshape(-1, d)
         # one row per input feature: the feature's column decides which children see it
-        mask = column_mask[list(input_column)] if input_column else torch.zeros(0, d)
+        mask = (column_mask[list(input_column)] if input_column
+                else torch.zeros(0, d, dtype=torch.float32))
         self.n_inputs = mask.shape[0]
         out_child = torch.as_tensor(heads.output_child, dtype=torch.long)
         n_out = heads.n_outputs
@@ -520,22 +524,23 @@ class ChildDecoder(nn.Module):
             self.register_buffer(name, torch.tensor(values, dtype=torch.long), persistent=False)
         fan_in = mask.sum(0).clamp(min=1.0)  # parent features per child
         # y branch: one embedding vector per class and child.
-        self.y_embedding = nn.Parameter(torch.randn(cfg.n_classes, d * h))
+        self.y_embedding = nn.Parameter(torch.randn(cfg.n_classes, d * h, dtype=torch.float32))
         # parents branch (c and parent children), masked per child.
         self.input_weight = nn.Parameter(
-            torch.randn(self.n_inputs, d * h) / fan_in.sqrt().repeat_interleave(h)
+            torch.randn(self.n_inputs, d * h, dtype=torch.float32)
+            / fan_in.sqrt().repeat_interleave(h)
         )
-        self.skip_weight = nn.Parameter(torch.zeros(self.n_inputs, n_out))
+        self.skip_weight = nn.Parameter(torch.zeros(self.n_inputs, n_out, dtype=torch.float32))
         # z branch and (deep) m branch.
         # z enters the merge linearly: the merge's hidden layer is its nonlinearity, and
         # this term is the only one evaluated for every (row, class, sample).
-        self.z_proj = nn.Linear(cfg.latent_dim, d * h, bias=False)
+        self.z_proj = nn.Linear(cfg.latent_dim, d * h, bias=False, dtype=torch.float32)
         self.m_net = _mlp(
             [cfg.manipulation_dim, cfg.hidden_size, cfg.hidden_size],
             cfg.activation,
             final_activation=True,
         )
-        self.m_proj = nn.Linear(cfg.hidden_size, d * h, bias=False)
+        self.m_proj = nn.Linear(cfg.hidden_size, d * h, bias=False, dtype=torch.float32)
         # "shift": m does not enter the mechanism; the projection stays zero (it is never
         # trained, see CAMANet.trainable_parameters, and takes no gradient) and the
         # initialisation draws the same random numbers as for "mechanism", so the clean
@@ -544,14 +549,14 @@ class ChildDecoder(nn.Module):
         if not self.m_in_mechanism:
             nn.init.zeros_(self.m_proj.weight)
             self.m_proj.weight.requires_grad_(False)
-        self.m_shift = nn.Linear(cfg.hidden_size, n_out, bias=False)
+        self.m_shift = nn.Linear(cfg.hidden_size, n_out, bias=False, dtype=torch.float32)
         # shallow merge: one hidden layer per child, then its outputs.
-        self.merge_bias = nn.Parameter(torch.zeros(d * h))
+        self.merge_bias = nn.Parameter(torch.zeros(d * h, dtype=torch.float32))
         self.merge_act = ACTIVATIONS[cfg.activation]()
         self.activation = cfg.activation
         self.out_weight = nn.Parameter(_block_init(out_child, d, h))
-        self.out_bias = nn.Parameter(torch.zeros(n_out))
-        self.logvar = nn.Parameter(torch.zeros(d))
+        self.out_bias = nn.Parameter(torch.zeros(n_out, dtype=torch.float32))
+        self.logvar = nn.Parameter(torch.zeros(d, dtype=torch.float32))
 
     def parent_terms(self, u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Per-row terms from the parents' features ``u``: (B, D*H) and (B, O)."""
@@ -715,9 +720,9 @@ class LatentEncoder(nn.Module):
     def __init__(self, cfg: CAMAConfig, n_features: int):
         super().__init__()
         hs = cfg.hidden_size
-        self.row_in = nn.Linear(n_features, hs)
-        self.y_in = nn.Parameter(torch.randn(cfg.n_classes, hs) * 0.5)
-        self.m_in = nn.Linear(cfg.manipulation_dim, hs, bias=False)
+        self.row_in = nn.Linear(n_features, hs, dtype=torch.float32)
+        self.y_in = nn.Parameter(torch.randn(cfg.n_classes, hs, dtype=torch.float32) * 0.5)
+        self.m_in = nn.Linear(cfg.manipulation_dim, hs, bias=False, dtype=torch.float32)
         self.act = ACTIVATIONS[cfg.activation]()
         self.body = _mlp([hs, hs, 2 * cfg.latent_dim], cfg.activation)
 
@@ -1206,7 +1211,8 @@ class CAMANet(nn.Module):
         predictions stay deterministic, and sample s gets the same noise whether the
         samples are evaluated in one pass or in groups (:meth:`log_joint` slices it).
         """
-        quantiles = torch.special.ndtri((torch.arange(n_samples) + 0.5) / n_samples)
+        steps = torch.arange(n_samples, dtype=torch.float32)
+        quantiles = torch.special.ndtri((steps + 0.5) / n_samples)
         generator = torch.Generator().manual_seed(0)
         noise = torch.stack([quantiles[torch.randperm(n_samples, generator=generator)]
                              for _ in range(len(self.feed_column))], dim=1)
@@ -1496,11 +1502,13 @@ class CAMANet(nn.Module):
         if not self.has_children:
             return a.new_zeros(a.shape[0], 0), y_index
         device = generator.device
-        z = torch.randn((a.shape[0], self.cfg.latent_dim), generator=generator, device=device)
+        z = torch.randn((a.shape[0], self.cfg.latent_dim), generator=generator,
+                        dtype=torch.float32, device=device)
         if latent is not None:
             cholesky = torch.as_tensor(latent["cholesky"], device=device)
             z = (z.double() @ cholesky.T + torch.as_tensor(latent["mean"], device=device)).float()
-        noise = torch.randn((a.shape[0], self.cfg.n_children), generator=generator, device=device)
+        noise = torch.randn((a.shape[0], self.cfg.n_children), generator=generator,
+                            dtype=torch.float32, device=device)
         return self._children_in_order(a, c, y_index, z, None, noise), y_index
 
     @torch.no_grad()

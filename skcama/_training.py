@@ -86,7 +86,7 @@ def shuffled_batches(
 
 
 def _noise(shape: tuple[int, ...], generator: torch.Generator) -> torch.Tensor:
-    return torch.randn(shape, generator=generator, device=generator.device)
+    return torch.randn(shape, generator=generator, dtype=torch.float32, device=generator.device)
 
 
 LossFn = Callable[[CAMANet, Tensors, torch.Generator], torch.Tensor]
@@ -708,7 +708,7 @@ def predict_log_proba(
                 odds.append(log_odds[:n])
             out.append((torch.log_softmax(log_joint, dim=-1) if normalise else log_joint)[:n])
     if not out:
-        return torch.empty(0, model.cfg.n_classes), None
+        return torch.empty(0, model.cfg.n_classes, dtype=torch.float32), None
     return torch.cat(out).cpu(), (torch.cat(odds).cpu() if odds else None)
 
 
@@ -732,7 +732,8 @@ def log_joint_terms(
             parts.append([t[:n].cpu() for t in terms])
     if not parts:
         k, d = model.cfg.n_classes, model.cfg.n_children
-        return torch.empty(0, k), torch.empty(0, k, d), torch.empty(0, k)
+        return (torch.empty(0, k, dtype=torch.float32), torch.empty(0, k, d, dtype=torch.float32),
+                torch.empty(0, k, dtype=torch.float32))
     prior, children, rest = (torch.cat(list(column)) for column in zip(*parts, strict=True))
     return prior, children, rest
 

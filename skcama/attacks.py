@@ -47,6 +47,7 @@ from ._columns import (
     warn_if_misaligned,
 )
 from ._frames import as_pandas, reads_tables
+from ._guard import gradients_on
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike, VectorLike
 from ._warn import each_warning_once, warn_user
@@ -124,6 +125,8 @@ def differentiable_log_proba(estimator: Any) -> _Differentiable:
     Parameters
     ----------
     estimator : fitted CAMAClassifier or a model with ``_torch_log_proba``
+        The model to differentiate: a fitted :class:`~skcama.CAMAClassifier` or one of
+        :mod:`skcama.baselines`' torch models.
 
     Returns
     -------
@@ -230,9 +233,11 @@ def _cama_function(clf: Any) -> _Differentiable:
                 fixed[n_samples] = clf._prediction_noise(n_samples)
             eps_z, eps_m = fixed[n_samples]
         else:
-            eps_z = torch.randn((n_samples, cfg.latent_dim), generator=generator)
+            eps_z = torch.randn((n_samples, cfg.latent_dim), generator=generator,
+                                dtype=torch.float32)
             eps_m = (
-                torch.randn((n_samples, cfg.manipulation_dim), generator=generator)
+                torch.randn((n_samples, cfg.manipulation_dim), generator=generator,
+                            dtype=torch.float32)
                 if learned
                 else None
             )
@@ -546,7 +551,7 @@ def _gradient(function, values, target, eot, generator):
     """Gradient of the summed cross-entropy and the per-row loss (EOT-averaged)."""
     draws = max(eot, 1)
     grad = torch.zeros_like(values)
-    loss_rows = torch.zeros(len(values))
+    loss_rows = torch.zeros(len(values), dtype=torch.float32)
     for _ in range(draws):
         v = values.detach().requires_grad_(True)
         log_p = function.log_proba(v, generator if eot else None)
@@ -562,11 +567,12 @@ def _run(function, values, target, budget, steps, step_size, eot, random_start, 
     the best iterate of each row."""
     delta = torch.zeros_like(values)
     if random_start:
-        delta = (torch.rand(values.shape, generator=generator) * 2 - 1) * budget
+        uniform = torch.rand(values.shape, generator=generator, dtype=torch.float32)
+        delta = (uniform * 2 - 1) * budget
     # no perturbation until an iterate has a loss: a row a model cannot score (a missing
     # value an MLP cannot read) keeps its values, not the random start
     best = torch.zeros_like(values)
-    best_loss = torch.full((len(values),), -np.inf)
+    best_loss = torch.full((len(values),), -np.inf, dtype=torch.float32)
     for _ in range(steps):
         grad, loss = _gradient(function, values + delta, target, eot, generator)
         better = loss > best_loss
@@ -681,6 +687,7 @@ def _attack(
 
 
 @reads_tables("X", "y", "reference")
+@gradients_on
 def fgsm(
     estimator: Any,
     X: pd.DataFrame,
@@ -769,6 +776,7 @@ def fgsm(
 
 
 @reads_tables("X", "y", "reference")
+@gradients_on
 def pgd(
     estimator: Any,
     X: pd.DataFrame,
@@ -966,6 +974,7 @@ def attack_variants(
 
 
 @reads_tables("X", "y")
+@gradients_on
 def strongest_attack(
     estimator: Any,
     X: pd.DataFrame,

@@ -43,7 +43,7 @@ from ._columns import (
     negligible_sd,
 )
 from ._frames import reads_tables
-from ._guard import restore_on_error
+from ._guard import gradients_on, restore_on_error
 from ._random import seeded_torch
 from ._typing import MatrixLike, VectorLike
 from .graph import MarkovBlanketRoles, did_you_mean
@@ -62,10 +62,10 @@ class _Net(torch.nn.Module):
         layers: list[torch.nn.Module] = []
         width = n_in
         for size in hidden:
-            layers += [torch.nn.Linear(width, size), torch.nn.ReLU()]
+            layers += [torch.nn.Linear(width, size, dtype=torch.float32), torch.nn.ReLU()]
             width = size
         self.body = torch.nn.Sequential(*layers)
-        self.head = torch.nn.Linear(width, n_classes)
+        self.head = torch.nn.Linear(width, n_classes, dtype=torch.float32)
         self.feature_dim = width
 
     def forward(self, u: torch.Tensor) -> torch.Tensor:
@@ -131,7 +131,8 @@ def _perturb_linf(
     """
     delta = torch.zeros_like(u)
     if generator is not None:
-        delta = (torch.rand(u.shape, generator=generator) * 2 - 1) * epsilon * mask
+        uniform = torch.rand(u.shape, generator=generator, dtype=torch.float32)
+        delta = (uniform * 2 - 1) * epsilon * mask
     for _ in range(steps):
         delta.requires_grad_(True)
         loss = loss_fn(u + delta)
@@ -158,6 +159,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
     # -------------------------------------------------------------------------- fit
     @reads_tables("X", "y")
     @_fit_context(prefer_skip_nested_validation=True)
+    @gradients_on
     def fit(self, X: MatrixLike, y: VectorLike) -> _TorchClassifier:
         """Fit the network on labelled rows.
 
@@ -324,7 +326,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         a reference frame) and those that are not columns of X are left out."""
         n = self.n_features_in_
         if columns is None:
-            return torch.ones(n)
+            return torch.ones(n, dtype=torch.float32)
         has_names = hasattr(self, "feature_names_in_")
         names = list(self.feature_names_in_) if has_names else list(range(n))
         from_roles = isinstance(columns, MarkovBlanketRoles)
@@ -359,7 +361,7 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
                     "binary) in X; the adversary moves continuous values only, as the "
                     "attacks do. Leave them out."
                 )
-        mask = torch.zeros(n)
+        mask = torch.zeros(n, dtype=torch.float32)
         for column in columns:
             if not has_names and (isinstance(column, (bool, np.bool_)) or column not in names):
                 raise ValueError(
@@ -884,8 +886,8 @@ validation_fraction, n_iter_no_change, random_state
     def _init_extra(self, generator: torch.Generator) -> None:
         width = self.model_.feature_dim
         n_style = max(1, min(self.n_anchors, width - len(self.classes_)))
-        self.anchors_ = torch.randn((width, n_style), generator=generator)
-        self.style_head_ = torch.nn.Linear(n_style, len(self.classes_))
+        self.anchors_ = torch.randn((width, n_style), generator=generator, dtype=torch.float32)
+        self.style_head_ = torch.nn.Linear(n_style, len(self.classes_), dtype=torch.float32)
 
     def _trainable(self) -> list[torch.nn.Parameter]:
         return [*self.model_.parameters(), *self.style_head_.parameters()]

@@ -112,8 +112,10 @@ def _plot_demo(table, path: Path) -> None:
     ax.grid(alpha=0.3)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        fig.savefig(path, dpi=120)
+    finally:
+        plt.close(fig)
 
 
 # ------------------------------------------------------------------ shared helpers
@@ -2202,8 +2204,10 @@ def _plot_evaluation(table: Any, path: Path) -> None:
     ax.grid(axis="x", alpha=0.3)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        fig.savefig(path, dpi=120)
+    finally:
+        plt.close(fig)
 
 
 def _discover(args: argparse.Namespace) -> int:

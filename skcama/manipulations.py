@@ -583,8 +583,9 @@ def shift(
         as in :func:`resolve_columns`, each role a list of column names).
     allow_parents : bool, default=False
         Manipulate parents of the target without a warning.
-    random_state : None
-        Unused; accepted so every manipulation has the same signature.
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None
+        Unused (the result holds no randomness); accepted so every manipulation has the
+        same signature.
 
     Returns
     -------
@@ -644,8 +645,9 @@ def scale(
         The multiplier; 1 leaves the data unchanged, 0 sets every value to the clean mean.
     columns, reference, roles, allow_parents
         As in :func:`shift`.
-    random_state : None
-        Unused; accepted so every manipulation has the same signature.
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None
+        Unused (the result holds no randomness); accepted so every manipulation has the
+        same signature.
 
     Returns
     -------

@@ -349,6 +349,30 @@ def test_every_row_manipulated_with_clean_weight_one_trains_nothing_and_is_refus
         )
 
 
+def test_some_rows_flagged_with_clean_weight_one_learn_no_manipulation(sem_data):
+    """Weight 1 - clean_weight = 0 leaves the flagged rows out: the manipulation's networks
+    stay as initialised, so the model must not claim a learned manipulation."""
+    X, y, graph = sem_data
+    flags = np.arange(len(X)) < len(X) // 10
+    with pytest.warns(UserWarning, match="clean_weight=1 gives manipulated rows weight"):
+        clf = CAMAClassifier(graph=graph, clean_weight=1.0, max_epochs=3,
+                             random_state=0).fit(X, y, manipulated=flags)
+    assert not clf.manipulation_learned_
+    with pytest.raises(ValueError, match="no manipulation has been learned"):
+        clf.manipulation_score(X)
+
+
+def test_manipulation_score_of_extreme_rows_is_quiet(adapted, sem_data):
+    X, _, _ = sem_data
+    far = X.iloc[:2].copy()
+    far.iloc[0] = 1e4
+    far.iloc[1] = -1e4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        scores = adapted.manipulation_score(far)
+    assert np.isfinite(scores).all() and ((scores >= 0) & (scores <= 1)).all()
+
+
 @pytest.mark.parametrize("labels", [None, "a"])
 def test_reference_labels_that_are_not_labels_are_named(fitted, sem_data, labels):
     X, _, _ = sem_data

@@ -2186,3 +2186,61 @@ def test_columns_of_several_levels_get_the_flattening_fix(sem_data):
     with pytest.raises(ValueError, match=r"X's columns have several levels .*"
                                          r"X.columns.get_level_values\(-1\)"):
         CAMAClassifier(graph=graph, target="y", max_epochs=1).fit(levelled, y)
+
+
+def test_third_positional_argument_of_fit_is_sample_weight_as_in_scikit_learn(fitted,
+                                                                              sem_data):
+    """``fit(X, y, w)`` weights rows as LogisticRegression's does; ``manipulated`` is
+    keyword only, so 0/1 weights are never read as manipulation flags."""
+    X, y, graph = sem_data
+    weights = np.ones(len(y))
+    weights[: len(y) // 4] = 0
+    positional = CAMAClassifier(graph=graph, target="y", **FAST).fit(X, y, weights)
+    keyword = CAMAClassifier(graph=graph, target="y", **FAST).fit(X, y, sample_weight=weights)
+    assert not positional.manipulation_learned_
+    np.testing.assert_array_equal(positional.predict_proba(X), keyword.predict_proba(X))
+    with pytest.raises(TypeError, match="positional"):
+        CAMAClassifier(graph=graph, target="y", **FAST).fit(X, y, None, weights > 0)
+
+
+def test_fit_adapt_and_attacks_work_inside_no_grad_and_inference_mode(fitted, sem_data):
+    """Evaluation code often runs under torch.no_grad() or torch.inference_mode(): a
+    call that trains or differentiates turns gradients on for itself."""
+    from skcama.attacks import pgd
+
+    X, y, graph = sem_data
+    for mode in (torch.no_grad, torch.inference_mode):
+        with mode():
+            clf = CAMAClassifier(graph=graph, target="y", adapt_steps=5, **FAST).fit(X, y)
+            np.testing.assert_array_equal(clf.predict_proba(X), fitted.predict_proba(X))
+            clf.adapt(X)
+            assert clf.manipulation_learned_
+            attacked = pgd(fitted, X.iloc[:50], y[:50], 0.5, steps=3, random_state=0)
+            assert not attacked.equals(X.iloc[:50])
+        assert torch.is_grad_enabled() and not torch.is_inference_mode_enabled()
+
+
+def test_a_float64_default_dtype_changes_nothing(fitted, sem_data):
+    """The model computes in float32 whatever torch's default dtype: a session that sets
+    float64 (as many scientific torch libraries ask) fits, predicts, adapts and attacks
+    exactly as it would with the default."""
+    from skcama.attacks import pgd
+    from skcama.baselines import CausalAdvClassifier
+
+    X, y, graph = sem_data
+    expected_attack = pgd(fitted, X.iloc[:50], y[:50], 0.5, steps=3, random_state=0)
+    expected_adv = CausalAdvClassifier(max_epochs=2, random_state=0).fit(X, y).predict_proba(X)
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        np.testing.assert_array_equal(fitted.predict_proba(X), fitted.predict_proba(X))
+        refit = CAMAClassifier(graph=graph, target="y", adapt_steps=5, **FAST).fit(X, y)
+        np.testing.assert_array_equal(refit.predict_proba(X), fitted.predict_proba(X))
+        refit.adapt(X)
+        assert refit.predict_proba(X).shape == (len(X), 3)
+        pd.testing.assert_frame_equal(
+            pgd(fitted, X.iloc[:50], y[:50], 0.5, steps=3, random_state=0), expected_attack)
+        adv = CausalAdvClassifier(max_epochs=2, random_state=0).fit(X, y).predict_proba(X)
+        np.testing.assert_array_equal(adv, expected_adv)
+    finally:
+        torch.set_default_dtype(before)
