@@ -48,6 +48,7 @@ from ._columns import (
     check_one_label_per_row,
     check_sample_weight,
     check_unique_columns,
+    columns_by_label,
     missing_rows,
     row_labels,
     same_text_other_type,
@@ -1507,6 +1508,18 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             learning_rate=self.adapt_learning_rate,
             mechanism_rate=self.adapt_mechanism_rate,
         )
+        shift = getattr(self, "prior_shift_", None)
+        if shift is not None and np.any(shift != 0):  # said before the model changes:
+            # a warning raised as an error (-W error) then leaves it as it was.
+            # Estimated with the measurements read as they were before this adaptation:
+            # biased where they were manipulated (adapt_prior warns of that itself)
+            warn_user(
+                "a class prior estimated by adapt_prior before this adaptation is still "
+                f"applied ({_prevalence_text(self.classes_, self.adapted_class_prior_)}); "
+                "it read the measurements as the model did before adapting. Call "
+                "adapt_prior(X) again to estimate it through the adapted model.",
+                UserWarning,
+            )
         saved = _manipulation_state(self.model_)
         try:
             history = adapt_model(
@@ -1523,17 +1536,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self._n_adapt_calls += 1
         self.adapt_history_ = history
         self.manipulation_learned_ = True
-        shift = getattr(self, "prior_shift_", None)
-        if shift is not None and np.any(shift != 0):
-            # estimated with the measurements read as they were before this adaptation:
-            # biased where they were manipulated (adapt_prior warns of that itself)
-            warn_user(
-                "a class prior estimated by adapt_prior before this adaptation is still "
-                f"applied ({_prevalence_text(self.classes_, self.adapted_class_prior_)}); "
-                "it read the measurements as the model did before adapting. Call "
-                "adapt_prior(X) again to estimate it through the adapted model.",
-                UserWarning,
-            )
         return self
 
     def reset_adaptation(self) -> CAMAClassifier:
@@ -2509,7 +2511,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     f"{self._role_summary(roles, missing)}); pass a frame with those "
                     f"columns.{''.join(hints)}"
                 )
-            return X.loc[:, nodes]
+            return columns_by_label(X, nodes)
         array = _numeric_array(X, ensure_min_samples=0)
         values = array[:, [columns.index(n) for n in nodes]] if nodes else array[:, :0]
         return pd.DataFrame(values, columns=pd.Index(nodes, dtype=object))

@@ -89,7 +89,7 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
     numeric = np.fromiter(map(is_real_number, observed), dtype=bool, count=len(observed))
     if len(observed) and numeric.all():
         # an object column holding only numbers: read as numbers
-        return infer_kind(pd.to_numeric(values))
+        return infer_kind(to_numbers(values))
     texts = observed[~numeric].astype(str) if numeric.any() else None  # beside numbers
     spelt, mark = _text_as_numbers(texts) if texts is not None else (None, "")
     if texts is not None and mark == "" and spelt.notna().all():
@@ -159,7 +159,7 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
     # object, string: labels
     try:
         n_levels = values.nunique(dropna=True)
-    except TypeError:  # unhashable values (lists, dicts)
+    except (TypeError, NotImplementedError):  # lists, dicts (pyarrow: not implemented)
         raise ValueError(
             f"column {values.name!r} holds values that are neither numbers nor labels (e.g. "
             f"{observed.iloc[0]!r}); give it one number or one label per row."
@@ -298,7 +298,7 @@ def _distinct_in_every_row(observed: pd.Series) -> bool:
     """At least 20 values, each different (hashable values only)."""
     try:
         return len(observed) >= 20 and observed.nunique() == len(observed)
-    except TypeError:  # lists, dicts: refused by the caller
+    except (TypeError, NotImplementedError):  # lists, dicts (in pyarrow: not implemented)
         return False
 
 
@@ -921,6 +921,31 @@ def is_real_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
+def numbers_only(column: pd.Series) -> bool:
+    """Whether an object column holds real numbers alone (besides missing values): a
+    column fit reads as numbers, as it reads a numeric dtype."""
+    observed = column.dropna()
+    return (column.dtype == object and len(observed) > 0
+            and all(map(is_real_number, observed)))
+
+
+def to_numbers(column: pd.Series) -> pd.Series:
+    """``pd.to_numeric(column)``, also for real numbers pandas cannot read itself
+    (``fractions.Fraction``): those are read as Python floats first."""
+    try:
+        return pd.to_numeric(column, errors="raise")
+    except TypeError:
+        if not numbers_only(column):
+            raise
+        return pd.to_numeric(column.map(float, na_action="ignore"))
+
+
+def columns_by_label(frame: pd.DataFrame, labels: list) -> pd.DataFrame:
+    """``frame.loc[:, labels]``, always by label: pandas reads a list of labels True and
+    False (the columns of ``pd.get_dummies`` of a bool column) as a mask instead."""
+    return frame.iloc[:, frame.columns.get_indexer_for(labels)]
+
+
 def check_unique_columns(X: pd.DataFrame, matched: str = "to the graph's nodes") -> None:
     """A frame whose column names repeat cannot be matched by name (``matched``: to what)."""
     repeated = X.columns[X.columns.duplicated()].unique().tolist()
@@ -1144,12 +1169,16 @@ def _levels(column: pd.Series) -> pd.Index:
 
 
 def check_measurement_dtype(column: pd.Series, name: Any) -> None:
-    """Dates, durations and complex numbers are not measurements the model can code."""
+    """Dates (and periods: a month, a day), durations and complex numbers are not
+    measurements the model can code."""
     kind = getattr(column.dtype, "kind", "O")
-    if kind in "mMc" or isinstance(column.dtype, pd.DatetimeTZDtype):
+    if isinstance(column.dtype, pd.PeriodDtype):  # numbers to pandas: their ordinals
+        kind = "p"
+    if kind in "mMcp" or isinstance(column.dtype, pd.DatetimeTZDtype):
         what, fix = {
             "m": ("durations", "a number of hours or days"),
             "c": ("complex numbers", "real numbers (e.g. the modulus or the real part)"),
+            "p": ("periods", "a number with a meaning, e.g. days since a reference date"),
         }.get(kind, ("dates", "a number with a meaning, e.g. days since a reference date"))
         raise ValueError(
             f"column {name!r} holds {what} (dtype {column.dtype}); convert it to {fix}, "
@@ -1160,7 +1189,7 @@ def check_measurement_dtype(column: pd.Series, name: Any) -> None:
 def _as_float(column: pd.Series, name: Any) -> np.ndarray:
     check_measurement_dtype(column, name)
     try:
-        return pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
+        return to_numbers(column).to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError):
         try:
             failed = pd.to_numeric(column, errors="coerce").isna() & column.notna()

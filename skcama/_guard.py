@@ -42,3 +42,22 @@ def gradients_on(function: _Call) -> _Call:
             return function(*args, **kwargs)
 
     return with_gradients  # type: ignore[return-value]
+
+
+def ordinary_tensors(module: torch.nn.Module) -> None:
+    """Replace ``module``'s inference tensors by ordinary copies, in place.
+
+    A model unpickled inside ``torch.inference_mode()`` (a server loading it to predict)
+    holds inference tensors, which autograd cannot train or differentiate through, nor
+    update in place outside that mode: :meth:`~skcama.CAMAClassifier.adapt`, its reset and
+    the gradient attacks would fail on it later.
+    """
+    with torch.inference_mode(False):
+        for part in module.modules():
+            for name, param in part._parameters.items():
+                if param is not None and param.is_inference():
+                    part._parameters[name] = torch.nn.Parameter(
+                        param.clone(), requires_grad=param.requires_grad)
+            for name, buffer in part._buffers.items():
+                if buffer is not None and buffer.is_inference():
+                    part._buffers[name] = buffer.clone()

@@ -25,6 +25,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._guard import ordinary_tensors
+
 _LOG_2PI = math.log(2.0 * math.pi)
 # the model this thread (or task) is predicting rows with that are known to miss no
 # value; see skcama._training.predicting_complete_rows
@@ -843,6 +845,7 @@ class CAMANet(nn.Module):
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
+        ordinary_tensors(self)  # unpickled inside torch.inference_mode()
         # pickled before the feeders, or before discrete ones were among them
         if self.has_children and "discrete_feature" not in self._buffers:
             self._set_feeders(self.cfg)

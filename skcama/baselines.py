@@ -43,7 +43,7 @@ from ._columns import (
     negligible_sd,
 )
 from ._frames import reads_tables
-from ._guard import gradients_on, restore_on_error
+from ._guard import gradients_on, ordinary_tensors, restore_on_error
 from ._random import seeded_torch
 from ._typing import MatrixLike, VectorLike
 from .graph import MarkovBlanketRoles, did_you_mean
@@ -70,6 +70,10 @@ class _Net(torch.nn.Module):
 
     def forward(self, u: torch.Tensor) -> torch.Tensor:
         return self.head(self.body(u))
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        ordinary_tensors(self)  # unpickled inside torch.inference_mode()
 
 
 def _same_key(column: Hashable, key: Hashable) -> bool:

@@ -1947,6 +1947,8 @@ def _adapt(args: argparse.Namespace) -> int:
     options = _adapt_settings(args)
     if args.prior_only and options:
         raise UsageError("--prior-only adapts the class prevalence only; drop --set.")
+    from ._classifier import _PRIOR_ROWS_PER_CLASS
+
     clf = _load_model(args.model, args, own_setting=True)
     # --handle-unknown is this command's reading of the rows: the file keeps the model's own
     own_setting = clf.handle_unknown
@@ -1961,6 +1963,14 @@ def _adapt(args: argparse.Namespace) -> int:
         )
     frame = _by_position(frame, clf, args.data)
     clf.set_params(**options)
+    least = _PRIOR_ROWS_PER_CLASS * len(clf.classes_)
+    if args.prior and len(frame) < least:  # before the adaptation, not after its time
+        raise UsageError(
+            f"--prior needs at least {least} rows ({_PRIOR_ROWS_PER_CLASS} per class) to "
+            f"estimate the prevalence of {len(clf.classes_)} classes; {_shown(args.data)} "
+            f"has {len(frame)}. Drop --prior to adapt to the manipulation alone, or "
+            "collect more rows of the new setting."
+        )
     start = time.perf_counter()
     if not args.prior_only:
         clf.adapt(frame)

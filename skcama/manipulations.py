@@ -32,7 +32,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._columns import extreme_column_moments, infer_kind, is_real_number, negligible_sd
+from ._columns import (
+    columns_by_label,
+    extreme_column_moments,
+    infer_kind,
+    is_real_number,
+    negligible_sd,
+    numbers_only,
+    to_numbers,
+)
 from ._frames import reads_tables
 from ._random import default_rng
 from ._typing import RolesLike, SeedLike
@@ -330,7 +338,7 @@ def _clean_moments(
                 f"{source} lacks columns {missing}; pass a clean frame with them."
             )
         _check_unique(reference, columns, source)
-        frame = reference[columns]
+        frame = columns_by_label(reference, columns)
         text = _discrete(columns, None, frame)  # what float() cannot read
         if text:
             raise ValueError(
@@ -348,7 +356,7 @@ def _clean_moments(
                 "fit. Leave them out of columns=; if they are counts, pass reference=<a "
                 "CAMAClassifier fitted with column_types={...: 'gaussian'}>."
             )
-        frame = frame.astype(float)
+        frame = pd.DataFrame(_floats(frame, columns), index=frame.index, columns=frame.columns)
         _check_finite(frame, columns, source)
         empty = [c for c in columns if not frame[c].notna().any()]
         if empty:
@@ -435,7 +443,7 @@ def _prepare(X, columns, reference, roles, allow_parents, sd_used=True):
     if reference is not None:  # else clean_std has checked X itself
         _check_numbers(X, cols)
         numeric = [c for c in cols if pd.api.types.is_numeric_dtype(X[c].dtype)]
-        _check_finite(X[numeric].astype(float), numeric, "X")
+        _check_finite(columns_by_label(X, numeric).astype(float), numeric, "X")
     return X.copy(), cols, mean, std
 
 
@@ -535,8 +543,18 @@ def _discrete(columns: list, reference: Any, X: pd.DataFrame) -> list:
         return []
     return [c for c in columns if c in X.columns and (
         pd.api.types.is_bool_dtype(X[c].dtype)
-        or not pd.api.types.is_numeric_dtype(X[c].dtype)
+        or not (pd.api.types.is_numeric_dtype(X[c].dtype) or numbers_only(X[c]))
     )]
+
+
+def _floats(frame: pd.DataFrame, cols: list) -> np.ndarray:
+    """The values of ``cols`` as a float64 array, missing values (NaN, None, ``pd.NA``)
+    as NaN, read as fit reads numbers (an object column of numbers too); column by
+    column, by label (a list of labels True and False would be read as a mask)."""
+    if not cols:
+        return np.empty((len(frame), 0))
+    return np.column_stack([
+        to_numbers(frame[c]).to_numpy(dtype=np.float64, na_value=np.nan) for c in cols])
 
 
 def _check_amount(name: str, value: Any) -> float:
@@ -620,7 +638,7 @@ def shift(
     amount = _check_amount("amount", amount)
     out, cols, _, std = _prepare(X, columns, reference, roles, allow_parents)
     with np.errstate(over="ignore"):  # a value taken past the largest float: _assign says
-        _assign(out, cols, out[cols].astype(float) + amount * std.to_numpy())
+        _assign(out, cols, _floats(out, cols) + amount * std.to_numpy())
     return out
 
 
@@ -665,7 +683,7 @@ def scale(
     out, cols, mean, _ = _prepare(X, columns, reference, roles, allow_parents, sd_used=False)
     m = mean.to_numpy()
     with np.errstate(over="ignore"):  # a value taken past the largest float: _assign says
-        _assign(out, cols, (out[cols].astype(float) - m) * factor + m)
+        _assign(out, cols, (_floats(out, cols) - m) * factor + m)
     return out
 
 
@@ -713,7 +731,7 @@ def add_noise(
     rng = default_rng(random_state)
     with np.errstate(over="ignore", invalid="ignore"):  # past the largest float: said
         noise = rng.normal(size=(len(out), len(cols))) * amount * std.to_numpy()
-        _assign(out, cols, out[cols].astype(float) + noise)
+        _assign(out, cols, _floats(out, cols) + noise)
     return out
 
 
@@ -776,7 +794,7 @@ def replace(
         value = _check_amount("value", value)
         draws = np.broadcast_to(mean.to_numpy() + value * std.to_numpy(), (n, len(cols)))
     elif isinstance(reference, pd.DataFrame) or reference is None:
-        pool = (X if reference is None else reference)[cols].astype(float).to_numpy()
+        pool = _floats(X if reference is None else reference, cols)
         # observed values only: a missing reference value is no measurement to copy
         # (clean_std has refused a column without any)
         observed = [column[~np.isnan(column)] for column in pool.T]
@@ -784,7 +802,7 @@ def replace(
         draws = np.stack([o[index[:, j]] for j, o in enumerate(observed)], axis=1)
     else:
         draws = mean.to_numpy() + std.to_numpy() * rng.normal(size=(n, len(cols)))
-    values = out[cols].to_numpy(dtype=float)
+    values = _floats(out, cols)
     # a missing value stays missing, as under the other manipulations and the attacks
     _assign(out, cols, np.where(mask & ~np.isnan(values), draws, values))
     return out

@@ -1044,10 +1044,12 @@ def _build(
     cfg = decoder.decode(metadata["model_config"])
     if not isinstance(cfg, CAMAConfig):
         raise ModelFileError(f"{shown} has no valid model configuration")
-    with seeded_torch(0):  # initial weights, replaced next: under the lock of fits in threads
-        model = CAMANet(cfg)
-    state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
-    model.load_state_dict(state, strict=True)
+    # ordinary tensors even where the file is read inside torch.inference_mode(), which
+    # adapt could not train later
+    with seeded_torch(0), torch.inference_mode(False):  # initial weights, replaced next:
+        model = CAMANet(cfg)  # under the lock of fits in threads
+        state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+        model.load_state_dict(state, strict=True)
     broken = _not_finite(state)
     if broken:
         raise ModelFileError(

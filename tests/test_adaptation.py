@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import io
+import pickle
 import re
 import warnings
 
@@ -1228,3 +1230,43 @@ def test_a_model_without_children_refuses_adapt_prior(sem_data):
         clf.adapt_prior(X[["a"]])
     with pytest.raises(NotFittedError):  # before what it would say of its settings
         CAMAClassifier(clean_prior=None).manipulation_score(X)
+
+
+def test_a_warning_raised_as_an_error_leaves_adapt_without_effect(fitted, sem_data):
+    """adapt warns that an adapt_prior prior is still applied before it changes the model:
+    under -W error the failed call leaves the model as it was."""
+    X, _, _ = sem_data
+    model = copy.deepcopy(fitted)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.adapt_prior(X)
+    before = model.predict_proba(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="a class prior estimated by adapt_prior"):
+            model.adapt(shifted(X))
+    assert not model.manipulation_learned_
+    np.testing.assert_array_equal(model.predict_proba(X), before)
+
+
+@pytest.mark.parametrize("how", ["load", "pickle"])
+def test_a_model_read_inside_inference_mode_adapts_resets_and_is_attacked(fitted, sem_data,
+                                                                          how):
+    """A server may load a model inside torch.inference_mode() to predict; its weights
+    must stay ordinary tensors that adapt, its reset and the attacks can use later."""
+    from skcama.attacks import pgd
+
+    X, y, _ = sem_data
+    buffer = io.BytesIO()
+    fitted.save(buffer)
+    pickled = pickle.dumps(fitted)
+    with torch.inference_mode():
+        model = (CAMAClassifier.load(io.BytesIO(buffer.getvalue())) if how == "load"
+                 else pickle.loads(pickled))
+        before = model.predict_proba(X)
+    model.adapt(shifted(X))
+    model.reset_adaptation()
+    np.testing.assert_array_equal(model.predict_proba(X), before)
+    attacked = pgd(model, X.iloc[:20], y[:20], 0.5, steps=2, random_state=0)
+    pd.testing.assert_frame_equal(
+        attacked, pgd(fitted, X.iloc[:20], y[:20], 0.5, steps=2, random_state=0))

@@ -813,7 +813,7 @@ def test_repeated_column_names_are_rejected(fitted, sem_data):
 @pytest.mark.parametrize(
     "value, what",
     [(pd.Timestamp("2020-01-01"), "dates"), (pd.Timedelta("1h"), "durations"),
-     (1 + 2j, "complex numbers")],
+     (1 + 2j, "complex numbers"), (pd.Period("2020-01", freq="M"), "periods")],
 )
 def test_dates_durations_and_complex_columns_are_rejected(fitted, sem_data, value, what):
     X, y, graph = sem_data
@@ -2244,3 +2244,39 @@ def test_a_float64_default_dtype_changes_nothing(fitted, sem_data):
         np.testing.assert_array_equal(adv, expected_adv)
     finally:
         torch.set_default_dtype(before)
+
+
+def test_columns_labelled_true_and_false_are_selected_by_label():
+    """pd.get_dummies of a bool column names its columns False and True, which pandas
+    reads as a mask when listed."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame({False: rng.normal(size=200) + y, True: rng.normal(size=200) - y})
+    clf = CAMAClassifier(**FAST).fit(X, y)
+    assert clf.roles_.children == (False, True)
+    swapped = X.iloc[:, ::-1]
+    np.testing.assert_array_equal(clf.predict_proba(swapped), clf.predict_proba(X))
+    named = CAMAClassifier(**FAST).fit(X.set_axis(["f", "t"], axis=1), y)
+    np.testing.assert_array_equal(clf.predict_proba(X),
+                                  named.predict_proba(X.set_axis(["f", "t"], axis=1)))
+
+
+def test_unusual_column_values_get_skcama_messages_or_are_read_as_numbers(sem_data):
+    import fractions
+
+    import pyarrow as pa
+
+    X, y, graph = sem_data
+    lists = pd.Series([[1, 2]] * len(X), dtype=pd.ArrowDtype(pa.list_(pa.int64())))
+    with pytest.raises(ValueError, match="column 'x2' holds values that are neither numbers "
+                                         "nor labels"):
+        CAMAClassifier(graph=graph, **FAST).fit(X.assign(x2=lists), y)
+    # Python fractions are real numbers: read as their float values
+    rounded = X.assign(x2=(X["x2"] * 64).round() / 64)
+    exact = rounded.assign(x2=[fractions.Fraction(v).limit_denominator(64)
+                               for v in rounded["x2"]])
+    as_fractions = CAMAClassifier(graph=graph, **FAST).fit(exact, y)
+    as_floats = CAMAClassifier(graph=graph, **FAST).fit(rounded, y)
+    assert as_fractions.column_types_ == as_floats.column_types_
+    np.testing.assert_array_equal(as_fractions.predict_proba(exact),
+                                  as_floats.predict_proba(rounded))

@@ -159,6 +159,18 @@ def test_adapt_prior_only_refuses_steps(model, workdir, capsys):
     assert "drop --steps" in capsys.readouterr().err
 
 
+def test_adapt_prior_with_too_few_rows_is_refused_before_adapting(model, workdir, capsys):
+    frame = pd.read_csv(workdir / "train.csv")
+    frame.drop(columns="y").head(5).to_csv(workdir / "five.csv", index=False)
+    code = main(["adapt", str(model), str(workdir / "five.csv"), "-o",
+                 str(workdir / "never.skcama"), "--prior"])
+    assert code == 2
+    captured = capsys.readouterr()
+    assert "adapted to" not in captured.out
+    assert "--prior needs at least" in captured.err and "Drop --prior" in captured.err
+    assert not (workdir / "never.skcama").exists()
+
+
 def test_adapt_set_takes_the_adaptation_options(model, workdir):
     frame = pd.read_csv(workdir / "train.csv")
     shifted = frame.assign(x1=frame["x1"] + 2.0)

@@ -445,3 +445,30 @@ def test_no_rows_need_a_reference_and_give_no_rows(data):
         shift(X.iloc[:0], 1.0, columns=["x1"])
     out = shift(X.iloc[:0], 1.0, columns=["x1"], reference=X)
     assert out.shape == (0, X.shape[1]) and list(out.columns) == list(X.columns)
+
+
+def test_object_columns_of_numbers_are_manipulated_as_fit_reads_them(data, fitted_cama):
+    """An object column of floats (with pd.NA for missing) is a measurement to fit, so to
+    the manipulations too: shifted alike, its missing values kept missing."""
+    X, _ = data
+    holed = X["x1"].where(np.arange(len(X)) % 10 > 0)
+    as_objects = X.assign(x1=holed.astype(object).where(holed.notna(), pd.NA))
+    as_floats = X.assign(x1=holed)
+    for reference in (None, X, fitted_cama):
+        for manipulate, amount, seeded in ((shift, 1.0, False), (scale, 2.0, False),
+                                           (add_noise, 0.5, True), (replace, 0.5, True)):
+            seed = {"random_state": 0} if seeded else {}
+            np.testing.assert_array_equal(
+                manipulate(as_objects, amount, columns=["x1"], reference=reference,
+                           **seed)["x1"].to_numpy(dtype=float, na_value=np.nan),
+                manipulate(as_floats, amount, columns=["x1"], reference=reference,
+                           **seed)["x1"].to_numpy())
+    assert clean_std(as_objects, ["x1"])[0].tolist() == clean_std(as_floats, ["x1"])[0].tolist()
+
+
+def test_columns_labelled_true_and_false_are_manipulated_by_label():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({False: rng.normal(size=50), True: 10 + rng.normal(size=50)})
+    moved = shift(X, 1.0, columns=[True, False], reference=X)
+    np.testing.assert_allclose(moved[True] - X[True], X[True].std(ddof=0))
+    np.testing.assert_allclose(moved[False] - X[False], X[False].std(ddof=0))
