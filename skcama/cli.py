@@ -5,7 +5,8 @@ Subcommands: ``demo`` (built-in robustness demo), ``fit``, ``predict``, ``adapt`
 
 Exit codes a shell script can rely on: 0 success, 2 bad usage or bad input (missing
 file, unreadable table, absent column, unknown graph format, not a skcama model file),
-1 any other failure. Errors are one line on stderr; ``--debug`` shows the traceback.
+1 any other failure. Errors are one line on stderr; ``--debug`` also prints the traceback
+(the exit code stays).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import re
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -481,8 +483,9 @@ def read_table(
     if thousands is not None and (len(thousands) != 1 or thousands == decimal):
         raise UsageError(
             f"--thousands takes one character other than the decimal mark {decimal!r}, "
-            f"such as ',' for 1,540.5 (in quotes where ',' is also the delimiter); got "
-            f"{thousands!r}."
+            + ("such as ',' for 1,540.5 (in quotes where ',' is also the delimiter)"
+               if decimal != "," else "such as '.' for 1.540,5")
+            + f"; got {thousands!r}."
         )
     try:
         # the names as written: without na_filter, a name such as 'NA' is a name
@@ -684,6 +687,8 @@ def _check_grouping(
     date ``01.02.2024`` as 1022024). Text columns (``--id``) are read as written."""
     import pandas as pd
 
+    from ._columns import _holds_dates
+
     with source.reading() as stream:
         text = pd.read_csv(stream, sep=delimiter, engine=_engine(delimiter), dtype=str,
                            encoding=encoding,
@@ -704,8 +709,10 @@ def _check_grouping(
                 f"--thousands {thousands!r} does not separate groups of three digits; "
                 f"pandas would drop it and read {wrong.iloc[0].replace(thousands, '')!r}. "
                 f"Write that number without {thousands!r} (or with --decimal "
-                f"{thousands!r} if it is the decimal mark), or leave --thousands out; a date "
-                f"column is kept out with --id {name!r}."
+                f"{thousands!r} if it is the decimal mark), or leave --thousands out."
+                + (" A column of dates is no measurement: replace it by a number (days "
+                   f"since a reference date, say), or, when fitting, keep it out with --id "
+                   f"{name!r}." if _holds_dates(wrong.str.strip()) else "")
             )
 
 
@@ -1414,9 +1421,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                     "value; write them as plain numbers in the file (the unit in the "
                     "column's name), "
                     + (f"keep the column out with --id {name!r}, " if can_drop else "")
-                    + "or, where "
-                    "the values are labels, declare them with --set "
-                    f"'column_types={{\"{name}\": \"categorical\"}}'."
+                    + _declare_labels(args.command, name)
                 )
             continue
         numbers = parsed[here]
@@ -1445,11 +1450,29 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
             fix = ("they are numbers written with other characters (units, %, currency, "
                    "'<'); write them as plain numbers")
         raise UsageError(
-            f"{where} holds numbers and also the text {_show(pd.unique(spelt))} ({len(left)} "
-            f"rows), so it would be read as labels, one per distinct value: {fix}. "
+            f"{where} holds numbers and also the text {_show(pd.unique(spelt))} "
+            f"({_rows_text(len(left))}), so it would be read as labels, one per distinct "
+            f"value: {fix}. "
             "Otherwise replace that text in the file"
             + (", or keep the column out with --id." if can_drop else ".")
         )
+
+
+def _rows_text(n: int) -> str:
+    """``'1 row'``, ``'3 rows'``."""
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
+def _declare_labels(command: str, name: Any) -> str:
+    """The end of a message about text in a column read as numbers: where the values are
+    labels, how this command can read them so (a fitted model's types are fixed)."""
+    declare = f"--set 'column_types={{\"{name}\": \"categorical\"}}'"
+    if command == "fit":
+        return f"or, where the values are labels, declare them with {declare}."
+    if command == "discover":
+        return "or, where the values are labels, write them as words."
+    return (f"or, where the values are labels, fit the model with {declare}: its column "
+            "types are fixed at fit.")
 
 
 def _first_columns(frame: Any, limit: int = 12) -> str:
@@ -1479,7 +1502,8 @@ def _split_target(
         where = [int(i) + 1 for i in empty.nonzero()[0][:5]]
         more = ", ..." if empty.sum() > 5 else ""
         raise UsageError(
-            f"target column {target!r} of {_shown(path)} has no label in {int(empty.sum())} rows "
+            f"target column {target!r} of {_shown(path)} has no label in "
+            f"{_rows_text(int(empty.sum()))} "
             f"(data rows {', '.join(map(str, where))}{more}, counting from 1 below the "
             "header); fill in their labels, or drop those rows."
         )
@@ -1696,13 +1720,16 @@ def _check_values(params: dict, option: str) -> None:
 
     try:
         CAMAClassifier(**params)._validate_params()
-        check_discovery_params(params.get("discovery_params"))
     except (InvalidParameterError, ValueError) as error:
         named = re.search(r"The '(\w+)' parameter", str(error))  # scikit-learn's wording
         if named and named.group(1) in params and option in (*_FLAG_OF, "--set"):
             flag, parameter = _FLAG_OF.get(option, ("--set", None))  # the one that gave it
             option = flag if named.group(1) == parameter else f"--set {named.group(1)}=..."
         raise UsageError(f"{option}: {error}") from None
+    try:
+        check_discovery_params(params.get("discovery_params"))
+    except ValueError as error:  # only --set gives discovery_params
+        raise UsageError(f"--set discovery_params=...: {error}") from None
 
 
 def _estimator_params(args: argparse.Namespace) -> dict:
@@ -2453,7 +2480,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict = sub.add_parser(
         "predict", help="predict labels and class probabilities for a table",
-        description="Write one CSV row per input row, in the input's order: the --id "
+        description="Write one row per input row, in the input's order: the --id "
         "columns if given, the predicted label and the probability of each class (columns "
         "proba_<class>).",
         epilog="example: skcama predict model.skcama new.csv --id patient_id -o predictions.csv",
@@ -2462,8 +2489,9 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("data", help="table with the model's columns (- reads CSV from "
                          "standard input)")
     predict.add_argument("-o", "--output", help="table to write, in the format its extension "
-                         "names: .csv, .tsv, .txt, .parquet, text compressed with .gz, .bz2, "
-                         ".xz or .zip after it (default, or -: CSV on standard output)")
+                         "names: .csv, .tsv, .txt, .parquet or .pq, text compressed with "
+                         ".gz, .bz2, .xz or .zip after it (default, or -: CSV on standard "
+                         "output)")
     predict.add_argument("--manipulation-score", action="store_true",
                          help="add each row's probability of being manipulated (adapted "
                          "models only)")
@@ -2523,8 +2551,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--set", action="append", metavar="NAME=VALUE",
                           help=_ADAPT_SET_HELP + "; needs --adapt")
     evaluate.add_argument("-o", "--output", help="file for the table (.csv, .tsv, .txt, "
-                          ".parquet; text compressed with .gz, .bz2, .xz or .zip after it)")
-    evaluate.add_argument("--figure", help="PNG file for a bar chart of the accuracies")
+                          ".parquet, .pq; text compressed with .gz, .bz2, .xz or .zip after "
+                          "it)")
+    evaluate.add_argument("--figure", help="image file for a bar chart of the accuracies, "
+                          "in the format its extension names (.png, .pdf, .svg, ...)")
     _out_sep_option(evaluate)
     _common(evaluate)
     _unknown_option(evaluate)
@@ -2671,8 +2701,46 @@ def _in_cli_words(message: str, command: str | None = None) -> str:
                                f"{m.group(2)}{m.group(3) or '=...'}",
                      message)
     message = re.sub(r"\b(change|set) random_state\b", r"\1 --random-state", message)
+    message = re.sub(r"\bdevice=('[^']*') but", r"--set device=\1 but", message)
+    message = re.sub(r"^X contains missing values in columns", "the table has missing values "
+                     "in the columns", message)
+    message = message.replace("use device='cpu' or 'auto'",
+                              "use --set device=cpu or leave --set device out")
+    message = message.replace(
+        "(keep = X.notna().all(axis=1); discover_graph(X[keep], y[keep]); on the command "
+        "line skcama discover --complete-rows) and pass that graph to fit",
+        "(skcama discover --complete-rows -o graph.gml) and fit with --graph graph.gml")
+    if command == "discover":
+        message = _background_in_cli_words(message)
     return re.sub(r"\btarget=(<[^>]*>|'[^']*'|\"[^\"]*\")",
                   lambda m: f"--target {m.group(1).strip(chr(39) + chr(34))}", message)
+
+
+def _background_in_cli_words(message: str) -> str:
+    """discover_graph's messages about its arguments as discover's options: background
+    knowledge as --require / --forbid / --tier (tiers counted from 1, in the order given),
+    alpha and target_alpha as --alpha and --target-alpha."""
+    def nth(match: re.Match) -> str:
+        return f"--tier number {int(match.group(1)) + 1}"
+
+    message = re.sub(r"background\['tiers'\] puts", "the --tier options put", message)
+    message = re.sub(r"\bin tier (\d+)", lambda m: f"in {nth(m)}", message)
+    message = message.replace(" (tiers count from 0, causes first)",
+                              " (counted in the order given, causes first)")
+    message = re.sub(r"background tier (\d+)", nth, message)
+    message = re.sub(r"background (required|forbidden) edge \((.*?), (.*?)\)",
+                     lambda m: f"--{'require' if m.group(1) == 'required' else 'forbid'} "
+                               f"{m.group(2)} {m.group(3)}", message)
+    message = re.sub(r"background\['(required|forbidden)'\] holds",
+                     lambda m: f"--{'require' if m.group(1) == 'required' else 'forbid'} "
+                               "gives", message)
+    message = message.replace("neither a column of X nor the target",
+                              "neither a column of the table nor the target")
+    message = re.sub(r"^alpha must", "--alpha must", message)
+    message = re.sub(r"^target_alpha must (.*?), or None for the larger of alpha and 0\.05",
+                     r"--target-alpha must \1 (left out: the larger of --alpha and 0.05)",
+                     message)
+    return message
 
 
 def _warning_printer(command: str):
@@ -2769,7 +2837,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         repeated = _repeated_options(command_parser, sys.argv[1:] if argv is None else argv)
         if repeated:  # argparse keeps the last silently: -t diagnosis -t smoking fitted smoking
             command_parser.error(
-                f"{repeated} is given twice; give it once (only the last was kept)."
+                f"{repeated} is given twice; give it once (its last value would silently "
+                "replace the first)."
             )
     verbose = getattr(args, "verbose", 0) or not getattr(args, "quiet", True)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
@@ -2790,8 +2859,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pass
             return 0
         except OSError as error:
-            if debug:
-                raise
+            if debug:  # the traceback, then the message and exit code as without
+                traceback.print_exc()
             if error.errno in _MACHINE_ERRORS:  # the machine's failure, not the input's
                 where = f" on {error.filename!r}" if error.filename else ""
                 print(f"skcama {args.command}: failed{where}: {error.strerror or error}",
@@ -2802,8 +2871,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
         except (UsageError, GraphError, ValueError) as error:
-            if debug:
-                raise
+            if debug:  # the traceback, then the message and exit code as without
+                traceback.print_exc()
             print(f"skcama {args.command}: error: "
                   f"{_in_cli_words(_one_line(error), args.command)}",
                   file=sys.stderr)
@@ -2812,8 +2881,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"skcama {args.command}: interrupted", file=sys.stderr)
             return 130
         except Exception as error:  # anything else is our failure, not the user's input
-            if debug:
-                raise
+            if debug:  # the traceback, then the message and exit code as without
+                traceback.print_exc()
             print(f"skcama {args.command}: failed: {type(error).__name__}: {_one_line(error)} "
                   "(run with --debug for the traceback)", file=sys.stderr)
             return 1

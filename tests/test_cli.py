@@ -792,11 +792,12 @@ def test_target_advice_names_the_option(workdir, capsys):
     assert "target=" not in err
 
 
-def test_debug_raises_instead_of_a_one_line_error(workdir):
-    from skcama.graph import GraphError
-
-    with pytest.raises(GraphError, match="not a node of the graph"):
-        main(["--debug", "roles", str(workdir / "graph.gml"), "-t", "nope"])
+def test_debug_adds_the_traceback_and_keeps_the_exit_code(workdir, capsys):
+    code = main(["--debug", "roles", str(workdir / "graph.gml"), "-t", "nope"])
+    assert code == 2  # a usage error, as without --debug
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "GraphError" in err
+    assert "skcama roles: error:" in err and "not a node of the graph" in err
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -1921,7 +1922,11 @@ def test_numbers_dressed_as_text_and_footers_name_the_fix(workdir, model, capsys
     with_unit = frame.assign(x1=frame["x1"].map(lambda v: f"{v:.2f} mg/dL"))
     with_unit.to_csv(workdir / "unit.csv", index=False)
     assert main(["predict", str(model), str(workdir / "unit.csv")]) == 2
-    assert "holds numbers written with the unit 'mg/dL'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "holds numbers written with the unit 'mg/dL'" in err
+    # predict has no --set: a fitted model's column types are fixed at fit
+    assert ("where the values are labels, fit the model with --set 'column_types="
+            "{\"x1\": \"categorical\"}'" in err)
     censored = frame.assign(x1=frame["x1"].astype(object))
     censored.loc[censored.index[:3], "x1"] = "<0.5"
     censored.to_csv(workdir / "censored.csv", index=False)
@@ -2200,3 +2205,41 @@ def test_messages_keep_the_spaces_inside_names(workdir, capsys):
     assert main(["fit", str(workdir / "train.csv"), "-t", "y  two", "-o",
                  str(workdir / "spaces.skcama")]) == 2
     assert "target column 'y  two' is not in" in capsys.readouterr().err
+
+
+def test_discover_names_its_own_options_in_its_errors(workdir, capsys):
+    out = str(workdir / "never.gml")
+    table = str(workdir / "train.csv")
+    assert main(["discover", table, "-t", "y", "-o", out, "-q",
+                 "--tier", "a,x1", "--tier", "x1,y"]) == 2
+    err = capsys.readouterr().err
+    assert ("the --tier options put 'x1' in --tier number 1 ['a', 'x1'] and in --tier "
+            "number 2 ['x1', 'y'] (counted in the order given" in err)
+    assert main(["discover", table, "-t", "y", "-o", out, "-q", "--require", "a", "nope"]) == 2
+    assert ("--require 'a' 'nope' names node 'nope', which is neither a column of the table"
+            in capsys.readouterr().err)
+    assert main(["discover", table, "-t", "y", "-o", out, "-q", "--alpha", "0"]) == 2
+    assert "error: --alpha must be" in capsys.readouterr().err
+    assert main(["discover", table, "-t", "y", "-o", out, "-q", "--target-alpha", "2"]) == 2
+    assert "error: --target-alpha must be" in capsys.readouterr().err
+
+
+def test_fit_names_the_option_at_fault(workdir, capsys):
+    out = str(workdir / "never.skcama")
+    table = str(workdir / "train.csv")
+    assert main(["fit", table, "-t", "y", "-o", out,
+                 "--set", 'discovery_params={"complete_rows": true}']) == 2
+    assert "error: --set discovery_params=...: discovery_params has the key 'complete_rows'" \
+        in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fit", table, "-t", "y", "-t", "y", "-o", out])
+    assert exit_info.value.code == 2
+    assert "its last value would silently replace the first" in capsys.readouterr().err
+
+
+def test_thousands_equal_to_the_decimal_comma_is_refused_with_a_point_example(model, workdir,
+                                                                             capsys):
+    assert main(["predict", str(model), str(workdir / "train.csv"),
+                 "--decimal", ",", "--thousands", ","]) == 2
+    err = capsys.readouterr().err
+    assert "such as '.' for 1.540,5" in err and "such as ','" not in err
