@@ -66,10 +66,13 @@ from ._training import (
     TrainSettings,
     augmented_loss,
     clean_elbo,
+    evaluate_elbo,
     log_joint_terms,
     padded_chunks,
     predict_log_proba,
+    probe_rows,
     train,
+    worse_than_before,
 )
 from ._training import adapt as adapt_model
 from ._typing import GraphLike, MatrixLike, VectorLike
@@ -651,7 +654,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         check_fit_labels(y, positions=kept_rows if labels is None else labels)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
-        if len(classes) > _MANY_CLASSES and np.issubdtype(classes.dtype, np.number):
+        if (len(classes) > _MANY_CLASSES and np.issubdtype(classes.dtype, np.number)
+                and not _label_codes(classes)):
             warn_user(
                 f"y holds {len(classes)} distinct numbers ({classes[:3].tolist()} ... "
                 f"{classes[-1:].tolist()}), each a class of its own: it reads as a "
@@ -751,6 +755,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                               self.graph is not None)
         _warn_if_children_unmeasured_in_a_class(codec, standardised, roles.children,
                                                 y_index, classes)
+        _warn_if_inputs_missing_by_class(codec, standardised,
+                                         [*roles.parents, *roles.coparents], y_index, classes)
         data = self._tensors(standardised, roles, y_index, device)
         # a copy: the user's array may be read-only (a pandas Series with copy-on-write)
         data.manipulated = torch.as_tensor(np.array(flags, dtype=bool), device=device)
@@ -773,6 +779,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             share = np.average(flags, weights=weights)
             clean_part = self.clean_weight / (1 - share) if share < 1 else 0.0
             loss_fn = augmented_loss(clean_part, (1 - self.clean_weight) / share)
+        # without held-out rows, the untrained and the fitted model are compared on a fixed
+        # sample of the training rows (the last epochs' training ELBO cannot tell a model
+        # that diverged within its first epoch)
+        probe = (probe_rows(train_data) if valid_data is None or len(valid_data) == 0
+                 else None)
+        start_probe = math.nan if probe is None else _probe_elbo(model, probe, loss_fn)
         history, converged, start = self._train(
             model, train_data, valid_data, generator, loss_fn
         )
@@ -802,14 +814,18 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self._n_adapt_calls = 0
         self._clean_m_state = None
         # held-out rows, with the same noise at every epoch and before the first
-        best = max((record["valid_elbo"] for record in history if "valid_elbo" in record),
-                   default=math.nan)
-        if np.isfinite(start) and best < start - max(0.05 * abs(start), 0.1):
+        if probe is None:
+            best = max((record["valid_elbo"] for record in history if "valid_elbo" in record),
+                       default=math.nan)
+            measured = f"the best held-out ELBO of its {len(history)} epochs"
+        else:
+            start, best = start_probe, _probe_elbo(model, probe, loss_fn)
+            measured = f"the fitted model's ELBO on {len(probe)} of its training rows"
+        if worse_than_before(start, best):
             warn_user(
-                f"training made the model worse than it was untrained: the best held-out "
-                f"ELBO of its {len(history)} epochs, {best:.4g}, is below the untrained "
-                f"model's {start:.4g}: the steps diverged. Lower learning_rate (now "
-                f"{self.learning_rate:g}).",
+                f"training made the model worse than it was untrained: {measured}, "
+                f"{best:.4g}, is below the untrained model's {start:.4g}: the steps "
+                f"diverged. Lower learning_rate (now {self.learning_rate:g}).",
                 ConvergenceWarning,
             )
         elif not converged:
@@ -3286,6 +3302,54 @@ def _warn_if_children_unmeasured_in_a_class(
     )
 
 
+_MISSING_GAP = 0.8  # a gap between classes in an input's missing share that tells the class
+
+
+def _warn_if_inputs_missing_by_class(
+    codec: ColumnCodec,
+    codes: np.ndarray,
+    inputs: Sequence,
+    y_index: np.ndarray,
+    classes: np.ndarray,
+) -> None:
+    """Warn, once for all, of parents and co-parents whose missing values tell the class:
+    missing in a share of one class's rows at least :data:`_MISSING_GAP` above another
+    class's (classes of at least ``_SPARSE_ROWS`` rows). The networks read such a column's
+    missing-value indicator as evidence of the class, which holds only where values go
+    missing as they did in the training rows: with a parent missing in every row of one
+    of two classes and in none of the other, a row of that class scored 0.98 for it with
+    the parent missing and 0.13 with it measured (a model fitted without the holes: 0.51),
+    with nothing said."""
+    position = {name: j for j, name in enumerate(codec.names)}
+    counts = np.bincount(y_index, minlength=len(classes))
+    large = counts >= _SPARSE_ROWS
+    if large.sum() < 2:
+        return
+    named = []
+    for name in inputs:
+        if name in codec.missing_constant:
+            continue
+        missing = np.isnan(codes[:, position[name]])
+        if not missing.any():
+            continue
+        share = np.bincount(y_index[missing], minlength=len(classes))[large] / counts[large]
+        high, low = int(np.argmax(share)), int(np.argmin(share))
+        if share[high] - share[low] >= _MISSING_GAP:
+            labels = classes[large].tolist()
+            named.append(f"{name!r} missing in {share[high]:.0%} of the rows of class "
+                         f"{labels[high]!r}, {share[low]:.0%} of class {labels[low]!r}")
+    if named:
+        warn_user(
+            f"the missing values of causes of the target tell its class ({'; '.join(named[:5])}"
+            f"{'; ...' if len(named) > 5 else ''}): the model learns a missing value there as "
+            "evidence of the class, which holds only where values go missing as they did "
+            "in these rows (a test ordered only where a diagnosis was suspected). Where "
+            "they go missing otherwise, leave such columns out, or fit with rows where "
+            "their gaps do not depend on the label.",
+            UserWarning,
+        )
+
+
 def _warn_if_two_valued_children(
     frame: pd.DataFrame, codec: ColumnCodec, children: Sequence, declared: Mapping | None
 ) -> None:
@@ -3614,6 +3678,21 @@ def _adapt_steps(steps: int | str, n_rows: int, batch_size: int) -> int:
     if steps != "auto":
         return int(steps)
     return 600 if n_rows > batch_size else 300
+
+
+def _label_codes(classes: np.ndarray) -> bool:
+    """Whether numeric ``classes`` are the codes of labels, 0 .. K-1 or 1 .. K in full
+    (LabelEncoder's, or a factorised column's), not the values of a measurement."""
+    first = classes[0]
+    return bool(first in (0, 1) and np.array_equal(classes, np.arange(len(classes)) + first))
+
+
+def _probe_elbo(model: CAMANet, rows: Tensors, loss_fn) -> float:
+    """The mean bound of ``rows`` with fixed noise (the check of a fit without held-out
+    rows)."""
+    model.eval()
+    with torch.no_grad():
+        return evaluate_elbo(model, rows, 0, loss_fn)
 
 
 def _resampler(data: Tensors):

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 import torch
+from sklearn.exceptions import ConvergenceWarning
 
 from ._model import KNOWN_COMPLETE, CAMANet
+from ._warn import warn_user
 
 logger = logging.getLogger("skcama")
 
@@ -448,6 +450,12 @@ def adapt(
         if not torch.isfinite(outputs[0]):
             _diverged(step)
 
+    # the objective on fixed rows and noise before and after, drawn from a generator of
+    # their own (the steps draw what they drew without it): steps that diverge without
+    # reaching an infinite value leave it lower than it began
+    probe = _adaptation_probe(model, new_data, reference, settings.batch_size)
+    with torch.no_grad():
+        before = float(objective(probe)[0])
     stepper = _Stepper(objective, update, optimizer, "adaptation", graphed, generator.device)
     with only_these_trainable(model, params), _freeing_gradients(optimizer):
         for step in range(1, settings.steps + 1):
@@ -459,7 +467,45 @@ def adapt(
                 history.append(
                     {"step": step, "new_elbo": new_bound, "reference_elbo": ref_bound}
                 )
+    with torch.no_grad():
+        after = float(objective(probe)[0])
+    if worse_than_before(before, after):
+        warn_user(
+            f"adaptation made the model fit the new rows worse than before it: its "
+            f"objective on {len(probe[0])} of them (with fixed noise) fell from {before:.4g} "
+            f"to {after:.4g}: the steps diverged. Lower adapt_learning_rate (now "
+            f"{settings.learning_rate:g}), then reset_adaptation() and adapt again.",
+            ConvergenceWarning,
+        )
     return history
+
+
+_PROBE_ROWS = 512  # rows of the fixed sample that checks a fit or an adaptation
+
+
+def probe_rows(data: Tensors) -> Tensors:
+    """At most :data:`_PROBE_ROWS` rows of ``data``, evenly spaced (no random draw)."""
+    step = max(1, math.ceil(len(data) / _PROBE_ROWS))
+    return data.rows(torch.arange(0, len(data), step, device=data.x.device))
+
+
+def worse_than_before(before: float, after: float) -> bool:
+    """Whether a bound (a mean ELBO per row) fell clearly below where it began: the
+    steps diverged."""
+    return math.isfinite(before) and after < before - max(0.05 * abs(before), 0.1)
+
+
+def _adaptation_probe(
+    model: CAMANet, new_data: Tensors, reference: Callable, batch_size: int
+) -> tuple[torch.Tensor, ...]:
+    """Fixed inputs of the adaptation objective: new rows, reference rows and noise
+    drawn from a generator of their own."""
+    device = new_data.x.device
+    generator = torch.Generator(device=device).manual_seed(0)
+    new = probe_rows(new_data)
+    ref = reference(batch_size, generator)
+    eps = adaptation_noise(model, len(new) + len(ref), generator)
+    return new.a, new.c, new.x, ref.a, ref.c, ref.x, ref.y, *eps
 
 
 def _adaptation_groups(

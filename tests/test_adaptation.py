@@ -1270,3 +1270,16 @@ def test_a_model_read_inside_inference_mode_adapts_resets_and_is_attacked(fitted
     attacked = pgd(model, X.iloc[:20], y[:20], 0.5, steps=2, random_state=0)
     pd.testing.assert_frame_equal(
         attacked, pgd(fitted, X.iloc[:20], y[:20], 0.5, steps=2, random_state=0))
+
+
+def test_adaptation_steps_that_diverge_are_warned_of(fitted, sem_data):
+    """Steps too large leave the objective far below where it began without an infinite
+    value: a warning with the fix, the model still adapted (reset_adaptation undoes it)."""
+    X, _, _ = sem_data
+    model = copy.deepcopy(fitted).set_params(adapt_learning_rate=1.0)
+    with pytest.warns(ConvergenceWarning, match=r"adaptation made the model fit the new rows "
+                                                r"worse.*Lower adapt_learning_rate \(now 1\)"):
+        model.adapt(shifted(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        copy.deepcopy(fitted).adapt(shifted(X))  # the default steps: no warning

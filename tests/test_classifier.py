@@ -2280,3 +2280,44 @@ def test_unusual_column_values_get_skcama_messages_or_are_read_as_numbers(sem_da
     assert as_fractions.column_types_ == as_floats.column_types_
     np.testing.assert_array_equal(as_fractions.predict_proba(exact),
                                   as_floats.predict_proba(rounded))
+
+
+def test_many_classes_coded_0_to_k_are_labels_and_many_measured_values_are_warned_of():
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 26, 1300)  # LabelEncoder's codes of 26 labels
+    X = pd.DataFrame({"a": rng.normal(size=1300) + 0.1 * codes})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        CAMAClassifier(max_epochs=1, random_state=0).fit(X, codes)
+        CAMAClassifier(max_epochs=1, random_state=0).fit(X, codes + 1)
+    with pytest.warns(UserWarning, match="y holds 26 distinct numbers"):
+        CAMAClassifier(max_epochs=1, random_state=0).fit(X, 40 + codes)  # ages, say
+
+
+@pytest.mark.parametrize("validation_fraction", [0.0, 0.1])
+def test_a_fit_that_diverged_is_warned_of_with_or_without_held_out_rows(validation_fraction):
+    rng = np.random.default_rng(0)
+    y = np.arange(200) % 2
+    X = pd.DataFrame(rng.normal(size=(200, 3)) + 2 * y[:, None], columns=list("abc"))
+    with pytest.warns(ConvergenceWarning, match=r"training made the model worse than it was "
+                                                r"untrained.*Lower learning_rate \(now 10\)"):
+        CAMAClassifier(learning_rate=10.0, max_epochs=20, random_state=0,
+                       validation_fraction=validation_fraction).fit(X, y)
+
+
+def test_a_cause_missing_in_one_class_only_is_warned_of_as_telling_the_class():
+    rng = np.random.default_rng(0)
+    y = np.r_[np.zeros(300, int), np.ones(100, int)]
+    X = pd.DataFrame({"a": rng.normal(size=400), "x1": 2 * y + rng.normal(size=400)})
+    graph = {"y": ["a"], "x1": ["y"]}
+    holed = X.assign(a=X["a"].where(y == 0))  # measured in class 0 only
+    with pytest.warns(UserWarning, match=r"the missing values of causes of the target tell "
+                                         r"its class \('a' missing in 100% of the rows of "
+                                         r"class 1, 0% of class 0\)"):
+        CAMAClassifier(graph=graph, **FAST).fit(holed, y)
+    random_holes = X.assign(a=X["a"].where(rng.random(400) > 0.3))  # alike in both classes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        CAMAClassifier(graph=graph, **FAST).fit(random_holes, y)

@@ -2083,7 +2083,7 @@ def test_fit_names_rows_as_counted_in_the_file_and_warns_of_a_numeric_target(wor
     assert main(["fit", str(workdir / "typo.csv"), "--graph", str(workdir / "graph.gml"),
                  "-t", "y", "-o", str(workdir / "typo.skcama"), *FIT_OPTIONS]) == 0
     assert "single row of each of the classes ['Low'] (rows [18])" in capsys.readouterr().err
-    numeric = frame.drop(columns="y").assign(y=np.arange(len(frame)) % 30)
+    numeric = frame.drop(columns="y").assign(y=40 + np.arange(len(frame)) % 30)  # ages
     numeric.to_csv(workdir / "numeric.csv", index=False)
     assert main(["fit", str(workdir / "numeric.csv"), "-t", "y",
                  "-o", str(workdir / "numeric.skcama"), *FIT_OPTIONS]) == 0
