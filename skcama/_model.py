@@ -664,9 +664,15 @@ class ChildDecoder(nn.Module):
         kernels (this layer's forward and backward at 12 children and a batch of 625:
         0.26 ms against 0.33, and a 3-epoch fit of 10,000 rows about 4% faster; at 30
         children the two were even, at 60 the dense product was slower).
+        Categorical children have several outputs each, and the blockwise path gathers a
+        copy of their child's hidden units for every output; with at most
+        :data:`_DENSE_CONTRACT_CHILDREN` children the dense product is taken in inference
+        too (10 Gaussian children and one of 150 levels, 100 classes: 1,000 rows predicted
+        in 0.8 s against 4.4 s, on 2 threads).
         Without autograd, ``hidden`` is overwritten (it is a scratch buffer).
         """
-        if torch.is_grad_enabled() and self.d <= _DENSE_CONTRACT_CHILDREN:
+        if self.d <= _DENSE_CONTRACT_CHILDREN and (
+                torch.is_grad_enabled() or not self.single_output):
             return hidden @ (self.out_weight * self.out_mask)
         blocks = self.out_weight.view(self.d, self.h, -1)[self.out_child, :, self.out_index]
         hidden = hidden.view(*hidden.shape[:-1], self.d, self.h)

@@ -827,3 +827,23 @@ def test_decimal_columns_from_a_database_are_read_as_numbers():
     mixed = X.assign(dose=X["dose"].where(X.index % 2 == 0, floats["dose"]))
     assert {type(v) for v in mixed["dose"].dropna()} == {Decimal, float}
     np.testing.assert_array_equal(model.predict_proba(mixed), model.predict_proba(X))
+
+
+def test_categorical_children_predict_alike_by_the_dense_and_the_blockwise_product(
+        monkeypatch):
+    """Few children with several outputs take the dense output product in inference; the
+    blockwise one (taken beyond _DENSE_CONTRACT_CHILDREN children) gives the same
+    probabilities up to float32 rounding."""
+    import skcama._model as model_module
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 4, 600)
+    X = pd.DataFrame({"g": rng.normal(size=600) + y,
+                      "grade": pd.Categorical((y + rng.integers(0, 2, 600)) % 5),
+                      "ward": pd.Categorical(rng.integers(0, 7, 600))})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = CAMAClassifier(max_epochs=5, random_state=0).fit(X, y)
+    dense = clf.predict_proba(X)
+    monkeypatch.setattr(model_module, "_DENSE_CONTRACT_CHILDREN", 0)
+    np.testing.assert_allclose(clf.predict_proba(X), dense, rtol=0, atol=1e-5)
