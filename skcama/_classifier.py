@@ -2188,7 +2188,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 frame[name] = _as_dtype_of(frame[name], X[name].dtype)
         # in the order of X's columns (of fit's, for an array), not the roles' order
         order = list(X.columns) if by_label else self._fit_columns()
-        return frame[[name for name in order if name in frame.columns]]
+        return columns_by_label(frame, [name for name in order if name in frame.columns])
 
     def _reconstructed_codes(self, data: Tensors, rows: int, n_samples: int | None) -> np.ndarray:
         """The children of ``data`` (labels in ``data.y``) regenerated under do(m=0) when
@@ -3340,7 +3340,7 @@ def _warn_if_inputs_missing_by_class(
                          f"{labels[high]!r}, {share[low]:.0%} of class {labels[low]!r}")
     if named:
         warn_user(
-            f"the missing values of causes of the target tell its class ({'; '.join(named[:5])}"
+            f"the missing values of parents or co-parents tell the class ({'; '.join(named[:5])}"
             f"{'; ...' if len(named) > 5 else ''}): the model learns a missing value there as "
             "evidence of the class, which holds only where values go missing as they did "
             "in these rows (a test ordered only where a diagnosis was suspected). Where "

@@ -946,6 +946,13 @@ def columns_by_label(frame: pd.DataFrame, labels: list) -> pd.DataFrame:
     return frame.iloc[:, frame.columns.get_indexer_for(labels)]
 
 
+def set_columns(frame: pd.DataFrame, labels: list, values: np.ndarray) -> None:
+    """``frame[labels] = values`` column by column, by label (see
+    :func:`columns_by_label`): ``values`` holds one column per label."""
+    for j, label in enumerate(labels):
+        frame[label] = values[:, j]
+
+
 def check_unique_columns(X: pd.DataFrame, matched: str = "to the graph's nodes") -> None:
     """A frame whose column names repeat cannot be matched by name (``matched``: to what)."""
     repeated = X.columns[X.columns.duplicated()].unique().tolist()

@@ -43,7 +43,9 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._columns import (
     check_known_labels,
     check_unique_columns,
+    columns_by_label,
     is_real_number,
+    set_columns,
     warn_if_misaligned,
 )
 from ._frames import as_pandas, reads_tables
@@ -57,6 +59,7 @@ from .manipulations import (
     VALID_ROLES,
     _as_list,
     _discrete,
+    _floats,
     _warn_of_constant,
     clean_std,
     resolve_columns,
@@ -169,7 +172,7 @@ def differentiable_log_proba(estimator: Any) -> _Differentiable:
             return estimator._torch_log_proba(values if own else values.float())
 
         def encode(X: pd.DataFrame) -> np.ndarray:
-            frame = X[columns]
+            frame = columns_by_label(X, columns)
             # a text column named with its fix, as predict names it; missing values pass,
             # to the attack's rule for the rows that hold them
             _check_numeric_columns(frame, estimator)
@@ -253,7 +256,7 @@ def _cama_function(clf: Any) -> _Differentiable:
     def encode(X: pd.DataFrame) -> np.ndarray:
         # continuous columns in their units, discrete ones as the model's codes (their
         # mean is 0 and scale 1, so the standardisation in log_proba leaves them alone)
-        codes = codec.transform(X[blanket], clf.handle_unknown)
+        codes = codec.transform(columns_by_label(X, blanket), clf.handle_unknown)
         return codes * codec.scale + codec.mean
 
     return _Differentiable(
@@ -665,8 +668,7 @@ def _attack(
     # perturbation, in the budget in float64: a row left alone comes back as it was
     limit = epsilon * unit
     out = X.copy()
-    out[cols] = (X[cols].apply(pd.to_numeric).to_numpy(dtype=np.float64, na_value=np.nan)
-                 + np.clip(delta[:, positions], -limit, limit))
+    set_columns(out, cols, _floats(X, cols) + np.clip(delta[:, positions], -limit, limit))
     out.attrs = {
         "attack": name,
         "mode": mode if mode == "white-box" else f"transfer from {function.name}",
@@ -1085,11 +1087,11 @@ def strongest_attack(
     if per_row:
         out = variants[labels[0]].copy()
         cols = list(out.attrs["columns"])
-        values = out[cols].to_numpy(dtype=np.float64, copy=True)
+        values = _floats(out, cols)
         for i, label in enumerate(labels[1:], start=1):
             take = choice == i
-            values[take] = variants[label][cols].to_numpy(dtype=np.float64)[take]
-        out[cols] = values
+            values[take] = _floats(variants[label], cols)[take]
+        set_columns(out, cols, values)
         # one variant (a transfer to a model without gradients) is that variant
         mode = f"per-row worst of {len(labels)} variants" if len(labels) > 1 else labels[0]
         rows_from = {label: int(np.sum(choice == i)) for i, label in enumerate(labels)}

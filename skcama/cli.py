@@ -2728,6 +2728,14 @@ def _background_in_cli_words(message: str) -> str:
     message = message.replace(" (tiers count from 0, causes first)",
                               " (counted in the order given, causes first)")
     message = re.sub(r"background tier (\d+)", nth, message)
+    message = re.sub(r"^background requires both (.*?) -> (.*?) and", r"--require gives both \1 "
+                     r"\2 and", message)
+    message = re.sub(r"^background requires (.*?) -> (.*?), but the tiers",
+                     r"--require \1 \2 goes against the tiers: the --tier options", message)
+    message = re.sub(r"^background requires the edges", "the --require options give the edges",
+                     message)
+    message = re.sub(r"is both required and forbidden in background; keep it in one list only",
+                     "is given with both --require and --forbid; keep one", message)
     message = re.sub(r"background (required|forbidden) edge \((.*?), (.*?)\)",
                      lambda m: f"--{'require' if m.group(1) == 'required' else 'forbid'} "
                                f"{m.group(2)} {m.group(3)}", message)
@@ -2883,8 +2891,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as error:  # anything else is our failure, not the user's input
             if debug:  # the traceback, then the message and exit code as without
                 traceback.print_exc()
-            print(f"skcama {args.command}: failed: {type(error).__name__}: {_one_line(error)} "
-                  "(run with --debug for the traceback)", file=sys.stderr)
+            print(f"skcama {args.command}: failed: {type(error).__name__}: {_one_line(error)}"
+                  + ("" if debug else " (run with --debug for the traceback)"), file=sys.stderr)
             return 1
 
 

@@ -465,8 +465,9 @@ def _check_numbers(X: pd.DataFrame, columns: list) -> None:
         )
     bad = {}
     for c, kind in inferred.items():
-        if kind in ("floating", "integer", "mixed-integer-float", "decimal", "empty"):
-            continue  # numbers only: no value to look at one by one
+        if kind in ("floating", "integer", "mixed-integer-float", "decimal", "empty") or (
+                numbers_only(X[c])):  # numbers only (Python fractions too): nothing to show
+            continue
         values = X[c].dropna()
         flag = values.map(lambda v: isinstance(v, (bool, np.bool_)))  # to_numeric reads 1.0
         odd = values[pd.to_numeric(values.where(~flag), errors="coerce").isna()]

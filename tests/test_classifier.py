@@ -2259,6 +2259,16 @@ def test_columns_labelled_true_and_false_are_selected_by_label():
     named = CAMAClassifier(**FAST).fit(X.set_axis(["f", "t"], axis=1), y)
     np.testing.assert_array_equal(clf.predict_proba(X),
                                   named.predict_proba(X.set_axis(["f", "t"], axis=1)))
+    np.testing.assert_array_equal(clf.reconstruct_clean(X).to_numpy(),
+                                  named.reconstruct_clean(X.set_axis(["f", "t"], axis=1)))
+    from skcama.attacks import pgd, strongest_attack
+
+    for attack in (pgd, strongest_attack):
+        attacked = attack(clf, X, y, 0.3, random_state=0)
+        assert list(attacked.columns) == [False, True]
+        np.testing.assert_array_equal(
+            attacked.to_numpy(),
+            attack(named, X.set_axis(["f", "t"], axis=1), y, 0.3, random_state=0).to_numpy())
 
 
 def test_unusual_column_values_get_skcama_messages_or_are_read_as_numbers(sem_data):
@@ -2280,6 +2290,18 @@ def test_unusual_column_values_get_skcama_messages_or_are_read_as_numbers(sem_da
     assert as_fractions.column_types_ == as_floats.column_types_
     np.testing.assert_array_equal(as_fractions.predict_proba(exact),
                                   as_floats.predict_proba(rounded))
+    from skcama.attacks import pgd
+    from skcama.manipulations import shift
+
+    for reference in (None, exact, as_fractions):
+        np.testing.assert_array_equal(
+            shift(exact, 1.0, columns=["x2"], reference=reference)["x2"].to_numpy(float),
+            shift(rounded, 1.0, columns=["x2"], reference=(
+                rounded if reference is exact else as_floats if reference is as_fractions
+                else None))["x2"].to_numpy(float))
+    np.testing.assert_array_equal(
+        pgd(as_fractions, exact.iloc[:30], y[:30], 0.3, steps=2, random_state=0).to_numpy(float),
+        pgd(as_floats, rounded.iloc[:30], y[:30], 0.3, steps=2, random_state=0).to_numpy(float))
 
 
 def test_many_classes_coded_0_to_k_are_labels_and_many_measured_values_are_warned_of():
@@ -2312,8 +2334,8 @@ def test_a_cause_missing_in_one_class_only_is_warned_of_as_telling_the_class():
     X = pd.DataFrame({"a": rng.normal(size=400), "x1": 2 * y + rng.normal(size=400)})
     graph = {"y": ["a"], "x1": ["y"]}
     holed = X.assign(a=X["a"].where(y == 0))  # measured in class 0 only
-    with pytest.warns(UserWarning, match=r"the missing values of causes of the target tell "
-                                         r"its class \('a' missing in 100% of the rows of "
+    with pytest.warns(UserWarning, match=r"the missing values of parents or co-parents tell "
+                                         r"the class \('a' missing in 100% of the rows of "
                                          r"class 1, 0% of class 0\)"):
         CAMAClassifier(graph=graph, **FAST).fit(holed, y)
     random_holes = X.assign(a=X["a"].where(rng.random(400) > 0.3))  # alike in both classes

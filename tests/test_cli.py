@@ -800,6 +800,22 @@ def test_debug_adds_the_traceback_and_keeps_the_exit_code(workdir, capsys):
     assert "skcama roles: error:" in err and "not a node of the graph" in err
 
 
+def test_debug_on_a_failure_of_skcama_prints_the_traceback_once(workdir, capsys,
+                                                                 monkeypatch):
+    import skcama.cli as cli
+
+    def broken(args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "_roles", broken)
+    assert main(["roles", str(workdir / "graph.gml"), "-t", "y"]) == 1
+    assert "(run with --debug for the traceback)" in capsys.readouterr().err
+    assert main(["--debug", "roles", str(workdir / "graph.gml"), "-t", "y"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "RuntimeError: boom" in err
+    assert "run with --debug" not in err
+
+
 @pytest.mark.parametrize("command", SUBCOMMANDS)
 def test_every_subcommand_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -2218,6 +2234,15 @@ def test_discover_names_its_own_options_in_its_errors(workdir, capsys):
     assert main(["discover", table, "-t", "y", "-o", out, "-q", "--require", "a", "nope"]) == 2
     assert ("--require 'a' 'nope' names node 'nope', which is neither a column of the table"
             in capsys.readouterr().err)
+    assert main(["discover", table, "-t", "y", "-o", out, "-q", "--require", "a", "x1",
+                 "--require", "x1", "a"]) == 2
+    assert "error: --require gives both 'a' 'x1' and" in capsys.readouterr().err
+    assert main(["discover", table, "-t", "y", "-o", out, "-q", "--require", "x1", "a",
+                 "--tier", "a", "--tier", "x1"]) == 2
+    assert "error: --require 'x1' 'a' goes against the tiers" in capsys.readouterr().err
+    assert main(["discover", table, "-t", "y", "-o", out, "-q", "--require", "a", "x1",
+                 "--forbid", "a", "x1"]) == 2
+    assert "is given with both --require and --forbid" in capsys.readouterr().err
     assert main(["discover", table, "-t", "y", "-o", out, "-q", "--alpha", "0"]) == 2
     assert "error: --alpha must be" in capsys.readouterr().err
     assert main(["discover", table, "-t", "y", "-o", out, "-q", "--target-alpha", "2"]) == 2
