@@ -1154,6 +1154,15 @@ def unknown_labels(
             f"labels, {type(known[0]).__name__} classes); convert {name} to the type the model "
             "was fitted with."
         )
+    elif all(isinstance(u, str) for u in unknown) and all(
+            _spelling(u) in {_spelling(c) for c in known if isinstance(c, str)}
+            for u in unknown):
+        spelt = {_spelling(c): c for c in known if isinstance(c, str)}
+        fix = (
+            f"they match its classes but for case or spaces around them ({unknown[0]!r} "
+            f"for {spelt[_spelling(unknown[0])]!r}); write {name}'s labels as the model's "
+            "classes are written."
+        )
     else:
         fix = "pass the labels the model was fitted with."
     return f"{name} holds labels {unknown[:5]} unknown to {unknown_to} (classes: {known})", fix

@@ -1283,3 +1283,13 @@ def test_adaptation_steps_that_diverge_are_warned_of(fitted, sem_data):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         copy.deepcopy(fitted).adapt(shifted(X))  # the default steps: no warning
+
+
+def test_reference_labels_spelt_in_another_case_get_the_spelling_fix(sem_data):
+    X, y, graph = sem_data
+    names = np.array(["asthma", "copd", "heart failure"])[np.asarray(y)]
+    clf = CAMAClassifier(graph=graph, target="y", adapt_steps=5, **FAST).fit(X, names)
+    shouting = np.char.upper(names.astype(str))
+    with pytest.raises(ValueError, match=r"match its classes but for case or spaces around "
+                                         r"them \('ASTHMA' for 'asthma'\)"):
+        clf.adapt(X, reference=(X, shouting))
