@@ -392,6 +392,33 @@ def _check_inputs(columns: list, function: Any) -> None:
         )
 
 
+def check_not_an_inner_step(estimator: Any, model: Any, argument: str) -> None:
+    """Refuse ``model`` as ``argument`` (``reference=`` or ``surrogate=``) where it is the
+    last step of the Pipeline ``estimator`` behind steps that transform the columns: it
+    reads the transformed columns, while the attacks and manipulations move ``X`` as
+    given, so its sds and gradients would be in other units (a step multiplying by 100
+    made a shift of 1 sd move 100 raw sds, with no error)."""
+    steps = getattr(estimator, "steps", None)
+    if model is None or not steps or len(steps) < 2 or model is not steps[-1][1]:
+        return
+    from sklearn.preprocessing import FunctionTransformer
+
+    earlier = [name for name, step in steps[:-1] if step not in (None, "passthrough")
+               and not (isinstance(step, FunctionTransformer) and step.func is None)]
+    if not earlier:
+        return
+    fix = ("pass the clean training rows as the pipeline is given them (reference=X_train)"
+           if argument == "reference" else
+           "pass a surrogate fitted on the raw columns, e.g. "
+           "CAMAClassifier(...).fit(X_train, y_train)")
+    raise ValueError(
+        f"{argument}= is the last step of a Pipeline it serves, which reads the columns "
+        f"as its steps {earlier} transformed them, while X is moved as given: its "
+        f"{'sds' if argument == 'reference' else 'gradients'} would be in other units. "
+        f"{fix[0].upper()}{fix[1:]}."
+    )
+
+
 def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow_parents,
            budget_scale=None):
     epsilon = _check_epsilon(epsilon)
@@ -403,6 +430,8 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
     check_unique_columns(X, "to the model's inputs and to columns=")
     y = _labels_once(X, y)  # the shape, before any other message
     _check_fitted(estimator)
+    check_not_an_inner_step(estimator, surrogate, "surrogate")
+    check_not_an_inner_step(estimator, reference, "reference")
     if surrogate is not None:
         check_is_fitted(surrogate)
         if not _differentiable(surrogate):

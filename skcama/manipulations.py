@@ -374,6 +374,12 @@ def _clean_moments(
             _warn_of_constant([c for c in columns if constant[c]], source)
         return mean, std.where(~constant, 1.0)
     scaler = getattr(reference, "scaler_", None)
+    if scaler is None and getattr(reference, "steps", None):
+        raise ValueError(
+            "reference must be a clean DataFrame or a fitted CAMAClassifier; got a "
+            "Pipeline, whose steps transform the columns before its model reads them. "
+            "Pass the clean training rows as the pipeline is given them (reference=X_train)."
+        )
     if scaler is None:
         raise ValueError(
             "reference must be a clean DataFrame or a fitted CAMAClassifier (with scaler_); "

@@ -37,6 +37,7 @@ from .attacks import (
     _options_of,
     _pipeline_hint,
     _warn_discrete_left_out,
+    check_not_an_inner_step,
 )
 from .graph import _preview
 from .manipulations import (
@@ -399,6 +400,13 @@ def robustness_curve(
         )
     if is_attack:
         _check_surrogates(estimators, surrogates)
+    for name, estimator in estimators.items():  # the caller's reference and surrogates
+        with _naming(f"estimators[{name!r}]"):
+            check_not_an_inner_step(estimator, options.get("reference"), "reference")
+            if is_attack and getattr(estimator, "steps", None):  # a Pipeline
+                check_not_an_inner_step(
+                    estimator, _surrogate_of(name, estimator, surrogates, manipulation),
+                    "surrogate")
     with each_warning_once():  # a manipulation's warning once, not once per strength
         if not callable(manipulation):
             _lend_roles(estimators, X, options, is_attack)

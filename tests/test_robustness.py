@@ -693,6 +693,35 @@ def test_a_cama_inside_a_pipeline_is_named_when_a_manipulation_needs_roles(fitte
     assert len(curve) == 1
 
 
+def test_the_model_inside_a_pipeline_is_refused_as_its_reference_or_surrogate(fitted):
+    """A Pipeline's last step reads the columns its earlier steps transformed: as
+    reference= its sds, as surrogate= its gradients, would be in other units (a step
+    multiplying by 100 made a shift of 1 sd move 100 raw sds, with no error)."""
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from skcama.attacks import fgsm
+    from skcama.manipulations import shift
+
+    X, y, models = fitted
+    pipe = make_pipeline(FunctionTransformer(lambda f: f * 100.0),
+                         clone(models["CAMA"])).fit(X, y)
+    roles = pipe[-1].roles_
+    with pytest.raises(ValueError, match=r"estimators\['pipe'\]: reference= is the last step "
+                                         r"of a Pipeline.*reference=X_train"):
+        robustness_curve({"pipe": pipe}, X, y, "shift", [1.0], roles=roles,
+                         reference=pipe[-1])
+    with pytest.raises(ValueError, match=r"surrogate= is the last step of a Pipeline.*fitted "
+                                         r"on the raw columns"):
+        fgsm(pipe, X, y, 0.5, surrogate=pipe[-1], roles=roles)
+    with pytest.raises(ValueError, match=r"got a Pipeline.*reference=X_train"):
+        shift(X, 1.0, reference=pipe, roles=roles)
+    curve = robustness_curve({"pipe": pipe}, X, y, "fgsm", [0.5], roles=roles, reference=X,
+                             surrogate=models["CAMA"])
+    assert len(curve) == 1
+
+
 def test_a_moved_code_that_a_pipeline_refuses_is_explained(fitted):
     """A Pipeline ending in CAMA lends no column kinds: a transfer attack that moves an
     integer code it reads as categories gets an error that points to reference=."""
