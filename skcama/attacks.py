@@ -392,7 +392,7 @@ def _check_inputs(columns: list, function: Any) -> None:
         )
 
 
-def check_not_an_inner_step(estimator: Any, model: Any, argument: str) -> None:
+def _check_not_an_inner_step(estimator: Any, model: Any, argument: str) -> None:
     """Refuse ``model`` as ``argument`` (``reference=`` or ``surrogate=``) where it is the
     last step of the Pipeline ``estimator`` behind steps that transform the columns: it
     reads the transformed columns, while the attacks and manipulations move ``X`` as
@@ -430,8 +430,8 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
     check_unique_columns(X, "to the model's inputs and to columns=")
     y = _labels_once(X, y)  # the shape, before any other message
     _check_fitted(estimator)
-    check_not_an_inner_step(estimator, surrogate, "surrogate")
-    check_not_an_inner_step(estimator, reference, "reference")
+    _check_not_an_inner_step(estimator, surrogate, "surrogate")
+    _check_not_an_inner_step(estimator, reference, "reference")
     if surrogate is not None:
         check_is_fitted(surrogate)
         if not _differentiable(surrogate):

@@ -32,12 +32,12 @@ from .attacks import (
     ATTACKS,
     _check_fitted,
     _check_labels,
+    _check_not_an_inner_step,
     _differentiable,
     _is_cama,
     _options_of,
     _pipeline_hint,
     _warn_discrete_left_out,
-    check_not_an_inner_step,
 )
 from .graph import _preview
 from .manipulations import (
@@ -402,9 +402,9 @@ def robustness_curve(
         _check_surrogates(estimators, surrogates)
     for name, estimator in estimators.items():  # the caller's reference and surrogates
         with _naming(f"estimators[{name!r}]"):
-            check_not_an_inner_step(estimator, options.get("reference"), "reference")
+            _check_not_an_inner_step(estimator, options.get("reference"), "reference")
             if is_attack and getattr(estimator, "steps", None):  # a Pipeline
-                check_not_an_inner_step(
+                _check_not_an_inner_step(
                     estimator, _surrogate_of(name, estimator, surrogates, manipulation),
                     "surrogate")
     with each_warning_once():  # a manipulation's warning once, not once per strength
