@@ -14,7 +14,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from numbers import Integral, Real
 from typing import Any, BinaryIO
@@ -3273,17 +3273,12 @@ def _warn_if_children_unmeasured_in_a_class(
     this warning a table whose child was measured in no row of one of two classes gave
     0.20 to 0.55 accuracy where the same table measured throughout gave 0.85 to 0.88,
     with nothing said. Columns constant in fit (read as missing) are left out."""
-    position = {name: j for j, name in enumerate(codec.names)}
     counts = np.bincount(y_index, minlength=len(classes))
     large = counts >= _SPARSE_ROWS  # a small class is short of every child alike
+    if not large.any():
+        return
     named = []
-    for name in children:
-        if name in codec.missing_constant or not large.any():
-            continue
-        observed = ~np.isnan(codes[:, position[name]])
-        if observed.all():
-            continue
-        measured = np.bincount(y_index[observed], minlength=len(classes))
+    for name, measured in _measured_by_class(codec, codes, children, y_index, len(classes)):
         short = np.flatnonzero(large & (measured < _SPARSE_ROWS))
         named += [(name, classes.tolist()[k], int(measured[k]), int(counts[k])) for k in short]
     if not named:
@@ -3300,6 +3295,21 @@ def _warn_if_children_unmeasured_in_a_class(
         "or fit with rows of that class where they were measured.",
         UserWarning,
     )
+
+
+def _measured_by_class(
+    codec: ColumnCodec, codes: np.ndarray, names: Sequence, y_index: np.ndarray,
+    n_classes: int,
+) -> Iterator[tuple[Any, np.ndarray]]:
+    """``(name, rows of each class where it is measured)`` for those of ``names`` missing
+    in some training row; columns constant in fit (read as missing) are left out."""
+    position = {name: j for j, name in enumerate(codec.names)}
+    for name in names:
+        if name in codec.missing_constant:
+            continue
+        observed = ~np.isnan(codes[:, position[name]])
+        if not observed.all():
+            yield name, np.bincount(y_index[observed], minlength=n_classes)
 
 
 _MISSING_GAP = 0.8  # a gap between classes in an input's missing share that tells the class
@@ -3320,19 +3330,13 @@ def _warn_if_inputs_missing_by_class(
     of two classes and in none of the other, a row of that class scored 0.98 for it with
     the parent missing and 0.13 with it measured (a model fitted without the holes: 0.51),
     with nothing said."""
-    position = {name: j for j, name in enumerate(codec.names)}
     counts = np.bincount(y_index, minlength=len(classes))
     large = counts >= _SPARSE_ROWS
     if large.sum() < 2:
         return
     named = []
-    for name in inputs:
-        if name in codec.missing_constant:
-            continue
-        missing = np.isnan(codes[:, position[name]])
-        if not missing.any():
-            continue
-        share = np.bincount(y_index[missing], minlength=len(classes))[large] / counts[large]
+    for name, measured in _measured_by_class(codec, codes, inputs, y_index, len(classes)):
+        share = (counts - measured)[large] / counts[large]  # missing, per class
         high, low = int(np.argmax(share)), int(np.argmin(share))
         if share[high] - share[low] >= _MISSING_GAP:
             labels = classes[large].tolist()
@@ -3689,10 +3693,9 @@ def _label_codes(classes: np.ndarray) -> bool:
 
 def _probe_elbo(model: CAMANet, rows: Tensors, loss_fn) -> float:
     """The mean bound of ``rows`` with fixed noise (the check of a fit without held-out
-    rows)."""
+    rows), in evaluation mode."""
     model.eval()
-    with torch.no_grad():
-        return evaluate_elbo(model, rows, 0, loss_fn)
+    return evaluate_elbo(model, rows, 0, loss_fn)
 
 
 def _resampler(data: Tensors):

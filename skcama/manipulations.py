@@ -33,13 +33,13 @@ import numpy as np
 import pandas as pd
 
 from ._columns import (
+    _as_float,
     columns_by_label,
     extreme_column_moments,
     infer_kind,
     is_real_number,
     negligible_sd,
     numbers_only,
-    to_numbers,
 )
 from ._frames import reads_tables
 from ._random import default_rng
@@ -560,8 +560,7 @@ def _floats(frame: pd.DataFrame, cols: list) -> np.ndarray:
     column, by label (a list of labels True and False would be read as a mask)."""
     if not cols:
         return np.empty((len(frame), 0))
-    return np.column_stack([
-        to_numbers(frame[c]).to_numpy(dtype=np.float64, na_value=np.nan) for c in cols])
+    return np.column_stack([_as_float(frame[c], c) for c in cols])
 
 
 def _check_amount(name: str, value: Any) -> float:
