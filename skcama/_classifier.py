@@ -45,6 +45,7 @@ from ._columns import (
     check_known_labels,
     check_label_not_a_column,
     check_labels_present,
+    check_name_types,
     check_one_label_per_row,
     check_sample_weight,
     check_unique_columns,
@@ -138,6 +139,32 @@ def _renamed_column_hints(missing: list, columns: list, guess: bool = True) -> l
         elif close:
             hints.append(f"{node!r} -> did you mean {close[0]!r}?")
     return hints
+
+
+def _numbered_columns(columns: list, missing: list) -> bool:
+    """Whether ``columns`` are numbered ``0 .. n - 1`` (a DataFrame made from an array
+    without column names) while the ``missing`` nodes have names: close names among the
+    numbers are chance ('a1' -> 1)."""
+    return (
+        len(columns) > 0
+        and all(isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_))
+                for c in columns)
+        and sorted(int(c) for c in columns) == list(range(len(columns)))
+        and not any(isinstance(n, (int, np.integer)) for n in missing)
+    )
+
+
+def _positions_out_of_order(X: pd.DataFrame, n_features: int) -> bool:
+    """Whether the labels of ``X`` are the positions ``0 .. n_features - 1`` of a model
+    fitted on an array, in another order (``X[[2, 0, 1]]`` of a frame of the array)."""
+    labels = list(X.columns)
+    return (
+        len(labels) == n_features
+        and all(isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_))
+                for c in labels)
+        and sorted(int(c) for c in labels) == list(range(n_features))
+        and [int(c) for c in labels] != list(range(n_features))
+    )
 
 
 class CAMAClassifier(ClassifierMixin, BaseEstimator):
@@ -391,7 +418,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         frequencies of the levels of the discrete ones: a summary, not rows, from which
         :meth:`adapt` replays clean reference data.
     class_prior_ : ndarray of shape (n_classes,)
-        How common each class was in the training rows.
+        How common each class was in the training rows (weighted by ``sample_weight``
+        and ``class_weight``). Predictions use the model's p(y | parents), which is
+        trained from these frequencies (without parents, learned class log-frequencies
+        that start at them), so its marginal can differ from them slightly.
     prior_shift_ : ndarray of shape (n_classes,)
         Log weights added to the class log-probabilities at prediction: zero until
         :meth:`adapt_prior` estimates a new setting's prevalence.
@@ -623,6 +653,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             X = _numeric_array(X)
         else:
             check_unique_columns(X)
+            check_name_types(X)
         y = _fit_labels_shape(y, X)
         validate_data(self, X, reset=True, skip_check_array=True)
         for name, values in (("y", y), ("manipulated", manipulated),
@@ -1039,8 +1070,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            If ``y`` does not hold one label per row, or misses a label; if
-            ``sample_weight`` is negative, not finite, all zero or not one per row.
+            If ``X`` has no rows; if ``y`` does not hold one label per row, or misses a
+            label; if ``sample_weight`` is negative, not finite, all zero or not one per
+            row.
 
         Warns
         -----
@@ -1062,6 +1094,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.metrics import accuracy_score
 
         log_proba = self._predict(X)[0]
+        if len(log_proba) == 0:
+            raise ValueError(
+                "X has no rows, so there is no accuracy to compute; score needs at least "
+                "one labelled row (check a filter that left none)."
+            )
         warn_if_misaligned(X, "y", y)
         if sample_weight is not None:
             warn_if_misaligned(X, "sample_weight", sample_weight)
@@ -2123,6 +2160,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"method must be 'counterfactual' or 'regenerate'; got {method!r}."
             )
         roles = self.roles_
+        X = self._in_position_order(X)
         given = self._prediction_frame(X)
         standardised = self._standardised_given(given)
         data = self._tensors(standardised, roles, None, self._model_device())
@@ -2496,6 +2534,15 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     )
                 unused = [c for c in X.columns if c not in set(nodes)]
                 renamed = [n for n in missing if n not in retyped]
+                if _numbered_columns(list(X.columns), renamed):
+                    hints.append(
+                        f" X's columns are numbered 0 to {X.shape[1] - 1}, as a DataFrame "
+                        "made from an array without column names has them: name them as "
+                        f"in fit, pd.DataFrame(values, columns={self._fit_columns()[:4]}"
+                        f"{'...' if len(self._fit_columns()) > 4 else ''}), or pass the "
+                        "array itself, read by position in fit's column order."
+                    )
+                    renamed = []
                 hints += [f" {hint}" for hint in _renamed_column_hints(renamed, unused)]
                 # no NaN column for a child that X only spells otherwise (case, spaces,
                 # punctuation); a merely similar name ('x12' for 'x2') keeps the advice
@@ -2599,6 +2646,17 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             or hasattr(self, "feature_names_in_")  # model files written before _frame_columns
         )
 
+    def _in_position_order(self, X: Any) -> Any:
+        """``X``, with its columns put in order where it is a DataFrame whose labels are
+        the positions ``0 .. n - 1`` of a model fitted on an array in another order: the
+        graph names those columns by the same integers, and the manipulations and
+        attacks read such a frame by label (read by position, ``X[[2, 0, 1]]`` was
+        scored as another patient's measurements)."""
+        if (isinstance(X, pd.DataFrame) and not self._fitted_on_frame()
+                and _positions_out_of_order(X, self.n_features_in_)):
+            return X[list(range(self.n_features_in_))]
+        return X
+
     def _fit_columns(self) -> list:
         """The column labels of X in fit, in order (positions for an array)."""
         if getattr(self, "_frame_columns", None) is not None:
@@ -2644,6 +2702,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             check_unique_columns(X)
             columns = list(X.columns)
         else:  # matched by position
+            X = self._in_position_order(X)
             if isinstance(X, pd.DataFrame):  # before check_array drops the names:
                 # scikit-learn's warning that a model fitted without names gets some
                 validate_data(self, X, reset=False, skip_check_array=True)

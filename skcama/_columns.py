@@ -931,13 +931,15 @@ def numbers_only(column: pd.Series) -> bool:
 
 def to_numbers(column: pd.Series) -> pd.Series:
     """``pd.to_numeric(column)``, also for real numbers pandas cannot read itself
-    (``fractions.Fraction``): those are read as Python floats first."""
+    (``fractions.Fraction``): those are read as Python floats first, and for missing
+    markers it cannot read among numbers (``pd.NaT`` in an object column): NaN."""
     try:
         return pd.to_numeric(column, errors="raise")
     except TypeError:
         if not numbers_only(column):
             raise
-        return pd.to_numeric(column.map(float, na_action="ignore"))
+        floats = column.map(float, na_action="ignore")
+        return pd.to_numeric(floats.where(column.notna(), np.nan))
 
 
 def columns_by_label(frame: pd.DataFrame, labels: list) -> pd.DataFrame:
@@ -951,6 +953,23 @@ def set_columns(frame: pd.DataFrame, labels: list, values: np.ndarray) -> None:
     :func:`columns_by_label`): ``values`` holds one column per label."""
     for j, label in enumerate(labels):
         frame[label] = values[:, j]
+
+
+def check_name_types(X: pd.DataFrame) -> None:
+    """A frame whose column names mix text and other types (``0`` beside ``'age'``):
+    scikit-learn keeps names only where all are text, and a graph names its nodes one
+    way or the other."""
+    kinds: dict[str, list] = {}
+    for column in X.columns:
+        kinds.setdefault(type(column).__name__, []).append(column)
+    if "str" in kinds and len(kinds) > 1:
+        others = "; ".join(f"{kind}: {names[:3]}" for kind, names in kinds.items()
+                           if kind != "str")
+        raise TypeError(
+            f"X's column names mix text ({kinds['str'][:3]}) with other types ({others}); "
+            "give every column a text name, X.columns = X.columns.astype(str), and the "
+            "nodes of a graph given for them the same, nx.relabel_nodes(graph, str)."
+        )
 
 
 def check_unique_columns(X: pd.DataFrame, matched: str = "to the graph's nodes") -> None:
@@ -1202,6 +1221,14 @@ def check_measurement_dtype(column: pd.Series, name: Any) -> None:
         )
 
 
+def _not_numbers(column: pd.Series) -> pd.Series:
+    """The values of ``column`` that are not real numbers, for an error's example (its
+    measured values where every one is a number)."""
+    observed = column.dropna()
+    others = observed[[not is_real_number(v) for v in observed]]
+    return others if len(others) else observed
+
+
 def _as_float(column: pd.Series, name: Any) -> np.ndarray:
     check_measurement_dtype(column, name)
     try:
@@ -1209,9 +1236,9 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
     except (TypeError, ValueError):
         try:
             failed = pd.to_numeric(column, errors="coerce").isna() & column.notna()
-            sample = column[failed] if failed.any() else column.dropna()
+            sample = column[failed] if failed.any() else _not_numbers(column)
         except TypeError:  # values pandas cannot even coerce (lists, dicts)
-            sample = column.dropna()
+            sample = _not_numbers(column)
         as_numbers, comma = _text_as_numbers(sample.astype(str))
         if comma and as_numbers.notna().mean() >= 0.5:  # "1,5", "1,730": commas
             raise ValueError(

@@ -632,6 +632,9 @@ def did_you_mean(name: Hashable, candidates: Iterable) -> list:
     >>> did_you_mean("age", ["stage 2", "age_years"])
     ['age_years', 'stage 2']
     """
+    if isinstance(name, str) and any(ch.isalpha() for ch in name):
+        # a numbered column (a frame made from an array) is no spelling of 'x1'
+        candidates = [c for c in candidates if not isinstance(c, (numbers.Number, np.number))]
     by_lower: dict[str, list] = {}
     for candidate in candidates:
         by_lower.setdefault(str(candidate).lower(), []).append(candidate)

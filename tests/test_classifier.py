@@ -265,6 +265,79 @@ def test_numpy_input_with_integer_nodes():
     assert clf.predict(array).shape == (len(array),)
 
 
+def test_a_frame_of_an_array_model_is_read_by_its_position_labels_in_any_order():
+    # the graph names the columns 0..3; a frame of the array with its columns reordered
+    # is read by label (as the manipulations and attacks read it), not by position
+    from skcama.manipulations import shift
+
+    X, y, _ = simple_sem(0)
+    array = X[["a", "c", "x1", "x2"]].to_numpy()
+    graph = nx.DiGraph([(0, "t"), ("t", 2), ("t", 3), (1, 2), (1, 3)])
+    clf = CAMAClassifier(graph=graph, target="t", **FAST).fit(array, y)
+    frame = pd.DataFrame(array[:50])
+    reordered = frame[[3, 1, 0, 2]]
+    expected = clf.predict_proba(array[:50])
+    np.testing.assert_array_equal(clf.predict_proba(reordered), expected)
+    np.testing.assert_array_equal(clf.predict_proba(frame), expected)
+    np.testing.assert_allclose(clf.reconstruct_clean(reordered).to_numpy(float),
+                               clf.reconstruct_clean(frame).to_numpy(float))
+    moved = shift(reordered, 1.0, columns=[2], reference=clf)  # by label
+    np.testing.assert_array_equal(
+        clf.predict_proba(moved), clf.predict_proba(shift(frame, 1.0, columns=[2],
+                                                          reference=clf)))
+
+
+def test_a_frame_that_lost_its_column_names_is_told_so_without_guesses(sem_data):
+    from skcama.manipulations import shift
+
+    X, y, graph = sem_data
+    clf = CAMAClassifier(graph=graph, target="y", **FAST).fit(X, y)
+    numbered = pd.DataFrame(X.to_numpy())
+    with pytest.raises(ValueError, match=r"numbered 0 to \d+, as a DataFrame made from an "
+                       r"array without column names") as error:
+        clf.predict(numbered)
+    assert "did you mean" not in str(error.value)
+    with pytest.raises(ValueError, match="not in X") as error:
+        shift(numbered, 1.0, columns=["x1"])
+    assert "Did you mean" not in str(error.value)
+
+
+def test_column_names_of_mixed_types_are_refused_with_the_fix(sem_data):
+    X, y, _ = sem_data
+    mixed = X.rename(columns={X.columns[0]: 0})
+    with pytest.raises(TypeError, match=r"mix text .*int: \[0\].*astype\(str\)"):
+        CAMAClassifier(**FAST).fit(mixed, y)
+
+
+@pytest.mark.parametrize("marker", [pd.NaT, np.datetime64("NaT")], ids=["NaT", "np-NaT"])
+def test_not_a_time_among_numbers_is_a_missing_value(sem_data, marker):
+    from skcama.manipulations import shift
+
+    X, y, graph = sem_data
+    holed = X.astype({"x2": object})
+    holed.loc[holed.index[5], "x2"] = marker
+    as_nan = X.copy()
+    as_nan.loc[as_nan.index[5], "x2"] = np.nan
+    clf = CAMAClassifier(graph=graph, target="y", **FAST).fit(holed, y)
+    reference = CAMAClassifier(graph=graph, target="y", **FAST).fit(as_nan, y)
+    np.testing.assert_array_equal(clf.predict_proba(holed), reference.predict_proba(as_nan))
+    assert np.isnan(shift(holed, 1.0, columns=["x2"])["x2"].iloc[5])
+
+
+def test_a_non_number_in_a_numeric_column_is_the_example_of_the_error(fitted, sem_data):
+    X, _, _ = sem_data
+    odd = X.astype({"x2": object})
+    odd.loc[odd.index[5], "x2"] = pd.Timestamp("2020-01-01")
+    with pytest.raises(ValueError, match=r"'x2'.*non-numeric values \(e\.g\. Timestamp"):
+        fitted.predict(odd)
+
+
+def test_score_on_no_rows_says_so(fitted, sem_data):
+    X, y, _ = sem_data
+    with pytest.raises(ValueError, match="X has no rows"):
+        fitted.score(X.iloc[:0], y.iloc[:0])
+
+
 def test_string_class_labels(sem_data):
     X, y, graph = sem_data
     labels = np.array(["mild", "moderate", "severe"])[y]
@@ -1961,7 +2034,7 @@ def test_score_counts_bool_labels_equal_to_numeric_classes_as_accuracy_score_doe
         models[1].score(X, np.where(y == 1, 2, 0))  # 0 is False; 2 is no class
 
 
-def test_reconstruct_clean_reads_a_frame_by_position_for_a_model_fitted_on_an_array():
+def test_reconstruct_clean_reads_a_frame_as_predict_does_for_a_model_fitted_on_an_array():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 300)
     X = np.c_[rng.normal(size=300) + 2 * y, 100 + rng.normal(size=300)]
@@ -1972,9 +2045,10 @@ def test_reconstruct_clean_reads_a_frame_by_position_for_a_model_fitted_on_an_ar
     with pytest.warns(UserWarning, match="feature names"):  # scikit-learn's, as in predict
         named = clf.reconstruct_clean(pd.DataFrame(X[:3], columns=["bnp", "age"]))
     pd.testing.assert_frame_equal(named, expected)
-    # fit's labels in another order: still by position (a KeyError or swapped labels before)
+    # fit's positions as labels in another order: read by label, as predict, the
+    # manipulations and the command line read them, and the result keeps fit's order
     swapped = clf.reconstruct_clean(pd.DataFrame(X[:3], columns=[1, 0]))
-    pd.testing.assert_frame_equal(swapped, expected)
+    pd.testing.assert_frame_equal(swapped, clf.reconstruct_clean(X[:3, ::-1]))
 
 
 def test_records_as_dicts_are_refused_with_the_dataframe_to_make(fitted, sem_data):
