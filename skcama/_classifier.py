@@ -141,6 +141,31 @@ def _renamed_column_hints(missing: list, columns: list, guess: bool = True) -> l
     return hints
 
 
+def _warn_of_untrained_levels(codec: ColumnCodec, codes: np.ndarray) -> None:
+    """Warn of rows holding a level that a categorical column's dtype declared in fit but
+    no training row held: its weights were never trained, so what it adds to a
+    prediction is their initial values, not evidence (probabilities moved by up to 0.3
+    against the same rows with a level seen in fit, in one measurement)."""
+    found = []
+    for name, levels in getattr(codec, "untrained", {}).items():
+        j = codec.names.index(name)
+        hits = np.isin(codes[:, j], levels)
+        if hits.any():
+            shown = [codec.categories[j][int(c)] for c in np.unique(codes[hits, j])]
+            found.append((name, shown, int(hits.sum())))
+    if found:
+        name, shown, count = found[0]
+        more = f" (and in columns {[f[0] for f in found[1:]]})" if len(found) > 1 else ""
+        warn_user(
+            f"column {name!r} holds {_show(shown)} in {count} row(s){more}: a level its "
+            "category dtype declared in fit, but that no training row held, so the model "
+            "never learned what it says and those rows' predictions rest on untrained "
+            "weights. Refit with rows that hold it, or read it as missing: "
+            f"X[{name!r}] = X[{name!r}].cat.remove_categories({_show(shown)}).",
+            UserWarning,
+        )
+
+
 def _numbered_columns(columns: list, missing: list) -> bool:
     """Whether ``columns`` are numbered ``0 .. n - 1`` (a DataFrame made from an array
     without column names) while the ``missing`` nodes have names: close names among the
@@ -333,7 +358,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         categorical (a rounded measurement among them is better declared Gaussian).
     handle_unknown : {"error", "missing"}, default="error"
         What a categorical value never seen in :meth:`fit` does at prediction: raise a
-        ``ValueError`` naming the column and the value, or count as a missing value.
+        ``ValueError`` naming the column and the value, or count as a missing value. A
+        level that a category dtype declared in :meth:`fit` is known even where no
+        training row held it; rows that hold such a level are warned of, as the model
+        never learned what it says.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, mini-batches, the validation split, the Monte
         Carlo noise of prediction and that of :meth:`adapt` (its replayed rows, batches
@@ -1981,7 +2009,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if not moved.any():
             return
         named = [
-            f"{name!r} ({'' if levels[j] is None else f'share of {levels[j]!r} '}"
+            f"{name!r} ({'' if levels[j] is None else f'share of {_plain(levels[j])!r} '}"
             f"{differences[j]:+.2f} sd, z = {z_scores[j]:.0f})"
             for j, name in enumerate(self.roles_.children) if moved[j]
         ]
@@ -2674,6 +2702,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         it, or unseen in fit and so read as missing, are warned of."""
         codes = self.scaler_.transform(frame, self.handle_unknown)
         self._warn_if_inputs_missing(frame, codes)
+        _warn_of_untrained_levels(self.scaler_, codes)
         read = [j for j, name in enumerate(self.scaler_.names)
                 if name not in self.scaler_.missing_constant]
         empty = np.full(len(codes), bool(read))

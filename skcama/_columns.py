@@ -25,6 +25,7 @@ import numbers
 import re
 import warnings
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -507,6 +508,10 @@ class ColumnCodec:
     # for a missing value (-999) is warned of however close to the mean it lies; empty for
     # codecs made before the set was kept
     nonnegative: frozenset = frozenset()
+    # the levels (codes) of each categorical column that its dtype declared but no
+    # training row held, whose weights were never trained; empty for codecs made before
+    # they were kept
+    untrained: Mapping = MappingProxyType({})
 
     def __init__(
         self,
@@ -520,6 +525,7 @@ class ColumnCodec:
         mean = np.zeros(len(names))
         scale = np.ones(len(names))
         constant, nonnegative = [], []
+        untrained: dict[Any, tuple[int, ...]] = {}
         rounded: list[tuple[Any, float, float]] = []  # constant up to float64 rounding
         text_numbers: list = []  # columns of numbers written as text: one warning for all
         observed: list[int] = []  # measured rows per column
@@ -585,6 +591,11 @@ class ColumnCodec:
                     )
                 if column.dropna().nunique() <= 1:  # declared levels may go unseen
                     constant.append(name)
+                elif isinstance(column.dtype, pd.CategoricalDtype):
+                    held = column.cat.codes.to_numpy()
+                    counts = np.bincount(held[held >= 0], minlength=len(levels))
+                    if (counts == 0).any():
+                        untrained[name] = tuple(np.flatnonzero(counts == 0).tolist())
                 variants = spelling_variants(levels)
                 if variants:
                     warn_user(
@@ -637,6 +648,7 @@ class ColumnCodec:
         self.mean = mean
         self.scale = scale
         self.constant = frozenset(constant)
+        self.untrained = untrained
         self.constant_as_missing = True
         self.nonnegative = frozenset(nonnegative)
 
@@ -946,13 +958,6 @@ def columns_by_label(frame: pd.DataFrame, labels: list) -> pd.DataFrame:
     """``frame.loc[:, labels]``, always by label: pandas reads a list of labels True and
     False (the columns of ``pd.get_dummies`` of a bool column) as a mask instead."""
     return frame.iloc[:, frame.columns.get_indexer_for(labels)]
-
-
-def set_columns(frame: pd.DataFrame, labels: list, values: np.ndarray) -> None:
-    """``frame[labels] = values`` column by column, by label (see
-    :func:`columns_by_label`): ``values`` holds one column per label."""
-    for j, label in enumerate(labels):
-        frame[label] = values[:, j]
 
 
 def check_name_types(X: pd.DataFrame) -> None:

@@ -45,7 +45,6 @@ from ._columns import (
     check_unique_columns,
     columns_by_label,
     is_real_number,
-    set_columns,
     warn_if_misaligned,
 )
 from ._frames import as_pandas, reads_tables
@@ -58,7 +57,9 @@ from .graph import _preview, did_you_mean
 from .manipulations import (
     VALID_ROLES,
     _as_list,
+    _assign,
     _discrete,
+    _flags,
     _floats,
     _warn_of_constant,
     clean_std,
@@ -480,6 +481,9 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
             else "by their dtype in X (bool, category or text)",
             [c for c in cols if c not in by_data],
         ))
+    flags = _flags(X, cols)  # True / False in X, whatever a model reads them as
+    if flags:
+        readers.append(("in X (True / False)", [c for c in cols if c not in flags]))
     discrete = [c for c in cols if any(c not in kept for _, kept in readers)]
     if discrete:
         by = " and ".join(dict.fromkeys(
@@ -696,8 +700,8 @@ def _attack(
     # X's own values (float32 would round a large offset by more than the budget) plus the
     # perturbation, in the budget in float64: a row left alone comes back as it was
     limit = epsilon * unit
-    out = X.copy()
-    set_columns(out, cols, _floats(X, cols) + np.clip(delta[:, positions], -limit, limit))
+    out = X.copy()  # in each column's own float type, as the manipulations write them
+    _assign(out, cols, _floats(X, cols) + np.clip(delta[:, positions], -limit, limit))
     out.attrs = {
         "attack": name,
         "mode": mode if mode == "white-box" else f"transfer from {function.name}",
@@ -1120,7 +1124,7 @@ def strongest_attack(
         for i, label in enumerate(labels[1:], start=1):
             take = choice == i
             values[take] = _floats(variants[label], cols)[take]
-        set_columns(out, cols, values)
+        _assign(out, cols, values)
         # one variant (a transfer to a model without gradients) is that variant
         mode = f"per-row worst of {len(labels)} variants" if len(labels) > 1 else labels[0]
         rows_from = {label: int(np.sum(choice == i)) for i, label in enumerate(labels)}

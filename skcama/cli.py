@@ -1224,8 +1224,9 @@ def _as_fitted_codes(values: Any, known: Any) -> Any:
     guessed per file, so ``01, 02`` read as the numbers 1, 2 in one file and as text in
     another, where one code is not a number (``X9``). Text that spells a fitted number
     becomes that number, and whole numbers become the fitted text they spell (``1`` for
-    ``"01"`` where every fitted code has the same width); anything else is unchanged (an
-    unseen code stays unseen, for that row alone)."""
+    ``"01"``, also beside codes that are not numbers; an unseen number is padded to the
+    width of the fitted codes where all are digits of one width); anything else is
+    unchanged (an unseen code stays unseen, for that row alone)."""
     import numpy as np
     import pandas as pd
 
@@ -1240,9 +1241,18 @@ def _as_fitted_codes(values: Any, known: Any) -> Any:
             return values
         widths = {len(k) for k in known}
         width = widths.pop() if len(widths) == 1 and all(k.isdigit() for k in known) else 0
-        return values.map(
-            lambda v: v if pd.isna(v) else str(int(v)).zfill(width)
-        ).astype(object)
+        spelling: dict[int, list] = {}  # the fitted codes of digits, by the number they spell
+        for k in known:
+            if k.isdigit():
+                spelling.setdefault(int(k), []).append(k)
+
+        def code(v: Any) -> Any:
+            if pd.isna(v):
+                return v
+            found = spelling.get(int(v), [])  # one fitted code spells it: that code
+            return found[0] if len(found) == 1 else str(int(v)).zfill(width)
+
+        return values.map(code).astype(object)
     numbers = [k for k in known if isinstance(k, (int, float, np.integer, np.floating))
                and not isinstance(k, (bool, np.bool_))]
     if len(numbers) != len(known) or pd.api.types.is_numeric_dtype(values.dtype):

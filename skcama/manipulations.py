@@ -430,7 +430,9 @@ def _prepare(X, columns, reference, roles, allow_parents, sd_used=True):
     if isinstance(reference, pd.DataFrame):
         _check_unique(reference, [c for c in cols if c in reference.columns],
                       "the reference frame")
-    skipped = _discrete([c for c in cols if c not in named], reference, X)  # via a role
+    via_role = [c for c in cols if c not in named]
+    # via a role; a True / False column too, whatever a model reads it as
+    skipped = list(dict.fromkeys([*_discrete(via_role, reference, X), *_flags(X, via_role)]))
     if skipped:
         cols = [c for c in cols if c not in skipped]
         if not cols:
@@ -453,15 +455,23 @@ def _prepare(X, columns, reference, roles, allow_parents, sd_used=True):
     return X.copy(), cols, mean, std
 
 
+def _flags(X: pd.DataFrame, columns: list) -> list:
+    """Those of ``columns`` that ``X`` holds as True / False (a bool dtype, or an object
+    column of bools): discrete values whatever a model reads them as (moved by a
+    fraction of an sd, a flag is no longer one)."""
+    return [c for c in columns if c in X.columns and (
+        pd.api.types.is_bool_dtype(X[c].dtype) or (
+            X[c].dtype == object and pd.api.types.infer_dtype(X[c], skipna=True) == "boolean"
+        ))]
+
+
 def _check_numbers(X: pd.DataFrame, columns: list) -> None:
     """A ValueError naming the ``columns`` of X that the reference reads as measurements
     but X holds as True / False (a discrete column), or with values other than numbers
     (text: a few of them are shown)."""
     inferred = {c: pd.api.types.infer_dtype(X[c], skipna=True) for c in columns
                 if not pd.api.types.is_numeric_dtype(X[c].dtype)}  # (bool is numeric)
-    flags = [c for c in columns if pd.api.types.is_bool_dtype(X[c].dtype) or (
-        X[c].dtype == object and inferred[c] == "boolean"
-    )]
+    flags = _flags(X, columns)
     if flags:
         raise ValueError(
             f"X's columns {flags} hold True / False, a discrete column, where the reference "

@@ -178,7 +178,10 @@ class _Encoder:
                                  "constant_as_missing": bool(value.constant_as_missing),
                                  "nonnegative": self.encode(
                                      [n for n in value.names if n in value.nonnegative],
-                                     where)}}
+                                     where),
+                                 "untrained": self.encode(
+                                     [[n, list(value.untrained[n])] for n in value.names
+                                      if n in value.untrained], where)}}
         if isinstance(value, CAMAConfig):
             settings = asdict(value)
             if settings["input_fills"] is None:  # left out: such files load in older skcama
@@ -325,6 +328,9 @@ class _Decoder:
             codec.constant_as_missing = body.get("constant_as_missing") is True
             # files written before the set was kept name none: no sign check for them
             codec.nonnegative = frozenset(self.decode(body.get("nonnegative", [])))
+            # files written before the untrained levels were kept name none
+            codec.untrained = {name: tuple(int(c) for c in codes)
+                               for name, codes in self.decode(body.get("untrained", []))}
             return codec
         if tag == "$interval":
             if not (isinstance(body, list) and len(body) == 3

@@ -1169,9 +1169,12 @@ def test_children_are_drawn_a_generation_at_a_time_as_if_one_by_one():
             )
 
 
-def test_adapt_prior_checks_the_share_of_each_level_of_a_categorical_child():
+@pytest.mark.parametrize("codes", ["abcd", (10, 20, 30, 40)], ids=["text", "numbers"])
+def test_adapt_prior_checks_the_share_of_each_level_of_a_categorical_child(codes):
     """Codes of a categorical child have no order, so the check compares the share of
-    each level: a level read as another is named with the level whose share moved."""
+    each level: a level read as another is named with the level whose share moved (a
+    number as written, not np.int64(10))."""
+    a, b, c, d = codes
 
     def rows(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
         rng = np.random.default_rng(seed)
@@ -1180,19 +1183,19 @@ def test_adapt_prior_checks_the_share_of_each_level_of_a_categorical_child():
         # levels a, b, c, d: class 0 mostly a / d, class 1 mostly b / c
         level = np.where(y == 0, rng.choice(4, n, p=[0.4, 0.1, 0.1, 0.4]),
                          rng.choice(4, n, p=[0.1, 0.4, 0.4, 0.1]))
-        return pd.DataFrame({"x1": x1, "x2": pd.Categorical(np.array(list("abcd"))[level])}), y
+        return pd.DataFrame({"x1": x1, "x2": pd.Categorical(np.array(list(codes))[level])}), y
 
     X, y = rows(2000, 0)
     clf = CAMAClassifier(max_epochs=60, random_state=0).fit(X, y)
     X_new, _ = rows(2000, 1)
     swapped = X_new.copy()  # every d read as a
-    swapped["x2"] = swapped["x2"].map({"a": "a", "b": "b", "c": "c", "d": "a"}).astype(
-        X["x2"].dtype)
+    swapped["x2"] = swapped["x2"].map({a: a, b: b, c: c, d: a}).astype(X["x2"].dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         clean = copy.deepcopy(clf).adapt_prior(X_new)
     assert np.all(np.abs(clean.adapted_children_shift_) < 0.2)
-    with pytest.warns(UserWarning, match=r"the child 'x2' \(share of '[ad]' [+-]\d\.\d\d sd"):
+    shown = f"({a!r}|{d!r})"
+    with pytest.warns(UserWarning, match=rf"the child 'x2' \(share of {shown} [+-]\d\.\d\d sd"):
         copy.deepcopy(clf).adapt_prior(swapped)
 
 

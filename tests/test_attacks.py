@@ -77,6 +77,52 @@ def test_attack_respects_budget_and_leaves_other_columns(blobs):
     assert X_adv.attrs["mode"] == "white-box"
 
 
+def test_attacked_columns_keep_their_float_type_as_the_manipulations_do(sem):
+    """float32 stays float32 and a nullable column stays Float64 with its <NA> (the attacks
+    returned float64 and NaN where shift kept the types)."""
+    X, y, clf = sem
+    typed = X.astype({"c": "float32", "x1": "Float64"})
+    typed.loc[typed.index[:3], "x1"] = pd.NA
+    for attacked in (fgsm(clf, typed, y, 0.3), pgd(clf, typed, y, 0.3, steps=3, random_state=0),
+                     strongest_attack(clf, typed, y, 0.3, steps=3, eot=2, random_state=0)):
+        assert attacked["c"].dtype == np.float32 and attacked["x1"].dtype == "Float64"
+        assert attacked["x1"].iloc[:3].isna().all() and attacked["x1"].iloc[3:].notna().all()
+        assert (attacked["c"] != typed["c"]).any()
+        np.testing.assert_array_less(np.abs(attacked["c"] - typed["c"]),
+                                     0.3 * clf.scaler_.scale[clf.scaler_.names.index("c")]
+                                     + 1e-5)
+
+
+def test_a_flag_read_as_gaussian_is_left_alone_by_attacks_and_manipulations_alike():
+    """A True / False column that column_types= declares Gaussian: fgsm moved it to 0.24 /
+    0.76 while shift refused the whole role, so a robustness curve failed; both now leave
+    it as it is within a role, and refuse it by name."""
+    from skcama.manipulations import shift
+    from skcama.robustness import robustness_curve
+
+    X, y, graph = simple_sem(0, n=250)
+    X["x3"] = X["x3"] > 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = CAMAClassifier(graph=graph, target="y", column_types={"x3": "gaussian"},
+                             max_epochs=3, random_state=0).fit(X, y)
+    with pytest.warns(UserWarning, match=r"\['x3'\] are discrete"):
+        attacked = fgsm(clf, X, y, 0.5, columns="children")
+    with pytest.warns(UserWarning, match=r"\['x3'\] are discrete"):
+        shifted = shift(X, 0.5, columns="children", reference=clf)
+    for moved in (attacked, shifted):
+        assert moved["x3"].dtype == bool and moved["x3"].equals(X["x3"])
+        assert not moved["x1"].equals(X["x1"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        curve = robustness_curve({"cama": clf}, X, y, "shift", [1.0])
+    assert len(curve) == 1
+    with pytest.raises(ValueError, match=r"\['x3'\] are discrete .*in X \(True / False\)"):
+        fgsm(clf, X, y, 0.5, columns=["x3"])
+    with pytest.raises(ValueError, match=r"\['x3'\] hold True / False"):
+        shift(X, 0.5, columns=["x3"], reference=clf)
+
+
 def test_pgd_through_cama_moves_only_coparents_and_children(sem):
     X, y, clf = sem
     X_adv = pgd(clf, X, y, 0.5, steps=5, random_state=0)

@@ -1586,6 +1586,30 @@ def test_a_later_file_that_writes_the_codes_otherwise_reads_them_as_fitted(tmp_p
     capsys.readouterr()
 
 
+def test_codes_with_leading_zeros_beside_text_codes_are_read_as_fitted(tmp_path, capsys):
+    """The reverse: codes 01 / 02 / 03 beside A1 are text in fit, and a later file holding
+    only 01 / 02 / 03 reads them as the numbers 1 / 2 / 3, which are the fitted codes
+    they spell (every row was refused as unseen, the message showing '3' for 03)."""
+    rng = np.random.default_rng(0)
+    n = 300
+    y = rng.integers(0, 2, n)
+    frame = pd.DataFrame({"lab": rng.normal(1.5 * y, 1),
+                          "ward": rng.choice(["01", "02", "03", "A1"], n), "dx": y})
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    assert main(["fit", str(tmp_path / "train.csv"), "-t", "dx", "-o", str(tmp_path / "m.skcama"),
+                 "--max-epochs", "3", "-q"]) == 0
+    new = frame.drop(columns="dx")
+    new = new[new["ward"] != "A1"].head(20)
+    new.to_csv(tmp_path / "new.csv", index=False)
+    assert pd.read_csv(tmp_path / "new.csv")["ward"].dtype.kind == "i"
+    assert main(["predict", str(tmp_path / "m.skcama"), str(tmp_path / "new.csv"),
+                 "-o", str(tmp_path / "p.csv")]) == 0
+    scores = pd.read_csv(tmp_path / "p.csv")
+    expected = load_model(tmp_path / "m.skcama").predict_proba(new)
+    np.testing.assert_allclose(scores[["proba_0", "proba_1"]].to_numpy(), expected, rtol=1e-6)
+    capsys.readouterr()
+
+
 def test_a_value_too_far_names_its_data_row_counting_from_1(workdir, model, capsys):
     """Rows in messages count from 1 below the header, as docs/cli.rst says: the value
     on the third data row is in "row 3"."""

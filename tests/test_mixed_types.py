@@ -847,3 +847,36 @@ def test_categorical_children_predict_alike_by_the_dense_and_the_blockwise_produ
     dense = clf.predict_proba(X)
     monkeypatch.setattr(model_module, "_DENSE_CONTRACT_CHILDREN", 0)
     np.testing.assert_allclose(clf.predict_proba(X), dense, rtol=0, atol=1e-5)
+
+
+def test_a_declared_level_no_training_row_held_is_warned_of_where_a_row_holds_it(tmp_path):
+    """Declaring every level keeps cross-validation folds alike, but a level no training
+    row held has untrained weights: a row holding it later is warned of (it moved
+    probabilities by up to 0.3 without a word), in a model file too."""
+    from skcama import load_model, save_model
+
+    rng = np.random.default_rng(0)
+    n = 400
+    y = rng.integers(0, 2, n)
+    grade = pd.Categorical(
+        np.where(y == 1, rng.choice(["mild", "moderate"], n), rng.choice(["mild", "severe"], n)),
+        categories=["mild", "moderate", "severe", "extreme"])
+    X = pd.DataFrame({"x1": rng.normal(y, 1), "grade": grade})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = CAMAClassifier(graph={"x1": ["y"], "y": ["grade"]}, target="y", max_epochs=5,
+                             random_state=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf.predict_proba(X.head(10))  # the levels seen in fit: no warning
+    new = X.head(10).copy()
+    new.loc[[2, 5], "grade"] = "extreme"
+    save_model(clf, tmp_path / "m.skcama")
+    for model in (clf, load_model(tmp_path / "m.skcama")):
+        with pytest.warns(UserWarning, match=r"column 'grade' holds \['extreme'\] in 2 row\(s\): "
+                                             r"a level .* no training row held"):
+            model.predict_proba(new)
+    # the fix the warning gives reads the level as missing
+    fixed = new.assign(grade=new["grade"].cat.remove_categories(["extreme"]))
+    with pytest.warns(UserWarning, match=r"inputs with missing values: 'grade' \(2 of 10"):
+        clf.predict_proba(fixed)
