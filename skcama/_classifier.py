@@ -1602,6 +1602,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 UserWarning,
             )
         saved = _manipulation_state(self.model_)
+        if self._clean_m_state is None:  # before the weights change: an interrupt landing
+            self._clean_m_state = saved  # after them still leaves reset_adaptation its state
         try:
             history = adapt_model(
                 self.model_, new_data, _resampler(ref_data), settings, generator
@@ -1609,8 +1611,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         except BaseException:
             _load_manipulation_state(self.model_, saved)
             raise
-        if self._clean_m_state is None:
-            self._clean_m_state = saved
         for name in ("adapted_children_shift_", "adapted_children_z_"):  # of the old model
             if hasattr(self, name):
                 setattr(self, name, np.full(len(self.roles_.children), np.nan))

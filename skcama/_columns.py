@@ -1493,7 +1493,8 @@ def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndar
         )
     warn_user(
         f"values lie far outside the training data: {'; '.join(parts)}. {FAR_VALUE_ADVICE} The "
-        "model scores them by extrapolating far beyond anything it learned."
+        "model scores them by extrapolating far beyond anything it learned.",
+        key=f"values far outside the training data in {[names[j] for j in far]}",
     )
 
 

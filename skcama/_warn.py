@@ -7,8 +7,10 @@ its source, wherever the user's call was.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import logging
+import multiprocessing
 import os
 import sys
 import threading
@@ -28,15 +30,41 @@ _LIBRARY_DIRS = tuple(
 )
 
 
-def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
+# skcama, and scikit-learn's decorators of its methods (fit's _fit_context, validation)
+_WRAPPERS = (
+    _LIBRARY_DIRS[0],
+    os.path.join(_LIBRARY_DIRS[1], "base.py"),
+    os.path.join(_LIBRARY_DIRS[1], "utils") + os.sep,
+)
+# where the stack of a worker process or thread starts: no user code below them
+_WORKER_DIRS = tuple(
+    os.path.dirname(os.path.abspath(module.__file__)) + os.sep
+    for module in (multiprocessing, concurrent.futures)
+) + (os.path.abspath(threading.__file__),)
+
+
+def warn_user(
+    message: str, category: type[Warning] = UserWarning, key: str | None = None
+) -> None:
     """``warnings.warn(message, category)`` attributed to the first calling frame outside
-    skcama, scikit-learn and joblib (the user's code, or the test that called)."""
+    skcama, scikit-learn and joblib (the user's code, or the test that called). ``key``
+    stands for the message in telling a repeat from the same line, where the text
+    changes with each call but the finding does not (the value and row of a far value,
+    in a loop predicting one row at a time)."""
     frame = sys._getframe(1)
     level = 2  # 1 would be this function; 2 its caller
+    outside = None  # the first frame that calls skcama (not a decorator of its methods)
     while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_DIRS):
+        if outside is None and not frame.f_code.co_filename.startswith(_WRAPPERS):
+            outside = (frame, level)
         frame = frame.f_back
         level += 1
-    if frame is not None and _shown_before(str(message), category, frame):
+    if outside is not None and (
+            frame is None or frame.f_code.co_filename.startswith(_WORKER_DIRS)):
+        # no user code on this stack (a fit in a worker process of joblib or
+        # multiprocessing): the line that called skcama, not multiprocessing's
+        frame, level = outside
+    if frame is not None and _shown_before(str(message), category, frame, key):
         return
     warnings.warn(message, category, stacklevel=level)
 
@@ -52,10 +80,12 @@ _SHOWN_UNDER: list = [None]  # the filters (the list object and its entries) the
 _SHOWN_LOCK = threading.Lock()
 
 
-def _shown_before(text: str, category: type[Warning], frame: Any) -> bool:
-    """Whether a warning of ``text`` and ``category`` from ``frame``'s line was already
-    shown under the "default" action with the filters in force (then it is not shown
-    again); records it where it will be shown now."""
+def _shown_before(
+    text: str, category: type[Warning], frame: Any, key: str | None = None
+) -> bool:
+    """Whether a warning of ``text`` (or of ``key`` where given) and ``category`` from
+    ``frame``'s line was already shown under the "default" action with the filters in
+    force (then it is not shown again); records it where it will be shown now."""
     module = frame.f_globals.get("__name__", "<string>")
     lineno = frame.f_lineno
     action = next((action for action, pattern, kind, where, line in warnings.filters
@@ -64,7 +94,7 @@ def _shown_before(text: str, category: type[Warning], frame: Any) -> bool:
                   warnings.defaultaction)
     if action != "default":
         return False
-    key = (text, category, frame.f_code.co_filename, lineno)
+    key = (text if key is None else key, category, frame.f_code.co_filename, lineno)
     with _SHOWN_LOCK:
         # the list itself is kept (not its id, which a later list could reuse)
         under, entries = _SHOWN_UNDER[0] or (None, None), tuple(warnings.filters)

@@ -95,15 +95,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _plot_demo(table, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fig, ax = _figure((6, 4))
 
     shifted = table.loc[[s for s, _ in DEMO_SHIFTS if s.startswith("co-parents") or s == "clean"]]
     strengths = [0.0 if s == "clean" else float(s.split()[-1]) for s in shifted.index]
     order = sorted(range(len(strengths)), key=strengths.__getitem__)
-    fig, ax = plt.subplots(figsize=(6, 4))
     for name in shifted.columns:
         style = "k--" if name.startswith("oracle") else "o-"
         ax.plot([strengths[i] for i in order], shifted[name].iloc[order], style, label=name)
@@ -112,12 +108,22 @@ def _plot_demo(table, path: Path) -> None:
     ax.set_title("Robustness to co-parent shifts")
     ax.legend()
     ax.grid(alpha=0.3)
+    _save_figure(fig, path)
+
+
+def _figure(size: tuple[float, float]) -> tuple[Any, Any]:
+    """A figure and its axes, made without pyplot: a command run from Python (a notebook)
+    leaves pyplot's backend and its open figures as they were."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size)
+    return fig, fig.subplots()
+
+
+def _save_figure(fig: Any, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=120)
-    finally:
-        plt.close(fig)
+    fig.savefig(path, dpi=120)
 
 
 # ------------------------------------------------------------------ shared helpers
@@ -2236,12 +2242,7 @@ def _scores(name: str, clf: Any, X: Any, y: Any, log_loss) -> dict:
 
 
 def _plot_evaluation(table: Any, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 0.6 * len(table) + 1.5))
+    fig, ax = _figure((6, 0.6 * len(table) + 1.5))
     ax.barh(list(table.index)[::-1], table["accuracy"].to_numpy()[::-1], color="tab:blue")
     for i, value in enumerate(table["accuracy"].to_numpy()[::-1]):
         ax.text(min(value + 0.01, 0.9), i, f"{value:.3f}", va="center")
@@ -2249,12 +2250,7 @@ def _plot_evaluation(table: Any, path: Path) -> None:
     ax.set_xlabel("accuracy")
     ax.set_title("CAMA accuracy")
     ax.grid(axis="x", alpha=0.3)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=120)
-    finally:
-        plt.close(fig)
+    _save_figure(fig, path)
 
 
 def _discover(args: argparse.Namespace) -> int:
@@ -2859,8 +2855,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "replace the first)."
             )
     verbose = getattr(args, "verbose", 0) or not getattr(args, "quiet", True)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
+    try:
+        return _run_command(args)
+    finally:  # main([...]) called from Python (a notebook) leaves its logging as it was
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """Run the parsed command; errors become a message on standard error and an exit
+    code, as :func:`main` describes."""
     from .graph import GraphError
 
     debug = getattr(args, "debug", False)

@@ -436,6 +436,14 @@ def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
     from sklearn.utils.validation import check_is_fitted
 
     if not isinstance(clf, CAMAClassifier):
+        if any(c.__qualname__ == CAMAClassifier.__qualname__
+               and c.__module__ == CAMAClassifier.__module__ for c in type(clf).__mro__):
+            raise TypeError(  # the same class, but another class object
+                f"save_model got a CAMAClassifier of another class object than its own: "
+                f"{CAMAClassifier.__module__} was reloaded (importlib.reload, IPython's "
+                "autoreload) after skcama.persistence was imported. Restart the session, "
+                "or reload skcama.persistence as well, then save."
+            )
         raise TypeError(
             f"save_model saves a CAMAClassifier, got {type(clf).__name__}; use pickle or "
             "joblib for other objects."

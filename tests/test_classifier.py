@@ -2200,6 +2200,25 @@ def test_progress_lines_of_threads_are_each_shown_once(capsys, monkeypatch):
     assert capsys.readouterr().err == "skcama: shown\n"
 
 
+def test_a_warning_without_user_code_on_the_stack_names_the_line_that_called_skcama(sem_data):
+    """A fit in a worker (joblib's processes, a thread) has no user frame: its warnings
+    named multiprocessing's or threading's line; they name the scikit-learn line that
+    called the fit."""
+    import threading
+
+    from sklearn.model_selection import cross_val_score
+
+    X, y, graph = sem_data
+    clf = CAMAClassifier(graph=graph, target="y", max_epochs=1, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        worker = threading.Thread(target=cross_val_score, args=(clf, X, y), kwargs={"cv": 2})
+        worker.start()
+        worker.join()
+    files = {w.filename for w in caught if issubclass(w.category, ConvergenceWarning)}
+    assert files and all(f.endswith(("_validation.py", "parallel.py")) for f in files), files
+
+
 def test_a_warning_of_a_scoring_loop_is_shown_once_per_line_as_python_shows_it(sem_data):
     # pandas enters warnings.catch_warnings on every call of predict, which made Python
     # forget the warnings it had shown: a loop over single rows repeated one per row
@@ -2218,6 +2237,14 @@ def test_a_warning_of_a_scoring_loop_is_shown_once_per_line_as_python_shows_it(s
         for i in range(2):
             clf.predict(rows.iloc[[i]])
     assert sum("inputs with missing values: 'c'" in str(w.message) for w in caught) == 3
+    # a far value names its row and value, which change from row to row: the same finding
+    # (the same columns far out) is shown once all the same
+    far = X.head(4).assign(x1=X["x1"].head(4) * 1e3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for i in range(4):
+            clf.predict(far.iloc[[i]])
+    assert sum("far outside the training data" in str(w.message) for w in caught) == 1
 
 
 @pytest.mark.parametrize(("make", "message"), [

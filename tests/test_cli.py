@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import logging
 import os
 import pickle
 import re
@@ -257,6 +258,33 @@ def test_evaluate_set_adapts_the_copy_with_the_options(model, workdir, capsys):
     accuracy = pd.read_csv(table).set_index("test data")["accuracy"]
     assert accuracy["shifted (x1=+2), after adapt"] == pytest.approx(
         expected.score(shifted, frame["y"]), abs=1e-12)
+
+
+def test_main_called_from_python_leaves_logging_and_pyplot_as_they_were(model, workdir,
+                                                                        capsys):
+    """main([...]) in a notebook: the root logger kept the command's handler (every
+    library's INFO lines printed afterwards) and pyplot was switched to Agg (no inline
+    figures afterwards)."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    root = logging.getLogger()
+    outer = list(root.handlers)  # pytest's own capture: a notebook's root has none
+    for handler in outer:
+        root.removeHandler(handler)
+    try:
+        level = root.level
+        backend, figures = matplotlib.get_backend(), plt.get_fignums()
+        figure = workdir / "eval_main.png"
+        assert main(["evaluate", str(model), str(workdir / "train.csv"), "-t", "y",
+                     "--figure", str(figure)]) == 0
+        assert figure.stat().st_size > 0
+        assert root.handlers == [] and root.level == level
+        assert matplotlib.get_backend() == backend and plt.get_fignums() == figures
+    finally:
+        for handler in outer:
+            root.addHandler(handler)
+    capsys.readouterr()
 
 
 def test_evaluate_prints_table_and_writes_figure(model, workdir):

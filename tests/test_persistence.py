@@ -1010,3 +1010,13 @@ def test_a_subclass_of_a_script_loads_in_that_script_without_a_warning(data, tmp
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert type(SiteModel.load(path)) is SiteModel
+
+
+def test_a_model_of_a_reloaded_class_is_told_why_it_cannot_be_saved():
+    """After importlib.reload of the classifier's module, a model of the new class object
+    was refused as 'a CAMAClassifier, got CAMAClassifier'."""
+    reloaded = type("CAMAClassifier", (), {"__module__": "skcama._classifier"})
+    with pytest.raises(TypeError, match=r"another class object .* was reloaded .*Restart"):
+        save_model(reloaded(), io.BytesIO())
+    with pytest.raises(TypeError, match="save_model saves a CAMAClassifier, got dict"):
+        save_model({}, io.BytesIO())
