@@ -634,7 +634,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             warning. The standardisation of the columns is not weighted.
             Inside a ``Pipeline`` or ``GridSearchCV`` route it with scikit-learn's
             metadata routing (``sklearn.set_config(enable_metadata_routing=True)`` and
-            ``clf.set_fit_request(sample_weight=True)``); ``Pipeline``
+            ``clf.set_fit_request(sample_weight=True)``, with
+            ``.set_score_request(sample_weight=False)`` (or ``True``) for
+            ``GridSearchCV`` and ``cross_validate``, which score too); ``Pipeline``
             also takes ``clf__sample_weight=...`` without routing.
         manipulated : array-like of bool of shape (n_samples,), default=None
             Keyword only. Rows known to be manipulated, by an unknown manipulation

@@ -663,7 +663,11 @@ class ChildDecoder(nn.Module):
         backward is two matrix products where the elementwise path launches several
         kernels (this layer's forward and backward at 12 children and a batch of 625:
         0.26 ms against 0.33, and a 3-epoch fit of 10,000 rows about 4% faster; at 30
-        children the two were even, at 60 the dense product was slower).
+        children the two were even, at 60 the dense product was slower). A re-run on
+        another machine (2 threads) did not find the gain: the layer alone took 0.14 ms
+        against 0.10 blockwise, and fits of 10,000 rows were even (medians of 8 paired
+        fits: 0.128 against 0.129 s for 3 epochs, 0.375 against 0.374 s for 10). The
+        rule is kept, as a change would move every fitted model by float rounding.
         Categorical children have several outputs each, and the blockwise path gathers a
         copy of their child's hidden units for every output; with at most
         :data:`_DENSE_CONTRACT_CHILDREN` children the dense product is taken in inference

@@ -2142,6 +2142,22 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
     return shifts
 
 
+@contextlib.contextmanager
+def _blaming_the_shift(args: argparse.Namespace, shifted: bool) -> Iterator[None]:
+    """Values too far from the training data in rows that ``--shift`` moved: the amount
+    put them there, not the file (whose advice is to convert its units)."""
+    try:
+        yield
+    except ValueError as error:
+        if not shifted or "too far from the training data" not in str(error):
+            raise
+        raise UsageError(
+            f"--shift {' '.join(args.shift)} moves values too far from the training data "
+            f"for the model to score them ({str(error).split(': ', 1)[1].split('. ')[0]}); "
+            "use smaller amounts (in clean standard deviations)."
+        ) from None
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     """Accuracy on labelled rows, clean and (optionally) manipulated, and adapted."""
     import copy
@@ -2188,11 +2204,13 @@ def _evaluate(args: argparse.Namespace) -> int:
         settings.append((f"shifted ({', '.join(args.shift)})", shifted))
     rows = []
     for name, data in settings:
-        rows.append(_scores(name, clf, data, y, log_loss))
+        with _blaming_the_shift(args, data is not X):
+            rows.append(_scores(name, clf, data, y, log_loss))
     if args.adapt:
         adapted = copy.deepcopy(clf).set_params(verbose=0, **options)
         target = settings[-1][1]
-        adapted.adapt(target)
+        with _blaming_the_shift(args, target is not X):
+            adapted.adapt(target)
         rows.append(_scores(f"{settings[-1][0]}, after adapt", adapted, target, y, log_loss))
         if len(settings) > 1:
             rows.append(_scores("as given, after adapt", adapted, X, y, log_loss))

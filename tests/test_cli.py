@@ -287,6 +287,17 @@ def test_main_called_from_python_leaves_logging_and_pyplot_as_they_were(model, w
     capsys.readouterr()
 
 
+@pytest.mark.parametrize("adapt", [False, True], ids=["scored", "adapted"])
+def test_a_shift_too_large_to_score_is_blamed_on_the_shift(model, workdir, capsys, adapt):
+    """The far-value error advised converting the file's units, where --shift's amount
+    had moved the values."""
+    args = ["evaluate", str(model), str(workdir / "train.csv"), "-t", "y", "--shift", "x1=1e7"]
+    assert main(args + (["--adapt"] if adapt else [])) == 2
+    err = capsys.readouterr().err
+    assert "--shift x1=1e7 moves values too far from the training data" in err
+    assert "'x1'" in err and "use smaller amounts" in err and "convert" not in err
+
+
 def test_evaluate_prints_table_and_writes_figure(model, workdir):
     figure = workdir / "eval.png"
     result = run_cli("evaluate", model, workdir / "train.csv", "--target", "y",
