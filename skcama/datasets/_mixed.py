@@ -398,6 +398,24 @@ def _class_labels(target: Hashable, categories: tuple) -> np.ndarray:
     return array
 
 
+def _check_latents_keep_the_blanket(
+    full: nx.DiGraph, target: str, blanket: set, outside: list, latent: list
+) -> None:
+    """The roles are read off the graph without its latent causes; a latent cause that
+    joins a node outside that blanket to it (L -> x <- y and L -> o: o tells about y once
+    x is known) would make them wrong, so such a model is refused, naming the nodes."""
+    leaks = [o for o in outside if not nx.is_d_separator(full, {target}, {o}, blanket)]
+    if leaks:
+        via = sorted(n for n in latent if any(nx.has_path(full, n, o) for o in leaks))
+        raise ValueError(
+            f"the latent causes {via} make {leaks} informative about {target!r} beyond its "
+            f"Markov blanket in the graph of the observed nodes ({sorted(blanket)}), whose "
+            "roles a sample's users are given: a latent cause of a child of the target (or "
+            "of the target) may point only into nodes of that blanket. Point it at "
+            "children only, or make it an observed node."
+        )
+
+
 class MixedSEM:
     """A structural equation model with continuous, binary, ordinal and categorical nodes.
 
@@ -410,7 +428,10 @@ class MixedSEM:
     ----------
     nodes : sequence of MixedNode
         Every node, latent causes included; parents must be nodes of the list and the graph
-        they span acyclic. The order of the list is the order of the columns.
+        they span acyclic. The order of the list is the order of the columns. The roles
+        are read off the graph of the observed nodes, so a latent cause that would make a
+        node outside the target's Markov blanket there informative about the target
+        (``L -> x <- y`` and ``L -> o``) is refused.
     target : str
         Name of the categorical node to predict.
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
@@ -542,6 +563,8 @@ class MixedSEM:
         }
         blanket = {*roles["parents"], *roles["coparents"], *children}
         roles["outside"] = [n for n in self.feature_names if n not in blanket]
+        if latent:
+            _check_latents_keep_the_blanket(full, target, blanket, roles["outside"], latent)
         self.roles = SEMRoles(roles, target)
 
         rng = _rng(random_state)
@@ -1213,7 +1236,9 @@ class _RandomBuilder:
                 coefs = self.class_sep * rng.normal(0.0, _INTERACTION_SD, size=(k, n_out))
                 coefs -= coefs.mean(axis=0)
         # Binary and categorical nodes get logistic (Gumbel) noise through the link instead of
-        # Gaussian noise: dividing the score by tau gives that noise the sd sigma.
+        # Gaussian noise: dividing the score by tau gives the logistic noise of a binary node,
+        # and the difference of two categories' Gumbel noise, the sd sigma (a category's own
+        # Gumbel noise has sd sigma / sqrt(2)).
         gain = _LOGISTIC_SD / sigma if kind in ("binary", "categorical") else 1.0
         mechanism = _RandomMechanism(
             encoders=tuple(self._encoder(p) for p in inputs),

@@ -41,7 +41,7 @@ NONLINEARITIES = ("linear", "tanh", "leaky_relu", "softplus", "mixed")
 
 # Scales of the randomly drawn mechanisms. Chosen (by measurement, see the tests) so that with
 # the default arguments and three classes the oracle's clean accuracy is clearly above chance
-# but not saturated (about 0.8-0.9).
+# but not saturated (0.74 to 0.92 over seeds 0-9, most between 0.83 and 0.90).
 _PRIOR_WEIGHT_SD = 0.7  # sd of the weights of p(y | a) on the standardised parents
 _OFFSET_SD = 0.38  # sd of the class offsets mu_{v,y} of a child (times class_sep)
 _INTERACTION_SD = 0.15  # sd of the class-specific coefficients of the interaction term
