@@ -6,6 +6,12 @@ ifeq ($(PY_ID),)
 $(error no Python at '$(PYTHON)': set PYTHON=/path/to/python3 (3.10 or newer))
 endif
 STAMP := .install-$(PY_ID).stamp
+# an environment made again at the same path (rm -rf .venv; python3 -m venv .venv) has the
+# stamp's name but none of the packages: the stamp is dropped, so the install runs again
+PY_READY := $(shell $(PYTHON) -c "import importlib.metadata as m, importlib.util as u, sys; m.version('skcama'); sys.exit(any(u.find_spec(n) is None for n in ('torch', 'networkx', 'sklearn', 'causallearn', 'pytest', 'xdist')))" >/dev/null 2>&1 && echo yes)
+ifneq ($(PY_READY),yes)
+$(shell rm -f $(STAMP))
+endif
 DOCS_STAMP := .docs-install-$(PY_ID).stamp
 DEV_STAMP := .dev-install-$(PY_ID).stamp
 SPHINXBUILD ?= $(PYTHON) -m sphinx

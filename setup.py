@@ -40,7 +40,7 @@ setup(
         # pyarrow: pandas 3 then stores text as Arrow strings, as on most users' machines,
         # and the tests of pyarrow Tables and Parquet files run
         "test": ["pytest>=7", "pytest-xdist>=3", "dask[distributed]>=2024.1", "polars>=1.0",
-                 "pyarrow>=14"],
+                 "pyarrow>=14.0.2"],
         # model search on a Dask cluster through joblib's Dask backend
         "dask": ["dask[distributed]>=2024.1"],
         "dev": ["pytest>=7", "pytest-xdist>=3", "ruff>=0.5"],

@@ -121,7 +121,10 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
             UserWarning,
         )
     elif len(observed) and not numeric.any():
-        text = observed.astype(str)
+        try:
+            text = observed.astype(str)
+        except (TypeError, ValueError, NotImplementedError):  # lists (pyarrow, pandas 2.0)
+            raise _neither_numbers_nor_labels(values.name, observed) from None
         if _holds_dates(text):
             _warn_dates(values.name, text)
             return "bernoulli" if text.nunique() == 2 else "categorical"
@@ -161,11 +164,15 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
     try:
         n_levels = values.nunique(dropna=True)
     except (TypeError, NotImplementedError):  # lists, dicts (pyarrow: not implemented)
-        raise ValueError(
-            f"column {values.name!r} holds values that are neither numbers nor labels (e.g. "
-            f"{observed.iloc[0]!r}); give it one number or one label per row."
-        ) from None
+        raise _neither_numbers_nor_labels(values.name, observed) from None
     return "bernoulli" if n_levels == 2 else "categorical"
+
+
+def _neither_numbers_nor_labels(name: Any, observed: pd.Series) -> ValueError:
+    return ValueError(
+        f"column {name!r} holds values that are neither numbers nor labels (e.g. "
+        f"{observed.iloc[0]!r}); give it one number or one label per row."
+    )
 
 
 # a date, or a date and time, written as text: 2023-04-06, 06/04/2023, 4.6.23, 2023-04-06

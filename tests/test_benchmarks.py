@@ -13,6 +13,9 @@ import sys
 import pytest
 
 BENCHMARKS = pathlib.Path(__file__).resolve().parents[1] / "benchmarks"
+# the benchmarks are in the repository only, not in the source distribution
+pytestmark = pytest.mark.skipif(not BENCHMARKS.exists(),
+                                reason="the benchmarks are only in the repository")
 
 
 def run_benchmark(script: str, *args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess:
