@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(PYTHON) -m pytest -n 2
 
 $(DOCS_STAMP): $(STAMP) setup.py
-	$(PYTHON) -m pip install -e ".[docs]"
+	$(PYTHON) -m pip install -e ".[docs]" --config-settings editable_mode=compat
 	touch $(DOCS_STAMP)
 
 # The HTML site in docs/_build/html; warnings are errors. The examples run in reduced size
@@ -40,7 +40,7 @@ docs: $(DOCS_STAMP)
 	$(SPHINXBUILD) -W --keep-going -b html docs docs/_build/html
 
 $(DEV_STAMP): $(STAMP) setup.py
-	$(PYTHON) -m pip install -e ".[dev]"
+	$(PYTHON) -m pip install -e ".[dev]" --config-settings editable_mode=compat
 	touch $(DEV_STAMP)
 
 # The test suite at the lowest versions setup.py declares (scripts/floors.txt), in its own

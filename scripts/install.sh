@@ -32,4 +32,6 @@ if ! "$PYTHON" -c "import torch" 2>/dev/null; then
             "$PYTHON" -m pip install "torch>=2.2"
         }
 fi
-"$PYTHON" -m pip install -e ".[test]"
+# compat: a path entry that type checkers (mypy) follow, where the default import hook
+# hides the package from them
+"$PYTHON" -m pip install -e ".[test]" --config-settings editable_mode=compat

@@ -32,6 +32,17 @@ _LAZY = {
 }
 
 if _TYPE_CHECKING:  # for type checkers and editors, which do not run __getattr__
+    # submodules as attributes, re-exported (``as``) for type checkers
+    from . import attacks as attacks
+    from . import baselines as baselines
+    from . import cli as cli
+    from . import datasets as datasets
+    from . import discovery as discovery
+    from . import graph as graph
+    from . import manipulations as manipulations
+    from . import persistence as persistence
+    from . import plotting as plotting
+    from . import robustness as robustness
     from ._classifier import CAMAClassifier
     from .discovery import discover_graph
     from .graph import (
@@ -53,7 +64,7 @@ _SUBMODULES = (
 )
 
 
-def __getattr__(name: str) -> _Any:
+def _lazy(name: str) -> _Any:
     if name in _SUBMODULES:
         return _importlib.import_module(f".{name}", __name__)  # sets the attribute
     module = _LAZY.get(name)
@@ -62,6 +73,10 @@ def __getattr__(name: str) -> _Any:
     value = getattr(_importlib.import_module(module, __name__), name)
     globals()[name] = value  # later lookups skip this function
     return value
+
+
+if not _TYPE_CHECKING:  # a type checker then flags a misspelt name, skcama.CAMAClasifier
+    __getattr__ = _lazy
 
 
 def __dir__() -> list[str]:

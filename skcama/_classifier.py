@@ -10,21 +10,20 @@ import copy
 import difflib
 import logging
 import math
-import os
 import re
 import threading
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from numbers import Integral, Real
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 import torch
 from scipy.special import expit, logsumexp
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.utils import Tags, check_random_state
 from sklearn.utils._param_validation import (
@@ -58,7 +57,7 @@ from ._columns import (
     warn_if_misaligned,
 )
 from ._frames import reads_tables
-from ._guard import gradients_on, restore_on_error
+from ._guard import fit_context, gradients_on, restore_on_error
 from ._model import ACTIVATIONS, CAMAConfig, CAMANet, _children_below
 from ._random import seeded_torch
 from ._training import (
@@ -76,7 +75,7 @@ from ._training import (
     worse_than_before,
 )
 from ._training import adapt as adapt_model
-from ._typing import GraphLike, MatrixLike, VectorLike
+from ._typing import GraphLike, MatrixLike, ModelFile, VectorLike
 from ._warn import interactive, report, warn_user
 from .graph import (
     DISCOVERY_METHODS,
@@ -95,6 +94,9 @@ from .graph import (
     markov_blanket_roles,
     resolve_given_graph,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 logger = logging.getLogger("skcama")
 
@@ -602,7 +604,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------------- fitting
     @reads_tables("X", "y", "manipulated", "sample_weight")
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     @gradients_on
     def fit(
         self,
@@ -611,7 +613,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         sample_weight: VectorLike | None = None,
         *,
         manipulated: VectorLike | None = None,
-    ) -> CAMAClassifier:
+    ) -> Self:
         """Fit the model on labelled rows.
 
         Parameters
@@ -1499,7 +1501,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     @gradients_on
     def adapt(
         self, X: MatrixLike, y: None = None, *, reference: tuple[Any, Any] | None = None
-    ) -> CAMAClassifier:
+    ) -> Self:
         """Adapt to a new setting from unlabelled rows (test-time fine-tuning, paper eq. 8).
 
         Maximises ``adapt_alpha * ELBO(x, y)`` on clean reference rows plus
@@ -1621,7 +1623,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         self.manipulation_learned_ = True
         return self
 
-    def reset_adaptation(self) -> CAMAClassifier:
+    def reset_adaptation(self) -> Self:
         """Undo every :meth:`adapt` and :meth:`adapt_prior` call, restoring the model
         as :meth:`fit` left it.
 
@@ -1663,7 +1665,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         n_samples: int | None = None,
         max_iter: int = 1000,
         tol: float = 1e-6,
-    ) -> CAMAClassifier:
+    ) -> Self:
         """Re-estimate how common each class is in a new setting, from unlabelled rows.
 
         For a *prevalence* (label) shift: a new site sees the same diseases produce the
@@ -2064,7 +2066,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 out.append(model.prior(model.code_a(a)).double().cpu().numpy())
         return np.concatenate(out)
 
-    def save(self, path: str | os.PathLike | BinaryIO) -> None:
+    def save(self, path: ModelFile) -> None:
         """Write the fitted model to a file that loads without executing code.
 
         Weights go through safetensors, everything else through JSON; see
@@ -2094,7 +2096,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         save_model(self, path)
 
     @classmethod
-    def load(cls, path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
+    def load(cls, path: ModelFile) -> Self:
         """Read a model written by :meth:`save` (no pickle involved).
 
         Parameters

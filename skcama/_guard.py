@@ -6,9 +6,22 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import torch
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+if TYPE_CHECKING:  # scikit-learn is untyped: its decorator would make fit Any
+
+    def fit_context(*, prefer_skip_nested_validation: bool) -> Callable[[_F], _F]:
+        """scikit-learn's ``_fit_context``: validates the parameters before fit."""
+        ...
+
+else:
+    from sklearn.base import _fit_context
+
+    fit_context = _fit_context
 
 
 @contextmanager

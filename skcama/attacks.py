@@ -50,7 +50,7 @@ from ._columns import (
 from ._frames import as_pandas, reads_tables
 from ._guard import gradients_on
 from ._random import default_rng
-from ._typing import RolesLike, SeedLike, VectorLike
+from ._typing import RolesLike, SeedLike, TableLike, VectorLike
 from ._warn import each_warning_once, warn_user
 from .baselines import _budget_multiplier, _check_numeric_columns, _same_key
 from .graph import _preview, did_you_mean
@@ -725,18 +725,18 @@ def _attack(
 @gradients_on
 def fgsm(
     estimator: Any,
-    X: pd.DataFrame,
+    X: TableLike,
     y: VectorLike,
     epsilon: float,
     *,
     columns: Hashable | Iterable | None = None,
     eot: int = 0,
     surrogate: Any = None,
-    reference: pd.DataFrame | CAMAClassifier | None = None,
+    reference: TableLike | CAMAClassifier | None = None,
     roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
-    budget_scale: Mapping[Hashable, float] | None = None,
+    budget_scale: Mapping[Any, float] | None = None,
 ) -> pd.DataFrame:
     """Fast gradient sign method: one step of size ``epsilon`` clean sds on ``columns``.
 
@@ -814,7 +814,7 @@ def fgsm(
 @gradients_on
 def pgd(
     estimator: Any,
-    X: pd.DataFrame,
+    X: TableLike,
     y: VectorLike,
     epsilon: float,
     *,
@@ -824,11 +824,11 @@ def pgd(
     random_start: bool = True,
     eot: int = 0,
     surrogate: Any = None,
-    reference: pd.DataFrame | CAMAClassifier | None = None,
+    reference: TableLike | CAMAClassifier | None = None,
     roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
-    budget_scale: Mapping[Hashable, float] | None = None,
+    budget_scale: Mapping[Any, float] | None = None,
 ) -> pd.DataFrame:
     """Projected gradient descent under an L-inf budget of ``epsilon`` clean sds.
 
@@ -908,7 +908,7 @@ def _options_of(func: Callable) -> set[str]:
 @reads_tables("X", "y")
 def attack_variants(
     estimator: Any,
-    X: pd.DataFrame,
+    X: TableLike,
     y: VectorLike,
     epsilon: float,
     *,
@@ -1012,7 +1012,7 @@ def attack_variants(
 @gradients_on
 def strongest_attack(
     estimator: Any,
-    X: pd.DataFrame,
+    X: TableLike,
     y: VectorLike,
     epsilon: float,
     *,

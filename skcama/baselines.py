@@ -20,14 +20,14 @@ import logging
 import math
 from collections.abc import Callable, Hashable, Mapping
 from numbers import Integral, Real
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
@@ -43,11 +43,14 @@ from ._columns import (
     negligible_sd,
 )
 from ._frames import reads_tables
-from ._guard import gradients_on, ordinary_tensors, restore_on_error
+from ._guard import fit_context, gradients_on, ordinary_tensors, restore_on_error
 from ._random import seeded_torch
 from ._typing import MatrixLike, VectorLike
 from .graph import MarkovBlanketRoles, did_you_mean
 from .manipulations import _discrete
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 logger = logging.getLogger("skcama")
 
@@ -162,9 +165,9 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------------------- fit
     @reads_tables("X", "y")
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     @gradients_on
-    def fit(self, X: MatrixLike, y: VectorLike) -> _TorchClassifier:
+    def fit(self, X: MatrixLike, y: VectorLike) -> Self:
         """Fit the network on labelled rows.
 
         Parameters
@@ -675,7 +678,7 @@ validation_fraction, n_iter_no_change, random_state
         *,
         epsilon: float = 0.25,
         attack_columns: ArrayLike | Hashable | MarkovBlanketRoles | None = None,
-        budget_scale: Mapping[Hashable, float] | None = None,
+        budget_scale: Mapping[Any, float] | None = None,
         pgd_steps: int = 5,
         clean_weight: float = 0.0,
         max_epochs: int = 100,
@@ -839,7 +842,7 @@ validation_fraction, n_iter_no_change, random_state
         *,
         epsilon: float = 0.25,
         attack_columns: ArrayLike | Hashable | MarkovBlanketRoles | None = None,
-        budget_scale: Mapping[Hashable, float] | None = None,
+        budget_scale: Mapping[Any, float] | None = None,
         pgd_steps: int = 5,
         alpha: float = 1.0,
         beta: float = 1.0,

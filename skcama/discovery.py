@@ -239,7 +239,7 @@ from ._columns import (
     warn_numbers_as_text,
 )
 from ._frames import reads_tables
-from ._typing import GraphLike, VectorLike
+from ._typing import GraphLike, MatrixLike, VectorLike
 from ._warn import interactive, warn_user
 from ._warn import report as _report
 from .graph import (
@@ -731,7 +731,7 @@ def _forbidden_by_tiers(background: dict) -> set:
 # ------------------------------------------------------------------------- public API
 @reads_tables("X", "y", "sample_weight")
 def discover_graph(
-    X: pd.DataFrame | np.ndarray,
+    X: MatrixLike,
     y: VectorLike | None = None,
     *,
     target: Hashable | None = None,

@@ -121,11 +121,11 @@ class MarkovBlanketRoles:
     """
 
     target: Hashable
-    parents: tuple = ()
-    coparents: tuple = ()
-    children: tuple = ()
-    outside: tuple = ()
-    child_parents: dict = field(default_factory=dict)
+    parents: tuple[Hashable, ...] = ()
+    coparents: tuple[Hashable, ...] = ()
+    children: tuple[Hashable, ...] = ()
+    outside: tuple[Hashable, ...] = ()
+    child_parents: dict[Hashable, tuple[Hashable, ...]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         """The roles, each of more than :data:`_REPR_NODES` nodes cut to its first ones
@@ -142,7 +142,7 @@ class MarkovBlanketRoles:
         return f"MarkovBlanketRoles(target={self.target!r}, {roles})"
 
     @property
-    def blanket(self) -> tuple:
+    def blanket(self) -> tuple[Hashable, ...]:
         """All nodes of the Markov blanket, each once, in a stable order: parents,
         co-parents, children.
 
@@ -1018,7 +1018,7 @@ def all_children_graph(features: Iterable, target: Hashable) -> nx.DiGraph:
     return g
 
 
-def node_roles(graph: nx.DiGraph | Mapping, target: Hashable) -> dict:
+def node_roles(graph: nx.DiGraph | Mapping, target: Hashable) -> dict[Hashable, str]:
     """The role every node of ``graph`` plays for ``target``.
 
     Parameters

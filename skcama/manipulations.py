@@ -43,7 +43,7 @@ from ._columns import (
 )
 from ._frames import reads_tables
 from ._random import default_rng
-from ._typing import RolesLike, SeedLike
+from ._typing import RolesLike, SeedLike, TableLike
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, _preview, did_you_mean
 
@@ -134,10 +134,10 @@ def _roles_of(reference: Any, roles: Any) -> dict[str, list] | None:
 
 @reads_tables("X", "reference")
 def resolve_columns(
-    X: pd.DataFrame,
+    X: TableLike,
     columns: Hashable | Iterable | None = None,
     *,
-    reference: pd.DataFrame | CAMAClassifier | None = None,
+    reference: TableLike | CAMAClassifier | None = None,
     roles: RolesLike | None = None,
     allow_parents: bool = False,
 ) -> list:
@@ -263,9 +263,9 @@ def resolve_columns(
 
 @reads_tables("X", "reference")
 def clean_std(
-    X: pd.DataFrame,
+    X: TableLike,
     columns: Hashable | Iterable,
-    reference: pd.DataFrame | CAMAClassifier | None = None,
+    reference: TableLike | CAMAClassifier | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Clean mean and sd of ``columns``: from ``reference`` (a frame or a fitted
     CAMAClassifier) or, without one, from ``X`` itself.
@@ -581,11 +581,11 @@ def _check_amount(name: str, value: Any) -> float:
 
 @reads_tables("X", "reference")
 def shift(
-    X: pd.DataFrame,
+    X: TableLike,
     amount: float,
     *,
     columns: Hashable | Iterable | None = None,
-    reference: pd.DataFrame | CAMAClassifier | None = None,
+    reference: TableLike | CAMAClassifier | None = None,
     roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
@@ -660,11 +660,11 @@ def shift(
 
 @reads_tables("X", "reference")
 def scale(
-    X: pd.DataFrame,
+    X: TableLike,
     factor: float,
     *,
     columns: Hashable | Iterable | None = None,
-    reference: pd.DataFrame | CAMAClassifier | None = None,
+    reference: TableLike | CAMAClassifier | None = None,
     roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
@@ -705,11 +705,11 @@ def scale(
 
 @reads_tables("X", "reference")
 def add_noise(
-    X: pd.DataFrame,
+    X: TableLike,
     amount: float,
     *,
     columns: Hashable | Iterable | None = None,
-    reference: pd.DataFrame | CAMAClassifier | None = None,
+    reference: TableLike | CAMAClassifier | None = None,
     roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,
@@ -753,12 +753,12 @@ def add_noise(
 
 @reads_tables("X", "reference")
 def replace(
-    X: pd.DataFrame,
+    X: TableLike,
     fraction: float,
     *,
     columns: Hashable | Iterable | None = None,
     value: float | None = None,
-    reference: pd.DataFrame | CAMAClassifier | None = None,
+    reference: TableLike | CAMAClassifier | None = None,
     roles: RolesLike | None = None,
     allow_parents: bool = False,
     random_state: SeedLike = None,

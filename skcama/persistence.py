@@ -39,7 +39,7 @@ import zipfile
 import zlib
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -53,6 +53,7 @@ from ._columns import KINDS, ColumnCodec
 from ._files import replaced_on_success, zip_member
 from ._model import CAMAConfig, CAMANet
 from ._random import seeded_torch
+from ._typing import ModelFile
 from ._warn import warn_user
 from .graph import MarkovBlanketRoles, is_discovery_method
 
@@ -363,7 +364,7 @@ def _object_items(values: list) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------- save
-def save_model(clf: CAMAClassifier, path: str | os.PathLike | BinaryIO) -> None:
+def save_model(clf: CAMAClassifier, path: ModelFile) -> None:
     """Write a fitted :class:`~skcama.CAMAClassifier` to a safe model file.
 
     The file is a zip holding the metadata as JSON and the tensors as safetensors (see
@@ -586,7 +587,7 @@ def _versions() -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------------- load
-def read_metadata(path: str | os.PathLike | BinaryIO) -> dict:
+def read_metadata(path: ModelFile) -> dict:
     """The JSON metadata of a model file, checked to be a skcama model of this format.
 
     Parameters
@@ -831,7 +832,7 @@ def _check_format(metadata: dict, shown: str) -> None:
         )
 
 
-def load_model(path: str | os.PathLike | BinaryIO) -> CAMAClassifier:
+def load_model(path: ModelFile) -> CAMAClassifier:
     """Read a :class:`~skcama.CAMAClassifier` written by :func:`save_model`.
 
     Nothing is unpickled and no code named by the file is run: tensors are read with
@@ -919,7 +920,7 @@ def _set_requests(clf: CAMAClassifier, requests: Any, shown: str) -> None:
                 ) from error
 
 
-def _load(path: str | os.PathLike | BinaryIO, cls: type[CAMAClassifier]) -> CAMAClassifier:
+def _load(path: ModelFile, cls: type[CAMAClassifier]) -> CAMAClassifier:
     """:func:`load_model` into an instance of ``cls``, the class the file names."""
     shown = _shown(path)
     metadata, blob = _read(path, "load_model")

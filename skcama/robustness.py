@@ -26,7 +26,7 @@ from ._columns import (
     warn_if_misaligned,
 )
 from ._frames import reads_tables
-from ._typing import VectorLike
+from ._typing import TableLike, VectorLike
 from ._warn import each_warning_once, warn_user
 from .attacks import (
     ATTACKS,
@@ -191,9 +191,9 @@ def _check_options(name: str, func: Callable, options: Mapping) -> None:
 @reads_tables("X", "y")
 def robustness_curve(
     estimators: Mapping[str, Any],
-    X: pd.DataFrame,
+    X: TableLike,
     y: VectorLike,
-    manipulation: str | Callable[[pd.DataFrame, float], pd.DataFrame],
+    manipulation: str | Callable[..., pd.DataFrame],
     strengths: Iterable[float],
     *,
     adapt: bool = False,

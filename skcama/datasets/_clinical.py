@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from importlib import resources
+from typing import Literal, overload
 
 import networkx as nx
 import numpy as np
@@ -250,6 +251,34 @@ def dyspnea_sem(random_state: SeedLike = None) -> MixedSEM:
 
 def _data_file(name: str):
     return resources.files(__package__).joinpath(_DATA, name)
+
+
+# overloads: what a call returns, by its flags, for type checkers
+@overload
+def load_dyspnea(
+    *, as_frame: Literal[True] = ..., return_graph: Literal[False] = ...
+) -> tuple[pd.DataFrame, pd.Series]: ...
+@overload
+def load_dyspnea(
+    *, as_frame: Literal[True] = ..., return_graph: Literal[True]
+) -> tuple[pd.DataFrame, pd.Series, nx.DiGraph]: ...
+@overload
+def load_dyspnea(
+    *, as_frame: Literal[False], return_graph: Literal[False] = ...
+) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def load_dyspnea(
+    *, as_frame: Literal[False], return_graph: Literal[True]
+) -> tuple[np.ndarray, np.ndarray, nx.DiGraph]: ...
+@overload
+def load_dyspnea(
+    *, as_frame: bool = ..., return_graph: bool = ...
+) -> (
+    tuple[pd.DataFrame, pd.Series]
+    | tuple[pd.DataFrame, pd.Series, nx.DiGraph]
+    | tuple[np.ndarray, np.ndarray]
+    | tuple[np.ndarray, np.ndarray, nx.DiGraph]
+): ...
 
 
 def load_dyspnea(

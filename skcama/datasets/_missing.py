@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 import numbers
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit
 
 from .._frames import reads_tables
-from .._typing import SeedLike
+from .._typing import SeedLike, TableLike
 from ._sem import _rng
 
 __all__ = ["add_missing"]
@@ -21,12 +22,25 @@ logger = logging.getLogger(__name__)
 MECHANISMS = ("mcar", "mar")
 
 
-@reads_tables("X")
+# overloads: what a call returns, by return_mask, for type checkers
+@overload
 def add_missing(
-    X: pd.DataFrame,
-    rate: float | Mapping[Hashable, float],
+    X: TableLike, rate: float | Mapping[Any, float], *, return_mask: Literal[False] = ...,
+    **options: Any,
+) -> pd.DataFrame: ...
+@overload
+def add_missing(
+    X: TableLike, rate: float | Mapping[Any, float], *, return_mask: Literal[True],
+    **options: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame]: ...
+
+
+@reads_tables("X")
+def add_missing(  # type: ignore[misc]  # the overloads take the other parameters as **options
+    X: TableLike,
+    rate: float | Mapping[Any, float],
     *,
-    columns: Sequence[Hashable] | None = None,
+    columns: Iterable[Hashable] | None = None,
     mechanism: str = "mcar",
     depends_on: Hashable | None = None,
     strength: float = 2.0,

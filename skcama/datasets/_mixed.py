@@ -35,6 +35,7 @@ import numbers
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Literal, overload
 
 import networkx as nx
 import numpy as np
@@ -913,7 +914,7 @@ class MixedSEM:
         shift: Mapping[str, float] | None = None,
         flip: Mapping[str, float] | None = None,
         level_shift: Mapping[str, int] | None = None,
-        recode: Mapping[str, Mapping[Hashable, Hashable]] | None = None,
+        recode: Mapping[Any, Mapping[Any, Hashable]] | None = None,
         random_state: SeedLike = None,
     ) -> tuple[pd.DataFrame, pd.Series]:
         """Draw rows from the model, clean or manipulated.
@@ -1326,7 +1327,18 @@ def _balance(
     return bias[1:] if binary else bias
 
 
+# overloads: what a call returns, by return_sem, for type checkers
+@overload
 def make_mixed_sem(
+    n_samples: int = ..., *, return_sem: Literal[False] = ..., **params: Any
+) -> tuple[pd.DataFrame, pd.Series, nx.DiGraph]: ...
+@overload
+def make_mixed_sem(
+    n_samples: int = ..., *, return_sem: Literal[True], **params: Any
+) -> tuple[pd.DataFrame, pd.Series, nx.DiGraph, MixedSEM]: ...
+
+
+def make_mixed_sem(  # type: ignore[misc]  # the overloads take the other parameters as **params
     n_samples: int = 1000,
     *,
     n_parents: int = 3,

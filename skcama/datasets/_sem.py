@@ -16,6 +16,7 @@ import logging
 import numbers
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal, overload
 
 import networkx as nx
 import numpy as np
@@ -1057,7 +1058,18 @@ def _normal_logpdf(x: np.ndarray, loc: np.ndarray, sd: float) -> np.ndarray:
     return -0.5 * ((x - loc) / sd) ** 2 - np.log(sd) - 0.5 * np.log(2 * np.pi)
 
 
+# overloads: what a call returns, by return_sem, for type checkers
+@overload
 def make_sem(
+    n_samples: int = ..., *, return_sem: Literal[False] = ..., **params: Any
+) -> tuple[pd.DataFrame, pd.Series, nx.DiGraph]: ...
+@overload
+def make_sem(
+    n_samples: int = ..., *, return_sem: Literal[True], **params: Any
+) -> tuple[pd.DataFrame, pd.Series, nx.DiGraph, SyntheticSEM]: ...
+
+
+def make_sem(  # type: ignore[misc]  # the overloads take the other parameters as **params
     n_samples: int = 1000,
     *,
     n_parents: int = 3,
