@@ -8,7 +8,8 @@ endif
 STAMP := .install-$(PY_ID).stamp
 # an environment made again at the same path (rm -rf .venv; python3 -m venv .venv) has the
 # stamp's name but none of the packages: the stamp is dropped, so the install runs again
-PY_READY := $(shell $(PYTHON) -c "import importlib.metadata as m, importlib.util as u, sys; m.version('skcama'); sys.exit(any(u.find_spec(n) is None for n in ('torch', 'networkx', 'sklearn', 'causallearn', 'pytest', 'xdist')))" >/dev/null 2>&1 && echo yes)
+# (-I: the checkout's own skcama.egg-info, on the path from the working folder, counts not)
+PY_READY := $(shell $(PYTHON) -I -c "import importlib.metadata as m, importlib.util as u, sys; m.version('skcama'); sys.exit(any(u.find_spec(n) is None for n in ('torch', 'networkx', 'sklearn', 'causallearn', 'pytest', 'xdist')))" >/dev/null 2>&1 && echo yes)
 ifneq ($(PY_READY),yes)
 $(shell rm -f $(STAMP))
 endif

@@ -34,4 +34,5 @@ if ! "$PYTHON" -c "import torch" 2>/dev/null; then
 fi
 # compat: a path entry that type checkers (mypy) follow, where the default import hook
 # hides the package from them
-"$PYTHON" -m pip install -e ".[test]" --config-settings editable_mode=compat
+"$PYTHON" -m pip install -e ".[test]" --config-settings editable_mode=compat \
+    || "$PYTHON" -m pip install -e ".[test]"  # a pip older than 22.1 has no --config-settings

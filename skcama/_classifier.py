@@ -49,6 +49,7 @@ from ._columns import (
     check_sample_weight,
     check_unique_columns,
     columns_by_label,
+    is_real_number,
     missing_rows,
     row_labels,
     same_text_other_type,
@@ -163,7 +164,7 @@ def _warn_of_untrained_levels(codec: ColumnCodec, codes: np.ndarray) -> None:
             "category dtype declared in fit, but that no training row held, so the model "
             "never learned what it says and those rows' predictions rest on untrained "
             "weights. Refit with rows that hold it, or read it as missing: "
-            f"X[{name!r}] = X[{name!r}].cat.remove_categories({_show(shown)}).",
+            f"X[{name!r}] = X[{name!r}].mask(X[{name!r}].isin({_show(shown)})).",
             UserWarning,
         )
 
@@ -187,8 +188,7 @@ def _positions_out_of_order(X: pd.DataFrame, n_features: int) -> bool:
     labels = list(X.columns)
     return (
         len(labels) == n_features
-        and all(isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_))
-                for c in labels)
+        and all(is_real_number(c) and float(c).is_integer() for c in labels)
         and sorted(int(c) for c in labels) == list(range(n_features))
         and [int(c) for c in labels] != list(range(n_features))
     )
@@ -2192,7 +2192,6 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 f"method must be 'counterfactual' or 'regenerate'; got {method!r}."
             )
         roles = self.roles_
-        X = self._in_position_order(X)
         given = self._prediction_frame(X)
         standardised = self._standardised_given(given)
         data = self._tensors(standardised, roles, None, self._model_device())
@@ -2678,16 +2677,24 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             or hasattr(self, "feature_names_in_")  # model files written before _frame_columns
         )
 
-    def _in_position_order(self, X: Any) -> Any:
-        """``X``, with its columns put in order where it is a DataFrame whose labels are
-        the positions ``0 .. n - 1`` of a model fitted on an array in another order: the
-        graph names those columns by the same integers, and the manipulations and
-        attacks read such a frame by label (read by position, ``X[[2, 0, 1]]`` was
-        scored as another patient's measurements)."""
+    def _warn_if_positions_out_of_order(self, X: Any) -> None:
+        """Warn where ``X`` is a DataFrame whose labels are the positions ``0 .. n - 1``
+        of a model fitted on an array, in another order. Such a model reads a frame by
+        position, as scikit-learn's do, while the graph names its nodes by the same
+        integers and the manipulations and attacks read the frame by label: read by
+        position, ``X[[2, 0, 1]]`` is scored as other measurements than its labels say,
+        which is right only where the labels are not the positions."""
         if (isinstance(X, pd.DataFrame) and not self._fitted_on_frame()
                 and _positions_out_of_order(X, self.n_features_in_)):
-            return X[list(range(self.n_features_in_))]
-        return X
+            warn_user(
+                f"X's columns are labelled {_show(list(X.columns), 8)}: the positions "
+                "0 .. {n} in another order. A model fitted on an array reads them by "
+                "position, as scikit-learn's do (its graph's nodes, and the manipulations "
+                "and attacks, name them by label). If the labels are the positions the "
+                "model was fitted on, put them in order first: X[sorted(X.columns)]; if "
+                "not, pass X.to_numpy().".replace("{n}", str(self.n_features_in_ - 1)),
+                UserWarning,
+            )
 
     def _fit_columns(self) -> list:
         """The column labels of X in fit, in order (positions for an array)."""
@@ -2735,7 +2742,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             check_unique_columns(X)
             columns = list(X.columns)
         else:  # matched by position
-            X = self._in_position_order(X)
+            self._warn_if_positions_out_of_order(X)
             if isinstance(X, pd.DataFrame):  # before check_array drops the names:
                 # scikit-learn's warning that a model fitted without names gets some
                 validate_data(self, X, reset=False, skip_check_array=True)

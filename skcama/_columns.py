@@ -972,9 +972,8 @@ def check_name_types(X: pd.DataFrame) -> None:
     scikit-learn keeps names only where all are text, and a graph names its nodes one
     way or the other."""
     kinds: dict[str, list] = {}
-    for column in X.columns:  # numpy's str_ is text too
-        kinds.setdefault("str" if isinstance(column, str) else type(column).__name__,
-                         []).append(column)
+    for column in X.columns:  # numpy's str_ too: scikit-learn refuses str beside str_
+        kinds.setdefault(type(column).__name__, []).append(column)
     if "str" in kinds and len(kinds) > 1:
         others = "; ".join(f"{kind}: {names[:3]}" for kind, names in kinds.items()
                            if kind != "str")

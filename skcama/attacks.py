@@ -697,8 +697,9 @@ def _attack(
     ]
     delta = torch.cat(chunks).double().numpy() if chunks else np.zeros(values.shape)
     positions = [function.columns.index(c) for c in cols]
-    # X's own values (float32 would round a large offset by more than the budget) plus the
-    # perturbation, in the budget in float64: a row left alone comes back as it was
+    # X's own values plus the perturbation, in the budget in float64 (a float32 column
+    # stays float32 where it holds the move, see _assign): a row left alone comes back as
+    # it was
     limit = epsilon * unit
     out = X.copy()  # in each column's own float type, as the manipulations write them
     _assign(out, cols, _floats(X, cols) + np.clip(delta[:, positions], -limit, limit))

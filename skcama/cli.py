@@ -1249,7 +1249,7 @@ def _as_fitted_codes(values: Any, known: Any) -> Any:
         width = widths.pop() if len(widths) == 1 and all(k.isdigit() for k in known) else 0
         spelling: dict[int, list] = {}  # the fitted codes of digits, by the number they spell
         for k in known:
-            if k.isdigit():
+            if k.isdecimal():  # (isdigit admits '²', which int() refuses)
                 spelling.setdefault(int(k), []).append(k)
 
         def code(v: Any) -> Any:
@@ -2365,7 +2365,7 @@ def _roles(args: argparse.Namespace) -> int:
 
     graph = load_graph(args.graph)
     target = args.target if args.target is not None else _outcome(graph, args.graph)
-    if target not in graph and target.lstrip("-").isdigit() and int(target) in graph:
+    if target not in graph and target.lstrip("-").isdecimal() and int(target) in graph:
         target = int(target)
     roles = node_roles(graph, target)
     if args.json:  # one entry per node, for programs

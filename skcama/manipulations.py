@@ -825,10 +825,12 @@ def replace(
 
 
 def _assign(out: pd.DataFrame, cols: list, values: pd.DataFrame | np.ndarray) -> None:
-    """Write the manipulated ``values`` (float64) of ``cols`` into ``out`` in the columns'
-    own float type where they have one: float32 stays float32, and a nullable numeric
-    column (``Int64``, ``Float64``) becomes ``Float64``, missing values as ``<NA>``;
-    other numbers (int64, float64) become float64."""
+    """Write the manipulated ``values`` (float64) of ``cols`` into ``out`` (which holds the
+    values before) in the columns' own float type where they have one: float32 stays
+    float32 where it holds the change (else float64, with a warning: a small move of large
+    values rounded away, an attack that moved nothing), and a nullable numeric column
+    (``Int64``, ``Float64``) becomes ``Float64``, missing values as ``<NA>``; other
+    numbers (int64, float64) become float64."""
     values = np.asarray(values, dtype=float)
     with np.errstate(over="ignore"):  # said below
         beyond = [column for j, column in enumerate(cols) if np.isinf(
@@ -840,14 +842,29 @@ def _assign(out: pd.DataFrame, cols: list, values: pd.DataFrame | np.ndarray) ->
             "holds (infinity); its amount is too large for their values. Use a smaller "
             "amount."
         )
+    coarse = []
     for j, column in enumerate(cols):
         dtype = out[column].dtype
         if dtype == np.float32:
-            out[column] = values[:, j].astype(np.float32)
+            rounded = values[:, j].astype(np.float32)
+            move = np.abs(values[:, j] - out[column].to_numpy(np.float64))
+            with np.errstate(invalid="ignore"):
+                lost = np.abs(rounded.astype(np.float64) - values[:, j]) > 0.01 * move
+            if lost.any():  # float32 rounds off more than 1% of some row's change
+                coarse.append(column)
+                out[column] = values[:, j]
+            else:
+                out[column] = rounded
         elif isinstance(dtype, pd.api.extensions.ExtensionDtype):
             out[column] = pd.array(values[:, j], dtype="Float64")  # NaN reads as <NA>
         else:
             out[column] = values[:, j]
+    if coarse:
+        warn_user(
+            f"columns {coarse} are float32, whose precision at their values' size cannot "
+            "hold the change (it would round off, for some rows entirely): they are "
+            "written as float64. Convert them to float64 first to silence this."
+        )
 
 
 MANIPULATIONS: dict[str, Callable[..., pd.DataFrame]] = {

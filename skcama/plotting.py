@@ -380,7 +380,6 @@ def _missing_children(clf: Any, one: Any) -> set:
     import pandas as pd
 
     children = clf.roles_.children
-    one = clf._in_position_order(one)
     if isinstance(one, pd.DataFrame) and clf._fitted_on_frame():  # by label, as predict
         return {c for c in children if c in one.columns and pd.isna(one[c].iloc[0])}
     values = np.asarray(one, dtype=object)[0]  # by position: fit's columns in fit's order

@@ -93,6 +93,23 @@ def test_attacked_columns_keep_their_float_type_as_the_manipulations_do(sem):
                                      + 1e-5)
 
 
+def test_a_float32_column_too_coarse_for_the_move_is_written_as_float64():
+    """Large values in float32 round a small move off (30,000 moved by 0.0007 stays
+    30,000): the attack moved nothing while reporting success; such a column comes back
+    in float64, with a warning, and the rows move within the budget."""
+    X, y, graph = simple_sem(0, n=200)
+    coarse = X.assign(x1=(30_000 + 0.01 * X["x1"]).astype(np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(coarse, y)
+    with pytest.warns(UserWarning, match=r"columns \['x1'\] are float32, whose precision"):
+        attacked = fgsm(clf, coarse, y, 0.05, columns=["x1"])
+    limit = 0.05 * clf.scaler_.scale[clf.scaler_.names.index("x1")]
+    moved = np.abs(attacked["x1"].to_numpy() - coarse["x1"].to_numpy(np.float64))
+    assert attacked["x1"].dtype == np.float64 and (moved > 0).mean() > 0.9
+    assert moved.max() <= limit + 1e-9  # float64 rounding at 30,000: about 4e-12
+
+
 def test_a_flag_read_as_gaussian_is_left_alone_by_attacks_and_manipulations_alike():
     """A True / False column that column_types= declares Gaussian: fgsm moved it to 0.24 /
     0.76 while shift refused the whole role, so a robustness curve failed; both now leave

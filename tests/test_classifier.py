@@ -265,26 +265,24 @@ def test_numpy_input_with_integer_nodes():
     assert clf.predict(array).shape == (len(array),)
 
 
-def test_a_frame_of_an_array_model_is_read_by_its_position_labels_in_any_order():
-    # the graph names the columns 0..3; a frame of the array with its columns reordered
-    # is read by label (as the manipulations and attacks read it), not by position
-    from skcama.manipulations import shift
-
+@pytest.mark.parametrize("labels", [[3, 1, 0, 2], [3.0, 1.0, 0.0, 2.0]], ids=["int", "float"])
+def test_a_frame_of_an_array_model_with_its_positions_in_another_order_is_warned_of(labels):
+    # the graph names the columns 0..3 and the manipulations read a frame by label, while
+    # the model reads it by position, as scikit-learn's do: the same rows scored
+    # otherwise as their columns were ordered, with no word
     X, y, _ = simple_sem(0)
     array = X[["a", "c", "x1", "x2"]].to_numpy()
     graph = nx.DiGraph([(0, "t"), ("t", 2), ("t", 3), (1, 2), (1, 3)])
     clf = CAMAClassifier(graph=graph, target="t", **FAST).fit(array, y)
-    frame = pd.DataFrame(array[:50])
-    reordered = frame[[3, 1, 0, 2]]
-    expected = clf.predict_proba(array[:50])
-    np.testing.assert_array_equal(clf.predict_proba(reordered), expected)
-    np.testing.assert_array_equal(clf.predict_proba(frame), expected)
-    np.testing.assert_allclose(clf.reconstruct_clean(reordered).to_numpy(float),
-                               clf.reconstruct_clean(frame).to_numpy(float))
-    moved = shift(reordered, 1.0, columns=[2], reference=clf)  # by label
-    np.testing.assert_array_equal(
-        clf.predict_proba(moved), clf.predict_proba(shift(frame, 1.0, columns=[2],
-                                                          reference=clf)))
+    frame = pd.DataFrame(array[:50][:, [3, 1, 0, 2]], columns=labels)
+    with pytest.warns(UserWarning, match=r"the positions 0 .. 3 in another order.*by "
+                                         r"position.*X\[sorted\(X.columns\)\]"):
+        proba = clf.predict_proba(frame)
+    np.testing.assert_array_equal(proba, clf.predict_proba(array[:50][:, [3, 1, 0, 2]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(clf.predict_proba(frame[sorted(frame.columns)]),
+                                      clf.predict_proba(array[:50]))
 
 
 def test_a_frame_that_lost_its_column_names_is_told_so_without_guesses(sem_data):
@@ -307,6 +305,11 @@ def test_column_names_of_mixed_types_are_refused_with_the_fix(sem_data):
     mixed = X.rename(columns={X.columns[0]: 0})
     with pytest.raises(TypeError, match=r"mix text .*int: \[0\].*astype\(str\)"):
         CAMAClassifier(**FAST).fit(mixed, y)
+    # numpy's str_ beside str: scikit-learn refuses the mix as well
+    numpy_text = X.set_axis(pd.Index([np.str_(c) if i % 2 else c
+                                      for i, c in enumerate(X.columns)], dtype=object), axis=1)
+    with pytest.raises(TypeError, match=r"mix text .*str_: .*astype\(str\)"):
+        CAMAClassifier(**FAST).fit(numpy_text, y)
 
 
 @pytest.mark.parametrize("marker", [pd.NaT, np.datetime64("NaT")], ids=["NaT", "np-NaT"])
@@ -2034,7 +2037,7 @@ def test_score_counts_bool_labels_equal_to_numeric_classes_as_accuracy_score_doe
         models[1].score(X, np.where(y == 1, 2, 0))  # 0 is False; 2 is no class
 
 
-def test_reconstruct_clean_reads_a_frame_as_predict_does_for_a_model_fitted_on_an_array():
+def test_reconstruct_clean_reads_a_frame_by_position_for_a_model_fitted_on_an_array():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 300)
     X = np.c_[rng.normal(size=300) + 2 * y, 100 + rng.normal(size=300)]
@@ -2045,10 +2048,11 @@ def test_reconstruct_clean_reads_a_frame_as_predict_does_for_a_model_fitted_on_a
     with pytest.warns(UserWarning, match="feature names"):  # scikit-learn's, as in predict
         named = clf.reconstruct_clean(pd.DataFrame(X[:3], columns=["bnp", "age"]))
     pd.testing.assert_frame_equal(named, expected)
-    # fit's positions as labels in another order: read by label, as predict, the
-    # manipulations and the command line read them, and the result keeps fit's order
-    swapped = clf.reconstruct_clean(pd.DataFrame(X[:3], columns=[1, 0]))
-    pd.testing.assert_frame_equal(swapped, clf.reconstruct_clean(X[:3, ::-1]))
+    # fit's positions as labels in another order: by position, as predict reads it (with
+    # its warning), and the result keeps fit's labels
+    with pytest.warns(UserWarning, match="the positions 0 .. 1 in another order"):
+        swapped = clf.reconstruct_clean(pd.DataFrame(X[:3], columns=[1, 0]))
+    pd.testing.assert_frame_equal(swapped, expected)
 
 
 def test_records_as_dicts_are_refused_with_the_dataframe_to_make(fitted, sem_data):

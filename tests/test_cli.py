@@ -270,6 +270,8 @@ def test_main_called_from_python_leaves_logging_and_pyplot_as_they_were(model, w
 
     root = logging.getLogger()
     outer = list(root.handlers)  # pytest's own capture: a notebook's root has none
+    before = matplotlib.get_backend()
+    matplotlib.use("svg")  # not Agg, which the command used to switch to
     for handler in outer:
         root.removeHandler(handler)
     try:
@@ -284,6 +286,7 @@ def test_main_called_from_python_leaves_logging_and_pyplot_as_they_were(model, w
     finally:
         for handler in outer:
             root.addHandler(handler)
+        matplotlib.use(before)
     capsys.readouterr()
 
 
@@ -1647,6 +1650,13 @@ def test_codes_with_leading_zeros_beside_text_codes_are_read_as_fitted(tmp_path,
     expected = load_model(tmp_path / "m.skcama").predict_proba(new)
     np.testing.assert_allclose(scores[["proba_0", "proba_1"]].to_numpy(), expected, rtol=1e-6)
     capsys.readouterr()
+
+
+def test_codes_that_look_like_digits_but_are_no_numbers_are_left_as_they_are():
+    from skcama.cli import _as_fitted_codes
+
+    # '²' passes str.isdigit but not int(): it crashed the reading of every later file
+    assert _as_fitted_codes(pd.Series([1, 2]), ["1", "²", "A"]).tolist() == ["1", "2"]
 
 
 def test_a_value_too_far_names_its_data_row_counting_from_1(workdir, model, capsys):
