@@ -206,7 +206,7 @@ import threading
 import time
 import warnings
 import zlib
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -1220,11 +1220,18 @@ def _frame_and_target(
     holes = [c for c, bad in zip(numeric, np.isnan(values).any(axis=0), strict=True) if bad]
     holes += [c for c in frame.columns if c not in numeric_set and frame[c].isna().any()]
     if holes:
-        raise ValueError(
-            f"X contains missing values in columns {holes}; discovery needs complete rows: "
-            "impute them, or discover on the complete rows (keep = X.notna().all(axis=1); "
+        complete = int(frame.notna().all(axis=1).sum())
+        fix = (  # holes spread over many columns leave few complete rows
+            "discover on the complete rows (keep = X.notna().all(axis=1); "
             "discover_graph(X[keep], y[keep]); on the command line skcama discover "
-            "--complete-rows) and pass that graph to fit, which accepts missing values."
+            "--complete-rows)" if complete >= _FEW_ROWS else
+            "impute them for discovery alone (e.g. scikit-learn's SimpleImputer or "
+            "IterativeImputer; too few rows are complete to discover on them)"
+        )
+        raise ValueError(
+            f"X contains missing values in columns {holes}; {complete} of "
+            f"{len(frame)} rows are complete, and discovery needs complete rows: {fix}, "
+            "and pass that graph to fit, which accepts missing values."
         )
     identifiers = [c for c in frame.columns
                    if c not in numeric_set and _distinct_in_every_row(frame[c])]
@@ -1665,7 +1672,7 @@ def _pc(data, alpha, indep_test, bk, max_k, target_node=None, verbose=0, progres
     if max_k is not None:
         limit = min(limit, max_k + 1)
     start = time.perf_counter()
-    _definite_colliders(cg, alpha, limit, bk, target_node)
+    _definite_colliders(cg, alpha, limit, bk, target_node, log)
     log("pc: colliders (conditioning sets up to %s nodes) in %.1f s", limit,
         time.perf_counter() - start)
     if target_node is not None:
@@ -1685,8 +1692,12 @@ def _condition_sets(cg, i: int, j: int, limit: int | None) -> set:
     return sets
 
 
+_PROGRESS_SECONDS = 30.0  # a long step reports how far it is at most this often
+
+
 def _definite_colliders(
-    cg, alpha: float, limit: int | None, bk, target_node: int | None = None
+    cg, alpha: float, limit: int | None, bk, target_node: int | None = None,
+    log: Callable[..., None] | None = None,
 ) -> None:
     """causal-learn's definiteMaxP collider rule (priority 2) on conditioning sets of at
     most ``limit`` nodes (``None``: every subset of the neighbours, exponential).
@@ -1701,12 +1712,23 @@ def _definite_colliders(
     Only v-structures the tests back unambiguously are oriented. Measured on the 20-node
     SEMs: with the plain or maxP rule 1-3 of 8 children came out as parents of the target
     (a weak path a -> y -> x looks like a collider); with this rule 0-1.
+
+    ``log`` (a progress report) is told the number of triples before, and how many are
+    judged every :data:`_PROGRESS_SECONDS` (on a wide, dense skeleton this step can take
+    longer than the skeleton).
     """
     nodes = cg.G.nodes
     colliders = []
-    for x, y, z in cg.find_unshielded_triples():
-        if x > z:
-            continue
+    triples = [(x, y, z) for x, y, z in cg.find_unshielded_triples() if x < z]
+    if log is not None:
+        log("pc: judging %d unshielded triples for colliders (conditioning sets up to "
+            "%s nodes)", len(triples), "any number of" if limit is None else limit)
+    start = last = time.perf_counter()
+    for done, (x, y, z) in enumerate(triples):
+        if log is not None and time.perf_counter() - last > _PROGRESS_SECONDS:
+            last = time.perf_counter()
+            log("pc: colliders: %d of %d triples judged in %.0f s", done, len(triples),
+                last - start)
         sets = _condition_sets(cg, x, z, limit)
         uc, nuc, max_with, max_without = True, True, 0.0, 0.0
         for S in (S for S in sets if y in S):

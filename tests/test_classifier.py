@@ -1250,8 +1250,16 @@ def test_missing_continuous_children_that_cause_others_are_averaged_over():
     eps = eps.to(data.x.device)  # where the model lives (a GPU where there is one)
     with torch.no_grad():
         whole = clf.model_.log_joint(data.a, data.c, data.x, eps)
-        grouped = clf.model_.log_joint(data.a, data.c, data.x, eps, sample_group=3)
+        decoder = clf.model_.decoder
+        calls = []
+        original = decoder.parent_terms
+        decoder.parent_terms = lambda u: calls.append(len(u)) or original(u)
+        try:
+            grouped = clf.model_.log_joint(data.a, data.c, data.x, eps, sample_group=3)
+        finally:
+            del decoder.parent_terms
     torch.testing.assert_close(grouped, whole)
+    assert len(calls) == 1  # the parents' terms once for the three groups, not per group
     # a model pickled before the feeders were known rebuilds them
     older = copy.deepcopy(clf)
     for name in ("feed_column", "feed_feature", "feed_output", "feed_passes",

@@ -511,6 +511,15 @@ def test_verbose_logs_progress_and_timing(small_sem, caplog, capsys, monkeypatch
     assert "pc: colliders" in text
     assert "discovered" in text and " s (" in text
     assert "Depth=" not in capsys.readouterr().err
+    # the collider step, which can outlast the skeleton, says what it starts on and how
+    # far it is (every 30 s; every triple here)
+    monkeypatch.setattr("skcama.discovery._PROGRESS_SECONDS", -1.0)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="skcama"):
+        discover_graph(X.iloc[:300], y.iloc[:300], target="y", verbose=1, progress=False)
+    started = re.search(r"pc: judging (\d+) unshielded triples for colliders", caplog.text)
+    assert started and int(started.group(1)) > 0
+    assert f"pc: colliders: 0 of {started.group(1)} triples judged" in caplog.text
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     discover_graph(X.iloc[:300], y.iloc[:300], target="y", verbose=1)
     assert "Depth=0, working on node" in capsys.readouterr().err
@@ -1395,8 +1404,13 @@ def test_odd_but_valid_inputs_give_the_graph_of_the_plain_ones(small_sem):
     _, X, y = small_sem
     plain = set(discover_graph(X, y, target="y").edges())
     holed = pd.Series([pd.NA, *X["x1"].iloc[1:]], dtype=object, index=X.index)
-    with pytest.raises(ValueError, match=r"missing values in columns \['x1'\]"):
+    with pytest.raises(ValueError, match=r"missing values in columns \['x1'\]; \d+ of \d+ rows "
+                                         r"are complete.*on the complete rows"):
         discover_graph(X.assign(x1=holed), y, target="y")
+    # holes spread over the columns leave too few complete rows: impute for discovery
+    sparse = X.mask(np.random.default_rng(0).random(X.shape) < 0.3)
+    with pytest.raises(ValueError, match=r"rows are complete.*IterativeImputer"):
+        discover_graph(sparse, y, target="y")
     minute = discover_graph(X.assign(x1=X["x1"] * 1e-170), y, target="y")
     assert set(minute.edges()) == plain
     named = X.rename(columns={"x2": 1, "c2": "1"})
