@@ -848,9 +848,10 @@ def _assign(out: pd.DataFrame, cols: list, values: pd.DataFrame | np.ndarray) ->
         if dtype == np.float32:
             rounded = values[:, j].astype(np.float32)
             move = np.abs(values[:, j] - out[column].to_numpy(np.float64))
-            with np.errstate(invalid="ignore"):
-                lost = np.abs(rounded.astype(np.float64) - values[:, j]) > 0.01 * move
-            if lost.any():  # float32 rounds off more than 1% of some row's change
+            error = np.abs(rounded.astype(np.float64) - values[:, j])
+            # float32 coarser than 1% of the largest change: the rows' changes round off
+            # (one row's tiny change, a noise draw near 0, does not count)
+            if len(move) and np.any(error > 0.01 * np.nanmax(move, initial=0.0)):
                 coarse.append(column)
                 out[column] = values[:, j]
             else:

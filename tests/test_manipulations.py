@@ -422,6 +422,11 @@ def test_manipulations_keep_float32_and_nullable_columns_and_name_bad_seeds():
                   add_noise(X, 0.0, columns=list(X), random_state=0)):
         assert [str(t) for t in moved.dtypes] == ["float32", "Float64", "float64"]
         assert moved["b"].isna().tolist() == X["b"].isna().tolist()
+    # real changes stay float32, however small one row's noise draw happens to be
+    wide = pd.DataFrame({"a": np.random.default_rng(0).normal(size=20_000).astype(np.float32)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert add_noise(wide, 0.5, columns=["a"], random_state=0)["a"].dtype == np.float32
     with pytest.raises(ValueError, match="random_state must be an int >= 0"):
         add_noise(X, 1.0, columns=["a"], random_state=-1)
     with pytest.raises(TypeError, match="random_state must be an int"):
