@@ -522,11 +522,21 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
                       f"the surrogate {function.name} (a surrogate must be trained on the "
                       "same task, with the same labels, as the attacked model)"
                       if mode == "transfer" else function.name)
-    target = torch.as_tensor(np.searchsorted(function.classes, y), dtype=torch.long)
+    # each label's column, by position in classes (not searchsorted: a model may list its
+    # classes unsorted, which mapped labels to the wrong column)
+    target = torch.as_tensor(pd.Index(list(function.classes)).get_indexer(y), dtype=torch.long)
+    # a transfer attack's budget is in the attacked model's clean sds where it keeps them
+    # (a surrogate fitted on other rows has other sds: a variant could move further)
+    scaled_by = function
+    if reference is None and mode == "transfer" and _differentiable(estimator):
+        attacked = differentiable_log_proba(estimator)
+        if all(c in attacked.columns for c in cols):
+            scaled_by = attacked
     if reference is not None:  # warns of the columns constant in the reference
         std = clean_std(X, cols, reference)[1].to_numpy(dtype=np.float64)
     else:
-        std = np.asarray(function.std, dtype=np.float64)[[function.columns.index(c) for c in cols]]
+        std = np.asarray(scaled_by.std, dtype=np.float64)[
+            [scaled_by.columns.index(c) for c in cols]]
         _warn_of_constant([c for c in cols if c in function.constant - function.unread],
                           f"the training rows of {function.name}", "budgets")
         unread = [c for c in cols if c in function.unread]
@@ -765,7 +775,8 @@ def fgsm(
     surrogate : fitted differentiable classifier, default=None
         Crafts the rows for a transfer attack (needed for non-differentiable models).
     reference : pandas.DataFrame or CAMAClassifier, default=None
-        Where the clean sd comes from; by default the differentiable model's own scaler.
+        Where the clean sd comes from; by default the attacked model's own scaler (for a
+        transfer attack on a model without one, gradient boosting, the surrogate's).
     roles : MarkovBlanketRoles or dict, default=None
         Roles, for role names when no CAMAClassifier is involved.
     allow_parents : bool, default=False

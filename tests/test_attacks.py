@@ -927,3 +927,52 @@ def test_strongest_attack_warns_of_missing_inputs_once_with_the_callers_rows():
         strongest_attack(model, holed, y[300:], 0.5, steps=2, eot=1, random_state=0)
     said = [str(w.message) for w in caught if "inputs with missing values" in str(w.message)]
     assert len(said) == 1 and "of 100 rows" in said[0], said
+
+
+def test_a_transfer_attack_moves_within_the_attacked_models_budget(sem):
+    """The budget of a transfer attack came from the surrogate's sds: a surrogate fitted
+    on rows of twice the spread moved CAMA's columns by 0.6 of its sds at a budget of 0.3,
+    and was then reported as the strongest variant."""
+    X, y, clf = sem
+    spread = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X * 2.0, y)
+    attacked = fgsm(clf, X, y, 0.3, surrogate=spread)
+    assert attacked.attrs["mode"].startswith("transfer")
+    cols = attacked.attrs["columns"]
+    sd = np.array([clf.scaler_.scale[clf.scaler_.names.index(c)] for c in cols])
+    moved = (attacked[cols] - X[cols]).abs().to_numpy() / sd
+    assert moved.max() <= 0.3 + 1e-9 and moved.max() > 0.29
+
+
+def test_labels_find_their_column_in_classes_listed_in_any_order():
+    """np.searchsorted assumed sorted classes: a model listing [1, 0] had its labels
+    mapped to the wrong column, and the attack ascended the other class's loss."""
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class Logit(ClassifierMixin, BaseEstimator):  # p(1 | x) = sigmoid(2 (x - 1))
+        classes_ = np.array([1, 0])
+        scale_ = np.array([1.0, 1.0])
+        n_features_in_ = 2
+        feature_names_in_ = np.array(["x", "z"], dtype=object)
+
+        def fit(self, X, y):
+            return self
+
+        def __sklearn_is_fitted__(self):
+            return True
+
+        def _torch_log_proba(self, values):
+            s = 2 * (values[:, 0] - 1)
+            return torch.stack([torch.nn.functional.logsigmoid(s),
+                                torch.nn.functional.logsigmoid(-s)], 1)
+
+        def predict(self, X):
+            return np.where(np.asarray(X["x"]) > 1, 1, 0)
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    X = pd.DataFrame({"x": rng.normal(size=400) + 2.0 * y, "z": rng.normal(size=400)})
+    model = Logit()
+    attacked = fgsm(model, X, y, 0.5, columns=["x"])
+    toward_own_class = np.sign(attacked["x"] - X["x"]) == np.where(y == 1, 1, -1)
+    assert not toward_own_class.any()  # every row is pushed away from its own class
+    assert model.score(attacked, y) < model.score(X, y) - 0.1
