@@ -537,8 +537,8 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
     else:
         std = np.asarray(scaled_by.std, dtype=np.float64)[
             [scaled_by.columns.index(c) for c in cols]]
-        _warn_of_constant([c for c in cols if c in function.constant - function.unread],
-                          f"the training rows of {function.name}", "budgets")
+        _warn_of_constant([c for c in cols if c in scaled_by.constant - scaled_by.unread],
+                          f"the training rows of {scaled_by.name}", "budgets")
         unread = [c for c in cols if c in function.unread]
         if unread:  # the budget warning would be true and beside the point
             warn_user(
