@@ -901,7 +901,9 @@ def _near_categories(
         " Whole numbers with few distinct values (a grade, a score) are read as "
         "categories with the levels seen in fit, so a level missing from the training "
         "rows (a rare grade, a cross-validation fold) is unknown: declare every level, "
-        f"X[{name!r}] = X[{name!r}].astype(pd.CategoricalDtype({_show(levels, 20)})), or "
+        f"X[{name!r}] = X[{name!r}].astype(pd.CategoricalDtype({_show(levels, 20)})) (a "
+        "level no training row holds is then known but untrained, and rows holding it are "
+        "warned of), or "
         f"read the column as a measurement, column_types={{{name!r}: 'gaussian'}} "
         "(handle_unknown='missing' would count such a value as not measured)."
     )

@@ -2704,7 +2704,8 @@ def _in_cli_words(message: str, command: str | None = None) -> str:
     message = message.replace("predict a category of it instead (pd.cut(y, bins))",
                               "predict a category of it instead (bin the column in the table)")
     message = re.sub(r"declare every level, X\[.*?\] = X\[.*?\]\.astype\(pd\.CategoricalDtype\("
-                     r".*?\)\), or read the column",
+                     r".*?\)\)(?: \(a level no training row holds is then known but "
+                     r"untrained, and rows holding it are warned of\))?, or read the column",
                      "fit with rows holding every level, or read the column", message)
     message = message.replace("handle_unknown='missing'", "--handle-unknown missing")
     if command == "roles":  # no --graph there: discovery is a command of its own
@@ -2732,8 +2733,12 @@ def _in_cli_words(message: str, command: str | None = None) -> str:
                               "use --set device=cpu or leave --set device out")
     message = message.replace(
         "(keep = X.notna().all(axis=1); discover_graph(X[keep], y[keep]); on the command "
-        "line skcama discover --complete-rows) and pass that graph to fit",
-        "(skcama discover --complete-rows -o graph.gml) and fit with --graph graph.gml")
+        "line skcama discover --complete-rows), and pass that graph to fit",
+        "(skcama discover --complete-rows -o graph.gml), and fit with --graph graph.gml")
+    message = message.replace(  # too few complete rows: impute, then discover and fit
+        "and pass that graph to fit, which accepts missing values",
+        "then discover on the imputed table (skcama discover -o graph.gml) and fit the "
+        "table with missing values with --graph graph.gml")
     if command == "discover":
         message = _background_in_cli_words(message)
     return re.sub(r"\btarget=(<[^>]*>|'[^']*'|\"[^\"]*\")",

@@ -601,7 +601,8 @@ def shift(
     columns : str, list-like or None, default=None
         Columns and/or roles, one name or a list-like of them (a list, a pandas Index, an
         array); ``None`` = co-parents and children (the valid manipulations).
-        A role takes its continuous members: discrete ones (for a fitted model, its
+        A role takes its continuous members: discrete ones (a column ``X`` holds as
+        True / False, whatever a model reads it as; for a fitted model, its
         binary and categorical columns; for a reference frame, the columns fit would
         read as discrete: text, category and bool columns and whole numbers with few
         distinct values, such as a grade 0-4; without a reference, by ``X``'s dtypes
@@ -624,9 +625,10 @@ def shift(
     Returns
     -------
     pandas.DataFrame
-        A copy of ``X`` with the columns shifted. A float32 column stays float32, a
-        nullable numeric one (``Int64``, ``Float64``) becomes ``Float64``, any other
-        moved column float64; :func:`scale`, :func:`add_noise` and :func:`replace` keep
+        A copy of ``X`` with the columns shifted. A float32 column stays float32 where
+        float32 holds the change (else it becomes float64, with a warning), a nullable
+        numeric one (``Int64``, ``Float64``) becomes ``Float64``, any other moved column
+        float64; :func:`scale`, :func:`add_noise`, :func:`replace` and the attacks keep
         types alike.
 
     Raises

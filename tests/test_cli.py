@@ -2341,3 +2341,28 @@ def test_thousands_equal_to_the_decimal_comma_is_refused_with_a_point_example(mo
                  "--decimal", ",", "--thousands", ","]) == 2
     err = capsys.readouterr().err
     assert "such as '.' for 1.540,5" in err and "such as ','" not in err
+
+
+def test_discovery_on_a_table_with_holes_gets_the_command_line_fix(tmp_path, capsys):
+    """The discovery error's Python advice is put in the command line's words: with
+    enough complete rows, discover on them; with too few, impute for discovery."""
+    rng = np.random.default_rng(0)
+    n = 300
+    y = rng.integers(0, 2, n)
+    frame = pd.DataFrame({"a": rng.normal(y, 1.0), "x": rng.normal(y, 1.0),
+                          "z": rng.normal(size=n), "y": y})
+    frame.loc[:10, "x"] = np.nan
+    frame.to_csv(tmp_path / "holes.csv", index=False)
+    args = ["fit", str(tmp_path / "holes.csv"), "-t", "y", "-g", "pc",
+            "-o", str(tmp_path / "m.skcama")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "289 of 300 rows are complete" in err
+    assert "(skcama discover --complete-rows -o graph.gml), and fit with --graph graph.gml" in err
+    assert "discover_graph(" not in err
+    frame.loc[::2, "a"] = np.nan
+    frame.loc[1::2, "z"] = np.nan
+    frame.to_csv(tmp_path / "holes.csv", index=False)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "IterativeImputer" in err and "skcama discover -o graph.gml" in err

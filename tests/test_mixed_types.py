@@ -440,8 +440,9 @@ def test_a_grade_level_missing_from_the_training_rows_gets_the_fixes(data):
     train = X["grade"] < 3
     clf = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(X[train], y[train])
     fixes = (r"holds values \[3\].*declare every level, X\['grade'\] = X\['grade'\]\.astype"
-             r"\(pd\.CategoricalDtype\(\[0, 1, 2, 3\]\)\), or read the column as a "
-             r"measurement, column_types=\{'grade': 'gaussian'\}")
+             r"\(pd\.CategoricalDtype\(\[0, 1, 2, 3\]\)\) \(a level no training row holds "
+             r"is then known but untrained, and rows holding it are warned of\), or read the "
+             r"column as a measurement, column_types=\{'grade': 'gaussian'\}")
     with pytest.raises(ValueError, match=fixes):
         clf.predict(X)
     declared = X.assign(grade=X["grade"].astype(pd.CategoricalDtype([0, 1, 2, 3])))
