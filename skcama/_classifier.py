@@ -169,15 +169,21 @@ def _warn_of_untrained_levels(codec: ColumnCodec, codes: np.ndarray) -> None:
         )
 
 
+def _positions(labels: list) -> bool:
+    """Whether ``labels`` are the whole numbers ``0 .. len(labels) - 1`` (not bools), in
+    any order."""
+    return (all(is_real_number(c) and float(c).is_integer() for c in labels)
+            and sorted(int(c) for c in labels) == list(range(len(labels))))
+
+
 def _numbered_columns(columns: list, missing: list) -> bool:
     """Whether ``columns`` are numbered ``0 .. n - 1`` (a DataFrame made from an array
     without column names) while the ``missing`` nodes have names: close names among the
     numbers are chance ('a1' -> 1)."""
     return (
         len(columns) > 0
-        and all(isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_))
-                for c in columns)
-        and sorted(int(c) for c in columns) == list(range(len(columns)))
+        and all(isinstance(c, (int, np.integer)) for c in columns)  # an array's: integers
+        and _positions(columns)
         and not any(isinstance(n, (int, np.integer)) for n in missing)
     )
 
@@ -186,12 +192,8 @@ def _positions_out_of_order(X: pd.DataFrame, n_features: int) -> bool:
     """Whether the labels of ``X`` are the positions ``0 .. n_features - 1`` of a model
     fitted on an array, in another order (``X[[2, 0, 1]]`` of a frame of the array)."""
     labels = list(X.columns)
-    return (
-        len(labels) == n_features
-        and all(is_real_number(c) and float(c).is_integer() for c in labels)
-        and sorted(int(c) for c in labels) == list(range(n_features))
-        and [int(c) for c in labels] != list(range(n_features))
-    )
+    return (len(labels) == n_features and _positions(labels)
+            and [int(c) for c in labels] != list(range(n_features)))
 
 
 class CAMAClassifier(ClassifierMixin, BaseEstimator):

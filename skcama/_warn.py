@@ -94,16 +94,16 @@ def _shown_before(
                   warnings.defaultaction)
     if action != "default":
         return False
-    key = (text if key is None else key, category, frame.f_code.co_filename, lineno)
+    seen = (text if key is None else key, category, frame.f_code.co_filename, lineno)
     with _SHOWN_LOCK:
         # the list itself is kept (not its id, which a later list could reuse)
         under, entries = _SHOWN_UNDER[0] or (None, None), tuple(warnings.filters)
         if under[0] is not warnings.filters or under[1] != entries:
             _SHOWN.clear()
             _SHOWN_UNDER[0] = (warnings.filters, entries)
-        if key in _SHOWN:
+        if seen in _SHOWN:
             return True
-        _SHOWN.add(key)
+        _SHOWN.add(seen)
     return False
 
 
