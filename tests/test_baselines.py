@@ -113,31 +113,68 @@ def test_torch_log_proba_is_differentiable_in_raw_inputs():
 def test_causaladv_style_is_uncorrelated_with_the_logits():
     X, y = _data()
     clf = CausalAdvClassifier(epsilon=0.1, max_epochs=5, pgd_steps=1, random_state=0).fit(X, y)
+    basis = clf.style_basis()
+    # the whole space the 3 logits leave in the 64 features, orthonormal
+    assert basis.shape == (64, 61)
+    assert torch.allclose(basis.T @ basis, torch.eye(61), atol=1e-4)
+    # each style coordinate is uncorrelated with every logit, under the features'
+    # covariance over training
+    cross = basis.T @ clf.feature_covariance_ @ clf.model_.head.weight.T
+    assert cross.abs().max() < 1e-6
+
+
+def test_causaladv_running_moments_pool_every_batch_exactly():
+    from skcama.baselines import _RunningMoments
+
+    rng = torch.Generator().manual_seed(0)
+    rows = torch.randn(300, 4, generator=rng) * torch.tensor([1.0, 2.0, 0.5, 3.0]) + 1.0
+    groups = torch.randint(0, 3, (300,), generator=rng)
+    groups[groups == 2] = 1  # a group that no row holds
+    moments = _RunningMoments(3, 4)
+    for start in range(0, 300, 64):  # batches of unequal sizes
+        moments.update(rows[start : start + 64], groups[start : start + 64])
+    for g in (0, 1):
+        own = rows[groups == g]
+        assert moments.count[g] == len(own)
+        torch.testing.assert_close(moments.mean[g], own.mean(0), atol=1e-5, rtol=1e-5)
+        torch.testing.assert_close(moments.cov[g], torch.cov(own.T, correction=0),
+                                   atol=1e-4, rtol=1e-4)
+    assert moments.count[2] == 0 and moments.cov[2].abs().max() == 0
+
+
+def test_causaladv_style_head_learns_and_alignment_trains_the_features():
+    X, y = _data(n=600)
+    clf = CausalAdvClassifier(epsilon=0.1, max_epochs=15, pgd_steps=1, random_state=0).fit(X, y)
     u = torch.as_tensor((np.asarray(X) - clf.mean_) / clf.scale_, dtype=torch.float32)
     with torch.no_grad():
-        basis = clf._style_basis(u)
-        features = torch.nn.functional.normalize(clf.model_.body(u), dim=1)
-        style = features @ basis
-        content = clf.model_(u)  # the logits
-    assert torch.allclose(basis.T @ basis, torch.eye(basis.shape[1]), atol=1e-4)
-    centred_style, centred_content = style - style.mean(0), content - content.mean(0)
-    covariance = centred_style.T @ centred_content / (len(u) - 1)
-    assert covariance.abs().max() < 1e-5
-
-
-def test_causaladv_alignment_trains_the_features_not_the_style_head():
-    X, y = _data()
-    clf = CausalAdvClassifier(epsilon=0.1, max_epochs=1, pgd_steps=1, random_state=0).fit(X, y)
-    u = torch.as_tensor((np.asarray(X) - clf.mean_) / clf.scale_, dtype=torch.float32)
-    clf.style_head_.zero_grad(set_to_none=True)
+        style = clf._style(u, clf.style_basis())
+        head = clf.style_head_
+        guess = head.out(head.body(style)).argmax(1).numpy()
+    # g reads the classes from the style space (chance is 1/3): its term carries signal
+    assert (guess == y).mean() > 0.5
+    # the alignment's gradient reaches the classifier's features
+    clf._init_extra(torch.Generator().manual_seed(0))  # training state, for the loss
     clf.model_.zero_grad(set_to_none=True)
-    basis = clf._style_basis(u)
-    s_nat, s_adv = clf._style(u, basis), clf._style(u + 0.3, basis)
-    target = torch.softmax(clf._style_logits(s_nat, fixed=True), dim=1)
-    align = -(target * torch.log_softmax(clf._style_logits(s_adv, fixed=True), 1)).sum(1).mean()
-    align.backward()
-    assert clf.style_head_.weight.grad is None
+    target = torch.as_tensor(y)
+    basis = clf.style_basis()
+    clf._classifier_loss(u, u + 0.3, target, basis, alpha=1.0).backward()
     assert clf.model_.body[0].weight.grad.abs().sum() > 0
+    # with beta = 0 and alpha = 0 nothing is left to train
+    clf.model_.zero_grad(set_to_none=True)
+    clf.set_params(beta=0.0)
+    clf._classifier_loss(u, u + 0.3, target, basis, alpha=0.0).backward()
+    assert clf.model_.body[0].weight.grad.abs().sum() == 0
+
+
+def test_causaladv_early_stopping_keeps_the_basis_of_the_chosen_weights():
+    X, y = _data(n=400)
+    clf = CausalAdvClassifier(epsilon=0.1, max_epochs=30, pgd_steps=1, validation_fraction=0.2,
+                              n_iter_no_change=2, random_state=0).fit(X, y)
+    assert clf.n_iter_ < 30  # stopped early
+    basis = clf.style_basis()  # from the covariance restored with the weights
+    cross = basis.T @ clf.feature_covariance_ @ clf.model_.head.weight.T
+    assert cross.abs().max() < 1e-6
+    assert not hasattr(clf, "_style_optimiser")  # training state is not kept
 
 
 def test_an_empty_or_discrete_attack_column_list_is_refused():
@@ -464,6 +501,8 @@ def test_early_stopping_keeps_the_weights_of_the_best_held_out_loss(estimator):
     assert plain.n_iter_ == plain.max_epochs and plain.validation_loss_curve_ == []
     clf = clone(estimator).set_params(validation_fraction=0.2, n_iter_no_change=3,
                                       max_epochs=200)
+    if isinstance(clf, CausalAdvClassifier):  # a ramp that does not depend on max_epochs
+        clf.set_params(ramp_epochs=10)
     clf.fit(X, y)
     curve = clf.validation_loss_curve_
     kept, lowest = 0, curve[0]  # the last epoch that lowered the loss by more than 1e-4
@@ -592,3 +631,26 @@ def test_a_bool_budget_scale_key_names_no_column_position():
     with pytest.raises(ValueError, match="rounds to 0 in float32"):
         PGDTrainedMLPClassifier(attack_columns=["c", "x"], budget_scale={"x": 1e-300},
                                 max_epochs=1).fit(X, y)
+
+
+def test_causaladv_attack_reads_the_style_correction_at_full_strength():
+    X, y = _data()
+    clf = CausalAdvClassifier(epsilon=0.1, max_epochs=1, pgd_steps=2, random_state=0).fit(X, y)
+    generator = torch.Generator().manual_seed(0)
+    clf._init_extra(generator)  # training state, at the ramp's start (ratio 0)
+    ratios: list[float] = []
+    forward = clf.style_head_.forward
+
+    def recording(s, target, ratio, moments, update=False):
+        ratios.append(ratio)
+        return forward(s, target, ratio, moments, update)
+
+    clf.style_head_.forward = recording
+    u = torch.as_tensor((np.asarray(X) - clf.mean_) / clf.scale_, dtype=torch.float32)
+    target = torch.as_tensor(y)
+    basis = clf.style_basis()
+    clf._adversarial_and_style(u, target, generator, basis)
+    assert ratios == [1.0] * 3  # the natural target and two ascent steps
+    ratios.clear()
+    clf._classifier_loss(u, u, target, basis, alpha=1.0)
+    assert ratios == [0.0, 0.0]  # h's loss: the ramp's
