@@ -1574,9 +1574,19 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if len(standardised) == 0:
             raise ValueError("adapt needs at least one row of X; got an empty frame.")
         if np.isnan(standardised[:, self._child_columns()]).all():
+            children = list(self.roles_.children)
+            constant = [c for c in children if c in self.scaler_.missing_constant]
+            if len(constant) == len(children):  # read as missing whatever the rows hold
+                raise ValueError(
+                    f"adapt needs measured children of the target, but the children "
+                    f"{_show(constant)} were constant in the training data, and a column "
+                    "constant in fit is read as missing in every row (fit warned of it): "
+                    "this model has no child measurement to learn a manipulation from. "
+                    "Refit on training rows where the children vary."
+                )
             raise ValueError(
                 f"adapt needs measured children of the target, but "
-                f"{list(self.roles_.children)[:10]} are missing in every one of these "
+                f"{children[:10]} are missing in every one of these "
                 f"{len(standardised)} rows: a manipulation shows only in the children's "
                 "values, so there is nothing to learn it from."
             )

@@ -107,6 +107,27 @@ def _shown_before(
     return False
 
 
+# each_warning_once: what each thread has shown inside its open blocks (a stack, one
+# entry per block, a nested block sharing the outermost's set), and the one process-wide
+# hook that consults it
+_ONCE = threading.local()
+_ONCE_LOCK = threading.Lock()
+_ONCE_HOOK: list = [0, None]  # blocks open in any thread, and the showwarning replaced
+
+
+def _show_once(message, category, filename, lineno, file=None, line=None):
+    """``warnings.showwarning`` while a block of :func:`each_warning_once` is open in any
+    thread: drops a repeat within this thread's block, and hands on everything else (the
+    warnings of other threads untouched)."""
+    blocks = getattr(_ONCE, "blocks", None)
+    if blocks:
+        key = (category, str(message))
+        if key in blocks[-1]:
+            return
+        blocks[-1].add(key)
+    _ONCE_HOOK[1](message, category, filename, lineno, file, line)
+
+
 @contextlib.contextmanager
 def each_warning_once() -> Iterator[None]:
     """Within the block, a warning whose category and text were already shown is dropped.
@@ -115,21 +136,35 @@ def each_warning_once() -> Iterator[None]:
     ``warnings.catch_warnings`` block changes the filters (as fitting and predicting do),
     so a loop that runs one manipulation per strength would repeat its warning at every
     strength. Filters still apply: an ``"error"`` filter raises on the first one.
+
+    Only the warnings of the thread that opened the block are dropped, and blocks opened
+    at once in several threads share one hook on ``warnings.showwarning``, installed by
+    the first to open and removed by the last to close: a swap of the process-wide
+    function per block left one block's hook installed for good where two blocks
+    overlapped in two threads (every repeated warning of the process dropped after it).
+    One case remains, as ``showwarning`` belongs to the whole process: a
+    ``warnings.catch_warnings()`` block of another thread that opens while the hook is
+    installed and closes after the last block puts the hook back. It then drops
+    nothing, and hands each warning to the function it replaced.
     """
-    shown: set[tuple[type, str]] = set()
-    previous = warnings.showwarning
-
-    def show_new(message, category, *args, **kwargs):
-        key = (category, str(message))
-        if key not in shown:
-            shown.add(key)
-            previous(message, category, *args, **kwargs)
-
-    warnings.showwarning = show_new
+    with _ONCE_LOCK:
+        if _ONCE_HOOK[0] == 0 or warnings.showwarning is not _show_once:
+            if warnings.showwarning is not _show_once:
+                _ONCE_HOOK[1] = warnings.showwarning
+            warnings.showwarning = _show_once
+        _ONCE_HOOK[0] += 1
+    blocks = _ONCE.__dict__.setdefault("blocks", [])
+    # a block inside another (an attack's in a robustness curve's) adds to the outer
+    # block's record: what the outer block showed is not shown again
+    blocks.append(blocks[-1] if blocks else set())
     try:
         yield
     finally:
-        warnings.showwarning = previous
+        blocks.pop()
+        with _ONCE_LOCK:
+            _ONCE_HOOK[0] -= 1
+            if _ONCE_HOOK[0] == 0 and warnings.showwarning is _show_once:
+                warnings.showwarning = _ONCE_HOOK[1]
 
 
 def interactive() -> bool:

@@ -1443,10 +1443,12 @@ _DISCOVERY_LOCK = threading.RLock()
 
 @contextlib.contextmanager
 def _causal_learn_call():
-    """Around every call into causal-learn: one discovery at a time in the process, its
-    warnings ignored, what it prints kept off this thread's standard output."""
+    """Around every call into causal-learn: one discovery at a time in the process, the
+    warnings of causal-learn's own code ignored, what it prints kept off this thread's
+    standard output. The filters belong to the whole process, so they name causal-learn's
+    modules: ignoring every warning left other threads silent while a discovery ran."""
     with _DISCOVERY_LOCK, _quiet(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.filterwarnings("ignore", module=r"causallearn(\.|$)")
         yield
 
 

@@ -1296,3 +1296,15 @@ def test_reference_labels_spelt_in_another_case_get_the_spelling_fix(sem_data):
     with pytest.raises(ValueError, match=r"match its classes but for case or spaces around "
                                          r"them \('ASTHMA' for 'asthma'\)"):
         clf.adapt(X, reference=(X, shouting))
+
+
+def test_adapt_names_children_that_were_constant_in_fit():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=40), "x": 3.0})
+    y = (X["a"] > 0).astype(int).rename("y")
+    with pytest.warns(UserWarning, match="constant"):
+        model = CAMAClassifier(graph={"y": ["a"], "x": ["y"], "a": []}, target="y",
+                               max_epochs=2, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"the children \['x'\] were constant in the training "
+                                         r"data.*Refit on training rows where the children"):
+        model.adapt(X)

@@ -1544,3 +1544,22 @@ def test_discovery_names_unnamed_labels_as_fit_does():
     assert "target" in graph and "y" in graph
     with pytest.raises(GraphError, match="holds the labels themselves"):
         discover_graph(X.assign(y=y), y)
+
+
+def test_discovery_ignores_only_causal_learns_own_warnings(monkeypatch):
+    # the warning filters belong to the whole process: other threads' warnings (here
+    # one from another module) are still shown while causal-learn runs
+    import warnings
+
+    from skcama import discovery
+
+    shown: list[str] = []
+    monkeypatch.setattr(warnings, "showwarning",
+                        lambda message, *args, **kwargs: shown.append(str(message)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        with discovery._causal_learn_call():
+            for module in ("causallearn.utils.cit", "causallearn", "mine", "causallearnx"):
+                warnings.warn_explicit(f"from {module}", RuntimeWarning, "f.py", 1,
+                                       module=module, registry={})
+    assert shown == ["from mine", "from causallearnx"]

@@ -1127,3 +1127,70 @@ def test_codes_any_cama_model_reads_as_discrete_are_moved_in_none_whatever_the_o
                                          **options)
             curves.append(curve.set_index(["model", "strength"])["accuracy"].sort_index())
         pd.testing.assert_series_equal(curves[0], curves[1])
+
+
+def test_each_warning_once_blocks_overlapping_in_two_threads_restore_showwarning():
+    import threading
+    import warnings
+
+    from skcama._warn import each_warning_once
+
+    original = warnings.showwarning
+    a_open, b_open, a_closed = threading.Event(), threading.Event(), threading.Event()
+    shown: list[str] = []
+
+    def record(message, category, *args, **kwargs):
+        shown.append(f"{threading.current_thread().name}: {message}")
+
+    def first():  # opens, waits for the second to open, closes first
+        with each_warning_once():
+            a_open.set()
+            b_open.wait(5)
+            warnings.warn("repeated", stacklevel=1)
+            warnings.warn("repeated", stacklevel=1)
+        a_closed.set()
+
+    def second():  # opens while the first is open, closes after it
+        a_open.wait(5)
+        with each_warning_once():
+            b_open.set()
+            a_closed.wait(5)
+            warnings.warn("repeated", stacklevel=1)
+
+    warnings.showwarning = record
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            threads = [threading.Thread(target=f, name=f.__name__) for f in (first, second)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert warnings.showwarning is record  # put back once both blocks closed
+            warnings.warn("repeated", stacklevel=1)
+            warnings.warn("repeated", stacklevel=1)  # outside any block: every one is shown
+    finally:
+        warnings.showwarning = original
+    # each block drops its own thread's repeats only
+    assert sorted(shown) == ["MainThread: repeated", "MainThread: repeated",
+                             "first: repeated", "second: repeated"]
+
+
+def test_each_warning_once_nested_blocks_show_a_warning_once_in_all():
+    import warnings
+
+    from skcama._warn import each_warning_once
+
+    shown: list[str] = []
+    original = warnings.showwarning
+    warnings.showwarning = lambda message, *args, **kwargs: shown.append(str(message))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            with each_warning_once():  # a robustness curve's block
+                for _ in range(3):
+                    with each_warning_once():  # an attack's block, once per strength
+                        warnings.warn("budget", stacklevel=1)
+    finally:
+        warnings.showwarning = original
+    assert shown == ["budget"]
