@@ -599,10 +599,10 @@ class ColumnCodec:
                 if column.dropna().nunique() <= 1:  # declared levels may go unseen
                     constant.append(name)
                 elif isinstance(column.dtype, pd.CategoricalDtype):
-                    held = column.cat.codes.to_numpy()
-                    counts = np.bincount(held[held >= 0], minlength=len(levels))
-                    if (counts == 0).any():
-                        untrained[name] = tuple(np.flatnonzero(counts == 0).tolist())
+                    # by value: the levels are sorted, the dtype's codes follow its order
+                    unheld = ~np.asarray(levels.isin(column.dropna().unique()))
+                    if unheld.any():
+                        untrained[name] = tuple(np.flatnonzero(unheld).tolist())
                 variants = spelling_variants(levels)
                 if variants:
                     warn_user(
@@ -1203,18 +1203,26 @@ def unknown_labels(
 
 def _levels(column: pd.Series) -> pd.Index:
     """The values of a discrete column, in a stable order: a categorical dtype's declared
-    categories, and both values of a bool dtype (a finding absent in every training row
-    can still be present later)."""
+    categories (sorted where the dtype is not ordered: the order of an unordered dtype's
+    categories means nothing, and two sources of one table list them differently, but it
+    set the coding and so the fitted model), and both values of a bool dtype (a finding
+    absent in every training row can still be present later)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.dtype.categories
+        if column.dtype.ordered:
+            return column.dtype.categories
+        return pd.Index(_sorted_values(column.dtype.categories.to_numpy()),
+                        dtype=column.dtype.categories.dtype)
     if column.dtype == bool or isinstance(column.dtype, pd.BooleanDtype):
         return pd.Index([False, True])
-    values = pd.unique(column.dropna())
+    return pd.Index(_sorted_values(pd.unique(column.dropna())))
+
+
+def _sorted_values(values: np.ndarray) -> np.ndarray:
+    """``values`` sorted; mixed types (which do not compare) by their text."""
     try:
-        values = np.sort(values)
+        return np.sort(values)
     except TypeError:  # mixed types: order by their text
-        values = np.array(sorted(values, key=str), dtype=object)
-    return pd.Index(values)
+        return np.array(sorted(values, key=str), dtype=object)
 
 
 def check_measurement_dtype(column: pd.Series, name: Any) -> None:

@@ -7,6 +7,7 @@ its source, wherever the user's call was.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import contextlib
 import logging
@@ -75,7 +76,11 @@ def warn_user(
 # warning at every row. The warnings shown under "default" are remembered here as Python
 # remembers them, and forgotten when the filters change, as Python forgets them; a block
 # that restores the filters it found (pandas') changes nothing.
-_SHOWN: set = set()
+# At most _SHOWN_MAX are kept, the oldest forgotten first: a service that warns with a
+# new text on every call (adapt_prior's estimates, values in the text) grew the record by
+# the warning's text per call, for the life of the process.
+_SHOWN: collections.OrderedDict = collections.OrderedDict()
+_SHOWN_MAX = 1000
 _SHOWN_UNDER: list = [None]  # the filters (the list object and its entries) they hold for
 _SHOWN_LOCK = threading.Lock()
 
@@ -102,8 +107,11 @@ def _shown_before(
             _SHOWN.clear()
             _SHOWN_UNDER[0] = (warnings.filters, entries)
         if seen in _SHOWN:
+            _SHOWN.move_to_end(seen)
             return True
-        _SHOWN.add(seen)
+        _SHOWN[seen] = None
+        if len(_SHOWN) > _SHOWN_MAX:
+            _SHOWN.popitem(last=False)
     return False
 
 

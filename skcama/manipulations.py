@@ -727,7 +727,8 @@ def add_noise(
     columns, reference, roles, allow_parents
         As in :func:`shift`.
     random_state : int, numpy Generator or None, default=None
-        Seeds the noise.
+        Seeds the noise. Each column gets the same draws whatever order ``columns`` names
+        them in or ``X`` holds them in.
 
     Returns
     -------
@@ -747,8 +748,10 @@ def add_noise(
         raise ValueError(f"amount is a noise sd and must be >= 0; got {amount}.")
     out, cols, _, std = _prepare(X, columns, reference, roles, allow_parents)
     rng = default_rng(random_state)
+    order = _draw_order(cols)
     with np.errstate(over="ignore", invalid="ignore"):  # past the largest float: said
-        noise = rng.normal(size=(len(out), len(cols))) * amount * std.to_numpy()
+        noise = _unpermute(rng.normal(size=(len(out), len(cols))), order)
+        noise = noise * amount * std.to_numpy()
         _assign(out, cols, _floats(out, cols) + noise)
     return out
 
@@ -787,7 +790,8 @@ def replace(
     reference, roles, allow_parents
         As in :func:`shift`.
     random_state : int, numpy Generator or None, default=None
-        Seeds which values are replaced and the draws.
+        Seeds which values are replaced and the draws. Each column gets the same draws
+        whatever order ``columns`` names them in or ``X`` holds them in.
 
     Returns
     -------
@@ -807,7 +811,8 @@ def replace(
     out, cols, mean, std = _prepare(X, columns, reference, roles, allow_parents)
     rng = default_rng(random_state)
     n = len(out)
-    mask = rng.random((n, len(cols))) < fraction
+    order = _draw_order(cols)
+    mask = _unpermute(rng.random((n, len(cols))), order) < fraction
     if value is not None:
         value = _check_amount("value", value)
         draws = np.broadcast_to(mean.to_numpy() + value * std.to_numpy(), (n, len(cols)))
@@ -816,13 +821,30 @@ def replace(
         # observed values only: a missing reference value is no measurement to copy
         # (clean_std has refused a column without any)
         observed = [column[~np.isnan(column)] for column in pool.T]
-        index = rng.integers(0, [len(o) for o in observed], size=(n, len(cols)))
+        sizes = np.array([len(o) for o in observed])
+        index = _unpermute(rng.integers(0, sizes[order], size=(n, len(cols))), order)
         draws = np.stack([o[index[:, j]] for j, o in enumerate(observed)], axis=1)
     else:
-        draws = mean.to_numpy() + std.to_numpy() * rng.normal(size=(n, len(cols)))
+        noise = _unpermute(rng.normal(size=(n, len(cols))), order)
+        draws = mean.to_numpy() + std.to_numpy() * noise
     values = _floats(out, cols)
     # a missing value stays missing, as under the other manipulations and the attacks
     _assign(out, cols, np.where(mask & ~np.isnan(values), draws, values))
+    return out
+
+
+def _draw_order(cols: list) -> np.ndarray:
+    """The positions of ``cols`` in the order a manipulation draws their random numbers:
+    by name (its text, then its type), so that a seeded manipulation gives each column
+    the same draws whatever order ``columns`` names them in or ``X`` holds them in."""
+    return np.array(sorted(range(len(cols)), key=lambda j: (str(cols[j]), type(cols[j]).__name__)),
+                    dtype=np.intp)
+
+
+def _unpermute(drawn: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Draws made in the columns' :func:`_draw_order`, back in the order of ``cols``."""
+    out = np.empty_like(drawn)
+    out[:, order] = drawn
     return out
 
 

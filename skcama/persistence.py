@@ -944,8 +944,11 @@ def _load(path: ModelFile, cls: type[CAMAClassifier]) -> CAMAClassifier:
         ) from error
 
 
-# what every fitted model has, whatever version wrote it (prediction reads each of them)
-_FITTED_ATTRIBUTES = ("classes_", "roles_", "scaler_", "n_features_in_", "target_")
+# what every fitted model has (prediction, adapt and reset_adaptation read each of them)
+_FITTED_ATTRIBUTES = ("classes_", "roles_", "scaler_", "n_features_in_", "target_",
+                      "manipulation_learned_", "_augmented", "_predict_seed", "_adapt_seed",
+                      "_n_adapt_calls", "_clean_m_state", "replay_summary_")
+_REPLAY_SUMMARY_KEYS = ("nodes", "mean", "cholesky", "levels")
 
 _BEHAVIOUR_OF_OLDER_FILES = {
     # before it existed, adapt moved m's projection into the mechanisms at the full step
@@ -979,9 +982,20 @@ def _check_fitted_attributes(clf: CAMAClassifier, shown: str) -> None:
     if not isinstance(n_features, int) or isinstance(n_features, bool) or n_features < 0:
         refuse(f"its n_features_in_ is {n_features!r}, not a number of columns")
     for name in ("_predict_seed", "_adapt_seed"):
-        seed = getattr(clf, name, 0)
+        seed = getattr(clf, name)
         if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
             refuse(f"its {name} is {seed!r}, not a seed (a whole number in [0, 2**63))")
+    calls = clf._n_adapt_calls
+    if not isinstance(calls, int) or isinstance(calls, bool) or calls < 0:
+        refuse(f"its _n_adapt_calls is {calls!r}, not a count of adapt calls")
+    for name in ("manipulation_learned_", "_augmented"):
+        if not isinstance(getattr(clf, name), bool):
+            refuse(f"its {name} is {getattr(clf, name)!r}, not True or False")
+    if clf._clean_m_state is not None and not isinstance(clf._clean_m_state, dict):
+        refuse("its _clean_m_state is neither None nor the weights adapt can restore")
+    summary = clf.replay_summary_
+    if not isinstance(summary, dict) or any(k not in summary for k in _REPLAY_SUMMARY_KEYS):
+        refuse("its replay_summary_ is not the summary of the training rows adapt replays")
 
 
 def _estimator_name(cls: type) -> str:
@@ -1053,7 +1067,10 @@ def _build(
         setattr(clf, name, decoder.decode(value))
     absent = [name for name in _FITTED_ATTRIBUTES if not hasattr(clf, name)]
     if absent:
-        raise ModelFileError(f"{shown} lacks the fitted attributes {absent}")
+        raise ModelFileError(
+            f"{shown} lacks the fitted attributes {absent}: it is damaged, or was written "
+            "by an older skcama; save the model again, or refit it."
+        )
     _check_fitted_attributes(clf, shown)
     _set_requests(clf, metadata.get("metadata_requests"), shown)
     cfg = decoder.decode(metadata["model_config"])

@@ -477,3 +477,25 @@ def test_columns_labelled_true_and_false_are_manipulated_by_label():
     moved = shift(X, 1.0, columns=[True, False], reference=X)
     np.testing.assert_allclose(moved[True] - X[True], X[True].std(ddof=0))
     np.testing.assert_allclose(moved[False] - X[False], X[False].std(ddof=0))
+
+
+@pytest.mark.parametrize("kind", ["add_noise", "replace", "replace-from-model"])
+def test_seeded_draws_do_not_depend_on_the_order_columns_are_named_in(kind):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(50, 3)) * [1.0, 10.0, 100.0], columns=["x2", "x1", "x3"])
+    reference = None
+    if kind == "replace-from-model":  # draws from the model's training moments
+        y = pd.Series(rng.integers(0, 2, 50), name="y")
+        reference = CAMAClassifier(graph={"x1": ["y"], "x2": ["y"], "x3": ["y"]}, target="y",
+                                   max_epochs=1, random_state=0).fit(X, y)
+
+    def manipulate(frame, cols):
+        if kind == "add_noise":
+            return add_noise(frame, 0.5, columns=cols, random_state=0)
+        return replace(frame, 0.5, columns=cols, reference=reference, random_state=0)
+
+    first = manipulate(X, ["x1", "x2"])
+    pd.testing.assert_frame_equal(first, manipulate(X, ["x2", "x1"]))
+    reordered = X[["x3", "x1", "x2"]]
+    pd.testing.assert_frame_equal(first[reordered.columns], manipulate(reordered, ["x2", "x1"]))
+    assert not first.equals(X)  # something was drawn

@@ -363,7 +363,11 @@ def test_save_refuses_weights_that_are_not_finite_and_writes_nothing(fitted, tmp
 @pytest.mark.parametrize(("edit", "message"), [
     (lambda m: m["params"].update(hidden_size="abc"), "invalid parameter.*hidden_size"),
     (lambda m: m["attributes"].pop("classes_"), r"lacks the fitted attributes \['classes_'\]"),
-], ids=["parameter out of range", "no classes_"])
+    (lambda m: m["attributes"].pop("_predict_seed"),
+     r"lacks the fitted attributes \['_predict_seed'\].*save the model again"),
+    (lambda m: m["attributes"].pop("replay_summary_"),
+     r"lacks the fitted attributes \['replay_summary_'\]"),
+], ids=["parameter out of range", "no classes_", "no _predict_seed", "no replay_summary_"])
 def test_load_refuses_bad_parameters_and_missing_fitted_attributes(saved, edit, message):
     _edit_metadata(saved, edit)
     with pytest.raises(ModelFileError, match=message):
@@ -377,7 +381,14 @@ def test_load_refuses_bad_parameters_and_missing_fitted_attributes(saved, edit, 
     (lambda m: m["attributes"].update(_adapt_seed=2**80), "its _adapt_seed is 1208925"),
     (lambda m: m["attributes"].update(classes_="abc"), "its classes_ is not a list"),
     (lambda m: m["attributes"].update(n_features_in_="abc"), "its n_features_in_ is 'abc'"),
-], ids=["roles", "scaler", "seed text", "seed too large", "classes text", "n_features text"])
+    (lambda m: m["attributes"].update(_n_adapt_calls=0.5), "its _n_adapt_calls is 0.5"),
+    (lambda m: m["attributes"].update(manipulation_learned_=1),
+     "its manipulation_learned_ is 1, not True or False"),
+    (lambda m: m["attributes"].update(_clean_m_state=[]), "its _clean_m_state is neither"),
+    (lambda m: m["attributes"].update(replay_summary_={"$dict": []}),
+     "its replay_summary_ is not"),
+], ids=["roles", "scaler", "seed text", "seed too large", "classes text", "n_features text",
+        "adapt calls", "learned flag", "clean state", "replay summary"])
 def test_load_refuses_fitted_attributes_of_the_wrong_type(saved, edit, message):
     """A file whose metadata was edited loaded, then failed at the first prediction with
     Python's own error (or took text as the classes)."""

@@ -1194,3 +1194,25 @@ def test_each_warning_once_nested_blocks_show_a_warning_once_in_all():
     finally:
         warnings.showwarning = original
     assert shown == ["budget"]
+
+
+def test_the_record_of_shown_warnings_stays_bounded(monkeypatch):
+    # a service warning with a new text on every call must not grow the record for ever
+    import sys
+    import warnings
+
+    from skcama import _warn
+
+    monkeypatch.setattr(_warn, "_SHOWN", type(_warn._SHOWN)())
+    monkeypatch.setattr(_warn, "_SHOWN_MAX", 50)
+
+    def shown(i):  # one line warning, as a library line does
+        return _warn._shown_before(f"estimate {i}", UserWarning, sys._getframe())
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        for i in range(200):
+            assert not shown(i)
+        assert len(_warn._SHOWN) == 50
+        assert shown(199)  # a recent one: remembered
+        assert not shown(0)  # the oldest: forgotten
