@@ -465,9 +465,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         For each child (in the order of ``roles_.children``), how far its mean in the
         rows of :meth:`adapt_prior` lies from the mean of the values the model draws for
         those rows at the estimated prevalence, in sds of the drawn values; for a
-        categorical child, the same for the share of the level that differs most
-        (present with ``adapted_class_prior_``; NaN where not checked, see
-        :meth:`adapt_prior`, and once :meth:`adapt` has changed the model since).
+        binary child, the same for the share of its second level (in ``scaler_``'s
+        categories; the warning names it); for a categorical child, the same for the
+        share of the level that differs most (present with ``adapted_class_prior_``;
+        NaN where not checked, see :meth:`adapt_prior`, and once :meth:`adapt` has
+        changed the model since).
     adapted_children_z_ : ndarray of shape (n_children,)
         The z-scores of ``adapted_children_shift_``.
     evidence_reference_ : ndarray of shape (3,)
@@ -2007,6 +2009,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             differences[j], z_scores[j] = found[best]
             if kind == "categorical":
                 levels[j] = categories[j][best]
+            elif categories[j] is not None and len(categories[j]) == 2:  # a binary child:
+                levels[j] = categories[j][1]  # the share of its level coded 1, named
         return differences, z_scores, levels
 
     def _warn_if_children_moved(

@@ -599,7 +599,6 @@ class ColumnCodec:
                 if column.dropna().nunique() <= 1:  # declared levels may go unseen
                     constant.append(name)
                 elif isinstance(column.dtype, pd.CategoricalDtype):
-                    # by value: the levels are sorted, the dtype's codes follow its order
                     unheld = ~np.asarray(levels.isin(column.dropna().unique()))
                     if unheld.any():
                         untrained[name] = tuple(np.flatnonzero(unheld).tolist())
@@ -1203,26 +1202,22 @@ def unknown_labels(
 
 def _levels(column: pd.Series) -> pd.Index:
     """The values of a discrete column, in a stable order: a categorical dtype's declared
-    categories (sorted where the dtype is not ordered: the order of an unordered dtype's
-    categories means nothing, and two sources of one table list them differently, but it
-    set the coding and so the fitted model), and both values of a bool dtype (a finding
-    absent in every training row can still be present later)."""
+    categories, in their declared order (ordered or not: the replay of :meth:`adapt`
+    reads the levels' codes as numbers, so a natural order, low / medium / high, serves
+    it; sorting an unordered dtype's levels made the replayed rows lose how such a
+    column goes with the others), and both values of a bool dtype (a finding absent in
+    every training row can still be present later); other columns' values, sorted."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        if column.dtype.ordered:
-            return column.dtype.categories
-        return pd.Index(_sorted_values(column.dtype.categories.to_numpy()),
-                        dtype=column.dtype.categories.dtype)
+        return column.dtype.categories
     if column.dtype == bool or isinstance(column.dtype, pd.BooleanDtype):
         return pd.Index([False, True])
-    return pd.Index(_sorted_values(pd.unique(column.dropna())))
-
-
-def _sorted_values(values: np.ndarray) -> np.ndarray:
-    """``values`` sorted; mixed types (which do not compare) by their text."""
+    values = pd.unique(column.dropna())
     try:
-        return np.sort(values)
-    except TypeError:  # mixed types: order by their text
-        return np.array(sorted(values, key=str), dtype=object)
+        values = np.sort(values)
+    except TypeError:  # mixed types: by their text, then their type (1 and "1" apart)
+        values = np.array(sorted(values, key=lambda v: (str(v), type(v).__name__)),
+                          dtype=object)
+    return pd.Index(values)
 
 
 def check_measurement_dtype(column: pd.Series, name: Any) -> None:

@@ -1308,3 +1308,21 @@ def test_adapt_names_children_that_were_constant_in_fit():
     with pytest.raises(ValueError, match=r"the children \['x'\] were constant in the training "
                                          r"data.*Refit on training rows where the children"):
         model.adapt(X)
+
+
+def test_adapt_prior_names_the_level_whose_share_a_binary_child_measures():
+    """A binary child's figure is the share of its second level: the warning names it,
+    so that its sign reads the same whatever order the levels were declared in."""
+    def rows(n: int, seed: int, p_yes: tuple[float, float]) -> tuple[pd.DataFrame, np.ndarray]:
+        rng = np.random.default_rng(seed)
+        y = rng.integers(0, 2, n)
+        x1 = 1.5 * y + rng.normal(size=n)
+        flag = np.where(rng.random(n) < np.where(y == 1, p_yes[1], p_yes[0]), "yes", "no")
+        return pd.DataFrame({"x1": x1, "flag": pd.Categorical(
+            flag, categories=["yes", "no"])}), y
+
+    X, y = rows(2000, 0, (0.3, 0.6))
+    clf = CAMAClassifier(max_epochs=60, random_state=0).fit(X, y)
+    moved, _ = rows(2000, 1, (0.9, 0.95))  # "yes" far more common than the classes explain
+    with pytest.warns(UserWarning, match=r"children 'flag' \(share of 'no' -\d\.\d\d sd"):
+        copy.deepcopy(clf).adapt_prior(moved)
