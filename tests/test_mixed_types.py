@@ -896,3 +896,13 @@ def test_a_category_keeps_its_declared_level_order_and_finds_unheld_levels_by_va
     # training row, found by its value
     assert list(clf.scaler_.categories[j]) == ["normal", "patchy", "diffuse", "cavity"]
     assert clf.scaler_.untrained["imaging"] == (3,)
+
+
+def test_mixed_type_values_that_print_alike_are_ordered_by_type_not_by_row_order():
+    from skcama._columns import _levels
+
+    def levels(values):
+        return [(v, type(v).__name__) for v in _levels(pd.Series(values, dtype=object))]
+
+    assert levels(["1", 1, 2.5]) == levels([1, 2.5, "1"]) == [
+        (1, "int"), ("1", "str"), (2.5, "float")]
