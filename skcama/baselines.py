@@ -905,7 +905,9 @@ class CausalAdvClassifier(PGDTrainedMLPClassifier):
     last row only (with a width of 16 and 3 classes, a reviewer measured inner products
     of 1.37 with the other two rows of ``Sigma W^T``), so their style coordinates still
     correlate with the logits. With early stopping (``validation_fraction``), training
-    may end before the ramp does. The TRADES variant is not offered.
+    may end before the ramp does (the held-out loss that decides when weighs the
+    alignment at its full ``alpha`` in every epoch, so that it does not rise with the
+    ramp). The TRADES variant is not offered.
 
     Predictions use ``h`` alone: ``g`` and the basis shape the training only.
 
