@@ -1114,13 +1114,12 @@ validation_fraction, n_iter_no_change, random_state
         ratio = self._ramp if ratio is None else ratio
         return self.style_head_(s, target, ratio, self._style_moments, update)
 
-    def _adversarial_and_style(
-        self, u: torch.Tensor, target: torch.Tensor, generator: torch.Generator,
-        basis: torch.Tensor,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """The adversarial rows of the batch, found against ``h`` and ``g`` as they
-        are, and the batch's natural style."""
-        s_nat = self._style(u, basis)
+    def _adversarial_rows(
+        self, u: torch.Tensor, s_nat: torch.Tensor, target: torch.Tensor,
+        generator: torch.Generator, basis: torch.Tensor,
+    ) -> torch.Tensor:
+        """The adversarial rows of the batch ``u`` (of natural style ``s_nat``), found
+        against ``h`` and ``g`` as they are."""
         # the attack reads g with its correction at full strength, the ramp
         # notwithstanding (as the authors' attack does)
         with torch.no_grad():
@@ -1132,16 +1131,16 @@ validation_fraction, n_iter_no_change, random_state
             return (self.beta * F.cross_entropy(self.model_(v), target)
                     + self.alpha * soft_ce)
 
-        return self._adversarial(u, generator, attack_loss), s_nat
+        return self._adversarial(u, generator, attack_loss)
 
     def _classifier_loss(
-        self, u: torch.Tensor, adv: torch.Tensor, target: torch.Tensor, basis: torch.Tensor,
-        alpha: float,
+        self, s_nat: torch.Tensor, adv: torch.Tensor, target: torch.Tensor,
+        basis: torch.Tensor, alpha: float,
     ) -> torch.Tensor:
         """``h``'s objective: the adversarial cross-entropy and the alignment, weighted
         by ``alpha``, of the style network's adversarial prediction with its natural one
-        (its gradient reaches the features through both)."""
-        soft_target = torch.softmax(self._style_logits(self._style(u, basis), target), dim=1)
+        on the natural style ``s_nat`` (its gradient reaches the features through both)."""
+        soft_target = torch.softmax(self._style_logits(s_nat, target), dim=1)
         style_adv = self._style_logits(self._style(adv, basis), target)
         align = -(soft_target * torch.log_softmax(style_adv, dim=1)).sum(1).mean()
         adversarial_ce = F.cross_entropy(self.model_(adv), target)
@@ -1151,10 +1150,13 @@ validation_fraction, n_iter_no_change, random_state
         self, u: torch.Tensor, target: torch.Tensor, generator: torch.Generator,
         optimiser: torch.optim.Optimizer,
     ) -> float:
-        with torch.no_grad():
-            self._feature_moments.update(F.normalize(self.model_.body(u), dim=1))
+        # the batch's normalised features, once: they update the covariance the basis is
+        # made from, then give the natural style
+        features = F.normalize(self.model_.body(u), dim=1)
+        self._feature_moments.update(features)
         basis = self._basis(self._feature_moments.cov[0])
-        adv, s_nat = self._adversarial_and_style(u, target, generator, basis)
+        s_nat = features @ basis
+        adv = self._adversarial_rows(u, s_nat, target, generator, basis)
         if len(u) > 1:  # batch normalisation needs two rows
             self.style_head_.train()
             style_fit = F.cross_entropy(
@@ -1163,7 +1165,7 @@ validation_fraction, n_iter_no_change, random_state
             style_fit.backward()
             self._style_optimiser.step()
             self.style_head_.eval()
-        loss = self._classifier_loss(u, adv, target, basis, self.alpha * self._ramp)
+        loss = self._classifier_loss(s_nat, adv, target, basis, self.alpha * self._ramp)
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
@@ -1177,8 +1179,9 @@ validation_fraction, n_iter_no_change, random_state
         stopping, with the alignment at its full weight ``alpha`` in every epoch (at the
         ramp's weight the loss would rise with the ramp, and stop the training early)."""
         basis = self._basis(self._feature_moments.cov[0])
-        adv, _ = self._adversarial_and_style(u, target, generator, basis)
-        return self._classifier_loss(u, adv, target, basis, self.alpha)
+        s_nat = self._style(u, basis)
+        adv = self._adversarial_rows(u, s_nat, target, generator, basis)
+        return self._classifier_loss(s_nat, adv, target, basis, self.alpha)
 
 
 _PREDICT_ROWS = 1024  # rows per chunk of predict_proba

@@ -157,12 +157,12 @@ def test_causaladv_style_head_learns_and_alignment_trains_the_features():
     clf.model_.zero_grad(set_to_none=True)
     target = torch.as_tensor(y)
     basis = clf.style_basis()
-    clf._classifier_loss(u, u + 0.3, target, basis, alpha=1.0).backward()
+    clf._classifier_loss(clf._style(u, basis), u + 0.3, target, basis, alpha=1.0).backward()
     assert clf.model_.body[0].weight.grad.abs().sum() > 0
     # with beta = 0 and alpha = 0 nothing is left to train
     clf.model_.zero_grad(set_to_none=True)
     clf.set_params(beta=0.0)
-    clf._classifier_loss(u, u + 0.3, target, basis, alpha=0.0).backward()
+    clf._classifier_loss(clf._style(u, basis), u + 0.3, target, basis, alpha=0.0).backward()
     assert clf.model_.body[0].weight.grad.abs().sum() == 0
 
 
@@ -649,8 +649,8 @@ def test_causaladv_attack_reads_the_style_correction_at_full_strength():
     u = torch.as_tensor((np.asarray(X) - clf.mean_) / clf.scale_, dtype=torch.float32)
     target = torch.as_tensor(y)
     basis = clf.style_basis()
-    clf._adversarial_and_style(u, target, generator, basis)
+    clf._adversarial_rows(u, clf._style(u, basis), target, generator, basis)
     assert ratios == [1.0] * 3  # the natural target and two ascent steps
     ratios.clear()
-    clf._classifier_loss(u, u, target, basis, alpha=1.0)
+    clf._classifier_loss(clf._style(u, basis), u, target, basis, alpha=1.0)
     assert ratios == [0.0, 0.0]  # h's loss: the ramp's
