@@ -2704,11 +2704,11 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 and _positions_out_of_order(X, self.n_features_in_)):
             warn_user(
                 f"X's columns are labelled {_show(list(X.columns), 8)}: the positions "
-                "0 .. {n} in another order. A model fitted on an array reads them by "
-                "position, as scikit-learn's do (its graph's nodes, and the manipulations "
-                "and attacks, name them by label). If the labels are the positions the "
-                "model was fitted on, put them in order first: X[sorted(X.columns)]; if "
-                "not, pass X.to_numpy().".replace("{n}", str(self.n_features_in_ - 1)),
+                f"0 .. {self.n_features_in_ - 1} in another order. A model fitted on an "
+                "array reads them by position, as scikit-learn's do (its graph's nodes, and "
+                "the manipulations and attacks, name them by label). If the labels are the "
+                "positions the model was fitted on, put them in order first: "
+                "X[sorted(X.columns)]; if not, pass X.to_numpy().",
                 UserWarning,
             )
 

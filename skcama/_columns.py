@@ -1214,10 +1214,15 @@ def _levels(column: pd.Series) -> pd.Index:
     values = pd.unique(column.dropna())
     try:
         values = np.sort(values)
-    except TypeError:  # mixed types: by their text, then their type (1 and "1" apart)
-        values = np.array(sorted(values, key=lambda v: (str(v), type(v).__name__)),
-                          dtype=object)
+    except TypeError:  # mixed types, which do not compare
+        values = np.array(sorted(values, key=text_then_type), dtype=object)
     return pd.Index(values)
+
+
+def text_then_type(value: Any) -> tuple[str, str]:
+    """A sort key for values of mixed types: their text, then their type's name (so 1
+    and "1" have an order of their own, not that of the rows that hold them)."""
+    return str(value), type(value).__name__
 
 
 def check_measurement_dtype(column: pd.Series, name: Any) -> None:

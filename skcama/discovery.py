@@ -235,6 +235,7 @@ from ._columns import (
     check_unique_columns,
     infer_kind,
     is_real_number,
+    text_then_type,
     warn_if_misaligned,
     warn_numbers_as_text,
 )
@@ -973,8 +974,7 @@ def discover_graph(
     # order in X (PC's orientations and the ties of a consistent extension did).
     # (names that print alike, 1 and '1', are told apart by their type: ties were left to
     # X's order)
-    by_name = sorted(range(frame.shape[1]),
-                     key=lambda j: (str(frame.columns[j]), type(frame.columns[j]).__name__))
+    by_name = sorted(range(frame.shape[1]), key=lambda j: text_then_type(frame.columns[j]))
     if by_name != list(range(frame.shape[1])):  # no copy of a frame already in that order
         frame = frame.iloc[:, by_name]
     names = [*frame.columns, target]

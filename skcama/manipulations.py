@@ -40,6 +40,7 @@ from ._columns import (
     is_real_number,
     negligible_sd,
     numbers_only,
+    text_then_type,
 )
 from ._frames import reads_tables
 from ._random import default_rng
@@ -837,7 +838,7 @@ def _draw_order(cols: list) -> np.ndarray:
     """The positions of ``cols`` in the order a manipulation draws their random numbers:
     by name (its text, then its type), so that a seeded manipulation gives each column
     the same draws whatever order ``columns`` names them in or ``X`` holds them in."""
-    return np.array(sorted(range(len(cols)), key=lambda j: (str(cols[j]), type(cols[j]).__name__)),
+    return np.array(sorted(range(len(cols)), key=lambda j: text_then_type(cols[j])),
                     dtype=np.intp)
 
 
