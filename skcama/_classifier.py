@@ -48,6 +48,7 @@ from ._columns import (
     check_one_label_per_row,
     check_sample_weight,
     check_unique_columns,
+    class_positions,
     columns_by_label,
     is_real_number,
     missing_rows,
@@ -723,11 +724,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         classes, y_index = np.unique(y, return_inverse=True)
         if (len(classes) > _MANY_CLASSES and np.issubdtype(classes.dtype, np.number)
                 and not _label_codes(classes)):
+            # whole numbers (check_classification_targets refused fractions): codes with
+            # gaps look as an age does, so the warning gives both readings
             warn_user(
                 f"y holds {len(classes)} distinct numbers ({classes[:3].tolist()} ... "
-                f"{classes[-1:].tolist()}), each a class of its own: it reads as a "
-                "measurement, not a label. If it is one, predict a category of it instead "
-                "(pd.cut(y, bins)), or check that the right column is the target.",
+                f"{classes[-1:].tolist()}), each a class of its own: if they are codes of "
+                "labels, that is as meant; if y is a count or a measurement (an age, a "
+                "score), it is no label: predict a category of it instead (pd.cut(y, bins)), "
+                "or check that the right column is the target.",
                 UserWarning,
             )
         # discovery weighs its tests by the rows' own weights (not the class weights, which
@@ -1139,20 +1143,21 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         if sample_weight is not None:
             warn_if_misaligned(X, "sample_weight", sample_weight)
         labels = self._labels_of(y, len(log_proba))
-        y_index = _class_positions(labels, self.classes_)  # -1: not a fitted class
-        found = None if (y_index >= 0).all() else unknown_labels(
-            labels, self.classes_, "y", "this CAMAClassifier"
-        )
-        if found is not None:
-            warn_user(
-                f"{found[0]}; their {int((y_index < 0).sum())} rows count as wrong "
-                f"predictions. If they are fitted classes written otherwise, {found[1]}",
-                UserWarning,
-            )
         # checked as fit checks them: a negative weight was read as it stood
         weights = None if sample_weight is None else check_sample_weight(
             sample_weight, len(log_proba), row_labels(X)
         )
+        y_index = class_positions(labels, self.classes_)  # -1: not a fitted class
+        counted = y_index < 0 if weights is None else (y_index < 0) & (weights > 0)
+        found = None if not counted.any() else unknown_labels(  # weight 0: not counted
+            labels[counted], self.classes_, "y", "this CAMAClassifier"
+        )
+        if found is not None:
+            warn_user(
+                f"{found[0]}; their {int(counted.sum())} rows count as wrong "
+                f"predictions. If they are fitted classes written otherwise, {found[1]}",
+                UserWarning,
+            )
         return float(accuracy_score(y_index, np.argmax(log_proba, axis=1),
                                     sample_weight=weights))
 
@@ -2495,7 +2500,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     "array themselves: "
                     "with them, use graph=None or a graph whose nodes are column positions, "
                     "nx.relabel_nodes(graph, {name: i for i, name in enumerate(X.columns)}), "
-                    "and keep every column in its place (no max_features below 1)."
+                    "and keep every column in its place (no max_features below 1, no "
+                    "bootstrap_features=True). As StackingClassifier's final_estimator, CAMA "
+                    "sees the other models' predictions (and, with passthrough=True, X after "
+                    "them) as an array: use graph=None there."
                 )
             elif all(isinstance(n, (int, np.integer)) and not isinstance(n, bool)
                      and 0 <= n < len(columns) for n in missing):
@@ -2818,7 +2826,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             )
 
 
-# more numeric classes than this, and y reads as a measurement (a wrong --target)
+# more numeric classes than this, not the codes 0 .. K-1 or 1 .. K, and y may be a
+# measurement (a wrong --target): warned
 _MANY_CLASSES = 20
 
 
@@ -3250,20 +3259,6 @@ def _class_weight_values(
     return values
 
 
-def _class_positions(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """The position of each of ``labels`` among ``classes``, -1 for a label that is not
-    one of them. Values equal as numbers are the same label, as numpy and scikit-learn's
-    ``accuracy_score`` compare them (``True`` and ``1``, ``1`` and ``1.0``: numpy bool
-    labels against the classes ``[0., 1.]`` of a pandas "boolean" y), and as
-    :func:`unknown_labels` tells the unknown ones apart; a number and its text differ
-    (``pd.Index.get_indexer`` matched no bool against numbers)."""
-    codes, uniques = pd.factorize(labels)
-    position = {label: i for i, label in enumerate(np.asarray(classes).tolist())}
-    found = np.fromiter((position.get(label, -1) for label in uniques.tolist()),
-                        dtype=np.intp, count=len(uniques))
-    return found[codes]
-
-
 def _refuse_labels(y: Any, method: str) -> None:
     """``adapt`` and ``adapt_prior`` learn from unlabelled rows: labels passed to them
     (``adapt(X, y)``, which was Python's TypeError on the argument count) are refused
@@ -3484,9 +3479,10 @@ def _warn_if_two_valued_children(
     named = []
     for name, kind in zip(children, codec.kinds_of(list(children)), strict=True):
         column = frame[name]
-        if kind != "gaussian" or name in declared or not pd.api.types.is_float_dtype(
-            column.dtype
-        ):  # two whole numbers read as levels already; an integer column likewise
+        if (kind != "gaussian" or name in declared or name in codec.missing_constant
+                or not pd.api.types.is_float_dtype(column.dtype)):
+            # two whole numbers read as levels already; an integer column likewise; a
+            # column that varies in one row only is read as missing (warned of as such)
             continue
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         values = values[~np.isnan(values)]

@@ -534,6 +534,10 @@ class ColumnCodec:
         constant, nonnegative = [], []
         untrained: dict[Any, tuple[int, ...]] = {}
         rounded: list[tuple[Any, float, float]] = []  # constant up to float64 rounding
+        # (name, common value, rows off it, measured rows, sd): a measurement that varies
+        # in one row (read as constant) or in a few (warned of)
+        lone: list[tuple[Any, float, int, int, float]] = []
+        seldom: list[tuple[Any, float, int, int, float]] = []
         text_numbers: list = []  # columns of numbers written as text: one warning for all
         observed: list[int] = []  # measured rows per column
         for j, name in enumerate(names):
@@ -572,11 +576,17 @@ class ColumnCodec:
                     if finite.min() >= 0:
                         nonnegative.append(name)
                     mean[j], sd = _mean_and_sd(finite)
+                    rare = _rare_variation(finite)
                     if negligible_sd(sd, float(np.abs(finite).max())):
                         constant.append(name)
                         if finite.min() != finite.max():  # varies, below the rounding
                             rounded.append((name, sd, float(np.abs(finite).max())))
+                    elif rare is not None and rare[1] == 1:  # one row sets the sd
+                        constant.append(name)
+                        lone.append((name, *rare, sd))
                     else:
+                        if rare is not None:
+                            seldom.append((name, *rare, sd))
                         scale[j] = sd
                         if not coded:  # a code for missing is warned about as such
                             _warn_if_outlying(name, finite, mean[j], sd)
@@ -615,7 +625,7 @@ class ColumnCodec:
                 categories.append(levels)
             kinds.append(kind)
         warn_numbers_as_text(text_numbers)
-        varying = {r[0] for r in rounded}
+        varying = {r[0] for r in rounded} | {r[0] for r in lone}
         flat = [c for c in constant if c not in varying]
         if flat and len(frame) > 1:
             warn_user(
@@ -636,6 +646,7 @@ class ColumnCodec:
                 f"X[{name!r}] = X[{name!r}] - X[{name!r}].min().",
                 UserWarning,
             )
+        _warn_of_rare_variation(lone, seldom)
         _warn_if_sparse(len(frame), names, observed, constant)
         unknown = sorted(set(overrides) - set(names), key=str)
         if unknown:
@@ -1170,6 +1181,20 @@ def check_known_labels(labels: np.ndarray, classes: Any, name: str, unknown_to: 
         raise ValueError(f"{found[0]}; {found[1]}")
 
 
+def class_positions(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """The position of each of ``labels`` among ``classes``, -1 for a label that is not
+    one of them. Values equal as numbers are the same label, as numpy and scikit-learn's
+    ``accuracy_score`` compare them (``True`` and ``1``, ``1`` and ``1.0``: numpy bool
+    labels against the classes ``[0., 1.]`` of a pandas "boolean" y), and as
+    :func:`unknown_labels` tells the unknown ones apart; a number and its text differ
+    (``pd.Index.get_indexer`` matched no bool against numbers)."""
+    codes, uniques = pd.factorize(labels)
+    position = {label: i for i, label in enumerate(np.asarray(classes).tolist())}
+    found = np.fromiter((position.get(label, -1) for label in uniques.tolist()),
+                        dtype=np.intp, count=len(uniques))
+    return found[codes]
+
+
 def unknown_labels(
     labels: np.ndarray, classes: Any, name: str, unknown_to: str
 ) -> tuple[str, str] | None:
@@ -1306,6 +1331,51 @@ def _warn_if_sparse(n_rows: int, names: list, observed: list, constant: list) ->
         "fit with more rows where they were measured.",
         UserWarning,
     )
+
+
+def _rare_variation(values: np.ndarray) -> tuple[float, int, int] | None:
+    """(common value, rows off it, rows) of finite ``values`` that all but fewer than
+    ``_SPARSE_ROWS`` of at least twice that many rows hold, else None (and None for a
+    constant column). Such a value holds most of any ``2 * _SPARSE_ROWS`` of the rows, so
+    the first ones name it, and one comparison counts the rest (no sort of the column)."""
+    if len(values) < 2 * _SPARSE_ROWS:
+        return None
+    head, counts = np.unique(values[: 2 * _SPARSE_ROWS], return_counts=True)
+    common = head[np.argmax(counts)]
+    off = int(np.count_nonzero(values != common))
+    return (float(common), off, len(values)) if 0 < off < _SPARSE_ROWS else None
+
+
+def _warn_of_rare_variation(lone: list, seldom: list) -> None:
+    """Warn of measurements that vary in one training row (``lone``, read as missing as
+    constant columns are) or in fewer than ``_SPARSE_ROWS`` of them (``seldom``); each
+    entry (name, common value, rows off it, measured rows, sd). Their sd comes from
+    those rows, so a value unlike the common one reads as far out, and a prediction may
+    lean on it: a sodium of 140.0 in 799 training rows and 140.5 in one has an sd of
+    0.018, so 140.5 reads as 28 sds out; read so, it changed 181 of 400 predictions."""
+    if lone:
+        name, common, _, n, sd = lone[0]
+        warn_user(
+            f"columns {[r[0] for r in lone][:10]} vary in a single training row (column "
+            f"{name!r} is {common:.6g} in {n - 1} of its {n} measured rows, sd {sd:.3g}): "
+            "one row cannot show how a column depends on the label, and that sd would read "
+            "any other value as many sds out, so the model reads them as missing, as "
+            "constant columns, in fit and in prediction. Fit with rows where they vary, or "
+            "leave them out.",
+            UserWarning,
+        )
+    if seldom:
+        shown = ", ".join(f"{r[0]!r} in {r[2]} of {r[3]} (else {r[1]:.6g}, sd {r[4]:.3g})"
+                          for r in seldom[:10])
+        warn_user(
+            f"columns that vary in fewer than {_SPARSE_ROWS} of their measured training "
+            f"rows ({shown}{', ...' if len(seldom) > 10 else ''}): the model learns how "
+            "they depend on the label from those rows alone, and their sd comes from them, "
+            "so a value unlike the common one reads as many sds out and can sway a "
+            "prediction on little evidence (explain() shows how much). Leave them out, or "
+            "fit with more rows where they vary.",
+            UserWarning,
+        )
 
 
 def negligible_sd(sd: Any, magnitude: Any) -> Any:

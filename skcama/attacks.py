@@ -43,6 +43,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._columns import (
     check_known_labels,
     check_unique_columns,
+    class_positions,
     columns_by_label,
     is_real_number,
     warn_if_misaligned,
@@ -523,8 +524,9 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
                       "same task, with the same labels, as the attacked model)"
                       if mode == "transfer" else function.name)
     # each label's column, by position in classes (not searchsorted: a model may list its
-    # classes unsorted, which mapped labels to the wrong column)
-    target = torch.as_tensor(pd.Index(list(function.classes)).get_indexer(y), dtype=torch.long)
+    # classes unsorted, which mapped labels to the wrong column), numbers equal as numbers
+    # (True for 1), as the labels were checked
+    target = torch.as_tensor(class_positions(y, np.asarray(function.classes)), dtype=torch.long)
     # a transfer attack's budget is in the attacked model's clean sds where it keeps them
     # (a surrogate fitted on other rows has other sds: a variant could move further)
     scaled_by = function

@@ -434,6 +434,9 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         absent = [] if names is None else [c for c in members if c not in names]
         discrete = _discrete([c for c in members if c in frame.columns], frame, frame)
         kept = [c for c in members if c not in discrete and c not in absent]
+        close = {c: did_you_mean(c, names) for c in absent}
+        hint = "; ".join(f"did you mean {found[0]!r} for {c!r}?"
+                         for c, found in close.items() if found)
         if not kept:
             reasons = [f"discrete (categorical or binary) in X: {discrete}"] if discrete else []
             if absent:
@@ -441,12 +444,9 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"no co-parent or child that {name} gives can be moved, being "
                 f"{'; '.join(reasons)}; the adversary moves continuous columns of X only. "
-                "Name the columns to move instead."
+                f"Name the columns to move instead{f' ({hint})' if hint else ''}."
             )
         if discrete or absent:
-            close = {c: did_you_mean(c, names) for c in absent}
-            hint = "; ".join(f"did you mean {found[0]!r} for {c!r}?"
-                             for c, found in close.items() if found)
             _warn_discrete_left_out(
                 discrete, "in X", absent=absent, mover=f"the adversary of {name}",
                 argument=name, hint=f" ({hint})" if hint else "",

@@ -503,6 +503,20 @@ def test_labels_are_checked_against_the_rows_and_the_classes(blobs):
         pgd(mlp, X, np.where(y == 1, 7, y), 0.5, columns=["x"])
 
 
+def test_labels_equal_as_numbers_are_the_models_classes(blobs):
+    # True is 1 for the label check and for the score; the attack's class positions
+    # matched no bool against numbers and failed with torch's IndexError
+    X, y, mlp = blobs
+    flags = mlp.__class__(random_state=0, max_epochs=5).fit(X, y == 1)
+    assert flags.classes_.tolist() == [False, True]
+    by_numbers = pgd(flags, X, y, 0.5, columns=["x"], random_state=0)
+    by_flags = pgd(flags, X, y == 1, 0.5, columns=["x"], random_state=0)
+    pd.testing.assert_frame_equal(by_numbers, by_flags)
+    assert flags.score(by_numbers, y) < flags.score(X, y)
+    pd.testing.assert_frame_equal(fgsm(mlp, X, y == 1, 0.5, columns=["x"]),
+                                  fgsm(mlp, X, y, 0.5, columns=["x"]))
+
+
 def test_transfer_checks_the_labels_against_the_attacked_model_too(blobs):
     X, y, mlp = blobs
     text = np.array(["a", "b"])[y]

@@ -444,6 +444,14 @@ def test_roles_with_a_text_coparent_leave_it_out_of_a_numeric_x_with_one_warning
                                          r"can be moved, being discrete .*\['flag'\]; not "
                                          r"columns of X: \['site'\]"):
         model(attack_columns=only_text, max_epochs=1).fit(X, y)
+    # behind a ColumnTransformer's prefixes, the refusal names the prefixed column
+    prefixed = X.drop(columns="flag").add_prefix("num__")
+    renamed = MarkovBlanketRoles(target="y", parents=("a",), coparents=("c",),
+                                 children=("x",), outside=())
+    with pytest.raises(ValueError, match=r"not columns of X: \['c', 'x'\].*Name the columns "
+                       r"to move instead \(did you mean 'num__c' for 'c'\?; did you mean "
+                       r"'num__x' for 'x'\?\)\.$"):
+        model(attack_columns=renamed, max_epochs=1).fit(prefixed, y)
 
 
 def _messy_inputs():

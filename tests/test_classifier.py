@@ -686,6 +686,37 @@ def test_a_column_measured_in_few_training_rows_is_named(sem_data, measured):
                                       clf.predict_proba(X.assign(x2=np.nan)))
 
 
+@pytest.mark.parametrize("differing", [1, 5])
+def test_a_measurement_that_varies_in_few_training_rows_is_named(sem_data, differing):
+    """Varying in one row it is read as constant (its sd was that row's alone: a child
+    of 1.0 in 399 rows and 1.5 in one read a later 1.5 as 28 sds out, and predictions
+    moved with it; the only warning was of a scaled yes / no indicator); in a few rows, a
+    warning says that its evidence rests on those rows."""
+    X, y, graph = sem_data
+    rare = X.assign(x2=1.0)
+    rare.loc[rare.index[:differing], "x2"] = 1.5 + np.arange(differing) / 10
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf = CAMAClassifier(graph=graph, max_epochs=2, random_state=0).fit(rare, y)
+    said = [str(w.message) for w in caught if "max_epochs" not in str(w.message)]
+    if differing == 1:
+        assert said == [
+            "columns ['x2'] vary in a single training row (column 'x2' is 1 in 399 of its "
+            "400 measured rows, sd 0.025): one row cannot show how a column depends on the "
+            "label, and that sd would read any other value as many sds out, so the model "
+            "reads them as missing, as constant columns, in fit and in prediction. Fit with "
+            "rows where they vary, or leave them out."], said
+        assert "x2" in clf.scaler_.missing_constant
+        for value in (1.5, 0.0):
+            np.testing.assert_array_equal(clf.predict_proba(X.assign(x2=value)),
+                                          clf.predict_proba(X.assign(x2=np.nan)))
+    else:
+        assert len(said) == 1 and said[0].startswith(
+            "columns that vary in fewer than 20 of their measured training rows ('x2' in 5 "
+            "of 400 (else 1, sd "), said
+        assert "x2" not in clf.scaler_.constant
+
+
 def test_tiny_units_are_a_spread_not_a_constant(sem_data):
     X, y, graph = sem_data
     tiny = X.assign(x1=X["x1"] * 1e-13)  # a hormone in mol/L
@@ -2003,6 +2034,15 @@ def test_score_checks_the_labels_as_the_rest_of_the_library(fitted, sem_data):
         fitted.score(X, y.astype(float).where(y.index != y.index[5]))
     weights = np.where(fitted.predict(X) == y.to_numpy(), 1.0, 0.0)
     assert fitted.score(X, y, sample_weight=weights) == 1.0
+    # unknown labels of weight 0 count for nothing, so they are not said to count
+    unknown = y.where(weights > 0, 10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        assert fitted.score(X, unknown, sample_weight=weights) == 1.0
+    one_counted = weights.copy()
+    one_counted[np.argmin(weights)] = 1.0  # a wrong prediction's row, now with its label 10
+    with pytest.warns(UserWarning, match=r"y holds labels \[10\] .*; their 1 rows count"):
+        fitted.score(X, unknown, sample_weight=one_counted)
     with pytest.warns(UserWarning, match="sample_weight's index"):
         fitted.score(X, y, sample_weight=pd.Series(weights, index=X.index[::-1]))
     # weights are checked as fit checks them: a negative one was read as it stood
@@ -2426,7 +2466,9 @@ def test_many_classes_coded_0_to_k_are_labels_and_many_measured_values_are_warne
         warnings.simplefilter("ignore", ConvergenceWarning)
         CAMAClassifier(max_epochs=1, random_state=0).fit(X, codes)
         CAMAClassifier(max_epochs=1, random_state=0).fit(X, codes + 1)
-    with pytest.warns(UserWarning, match="y holds 26 distinct numbers"):
+    with pytest.warns(UserWarning, match=r"y holds 26 distinct numbers \(\[40, 41, 42\] \.\.\. "
+                      r"\[65\]\), each a class of its own: if they are codes of labels, that "
+                      r"is as meant; if y is a count or a measurement \(an age, a score\)"):
         CAMAClassifier(max_epochs=1, random_state=0).fit(X, 40 + codes)  # ages, say
 
 
