@@ -73,6 +73,7 @@ from ._training import (
     padded_chunks,
     predict_log_proba,
     probe_rows,
+    stratified_hold_out,
     train,
     worse_than_before,
 )
@@ -291,10 +292,14 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     weight_decay : float, default=0.0
         L2 penalty passed to Adam.
     validation_fraction : float, default=0.1
-        Share of the training rows held out to monitor the ELBO for early stopping. With
-        fewer than 50 rows, a share that holds out fewer than 5 of them, or 0, the
-        training ELBO is monitored instead (a held-out row or two stopped fits near
-        chance accuracy).
+        Share of the training rows held out to monitor the ELBO for early stopping,
+        drawn from each class in its share (a class of one row is trained on). Early
+        stopping monitors the mean over the classes of each class's mean held-out ELBO,
+        so a rare class's likelihood counts as much as a common one's (with the plain
+        mean, a fit stopped while a class of 2% of the rows still improved: its recall
+        0.16 where 0.52 was reached). With fewer than 50 rows, a share that holds out
+        fewer than 5 of them, or 0, the training ELBO is monitored instead (a held-out
+        row or two stopped fits near chance accuracy).
     n_iter_no_change : int, default=10
         Epochs without improvement of the monitored ELBO before training stops.
     tol : float, default=1e-4
@@ -438,8 +443,10 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     model_ : torch.nn.Module
         The fitted network.
     history_ : list of dict
-        Per-epoch training figures (``epoch``, ``train_elbo``, ``valid_elbo``,
-        ``seconds``); ``pandas.DataFrame(clf.history_)`` makes a table.
+        Per-epoch training figures (``epoch``, ``train_elbo``, with held-out rows
+        ``valid_elbo``, their mean ELBO, and ``valid_class_mean_elbo``, the mean over the
+        classes that early stopping monitors, and ``seconds``);
+        ``pandas.DataFrame(clf.history_)`` makes a table.
     n_iter_ : int
         Number of epochs run.
     manipulation_learned_ : bool
@@ -992,20 +999,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 "lower it (the default is 0.1), or set validation_fraction=0 to train on "
                 "every row and monitor the training ELBO."
             )
-        order = torch.randperm(n, generator=generator, device=generator.device)
-        train, valid = data.rows(order[n_valid:]), data.rows(order[:n_valid])
-        absent = sorted(set(range(len(classes))) - set(torch.unique(train.y).tolist()))
-        if absent:
-            held = classes[absent].tolist()  # plain values, not numpy scalars
-            warn_user(
-                f"every row of class(es) {held[:10]} fell in the {n_valid} rows that "
-                f"validation_fraction={self.validation_fraction} holds out for early "
-                "stopping, so the model never trains on them (the split is random, not "
-                "stratified); lower validation_fraction, set it to 0, or change "
-                "random_state.",
-                UserWarning,
-            )
-        return train, valid
+        held = stratified_hold_out(data.y, n_valid, generator)
+        return data.rows(~held), data.rows(held)
 
     def _config(
         self, roles: MarkovBlanketRoles, n_classes: int, codec: ColumnCodec,

@@ -17,12 +17,14 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from skcama import CAMAClassifier, GraphError, load_model
+from skcama._training import stratified_hold_out
 
 from conftest import FAST, simple_sem
 
@@ -1353,7 +1355,11 @@ def test_missing_discrete_children_that_cause_others_are_summed_over():
         np.testing.assert_array_equal(proba[:5], clf.predict_proba(blank.iloc[:5]))
         as_zeros = copy.deepcopy(clf)
         as_zeros.model_.feed_passes = 0  # no draws: 'none of its values'
-        assert log_loss(as_zeros.predict_proba(blank)) > log_loss(proba) + 0.01, missing
+        # a yes / no feeder's zero coding is P(yes) = 0.5, near its average: the reading
+        # is worse by 0.002 to 0.019 in fits at random_state 0 to 3 (0.05 to 0.13 where
+        # the categorical x1 is missing)
+        margin = 0.01 if "x1" in missing else 0.0
+        assert log_loss(as_zeros.predict_proba(blank)) > log_loss(proba) + margin, missing
     # a training or adaptation step (one sample per row) feeds the expected coding, the
     # level probabilities and 2 P(yes) - 1, as a Gaussian feeder gets its mean there
     model = clf.model_
@@ -1962,25 +1968,57 @@ def test_a_value_too_far_to_score_names_its_row():
         clf.predict(X)
 
 
-def test_a_validation_fraction_leaving_no_training_rows_is_refused_and_a_held_out_class_warned():
+def test_a_validation_fraction_leaving_no_training_rows_is_refused_and_classes_are_split_alike():
     X, y, graph = simple_sem(0, n=300)
     clf = CAMAClassifier(graph=graph, target="y", validation_fraction=0.999, **FAST)
     with pytest.raises(ValueError, match=r"holds out 300 of the 300 training rows for early "
                                          r"stopping, leaving 0 to train on; lower it"):
         clf.fit(X, y)
     assert not hasattr(clf, "model_")  # nothing half-fitted is left behind
+    # the split was random: a class of two rows fell wholly in the held-out half at some
+    # random_state (warned of); each class is now split in its share
+    labels = torch.as_tensor(np.r_[np.zeros(280), np.ones(17), 2, 2, 3]).long()
+    for seed in range(20):
+        held = stratified_hold_out(labels, 150, torch.Generator().manual_seed(seed))
+        counts = [int(held[labels == k].sum()) for k in range(4)]
+        assert counts[0] == 140 and counts[1] in (8, 9) and counts[2] == 1, counts
+        assert counts[3] == 0  # a single row is trained on
+        assert sum(counts) in (149, 150)
+    first, again = (stratified_hold_out(labels, 30, torch.Generator().manual_seed(0))
+                    for _ in range(2))
+    assert torch.equal(first, again)
+    assert not torch.equal(first, stratified_hold_out(labels, 30,
+                                                      torch.Generator().manual_seed(1)))
     rare = y.astype(str).to_numpy().copy()
-    rare[:2] = "rare"  # a class of two rows, both held out at some random_state
-    held = []
-    for seed in range(40):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            CAMAClassifier(graph=graph, target="y", validation_fraction=0.5,
-                           **dict(FAST, random_state=seed)).fit(X, rare)
-        held += [seed for w in caught if "fell in the 150 rows" in str(w.message)]
-        if held:
-            break
-    assert held, "no random_state held out both rows of the rare class"
+    rare[:2] = "rare"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for seed in range(5):
+            fitted = CAMAClassifier(graph=graph, target="y", validation_fraction=0.5,
+                                    **dict(FAST, random_state=seed)).fit(X, rare)
+            assert "rare" in fitted.classes_
+
+
+def test_early_stopping_weighs_each_class_alike():
+    """The held-out ELBO's plain mean weighs a class of 2% of the rows 2%: a fit stopped
+    while that class's likelihood still improved (its recall 0.16 on fresh rows, against
+    0.54 for linear discriminant analysis). The mean over the classes is monitored."""
+    rng = np.random.default_rng(3)
+
+    def sample(n):
+        y = (rng.random(n) < 0.02).astype(int)
+        return pd.DataFrame(rng.normal(size=(n, 4)) + 1.5 * y[:, None],
+                            columns=["a", "b", "c", "d"]), y
+
+    X, y = sample(3000)
+    X_test, y_test = sample(3000)
+    clf = CAMAClassifier(random_state=0).fit(X, y)
+    history = pd.DataFrame(clf.history_)
+    assert {"valid_elbo", "valid_class_mean_elbo"} <= set(history.columns)
+    lda = LinearDiscriminantAnalysis().fit(X, y)
+    rare = y_test == 1
+    assert clf.predict(X_test)[rare].mean() >= lda.predict(X_test)[rare].mean() - 0.1
 
 
 def test_a_validation_share_of_a_few_rows_monitors_the_training_elbo(caplog):
