@@ -534,9 +534,9 @@ class ColumnCodec:
         constant, nonnegative = [], []
         untrained: dict[Any, tuple[int, ...]] = {}
         rounded: list[tuple[Any, float, float]] = []  # constant up to float64 rounding
-        # (name, common value, rows off it, measured rows, sd): a measurement that varies
-        # in one row (read as constant) or in a few (warned of)
-        lone: list[tuple[Any, float, int, int, float]] = []
+        # (name, common value, rows off it, measured rows, sd[, the other value]): a
+        # measurement that varies in one row (read as constant) or in a few (warned of)
+        lone: list[tuple[Any, float, int, int, float, float]] = []
         seldom: list[tuple[Any, float, int, int, float]] = []
         text_numbers: list = []  # columns of numbers written as text: one warning for all
         observed: list[int] = []  # measured rows per column
@@ -583,7 +583,8 @@ class ColumnCodec:
                             rounded.append((name, sd, float(np.abs(finite).max())))
                     elif rare is not None and rare[1] == 1:  # one row sets the sd
                         constant.append(name)
-                        lone.append((name, *rare, sd))
+                        other = float(finite[finite != rare[0]][0])
+                        lone.append((name, *rare, sd, other))
                     else:
                         if rare is not None:
                             seldom.append((name, *rare, sd))
@@ -1354,14 +1355,15 @@ def _warn_of_rare_variation(lone: list, seldom: list) -> None:
     lean on it: a sodium of 140.0 in 799 training rows and 140.5 in one has an sd of
     0.018, so 140.5 reads as 28 sds out; read so, it changed 181 of 400 predictions."""
     if lone:
-        name, common, _, n, sd = lone[0]
+        name, common, _, n, sd, other = lone[0]
         warn_user(
             f"columns {[r[0] for r in lone][:10]} vary in a single training row (column "
-            f"{name!r} is {common:.6g} in {n - 1} of its {n} measured rows, sd {sd:.3g}): "
-            "one row cannot show how a column depends on the label, and that sd would read "
-            "any other value as many sds out, so the model reads them as missing, as "
-            "constant columns, in fit and in prediction. Fit with rows where they vary, or "
-            "leave them out.",
+            f"{name!r} is {common:.6g} in {n - 1} of its {n} measured rows and {other:.6g} "
+            f"in one, sd {sd:.3g}): one row cannot show how a column depends on the label, "
+            "and that sd would read any other value as many sds out, so the model reads "
+            "them as missing, as constant columns, in fit and in prediction. Fit with rows "
+            "where they vary, or leave them out; if the odd value is a code for a missing "
+            f"measurement, set it to NaN first (X[{name!r}].replace({other:.6g}, np.nan)).",
             UserWarning,
         )
     if seldom:

@@ -185,23 +185,31 @@ def evaluate_elbo(
 def stratified_hold_out(
     y: torch.Tensor, n_valid: int, generator: torch.Generator
 ) -> torch.Tensor:
-    """A mask of ``n_valid`` rows to hold out, each class's share as near its share of
-    the labels ``y`` as whole rows allow, its rows drawn at random (a random split held
-    out 3 of a 2% class's 60 rows at one seed, 9 at another, and all of a rare class at
-    some). A class of one row keeps it for training; the mask then holds one row fewer.
+    """A mask of ``n_valid`` rows to hold out, each class's count the floor or the ceiling
+    of its share (``n_valid`` times the class's share of the labels ``y``), the ceiling
+    with the probability of the share's fraction, its rows drawn at random; every class
+    keeps at least one row for training, the mask then holding fewer rows. (A random split
+    held out 3 of a 2% class's 60 rows at one seed, 9 at another, and all of a rare class
+    at some.)
 
-    The rows are shuffled, grouped by class (a stable sort keeps each class's rows
-    shuffled), and every row at which ``n_valid / n`` of the rows so far passes a whole
-    number is held out: each class gets the floor or the ceiling of its share."""
+    Systematic sampling: the rows are shuffled and grouped by class (a stable sort keeps
+    each class's rows shuffled), and from a random start every ``n / n_valid``-th row is
+    held out."""
     n = len(y)
     order = torch.randperm(n, generator=generator, device=generator.device)
     grouped = order[torch.argsort(y[order], stable=True)]
+    offset = torch.randint(0, max(n, 1), (1,), generator=generator,
+                           device=generator.device).to(y.device)
     position = torch.arange(n, device=y.device)
-    take = (position + 1) * n_valid // n > position * n_valid // n
+    take = ((position + 1) * n_valid + offset) // n > (position * n_valid + offset) // n
+    labels = y[grouped]
+    counts = torch.bincount(labels)
+    held_per_class = torch.bincount(labels[take], minlength=len(counts))
+    first = torch.ones(n, dtype=torch.bool, device=y.device)
+    first[1:] = labels[1:] != labels[:-1]  # each class's first row in its random order
+    take &= ~(first & (held_per_class == counts)[labels])  # no class wholly held out
     held = torch.zeros(n, dtype=torch.bool, device=y.device)
     held[grouped[take]] = True
-    counts = torch.bincount(y)
-    held &= counts[y] > 1  # a single row of a class is trained on, not held out
     return held
 
 
@@ -220,15 +228,19 @@ def held_out_scores(
                for start in range(0, len(data), batch_size))
     bounds = torch.cat([batch.weighted(loss_fn(model, batch, generator)).double()
                         for batch in batches])
-    weight = (torch.ones(len(data), dtype=torch.float64, device=bounds.device)
-              if data.weight is None else data.weight.double())
+    # on the host: a GPU's index_add_ adds in no fixed order, and the score decides when
+    # training stops (the held-out rows' bounds are one number each)
+    bounds = bounds.cpu()
+    weight = (torch.ones(len(data), dtype=torch.float64)
+              if data.weight is None else data.weight.double().cpu())
     mean = float(bounds.sum() / weight.sum().clamp_min(1e-12))
     if data.y is None:
         return mean, mean
-    sums = torch.zeros(int(data.y.max()) + 1, dtype=torch.float64, device=bounds.device)
+    y = data.y.cpu()
+    sums = torch.zeros(int(y.max()) + 1, dtype=torch.float64)
     totals = torch.zeros_like(sums)
-    sums.index_add_(0, data.y, bounds)
-    totals.index_add_(0, data.y, weight)
+    sums.index_add_(0, y, bounds)
+    totals.index_add_(0, y, weight)
     present = totals > 0
     return mean, float((sums[present] / totals[present]).mean())
 
@@ -262,9 +274,10 @@ def train(
 ) -> tuple[list[dict], bool, float]:
     """Maximise ``loss_fn`` (a per-row bound) with Adam and early stopping.
 
-    Early stopping watches the held-out ELBO when ``valid_data`` is given, the training
-    ELBO otherwise; the best weights are restored at the end. Returns the per-epoch
-    history, whether training stopped early (converged) and the held-out ELBO of the
+    Early stopping watches the held-out rows' mean over the classes of each class's mean
+    ELBO (:func:`held_out_scores`) when ``valid_data`` is given, the training ELBO
+    otherwise; the best weights are restored at the end. Returns the per-epoch history,
+    whether training stopped early (converged) and the held-out (plain mean) ELBO of the
     untrained model, with the noise of every epoch's (NaN without held-out rows), which
     a training that diverged never beats. Rows that carry weights
     (``Tensors.weight``) count in proportion to them, in the steps and in both ELBOs.

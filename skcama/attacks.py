@@ -544,9 +544,10 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         unread = [c for c in cols if c in function.unread]
         if unread:  # the budget warning would be true and beside the point
             warn_user(
-                f"columns {unread} are constant in the training rows of {function.name}, "
-                "which reads them as missing whatever their value: the attack cannot "
-                "change its predictions through them. Leave them out of columns=."
+                f"columns {unread} are constant in the training rows of {function.name} "
+                "(or vary in a single row, which it reads as constant), which reads them as "
+                "missing whatever their value: the attack cannot change its predictions "
+                "through them. Leave them out of columns=."
             )
     # each column's unit of the budget: its clean sd, times its scale where one is given
     scales = _budget_scales(budget_scale, cols, X)

@@ -402,7 +402,8 @@ def _clean_moments(
         )
     if sd_used:
         _warn_of_constant([c for c in columns if c in scaler.constant],
-                          "the training rows of the reference CAMAClassifier")
+                          "the training rows of the reference CAMAClassifier",
+                          why="sd 0, or varying in a single row, which it reads as constant")
     position = [blanket.index(c) for c in columns]
     return (
         pd.Series(scaler.mean[position], index=columns),
@@ -410,12 +411,15 @@ def _clean_moments(
     )
 
 
-def _warn_of_constant(columns: list, source: str, amounts: str = "amounts") -> None:
-    """Warn that ``columns``, constant in ``source`` (sd 0), have their ``amounts`` (of
-    a manipulation, or an attack's budgets) in standard deviations taken in raw units."""
+def _warn_of_constant(
+    columns: list, source: str, amounts: str = "amounts", why: str = "sd 0"
+) -> None:
+    """Warn that ``columns``, constant in ``source`` (``why``), have their ``amounts``
+    (of a manipulation, or an attack's budgets) in standard deviations taken in raw
+    units."""
     if columns:
         warn_user(
-            f"columns {columns} are constant in {source} (sd 0), so their {amounts} are "
+            f"columns {columns} are constant in {source} ({why}), so their {amounts} are "
             "taken in raw units (sd 1). Pass reference=<clean frame where they vary> for "
             f"{amounts} in standard deviations, or leave them out of columns=."
         )

@@ -704,10 +704,12 @@ def test_a_measurement_that_varies_in_few_training_rows_is_named(sem_data, diffe
     if differing == 1:
         assert said == [
             "columns ['x2'] vary in a single training row (column 'x2' is 1 in 399 of its "
-            "400 measured rows, sd 0.025): one row cannot show how a column depends on the "
-            "label, and that sd would read any other value as many sds out, so the model "
-            "reads them as missing, as constant columns, in fit and in prediction. Fit with "
-            "rows where they vary, or leave them out."], said
+            "400 measured rows and 1.5 in one, sd 0.025): one row cannot show how a column "
+            "depends on the label, and that sd would read any other value as many sds out, "
+            "so the model reads them as missing, as constant columns, in fit and in "
+            "prediction. Fit with rows where they vary, or leave them out; if the odd value "
+            "is a code for a missing measurement, set it to NaN first "
+            "(X['x2'].replace(1.5, np.nan))."], said
         assert "x2" in clf.scaler_.missing_constant
         for value in (1.5, 0.0):
             np.testing.assert_array_equal(clf.predict_proba(X.assign(x2=value)),
@@ -1984,6 +1986,19 @@ def test_a_validation_fraction_leaving_no_training_rows_is_refused_and_classes_a
         assert counts[0] == 140 and counts[1] in (8, 9) and counts[2] == 1, counts
         assert counts[3] == 0  # a single row is trained on
         assert sum(counts) in (149, 150)
+    # above half held out, a class of two rows still keeps one for training
+    for seed in range(20):
+        held = stratified_hold_out(labels, 270, torch.Generator().manual_seed(seed))
+        assert [int((~held)[labels == k].sum()) >= 1 for k in range(4)] == [True] * 4
+    # a class's share rounds up as often as its fraction says, wherever it sorts: 3 rows
+    # of 500 at 50 held out hold 0.3 rows (it always got 1 when its label sorted last,
+    # never when first)
+    for rare in (0, 1):
+        small = torch.full((500,), 1 - rare, dtype=torch.long)
+        small[:3] = rare
+        share = np.mean([int(stratified_hold_out(small, 50, torch.Generator().manual_seed(seed))
+                             [small == rare].sum()) for seed in range(300)])
+        assert 0.2 < share < 0.4, (rare, share)
     first, again = (stratified_hold_out(labels, 30, torch.Generator().manual_seed(0))
                     for _ in range(2))
     assert torch.equal(first, again)

@@ -336,7 +336,8 @@ def test_a_constant_column_warns_that_its_amount_is_in_raw_units(data):
         stuck = CAMAClassifier(graph=graph, target="y", max_epochs=1, random_state=0)
         stuck.fit(flat, data[1])
     with pytest.warns(UserWarning, match=r"columns \['x1'\] are constant in the training "
-                      r"rows of the reference CAMAClassifier \(sd 0\), so their amounts"):
+                      r"rows of the reference CAMAClassifier \(sd 0, or varying in a single "
+                      r"row, which it reads as constant\), so their amounts"):
         out = shift(X, 1.0, columns=["x1", "x2"], reference=stuck)
     np.testing.assert_allclose(out["x1"], X["x1"] + 1.0)
     with warnings.catch_warnings():  # scale reads the mean alone: no sd, no raw units
