@@ -293,7 +293,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         L2 penalty passed to Adam.
     validation_fraction : float, default=0.1
         Share of the training rows held out to monitor the ELBO for early stopping,
-        drawn from each class in its share (a class of one row is trained on). Early
+        drawn from each class in its share (every class keeps a row for training). Early
         stopping monitors the mean over the classes of each class's mean held-out ELBO,
         so a rare class's likelihood counts as much as a common one's (with the plain
         mean, a fit stopped while a class of 2% of the rows still improved: its recall
@@ -639,8 +639,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each row (survey or inverse-probability weights;
             for classes see ``class_weight``): a row counts in the training bound, the
-            early-stopping bound, the class prior ``class_prior_`` and the replay summary
-            in proportion to its weight; only ratios between weights matter. Rows of
+            early-stopping bound (within its class: early stopping weighs the classes
+            alike), the class prior ``class_prior_`` and the replay summary in proportion
+            to its weight; only ratios between weights matter. Rows of
             weight 0 are left out entirely (also from graph discovery; their label may be
             missing); ``None``, a single number or equal weights give the unweighted fit
             exactly. Graph discovery (``graph="pc"`` or ``"fci"``) weighs its tests by
@@ -851,7 +852,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                 model.prior.logits.copy_(logits)
         model.to(device)
         generator = torch.Generator(device=device).manual_seed(int(seeds[1]))
-        train_data, valid_data = self._split(data, generator, classes)
+        train_data, valid_data = self._split(data, generator)
         loss_fn = clean_elbo
         if flags.any():
             share = np.average(flags, weights=weights)
@@ -978,7 +979,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return self.batch_size
 
     def _split(
-        self, data: Tensors, generator: torch.Generator, classes: np.ndarray
+        self, data: Tensors, generator: torch.Generator
     ) -> tuple[Tensors, Tensors | None]:
         n = len(data)
         n_valid = int(round(self.validation_fraction * n))
