@@ -79,7 +79,13 @@ from ._training import (
 )
 from ._training import adapt as adapt_model
 from ._typing import GraphLike, MatrixLike, ModelFile, VectorLike
-from ._warn import interactive, report, warn_user
+from ._warn import (
+    interactive,
+    record_version,
+    report,
+    warn_if_pickled_by_another_version,
+    warn_user,
+)
 from .graph import (
     DISCOVERY_METHODS,
     GraphError,
@@ -2680,16 +2686,19 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         return device
 
     def __getstate__(self) -> dict:
-        state = super().__getstate__()
+        state = record_version(super().__getstate__())
         model = state.get("model_")
         if model is not None and next(model.parameters()).device.type != "cpu":
-            state = dict(state)
             state["model_"] = copy.deepcopy(model).cpu()
             if state.get("_clean_m_state") is not None:  # the weights adapt can restore
                 state["_clean_m_state"] = {
                     k: v.cpu() for k, v in state["_clean_m_state"].items()
                 }
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        warn_if_pickled_by_another_version(state, type(self).__name__)
+        super().__setstate__(state)
 
     def _fitted_on_frame(self) -> bool:
         return (

@@ -207,3 +207,32 @@ def report(verbose: int, message: str, *args: Any) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("skcama: %(message)s"))
     handler.handle(record)
+
+
+_PICKLED_BY = "_skcama_version"  # the key of a pickled estimator's state that holds it
+
+
+def record_version(state: dict) -> dict:
+    """A pickled estimator's ``state`` with the skcama version that pickles it (as
+    scikit-learn records its own version in its estimators' pickles)."""
+    from . import __version__
+
+    return {**state, _PICKLED_BY: __version__}
+
+
+def warn_if_pickled_by_another_version(state: dict, name: str) -> None:
+    """Warn, and take the record out of ``state``, when it was pickled by another skcama
+    version than this one: its fitted attributes may not be what this version reads,
+    and it may then fail or predict otherwise. Pickles written before versions were
+    recorded carry none and pass silently."""
+    from . import __version__
+
+    written = state.pop(_PICKLED_BY, None)
+    if written is not None and written != __version__:
+        warn_user(
+            f"this {name} was pickled by skcama {written} and is unpickled by skcama "
+            f"{__version__}: its fitted attributes may not be what this version reads, "
+            "so it may fail or predict otherwise. Refit it with this version, or save "
+            "models with skcama.save_model, whose files load_model checks.",
+            UserWarning,
+        )

@@ -46,6 +46,7 @@ from ._frames import reads_tables
 from ._guard import fit_context, gradients_on, ordinary_tensors, restore_on_error
 from ._random import seeded_torch
 from ._typing import MatrixLike, VectorLike
+from ._warn import record_version, warn_if_pickled_by_another_version
 from .graph import MarkovBlanketRoles, did_you_mean
 from .manipulations import _discrete
 
@@ -167,6 +168,13 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
     @reads_tables("X", "y")
     @fit_context(prefer_skip_nested_validation=True)
     @gradients_on
+    def __getstate__(self) -> dict:
+        return record_version(super().__getstate__())
+
+    def __setstate__(self, state: dict) -> None:
+        warn_if_pickled_by_another_version(state, type(self).__name__)
+        super().__setstate__(state)
+
     def fit(self, X: MatrixLike, y: VectorLike) -> Self:
         """Fit the network on labelled rows.
 

@@ -499,6 +499,33 @@ def test_plain_pickle_of_a_loaded_model_still_works(saved, fitted, data):
     np.testing.assert_array_equal(loaded.predict_proba(data[0]), fitted.predict_proba(data[0]))
 
 
+@pytest.mark.parametrize("baseline", [False, True])
+def test_a_pickle_of_another_skcama_version_is_warned_of(fitted, data, monkeypatch, baseline):
+    """A pickle records the skcama version that wrote it (model files did; pickles did
+    not, so one from another version failed late, if at all)."""
+    import skcama
+    from skcama.baselines import TorchMLPClassifier
+
+    model = fitted
+    if baseline:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model = TorchMLPClassifier(max_epochs=2, random_state=0).fit(data[0], data[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same version: silent, and no record left
+        same = pickle.loads(pickle.dumps(model))
+        copy.deepcopy(model)
+    assert "_skcama_version" not in same.__dict__
+    monkeypatch.setattr(skcama, "__version__", "0.0.9")
+    blob = pickle.dumps(model)
+    monkeypatch.undo()
+    name = type(model).__name__
+    with pytest.warns(UserWarning, match=rf"this {name} was pickled by skcama 0\.0\.9 and is "
+                                         rf"unpickled by skcama {re.escape(skcama.__version__)}"):
+        other = pickle.loads(blob)
+    np.testing.assert_array_equal(other.predict_proba(data[0]), model.predict_proba(data[0]))
+
+
 def test_save_names_a_missing_folder_and_a_folder_in_place_of_a_file(fitted, tmp_path):
     with pytest.raises(FileNotFoundError, match="the folder .* does not exist"):
         fitted.save(tmp_path / "no" / "m.skcama")
