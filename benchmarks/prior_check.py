@@ -18,7 +18,7 @@ This script measures that check on two kinds of new rows:
 Cases: ``load_dyspnea`` (a model fitted on the first 2,000 rows, the other 1,000 as the
 new site) and ``SyntheticSEM`` seeds (3,000 training rows, 2,000 new rows per case).
 
-    python benchmarks/prior_check.py            # SEM seeds 0-4, about 6 minutes on 2 cores
+    python benchmarks/prior_check.py            # SEM seeds 0-4, under a minute on 2 cores
     python benchmarks/prior_check.py --quick    # smoke size
 """
 

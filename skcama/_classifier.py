@@ -1727,7 +1727,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
           measured in fewer than 30 of the rest is not checked. On ``load_dyspnea`` with
           ``fev1_fvc`` read 1 sd high at the new site (the adaptation guide's example)
           the first check passed, the estimate was biased, and this one named
-          ``fev1_fvc`` at +0.84 sds. A change that leaves a child's mean alone (a
+          ``fev1_fvc`` at +0.87 sds. A change that leaves a child's mean alone (a
           noisier instrument) shows in the first check only, and a biased estimate can
           move the expected means of children that did not change, which are then named
           too. An under-fitted model (fit warned that it stopped before converging) can
@@ -1751,7 +1751,7 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         n_samples : int or None, default=None
             Importance samples per class for the posteriors that EM reads; ``None`` takes
             the larger of 64 and the estimator's ``n_samples`` (the time of a prediction
-            at that many samples: about 10 times the default's on the CPU, 2.7 to 3.2 times
+            at that many samples: about 10 times the default's on the CPU, 2.3 to 2.8 times
             on a GPU, in ``benchmarks/perf.py``). The Monte Carlo noise of
             a few samples is shared by all rows (common random numbers), so it tilts every
             row's posterior the same way, and EM, which looks for a prior that explains a
@@ -2028,8 +2028,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         model's at the estimated prevalence, with a z-score of :data:`_CHECK_Z` or more
         (see :meth:`_children_check`). Measured by ``benchmarks/prior_check.py``: on
         ``load_dyspnea`` and five ``SyntheticSEM`` fits, rows of another prevalence only
-        left every child within 0.13 sds; one child read 0.5 sds high came out at 0.31
-        to 0.49 sds and was named in each of 6 cases (4 of 6 at 0.25 sds), and a
+        left every child within 0.17 sds; one child read 0.5 sds high came out at 0.31
+        to 0.47 sds and was named in each of 6 cases (5 of 6 at 0.25 sds), and a
         categorical child recoded at ``load_dyspnea``'s site was named in 2 of 2."""
         with np.errstate(invalid="ignore"):
             moved = (np.abs(differences) >= _CHECK_SHIFT) & (np.abs(z_scores) >= _CHECK_Z)

@@ -1415,7 +1415,7 @@ def _check_same_groupings(frame: pd.DataFrame, labels: np.ndarray, target: Hasha
         )
 
 
-_GES_WARN_COLUMNS = 20  # benchmarks/real_tables.py: 3.3 s at 20 columns, 19.4 s at 24 (PC 1.2, 1.6)
+_GES_WARN_COLUMNS = 20  # benchmarks/real_tables.py: 2.6 s at 20 columns, 15.8 s at 24 (PC 0.8, 1.1)
 _NEAR_COLLINEAR = 0.99  # |correlation| above which two columns are nearly one
 
 
