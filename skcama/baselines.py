@@ -164,10 +164,6 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    # -------------------------------------------------------------------------- fit
-    @reads_tables("X", "y")
-    @fit_context(prefer_skip_nested_validation=True)
-    @gradients_on
     def __getstate__(self) -> dict:
         return record_version(super().__getstate__())
 
@@ -175,6 +171,10 @@ class _TorchClassifier(ClassifierMixin, BaseEstimator):
         warn_if_pickled_by_another_version(state, type(self).__name__)
         super().__setstate__(state)
 
+    # -------------------------------------------------------------------------- fit
+    @reads_tables("X", "y")
+    @fit_context(prefer_skip_nested_validation=True)
+    @gradients_on
     def fit(self, X: MatrixLike, y: VectorLike) -> Self:
         """Fit the network on labelled rows.
 
