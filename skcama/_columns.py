@@ -1189,11 +1189,11 @@ def class_positions(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
     labels against the classes ``[0., 1.]`` of a pandas "boolean" y), and as
     :func:`unknown_labels` tells the unknown ones apart; a number and its text differ
     (``pd.Index.get_indexer`` matched no bool against numbers)."""
-    codes, uniques = pd.factorize(labels)
+    codes, uniques = pd.factorize(labels)  # a missing label's code is -1
     position = {label: i for i, label in enumerate(np.asarray(classes).tolist())}
     found = np.fromiter((position.get(label, -1) for label in uniques.tolist()),
                         dtype=np.intp, count=len(uniques))
-    return found[codes]
+    return np.where(codes < 0, -1, found[codes]) if len(found) else np.full(len(codes), -1)
 
 
 def unknown_labels(
@@ -1350,7 +1350,8 @@ def _rare_variation(values: np.ndarray) -> tuple[float, int, int] | None:
 def _warn_of_rare_variation(lone: list, seldom: list) -> None:
     """Warn of measurements that vary in one training row (``lone``, read as missing as
     constant columns are) or in fewer than ``_SPARSE_ROWS`` of them (``seldom``); each
-    entry (name, common value, rows off it, measured rows, sd). Their sd comes from
+    entry (name, common value, rows off it, measured rows, sd), a ``lone`` one with the
+    odd value last. Their sd comes from
     those rows, so a value unlike the common one reads as far out, and a prediction may
     lean on it: a sodium of 140.0 in 799 training rows and 140.5 in one has an sd of
     0.018, so 140.5 reads as 28 sds out; read so, it changed 181 of 400 predictions."""
@@ -1363,7 +1364,7 @@ def _warn_of_rare_variation(lone: list, seldom: list) -> None:
             "and that sd would read any other value as many sds out, so the model reads "
             "them as missing, as constant columns, in fit and in prediction. Fit with rows "
             "where they vary, or leave them out; if the odd value is a code for a missing "
-            f"measurement, set it to NaN first (X[{name!r}].replace({other:.6g}, np.nan)).",
+            f"measurement, set it to NaN first (X[{name!r}].replace({other!r}, np.nan)).",
             UserWarning,
         )
     if seldom:

@@ -14,6 +14,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import DataConversionWarning, NotFittedError
 
 from skcama import CAMAClassifier
+from skcama._columns import class_positions
 from skcama.attacks import (
     attack_variants,
     differentiable_log_proba,
@@ -515,6 +516,11 @@ def test_labels_equal_as_numbers_are_the_models_classes(blobs):
     assert flags.score(by_numbers, y) < flags.score(X, y)
     pd.testing.assert_frame_equal(fgsm(mlp, X, y == 1, 0.5, columns=["x"]),
                                   fgsm(mlp, X, y, 0.5, columns=["x"]))
+    # the shared mapping: a missing label is no class (factorize codes it -1, which
+    # indexed the last class)
+    assert class_positions(np.array([0.0, np.nan, 1.0]), np.array([0.0, 1.0])).tolist() == [
+        0, -1, 1]
+    assert class_positions(np.array([None], dtype=object), np.array([0, 1])).tolist() == [-1]
 
 
 def test_transfer_checks_the_labels_against_the_attacked_model_too(blobs):
