@@ -1351,10 +1351,10 @@ def _warn_of_rare_variation(lone: list, seldom: list) -> None:
     """Warn of measurements that vary in one training row (``lone``, read as missing as
     constant columns are) or in fewer than ``_SPARSE_ROWS`` of them (``seldom``); each
     entry (name, common value, rows off it, measured rows, sd), a ``lone`` one with the
-    odd value last. Their sd comes from
-    those rows, so a value unlike the common one reads as far out, and a prediction may
-    lean on it: a sodium of 140.0 in 799 training rows and 140.5 in one has an sd of
-    0.018, so 140.5 reads as 28 sds out; read so, it changed 181 of 400 predictions."""
+    odd value last. Their sd comes from those rows, so a value unlike the common one
+    reads as far out, and a prediction may lean on it: a sodium of 140.0 in 799 training
+    rows and 140.5 in one has an sd of 0.018, so 140.5 reads as 28 sds out; read so, it
+    changed 181 of 400 predictions."""
     if lone:
         name, common, _, n, sd, other = lone[0]
         warn_user(

@@ -167,6 +167,22 @@ def augmented_loss(clean_weight: float, manipulated_weight: float) -> LossFn:
     return loss
 
 
+def _row_bounds(
+    model: CAMANet, data: Tensors, seed: int, loss_fn: LossFn, batch_size: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each row's ``loss_fn`` with fixed noise, times its weight where rows carry any,
+    and the rows' weights (ones without), both float64 on the host (a GPU's sums add in
+    no fixed order, and these scores decide when training stops)."""
+    generator = torch.Generator(device=data.x.device).manual_seed(seed)
+    batches = (data.rows(slice(start, start + batch_size))
+               for start in range(0, len(data), batch_size))
+    bounds = torch.cat([batch.weighted(loss_fn(model, batch, generator)).double()
+                        for batch in batches]).cpu()
+    weight = (torch.ones(len(data), dtype=torch.float64)
+              if data.weight is None else data.weight.double().cpu())
+    return bounds, weight
+
+
 @torch.no_grad()
 def evaluate_elbo(
     model: CAMANet, data: Tensors, seed: int, loss_fn: LossFn = clean_elbo,
@@ -174,12 +190,10 @@ def evaluate_elbo(
 ) -> float:
     """Mean of ``loss_fn`` over ``data`` with fixed noise (weighted by the rows' weights
     when they carry any): the check of a fit without held-out rows."""
-    generator = torch.Generator(device=data.x.device).manual_seed(seed)
-    total = 0.0
-    for start in range(0, len(data), batch_size):
-        batch = data.rows(slice(start, start + batch_size))
-        total += float(batch.weighted(loss_fn(model, batch, generator)).sum())
-    return total / max(data.total_weight(), 1e-12) if len(data) else 0.0
+    if not len(data):
+        return 0.0
+    bounds, weight = _row_bounds(model, data, seed, loss_fn, batch_size)
+    return float(bounds.sum() / weight.sum().clamp_min(1e-12))
 
 
 def stratified_hold_out(
@@ -223,16 +237,7 @@ def held_out_scores(
     stopping monitors: in the plain mean a class of 2% of the rows weighs 2%, and a fit
     stopped while its likelihood still improved (a 2% class's recall 0.16 after the
     8 epochs that the plain mean chose, 0.54 after 19)."""
-    generator = torch.Generator(device=data.x.device).manual_seed(seed)
-    batches = (data.rows(slice(start, start + batch_size))
-               for start in range(0, len(data), batch_size))
-    bounds = torch.cat([batch.weighted(loss_fn(model, batch, generator)).double()
-                        for batch in batches])
-    # on the host: a GPU's index_add_ adds in no fixed order, and the score decides when
-    # training stops (the held-out rows' bounds are one number each)
-    bounds = bounds.cpu()
-    weight = (torch.ones(len(data), dtype=torch.float64)
-              if data.weight is None else data.weight.double().cpu())
+    bounds, weight = _row_bounds(model, data, seed, loss_fn, batch_size)
     mean = float(bounds.sum() / weight.sum().clamp_min(1e-12))
     if data.y is None:
         return mean, mean
