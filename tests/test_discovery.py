@@ -785,6 +785,45 @@ def test_a_collider_into_a_dependent_neighbour_points_its_target_edge_at_it_too(
     assert cg.is_fully_directed(t, x) and cg.is_fully_directed(w, x)
 
 
+def test_the_independent_node_rule_reads_independence_at_alpha_not_target_alpha():
+    """With the target's tests read at target_alpha = 0.05 (their p-values scaled by
+    alpha / target_alpha = 0.2, as _TargetLevel does), the rule reads independence of the
+    target given nothing at alpha = 0.01: a node w whose p-value against the target is
+    0.03 is independent of it, so the collider x -> w <- v that larger sets claimed turns
+    round where w depends on the target given x and given v. That test stays at the
+    target's level (0.03 is dependence, 0.07 is not). At 0.005 given nothing w depends
+    on the target and the rule leaves its edges alone."""
+    from skcama.discovery import _independent_of_target_point_in
+
+    w, x, v, t = range(4)
+
+    class Scaled(_MarginalTest):
+        factor = 0.2
+
+        def __init__(self, marginal: float, given: float):
+            super().__init__({(x, t), (v, t), (x, v)})
+            self.marginal, self.given = marginal, given
+
+        def __call__(self, i, j, S):
+            if {i, j} == {w, t}:
+                return (self.given if S else self.marginal) * self.factor
+            return super().__call__(i, j, S)
+
+    def oriented(marginal: float, given: float) -> tuple[list, object]:
+        cg = _graph_of(4, {(x, w): "->", (v, w): "->", (x, t): "--", (v, t): "--"})
+        cg.test = Scaled(marginal, given)
+        return _independent_of_target_point_in(cg, 0.01, None, t), cg
+
+    for given in (1e-6, 0.03):
+        turned, cg = oriented(0.03, given)
+        assert sorted(turned) == [(w, x), (w, v), (t, x), (t, v)], given
+        assert cg.is_fully_directed(w, x) and cg.is_fully_directed(w, v)
+    for marginal, given in [(0.005, 1e-6), (0.03, 0.07)]:
+        kept, cg = oriented(marginal, given)
+        assert kept == [], (marginal, given)
+        assert cg.is_fully_directed(x, w) and cg.is_fully_directed(v, w)
+
+
 def test_the_independent_node_rule_keeps_to_the_conditioning_limit():
     from skcama.discovery import _independent_of_target_point_in
 
