@@ -786,42 +786,72 @@ def test_a_collider_into_a_dependent_neighbour_points_its_target_edge_at_it_too(
 
 
 def test_the_independent_node_rule_reads_independence_at_alpha_not_target_alpha():
-    """With the target's tests read at target_alpha = 0.05 (their p-values scaled by
-    alpha / target_alpha = 0.2, as _TargetLevel does), the rule reads independence of the
-    target given nothing at alpha = 0.01: a node w whose p-value against the target is
-    0.03 is independent of it, so the collider x -> w <- v that larger sets claimed turns
-    round where w depends on the target given x and given v. That test stays at the
-    target's level (0.03 is dependence, 0.07 is not). At 0.005 given nothing w depends
-    on the target and the rule leaves its edges alone."""
+    """With the target's tests read at target_alpha = 0.05 (their p-values multiplied by
+    factor = alpha / target_alpha = 0.2, as _TargetLevel does), the rule reads
+    independence of the target given nothing at alpha = 0.01 on the test's own p-value:
+    w, not adjacent to the target, with p = 0.03 is independent of it, so the collider
+    x -> w <- v that larger sets claimed turns round where w depends on the target given
+    x and given v. That test stays at the target's level (0.03 is dependence; 0.07 is
+    not, at either level). A neighbour of the target depends on it whatever its p-value
+    (x at 0.03 still takes w's edge). At 0.005 w depends on the target, and a rule not
+    told the factor reads w's multiplied p-value, 0.006, as dependence (as it did before
+    it was told): either way it leaves w alone."""
     from skcama.discovery import _independent_of_target_point_in
 
     w, x, v, t = range(4)
 
     class Scaled(_MarginalTest):
-        factor = 0.2
+        """Own p-values: ``marginal[i]`` of node i and the target given nothing (0 where
+        not listed), ``given`` of w and the target given anything; the target's tests
+        are returned multiplied by ``factor``."""
 
-        def __init__(self, marginal: float, given: float):
-            super().__init__({(x, t), (v, t), (x, v)})
-            self.marginal, self.given = marginal, given
+        def __init__(self, marginal: dict, given: float, factor: float):
+            super().__init__({(x, v)})
+            self.marginal, self.given, self.factor = marginal, given, factor
 
         def __call__(self, i, j, S):
-            if {i, j} == {w, t}:
-                return (self.given if S else self.marginal) * self.factor
-            return super().__call__(i, j, S)
+            if t not in (i, j):
+                return super().__call__(i, j, S)
+            (other,) = {i, j} - {t}
+            if S:
+                own = self.given if other == w else 0.0
+            else:
+                own = self.marginal.get(other, 0.0)
+            return min(1.0, own * self.factor)
 
-    def oriented(marginal: float, given: float) -> tuple[list, object]:
+    def oriented(marginal: dict, given: float, told: float = 0.2) -> tuple[list, object]:
         cg = _graph_of(4, {(x, w): "->", (v, w): "->", (x, t): "--", (v, t): "--"})
-        cg.test = Scaled(marginal, given)
-        return _independent_of_target_point_in(cg, 0.01, None, t), cg
+        cg.test = Scaled(marginal, given, 0.2)
+        return _independent_of_target_point_in(cg, 0.01, None, t, factor=told), cg
 
-    for given in (1e-6, 0.03):
-        turned, cg = oriented(0.03, given)
-        assert sorted(turned) == [(w, x), (w, v), (t, x), (t, v)], given
+    for marginal, given in [({w: 0.03}, 1e-6), ({w: 0.03}, 0.03), ({w: 0.03, x: 0.03}, 1e-6)]:
+        turned, cg = oriented(marginal, given)
+        assert sorted(turned) == [(w, x), (w, v), (t, x), (t, v)], (marginal, given)
         assert cg.is_fully_directed(w, x) and cg.is_fully_directed(w, v)
-    for marginal, given in [(0.005, 1e-6), (0.03, 0.07)]:
-        kept, cg = oriented(marginal, given)
-        assert kept == [], (marginal, given)
+    for marginal, given, told in [({w: 0.005}, 1e-6, 0.2), ({w: 0.03}, 0.07, 0.2),
+                                  ({w: 0.03}, 1e-6, 1.0)]:
+        kept, cg = oriented(marginal, given, told)
+        assert kept == [], (marginal, given, told)
         assert cg.is_fully_directed(x, w) and cg.is_fully_directed(v, w)
+
+
+def test_pc_gives_the_independent_node_rule_the_target_level_factor(monkeypatch):
+    """_pc passes the rule the factor by which _TargetLevel multiplies the target's
+    p-values (alpha / target_alpha), and 1 where every test is read at alpha."""
+    import skcama.discovery as discovery
+
+    seen = []
+    rule = discovery._independent_of_target_point_in
+
+    def recording(cg, alpha, bk, target, limit=None, factor=1.0):
+        seen.append(factor)
+        return rule(cg, alpha, bk, target, limit, factor)
+
+    monkeypatch.setattr(discovery, "_independent_of_target_point_in", recording)
+    X, y = SyntheticSEM(random_state=0).sample(300, random_state=1)
+    discovery.discover_graph(X, y, target="y", alpha=0.01, target_alpha=0.05)
+    discovery.discover_graph(X, y, target="y", alpha=0.01, target_alpha=0.01)
+    assert seen == [pytest.approx(0.2), 1.0]
 
 
 def test_the_independent_node_rule_keeps_to_the_conditioning_limit():
