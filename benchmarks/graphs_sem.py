@@ -556,7 +556,13 @@ def main() -> None:
         )
     accepted = acceptance_lines(rec, acc)
     if accepted:
-        parts.append("Acceptance (issue 4):\n\n" + "\n".join(accepted))
+        heading = "Acceptance (issue 4):"
+        if args.part != "acceptance":  # its verdict reads the ten SEMs of --part acceptance
+            heading = (
+                f"Issue 4's acceptance criteria on these {len(args.seeds)} seeds (the verdict "
+                f"is that of `--part acceptance`, on {ACCEPTANCE_SEEDS} SEMs):"
+            )
+        parts.append(heading + "\n\n" + "\n".join(accepted))
     text = (
         f"## graphs_sem.py\n\n{machine_line()}; {args.jobs} process(es) of "
         f"{args.threads or 'default'} thread(s); seeds {args.seeds}; SEMs with a 4-class "

@@ -143,12 +143,12 @@ measured on its own seeds:
   2,000 rows at 0.74 / 0.72 (0.63 / 0.57 before) in 11.6 s (7.8 s before), and 40 nodes
   at 10,000 rows unchanged at 0.95 / 0.97 (since discovery reads the columns sorted by
   name: 0.73 / 0.68, seed 2 finding 70% of the blanket instead of 90%, and 0.95 / 0.97;
-  with today's default test 0.77 / 0.73 in 13.5 s and 0.95 / 0.97);
+  with today's default test 0.77 / 0.73 in 8.8 s and 0.95 / 0.97);
 - CAMA, discovered - true graph (five fits of each; clean, co-parents shifted by +2):
   seeds 20-27 (three fits) -1.7 and -3.0 points at 0.01, -1.3 and -2.3 at 0.05; the
   benchmark's seeds 0-2 -1.4 and -4.0 against -1.0 and -3.4; seeds 10-14 -3.0 and -6.4
   against -2.4 and -5.6 (seed 13: -15.7 against -13.9). These are with the test of that
-  time; with today's default test the benchmark's seeds 0-2 give -0.8 and -2.4, and its
+  time; with today's default test the benchmark's seeds 0-2 give -0.6 and -1.8, and its
   seeds 0-9 -0.7 and -2.2 (section ``graphs_sem-acceptance`` of ``benchmarks/RESULTS.md``).
 
 Skewed measurements: ``normal_scores=True``
@@ -175,7 +175,7 @@ CAMA more accuracy: against the true graph, 2.3 points on clean rows and 5.6 wit
 co-parents shifted (seeds 0-2, five fits each; raw values 1.3 and 2.2), and 3.3 and 5.8
 on seeds 10-14 (raw values 3.0 and 6.4), measured before the basis tests conditioned on
 the products of the target's indicators and before ``target_alpha`` (raw values with
-today's default test: 0.8 and 2.4; normal scores were not measured again since). It
+today's default test: 0.6 and 1.8; normal scores were not measured again since). It
 loses some edges from co-parents to children whose curved mechanisms the basis fits
 better on the raw scale.
 
@@ -845,7 +845,7 @@ def discover_graph(
         Largest conditioning set PC and FCI try (``None``: no limit). Larger sets cost
         exponentially more tests and, with finite data, mostly lose power: on the
         40-node SEMs of ``benchmarks/graphs_sem.py`` at 10,000 rows the limit of 4 took
-        13-29 s (17 s in the latest run) instead of 3-6 minutes with
+        11-29 s (11.5 s in the latest run) instead of 3-6 minutes with
         ``test="block-lrt-basis"`` and recovered more
         of the Markov blanket; on the 20-node SEMs the graphs were the same as without a
         limit.
