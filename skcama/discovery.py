@@ -113,7 +113,15 @@ the 20-node SEMs at 5,000 rows a co-parent lost two of its children: one edge go
 turned round), so that test stays at the target's level. On the bundled dyspnea table
 (``load_dyspnea``, complete rows), ``fev1_fvc`` and ``mmrc``, two findings the diagnosis
 causes, had been read as its causes, with no background knowledge and with the tiers
-``[["age", "female"], ["diagnosis"]]``; they now come out as its children.
+``[["age", "female"], ["diagnosis"]]``; they now come out as its children. Between the
+two levels the skeleton removed the edge from the node to the target at a larger depth,
+given some set; where that set holds ``x``, ``x`` is no collider between them and the
+rule leaves the pair alone. Without that check the change of level read a weakly
+dependent grandchild as a cause of two children: on a constructed case (``y -> x1 -> w
+<- x2 <- y``, ``w = x1 - 0.68 x2`` plus noise, 2,000 rows, 60 draws) ``w`` came out a
+cause of both children in 47 draws, against 30 before the change and 30 with the check
+(the other draws read it as their effect, as it is). The 240 graphs above came out the
+same with the check.
 
 The level at the target: ``target_alpha``
 ------------------------------------------
@@ -187,10 +195,13 @@ member of the equivalence class with these rules, in order:
 
 1. *Undirected edges at the target point away from it* (``target -> node``): the target is
    made a source of its undirected component. Every chordal component has a consistent
-   extension in which any chosen node is a source, so this never creates a cycle or a new
-   v-structure — the result stays Markov equivalent to what the data support — and it
-   models such a node as a measurement caused by the label (a child), the role in which
-   CAMA is robust to manipulation of that node.
+   extension in which any chosen node is a source, so this creates no new v-structure —
+   the result stays Markov equivalent to what the data support — and it models such a
+   node as a measurement caused by the label (a child), the role in which CAMA is robust
+   to manipulation of that node. Where the marks already hold a directed path from the
+   node to the target (``c -> d -> e -> target`` beside ``c - target``, which Meek's
+   rules leave open beyond two steps), the edge points at the target instead: away from
+   it, it would close a cycle, whose breaking removed an edge the data had oriented.
 2. Bidirected edges (``<->``, a latent common cause in a PAG, or a conflict between
    v-structures in PC) that touch the target become ``target -> node`` for the same reason.
    Between a child of the target (after rule 1) and another node, a bidirected edge points
@@ -1703,9 +1714,9 @@ def _pc(data, alpha, indep_test, bk, max_k, target_node=None, verbose=0, progres
     _definite_colliders(cg, alpha, limit, bk, target_node, log)
     log("pc: colliders (conditioning sets up to %s nodes) in %.1f s", limit,
         time.perf_counter() - start)
-    if target_node is not None:
-        factor = kwargs.get("factor", 1.0) if indep_test == _TARGET_LEVEL_NAME else 1.0
-        _independent_of_target_point_in(cg, alpha, bk, target_node, limit, factor)
+    if target_node is not None:  # the rule reads the test's own p-values (not scaled)
+        own = test.inner if isinstance(test, _TargetLevel) else test
+        _independent_of_target_point_in(cg, alpha, bk, target_node, limit, own)
     cg = Meek.definite_meek(cg, background_knowledge=bk)
     return Meek.meek(cg, background_knowledge=bk)
 
@@ -1793,7 +1804,8 @@ def _definite_colliders(
 
 
 def _independent_of_target_point_in(
-    cg, alpha: float, bk, target: int, limit: int | None = None, factor: float = 1.0
+    cg, alpha: float, bk, target: int, limit: int | None = None,
+    own_test: Callable[..., float] | None = None,
 ) -> list:
     """Orient ``w -> x`` wherever ``w`` is independent of the target given nothing, its
     neighbour ``x`` is not, and ``w`` depends on the target given ``x``, and then an
@@ -1816,22 +1828,25 @@ def _independent_of_target_point_in(
 
     A node depends on the target given nothing where it is adjacent to it or its test
     with the target given nothing has a p-value of at most ``alpha``; every other node is
-    independent of it. ``factor`` is ``alpha / target_alpha`` where the target's tests
-    are read at another level, ``target_alpha`` (:class:`_TargetLevel` multiplies their
-    p-values by it), so that judgement is made at ``alpha`` on the test's own p-value:
+    independent of it. Where the target's tests are read at another level,
+    ``target_alpha`` (:class:`_TargetLevel` scales their p-values), ``own_test`` is the
+    test it wraps, whose own p-value that judgement reads (``None``: ``cg.ci_test``):
     ``target_alpha`` is there to keep weak edges at the target, and read here it took the
     rule from a node independent of the target whose p-value fell between the two levels
     (see the module notes). The test given ``x`` stays at the target's level; read at
-    ``alpha`` it missed true colliders.
+    ``alpha`` it missed true colliders. Where PC's skeleton separated ``w`` from the
+    target given a set holding ``x`` (possible where ``w``'s p-value lies between the
+    levels, so the edge went at a larger depth), that separation marks ``x`` as no
+    collider and the rule leaves the pair alone: a grandchild of the target weakly
+    dependent on it was otherwise read as a cause of two children.
     """
     nodes = cg.G.nodes
     dependent: dict = {}
 
-    def depends(i: int) -> bool:  # on the target, given nothing (the test's cache)
+    def depends(i: int) -> bool:  # on the target, given nothing
         if i not in dependent:
-            dependent[i] = bool(cg.G.graph[i, target] != 0) or (
-                cg.ci_test(i, target, ()) <= alpha * factor
-            )
+            p_value = (cg.ci_test if own_test is None else own_test)(i, target, ())
+            dependent[i] = bool(cg.G.graph[i, target] != 0) or p_value <= alpha
         return dependent[i]
 
     oriented = []
@@ -1841,6 +1856,8 @@ def _independent_of_target_point_in(
         for x in (int(n) for n in cg.neighbors(w)):
             if not depends(x) or cg.is_fully_directed(x, target):
                 continue  # a cause of the target found by a collider at it is kept
+            if _separated_given(cg, w, target, x):
+                continue  # the skeleton's separating set holds x: no collider at x
             if not cg.is_fully_directed(w, x):  # (a collider at x may have oriented it)
                 others = [int(c) for c in cg.neighbors(w) if c != x and not depends(int(c))]
                 if any(cg.ci_test(w, target, given) > alpha
@@ -1864,6 +1881,14 @@ def _independent_of_target_point_in(
         cg.definite_UC = [(a, b, c) for a, b, c in cg.definite_UC
                           if (a, b) not in turned and (c, b) not in turned]
     return oriented
+
+
+def _separated_given(cg, a: int, b: int, x: int) -> bool:
+    """Whether PC's skeleton removed the edge ``a - b`` given a set holding ``x``."""
+    for key in ((a, b), (b, a)):
+        if any(x in S for S in (cg.sepset[key] or ())):
+            return True
+    return False
 
 
 def _collider_sets(x: int, others: list, limit: int | None) -> set:
@@ -2000,10 +2025,15 @@ def _to_dag(marks: np.ndarray, names: list, knowledge: dict) -> tuple[nx.DiGraph
             continue
         undirected.discard(edge)
     n_rule = len(undirected)
-    # Rule 1: undirected edges at the target point away from it.
-    for edge in [e for e in undirected if t in e]:
+    # Rule 1: undirected edges at the target point away from it, except from a node with
+    # a directed path to the target already (away, the edge would close a cycle)
+    reach = nx.DiGraph(list(directed))
+    reach.add_nodes_from(range(len(names)))
+    for edge in sorted((e for e in undirected if t in e), key=sorted):
         (other,) = edge - {t}
-        directed.add((t, other))
+        arrow = (other, t) if nx.has_path(reach, other, t) else (t, other)
+        directed.add(arrow)
+        reach.add_edge(*arrow)
         undirected.discard(edge)
     children = {j for i, j in directed if i == t}
     for i, j in sorted(bidirected):

@@ -563,6 +563,18 @@ def test_undirected_edges_at_the_target_point_away_from_it():
     assert nx.is_directed_acyclic_graph(graph)
 
 
+def test_an_edge_at_the_target_from_a_node_with_a_path_to_it_points_at_the_target():
+    # c -> d -> e -> y directed and c - y undirected (Meek's rules orient only two-step
+    # paths): y -> c would close a cycle, whose breaking removed the oriented c -> d, so
+    # the edge points at the target and every oriented edge stays, without a warning
+    names = ["c", "d", "e", "y"]
+    marks = _marks(4, undirected=[(0, 3)], directed=[(0, 1), (1, 2), (2, 3)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        graph, _ = _to_dag(marks, names, NO_BACKGROUND)
+    assert set(graph.edges()) == {("c", "d"), ("d", "e"), ("e", "y"), ("c", "y")}
+
+
 def test_orienting_away_from_the_target_creates_no_new_v_structure():
     # chain component y - a - b: the rule gives y -> a -> b, never y -> a <- b.
     names = ["a", "b", "y"]
@@ -785,73 +797,102 @@ def test_a_collider_into_a_dependent_neighbour_points_its_target_edge_at_it_too(
     assert cg.is_fully_directed(t, x) and cg.is_fully_directed(w, x)
 
 
+def _scaled_stand_in(w: int, t: int, others_dependent: set, marginal: dict, given: float,
+                     factor: float):
+    """A stand-in for _TargetLevel around a test whose own p-values are ``marginal[i]``
+    for node i and the target t given nothing (0 where not listed) and ``given`` for w
+    and t given anything; the target's p-values come out multiplied by ``factor`` (at
+    most 1). Returns (the wrapper as cg.test, the own test as a function)."""
+
+    def own(i, j, S):
+        if t not in (i, j):
+            return 0.0 if S or frozenset((i, j)) in others_dependent else 0.5
+        (other,) = {i, j} - {t}
+        return (given if other == w else 0.0) if S else marginal.get(other, 0.0)
+
+    class Scaled:
+        method = "stand-in"
+
+        def __call__(self, i, j, S):
+            p_value = own(i, j, S)
+            return min(1.0, p_value * factor) if t in (i, j) else p_value
+
+    return Scaled(), own
+
+
 def test_the_independent_node_rule_reads_independence_at_alpha_not_target_alpha():
     """With the target's tests read at target_alpha = 0.05 (their p-values multiplied by
-    factor = alpha / target_alpha = 0.2, as _TargetLevel does), the rule reads
-    independence of the target given nothing at alpha = 0.01 on the test's own p-value:
-    w, not adjacent to the target, with p = 0.03 is independent of it, so the collider
+    alpha / target_alpha = 0.2, as _TargetLevel does), the rule reads independence of the
+    target given nothing at alpha = 0.01 on the wrapped test's own p-value: w, not
+    adjacent to the target, with p = 0.03 is independent of it, so the collider
     x -> w <- v that larger sets claimed turns round where w depends on the target given
     x and given v. That test stays at the target's level (0.03 is dependence; 0.07 is
     not, at either level). A neighbour of the target depends on it whatever its p-value
-    (x at 0.03 still takes w's edge). At 0.005 w depends on the target, and a rule not
-    told the factor reads w's multiplied p-value, 0.006, as dependence (as it did before
-    it was told): either way it leaves w alone."""
+    (x at 0.03 still takes w's edge). At 0.005 w depends on the target, and a rule that
+    reads the multiplied p-value (0.006) takes it for dependence, as it did before. With
+    target_alpha below alpha (0.01 and 0.1: multiplied by 10, so 1 for any own p-value
+    above 0.1) w at 0.5 is independent too."""
     from skcama.discovery import _independent_of_target_point_in
 
     w, x, v, t = range(4)
 
-    class Scaled(_MarginalTest):
-        """Own p-values: ``marginal[i]`` of node i and the target given nothing (0 where
-        not listed), ``given`` of w and the target given anything; the target's tests
-        are returned multiplied by ``factor``."""
-
-        def __init__(self, marginal: dict, given: float, factor: float):
-            super().__init__({(x, v)})
-            self.marginal, self.given, self.factor = marginal, given, factor
-
-        def __call__(self, i, j, S):
-            if t not in (i, j):
-                return super().__call__(i, j, S)
-            (other,) = {i, j} - {t}
-            if S:
-                own = self.given if other == w else 0.0
-            else:
-                own = self.marginal.get(other, 0.0)
-            return min(1.0, own * self.factor)
-
-    def oriented(marginal: dict, given: float, told: float = 0.2) -> tuple[list, object]:
+    def oriented(marginal: dict, given: float, factor: float = 0.2, alpha: float = 0.01,
+                 told: bool = True) -> tuple[list, object]:
         cg = _graph_of(4, {(x, w): "->", (v, w): "->", (x, t): "--", (v, t): "--"})
-        cg.test = Scaled(marginal, given, 0.2)
-        return _independent_of_target_point_in(cg, 0.01, None, t, factor=told), cg
+        cg.test, own = _scaled_stand_in(w, t, {frozenset((x, v))}, marginal, given, factor)
+        rule = _independent_of_target_point_in
+        return rule(cg, alpha, None, t, own_test=own if told else None), cg
 
-    for marginal, given in [({w: 0.03}, 1e-6), ({w: 0.03}, 0.03), ({w: 0.03, x: 0.03}, 1e-6)]:
-        turned, cg = oriented(marginal, given)
+    cases = [({w: 0.03}, 1e-6, 0.2, 0.01), ({w: 0.03}, 0.03, 0.2, 0.01),
+             ({w: 0.03, x: 0.03}, 1e-6, 0.2, 0.01), ({w: 0.5}, 1e-6, 10.0, 0.1)]
+    for marginal, given, factor, alpha in cases:
+        turned, cg = oriented(marginal, given, factor, alpha)
         assert sorted(turned) == [(w, x), (w, v), (t, x), (t, v)], (marginal, given)
         assert cg.is_fully_directed(w, x) and cg.is_fully_directed(w, v)
-    for marginal, given, told in [({w: 0.005}, 1e-6, 0.2), ({w: 0.03}, 0.07, 0.2),
-                                  ({w: 0.03}, 1e-6, 1.0)]:
-        kept, cg = oriented(marginal, given, told)
+    for marginal, given, told in [({w: 0.005}, 1e-6, True), ({w: 0.03}, 0.07, True),
+                                  ({w: 0.03}, 1e-6, False)]:
+        kept, cg = oriented(marginal, given, told=told)
         assert kept == [], (marginal, given, told)
         assert cg.is_fully_directed(x, w) and cg.is_fully_directed(v, w)
 
 
-def test_pc_gives_the_independent_node_rule_the_target_level_factor(monkeypatch):
-    """_pc passes the rule the factor by which _TargetLevel multiplies the target's
-    p-values (alpha / target_alpha), and 1 where every test is read at alpha."""
+def test_the_independent_node_rule_respects_the_skeletons_separating_set():
+    """w's own p-value against the target given nothing, 0.03, lies between alpha and
+    target_alpha, so PC removed the edge w - t at a larger depth; where the set that
+    separated them holds x, x is no collider between them and the rule leaves w - x (and
+    x - t) alone; v, not in that set, still takes w's edge."""
+    import numpy as np
+
+    from skcama.discovery import _independent_of_target_point_in
+
+    w, x, v, t = range(4)
+    cg = _graph_of(4, {(x, w): "->", (v, w): "->", (x, t): "--", (v, t): "--"})
+    cg.test, own = _scaled_stand_in(w, t, {frozenset((x, v))}, {w: 0.03}, 1e-6, 0.2)
+    cg.sepset = np.empty((4, 4), object)
+    cg.sepset[w, t] = cg.sepset[t, w] = [(x,)]
+    oriented = _independent_of_target_point_in(cg, 0.01, None, t, own_test=own)
+    assert sorted(oriented) == [(w, v), (t, v)]
+    assert cg.is_fully_directed(x, w) and cg.is_undirected(x, t)
+
+
+def test_pc_gives_the_independent_node_rule_the_wrapped_test(monkeypatch):
+    """_pc gives the rule the test that _TargetLevel wraps (its p-values unscaled), and
+    the test itself where every test is read at alpha."""
     import skcama.discovery as discovery
 
     seen = []
     rule = discovery._independent_of_target_point_in
 
-    def recording(cg, alpha, bk, target, limit=None, factor=1.0):
-        seen.append(factor)
-        return rule(cg, alpha, bk, target, limit, factor)
+    def recording(cg, alpha, bk, target, limit=None, own_test=None):
+        seen.append(own_test is getattr(cg.test, "inner", cg.test))
+        seen.append(type(own_test).__name__)
+        return rule(cg, alpha, bk, target, limit, own_test)
 
     monkeypatch.setattr(discovery, "_independent_of_target_point_in", recording)
     X, y = SyntheticSEM(random_state=0).sample(300, random_state=1)
     discovery.discover_graph(X, y, target="y", alpha=0.01, target_alpha=0.05)
     discovery.discover_graph(X, y, target="y", alpha=0.01, target_alpha=0.01)
-    assert seen == [pytest.approx(0.2), 1.0]
+    assert seen == [True, "_BlockLRT", True, "_BlockLRT"]
 
 
 def test_the_independent_node_rule_keeps_to_the_conditioning_limit():
