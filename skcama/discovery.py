@@ -826,7 +826,9 @@ def discover_graph(
         t(5) noise (the linear ``"block-lrt"``, given nothing: 0.75-1%), so its graphs can
         hold a few more edges than ``alpha`` promises;
         ``"indicator-fisherz"`` splits the target into indicator nodes merged after
-        discovery; ``"fisherz"``, ``"kci"`` and ``"rcit"`` are causal-learn's tests on the
+        discovery (PC then runs without its rules at the target, which read the target
+        as one node: the stricter collider check there and the rule for nodes
+        independent of it); ``"fisherz"``, ``"kci"`` and ``"rcit"`` are causal-learn's tests on the
         integer-coded target (KCI is very slow beyond a few hundred rows).
     alpha : float, default=0.01
         Significance level of the tests. For ``"ges"`` it is unused.
@@ -859,7 +861,9 @@ def discover_graph(
         11-29 s (11.5 s in the latest run) instead of 3-6 minutes with
         ``test="block-lrt-basis"`` and recovered more
         of the Markov blanket; on the 20-node SEMs the graphs were the same as without a
-        limit.
+        limit. PC's collider step and its rule for nodes independent of the target try
+        sets of up to one node more: a set that separated two nodes, plus the node
+        between them.
     sample_weight : array-like of shape (n_samples,), optional
         Non-negative row weights (survey or inverse-probability weights). Each test then
         regresses the two tested blocks on the conditioning set by weighted least squares
