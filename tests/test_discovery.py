@@ -766,9 +766,10 @@ def test_the_independent_node_rule_needs_the_collider_and_closes_no_cycle():
     """w (0) and c (1) are independent of the target (4); x (2) and v (3) depend on it.
     w - x: w is independent of the target given x and c (a chain w -> c -> x the skeleton
     kept as an edge too), so the edge is left. c - x: a collider, but x -> v -> c is
-    directed, so c -> x would close a cycle: left. c - v, checked next: turned round to
-    c -> v (v -> c would join c to the target), and the undirected v - target then points
-    at v."""
+    directed, so c -> x would close a cycle: left in the first pass. c - v, checked next:
+    turned round to c -> v (v -> c would join c to the target), and the undirected
+    v - target then points at v. With v -> c gone, the next pass orients c -> x, and
+    x - target points at x."""
     from skcama.discovery import _independent_of_target_point_in
 
     w, c, x, v, t = range(5)
@@ -776,9 +777,20 @@ def test_the_independent_node_rule_needs_the_collider_and_closes_no_cycle():
                        (v, c): "->", (x, t): "--", (v, t): "--"})
     cg.test = _MarginalTest({(x, t), (v, t), (w, c), (c, x), (x, v)},
                             independent={(w, t, (x, c))})
-    assert _independent_of_target_point_in(cg, 0.01, None, t) == [(c, v), (t, v)]
-    assert cg.is_undirected(w, x) and cg.is_undirected(c, x) and cg.is_fully_directed(c, v)
+    assert _independent_of_target_point_in(cg, 0.01, None, t) == [(c, v), (t, v), (c, x),
+                                                                   (t, x)]
+    assert cg.is_undirected(w, x) and cg.is_fully_directed(c, x)
+    assert cg.is_fully_directed(c, v) and cg.is_fully_directed(x, v)
+    # a path the rule does not turn round blocks it for good: x -> v -> u -> c, where u
+    # is independent of the target but not given v (so v -> u stays)
+    c, x, v, u, t = range(5)
+    cg = _graph_of(5, {(c, x): "--", (x, v): "->", (v, u): "->", (u, c): "->",
+                       (x, t): "--", (v, t): "--"})
+    cg.test = _MarginalTest({(x, t), (v, t)}, independent={(u, t, (v,))})
+    assert _independent_of_target_point_in(cg, 0.01, None, t) == []
+    assert cg.is_undirected(c, x) and cg.is_fully_directed(v, u) and cg.is_undirected(x, t)
     # without the path x -> v the collider at x is oriented
+    c, x, t = 1, 2, 4
     cg = _graph_of(5, {(c, x): "--", (x, t): "--"})
     cg.test = _MarginalTest({(x, t)})
     assert _independent_of_target_point_in(cg, 0.01, None, t) == [(c, x), (t, x)]
@@ -893,6 +905,26 @@ def test_pc_gives_the_independent_node_rule_the_wrapped_test(monkeypatch):
     discovery.discover_graph(X, y, target="y", alpha=0.01, target_alpha=0.05)
     discovery.discover_graph(X, y, target="y", alpha=0.01, target_alpha=0.01)
     assert seen == [True, "_BlockLRT", True, "_BlockLRT"]
+
+
+def test_the_independent_node_rule_does_not_depend_on_the_order_of_the_nodes():
+    """a -> w1 <- x2, w1 -> w2 <- b and x2 -> w2 (colliders that larger sets claimed),
+    x2 - t; only x2 depends on the target. Both w1 and w2 point into x2 whichever comes
+    first: with w2 first, x2 -> w1 -> w2 blocked w2 -> x2 as a cycle until w1's turn
+    reversed x2 -> w1, and one pass left w2 an effect of the child x2."""
+    from skcama.discovery import _independent_of_target_point_in
+
+    results = []
+    for w1, w2 in [(1, 2), (2, 1)]:
+        a, b, x2, t = 0, 3, 4, 5
+        cg = _graph_of(6, {(x2, w1): "->", (a, w1): "->", (w1, w2): "->", (b, w2): "->",
+                           (x2, w2): "->", (x2, t): "--"})
+        cg.test = _MarginalTest({(x2, t)})
+        _independent_of_target_point_in(cg, 0.01, None, t)
+        assert cg.is_fully_directed(w1, x2) and cg.is_fully_directed(w2, x2), (w1, w2)
+        assert cg.is_fully_directed(t, x2) and cg.is_fully_directed(w1, w2)
+        results.append(cg.G.graph[[a, b, x2, t]][:, [a, b, x2, t]].tolist())
+    assert results[0] == results[1]
 
 
 def test_the_independent_node_rule_keeps_to_the_conditioning_limit():
