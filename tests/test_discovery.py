@@ -1019,6 +1019,25 @@ def test_an_edge_at_the_target_stays_removed_where_one_separation_holds():
     assert _restore_target_edges(cg, 0.01, None, t) == []
 
 
+def test_the_edge_check_tries_separating_sets_no_larger_than_the_limit():
+    """x was separated from t given {s1, s2} and nothing smaller; with max_k = 1 the
+    check tries the subsets of at most one node (none separates), so the edge stays
+    removed and no set of two is asked; without a limit {s1, s2} is tried, joined by the
+    free neighbour p, and the edge comes back."""
+    from skcama.discovery import _restore_target_edges
+
+    x, s1, s2, p, t = range(5)
+    for max_k, restored in [(1, []), (None, [x])]:
+        cg = _graph_of(5, {(x, s1): "--", (x, s2): "--", (x, p): "--", (s1, t): "--",
+                           (s2, t): "--"})
+        _separated(cg, {(x, t): [(s1, s2)]})
+        cg.test = _GivenSets({(x, t), (s1, t), (s2, t)}, independent={(x, t, (s1, s2))},
+                             target=t)
+        assert _restore_target_edges(cg, 0.01, None, t, max_k=max_k) == restored
+        largest = max(len(given - {p}) for _, given in cg.test.asked)
+        assert largest == (1 if max_k == 1 else 2)
+
+
 def test_a_common_effect_in_the_recorded_set_brings_no_edge_back():
     """Fisher-z on x -> c <- a -> t, L -> x, L -> t (5,000 linear-Gaussian rows): PC
     separates x and t given L, and also given c (a cancellation), and records {L, c}; x
