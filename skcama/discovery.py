@@ -1782,7 +1782,7 @@ def _pc(data, alpha, indep_test, bk, max_k, target_node=None, verbose=0, progres
         if restored and bk is not None:  # the edges that came back, as it orients them
             orient_by_background_knowledge(cg, bk)
         if restored:
-            log("pc: %d edge(s) at the target kept, as the nodes depend on it given their "
+            log("pc: %d edge(s) at the target put back, as the nodes depend on it given their "
                 "neighbours: %s", len(restored),
                 _show([names[i] for i in restored]) if names else restored)
     # A collider x -> y <- z is judged on sets with and without y as large as the ones
@@ -1872,14 +1872,12 @@ def _restore_target_edges(
         top = len(held) if max_k is None else min(len(held), max_k)
         separating = (S for size in range(top + 1) for S in itertools.combinations(held, size)
                       if cg.ci_test(x, target, S) > alpha)
-        found = False
-        for S in separating:  # stops at the first set that still separates the pair
-            found = True
-            if cg.ci_test(x, target, tuple(sorted(free | set(S)))) > alpha:
-                break
-        else:
-            if found:
-                restored.append(x)
+        first = next(separating, None)
+        if first is not None and all(  # stops at the first set that still separates them
+            cg.ci_test(x, target, tuple(sorted(free | set(S)))) <= alpha
+            for S in itertools.chain((first,), separating)
+        ):
+            restored.append(x)
     for x in restored:  # decided on the skeleton as PC left it, then applied together
         cg.G.add_edge(Edge(nodes[x], nodes[target], Endpoint.TAIL, Endpoint.TAIL))
         cg.sepset[x, target] = cg.sepset[target, x] = None
