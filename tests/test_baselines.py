@@ -524,6 +524,21 @@ def test_early_stopping_keeps_the_weights_of_the_best_held_out_loss(estimator):
     assert clf.score(X, y) > 0.6
 
 
+@pytest.mark.parametrize("estimator", BASELINES, ids=lambda e: type(e).__name__)
+def test_early_stopping_holds_out_each_class_in_its_share(estimator):
+    """The held-out rows hold each class's share of them (its floor or its ceiling), as
+    CAMA's and scikit-learn's MLPClassifier's do, and a rare class keeps rows to train on
+    (a random split held out 3 of a 2% class's 60 rows at one seed and 9 at another)."""
+    labels = torch.tensor([0] * 200 + [1] * 97 + [2] * 3)
+    u = torch.randn(len(labels), 2)
+    clf = clone(estimator).set_params(validation_fraction=0.5)
+    for seed in range(20):
+        (_, kept), held = clf._held_out(u, labels, torch.Generator().manual_seed(seed))
+        counts = torch.bincount(held[1], minlength=3).tolist()
+        assert counts[0] == 100 and counts[1] in (48, 49) and counts[2] in (1, 2), counts
+        assert torch.bincount(kept, minlength=3).min() >= 1
+
+
 def test_early_stopping_needs_rows_to_hold_out():
     X, y = _data(n=200)
     with pytest.raises(ValueError, match=r"validation_fraction=0.001 holds out 0 of the 200 "
