@@ -1801,9 +1801,9 @@ def _pc(data, alpha, indep_test, bk, max_k, target_node=None, verbose=0, progres
     if target_node is not None:  # before the colliders, which read the separating sets
         own = test.inner if isinstance(test, _TargetLevel) else test
         restored = _restore_target_edges(cg, alpha, bk, target_node, own, max_k)
-        if restored and bk is not None:  # the edges that came back, as it orients them
-            orient_by_background_knowledge(cg, bk)
         if restored:
+            if bk is not None:  # the edges that came back, as it orients them
+                orient_by_background_knowledge(cg, bk)
             log("pc: %d edge(s) at the target put back, as the nodes depend on it given their "
                 "neighbours: %s", len(restored),
                 _show([names[i] for i in restored]) if names else restored)
@@ -1840,10 +1840,9 @@ def _restore_target_edges(
     nothing: co-parents of ``x``, outside causes) explain part of ``x``; given them as
     well, a cancellation in the test tends to break, while two nodes that are truly apart
     mostly stay apart, as such nodes share no path with the target given nothing.
-    Where every
-    separating set fails so, the separation contradicts the rest of the evidence and
-    the edge is kept: a lost child costs CAMA a mechanism it relies on, a spurious
-    neighbour a column it can learn to ignore.
+    Where every separating set fails so, the separation contradicts the rest of the
+    evidence and the edge is kept: a lost child costs CAMA a mechanism it relies on, a
+    spurious neighbour a column it can learn to ignore.
 
     The separating sets are the subsets of the nodes of the pair's recorded sets that
     separate the pair: PC-stable records, per depth, the union of the sets that
