@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._columns import (
@@ -103,9 +104,20 @@ class _Differentiable:
 
 def _check_fitted(estimator: Any) -> None:
     """scikit-learn's check that ``estimator`` is fitted; a model with ``predict`` and no
-    ``fit`` (a fixed rule) is taken as it is."""
-    if callable(getattr(estimator, "fit", None)):
+    ``fit`` (a fixed rule) is taken as it is, and one that is not a scikit-learn estimator
+    (no tags) counts as fitted once it holds an attribute ending in ``_``."""
+    if not callable(getattr(estimator, "fit", None)):
+        return
+    try:
         check_is_fitted(estimator)
+    except (AttributeError, TypeError):  # not a scikit-learn estimator (no tags)
+        # its rule for a fitted object: attributes ending in "_" that fit set
+        names = getattr(estimator, "__dict__", {})
+        if not any(k.endswith("_") and not k.startswith("__") for k in names):
+            raise NotFittedError(
+                f"this {type(estimator).__name__} is not fitted (it has no attribute "
+                "ending in '_' that fit sets); call its fit method first."
+            ) from None
 
 
 def _is_cama(estimator: Any) -> bool:

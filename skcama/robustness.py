@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import functools
 import logging
-from collections.abc import Callable, Iterable, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,6 +46,7 @@ from .manipulations import (
     MANIPULATIONS,
     VALID_ROLES,
     _as_list,
+    _check_frame,
     _discrete,
     resolve_columns,
 )
@@ -289,19 +291,20 @@ def robustness_curve(
     Raises
     ------
     TypeError
-        For ``adapt``, ``clean_after_adapt`` or ``attack_adapted`` other than True or
-        False, an entry of ``estimators`` without ``predict``, an option the manipulation
-        does not take, a model without gradients attacked without a surrogate, a
-        callable ``manipulation`` that returns anything but a DataFrame, or a
-        ``functools.partial`` of an attack that binds positional arguments (the model).
+        For ``X`` other than a DataFrame, ``adapt``, ``clean_after_adapt`` or
+        ``attack_adapted`` other than True or False, an entry of ``estimators`` without
+        ``predict``, an option the manipulation does not take, a model without gradients
+        attacked without a surrogate, a callable ``manipulation`` that returns anything
+        but a DataFrame, or a ``functools.partial`` of an attack that binds positional
+        arguments (the model).
     ValueError
-        For bad strengths, labels or manipulation names, ``surrogate`` keys that name no
-        model, CAMA models whose roles disagree where the columns need them, a callable
-        ``manipulation`` that returns rows with other index labels than ``X``'s (or
-        reorders rows whose index repeats labels), a model whose ``predict`` returns
-        other than one label per row, or labels of another type than ``y``'s (``"1"``
-        for ``1``, None), and for ``attack_adapted=True`` without ``adapt=True`` or
-        without an attack.
+        For bad strengths, labels or manipulation names, a model named None or NaN,
+        ``surrogate`` keys that name no model, CAMA models whose roles disagree where the
+        columns need them, a callable ``manipulation`` that returns rows with other
+        index labels than ``X``'s (or reorders rows whose index repeats labels), a model
+        whose ``predict`` returns other than one label per row, or labels of another
+        type than ``y``'s (``"1"`` for ``1``, None), and for ``attack_adapted=True``
+        without ``adapt=True`` or without an attack.
 
     Warns
     -----
@@ -329,6 +332,9 @@ def robustness_curve(
                         ("attack_adapted", attack_adapted)):
         if not isinstance(value, (bool, np.bool_)):  # "no" would read as True
             raise TypeError(f"{flag} must be True or False; got {value!r}.")
+    _check_frame(X)  # a callable manipulation too: models and manipulations read names
+    if isinstance(options.get("columns"), Iterator):  # a generator: read it once, here
+        options["columns"] = list(options["columns"])
     manipulation, options = _by_name(manipulation, options)
     is_attack = isinstance(manipulation, str) and manipulation in ATTACKS
     if not isinstance(estimators, Mapping) or not estimators:
@@ -337,6 +343,12 @@ def robustness_curve(
             f"{type(estimators).__name__}."
         )
     for name, estimator in estimators.items():
+        if name is None or (isinstance(name, float) and np.isnan(name)):
+            raise ValueError(
+                f"estimators has a model named {name!r}: the curve's model column would "
+                "read it as missing (and a plot would drop its line). Give every model a "
+                "name, e.g. {'CAMA': clf}."
+            )
         if not callable(getattr(estimator, "predict", None)):
             raise TypeError(
                 f"estimators[{name!r}] is a {type(estimator).__name__}, not a classifier: "
@@ -419,11 +431,21 @@ def robustness_curve(
 
 def _check_column_order(name: Any, estimator: Any, X: Any) -> None:
     """Before anything runs: a scikit-learn model fitted on named columns predicts only
-    on those columns in their order (skcama's models pick theirs by name)."""
+    on those columns in their order (skcama's models pick theirs by name). Where X's
+    differ, the model predicts one row first: one that takes them (a Pipeline that starts
+    with a ColumnTransformer picks its columns by name) passes."""
     names = getattr(estimator, "feature_names_in_", None)
     if names is None or type(estimator).__module__.split(".")[0] == "skcama":
         return
     if not isinstance(X, pd.DataFrame) or list(names) == list(X.columns):
+        return
+    try:  # a Pipeline that starts with a ColumnTransformer picks its columns by name
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            estimator.predict(X.iloc[:1])
+    except Exception as error:  # noqa: BLE001 - any refusal: say which columns differ
+        refusal = error
+    else:
         return
     fitted, given = [str(c) for c in names], [str(c) for c in X.columns]
     lacking = [c for c in fitted if c not in given]
@@ -440,7 +462,7 @@ def _check_column_order(name: Any, estimator: Any, X: Any) -> None:
         f"than X's ({difference}): scikit-learn predicts only on the columns of fit, in "
         "their order. Pass X[list(model.feature_names_in_)] if every model reads those "
         "columns, or refit the model on X's columns."
-    )
+    ) from refusal
 
 
 def _check_named_inputs(name: Any, estimator: Any, X: Any) -> None:
@@ -674,8 +696,9 @@ def _adapted_copy(estimator: Any, X_new: pd.DataFrame) -> Any:
     if not _adapts(estimator):
         return None
     adapted = copy.deepcopy(estimator)
-    if hasattr(adapted, "adapt"):
-        return adapted.adapt(X_new)
+    if hasattr(adapted, "adapt"):  # the copy, whatever adapt returns (None in place)
+        adapted.adapt(X_new)
+        return adapted
     rows = adapted[:-1].transform(X_new) if len(adapted) > 1 else X_new
     adapted[-1].adapt(rows)
     return adapted
@@ -828,9 +851,31 @@ def _lend_roles(
     if not is_attack:
         options["roles"] = roles
         known = set(lender.roles_.blanket)
-        if options.get("reference") is None and (given is None or set(chosen) <= known):
+        if options.get("reference") is not None:
+            return
+        if given is None or set(chosen) <= known:
             logger.info("column kinds and sds from %r (%s)", name, type(lender).__name__)
             options["reference"] = lender
+            return
+        # the roles reach outside the lender's blanket: no model's sds for those columns,
+        # but the codes a CAMA model reads as discrete still stay as they are
+        options["columns"] = [c for c in chosen if c not in every]
+        if not options["columns"]:
+            raise ValueError(
+                f"every column of {named} is discrete for the CAMA models "
+                f"({sorted(every, key=str)}); shifts, scaling, noise and replacement in "
+                "standard deviations apply to continuous columns only."
+            )
+        outside = sorted(set(chosen) - known, key=str)
+        kept = (f"; columns {sorted(every, key=str)}, which it reads as discrete, are left "
+                "as they are" if every else "")
+        warn_user(
+            f"the roles name columns {outside[:10]} outside the Markov blanket of "
+            f"{name!r}, so it cannot lend its training sds: the columns are moved in the "
+            f"sds of the rows manipulated{kept}. Pass reference=X_train (clean training "
+            "rows) to measure strengths in their sds.",
+            UserWarning,
+        )
         return
     readers = [n for n, d in by_model.items() if d]
     logger.info("column kinds from %s", readers or [name])
@@ -988,7 +1033,7 @@ def plot_robustness(
     # the manipulations in order, a panel's own (clean rows) lines counted with it
     kinds = list(dict.fromkeys(_setting(m)[0] for m in frame["manipulation"]))
     for (model, adapted, manip), group in frame.groupby(
-        ["model", "adapted", "manipulation"], sort=False
+        ["model", "adapted", "manipulation"], sort=False, dropna=False
     ):
         group = group.sort_values("strength")
         label = str(model) + (" + adapt" if adapted else "")  # names may be 1 or (a, b)

@@ -1216,3 +1216,111 @@ def test_the_record_of_shown_warnings_stays_bounded(monkeypatch):
         assert len(_warn._SHOWN) == 50
         assert shown(199)  # a recent one: remembered
         assert not shown(0)  # the oldest: forgotten
+
+
+def test_roles_reaching_outside_the_blanket_still_keep_the_codes_cama_reads_as_discrete():
+    """Roles given by hand that name a column outside CAMA's blanket lend no sds, yet the
+    grade CAMA reads as categories stays as it is for every model (it was shifted off its
+    levels: an error for CAMA, shifted codes for the others)."""
+    X, y, graph = simple_sem(0, n=250)
+    X = X.assign(g=np.clip(np.round(X["x2"]), -2, 2).astype(int) + 2)  # a grade 0-4
+    graph.add_edge("y", "g")
+    cama = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    assert cama.column_types_["g"] == "categorical" and "o" not in cama.roles_.blanket
+    roles = cama.roles_.as_dict()
+    roles["children"] = [*roles["children"], "o"]
+    with pytest.warns(UserWarning, match=r"the roles name columns \['o'\] outside the Markov "
+                                         r"blanket of 'CAMA'.*columns \['g'\], which it "
+                                         r"reads as discrete, are left as they are"):
+        curve = robustness_curve({"CAMA": cama}, X, y, "shift", [0.0, 1.0], roles=roles)
+    assert len(curve) == 2
+
+
+def test_a_pipeline_that_picks_its_columns_by_name_takes_them_in_any_order(fitted):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y, _ = fitted
+    picks = make_pipeline(ColumnTransformer([("s", StandardScaler(), ["x1", "x2"])]),
+                          LogisticRegression()).fit(X, y)
+    mixed = X[X.columns[::-1]].assign(extra=0.0)
+    curve = robustness_curve({"picks": picks}, mixed, y, "shift", [0.0, 1.0], columns="x1")
+    assert curve.accuracy.iloc[0] == pytest.approx(picks.score(mixed, y))
+    # one that reads its columns by position is still refused, with scikit-learn's reason
+    scaled = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
+    with pytest.raises(ValueError, match="other columns than X's") as caught:
+        robustness_curve({"scaled": scaled}, mixed, y, "shift", [1.0], columns="x1")
+    assert "feature names" in str(caught.value.__cause__).lower()
+
+
+def test_a_fitted_model_that_is_not_a_scikit_learn_estimator_is_taken(fitted):
+    X, y, models = fitted
+
+    class Wrapped:  # fit and predict, but no scikit-learn tags
+        def fit(self, X, y):
+            self.model_ = LogisticRegression(max_iter=500).fit(X, y)
+            return self
+
+        def predict(self, X):
+            return self.model_.predict(X)
+
+    curve = robustness_curve({"wrapped": Wrapped().fit(X, y)}, X, y, "shift", [0.0, 1.0],
+                             columns="x1")
+    assert len(curve) == 2
+    with pytest.raises(NotFittedError, match=r"estimators\['raw'\] \(Wrapped\) is not fitted"):
+        robustness_curve({"raw": Wrapped()}, X, y, "shift", [1.0], columns="x1")
+
+
+def test_an_adapt_that_works_in_place_and_returns_none_is_scored(fitted):
+    X, y, models = fitted
+
+    class InPlace:
+        def __init__(self, model):
+            self.model, self.flipped = model, False
+
+        def predict(self, X):  # adapted: the first class for every row
+            labels = self.model.predict(X)
+            return np.full_like(labels, self.model.classes_[0]) if self.flipped else labels
+
+        def adapt(self, X):
+            self.flipped = True  # returns None
+
+    original = InPlace(models["logreg"])
+    curve = robustness_curve({"ip": original}, X, y, "shift", [1.0], columns="x1",
+                             adapt=True)
+    adapted = curve[curve.adapted]
+    assert len(adapted) == 1 and not original.flipped
+    first = models["logreg"].classes_[0]
+    assert adapted.accuracy.iloc[0] == pytest.approx(np.mean(np.asarray(y) == first))
+
+
+def test_columns_as_a_generator_are_read_once(fitted):
+    X, y, models = fitted
+    curve = robustness_curve({"logreg": models["logreg"]}, X, y, "shift", [0.0, 1.0],
+                             columns=(c for c in X.columns if c.startswith("x")))
+    by_list = robustness_curve({"logreg": models["logreg"]}, X, y, "shift", [0.0, 1.0],
+                               columns=[c for c in X.columns if c.startswith("x")])
+    pd.testing.assert_frame_equal(curve, by_list)
+
+
+def test_an_array_or_a_model_named_none_is_refused_before_anything_runs(fitted):
+    X, y, models = fitted
+    logreg = LogisticRegression(max_iter=500).fit(X.to_numpy(), y)
+
+    def nudge(rows, strength):
+        return rows + strength
+
+    with pytest.raises(TypeError, match="X must be a pandas DataFrame"):
+        robustness_curve({"logreg": logreg}, X.to_numpy(), y, nudge, [0.0, 1.0])
+    for name in (None, float("nan")):
+        with pytest.raises(ValueError, match="a model named"):
+            robustness_curve({name: models["logreg"], "lr": models["logreg"]}, X, y,
+                             "shift", [1.0], columns="x1")
+
+
+def test_a_plot_keeps_a_model_whose_name_reads_as_missing():
+    curve = pd.DataFrame({"model": [None, None, "lr", "lr"], "manipulation": ["shift"] * 4,
+                          "strength": [0.0, 1.0] * 2, "accuracy": [0.9, 0.8, 0.9, 0.7],
+                          "adapted": [False] * 4})
+    assert len(plot_robustness(curve).get_lines()) == 2
