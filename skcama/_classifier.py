@@ -2481,6 +2481,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
                     "whose column names are the graph's nodes (for a DataFrame: "
                     "X.columns = X.columns.astype(str))."
                 )
+            elif retyped and isinstance(found[0], str):  # the graph holds the numbers
+                hints.append(
+                    f"The graph names {retyped[:5]} ({type(retyped[0]).__name__}) where X has "
+                    f"the columns {found[:5]} (str); give the graph's nodes the columns' "
+                    "type, e.g. graph = networkx.relabel_nodes(graph, str)."
+                )
             elif retyped:
                 hints.append(
                     f"The graph names {retyped[:5]} ({type(retyped[0]).__name__}) where X has "

@@ -1811,12 +1811,13 @@ def _print_node_roles(roles: dict, indent: str = "") -> None:
 def _fit(args: argparse.Namespace) -> int:
     """Fit a CAMAClassifier on a labelled table and save it."""
     from . import CAMAClassifier
-    from .graph import is_discovery_method, load_graph
+    from .graph import check_graph_name, is_discovery_method, load_graph
 
     _check_output(args.output, "--output", model=True, inputs=(args.data, args.graph))
     params = _estimator_params(args)
     graph = args.graph
     if graph and not is_discovery_method(graph):
+        check_graph_name(graph)  # a mistyped method ("pcc") is told so, as in Python
         graph = _text_names(load_graph(graph))  # a method name is discovered by fit
         if args.target is None:
             args.target = _outcome(graph, args.graph)
@@ -2037,13 +2038,41 @@ _ROLE_GROUPS = {"parents": "parents", "coparents": "coparents", "co-parents": "c
                 "children": "children"}
 
 
+def _shift_name(name: str, blanket: list, item: str) -> tuple[str, bool]:
+    """The column or role an item of ``--shift`` names, and whether it is a role:
+    ``role:NAME`` and ``column:NAME`` say which; a bare name that is both a column of the
+    model and a role (a column called ``children``) is refused as ambiguous."""
+    if name in blanket and name not in _ROLE_GROUPS:
+        return name, False  # a column, whatever it is called ("role:x" too)
+    kind, colon, rest = name.partition(":")
+    if colon and kind.strip() in ("role", "column"):
+        rest = rest.strip()
+        if kind.strip() == "column":
+            return rest, False
+        if rest not in _ROLE_GROUPS:
+            raise UsageError(
+                f"--shift {item!r}: {rest!r} is not a role; role: takes parents, "
+                "coparents (co-parents) or children."
+            )
+        return rest, True
+    if name in _ROLE_GROUPS and name in blanket:
+        raise UsageError(
+            f"--shift {item!r}: {name!r} is both a column of the model and a role; write "
+            f"column:{name}=AMOUNT for the column or role:{name}=AMOUNT for every "
+            f"continuous column of the role."
+        )
+    return name, name in _ROLE_GROUPS
+
+
 def parse_shift(items: Sequence[str], clf: Any) -> dict:
     """``COLUMN=AMOUNT`` strings as ``{column: amount in original units}``.
 
     The amount is in standard deviations of the clean training data; ``parents``,
     ``coparents`` and ``children`` stand for every continuous column of that role (a
-    co-parent that is also a parent of the target counts as a parent). The shift moves
-    the measured values only: children are not regenerated from shifted co-parents.
+    co-parent that is also a parent of the target counts as a parent). Where a column
+    has a role's name, ``column:NAME`` names the column and ``role:NAME`` the role (the
+    bare name is refused as ambiguous). The shift moves the measured values only:
+    children are not regenerated from shifted co-parents.
 
     Parameters
     ----------
@@ -2061,8 +2090,8 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
     ------
     UsageError
         For an item without ``=``, an amount that is not a finite number, the target, a
-        name that is neither a column of the model nor a role, a discrete column, or a
-        role without a continuous column.
+        name that is neither a column of the model nor a role (or both), a discrete
+        column, or a role without a continuous column.
 
     Examples
     --------
@@ -2093,7 +2122,8 @@ def parse_shift(items: Sequence[str], clf: Any) -> dict:
             raise UsageError(
                 f"--shift takes COLUMN=AMOUNT with a finite AMOUNT (e.g. x1=+2), got {item!r}."
             )
-        if column in _ROLE_GROUPS:
+        column, by_role = _shift_name(column, blanket, item)
+        if by_role:
             group = _ROLE_GROUPS[column]
             members = list(getattr(roles, group))
             if group == "coparents":  # a parent with a double role is shifted as a parent
@@ -2569,7 +2599,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("data", help="labelled table (- reads CSV from standard input)")
     evaluate.add_argument("-t", "--target", required=True, help="name of the label column")
     evaluate.add_argument("--shift", action="append", metavar="COLUMN=AMOUNT",
-                          help="add AMOUNT clean standard deviations to COLUMN (repeatable)")
+                          help="add AMOUNT clean standard deviations to COLUMN, or to every "
+                          "continuous column of a role: parents, coparents, children "
+                          "(role:NAME / column:NAME where a column has a role's name; "
+                          "repeatable)")
     evaluate.add_argument("--adapt", action="store_true",
                           help="also score a copy adapted to the (shifted) rows")
     evaluate.add_argument("--set", action="append", metavar="NAME=VALUE",
@@ -2851,13 +2884,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit code: 0 success, 2 bad usage or input, 1 any other failure.
+        The exit code: 0 success (``--help`` and ``--version`` too), 2 bad usage or
+        input, 1 any other failure. Usage errors are returned as well, not raised as
+        ``SystemExit``, so a notebook can call it.
 
     Examples
     --------
     >>> main(["roles", "no-such-graph.gml", "--target", "y"])
     2
     """
+    try:  # argparse exits on a usage error, --help and --version: the code is returned
+        args = _parse(argv)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
+    verbose = getattr(args, "verbose", 0) or not getattr(args, "quiet", True)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    try:
+        return _run_command(args)
+    finally:  # main([...]) called from Python (a notebook) leaves its logging as it was
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The parsed arguments; argparse's usage error (SystemExit 2) for arguments no
+    option takes and for an option given twice."""
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:  # as parse_args would say, with the option a graph file belongs to
@@ -2877,18 +2933,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{repeated} is given twice; give it once (its last value would silently "
                 "replace the first)."
             )
-    verbose = getattr(args, "verbose", 0) or not getattr(args, "quiet", True)
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
-    try:
-        return _run_command(args)
-    finally:  # main([...]) called from Python (a notebook) leaves its logging as it was
-        for handler in [h for h in root.handlers if h not in handlers]:
-            root.removeHandler(handler)
-            handler.close()
-        root.setLevel(level)
+    return args
 
 
 def _run_command(args: argparse.Namespace) -> int:

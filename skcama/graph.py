@@ -1157,7 +1157,8 @@ def read_graph(path: str | os.PathLike) -> nx.DiGraph:
         that reads as a name (non-empty, unique, no surrounding spaces, not HTML, not
         itself such a number); otherwise, and whenever the ids are names, by their ids,
         keeping the labels as attributes (display text). GML files always name
-        nodes by their labels (or igraph's ``name``); JSON, CSV and DAGitty by the names
+        nodes by their labels (or igraph's ``name``; by their ids where no node has
+        either), as text; JSON, CSV and DAGitty by the names
         they hold. DAGitty's node flags (``outcome``, ``latent``, ``exposure``, ...) become
         node attributes that are True.
 
@@ -1396,6 +1397,15 @@ def _read_gml(path: Path) -> nx.Graph:
             # no node named at all (igraph without names): the nodes are their ids
             graph = nx.parse_gml(text, label="id")
     _add_yed_gml_arrows(path, text, graph)
+    numbers = [node for node in graph if not isinstance(node, str)]  # id 0, label 5
+    if numbers:  # names are text, as in the other formats (a CSV's header is text)
+        clash = sorted({str(n) for n in numbers} & {n for n in graph if isinstance(n, str)})
+        if clash:
+            raise GraphError(
+                f"{str(path)!r} names nodes both by the number and by the text {clash[:5]}; "
+                "give each node one name (quote every label in GML: label \"5\")."
+            )
+        graph = nx.relabel_nodes(graph, {node: str(node) for node in numbers})
     return graph
 
 
@@ -1969,9 +1979,10 @@ def _read_json(path: Path) -> nx.Graph:
     data = json.loads(path.read_text(encoding="utf-8-sig"))
     if isinstance(data, Mapping) and isinstance(data.get("elements"), Mapping):
         return _read_cytoscape(path, data)
-    if isinstance(data, Mapping) and "adjacency" in data and "nodes" in data:
+    networkx = _networkx_json(data)
+    if networkx and "adjacency" in data:
         return nx.adjacency_graph(data, directed=data.get("directed", True))  # networkx's
-    if isinstance(data, Mapping) and "nodes" in data:
+    if networkx:
         key = "edges" if "edges" in data else "links"
         _check_node_link(path, data, key)
         graph = nx.node_link_graph(data, directed=data.get("directed", True), edges=key)
@@ -1994,6 +2005,23 @@ def _read_json(path: Path) -> nx.Graph:
         "'edges'), nor an edge list ([[source, target], ...], alone or as the object's "
         "'edges'), nor an object mapping each node to its list of parents."
     )
+
+
+_NETWORKX_JSON_KEYS = frozenset({"nodes", "edges", "links", "adjacency", "directed",
+                                 "multigraph", "graph"})
+
+
+def _networkx_json(data: Any) -> bool:
+    """Whether ``data`` is networkx's node-link (or adjacency) data: an object whose
+    ``nodes`` is a list of node objects, or else that holds networkx's keys alone. A
+    parent list may have a node called ``nodes`` (lymph nodes): its value is a list of
+    names."""
+    if not isinstance(data, Mapping) or "nodes" not in data:
+        return False
+    nodes = data["nodes"]
+    if isinstance(nodes, list) and nodes:
+        return all(isinstance(node, Mapping) for node in nodes)
+    return set(data) <= _NETWORKX_JSON_KEYS  # and its checks name what is wrong
 
 
 def _json_edge_list(path: Path, data: Any) -> list[tuple[Any, Any, dict]] | None:
@@ -2218,7 +2246,7 @@ def _read_csv(path: Path) -> nx.Graph:
                                 delimiter=delimiter)
         header = reader.fieldnames or []
         lines.clear()
-        fields = [f.strip().lower() for f in header]
+        fields = [_csv_field(f) for f in header]
         if "source" not in fields or "target" not in fields:
             others = [d for d in (*_CSV_DELIMITERS, "|") if d != delimiter and d in first]
             found = (f"; the header line holds {_DELIMITER_NAMES[others[0]]} but was split "
@@ -2253,7 +2281,7 @@ def _read_csv(path: Path) -> nx.Graph:
                         f"source{sep}target on every line ('name{sep}' for a node without "
                         "edges)."
                     )
-            row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            row = {_csv_field(k): (v or "").strip() for k, v in row.items() if k}
             source, sink = row.pop("source"), row.pop("target")
             attributes = {k: v for k, v in row.items() if v}
             if not source and not sink and not attributes:  # an empty row, as Excel leaves
@@ -2275,6 +2303,13 @@ def _read_csv(path: Path) -> nx.Graph:
                 continue
             graph.add_edges_from([(source, sink, attributes)])
     return graph
+
+
+def _csv_field(name: str) -> str:
+    """A header field of an edge list as the reader keys it: ``source`` and ``target`` in
+    any case, an attribute's name as written, without the spaces around it."""
+    bare = name.strip()
+    return bare.lower() if bare.lower() in ("source", "target") else bare
 
 
 _READERS = {
@@ -2404,14 +2439,16 @@ def _check_writable_text(g: nx.DiGraph, fmt: str, path: Path) -> None:
 
 
 def _warn_of_unkept_attributes(g: nx.DiGraph, fmt: str, path: Path) -> None:
-    """Warn, naming them, of the node and edge attributes an edge list (which keeps edge
-    attributes only) or a DAGitty model (its flags and positions, and edges' ``beta`` and
-    ``pos``) cannot keep."""
+    """Warn, naming them, of the graph, node and edge attributes an edge list (which keeps
+    edge attributes only) or a DAGitty model (its flags and positions, and edges' ``beta``
+    and ``pos``) cannot keep."""
     if fmt == "csv":
-        node_keys, edge_keys = set(), None
+        graph_keys, node_keys, edge_keys = set(), set(), None
     else:
-        node_keys, edge_keys = {*_DAGITTY_FLAGS, "pos"}, {"beta", "pos"}
-    lost = {
+        graph_keys, node_keys, edge_keys = {"dagitty", "bb"}, {*_DAGITTY_FLAGS, "pos"}, {
+            "beta", "pos"}
+    lost = {  # the graph's: a discovered graph's method and alpha
+        "the graph's": sorted(set(g.graph) - graph_keys, key=str),
         "the nodes'": sorted({k for _, d in g.nodes(data=True) for k in d} - node_keys, key=str),
         "the edges'": [] if edge_keys is None else sorted(
             {k for _, _, d in g.edges(data=True) for k in d} - edge_keys, key=str),
@@ -2425,8 +2462,8 @@ def _warn_of_unkept_attributes(g: nx.DiGraph, fmt: str, path: Path) -> None:
     target = (" Without the outcome flag, the file no longer names the target: pass it "
               "(target=, --target) where you use the file." if outcome else "")
     keeps = ("an edge list keeps the edges and their attributes only" if fmt == "csv" else
-             "a DAGitty model keeps the nodes' DAGitty flags and positions and the edges' "
-             "beta and pos")
+             "a DAGitty model keeps its kind and bounding box, the nodes' DAGitty flags and "
+             "positions and the edges' beta and pos")
     warn_user(
         f"{str(path)!r} is written without {' and '.join(shown)} attributes: {keeps}."
         f"{target} Write the graph as .json (or .graphml, .gml) to keep them.",
@@ -2568,8 +2605,8 @@ def _check_reserved_attributes(g: nx.DiGraph, fmt: str, path: Path) -> None:
     )
     for owner, data, names in owners:
         for key in data:
-            # the CSV reader reads its header stripped and in lower case
-            if (str(key).strip().lower() if fmt == "csv" else key) in names:
+            # the CSV reader reads 'source' and 'target' in any case
+            if (_csv_field(str(key)) if fmt == "csv" else key) in names:
                 raise GraphError(
                     f"cannot write {owner} to the {fmt.upper()} file {str(path)!r}: its "
                     f"attribute {key!r} is a name {fmt.upper()} uses for itself, so it would "

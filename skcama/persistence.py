@@ -135,6 +135,8 @@ class _Encoder:
         if isinstance(value, torch.Tensor):
             return {"$tensor": self._store(value)}
         if isinstance(value, np.ndarray):
+            if not value.dtype.isnative:  # big-endian labels: stored in this machine's order
+                value = value.astype(value.dtype.newbyteorder("="))
             if value.dtype.kind == "u" and value.dtype.itemsize > 1:
                 # uint16/32/64 (labels, a RandomState's key): torch before 2.3 and
                 # safetensors before 0.6.1 have no such type; their bits go as signed ints

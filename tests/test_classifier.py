@@ -2217,6 +2217,22 @@ def test_a_graph_node_named_nearly_like_the_target_or_a_column_is_warned():
     assert not [w for w in caught if "nearly like" in str(w.message)]
 
 
+
+def test_a_graph_with_numbers_for_texts_columns_is_told_to_relabel_the_graph():
+    """The hint told to retype X's columns to str where they were already text: the
+    graph holds the numbers."""
+    rng = np.random.default_rng(0)
+    y = pd.Series(rng.integers(0, 2, 100), name="y")
+    X = pd.DataFrame({"0": rng.normal(y, 1.0), "1": rng.normal(y, 1.0)})
+    numbered = nx.DiGraph([("y", 0), ("y", 1)])
+    with pytest.raises(ValueError, match=r"give the graph's nodes the columns' type, e.g. "
+                                         r"graph = networkx.relabel_nodes\(graph, str\)"):
+        CAMAClassifier(graph=numbered, target="y", max_epochs=1).fit(X, y)
+    # the reverse still says to retype X's columns
+    with pytest.raises(ValueError, match=r"X.columns = X.columns.astype\(str\)"):
+        CAMAClassifier(graph=nx.relabel_nodes(numbered, str), target="y", max_epochs=1).fit(
+            X.set_axis([0, 1], axis=1), y)
+
 def test_an_empty_discovered_blanket_names_the_forbidden_edges_at_the_target():
     rng = np.random.default_rng(0)
     n = 200

@@ -1064,6 +1064,41 @@ def test_igraph_files_name_their_nodes_by_name(tmp_path):
         assert list(read_graph(path).edges) == [("age", "diabetes")], path.suffix
 
 
+
+def test_gml_nodes_named_by_numbers_are_named_by_text_as_in_the_other_formats(tmp_path):
+    """igraph without names (ids alone) and an unquoted label gave int nodes, which no
+    column of a table read from a file matches."""
+    ids = tmp_path / "ids.gml"
+    ids.write_text("graph [ directed 1 node [ id 0 ] node [ id 1 ] node [ id 2 ] "
+                   "edge [ source 0 target 2 ] edge [ source 1 target 2 ] ]")
+    assert set(read_graph(ids).edges) == {("0", "2"), ("1", "2")}
+    unquoted = tmp_path / "unquoted.gml"
+    unquoted.write_text('graph [ directed 1 node [ id 0 label 5 ] node [ id 1 label "y" ] '
+                        "edge [ source 0 target 1 ] ]")
+    assert list(read_graph(unquoted).edges) == [("5", "y")]
+    both = tmp_path / "both.gml"
+    both.write_text('graph [ directed 1 node [ id 0 label 5 ] node [ id 1 label "5" ] '
+                    "edge [ source 0 target 1 ] ]")
+    with pytest.raises(GraphError, match=r"both by the number and by the text \['5'\]"):
+        read_graph(both)
+
+
+def test_a_json_parent_list_may_have_a_node_called_nodes(tmp_path):
+    """The number of positive lymph nodes, 'nodes': a parent list with that key was read
+    as networkx node-link data and refused."""
+    path = tmp_path / "gbsg.json"
+    for data, edges in [
+        ({"age": [], "nodes": ["age"], "grade": [], "recurrence": ["nodes", "grade"]},
+         {("age", "nodes"), ("nodes", "recurrence"), ("grade", "recurrence")}),
+        ({"nodes": [], "recurrence": ["nodes"]}, {("nodes", "recurrence")}),
+    ]:
+        path.write_text(json.dumps(data))
+        assert set(read_graph(path).edges) == edges
+    # networkx's own data, with nodes or without, is still node-link data
+    for graph in (nx.DiGraph([("a", "y")]), nx.DiGraph()):
+        write_graph(graph, path)
+        assert set(read_graph(path).edges) == set(graph.edges)
+
 def test_json_from_cytoscape_and_networkx_adjacency_data(tmp_path):
     g = nx.DiGraph([("age", "diabetes"), ("diabetes", "hba1c")])
     exported = {"format_version": "1.0", "elements": {
@@ -1410,6 +1445,28 @@ def test_attributes_a_format_cannot_keep_are_named_when_written(tmp_path):
         write_graph(g, tmp_path / "g.json")
 
 
+def test_an_edge_lists_attribute_names_keep_their_case_and_graph_attributes_are_warned_of(
+        tmp_path):
+    """The reader lower-cased every attribute name ('Beta' came back 'beta'), and 'W'
+    beside 'w' made a file it refused; a discovered graph's own attributes were dropped
+    without a word."""
+    g = nx.DiGraph([("a", "y", {"Beta": 0.3, "w": 1, "W": 2})])
+    write_graph(g, tmp_path / "g.csv")
+    assert read_graph(tmp_path / "g.csv").edges["a", "y"] == {"Beta": "0.3", "w": "1", "W": "2"}
+    (tmp_path / "upper.csv").write_text("Source,TARGET, Note\na,y,kept\n")
+    assert read_graph(tmp_path / "upper.csv").edges["a", "y"] == {"Note": "kept"}
+    for reserved in ("Source", " target"):  # read as the ends in any case: refused
+        with pytest.raises(GraphError, match=f"its attribute {reserved!r} is a name CSV uses"):
+            write_graph(nx.DiGraph([("a", "y", {reserved: 1})]), tmp_path / "r.csv")
+    g.graph.update(method="pc", alpha=0.05)
+    with pytest.warns(UserWarning, match=r"written without the graph's 'alpha', 'method' "
+                                         r"attributes: an edge list keeps"):
+        write_graph(g, tmp_path / "g.csv")
+    dagitty = nx.DiGraph([("a", "y")], dagitty="dag", bb="0,0,1,1")
+    with warnings.catch_warnings():  # a DAGitty model keeps its kind and bounding box
+        warnings.simplefilter("error")
+        write_graph(dagitty, tmp_path / "g.dagitty")
+
 def test_names_read_alike_by_the_natural_order_keep_one_order_of_roles():
     """x1 and x01 tied in the natural order, so the graph's own order decided between
     them, and with it the model (predictions differed by up to 0.023)."""
@@ -1431,7 +1488,7 @@ def test_a_gml_file_without_node_labels_names_its_nodes_by_their_ids(tmp_path):
     path = tmp_path / "ids.gml"
     path.write_text("graph [ directed 1 node [ id 0 ] node [ id 1 ] "
                     "edge [ source 0 target 1 ] ]")
-    assert list(read_graph(path).edges) == [(0, 1)]
+    assert list(read_graph(path).edges) == [("0", "1")]  # as text, as every name in GML
 
 
 @pytest.mark.parametrize(("default", "edge", "message"), [

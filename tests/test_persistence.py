@@ -205,6 +205,22 @@ def test_dates_as_labels_round_trip(tmp_path, labels):
         )
 
 
+@pytest.mark.parametrize("dtype", [">i8", ">u4", ">f8", ">M8[D]"])
+def test_big_endian_labels_round_trip_in_this_machines_byte_order(tmp_path, dtype):
+    """Byte-swapped labels (read from a big-endian file) fitted and predicted, but the
+    model failed to save (integers) or saved a file load refused (dates)."""
+    rng = np.random.default_rng(0)
+    index = rng.integers(0, 2, 120)
+    X = rng.normal(size=(120, 2)) + index[:, None]
+    labels = (np.array(["2020-01-01", "2021-06-30"], dtype=dtype) if "M8" in dtype
+              else np.array([3, 7], dtype=dtype))
+    clf = _fit(CAMAClassifier(**TINY), X, labels[index])
+    save_model(clf, tmp_path / "m.skcama")
+    loaded = load_model(tmp_path / "m.skcama")
+    assert loaded.classes_.dtype == np.dtype(dtype).newbyteorder("=")
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+
+
 def test_dates_with_a_time_zone_as_labels_are_refused_with_the_fix():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 2))
