@@ -221,8 +221,11 @@ def plot_graph(
         The node being predicted.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure is made when ``None``, tall and wide enough for the
-        nodes. On axes too small for them, the nodes, their labels (down to 4 points)
-        and the arrowheads shrink until neighbours no longer overlap.
+        nodes. With ``layout="roles"``, on axes too small for them, the nodes, their
+        labels (down to 4 points) and the arrowheads shrink until neighbours no longer
+        overlap. A spring layout places nodes freely, some of them close: its nodes keep
+        ``node_size`` and ``font_size`` (shrinking them to the closest pair left most
+        labels unreadable), so pass smaller ones where they overlap.
     layout : {"roles", "spring"}, default="roles"
         ``"roles"``: columns by role (ancestors, parents, target and co-parents, children,
         descendants); ``"spring"``: networkx's force-directed layout (seeded).

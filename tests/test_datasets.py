@@ -209,6 +209,27 @@ def test_role_shift_on_coparents_leaves_parents_with_double_role_alone():
     pd.testing.assert_series_equal(y, y_shift)
 
 
+def test_a_role_without_nodes_is_an_error_not_a_clean_sample():
+    """A role that names no node gave back the clean sample as the manipulated one."""
+    doubled = SyntheticSEM(n_coparents=0, parent_child_edge_prob=0.5, random_state=0)
+    assert doubled.roles["coparents"] and all(
+        c in doubled.roles["parents"] for c in doubled.roles["coparents"])
+    with pytest.raises(ValueError, match=r"the role 'coparents' in shift has no node in this "
+                                         r"SEM; its co-parents \[.*\] are all parents of the "
+                                         r"target too"):
+        doubled.sample(20, shift={"coparents": 5.0}, random_state=0)
+    with pytest.raises(ValueError, match=r"the role 'outside' in scale has no node"):
+        SyntheticSEM(n_outside=0, random_state=0).sample(5, scale={"outside": 3.0})
+
+
+def test_the_exact_oracle_takes_a_noise_tiny_next_to_the_latent_causes():
+    """diag(noise^2) + U U^T was factorised as it is, which failed (LinAlgError) for a
+    noise of 1e-9; the oracle now works in the noise-whitened space."""
+    sem = SyntheticSEM(noise=1e-9, random_state=0)
+    X, y = sem.sample(200, random_state=0)
+    proba = sem.oracle().predict_proba(X)
+    assert np.isfinite(proba).all() and sem.oracle().score(X, y) >= 0.95
+
 def test_node_entry_overrides_its_roles_entry(sem, clean):
     X, _ = clean
     X_shift, _ = sem.sample(N_ROWS, shift={"children": 1.0, "x1": -2.0}, random_state=1)

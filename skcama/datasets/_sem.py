@@ -22,7 +22,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy.linalg import cho_factor, cho_solve
 from scipy.special import log_softmax, logsumexp, ndtr
 
 from .._columns import check_known_labels
@@ -590,9 +589,18 @@ class SyntheticSEM:
                     f"do takes node names, not the role {key!r}: a hard intervention sets one "
                     "value per node. Name the nodes, e.g. do={'c1': 0.0}."
                 )
+            members = list(self.roles[key])
             if key == "coparents":  # pure co-parents: not the parents of y with a double role
-                return [c for c in self.roles[key] if c not in self.roles["parents"]]
-            return list(self.roles[key])
+                members = [c for c in members if c not in self.roles["parents"]]
+            if not members:  # a manipulated sample that equals the clean one is no test
+                also = (f"; its co-parents {self.roles[key]} are all parents of the target "
+                        "too, which 'coparents' leaves out: name them one by one to move "
+                        "them anyway" if self.roles[key] else "")
+                raise ValueError(
+                    f"the role {key!r} in {kind} has no node in this SEM{also}. Name "
+                    f"nodes or another role; nodes: {', '.join(self.feature_names)}."
+                )
+            return members
         if key in self.feature_names:
             return [key]
         close = difflib.get_close_matches(str(key), [*ROLES, *self.feature_names, TARGET], n=1)
@@ -663,7 +671,8 @@ class SyntheticSEM:
         Raises
         ------
         ValueError
-            If a manipulation names the target, a latent cause or an unknown node or role.
+            If a manipulation names the target, a latent cause, an unknown node or role,
+            or a role without nodes in this SEM (``"outside"`` with ``n_outside=0``).
 
         Examples
         --------
@@ -870,12 +879,19 @@ class SEMOracle:
                 loadings[j, latents.index(name)] = weight
             noise_var[j] = mechanism.noise_std**2
         residual = np.stack(residuals, axis=-1).reshape(-1, len(children))  # rows*classes
-        covariance = np.diag(noise_var) + loadings @ loadings.T
-        factor = cho_factor(covariance, lower=True)
-        whitened = cho_solve(factor, residual.T).T
-        mahalanobis = np.sum(residual * whitened, axis=1).reshape(-1, len(self.classes_))
-        log_det = 2.0 * np.log(np.diag(factor[0])).sum()
-        return -0.5 * (mahalanobis + log_det + len(children) * np.log(2 * np.pi))
+        # whitened by the noise, the covariance is I + V V^T (V = U / sigma): along V's
+        # left singular vectors q_i it is 1 + s_i^2, and 1 elsewhere. Factorising
+        # diag(sigma^2) + U U^T itself failed where the noise is tiny next to the
+        # loadings (rank-deficient in floating point); this way no matrix is inverted
+        sigma = np.sqrt(noise_var)
+        whitened = residual / sigma
+        basis, singular, _ = np.linalg.svd(loadings / sigma[:, None], full_matrices=False)
+        along = whitened @ basis
+        across = whitened - along @ basis.T
+        mahalanobis = (np.sum(across**2, axis=1) + np.sum(along**2 / (1.0 + singular**2), axis=1))
+        log_det = 2.0 * np.log(sigma).sum() + np.log1p(singular**2).sum()
+        return -0.5 * (mahalanobis.reshape(-1, len(self.classes_)) + log_det
+                       + len(children) * np.log(2 * np.pi))
 
     # ----------------------------------------------------------------- public API
     @reads_tables("X")
