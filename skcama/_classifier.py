@@ -417,7 +417,8 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
     input of the inference networks — it enters as zero with a missing-indicator set, so
     the networks learn what its absence means; indicators exist for the columns with
     missing values in the training data, and a hole in a column that was complete in
-    :meth:`fit` counts as its training mean. The exception is a child that was complete
+    :meth:`fit` counts as its training mean (weighted as the rows were, where
+    ``sample_weight`` or ``class_weight`` weighed them). The exception is a child that was complete
     in :meth:`fit` and causes other children: where it is missing, their likelihoods are
     averaged over its values (its levels, for a discrete one), drawn from its own
     mechanism in each importance sample. Bernoulli and
@@ -1019,9 +1020,12 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
         all_gaussian = codec.all_gaussian
         position = {node: i for i, node in enumerate(roles.blanket)}
         causes = {*roles.parents, *roles.coparents}
+        # a hole in a cause measured in every training row reads as its training mean,
+        # weighted as the rows are: a Gaussian column's unweighted mean is its 0
         fills = tuple(
             _training_mean(codes[:, position[node]], kind, levels, weights)
-            if node in causes and kind != "gaussian" and not flag else ()
+            if node in causes and not flag and (kind != "gaussian" or weights is not None)
+            else ()
             for node, kind, levels, flag in zip(
                 order, codec.kinds_of(order), codec.levels_of(order), flags, strict=True
             )
@@ -2974,15 +2978,20 @@ def _forbidden_at_target(discovery_params: Any, target: Any) -> str:
 def _training_mean(
     codes: np.ndarray, kind: str, levels: int, weights: np.ndarray | None = None
 ) -> tuple[float, ...]:
-    """What a missing value of a discrete cause reads as, from its training ``codes``
-    weighted by the rows' ``weights`` (as the class prior is): a Bernoulli column's mean
-    on the +-1 scale the networks read, a categorical one's level frequencies (see
+    """What a missing value of a cause reads as, from its training ``codes`` weighted by
+    the rows' ``weights`` (as the class prior is): a Gaussian column's mean in the
+    standardised units the networks read (weights given; unweighted it is 0), a
+    Bernoulli column's mean on the +-1 scale, a categorical one's level frequencies (see
     :class:`~skcama._model.InputCoder`)."""
     seen = ~np.isnan(codes)
     observed = codes[seen]
     weight = None if weights is None else np.asarray(weights, dtype=np.float64)[seen]
     if not len(observed) or (weight is not None and weight.sum() <= 0):
         return ()  # a column read as missing throughout: zeros
+    if kind == "gaussian":
+        if weight is None or np.all(weight == weight[0]):  # the mean: 0, as without
+            return ()
+        return (float(np.average(observed, weights=weight)),)
     counts = np.bincount(observed.astype(np.int64), weights=weight, minlength=levels)[:levels]
     shares = counts / counts.sum()
     if kind == "bernoulli":
@@ -3363,6 +3372,7 @@ def _manipulated_mask(manipulated: Any, n_rows: int, rows: Any = None) -> np.nda
 
 
 _COPY_MIN_ROWS = 20  # fewer rows can match the labels by chance
+_COPY_PROBE_ROWS = 1000  # a copy of the label holds no more values than classes in these
 
 
 def _zero_one(column: pd.Series) -> np.ndarray | None:
@@ -3627,16 +3637,22 @@ def _warn_of_label_copies(
     one-to-one with the class in every row (a copy of the label left in X, under its name
     or another, in any coding), from which the model would read the answer. A warning,
     not an error: a measurement can be as informative (scikit-learn's own checks fit such
-    data). Only discrete columns with as many levels as there are classes can be such a
-    copy, so a table without one costs nothing. ``in_graph``: the graph was given, and
-    names the column."""
+    data). Only a column with as many distinct values as there are classes can be such a
+    copy, whatever its kind: a code read as a number (of more than 10 classes, or not a
+    whole number) or a category with a declared level no row holds too. Its first rows
+    tell most columns apart, so a table without one costs little. ``in_graph``: the graph
+    was given, and names the column."""
     if len(y_index) < _COPY_MIN_ROWS:
         return
-    for j, (name, levels) in enumerate(zip(codec.names, codec.levels, strict=True)):
+    for j, name in enumerate(codec.names):
         column = codes[:, j]
-        if levels != n_classes or np.isnan(column).any():
+        head = np.unique(column[:_COPY_PROBE_ROWS])
+        if len(head) > n_classes or np.isnan(head).any() or np.isnan(column).any():
             continue
-        if len(np.unique(column.astype(np.int64) * n_classes + y_index)) != n_classes:
+        values, inverse = np.unique(column, return_inverse=True)
+        if len(values) != n_classes:
+            continue
+        if len(np.unique(inverse.ravel() * n_classes + y_index)) != n_classes:
             continue
         fix = ("drop it from X and the graph" if in_graph
                else f"drop it from X (X.drop(columns=[{name!r}]))")

@@ -180,10 +180,11 @@ class InputCoder(nn.Module):
     one-hot vector; a missing value gives zeros. Columns flagged in ``indicators`` (those
     with missing values in the training data) also give a missing indicator, so there
     "missing" never looks like "average"; elsewhere a missing input counts as the
-    training mean: zero for a standardised Gaussian column, and for a discrete column
-    the ``fills`` given (one tuple per column: a Bernoulli column's mean on the +-1
-    scale, a categorical column's level frequencies; empty for zeros): zeros are a value
-    such a column never gave in training. ``feature_column`` maps each feature back to
+    training mean, as the ``fills`` give it (one tuple per column: a Gaussian column's
+    weighted mean in standardised units, a Bernoulli column's mean on the +-1 scale, a
+    categorical column's level frequencies; empty for zeros, which is a standardised
+    Gaussian column's unweighted mean): zeros are a value a discrete column never gave
+    in training. ``feature_column`` maps each feature back to
     its column (for the graph's masks).
     """
 
@@ -218,6 +219,13 @@ class InputCoder(nn.Module):
         # the state dict: a model file rebuilds them from its config)
         if fills is not None:  # a column with an indicator keeps zeros
             fills = tuple(() if i in flagged else fill for i, fill in enumerate(fills))
+        if fills is not None and any(fills[i] for i in g):  # weighted training means
+            self.register_buffer(
+                "gauss_fill",
+                torch.tensor([fills[i][0] if fills[i] else 0.0 for i in g],
+                             dtype=torch.float32),
+                persistent=False,
+            )
         if fills is not None and any(fills[i] for i in (*b, *cat)):
             bern_fill = [fills[i][0] if fills[i] else 0.0 for i in b]
             cat_fill = torch.zeros(len(cat), lmax, dtype=torch.float32)
@@ -230,13 +238,19 @@ class InputCoder(nn.Module):
 
     def forward(self, codes: torch.Tensor, complete: bool = False) -> torch.Tensor:
         """Features of ``codes``; ``complete``: the caller knows no value is missing."""
+        gauss_fill = self._buffers.get("gauss_fill")  # absent: zeros (unweighted fits)
         if self.only_gaussian and not len(self.flag_idx):  # one kernel instead of two
             if complete:
                 return codes
+            if gauss_fill is not None:
+                return torch.where(torch.isnan(codes), gauss_fill, codes)
             return torch.nan_to_num(codes, nan=0.0, posinf=math.inf, neginf=-math.inf)
         missing = torch.isnan(codes)
         filled = torch.where(missing, 0.0, codes)
-        parts = [filled if self.only_gaussian else filled[:, self.gauss_idx]]
+        gauss = filled if self.only_gaussian else filled[:, self.gauss_idx]
+        if gauss_fill is not None:  # a missing value (0 so far) reads as the weighted mean
+            gauss = torch.addcmul(gauss, missing[:, self.gauss_idx].to(codes.dtype), gauss_fill)
+        parts = [gauss]
         if not self.only_gaussian:
             observed = (~missing).to(codes.dtype)
             fill = self._buffers.get("bern_fill")  # absent: zeros (and in older pickles)

@@ -1058,6 +1058,30 @@ def test_a_copy_of_the_labels_under_another_name_is_warned(sem_data):
         CAMAClassifier(graph=graph, target="y", max_epochs=2, random_state=0).fit(frame, codes)
 
 
+def test_a_copy_of_the_labels_is_warned_whatever_kind_the_column_is_read_as():
+    """A code of 12 classes (read as a number), a code that is no whole number, and a
+    category with a declared level no row holds went unwarned: only discrete columns with
+    as many levels as classes were looked at."""
+    rng = np.random.default_rng(0)
+    n = 300
+    y = rng.integers(0, 12, n)
+    X = pd.DataFrame({"x1": rng.normal(size=n) + 0.3 * y, "x2": rng.normal(size=n)})
+    names = np.array(["asthma", "copd", "hf"])
+    levels = pd.CategoricalDtype(["asthma", "copd", "hf", "other"])
+    for frame, labels in [(X.assign(dx_code=y), y), (X.assign(dx_code=y + 0.5), y),
+                          (X.assign(dx_code=pd.Series(names[y % 3]).astype(levels)), y % 3)]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            clf = CAMAClassifier(max_epochs=1, random_state=0).fit(frame, labels)
+        assert any("'dx_code' holds the labels themselves" in str(w.message) for w in caught), (
+            clf.column_types_["dx_code"])
+    # a measurement with as many values as classes that is no copy stays unwarned
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CAMAClassifier(max_epochs=1, random_state=0).fit(
+            X.assign(dx_code=(y + (np.arange(n) == 0)) % 12), y)
+    assert not any("labels themselves" in str(w.message) for w in caught)
+
 def test_array_input_with_text_graph_nodes_explains_positions():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 60)

@@ -344,6 +344,47 @@ def test_a_missing_yes_no_co_parent_is_predicted_from_its_training_share(tmp_pat
         np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
 
 
+def test_a_missing_numeric_cause_reads_as_its_weighted_training_mean(tmp_path):
+    """With sample_weight a hole in a numeric cause read as the unweighted mean, while a
+    yes/no one read as the weighted share: both now take the mean the weights describe;
+    an unweighted fit keeps zeros (its standardised mean) and no fill."""
+    from skcama.persistence import load_model, save_model
+
+    rng = np.random.default_rng(0)
+    n = 400
+    y = rng.integers(0, 2, n)
+    a = rng.normal(size=n) + 0.8 * y
+    X = pd.DataFrame({"a": a, "x1": 1.5 * y + rng.normal(0, 0.7, n),
+                      "x2": y + 0.5 * a + rng.normal(0, 1, n)})
+    graph = nx.DiGraph([("a", "y"), ("y", "x1"), ("y", "x2"), ("a", "x2")])
+    weights = np.where(a > 0, 5.0, 1.0)
+    params = dict(graph=graph, target="y", max_epochs=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        weighted = CAMAClassifier(**params).fit(X, y, sample_weight=weights)
+        plain = CAMAClassifier(**params).fit(X, y)
+        rows = X.head(20)
+        hole = weighted.predict_proba(rows.assign(a=np.nan))
+        np.testing.assert_allclose(
+            hole, weighted.predict_proba(rows.assign(a=np.average(a, weights=weights))),
+            atol=1e-5)
+        assert np.abs(hole - weighted.predict_proba(rows.assign(a=a.mean()))).max() > 1e-3
+        np.testing.assert_allclose(plain.predict_proba(rows.assign(a=np.nan)),
+                                   plain.predict_proba(rows.assign(a=a.mean())), atol=1e-5)
+        assert "gauss_fill" not in dict(plain.model_.code_a.named_buffers())
+        path = tmp_path / "w.skcama"
+        save_model(weighted, path)
+        np.testing.assert_array_equal(load_model(path).predict_proba(rows.assign(a=np.nan)),
+                                      hole)
+    # the coder: the fill where a value is missing, with or without other kinds
+    nan = float("nan")
+    only = InputCoder(("gaussian", "gaussian"), (1, 1), (False, False), ((0.3,), ()))
+    torch.testing.assert_close(only(torch.tensor([[nan, nan], [1.0, 2.0]])),
+                               torch.tensor([[0.3, 0.0], [1.0, 2.0]]))
+    mixed = InputCoder(("gaussian", "bernoulli"), (1, 2), (False, False), ((0.3,), (0.8,)))
+    torch.testing.assert_close(mixed(torch.tensor([[nan, nan]])), torch.tensor([[0.3, 0.8]]))
+
+
 def test_missing_indicators_only_for_columns_with_holes_in_training(data):
     """Complete training data gives the plain network; holes add one indicator each."""
     X, y, graph = data
