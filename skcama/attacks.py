@@ -475,9 +475,12 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
             f"involved{_pipeline_hint((estimator, surrogate, reference))}; pass "
             "columns=[...] (the co-parents and children) or roles=."
         )
-    named = _as_list(list(VALID_ROLES) if columns is None else columns)  # read once
-    cols = resolve_columns(X, named, reference=cama, roles=roles, allow_parents=allow_parents)
-    _check_inputs([c for c in cols if c in named], function)  # named one by one
+    # read once; by default the roles (None: whatever X's columns are called)
+    named = _as_list(list(VALID_ROLES) if columns is None else columns)
+    cols = resolve_columns(X, None if columns is None else named, reference=cama, roles=roles,
+                           allow_parents=allow_parents)
+    one_by_one = [] if columns is None else named
+    _check_inputs([c for c in cols if c in one_by_one], function)
     # discrete for a CAMA model that crafts the rows or scores them (a transfer from an
     # MLP must not move a grade CAMA reads as categories off its levels), each named once
     readers = []
@@ -502,7 +505,7 @@ def _setup(estimator, X, y, epsilon, columns, surrogate, reference, roles, allow
         by = " and ".join(dict.fromkeys(
             who for who, kept in readers if any(c not in kept for c in discrete)
         ))
-        by_name = [c for c in discrete if c in named]
+        by_name = [c for c in discrete if c in one_by_one]
         if by_name:
             raise ValueError(
                 f"columns {by_name} are discrete (categorical or binary) {by}; a gradient "
@@ -727,7 +730,8 @@ def _attack(
     # it was
     limit = epsilon * unit
     out = X.copy()  # in each column's own float type, as the manipulations write them
-    _assign(out, cols, _floats(X, cols) + np.clip(delta[:, positions], -limit, limit))
+    _assign(out, cols, _floats(X, cols) + np.clip(delta[:, positions], -limit, limit),
+            within=limit)
     out.attrs = {
         "attack": name,
         "mode": mode if mode == "white-box" else f"transfer from {function.name}",
@@ -903,8 +907,11 @@ def pgd(
         raise ValueError(f"steps must be a positive integer; got {steps!r}.")
     if step_size is None:
         step_size = max(0.25, 2.5 / steps)
-    if not is_real_number(step_size) or not float(step_size) > 0:
-        raise ValueError(f"step_size is a fraction of epsilon and must be > 0; got {step_size!r}.")
+    if not is_real_number(step_size) or not 0 < float(step_size) < math.inf:
+        raise ValueError(
+            f"step_size is a fraction of epsilon and must be a finite number > 0; got "
+            f"{step_size!r}."
+        )
     if not isinstance(random_start, (bool, np.bool_)):
         raise TypeError(f"random_start must be True or False; got {random_start!r}.")
     return _attack(
@@ -1011,6 +1018,7 @@ def attack_variants(
         )
     out: dict[str, pd.DataFrame] = {}
     with each_warning_once():  # a warning of the budget or columns once, not per variant
+        options = _columns_of_the_cama_surrogate(estimator, X, surrogate, options)
         if _is_cama(estimator):
             out["white-box (fixed noise)"] = function(
                 estimator, X, y, epsilon, eot=0, random_state=random_state, **options
@@ -1033,6 +1041,37 @@ def attack_variants(
             "task> to attack it by transfer."
         )
     return out
+
+
+def _columns_of_the_cama_surrogate(
+    estimator: Any, X: pd.DataFrame, surrogate: Any, options: dict
+) -> dict:
+    """``options`` with the columns every variant attacks, where ``columns`` and ``roles``
+    are left to a CAMA surrogate (or reference) of a model that is no CAMA: the white-box
+    variant, which sees no CAMA model, refused ``columns=None``. The continuous members
+    of that model's co-parents and children, as the transfer from it attacks them."""
+    if _is_cama(estimator) or options.get("columns") is not None or options.get(
+        "roles"
+    ) is not None:
+        return options
+    lender = next((m for m in (surrogate, options.get("reference"))
+                   if m is not None and _is_cama(m)), None)
+    if lender is None:
+        return options
+    chosen = resolve_columns(X, None, reference=lender,
+                             allow_parents=bool(options.get("allow_parents", False)))
+    kinds = lender.column_types_
+    discrete = [c for c in chosen if kinds.get(c, "gaussian") != "gaussian"
+                or c in _flags(X, [c])]
+    columns = [c for c in chosen if c not in discrete]
+    if not columns:
+        raise ValueError(
+            f"every co-parent and child {chosen} is discrete for the CAMAClassifier given "
+            "as surrogate; a gradient attack moves continuous values only."
+        )
+    if discrete:
+        _warn_discrete_left_out(discrete, "for the surrogate CAMAClassifier")
+    return {**options, "columns": columns}
 
 
 @reads_tables("X", "y")

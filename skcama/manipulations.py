@@ -150,7 +150,9 @@ def resolve_columns(
         The data to manipulate.
     columns : str, list or None, default=None
         Column names and/or role names (``"coparents"``, ``"children"``, ``"parents"``).
-        ``None`` means the valid roles, co-parents and children.
+        ``None`` means the valid roles, co-parents and children. A name that is both a
+        column of ``X`` and a role (a column ``children``) is the column, with a warning;
+        ``None`` still means the roles.
     reference : pandas.DataFrame or fitted CAMAClassifier, default=None
         A fitted CAMAClassifier also supplies the roles.
     roles : MarkovBlanketRoles or dict, default=None
@@ -195,14 +197,22 @@ def resolve_columns(
             "graph's roles tell: pass reference=<fitted CAMAClassifier> or roles=clf.roles_ "
             "(or SyntheticSEM.roles), or name the columns to manipulate with columns=[...]."
         )
-    columns = _as_list(list(VALID_ROLES) if columns is None else columns)
+    default = columns is None  # the roles themselves, whatever X's columns are called
+    columns = _as_list(list(VALID_ROLES) if default else columns)
     if not columns:
         raise ValueError("columns is empty; name at least one column or role to manipulate.")
     out: list = []
     for name in columns:
-        if name in X.columns:
+        role = isinstance(name, str) and name in _ALL_ROLES
+        if name in X.columns and not (default and role):
+            if role and known is not None:  # a column called 'children': the name wins
+                warn_user(
+                    f"columns names {name!r}, a column of X and also a role: the column is "
+                    f"taken. For the role, name its members: columns="
+                    f"{list(known[name])[:10]}."
+                )
             out.append(name)
-        elif isinstance(name, str) and name in _ALL_ROLES:
+        elif role:
             if known is None:
                 raise ValueError(
                     f"the role {name!r} needs the graph roles: pass reference=<fitted "
@@ -435,7 +445,7 @@ def _prepare(X, columns, reference, roles, allow_parents, sd_used=True):
     if isinstance(reference, pd.DataFrame):
         _check_unique(reference, [c for c in cols if c in reference.columns],
                       "the reference frame")
-    via_role = [c for c in cols if c not in named]
+    via_role = [c for c in cols if columns is None or c not in named]
     # via a role; a True / False column too, whatever a model reads it as
     skipped = list(dict.fromkeys([*_discrete(via_role, reference, X), *_flags(X, via_role)]))
     if skipped:
@@ -853,13 +863,17 @@ def _unpermute(drawn: np.ndarray, order: np.ndarray) -> np.ndarray:
     return out
 
 
-def _assign(out: pd.DataFrame, cols: list, values: pd.DataFrame | np.ndarray) -> None:
+def _assign(
+    out: pd.DataFrame, cols: list, values: pd.DataFrame | np.ndarray,
+    within: np.ndarray | None = None,
+) -> None:
     """Write the manipulated ``values`` (float64) of ``cols`` into ``out`` (which holds the
     values before) in the columns' own float type where they have one: float32 stays
     float32 where it holds the change (else float64, with a warning: a small move of large
     values rounded away, an attack that moved nothing), and a nullable numeric column
     (``Int64``, ``Float64``) becomes ``Float64``, missing values as ``<NA>``; other
-    numbers (int64, float64) become float64."""
+    numbers (int64, float64) become float64. ``within``: each column's largest move (an
+    attack's budget), which rounding to float32 must not overstep either."""
     values = np.asarray(values, dtype=float)
     with np.errstate(over="ignore"):  # said below
         beyond = [column for j, column in enumerate(cols) if np.isinf(
@@ -884,6 +898,11 @@ def _assign(out: pd.DataFrame, cols: list, values: pd.DataFrame | np.ndarray) ->
                 coarse.append(column)
                 out[column] = values[:, j]
             else:
+                if within is not None:  # rounded past the budget: one step back inside
+                    before = out[column].to_numpy(np.float32)
+                    over = np.abs(rounded.astype(np.float64) - before) > np.broadcast_to(
+                        within, (len(cols),))[j]
+                    rounded = np.where(over, np.nextafter(rounded, before), rounded)
                 out[column] = rounded
         elif isinstance(dtype, pd.api.extensions.ExtensionDtype):
             out[column] = pd.array(values[:, j], dtype="Float64")  # NaN reads as <NA>

@@ -829,11 +829,13 @@ def _lend_roles(
     name, lender = next(iter(camas.items()))
     roles = lender.roles_ if given is None else given
     named = _as_list(list(VALID_ROLES) if columns is None else columns)
-    chosen = resolve_columns(X, named, roles=roles, allow_parents=True)
+    chosen = resolve_columns(X, None if columns is None else named, roles=roles,
+                             allow_parents=True)
+    one_by_one = [] if columns is None else named
     # the columns each CAMA model reads as discrete, of those chosen by role: a code one
     # model reads as a category is moved in none (moved, it is a value that model never
     # saw; which model lent its kinds depended on the order of estimators)
-    by_model = {n: set(_discrete([c for c in chosen if c not in named], e, X))
+    by_model = {n: set(_discrete([c for c in chosen if c not in one_by_one], e, X))
                 for n, e in camas.items()}
     every = set().union(*by_model.values())
     if len(set(map(frozenset, by_model.values()))) > 1:

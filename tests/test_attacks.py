@@ -997,3 +997,68 @@ def test_labels_find_their_column_in_classes_listed_in_any_order():
     toward_own_class = np.sign(attacked["x"] - X["x"]) == np.where(y == 1, 1, -1)
     assert not toward_own_class.any()  # every row is pushed away from its own class
     assert model.score(attacked, y) < model.score(X, y) - 0.1
+
+
+def test_a_float32_column_stays_within_the_budget_after_rounding():
+    """The move was clipped in float64 and then rounded to float32, which overstepped the
+    budget by up to 1% (every row at values near 1000)."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame(rng.normal(size=(200, 2)) + y[:, None] + 1000.0,
+                     columns=["a", "x"]).astype("float32")
+    mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    limit = 0.1 * mlp.scale_[1]
+    for attacked in (fgsm(mlp, X, y, 0.1, columns=["x"]),
+                     pgd(mlp, X, y, 0.1, columns=["x"], steps=3, random_state=0)):
+        move = np.abs(attacked["x"].astype("float64") - X["x"].astype("float64"))
+        assert attacked["x"].dtype == np.float32
+        assert move.max() <= limit and (move > 0.9 * limit).mean() > 0.5
+
+
+def test_an_infinite_step_size_is_refused(blobs):
+    # 0 * inf made NaN iterates, and PGD kept its random start: no attack, no error
+    X, y, mlp = blobs
+    with pytest.raises(ValueError, match="step_size is a fraction of epsilon and must be a "
+                                         "finite number > 0; got inf"):
+        pgd(mlp, X, y, 0.5, columns=["x"], step_size=float("inf"))
+
+
+def test_the_default_columns_are_the_roles_even_where_a_column_is_called_children():
+    """A column called 'children' (a child itself) was attacked alone by default, leaving
+    the other children untouched; named one by one it is the column, with a warning."""
+    import networkx as nx
+
+    from skcama.datasets import SyntheticSEM
+    from skcama.manipulations import shift
+
+    sem = SyntheticSEM(random_state=0)
+    X, y = sem.sample(300, random_state=1)
+    graph = nx.relabel_nodes(sem.graph, {"x1": "children"})
+    X = X.rename(columns={"x1": "children"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = CAMAClassifier(graph=graph, target="y", max_epochs=3, random_state=0).fit(X, y)
+    expected = {*clf.roles_.children, *clf.roles_.coparents} - set(clf.roles_.parents)
+    attacked = pgd(clf, X, y, 0.3, steps=2, random_state=0)
+    assert set(attacked.attrs["columns"]) == expected
+    moved = shift(X, 1.0, reference=clf)
+    assert {c for c in X.columns if not moved[c].equals(X[c])} == expected
+    with pytest.warns(UserWarning, match=r"columns names 'children', a column of X and also a "
+                                         r"role: the column is taken"):
+        alone = fgsm(clf, X, y, 0.3, columns="children")
+    assert alone.attrs["columns"] == ["children"]
+
+
+def test_variants_of_a_model_attacked_through_a_cama_surrogate_take_its_roles(sem):
+    """pgd(mlp, surrogate=cama) took the CAMA model's co-parents and children, but
+    attack_variants and strongest_attack refused columns=None: their white-box variant
+    sees no CAMA model."""
+    X, y, clf = sem
+    mlp = TorchMLPClassifier(max_epochs=5, random_state=0).fit(X, y)
+    expected = pgd(mlp, X, y, 0.3, surrogate=clf, steps=2, random_state=0).attrs["columns"]
+    variants = attack_variants(mlp, X, y, 0.3, surrogate=clf, attack="pgd", steps=2,
+                               random_state=0)
+    assert list(variants) == ["white-box", "transfer from CAMAClassifier"]
+    assert all(frame.attrs["columns"] == expected for frame in variants.values())
+    strongest = strongest_attack(mlp, X, y, 0.3, surrogate=clf, steps=2, random_state=0)
+    assert set(strongest.attrs["columns"]) == set(expected)
