@@ -964,10 +964,12 @@ def numbers_only(column: pd.Series) -> bool:
 def to_numbers(column: pd.Series) -> pd.Series:
     """``pd.to_numeric(column)``, also for real numbers pandas cannot read itself
     (``fractions.Fraction``): those are read as Python floats first, and for missing
-    markers it cannot read among numbers (``pd.NaT`` in an object column): NaN."""
+    markers it cannot read among numbers or alone (``pd.NaT`` in an object column): NaN."""
     try:
         return pd.to_numeric(column, errors="raise")
     except TypeError:
+        if not column.notna().any():  # missing markers alone (pd.NaT, None): no number
+            return pd.Series(np.nan, index=column.index, dtype=np.float64, name=column.name)
         if not numbers_only(column):
             raise
         floats = column.map(float, na_action="ignore")

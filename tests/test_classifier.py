@@ -327,6 +327,14 @@ def test_not_a_time_among_numbers_is_a_missing_value(sem_data, marker):
     reference = CAMAClassifier(graph=graph, target="y", **FAST).fit(as_nan, y)
     np.testing.assert_array_equal(clf.predict_proba(holed), reference.predict_proba(as_nan))
     assert np.isnan(shift(holed, 1.0, columns=["x2"])["x2"].iloc[5])
+    # rows that hold no number in the column, only missing markers: it read no example
+    # number (IndexError) where NaN alone predicted
+    markers = X.iloc[:3].astype({"x2": object})
+    markers["x2"] = pd.Series([marker, None, np.nan], index=markers.index, dtype=object)
+    np.testing.assert_array_equal(
+        clf.predict_proba(markers), clf.predict_proba(X.iloc[:3].assign(x2=np.nan)))
+    np.testing.assert_array_equal(
+        clf.predict_proba(markers.iloc[[0]]), clf.predict_proba(X.iloc[:1].assign(x2=np.nan)))
 
 
 def test_a_non_number_in_a_numeric_column_is_the_example_of_the_error(fitted, sem_data):
