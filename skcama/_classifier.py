@@ -652,8 +652,9 @@ class CAMAClassifier(ClassifierMixin, BaseEstimator):
             weight 0 are left out entirely (also from graph discovery; their label may be
             missing); ``None``, a single number or equal weights give the unweighted fit
             exactly. Graph discovery (``graph="pc"`` or ``"fci"``) weighs its tests by
-            these weights, not by ``class_weight``; ``graph="ges"`` ignores them, with a
-            warning. The standardisation of the columns is not weighted.
+            these weights, not by ``class_weight``; ``graph="ges"``, and a
+            ``discovery_params`` test other than the block-lrt ones, discover without
+            them, with a warning. The standardisation of the columns is not weighted.
             Inside a ``Pipeline`` or ``GridSearchCV`` route it with scikit-learn's
             metadata routing (``sklearn.set_config(enable_metadata_routing=True)`` and
             ``clf.set_fit_request(sample_weight=True)``, with

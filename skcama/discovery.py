@@ -910,8 +910,12 @@ def discover_graph(
         columns (``z^3``), which it reaches slowly: two independent columns were judged
         dependent at ``alpha=0.01`` (given nothing, the target or a third column) in
         2.5-4% of 400 samples of 300 to 3,000 Gaussian rows, and in up to 5.25% with
-        t(5) noise (the linear ``"block-lrt"``, given nothing: 0.75-1%), so its graphs can
-        hold a few more edges than ``alpha`` promises;
+        t(5) noise (the linear ``"block-lrt"``, given nothing: 0.75-1%). Given a column
+        that the pair depends on, its residuals' spread varies with that column, which
+        its chi-squared does not allow for: in a linear-Gaussian chain b -> w -> v it
+        rejected b independent of v given w in 21.5% of 200 samples of 300 rows and
+        29% of 600 (the linear test: 0.5% and 1.5%), so its graphs hold more edges than
+        ``alpha`` promises;
         ``"indicator-fisherz"`` splits the target into indicator nodes merged after
         discovery (PC then runs without its rules at the target, which read the target
         as one node: the stricter collider check there, the check that puts back an edge
@@ -943,7 +947,9 @@ def discover_graph(
         is then kept as ``v -> u``; forbid both to remove it. Passed to causal-learn for PC
         and FCI and enforced on the result of every method.
     max_condition_size : int or None, default=4
-        Largest conditioning set PC and FCI try (``None``: no limit). Larger sets cost
+        Largest conditioning set PC and FCI try (``None``: no limit); FCI's
+        possible-d-separation step, which causal-learn runs without a limit, tries larger
+        ones (all subsets of a node's possible-d-separating set). Larger sets cost
         exponentially more tests and, with finite data, mostly lose power: on the
         40-node SEMs of ``benchmarks/graphs_sem.py`` at 10,000 rows the limit of 4 took
         11-29 s (18.9 s in the latest run) instead of 3-6 minutes with
@@ -1062,6 +1068,12 @@ def discover_graph(
             "max_condition_size must be a whole number >= 0, or None for no limit; got "
             f"{max_condition_size!r}."
         )
+    if not isinstance(verbose, numbers.Integral) or verbose < 0:  # True / False too
+        raise ValueError(
+            f"verbose must be a whole number >= 0 (or True / False); got {verbose!r}."
+        )
+    if max_condition_size is not None:  # numpy's integers too: causal-learn's FCI takes int
+        max_condition_size = int(max_condition_size)
     if method == "ges":
         _warn_of_unused_ges_options(
             test=test, alpha=alpha, target_alpha=target_alpha,
@@ -1711,7 +1723,10 @@ def _run_constraint_based(
         targets = [i for i, node in enumerate(node_of) if node == target_index]
         kwargs = dict(inner=indep_test, targets=targets, factor=alpha / target_alpha, **kwargs)
         indep_test = _TARGET_LEVEL_NAME
-    bk = _causallearn_background(knowledge, index) if not split else None
+    # FCI's knowledge is built under the hashes FCI runs with: causal-learn keys its
+    # tiers by node in a dict, whose entries made under the usual hash no lookup found
+    # (FCI searched as if no tiers were given; they were imposed on its result only)
+    bk = _causallearn_background(knowledge, index) if not split and method == "pc" else None
     if split and any(knowledge.values()):
         logger.info("indicator-fisherz: background knowledge is applied after discovery")
     with _causal_learn_call(), seeded, _singular_named(data, node_of, encoded.names, test):
@@ -1722,6 +1737,7 @@ def _run_constraint_based(
             marks = np.asarray(cg.G.graph)
         else:
             with _stable_node_hashes():
+                bk = _causallearn_background(knowledge, index) if not split else None
                 g, _ = fci(
                     data,
                     indep_test,
@@ -2444,8 +2460,9 @@ def resolve_graph_spec(
     verbose : int, default=0
         Passed to :func:`discover_graph`.
     sample_weight : numpy.ndarray or None, default=None
-        The fit's row weights, passed to :func:`discover_graph`. GES takes no row weights:
-        with ``spec="ges"`` they are ignored, with a warning.
+        The fit's row weights, passed to :func:`discover_graph`. GES and the tests other
+        than the block-lrt ones take no row weights: there they are ignored in
+        discovery, with a warning.
     discovery_params : mapping or None, default=None
         Further keyword arguments of :func:`discover_graph` for a method name (see
         :data:`DISCOVERY_PARAMS`); unused for any other ``spec``.
@@ -2478,17 +2495,23 @@ def resolve_graph_spec(
     if is_discovery_method(spec):
         target = _unnamed_target(columns, X, y) if target is None else target
         method = spec.strip().lower()
-        if sample_weight is not None and method == "ges":
+        params = check_discovery_params(discovery_params)
+        test = params.get("test", "block-lrt-nonlinear")
+        unweighted = (method == "ges" or not isinstance(test, str)
+                      or not test.strip().lower().startswith("block-lrt"))
+        if sample_weight is not None and unweighted:  # as GES: the fit alone is weighted
+            why = ("GES's score takes no row weights" if method == "ges" else
+                   f"discovery_params['test']={test!r} takes no row weights; the block-lrt "
+                   "tests do")
             warn_user(
-                "graph='ges' discovers the graph without sample_weight (GES's score takes no "
-                "row weights); the model itself is fitted with them. Use graph='pc' for a "
-                "weighted discovery."
+                f"graph={spec!r} discovers the graph without sample_weight ({why}); the "
+                "model itself is fitted with them. Use graph='pc' with the default test "
+                "for a weighted discovery."
             )
             sample_weight = None
         graph = discover_graph(
             X, y, target=target, method=method, sample_weight=sample_weight,
-            random_state=random_state, verbose=verbose,
-            **check_discovery_params(discovery_params),
+            random_state=random_state, verbose=verbose, **params,
         )
         return graph, target
     return resolve_given_graph(spec, columns, target)

@@ -1397,6 +1397,51 @@ def test_fit_passes_row_weights_not_class_weights_to_discovery(small_sem, monkey
     with pytest.warns(UserWarning, match="graph='ges' discovers the graph without sample_weight"):
         CAMAClassifier(graph="ges", max_epochs=1, random_state=0).fit(
             X, y, sample_weight=weights)
+    # a test that takes no weights: discovered unweighted with the warning, as GES (it
+    # raised, in discover_graph's words)
+    seen.clear()
+    with pytest.warns(UserWarning, match=r"graph='pc' discovers the graph without "
+                                         r"sample_weight \(discovery_params\['test'\]="
+                                         r"'fisherz' takes no row weights"):
+        CAMAClassifier(graph="pc", max_epochs=1, random_state=0,
+                       discovery_params={"test": "fisherz"}).fit(X, y, sample_weight=weights)
+    assert seen == [None]
+
+
+def test_fci_searches_with_its_tiers_and_takes_numpys_integers():
+    """causal-learn keys tiers by node in a dict; built under the usual hash and read
+    under FCI's stable one, no lookup found them: FCI searched as if none were given.
+    A numpy integer max_condition_size crashed in causal-learn ('depth' must be int)."""
+    import causallearn.search.ConstraintBased.FCI as causallearn_fci
+    from causallearn.graph.GraphNode import GraphNode
+
+    seen = []
+    real = causallearn_fci.fci
+
+    def spy(*args, background_knowledge=None, **kwargs):
+        knowledge = background_knowledge
+        seen.append(knowledge.is_forbidden(GraphNode("X2"), GraphNode("X1")))
+        return real(*args, background_knowledge=knowledge, **kwargs)
+
+    rng = np.random.default_rng(6)
+    n = 500
+    labels = rng.integers(0, 2, n)
+    z = labels + rng.normal(size=n)
+    x = rng.normal(size=n)
+    b = x + z + rng.normal(size=n)
+    frame = pd.DataFrame({"b": b, "x": x, "z": z})  # nodes X1 = b, X2 = x (by name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(causallearn_fci, "fci", spy)
+        discover_graph(frame, labels, method="fci", background={"tiers": [["b"], ["x"]]},
+                       max_condition_size=np.int64(2))
+    assert seen == [True]  # x -> b goes against the tiers, inside the search
+
+
+def test_verbose_must_be_a_whole_number_of_at_least_0(small_sem):
+    _, X, y = small_sem
+    for verbose in (-1, "no", 1.5):
+        with pytest.raises(ValueError, match="verbose must be a whole number >= 0"):
+            discover_graph(X, y, verbose=verbose)
 
 
 def test_discovery_params_reach_discover_graph(small_sem, monkeypatch, tmp_path):
