@@ -1255,10 +1255,13 @@ def text_then_type(value: Any) -> tuple[str, str]:
 
 def check_measurement_dtype(column: pd.Series, name: Any) -> None:
     """Dates (and periods: a month, a day), durations and complex numbers are not
-    measurements the model can code."""
+    measurements the model can code; dates held as Python objects too (a pyarrow
+    ``date32`` column reads as such, where polars' ``Date`` reads as ``datetime64``)."""
     kind = getattr(column.dtype, "kind", "O")
     if isinstance(column.dtype, pd.PeriodDtype):  # numbers to pandas: their ordinals
         kind = "p"
+    if column.dtype == object and _holds_date_objects(column):  # not a declared category
+        kind = "M"
     if kind in "mMcp" or isinstance(column.dtype, pd.DatetimeTZDtype):
         what, fix = {
             "m": ("durations", "a number of hours or days"),
@@ -1269,6 +1272,18 @@ def check_measurement_dtype(column: pd.Series, name: Any) -> None:
             f"column {name!r} holds {what} (dtype {column.dtype}); convert it to {fix}, "
             "or drop it."
         )
+
+
+def _holds_date_objects(column: pd.Series) -> bool:
+    """Whether every measured value of an object column is a date or a time
+    (``datetime.date``, ``datetime.datetime``, ``pd.Timestamp``); the first one decides
+    for most columns."""
+    import datetime
+
+    observed = column.dropna()
+    if not len(observed) or not isinstance(observed.iloc[0], datetime.date):
+        return False
+    return all(isinstance(value, datetime.date) for value in observed)
 
 
 def _not_numbers(column: pd.Series) -> pd.Series:

@@ -2708,12 +2708,13 @@ def _one_line(error: BaseException) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", text)
 
 
-def _in_cli_words(message: str, command: str | None = None) -> str:
+def _in_cli_words(message: str, command: str | None = None, table: str | None = None) -> str:
     """A library message with its advice written as the command line's options:
     ``target=<name>`` / ``target='y'`` as ``--target``, ``decimal=','`` as ``--decimal``
     (``thousands=','`` as ``--thousands``),
     a missing-value code's replacement as ``--na-values``, ``handle_unknown`` as
-    ``--handle-unknown``, a column of NaN as an empty column of the table."""
+    ``--handle-unknown``, a column of NaN as an empty column of the table (``table``:
+    the data file, named where the columns it lacks are)."""
     from ._columns import (
         DECIMAL_COMMA_ADVICE,
         MISSING_CODE_ADVICE,
@@ -2726,8 +2727,10 @@ def _in_cli_words(message: str, command: str | None = None) -> str:
     message = re.sub(re.escape(MISSING_CODE_ADVICE) + r" \(X\[.*?\]\.replace\((\S+), np\.nan\)\)",
                      r"read the file with --na-values \1", message)
     message = message.replace(UNKNOWN_CATEGORY_ADVICE, "pass --handle-unknown missing")
+    named = "the table" if table is None else _shown(table, "the table")
     message = re.sub(r"^X lacks the columns (.*?); pass a frame with those columns\.",
-                     r"the table lacks the columns \1; give it those columns.", message)
+                     lambda m: f"{named} lacks the columns {m.group(1)}; give it those "
+                               "columns.", message)
     message = re.sub(r"can be passed as a column of NaN \(X\[(.*?)\] = np\.nan\)",
                      r"can be given as an empty column \1 of the table", message)
     # pandas code has no place on the command line: the same advice for the table
@@ -2969,8 +2972,9 @@ def _run_command(args: argparse.Namespace) -> int:
         except (UsageError, GraphError, ValueError) as error:
             if debug:  # the traceback, then the message and exit code as without
                 traceback.print_exc()
+            table = getattr(args, "data", None)
             print(f"skcama {args.command}: error: "
-                  f"{_in_cli_words(_one_line(error), args.command)}",
+                  f"{_in_cli_words(_one_line(error), args.command, table)}",
                   file=sys.stderr)
             return 2
         except KeyboardInterrupt:

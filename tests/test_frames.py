@@ -220,3 +220,24 @@ def test_reads_tables_passes_other_arguments_through():
     converted, untouched = identity(pl.DataFrame({"a": [1.0]}), y=pl.Series([1]))
     assert isinstance(converted, pd.DataFrame)
     assert isinstance(untouched, pl.Series)  # not one of the names it reads
+
+
+def test_a_date_column_is_refused_from_pandas_objects_pyarrow_and_polars_alike():
+    """pyarrow's date32 reads as Python date objects, which were taken for dates written
+    as text (labels, one level per date), while polars' Date reads as datetime64 and was
+    refused: the same column fitted from one library and not from the other."""
+    import datetime
+
+    pa = pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    X = pd.DataFrame({"a": rng.normal(size=200) + y,
+                      "visit": [datetime.date(2020, 1, 1 + i % 3) for i in range(200)]})
+    for rows in (X, pa.Table.from_pandas(X, preserve_index=False), pl.from_pandas(X)):
+        with pytest.raises(ValueError, match=r"column 'visit' holds dates \(dtype "):
+            CAMAClassifier(max_epochs=1).fit(rows, y)
+    # dates declared as a category stay the user's labels
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        declared = CAMAClassifier(max_epochs=1).fit(X.astype({"visit": "category"}), y)
+    assert declared.column_types_["visit"] == "categorical"
