@@ -20,6 +20,7 @@ for every input. The codes are floats, so one ``(n_rows, n_columns)`` array carr
 
 from __future__ import annotations
 
+import datetime
 import math
 import numbers
 import re
@@ -1277,13 +1278,11 @@ def check_measurement_dtype(column: pd.Series, name: Any) -> None:
 def _holds_date_objects(column: pd.Series) -> bool:
     """Whether every measured value of an object column is a date or a time
     (``datetime.date``, ``datetime.datetime``, ``pd.Timestamp``); the first one decides
-    for most columns."""
-    import datetime
-
-    observed = column.dropna()
-    if not len(observed) or not isinstance(observed.iloc[0], datetime.date):
-        return False
-    return all(isinstance(value, datetime.date) for value in observed)
+    for most columns, without a copy of the column (this runs at every prediction)."""
+    measured = column.notna().to_numpy()
+    if not measured.any() or not isinstance(column.iloc[int(measured.argmax())], datetime.date):
+        return False  # by position: an index may repeat labels
+    return all(isinstance(value, datetime.date) for value in column[measured])
 
 
 def _not_numbers(column: pd.Series) -> pd.Series:

@@ -1227,10 +1227,17 @@ def _warn_of_unused_ges_options(**given: Any) -> None:
         )
 
 
+def _takes_row_weights(method: str, test: Any) -> bool:
+    """Whether discovery by ``method`` with ``test`` weighs its tests by the rows: PC and
+    FCI with a block-lrt test do; GES's score and the other tests take no weights."""
+    return method != "ges" and isinstance(test, str) and test.strip().lower().startswith(
+        "block-lrt")
+
+
 def _discovery_weights(sample_weight: Any, n_rows: int, method: str, test: str) -> np.ndarray:
     """``sample_weight`` of :func:`discover_graph`, checked: the method and test must use
     it, and :func:`~skcama._columns.check_sample_weight` (as in ``fit``)."""
-    if method == "ges" or not test.startswith("block-lrt"):
+    if not _takes_row_weights(method, test):
         used = "method='ges'" if method == "ges" else f"test={test!r}"
         raise ValueError(
             f"sample_weight is used by the block-lrt tests of method='pc' or 'fci', not by "
@@ -2496,10 +2503,9 @@ def resolve_graph_spec(
         target = _unnamed_target(columns, X, y) if target is None else target
         method = spec.strip().lower()
         params = check_discovery_params(discovery_params)
-        test = params.get("test", "block-lrt-nonlinear")
-        unweighted = (method == "ges" or not isinstance(test, str)
-                      or not test.strip().lower().startswith("block-lrt"))
-        if sample_weight is not None and unweighted:  # as GES: the fit alone is weighted
+        test = params.get("test", _DEFAULTS["test"])
+        if sample_weight is not None and not _takes_row_weights(method, test):
+            # as GES: the fit alone is weighted
             why = ("GES's score takes no row weights" if method == "ges" else
                    f"discovery_params['test']={test!r} takes no row weights; the block-lrt "
                    "tests do")
