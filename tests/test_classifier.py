@@ -2075,6 +2075,41 @@ def test_early_stopping_weighs_each_class_alike():
     assert clf.predict(X_test)[rare].mean() >= lda.predict(X_test)[rare].mean() - 0.1
 
 
+def test_early_stopping_restores_the_best_epoch_whatever_tol(monkeypatch):
+    """An epoch better by less than tol was not kept: with a held-out score creeping up,
+    the fit stopped and restored the weights of n_iter_no_change epochs before the best
+    (tol=0.01: -7.53 restored against a best of -7.46). tol now says only what counts
+    as progress."""
+    import skcama._training as training
+
+    scores = iter([-10.0, -9.0, -8.99, -8.98, -8.97, -8.96, -8.95, -8.94] + [-9.5] * 50)
+    monkeypatch.setattr(training, "held_out_scores",
+                        lambda *args, **kwargs: (0.0, next(scores)))
+    snapshots = []
+    train = training._train_loop
+
+    def recording(model, *args):
+        *rest, progress = args
+
+        def snapshot(record):
+            snapshots.append({k: v.clone() for k, v in model.state_dict().items()})
+            if progress is not None:
+                progress(record)
+
+        return train(model, *rest, snapshot)
+
+    monkeypatch.setattr(training, "_train_loop", recording)
+    X, y, graph = simple_sem(0, n=200)
+    clf = CAMAClassifier(graph=graph, max_epochs=30, n_iter_no_change=3, tol=0.01,
+                         random_state=0).fit(X, y)
+    # epoch 1 (-9.0) is the last progress by more than tol; three stale epochs follow
+    assert clf.n_iter_ == 4 and len(snapshots) == 4
+    kept = clf.model_.state_dict()
+    best = snapshots[3]  # epoch 4, -8.97: the best of those run (-10.0 is the start)
+    assert all(torch.equal(kept[k], best[k]) for k in kept)
+    assert not all(torch.equal(kept[k], snapshots[0][k]) for k in kept)
+
+
 def test_a_validation_share_of_a_few_rows_monitors_the_training_elbo(caplog):
     """Early stopping on the ELBO of one held-out row stopped a fit of 50 rows at epoch
     19 near chance accuracy; fewer than 5 held-out rows are not held out."""

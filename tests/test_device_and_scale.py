@@ -62,6 +62,48 @@ def test_without_fused_adam_on_this_device_fit_and_adapt_use_plain_adam(monkeypa
     assert not any(group.get("fused") for opt in built for group in opt.param_groups)
 
 
+@pytest.mark.parametrize("weight_decay", [0.0, 1e-3])
+def test_adam_over_one_flat_buffer_steps_as_over_each_parameter(monkeypatch, weight_decay):
+    """Without weight decay, training steps Adam over one flat tensor of which the model's
+    parameters are views; the fitted model is the one per-tensor Adam gives (up to the
+    fused kernel's rounding), the parameters no clean step reaches are untouched, and
+    afterwards each parameter has its own memory and no gradient. With weight decay
+    (which would shrink those untouched parameters in a flat buffer) Adam steps the
+    tensors one by one."""
+    import skcama._training as training
+
+    X, y, graph = simple_sem(0, n=300)
+    steps = []
+    step = torch.optim.Adam.step
+    monkeypatch.setattr(torch.optim.Adam, "step", lambda self, *a, **k: (
+        steps.append(len(self.param_groups[0]["params"])), step(self, *a, **k))[1])
+    params = dict(weight_decay=weight_decay, max_epochs=4, n_iter_no_change=5,
+                  random_state=0, device="cpu")
+    flat = CAMAClassifier(graph=graph, **params).fit(X, y)
+    assert set(steps) == ({1} if weight_decay == 0 else {len(list(flat.model_.parameters()))})
+    one_buffer = training._one_buffer
+    starts = []
+
+    def recording(p, active=True):  # the start of the next fit, per-tensor Adam
+        starts.append([q.detach().clone() for q in p])
+        return one_buffer(p, False)
+
+    monkeypatch.setattr(training, "_one_buffer", recording)
+    each = CAMAClassifier(graph=graph, **params).fit(X, y)
+    storages, unreached = set(), 0
+    for (name, a), b, start in zip(flat.model_.named_parameters(), each.model_.parameters(),
+                                   starts[0], strict=True):
+        np.testing.assert_allclose(a.detach(), b.detach(), atol=1e-5, err_msg=name)
+        if torch.equal(b.detach(), start):  # no clean step reaches it
+            unreached += 1
+            assert torch.equal(a.detach(), start), name
+        assert a.grad is None
+        storages.add(a.untyped_storage().data_ptr())
+    assert unreached > 0
+    assert len(storages) == len(starts[0])
+    np.testing.assert_allclose(flat.predict_proba(X), each.predict_proba(X), atol=1e-5)
+
+
 def test_many_samples_are_evaluated_in_groups_with_the_same_result(monkeypatch):
     """Where 64 rows with every Monte Carlo sample would overflow the prediction buffer,
     the samples are evaluated a group at a time, and the probabilities do not change."""
