@@ -110,15 +110,14 @@ def infer_kind(values: pd.Series, text_numbers: list | None = None) -> str:
         warn_user(
             f"column {values.name!r} holds numbers and some text ({_show(pd.unique(texts))}), "
             "so it is read as categorical labels, one level per distinct value: "
-            f"{comma_advice('thousands', texts.iloc[0])}.",
+            f"{comma_advice('thousands', mark_example(texts))}.",
             UserWarning,
         )
     elif texts is not None and numeric.mean() >= 0.5:
         warn_user(
             f"column {values.name!r} holds numbers and some text ({_show(pd.unique(texts))}), "
-            "so it is read as categorical labels, one level per distinct number. If it is a "
-            f"measurement, convert it with pd.to_numeric(X[{values.name!r}], errors='coerce') "
-            "(the text becomes missing) or declare it with column_types.",
+            "so it is read as categorical labels, one level per distinct number; "
+            f"{_text_advice(values.name, texts)}, or declare it with column_types.",
             UserWarning,
         )
     elif len(observed) and not numeric.any():
@@ -229,35 +228,74 @@ def _numbers_rows(observed: pd.Series) -> bool:
     return bool(span == n - 1 or (n >= 50 and span < 2 * n))
 
 
-# a number with commas between groups of three digits: "1,730", "-12,345.5", "1,054,321"
-_THOUSANDS = re.compile(r"\s*[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?\s*")
+# a number with a mark between groups of three digits: "1,730", "-12,345.5", "1,054,321",
+# and, as other locales and exports write them, "1 730", "1\u00a0730" (a no-break space),
+# "1\u202f730" (a narrow one) or "1'730"; one mark in a number (the group is the mark)
+_THOUSANDS = re.compile(r"\s*[-+]?[1-9]\d{0,2}([,\u00a0\u202f '])\d{3}(?:\1\d{3})*(?:\.\d+)?\s*")
+# a number with a decimal comma: "37,5", "-0,25", ",5"
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?\d*,\d+\s*")
+# the marks _THOUSANDS takes, as the advice names them
+_GROUP_MARK_NAMES = {",": "commas", " ": "spaces", "\u00a0": "no-break spaces",
+                     "\u202f": "narrow no-break spaces", "'": "apostrophes"}
+
+
+def _spelt_numbers(failed: pd.Series) -> pd.Series:
+    """The values of ``failed`` (text that does not read as a number) holding a digit:
+    numbers written otherwise, not text for a missing value (``"NA"``, ``"not done"``)."""
+    return failed[failed.str.contains(r"\d", regex=True)]
 
 
 def _text_as_numbers(text: pd.Series) -> tuple[pd.Series, str]:
-    """Text read as numbers (NaN where it is none), and how commas were read: ``""``
-    (none needed), ``"thousands"`` where every value that does not read as a number has
-    commas between groups of three digits (``"1,730"``: read without them), else
-    ``"decimal"`` where fewer than half the values read otherwise (``"1,5"``: read as a
-    decimal mark)."""
+    """Text read as numbers (NaN where it is none), and how marks in them were read:
+    ``""`` (none needed), ``"thousands"`` where every value that does not read as a number
+    but holds a digit has one mark, the same in all, between groups of three digits
+    (``"1,730"``, ``"1 730"``: read without it; text without a digit, ``"NA"``, is no
+    number either way), else ``"decimal"`` where each such value is a number with a
+    decimal comma (``"37,5"``) or fewer than half the values read otherwise (read with
+    commas as decimal marks)."""
     numbers = pd.to_numeric(text, errors="coerce")
-    failed = text[numbers.isna()]
-    if len(failed) and failed.str.fullmatch(_THOUSANDS).all():
-        numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-        return numbers, "thousands"
-    if numbers.notna().mean() < 0.5:  # "1,5": a decimal comma
+    spelt = _spelt_numbers(text[numbers.isna()])
+    if len(spelt):
+        marks = spelt.str.extract(f"^{_THOUSANDS.pattern}$", expand=False)
+        if marks.notna().all() and marks.nunique() == 1:
+            numbers = pd.to_numeric(text.str.replace(marks.iloc[0], "", regex=False),
+                                    errors="coerce")
+            return numbers, "thousands"
+    if (len(spelt) and spelt.str.fullmatch(_DECIMAL_COMMA).all()) or numbers.notna().mean() < 0.5:
         numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
         return numbers, "decimal"
     return numbers, ""
 
 
+def mark_example(text: pd.Series) -> Any:
+    """A value of ``text`` (strings) that does not read as a number but holds a digit
+    (``"1,730"``), as the example of :func:`comma_advice`; the first value if none."""
+    spelt = _spelt_numbers(text[pd.to_numeric(text, errors="coerce").isna()])
+    return spelt.iloc[0] if len(spelt) else text.iloc[0]
+
+
+def thousands_advice(mark: str) -> str:
+    """How to read numbers grouped by ``mark`` (a thousands separator)."""
+    if mark.isascii():
+        return f"read the file with thousands={mark!r} (pd.read_csv(..., thousands={mark!r}))"
+    return (f"remove the marks before reading the column as numbers "
+            f"(pd.to_numeric(column.str.replace({mark!r}, '')))")
+
+
 def comma_advice(mark: str, example: Any) -> str:
-    """What a text column whose numbers carry commas (``mark`` from
-    :func:`_text_as_numbers`) needs, with an ``example`` value."""
+    """What a text column whose numbers carry marks (``mark`` from
+    :func:`_text_as_numbers`) needs, with an ``example`` value (see
+    :func:`mark_example`)."""
     if mark == "thousands":
-        return (f"its numbers have commas between groups of three digits (e.g. "
-                f"{example!r}), as thousands separators do; {THOUSANDS_ADVICE} (if they "
-                f"are decimal commas instead, {DECIMAL_COMMA_ADVICE})")
-    return f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
+        found = _THOUSANDS.fullmatch(str(example))
+        group = found.group(1) if found else ","
+        advice = (f"its numbers have {_GROUP_MARK_NAMES[group]} between groups of three "
+                  f"digits (e.g. {example!r}), as thousands separators do; "
+                  f"{thousands_advice(group)}")
+        if group == ",":
+            advice += f" (if they are decimal commas instead, {DECIMAL_COMMA_ADVICE})"
+        return advice
+    return f"its numbers have decimal commas (e.g. {example!r}); {DECIMAL_COMMA_ADVICE}"
 
 
 # a number and what follows it: "45.0 pg/mL", "2122pg", "1,054.3 pg/mL", "-4.3 °C", "4.8e2 mg"
@@ -321,8 +359,6 @@ def _warn_identifier(name: Hashable, how: str, read_as: str = "a measurement") -
 
 # the advice for a file with decimal commas (the command line names its own option)
 DECIMAL_COMMA_ADVICE = "read the file with decimal=',' (pd.read_csv(..., decimal=','))"
-# the advice for thousands separators (the command line names its own option)
-THOUSANDS_ADVICE = "read the file with thousands=',' (pd.read_csv(..., thousands=','))"
 # the advice for a category never seen in fit (the command line names its own option)
 UNKNOWN_CATEGORY_ADVICE = "set handle_unknown='missing'"
 
@@ -372,16 +408,18 @@ def _warn_if_numbers_as_text(
     as categorical labels, one level per distinct value. ``as_numbers`` and ``comma``
     are :func:`_text_as_numbers` of ``text``."""
     parsed = as_numbers.notna()
+    others = text[~parsed]
+    if parsed.mean() < 0.5:  # most negative, with a typographic minus: "\u22121.8"
+        as_numbers = pd.to_numeric(text.str.replace(_MINUS, "-", regex=False), errors="coerce")
+        parsed, comma = as_numbers.notna(), ""
     if parsed.mean() < 0.5 or _numbers_kind(as_numbers[parsed]) != "gaussian":
         return
     levels = f"{text.nunique()} levels"
     if comma:
-        with_comma = text[text.str.contains(",", regex=False)]
-        how = comma_advice(comma, with_comma.iloc[0] if len(with_comma) else text.iloc[0])
+        how = comma_advice(comma, mark_example(text))
     else:
-        how = (f"it also holds other text ({_show(pd.unique(text[~parsed]))}); if it is a "
-               f"measurement, convert it with pd.to_numeric(X[{name!r}], errors='coerce') "
-               "(the text becomes missing)")
+        how = f"it also holds other text ({_show(pd.unique(others))}); " + _text_advice(
+            name, others)
     warn_user(
         f"column {name!r} holds numbers written as text ({_show(pd.unique(text[parsed]))}), "
         f"so it is read as categorical labels, one level per distinct value ({levels}): "
@@ -389,6 +427,27 @@ def _warn_if_numbers_as_text(
         f"(X[{name!r}].astype('category')) or declare it with column_types.",
         UserWarning,
     )
+
+
+_MINUS = "\u2212"  # the typographic minus sign, as word processors write it
+
+
+def _text_advice(name: Any, others: pd.Series) -> str:
+    """How to read a measurement column of numbers that also holds the text ``others``
+    (strings that do not read as numbers): where some hold a digit (``"\u22121.8"``, with
+    a typographic minus; ``"12 %"``), converting would make those missing too, so the
+    advice is to write them as plain numbers first."""
+    spelt = _spelt_numbers(others)
+    if spelt.str.contains(_MINUS, regex=False).any():
+        return (f"if it is a measurement, write its minus signs as '-' and convert it: "
+                f"pd.to_numeric(X[{name!r}].str.replace({_MINUS!r}, '-'), errors='coerce')")
+    if len(spelt):
+        return (f"if it is a measurement, first write the text with digits (e.g. "
+                f"{spelt.iloc[0]!r}) as plain numbers (a '-' for a minus, without units or "
+                f"marks), which pd.to_numeric(X[{name!r}], errors='coerce') would make "
+                "missing, then convert it so")
+    return (f"if it is a measurement, convert it with pd.to_numeric(X[{name!r}], "
+            "errors='coerce') (the text becomes missing)")
 
 
 def _warn_if_measurement_declared_levels(
@@ -594,6 +653,9 @@ class ColumnCodec:
                             _warn_if_outlying(name, finite, mean[j], sd)
                 categories.append(None)
             else:
+                infinite = _n_infinite(column)
+                if infinite:  # a level of its own, else; an error as in a measurement
+                    raise _infinite_error([name], infinite)
                 levels = _levels(column)
                 if name in overrides:
                     _warn_if_measurement_declared_levels(name, column, levels, kind)
@@ -789,6 +851,9 @@ class ColumnCodec:
         return units
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
+        infinite = _n_infinite(column)
+        if infinite:  # not a value unseen in fit, whatever handle_unknown says
+            raise _infinite_error([self.names[j]], infinite)
         categories = self.categories[j]
         missing = _is_missing(column)
         codes = pd.Index(categories).get_indexer(column.to_numpy()).astype(np.float64)
@@ -866,7 +931,10 @@ def _near_categories(
     retyped, known = same_text_other_type(values, categories)
     if retyped:
         kind = type(known[0]).__name__
-        if isinstance(known[0], (bool, np.bool_)):  # astype(bool) reads "False" as True
+        if len({type(c) for c in categories}) > 1:  # fit's levels mix types: map these
+            pairs = list(zip(retyped, known, strict=True))[:_MAPPED]
+            fix = ".replace({" + ", ".join(f"{v!r}: {k!r}" for v, k in pairs) + "})"
+        elif isinstance(known[0], (bool, np.bool_)):  # astype(bool) reads "False" as True
             fix = ".map({'False': False, 'True': True})"
         else:
             fix = f".astype({'str' if isinstance(known[0], str) else kind!r})"
@@ -1306,8 +1374,8 @@ def _as_float(column: pd.Series, name: Any) -> np.ndarray:
         as_numbers, comma = _text_as_numbers(sample.astype(str))
         if comma and as_numbers.notna().mean() >= 0.5:  # "1,5", "1,730": commas
             raise ValueError(
-                f"column {name!r} is declared or inferred continuous but holds text (e.g. "
-                f"{sample.iloc[0]!r}): {comma_advice(comma, sample.iloc[0])}."
+                f"column {name!r} is declared or inferred continuous but holds numbers "
+                f"written with marks: {comma_advice(comma, mark_example(sample.astype(str)))}."
             ) from None
         example = sample.iloc[0]
         limit = isinstance(example, str) and re.fullmatch(
@@ -1602,6 +1670,23 @@ def _check_far(units: np.ndarray, values: np.ndarray, names: list, mean: np.ndar
         "model scores them by extrapolating far beyond anything it learned.",
         key=f"values far outside the training data in {[names[j] for j in far]}",
     )
+
+
+def _n_infinite(column: pd.Series) -> int:
+    """How many values of ``column`` (any dtype) are infinite numbers."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        if not pd.api.types.is_float_dtype(dtype.categories.dtype):
+            return 0
+        return int(np.isinf(column.cat.categories.to_numpy())[column.cat.codes[
+            column.cat.codes >= 0].to_numpy()].sum())
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+        return 0
+    if pd.api.types.is_float_dtype(dtype):
+        return int(np.isinf(column.to_numpy(dtype=np.float64, na_value=np.nan)).sum())
+    if not pd.api.types.is_object_dtype(dtype):  # text, dates
+        return 0
+    return sum(1 for v in column if is_real_number(v) and math.isinf(v))
 
 
 def _infinite_error(columns: list, n_values: int) -> ValueError:

@@ -1448,6 +1448,8 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         codes = [t for t in pd.unique(spelt)
                  if not t.strip() or _MISSING_TEXT.fullmatch(t.strip())]
         measured = bool((numbers % 1 != 0).any()) or numbers.nunique() > MAX_INTEGER_LEVELS
+        # whole numbers beside numbers with the other mark ('39', '37,5'): measurements
+        measured = measured or bool(_as_numbers(left, other_mark).notna().all())
         if not codes and not measured:
             continue  # labels that are partly numbers ('1', '2', '3a'): categories
         if codes:
@@ -1459,6 +1461,10 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         grouped, either = _thousands_mark(left, decimal)
         if grouped is not None:
             fix = _thousands_fix(grouped, either, "write them with one decimal mark")
+        elif _as_numbers(left, other_mark).notna().all() and (numbers % 1 == 0).all():
+            fix = (f"its numbers have the decimal mark {other_mark!r} (the others are whole "
+                   f"numbers); pass --decimal {other_mark!r} if the file writes every number "
+                   f"so, else write them with {decimal!r}")
         elif _as_numbers(left, other_mark).notna().all():
             fix = (f"its numbers mix the decimal marks {decimal!r} and {other_mark!r}; "
                    "write them with one")
@@ -2718,12 +2724,12 @@ def _in_cli_words(message: str, command: str | None = None, table: str | None = 
     from ._columns import (
         DECIMAL_COMMA_ADVICE,
         MISSING_CODE_ADVICE,
-        THOUSANDS_ADVICE,
         UNKNOWN_CATEGORY_ADVICE,
     )
 
     message = message.replace(DECIMAL_COMMA_ADVICE, "pass --decimal ','")
-    message = message.replace(THOUSANDS_ADVICE, "pass --thousands ','")
+    message = re.sub(r"read the file with thousands=(.{3}) \(pd\.read_csv\(\.\.\., "
+                     r"thousands=.{3}\)\)", r"pass --thousands \1", message)
     message = re.sub(re.escape(MISSING_CODE_ADVICE) + r" \(X\[.*?\]\.replace\((\S+), np\.nan\)\)",
                      r"read the file with --na-values \1", message)
     message = message.replace(UNKNOWN_CATEGORY_ADVICE, "pass --handle-unknown missing")

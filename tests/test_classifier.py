@@ -1499,11 +1499,103 @@ def test_thousands_separators_are_not_taken_for_decimal_commas():
             CAMAClassifier(max_epochs=1, random_state=0).fit(frame, y)
     model = CAMAClassifier(max_epochs=1, random_state=0).fit(X.assign(lab=values), y)
     with pytest.raises(ValueError, match=r"column 'lab' is declared or inferred continuous "
-                                         r"but holds text .*thousands separators do"):
+                                         r"but holds numbers written with marks: .*thousands "
+                                         r"separators do"):
         model.predict(X)
     mixed = X.assign(lab=[v if v < 1000 else f"{v:,.0f}" for v in np.round(values)])
     with pytest.warns(UserWarning, match=r"holds numbers and some text .* thousands=','"):
         CAMAClassifier(max_epochs=1, random_state=0).fit(mixed, y)
+
+
+def test_numbers_written_with_marks_are_named_beside_text_for_missing_values():
+    """A cell 'NA' among '1,360' made the commas read as decimal marks (the advice,
+    decimal=',', read 1,360 as 1.36); numbers grouped by a space, a no-break space or an
+    apostrophe, and whole numbers beside decimal commas ('39', '37,5'), were read as
+    labels without a word; a typographic minus got advice that made every negative value
+    missing."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    values = np.round(np.exp(rng.normal(6.8, 0.6, 200) + 0.5 * y))  # 100 to 10,000
+    X = pd.DataFrame({"v": rng.normal(size=200)})
+    fit = CAMAClassifier(max_epochs=1, random_state=0)
+    grouped = pd.Series([f"{v:,.0f}" for v in values], dtype=object)
+    grouped[::10] = "NA"
+    with pytest.warns(UserWarning, match=r"column 'lab' holds numbers written as text .*"
+                                         r"commas between groups of three digits \(e.g. "
+                                         r"'\d,\d{3}'\).*thousands=','"):
+        fit.fit(X.assign(lab=grouped), y)
+    declared = CAMAClassifier(max_epochs=1, random_state=0, column_types={"lab": "gaussian"})
+    with pytest.raises(ValueError, match=r"'lab' is declared or inferred continuous but "
+                                         r"holds numbers written with marks: its numbers have "
+                                         r"commas .*\(e.g. '\d,\d{3}'\)"):
+        declared.fit(X.assign(lab=grouped), y)
+    for mark, said, advice in ((" ", "spaces", "thousands=' '"),
+                               ("\u00a0", "no-break spaces", "remove the marks"),
+                               ("'", "apostrophes", "thousands=\"'\"")):
+        spaced = [f"{v:,.0f}".replace(",", mark) for v in values]
+        with pytest.warns(UserWarning, match=f"column 'lab' holds numbers written as text .*"
+                                             f"{said} between groups of three digits.*"
+                                             f"{re.escape(advice)}"):
+            fit.fit(X.assign(lab=spaced), y)
+    temperature = np.round(rng.normal(37.5, 1.0, 200) * 2) / 2
+    temperature[::3] = np.round(temperature[::3])
+    written = [f"{t:.0f}" if t % 1 == 0 else f"{t:.1f}".replace(".", ",") for t in temperature]
+    assert 0.2 < np.mean([w.count(",") for w in written]) < 0.5
+    with pytest.warns(UserWarning, match=r"column 'temp' holds numbers written as text .*"
+                                         r"decimal commas \(e.g. '\d+,5'\); read the file "
+                                         r"with decimal=','"):
+        fit.fit(X.assign(temp=written), y)
+    for centre in (1.0, -1.0):  # a few negative values, or most
+        minus = [f"{v:.1f}".replace("-", "\u2212") for v in rng.normal(size=200) + centre]
+        with pytest.warns(UserWarning, match=r"'be' holds numbers written as text .*other text "
+                                             r"\(\['\u2212\d.*write its minus signs as '-' and "
+                                             r"convert it: pd.to_numeric\(X\['be'\].str.replace"
+                                             r"\('\u2212', '-'\), errors='coerce'\)"):
+            fit.fit(X.assign(be=minus), y)
+    noted = [f"{v:.1f}" for v in rng.normal(size=200)]
+    noted[:3] = ["12 %", "12 %", "n/a"]  # a number with a unit among them: not made missing
+    with pytest.warns(UserWarning, match=r"first write the text with digits \(e.g. '12 %'\) "
+                                         r"as plain numbers .*would make missing"):
+        fit.fit(X.assign(be=noted), y)
+
+
+def test_infinity_in_a_discrete_column_is_refused_as_in_a_measurement():
+    """inf was a level of a column declared categorical, and at prediction an unseen
+    value said to have a fractional part (or, with handle_unknown='missing', read as
+    missing), although infinite values are an error."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 120)
+    X = pd.DataFrame({"v": rng.normal(size=120) + y,
+                      "grade": rng.integers(0, 4, 120).astype(float)})
+    X.loc[::9, "grade"] = np.nan
+    infinite = X.assign(grade=X["grade"].where(X.index != 3, np.inf))
+    for types in ({"grade": "categorical"}, {}):
+        with pytest.raises(ValueError, match=r"infinity in columns \['grade'\] \(1 values\)"):
+            CAMAClassifier(max_epochs=1, random_state=0, column_types=types).fit(infinite, y)
+    clf = CAMAClassifier(max_epochs=1, random_state=0).fit(X, y)
+    assert clf.column_types_["grade"] == "categorical"
+    for handle in ("error", "missing"):
+        clf.set_params(handle_unknown=handle)
+        with pytest.raises(ValueError, match=r"infinity in columns \['grade'\] \(1 values\)"):
+            clf.predict(infinite)
+        with pytest.raises(ValueError, match=r"infinity in columns \['grade'\]"):
+            clf.predict(infinite.astype({"grade": object}))
+
+
+def test_a_value_of_another_type_in_a_column_of_mixed_types_is_mapped_alone():
+    """Fit's levels [1, 2, '3', 'x']: for 3 the hint said astype('str'), which then
+    made 1 and 2 unknown, whose hint said astype('int')."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 120)
+    X = pd.DataFrame({"v": rng.normal(size=120),
+                      "mix": rng.choice(np.array([1, 2, "3", "x"], dtype=object), 120)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = CAMAClassifier(max_epochs=1, random_state=0).fit(X, y)
+    new = X.head(4).assign(mix=[1, 2, 3, "x"])
+    with pytest.raises(ValueError, match=re.escape("X['mix'] = X['mix'].replace({3: '3'})")):
+        clf.predict(new)
+    assert len(clf.predict(new.assign(mix=new["mix"].replace({3: "3"})))) == 4
 
 
 def test_numbers_written_as_text_beside_the_same_numbers_are_named():

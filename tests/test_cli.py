@@ -1341,6 +1341,26 @@ def test_numbers_with_the_other_decimal_mark_are_refused_naming_the_column(workd
     assert "holds numbers with decimal commas" in capsys.readouterr().err
 
 
+def test_whole_numbers_beside_decimal_commas_are_refused_naming_the_mark(tmp_path, capsys):
+    """'39' beside '37,5': the whole numbers alone looked like a few labels, and the
+    column was fitted as one level per value, although such a column is documented to
+    be refused."""
+    rng = np.random.default_rng(0)
+    temperature = np.round(rng.normal(37.5, 1.0, 100) * 2) / 2
+    temperature[::3] = np.round(temperature[::3])
+    path = tmp_path / "temp.csv"
+    pd.DataFrame({
+        "temp": [f"{t:.0f}" if t % 1 == 0 else f"{t:.1f}".replace(".", ",")
+                 for t in temperature],
+        "y": rng.integers(0, 2, 100),
+    }).to_csv(path, index=False)
+    assert main(["fit", str(path), "-t", "y", "-o", str(tmp_path / "never.skcama")]) == 2
+    err = capsys.readouterr().err
+    assert "column 'temp' of" in err
+    assert "its numbers have the decimal mark ',' (the others are whole numbers); pass " \
+        "--decimal ',' if the file writes every number so" in err
+
+
 def test_none_is_a_value_in_a_text_column_and_missing_among_numbers(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("cough,crp,lab\nNone,None,NULL\nMild,3.5,4\nSevere,,#N/A\nNone,1,N/A\n")
