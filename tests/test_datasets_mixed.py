@@ -466,6 +466,10 @@ def test_class_labels_that_an_array_would_not_hold_as_given_are_refused(names):
     missing labels; tuples failed in sample with pandas' 'must be 1-dimensional'."""
     with pytest.raises(ValueError, match="class labels of 'y'"):
         MixedSEM.random(n_classes=2, class_names=names, random_state=0)
+    if any(not isinstance(n, tuple) and pd.isna(n) for n in names):  # as the node is made
+        with pytest.raises(ValueError, match="node 'y' has a missing value among its categ"):
+            MixedNode("y", "categorical", categories=tuple(names))
+        return
     target = MixedNode("y", "categorical", categories=tuple(names))
     child = MixedNode("x", "continuous", parents=("y",))
     with pytest.raises(ValueError, match="class labels of 'y'"):
@@ -524,6 +528,9 @@ def test_mar_accepts_binary_and_categorical_drivers(table):
         ({"rate": 1.0}, r"rate for column 'x1' must be a number in \[0, 1\)"),
         ({"rate": -0.1}, "must be a number in"),
         ({"rate": {"x2": 0.1}}, r"rate has no entry for the columns \['x1'\]"),
+        # a misspelt entry beside columns was left unused, unchecked
+        ({"rate": {"x1": 0.1, "x11": 7.0}},
+         r"rate has entries for \['x11'\], which columns=\['x1'\] leaves out"),
         ({"columns": ["x1", "nope"]}, r"columns names \['nope'\], which is not a column"),
         ({"columns": "x1"}, "columns must be a list"),
         ({"columns": ["x1", "x1"]}, "lists a column twice"),
@@ -738,3 +745,31 @@ def test_a_latent_cause_that_makes_an_outside_node_informative_is_refused():
         MixedSEM(nodes(("L",)), target="y", random_state=0)
     sem = MixedSEM(nodes(("a",)), target="y", random_state=0)  # o outside: truly
     assert sem.roles["outside"] == ["o"] and sem.roles["latent"] == ["L"]
+
+
+@pytest.mark.parametrize("params", [dict(noise=1e-4), dict(class_sep=1000.0, n_categories=10),
+                                    dict(noise=1e-3, class_sep=100.0)])
+def test_extreme_allowed_noise_and_separation_build_calibrated_models(params):
+    """A category whose mean probability underflowed made every bias NaN (the model
+    failed to build, blaming a mechanism the user never wrote), and at class_sep 1000 a
+    binary child's clean rate of True came out 0.67 where 0.2-0.5 is promised."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no divide-by-zero on the way
+        sem = MixedSEM.random(random_state=0, **params)
+    X, y = sem.sample(20_000, random_state=1)
+    binary = [c for c, kind in sem.node_kinds.items() if kind == "binary" and c in X]
+    assert binary and X[binary].mean().between(0.18, 0.52).all()
+    assert y.value_counts(normalize=True).between(0.3, 0.37).all()
+
+
+def test_a_missing_value_among_the_categories_of_a_node_is_refused():
+    with pytest.raises(ValueError, match=r"categorical node 'c' has a missing value among its "
+                                         r"categories"):
+        MixedNode("c", "categorical", categories=("a", None))
+    with pytest.raises(ValueError, match="has a missing value among its categories"):
+        MixedNode("c", "categorical", categories=("a", float("nan")))
+
+
+def test_return_sem_takes_only_true_or_false():
+    with pytest.raises(TypeError, match="return_sem must be True or False, got 'no'"):
+        make_mixed_sem(50, random_state=0, return_sem="no")

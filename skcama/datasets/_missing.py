@@ -219,6 +219,12 @@ def _rates(rate: float | Mapping, columns: list) -> dict:
         missing = [c for c in columns if c not in rate]
         if missing:
             raise ValueError(f"rate has no entry for the columns {missing}.")
+        extra = [c for c in rate if c not in columns]
+        if extra:  # a misspelt column, or one meant to be blanked too
+            raise ValueError(
+                f"rate has entries for {extra}, which columns={columns} leaves out; add them "
+                "to columns, or drop them from rate."
+            )
         rates = {c: rate[c] for c in columns}
     else:
         rates = dict.fromkeys(columns, rate)

@@ -224,6 +224,12 @@ class MixedNode:
                     f"categorical node {self.name!r} needs at least two distinct categories, "
                     f"got {self.categories!r}."
                 )
+            if any(not isinstance(c, tuple) and pd.isna(c) for c in self.categories):
+                raise ValueError(
+                    f"categorical node {self.name!r} has a missing value among its categories "
+                    f"({self.categories!r}); a category is a value, and missing values are "
+                    "added afterwards (see add_missing). Name every category."
+                )
         elif self.categories:
             raise ValueError(f"categories are for categorical nodes; {self.name!r} is {self.kind}.")
         if self.transform is not None and self.kind != "continuous":
@@ -707,6 +713,7 @@ class MixedSEM:
                     f"class_names must be a list of {n_classes} distinct labels "
                     f"(n_classes={n_classes}), got {class_names!r}."
                 )
+            _class_labels("y", labels)  # refused as labels before the target's node is made
 
         rng = _rng(random_state)
         parents_of, roles = _draw_structure(
@@ -1414,6 +1421,8 @@ parent_child_edge_prob, class_names, random_state
         class_names=class_names,
         random_state=random_state,
     )
+    if not isinstance(return_sem, (bool, np.bool_)):
+        raise TypeError(f"return_sem must be True or False, got {return_sem!r}.")
     X, y = sem.sample(n_samples)
     graph = sem.graph.copy()
     return (X, y, graph, sem) if return_sem else (X, y, graph)

@@ -169,15 +169,42 @@ def _softmax_bias(
 ) -> np.ndarray:
     """Biases of the columns of ``logits`` that make the mean softmax over the rows match
     ``frequencies`` (fixed-point steps of the log ratio, at most ``max_iter``, until a step
-    moves no bias by ``tol``); defined up to a constant."""
+    moves no bias by ``tol``); defined up to a constant.
+
+    Where those steps do not settle (logits so far apart that a category's mean
+    probability underflows, or the frequencies lie beyond what the logits allow), the
+    biases minimise the convex ``mean(logsumexp(logits + b)) - frequencies @ b`` instead,
+    whose gradient is the mean softmax minus ``frequencies``: the frequencies themselves
+    where they can be met, else the nearest the logits allow."""
     bias = np.zeros(logits.shape[1])
-    for _ in range(max_iter):
-        mean_prob = np.exp(log_softmax(logits + bias, axis=1)).mean(axis=0)
-        step = np.log(mean_prob) - np.log(frequencies)
-        bias -= step
-        if np.max(np.abs(step)) < tol:
-            break
-    return bias
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for _ in range(max_iter):
+            mean_prob = np.exp(log_softmax(logits + bias, axis=1)).mean(axis=0)
+            step = np.log(mean_prob) - np.log(frequencies)
+            if not np.isfinite(step).all():
+                break
+            bias -= step
+            if np.max(np.abs(step)) < tol:
+                return bias
+    return _convex_softmax_bias(logits, frequencies)
+
+
+def _convex_softmax_bias(logits: np.ndarray, frequencies: np.ndarray) -> np.ndarray:
+    """The biases of :func:`_softmax_bias` by L-BFGS on its convex objective, computed in
+    log space (no probability underflows), from zero."""
+    from scipy.optimize import minimize
+
+    n = logits.shape[0]
+
+    def objective(b: np.ndarray) -> tuple[float, np.ndarray]:
+        shifted = logits + b
+        norm = logsumexp(shifted, axis=1, keepdims=True)
+        mean_prob = np.exp(logsumexp(shifted - norm, axis=0) - np.log(n))
+        return float(norm.mean() - frequencies @ b), mean_prob - frequencies
+
+    result = minimize(objective, np.zeros(logits.shape[1]), jac=True, method="L-BFGS-B",
+                      options={"maxiter": 1000, "gtol": 1e-10, "ftol": 1e-15})
+    return result.x
 
 
 _MOST_LEVELS = 1000  # classes, levels or categories of one variable: more exhausted memory
