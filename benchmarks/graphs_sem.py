@@ -279,7 +279,10 @@ def run_scale(args) -> str:
 
 def misspecified(graph: nx.DiGraph, children: list, k: int) -> nx.DiGraph:
     """Declare the first ``k`` children co-parents: drop ``y -> x`` and let ``x`` cause the
-    next child it can without a cycle (so it stays in the blanket, as a co-parent)."""
+    next child it can without a cycle (so it stays in the blanket, as a co-parent). A
+    true co-parent whose only child was such an ``x`` becomes a parent of a co-parent and
+    leaves the blanket with it, as it would in a user's graph that drew ``x`` so (on seeds
+    0-9, in 10 of the 30 cases of k = 1, 2, 3)."""
     g = graph.copy()
     for x in children[:k]:
         g.remove_edge("y", x)

@@ -451,7 +451,8 @@ def tables(
         f"CAMA predict rows/s ({samples} samples)": frame["cama_predict_rows_s"],
         "CAMA predict rows/s, range over rounds": [
             f"{lo:.3g}-{hi:.3g}" for lo, hi in frame["cama_predict_rows_s_range"]],
-        "CAMA predict rows/s (64 samples)": frame["cama_predict64_rows_s"],
+        "CAMA predict rows/s (64 samples; one call on up to 100,000 rows)":
+            frame["cama_predict64_rows_s"],
         "MLP predict rows/s": frame["mlp_predict_rows_s"],
         "adapt 1000 rows (s)": frame["cama_adapt_s"],
         "CAMA accuracy": frame["cama_accuracy"],
@@ -569,8 +570,10 @@ def main() -> None:
         )
         if converged is not None:
             body += (
-                "\nFits to convergence with each model's default stopping rule, scored on "
-                f"20,000 fresh rows:\n\n{to_markdown(converged, '.3g')}\n"
+                "\nFits with each model's default stopping rule, scored on 20,000 fresh "
+                "rows (CAMA: early stopping on a held-out share; the MLP: until its training "
+                "loss stalls or max_iter=200 epochs, whichever comes first; 200 epochs means "
+                f"the cap stopped it):\n\n{to_markdown(converged, '.3g')}\n"
             )
         if ratios is not None:
             body += (

@@ -343,7 +343,6 @@ from scipy.stats import rankdata
 from sklearn.utils.multiclass import type_of_target
 
 from ._columns import (
-    DECIMAL_COMMA_ADVICE,
     _distinct_in_every_row,
     _numbers_kind,
     _plain,
@@ -355,8 +354,10 @@ from ._columns import (
     check_one_label_per_row,
     check_sample_weight,
     check_unique_columns,
+    comma_advice,
     infer_kind,
     is_real_number,
+    mark_example,
     text_then_type,
     warn_if_misaligned,
     warn_numbers_as_text,
@@ -1398,14 +1399,20 @@ def _frame_and_target(
                and (n := frame[c].nunique()) > max(_CROWDED_LEVELS, len(frame) // 2)}
     if crowded:  # one duplicate let an identifier past the check above: it joined every node
         first, levels = next(iter(crowded.items()))
+        convert = f"convert a measurement with pd.to_numeric(X[{first!r}], errors='coerce')"
+        text = frame[first].dropna()
+        if pd.api.types.infer_dtype(text, skipna=True) == "string":
+            as_numbers, mark = _text_as_numbers(text.astype(str))
+            if mark and as_numbers.notna().mean() >= 0.5:  # '1,730', '1 730', '37,5'
+                convert = ("if it is a measurement, read it as one: "
+                           + comma_advice(mark, mark_example(text.astype(str))))
         raise ValueError(
             f"columns {list(crowded)} hold nearly one distinct value per row ({levels} in "
             f"{len(frame)} rows in {first!r}), as an identifier, free text or numbers with "
             "stray text do: read as categorical labels, each level has a row or two, and "
             "the tests, which fit one indicator per level, find such a column dependent on "
             "every other (one took the place of the label's every neighbour). Drop it "
-            f"from X (on the command line: --id {first!r}), or convert a measurement with "
-            f"pd.to_numeric(X[{first!r}], errors='coerce')."
+            f"from X (on the command line: --id {first!r}), or {convert}."
         )
     # every test is unchanged by a column's scale; values whose squares overflow (above
     # about 1e154) or underflow (below about 1e-162, read as perfectly correlated with
@@ -1500,8 +1507,8 @@ def _read_text_as_fit(frame: pd.DataFrame) -> pd.DataFrame:
         if not distinct:
             infer_kind(values)  # fit's warning, word for word
             continue
-        if comma:
-            fix = f"its numbers have decimal commas; {DECIMAL_COMMA_ADVICE}"
+        if comma:  # decimal commas, or thousands grouped by a mark
+            fix = comma_advice(comma, mark_example(observed.astype(str)))
         else:
             fix = (f"it holds numbers and some text ({_show(pd.unique(stray))}); if it is a "
                    f"measurement, convert it with pd.to_numeric(X[{column!r}], "

@@ -1822,9 +1822,18 @@ def test_a_measurement_with_a_stray_text_value_is_not_called_an_identifier(small
         discover_graph(stray, y.to_numpy(), target="y")
     commas = X.assign(x1=X["x1"].astype(str).str.replace(".", ",", regex=False))
     commas.loc[commas.index[3], "x1"] = "0,5"
-    with pytest.raises(ValueError, match=r"column 'x1' is read as categorical.*decimal commas; "
-                                         r"read the file with decimal=','"):
+    with pytest.raises(ValueError, match=r"column 'x1' is read as categorical.*decimal commas "
+                                         r"\(e\.g\. '-?\d+,\d+'\); read the file with "
+                                         r"decimal=','"):
         discover_graph(commas, y, target="y")
+    # numbers grouped by thousands were said to hold decimal commas
+    spaced = X.assign(x1=[f"{v:,.0f}".replace(",", " ")
+                          for v in 2000 + 300 * small_sem[1]["x1"].iloc[:300]])
+    assert spaced["x1"].nunique() < len(spaced)  # nearly one value per row
+    with pytest.raises(ValueError, match=r"nearly one distinct value per row .* if it is a "
+                                         r"measurement, read it as one: its numbers have spaces "
+                                         r"between groups of three digits .*thousands=' '"):
+        discover_graph(spaced, y, target="y")
 
 
 def test_numbers_written_as_text_are_read_as_numbers_as_fit_reads_them(small_sem):
