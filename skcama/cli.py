@@ -1449,7 +1449,7 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
                  if not t.strip() or _MISSING_TEXT.fullmatch(t.strip())]
         measured = bool((numbers % 1 != 0).any()) or numbers.nunique() > MAX_INTEGER_LEVELS
         # whole numbers beside numbers with the other mark ('39', '37,5'): measurements
-        measured = measured or bool(_as_numbers(left, other_mark).notna().all())
+        measured = measured or bool(len(left) and _as_numbers(left, other_mark).notna().all())
         if not codes and not measured:
             continue  # labels that are partly numbers ('1', '2', '3a'): categories
         if codes:
