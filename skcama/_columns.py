@@ -653,10 +653,10 @@ class ColumnCodec:
                             _warn_if_outlying(name, finite, mean[j], sd)
                 categories.append(None)
             else:
-                infinite = _n_infinite(column)
-                if infinite:  # a level of its own, else; an error as in a measurement
-                    raise _infinite_error([name], infinite)
                 levels = _levels(column)
+                if any(is_real_number(v) and math.isinf(v) for v in levels):
+                    # a level of its own, else; an error as in a measurement
+                    raise _infinite_error([name], _n_infinite(column))
                 if name in overrides:
                     _warn_if_measurement_declared_levels(name, column, levels, kind)
                 if kind == "bernoulli" and len(levels) > 2:
@@ -851,9 +851,6 @@ class ColumnCodec:
         return units
 
     def _codes(self, column: pd.Series, j: int, handle_unknown: str) -> np.ndarray:
-        infinite = _n_infinite(column)
-        if infinite:  # not a value unseen in fit, whatever handle_unknown says
-            raise _infinite_error([self.names[j]], infinite)
         categories = self.categories[j]
         missing = _is_missing(column)
         codes = pd.Index(categories).get_indexer(column.to_numpy()).astype(np.float64)
@@ -862,6 +859,11 @@ class ColumnCodec:
             codes[unseen] = _codes_by_number(categories, column[unseen].to_numpy())
             unseen = (codes < 0) & ~missing
         if unseen.any():
+            # fit takes no infinite level, so an infinite value is unseen: an error,
+            # not a value unseen in fit, whatever handle_unknown says
+            infinite = _n_infinite(column[unseen])
+            if infinite:
+                raise _infinite_error([self.names[j]], infinite)
             values = pd.unique(column[unseen])
             if handle_unknown == "error":
                 raise UnseenValueError(
