@@ -1,15 +1,16 @@
 """Shared by adversarial_sem.py and paper_figures.py: the SEM task, the six models, and
 robustness curves under shifts and under the strongest valid attacks.
 
-Every model is trained on clean rows. Attacks may move only the co-parents or only the
-children (the valid manipulations), by at most ``budget`` clean training sds per column
-(L-inf). Each model is scored under the strongest attack that applies to it
-(:func:`skcama.attacks.strongest_attack`): for CAMA the strongest of white-box PGD / FGSM
-with its fixed Monte Carlo noise, with gradients averaged over fresh noise draws (EOT),
-and transfer from the plain MLP; for the torch baselines white-box and transfer from the
-plain MLP; for gradient boosting transfer from the plain MLP only. ``CAMA + adapt`` is a
-copy of CAMA adapted (without labels) on the rows that attacked CAMA, scored on them and
-on the clean rows (paper sections 3.1 and 4.1).
+Every model is trained on clean rows. Attacks may move only the co-parents, only the
+children, or both at once (every valid variable, as in the paper's fig. 13), by at most
+``budget`` clean training sds per column (L-inf). Each model is scored under the
+strongest attack that applies to it (:func:`skcama.attacks.strongest_attack`): for CAMA
+the strongest of white-box PGD / FGSM with its fixed Monte Carlo noise, with gradients
+averaged over fresh noise draws (EOT), and transfer from the plain MLP; for the torch
+baselines white-box and transfer from the plain MLP; for gradient boosting transfer from
+the plain MLP only. ``CAMA + adapt`` is a copy of CAMA adapted (without labels) on the
+rows that attacked CAMA, scored on them and on the clean rows (paper sections 3.1 and
+4.1).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from skcama.robustness import robustness_curve
 logger = logging.getLogger("skcama.benchmarks")
 
 MODELS = ["CAMA", "MLP", "PGD-trained MLP", "CausalAdv", "gradient boosting"]
-ROLES = {"co-parents": "coparents", "children": "children"}
+# the attacked variables: each valid role alone, and both at once (the paper's fig. 13)
+ROLES = {"co-parents": "coparents", "children": "children",
+         "co-parents and children": "valid"}
 BUDGETS = (0.05, 0.1, 0.25, 0.5)
 TRAIN_BUDGET = 0.25  # the adversarially trained baselines train at this budget
 
@@ -49,8 +52,10 @@ class Task:
     fit_seconds: dict = field(default_factory=dict)
 
     def columns(self, role: str) -> list[str]:
-        """The attacked / shifted columns of a role ("co-parents" or "children")."""
+        """The attacked / shifted columns of a role ("co-parents", "children" or both)."""
         key = ROLES[role]
+        if key == "valid":
+            return self.columns("co-parents") + self.columns("children")
         members = list(self.sem.roles[key])
         if key == "coparents":  # pure co-parents: a parent of y with a double role stays out
             members = [m for m in members if m not in set(self.sem.roles["parents"])]

@@ -7,8 +7,9 @@
   follow); fig12a_coparent_shift.png / .md
 - fig. 12b: children shifted (a measurement shift), with and without test-time adaptation,
   and clean accuracy after adaptation; fig12b_child_shift.png / .md
-- fig. 13: FGSM and PGD on the co-parents and on the children, each model under the
-  strongest attack that applies to it, and CAMA + adapt also attacked anew by an attacker
+- fig. 13: FGSM and PGD on the co-parents, on the children, and on both at once (every
+  valid variable, the paper's setting), each model under the strongest attack that
+  applies to it, and CAMA + adapt also attacked anew by an attacker
   who knows the adapted model; fig13_adversarial.png / .md
 
 Each compares CAMA, CAMA + adapt, a plain MLP, a PGD-trained MLP, CausalAdv and gradient
@@ -128,7 +129,7 @@ def draw(curves: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         _legend(fig, ax, ncol=3)
         written.append(_save(fig, out / f"{name}.png", bottom=0.12))
 
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8.5), sharey=True)
+    fig, axes = plt.subplots(2, len(ROLES), figsize=(5.5 * len(ROLES), 8.5), sharey=True)
     for i, attack in enumerate(("FGSM", "PGD")):
         for j, role in enumerate(ROLES):
             ax = axes[i, j]
@@ -158,9 +159,10 @@ def pages(curves: dict[str, pd.DataFrame], args: argparse.Namespace, wall: float
     after = ("`CAMA + adapt, clean rows`: the adapted model's accuracy on the clean test "
              "rows (clean accuracy after adaptation).")
     attack_text = (
-        "L-inf attacks moving only the co-parents or only the children; budget in clean "
-        "training sds per column; PGD takes 20 steps of 0.25 budget from a random start. Each "
-        "model is scored under the strongest attack that applies to it: CAMA the strongest "
+        "L-inf attacks moving only the co-parents, only the children, or both at once (every "
+        "valid variable, as in the paper's fig. 13); budget in clean training sds per column; "
+        "PGD takes 20 steps of 0.25 budget from a random start. Each model is scored under "
+        "the strongest attack that applies to it: CAMA the strongest "
         f"of white-box with its fixed Monte Carlo noise, white-box with EOT over {args.eot} "
         "noise draws, and transfer from the plain MLP; the PGD-trained MLP and CausalAdv "
         f"(both trained at budget {TRAIN_BUDGET:g} on co-parents and children) the stronger of "
@@ -190,7 +192,7 @@ def pages(curves: dict[str, pd.DataFrame], args: argparse.Namespace, wall: float
             setup,
         ),
         "fig13_adversarial": (
-            "Fig. 13 — FGSM and PGD on the co-parents and on the children",
+            "Fig. 13 — FGSM and PGD on the co-parents, on the children and on both",
             attack_text,
             {f"{a} on the {r}": panel_table(curves["13"], f"{a} on {r}")
              for a in ("FGSM", "PGD") for r in ROLES},
