@@ -24,6 +24,7 @@ import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from skcama import CAMAClassifier
+from skcama.attacks import pgd
 from skcama.baselines import CausalAdvClassifier, PGDTrainedMLPClassifier, TorchMLPClassifier
 from skcama.datasets import SyntheticSEM
 from skcama.robustness import robustness_curve
@@ -143,6 +144,29 @@ def attack_curve(
         attack_adapted=attack_adapted,
     )
     return _tidy(frame, f"{attack.upper()} on {role}", task.seed)
+
+
+def oracle_under_transfer(
+    models: dict, task: Task, role: str, budgets, sources=("CAMA", "MLP")
+) -> pd.DataFrame:
+    """Accuracy of the SEM's Bayes-optimal classifier (:meth:`SyntheticSEM.oracle`, the
+    true posterior) on rows that PGD crafted against each model of ``sources`` (CAMA with
+    its fixed noise; 20 steps from a random start, as the benchmark's PGD), per budget:
+    the oracle has no gradients, so a transfer is the attack on it, and its accuracy there
+    bounds from above what it keeps under attack. One row per source and budget, with the
+    columns ``role``, ``strength``, ``source``, ``accuracy`` and ``seed``."""
+    oracle = task.sem.oracle()
+    rows = [dict(role=role, strength=0.0, source=source,
+                 accuracy=oracle.score(task.X_test, task.y_test), seed=task.seed)
+            for source in sources]
+    for budget in budgets:
+        for source in sources:
+            attacked = pgd(models[source], task.X_test, task.y_test, budget,
+                           columns=task.columns(role), reference=task.X_train,
+                           random_state=task.seed)
+            rows.append(dict(role=role, strength=budget, source=source,
+                             accuracy=oracle.score(attacked, task.y_test), seed=task.seed))
+    return pd.DataFrame(rows)
 
 
 def clean_curve(models: dict, task: Task, labels: list[str]) -> pd.DataFrame:

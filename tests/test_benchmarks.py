@@ -33,6 +33,7 @@ def test_adversarial_benchmark_runs_and_reports_its_acceptance_cells(tmp_path):
                         "100", "--budgets", "0.25", "--eot", "2", "--no-write", cwd=tmp_path)
     for role in ("co-parents", "children", "co-parents and children"):
         assert f"\n- {role}, budget 0.25: CAMA + adapt" in out.stdout
+    assert "| oracle, PGD crafted against CAMA |" in out.stdout  # the Bayes-optimal reference
     assert (BENCHMARKS / "RESULTS.md").read_text() == results  # --no-write wrote nothing
 
 
