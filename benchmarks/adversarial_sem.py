@@ -12,10 +12,10 @@ valid variable: the paper's fig. 13), with budgets in clean training sds per col
 model is scored under the strongest attack that applies to it (see
 benchmarks/_adversarial.py): for CAMA the strongest of white-box PGD with its fixed Monte
 Carlo noise, white-box PGD with gradients averaged over 4 fresh noise draws (EOT) and
-transfer from the plain MLP; gradient boosting only by transfer. CAMA + adapt
-is CAMA adapted without labels on the rows that attacked it (paper section 4.1), scored
-on them and on the clean rows, and attacked anew by an attacker who knows the adapted
-model (the strongest attack crafted against it). For reference, the SEM's Bayes-optimal
+transfer from the plain MLP; gradient boosting only by transfer. CAMA + adapt is CAMA
+adapted without labels on the rows that attacked it (paper section 4.1), scored on them
+and on the clean rows, and attacked anew by an attacker who knows the adapted model (the
+strongest attack crafted against it). For reference, the SEM's Bayes-optimal
 classifier (its true posterior) is scored on the rows crafted against CAMA and against the
 MLP. Accuracies are means over the SEM seeds.
 """

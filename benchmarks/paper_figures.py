@@ -9,8 +9,8 @@
   and clean accuracy after adaptation; fig12b_child_shift.png / .md
 - fig. 13: FGSM and PGD on the co-parents, on the children, and on both at once (every
   valid variable, the paper's setting), each model under the strongest attack that
-  applies to it, and CAMA + adapt also attacked anew by an attacker
-  who knows the adapted model; fig13_adversarial.png / .md
+  applies to it, and CAMA + adapt also attacked anew by an attacker who knows the
+  adapted model; fig13_adversarial.png / .md
 
 Each compares CAMA, CAMA + adapt, a plain MLP, a PGD-trained MLP, CausalAdv and gradient
 boosting, all trained on the same clean rows of the SEM of robustness_sem.py (see
