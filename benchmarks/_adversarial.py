@@ -156,8 +156,8 @@ def oracle_under_transfer(
     bounds from above what it keeps under attack. One row per source and budget, with the
     columns ``role``, ``strength``, ``source``, ``accuracy`` and ``seed``."""
     oracle = task.sem.oracle()
-    rows = [dict(role=role, strength=0.0, source=source,
-                 accuracy=oracle.score(task.X_test, task.y_test), seed=task.seed)
+    clean = oracle.score(task.X_test, task.y_test)
+    rows = [dict(role=role, strength=0.0, source=source, accuracy=clean, seed=task.seed)
             for source in sources]
     for budget in budgets:
         for source in sources:

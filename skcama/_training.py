@@ -304,7 +304,7 @@ def train(
             weight_decay=settings.weight_decay, capturable=graphed,
         )
         return _train_loop(model, train_data, valid_data, settings, generator, loss_fn,
-                           optimizer, graphed, progress)
+                           optimizer, graphed, progress, flat=whole is not None)
 
 
 @contextmanager
@@ -391,8 +391,10 @@ def _train_loop(
     optimizer: torch.optim.Adam,
     graphed: bool,
     progress: Callable[[dict], None] | None,
+    flat: bool = False,
 ) -> tuple[list[dict], bool, float]:
-    """The epochs of :func:`train`."""
+    """The epochs of :func:`train`; ``flat``: ``optimizer`` steps the one flat parameter
+    of :func:`_one_buffer`."""
     weighted = train_data.weight is not None
 
     def objective(inputs: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
@@ -432,7 +434,7 @@ def _train_loop(
                 else:
                     bound = batch.weighted(loss_fn(model, batch, generator))
                     loss = -bound.mean()
-                    _zero_grad(optimizer)
+                    _zero_grad(optimizer, flat)
                     loss.backward()
                     optimizer.step()
                     total += float(bound.detach().sum())
@@ -647,12 +649,12 @@ def _diverged(step: int) -> NoReturn:
     )
 
 
-def _zero_grad(optimizer: torch.optim.Optimizer) -> None:
-    """Clear the gradients before a step: a flat parameter's (see :func:`_one_buffer`)
-    filled with zeros, in place, the views into it kept; others set to None."""
-    params = optimizer.param_groups[0]["params"]
-    if len(optimizer.param_groups) == 1 and len(params) == 1 and params[0].grad is not None:
-        params[0].grad.zero_()
+def _zero_grad(optimizer: torch.optim.Optimizer, flat: bool) -> None:
+    """Clear the gradients before a step: with ``flat``, the flat parameter's of
+    :func:`_one_buffer`, filled with zeros in place (the views into it kept); else set
+    to None."""
+    if flat:
+        optimizer.param_groups[0]["params"][0].grad.zero_()
     else:
         optimizer.zero_grad(set_to_none=True)
 

@@ -1448,8 +1448,9 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         codes = [t for t in pd.unique(spelt)
                  if not t.strip() or _MISSING_TEXT.fullmatch(t.strip())]
         measured = bool((numbers % 1 != 0).any()) or numbers.nunique() > MAX_INTEGER_LEVELS
+        other_marked = bool(_as_numbers(left, other_mark).notna().all())  # '37,5' for '.'
         # whole numbers beside numbers with the other mark ('39', '37,5'): measurements
-        measured = measured or bool(len(left) and _as_numbers(left, other_mark).notna().all())
+        measured = measured or (len(left) > 0 and other_marked)
         if not codes and not measured:
             continue  # labels that are partly numbers ('1', '2', '3a'): categories
         if codes:
@@ -1461,11 +1462,11 @@ def _check_text_columns(frame: Any, args: argparse.Namespace) -> None:
         grouped, either = _thousands_mark(left, decimal)
         if grouped is not None:
             fix = _thousands_fix(grouped, either, "write them with one decimal mark")
-        elif _as_numbers(left, other_mark).notna().all() and (numbers % 1 == 0).all():
+        elif other_marked and (numbers % 1 == 0).all():
             fix = (f"its numbers have the decimal mark {other_mark!r} (the others are whole "
                    f"numbers); pass --decimal {other_mark!r} if the file writes every number "
                    f"so, else write them with {decimal!r}")
-        elif _as_numbers(left, other_mark).notna().all():
+        elif other_marked:
             fix = (f"its numbers mix the decimal marks {decimal!r} and {other_mark!r}; "
                    "write them with one")
         elif not codes and _decorated(left, decimal):

@@ -2180,7 +2180,7 @@ def test_early_stopping_restores_the_best_epoch_whatever_tol(monkeypatch):
     snapshots = []
     train = training._train_loop
 
-    def recording(model, *args):
+    def recording(model, *args, **kwargs):
         *rest, progress = args
 
         def snapshot(record):
@@ -2188,7 +2188,7 @@ def test_early_stopping_restores_the_best_epoch_whatever_tol(monkeypatch):
             if progress is not None:
                 progress(record)
 
-        return train(model, *rest, snapshot)
+        return train(model, *rest, snapshot, **kwargs)
 
     monkeypatch.setattr(training, "_train_loop", recording)
     X, y, graph = simple_sem(0, n=200)
